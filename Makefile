@@ -1,0 +1,225 @@
+# hailong -- the only build file.  GNU make.
+#
+#   make            build build/bin/hailong
+#   make run        install what is missing, build, make var/demo.db, serve it
+#   make test       install, build with -Werror, run every test layer
+#   make asan       the whole test suite under AddressSanitizer + UBSan
+#   make fuzz       build the libFuzzer harnesses (clang)
+#   make lint       clang-tidy and cppcheck
+#   make format-check / make format
+#   make install / make uninstall   (PREFIX, DESTDIR)
+#
+# Flavours build in their own directories: build/ (release, hardened),
+# build/asan/, build/fuzz/.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+PKG_CONFIG ?= pkg-config
+PYTHON ?= python3
+
+PKGS := libmicrohttpd sqlite3 libqrencode libcrypto jansson libcurl \
+	xlsxwriter libpng
+
+WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
+	-Wcast-qual -Wwrite-strings -Wformat=2 -Wundef -Wvla \
+	-Wimplicit-fallthrough
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+# SAN=1: AddressSanitizer + UBSan, no hardening flags (they fight ASan).
+ifeq ($(SAN),1)
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+LDOPT := -fsanitize=address,undefined
+else
+OPT := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDOPT := -pie -Wl,-z,relro,-z,now
+endif
+
+# V=1 shows whole command lines.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n'
+endif
+
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Iinclude -Iserver -MMD -MP
+CFLAGS ?=
+CFLAGS += $(WARN) $(OPT) $(PKG_CFLAGS)
+LDFLAGS += $(LDOPT)
+LDLIBS += $(PKG_LIBS) -lpthread
+
+LIB_SRC := $(wildcard lib/*.c)
+SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
+SERVER_EMBED := $(sort $(wildcard schemas/*.sql)) \
+	schemas/instrument.default.json data/units.csv data/procedures.csv \
+	$(sort $(wildcard server/static/*))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/obj/%.o) \
+	$(BUILD)/obj/gen/server_files.o
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps deps-build run test test-run unit api e2e asan fuzz \
+	fuzz-run lint format format-check install uninstall clean bench
+
+all: $(BUILD)/bin/hailong
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The embedder is a build tool: plain flags, never sanitized.
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/gen/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED)
+	@mkdir -p $(dir $@)
+	$(say) EMBED $@
+	$(Q)$(BUILD)/tools/embed $@ server_files $(SERVER_EMBED)
+
+$(BUILD)/obj/gen/server_files.o: $(BUILD)/gen/server_files.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libhailong.a: $(LIB_OBJ)
+	$(say) AR $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/libhailong-server.a: $(SERVER_OBJ)
+	$(say) AR $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/bin/hailong: $(BUILD)/obj/server/main.o $(BUILD)/libhailong-server.a \
+		$(BUILD)/libhailong.a
+	@mkdir -p $(dir $@)
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(BUILD)/libhailong-server.a \
+		$(BUILD)/libhailong.a
+	@mkdir -p $(dir $@)
+	$(say) TEST $@
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libhailong-server.a $(BUILD)/libhailong.a $(LDLIBS)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# --- installing what is missing -------------------------------------------
+
+deps:
+	@tools/deps.sh test
+
+deps-build:
+	@tools/deps.sh build
+
+# --- the demo ---------------------------------------------------------------
+
+DEMO_DB := var/demo.db
+DEMO_LISTEN ?= 127.0.0.1:8080
+
+run: deps-build
+	@$(MAKE) --no-print-directory all
+	@mkdir -p var
+	@if [ ! -f $(DEMO_DB) ]; then \
+		$(BUILD)/bin/hailong init --db $(DEMO_DB) --demo \
+			--base-url http://$(DEMO_LISTEN) > var/demo-login.txt || exit 1; \
+	fi
+	@cat var/demo-login.txt
+	@printf 'demo QR form: '
+	@$(BUILD)/bin/hailong qr --db $(DEMO_DB) --unit H21.227 --counter 1 \
+		--format url
+	@$(BUILD)/bin/hailong qr --db $(DEMO_DB) --unit H21.227 --counter 1 \
+		--format txt
+	exec $(BUILD)/bin/hailong serve --db $(DEMO_DB) --listen $(DEMO_LISTEN)
+
+# --- tests --------------------------------------------------------------------
+
+# The whole suite: install, build warning-free, run every layer, summary.
+test: deps
+	@$(MAKE) --no-print-directory WERROR=1 all $(UNIT_BIN)
+	@tests/run.sh $(BUILD)
+
+# Layers one at a time (no install step).
+unit: all $(UNIT_BIN)
+	@tests/run.sh $(BUILD) unit
+api: all
+	@tests/run.sh $(BUILD) api
+e2e: all
+	@tests/run.sh $(BUILD) e2e
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 WERROR=1 \
+		build/asan/bin/hailong \
+		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		tests/run.sh build/asan unit api e2e
+
+# --- fuzzing ----------------------------------------------------------------------
+
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	-D_POSIX_C_SOURCE=200809L -Iinclude -Iserver
+
+fuzz: $(FUZZ_BIN)
+
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(SERVER_SRC) build/gen-fuzz/server_files.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) \
+		$(SERVER_SRC) build/gen-fuzz/server_files.c $(PKG_LIBS) -lpthread
+
+build/gen-fuzz/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ server_files $(SERVER_EMBED)
+
+# Each harness for a few seconds from its committed corpus.
+fuzz-run: fuzz
+	@tests/run.sh $(BUILD) fuzz
+
+# --- style ----------------------------------------------------------------------
+
+C_FILES := $(wildcard lib/*.c server/*.c kiosk/*.c tools/*.c tests/unit/*.c \
+	tests/fuzz/*.c) $(wildcard include/hailong/*.h server/*.h kiosk/*.h \
+	tests/unit/*.h)
+
+format:
+	clang-format -i $(C_FILES)
+
+format-check:
+	@clang-format --dry-run --Werror $(C_FILES) && echo "format-check: ok"
+
+lint: all
+	@tools/deps.sh lint
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr --std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude \
+		-Iserver --suppress=missingIncludeSystem lib server kiosk
+	clang-tidy --quiet $(LIB_SRC) $(SERVER_SRC) server/main.c -- \
+		$(CPPFLAGS) $(PKG_CFLAGS) -std=c11
+
+# --- installing -----------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/bin/hailong $(DESTDIR)$(PREFIX)/bin/hailong
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/hailong
+
+clean:
+	rm -rf build

@@ -1,0 +1,48 @@
+/* hltime.h -- instants, RFC 3339, and months in Asia/Ho_Chi_Minh. */
+#ifndef HAILONG_HLTIME_H
+#define HAILONG_HLTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Instants are Unix seconds (int64).  The reporting zone is
+ * Asia/Ho_Chi_Minh: UTC+07:00 all year, no daylight saving, so it is a
+ * fixed offset and needs no tz database.
+ */
+#define HL_TZ_OFFSET (7 * 3600)
+
+/* Seconds since the epoch now (CLOCK_REALTIME). */
+int64_t hl_now(void);
+
+/*
+ * Parse RFC 3339 with an offset ("2026-10-31T23:30:00+07:00",
+ * "2026-10-31T16:30:00Z", fractional seconds dropped).  A time without
+ * an offset is refused.  0 on success, -1 otherwise.
+ */
+int rfc3339_parse(const char *s, size_t len, int64_t *out);
+/* Format in +07:00: "2026-10-31T23:30:00+07:00".  out must hold 26. */
+void rfc3339_format(int64_t t, char out[26]);
+/* dd/mm/yyyy in +07:00.  out must hold 11. */
+void date_vn(int64_t t, char out[11]);
+/* dd/mm/yyyy HH:MM in +07:00.  out must hold 17. */
+void datetime_vn(int64_t t, char out[17]);
+
+/*
+ * A month is an int yyyymm (202610).  month_parse() reads "YYYY-MM"
+ * (years 2000-2199); 0 or -1.  month_format() writes "YYYY-MM" (8 bytes).
+ */
+int month_parse(const char *s, size_t len, int *out);
+void month_format(int month, char out[8]);
+/* The month an instant belongs to in +07:00. */
+int month_of(int64_t t);
+/* First instant of the month, and of the next: [start, end). */
+int64_t month_start(int month);
+int64_t month_end(int month);
+int month_add(int month, int delta);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t days_from_civil(int y, int m, int d);
+void civil_from_days(int64_t z, int *y, int *m, int *d);
+
+#endif

@@ -1,0 +1,40 @@
+/* text.h -- UTF-8 checks and the identifiers of the one-stop system. */
+#ifndef HAILONG_TEXT_H
+#define HAILONG_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Well-formed UTF-8 (no overlongs, no surrogates, no NUL). */
+bool utf8_is_valid(const char *s, size_t len);
+/* Code points in well-formed UTF-8. */
+size_t utf8_count(const char *s, size_t len);
+/* No C0 controls other than tab, CR and LF, and no DEL. */
+bool text_has_no_controls(const char *s, size_t len);
+
+/* Mã TTHC: one digit, a dot, six digits ("1.001193"). */
+bool is_procedure_code(const char *s, size_t len);
+/*
+ * Unit code (mã định danh cơ quan): 'H' or 'G' and two digits, then dot
+ * segments of 1-4 digits ("H21", "H21.227", "G01.05").  At most 40 bytes.
+ */
+bool is_unit_code(const char *s, size_t len);
+/*
+ * Mã hồ sơ: <agency code>-<YYMMDD>-<sequence>: the agency code dot
+ * segments of letters and digits (2-40 bytes), a real calendar date, a
+ * sequence of 4-7 digits ("H15.50.05.13-261008-0975").
+ */
+bool is_dossier_code(const char *s, size_t len);
+/* Officer id: 1-32 bytes of letters, digits, '.', '_' or '-'. */
+bool is_officer_id(const char *s, size_t len);
+/*
+ * A Vietnamese phone number: 0 and 9 digits, or +84 and 9 digits, with
+ * optional spaces, dots or dashes between digits.  On success writes the
+ * 10-digit national form ("0912345678") to out[11].
+ */
+bool phone_normalize(const char *s, size_t len, char out[11]);
+/* Copy of `s` with runs of digits that look like phone or ID-card
+ * numbers (9+ digits, spaces/dots allowed inside) replaced by '*'. New. */
+char *text_mask_numbers(const char *s);
+
+#endif

@@ -1,0 +1,251 @@
+/* text.c -- UTF-8 checks and the identifiers of the one-stop system. */
+#include <string.h>
+
+#include "hailong/text.h"
+#include "hailong/util.h"
+
+bool
+utf8_is_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		unsigned cp;
+
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (len - i - 1 < n)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+size_t
+utf8_count(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+bool
+text_has_no_controls(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') ||
+		    c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_alnum(char c)
+{
+	return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool
+all_digits(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!is_digit(s[i]))
+			return false;
+	return true;
+}
+
+bool
+is_procedure_code(const char *s, size_t len)
+{
+	return len == 8 && is_digit(s[0]) && s[1] == '.' &&
+	    all_digits(s + 2, 6);
+}
+
+bool
+is_unit_code(const char *s, size_t len)
+{
+	size_t seg = 0;
+
+	if (len < 3 || len > 40 || (s[0] != 'H' && s[0] != 'G') ||
+	    !is_digit(s[1]) || !is_digit(s[2]))
+		return false;
+	for (size_t i = 3; i < len; i++) {
+		if (s[i] == '.') {
+			if (i + 1 == len || s[i + 1] == '.')
+				return false;
+			seg = 0;
+		} else if (is_digit(s[i])) {
+			if (++seg > 4)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return len == 3 || s[3] == '.';
+}
+
+static bool
+is_calendar_date(int y, int m, int d)
+{
+	static const int mdays[12] =
+	    { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int max;
+
+	if (m < 1 || m > 12 || d < 1)
+		return false;
+	max = mdays[m - 1];
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		max = 29;
+	return d <= max;
+}
+
+bool
+is_dossier_code(const char *s, size_t len)
+{
+	const char *d1, *d2;
+	size_t agency, seq;
+	int yy, mm, dd;
+
+	if (len > 64)
+		return false;
+	d1 = memchr(s, '-', len);
+	if (d1 == NULL)
+		return false;
+	agency = (size_t)(d1 - s);
+	if (agency < 2 || agency > 40 || s[0] == '.' || s[agency - 1] == '.')
+		return false;
+	for (size_t i = 0; i < agency; i++) {
+		if (s[i] == '.' ? s[i + 1] == '.' : !is_alnum(s[i]))
+			return false;
+	}
+	if (len - agency - 1 < 8)
+		return false;
+	d2 = d1 + 7;
+	if (!all_digits(d1 + 1, 6) || *d2 != '-')
+		return false;
+	seq = len - (size_t)(d2 + 1 - s);
+	if (seq < 4 || seq > 7 || !all_digits(d2 + 1, seq))
+		return false;
+	yy = (d1[1] - '0') * 10 + (d1[2] - '0');
+	mm = (d1[3] - '0') * 10 + (d1[4] - '0');
+	dd = (d1[5] - '0') * 10 + (d1[6] - '0');
+	return is_calendar_date(2000 + yy, mm, dd);
+}
+
+bool
+is_officer_id(const char *s, size_t len)
+{
+	if (len < 1 || len > 32)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!is_alnum(s[i]) && s[i] != '.' && s[i] != '_' &&
+		    s[i] != '-')
+			return false;
+	return true;
+}
+
+bool
+phone_normalize(const char *s, size_t len, char out[11])
+{
+	char d[16];
+	size_t n = 0, i = 0;
+
+	while (i < len && s[i] == ' ')
+		i++;
+	while (len > i && s[len - 1] == ' ')
+		len--;
+	if (len - i >= 3 && s[i] == '+' && s[i + 1] == '8' && s[i + 2] == '4') {
+		d[n++] = '0';
+		i += 3;
+	} else if (i < len && s[i] == '+') {
+		return false;
+	}
+	for (; i < len; i++) {
+		if (is_digit(s[i])) {
+			if (n >= 10)
+				return false;
+			d[n++] = s[i];
+		} else if (s[i] != ' ' && s[i] != '.' && s[i] != '-') {
+			return false;
+		}
+	}
+	if (n != 10 || d[0] != '0' || d[1] == '0')
+		return false;
+	memcpy(out, d, 10);
+	out[10] = '\0';
+	return true;
+}
+
+char *
+text_mask_numbers(const char *s)
+{
+	size_t len = strlen(s);
+	char *out = xstrndup(s, len);
+	size_t i = 0;
+
+	while (i < len) {
+		size_t j = i, digits = 0, last = i;
+
+		if (!is_digit(s[i])) {
+			i++;
+			continue;
+		}
+		/* a run of digits with single separators inside */
+		while (j < len) {
+			if (is_digit(s[j])) {
+				digits++;
+				last = j;
+				j++;
+			} else if ((s[j] == ' ' || s[j] == '.' ||
+			    s[j] == '-') && j + 1 < len && is_digit(s[j + 1])) {
+				j++;
+			} else {
+				break;
+			}
+		}
+		if (digits >= 9)
+			for (size_t k = i; k <= last; k++)
+				if (is_digit(out[k]))
+					out[k] = '*';
+		i = last + 1;
+	}
+	return out;
+}

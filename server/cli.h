@@ -1,0 +1,41 @@
+/* cli.h -- subcommands and their flags. */
+#ifndef HAILONG_CLI_H
+#define HAILONG_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * One flag: "--name value" (or "--name=value") sets *value; a flag with
+ * value == NULL is a switch and sets *on.
+ */
+struct cli_opt {
+	const char *name;
+	const char **value;
+	bool *on;
+};
+
+/*
+ * Parse argv[1..] (argv[0] is the subcommand) against opts.  Arguments
+ * that are not flags go to pos (at most npos; *got says how many).
+ * Unknown flags, missing values and extra arguments print a message
+ * naming the command and return -1.  "--help" prints `usage` and
+ * returns 1.
+ */
+int cli_parse(const char *cmd, const char *usage, int argc, char **argv,
+    const struct cli_opt *opts, const char **pos, int npos, int *got);
+
+/* Print "hailong <cmd>: <fmt...>" on stderr. */
+void cli_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* "cli:<login name>", the actor of CLI actions in the audit log. */
+void cli_actor(char *out, size_t size);
+
+/* The subcommands; each returns the process exit status. */
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_qr(int argc, char **argv);
+int cmd_verify_chain(int argc, char **argv);
+
+#endif

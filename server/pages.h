@@ -1,0 +1,21 @@
+/* pages.h -- every route handler, grouped by the file that holds it. */
+#ifndef HAILONG_PAGES_H
+#define HAILONG_PAGES_H
+
+struct ctx;
+
+/* page_form.c: the citizen's form */
+void page_q_get(struct ctx *c);
+void page_q_post(struct ctx *c);
+
+/* page_qr.c: QR images and posters */
+void page_qr_svg(struct ctx *c);
+void page_qr_png(struct ctx *c);
+void page_poster(struct ctx *c);
+
+/* page_misc.c: health, static files, the front page */
+void page_healthz(struct ctx *c);
+void page_static(struct ctx *c);
+void page_root(struct ctx *c);
+
+#endif

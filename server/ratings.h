@@ -1,0 +1,42 @@
+/* ratings.h -- ratings on disk: insert with the hash chain, load, verify. */
+#ifndef HAILONG_RATINGS_H
+#define HAILONG_RATINGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hailong/crypto.h"
+#include "hailong/rating.h"
+
+struct db;
+
+/*
+ * Insert `r` as the next row of the chain, with its comment, consent and
+ * callback rows.  Must run inside a write transaction (the writer's): it
+ * reads the chain head under the write lock, so several processes can
+ * append safely.  Sets *seq.  0 or -1 (db_error() tells why).
+ */
+int ratings_insert(struct db *db, const struct rating *r, int64_t *seq);
+
+/*
+ * Load the rating with this idempotency key (unique per channel) into *r
+ * (rating_init() first; release it after).  0 found, 1 not found, -1
+ * error.
+ */
+int ratings_load(struct db *db, enum rating_channel channel, const char *id,
+    struct rating *r, int64_t *seq);
+
+/* Whether a valid rating came in through this dossier's token. */
+bool ratings_dossier_used(struct db *db, const char *dossier);
+
+/* The last row's seq and chain (0 and zeros when empty).  0 or -1. */
+int ratings_chain_head(struct db *db, int64_t *seq,
+    unsigned char head[SHA256_LEN]);
+
+/*
+ * Re-walk the chain from the first row.  0 intact (*count rows), 1 broken
+ * (*bad_seq the first row that does not verify), -1 error.
+ */
+int ratings_verify_chain(struct db *db, int64_t *count, int64_t *bad_seq);
+
+#endif

@@ -1,0 +1,35 @@
+/* refdata.h -- units and procedures from CSV, and the demo data set. */
+#ifndef HAILONG_REFDATA_H
+#define HAILONG_REFDATA_H
+
+#include <stddef.h>
+
+struct db;
+
+/*
+ * Load units.csv (code,name,level,parent_code) or procedures.csv
+ * (code,name,field,level), inserting new rows and updating names of
+ * existing ones, in one transaction; the units' closure table is rebuilt.
+ * `origin` names the input in errors ("data/units.csv:12: code: ...").
+ * Returns the number of rows, or -1 with err filled.
+ */
+int refdata_load_units(struct db *db, const char *csv, size_t len,
+    const char *origin, char *err, size_t errlen);
+int refdata_load_procedures(struct db *db, const char *csv, size_t len,
+    const char *origin, char *err, size_t errlen);
+
+/* The copies of data/units.csv and data/procedures.csv in the binary. */
+int refdata_load_builtin(struct db *db, char *err, size_t errlen);
+
+/* Rebuild unit_tree from units.parent.  0 or -1. */
+int refdata_rebuild_tree(struct db *db);
+
+#define DEMO_UNIT "H21.227"
+
+/*
+ * The demo: counters 1-3 and four officers of H21.227 (UBND xã Vân
+ * Canh) and its procedure list (the commune-level ones).  Idempotent.
+ */
+int refdata_load_demo(struct db *db, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,87 @@
+/* writer.h -- the one thread that stores ratings, many per fsync. */
+#ifndef HAILONG_WRITER_H
+#define HAILONG_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hailong/rating.h"
+
+struct db;
+struct writer;
+
+enum writer_result {
+	WRITER_STORED,		/* committed: on disk */
+	WRITER_DUPLICATE,	/* same id, same content: already on disk */
+	WRITER_CONFLICT,	/* same id, different content: refused */
+	WRITER_DOSSIER_USED,	/* the dossier token was used already */
+	WRITER_REJECTED,	/* the database refused it (unknown unit...) */
+	WRITER_UNAVAILABLE,	/* not stored: disk full, I/O error, stopping */
+};
+
+struct writer_job;
+typedef void (*writer_done_fn)(struct writer_job *job);
+
+/*
+ * One rating on its way to disk.  The submitter owns the job and must
+ * keep it alive until done() is called: from the writer thread, after
+ * the transaction that decides it has committed (or failed).  done()
+ * should be quick (it delays the next batch): set a flag, resume a
+ * connection.
+ */
+struct writer_job {
+	struct rating rating;		/* the submitter's; not modified */
+	enum writer_result result;
+	int64_t seq;			/* the row, when STORED or DUPLICATE */
+	writer_done_fn done;
+	void *arg;
+	struct writer_job *next;	/* the writer's */
+};
+
+/*
+ * Optional work in the same transaction as each stored rating (the
+ * monthly rollups).  0 or -1; -1 fails the whole batch.
+ */
+typedef int (*writer_hook_fn)(struct db *db, const struct rating *r,
+    int64_t seq);
+
+struct writer_stats {
+	uint64_t batches, stored, duplicates, failed;
+	uint64_t commit_ns_total;	/* time spent in COMMIT */
+	unsigned last_batch, max_batch;
+	bool disk_full;			/* the last batch failed on a full disk */
+};
+
+/*
+ * Open its own connection to `path` and start the thread.  `queue_max`
+ * jobs may wait; beyond that writer_submit() refuses (backpressure).
+ * NULL with err filled.
+ */
+struct writer *writer_start(const char *path, size_t queue_max,
+    writer_hook_fn hook, char *err, size_t errlen);
+/*
+ * Queue a job.  0, or -1 when the queue is full or the writer is
+ * stopping (done() is then not called).
+ */
+int writer_submit(struct writer *w, struct writer_job *job);
+/*
+ * Store everything queued, commit and stop the thread; later submits are
+ * refused.  Idempotent; accepts NULL.
+ */
+void writer_stop(struct writer *w);
+/* Stop (if not yet) and free.  Accepts NULL. */
+void writer_free(struct writer *w);
+void writer_get_stats(struct writer *w, struct writer_stats *out);
+size_t writer_queue_depth(struct writer *w);
+
+/*
+ * Store jobs synchronously on the caller's connection in one
+ * transaction, exactly as the thread does (CLI imports use this so that
+ * every rating goes through one code path).  Calls done() for each.
+ * 0, or -1 when the transaction failed (each job then UNAVAILABLE).
+ */
+int writer_store_batch(struct db *db, struct writer_job *jobs,
+    writer_hook_fn hook);
+
+#endif
