@@ -31,8 +31,8 @@ void
 sha256_init(struct sha256 *h)
 {
 	h->ctx = EVP_MD_CTX_new();
-	if (h->ctx == NULL || EVP_DigestInit_ex(h->ctx, EVP_sha256(),
-	    NULL) != 1)
+	if (h->ctx == NULL ||
+	    EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1)
 		crypto_die("SHA-256 init");
 }
 
@@ -105,16 +105,17 @@ random_token(char out[44])
 #define SCRYPT_KEY 32
 
 static int
-scrypt_derive(const char *password, const unsigned char *salt,
-    size_t saltlen, int log_n, int r, int p, unsigned char *key,
-    size_t keylen)
+scrypt_derive(const char *password, const unsigned char *salt, size_t saltlen,
+    int log_n, int r, int p, unsigned char *key, size_t keylen)
 {
 	uint64_t n = (uint64_t)1 << log_n;
 	/* 128 * r * N bytes of work memory, plus a little */
 	uint64_t maxmem = 128 * (uint64_t)r * n + (1u << 20);
 
 	return EVP_PBE_scrypt(password, strlen(password), salt, saltlen, n,
-	    (uint64_t)r, (uint64_t)p, maxmem, key, keylen) == 1 ? 0 : -1;
+		   (uint64_t)r, (uint64_t)p, maxmem, key, keylen) == 1
+	    ? 0
+	    : -1;
 }
 
 char *
@@ -124,8 +125,8 @@ password_hash(const char *password)
 	char s64[32], k64[48], *out;
 
 	random_bytes(salt, sizeof(salt));
-	if (scrypt_derive(password, salt, sizeof(salt), SCRYPT_LOG_N,
-	    SCRYPT_R, SCRYPT_P, key, sizeof(key)) < 0)
+	if (scrypt_derive(password, salt, sizeof(salt), SCRYPT_LOG_N, SCRYPT_R,
+		SCRYPT_P, key, sizeof(key)) < 0)
 		return NULL;
 	b64url_encode(salt, sizeof(salt), s64);
 	b64url_encode(key, sizeof(key), k64);
@@ -143,8 +144,8 @@ password_verify(const char *password, const char *stored)
 	int log_n, r, p;
 	long sl, kl;
 
-	if (sscanf(stored, "scrypt$%d$%d$%d$%95[^$]$%95s", &log_n, &r, &p,
-	    s64, k64) != 5)
+	if (sscanf(stored, "scrypt$%d$%d$%d$%95[^$]$%95s", &log_n, &r, &p, s64,
+		k64) != 5)
 		return false;
 	/* bounds keep a corrupted row from asking for gigabytes */
 	if (log_n < 10 || log_n > 20 || r < 1 || r > 16 || p < 1 || p > 4)
@@ -153,8 +154,8 @@ password_verify(const char *password, const char *stored)
 	kl = b64url_decode(k64, strlen(k64), want, sizeof(want));
 	if (sl < 8 || kl < 16)
 		return false;
-	if (scrypt_derive(password, salt, (size_t)sl, log_n, r, p, got,
-	    (size_t)kl) < 0)
+	if (scrypt_derive(
+		password, salt, (size_t)sl, log_n, r, p, got, (size_t)kl) < 0)
 		return false;
 	return ct_equal(got, want, (size_t)kl);
 }

@@ -87,19 +87,21 @@ csv_next(struct csv *c, struct csv_record *rec)
 				buf_putc(&c->store, p[c->pos++]);
 			}
 			if (c->pos < c->len && p[c->pos] != ',' &&
-			    p[c->pos] != '\n' && !(p[c->pos] == '\r' &&
-			    c->pos + 1 < c->len && p[c->pos + 1] == '\n') &&
+			    p[c->pos] != '\n' &&
+			    !(p[c->pos] == '\r' && c->pos + 1 < c->len &&
+				p[c->pos + 1] == '\n') &&
 			    !(p[c->pos] == '\r' && c->pos + 1 == c->len))
-				return fail(c, rec,
-				    "text after a closing quote");
+				return fail(
+				    c, rec, "text after a closing quote");
 		} else {
 			while (c->pos < c->len && p[c->pos] != ',' &&
 			    p[c->pos] != '\n') {
 				if (p[c->pos] == '"')
 					return fail(c, rec,
 					    "quote inside an unquoted field");
-				if (p[c->pos] == '\r' && (c->pos + 1 == c->len ||
-				    p[c->pos + 1] == '\n'))
+				if (p[c->pos] == '\r' &&
+				    (c->pos + 1 == c->len ||
+					p[c->pos + 1] == '\n'))
 					break;
 				buf_putc(&c->store, p[c->pos++]);
 			}

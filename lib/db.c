@@ -15,14 +15,14 @@ struct db_stmt {
 	sqlite3_stmt *st;
 	struct db *db;
 	char *sql;
-	bool busy;	/* handed out and not yet given back */
+	bool busy; /* handed out and not yet given back */
 	struct db_stmt *next;
 };
 
 struct db {
 	sqlite3 *h;
 	char *path;
-	struct db_stmt *stmts;	/* cache, most recently added first */
+	struct db_stmt *stmts; /* cache, most recently added first */
 };
 
 static enum db_error
@@ -31,48 +31,41 @@ map_error(int rc)
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_ROW:
-	case SQLITE_DONE:
-		return DB_OK;
-	case SQLITE_FULL:
-		return DB_ERR_FULL;
+	case SQLITE_DONE: return DB_OK;
+	case SQLITE_FULL: return DB_ERR_FULL;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return DB_ERR_BUSY;
-	case SQLITE_CONSTRAINT:
-		return DB_ERR_CONSTRAINT;
+	case SQLITE_LOCKED: return DB_ERR_BUSY;
+	case SQLITE_CONSTRAINT: return DB_ERR_CONSTRAINT;
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
 	case SQLITE_READONLY:
-	case SQLITE_PERM:
-		return DB_ERR_IO;
+	case SQLITE_PERM: return DB_ERR_IO;
 	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		return DB_ERR_CORRUPT;
-	default:
-		return DB_ERR_OTHER;
+	case SQLITE_NOTADB: return DB_ERR_CORRUPT;
+	default: return DB_ERR_OTHER;
 	}
 }
 
 struct db *
 db_open(const char *path, int flags, char *err, size_t errlen)
 {
-	static const char setup[] =
-	    "PRAGMA foreign_keys=ON;"
-	    "PRAGMA synchronous=FULL;"
-	    "PRAGMA trusted_schema=OFF;"
-	    "PRAGMA temp_store=MEMORY;";
+	static const char setup[] = "PRAGMA foreign_keys=ON;"
+				    "PRAGMA synchronous=FULL;"
+				    "PRAGMA trusted_schema=OFF;"
+				    "PRAGMA temp_store=MEMORY;";
 	struct db *db = NULL;
 	sqlite3 *h = NULL;
 	int oflags = SQLITE_OPEN_NOMUTEX;
 	int rc;
 
-	oflags |= (flags & DB_READONLY) ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE;
+	oflags |= (flags & DB_READONLY) ? SQLITE_OPEN_READONLY
+					: SQLITE_OPEN_READWRITE;
 	if (flags & DB_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	if (!(flags & DB_CREATE) && access(path, F_OK) != 0) {
 		if (err != NULL)
-			snprintf(err, errlen, "cannot open database '%s': "
+			snprintf(err, errlen,
+			    "cannot open database '%s': "
 			    "no such file (create it with 'hailong init')",
 			    path);
 		return NULL;
@@ -83,13 +76,13 @@ db_open(const char *path, int flags, char *err, size_t errlen)
 	sqlite3_extended_result_codes(h, 1);
 	sqlite3_busy_timeout(h, 5000);
 	/* Reading the schema catches a file that is not a database. */
-	rc = sqlite3_exec(h, "SELECT count(*) FROM sqlite_master", NULL,
-	    NULL, NULL);
+	rc = sqlite3_exec(
+	    h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
 	if (!(flags & DB_READONLY)) {
-		rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL, NULL,
-		    NULL);
+		rc = sqlite3_exec(
+		    h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
 		if (rc != SQLITE_OK)
 			goto fail;
 	}
@@ -171,8 +164,8 @@ db_prepare(struct db *db, const char *sql)
 			return s;
 		}
 	}
-	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+		NULL) != SQLITE_OK) {
 		log_msg(LOG_ERROR, "db", "prepare: %s: %s",
 		    sqlite3_errmsg(db->h), sql);
 		return NULL;
@@ -214,15 +207,15 @@ db_bind_text(struct db_stmt *st, int i, const char *s, long len)
 {
 	if (s == NULL)
 		return db_bind_null(st, i);
-	return bind_check(st, sqlite3_bind_text(st->st, i, s, (int)len,
-	    SQLITE_TRANSIENT));
+	return bind_check(
+	    st, sqlite3_bind_text(st->st, i, s, (int)len, SQLITE_TRANSIENT));
 }
 
 int
 db_bind_blob(struct db_stmt *st, int i, const void *p, size_t len)
 {
-	return bind_check(st, sqlite3_bind_blob(st->st, i, p, (int)len,
-	    SQLITE_TRANSIENT));
+	return bind_check(
+	    st, sqlite3_bind_blob(st->st, i, p, (int)len, SQLITE_TRANSIENT));
 }
 
 int
@@ -242,9 +235,7 @@ bind_va(struct db_stmt *st, const char *types, va_list ap)
 		size_t n;
 
 		switch (types[i]) {
-		case 'i':
-			rc = db_bind_int(st, i + 1, va_arg(ap, int));
-			break;
+		case 'i': rc = db_bind_int(st, i + 1, va_arg(ap, int)); break;
 		case 'l':
 			rc = db_bind_int(st, i + 1, va_arg(ap, int64_t));
 			break;
@@ -252,8 +243,8 @@ bind_va(struct db_stmt *st, const char *types, va_list ap)
 			rc = db_bind_double(st, i + 1, va_arg(ap, double));
 			break;
 		case 't':
-			rc = db_bind_text(st, i + 1, va_arg(ap, const char *),
-			    -1);
+			rc = db_bind_text(
+			    st, i + 1, va_arg(ap, const char *), -1);
 			break;
 		case 'T':
 			s = va_arg(ap, const char *);
@@ -265,12 +256,10 @@ bind_va(struct db_stmt *st, const char *types, va_list ap)
 			n = va_arg(ap, size_t);
 			rc = db_bind_blob(st, i + 1, p, n);
 			break;
-		case 'n':
-			rc = db_bind_null(st, i + 1);
-			break;
+		case 'n': rc = db_bind_null(st, i + 1); break;
 		default:
-			log_msg(LOG_ERROR, "db", "bad bind type '%c'",
-			    types[i]);
+			log_msg(
+			    LOG_ERROR, "db", "bad bind type '%c'", types[i]);
 			rc = -1;
 		}
 	}
@@ -429,7 +418,7 @@ int
 db_rollback(struct db *db)
 {
 	if (sqlite3_get_autocommit(db->h))
-		return 0;	/* SQLite already rolled back (e.g. SQLITE_FULL) */
+		return 0; /* SQLite already rolled back (e.g. SQLITE_FULL) */
 	return db_exec(db, "ROLLBACK");
 }
 
@@ -467,12 +456,13 @@ db_backup(struct db *db, const char *dest, char *err, size_t errlen)
 	int rc = -1, src;
 
 	if (access(dest, F_OK) == 0) {
-		snprintf(err, errlen, "'%s' exists; refusing to overwrite it",
-		    dest);
+		snprintf(
+		    err, errlen, "'%s' exists; refusing to overwrite it", dest);
 		return -1;
 	}
-	if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(dest, &out,
+		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+		NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot create '%s': %s", dest,
 		    sqlite3_errmsg(out));
 		goto out;
@@ -486,8 +476,8 @@ db_backup(struct db *db, const char *dest, char *err, size_t errlen)
 		src = sqlite3_backup_step(bk, 256);
 		if (src == SQLITE_BUSY || src == SQLITE_LOCKED)
 			sleep_ms(5);
-	} while (src == SQLITE_OK || src == SQLITE_BUSY ||
-	    src == SQLITE_LOCKED);
+	} while (
+	    src == SQLITE_OK || src == SQLITE_BUSY || src == SQLITE_LOCKED);
 	sqlite3_backup_finish(bk);
 	bk = NULL;
 	if (src != SQLITE_DONE) {

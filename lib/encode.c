@@ -19,8 +19,8 @@ b64url_encode(const void *in, size_t n, char *out)
 	size_t i = 0;
 
 	for (; i + 3 <= n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 |
-		    p[i + 2];
+		uint32_t v =
+		    (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
 
 		*out++ = b64[v >> 18];
 		*out++ = b64[v >> 12 & 63];
@@ -82,7 +82,7 @@ b64url_decode(const char *in, size_t len, void *out, size_t max)
 		}
 	}
 	if (acc != 0)
-		return -1;	/* non-canonical trailing bits */
+		return -1; /* non-canonical trailing bits */
 	return (long)n;
 }
 

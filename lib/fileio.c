@@ -13,18 +13,17 @@
 #include "hailong/util.h"
 
 char *
-file_read(const char *path, size_t max, size_t *len, char *err,
-    size_t errlen)
+file_read(const char *path, size_t max, size_t *len, char *err, size_t errlen)
 {
-	struct buf b = {0};
+	struct buf b = { 0 };
 	char chunk[65536];
 	int fd;
 	ssize_t n;
 
 	fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot read '%s': %s", path,
-		    strerror(errno));
+		snprintf(
+		    err, errlen, "cannot read '%s': %s", path, strerror(errno));
 		return NULL;
 	}
 	buf_init(&b, max);
@@ -53,15 +52,15 @@ fail:
 }
 
 int
-file_write_atomic(const char *path, const void *data, size_t len,
-    unsigned mode, char *err, size_t errlen)
+file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+    char *err, size_t errlen)
 {
 	char tmp[4096], dir[4096];
 	const char *p = data;
 	int fd, dfd;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
-	    (long)getpid()) >= sizeof(tmp)) {
+		(long)getpid()) >= sizeof(tmp)) {
 		snprintf(err, errlen, "path too long: '%s'", path);
 		return -1;
 	}
@@ -107,14 +106,15 @@ file_is_private(const char *path, char *err, size_t errlen)
 	struct stat st;
 
 	if (stat(path, &st) < 0) {
-		snprintf(err, errlen, "cannot read '%s': %s", path,
-		    strerror(errno));
+		snprintf(
+		    err, errlen, "cannot read '%s': %s", path, strerror(errno));
 		return false;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		snprintf(err, errlen, "'%s' may be read by others (mode %03o); "
-		    "a key must be private: chmod 600 '%s'", path,
-		    (unsigned)(st.st_mode & 0777), path);
+		snprintf(err, errlen,
+		    "'%s' may be read by others (mode %03o); "
+		    "a key must be private: chmod 600 '%s'",
+		    path, (unsigned)(st.st_mode & 0777), path);
 		return false;
 	}
 	return true;

@@ -76,8 +76,8 @@ form_parse(struct form *f, const char *buf, size_t len)
 		fld->name = decode(pair, nlen, &vlen);
 		if (fld->name == NULL)
 			goto bad;
-		fld->value = eq ? decode(eq + 1, plen - nlen - 1, &fld->len) :
-		    xstrdup("");
+		fld->value = eq ? decode(eq + 1, plen - nlen - 1, &fld->len)
+				: xstrdup("");
 		if (fld->value == NULL) {
 			free(fld->name);
 			goto bad;

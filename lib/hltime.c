@@ -59,8 +59,8 @@ digits(const char *s, size_t n)
 static int
 month_days(int y, int m)
 {
-	static const int md[12] =
-	    { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int md[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -76,8 +76,9 @@ rfc3339_parse(const char *s, size_t len, int64_t *out)
 	/* 2026-10-31T23:30:00 is 19 bytes; an offset follows */
 	if (len < 20 || len > 40)
 		return -1;
-	if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' &&
-	    s[10] != ' ') || s[13] != ':' || s[16] != ':')
+	if (s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' ||
+	    s[16] != ':')
 		return -1;
 	y = digits(s, 4);
 	mo = digits(s + 5, 2);
@@ -90,7 +91,7 @@ rfc3339_parse(const char *s, size_t len, int64_t *out)
 	    se < 0 || se > 60)
 		return -1;
 	if (se == 60)
-		se = 59;	/* a leap second is the last second of its minute */
+		se = 59; /* a leap second is the last second of its minute */
 	i = 19;
 	if (s[i] == '.') {
 		size_t k = ++i;

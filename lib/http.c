@@ -126,11 +126,13 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 
 		if (sa->sa_family == AF_INET)
 			inet_ntop(AF_INET,
-			    &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
+			    &((const struct sockaddr_in *)ci->client_addr)
+				 ->sin_addr,
 			    r->client_ip, sizeof(r->client_ip));
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6,
-			    &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+			    &((const struct sockaddr_in6 *)ci->client_addr)
+				 ->sin6_addr,
 			    r->client_ip, sizeof(r->client_ip));
 	}
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_PROTOCOL);
@@ -171,8 +173,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 static enum MHD_Result
-queue(struct http_server *s, struct MHD_Connection *c,
-    struct http_request *r)
+queue(struct http_server *s, struct MHD_Connection *c, struct http_request *r)
 {
 	struct http_response *resp = &r->resp;
 	struct MHD_Response *m;
@@ -188,8 +189,8 @@ queue(struct http_server *s, struct MHD_Connection *c,
 		size_t len;
 		char *body = buf_detach(&resp->body, &len);
 
-		m = MHD_create_response_from_buffer(len, body,
-		    MHD_RESPMEM_MUST_FREE);
+		m = MHD_create_response_from_buffer(
+		    len, body, MHD_RESPMEM_MUST_FREE);
 		if (m == NULL)
 			free(body);
 	}
@@ -202,13 +203,14 @@ queue(struct http_server *s, struct MHD_Connection *c,
 	if (resp->csp != NULL || s->cfg.default_csp != NULL)
 		MHD_add_response_header(m, "Content-Security-Policy",
 		    resp->csp != NULL ? resp->csp : s->cfg.default_csp);
-	MHD_add_response_header(m, "Content-Type", resp->content_type ?
-	    resp->content_type : "text/plain; charset=utf-8");
-	MHD_add_response_header(m, "Cache-Control", resp->cache ?
-	    resp->cache : "no-store");
+	MHD_add_response_header(m, "Content-Type",
+	    resp->content_type ? resp->content_type
+			       : "text/plain; charset=utf-8");
+	MHD_add_response_header(
+	    m, "Cache-Control", resp->cache ? resp->cache : "no-store");
 	for (int i = 0; i < resp->nheaders; i++)
-		MHD_add_response_header(m, resp->headers[i][0],
-		    resp->headers[i][1]);
+		MHD_add_response_header(
+		    m, resp->headers[i][0], resp->headers[i][1]);
 	ok = MHD_queue_response(c, (unsigned)resp->status, m);
 	MHD_destroy_response(m);
 	return ok;
@@ -217,10 +219,10 @@ queue(struct http_server *s, struct MHD_Connection *c,
 static bool
 has_body(struct MHD_Connection *c)
 {
-	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "Content-Length");
-	const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "Transfer-Encoding");
+	const char *cl =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	const char *te = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, "Transfer-Encoding");
 
 	return (cl != NULL && strcmp(cl, "0") != 0) || te != NULL;
 }
@@ -236,7 +238,7 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 	(void)url;
 	(void)version;
 	if (r == NULL)
-		return MHD_NO;	/* on_uri always runs first */
+		return MHD_NO; /* on_uri always runs first */
 	if (r->method_str == NULL) {
 		const char *cl;
 		int64_t n;
@@ -245,10 +247,12 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 		r->method = method_of(method);
 		s->h.begin(r, s->h.arg);
 		if (r->resp.status == 0) {
-			cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-			    "Content-Length");
-			if (cl != NULL && (parse_int64(cl, strlen(cl), 0,
-			    INT64_MAX, &n) < 0 || (uint64_t)n > r->body_max))
+			cl = MHD_lookup_connection_value(
+			    c, MHD_HEADER_KIND, "Content-Length");
+			if (cl != NULL &&
+			    (parse_int64(cl, strlen(cl), 0, INT64_MAX, &n) <
+				    0 ||
+				(uint64_t)n > r->body_max))
 				http_text(r, 413, "request body too large\n");
 		}
 		if (r->resp.status != 0) {
@@ -266,8 +270,8 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
-		if (!r->early && buf_add(&r->body, upload_data,
-		    *upload_size) < 0) {
+		if (!r->early &&
+		    buf_add(&r->body, upload_data, *upload_size) < 0) {
 			http_text(r, 413, "request body too large\n");
 			r->early = true;
 			*upload_size = 0;
@@ -304,11 +308,11 @@ http_start(const struct http_config *cfg, const struct http_handlers *h,
 	s->h = *h;
 	s->cfg = *cfg;
 	if (inet_pton(AF_INET, cfg->addr,
-	    &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+		&((struct sockaddr_in *)&ss)->sin_addr) == 1) {
 		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
 		((struct sockaddr_in *)&ss)->sin_port = htons(cfg->port);
 	} else if (inet_pton(AF_INET6, cfg->addr,
-	    &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+		       &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
 		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons(cfg->port);
 		flags |= MHD_USE_IPv6;
@@ -318,7 +322,8 @@ http_start(const struct http_config *cfg, const struct http_handlers *h,
 	}
 	if (cfg->tls_cert != NULL) {
 		if (!http_tls_supported()) {
-			snprintf(err, errlen, "this libmicrohttpd was built "
+			snprintf(err, errlen,
+			    "this libmicrohttpd was built "
 			    "without TLS; use a reverse proxy for HTTPS");
 			goto fail;
 		}
@@ -339,7 +344,8 @@ http_start(const struct http_config *cfg, const struct http_handlers *h,
 			{ MHD_OPTION_CONNECTION_TIMEOUT,
 			    cfg->timeout_s ? cfg->timeout_s : 30, NULL },
 			{ MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-			    cfg->conn_memory ? (intptr_t)cfg->conn_memory : 32768,
+			    cfg->conn_memory ? (intptr_t)cfg->conn_memory
+					     : 32768,
 			    NULL },
 			{ MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL },
 			{ MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL },
@@ -350,22 +356,23 @@ http_start(const struct http_config *cfg, const struct http_handlers *h,
 		};
 
 		if (cfg->tls_cert != NULL) {
-			opts[8] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT,
-			    0, (void *)(uintptr_t)cfg->tls_cert };
-			opts[9] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY,
-			    0, (void *)(uintptr_t)cfg->tls_key };
+			opts[8] =
+			    (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT,
+				    0, (void *)(uintptr_t)cfg->tls_cert };
+			opts[9] =
+			    (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY,
+				    0, (void *)(uintptr_t)cfg->tls_key };
 		}
 		s->d = MHD_start_daemon(flags, cfg->port, NULL, NULL, on_access,
-		    s, MHD_OPTION_ARRAY, opts,
-		    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-		    MHD_OPTION_END);
+		    s, MHD_OPTION_ARRAY, opts, MHD_OPTION_URI_LOG_CALLBACK,
+		    on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
 	}
 	if (s->d == NULL) {
-		snprintf(err, errlen, "cannot listen on %s:%u (in use, or "
-		    "not an address of this machine?)", cfg->addr,
-		    (unsigned)cfg->port);
+		snprintf(err, errlen,
+		    "cannot listen on %s:%u (in use, or "
+		    "not an address of this machine?)",
+		    cfg->addr, (unsigned)cfg->port);
 		goto fail;
 	}
 	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
@@ -429,8 +436,7 @@ http_resume(struct http_request *req)
 }
 
 void
-http_set_header(struct http_response *r, const char *name,
-    const char *value)
+http_set_header(struct http_response *r, const char *name, const char *value)
 {
 	if (r->nheaders >= HTTP_MAX_EXTRA_HEADERS) {
 		log_kv(LOG_ERROR, "http", "too_many_headers name=%s", name);
@@ -449,8 +455,7 @@ http_text(struct http_request *req, int status, const char *text)
 }
 
 void
-http_begin_body(struct http_request *req, int status,
-    const char *content_type)
+http_begin_body(struct http_request *req, int status, const char *content_type)
 {
 	req->resp.status = status;
 	req->resp.content_type = content_type;

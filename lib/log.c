@@ -51,7 +51,7 @@ log_emit(struct buf *b)
 void
 log_kv(enum log_level lvl, const char *event, const char *fmt, ...)
 {
-	struct buf b = {0};
+	struct buf b = { 0 };
 	va_list ap;
 
 	if (lvl < log_min)
@@ -69,7 +69,7 @@ log_kv(enum log_level lvl, const char *event, const char *fmt, ...)
 void
 log_msg(enum log_level lvl, const char *event, const char *fmt, ...)
 {
-	struct buf b = {0}, m = {0};
+	struct buf b = { 0 }, m = { 0 };
 	va_list ap;
 
 	if (lvl < log_min)

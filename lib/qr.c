@@ -17,8 +17,8 @@ qr_encode(const char *text)
 
 	if (len == 0 || len > QR_TEXT_MAX)
 		return NULL;
-	c = QRcode_encodeData((int)len, (const unsigned char *)text, 0,
-	    QR_ECLEVEL_M);
+	c = QRcode_encodeData(
+	    (int)len, (const unsigned char *)text, 0, QR_ECLEVEL_M);
 	if (c == NULL)
 		return NULL;
 	q = xcalloc(1, sizeof(*q));
@@ -52,12 +52,14 @@ qr_svg(const struct qr *q, int px, struct buf *out)
 {
 	int size = (q->width + 2 * QR_QUIET) * px;
 
-	buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	buf_printf(out,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
 	    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
 	    "shape-rendering=\"crispEdges\">\n"
 	    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n"
-	    "<path fill=\"#000\" d=\"", size, size, size, size, size, size);
+	    "<path fill=\"#000\" d=\"",
+	    size, size, size, size, size, size);
 	/* one horizontal run per subpath keeps the file small */
 	for (int y = 0; y < q->width; y++) {
 		for (int x = 0; x < q->width; x++) {
@@ -68,8 +70,8 @@ qr_svg(const struct qr *q, int px, struct buf *out)
 			if (run == 0)
 				continue;
 			buf_printf(out, "M%d %dh%dv%dh-%dz",
-			    (x + QR_QUIET) * px, (y + QR_QUIET) * px,
-			    run * px, px, run * px);
+			    (x + QR_QUIET) * px, (y + QR_QUIET) * px, run * px,
+			    px, run * px);
 			x += run;
 		}
 	}
@@ -137,18 +139,19 @@ int
 qr_txt(const struct qr *q, bool invert, struct buf *out)
 {
 	static const char *const glyph[4] = {
-		" ",		/* neither half inked */
-		"\u2580",	/* upper half */
-		"\u2584",	/* lower half */
-		"\u2588",	/* full block */
+		" ",      /* neither half inked */
+		"\u2580", /* upper half */
+		"\u2584", /* lower half */
+		"\u2588", /* full block */
 	};
 	int lo = -QR_QUIET / 2, hi = q->width + QR_QUIET / 2;
 
 	for (int y = lo; y < hi; y += 2) {
 		for (int x = lo; x < hi; x++) {
 			bool top = qr_is_dark(q, x, y) == invert;
-			bool bot = y + 1 < hi ?
-			    qr_is_dark(q, x, y + 1) == invert : false;
+			bool bot = y + 1 < hi
+			    ? qr_is_dark(q, x, y + 1) == invert
+			    : false;
 
 			/* outside the matrix every module is light */
 			buf_puts(out, glyph[(top ? 1 : 0) | (bot ? 2 : 0)]);

@@ -6,8 +6,7 @@
 #include "hailong/text.h"
 #include "hailong/util.h"
 
-static const char *const channel_names[] = { "kiosk", "qr", "web",
-	"import" };
+static const char *const channel_names[] = { "kiosk", "qr", "web", "import" };
 static const char *const status_names[] = { "valid", "burst", "duplicate",
 	"misuse", "spam" };
 
@@ -32,8 +31,7 @@ rating_release(struct rating *r)
 const char *
 rating_channel_name(enum rating_channel c)
 {
-	return (unsigned)c < ARRAY_SIZE(channel_names) ? channel_names[c] :
-	    "?";
+	return (unsigned)c < ARRAY_SIZE(channel_names) ? channel_names[c] : "?";
 }
 
 int
@@ -75,8 +73,8 @@ rating_id_is_valid(const char *s, size_t len)
 		char c = s[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == ':'))
+			(c >= '0' && c <= '9') || c == '-' || c == '_' ||
+			c == '.' || c == ':'))
 			return false;
 	}
 	return true;
@@ -89,7 +87,7 @@ reason_is_valid(const char *s, size_t len)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			return false;
 	return true;
 }

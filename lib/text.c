@@ -125,8 +125,8 @@ is_unit_code(const char *s, size_t len)
 static bool
 is_calendar_date(int y, int m, int d)
 {
-	static const int mdays[12] =
-	    { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
 	int max;
 
 	if (m < 1 || m > 12 || d < 1)
@@ -235,7 +235,8 @@ text_mask_numbers(const char *s)
 				last = j;
 				j++;
 			} else if ((s[j] == ' ' || s[j] == '.' ||
-			    s[j] == '-') && j + 1 < len && is_digit(s[j + 1])) {
+				       s[j] == '-') &&
+			    j + 1 < len && is_digit(s[j + 1])) {
 				j++;
 			} else {
 				break;

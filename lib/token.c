@@ -34,8 +34,7 @@ token_check(const struct token *t)
 		if (!is_dossier_code(t->dossier, strlen(t->dossier)))
 			return "bad dossier code";
 		break;
-	default:
-		return "unknown token kind";
+	default: return "unknown token kind";
 	}
 	return NULL;
 }
@@ -55,8 +54,8 @@ token_mac(const unsigned char *key, size_t keylen, const char *p64,
 }
 
 int
-token_encode(const struct token *t, const unsigned char *key,
-    size_t keylen, char out[TOKEN_MAX_LEN + 1])
+token_encode(const struct token *t, const unsigned char *key, size_t keylen,
+    char out[TOKEN_MAX_LEN + 1])
 {
 	char payload[PAYLOAD_MAX + 1];
 	unsigned char mac[TOKEN_MAC_LEN];
@@ -82,8 +81,8 @@ token_encode(const struct token *t, const unsigned char *key,
 
 /* Next '|'-separated field of p[0..len) starting at *pos, into out. */
 static int
-field(const char *p, size_t len, size_t *pos, char *out, size_t outlen,
-    bool last)
+field(
+    const char *p, size_t len, size_t *pos, char *out, size_t outlen, bool last)
 {
 	size_t start = *pos, end = start;
 
@@ -127,13 +126,13 @@ token_parse(const char *s, size_t len, struct token *t,
 	    field(payload, (size_t)plen, &pos, kid, sizeof(kid), false) < 0 ||
 	    field(payload, (size_t)plen, &pos, kind, sizeof(kind), false) < 0 ||
 	    field(payload, (size_t)plen, &pos, t->unit, sizeof(t->unit),
-	    false) < 0 ||
+		false) < 0 ||
 	    field(payload, (size_t)plen, &pos, counter, sizeof(counter),
-	    false) < 0 ||
+		false) < 0 ||
 	    field(payload, (size_t)plen, &pos, t->procedure,
-	    sizeof(t->procedure), false) < 0 ||
+		sizeof(t->procedure), false) < 0 ||
 	    field(payload, (size_t)plen, &pos, t->dossier, sizeof(t->dossier),
-	    true) < 0)
+		true) < 0)
 		goto bad;
 	/* one spelling per value: no leading zeros, no signs */
 	if (kid[0] == '0' || parse_int64(kid, strlen(kid), 1, 65535, &v) < 0)
@@ -155,8 +154,8 @@ bad:
 }
 
 int
-token_verify(const char *s, size_t len, token_key_fn key_fn, void *arg,
-    struct token *t)
+token_verify(
+    const char *s, size_t len, token_key_fn key_fn, void *arg, struct token *t)
 {
 	unsigned char mac[TOKEN_MAC_LEN], want[TOKEN_MAC_LEN];
 	unsigned char key[TOKEN_KEY_LEN];

@@ -75,8 +75,7 @@ strlcpy_hl(char *dst, const char *src, size_t size)
 }
 
 int
-parse_int64(const char *s, size_t len, int64_t min, int64_t max,
-    int64_t *out)
+parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
 {
 	int64_t v = 0;
 	bool neg = false;
@@ -125,7 +124,8 @@ str_has_prefix(const char *s, const char *prefix)
 void
 sleep_ms(unsigned ms)
 {
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 };
+	struct timespec ts = { (time_t)(ms / 1000),
+		(long)(ms % 1000) * 1000000 };
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;

@@ -20,7 +20,7 @@ audit_hash(const unsigned char prev[SHA256_LEN], int64_t seq, int64_t at,
     const char *actor, const char *action, const char *target,
     const char *detail, unsigned char out[SHA256_LEN])
 {
-	struct buf b = {0};
+	struct buf b = { 0 };
 	struct sha256 h;
 	char num[24];
 
@@ -44,7 +44,7 @@ int
 audit_append(struct db *db, const char *actor, const char *action,
     const char *target, const char *detail)
 {
-	unsigned char prev[SHA256_LEN] = {0}, chain[SHA256_LEN];
+	unsigned char prev[SHA256_LEN] = { 0 }, chain[SHA256_LEN];
 	struct db_stmt *st;
 	bool own = !db_in_transaction(db);
 	int64_t seq = 1, at = hl_now();
@@ -52,8 +52,10 @@ audit_append(struct db *db, const char *actor, const char *action,
 
 	if (own && db_begin(db) < 0)
 		return -1;
-	st = db_query(db, "SELECT seq, chain FROM audit "
-	    "ORDER BY seq DESC LIMIT 1", "");
+	st = db_query(db,
+	    "SELECT seq, chain FROM audit "
+	    "ORDER BY seq DESC LIMIT 1",
+	    "");
 	if (st == NULL)
 		goto out;
 	if (db_step(st) == DB_ROW) {
@@ -66,9 +68,11 @@ audit_append(struct db *db, const char *actor, const char *action,
 	}
 	db_done(st);
 	audit_hash(prev, seq, at, actor, action, target, detail, chain);
-	if (db_run(db, "INSERT INTO audit(seq, at, actor, action, target, "
-	    "detail, chain) VALUES (?, ?, ?, ?, ?, ?, ?)", "llttttb", seq, at,
-	    actor, action, target, detail, chain, sizeof(chain)) < 0)
+	if (db_run(db,
+		"INSERT INTO audit(seq, at, actor, action, target, "
+		"detail, chain) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		"llttttb", seq, at, actor, action, target, detail, chain,
+		sizeof(chain)) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -86,13 +90,15 @@ out:
 int
 audit_verify(struct db *db, int64_t *count, int64_t *bad_seq)
 {
-	unsigned char prev[SHA256_LEN] = {0}, want[SHA256_LEN];
+	unsigned char prev[SHA256_LEN] = { 0 }, want[SHA256_LEN];
 	struct db_stmt *st;
 	int64_t n = 0, expect = 1;
 	int rc = 0, step;
 
-	st = db_query(db, "SELECT seq, at, actor, action, target, detail, "
-	    "chain FROM audit ORDER BY seq", "");
+	st = db_query(db,
+	    "SELECT seq, at, actor, action, target, detail, "
+	    "chain FROM audit ORDER BY seq",
+	    "");
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {

@@ -35,8 +35,10 @@ cli_parse(const char *cmd, const char *usage, int argc, char **argv,
 		}
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
 			if (n == npos) {
-				cli_error(cmd, "unexpected argument '%s'; see "
-				    "'hailong %s --help'", a, cmd);
+				cli_error(cmd,
+				    "unexpected argument '%s'; see "
+				    "'hailong %s --help'",
+				    a, cmd);
 				return -1;
 			}
 			pos[n++] = a;
@@ -49,8 +51,10 @@ cli_parse(const char *cmd, const char *usage, int argc, char **argv,
 			    strncmp(o->name, a + 2, len) == 0)
 				break;
 		if (o->name == NULL) {
-			cli_error(cmd, "unknown option '%.*s'; see 'hailong %s "
-			    "--help'", (int)len + 2, a, cmd);
+			cli_error(cmd,
+			    "unknown option '%.*s'; see 'hailong %s "
+			    "--help'",
+			    (int)len + 2, a, cmd);
 			return -1;
 		}
 		if (o->value == NULL) {

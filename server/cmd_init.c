@@ -40,14 +40,15 @@ demo_admin(struct db *db)
 	int64_t one;
 
 	if (db_int(db, &one, "SELECT 1 FROM users WHERE username = 'admin'",
-	    "") == 0) {
+		"") == 0) {
 		printf("admin login: admin (password set when the demo was "
-		    "made)\n");
+		       "made)\n");
 		return 0;
 	}
 	users_random_password(password, 16);
 	if (users_add(db, "admin", DEMO_UNIT, ROLE_ADMIN,
-	    "Quản trị viên (demo)", password, false, err, sizeof(err)) < 0) {
+		"Quản trị viên (demo)", password, false, err,
+		sizeof(err)) < 0) {
 		cli_error("init", "%s", err);
 		return -1;
 	}
@@ -80,7 +81,8 @@ cmd_init(int argc, char **argv)
 	}
 	if (base_url != NULL && strncmp(base_url, "http://", 7) != 0 &&
 	    strncmp(base_url, "https://", 8) != 0) {
-		cli_error("init", "--base-url must start with http:// or "
+		cli_error("init",
+		    "--base-url must start with http:// or "
 		    "https://");
 		return 2;
 	}
@@ -97,8 +99,10 @@ cmd_init(int argc, char **argv)
 		goto dberr;
 	if (units == 0 && refdata_load_builtin(db, err, sizeof(err)) < 0)
 		goto fail;
-	if (db_run(db, "INSERT OR IGNORE INTO meta(key, value) VALUES "
-	    "('created_at', strftime('%s', 'now'))", "") < 0)
+	if (db_run(db,
+		"INSERT OR IGNORE INTO meta(key, value) VALUES "
+		"('created_at', strftime('%s', 'now'))",
+		"") < 0)
 		goto dberr;
 	if (base_url != NULL && store_meta_set(db, "base_url", base_url) < 0)
 		goto dberr;
@@ -116,7 +120,8 @@ cmd_init(int argc, char **argv)
 	    (long long)procs);
 	if (demo) {
 		printf("demo: %s UBND xã Vân Canh, counters 1-3, officers "
-		    "VC01-VC04\n", DEMO_UNIT);
+		       "VC01-VC04\n",
+		    DEMO_UNIT);
 		if (demo_admin(db) < 0)
 			goto out;
 	}

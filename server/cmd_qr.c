@@ -45,7 +45,7 @@ cmd_qr(int argc, char **argv)
 	};
 	char token[TOKEN_MAX_LEN + 1], err[512], *meta_base = NULL;
 	struct token t;
-	struct buf url = {0}, img = {0};
+	struct buf url = { 0 }, img = { 0 };
 	struct db *db = NULL;
 	struct qr *q = NULL;
 	int64_t n;
@@ -79,31 +79,36 @@ cmd_qr(int argc, char **argv)
 	}
 	if (procedure != NULL) {
 		if (!is_procedure_code(procedure, strlen(procedure))) {
-			cli_error("qr", "--procedure '%s' is not a mã TTHC "
-			    "(like 1.001193)", procedure);
+			cli_error("qr",
+			    "--procedure '%s' is not a mã TTHC "
+			    "(like 1.001193)",
+			    procedure);
 			return 2;
 		}
 		strlcpy_hl(t.procedure, procedure, sizeof(t.procedure));
 	}
 	if (dossier != NULL) {
 		if (!is_dossier_code(dossier, strlen(dossier))) {
-			cli_error("qr", "--dossier '%s' is not a mã hồ sơ (like "
-			    "H21.227-261008-0001)", dossier);
+			cli_error("qr",
+			    "--dossier '%s' is not a mã hồ sơ (like "
+			    "H21.227-261008-0001)",
+			    dossier);
 			return 2;
 		}
 		strlcpy_hl(t.dossier, dossier, sizeof(t.dossier));
 		t.kind = TOKEN_DOSSIER;
 	} else {
 		if (counter == NULL && procedure == NULL) {
-			cli_error("qr", "give --counter, --procedure or "
+			cli_error("qr",
+			    "give --counter, --procedure or "
 			    "--dossier");
 			return 2;
 		}
 		t.kind = TOKEN_COUNTER;
 	}
-	if (strcmp(format, "png") == 0 && strcmp(out, "-") == 0 &&
-	    isatty(1)) {
-		cli_error("qr", "a PNG on a terminal is no use; give --out "
+	if (strcmp(format, "png") == 0 && strcmp(out, "-") == 0 && isatty(1)) {
+		cli_error("qr",
+		    "a PNG on a terminal is no use; give --out "
 		    "FILE");
 		return 2;
 	}
@@ -141,8 +146,8 @@ cmd_qr(int argc, char **argv)
 			cli_error("qr", "cannot write to standard output");
 			goto out;
 		}
-	} else if (file_write_atomic(out, img.data, img.len, 0644, err,
-	    sizeof(err)) < 0) {
+	} else if (file_write_atomic(
+		       out, img.data, img.len, 0644, err, sizeof(err)) < 0) {
 		cli_error("qr", "%s", err);
 		goto out;
 	}

@@ -26,7 +26,8 @@ cmd_serve(int argc, char **argv)
 	int nrest;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
 			fputs(usage, stdout);
 			return 0;
 		}
@@ -36,14 +37,16 @@ cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	config_defaults(&cfg);
-	if (config_from_args(&cfg, argc - 1, argv + 1, rest, &nrest, err,
-	    sizeof(err)) < 0) {
+	if (config_from_args(
+		&cfg, argc - 1, argv + 1, rest, &nrest, err, sizeof(err)) < 0) {
 		cli_error("serve", "%s", err);
 		return 2;
 	}
 	if (nrest > 0) {
-		cli_error("serve", "unknown option '%s'; see 'hailong serve "
-		    "--help'", rest[0]);
+		cli_error("serve",
+		    "unknown option '%s'; see 'hailong serve "
+		    "--help'",
+		    rest[0]);
 		return 2;
 	}
 	if (config_validate(&cfg, err, sizeof(err)) < 0) {

@@ -50,8 +50,9 @@ cmd_verify_chain(int argc, char **argv)
 		    (long long)count, hex);
 	} else if (r == 1) {
 		printf("ratings: chain BROKEN at seq %lld (after %lld good "
-		    "rows): a row was edited, deleted or inserted outside "
-		    "hailong\n", (long long)bad, (long long)count);
+		       "rows): a row was edited, deleted or inserted outside "
+		       "hailong\n",
+		    (long long)bad, (long long)count);
 		rc = 1;
 	} else {
 		printf("ratings: cannot read: %s\n", db_errmsg(db));
@@ -62,7 +63,8 @@ cmd_verify_chain(int argc, char **argv)
 		printf("audit: %lld entries, chain intact\n", (long long)count);
 	} else if (r == 1) {
 		printf("audit: chain BROKEN at seq %lld (after %lld good "
-		    "entries)\n", (long long)bad, (long long)count);
+		       "entries)\n",
+		    (long long)bad, (long long)count);
 		rc = 1;
 	} else {
 		printf("audit: cannot read: %s\n", db_errmsg(db));

@@ -16,15 +16,21 @@ enum opt_type { OPT_STR, OPT_UINT };
 struct opt {
 	const char *key;
 	enum opt_type type;
-	size_t off, size;	/* where in struct config, and its size */
-	unsigned min, max;	/* for numbers */
+	size_t off, size;  /* where in struct config, and its size */
+	unsigned min, max; /* for numbers */
 	const char *def;
 };
 
-#define S(k, def) { #k, OPT_STR, offsetof(struct config, k), \
-	sizeof(((struct config *)0)->k), 0, 0, def }
-#define U(k, lo, hi, def) { #k, OPT_UINT, offsetof(struct config, k), \
-	sizeof(unsigned), lo, hi, def }
+#define S(k, def) \
+	{ \
+#k, OPT_STR, offsetof(struct config, k), \
+		    sizeof(((struct config *)0)->k), 0, 0, def \
+	}
+#define U(k, lo, hi, def) \
+	{ \
+#k, OPT_UINT, offsetof(struct config, k), sizeof(unsigned), \
+		    lo, hi, def \
+	}
 
 static const struct opt opts[] = {
 	S(db, "/var/lib/hailong/hailong.db"),
@@ -78,8 +84,10 @@ set(struct config *c, const struct opt *o, const char *value, char *err,
 		return 0;
 	}
 	if (parse_int64(value, strlen(value), o->min, o->max, &v) < 0) {
-		snprintf(err, errlen, "%s: '%s' is not a whole number from %u "
-		    "to %u", o->key, value, o->min, o->max);
+		snprintf(err, errlen,
+		    "%s: '%s' is not a whole number from %u "
+		    "to %u",
+		    o->key, value, o->min, o->max);
 		return -1;
 	}
 	*(unsigned *)(void *)field = (unsigned)v;
@@ -123,8 +131,7 @@ trim(char *s)
 }
 
 int
-config_load_file(struct config *c, const char *path, char *err,
-    size_t errlen)
+config_load_file(struct config *c, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024], why[256];
@@ -151,8 +158,8 @@ config_load_file(struct config *c, const char *path, char *err,
 			continue;
 		eq = strchr(s, '=');
 		if (eq == NULL) {
-			snprintf(err, errlen, "%s:%d: expected 'option = value'",
-			    path, n);
+			snprintf(err, errlen,
+			    "%s:%d: expected 'option = value'", path, n);
 			goto out;
 		}
 		*eq = '\0';
@@ -231,23 +238,29 @@ config_validate(const struct config *c, char *err, size_t errlen)
 		return -1;
 	}
 	if (http_parse_listen(c->listen, &hc) < 0) {
-		snprintf(err, errlen, "listen: '%s' is not ADDR:PORT (like "
-		    "127.0.0.1:8080 or [::1]:8080)", c->listen);
+		snprintf(err, errlen,
+		    "listen: '%s' is not ADDR:PORT (like "
+		    "127.0.0.1:8080 or [::1]:8080)",
+		    c->listen);
 		return -1;
 	}
 	if ((c->tls_cert[0] == '\0') != (c->tls_key[0] == '\0')) {
 		snprintf(err, errlen, "tls_cert and tls_key go together");
 		return -1;
 	}
-	if (c->base_url[0] != '\0' && !str_has_prefix(c->base_url, "http://")
-	    && !str_has_prefix(c->base_url, "https://")) {
-		snprintf(err, errlen, "base_url: '%s' must start with http:// "
-		    "or https://", c->base_url);
+	if (c->base_url[0] != '\0' && !str_has_prefix(c->base_url, "http://") &&
+	    !str_has_prefix(c->base_url, "https://")) {
+		snprintf(err, errlen,
+		    "base_url: '%s' must start with http:// "
+		    "or https://",
+		    c->base_url);
 		return -1;
 	}
 	if (log_level_parse(c->log_level) < 0) {
-		snprintf(err, errlen, "log_level: '%s' is not one of debug, "
-		    "info, warn, error", c->log_level);
+		snprintf(err, errlen,
+		    "log_level: '%s' is not one of debug, "
+		    "info, warn, error",
+		    c->log_level);
 		return -1;
 	}
 	return 0;

@@ -11,15 +11,15 @@ struct config {
 	char db[CONFIG_PATH_MAX];
 	char listen[128];
 	char base_url[256];
-	unsigned rate_limit_per_min;	/* form POSTs per client; 0 off */
-	unsigned threads;		/* HTTP event threads */
+	unsigned rate_limit_per_min; /* form POSTs per client; 0 off */
+	unsigned threads;            /* HTTP event threads */
 	unsigned max_connections;
 	unsigned max_connections_per_ip;
-	unsigned timeout;		/* seconds of idle before closing */
-	unsigned writer_queue;		/* ratings waiting for the disk */
+	unsigned timeout;      /* seconds of idle before closing */
+	unsigned writer_queue; /* ratings waiting for the disk */
 	char tls_cert[CONFIG_PATH_MAX];
 	char tls_key[CONFIG_PATH_MAX];
-	char trusted_proxies[512];	/* addresses whose X-Forwarded-For counts */
+	char trusted_proxies[512]; /* addresses whose X-Forwarded-For counts */
 	char log_level[16];
 };
 
@@ -30,15 +30,15 @@ void config_defaults(struct config *c);
  * Set option `key` (the file's spelling, e.g. "rate_limit_per_min") from
  * text.  0, or -1 with err filled ("unknown option", "not a number").
  */
-int config_set(struct config *c, const char *key, const char *value,
-    char *err, size_t errlen);
+int config_set(struct config *c, const char *key, const char *value, char *err,
+    size_t errlen);
 
 /*
  * Read `key = value` lines ('#' starts a comment) from path.  0, or -1
  * with err naming the file and line.
  */
-int config_load_file(struct config *c, const char *path, char *err,
-    size_t errlen);
+int
+config_load_file(struct config *c, const char *path, char *err, size_t errlen);
 
 /*
  * Take the flags in argv that name options (--key value or --key=value,

@@ -6,12 +6,15 @@
 void
 html_begin(struct buf *b, enum lang lang, const char *title, const char *css)
 {
-	buf_printf(b, "<!doctype html>\n<html lang=\"%s\">\n<head>\n"
+	buf_printf(b,
+	    "<!doctype html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
-	    "initial-scale=1\">\n<title>", tr(lang, M_LANG_CODE));
+	    "initial-scale=1\">\n<title>",
+	    tr(lang, M_LANG_CODE));
 	buf_html(b, title);
-	buf_printf(b, "</title>\n<link rel=\"stylesheet\" href=\"%s\">\n"
+	buf_printf(b,
+	    "</title>\n<link rel=\"stylesheet\" href=\"%s\">\n"
 	    "<link rel=\"icon\" href=\"/static/icon.svg\">\n</head>\n<body>\n",
 	    css);
 }

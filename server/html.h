@@ -11,8 +11,8 @@ struct ctx;
  * Start a document: doctype, <head> with the title (escaped), the
  * stylesheet at `css` (a /static/ path), and open <body>.
  */
-void html_begin(struct buf *b, enum lang lang, const char *title,
-    const char *css);
+void
+html_begin(struct buf *b, enum lang lang, const char *title, const char *css);
 void html_end(struct buf *b);
 
 /*

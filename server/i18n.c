@@ -10,130 +10,125 @@ static const char *const text[M_COUNT][2] = {
 	[M_COUNTER_N] = { "Quầy", "Counter" },
 	[M_PROCEDURE] = { "Thủ tục", "Procedure" },
 	[M_CHOOSE_PROCEDURE] = { "— Chọn thủ tục —",
-		"— Choose the procedure —" },
+	    "— Choose the procedure —" },
 	[M_REQUIRED] = { "bắt buộc", "required" },
 	[M_DETAIL] = { "Đánh giá chi tiết (không bắt buộc)",
-		"Detailed rating (optional)" },
+	    "Detailed rating (optional)" },
 	[M_NO_ANSWER] = { "Không đánh giá", "No answer" },
 	[M_YES] = { "Có", "Yes" },
 	[M_NO] = { "Không", "No" },
-	[M_Q_SUPPLEMENT] = {
-		"Ông/Bà có phải bổ sung, sửa đổi hồ sơ không?",
-		"Did you have to supplement or correct your dossier?" },
-	[M_Q_ONLINE_ERROR] = {
-		"Dịch vụ công trực tuyến có bị lỗi khi Ông/Bà sử dụng không?",
-		"Did the online public service fail when you used it?" },
-	[M_Q_VISITS] = {
-		"Số lần Ông/Bà phải đến để hoàn thành hồ sơ",
-		"How many visits it took to complete your dossier" },
+	[M_Q_SUPPLEMENT] = { "Ông/Bà có phải bổ sung, sửa đổi hồ sơ không?",
+	    "Did you have to supplement or correct your dossier?" },
+	[M_Q_ONLINE_ERROR] = { "Dịch vụ công trực tuyến có bị lỗi khi Ông/Bà "
+			       "sử dụng không?",
+	    "Did the online public service fail when you used it?" },
+	[M_Q_VISITS] = { "Số lần Ông/Bà phải đến để hoàn thành hồ sơ",
+	    "How many visits it took to complete your dossier" },
 	[M_COMMENT] = { "Góp ý (không bắt buộc)", "Comments (optional)" },
-	[M_COMMENT_HINT] = {
-		"Tối đa 1000 ký tự. Xin đừng ghi số CCCD hay thông tin cá nhân.",
-		"At most 1000 characters. Please do not write ID numbers or "
-		"other personal data." },
+	[M_COMMENT_HINT] = { "Tối đa 1000 ký tự. Xin đừng ghi số CCCD hay "
+			     "thông tin cá nhân.",
+	    "At most 1000 characters. Please do not write ID numbers or "
+	    "other personal data." },
 	[M_CALLBACK] = { "Đề nghị liên hệ lại (không bắt buộc)",
-		"Ask to be called back (optional)" },
+	    "Ask to be called back (optional)" },
 	[M_PHONE] = { "Số điện thoại", "Phone number" },
 	[M_SUBMIT] = { "Gửi đánh giá", "Send" },
-	[M_ANONYMOUS] = {
-		"Đánh giá là ẩn danh, không cần tài khoản. Cán bộ tại quầy "
-		"không xem được đánh giá của từng người.",
-		"Ratings are anonymous and need no account. Counter staff "
-		"never see individual ratings." },
-	[M_ERR_SUMMARY] = {
-		"Phiếu chưa gửi được. Vui lòng xem lại các mục được đánh dấu.",
-		"Not sent yet. Please check the marked fields." },
+	[M_ANONYMOUS] = { "Đánh giá là ẩn danh, không cần tài khoản. Cán bộ "
+			  "tại quầy "
+			  "không xem được đánh giá của từng người.",
+	    "Ratings are anonymous and need no account. Counter staff "
+	    "never see individual ratings." },
+	[M_ERR_SUMMARY] = { "Phiếu chưa gửi được. Vui lòng xem lại các mục "
+			    "được đánh dấu.",
+	    "Not sent yet. Please check the marked fields." },
 	[M_ERR_LEVEL] = { "Vui lòng chọn một mức độ hài lòng.",
-		"Please choose how satisfied you are." },
+	    "Please choose how satisfied you are." },
 	[M_ERR_VALUE] = { "Giá trị không hợp lệ, vui lòng chọn lại.",
-		"Not a valid choice; please choose again." },
+	    "Not a valid choice; please choose again." },
 	[M_ERR_VISITS] = { "Vui lòng nhập số lần từ 1 đến 99.",
-		"Please enter a number from 1 to 99." },
-	[M_ERR_COMMENT_LONG] = {
-		"Góp ý dài quá 1000 ký tự, vui lòng rút gọn.",
-		"The comment is longer than 1000 characters; please shorten "
-		"it." },
+	    "Please enter a number from 1 to 99." },
+	[M_ERR_COMMENT_LONG] = { "Góp ý dài quá 1000 ký tự, vui lòng rút gọn.",
+	    "The comment is longer than 1000 characters; please shorten "
+	    "it." },
 	[M_ERR_TEXT] = { "Nội dung có ký tự không hợp lệ (cần mã UTF-8).",
-		"The text contains invalid characters (UTF-8 expected)." },
-	[M_ERR_PHONE] = {
-		"Số điện thoại không hợp lệ (ví dụ: 0912 345 678).",
-		"Not a valid phone number (for example 0912 345 678)." },
-	[M_ERR_CONSENT] = {
-		"Để được liên hệ lại, vui lòng đánh dấu ô đồng ý. Nếu không, "
-		"hãy để trống số điện thoại.",
-		"To be called back, please tick the consent box; otherwise "
-		"leave the phone number empty." },
+	    "The text contains invalid characters (UTF-8 expected)." },
+	[M_ERR_PHONE] = { "Số điện thoại không hợp lệ (ví dụ: 0912 345 678).",
+	    "Not a valid phone number (for example 0912 345 678)." },
+	[M_ERR_CONSENT] = { "Để được liên hệ lại, vui lòng đánh dấu ô đồng ý. "
+			    "Nếu không, "
+			    "hãy để trống số điện thoại.",
+	    "To be called back, please tick the consent box; otherwise "
+	    "leave the phone number empty." },
 	[M_ERR_PROCEDURE] = { "Vui lòng chọn thủ tục.",
-		"Please choose the procedure." },
-	[M_ERR_PROCEDURE_UNKNOWN] = {
-		"Thủ tục này không có trong danh mục của đơn vị.",
-		"This procedure is not in the unit's list." },
-	[M_ERR_HONEYPOT] = {
-		"Không gửi được phiếu. Vui lòng để trống ô ẩn và gửi lại.",
-		"Could not send. Please leave the hidden field empty and "
-		"send again." },
-	[M_ERR_FORM] = {
-		"Dữ liệu gửi lên không đúng định dạng. Vui lòng tải lại trang.",
-		"The form data was malformed. Please reload the page." },
+	    "Please choose the procedure." },
+	[M_ERR_PROCEDURE_UNKNOWN] = { "Thủ tục này không có trong danh mục của "
+				      "đơn vị.",
+	    "This procedure is not in the unit's list." },
+	[M_ERR_HONEYPOT] = { "Không gửi được phiếu. Vui lòng để trống ô ẩn và "
+			     "gửi lại.",
+	    "Could not send. Please leave the hidden field empty and "
+	    "send again." },
+	[M_ERR_FORM] = { "Dữ liệu gửi lên không đúng định dạng. Vui lòng tải "
+			 "lại trang.",
+	    "The form data was malformed. Please reload the page." },
 	[M_THANKS_TITLE] = { "Cảm ơn Ông/Bà!", "Thank you!" },
-	[M_THANKS_TEXT] = {
-		"Đánh giá của Ông/Bà đã được ghi nhận. Ý kiến của người dân "
-		"giúp chúng tôi phục vụ tốt hơn.",
-		"Your rating has been recorded. Your opinion helps us serve "
-		"you better." },
+	[M_THANKS_TEXT] = { "Đánh giá của Ông/Bà đã được ghi nhận. Ý kiến của "
+			    "người dân "
+			    "giúp chúng tôi phục vụ tốt hơn.",
+	    "Your rating has been recorded. Your opinion helps us serve "
+	    "you better." },
 	[M_DOSSIER_USED_TITLE] = { "Hồ sơ này đã được đánh giá",
-		"This dossier has already been rated" },
-	[M_DOSSIER_USED_TEXT] = {
-		"Mỗi hồ sơ chỉ được đánh giá một lần. Cảm ơn Ông/Bà đã quan "
-		"tâm góp ý.",
-		"Each dossier can be rated once. Thank you for your "
-		"interest." },
+	    "This dossier has already been rated" },
+	[M_DOSSIER_USED_TEXT] = { "Mỗi hồ sơ chỉ được đánh giá một lần. Cảm ơn "
+				  "Ông/Bà đã quan "
+				  "tâm góp ý.",
+	    "Each dossier can be rated once. Thank you for your "
+	    "interest." },
 	[M_BAD_TOKEN_TITLE] = { "Mã QR không hợp lệ", "Invalid QR code" },
-	[M_BAD_TOKEN_TEXT] = {
-		"Đường dẫn này không đúng hoặc đã hết hiệu lực. Vui lòng quét "
-		"lại mã QR tại quầy hoặc trên giấy biên nhận.",
-		"This link is wrong or no longer valid. Please scan the QR "
-		"code at the counter or on your receipt again." },
+	[M_BAD_TOKEN_TEXT] = { "Đường dẫn này không đúng hoặc đã hết hiệu lực. "
+			       "Vui lòng quét "
+			       "lại mã QR tại quầy hoặc trên giấy biên nhận.",
+	    "This link is wrong or no longer valid. Please scan the QR "
+	    "code at the counter or on your receipt again." },
 	[M_RATE_TITLE] = { "Quá nhiều lượt gửi", "Too many submissions" },
-	[M_RATE_TEXT] = {
-		"Thiết bị của Ông/Bà đã gửi quá nhiều phiếu trong thời gian "
-		"ngắn. Vui lòng thử lại sau ít phút.",
-		"Too many ratings were sent from your device in a short time. "
-		"Please try again in a few minutes." },
-	[M_BUSY_TITLE] = { "Hệ thống tạm thời bận",
-		"The system is busy" },
-	[M_BUSY_TEXT] = {
-		"Đánh giá chưa được lưu. Vui lòng quay lại trang trước và gửi "
-		"lại sau ít phút.",
-		"Your rating was not saved. Please go back and send it again "
-		"in a few minutes." },
+	[M_RATE_TEXT] = { "Thiết bị của Ông/Bà đã gửi quá nhiều phiếu trong "
+			  "thời gian "
+			  "ngắn. Vui lòng thử lại sau ít phút.",
+	    "Too many ratings were sent from your device in a short time. "
+	    "Please try again in a few minutes." },
+	[M_BUSY_TITLE] = { "Hệ thống tạm thời bận", "The system is busy" },
+	[M_BUSY_TEXT] = { "Đánh giá chưa được lưu. Vui lòng quay lại trang "
+			  "trước và gửi "
+			  "lại sau ít phút.",
+	    "Your rating was not saved. Please go back and send it again "
+	    "in a few minutes." },
 	[M_CONFLICT_TITLE] = { "Phiếu này đã được gửi",
-		"This form was already sent" },
-	[M_CONFLICT_TEXT] = {
-		"Phiếu này đã được gửi trước đó với nội dung khác. Vui lòng "
-		"quét lại mã QR nếu muốn đánh giá lần nữa.",
-		"This form was sent before with different answers. Scan the "
-		"QR code again to rate once more." },
+	    "This form was already sent" },
+	[M_CONFLICT_TEXT] = { "Phiếu này đã được gửi trước đó với nội dung "
+			      "khác. Vui lòng "
+			      "quét lại mã QR nếu muốn đánh giá lần nữa.",
+	    "This form was sent before with different answers. Scan the "
+	    "QR code again to rate once more." },
 	[M_NOT_FOUND_TITLE] = { "Không tìm thấy trang", "Page not found" },
-	[M_NOT_FOUND_TEXT] = {
-		"Địa chỉ này không tồn tại.", "There is no page here." },
+	[M_NOT_FOUND_TEXT] = { "Địa chỉ này không tồn tại.",
+	    "There is no page here." },
 	[M_POSTER_TITLE] = { "Quét mã để đánh giá sự hài lòng",
-		"Scan to rate our service" },
-	[M_POSTER_STEPS] = {
-		"Mở camera điện thoại, quét mã QR và chọn mức độ hài lòng. "
-		"Chỉ mất vài giây.",
-		"Open your phone's camera, scan the QR code and choose how "
-		"satisfied you are. It takes seconds." },
-	[M_POSTER_PRIVACY] = {
-		"Không cần tài khoản, không cần thông tin cá nhân. Cán bộ tại "
-		"quầy không xem được đánh giá của từng người.",
-		"No account and no personal data needed. Counter staff never "
-		"see individual ratings." },
+	    "Scan to rate our service" },
+	[M_POSTER_STEPS] = { "Mở camera điện thoại, quét mã QR và chọn mức độ "
+			     "hài lòng. "
+			     "Chỉ mất vài giây.",
+	    "Open your phone's camera, scan the QR code and choose how "
+	    "satisfied you are. It takes seconds." },
+	[M_POSTER_PRIVACY] = { "Không cần tài khoản, không cần thông tin cá "
+			       "nhân. Cán bộ tại "
+			       "quầy không xem được đánh giá của từng người.",
+	    "No account and no personal data needed. Counter staff never "
+	    "see individual ratings." },
 	[M_DOSSIER_N] = { "Hồ sơ", "Dossier" },
-	[M_INTERNAL_MONITORING] = {
-		"Số liệu theo dõi nội bộ, không phải kết quả chấm điểm chính "
-		"thức.",
-		"Internal monitoring figures, not the official score." },
+	[M_INTERNAL_MONITORING] = { "Số liệu theo dõi nội bộ, không phải kết "
+				    "quả chấm điểm chính "
+				    "thức.",
+	    "Internal monitoring figures, not the official score." },
 };
 
 const char *

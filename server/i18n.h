@@ -5,10 +5,10 @@
 enum lang { LANG_VI, LANG_EN };
 
 enum msg {
-	M_LANG_SWITCH,		/* the link to the other language */
+	M_LANG_SWITCH, /* the link to the other language */
 	M_LANG_CODE,
 	M_FORM_TITLE,
-	M_COUNTER_N,		/* "Quầy" (before a number) */
+	M_COUNTER_N, /* "Quầy" (before a number) */
 	M_PROCEDURE,
 	M_CHOOSE_PROCEDURE,
 	M_REQUIRED,
@@ -54,7 +54,7 @@ enum msg {
 	M_POSTER_TITLE,
 	M_POSTER_STEPS,
 	M_POSTER_PRIVACY,
-	M_DOSSIER_N,		/* "Hồ sơ" (before a code) */
+	M_DOSSIER_N, /* "Hồ sơ" (before a code) */
 	M_INTERNAL_MONITORING,
 	M_COUNT
 };

@@ -32,8 +32,8 @@ itext_free(struct itext *t)
 
 /* Read {"vi": ..., "en": ...} from obj (vi required). */
 static int
-get_itext(json_t *obj, struct itext *out, const char *where, char *err,
-    size_t errlen)
+get_itext(
+    json_t *obj, struct itext *out, const char *where, char *err, size_t errlen)
 {
 	const char *keys[2] = { "vi", "en" };
 
@@ -46,8 +46,10 @@ get_itext(json_t *obj, struct itext *out, const char *where, char *err,
 		s = json_string_value(v);
 		if (s == NULL || s[0] == '\0' || strlen(s) > 1000 ||
 		    !text_has_no_controls(s, strlen(s))) {
-			snprintf(err, errlen, "%s.%s: a non-empty text of at "
-			    "most 1000 bytes is required", where, keys[i]);
+			snprintf(err, errlen,
+			    "%s.%s: a non-empty text of at "
+			    "most 1000 bytes is required",
+			    where, keys[i]);
 			return -1;
 		}
 		out->t[i] = xstrdup(s);
@@ -82,28 +84,31 @@ parse_body(json_t *root, struct instrument *in, char *err, size_t errlen)
 	size_t i;
 	char where[64];
 
-	in->version = (int)json_integer_value(json_object_get(root,
-	    "version"));
+	in->version = (int)json_integer_value(json_object_get(root, "version"));
 	if (in->version < 1) {
-		snprintf(err, errlen, "version: a positive integer is required");
+		snprintf(
+		    err, errlen, "version: a positive integer is required");
 		return -1;
 	}
 	if (get_itext(json_object_get(root, "name"), &in->name, "name", err,
-	    errlen) < 0 || get_itext(json_object_get(root, "question"),
-	    &in->question, "question", err, errlen) < 0)
+		errlen) < 0 ||
+	    get_itext(json_object_get(root, "question"), &in->question,
+		"question", err, errlen) < 0)
 		return -1;
 	a = json_object_get(root, "levels");
 	if (json_array_size(a) != 5) {
 		snprintf(err, errlen, "levels: exactly five are required");
 		return -1;
 	}
-	json_array_foreach(a, i, v) {
-		int level = (int)json_integer_value(json_object_get(v, "level"));
+	json_array_foreach(a, i, v)
+	{
+		int level =
+		    (int)json_integer_value(json_object_get(v, "level"));
 
 		snprintf(where, sizeof(where), "levels[%zu]", i);
 		if (level < 1 || level > 5 || in->level[level].t[0] != NULL) {
-			snprintf(err, errlen, "%s.level: each of 1..5 once",
-			    where);
+			snprintf(
+			    err, errlen, "%s.level: each of 1..5 once", where);
 			return -1;
 		}
 		if (get_itext(v, &in->level[level], where, err, errlen) < 0)
@@ -114,7 +119,8 @@ parse_body(json_t *root, struct instrument *in, char *err, size_t errlen)
 		snprintf(err, errlen, "three_faces: three levels are required");
 		return -1;
 	}
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		in->three_faces[i] = (int)json_integer_value(v);
 		if (in->three_faces[i] < 1 || in->three_faces[i] > 5) {
 			snprintf(err, errlen, "three_faces: levels are 1..5");
@@ -126,7 +132,8 @@ parse_body(json_t *root, struct instrument *in, char *err, size_t errlen)
 		snprintf(err, errlen, "criteria: exactly nine are required");
 		return -1;
 	}
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		struct instrument_criterion *c = &in->criteria[i];
 		json_t *opts = json_object_get(v, "options"), *o;
 		size_t k;
@@ -135,24 +142,29 @@ parse_body(json_t *root, struct instrument *in, char *err, size_t errlen)
 		if (get_itext(v, &c->label, where, err, errlen) < 0)
 			return -1;
 		if (json_array_size(opts) < 2 || json_array_size(opts) > 3) {
-			snprintf(err, errlen, "%s.options: two or three are "
-			    "required", where);
+			snprintf(err, errlen,
+			    "%s.options: two or three are "
+			    "required",
+			    where);
 			return -1;
 		}
-		json_array_foreach(opts, k, o) {
+		json_array_foreach(opts, k, o)
+		{
 			json_t *p = json_object_get(o, "points");
 
-			snprintf(where, sizeof(where), "criteria[%zu].options"
-			    "[%zu]", i, k);
+			snprintf(where, sizeof(where),
+			    "criteria[%zu].options"
+			    "[%zu]",
+			    i, k);
 			if (!json_is_integer(p) || json_integer_value(p) < 0 ||
 			    json_integer_value(p) > 2) {
-				snprintf(err, errlen, "%s.points: 0, 1 or 2",
-				    where);
+				snprintf(
+				    err, errlen, "%s.points: 0, 1 or 2", where);
 				return -1;
 			}
 			c->opt[k].points = (int)json_integer_value(p);
-			if (get_itext(o, &c->opt[k].label, where, err,
-			    errlen) < 0)
+			if (get_itext(o, &c->opt[k].label, where, err, errlen) <
+			    0)
 				return -1;
 			c->nopts++;
 		}
@@ -162,30 +174,34 @@ parse_body(json_t *root, struct instrument *in, char *err, size_t errlen)
 		snprintf(err, errlen, "reasons: at most six");
 		return -1;
 	}
-	json_array_foreach(a, i, v) {
-		const char *code = json_string_value(json_object_get(v, "code"));
+	json_array_foreach(a, i, v)
+	{
+		const char *code =
+		    json_string_value(json_object_get(v, "code"));
 
 		snprintf(where, sizeof(where), "reasons[%zu]", i);
 		if (code == NULL || !reason_is_valid(code, strlen(code))) {
-			snprintf(err, errlen, "%s.code: 1-24 of a-z, 0-9, _",
-			    where);
+			snprintf(
+			    err, errlen, "%s.code: 1-24 of a-z, 0-9, _", where);
 			return -1;
 		}
-		strlcpy_hl(in->reason[i].code, code, sizeof(in->reason[i].code));
+		strlcpy_hl(
+		    in->reason[i].code, code, sizeof(in->reason[i].code));
 		if (get_itext(v, &in->reason[i].label, where, err, errlen) < 0)
 			return -1;
 		in->nreasons++;
 	}
 	consent = json_object_get(root, "consent");
-	in->consent_version = (int)json_integer_value(json_object_get(consent,
-	    "version"));
-	in->consent_retention_days = (int)json_integer_value(
-	    json_object_get(consent, "retention_days"));
+	in->consent_version =
+	    (int)json_integer_value(json_object_get(consent, "version"));
+	in->consent_retention_days =
+	    (int)json_integer_value(json_object_get(consent, "retention_days"));
 	v = json_object_get(consent, "purpose");
 	if (in->consent_version < 1 || in->consent_retention_days < 1 ||
 	    !json_is_string(v) || json_string_length(v) == 0 ||
 	    json_string_length(v) >= sizeof(in->consent_purpose)) {
-		snprintf(err, errlen, "consent: version, purpose and "
+		snprintf(err, errlen,
+		    "consent: version, purpose and "
 		    "retention_days are required");
 		return -1;
 	}
@@ -218,14 +234,16 @@ fail:
 struct instrument *
 instrument_load(struct db *db, char *err, size_t errlen)
 {
-	struct db_stmt *st = db_query(db, "SELECT body FROM instruments "
+	struct db_stmt *st = db_query(db,
+	    "SELECT body FROM instruments "
 	    "WHERE effective_from <= strftime('%s', 'now') "
-	    "ORDER BY effective_from DESC, version DESC LIMIT 1", "");
+	    "ORDER BY effective_from DESC, version DESC LIMIT 1",
+	    "");
 	struct instrument *in = NULL;
 
 	if (st == NULL) {
-		snprintf(err, errlen, "cannot read instruments: %s",
-		    db_errmsg(db));
+		snprintf(
+		    err, errlen, "cannot read instruments: %s", db_errmsg(db));
 		return NULL;
 	}
 	if (db_step(st) == DB_ROW) {
@@ -233,7 +251,8 @@ instrument_load(struct db *db, char *err, size_t errlen)
 
 		in = instrument_parse(body, strlen(body), err, errlen);
 	} else {
-		snprintf(err, errlen, "no rating instrument in the database; "
+		snprintf(err, errlen,
+		    "no rating instrument in the database; "
 		    "run 'hailong init'");
 	}
 	db_done(st);
@@ -241,8 +260,8 @@ instrument_load(struct db *db, char *err, size_t errlen)
 }
 
 int
-instrument_install(struct db *db, const char *json, size_t len,
-    int64_t from, char *err, size_t errlen)
+instrument_install(struct db *db, const char *json, size_t len, int64_t from,
+    char *err, size_t errlen)
 {
 	struct instrument *in = instrument_parse(json, len, err, errlen);
 	int rc = -1;
@@ -251,15 +270,19 @@ instrument_install(struct db *db, const char *json, size_t len,
 		return -1;
 	if (db_begin(db) < 0)
 		goto dberr;
-	if (db_run(db, "INSERT INTO instruments(version, effective_from, body) "
-	    "VALUES (?, ?, ?)", "ilT", in->version, from, json, len) < 0)
+	if (db_run(db,
+		"INSERT INTO instruments(version, effective_from, body) "
+		"VALUES (?, ?, ?)",
+		"ilT", in->version, from, json, len) < 0)
 		goto dberr;
-	if (db_run(db, "INSERT OR IGNORE INTO consent_texts(version, purpose, "
-	    "text_vi, text_en, retention_days, created_at) VALUES (?, ?, ?, "
-	    "?, ?, strftime('%s', 'now'))", "itttl", in->consent_version,
-	    in->consent_purpose, itext(&in->consent, LANG_VI),
-	    itext(&in->consent, LANG_EN),
-	    (int64_t)in->consent_retention_days) < 0)
+	if (db_run(db,
+		"INSERT OR IGNORE INTO consent_texts(version, purpose, "
+		"text_vi, text_en, retention_days, created_at) VALUES (?, ?, "
+		"?, "
+		"?, ?, strftime('%s', 'now'))",
+		"itttl", in->consent_version, in->consent_purpose,
+		itext(&in->consent, LANG_VI), itext(&in->consent, LANG_EN),
+		(int64_t)in->consent_retention_days) < 0)
 		goto dberr;
 	if (db_commit(db) < 0)
 		goto dberr;
@@ -277,8 +300,8 @@ out:
 int
 instrument_install_default(struct db *db, char *err, size_t errlen)
 {
-	const struct embed_file *f = embed_find(server_files,
-	    "schemas/instrument.default.json");
+	const struct embed_file *f =
+	    embed_find(server_files, "schemas/instrument.default.json");
 	int64_t one;
 
 	if (db_int(db, &one, "SELECT 1 FROM instruments LIMIT 1", "") == 0)
@@ -287,13 +310,12 @@ instrument_install_default(struct db *db, char *err, size_t errlen)
 		snprintf(err, errlen, "default instrument missing from build");
 		return -1;
 	}
-	return instrument_install(db, (const char *)f->data, f->len, 0, err,
-	    errlen);
+	return instrument_install(
+	    db, (const char *)f->data, f->len, 0, err, errlen);
 }
 
 bool
-instrument_has_reason(const struct instrument *in, const char *code,
-    size_t len)
+instrument_has_reason(const struct instrument *in, const char *code, size_t len)
 {
 	for (int i = 0; i < in->nreasons; i++)
 		if (strlen(in->reason[i].code) == len &&

@@ -17,7 +17,7 @@ struct itext {
 };
 
 struct instrument_option {
-	int points;		/* 0..2 */
+	int points; /* 0..2 */
 	struct itext label;
 };
 
@@ -36,8 +36,8 @@ struct instrument {
 	int version;
 	struct itext name;
 	struct itext question;
-	struct itext level[6];		/* index 1..5 */
-	int three_faces[3];		/* levels of a three-face kiosk */
+	struct itext level[6]; /* index 1..5 */
+	int three_faces[3];    /* levels of a three-face kiosk */
 	struct instrument_criterion criteria[RATING_CRITERIA];
 	int nreasons;
 	struct instrument_reason reason[RATING_REASONS_MAX];
@@ -51,8 +51,8 @@ struct instrument {
  * Parse and check an instrument document (schemas/instrument.schema.json).
  * New: instrument_free().  NULL with err filled.
  */
-struct instrument *instrument_parse(const char *json, size_t len, char *err,
-    size_t errlen);
+struct instrument *
+instrument_parse(const char *json, size_t len, char *err, size_t errlen);
 void instrument_free(struct instrument *in);
 
 /* The instrument in force now (highest effective version).  New. */
@@ -67,8 +67,8 @@ int instrument_install(struct db *db, const char *json, size_t len,
 /* The default of schemas/instrument.default.json, effective from 0. */
 int instrument_install_default(struct db *db, char *err, size_t errlen);
 
-bool instrument_has_reason(const struct instrument *in, const char *code,
-    size_t len);
+bool instrument_has_reason(
+    const struct instrument *in, const char *code, size_t len);
 /* Label text in a language, never NULL. */
 const char *itext(const struct itext *t, enum lang lang);
 

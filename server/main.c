@@ -13,17 +13,19 @@ static const struct command {
 	const char *what;
 } commands[] = {
 	{ "serve", cmd_serve, "serve the form, QR codes, APIs and console" },
-	{ "init", cmd_init, "create or migrate a database (--demo: demo data)" },
+	{ "init", cmd_init,
+	    "create or migrate a database (--demo: demo data)" },
 	{ "qr", cmd_qr, "make a QR code for a counter, procedure or dossier" },
 	{ "verify-chain", cmd_verify_chain,
-		"re-walk the ratings and audit hash chains" },
+	    "re-walk the ratings and audit hash chains" },
 	{ NULL, NULL, NULL },
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: hailong COMMAND [OPTIONS]   (hailong COMMAND "
+	fprintf(f,
+	    "usage: hailong COMMAND [OPTIONS]   (hailong COMMAND "
 	    "--help for each)\n\ncommands:\n");
 	for (const struct command *c = commands; c->name != NULL; c++)
 		fprintf(f, "  %-14s %s\n", c->name, c->what);

@@ -21,13 +21,13 @@
 #include "writer.h"
 
 #define NONCE_BYTES 16
-#define NONCE_LEN 22	/* base64url of 16 bytes */
+#define NONCE_LEN 22 /* base64url of 16 bytes */
 
 /* The fields of the form, for errors beside each one. */
 enum field {
-	F_FORM,		/* the form as a whole */
+	F_FORM, /* the form as a whole */
 	F_LEVEL,
-	F_C1,		/* F_C1 + i for criterion i */
+	F_C1, /* F_C1 + i for criterion i */
 	F_C9 = F_C1 + 8,
 	F_SUPPLEMENT,
 	F_ONLINE_ERROR,
@@ -38,8 +38,8 @@ enum field {
 	F_COUNT
 };
 
-static const char *const criterion_names[RATING_CRITERIA] = { "c1", "c2",
-	"c3", "c4", "c5", "c6", "c7", "c8", "c9" };
+static const char *const criterion_names[RATING_CRITERIA] = { "c1", "c2", "c3",
+	"c4", "c5", "c6", "c7", "c8", "c9" };
 
 /* What the token points at, with the names to show. */
 struct target {
@@ -68,8 +68,8 @@ static void
 col_copy(struct db *db, const char *sql, const char *a, int b, char *out,
     size_t size)
 {
-	struct db_stmt *st = b ? db_query(db, sql, "ti", a, b) :
-	    db_query(db, sql, "t", a);
+	struct db_stmt *st =
+	    b ? db_query(db, sql, "ti", a, b) : db_query(db, sql, "t", a);
 
 	out[0] = '\0';
 	if (st != NULL && db_step(st) == DB_ROW && db_col_text(st, 0))
@@ -95,8 +95,10 @@ load_target(struct db *db, const char *token, struct target *t)
 	if (t->unit_name[0] == '\0')
 		return 1;
 	if (t->tok.counter > 0) {
-		col_copy(db, "SELECT name FROM counters WHERE unit = ? AND "
-		    "number = ?", t->tok.unit, t->tok.counter, t->counter_name,
+		col_copy(db,
+		    "SELECT name FROM counters WHERE unit = ? AND "
+		    "number = ?",
+		    t->tok.unit, t->tok.counter, t->counter_name,
 		    sizeof(t->counter_name));
 		if (t->counter_name[0] == '\0')
 			return 1;
@@ -119,11 +121,15 @@ unit_offers(struct db *db, const char *unit, const char *procedure)
 
 	if (!store_has_procedure(db, procedure))
 		return false;
-	if (db_int(db, &one, "SELECT 1 FROM unit_procedures WHERE unit = ? "
-	    "LIMIT 1", "t", unit) != 0)
+	if (db_int(db, &one,
+		"SELECT 1 FROM unit_procedures WHERE unit = ? "
+		"LIMIT 1",
+		"t", unit) != 0)
 		return true;
-	return db_int(db, &one, "SELECT 1 FROM unit_procedures WHERE unit = ? "
-	    "AND procedure = ?", "tt", unit, procedure) == 0;
+	return db_int(db, &one,
+		   "SELECT 1 FROM unit_procedures WHERE unit = ? "
+		   "AND procedure = ?",
+		   "tt", unit, procedure) == 0;
 }
 
 /* A face: the mouth bends from a frown (1) to a wide smile (5). */
@@ -133,17 +139,18 @@ face_svg(struct buf *b, int level)
 	static const int corner[6] = { 0, 23, 22, 21, 20, 19 };
 	static const int bend[6] = { 0, 14, 17, 21, 25, 28 };
 
-	buf_printf(b, "<svg class=\"face f%d\" viewBox=\"0 0 32 32\" "
+	buf_printf(b,
+	    "<svg class=\"face f%d\" viewBox=\"0 0 32 32\" "
 	    "aria-hidden=\"true\"><circle class=\"head\" cx=\"16\" cy=\"16\" "
 	    "r=\"15\"/><circle class=\"eye\" cx=\"11\" cy=\"12\" r=\"2\"/>"
 	    "<circle class=\"eye\" cx=\"21\" cy=\"12\" r=\"2\"/><path "
-	    "class=\"mouth\" d=\"M9 %dQ16 %d 23 %d\"/></svg>", level,
-	    corner[level], bend[level], corner[level]);
+	    "class=\"mouth\" d=\"M9 %dQ16 %d 23 %d\"/></svg>",
+	    level, corner[level], bend[level], corner[level]);
 }
 
 static void
-field_error(struct buf *b, const int *err, enum field f, enum lang lang,
-    const char *id)
+field_error(
+    struct buf *b, const int *err, enum field f, enum lang lang, const char *id)
 {
 	if (err == NULL || err[f] == 0)
 		return;
@@ -164,9 +171,10 @@ static void
 radio(struct buf *b, const char *name, const char *value, const char *id,
     const char *label, bool checked)
 {
-	buf_printf(b, "<label class=\"opt\"><input type=\"radio\" name=\"%s\" "
-	    "value=\"%s\" id=\"%s\"%s> ", name, value, id,
-	    checked ? " checked" : "");
+	buf_printf(b,
+	    "<label class=\"opt\"><input type=\"radio\" name=\"%s\" "
+	    "value=\"%s\" id=\"%s\"%s> ",
+	    name, value, id, checked ? " checked" : "");
 	buf_html(b, label);
 	buf_puts(b, "</label>\n");
 }
@@ -185,15 +193,17 @@ procedure_picker(struct buf *b, struct db *db, const struct target *t,
 	buf_printf(b, " <span class=\"req\">(%s)</span></label>\n",
 	    tr(lang, M_REQUIRED));
 	field_error(b, err, F_PROCEDURE, lang, "procedure");
-	buf_puts(b, "<select name=\"procedure\" id=\"procedure\" required>\n"
+	buf_puts(b,
+	    "<select name=\"procedure\" id=\"procedure\" required>\n"
 	    "<option value=\"\">");
 	buf_html(b, tr(lang, M_CHOOSE_PROCEDURE));
 	buf_puts(b, "</option>\n");
-	st = db_query(db, "SELECT p.code, p.name, p.field FROM procedures p "
+	st = db_query(db,
+	    "SELECT p.code, p.name, p.field FROM procedures p "
 	    "WHERE NOT EXISTS (SELECT 1 FROM unit_procedures WHERE unit = ?1)"
 	    " OR EXISTS (SELECT 1 FROM unit_procedures u WHERE u.unit = ?1 "
-	    "AND u.procedure = p.code) ORDER BY p.field, p.name", "t",
-	    t->tok.unit);
+	    "AND u.procedure = p.code) ORDER BY p.field, p.name",
+	    "t", t->tok.unit);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		const char *code = db_col_text(st, 0);
 		const char *field = db_col_text(st, 2);
@@ -268,8 +278,8 @@ criteria_block(struct buf *b, const struct instrument *ins,
 			bool on;
 
 			snprintf(val, sizeof(val), "%d", cr->opt[k].points);
-			snprintf(id, sizeof(id), "%s-%d", name,
-			    cr->opt[k].points);
+			snprintf(
+			    id, sizeof(id), "%s-%d", name, cr->opt[k].points);
 			on = strcmp(v, val) == 0;
 			any |= on;
 			radio(b, name, val, id, itext(&cr->opt[k].label, lang),
@@ -287,7 +297,8 @@ criteria_block(struct buf *b, const struct instrument *ins,
 	buf_html(b, tr(lang, M_Q_VISITS));
 	buf_puts(b, "</label>\n");
 	field_error(b, err, F_VISITS, lang, "visits");
-	buf_puts(b, "<input type=\"number\" name=\"visits\" id=\"visits\" "
+	buf_puts(b,
+	    "<input type=\"number\" name=\"visits\" id=\"visits\" "
 	    "min=\"1\" max=\"99\" inputmode=\"numeric\" value=\"");
 	buf_html(b, posted(in, "visits"));
 	buf_puts(b, "\">\n</div>\n</details>\n");
@@ -312,7 +323,7 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	/* keep the nonce across a correction so a double submit stays one */
 	if (strlen(old_nonce) == NONCE_LEN &&
 	    b64url_decode(old_nonce, NONCE_LEN, raw, sizeof(raw)) ==
-	    NONCE_BYTES) {
+		NONCE_BYTES) {
 		memcpy(nonce, old_nonce, NONCE_LEN + 1);
 	} else {
 		random_bytes(raw, sizeof(raw));
@@ -322,7 +333,8 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	    t->unit_name);
 	http_begin_body(c->req, status, "text/html; charset=utf-8");
 	html_begin(b, lang, title, "/static/form.css");
-	buf_puts(b, "<main class=\"card\">\n<header>\n<p class=\"lang\">"
+	buf_puts(b,
+	    "<main class=\"card\">\n<header>\n<p class=\"lang\">"
 	    "<a href=\"?lang=");
 	buf_puts(b, lang == LANG_EN ? "vi" : "en");
 	buf_puts(b, "\">");
@@ -356,10 +368,12 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 		buf_puts(b, "</p>\n");
 		field_error(b, err, F_FORM, lang, "form");
 	}
-	buf_printf(b, "<form method=\"post\" action=\"/q/%s%s\" "
-	    "accept-charset=\"utf-8\">\n", t->token,
-	    lang == LANG_EN ? "?lang=en" : "");
-	buf_printf(b, "<input type=\"hidden\" name=\"nonce\" value=\"%s\">\n"
+	buf_printf(b,
+	    "<form method=\"post\" action=\"/q/%s%s\" "
+	    "accept-charset=\"utf-8\">\n",
+	    t->token, lang == LANG_EN ? "?lang=en" : "");
+	buf_printf(b,
+	    "<input type=\"hidden\" name=\"nonce\" value=\"%s\">\n"
 	    "<input type=\"hidden\" name=\"consent_version\" value=\"%d\">\n",
 	    nonce, ins->consent_version);
 
@@ -372,7 +386,8 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	for (int lv = 5; lv >= 1; lv--) {
 		char v[2] = { (char)('0' + lv), '\0' };
 
-		buf_printf(b, "<input type=\"radio\" name=\"level\" value=\"%d\" "
+		buf_printf(b,
+		    "<input type=\"radio\" name=\"level\" value=\"%d\" "
 		    "id=\"level-%d\"%s required>\n<label for=\"level-%d\">",
 		    lv, lv, strcmp(level, v) == 0 ? " checked" : "", lv);
 		face_svg(b, lv);
@@ -392,7 +407,8 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	buf_html(b, tr(lang, M_COMMENT_HINT));
 	buf_puts(b, "</p>\n");
 	field_error(b, err, F_COMMENT, lang, "comment");
-	buf_puts(b, "<textarea name=\"comment\" id=\"comment\" rows=\"3\" "
+	buf_puts(b,
+	    "<textarea name=\"comment\" id=\"comment\" rows=\"3\" "
 	    "maxlength=\"1000\">");
 	buf_html(b, posted(in, "comment"));
 	buf_puts(b, "</textarea>\n</div>\n");
@@ -402,19 +418,22 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	buf_puts(b, "</legend>\n");
 	field_error(b, err, F_PHONE, lang, "phone");
 	/* the opt-in is never ticked for the citizen: silence is no consent */
-	buf_printf(b, "<label class=\"opt consent\"><input type=\"checkbox\" "
+	buf_printf(b,
+	    "<label class=\"opt consent\"><input type=\"checkbox\" "
 	    "name=\"consent\" value=\"1\" id=\"consent\"%s> ",
 	    strcmp(posted(in, "consent"), "1") == 0 ? " checked" : "");
 	buf_html(b, itext(&ins->consent, lang));
 	buf_puts(b, "</label>\n<label for=\"phone\">");
 	buf_html(b, tr(lang, M_PHONE));
-	buf_puts(b, "</label>\n<input type=\"tel\" name=\"phone\" id=\"phone\" "
+	buf_puts(b,
+	    "</label>\n<input type=\"tel\" name=\"phone\" id=\"phone\" "
 	    "inputmode=\"tel\" autocomplete=\"tel\" maxlength=\"20\" value=\"");
 	buf_html(b, posted(in, "phone"));
 	buf_puts(b, "\">\n</fieldset>\n");
 
 	/* a trap for bots: hidden by the stylesheet, empty for people */
-	buf_puts(b, "<div class=\"hp\" aria-hidden=\"true\"><label>Website "
+	buf_puts(b,
+	    "<div class=\"hp\" aria-hidden=\"true\"><label>Website "
 	    "<input type=\"text\" name=\"website\" tabindex=\"-1\" "
 	    "autocomplete=\"off\"></label></div>\n");
 	buf_puts(b, "<button type=\"submit\">");
@@ -441,14 +460,13 @@ page_q_get(struct ctx *c)
 		if (rc < 0)
 			server_unavailable(c);
 		else
-			page_message(c, 404, M_BAD_TOKEN_TITLE,
-			    M_BAD_TOKEN_TEXT);
+			page_message(
+			    c, 404, M_BAD_TOKEN_TITLE, M_BAD_TOKEN_TEXT);
 		return;
 	}
 	if (t.tok.kind == TOKEN_DOSSIER &&
 	    ratings_dossier_used(db, t.tok.dossier)) {
-		page_message(c, 200, M_DOSSIER_USED_TITLE,
-		    M_DOSSIER_USED_TEXT);
+		page_message(c, 200, M_DOSSIER_USED_TITLE, M_DOSSIER_USED_TEXT);
 		return;
 	}
 	render_form(c, db, &t, NULL, NULL, 200);
@@ -483,8 +501,9 @@ clean_text(const char *s)
 	for (; *s != '\0'; s++)
 		if (!(s[0] == '\r' && s[1] == '\n'))
 			out[n++] = *s;
-	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t' ||
-	    out[n - 1] == '\r' || out[n - 1] == '\n'))
+	while (n > 0 &&
+	    (out[n - 1] == ' ' || out[n - 1] == '\t' || out[n - 1] == '\r' ||
+		out[n - 1] == '\n'))
 		n--;
 	out[n] = '\0';
 	return out;
@@ -512,8 +531,10 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 
 	for (int i = 0; i < in->n; i++)
 		if (!utf8_is_valid(in->f[i].value, in->f[i].len))
-			set_err(err, strcmp(in->f[i].name, "comment") == 0 ?
-			    F_COMMENT : F_FORM, M_ERR_TEXT, &bad);
+			set_err(err,
+			    strcmp(in->f[i].name, "comment") == 0 ? F_COMMENT
+								  : F_FORM,
+			    M_ERR_TEXT, &bad);
 	v = form_get(in, "website");
 	if (v != NULL && v[0] != '\0')
 		set_err(err, F_FORM, M_ERR_HONEYPOT, &bad);
@@ -532,11 +553,11 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 	for (int i = 0; i < RATING_CRITERIA; i++)
 		if (opt_choice(in, criterion_names[i], 2, &r->criteria[i]) < 0)
 			set_err(err, F_C1 + i, M_ERR_VALUE, &bad);
-	if (opt_choice(in, "supplement_reported", 1,
-	    &r->supplement_reported) < 0)
+	if (opt_choice(in, "supplement_reported", 1, &r->supplement_reported) <
+	    0)
 		set_err(err, F_SUPPLEMENT, M_ERR_VALUE, &bad);
-	if (opt_choice(in, "online_error_reported", 1,
-	    &r->online_error_reported) < 0)
+	if (opt_choice(
+		in, "online_error_reported", 1, &r->online_error_reported) < 0)
 		set_err(err, F_ONLINE_ERROR, M_ERR_VALUE, &bad);
 	v = form_get(in, "visits");
 	if (v != NULL && v[0] != '\0') {
@@ -571,24 +592,25 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 		else if (consent == NULL || strcmp(consent, "1") != 0)
 			set_err(err, F_PHONE, M_ERR_CONSENT, &bad);
 		/* the version of the text the citizen saw, if still known */
-		if (ver != NULL && parse_int64(ver, strlen(ver), 1,
-		    ins->consent_version, &n) == 0)
+		if (ver != NULL &&
+		    parse_int64(
+			ver, strlen(ver), 1, ins->consent_version, &n) == 0)
 			r->consent_version = (int)n;
 		else
 			r->consent_version = ins->consent_version;
 	}
 
 	if (t->tok.procedure[0] != '\0') {
-		strlcpy_hl(r->procedure, t->tok.procedure,
-		    sizeof(r->procedure));
+		strlcpy_hl(
+		    r->procedure, t->tok.procedure, sizeof(r->procedure));
 	} else {
 		v = form_get(in, "procedure");
 		if (v == NULL || v[0] == '\0')
 			set_err(err, F_PROCEDURE, M_ERR_PROCEDURE, &bad);
 		else if (!is_procedure_code(v, strlen(v)) ||
 		    !unit_offers(db, t->tok.unit, v))
-			set_err(err, F_PROCEDURE, M_ERR_PROCEDURE_UNKNOWN,
-			    &bad);
+			set_err(
+			    err, F_PROCEDURE, M_ERR_PROCEDURE_UNKNOWN, &bad);
 		else
 			strlcpy_hl(r->procedure, v, sizeof(r->procedure));
 	}
@@ -611,7 +633,7 @@ form_job_done(struct writer_job *job)
 {
 	struct form_post *fp = job->arg;
 
-	http_resume(fp->c->req);	/* the last touch: fp may go now */
+	http_resume(fp->c->req); /* the last touch: fp may go now */
 }
 
 /* HTTP thread again: answer according to the writer. */
@@ -629,16 +651,13 @@ form_resumed(struct ctx *c)
 		page_message(c, 409, M_CONFLICT_TITLE, M_CONFLICT_TEXT);
 		break;
 	case WRITER_DOSSIER_USED:
-		page_message(c, 409, M_DOSSIER_USED_TITLE,
-		    M_DOSSIER_USED_TEXT);
+		page_message(c, 409, M_DOSSIER_USED_TITLE, M_DOSSIER_USED_TEXT);
 		break;
 	case WRITER_REJECTED:
 		page_message(c, 400, M_BAD_TOKEN_TITLE, M_BAD_TOKEN_TEXT);
 		break;
 	case WRITER_UNAVAILABLE:
-	default:
-		server_unavailable(c);
-		break;
+	default: server_unavailable(c); break;
 	}
 }
 
@@ -648,7 +667,7 @@ page_q_post(struct ctx *c)
 	struct db *db = ctx_db(c);
 	struct form_post *fp;
 	struct rating *r;
-	int err[F_COUNT] = {0};
+	int err[F_COUNT] = { 0 };
 	unsigned retry = 0;
 	char key[64];
 	int rc;
@@ -668,8 +687,8 @@ page_q_post(struct ctx *c)
 		if (rc < 0)
 			server_unavailable(c);
 		else
-			page_message(c, 404, M_BAD_TOKEN_TITLE,
-			    M_BAD_TOKEN_TEXT);
+			page_message(
+			    c, 404, M_BAD_TOKEN_TITLE, M_BAD_TOKEN_TEXT);
 		return;
 	}
 	snprintf(key, sizeof(key), "form:%s", c->client);
@@ -682,7 +701,7 @@ page_q_post(struct ctx *c)
 		return;
 	}
 	if (form_parse(&fp->in, c->req->body.data ? c->req->body.data : "",
-	    c->req->body.len) < 0) {
+		c->req->body.len) < 0) {
 		err[F_FORM] = M_ERR_FORM + 1;
 		render_form(c, db, &fp->t, NULL, err, 400);
 		return;
@@ -709,8 +728,7 @@ page_q_post(struct ctx *c)
 		return;
 	}
 	if (r->dossier_token && ratings_dossier_used(db, r->dossier)) {
-		page_message(c, 409, M_DOSSIER_USED_TITLE,
-		    M_DOSSIER_USED_TEXT);
+		page_message(c, 409, M_DOSSIER_USED_TITLE, M_DOSSIER_USED_TEXT);
 		return;
 	}
 	/* nothing of this request is needed from the pool any more */
@@ -720,5 +738,5 @@ page_q_post(struct ctx *c)
 	c->resumed = form_resumed;
 	http_suspend(c->req);
 	if (writer_submit(c->srv->writer, &fp->job) < 0)
-		http_resume(c->req);	/* queue full or stopping: 503 */
+		http_resume(c->req); /* queue full or stopping: 503 */
 }

@@ -90,12 +90,16 @@ page_root(struct ctx *c)
 	http_begin_body(c->req, 200, "text/html; charset=utf-8");
 	html_begin(b, c->lang, "hailong", "/static/form.css");
 	buf_puts(b, "<main class=\"card message\">\n<h1>hailong</h1>\n<p>");
-	buf_html(b, c->lang == LANG_EN ?
-	    "Citizen satisfaction with public services. To rate a service, "
-	    "scan the QR code at the counter or on your receipt." :
-	    "Đánh giá sự hài lòng của người dân, doanh nghiệp đối với dịch "
-	    "vụ hành chính công. Để đánh giá, vui lòng quét mã QR tại quầy "
-	    "hoặc trên giấy biên nhận.");
+	buf_html(b,
+	    c->lang == LANG_EN
+		? "Citizen satisfaction with public services. To rate a "
+		  "service, "
+		  "scan the QR code at the counter or on your receipt."
+		: "Đánh giá sự hài lòng của người dân, doanh nghiệp đối với "
+		  "dịch "
+		  "vụ hành chính công. Để đánh giá, vui lòng quét mã QR tại "
+		  "quầy "
+		  "hoặc trên giấy biên nhận.");
 	buf_puts(b, "</p>\n</main>\n");
 	html_end(b);
 }

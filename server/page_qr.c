@@ -40,7 +40,7 @@ static void
 qr_image(struct ctx *c, bool png)
 {
 	struct token tok;
-	struct buf url = {0};
+	struct buf url = { 0 };
 	struct qr *q;
 	int rc;
 
@@ -54,8 +54,8 @@ qr_image(struct ctx *c, bool png)
 		return;
 	}
 	http_begin_body(c->req, 200, png ? "image/png" : "image/svg+xml");
-	rc = png ? qr_png(q, 8, &c->req->resp.body) :
-	    qr_svg(q, 8, &c->req->resp.body);
+	rc = png ? qr_png(q, 8, &c->req->resp.body)
+		 : qr_svg(q, 8, &c->req->resp.body);
 	qr_free(q);
 	if (rc < 0) {
 		http_text(c->req, 500, "cannot draw the QR code\n");
@@ -80,8 +80,8 @@ page_qr_png(struct ctx *c)
 static void
 name_of(struct db *db, const char *sql, const char *a, int b, struct buf *out)
 {
-	struct db_stmt *st = b ? db_query(db, sql, "ti", a, b) :
-	    db_query(db, sql, "t", a);
+	struct db_stmt *st =
+	    b ? db_query(db, sql, "ti", a, b) : db_query(db, sql, "t", a);
 
 	if (st != NULL && db_step(st) == DB_ROW)
 		buf_html(out, db_col_text(st, 0));
@@ -92,7 +92,7 @@ void
 page_poster(struct ctx *c)
 {
 	struct buf *b = &c->req->resp.body;
-	struct buf url = {0};
+	struct buf url = { 0 };
 	struct token tok;
 	struct db *db;
 	enum lang lang = c->lang;
@@ -108,8 +108,10 @@ page_poster(struct ctx *c)
 	buf_puts(b, "</p>\n");
 	if (tok.counter > 0) {
 		buf_puts(b, "<p class=\"counter\">");
-		name_of(db, "SELECT name FROM counters WHERE unit = ? AND "
-		    "number = ?", tok.unit, tok.counter, b);
+		name_of(db,
+		    "SELECT name FROM counters WHERE unit = ? AND "
+		    "number = ?",
+		    tok.unit, tok.counter, b);
 		buf_puts(b, "</p>\n");
 	}
 	if (tok.procedure[0] != '\0') {
@@ -120,7 +122,8 @@ page_poster(struct ctx *c)
 	}
 	buf_puts(b, "<h1>");
 	buf_html(b, tr(lang, M_POSTER_TITLE));
-	buf_printf(b, "</h1>\n<img class=\"qr\" src=\"/qr/%s.svg\" alt=\"QR\">\n",
+	buf_printf(b,
+	    "</h1>\n<img class=\"qr\" src=\"/qr/%s.svg\" alt=\"QR\">\n",
 	    ctx_param(c, 0));
 	buf_puts(b, "<p class=\"steps\">");
 	buf_html(b, tr(lang, M_POSTER_STEPS));

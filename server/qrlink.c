@@ -30,8 +30,10 @@ qrlink_token(struct db *db, struct token *t, char out[TOKEN_MAX_LEN + 1],
 		return -1;
 	}
 	if (t->counter > 0 && !store_has_counter(db, t->unit, t->counter)) {
-		snprintf(err, errlen, "unit %s has no counter %d (add it "
-		    "first)", t->unit, t->counter);
+		snprintf(err, errlen,
+		    "unit %s has no counter %d (add it "
+		    "first)",
+		    t->unit, t->counter);
 		return -1;
 	}
 	if (t->procedure[0] != '\0' && !store_has_procedure(db, t->procedure)) {

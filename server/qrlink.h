@@ -15,7 +15,7 @@ void qrlink_url(const char *base, const char *token, struct buf *out);
  * checking that the unit, counter and procedure exist.  0, or -1 with
  * err filled ("no unit 'H99' in the database").
  */
-int qrlink_token(struct db *db, struct token *t,
-    char out[TOKEN_MAX_LEN + 1], char *err, size_t errlen);
+int qrlink_token(struct db *db, struct token *t, char out[TOKEN_MAX_LEN + 1],
+    char *err, size_t errlen);
 
 #endif

@@ -7,10 +7,10 @@
 #include "ratelimit.h"
 
 #define KEY_MAX 64
-#define PROBE 8		/* slots looked at per key */
+#define PROBE 8 /* slots looked at per key */
 
 struct slot {
-	char key[KEY_MAX];	/* "" when free */
+	char key[KEY_MAX]; /* "" when free */
 	int64_t window_start;
 	unsigned count;
 };
@@ -70,7 +70,7 @@ lookup(struct ratelimit *rl, const char *key, int64_t now)
 			return s;
 		if (victim == NULL || s->key[0] == '\0' ||
 		    (victim->key[0] != '\0' &&
-		    s->window_start < victim->window_start))
+			s->window_start < victim->window_start))
 			victim = s;
 	}
 	strlcpy_hl(victim->key, key, sizeof(victim->key));
@@ -80,8 +80,8 @@ lookup(struct ratelimit *rl, const char *key, int64_t now)
 }
 
 bool
-ratelimit_hit(struct ratelimit *rl, const char *key, int64_t now,
-    unsigned *retry_after)
+ratelimit_hit(
+    struct ratelimit *rl, const char *key, int64_t now, unsigned *retry_after)
 {
 	struct slot *s;
 	bool ok;

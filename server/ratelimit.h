@@ -13,8 +13,8 @@ struct ratelimit;
  * in a key's neighbourhood is forgotten, so memory never grows with the
  * number of clients.  limit 0 allows everything.  New: ratelimit_free().
  */
-struct ratelimit *ratelimit_new(unsigned limit, unsigned window,
-    unsigned slots);
+struct ratelimit *
+ratelimit_new(unsigned limit, unsigned window, unsigned slots);
 void ratelimit_free(struct ratelimit *rl);
 
 /*
@@ -22,8 +22,8 @@ void ratelimit_free(struct ratelimit *rl);
  * True when allowed; false when over the limit, with *retry_after the
  * seconds until the window ends.  Thread-safe.
  */
-bool ratelimit_hit(struct ratelimit *rl, const char *key, int64_t now,
-    unsigned *retry_after);
+bool ratelimit_hit(
+    struct ratelimit *rl, const char *key, int64_t now, unsigned *retry_after);
 
 /* Forget a key (a successful login clears its failures). */
 void ratelimit_clear(struct ratelimit *rl, const char *key);

@@ -18,7 +18,7 @@ static void
 chain_next(const unsigned char prev[SHA256_LEN], const struct rating *r,
     int64_t seq, unsigned char out[SHA256_LEN])
 {
-	struct buf b = {0};
+	struct buf b = { 0 };
 	struct sha256 h;
 
 	rating_canonical(r, seq, &b);
@@ -30,11 +30,12 @@ chain_next(const unsigned char prev[SHA256_LEN], const struct rating *r,
 }
 
 int
-ratings_chain_head(struct db *db, int64_t *seq,
-    unsigned char head[SHA256_LEN])
+ratings_chain_head(struct db *db, int64_t *seq, unsigned char head[SHA256_LEN])
 {
-	struct db_stmt *st = db_query(db, "SELECT seq, chain FROM ratings "
-	    "ORDER BY seq DESC LIMIT 1", "");
+	struct db_stmt *st = db_query(db,
+	    "SELECT seq, chain FROM ratings "
+	    "ORDER BY seq DESC LIMIT 1",
+	    "");
 	int rc;
 
 	if (st == NULL)
@@ -72,7 +73,8 @@ ratings_insert(struct db *db, const struct rating *r, int64_t *seq)
 		return -1;
 	*seq = last + 1;
 	chain_next(head, r, *seq, chain);
-	st = db_prepare(db, "INSERT INTO ratings(" RATING_COLUMNS ", status) "
+	st = db_prepare(db,
+	    "INSERT INTO ratings(" RATING_COLUMNS ", status) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
@@ -121,19 +123,24 @@ ratings_insert(struct db *db, const struct rating *r, int64_t *seq)
 	}
 	db_done(st);
 	if (r->comment != NULL && r->comment[0] != '\0' &&
-	    db_run(db, "INSERT INTO rating_texts(seq, unit, rated_at, comment)"
-	    " VALUES (?, ?, ?, ?)", "ltlt", *seq, r->unit, r->rated_at,
-	    r->comment) < 0)
+	    db_run(db,
+		"INSERT INTO rating_texts(seq, unit, rated_at, comment)"
+		" VALUES (?, ?, ?, ?)",
+		"ltlt", *seq, r->unit, r->rated_at, r->comment) < 0)
 		return -1;
 	if (r->phone[0] != '\0') {
-		if (db_run(db, "INSERT INTO consents(rating_seq, purpose, "
-		    "text_version, channel, given_at) VALUES (?, 'callback', "
-		    "?, ?, ?)", "litl", *seq, r->consent_version,
-		    rating_channel_name(r->channel), r->received_at) < 0)
+		if (db_run(db,
+			"INSERT INTO consents(rating_seq, purpose, "
+			"text_version, channel, given_at) VALUES (?, "
+			"'callback', "
+			"?, ?, ?)",
+			"litl", *seq, r->consent_version,
+			rating_channel_name(r->channel), r->received_at) < 0)
 			return -1;
-		if (db_run(db, "INSERT INTO callbacks(rating_seq, consent_id, "
-		    "phone) VALUES (?, ?, ?)", "llt", *seq, db_last_rowid(db),
-		    r->phone) < 0)
+		if (db_run(db,
+			"INSERT INTO callbacks(rating_seq, consent_id, "
+			"phone) VALUES (?, ?, ?)",
+			"llt", *seq, db_last_rowid(db), r->phone) < 0)
 			return -1;
 	}
 	return 0;
@@ -168,7 +175,7 @@ row_to_rating(struct db_stmt *st, struct rating *r, int64_t *seq)
 	copy_col(st, col++, r->procedure, sizeof(r->procedure));
 	copy_col(st, col++, r->dossier, sizeof(r->dossier));
 	if (rating_channel_parse(db_col_text(st, col++), &r->channel) < 0)
-		r->channel = (enum rating_channel)-1;
+		r->channel = (enum rating_channel) - 1;
 	r->level = (int)db_col_int(st, col++);
 	for (int i = 0; i < RATING_CRITERIA; i++)
 		r->criteria[i] = opt_int(st, col++);
@@ -179,7 +186,7 @@ row_to_rating(struct db_stmt *st, struct rating *r, int64_t *seq)
 	r->rated_at = db_col_int(st, col++);
 	r->received_at = db_col_int(st, col++);
 	if (rating_status_parse(db_col_text(st, col++), &r->status) < 0)
-		r->status = (enum rating_status)-1;
+		r->status = (enum rating_status) - 1;
 	copy_col(st, col++, r->source, sizeof(r->source));
 	r->dossier_token = db_col_int(st, col++) != 0;
 }
@@ -191,10 +198,11 @@ ratings_load(struct db *db, enum rating_channel channel, const char *id,
 	struct db_stmt *st;
 	int rc;
 
-	st = db_query(db, "SELECT " RATING_COLUMNS ", "
+	st = db_query(db,
+	    "SELECT " RATING_COLUMNS ", "
 	    "(SELECT comment FROM rating_texts t WHERE t.seq = ratings.seq) "
-	    "FROM ratings WHERE channel = ? AND id = ?", "tt",
-	    rating_channel_name(channel), id);
+	    "FROM ratings WHERE channel = ? AND id = ?",
+	    "tt", rating_channel_name(channel), id);
 	if (st == NULL)
 		return -1;
 	rc = db_step(st);
@@ -218,21 +226,24 @@ ratings_dossier_used(struct db *db, const char *dossier)
 {
 	int64_t one;
 
-	return db_int(db, &one, "SELECT 1 FROM ratings WHERE dossier = ? "
-	    "AND dossier_token = 1 AND status = 'valid' LIMIT 1", "t",
-	    dossier) == 0;
+	return db_int(db, &one,
+		   "SELECT 1 FROM ratings WHERE dossier = ? "
+		   "AND dossier_token = 1 AND status = 'valid' LIMIT 1",
+		   "t", dossier) == 0;
 }
 
 int
 ratings_verify_chain(struct db *db, int64_t *count, int64_t *bad_seq)
 {
-	unsigned char prev[SHA256_LEN] = {0}, want[SHA256_LEN];
+	unsigned char prev[SHA256_LEN] = { 0 }, want[SHA256_LEN];
 	struct db_stmt *st;
 	int64_t n = 0, expect = 1;
 	int rc = 0, step;
 
-	st = db_query(db, "SELECT " RATING_COLUMNS " FROM ratings "
-	    "ORDER BY seq", "");
+	st = db_query(db,
+	    "SELECT " RATING_COLUMNS " FROM ratings "
+	    "ORDER BY seq",
+	    "");
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {

@@ -30,8 +30,8 @@ int ratings_load(struct db *db, enum rating_channel channel, const char *id,
 bool ratings_dossier_used(struct db *db, const char *dossier);
 
 /* The last row's seq and chain (0 and zeros when empty).  0 or -1. */
-int ratings_chain_head(struct db *db, int64_t *seq,
-    unsigned char head[SHA256_LEN]);
+int
+ratings_chain_head(struct db *db, int64_t *seq, unsigned char head[SHA256_LEN]);
 
 /*
  * Re-walk the chain from the first row.  0 intact (*count rows), 1 broken

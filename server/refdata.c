@@ -11,8 +11,8 @@
 
 extern const struct embed_file server_files[];
 
-static const char *const unit_levels[] = { "province", "department",
-	"commune", "centre", "other" };
+static const char *const unit_levels[] = { "province", "department", "commune",
+	"centre", "other" };
 
 static bool
 is_unit_level(const char *s)
@@ -37,8 +37,10 @@ check_header(struct csv *c, const char *const *cols, int ncols,
 	}
 	for (int i = 0; i < ncols; i++) {
 		if (strcmp(rec.f[i], cols[i]) != 0) {
-			snprintf(err, errlen, "%s:1: column %d must be '%s', "
-			    "not '%s'", origin, i + 1, cols[i], rec.f[i]);
+			snprintf(err, errlen,
+			    "%s:1: column %d must be '%s', "
+			    "not '%s'",
+			    origin, i + 1, cols[i], rec.f[i]);
 			return -1;
 		}
 	}
@@ -56,7 +58,8 @@ int
 refdata_rebuild_tree(struct db *db)
 {
 	/* depth < 16 stops a cycle that slipped in */
-	return db_exec(db, "DELETE FROM unit_tree;"
+	return db_exec(db,
+	    "DELETE FROM unit_tree;"
 	    "INSERT INTO unit_tree(ancestor, descendant, depth) "
 	    "WITH RECURSIVE t(a, d, depth) AS ("
 	    " SELECT code, code, 0 FROM units"
@@ -87,37 +90,46 @@ refdata_load_units(struct db *db, const char *text, size_t len,
 		if (rec.n == 1 && rec.len[0] == 0)
 			continue;
 		if (rec.n != 4) {
-			snprintf(err, errlen, "%s:%d: expected 4 fields, got %d",
-			    origin, rec.line, rec.n);
+			snprintf(err, errlen,
+			    "%s:%d: expected 4 fields, got %d", origin,
+			    rec.line, rec.n);
 			goto fail;
 		}
 		if (!is_unit_code(rec.f[0], rec.len[0])) {
-			snprintf(err, errlen, "%s:%d: code: '%.40s' is not a "
-			    "unit code (like H21 or H21.227)", origin, rec.line,
-			    rec.f[0]);
+			snprintf(err, errlen,
+			    "%s:%d: code: '%.40s' is not a "
+			    "unit code (like H21 or H21.227)",
+			    origin, rec.line, rec.f[0]);
 			goto fail;
 		}
 		if (!is_clean_text(rec.f[1], rec.len[1], 300)) {
-			snprintf(err, errlen, "%s:%d: name: empty, too long or "
-			    "not UTF-8", origin, rec.line);
+			snprintf(err, errlen,
+			    "%s:%d: name: empty, too long or "
+			    "not UTF-8",
+			    origin, rec.line);
 			goto fail;
 		}
 		if (!is_unit_level(rec.f[2])) {
-			snprintf(err, errlen, "%s:%d: level: '%.20s' is not one "
+			snprintf(err, errlen,
+			    "%s:%d: level: '%.20s' is not one "
 			    "of province, department, commune, centre, other",
 			    origin, rec.line, rec.f[2]);
 			goto fail;
 		}
 		if (rec.len[3] > 0 && !is_unit_code(rec.f[3], rec.len[3])) {
-			snprintf(err, errlen, "%s:%d: parent_code: '%.40s' is "
-			    "not a unit code", origin, rec.line, rec.f[3]);
+			snprintf(err, errlen,
+			    "%s:%d: parent_code: '%.40s' is "
+			    "not a unit code",
+			    origin, rec.line, rec.f[3]);
 			goto fail;
 		}
-		if (db_run(db, "INSERT INTO units(code, name, level, parent) "
-		    "VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
-		    "name = excluded.name, level = excluded.level, "
-		    "parent = excluded.parent", "tttt", rec.f[0], rec.f[1],
-		    rec.f[2], rec.len[3] ? rec.f[3] : NULL) < 0)
+		if (db_run(db,
+			"INSERT INTO units(code, name, level, parent) "
+			"VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+			"name = excluded.name, level = excluded.level, "
+			"parent = excluded.parent",
+			"tttt", rec.f[0], rec.f[1], rec.f[2],
+			rec.len[3] ? rec.f[3] : NULL) < 0)
 			goto dberr;
 		n++;
 	}
@@ -145,8 +157,7 @@ int
 refdata_load_procedures(struct db *db, const char *text, size_t len,
     const char *origin, char *err, size_t errlen)
 {
-	static const char *const cols[] = { "code", "name", "field",
-		"level" };
+	static const char *const cols[] = { "code", "name", "field", "level" };
 	struct csv c;
 	struct csv_record rec;
 	int n = 0, rc;
@@ -160,30 +171,35 @@ refdata_load_procedures(struct db *db, const char *text, size_t len,
 		if (rec.n == 1 && rec.len[0] == 0)
 			continue;
 		if (rec.n != 4) {
-			snprintf(err, errlen, "%s:%d: expected 4 fields, got %d",
-			    origin, rec.line, rec.n);
+			snprintf(err, errlen,
+			    "%s:%d: expected 4 fields, got %d", origin,
+			    rec.line, rec.n);
 			goto fail;
 		}
 		if (!is_procedure_code(rec.f[0], rec.len[0])) {
-			snprintf(err, errlen, "%s:%d: code: '%.40s' is not a "
-			    "mã TTHC (like 1.001193)", origin, rec.line,
-			    rec.f[0]);
+			snprintf(err, errlen,
+			    "%s:%d: code: '%.40s' is not a "
+			    "mã TTHC (like 1.001193)",
+			    origin, rec.line, rec.f[0]);
 			goto fail;
 		}
 		if (!is_clean_text(rec.f[1], rec.len[1], 500) ||
-		    (rec.len[2] > 0 && !is_clean_text(rec.f[2], rec.len[2],
-		    200)) || (rec.len[3] > 0 && !is_clean_text(rec.f[3],
-		    rec.len[3], 20))) {
-			snprintf(err, errlen, "%s:%d: name, field or level: "
-			    "empty name, too long or not UTF-8", origin,
-			    rec.line);
+		    (rec.len[2] > 0 &&
+			!is_clean_text(rec.f[2], rec.len[2], 200)) ||
+		    (rec.len[3] > 0 &&
+			!is_clean_text(rec.f[3], rec.len[3], 20))) {
+			snprintf(err, errlen,
+			    "%s:%d: name, field or level: "
+			    "empty name, too long or not UTF-8",
+			    origin, rec.line);
 			goto fail;
 		}
-		if (db_run(db, "INSERT INTO procedures(code, name, field, level)"
-		    " VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
-		    "name = excluded.name, field = excluded.field, "
-		    "level = excluded.level", "tttt", rec.f[0], rec.f[1],
-		    rec.f[2], rec.f[3]) < 0)
+		if (db_run(db,
+			"INSERT INTO procedures(code, name, field, level)"
+			" VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+			"name = excluded.name, field = excluded.field, "
+			"level = excluded.level",
+			"tttt", rec.f[0], rec.f[1], rec.f[2], rec.f[3]) < 0)
 			goto dberr;
 		n++;
 	}
@@ -208,18 +224,18 @@ int
 refdata_load_builtin(struct db *db, char *err, size_t errlen)
 {
 	const struct embed_file *u = embed_find(server_files, "data/units.csv");
-	const struct embed_file *p = embed_find(server_files,
-	    "data/procedures.csv");
+	const struct embed_file *p =
+	    embed_find(server_files, "data/procedures.csv");
 
 	if (u == NULL || p == NULL) {
 		snprintf(err, errlen, "reference data missing from the build");
 		return -1;
 	}
-	if (refdata_load_units(db, (const char *)u->data, u->len, u->name, err,
-	    errlen) < 0)
+	if (refdata_load_units(
+		db, (const char *)u->data, u->len, u->name, err, errlen) < 0)
 		return -1;
-	if (refdata_load_procedures(db, (const char *)p->data, p->len, p->name,
-	    err, errlen) < 0)
+	if (refdata_load_procedures(
+		db, (const char *)p->data, p->len, p->name, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -242,19 +258,23 @@ refdata_load_demo(struct db *db, char *err, size_t errlen)
 	if (db_begin(db) < 0)
 		goto fail;
 	for (int i = 0; i < 3; i++)
-		if (db_run(db, "INSERT OR IGNORE INTO counters(unit, number, "
-		    "name) VALUES (?, ?, ?)", "tit", DEMO_UNIT, i + 1,
-		    counters[i]) < 0)
+		if (db_run(db,
+			"INSERT OR IGNORE INTO counters(unit, number, "
+			"name) VALUES (?, ?, ?)",
+			"tit", DEMO_UNIT, i + 1, counters[i]) < 0)
 			goto fail;
 	for (size_t i = 0; i < ARRAY_SIZE(officers); i++)
-		if (db_run(db, "INSERT OR IGNORE INTO officers(id, unit, name, "
-		    "counter) VALUES (?, ?, ?, ?)", "ttti", officers[i].id,
-		    DEMO_UNIT, officers[i].name, officers[i].counter) < 0)
+		if (db_run(db,
+			"INSERT OR IGNORE INTO officers(id, unit, name, "
+			"counter) VALUES (?, ?, ?, ?)",
+			"ttti", officers[i].id, DEMO_UNIT, officers[i].name,
+			officers[i].counter) < 0)
 			goto fail;
 	/* the commune offers the commune-level procedures */
-	if (db_run(db, "INSERT OR IGNORE INTO unit_procedures(unit, procedure)"
-	    " SELECT ?, code FROM procedures WHERE level = 'xa'", "t",
-	    DEMO_UNIT) < 0)
+	if (db_run(db,
+		"INSERT OR IGNORE INTO unit_procedures(unit, procedure)"
+		" SELECT ?, code FROM procedures WHERE level = 'xa'",
+		"t", DEMO_UNIT) < 0)
 		goto fail;
 	if (db_commit(db) < 0)
 		goto fail;

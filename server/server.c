@@ -43,7 +43,8 @@ static const char *const security_headers_tls[][2] = {
 	{ NULL, NULL },
 };
 
-#define DEFAULT_CSP "default-src 'none'; style-src 'self'; " \
+#define DEFAULT_CSP \
+	"default-src 'none'; style-src 'self'; " \
 	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; " \
 	"base-uri 'none'"
 
@@ -58,21 +59,21 @@ route_match(const char *pattern, const char *path, char **params, int *n)
 	while (*pattern == '/' && *path == '/') {
 		const char *pe = strchr(pattern + 1, '/');
 		const char *se = strchr(path + 1, '/');
-		size_t plen = pe ? (size_t)(pe - pattern - 1) :
-		    strlen(pattern + 1);
+		size_t plen =
+		    pe ? (size_t)(pe - pattern - 1) : strlen(pattern + 1);
 		size_t slen = se ? (size_t)(se - path - 1) : strlen(path + 1);
 
 		if (pattern[1] == ':') {
 			const char *dot = memchr(pattern + 1, '.', plen);
-			size_t ext = dot ? plen - (size_t)(dot - pattern - 1) :
-			    0;
+			size_t ext =
+			    dot ? plen - (size_t)(dot - pattern - 1) : 0;
 
 			if (slen <= ext || *n == CTX_MAX_PARAMS ||
 			    (ext && memcmp(path + 1 + slen - ext, dot, ext)))
 				return false;
 			params[(*n)++] = xstrndup(path + 1, slen - ext);
-		} else if (plen != slen || memcmp(pattern + 1, path + 1,
-		    plen) != 0) {
+		} else if (plen != slen ||
+		    memcmp(pattern + 1, path + 1, plen) != 0) {
 			return false;
 		}
 		pattern += plen + 1;
@@ -173,9 +174,10 @@ on_begin(struct http_request *req, void *arg)
 	}
 	if (allowed != 0) {
 		http_text(req, 405, "method not allowed\n");
-		http_set_header(&req->resp, "Allow", (allowed & HTTP_POST) ?
-		    ((allowed & HTTP_GET) ? "GET, HEAD, POST" : "POST") :
-		    "GET, HEAD");
+		http_set_header(&req->resp, "Allow",
+		    (allowed & HTTP_POST)
+			? ((allowed & HTTP_GET) ? "GET, HEAD, POST" : "POST")
+			: "GET, HEAD");
 	} else {
 		page_not_found(c);
 	}
@@ -215,12 +217,15 @@ on_finish(struct http_request *req, void *arg)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ms = (double)((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec -
-	    req->start_ns) / 1e6;
+		 req->start_ns) /
+	    1e6;
 	if (req->resp.status >= 500)
 		atomic_fetch_add(&s->errors, 1);
 	/* the route's pattern, never the raw path: paths carry tokens */
-	log_kv(LOG_INFO, "request", "method=%s route=%s status=%d ms=%.2f "
-	    "client=%s", req->method_str ? req->method_str : "-",
+	log_kv(LOG_INFO, "request",
+	    "method=%s route=%s status=%d ms=%.2f "
+	    "client=%s",
+	    req->method_str ? req->method_str : "-",
 	    c && c->route ? c->route->pattern : "-", req->resp.status, ms,
 	    c ? c->client : req->client_ip);
 	if (c != NULL) {
@@ -279,8 +284,10 @@ prepare(struct server *s, char *err, size_t errlen)
 	if (s->instrument == NULL)
 		goto fail;
 	if (store_current_kid(db) < 0) {
-		snprintf(err, errlen, "no token key in '%.200s'; run 'hailong "
-		    "init --db %.200s'", s->cfg.db, s->cfg.db);
+		snprintf(err, errlen,
+		    "no token key in '%.200s'; run 'hailong "
+		    "init --db %.200s'",
+		    s->cfg.db, s->cfg.db);
 		goto fail;
 	}
 	base = store_meta_get(db, "base_url");
@@ -330,10 +337,11 @@ server_run(const struct config *cfg)
 	if (cfg->tls_cert[0] != '\0') {
 		if (!file_is_private(cfg->tls_key, err, sizeof(err)))
 			goto fail;
-		cert = file_read(cfg->tls_cert, 1 << 20, NULL, err,
-		    sizeof(err));
-		key = cert ? file_read(cfg->tls_key, 1 << 20, NULL, err,
-		    sizeof(err)) : NULL;
+		cert =
+		    file_read(cfg->tls_cert, 1 << 20, NULL, err, sizeof(err));
+		key = cert
+		    ? file_read(cfg->tls_key, 1 << 20, NULL, err, sizeof(err))
+		    : NULL;
 		if (key == NULL)
 			goto fail;
 		hc.tls_cert = cert;
@@ -346,8 +354,8 @@ server_run(const struct config *cfg)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	s->writer = writer_start(cfg->db, cfg->writer_queue, store_hook, err,
-	    sizeof(err));
+	s->writer = writer_start(
+	    cfg->db, cfg->writer_queue, store_hook, err, sizeof(err));
 	if (s->writer == NULL)
 		goto fail;
 	s->pool = dbpool_new(cfg->db, cfg->threads * 2 + 2);
@@ -356,12 +364,13 @@ server_run(const struct config *cfg)
 	if (s->http == NULL)
 		goto fail;
 	if (s->base_url[0] == '\0')
-		snprintf(s->base_url, sizeof(s->base_url), strchr(hc.addr, ':') ?
-		    "%s://[%s]:%u" : "%s://%s:%u", cert ? "https" : "http",
-		    hc.addr, (unsigned)http_port(s->http));
-	printf(strchr(hc.addr, ':') ? "listening on %s://[%s]:%u\n" :
-	    "listening on %s://%s:%u\n", cert ? "https" : "http", hc.addr,
-	    (unsigned)http_port(s->http));
+		snprintf(s->base_url, sizeof(s->base_url),
+		    strchr(hc.addr, ':') ? "%s://[%s]:%u" : "%s://%s:%u",
+		    cert ? "https" : "http", hc.addr,
+		    (unsigned)http_port(s->http));
+	printf(strchr(hc.addr, ':') ? "listening on %s://[%s]:%u\n"
+				    : "listening on %s://%s:%u\n",
+	    cert ? "https" : "http", hc.addr, (unsigned)http_port(s->http));
 	fflush(stdout);
 	log_kv(LOG_INFO, "start", "port=%u schema=%d", http_port(s->http),
 	    store_schema_version());

@@ -19,7 +19,7 @@ typedef void (*route_fn)(struct ctx *c);
 
 /* Who may call a route; checked before the handler runs. */
 enum route_auth {
-	AUTH_PUBLIC,	/* anyone: citizens, the public page */
+	AUTH_PUBLIC, /* anyone: citizens, the public page */
 };
 
 /*
@@ -28,11 +28,11 @@ enum route_auth {
  * ".ext" after a ":name" matches that suffix ("/qr/:token.svg").
  */
 struct route {
-	unsigned methods;	/* HTTP_GET | HTTP_POST ... (GET implies HEAD) */
+	unsigned methods; /* HTTP_GET | HTTP_POST ... (GET implies HEAD) */
 	const char *pattern;
 	route_fn fn;
 	enum route_auth auth;
-	size_t body_max;	/* 0: no body */
+	size_t body_max; /* 0: no body */
 };
 
 /* The routes, ending with a zeroed entry (routes.c). */
@@ -46,11 +46,11 @@ struct ctx {
 	struct http_request *req;
 	const struct route *route;
 	int nparams;
-	char *param[CTX_MAX_PARAMS];	/* :name captures, raw */
-	struct form query;		/* the decoded query string */
+	char *param[CTX_MAX_PARAMS]; /* :name captures, raw */
+	struct form query;           /* the decoded query string */
 	enum lang lang;
-	char client[46];		/* the client (proxies unwrapped) */
-	struct db *db;			/* from the pool; see ctx_db() */
+	char client[46]; /* the client (proxies unwrapped) */
+	struct db *db;   /* from the pool; see ctx_db() */
 
 	/* a handler that suspends keeps its state here */
 	void *state;

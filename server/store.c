@@ -55,15 +55,18 @@ migrate(struct db *db, char *err, size_t errlen)
 		return -1;
 	}
 	if (have > want) {
-		snprintf(err, errlen, "database '%s' has schema version %d but "
+		snprintf(err, errlen,
+		    "database '%s' has schema version %d but "
 		    "this hailong knows only up to %d; use a newer hailong "
-		    "(downgrades are not supported)", db_path(db), have, want);
+		    "(downgrades are not supported)",
+		    db_path(db), have, want);
 		return -1;
 	}
 	for (int v = have + 1; v <= want; v++) {
 		const struct embed_file *f = migration(v);
 
-		if (db_begin(db) < 0 || db_exec(db, (const char *)f->data) < 0 ||
+		if (db_begin(db) < 0 ||
+		    db_exec(db, (const char *)f->data) < 0 ||
 		    db_set_user_version(db, v) < 0 || db_commit(db) < 0) {
 			snprintf(err, errlen, "migration %s failed: %s",
 			    f->name, db_errmsg(db));
@@ -107,10 +110,11 @@ store_open(const char *path, int flags, char *err, size_t errlen)
 
 		if (db_user_version(db, &have) < 0 ||
 		    have != store_schema_version()) {
-			snprintf(err, errlen, "database '%s' has schema version "
+			snprintf(err, errlen,
+			    "database '%s' has schema version "
 			    "%d, this hailong needs %d; run 'hailong init --db "
-			    "%s' to migrate it", path, have,
-			    store_schema_version(), path);
+			    "%s' to migrate it",
+			    path, have, store_schema_version(), path);
 			db_close(db);
 			return NULL;
 		}
@@ -121,8 +125,8 @@ store_open(const char *path, int flags, char *err, size_t errlen)
 char *
 store_meta_get(struct db *db, const char *key)
 {
-	struct db_stmt *st = db_query(db,
-	    "SELECT value FROM meta WHERE key = ?", "t", key);
+	struct db_stmt *st =
+	    db_query(db, "SELECT value FROM meta WHERE key = ?", "t", key);
 	char *v = NULL;
 
 	if (st != NULL && db_step(st) == DB_ROW)
@@ -134,16 +138,19 @@ store_meta_get(struct db *db, const char *key)
 int
 store_meta_set(struct db *db, const char *key, const char *value)
 {
-	return db_run(db, "INSERT INTO meta(key, value) VALUES (?, ?) "
-	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", "tt",
-	    key, value);
+	return db_run(db,
+	    "INSERT INTO meta(key, value) VALUES (?, ?) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	    "tt", key, value);
 }
 
 int
 store_token_key(struct db *db, int kid, unsigned char key[32])
 {
-	struct db_stmt *st = db_query(db, "SELECT secret FROM token_keys "
-	    "WHERE kid = ? AND retired_at IS NULL", "i", kid);
+	struct db_stmt *st = db_query(db,
+	    "SELECT secret FROM token_keys "
+	    "WHERE kid = ? AND retired_at IS NULL",
+	    "i", kid);
 	int rc = -1;
 
 	if (st != NULL && db_step(st) == DB_ROW) {
@@ -164,8 +171,11 @@ store_current_kid(struct db *db)
 {
 	int64_t kid;
 
-	if (db_int(db, &kid, "SELECT max(kid) FROM token_keys "
-	    "WHERE retired_at IS NULL", "") != 0 || kid <= 0)
+	if (db_int(db, &kid,
+		"SELECT max(kid) FROM token_keys "
+		"WHERE retired_at IS NULL",
+		"") != 0 ||
+	    kid <= 0)
 		return -1;
 	return (int)kid;
 }
@@ -177,19 +187,21 @@ store_new_token_key(struct db *db)
 	int64_t kid;
 
 	random_bytes(secret, sizeof(secret));
-	if (db_int(db, &kid, "SELECT coalesce(max(kid), 0) + 1 "
-	    "FROM token_keys", "") != 0)
+	if (db_int(db, &kid,
+		"SELECT coalesce(max(kid), 0) + 1 "
+		"FROM token_keys",
+		"") != 0)
 		return -1;
-	if (db_run(db, "INSERT INTO token_keys(kid, secret, created_at) "
-	    "VALUES (?, ?, ?)", "lbl", kid, secret, sizeof(secret),
-	    hl_now()) < 0)
+	if (db_run(db,
+		"INSERT INTO token_keys(kid, secret, created_at) "
+		"VALUES (?, ?, ?)",
+		"lbl", kid, secret, sizeof(secret), hl_now()) < 0)
 		return -1;
 	return (int)kid;
 }
 
 static bool
-exists(struct db *db, const char *sql, const char *types, const char *a,
-    int b)
+exists(struct db *db, const char *sql, const char *types, const char *a, int b)
 {
 	int64_t one;
 
@@ -207,15 +219,17 @@ store_has_unit(struct db *db, const char *code)
 bool
 store_has_procedure(struct db *db, const char *code)
 {
-	return exists(db, "SELECT 1 FROM procedures WHERE code = ?", "t",
-	    code, 0);
+	return exists(
+	    db, "SELECT 1 FROM procedures WHERE code = ?", "t", code, 0);
 }
 
 bool
 store_has_counter(struct db *db, const char *unit, int number)
 {
-	return exists(db, "SELECT 1 FROM counters WHERE unit = ? AND "
-	    "number = ?", "ti", unit, number);
+	return exists(db,
+	    "SELECT 1 FROM counters WHERE unit = ? AND "
+	    "number = ?",
+	    "ti", unit, number);
 }
 
 bool
@@ -223,6 +237,8 @@ store_unit_within(struct db *db, const char *unit, const char *ancestor)
 {
 	int64_t one;
 
-	return db_int(db, &one, "SELECT 1 FROM unit_tree WHERE ancestor = ? "
-	    "AND descendant = ?", "tt", ancestor, unit) == 0;
+	return db_int(db, &one,
+		   "SELECT 1 FROM unit_tree WHERE ancestor = ? "
+		   "AND descendant = ?",
+		   "tt", ancestor, unit) == 0;
 }

@@ -9,8 +9,8 @@
 struct db;
 
 enum store_flags {
-	STORE_CREATE = 1 << 0,		/* create the file when missing */
-	STORE_READONLY = 1 << 1,	/* open without migrating */
+	STORE_CREATE = 1 << 0,   /* create the file when missing */
+	STORE_READONLY = 1 << 1, /* open without migrating */
 };
 
 /* The schema version this binary knows: its highest migration. */

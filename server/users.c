@@ -41,8 +41,8 @@ username_is_valid(const char *s)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
-		    s[i] == '_' || s[i] == '-'))
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+			s[i] == '_' || s[i] == '-'))
 			return false;
 	return true;
 }
@@ -64,9 +64,9 @@ password_problem(const char *username, const char *password)
 }
 
 int
-users_add(struct db *db, const char *username, const char *unit,
-    enum role role, const char *name, const char *password,
-    bool must_change, char *err, size_t errlen)
+users_add(struct db *db, const char *username, const char *unit, enum role role,
+    const char *name, const char *password, bool must_change, char *err,
+    size_t errlen)
 {
 	const char *why;
 	char *hash;
@@ -74,8 +74,10 @@ users_add(struct db *db, const char *username, const char *unit,
 	int rc;
 
 	if (!username_is_valid(username)) {
-		snprintf(err, errlen, "username '%s': 3-32 of a-z, 0-9, '.', "
-		    "'_', '-', starting with a letter", username);
+		snprintf(err, errlen,
+		    "username '%s': 3-32 of a-z, 0-9, '.', "
+		    "'_', '-', starting with a letter",
+		    username);
 		return -1;
 	}
 	if (!store_has_unit(db, unit)) {
@@ -94,7 +96,7 @@ users_add(struct db *db, const char *username, const char *unit,
 		return -1;
 	}
 	if (db_int(db, &one, "SELECT 1 FROM users WHERE username = ?", "t",
-	    username) == 0) {
+		username) == 0) {
 		snprintf(err, errlen, "username '%s' is taken", username);
 		return -1;
 	}
@@ -103,7 +105,8 @@ users_add(struct db *db, const char *username, const char *unit,
 		snprintf(err, errlen, "cannot hash the password");
 		return -1;
 	}
-	rc = db_run(db, "INSERT INTO users(username, unit, role, name, "
+	rc = db_run(db,
+	    "INSERT INTO users(username, unit, role, name, "
 	    "password, must_change, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	    "tttttil", username, unit, role_name(role), name, hash,
 	    must_change ? 1 : 0, hl_now());

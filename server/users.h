@@ -35,8 +35,8 @@ const char *password_problem(const char *username, const char *password);
  * 0, or -1 with err filled (taken username, unknown unit, weak password).
  */
 int users_add(struct db *db, const char *username, const char *unit,
-    enum role role, const char *name, const char *password,
-    bool must_change, char *err, size_t errlen);
+    enum role role, const char *name, const char *password, bool must_change,
+    char *err, size_t errlen);
 
 /* A random one-time password of `len` (<= 32) unambiguous characters. */
 void users_random_password(char *out, size_t len);

@@ -18,7 +18,7 @@ struct writer {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	struct writer_job *head, *tail;	/* FIFO */
+	struct writer_job *head, *tail; /* FIFO */
 	size_t depth, queue_max;
 	bool stopping;
 	struct db *db;
@@ -50,8 +50,8 @@ store_one(struct db *db, struct writer_job *job, writer_hook_fn hook)
 		goto fatal;
 	if (rc == 0) {
 		job->seq = seq;
-		job->result = rating_same_content(r, &old) ?
-		    WRITER_DUPLICATE : WRITER_CONFLICT;
+		job->result = rating_same_content(r, &old) ? WRITER_DUPLICATE
+							   : WRITER_CONFLICT;
 		rating_release(&old);
 		return 0;
 	}
@@ -84,7 +84,7 @@ finish_all(struct writer_job *jobs)
 	struct writer_job *j, *next;
 
 	for (j = jobs; j != NULL; j = next) {
-		next = j->next;	/* done() may free the job */
+		next = j->next; /* done() may free the job */
 		j->done(j);
 	}
 }
@@ -143,8 +143,7 @@ fail:
 }
 
 int
-writer_store_batch(struct db *db, struct writer_job *jobs,
-    writer_hook_fn hook)
+writer_store_batch(struct db *db, struct writer_job *jobs, writer_hook_fn hook)
 {
 	struct batch_outcome o;
 
@@ -208,8 +207,8 @@ writer_main(void *arg)
 }
 
 struct writer *
-writer_start(const char *path, size_t queue_max, writer_hook_fn hook,
-    char *err, size_t errlen)
+writer_start(const char *path, size_t queue_max, writer_hook_fn hook, char *err,
+    size_t errlen)
 {
 	struct writer *w = xcalloc(1, sizeof(*w));
 

@@ -12,12 +12,12 @@ struct db;
 struct writer;
 
 enum writer_result {
-	WRITER_STORED,		/* committed: on disk */
-	WRITER_DUPLICATE,	/* same id, same content: already on disk */
-	WRITER_CONFLICT,	/* same id, different content: refused */
-	WRITER_DOSSIER_USED,	/* the dossier token was used already */
-	WRITER_REJECTED,	/* the database refused it (unknown unit...) */
-	WRITER_UNAVAILABLE,	/* not stored: disk full, I/O error, stopping */
+	WRITER_STORED,       /* committed: on disk */
+	WRITER_DUPLICATE,    /* same id, same content: already on disk */
+	WRITER_CONFLICT,     /* same id, different content: refused */
+	WRITER_DOSSIER_USED, /* the dossier token was used already */
+	WRITER_REJECTED,     /* the database refused it (unknown unit...) */
+	WRITER_UNAVAILABLE,  /* not stored: disk full, I/O error, stopping */
 };
 
 struct writer_job;
@@ -31,26 +31,26 @@ typedef void (*writer_done_fn)(struct writer_job *job);
  * connection.
  */
 struct writer_job {
-	struct rating rating;		/* the submitter's; not modified */
+	struct rating rating; /* the submitter's; not modified */
 	enum writer_result result;
-	int64_t seq;			/* the row, when STORED or DUPLICATE */
+	int64_t seq; /* the row, when STORED or DUPLICATE */
 	writer_done_fn done;
 	void *arg;
-	struct writer_job *next;	/* the writer's */
+	struct writer_job *next; /* the writer's */
 };
 
 /*
  * Optional work in the same transaction as each stored rating (the
  * monthly rollups).  0 or -1; -1 fails the whole batch.
  */
-typedef int (*writer_hook_fn)(struct db *db, const struct rating *r,
-    int64_t seq);
+typedef int (*writer_hook_fn)(
+    struct db *db, const struct rating *r, int64_t seq);
 
 struct writer_stats {
 	uint64_t batches, stored, duplicates, failed;
-	uint64_t commit_ns_total;	/* time spent in COMMIT */
+	uint64_t commit_ns_total; /* time spent in COMMIT */
 	unsigned last_batch, max_batch;
-	bool disk_full;			/* the last batch failed on a full disk */
+	bool disk_full; /* the last batch failed on a full disk */
 };
 
 /*
@@ -81,7 +81,7 @@ size_t writer_queue_depth(struct writer *w);
  * every rating goes through one code path).  Calls done() for each.
  * 0, or -1 when the transaction failed (each job then UNAVAILABLE).
  */
-int writer_store_batch(struct db *db, struct writer_job *jobs,
-    writer_hook_fn hook);
+int
+writer_store_batch(struct db *db, struct writer_job *jobs, writer_hook_fn hook);
 
 #endif

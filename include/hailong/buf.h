@@ -22,11 +22,11 @@
  * Out of memory aborts (see xmalloc).
  */
 struct buf {
-	char *data;	/* NUL-terminated content, or NULL when never grown */
-	size_t len;	/* bytes of content, not counting the NUL */
-	size_t cap;	/* bytes allocated */
-	size_t max;	/* cap on len; 0 means BUF_DEFAULT_MAX */
-	bool failed;	/* an append was refused because of the cap */
+	char *data;  /* NUL-terminated content, or NULL when never grown */
+	size_t len;  /* bytes of content, not counting the NUL */
+	size_t cap;  /* bytes allocated */
+	size_t max;  /* cap on len; 0 means BUF_DEFAULT_MAX */
+	bool failed; /* an append was refused because of the cap */
 };
 
 #define BUF_DEFAULT_MAX ((size_t)64 << 20)

@@ -8,7 +8,7 @@
 #define SHA256_LEN 32
 
 struct sha256 {
-	void *ctx;	/* EVP_MD_CTX, owned */
+	void *ctx; /* EVP_MD_CTX, owned */
 };
 
 /* One-shot SHA-256. */
@@ -19,8 +19,8 @@ void sha256_update(struct sha256 *h, const void *data, size_t len);
 void sha256_final(struct sha256 *h, unsigned char out[SHA256_LEN]);
 
 /* HMAC-SHA256 of data under key. */
-void hmac_sha256(const void *key, size_t keylen, const void *data,
-    size_t len, unsigned char out[SHA256_LEN]);
+void hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+    unsigned char out[SHA256_LEN]);
 
 /* Constant-time equality of n bytes. */
 bool ct_equal(const void *a, const void *b, size_t n);

@@ -7,13 +7,13 @@
 #include "hailong/buf.h"
 
 #define CSV_MAX_FIELDS 64
-#define CSV_MAX_FIELD 8192	/* bytes per field */
+#define CSV_MAX_FIELD 8192 /* bytes per field */
 
 struct csv_record {
-	int n;				/* fields in this record */
-	const char *f[CSV_MAX_FIELDS];	/* NUL-terminated, borrowed */
+	int n;                         /* fields in this record */
+	const char *f[CSV_MAX_FIELDS]; /* NUL-terminated, borrowed */
 	size_t len[CSV_MAX_FIELDS];
-	int line;			/* line where the record starts (1-based) */
+	int line; /* line where the record starts (1-based) */
 };
 
 /*
@@ -25,8 +25,8 @@ struct csv {
 	const char *p;
 	size_t len, pos;
 	int line;
-	struct buf store;	/* the current record's unquoted fields */
-	char error[96];		/* why csv_next() returned -1 */
+	struct buf store; /* the current record's unquoted fields */
+	char error[96];   /* why csv_next() returned -1 */
 };
 
 void csv_init(struct csv *c, const char *buf, size_t len);

@@ -10,18 +10,18 @@ struct db;
 struct db_stmt;
 
 enum db_open_flags {
-	DB_READONLY = 1 << 0,	/* open read-only */
-	DB_CREATE = 1 << 1,	/* create the file if missing */
+	DB_READONLY = 1 << 0, /* open read-only */
+	DB_CREATE = 1 << 1,   /* create the file if missing */
 };
 
 /* What went wrong, for callers that answer differently (disk full: 503). */
 enum db_error {
 	DB_OK,
-	DB_ERR_FULL,		/* SQLITE_FULL: disk or quota full */
-	DB_ERR_BUSY,		/* locked by another writer past the timeout */
-	DB_ERR_CONSTRAINT,	/* UNIQUE, FOREIGN KEY, CHECK */
-	DB_ERR_IO,		/* SQLITE_IOERR, SQLITE_CANTOPEN, read-only */
-	DB_ERR_CORRUPT,		/* SQLITE_CORRUPT, SQLITE_NOTADB */
+	DB_ERR_FULL,       /* SQLITE_FULL: disk or quota full */
+	DB_ERR_BUSY,       /* locked by another writer past the timeout */
+	DB_ERR_CONSTRAINT, /* UNIQUE, FOREIGN KEY, CHECK */
+	DB_ERR_IO,         /* SQLITE_IOERR, SQLITE_CANTOPEN, read-only */
+	DB_ERR_CORRUPT,    /* SQLITE_CORRUPT, SQLITE_NOTADB */
 	DB_ERR_OTHER,
 };
 
@@ -64,16 +64,16 @@ struct db_stmt *db_prepare(struct db *db, const char *sql);
  *	n nothing: binds NULL
  * NULL on failure (logged).
  */
-struct db_stmt *db_query(struct db *db, const char *sql, const char *types,
-    ...);
+struct db_stmt *
+db_query(struct db *db, const char *sql, const char *types, ...);
 /* db_query(), step once, db_done(): for statements without rows. */
 int db_run(struct db *db, const char *sql, const char *types, ...);
 /*
  * Run a query expected to return one integer.  Returns 0 and sets *out
  * when there is a row, 1 when there is none, -1 on error.
  */
-int db_int(struct db *db, int64_t *out, const char *sql, const char *types,
-    ...);
+int
+db_int(struct db *db, int64_t *out, const char *sql, const char *types, ...);
 
 int db_bind_int(struct db_stmt *st, int i, int64_t v);
 int db_bind_double(struct db_stmt *st, int i, double v);

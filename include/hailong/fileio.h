@@ -10,8 +10,8 @@
  * NUL-terminated buffer (free()); *len gets its size when not NULL.
  * NULL with err filled ("cannot read 'x': why", "'x' is larger than").
  */
-char *file_read(const char *path, size_t max, size_t *len, char *err,
-    size_t errlen);
+char *
+file_read(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 
 /*
  * Write data to path through a temporary file in the same directory,

@@ -7,9 +7,9 @@
 #define FORM_MAX_FIELDS 64
 
 struct form_field {
-	char *name;	/* decoded, NUL-terminated, owned */
-	char *value;	/* decoded, NUL-terminated, owned */
-	size_t len;	/* bytes of value */
+	char *name;  /* decoded, NUL-terminated, owned */
+	char *value; /* decoded, NUL-terminated, owned */
+	size_t len;  /* bytes of value */
 };
 
 /* The zero value is an empty form. */
@@ -29,8 +29,7 @@ void form_release(struct form *f);
 /* First value of `name`, or NULL.  Borrowed until form_release(). */
 const char *form_get(const struct form *f, const char *name);
 /* Same, with its length in *len. */
-const char *form_get_len(const struct form *f, const char *name,
-    size_t *len);
+const char *form_get_len(const struct form *f, const char *name, size_t *len);
 /* How many times `name` occurs. */
 int form_count(const struct form *f, const char *name);
 

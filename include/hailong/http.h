@@ -20,15 +20,15 @@ enum http_method {
 #define HTTP_MAX_EXTRA_HEADERS 8
 
 struct http_response {
-	int status;			/* 0 until someone answers */
-	const char *content_type;	/* static string */
-	struct buf body;		/* owned; handed to MHD at send */
-	const void *static_body;	/* or: data that outlives the server */
+	int status;               /* 0 until someone answers */
+	const char *content_type; /* static string */
+	struct buf body;          /* owned; handed to MHD at send */
+	const void *static_body;  /* or: data that outlives the server */
 	size_t static_len;
-	const char *cache;		/* Cache-Control; default no-store */
-	const char *csp;		/* overrides the server's default CSP */
+	const char *cache; /* Cache-Control; default no-store */
+	const char *csp;   /* overrides the server's default CSP */
 	int nheaders;
-	char *headers[HTTP_MAX_EXTRA_HEADERS][2];	/* owned copies */
+	char *headers[HTTP_MAX_EXTRA_HEADERS][2]; /* owned copies */
 };
 
 /*
@@ -39,16 +39,16 @@ struct http_response {
 struct http_request {
 	enum http_method method;
 	const char *method_str;
-	char *path;		/* raw path, no query, not percent-decoded */
-	char *query;		/* raw query after '?', "" when none */
-	char client_ip[46];	/* the peer's address */
-	struct buf body;	/* the whole body once handle() is called */
-	size_t body_max;	/* set by begin(); default 0: no body */
+	char *path;         /* raw path, no query, not percent-decoded */
+	char *query;        /* raw query after '?', "" when none */
+	char client_ip[46]; /* the peer's address */
+	struct buf body;    /* the whole body once handle() is called */
+	size_t body_max;    /* set by begin(); default 0: no body */
 	struct http_response resp;
-	int64_t start_ns;	/* CLOCK_MONOTONIC at the first byte */
-	const void *route;	/* the application's, set in begin() */
-	void *app;		/* per-request state of the application */
-	bool tls;		/* arrived over TLS */
+	int64_t start_ns;  /* CLOCK_MONOTONIC at the first byte */
+	const void *route; /* the application's, set in begin() */
+	void *app;         /* per-request state of the application */
+	bool tls;          /* arrived over TLS */
 
 	/* adapter's own */
 	void *conn;
@@ -74,18 +74,18 @@ struct http_handlers {
 };
 
 struct http_config {
-	char addr[64];		/* numeric IPv4 or IPv6 address */
-	unsigned short port;	/* 0: any free port */
-	unsigned threads;	/* event-loop threads (0: 2) */
-	unsigned conn_limit;	/* all connections (0: 1024) */
-	unsigned per_ip_limit;	/* connections per client address (0: off) */
-	unsigned timeout_s;	/* idle connection timeout (0: 30) */
-	size_t conn_memory;	/* per-connection header memory (0: 32 KiB) */
-	const char *tls_cert;	/* PEM text, or NULL for plain HTTP */
+	char addr[64];         /* numeric IPv4 or IPv6 address */
+	unsigned short port;   /* 0: any free port */
+	unsigned threads;      /* event-loop threads (0: 2) */
+	unsigned conn_limit;   /* all connections (0: 1024) */
+	unsigned per_ip_limit; /* connections per client address (0: off) */
+	unsigned timeout_s;    /* idle connection timeout (0: 30) */
+	size_t conn_memory;    /* per-connection header memory (0: 32 KiB) */
+	const char *tls_cert;  /* PEM text, or NULL for plain HTTP */
 	const char *tls_key;
 	/* headers added to every response: {name, value}, NULL-terminated */
 	const char *const (*default_headers)[2];
-	const char *default_csp;	/* Content-Security-Policy */
+	const char *default_csp; /* Content-Security-Policy */
 };
 
 struct http_server;
@@ -118,13 +118,13 @@ void http_suspend(struct http_request *req);
 void http_resume(struct http_request *req);
 
 /* Response side: small helpers that fill req->resp. */
-void http_set_header(struct http_response *r, const char *name,
-    const char *value);
+void
+http_set_header(struct http_response *r, const char *name, const char *value);
 /* status + a plain-text body (UTF-8). */
 void http_text(struct http_request *req, int status, const char *text);
 /* status + the given content type; body filled by the caller. */
-void http_begin_body(struct http_request *req, int status,
-    const char *content_type);
+void
+http_begin_body(struct http_request *req, int status, const char *content_type);
 /* 303 See Other to `location`. */
 void http_redirect(struct http_request *req, const char *location);
 

@@ -7,12 +7,12 @@
 
 #include "hailong/buf.h"
 
-#define QR_TEXT_MAX 1024	/* longer text is refused */
-#define QR_QUIET 4		/* quiet zone in modules, as the standard asks */
+#define QR_TEXT_MAX 1024 /* longer text is refused */
+#define QR_QUIET 4       /* quiet zone in modules, as the standard asks */
 
 struct qr {
-	int width;		/* modules per side, without the quiet zone */
-	unsigned char *dark;	/* width*width, 1 where the module is dark */
+	int width;           /* modules per side, without the quiet zone */
+	unsigned char *dark; /* width*width, 1 where the module is dark */
 };
 
 /*

@@ -26,10 +26,10 @@ enum rating_channel {
 /* Valid ratings count in figures; the others are kept but count in none. */
 enum rating_status {
 	STATUS_VALID,
-	STATUS_BURST,		/* a press within seconds of the previous */
-	STATUS_DUPLICATE,	/* the same citizen again (staff decision) */
-	STATUS_MISUSE,		/* marked by staff */
-	STATUS_SPAM,		/* marked by staff */
+	STATUS_BURST,     /* a press within seconds of the previous */
+	STATUS_DUPLICATE, /* the same citizen again (staff decision) */
+	STATUS_MISUSE,    /* marked by staff */
+	STATUS_SPAM,      /* marked by staff */
 };
 
 /*
@@ -39,28 +39,28 @@ enum rating_status {
  * rating_init().
  */
 struct rating {
-	char id[RATING_ID_MAX + 1];	/* idempotency key, made by the client */
+	char id[RATING_ID_MAX + 1]; /* idempotency key, made by the client */
 	char unit[41];
-	int counter;			/* 0: none */
+	int counter; /* 0: none */
 	char officer[33];
 	char procedure[9];
 	char dossier[65];
 	enum rating_channel channel;
-	int level;			/* 1..5 */
-	int criteria[RATING_CRITERIA];	/* 0..2 or -1 */
-	int supplement_reported;	/* 0/1 or -1 */
-	int online_error_reported;	/* 0/1 or -1 */
-	int visits;			/* 1..99 or -1 */
+	int level;                     /* 1..5 */
+	int criteria[RATING_CRITERIA]; /* 0..2 or -1 */
+	int supplement_reported;       /* 0/1 or -1 */
+	int online_error_reported;     /* 0/1 or -1 */
+	int visits;                    /* 1..99 or -1 */
 	char reasons[RATING_REASONS_MAX * (RATING_REASON_MAX_LEN + 1)];
 	char *comment;
-	char phone[11];			/* national form, "" when none */
-	int consent_version;		/* text version shown with the opt-in */
+	char phone[11];      /* national form, "" when none */
+	int consent_version; /* text version shown with the opt-in */
 	int64_t rated_at;
 	int64_t received_at;
 	enum rating_status status;
-	char source[48];		/* "token:C", "kiosk:<id>", "import:<file>" */
-	bool dossier_token;		/* arrived through a single-use token */
-	bool client_time;		/* rated_at came from the client */
+	char source[48];    /* "token:C", "kiosk:<id>", "import:<file>" */
+	bool dossier_token; /* arrived through a single-use token */
+	bool client_time;   /* rated_at came from the client */
 };
 
 void rating_init(struct rating *r);

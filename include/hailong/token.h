@@ -20,7 +20,7 @@
  * years; a key is retired to revoke every token made with it.
  */
 
-#define TOKEN_MAX_LEN 256	/* longer input is refused unread */
+#define TOKEN_MAX_LEN 256 /* longer input is refused unread */
 #define TOKEN_MAC_LEN 16
 #define TOKEN_KEY_LEN 32
 
@@ -30,12 +30,12 @@ enum token_kind {
 };
 
 struct token {
-	int kid;		/* 1..65535 */
+	int kid; /* 1..65535 */
 	enum token_kind kind;
 	char unit[41];
-	int counter;		/* 1..999, 0 when none */
-	char procedure[9];	/* "" when none */
-	char dossier[65];	/* "" when none */
+	int counter;       /* 1..999, 0 when none */
+	char procedure[9]; /* "" when none */
+	char dossier[65];  /* "" when none */
 };
 
 /*
@@ -48,8 +48,8 @@ const char *token_check(const struct token *t);
  * Write the token for `t` signed with `key` into out (TOKEN_MAX_LEN+1
  * bytes).  0, or -1 when `t` is not well formed.
  */
-int token_encode(const struct token *t, const unsigned char *key,
-    size_t keylen, char out[TOKEN_MAX_LEN + 1]);
+int token_encode(const struct token *t, const unsigned char *key, size_t keylen,
+    char out[TOKEN_MAX_LEN + 1]);
 
 /*
  * Parse a token without checking its MAC: split, decode and validate the
@@ -63,11 +63,11 @@ int token_parse(const char *s, size_t len, struct token *t,
  * Find the key for kid: write it to key (TOKEN_KEY_LEN bytes) and return
  * 0, or return -1 when there is no such (or no longer a valid) key.
  */
-typedef int (*token_key_fn)(int kid, unsigned char key[TOKEN_KEY_LEN],
-    void *arg);
+typedef int (*token_key_fn)(
+    int kid, unsigned char key[TOKEN_KEY_LEN], void *arg);
 
 /* Parse and check the MAC in constant time.  0 when genuine, else -1. */
-int token_verify(const char *s, size_t len, token_key_fn key_fn, void *arg,
-    struct token *t);
+int token_verify(
+    const char *s, size_t len, token_key_fn key_fn, void *arg, struct token *t);
 
 #endif

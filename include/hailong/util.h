@@ -23,8 +23,8 @@ char *xstrndup(const char *s, size_t n);
 size_t strlcpy_hl(char *dst, const char *src, size_t size);
 
 /* Parse a whole decimal integer in [min, max]; 0 on success, -1 otherwise. */
-int parse_int64(const char *s, size_t len, int64_t min, int64_t max,
-    int64_t *out);
+int
+parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);
 
 bool str_eq(const char *a, const char *b);
 /* Sleep for ms milliseconds (restarted after signals). */
