@@ -150,7 +150,7 @@ run: deps-build
 
 # The whole suite: install, build warning-free, run every layer, summary.
 test: deps
-	@$(MAKE) --no-print-directory WERROR=1 all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory WERROR=1 all $(UNIT_BIN) fuzz
 	@tests/run.sh $(BUILD)
 
 # Layers one at a time (no install step).

@@ -5,16 +5,18 @@
 #define FORM_BODY_MAX (16 * 1024)
 
 const struct route routes[] = {
+	/* method, pattern, handler, who may call, least role, body cap */
+
 	/* citizens */
-	{ HTTP_GET, "/q/:token", page_q_get, AUTH_PUBLIC, 0 },
-	{ HTTP_POST, "/q/:token", page_q_post, AUTH_PUBLIC, FORM_BODY_MAX },
-	{ HTTP_GET, "/qr/:token.svg", page_qr_svg, AUTH_PUBLIC, 0 },
-	{ HTTP_GET, "/qr/:token.png", page_qr_png, AUTH_PUBLIC, 0 },
-	{ HTTP_GET, "/poster/:token", page_poster, AUTH_PUBLIC, 0 },
+	{ HTTP_GET, "/q/:token", page_q_get, AUTH_PUBLIC, 0, 0 },
+	{ HTTP_POST, "/q/:token", page_q_post, AUTH_PUBLIC, 0, FORM_BODY_MAX },
+	{ HTTP_GET, "/qr/:token.svg", page_qr_svg, AUTH_PUBLIC, 0, 0 },
+	{ HTTP_GET, "/qr/:token.png", page_qr_png, AUTH_PUBLIC, 0, 0 },
+	{ HTTP_GET, "/poster/:token", page_poster, AUTH_PUBLIC, 0, 0 },
 
 	/* operations */
-	{ HTTP_GET, "/healthz", page_healthz, AUTH_PUBLIC, 0 },
-	{ HTTP_GET, "/static/:file", page_static, AUTH_PUBLIC, 0 },
-	{ HTTP_GET, "/", page_root, AUTH_PUBLIC, 0 },
-	{ 0, NULL, NULL, AUTH_PUBLIC, 0 },
+	{ HTTP_GET, "/healthz", page_healthz, AUTH_PUBLIC, 0, 0 },
+	{ HTTP_GET, "/static/:file", page_static, AUTH_PUBLIC, 0, 0 },
+	{ HTTP_GET, "/", page_root, AUTH_PUBLIC, 0, 0 },
+	{ 0, NULL, NULL, AUTH_PUBLIC, 0, 0 },
 };

@@ -12,6 +12,7 @@
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
+#include "auth.h"
 #include "dbpool.h"
 #include "html.h"
 #include "instrument.h"
@@ -194,6 +195,8 @@ on_handle(struct http_request *req, void *arg)
 		return;
 	}
 	c->lang = lang_parse(form_get(&c->query, "lang"));
+	if (auth_check(c) != 0)
+		return; /* refused: the check answered */
 	c->route->fn(c);
 }
 
@@ -253,6 +256,29 @@ const char *
 ctx_param(struct ctx *c, int i)
 {
 	return i < c->nparams ? c->param[i] : NULL;
+}
+
+bool
+ctx_sees_unit(struct ctx *c, const char *unit)
+{
+	struct db *db;
+
+	if (c->who.kind == PRINCIPAL_NONE || unit == NULL)
+		return false;
+	db = ctx_db(c);
+	return db != NULL && store_unit_within(db, unit, c->who.unit);
+}
+
+void
+ctx_actor(struct ctx *c, char *out, size_t size)
+{
+	static const char *const kinds[] = { "public", "user", "apikey",
+		"kiosk" };
+
+	if (c->who.kind == PRINCIPAL_NONE)
+		snprintf(out, size, "public");
+	else
+		snprintf(out, size, "%s:%s", kinds[c->who.kind], c->who.name);
 }
 
 void

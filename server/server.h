@@ -17,9 +17,34 @@ struct db;
 
 typedef void (*route_fn)(struct ctx *c);
 
-/* Who may call a route; checked before the handler runs. */
+/*
+ * Who may call a route; checked before the handler runs, by the module
+ * that owns each kind of credential (see auth.h).
+ */
 enum route_auth {
-	AUTH_PUBLIC, /* anyone: citizens, the public page */
+	AUTH_PUBLIC,          /* anyone: citizens, the public page */
+	AUTH_STAFF,           /* a console session with at least route.role */
+	AUTH_APIKEY,          /* Authorization: Bearer <API key> */
+	AUTH_KIOSK,           /* a request signed by an enrolled kiosk */
+	AUTH_STAFF_OR_APIKEY, /* either of the two */
+};
+
+/* Who is calling, once authenticated. */
+enum principal_kind {
+	PRINCIPAL_NONE,
+	PRINCIPAL_USER,
+	PRINCIPAL_APIKEY,
+	PRINCIPAL_KIOSK,
+};
+
+struct principal {
+	enum principal_kind kind;
+	int64_t id;       /* users.id, api_keys.id or kiosks.id */
+	char name[64];    /* username, key label or kiosk id */
+	char unit[41];    /* sees this unit and its subordinates */
+	int role;         /* enum role (users.h), users only */
+	int counter;      /* kiosks: their counter */
+	char officer[33]; /* kiosks: the officer, if registered */
 };
 
 /*
@@ -32,6 +57,7 @@ struct route {
 	const char *pattern;
 	route_fn fn;
 	enum route_auth auth;
+	int role;        /* AUTH_STAFF: the least enum role */
 	size_t body_max; /* 0: no body */
 };
 
@@ -49,8 +75,9 @@ struct ctx {
 	char *param[CTX_MAX_PARAMS]; /* :name captures, raw */
 	struct form query;           /* the decoded query string */
 	enum lang lang;
-	char client[46]; /* the client (proxies unwrapped) */
-	struct db *db;   /* from the pool; see ctx_db() */
+	char client[46];      /* the client (proxies unwrapped) */
+	struct principal who; /* set by the route's auth check */
+	struct db *db;        /* from the pool; see ctx_db() */
 
 	/* a handler that suspends keeps its state here */
 	void *state;
@@ -89,5 +116,15 @@ const char *ctx_param(struct ctx *c, int i);
 
 /* Answer 503 with Retry-After and the "busy" page. */
 void server_unavailable(struct ctx *c);
+
+/*
+ * Whether the caller may see `unit`: it is the caller's unit or below it.
+ * A unit outside the scope must be answered 404, never 403, so that the
+ * answer does not tell which units exist.
+ */
+bool ctx_sees_unit(struct ctx *c, const char *unit);
+
+/* "user:lan", "apikey:3", "kiosk:<id>", "public": the audit log's actor. */
+void ctx_actor(struct ctx *c, char *out, size_t size);
 
 #endif

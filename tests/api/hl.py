@@ -1,0 +1,191 @@
+"""hl.py -- a real hailong server on 127.0.0.1 for black-box tests.
+
+    with Server() as s:                     # temp dir, `hailong init --demo`
+        tok = s.token(counter=1)             # `hailong qr --format url`
+        r = s.get('/q/' + tok)               # -> Response(status, headers, body)
+        r = s.post_form('/q/' + tok, {'level': '5', ...})
+        s.db().execute('SELECT count(*) FROM ratings')
+
+The binary is $HAILONG_BIN (build/bin/hailong by default), so the same
+tests run against the sanitizer build.  Nothing here is mocked: the server
+is the real program on a free port, the database a real SQLite file.
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import time
+import urllib.parse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get('HAILONG_BIN', os.path.join(ROOT, 'build', 'bin', 'hailong'))
+OUT = os.environ.get('HAILONG_TEST_OUT', os.path.join(ROOT, 'tests', 'out'))
+DEMO_UNIT = 'H21.227'
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers          # dict, lower-case names
+        self.body = body                # bytes
+
+    @property
+    def text(self):
+        return self.body.decode('utf-8')
+
+    def json(self):
+        return json.loads(self.body)
+
+    def __repr__(self):
+        return f'<Response {self.status} {self.body[:120]!r}>'
+
+
+def run(*args, input=None, check=True, env=None):
+    """Run the hailong binary; returns CompletedProcess (text)."""
+    p = subprocess.run([BIN, *args], input=input, capture_output=True,
+                       text=True, env=env, timeout=120)
+    if check and p.returncode != 0:
+        raise AssertionError(f'hailong {" ".join(args)} exited {p.returncode}:'
+                             f'\n{p.stdout}\n{p.stderr}')
+    return p
+
+
+def request(port, method, path, body=None, headers=None, timeout=30):
+    conn = http.client.HTTPConnection('127.0.0.1', port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        return Response(r.status, {k.lower(): v for k, v in r.getheaders()},
+                        r.read())
+    finally:
+        conn.close()
+
+
+class Server:
+    """A hailong server with its own database in a temporary directory."""
+
+    def __init__(self, *serve_args, demo=True, init=True, db=None, name=None):
+        self.dir = tempfile.mkdtemp(prefix='hailong-api-')
+        self.db_path = db or os.path.join(self.dir, 'hailong.db')
+        self.serve_args = list(serve_args)
+        self.proc = None
+        self.port = None
+        self.name = name or 'server'
+        self.login = None
+        if init:
+            args = ['init', '--db', self.db_path]
+            if demo:
+                args.append('--demo')
+            out = run(*args).stdout
+            m = re.search(r'admin login: admin / (\S+)', out)
+            self.login = ('admin', m.group(1)) if m else None
+
+    def start(self, *extra):
+        self.log_path = os.path.join(self.dir, 'serve.log')
+        self.log = open(self.log_path, 'ab')
+        self.proc = subprocess.Popen(
+            [BIN, 'serve', '--db', self.db_path, '--listen', '127.0.0.1:0',
+             *self.serve_args, *extra],
+            stdout=subprocess.PIPE, stderr=self.log)
+        line = self.proc.stdout.readline().decode()
+        m = re.match(r'listening on http://127\.0\.0\.1:(\d+)', line)
+        if not m:
+            self.proc.kill()
+            raise AssertionError(f'server did not start: {line!r}\n'
+                                 + open(self.log_path).read())
+        self.port = int(m.group(1))
+        self.base = f'http://127.0.0.1:{self.port}'
+        return self
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        """Stop the server; returns its exit status."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.proc.stdout.close()
+        self.log.close()
+        self.proc = None
+        return rc
+
+    def kill(self):
+        return self.stop(signal.SIGKILL)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        rc = self.stop()
+        # keep the log of a failing test for reading
+        if exc[0] is not None or rc not in (0, None, -9):
+            os.makedirs(OUT, exist_ok=True)
+            shutil.copy(self.log_path, os.path.join(
+                OUT, f'api-{self.name}-{os.getpid()}-{int(time.time())}.log'))
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def logs(self):
+        with open(self.log_path, encoding='utf-8', errors='replace') as f:
+            return f.read()
+
+    # -- HTTP --------------------------------------------------------------
+
+    def get(self, path, headers=None):
+        return request(self.port, 'GET', path, headers=headers)
+
+    def post(self, path, body, headers=None):
+        if isinstance(body, str):
+            body = body.encode('utf-8')
+        return request(self.port, 'POST', path, body=body, headers=headers)
+
+    def post_form(self, path, fields, headers=None):
+        body = urllib.parse.urlencode(fields, encoding='utf-8')
+        h = {'Content-Type': 'application/x-www-form-urlencoded'}
+        h.update(headers or {})
+        return self.post(path, body, h)
+
+    def post_json(self, path, doc, headers=None):
+        h = {'Content-Type': 'application/json'}
+        h.update(headers or {})
+        return self.post(path, json.dumps(doc), h)
+
+    # -- the database and the CLI -------------------------------------------
+
+    def db(self):
+        c = sqlite3.connect(self.db_path, timeout=10)
+        c.row_factory = sqlite3.Row
+        return c
+
+    def count(self, sql='SELECT count(*) FROM ratings', *params):
+        with self.db() as c:
+            return c.execute(sql, params).fetchone()[0]
+
+    def hailong(self, *args, **kw):
+        return run(*args, **kw)
+
+    def token(self, unit=DEMO_UNIT, counter=None, procedure=None,
+              dossier=None):
+        args = ['qr', '--db', self.db_path, '--unit', unit, '--format', 'url']
+        if counter is not None:
+            args += ['--counter', str(counter)]
+        if procedure is not None:
+            args += ['--procedure', procedure]
+        if dossier is not None:
+            args += ['--dossier', dossier]
+        url = run(*args).stdout.strip()
+        return url.rsplit('/q/', 1)[1]
+
+
+def form_nonce(html):
+    m = re.search(r'name="nonce" value="([^"]+)"', html)
+    assert m, 'no nonce in the form'
+    return m.group(1)

@@ -1,0 +1,98 @@
+// lib.mjs -- a real hailong server and Debian's Chromium for e2e tests.
+//
+//   const srv = await startServer();          // temp db, `init --demo`
+//   const { browser, page } = await openBrowser({ width: 360, height: 740 });
+//   ... page.goto(srv.base + '/q/' + srv.token({ counter: 1 })) ...
+//   await shot(page, 'form');                 // tests/out/e2e-form.png
+//   await browser.close(); await srv.stop();
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('../node_modules/playwright-core');
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.HAILONG_BIN || join(ROOT, 'build/bin/hailong');
+export const OUT = process.env.HAILONG_TEST_OUT || join(ROOT, 'tests/out');
+
+export function hailong(...args) {
+  return execFileSync(BIN, args, { encoding: 'utf8' });
+}
+
+export async function startServer(extra = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'hailong-e2e-'));
+  const db = join(dir, 'hailong.db');
+  const init = hailong('init', '--db', db, '--demo');
+  const login = (init.match(/admin login: admin \/ (\S+)/) || [])[1];
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0',
+    ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let seen = '';
+    proc.stdout.on('data', (d) => {
+      seen += d;
+      const m = seen.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.on('exit', (code) => reject(new Error('server exited ' + code)));
+  });
+  return {
+    dir, db, port, login, base: `http://127.0.0.1:${port}`,
+    token({ unit = 'H21.227', counter, procedure, dossier } = {}) {
+      const a = ['qr', '--db', db, '--unit', unit, '--format', 'url'];
+      if (counter) a.push('--counter', String(counter));
+      if (procedure) a.push('--procedure', procedure);
+      if (dossier) a.push('--dossier', dossier);
+      return hailong(...a).trim().split('/q/')[1];
+    },
+    sql(query) {
+      return execFileSync('sqlite3', [db, query], { encoding: 'utf8' }).trim();
+    },
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.on('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function openBrowser(viewport = { width: 360, height: 740 }) {
+  const profile = mkdtempSync(join(tmpdir(), 'hailong-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+      '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+      `--user-data-dir=${profile}`],
+  });
+  const context = await browser.newContext({ viewport, locale: 'vi-VN' });
+  const page = await context.newPage();
+  const external = [];
+  // no page of ours may reach outside 127.0.0.1
+  page.on('request', (r) => {
+    if (!r.url().startsWith('http://127.0.0.1:') && !r.url().startsWith('data:'))
+      external.push(r.url());
+  });
+  const close = browser.close.bind(browser);
+  browser.close = async () => { await close(); rmSync(profile, { recursive: true, force: true }); };
+  return { browser, context, page, external };
+}
+
+export async function shot(page, name) {
+  mkdirSync(OUT, { recursive: true });
+  const path = join(OUT, `e2e-${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+export function check(cond, what) {
+  if (!cond) throw new Error('check failed: ' + what);
+  checks++;
+}
+export let checks = 0;
+export function done(name) {
+  console.log(`# e2e ${name} checks=${checks} failed=0`);
+}
