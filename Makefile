@@ -130,21 +130,23 @@ deps-build:
 
 DEMO_DB := var/demo.db
 DEMO_LISTEN ?= 127.0.0.1:8080
+DEMO_BASE_URL ?= http://$(DEMO_LISTEN)
 
 run: deps-build
 	@$(MAKE) --no-print-directory all
 	@mkdir -p var
 	@if [ ! -f $(DEMO_DB) ]; then \
-		$(BUILD)/bin/hailong init --db $(DEMO_DB) --demo \
-			--base-url http://$(DEMO_LISTEN) > var/demo-login.txt || exit 1; \
+				$(BUILD)/bin/hailong init --db $(DEMO_DB) --demo \
+			> var/demo-login.txt || exit 1; \
 	fi
 	@cat var/demo-login.txt
 	@printf 'demo QR form: '
+		@$(BUILD)/bin/hailong qr --db $(DEMO_DB) --unit H21.227 --counter 1 \
+		--base-url $(DEMO_BASE_URL) --format url
 	@$(BUILD)/bin/hailong qr --db $(DEMO_DB) --unit H21.227 --counter 1 \
-		--format url
-	@$(BUILD)/bin/hailong qr --db $(DEMO_DB) --unit H21.227 --counter 1 \
-		--format txt
-	exec $(BUILD)/bin/hailong serve --db $(DEMO_DB) --listen $(DEMO_LISTEN)
+		--base-url $(DEMO_BASE_URL) --format txt
+	exec $(BUILD)/bin/hailong serve --db $(DEMO_DB) --listen $(DEMO_LISTEN) \
+		--base-url $(DEMO_BASE_URL)
 
 # --- tests --------------------------------------------------------------------
 
