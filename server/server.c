@@ -234,8 +234,7 @@ on_finish(struct http_request *req, void *arg)
 	if (c != NULL) {
 		if (c->state_free != NULL)
 			c->state_free(c->state);
-		if (c->db != NULL)
-			dbpool_put(s->pool, c->db);
+		dbpool_release(c->db);
 		form_release(&c->query);
 		free_params(c);
 		free(c);
@@ -248,7 +247,7 @@ struct db *
 ctx_db(struct ctx *c)
 {
 	if (c->db == NULL)
-		c->db = dbpool_get(c->srv->pool);
+		c->db = dbpool_thread_db(c->srv->pool);
 	return c->db;
 }
 
@@ -384,7 +383,7 @@ server_run(const struct config *cfg)
 	    cfg->db, cfg->writer_queue, store_hook, err, sizeof(err));
 	if (s->writer == NULL)
 		goto fail;
-	s->pool = dbpool_new(cfg->db, cfg->threads * 2 + 2);
+	s->pool = dbpool_new(cfg->db);
 	s->form_limit = ratelimit_new(cfg->rate_limit_per_min, 60, 65536);
 	s->http = http_start(&hc, &hh, err, sizeof(err));
 	if (s->http == NULL)
