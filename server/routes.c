@@ -2,7 +2,7 @@
 #include "pages.h"
 #include "server.h"
 
-#define FORM_BODY_MAX (16 * 1024)
+#define FORM_BODY_MAX ((size_t)16 * 1024)
 
 const struct route routes[] = {
 	/* method, pattern, handler, who may call, least role, body cap */

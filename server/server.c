@@ -70,17 +70,24 @@ route_match(const char *pattern, const char *path, char **params, int *n)
 			    dot ? plen - (size_t)(dot - pattern - 1) : 0;
 
 			if (slen <= ext || *n == CTX_MAX_PARAMS ||
-			    (ext && memcmp(path + 1 + slen - ext, dot, ext)))
-				return false;
+			    (ext &&
+				memcmp(path + 1 + slen - ext, dot, ext) != 0))
+				goto no;
 			params[(*n)++] = xstrndup(path + 1, slen - ext);
 		} else if (plen != slen ||
 		    memcmp(pattern + 1, path + 1, plen) != 0) {
-			return false;
+			goto no;
 		}
 		pattern += plen + 1;
 		path += slen + 1;
 	}
-	return *pattern == '\0' && *path == '\0';
+	if (*pattern == '\0' && *path == '\0')
+		return true;
+no:
+	/* a later segment did not match: drop what was captured */
+	while (*n > 0)
+		free(params[--*n]);
+	return false;
 }
 
 static void

@@ -367,6 +367,7 @@ class FormRules(unittest.TestCase):
             self.s.get('/static/form.css'),
             self.s.get('/healthz'),
             self.s.get('/nowhere'),
+            self.s.get('/q/' + self.tok + '/more'),
             request(self.s.port, 'PUT', '/q/' + self.tok),
         ]
         for r in answers:
