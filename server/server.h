@@ -45,6 +45,8 @@ struct principal {
 	int role;         /* enum role (users.h), users only */
 	int counter;      /* kiosks: their counter */
 	char officer[33]; /* kiosks: the officer, if registered */
+	char csrf[44];    /* users: the session's CSRF token */
+	bool must_change; /* users: a new password is due */
 };
 
 /*
@@ -91,6 +93,8 @@ struct server {
 	struct writer *writer;
 	struct dbpool *pool;
 	struct ratelimit *form_limit;
+	struct ratelimit *login_limit; /* login attempts per client */
+	unsigned char session_key[32]; /* MACs the login form's CSRF token */
 	struct instrument *instrument;
 	char base_url[256];
 	int64_t started_at;
