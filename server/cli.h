@@ -47,5 +47,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_qr(int argc, char **argv);
 int cmd_verify_chain(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 #endif

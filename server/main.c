@@ -19,6 +19,8 @@ static const struct command {
 	{ "verify-chain", cmd_verify_chain,
 	    "re-walk the ratings and audit hash chains" },
 	{ "config", cmd_config, "check or show the configuration file" },
+	{ "backup", cmd_backup, "copy the database, online (--dir: rotate)" },
+	{ "restore", cmd_restore, "put a verified backup in place" },
 	{ NULL, NULL, NULL },
 };
 

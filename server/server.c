@@ -13,9 +13,11 @@
 #include "hailong/log.h"
 #include "hailong/util.h"
 #include "auth.h"
+#include "dblock.h"
 #include "dbpool.h"
 #include "html.h"
 #include "instrument.h"
+#include "monitor.h"
 #include "ratelimit.h"
 #include "server.h"
 #include "store.h"
@@ -231,6 +233,9 @@ on_finish(struct http_request *req, void *arg)
 	    req->method_str ? req->method_str : "-",
 	    c && c->route ? c->route->pattern : "-", req->resp.status, ms,
 	    c ? c->client : req->client_ip);
+	monitor_request(s->monitor,
+	    c && c->route ? (int)(c->route - routes) : -1, req->method,
+	    req->resp.status, ms / 1000);
 	if (c != NULL) {
 		if (c->state_free != NULL)
 			c->state_free(c->state);
@@ -358,6 +363,11 @@ server_run(const struct config *cfg)
 	hc.timeout_s = cfg->timeout;
 	hc.default_csp = DEFAULT_CSP;
 	hc.default_headers = security_headers;
+	/* held to the end: 'hailong restore' cannot swap the file under us */
+	s->lock = dblock_take(cfg->db, DBLOCK_SHARED, err, sizeof(err));
+	if (s->lock == NULL)
+		goto fail;
+	s->monitor = monitor_new();
 	if (prepare(s, err, sizeof(err)) < 0)
 		goto fail;
 	if (cfg->tls_cert[0] != '\0') {
@@ -425,6 +435,8 @@ out:
 	dbpool_free(s->pool);
 	ratelimit_free(s->form_limit);
 	instrument_free(s->instrument);
+	monitor_free(s->monitor);
+	dblock_release(s->lock);
 	free(cert);
 	free(key);
 	free(s);
