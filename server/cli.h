@@ -49,5 +49,7 @@ int cmd_verify_chain(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
+int cmd_privacy(int argc, char **argv);
 
 #endif

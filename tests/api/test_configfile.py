@@ -82,6 +82,22 @@ class ConfigCommand(unittest.TestCase):
         p = run('config', 'frobnicate', check=False)
         self.assertEqual(p.returncode, 2)
 
+    def test_maintenance_commands_read_the_file(self):
+        # backup takes db and backup_dir from the file
+        db = os.path.join(self.d, 'h.db')
+        run('init', '--db', db)
+        bdir = os.path.join(self.d, 'bk')
+        path = self.conf(f'db = {db}\nbackup_dir = {bdir}\n'
+                         'backup_keep = 1\n')
+        run('backup', '--config', path)
+        run('backup', '--config', path)
+        self.assertEqual(len(os.listdir(bdir)), 1)
+        # a bad file stops them with the line
+        path = self.conf(f'db = {db}\nlog_level = chatty\n')
+        p = run('backup', '--config', path, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(f'{path}:2: log_level', p.stderr)
+
 
 if __name__ == '__main__':
     unittest.main()
