@@ -52,6 +52,26 @@ backup_name(const char *dir, int64_t t, char *out, size_t size)
 	snprintf(out, size, "%s/" BACKUP_PREFIX "%s" BACKUP_SUFFIX, dir, s);
 }
 
+const char *
+backup_log_name(const char *path, char *out, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = 0;
+
+	for (const char *p = slash ? slash + 1 : path; *p && n + 1 < size;
+	     p++) {
+		char c = *p;
+
+		out[n++] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			(c >= '0' && c <= '9') || c == '.' || c == '-' ||
+			c == '_'
+		    ? c
+		    : '_';
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* fsync the directory that holds `path`, so a rename or link lasts. */
 static int
 sync_dir_of(const char *path)

@@ -26,6 +26,12 @@ int backup_make(
 void backup_name(const char *dir, int64_t t, char *out, size_t size);
 
 /*
+ * The last part of `path` as a logfmt value: bytes other than letters,
+ * digits, '.', '-' and '_' become '_'.  Returns out.
+ */
+const char *backup_log_name(const char *path, char *out, size_t size);
+
+/*
  * Delete the oldest backups in `dir` so that `keep` remain.  Only files
  * named as backup_name() makes them are touched.  *deleted gets how many
  * went.  0 or -1 with err filled.

@@ -54,7 +54,7 @@ cmd_backup(int argc, char **argv)
 	struct config cfg;
 	struct dblock *lock = NULL;
 	struct db *db = NULL;
-	char err[768], dest[CONFIG_PATH_MAX + 64];
+	char err[768], dest[CONFIG_PATH_MAX + 64], name[128];
 	int64_t keep, bytes = 0, t0 = mono_ms();
 	int rc = 1, p, deleted = 0;
 
@@ -112,9 +112,9 @@ cmd_backup(int argc, char **argv)
 	if (deleted > 0)
 		printf("rotation: %d older backup%s deleted, %lld kept\n",
 		    deleted, deleted == 1 ? "" : "s", (long long)keep);
-	log_kv(LOG_INFO, "backup", "bytes=%lld ms=%lld deleted=%d",
-	    (long long)bytes, (long long)(mono_ms() - t0), deleted);
-	log_msg(LOG_INFO, "backup", "made %s", out);
+	log_kv(LOG_INFO, "backup", "file=%s bytes=%lld ms=%lld deleted=%d",
+	    backup_log_name(out, name, sizeof(name)), (long long)bytes,
+	    (long long)(mono_ms() - t0), deleted);
 	rc = 0;
 	goto done;
 fail:

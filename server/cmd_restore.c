@@ -49,6 +49,7 @@ cmd_restore(int argc, char **argv)
 	struct backup_info info;
 	struct db *db = NULL;
 	char err[1024], kept[CONFIG_PATH_MAX + 64], actor[64];
+	char name[128], name2[128];
 	char *detail = NULL;
 	json_t *j;
 	char last[17] = "-";
@@ -94,9 +95,9 @@ cmd_restore(int argc, char **argv)
 	    info.head);
 	if (kept[0] != '\0')
 		printf("the database it replaced is kept as %s\n", kept);
-	log_kv(LOG_INFO, "restore", "ratings=%lld schema=%d",
+	log_kv(LOG_INFO, "restore", "from=%s kept=%s ratings=%lld schema=%d",
+	    backup_log_name(from, name, sizeof(name)),
+	    kept[0] ? backup_log_name(kept, name2, sizeof(name2)) : "-",
 	    (long long)info.ratings, info.schema);
-	log_msg(LOG_INFO, "restore", "restored %s from %s; kept %s", cfg.db,
-	    from, kept[0] ? kept : "-");
 	return 0;
 }

@@ -41,7 +41,12 @@ class Backup(unittest.TestCase):
             made = sorted(glob.glob(os.path.join(bdir, 'hailong-*.db')))
             self.assertEqual(len(made), 1)
             self.assertIn(f'backup: {made[0]} (', p.stdout)
-            self.assertIn('event=backup', p.stderr)
+            # one log line for the event, with the file and its size
+            lines = [l for l in p.stderr.splitlines()
+                     if 'event=backup' in l]
+            self.assertEqual(len(lines), 1, p.stderr)
+            self.assertIn(f'file={os.path.basename(made[0])} bytes='
+                          f'{os.path.getsize(made[0])} ', lines[0])
             st = os.stat(made[0])
             self.assertEqual(stat.S_IMODE(st.st_mode), 0o600)
             # one self-contained file: no -wal beside it, opens read-only
@@ -89,6 +94,11 @@ class Backup(unittest.TestCase):
             p = run('restore', '--db', s.db_path, '--from', backup)
             self.assertIn(f'restored: {s.db_path} from {backup}', p.stdout)
             self.assertIn('2 ratings', p.stdout)
+            lines = [l for l in p.stderr.splitlines()
+                     if 'event=restore' in l]
+            self.assertEqual(len(lines), 1, p.stderr)
+            self.assertRegex(lines[0], r'from=first\.db kept=h(ailong)?\.db'
+                             r'\.pre-restore-\d{8}-\d{6} ratings=2 ')
             self.assertIn('chains intact', p.stdout)
             self.assertEqual(ratings(s.db_path), first)
             kept = glob.glob(s.db_path + '.pre-restore-*')
