@@ -5,6 +5,7 @@ import os
 import sqlite3
 import stat
 import tempfile
+import threading
 import unittest
 
 from tests.api.hl import Server, run
@@ -79,6 +80,42 @@ class Backup(unittest.TestCase):
             self.assertEqual(left[0], 'hailong-20200102-030000.db')
             self.assertRegex(left[1], r'^hailong-\d{8}-\d{6}\.db$')
             self.assertEqual(left[2], 'notes.txt')
+
+    def test_backup_while_ratings_arrive(self):
+        # whatever the interleaving, each copy is one consistent moment:
+        # its chain verifies and its ratings are a prefix of the final ones
+        with Server('--rate-limit-per-min', '0', name='backup-busy') as s:
+            tok = s.token(counter=1, procedure='1.001193')
+            done = threading.Event()
+            sent = []
+
+            def post():
+                try:
+                    while not done.is_set() and len(sent) < 400:
+                        sent.append(rate(s, level=1 + len(sent) % 5,
+                                         tok=tok)[1])
+                finally:
+                    done.set()
+
+            t = threading.Thread(target=post)
+            t.start()
+            copies = []
+            try:
+                for i in range(3):
+                    out = os.path.join(s.dir, f'busy-{i}.db')
+                    run('backup', '--db', s.db_path, '--out', out)
+                    copies.append(out)
+            finally:
+                done.set()
+                t.join()
+            final = ratings(s.db_path)
+            self.assertEqual(final, sent)
+            for out in copies:
+                got = ratings(out)
+                self.assertEqual(got, final[:len(got)])
+                p = run('verify-chain', '--db', out)
+                self.assertIn(f'ratings: {len(got)} rows, chain intact',
+                              p.stdout)
 
     def test_restore_replaces_and_keeps_the_old(self):
         s = Server('--rate-limit-per-min', '0', name='restore')
