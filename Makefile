@@ -55,7 +55,7 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Iinclude -Iserver -MMD -MP
 CFLAGS ?=
 CFLAGS += $(WARN) $(OPT) $(PKG_CFLAGS)
 LDFLAGS += $(LDOPT)
-LDLIBS += $(PKG_LIBS) -lpthread
+LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRC := $(wildcard lib/*.c)
 SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c))

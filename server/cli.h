@@ -47,6 +47,8 @@ int cmd_serve(int argc, char **argv);
 int cmd_qr(int argc, char **argv);
 int cmd_verify_chain(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);

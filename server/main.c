@@ -17,6 +17,8 @@ static const struct command {
 	    "create or migrate a database (--demo: demo data)" },
 	{ "qr", cmd_qr, "make a QR code for a counter, procedure or dossier" },
 	{ "user", cmd_user, "add, list, reset or disable staff accounts" },
+	{ "report", cmd_report, "sign a monthly report" },
+	{ "keys", cmd_keys, "make a demo PKI for signed reports" },
 	{ "verify-chain", cmd_verify_chain,
 	    "re-walk the ratings and audit hash chains" },
 	{ "config", cmd_config, "check or show the configuration file" },
