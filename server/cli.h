@@ -37,5 +37,9 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_qr(int argc, char **argv);
 int cmd_verify_chain(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_apikey(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 #endif

@@ -18,6 +18,11 @@ static const struct command {
 	{ "qr", cmd_qr, "make a QR code for a counter, procedure or dossier" },
 	{ "verify-chain", cmd_verify_chain,
 	    "re-walk the ratings and audit hash chains" },
+	{ "import", cmd_import,
+	    "import dossiers or ratings (CSV or JSON), checked whole" },
+	{ "metrics", cmd_metrics, "a unit's monthly figures (table or JSON)" },
+	{ "apikey", cmd_apikey, "add, list or revoke machines' API keys" },
+	{ "rules", cmd_rules, "the versioned thresholds and 766 point rules" },
 	{ NULL, NULL, NULL },
 };
 

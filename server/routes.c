@@ -3,6 +3,7 @@
 #include "server.h"
 
 #define FORM_BODY_MAX (16 * 1024)
+#define IMPORT_BODY_MAX (8 * 1024 * 1024)
 
 const struct route routes[] = {
 	/* method, pattern, handler, who may call, least role, body cap */
@@ -13,6 +14,15 @@ const struct route routes[] = {
 	{ HTTP_GET, "/qr/:token.svg", page_qr_svg, AUTH_PUBLIC, 0, 0 },
 	{ HTTP_GET, "/qr/:token.png", page_qr_png, AUTH_PUBLIC, 0, 0 },
 	{ HTTP_GET, "/poster/:token", page_poster, AUTH_PUBLIC, 0, 0 },
+
+	/* machines: the one-stop system's feed, other systems */
+	{ HTTP_POST, "/api/v1/dossiers", api_dossiers_post, AUTH_APIKEY, 0,
+	    IMPORT_BODY_MAX },
+	{ HTTP_POST, "/api/v1/ratings", api_ratings_post, AUTH_APIKEY, 0,
+	    IMPORT_BODY_MAX },
+	/* figures: scripts with a key, staff (any role) */
+	{ HTTP_GET, "/api/v1/metrics", api_metrics_get, AUTH_STAFF_OR_APIKEY, 0,
+	    0 },
 
 	/* operations */
 	{ HTTP_GET, "/healthz", page_healthz, AUTH_PUBLIC, 0, 0 },
