@@ -19,8 +19,9 @@ static const char usage[] =
     "the 766 point rules are data, in versions each effective from a\n"
     "month: a month is governed by the version with the latest\n"
     "effective month not after it.  Version 1 holds the defaults of\n"
-    "METRICS.md.  'show' prints the version for a month as JSON, the\n"
-    "format 'add' takes.  Versions are never edited: add a new one.\n";
+    "METRICS.md.  'show' prints the version for a month as JSON on\n"
+    "standard output, the format 'add' takes.  Versions are never edited:\n"
+    "add a new one.  Every change is in the audit log.\n";
 
 int
 cmd_rules(int argc, char **argv)
@@ -87,8 +88,10 @@ cmd_rules(int argc, char **argv)
 		doc = rules_to_json(&r);
 		s = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		month_format(r.effective_month, m);
-		printf("# version %d, effective from %s\n%s\n", r.version, m,
-		    s ? s : "");
+		/* the JSON alone on stdout: the input of 'add' */
+		fprintf(stderr, "rules version %d, effective from %s\n",
+		    r.version, m);
+		printf("%s\n", s ? s : "");
 		free(s);
 		json_decref(doc);
 	} else {

@@ -249,7 +249,7 @@ refs_check(struct check *ck, struct record *rec, const char *unit,
 }
 
 static enum import_status
-check_dossier(struct check *ck, struct record *rec, struct import_item *item)
+check_dossier(struct check *ck, struct record *rec)
 {
 	struct import *im = ck->im;
 	struct dossier d, old;
@@ -257,11 +257,8 @@ check_dossier(struct check *ck, struct record *rec, struct import_item *item)
 	unsigned char hash[SHA256_LEN], old_hash[SHA256_LEN];
 	int rc;
 
-	if (dossier_from_record(rec, &d) < 0) {
-		strlcpy_hl(item->key, d.code, sizeof(item->key));
+	if (dossier_from_record(rec, &d) < 0)
 		return IMPORT_REJECTED;
-	}
-	strlcpy_hl(item->key, d.code, sizeof(item->key));
 	refs_check(ck, rec, d.unit, d.procedure);
 	if (rec->nerrors > 0)
 		return IMPORT_REJECTED;
@@ -316,7 +313,7 @@ check_dossier(struct check *ck, struct record *rec, struct import_item *item)
 }
 
 static enum import_status
-check_rating(struct check *ck, struct record *rec, struct import_item *item)
+check_rating(struct check *ck, struct record *rec)
 {
 	struct import *im = ck->im;
 	struct rating r, old;
@@ -330,7 +327,6 @@ check_rating(struct check *ck, struct record *rec, struct import_item *item)
 	rating_init(&r);
 	rating_init(&old);
 	rc = ballot_from_record(rec, &r);
-	strlcpy_hl(item->key, r.id, sizeof(item->key));
 	if (rc == 0 && r.rated_at > im->now + IMPORT_FUTURE_SKEW)
 		record_error(rec, "rated_at", "is in the future");
 	refs_check(ck, rec, r.unit, r.procedure);
@@ -380,6 +376,7 @@ check_one(void *arg, struct record *rec)
 	struct import *im = ck->im;
 	struct import_item *item;
 	enum import_status st;
+	const char *key;
 
 	if (im->max_items > 0 && im->n >= im->max_items) {
 		im->too_many = true;
@@ -396,24 +393,18 @@ check_one(void *arg, struct record *rec)
 	memset(item, 0, sizeof(*item));
 	item->line = rec->line;
 	item->index = rec->index;
+	/* the key as sent, even a bad one, so the sender finds the line */
+	key = rec->value[im->kind == IMPORT_DOSSIERS ? DK_CODE : BK_ID];
+	strlcpy_hl(item->key, key ? key : "", sizeof(item->key));
 	if (rec->nerrors > 0) {
 		st = IMPORT_REJECTED;
-		if (im->kind == IMPORT_DOSSIERS) {
-			const char *v = rec->value[DK_CODE];
-
-			strlcpy_hl(item->key, v ? v : "", sizeof(item->key));
-		} else {
-			const char *v = rec->value[BK_ID];
-
-			strlcpy_hl(item->key, v ? v : "", sizeof(item->key));
-		}
 	} else {
-		st = im->kind == IMPORT_DOSSIERS ? check_dossier(ck, rec, item)
-						 : check_rating(ck, rec, item);
+		st = im->kind == IMPORT_DOSSIERS ? check_dossier(ck, rec)
+						 : check_rating(ck, rec);
 	}
 	item->status = st;
 	im->counts[st]++;
-	for (int i = 0; i < rec->nerrors; i++)
+	for (int i = 0; i < rec->nerrors && i < RECORD_MAX_ERRORS; i++)
 		item_error(item, rec->errors[i].column, rec->errors[i].message);
 	if (im->progress != NULL && im->n % 1000 == 0)
 		im->progress(im->progress_arg, "check", im->n,

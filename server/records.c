@@ -19,9 +19,9 @@ record_error(struct record *rec, const char *column, const char *fmt, ...)
 	struct field_error *e;
 	va_list ap;
 
-	if (rec->nerrors >= RECORD_MAX_ERRORS)
+	if (rec->nerrors++ >= RECORD_MAX_ERRORS)
 		return;
-	e = &rec->errors[rec->nerrors++];
+	e = &rec->errors[rec->nerrors - 1];
 	strlcpy_hl(e->column, column, sizeof(e->column));
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);

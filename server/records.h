@@ -37,7 +37,10 @@ struct record {
 	 * "1"/"0".  Borrowed until the callback returns.
 	 */
 	const char *value[RECORD_MAX_KEYS];
-	/* problems found while reading (the record is then unusable) */
+	/*
+	 * Problems found (the record is then unusable): nerrors counts all
+	 * of them, errors[] keeps the first RECORD_MAX_ERRORS.
+	 */
 	int nerrors;
 	struct field_error errors[RECORD_MAX_ERRORS];
 };
@@ -68,7 +71,7 @@ records_guess(const char *name, const char *buf, size_t len);
 int records_parse(const char *buf, size_t len, enum records_format fmt,
     const char *const *keys, record_fn fn, void *arg, char *err, size_t errlen);
 
-/* Add a problem to rec (at most RECORD_MAX_ERRORS are kept). */
+/* Add a problem to rec (counted always, kept if among the first few). */
 void record_error(struct record *rec, const char *column, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
