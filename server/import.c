@@ -406,9 +406,8 @@ check_one(void *arg, struct record *rec)
 	im->counts[st]++;
 	for (int i = 0; i < rec->nerrors && i < RECORD_MAX_ERRORS; i++)
 		item_error(item, rec->errors[i].column, rec->errors[i].message);
-	if (im->progress != NULL && im->n % 1000 == 0)
-		im->progress(im->progress_arg, "check", im->n,
-		    im->n + 1); /* the total is not known yet */
+	if (im->progress != NULL && im->n % 1000 == 0 && rec->end < im->len)
+		im->progress(im->progress_arg, "check", rec->end, im->len);
 	return ck->failed ? -1 : 0;
 }
 
@@ -442,7 +441,7 @@ import_check(struct import *im, struct db *db)
 	if (own)
 		db_exec(db, "COMMIT");
 	if (rc >= 0 && im->progress != NULL)
-		im->progress(im->progress_arg, "check", im->n, im->n);
+		im->progress(im->progress_arg, "check", im->len, im->len);
 	return rc < 0 ? -1 : 0;
 }
 

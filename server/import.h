@@ -56,7 +56,11 @@ struct import_item {
 	struct field_error *errors; /* nerrors of them, owned */
 };
 
-/* Called now and then: phase "check" or "write", done out of total. */
+/*
+ * Called now and then: phase "check" (bytes read of the input) or
+ * "write" (accepted items stored), done out of total; done == total
+ * ends the phase.
+ */
 typedef void (*import_progress_fn)(
     void *arg, const char *phase, size_t done, size_t total);
 

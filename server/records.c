@@ -186,6 +186,7 @@ parse_csv(const char *buf, size_t len, const char *const *keys, record_fn fn,
 			}
 		}
 		values_point(&v, &rec);
+		rec.end = csv_offset(&c);
 		if (fn(arg, &rec) < 0) {
 			err[0] = '\0';
 			goto out;
@@ -380,6 +381,7 @@ parse_json(const char *buf, size_t len, const char *const *keys, record_fn fn,
 		}
 		json_item(buf + start, s.pos - start, depth, keys, &v, &rec);
 		values_point(&v, &rec);
+		rec.end = s.pos;
 		if (fn(arg, &rec) < 0) {
 			err[0] = '\0';
 			goto out;

@@ -28,8 +28,9 @@ struct field_error {
 };
 
 struct record {
-	int line;  /* where it starts, 1-based */
-	int index; /* 0-based among the file's records (data rows) */
+	int line;   /* where it starts, 1-based */
+	int index;  /* 0-based among the file's records (data rows) */
+	size_t end; /* byte offset just after it (for progress bars) */
 	/*
 	 * value[i] is the value named keys[i]: NUL-terminated UTF-8 without
 	 * NUL bytes, surrounding spaces trimmed; NULL when absent, empty or

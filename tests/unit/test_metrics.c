@@ -417,7 +417,7 @@ flagged_ratings_excluded(void)
 
 	fresh();
 	for (int i = 0; i < 5; i++) {
-		char id[8];
+		char id[16];
 
 		snprintf(id, sizeof(id), "g%d", i);
 		seq[i] = r5(id, "H21.227", 5, "2026-10-10T09:00:00+07:00");
@@ -561,7 +561,7 @@ rollup_is_sum_of_communes(void)
 	r5("a2", "H21.227", 2, "2026-10-10T09:00:00+07:00");
 	/* H21.228: nine 4s and a 1: 9 of 10 (0.9) */
 	for (int i = 0; i < 10; i++) {
-		char id[8];
+		char id[16];
 
 		snprintf(id, sizeof(id), "b%d", i);
 		r5(id, "H21.228", i < 9 ? 4 : 1, "2026-10-11T09:00:00+07:00");
