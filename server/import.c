@@ -634,7 +634,7 @@ import_job_result(struct import *im, struct writer_job *job)
 		break;
 	case WRITER_REJECTED:
 	case WRITER_DOSSIER_USED:
-		item_error(item, "", "the database refused it");
+		item_error(item, "row", "the database refused it");
 		import_set_status(im, item, IMPORT_REJECTED);
 		break;
 	case WRITER_UNAVAILABLE:

@@ -171,9 +171,9 @@ parse_csv(const char *buf, size_t len, const char *const *keys, record_fn fn,
 			continue; /* a blank line */
 		rec.index = count++;
 		if (step < 0) {
-			record_error(&rec, "", "%s", c.error);
+			record_error(&rec, "row", "%s", c.error);
 		} else if (cr.n != ncols) {
-			record_error(&rec, "",
+			record_error(&rec, "row",
 			    "has %d fields; the header has %d", cr.n, ncols);
 		} else {
 			for (int i = 0; i < ncols; i++) {
@@ -280,16 +280,16 @@ json_item(const char *text, size_t len, int depth, const char *const *keys,
 	const char *key;
 
 	if (text[0] != '{') {
-		record_error(rec, "", "not a JSON object");
+		record_error(rec, "row", "not a JSON object");
 		return;
 	}
 	if (depth > JSON_ITEM_MAX_DEPTH) {
-		record_error(rec, "", "nested too deeply");
+		record_error(rec, "row", "nested too deeply");
 		return;
 	}
 	obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (obj == NULL) {
-		record_error(rec, "", "invalid JSON at line %d: %s",
+		record_error(rec, "row", "invalid JSON at line %d: %s",
 		    rec->line + je.line - 1, je.text);
 		return;
 	}
@@ -299,7 +299,7 @@ json_item(const char *text, size_t len, int depth, const char *const *keys,
 		char num[24];
 
 		if (k < 0) {
-			record_error(rec, "", "unknown key '%.40s'", key);
+			record_error(rec, key, "unknown key");
 			continue;
 		}
 		switch (json_typeof(val)) {

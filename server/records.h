@@ -21,7 +21,11 @@
 
 enum records_format { RECORDS_CSV, RECORDS_JSON };
 
-/* A problem with one value (or, column "", with the record itself). */
+/*
+ * A problem with one value, or (column "row") with the record as a whole
+ * (a CSV line with the wrong number of fields, a JSON item that is not
+ * an object).  An unknown JSON key is reported under its own name.
+ */
 struct field_error {
 	char column[32];
 	char message[160];

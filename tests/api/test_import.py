@@ -77,9 +77,9 @@ class Import(unittest.TestCase):
             12: (drow(code='H21.227-251001-0011', updated_at=''),
                  'updated_at: required'),
             13: ('H21.227-251001-0012,1.001193,H21.227',
-                 'has 3 fields; the header has 14'),
+                 'row: has 3 fields; the header has 14'),
             14: ('H21.227-251001-0013,"1.001193"x,H21.227,2,,,,,,,,,,',
-                 'text after a closing quote'),
+                 'row: text after a closing quote'),
         }
         rows = [drow(), drow(code='H21.227-251001-0002')]
         rows += [bad[n][0] for n in sorted(bad)]
@@ -90,6 +90,8 @@ class Import(unittest.TestCase):
         for line, (_, msg) in bad.items():
             self.assertIn(f'{path}:{line}: {msg}', errs)
         self.assertEqual(len(errs), len(bad))
+        for e in errs:  # FILE:LINE: column: what is wrong
+            self.assertRegex(e[len(path):], r'^:\d+: [a-z_0-9]+: \S')
         self.assertIn('nothing imported: 11 bad lines', r.stderr)
         self.assertEqual(self.s.count('SELECT count(*) FROM dossiers'), 0)
         # --skip-bad: the two good lines go in, the bad ones are listed

@@ -76,9 +76,9 @@ csv_records(void)
 		      &g, err),
 	    3);
 	CHECK_INT(g.nerrors[0], 1);
-	CHECK_STR(g.err[0], ": has 2 fields; the header has 3");
+	CHECK_STR(g.err[0], "row: has 2 fields; the header has 3");
 	CHECK_INT(g.line[1], 3);
-	CHECK_STR(g.err[1], ": quote inside an unquoted field");
+	CHECK_STR(g.err[1], "row: quote inside an unquoted field");
 	CHECK_INT(g.nerrors[2], 0);
 	CHECK_INT(g.line[2], 4);
 	/* bytes that are not UTF-8 */
@@ -121,8 +121,8 @@ json_records(void)
 	CHECK_STR(g.v[1][2], "1"); /* true: "1" */
 	CHECK_INT(g.line[2], 5);
 	CHECK_STR(g.err[2], "level: must be a string or a whole number");
-	CHECK_STR(g.err[3], ": unknown key 'levle'");
-	CHECK_STR(g.err[4], ": not a JSON object");
+	CHECK_STR(g.err[3], "levle: unknown key");
+	CHECK_STR(g.err[4], "row: not a JSON object");
 	CHECK_STR(g.err[5], "code: must be a string or a whole number");
 	CHECK_INT(g.nerrors[6], 1); /* duplicate keys are refused */
 	CHECK_INT(g.line[6], 9);
