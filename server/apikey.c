@@ -95,9 +95,10 @@ apikey_revoke(struct db *db, int64_t id, const char *actor)
 	if (audit_append(db, actor, "apikey.revoke", target, "") < 0 ||
 	    db_commit(db) < 0)
 		goto out;
-	return 0;
+	rc = 0;
 out:
-	db_rollback(db);
+	if (rc != 0)
+		db_rollback(db);
 	return rc;
 }
 
