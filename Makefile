@@ -184,7 +184,7 @@ fuzz: $(FUZZ_BIN)
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(SERVER_SRC) build/gen-fuzz/server_files.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) \
-		$(SERVER_SRC) build/gen-fuzz/server_files.c $(PKG_LIBS) -lpthread
+		$(SERVER_SRC) build/gen-fuzz/server_files.c $(PKG_LIBS) -lpthread -lm
 
 build/gen-fuzz/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED)
 	@mkdir -p $(dir $@)

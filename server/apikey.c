@@ -1,12 +1,264 @@
-/* apikey.c -- API keys: a placeholder that refuses everyone. */
+/* apikey.c -- API keys of machines: made, listed, revoked, checked. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hailong/crypto.h"
+#include "hailong/db.h"
+#include "hailong/hltime.h"
 #include "hailong/http.h"
+#include "hailong/text.h"
+#include "hailong/util.h"
+#include "apikey.h"
+#include "audit.h"
 #include "auth.h"
+#include "jsonapi.h"
+#include "ratelimit.h"
 #include "server.h"
+#include "store.h"
+
+static bool
+label_is_valid(const char *s)
+{
+	size_t len = strlen(s);
+
+	return len <= APIKEY_LABEL_MAX && utf8_is_valid(s, len) &&
+	    text_has_no_controls(s, len) && strchr(s, '\n') == NULL &&
+	    strchr(s, '\r') == NULL && strchr(s, '\t') == NULL;
+}
+
+int
+apikey_add(struct db *db, const char *unit, const char *label,
+    const char *actor, char key[APIKEY_LEN + 1], int64_t *id, char *err,
+    size_t errlen)
+{
+	unsigned char hash[SHA256_LEN];
+	char token[44], prefix[APIKEY_PREFIX_LEN + 1], target[32];
+	char detail[64];
+
+	if (label == NULL)
+		label = "";
+	if (!label_is_valid(label)) {
+		snprintf(err, errlen,
+		    "the label must be at most %d bytes of "
+		    "plain text on one line",
+		    APIKEY_LABEL_MAX);
+		return -1;
+	}
+	if (!is_unit_code(unit, strlen(unit)) || !store_has_unit(db, unit)) {
+		snprintf(err, errlen, "unknown unit '%.40s'", unit);
+		return -1;
+	}
+	random_token(token);
+	snprintf(key, APIKEY_LEN + 1, "%s%s", APIKEY_TAG, token);
+	sha256(key, strlen(key), hash);
+	strlcpy_hl(prefix, key, sizeof(prefix));
+	if (db_begin(db) < 0 ||
+	    db_run(db,
+		"INSERT INTO api_keys(unit, label, prefix, hash, created_at, "
+		"created_by) VALUES (?, ?, ?, ?, ?, ?)",
+		"tttblt", unit, label, prefix, hash, sizeof(hash), hl_now(),
+		actor) < 0)
+		goto dberr;
+	*id = db_last_rowid(db);
+	snprintf(target, sizeof(target), "apikey:%lld", (long long)*id);
+	snprintf(detail, sizeof(detail), "{\"unit\":\"%s\"}", unit);
+	if (audit_append(db, actor, "apikey.add", target, detail) < 0 ||
+	    db_commit(db) < 0)
+		goto dberr;
+	return 0;
+dberr:
+	snprintf(err, errlen, "cannot store the key: %s", db_errmsg(db));
+	db_rollback(db);
+	memset(key, 0, APIKEY_LEN + 1);
+	return -1;
+}
+
+int
+apikey_revoke(struct db *db, int64_t id, const char *actor)
+{
+	char target[32];
+	int rc = -1;
+
+	if (db_begin(db) < 0)
+		return -1;
+	if (db_run(db,
+		"UPDATE api_keys SET revoked_at = ? WHERE id = ? AND "
+		"revoked_at IS NULL",
+		"ll", hl_now(), id) < 0)
+		goto out;
+	if (db_changes(db) == 0) {
+		rc = 1;
+		goto out;
+	}
+	snprintf(target, sizeof(target), "apikey:%lld", (long long)id);
+	if (audit_append(db, actor, "apikey.revoke", target, "") < 0 ||
+	    db_commit(db) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}
+
+int
+apikey_list(struct db *db, FILE *out)
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT id, prefix, unit, label, created_at, last_used_at, "
+	    "revoked_at FROM api_keys ORDER BY id",
+	    "");
+	int step, n = 0;
+
+	if (st == NULL)
+		return -1;
+	fprintf(out, "%-5s %-16s %-16s %-11s %-11s %-19s %s\n", "id", "key",
+	    "unit", "created", "last used", "status", "label");
+	while ((step = db_step(st)) == DB_ROW) {
+		char created[11], used[11] = "-", status[24] = "active";
+		char key[APIKEY_PREFIX_LEN + 4];
+
+		date_vn(db_col_int(st, 4), created);
+		if (!db_col_is_null(st, 5))
+			date_vn(db_col_int(st, 5), used);
+		if (!db_col_is_null(st, 6)) {
+			char when[11];
+
+			date_vn(db_col_int(st, 6), when);
+			snprintf(status, sizeof(status), "revoked %s", when);
+		}
+		snprintf(key, sizeof(key), "%s...", db_col_text(st, 1));
+		fprintf(out, "%-5lld %-16s %-16s %-11s %-11s %-19s %s\n",
+		    (long long)db_col_int(st, 0), key, db_col_text(st, 2),
+		    created, used, status, db_col_text(st, 3));
+		n++;
+	}
+	db_done(st);
+	if (step == DB_DONE && n == 0)
+		fprintf(out,
+		    "(no API keys; make one with 'hailong apikey add "
+		    "--db FILE --unit CODE')\n");
+	return step == DB_DONE ? 0 : -1;
+}
+
+static bool
+key_has_shape(const char *key, size_t len)
+{
+	if (len != APIKEY_LEN || strncmp(key, APIKEY_TAG, 4) != 0)
+		return false;
+	for (size_t i = 4; i < len; i++) {
+		char ch = key[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			(ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+			return false;
+	}
+	return true;
+}
+
+int
+apikey_lookup(struct db *db, const char *key, size_t len, struct principal *who)
+{
+	unsigned char hash[SHA256_LEN];
+	struct db_stmt *st;
+	int64_t now = hl_now(), used = 0, id = 0;
+	int rc;
+
+	if (!key_has_shape(key, len))
+		return 1;
+	sha256(key, len, hash);
+	st = db_query(db,
+	    "SELECT id, unit, coalesce(last_used_at, 0) FROM api_keys "
+	    "WHERE hash = ? AND revoked_at IS NULL",
+	    "b", hash, sizeof(hash));
+	if (st == NULL)
+		return -1;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		memset(who, 0, sizeof(*who));
+		who->kind = PRINCIPAL_APIKEY;
+		id = who->id = db_col_int(st, 0);
+		snprintf(who->name, sizeof(who->name), "%lld", (long long)id);
+		strlcpy_hl(who->unit, db_col_text(st, 1), sizeof(who->unit));
+		used = db_col_int(st, 2);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = 1;
+	}
+	db_done(st);
+	/* "last used" for operators, without a write per request */
+	if (rc == 0 && now - used >= 3600)
+		db_run(db, "UPDATE api_keys SET last_used_at = ? WHERE id = ?",
+		    "ll", now, id);
+	return rc;
+}
+
+/* Failed attempts per client address, for the life of the process. */
+static struct ratelimit *failures;
+static pthread_once_t failures_once = PTHREAD_ONCE_INIT;
+
+static void
+failures_init(void)
+{
+	failures =
+	    ratelimit_new(APIKEY_FAILURES_MAX, APIKEY_FAILURE_WINDOW, 4096);
+}
 
 int
 auth_apikey(struct ctx *c, int quiet)
 {
-	if (!quiet)
-		http_text(c->req, 401, "not available yet\n");
+	const char *h = http_header(c->req, "Authorization");
+	char rlkey[64];
+	unsigned retry = 0;
+	struct db *db;
+	int rc;
+
+	pthread_once(&failures_once, failures_init);
+	/*
+	 * Every attempt counts and a success clears the count, so only a
+	 * run of failures reaches the limit; past it even a good key waits.
+	 */
+	snprintf(rlkey, sizeof(rlkey), "apikey:%s", c->client);
+	if (!ratelimit_hit(failures, rlkey, hl_now(), &retry)) {
+		char ra[16];
+
+		ctx_json_error(c, 429, "too_many_requests",
+		    "too many failed API key attempts from this address; "
+		    "retry in %u s",
+		    retry ? retry : 1);
+		snprintf(ra, sizeof(ra), "%u", retry ? retry : 1);
+		http_set_header(&c->req->resp, "Retry-After", ra);
+		return -1;
+	}
+	if (h != NULL && strncmp(h, "Bearer ", 7) == 0) {
+		const char *key = h + 7;
+
+		while (*key == ' ')
+			key++;
+		db = ctx_db(c);
+		if (db == NULL) {
+			ctx_json_error(c, 503, "unavailable",
+			    "the database is not available; retry later");
+			return -1;
+		}
+		rc = apikey_lookup(db, key, strlen(key), &c->who);
+		if (rc < 0) {
+			ctx_json_error(c, 503, "unavailable",
+			    "the database is not available; retry later");
+			return -1;
+		}
+		if (rc == 0) {
+			ratelimit_clear(failures, rlkey);
+			return 0;
+		}
+	}
+	memset(&c->who, 0, sizeof(c->who));
+	if (!quiet) {
+		ctx_json_error(c, 401, "unauthorized",
+		    "a valid API key is required: Authorization: Bearer "
+		    "<key>");
+		http_set_header(&c->req->resp, "WWW-Authenticate", "Bearer");
+	}
 	return -1;
 }

@@ -54,5 +54,9 @@ int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_retention(int argc, char **argv);
 int cmd_privacy(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_apikey(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 #endif

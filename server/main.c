@@ -28,6 +28,11 @@ static const struct command {
 	    "erase callback numbers and comments past their time" },
 	{ "privacy", cmd_privacy,
 	    "a citizen's request: find or erase a phone number" },
+	{ "import", cmd_import,
+	    "import dossiers or ratings (CSV or JSON), checked whole" },
+	{ "metrics", cmd_metrics, "a unit's monthly figures (table or JSON)" },
+	{ "apikey", cmd_apikey, "add, list or revoke machines' API keys" },
+	{ "rules", cmd_rules, "the versioned thresholds and 766 point rules" },
 	{ NULL, NULL, NULL },
 };
 

@@ -29,4 +29,11 @@ void page_healthz(struct ctx *c);
 void page_static(struct ctx *c);
 void page_root(struct ctx *c);
 
+/* api_import.c: the dossier feed and imported ratings (API keys) */
+void api_dossiers_post(struct ctx *c);
+void api_ratings_post(struct ctx *c);
+
+/* api_metrics.c: a unit's monthly figures */
+void api_metrics_get(struct ctx *c);
+
 #endif

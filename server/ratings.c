@@ -1,11 +1,18 @@
 /* ratings.c -- ratings on disk: insert with the hash chain, load, verify. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "hailong/buf.h"
 #include "hailong/db.h"
 #include "hailong/log.h"
+#include "hailong/text.h"
 #include "hailong/util.h"
+#include "audit.h"
 #include "ratings.h"
+#include "rollup.h"
 
 /* The stored columns, in the order row_to_rating() reads them. */
 #define RATING_COLUMNS \
@@ -270,5 +277,77 @@ ratings_verify_chain(struct db *db, int64_t *count, int64_t *bad_seq)
 		rc = -1;
 	db_done(st);
 	*count = n;
+	return rc;
+}
+
+int
+ratings_set_status(struct db *db, int64_t seq, enum rating_status status,
+    const char *actor, const char *reason)
+{
+	struct db_stmt *st;
+	struct rating r;
+	bool own = !db_in_transaction(db), was_valid, now_valid;
+	char target[32], *detail = NULL;
+	json_t *doc;
+	int64_t rseq;
+	int rc = -1, step;
+
+	rating_init(&r);
+	if ((unsigned)status > STATUS_SPAM ||
+	    (reason != NULL &&
+		(strlen(reason) > 500 ||
+		    !utf8_is_valid(reason, strlen(reason)) ||
+		    !text_has_no_controls(reason, strlen(reason)))))
+		return -1;
+	if (own && db_begin(db) < 0)
+		return -1;
+	st = db_query(db,
+	    "SELECT " RATING_COLUMNS ", status FROM ratings WHERE seq = ?", "l",
+	    seq);
+	if (st == NULL)
+		goto out;
+	step = db_step(st);
+	if (step == DB_ROW) {
+		row_to_rating(st, &r, &rseq);
+		/* the row's status now, not the one it was stored with */
+		if (rating_status_parse(db_col_text(st, 28), &r.status) < 0)
+			step = -1;
+	}
+	db_done(st);
+	if (step != DB_ROW) {
+		rc = step == DB_DONE ? 1 : -1;
+		goto out;
+	}
+	if (r.status == status) {
+		rc = 2;
+		goto out;
+	}
+	was_valid = r.status == STATUS_VALID;
+	now_valid = status == STATUS_VALID;
+	if (db_run(db, "UPDATE ratings SET status = ? WHERE seq = ?", "tl",
+		rating_status_name(status), seq) < 0)
+		goto out;
+	if (was_valid != now_valid &&
+	    rollup_apply(db, &r, now_valid ? 1 : -1) < 0)
+		goto out;
+	snprintf(target, sizeof(target), "rating:%lld", (long long)seq);
+	doc = json_pack("{s:s, s:s, s:s}", "from", rating_status_name(r.status),
+	    "to", rating_status_name(status), "reason",
+	    reason != NULL ? reason : "");
+	detail = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (detail == NULL ||
+	    audit_append(db, actor, "rating.status", target, detail) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (own) {
+		if (rc == 0 && db_commit(db) < 0)
+			rc = -1;
+		if (rc != 0)
+			db_rollback(db);
+	}
+	free(detail);
+	rating_release(&r);
 	return rc;
 }

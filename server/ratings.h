@@ -29,6 +29,20 @@ int ratings_load(struct db *db, enum rating_channel channel, const char *id,
 /* Whether a valid rating came in through this dossier's token. */
 bool ratings_dossier_used(struct db *db, const char *dossier);
 
+/*
+ * Change the status of rating `seq` (staff marking spam or misuse,
+ * clearing a burst flag...) in one transaction (the caller's when one is
+ * open, else its own): the row's status, the monthly rollups both ways
+ * (a rating counts in figures only while valid), and an audit entry
+ * "rating.status" by `actor` with target "rating:<seq>" and detail
+ * {"from":..,"to":..,"reason":..}.  `reason` (may be NULL) is at most
+ * 500 bytes of UTF-8 without control characters, else -1.  0 changed,
+ * 1 no such rating, 2 it already had that status (nothing written), -1
+ * error (inside the caller's transaction, the caller must roll back).
+ */
+int ratings_set_status(struct db *db, int64_t seq, enum rating_status status,
+    const char *actor, const char *reason);
+
 /* The last row's seq and chain (0 and zeros when empty).  0 or -1. */
 int
 ratings_chain_head(struct db *db, int64_t *seq, unsigned char head[SHA256_LEN]);

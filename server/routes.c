@@ -5,6 +5,7 @@
 #include "users.h"
 
 #define FORM_BODY_MAX ((size_t)16 * 1024)
+#define IMPORT_BODY_MAX ((size_t)8 * 1024 * 1024)
 
 const struct route routes[] = {
 	/* method, pattern, handler, who may call, least role, body cap */
@@ -27,6 +28,15 @@ const struct route routes[] = {
 	{ HTTP_GET, "/admin", page_admin, AUTH_STAFF, ROLE_VIEWER, 0 },
 	{ HTTP_GET, "/admin/units/:unit", page_admin_unit, AUTH_STAFF,
 	    ROLE_VIEWER, 0 },
+
+	/* machines: the one-stop system's feed, other systems */
+	{ HTTP_POST, "/api/v1/dossiers", api_dossiers_post, AUTH_APIKEY, 0,
+	    IMPORT_BODY_MAX },
+	{ HTTP_POST, "/api/v1/ratings", api_ratings_post, AUTH_APIKEY, 0,
+	    IMPORT_BODY_MAX },
+	/* figures: scripts with a key, staff (any role) */
+	{ HTTP_GET, "/api/v1/metrics", api_metrics_get, AUTH_STAFF_OR_APIKEY, 0,
+	    0 },
 
 	/* operations */
 	{ HTTP_GET, "/healthz", page_healthz, AUTH_PUBLIC, 0, 0 },

@@ -21,6 +21,7 @@
 #include "instrument.h"
 #include "monitor.h"
 #include "ratelimit.h"
+#include "rollup.h"
 #include "server.h"
 #include "store.h"
 #include "writer.h"
@@ -301,16 +302,6 @@ server_unavailable(struct ctx *c)
 	http_set_header(&c->req->resp, "Retry-After", "30");
 }
 
-/* The rollups come with the metrics engine; none yet. */
-static int
-store_hook(struct db *db, const struct rating *r, int64_t seq)
-{
-	(void)db;
-	(void)r;
-	(void)seq;
-	return 0;
-}
-
 /* The key for login-form CSRF tokens, made once and kept in meta. */
 static int
 session_key(struct db *db, unsigned char key[32])
@@ -422,7 +413,7 @@ server_run(const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	s->writer = writer_start(
-	    cfg->db, cfg->writer_queue, store_hook, err, sizeof(err));
+	    cfg->db, cfg->writer_queue, rollup_hook, err, sizeof(err));
 	if (s->writer == NULL)
 		goto fail;
 	s->pool = dbpool_new(cfg->db);

@@ -1,0 +1,70 @@
+/* api_metrics.c -- GET /api/v1/metrics: one unit's month as JSON. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hailong/buf.h"
+#include "hailong/hltime.h"
+#include "hailong/http.h"
+#include "hailong/text.h"
+#include "jsonapi.h"
+#include "metrics.h"
+#include "pages.h"
+#include "server.h"
+
+/*
+ * ?unit=CODE&month=YYYY-MM[&as_of=RFC3339][&unit_only=1]: the document
+ * of schemas/metrics.schema.json, the same bytes as `hailong metrics
+ * --json` gives (but compact).  A unit outside the caller's scope is
+ * answered exactly like one that does not exist: 404.
+ */
+void
+api_metrics_get(struct ctx *c)
+{
+	const char *unit = form_get(&c->query, "unit");
+	const char *month_s = form_get(&c->query, "month");
+	const char *as_of_s = form_get(&c->query, "as_of");
+	const char *only = form_get(&c->query, "unit_only");
+	struct metrics *m;
+	struct db *db;
+	char err[256], *text;
+	int64_t as_of = hl_now();
+	int month;
+
+	if (unit == NULL || month_s == NULL ||
+	    month_parse(month_s, strlen(month_s), &month) < 0) {
+		ctx_json_error(c, 400, "bad_request",
+		    "give unit=CODE and month=YYYY-MM (and optionally "
+		    "as_of=RFC3339)");
+		return;
+	}
+	if (as_of_s != NULL &&
+	    rfc3339_parse(as_of_s, strlen(as_of_s), &as_of) < 0) {
+		ctx_json_error(c, 400, "bad_request",
+		    "as_of must be RFC 3339 with an offset, e.g. "
+		    "2026-11-01T00:00:00+07:00");
+		return;
+	}
+	if (!is_unit_code(unit, strlen(unit)) || !ctx_sees_unit(c, unit)) {
+		ctx_json_error(c, 404, "not_found", "no such unit");
+		return;
+	}
+	db = ctx_db(c);
+	if (db == NULL) {
+		ctx_json_error(c, 503, "unavailable",
+		    "the database is not available; retry later");
+		return;
+	}
+	m = metrics_compute(db, unit, month, as_of,
+	    only != NULL && strcmp(only, "1") == 0 ? METRICS_UNIT_ONLY : 0, err,
+	    sizeof(err));
+	if (m == NULL) {
+		ctx_json_error(c, 500, "internal", "%s", err);
+		return;
+	}
+	text = metrics_dumps(m, false);
+	http_begin_body(c->req, 200, "application/json");
+	buf_puts(&c->req->resp.body, text);
+	buf_putc(&c->req->resp.body, '\n');
+	free(text);
+	metrics_free(m);
+}

@@ -1,0 +1,57 @@
+/* apikey.h -- API keys of machines: made, listed, revoked, checked. */
+#ifndef HAILONG_APIKEY_H
+#define HAILONG_APIKEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct db;
+struct principal;
+
+/*
+ * A key is "hlk_" and 43 characters of base64url (256 random bits).  It
+ * is shown once, when made; the database keeps only SHA-256 of it (a
+ * key has too much entropy to need a slow hash) and its first
+ * APIKEY_PREFIX_LEN characters, so that people can tell keys apart.  A
+ * key is scoped to a unit: it sees that unit and every unit below it.
+ * Clients send "Authorization: Bearer <key>" (auth_apikey(), auth.h);
+ * failed attempts are limited per client address
+ * (APIKEY_FAILURES_MAX per APIKEY_FAILURE_WINDOW seconds, then 429).
+ */
+#define APIKEY_TAG "hlk_"
+#define APIKEY_LEN 47
+#define APIKEY_PREFIX_LEN 12
+#define APIKEY_LABEL_MAX 64
+#define APIKEY_FAILURES_MAX 20
+#define APIKEY_FAILURE_WINDOW 600
+
+/*
+ * Make a key for `unit` with an optional label, audited as "apikey.add"
+ * by `actor` (the key itself is never logged).  The key goes to
+ * key[APIKEY_LEN + 1], its id to *id.  0, or -1 with err filled
+ * (unknown unit, a label that is not plain text, a database error).
+ */
+int apikey_add(struct db *db, const char *unit, const char *label,
+    const char *actor, char key[APIKEY_LEN + 1], int64_t *id, char *err,
+    size_t errlen);
+
+/*
+ * Revoke key `id` at once, audited as "apikey.revoke".  0 revoked, 1 no
+ * such key or already revoked, -1 error.
+ */
+int apikey_revoke(struct db *db, int64_t id, const char *actor);
+
+/* Print every key (never the key itself) as a table.  0 or -1. */
+int apikey_list(struct db *db, FILE *out);
+
+/*
+ * The active key `key` (len bytes, untrusted): fills who (kind
+ * PRINCIPAL_APIKEY, id, name = the id in decimal, unit) and notes its
+ * use (at most once an hour).  0 found, 1 not a key of ours or revoked,
+ * -1 error.
+ */
+int apikey_lookup(
+    struct db *db, const char *key, size_t len, struct principal *who);
+
+#endif

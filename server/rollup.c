@@ -1,0 +1,204 @@
+/* rollup.c -- monthly rating counts kept beside the ratings, by the writer. */
+#include <string.h>
+
+#include "hailong/db.h"
+#include "hailong/hltime.h"
+#include "metrics.h"
+#include "rollup.h"
+
+/*
+ * The 31 count columns of rollup_procedure and rollup_staff
+ * (schemas/002_metrics.sql), in the order of pack()/unpack_add().
+ */
+/* clang-format off */
+#define RC_COLUMNS(X) \
+	X(n1) X(n2) X(n3) X(n4) X(n5) X(ballot_n) X(ballot_sum) \
+	X(c1_n) X(c2_n) X(c3_n) X(c4_n) X(c5_n) X(c6_n) X(c7_n) X(c8_n) \
+	X(c9_n) X(c1_sum) X(c2_sum) X(c3_sum) X(c4_sum) X(c5_sum) \
+	X(c6_sum) X(c7_sum) X(c8_sum) X(c9_sum) X(officer_n) \
+	X(officer_sum) X(supplement_answered) X(supplement_yes) \
+	X(online_error_answered) X(online_error_yes)
+#define RC_N 31
+
+#define COL(c) #c ", "
+#define QM(c) "?, "
+#define ADD(c) #c " = " #c " + excluded." #c ", "
+#define SUM(c) "sum(" #c "), "
+
+/* The two UPSERTs of the writer's hook (the last SET is a no-op). */
+#define UPSERT_PROCEDURE \
+	"INSERT INTO rollup_procedure(" RC_COLUMNS(COL) "unit, month, " \
+	"procedure) VALUES (" RC_COLUMNS(QM) "?, ?, ?) " \
+	"ON CONFLICT(unit, month, procedure) DO UPDATE SET " \
+	RC_COLUMNS(ADD) "month = month"
+#define UPSERT_STAFF \
+	"INSERT INTO rollup_staff(" RC_COLUMNS(COL) "unit, month, counter, " \
+	"officer) VALUES (" RC_COLUMNS(QM) "?, ?, ?, ?) " \
+	"ON CONFLICT(unit, month, counter, officer) DO UPDATE SET " \
+	RC_COLUMNS(ADD) "month = month"
+/* clang-format on */
+
+static void
+pack(const struct metric_counts *c, int64_t v[RC_N])
+{
+	int k = 0;
+
+	for (int i = 0; i < 5; i++)
+		v[k++] = c->by_level[i];
+	v[k++] = c->ballot_n;
+	v[k++] = c->ballot_sum;
+	for (int i = 0; i < RATING_CRITERIA; i++)
+		v[k++] = c->criteria_n[i];
+	for (int i = 0; i < RATING_CRITERIA; i++)
+		v[k++] = c->criteria_sum[i];
+	v[k++] = c->officer_n;
+	v[k++] = c->officer_sum;
+	v[k++] = c->supplement_answered;
+	v[k++] = c->supplement_yes;
+	v[k++] = c->online_error_answered;
+	v[k++] = c->online_error_yes;
+}
+
+/* Read the RC_N sums from column `col` on into c (adding). */
+static void
+unpack_add(struct db_stmt *st, int col, struct metric_counts *c)
+{
+	struct metric_counts x;
+
+	memset(&x, 0, sizeof(x));
+	for (int i = 0; i < 5; i++)
+		x.by_level[i] = db_col_int(st, col++);
+	x.ballot_n = db_col_int(st, col++);
+	x.ballot_sum = db_col_int(st, col++);
+	for (int i = 0; i < RATING_CRITERIA; i++)
+		x.criteria_n[i] = db_col_int(st, col++);
+	for (int i = 0; i < RATING_CRITERIA; i++)
+		x.criteria_sum[i] = db_col_int(st, col++);
+	x.officer_n = db_col_int(st, col++);
+	x.officer_sum = db_col_int(st, col++);
+	x.supplement_answered = db_col_int(st, col++);
+	x.supplement_yes = db_col_int(st, col++);
+	x.online_error_answered = db_col_int(st, col++);
+	x.online_error_yes = db_col_int(st, col++);
+	metric_counts_add(c, &x);
+}
+
+static int
+upsert(struct db *db, const char *sql, const int64_t v[RC_N], int64_t sign,
+    const char *unit, int month, const char *key_text, int key_int)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	int col = 1, rc;
+
+	if (st == NULL)
+		return -1;
+	for (int i = 0; i < RC_N; i++)
+		db_bind_int(st, col++, sign * v[i]);
+	db_bind_text(st, col++, unit, -1);
+	db_bind_int(st, col++, month);
+	if (key_int >= 0)
+		db_bind_int(st, col++, key_int);
+	db_bind_text(st, col++, key_text, -1);
+	rc = db_step(st) < 0 ? -1 : 0;
+	db_done(st);
+	return rc;
+}
+
+int
+rollup_apply(struct db *db, const struct rating *r, int sign)
+{
+	struct metric_counts c;
+	int64_t v[RC_N];
+	int month = month_of(r->rated_at);
+
+	memset(&c, 0, sizeof(c));
+	metric_counts_add_rating(&c, r);
+	pack(&c, v);
+	if (upsert(db, UPSERT_PROCEDURE, v, sign, r->unit, month, r->procedure,
+		-1) < 0)
+		return -1;
+	if (r->counter <= 0 && r->officer[0] == '\0')
+		return 0;
+	return upsert(db, UPSERT_STAFF, v, sign, r->unit, month, r->officer,
+	    r->counter > 0 ? r->counter : 0);
+}
+
+int
+rollup_hook(struct db *db, const struct rating *r, int64_t seq)
+{
+	(void)seq;
+	if (r->status != STATUS_VALID)
+		return 0;
+	return rollup_apply(db, r, 1);
+}
+
+#define SUBTREE "IN (SELECT descendant FROM unit_tree WHERE ancestor = ?1)"
+#define ONLY "= ?1"
+
+/* Sums grouped by a key; the sums come first, then the key columns. */
+/* clang-format off */
+#define BY_PROCEDURE(F) \
+	"SELECT " RC_COLUMNS(SUM) "procedure FROM rollup_procedure " \
+	"WHERE unit " F " AND month = ?2 GROUP BY procedure"
+#define BY_COUNTER(F) \
+	"SELECT " RC_COLUMNS(SUM) "unit, counter FROM rollup_staff " \
+	"WHERE unit " F " AND month = ?2 AND counter > 0 " \
+	"GROUP BY unit, counter"
+#define BY_OFFICER(F) \
+	"SELECT " RC_COLUMNS(SUM) "officer FROM rollup_staff " \
+	"WHERE unit " F " AND month = ?2 AND officer <> '' GROUP BY officer"
+/* clang-format on */
+
+int
+rollup_read(struct db *db, struct metrics *m, bool unit_only)
+{
+	struct db_stmt *st;
+	int step;
+
+	st =
+	    db_query(db, unit_only ? BY_PROCEDURE(ONLY) : BY_PROCEDURE(SUBTREE),
+		"ti", m->unit, m->month);
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *proc = db_col_text(st, RC_N);
+
+		unpack_add(st, 0, &m->total.counts);
+		if (proc != NULL && proc[0] != '\0')
+			unpack_add(st, 0,
+			    &metrics_scope(m, SCOPE_PROCEDURE, proc, "", 0)
+				 ->counts);
+	}
+	db_done(st);
+	if (step < 0)
+		return -1;
+	st = db_query(db, unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE),
+	    "ti", m->unit, m->month);
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *unit = db_col_text(st, RC_N);
+
+		unpack_add(st, 0,
+		    &metrics_scope(m, SCOPE_COUNTER, "", unit ? unit : "",
+			(int)db_col_int(st, RC_N + 1))
+			 ->counts);
+	}
+	db_done(st);
+	if (step < 0)
+		return -1;
+	st = db_query(db, unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE),
+	    "ti", m->unit, m->month);
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *officer = db_col_text(st, RC_N);
+
+		unpack_add(st, 0,
+		    &metrics_scope(
+			m, SCOPE_OFFICER, officer ? officer : "", "", 0)
+			 ->counts);
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}

@@ -1,0 +1,337 @@
+/* test_metrics_prop.c -- random data: rollups == --recompute, always. */
+#include "hailong/db.h"
+#include "hailong/embed.h"
+#include "hailong/hltime.h"
+#include "hailong/log.h"
+#include "hailong/util.h"
+#include "dossiers.h"
+#include "metrics.h"
+#include "ratings.h"
+#include "refdata.h"
+#include "rollup.h"
+#include "store.h"
+#include "test.h"
+#include "writer.h"
+
+extern const struct embed_file server_files[];
+
+static struct db *db;
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+/* xorshift64*: the same data on every run */
+static uint64_t
+next(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 2685821657736338717ULL;
+}
+
+static int
+pick(int n)
+{
+	return (int)(next() % (uint64_t)n);
+}
+
+static const char *const units[] = { "H21.227", "H21.228", "H21.01",
+	"H21.101" };
+static const char *const procs[] = { "1.001193", "1.003583", "1.004772" };
+static const char *const officers[] = { "", "", "VC01", "VC02", "VC03", "X9" };
+
+#define NDOSSIERS 700
+#define NRATINGS 2500
+static char codes[NDOSSIERS][40];
+static int64_t seqs[NRATINGS];
+
+/* An instant from 25/8 to 10/12/2026, often close to a month's edge. */
+static int64_t
+when(void)
+{
+	static const char *const edges[] = { "2026-09-01T00:00:00+07:00",
+		"2026-10-01T00:00:00+07:00", "2026-11-01T00:00:00+07:00",
+		"2026-12-01T00:00:00+07:00" };
+	int64_t t;
+
+	if (pick(4) == 0) {
+		const char *e = edges[pick(4)];
+
+		rfc3339_parse(e, strlen(e), &t);
+		return t + pick(7200) - 3600;
+	}
+	rfc3339_parse("2026-08-25T00:00:00+07:00", 25, &t);
+	return t + pick(107 * 86400);
+}
+
+static void
+make_dossier(int i, int version)
+{
+	struct dossier d;
+
+	memset(&d, 0, sizeof(d));
+	strcpy(d.code, codes[i]);
+	strcpy(d.procedure, procs[pick(3)]);
+	strcpy(d.unit, units[pick(4)]);
+	d.channel = 1 + pick(3);
+	d.received_at = when();
+	d.has_due = pick(5) != 0;
+	d.due_at = d.received_at + pick(20 * 86400);
+	d.has_finished = pick(3) != 0;
+	d.finished_at = d.received_at + pick(30 * 86400);
+	d.supplement_requests = pick(4) == 0 ? pick(4) : 0;
+	d.supplement_seconds = d.supplement_requests ? pick(5 * 86400) : 0;
+	d.corrections = pick(5) == 0 ? 1 + pick(2) : 0;
+	d.full_online = pick(2);
+	d.digitized = pick(2);
+	d.complaint = pick(10) == 0;
+	d.updated_at = 1800000000 + version;
+	CHECK(dossier_upsert(db, &d) >= 0);
+}
+
+static void
+noop(struct writer_job *job)
+{
+	(void)job;
+}
+
+static void
+make_ratings(void)
+{
+	static struct writer_job jobs[50];
+
+	for (int i = 0; i < NRATINGS; i += 50) {
+		for (int k = 0; k < 50; k++) {
+			struct rating *r = &jobs[k].rating;
+
+			memset(&jobs[k], 0, sizeof(jobs[k]));
+			rating_init(r);
+			snprintf(r->id, sizeof(r->id), "prop-%d", i + k);
+			strcpy(r->unit, units[pick(4)]);
+			r->counter = pick(4);
+			strcpy(r->officer, officers[pick(6)]);
+			if (pick(5) != 0)
+				strcpy(r->procedure, procs[pick(3)]);
+			if (pick(3) == 0)
+				strcpy(r->dossier,
+				    pick(6) ? codes[pick(NDOSSIERS)]
+					    : "H21.1-260101-0001");
+			r->channel = CHANNEL_IMPORT;
+			r->level = 1 + pick(5);
+			for (int c = 0; c < RATING_CRITERIA; c++)
+				r->criteria[c] = pick(4) - 1;
+			if (pick(2))
+				for (int c = 0; c < RATING_CRITERIA; c++)
+					r->criteria[c] = pick(3);
+			r->supplement_reported = pick(3) - 1;
+			r->online_error_reported = pick(3) - 1;
+			r->rated_at = when();
+			r->received_at = r->rated_at;
+			r->status = pick(10) == 0 ? STATUS_BURST : STATUS_VALID;
+			strcpy(r->source, "prop");
+			jobs[k].done = noop;
+			jobs[k].next = k + 1 < 50 ? &jobs[k + 1] : NULL;
+		}
+		CHECK_INT(writer_store_batch(db, jobs, rollup_hook), 0);
+		for (int k = 0; k < 50; k++) {
+			CHECK_INT(jobs[k].result, WRITER_STORED);
+			seqs[i + k] = jobs[k].seq;
+		}
+	}
+}
+
+static void
+compare(const char *unit, int month, int64_t as_of, unsigned how)
+{
+	char err[256];
+	struct metrics *a =
+	    metrics_compute(db, unit, month, as_of, how, err, sizeof(err));
+	struct metrics *b = metrics_compute(
+	    db, unit, month, as_of, how | METRICS_RECOMPUTE, err, sizeof(err));
+	char *ja, *jb;
+
+	if (a == NULL || b == NULL) {
+		FAIL_AT("metrics_compute: %s", err);
+		metrics_free(a);
+		metrics_free(b);
+		return;
+	}
+	ja = metrics_dumps(a, false);
+	jb = metrics_dumps(b, false);
+	test_checks++;
+	if (strcmp(ja, jb) != 0)
+		FAIL_AT("%s %d as of %lld how %u: rollups and raw rows "
+			"differ:\n%s\n%s",
+		    unit, month, (long long)as_of, how, ja, jb);
+	free(ja);
+	free(jb);
+	metrics_free(a);
+	metrics_free(b);
+}
+
+/* Every unit, month and kind of T: the two ways give the same bytes. */
+static void
+compare_all(void)
+{
+	static const char *const scopes[] = { "H21", "H21.227", "H21.228",
+		"H21.01", "H21.101" };
+	static const int months[] = { 202608, 202609, 202610, 202611, 202612 };
+
+	for (size_t u = 0; u < ARRAY_SIZE(scopes); u++) {
+		for (size_t k = 0; k < ARRAY_SIZE(months); k++) {
+			int64_t end = month_end(months[k]);
+			const int64_t ts[] = { month_start(months[k]) +
+				    86400 * 12,
+				end, end + 86400 * 3, end + 86400 * 400 };
+
+			for (size_t t = 0; t < ARRAY_SIZE(ts); t++) {
+				compare(scopes[u], months[k], ts[t], 0);
+				compare(scopes[u], months[k], ts[t],
+				    METRICS_UNIT_ONLY);
+			}
+		}
+	}
+}
+
+/* The province is the sum of its parts, scope by scope. */
+static void
+parts_add_up(void)
+{
+	char err[256];
+	int64_t t = month_end(202610) + 86400 * 10;
+	struct metrics *whole =
+	    metrics_compute(db, "H21", 202610, t, 0, err, sizeof(err));
+	struct metrics *sum = metrics_compute(
+	    db, "H21", 202610, t, METRICS_UNIT_ONLY, err, sizeof(err));
+	char *a, *b;
+
+	for (size_t u = 0; u < ARRAY_SIZE(units); u++) {
+		struct metrics *part = metrics_compute(db, units[u], 202610, t,
+		    METRICS_UNIT_ONLY, err, sizeof(err));
+
+		metrics_merge(sum, part);
+		metrics_free(part);
+	}
+	metrics_finish(sum);
+	sum->how = 0; /* the merged one covers the subtree now */
+	a = metrics_dumps(whole, false);
+	b = metrics_dumps(sum, false);
+	CHECK_STR(b, a);
+	free(a);
+	free(b);
+	metrics_free(whole);
+	metrics_free(sum);
+}
+
+/*
+ * The migration's backfill (for ratings stored before it) rebuilds the
+ * same rollups the writer keeps, all-zero rows aside.
+ */
+static void
+backfill_matches(void)
+{
+	const struct embed_file *f = NULL;
+	const char *a, *b;
+	char *sql;
+	int64_t n;
+
+	for (const struct embed_file *e = server_files; e->name; e++)
+		if (strstr(e->name, "_metrics.sql") != NULL)
+			f = e;
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	a = strstr((const char *)f->data, "-- backfill begin");
+	b = strstr((const char *)f->data, "-- backfill end");
+	CHECK(a != NULL && b != NULL && a < b);
+	if (a == NULL || b == NULL)
+		return;
+	sql = xstrndup(a, (size_t)(b - a));
+	CHECK_INT(
+	    db_exec(db,
+		"CREATE TEMP TABLE kept_p AS SELECT * FROM "
+		"rollup_procedure WHERE n1 + n2 + n3 + n4 + n5 > 0;"
+		"CREATE TEMP TABLE kept_s AS SELECT * FROM rollup_staff "
+		"WHERE n1 + n2 + n3 + n4 + n5 > 0;"
+		"DELETE FROM rollup_procedure; DELETE FROM rollup_staff;"),
+	    0);
+	CHECK_INT(db_exec(db, sql), 0);
+	free(sql);
+	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM kept_p", ""), 0);
+	CHECK(n > 20);
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM (SELECT * FROM kept_p EXCEPT "
+		      "SELECT * FROM rollup_procedure)",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM (SELECT * FROM rollup_procedure "
+		      "EXCEPT SELECT * FROM kept_p)",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM (SELECT * FROM kept_s EXCEPT "
+		      "SELECT * FROM rollup_staff)",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM (SELECT * FROM rollup_staff "
+		      "EXCEPT SELECT * FROM kept_s)",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+}
+
+static void
+property(void)
+{
+	char err[256], path[128];
+
+	snprintf(path, sizeof(path), "%s/prop.db", test_tmpdir());
+	db = store_open(path, STORE_CREATE, err, sizeof(err));
+	if (db == NULL || refdata_load_builtin(db, err, sizeof(err)) < 0 ||
+	    refdata_load_demo(db, err, sizeof(err)) < 0) {
+		fprintf(stderr, "setup: %s\n", err);
+		exit(2);
+	}
+	db_exec(db,
+	    "INSERT INTO counters VALUES ('H21.228', 1, 'Quầy 1'), "
+	    "('H21.228', 2, 'Quầy 2')");
+	CHECK_INT(db_begin(db), 0);
+	for (int i = 0; i < NDOSSIERS; i++) {
+		snprintf(codes[i], sizeof(codes[i]), "H21.227-2610%02d-%04d",
+		    1 + i % 28, i);
+		make_dossier(i, 1);
+	}
+	CHECK_INT(db_commit(db), 0);
+	make_ratings();
+	compare_all();
+
+	/* staff change statuses both ways; feeds send newer versions */
+	for (int i = 0; i < 300; i++) {
+		static const enum rating_status st[] = { STATUS_VALID,
+			STATUS_SPAM, STATUS_MISUSE, STATUS_DUPLICATE,
+			STATUS_BURST };
+
+		CHECK(ratings_set_status(db, seqs[pick(NRATINGS)], st[pick(5)],
+			  "prop", "test") >= 0);
+	}
+	CHECK_INT(db_begin(db), 0);
+	for (int i = 0; i < 200; i++)
+		make_dossier(pick(NDOSSIERS), 2 + i);
+	CHECK_INT(db_commit(db), 0);
+	compare_all();
+	parts_add_up();
+	backfill_matches();
+	db_close(db);
+}
+
+int
+main(void)
+{
+	log_set_level(LOG_WARN);
+	RUN(property);
+	return test_report("test_metrics_prop");
+}
