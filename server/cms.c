@@ -282,7 +282,13 @@ tlv_is(const struct tlv *t, const unsigned char *want, size_t n)
 	return t->total == n && memcmp(t->start, want, n) == 0;
 }
 
-/* The fields OpenSSL overlooks, checked against the signer's cert. */
+/*
+ * The fields OpenSSL overlooks.  Called twice: before anything reaches
+ * CMS_verify() (signer NULL: only the one form hailong writes goes on, so
+ * OpenSSL's error paths never see odd input), and after it with the
+ * verified signer, whose issuer, serial and key type the signer id and
+ * signature algorithm must match exactly.
+ */
 static int
 strict_structure(const unsigned char *sig, size_t siglen, X509 *signer)
 {
@@ -322,8 +328,11 @@ strict_structure(const unsigned char *sig, size_t siglen, X509 *signer)
 	    tlv_read(infos.value, infos.len, &si) < 0 || si.start[0] != 0x30 ||
 	    si.total != infos.len || tlv_read(si.value, si.len, &ver) < 0 ||
 	    !tlv_is(&ver, der_v1, sizeof(der_v1)) ||
-	    tlv_read(si.value + ver.total, si.len - ver.total, &sid) < 0)
+	    tlv_read(si.value + ver.total, si.len - ver.total, &sid) < 0 ||
+	    sid.start[0] != 0x30)
 		return -1;
+	if (signer == NULL)
+		goto rest;
 	issuer_len = i2d_X509_NAME(X509_get_issuer_name(signer), NULL);
 	serial_len = i2d_ASN1_INTEGER(X509_get_serialNumber(signer), NULL);
 	if (issuer_len <= 0 || serial_len <= 0 ||
@@ -336,6 +345,7 @@ strict_structure(const unsigned char *sig, size_t siglen, X509 *signer)
 	i2d_ASN1_INTEGER(X509_get_serialNumber(signer), &w);
 	if (memcmp(sid.value, want, sid.len) != 0)
 		goto out;
+rest:
 	/* digest sha256, [0] signed attributes, the key's algorithm, the
 	 * signature, and nothing after it (no unsigned attributes) */
 	p = sid.start + sid.total;
@@ -349,7 +359,10 @@ strict_structure(const unsigned char *sig, size_t siglen, X509 *signer)
 	p += f.total;
 	if (tlv_read(p, (size_t)(end - p), &f) < 0)
 		goto out;
-	if (EVP_PKEY_get_base_id(X509_get0_pubkey(signer)) == EVP_PKEY_EC
+	if (signer == NULL
+		? !tlv_is(&f, der_ecdsa_sha256, sizeof(der_ecdsa_sha256)) &&
+		    !tlv_is(&f, der_rsa, sizeof(der_rsa))
+		: EVP_PKEY_get_base_id(X509_get0_pubkey(signer)) == EVP_PKEY_EC
 		? !tlv_is(&f, der_ecdsa_sha256, sizeof(der_ecdsa_sha256))
 		: !tlv_is(&f, der_rsa, sizeof(der_rsa)))
 		goto out;
@@ -433,6 +446,13 @@ cms_verify(const void *sig, size_t siglen, const void *data, size_t len,
 		snprintf(err, errlen, "not a detached CMS SignedData");
 		goto out;
 	}
+	if (!is_canonical(cms, sig, siglen) ||
+	    strict_structure(sig, siglen, NULL) < 0) {
+		snprintf(err, errlen,
+		    "not the signature form hailong writes "
+		    "(altered, or made by other software)");
+		goto out;
+	}
 	store = X509_STORE_new();
 	if (store == NULL || load_trust(store, trust_path, err, errlen) < 0)
 		goto out;
@@ -457,8 +477,7 @@ cms_verify(const void *sig, size_t siglen, const void *data, size_t len,
 	}
 	if (check_chain(store, cms, sk_X509_value(signers, 0), err, errlen) < 0)
 		goto out;
-	if (!is_canonical(cms, sig, siglen) ||
-	    strict_structure(sig, siglen, sk_X509_value(signers, 0)) < 0) {
+	if (strict_structure(sig, siglen, sk_X509_value(signers, 0)) < 0) {
 		snprintf(err, errlen,
 		    "the signature verifies but its "
 		    "unsigned fields were altered (not the form hailong "
