@@ -18,6 +18,7 @@ static const struct command {
 	{ "qr", cmd_qr, "make a QR code for a counter, procedure or dossier" },
 	{ "verify-chain", cmd_verify_chain,
 	    "re-walk the ratings and audit hash chains" },
+	{ "kiosk", cmd_kiosk, "register, revoke and list counter kiosks" },
 	{ NULL, NULL, NULL },
 };
 

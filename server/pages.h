@@ -18,4 +18,11 @@ void page_healthz(struct ctx *c);
 void page_static(struct ctx *c);
 void page_root(struct ctx *c);
 
+/* kioskapi.c: the kiosks' API (see include/hailong/wire.h) */
+void api_kiosk_enrol(struct ctx *c);
+void api_kiosk_ratings(struct ctx *c);
+void api_kiosk_heartbeat(struct ctx *c);
+void api_kiosk_config(struct ctx *c);
+void api_kiosks_list(struct ctx *c);
+
 #endif

@@ -1,6 +1,8 @@
 /* routes.c -- the API on one screen. */
+#include "hailong/wire.h"
 #include "pages.h"
 #include "server.h"
+#include "users.h"
 
 #define FORM_BODY_MAX (16 * 1024)
 
@@ -13,6 +15,17 @@ const struct route routes[] = {
 	{ HTTP_GET, "/qr/:token.svg", page_qr_svg, AUTH_PUBLIC, 0, 0 },
 	{ HTTP_GET, "/qr/:token.png", page_qr_png, AUTH_PUBLIC, 0, 0 },
 	{ HTTP_GET, "/poster/:token", page_poster, AUTH_PUBLIC, 0, 0 },
+
+	/* kiosks (include/hailong/wire.h) */
+	{ HTTP_POST, WIRE_PATH_ENROLL, api_kiosk_enrol, AUTH_PUBLIC, 0,
+	    WIRE_SMALL_BODY_MAX },
+	{ HTTP_POST, WIRE_PATH_RATINGS, api_kiosk_ratings, AUTH_KIOSK, 0,
+	    WIRE_BATCH_BODY_MAX },
+	{ HTTP_POST, WIRE_PATH_HEARTBEAT, api_kiosk_heartbeat, AUTH_KIOSK, 0,
+	    WIRE_SMALL_BODY_MAX },
+	{ HTTP_GET, WIRE_PATH_CONFIG, api_kiosk_config, AUTH_KIOSK, 0, 0 },
+	{ HTTP_GET, WIRE_PATH_KIOSKS, api_kiosks_list, AUTH_STAFF, ROLE_VIEWER,
+	    0 },
 
 	/* operations */
 	{ HTTP_GET, "/healthz", page_healthz, AUTH_PUBLIC, 0, 0 },
