@@ -61,12 +61,14 @@ export async function startServer(extra = []) {
 
 export async function openBrowser(viewport = { width: 360, height: 740 }) {
   const profile = mkdtempSync(join(tmpdir(), 'hailong-chromium-'));
+  // playwright refuses --user-data-dir in launch(); TMPDIR makes the
+  // fresh profile it creates itself land in our own directory
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
       '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${profile}`],
+      '--disable-component-update', '--disable-sync'],
+    env: { ...process.env, TMPDIR: profile },
   });
   const context = await browser.newContext({ viewport, locale: 'vi-VN' });
   const page = await context.newPage();
