@@ -102,7 +102,6 @@ try {
   check(rows === '2|wait||kiosk|1|VC01\n5||H21.227-261008-0042|kiosk|1|VC01', 'stored: ' + rows);
   check(problems.length === 0, 'no console errors (CSP included): ' + problems.join('; '));
   check(external.length === 0, 'no request left 127.0.0.1');
-  done('kiosk');
 } finally {
   if (browser) await browser.close();
   if (kiosk) {
@@ -112,3 +111,4 @@ try {
   await srv.stop();
   rmSync(dir, { recursive: true, force: true });
 }
+done('kiosk');
