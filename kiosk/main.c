@@ -84,11 +84,11 @@ struct opt {
 	bool *on;
 };
 
-static void die_usage(const char *cmd, const char *fmt, ...)
+static void usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-die_usage(const char *cmd, const char *fmt, ...)
+usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -114,7 +114,7 @@ parse_opts(const char *cmd, const char *usage, int argc, char **argv,
 			return 1;
 		}
 		if (strncmp(a, "--", 2) != 0) {
-			die_usage(cmd, "unexpected argument '%s'", a);
+			usage_error(cmd, "unexpected argument '%s'", a);
 			return -1;
 		}
 		eq = strchr(a, '=');
@@ -124,13 +124,14 @@ parse_opts(const char *cmd, const char *usage, int argc, char **argv,
 			    strncmp(o->name, a + 2, len) == 0)
 				break;
 		if (o->name == NULL) {
-			die_usage(
+			usage_error(
 			    cmd, "unknown option '%.*s'", (int)len + 2, a);
 			return -1;
 		}
 		if (o->value == NULL) {
 			if (eq != NULL) {
-				die_usage(cmd, "--%s takes no value", o->name);
+				usage_error(
+				    cmd, "--%s takes no value", o->name);
 				return -1;
 			}
 			*o->on = true;
@@ -139,7 +140,7 @@ parse_opts(const char *cmd, const char *usage, int argc, char **argv,
 		} else if (i + 1 < argc) {
 			*o->value = argv[++i];
 		} else {
-			die_usage(cmd, "--%s needs a value", o->name);
+			usage_error(cmd, "--%s needs a value", o->name);
 			return -1;
 		}
 	}
@@ -155,8 +156,8 @@ num_opt(const char *cmd, const char *name, const char *v, int64_t min,
 	if (v == NULL)
 		return 0;
 	if (parse_int64(v, strlen(v), min, max, &n) < 0) {
-		die_usage(cmd, "--%s must be a number from %lld to %lld", name,
-		    (long long)min, (long long)max);
+		usage_error(cmd, "--%s must be a number from %lld to %lld",
+		    name, (long long)min, (long long)max);
 		return -1;
 	}
 	*out = (unsigned)n;
@@ -185,18 +186,19 @@ cmd_enroll(int argc, char **argv)
 	if (p != 0)
 		return p < 0 ? 2 : 0;
 	if (server == NULL || code == NULL || dir == NULL) {
-		die_usage("enroll", "--server, --code and --data are required");
+		usage_error(
+		    "enroll", "--server, --code and --data are required");
 		return 2;
 	}
 	if (ident_server_url(server, url) < 0) {
-		die_usage("enroll",
+		usage_error("enroll",
 		    "--server '%s' is not an address like "
 		    "https://hailong.example.gov.vn",
 		    server);
 		return 2;
 	}
 	if (wire_code_normalize(code, strlen(code), norm) < 0) {
-		die_usage("enroll",
+		usage_error("enroll",
 		    "--code '%s' is not an enrolment code (like "
 		    "ABCD-EFGH-JKMN-PQRS)",
 		    code);
@@ -291,7 +293,7 @@ cmd_run(int argc, char **argv)
 	pc.reset_s = WIRE_RESET_SECONDS;
 	pc.burst_s = WIRE_BURST_SECONDS;
 	if (dir == NULL) {
-		die_usage("run", "--data DIR is required");
+		usage_error("run", "--data DIR is required");
 		return 2;
 	}
 	if (num_opt("run", "reset-seconds", reset, 1, 3600, &pc.reset_s) < 0 ||
@@ -304,7 +306,7 @@ cmd_run(int argc, char **argv)
 		&sc.retry_max_ms) < 0)
 		return 2;
 	if (log_level_parse(level) < 0) {
-		die_usage("run",
+		usage_error("run",
 		    "--log-level must be debug, info, warn or "
 		    "error");
 		return 2;
@@ -433,7 +435,7 @@ cmd_status(int argc, char **argv)
 	if (p != 0)
 		return p < 0 ? 2 : 0;
 	if (dir == NULL) {
-		die_usage("status", "--data DIR is required");
+		usage_error("status", "--data DIR is required");
 		return 2;
 	}
 	have_id = ident_load(dir, &id, err, sizeof(err)) == 0;

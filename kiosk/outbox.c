@@ -346,7 +346,7 @@ int
 outbox_stats(struct outbox *ob, struct outbox_stats *st)
 {
 	struct db_stmt *q;
-	int rc = -1, step;
+	int rc = -1, step = DB_DONE;
 
 	memset(st, 0, sizeof(*st));
 	st->oldest_ms = -1;
@@ -367,7 +367,7 @@ outbox_stats(struct outbox *ob, struct outbox_stats *st)
 			st->rejected = c;
 	}
 	db_done(q);
-	if (q == NULL)
+	if (q == NULL || step < 0)
 		goto out;
 	if (st->pending > 0 &&
 	    db_int(ob->db, &st->oldest_ms,

@@ -343,7 +343,7 @@ static enum outcome
 fetch_config(struct sender *s, char *err, size_t errlen)
 {
 	struct httpc_response r = { 0 };
-	char inm[128];
+	char inm[128] = "";
 	enum outcome o = OUT_FAIL;
 	int64_t nonce;
 	json_t *doc = NULL;

@@ -407,7 +407,10 @@ wire_batch_parse(const char *buf, size_t len, int64_t now,
 	}
 	*n = json_array_size(a);
 	*items = xcalloc(*n, sizeof(**items));
-	json_array_foreach(a, i, v) item_read(v, now, &(*items)[i]);
+	json_array_foreach(a, i, v)
+	{
+		item_read(v, now, &(*items)[i]);
+	}
 	rc = 0;
 out:
 	json_decref(doc);

@@ -121,6 +121,33 @@ class LocalPage(unittest.TestCase):
         self.assertEqual((row['level'], row['reasons']), (1, 'attitude,wait'))
 
 
+class ThreeFaces(unittest.TestCase):
+    def test_the_page_gets_three_faces_mapped_to_5_4_2(self):
+        with Server(name='kiosk-three') as s:
+            _, code, _ = add_kiosk(s, counter=2, faces=3)
+            k = Kiosk.enrolled(s, code)
+            try:
+                k.start()
+                cfg = wait_kiosk_config(k)
+                self.assertEqual((cfg['faces'], cfg['levels']), (3, [5, 4, 2]))
+                self.assertEqual([cfg['labels'][str(lv)]['vi']
+                                  for lv in cfg['levels']],
+                                 ['Rất hài lòng', 'Hài lòng',
+                                  'Không hài lòng'])
+                self.assertEqual(len(cfg['reasons']), 6)
+                self.assertEqual((cfg['reset_seconds'],
+                                  cfg['thanks_seconds']), (30, 5))
+                # and it survives a start without the server
+                s.stop()
+                k.stop()
+                k.start()
+                cfg = k.get('/api/local/config').json()
+                self.assertEqual((cfg['configured'], cfg['levels']),
+                                 (True, [5, 4, 2]))
+            finally:
+                k.cleanup()
+
+
 class Outage(unittest.TestCase):
     """The issue's outage tests: 50 ratings, kills, exactly once."""
 
