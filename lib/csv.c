@@ -57,7 +57,7 @@ csv_next(struct csv *c, struct csv_record *rec)
 	if (c->pos >= c->len)
 		return 0;
 	buf_reset(&c->store);
-	buf_init(&c->store, CSV_MAX_FIELDS * (CSV_MAX_FIELD + 1));
+	buf_init(&c->store, (size_t)CSV_MAX_FIELDS * (CSV_MAX_FIELD + 1));
 	rec->line = c->line;
 	for (;;) {
 		size_t start = c->store.len;

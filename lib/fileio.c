@@ -78,10 +78,12 @@ file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
+	if (fsync(fd) < 0) {
+		close(fd);
 		goto fail_tmp;
 	}
+	if (close(fd) < 0)
+		goto fail_tmp;
 	if (rename(tmp, path) < 0)
 		goto fail_tmp;
 	strlcpy_hl(dir, path, sizeof(dir));

@@ -114,8 +114,8 @@ rfc3339_parse(const char *s, size_t len, int64_t *out)
 	} else {
 		return -1;
 	}
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
-	    sign * (oh * 3600 + om * 60);
+	*out = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 +
+	    (int64_t)mi * 60 + se - (int64_t)sign * (oh * 3600 + om * 60);
 	return 0;
 }
 

@@ -368,7 +368,7 @@ http_start(const struct http_config *cfg, const struct http_handlers *h,
 			    (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY,
 				    0, (void *)(uintptr_t)cfg->tls_key };
 		}
-		/* the logger first, or MHD warns about it on stderr */
+		/* the logger first, so that option errors reach it */
 		s->d = MHD_start_daemon(flags, cfg->port, NULL, NULL, on_access,
 		    s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY,
 		    opts, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,

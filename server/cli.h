@@ -37,6 +37,7 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_qr(int argc, char **argv);
 int cmd_verify_chain(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 int cmd_kiosk(int argc, char **argv);
 
 #endif

@@ -59,8 +59,8 @@ cmd_qr(int argc, char **argv)
 		cli_error("qr", "--db FILE and --unit CODE are required");
 		return 2;
 	}
-	if (strcmp(format, "svg") && strcmp(format, "png") &&
-	    strcmp(format, "txt") && strcmp(format, "url")) {
+	if (strcmp(format, "svg") != 0 && strcmp(format, "png") != 0 &&
+	    strcmp(format, "txt") != 0 && strcmp(format, "url") != 0) {
 		cli_error("qr", "--format must be svg, png, txt or url");
 		return 2;
 	}

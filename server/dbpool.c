@@ -1,4 +1,4 @@
-/* dbpool.c -- read connections shared by the HTTP threads. */
+/* dbpool.c -- one database connection per HTTP thread. */
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -7,24 +7,26 @@
 #include "hailong/util.h"
 #include "dbpool.h"
 
+#define DBPOOL_MAX 64
+
 struct dbpool {
 	pthread_mutex_t lock;
-	pthread_cond_t freed;
 	char *path;
-	unsigned max, open, nfree;
-	struct db **free;
+	unsigned n;
+	struct db *all[DBPOOL_MAX]; /* to close them at the end */
 };
 
+/* The connection of this thread, for the one pool a process has. */
+static _Thread_local struct db *thread_db;
+static _Thread_local struct dbpool *thread_pool;
+
 struct dbpool *
-dbpool_new(const char *path, unsigned max)
+dbpool_new(const char *path)
 {
 	struct dbpool *p = xcalloc(1, sizeof(*p));
 
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->freed, NULL);
 	p->path = xstrdup(path);
-	p->max = max ? max : 8;
-	p->free = xcalloc(p->max, sizeof(*p->free));
 	return p;
 }
 
@@ -33,51 +35,45 @@ dbpool_free(struct dbpool *p)
 {
 	if (p == NULL)
 		return;
-	for (unsigned i = 0; i < p->nfree; i++)
-		db_close(p->free[i]);
+	for (unsigned i = 0; i < p->n; i++)
+		db_close(p->all[i]);
 	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->freed);
-	free(p->free);
 	free(p->path);
 	free(p);
 }
 
 struct db *
-dbpool_get(struct dbpool *p)
+dbpool_thread_db(struct dbpool *p)
 {
-	struct db *db = NULL;
 	char err[256];
+	struct db *db;
 
+	if (thread_db != NULL && thread_pool == p)
+		return thread_db;
 	pthread_mutex_lock(&p->lock);
-	while (p->nfree == 0 && p->open >= p->max)
-		pthread_cond_wait(&p->freed, &p->lock);
-	if (p->nfree > 0) {
-		db = p->free[--p->nfree];
+	if (p->n == DBPOOL_MAX) {
 		pthread_mutex_unlock(&p->lock);
-		return db;
+		log_kv(LOG_ERROR, "db", "too_many_threads max=%d", DBPOOL_MAX);
+		return NULL;
 	}
-	p->open++;
-	pthread_mutex_unlock(&p->lock);
 	db = db_open(p->path, 0, err, sizeof(err));
+	if (db != NULL)
+		p->all[p->n++] = db;
+	pthread_mutex_unlock(&p->lock);
 	if (db == NULL) {
 		log_msg(LOG_ERROR, "db", "%s", err);
-		pthread_mutex_lock(&p->lock);
-		p->open--;
-		pthread_cond_signal(&p->freed);
-		pthread_mutex_unlock(&p->lock);
+		return NULL;
 	}
+	thread_db = db;
+	thread_pool = p;
 	return db;
 }
 
 void
-dbpool_put(struct dbpool *p, struct db *db)
+dbpool_release(struct db *db)
 {
-	if (db == NULL)
-		return;
-	if (db_in_transaction(db))
+	if (db != NULL && db_in_transaction(db)) {
+		log_kv(LOG_ERROR, "db", "transaction_left_open rolled_back=1");
 		db_rollback(db);
-	pthread_mutex_lock(&p->lock);
-	p->free[p->nfree++] = db;
-	pthread_cond_signal(&p->freed);
-	pthread_mutex_unlock(&p->lock);
+	}
 }

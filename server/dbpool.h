@@ -1,22 +1,23 @@
-/* dbpool.h -- read connections shared by the HTTP threads. */
+/* dbpool.h -- one database connection per HTTP thread. */
 #ifndef HAILONG_DBPOOL_H
 #define HAILONG_DBPOOL_H
-
-#include <stddef.h>
 
 struct db;
 struct dbpool;
 
-/* A pool of up to `max` connections to path, opened on demand.  New. */
-struct dbpool *dbpool_new(const char *path, unsigned max);
-/* Close every connection; none may be out.  Accepts NULL. */
-void dbpool_free(struct dbpool *p);
 /*
- * A connection for this request alone (blocks while all `max` are out).
- * NULL when the database cannot be opened (logged).  Give it back with
- * dbpool_put(); it comes back with no transaction open.
+ * Connections to `path`, one per thread that asks, opened on first use
+ * and kept for the thread's life.  A request uses its thread's
+ * connection only while its handler runs, so a request waiting for the
+ * writer (suspended) holds none, and no request ever waits for one.
+ * New: dbpool_free().
  */
-struct db *dbpool_get(struct dbpool *p);
-void dbpool_put(struct dbpool *p, struct db *db);
+struct dbpool *dbpool_new(const char *path);
+/* Close every connection; only after the threads that used them ended. */
+void dbpool_free(struct dbpool *p);
+/* This thread's connection; NULL when the file cannot be opened (logged). */
+struct db *dbpool_thread_db(struct dbpool *p);
+/* Roll back a transaction a handler left open (a bug, but never a lock). */
+void dbpool_release(struct db *db);
 
 #endif

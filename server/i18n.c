@@ -125,6 +125,58 @@ static const char *const text[M_COUNT][2] = {
 	    "No account and no personal data needed. Counter staff never "
 	    "see individual ratings." },
 	[M_DOSSIER_N] = { "Hồ sơ", "Dossier" },
+	[M_FORBIDDEN_TITLE] = { "Không có quyền truy cập", "Not allowed" },
+	[M_FORBIDDEN_TEXT] = { "Vai trò của tài khoản này không được xem trang "
+			       "này. Vui lòng "
+			       "liên hệ quản trị viên nếu cần.",
+	    "Your role may not see this page. Ask an administrator if you "
+	    "need it." },
+	[M_CSRF_TITLE] = { "Yêu cầu không hợp lệ", "Request refused" },
+	[M_CSRF_TEXT] = { "Biểu mẫu đã cũ hoặc không đến từ trang của hệ "
+			  "thống. Vui lòng "
+			  "tải lại trang và thử lại.",
+	    "The form is stale or did not come from this site. Please "
+	    "reload the page and try again." },
+	[M_LOGIN_TITLE] = { "Đăng nhập", "Log in" },
+	[M_USERNAME] = { "Tên đăng nhập", "Username" },
+	[M_PASSWORD] = { "Mật khẩu", "Password" },
+	[M_LOGIN] = { "Đăng nhập", "Log in" },
+	[M_LOGOUT] = { "Đăng xuất", "Log out" },
+	[M_LOGIN_FAILED] = { "Tên đăng nhập hoặc mật khẩu không đúng.",
+	    "Wrong username or password." },
+	[M_LOGIN_LOCKED] = { "Tài khoản tạm thời bị khoá do đăng nhập sai "
+			     "nhiều lần. Vui lòng "
+			     "thử lại sau 15 phút hoặc liên hệ quản trị viên.",
+	    "This account is locked for a while after too many failed "
+	    "logins. Try again in 15 minutes or ask an administrator." },
+	[M_LOGIN_EXPIRED] = { "Phiên làm việc đã hết hạn. Vui lòng đăng nhập "
+			      "lại.",
+	    "Your session has expired. Please log in again." },
+	[M_LOGIN_RATE] = { "Có quá nhiều lần đăng nhập từ máy này. Vui lòng "
+			   "thử lại sau ít "
+			   "phút.",
+	    "Too many login attempts from this computer. Please try again in "
+	    "a few minutes." },
+	[M_PW_TITLE] = { "Đổi mật khẩu", "Change password" },
+	[M_PW_CURRENT] = { "Mật khẩu hiện tại", "Current password" },
+	[M_PW_NEW] = { "Mật khẩu mới (ít nhất 10 ký tự)",
+	    "New password (at least 10 characters)" },
+	[M_PW_CONFIRM] = { "Nhập lại mật khẩu mới", "New password again" },
+	[M_PW_SAVE] = { "Lưu mật khẩu", "Save password" },
+	[M_PW_MUST_CHANGE] = { "Đây là mật khẩu dùng một lần. Vui lòng đặt mật "
+			       "khẩu mới để "
+			       "tiếp tục.",
+	    "This is a one-time password. Please set a new one to go on." },
+	[M_PW_WRONG] = { "Mật khẩu hiện tại không đúng.",
+	    "The current password is wrong." },
+	[M_PW_WEAK] = { "Mật khẩu mới cần ít nhất 10 ký tự và khác tên đăng "
+			"nhập.",
+	    "The new password needs at least 10 characters and must differ "
+	    "from the username." },
+	[M_PW_MISMATCH] = { "Hai lần nhập mật khẩu mới không khớp.",
+	    "The two new passwords differ." },
+	[M_NAV_OVERVIEW] = { "Tổng quan", "Overview" },
+	[M_NAV_SUBUNITS] = { "Đơn vị trực thuộc", "Subordinate units" },
 	[M_INTERNAL_MONITORING] = { "Số liệu theo dõi nội bộ, không phải kết "
 				    "quả chấm điểm chính "
 				    "thức.",

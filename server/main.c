@@ -16,6 +16,7 @@ static const struct command {
 	{ "init", cmd_init,
 	    "create or migrate a database (--demo: demo data)" },
 	{ "qr", cmd_qr, "make a QR code for a counter, procedure or dossier" },
+	{ "user", cmd_user, "add, list, reset or disable staff accounts" },
 	{ "verify-chain", cmd_verify_chain,
 	    "re-walk the ratings and audit hash chains" },
 	{ "kiosk", cmd_kiosk, "register, revoke and list counter kiosks" },

@@ -159,12 +159,19 @@ field_error(
 	buf_puts(b, "</p>\n");
 }
 
+/*
+ * A posted value to show again, or "": bytes that are not UTF-8 text are
+ * never echoed (the page must stay well-formed UTF-8).
+ */
 static const char *
 posted(const struct form *in, const char *name)
 {
-	const char *v = in != NULL ? form_get(in, name) : NULL;
+	size_t len = 0;
+	const char *v = in != NULL ? form_get_len(in, name, &len) : NULL;
 
-	return v != NULL ? v : "";
+	if (v == NULL || !utf8_is_valid(v, len))
+		return "";
+	return v;
 }
 
 static void
@@ -257,9 +264,17 @@ criteria_block(struct buf *b, const struct instrument *ins,
 {
 	bool open = false;
 
+	/* open when something inside is wrong or was answered */
 	for (int f = F_C1; f <= F_VISITS; f++)
 		if (err != NULL && err[f] != 0)
 			open = true;
+	for (int i = 0; i < RATING_CRITERIA; i++)
+		if (posted(in, criterion_names[i])[0] != '\0')
+			open = true;
+	if (posted(in, "supplement_reported")[0] != '\0' ||
+	    posted(in, "online_error_reported")[0] != '\0' ||
+	    posted(in, "visits")[0] != '\0')
+		open = true;
 	buf_printf(b, "<details%s>\n<summary>", open ? " open" : "");
 	buf_html(b, tr(lang, M_DETAIL));
 	buf_puts(b, "</summary>\n");
@@ -731,7 +746,6 @@ page_q_post(struct ctx *c)
 		page_message(c, 409, M_DOSSIER_USED_TITLE, M_DOSSIER_USED_TEXT);
 		return;
 	}
-	/* nothing of this request is needed from the pool any more */
 	fp->job.done = form_job_done;
 	fp->job.arg = fp;
 	fp->job.result = WRITER_UNAVAILABLE;

@@ -13,6 +13,17 @@ void page_qr_svg(struct ctx *c);
 void page_qr_png(struct ctx *c);
 void page_poster(struct ctx *c);
 
+/* page_login.c: logging in and out, one's password */
+void page_login_get(struct ctx *c);
+void page_login_post(struct ctx *c);
+void page_logout(struct ctx *c);
+void page_password_get(struct ctx *c);
+void page_password_post(struct ctx *c);
+
+/* console.c: the console's frame and overview */
+void page_admin(struct ctx *c);
+void page_admin_unit(struct ctx *c);
+
 /* page_misc.c: health, static files, the front page */
 void page_healthz(struct ctx *c);
 void page_static(struct ctx *c);

@@ -103,6 +103,33 @@ ratelimit_hit(
 	return ok;
 }
 
+bool
+ratelimit_check(
+    struct ratelimit *rl, const char *key, int64_t now, unsigned *retry_after)
+{
+	uint64_t h;
+	bool ok = true;
+
+	if (rl == NULL || rl->limit == 0)
+		return true;
+	h = fnv1a(key);
+	pthread_mutex_lock(&rl->lock);
+	for (unsigned i = 0; i < PROBE; i++) {
+		struct slot *s = &rl->slots[(h + i) % rl->nslots];
+
+		if (strcmp(s->key, key) == 0 &&
+		    now - s->window_start < rl->window &&
+		    s->count >= rl->limit) {
+			ok = false;
+			if (retry_after != NULL)
+				*retry_after = (unsigned)(s->window_start +
+				    rl->window - now);
+		}
+	}
+	pthread_mutex_unlock(&rl->lock);
+	return ok;
+}
+
 void
 ratelimit_clear(struct ratelimit *rl, const char *key)
 {

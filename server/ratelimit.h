@@ -25,6 +25,13 @@ void ratelimit_free(struct ratelimit *rl);
 bool ratelimit_hit(
     struct ratelimit *rl, const char *key, int64_t now, unsigned *retry_after);
 
+/*
+ * Whether `key` is over the limit now, without counting an event (a
+ * login checks first and counts only its failures).  True when allowed.
+ */
+bool ratelimit_check(
+    struct ratelimit *rl, const char *key, int64_t now, unsigned *retry_after);
+
 /* Forget a key (a successful login clears its failures). */
 void ratelimit_clear(struct ratelimit *rl, const char *key);
 

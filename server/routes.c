@@ -4,7 +4,7 @@
 #include "server.h"
 #include "users.h"
 
-#define FORM_BODY_MAX (16 * 1024)
+#define FORM_BODY_MAX ((size_t)16 * 1024)
 
 const struct route routes[] = {
 	/* method, pattern, handler, who may call, least role, body cap */
@@ -15,6 +15,18 @@ const struct route routes[] = {
 	{ HTTP_GET, "/qr/:token.svg", page_qr_svg, AUTH_PUBLIC, 0, 0 },
 	{ HTTP_GET, "/qr/:token.png", page_qr_png, AUTH_PUBLIC, 0, 0 },
 	{ HTTP_GET, "/poster/:token", page_poster, AUTH_PUBLIC, 0, 0 },
+
+	/* staff */
+	{ HTTP_GET, "/login", page_login_get, AUTH_PUBLIC, 0, 0 },
+	{ HTTP_POST, "/login", page_login_post, AUTH_PUBLIC, 0, 4096 },
+	{ HTTP_POST, "/logout", page_logout, AUTH_STAFF, ROLE_VIEWER, 1024 },
+	{ HTTP_GET, "/account/password", page_password_get, AUTH_STAFF,
+	    ROLE_VIEWER, 0 },
+	{ HTTP_POST, "/account/password", page_password_post, AUTH_STAFF,
+	    ROLE_VIEWER, 4096 },
+	{ HTTP_GET, "/admin", page_admin, AUTH_STAFF, ROLE_VIEWER, 0 },
+	{ HTTP_GET, "/admin/units/:unit", page_admin_unit, AUTH_STAFF,
+	    ROLE_VIEWER, 0 },
 
 	/* kiosks (include/hailong/wire.h) */
 	{ HTTP_POST, WIRE_PATH_ENROLL, api_kiosk_enrol, AUTH_PUBLIC, 0,

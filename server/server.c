@@ -7,7 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hailong/crypto.h"
 #include "hailong/db.h"
+#include "hailong/encode.h"
 #include "hailong/fileio.h"
 #include "hailong/hltime.h"
 #include "hailong/log.h"
@@ -70,17 +72,24 @@ route_match(const char *pattern, const char *path, char **params, int *n)
 			    dot ? plen - (size_t)(dot - pattern - 1) : 0;
 
 			if (slen <= ext || *n == CTX_MAX_PARAMS ||
-			    (ext && memcmp(path + 1 + slen - ext, dot, ext)))
-				return false;
+			    (ext &&
+				memcmp(path + 1 + slen - ext, dot, ext) != 0))
+				goto no;
 			params[(*n)++] = xstrndup(path + 1, slen - ext);
 		} else if (plen != slen ||
 		    memcmp(pattern + 1, path + 1, plen) != 0) {
-			return false;
+			goto no;
 		}
 		pattern += plen + 1;
 		path += slen + 1;
 	}
-	return *pattern == '\0' && *path == '\0';
+	if (*pattern == '\0' && *path == '\0')
+		return true;
+no:
+	/* a later segment did not match: drop what was captured */
+	while (*n > 0)
+		free(params[--*n]);
+	return false;
 }
 
 static void
@@ -234,8 +243,7 @@ on_finish(struct http_request *req, void *arg)
 	if (c != NULL) {
 		if (c->state_free != NULL)
 			c->state_free(c->state);
-		if (c->db != NULL)
-			dbpool_put(s->pool, c->db);
+		dbpool_release(c->db);
 		form_release(&c->query);
 		free_params(c);
 		free(c);
@@ -248,7 +256,7 @@ struct db *
 ctx_db(struct ctx *c)
 {
 	if (c->db == NULL)
-		c->db = dbpool_get(c->srv->pool);
+		c->db = dbpool_thread_db(c->srv->pool);
 	return c->db;
 }
 
@@ -298,6 +306,24 @@ store_hook(struct db *db, const struct rating *r, int64_t seq)
 	return 0;
 }
 
+/* The key for login-form CSRF tokens, made once and kept in meta. */
+static int
+session_key(struct db *db, unsigned char key[32])
+{
+	char *hex = store_meta_get(db, "session_key");
+	char fresh[65];
+	int rc;
+
+	if (hex != NULL) {
+		rc = hex_decode(hex, strlen(hex), key, 32);
+		free(hex);
+		return rc;
+	}
+	random_bytes(key, 32);
+	hex_encode(key, 32, fresh);
+	return store_meta_set(db, "session_key", fresh);
+}
+
 static int
 prepare(struct server *s, char *err, size_t errlen)
 {
@@ -314,6 +340,11 @@ prepare(struct server *s, char *err, size_t errlen)
 		    "no token key in '%.200s'; run 'hailong "
 		    "init --db %.200s'",
 		    s->cfg.db, s->cfg.db);
+		goto fail;
+	}
+	if (session_key(db, s->session_key) < 0) {
+		snprintf(err, errlen, "cannot read or make the session key: %s",
+		    db_errmsg(db));
 		goto fail;
 	}
 	base = store_meta_get(db, "base_url");
@@ -384,8 +415,10 @@ server_run(const struct config *cfg)
 	    cfg->db, cfg->writer_queue, store_hook, err, sizeof(err));
 	if (s->writer == NULL)
 		goto fail;
-	s->pool = dbpool_new(cfg->db, cfg->threads * 2 + 2);
+	s->pool = dbpool_new(cfg->db);
 	s->form_limit = ratelimit_new(cfg->rate_limit_per_min, 60, 65536);
+	/* login attempts per client address: scrypt is dear, guessing slow */
+	s->login_limit = ratelimit_new(20, 60, 16384);
 	s->http = http_start(&hc, &hh, err, sizeof(err));
 	if (s->http == NULL)
 		goto fail;
@@ -424,6 +457,7 @@ out:
 	writer_free(s->writer);
 	dbpool_free(s->pool);
 	ratelimit_free(s->form_limit);
+	ratelimit_free(s->login_limit);
 	instrument_free(s->instrument);
 	free(cert);
 	free(key);

@@ -45,6 +45,8 @@ struct principal {
 	int role;         /* enum role (users.h), users only */
 	int counter;      /* kiosks: their counter */
 	char officer[33]; /* kiosks: the officer, if registered */
+	char csrf[44];    /* users: the session's CSRF token */
+	bool must_change; /* users: a new password is due */
 };
 
 /*
@@ -77,7 +79,7 @@ struct ctx {
 	enum lang lang;
 	char client[46];      /* the client (proxies unwrapped) */
 	struct principal who; /* set by the route's auth check */
-	struct db *db;        /* from the pool; see ctx_db() */
+	struct db *db;        /* the thread's connection; see ctx_db() */
 
 	/* a handler that suspends keeps its state here */
 	void *state;
@@ -91,6 +93,8 @@ struct server {
 	struct writer *writer;
 	struct dbpool *pool;
 	struct ratelimit *form_limit;
+	struct ratelimit *login_limit; /* login attempts per client */
+	unsigned char session_key[32]; /* MACs the login form's CSRF token */
 	struct instrument *instrument;
 	char base_url[256];
 	int64_t started_at;
@@ -106,9 +110,11 @@ struct server {
 int server_run(const struct config *cfg);
 
 /*
- * The request's read connection (from the pool, returned at the end of
- * the request).  NULL when the database cannot be opened; the handler
- * then answers 503 with server_unavailable().
+ * The database connection of the thread running the handler (see
+ * dbpool.h).  Use it only while the handler runs: after http_suspend()
+ * the request may resume on the same thread, but must call ctx_db()
+ * again rather than keep a pointer.  NULL when the database cannot be
+ * opened; answer 503 with server_unavailable().
  */
 struct db *ctx_db(struct ctx *c);
 /* The named :param of the route, or NULL. */

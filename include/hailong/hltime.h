@@ -10,7 +10,7 @@
  * Asia/Ho_Chi_Minh: UTC+07:00 all year, no daylight saving, so it is a
  * fixed offset and needs no tz database.
  */
-#define HL_TZ_OFFSET (7 * 3600)
+#define HL_TZ_OFFSET ((int64_t)7 * 3600)
 
 /* Seconds since the epoch now (CLOCK_REALTIME). */
 int64_t hl_now(void);

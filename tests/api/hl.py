@@ -29,10 +29,11 @@ DEMO_UNIT = 'H21.227'
 
 
 class Response:
-    def __init__(self, status, headers, body):
+    def __init__(self, status, headers, body, set_cookies=()):
         self.status = status
         self.headers = headers          # dict, lower-case names
         self.body = body                # bytes
+        self.set_cookies = list(set_cookies)    # every Set-Cookie value
 
     @property
     def text(self):
@@ -60,8 +61,9 @@ def request(port, method, path, body=None, headers=None, timeout=30):
     try:
         conn.request(method, path, body=body, headers=headers or {})
         r = conn.getresponse()
-        return Response(r.status, {k.lower(): v for k, v in r.getheaders()},
-                        r.read())
+        pairs = r.getheaders()
+        return Response(r.status, {k.lower(): v for k, v in pairs}, r.read(),
+                        [v for k, v in pairs if k.lower() == 'set-cookie'])
     finally:
         conn.close()
 
@@ -126,12 +128,18 @@ class Server:
 
     def __exit__(self, *exc):
         rc = self.stop()
+        kept = None
         # keep the log of a failing test for reading
-        if exc[0] is not None or rc not in (0, None, -9):
+        if exc[0] is not None or rc not in (0, None):
             os.makedirs(OUT, exist_ok=True)
-            shutil.copy(self.log_path, os.path.join(
-                OUT, f'api-{self.name}-{os.getpid()}-{int(time.time())}.log'))
+            kept = os.path.join(
+                OUT, f'api-{self.name}-{os.getpid()}-{int(time.time())}.log')
+            shutil.copy(self.log_path, kept)
         shutil.rmtree(self.dir, ignore_errors=True)
+        # a server stopped with SIGTERM must exit 0: a crash or a sanitizer
+        # report at shutdown (leaks under make asan) fails the test
+        if exc[0] is None and rc not in (0, None):
+            raise AssertionError(f'server exited with status {rc}; log: {kept}')
 
     def logs(self):
         with open(self.log_path, encoding='utf-8', errors='replace') as f:
@@ -183,6 +191,69 @@ class Server:
             args += ['--dossier', dossier]
         url = run(*args).stdout.strip()
         return url.rsplit('/q/', 1)[1]
+
+
+class Browser:
+    """A staff member's browser: keeps cookies, finds CSRF tokens.
+
+        b = Browser(server)
+        b.login('admin', password)          # -> the 303 response
+        r = b.get('/admin/units/H21.227')
+        b.post_form('/logout', {'csrf': b.csrf()})
+    """
+
+    def __init__(self, server, client_ip=None):
+        self.s = server
+        self.cookies = {}
+        self.last_html = ''
+        self.extra = {'X-Forwarded-For': client_ip} if client_ip else {}
+
+    def _headers(self, extra):
+        h = dict(self.extra)
+        h.update(extra or {})
+        if self.cookies:
+            h['Cookie'] = '; '.join(f'{k}={v}' for k, v in self.cookies.items())
+        return h
+
+    def _take(self, r):
+        for sc in r.set_cookies:
+            name, _, rest = sc.partition('=')
+            value = rest.split(';', 1)[0]
+            if 'Max-Age=0' in sc:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        if r.headers.get('content-type', '').startswith('text/html'):
+            self.last_html = r.text
+        return r
+
+    def get(self, path, headers=None):
+        return self._take(self.s.get(path, self._headers(headers)))
+
+    def post(self, path, body, headers=None):
+        return self._take(self.s.post(path, body, self._headers(headers)))
+
+    def post_form(self, path, fields, headers=None):
+        h = {'Content-Type': 'application/x-www-form-urlencoded'}
+        h.update(headers or {})
+        return self.post(path, urllib.parse.urlencode(fields), h)
+
+    def csrf(self, html=None):
+        m = re.search(r'name="csrf" value="([^"]+)"', html or self.last_html)
+        assert m, 'no csrf field on the page'
+        return m.group(1)
+
+    def login(self, username, password, next_path=None):
+        self.get('/login' + (f'?next={next_path}' if next_path else ''))
+        f = {'username': username, 'password': password, 'csrf': self.csrf()}
+        if next_path:
+            f['next'] = next_path
+        return self.post_form('/login', f)
+
+    def logged_in(self, username, password):
+        r = self.login(username, password)
+        assert r.status == 303, (r.status, r.text[:300])
+        return self
 
 
 def form_nonce(html):

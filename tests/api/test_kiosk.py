@@ -12,7 +12,7 @@ import time
 import unittest
 import uuid
 
-from tests.api.hl import Server, request, run
+from tests.api.hl import Browser, Server, request, run
 from tests.api.kioskhl import (CODE_RE, Kiosk, Signer, add_kiosk, enrol_raw,
                                item, kiosk_cli)
 
@@ -437,6 +437,30 @@ class HeartbeatAndConfig(unittest.TestCase):
         r = k.post(self.s, HEARTBEAT, {'version': '', 'outbox': -1,
                                        'problems': 0})
         self.assertEqual(r.status, 400)
+
+    def test_staff_see_the_kiosks_of_their_units_only(self):
+        k = enrolled_signer(self.s, counter=1)
+        k.post(self.s, HEARTBEAT, {'version': '0.1.0', 'outbox': 4,
+                                   'oldest_unsent': None, 'problems': 0})
+        pw = 'mật khẩu rất dài 1'
+        for name, unit in (('tinh', 'H21'), ('hue', 'H57')):
+            run('user', 'add', '--db', self.s.db_path, '--unit', unit,
+                '--role', 'viewer', '--name', name, '--password-stdin',
+                input=pw + '\n')
+        r = Browser(self.s).logged_in('tinh', pw).get('/api/v1/kiosks')
+        self.assertEqual(r.status, 200, r)
+        mine = [x for x in r.json()['kiosks'] if x['id'] == k.kiosk]
+        self.assertEqual(len(mine), 1)
+        self.assertEqual((mine[0]['online'], mine[0]['backlog']), (True, 4))
+        # the same information as the CLI gives
+        cli = json.loads(run('kiosk', 'list', '--db', self.s.db_path,
+                             '--json').stdout)
+        self.assertEqual([x for x in cli['kiosks'] if x['id'] == k.kiosk],
+                         mine)
+        # a province elsewhere sees none of them
+        r = Browser(self.s).logged_in('hue', pw).get('/api/v1/kiosks')
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()['kiosks'], [])
 
     def test_list_by_unit_scope(self):
         k = enrolled_signer(self.s, counter=2)

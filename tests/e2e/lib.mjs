@@ -39,6 +39,8 @@ export async function startServer(extra = []) {
     });
     proc.on('exit', (code) => reject(new Error('server exited ' + code)));
   });
+  // a test that dies must not leave its server behind
+  process.on('exit', () => proc.kill('SIGKILL'));
   return {
     dir, db, port, login, base: `http://127.0.0.1:${port}`,
     token({ unit = 'H21.227', counter, procedure, dossier } = {}) {
@@ -60,15 +62,12 @@ export async function startServer(extra = []) {
 }
 
 export async function openBrowser(viewport = { width: 360, height: 740 }) {
-  const profile = mkdtempSync(join(tmpdir(), 'hailong-chromium-'));
-  // playwright refuses --user-data-dir in launch(); TMPDIR makes the
-  // fresh profile it creates itself land in our own directory
+  // launch() starts Chromium with a fresh temporary profile of its own
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
       '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
-    env: { ...process.env, TMPDIR: profile },
   });
   const context = await browser.newContext({ viewport, locale: 'vi-VN' });
   const page = await context.newPage();
@@ -78,8 +77,6 @@ export async function openBrowser(viewport = { width: 360, height: 740 }) {
     if (!r.url().startsWith('http://127.0.0.1:') && !r.url().startsWith('data:'))
       external.push(r.url());
   });
-  const close = browser.close.bind(browser);
-  browser.close = async () => { await close(); rmSync(profile, { recursive: true, force: true }); };
   return { browser, context, page, external };
 }
 

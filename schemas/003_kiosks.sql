@@ -1,4 +1,4 @@
--- 002_kiosks.sql -- counter kiosks: enrolment, keys, replay guard, health.
+-- 003_kiosks.sql -- counter kiosks: enrolment, keys, replay guard, health.
 --
 -- A kiosk is registered by `hailong kiosk add` with a one-time code
 -- (only its SHA-256 is kept, so the code itself is never on disk); it
