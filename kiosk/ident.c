@@ -51,7 +51,7 @@ ident_load(const char *dir, struct ident *id, char *err, size_t errlen)
 		return 1;
 	if (!file_is_private(path, err, errlen))
 		return -1;
-	text = file_read(path, 64 * 1024, &len, err, errlen);
+	text = file_read(path, (size_t)64 * 1024, &len, err, errlen);
 	if (text == NULL)
 		return -1;
 	doc = json_loadb(text, len, 0, &je);
@@ -112,9 +112,9 @@ int
 ident_enrol(const char *server, const char *code, const char *ca_file,
     struct ident *out, char *err, size_t errlen)
 {
-	struct httpc_options o = {
-		.timeout_ms = 30000, .ca_file = ca_file, .body_max = 64 * 1024
-	};
+	struct httpc_options o = { .timeout_ms = 30000,
+		.ca_file = ca_file,
+		.body_max = (size_t)64 * 1024 };
 	const char *hdr[] = { "Content-Type: application/json", NULL };
 	struct httpc_response r = { 0 };
 	struct httpc *h = NULL;

@@ -22,7 +22,7 @@
 #include "outbox.h"
 #include "sender.h"
 
-#define PRUNE_EVERY_MS (3600 * 1000)
+#define PRUNE_EVERY_MS ((int64_t)3600 * 1000)
 #define KEEP_SENT_MS ((int64_t)7 * 24 * 3600 * 1000)
 #define QUICK_RETRIES 3
 #define NONCE_HINT_MAX ((int64_t)1 << 62)
@@ -407,7 +407,7 @@ heartbeat(struct sender *s, char *err, size_t errlen)
 	doc = json_pack("{s:s, s:I, s:s?, s:I}", WIRE_K_VERSION,
 	    HAILONG_VERSION, WIRE_K_OUTBOX, (json_int_t)st.pending,
 	    WIRE_K_OLDEST_UNSENT, st.oldest_ms >= 0 ? at : NULL,
-	    WIRE_K_PROBLEMS, (json_int_t)(st.conflict + st.rejected));
+	    WIRE_K_PROBLEMS, (json_int_t)st.conflict + (json_int_t)st.rejected);
 	body = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	if (body == NULL)
@@ -437,7 +437,7 @@ wait_until(struct sender *s, int64_t until)
 	pthread_mutex_lock(&s->lock);
 	if (!s->kicked && !atomic_load(&s->stopping)) {
 		/* the condition variable counts in CLOCK_MONOTONIC */
-		wall = until > 0 ? until : mono_ms() + 3600 * 1000;
+		wall = until > 0 ? until : mono_ms() + (int64_t)3600 * 1000;
 		ts.tv_sec = (time_t)(wall / 1000);
 		ts.tv_nsec = (long)(wall % 1000) * 1000000;
 		while (!s->kicked && !atomic_load(&s->stopping) &&

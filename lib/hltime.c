@@ -133,7 +133,7 @@ httpdate_parse(const char *s, size_t len, int64_t *out)
 	    s[25] != ' ' || memcmp(s + 26, "GMT", 3) != 0)
 		return -1;
 	for (int i = 0; i < 12; i++)
-		if (memcmp(s + 8, months + 3 * i, 3) == 0)
+		if (memcmp(s + 8, months + (size_t)i * 3, 3) == 0)
 			mo = i + 1;
 	d = digits(s + 5, 2);
 	y = digits(s + 12, 4);
@@ -146,7 +146,7 @@ httpdate_parse(const char *s, size_t len, int64_t *out)
 	days = days_from_civil(y, mo, d);
 	if (memcmp(s, wdays + 3 * (days % 7), 3) != 0)
 		return -1;
-	*out = days * 86400 + h * 3600 + mi * 60 + (se == 60 ? 59 : se);
+	*out = ((days * 24 + h) * 60 + mi) * 60 + (se == 60 ? 59 : se);
 	return 0;
 }
 

@@ -7,6 +7,8 @@
 #include "hailong/kiosksig.h"
 #include "hailong/util.h"
 
+#define SIG_HEX_LEN ((size_t)2 * SHA256_LEN)
+
 bool
 kiosk_id_is_valid(const char *s, size_t len)
 {
@@ -48,7 +50,8 @@ kiosksig_parse(const char *buf, size_t len, struct kiosksig *out)
 
 		while (pos < len && buf[pos] == ' ')
 			pos++;
-		if (len - pos <= nlen || memcmp(buf + pos, names[f], nlen) ||
+		if (len - pos <= nlen ||
+		    memcmp(buf + pos, names[f], nlen) != 0 ||
 		    buf[pos + nlen] != '=')
 			return -1;
 		pos += nlen + 1;
@@ -76,7 +79,7 @@ kiosksig_parse(const char *buf, size_t len, struct kiosksig *out)
 			for (size_t i = 0; i < vlen; i++)
 				if (v[i] >= 'A' && v[i] <= 'F')
 					return -1;
-			if (vlen != 2 * SHA256_LEN ||
+			if (vlen != SIG_HEX_LEN ||
 			    hex_decode(v, vlen, out->mac, SHA256_LEN) < 0)
 				return -1;
 			break;
@@ -169,8 +172,8 @@ kiosksig_response_ok(const unsigned char *key, size_t keylen, int status,
 {
 	char want[2 * SHA256_LEN + 1];
 
-	if (hex == NULL || strlen(hex) != 2 * SHA256_LEN)
+	if (hex == NULL || strlen(hex) != SIG_HEX_LEN)
 		return false;
 	kiosksig_response(key, keylen, status, nonce, body, len, want);
-	return ct_equal(want, hex, 2 * SHA256_LEN);
+	return ct_equal(want, hex, SIG_HEX_LEN);
 }

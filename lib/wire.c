@@ -252,7 +252,7 @@ wire_reasons_parse(const char *buf, size_t len,
 		return -1;
 	if (json_object_size(doc) != 1 ||
 	    reasons_join(json_object_get(doc, WIRE_K_REASONS), out,
-		RATING_REASONS_MAX * (RATING_REASON_MAX_LEN + 1)) < 0) {
+		(size_t)RATING_REASONS_MAX * (RATING_REASON_MAX_LEN + 1)) < 0) {
 		snprintf(why, n,
 		    "send {\"reasons\": [...]} with at most %d "
 		    "distinct reason codes",

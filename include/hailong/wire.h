@@ -105,14 +105,14 @@
 #define WIRE_ERR_NOT_FOUND "not_found"
 
 /* Limits. */
-#define WIRE_KIOSK_ID_LEN 11      /* "k" and 10 hex digits */
-#define WIRE_SECRET_LEN 32        /* bytes of the kiosk's HMAC key */
-#define WIRE_CODE_LEN 19          /* "ABCD-EFGH-JKMN-PQRS" */
-#define WIRE_CODE_TTL (24 * 3600) /* an enrolment code lives 24 h */
-#define WIRE_BATCH_MAX 1000       /* ratings per batch */
-#define WIRE_BATCH_BODY_MAX (1024 * 1024)
-#define WIRE_SMALL_BODY_MAX (16 * 1024) /* every other request */
-#define WIRE_CONFIG_BODY_MAX (1024 * 1024)
+#define WIRE_KIOSK_ID_LEN 11               /* "k" and 10 hex digits */
+#define WIRE_SECRET_LEN 32                 /* bytes of the kiosk's HMAC key */
+#define WIRE_CODE_LEN 19                   /* "ABCD-EFGH-JKMN-PQRS" */
+#define WIRE_CODE_TTL ((int64_t)24 * 3600) /* an enrolment code lives 24 h */
+#define WIRE_BATCH_MAX 1000                /* ratings per batch */
+#define WIRE_BATCH_BODY_MAX ((size_t)1024 * 1024)
+#define WIRE_SMALL_BODY_MAX ((size_t)16 * 1024) /* every other request */
+#define WIRE_CONFIG_BODY_MAX ((size_t)1024 * 1024)
 #define WIRE_TIME_WINDOW 300         /* seconds a signed request stays good */
 #define WIRE_FUTURE_SLACK 600        /* rated_at may be this far ahead */
 #define WIRE_RATED_AT_MIN 1577836800 /* 2020-01-01: older is a bad clock */
