@@ -201,8 +201,14 @@ class Kiosk:
         return self.stop(signal.SIGKILL)
 
     def cleanup(self):
-        self.stop()
+        """Stop with SIGTERM (it must exit 0: a crash or a sanitizer report
+        at shutdown fails the test) and remove the data."""
+        rc = self.stop()
+        logs = self.logs()
         shutil.rmtree(self.dir, ignore_errors=True)
+        if rc not in (0, None):
+            raise AssertionError(f'hailong-kiosk exited with status {rc}:\n'
+                                 + logs[-3000:])
 
     def logs(self):
         try:
