@@ -246,14 +246,63 @@ lint: all
 
 # --- installing -----------------------------------------------------------------
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BUILD)/bin/hailong $(DESTDIR)$(PREFIX)/bin/hailong
-	install -m 0755 $(BUILD)/bin/hailong-kiosk \
-		$(DESTDIR)$(PREFIX)/bin/hailong-kiosk
+# Binaries, systemd units (their paths rewritten for BINDIR and
+# SYSCONFDIR), sysusers.d and tmpfiles.d entries, man pages, the example
+# configuration in /etc/hailong (never over an existing one: an edited
+# file stays) and, in DOCDIR, the nginx example.  hailong-kiosk is
+# installed when it has been built.  See README "Deploying".
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+LIBDIR_SYSTEMD ?= $(PREFIX)/lib
+UNITDIR ?= $(LIBDIR_SYSTEMD)/systemd/system
+SYSUSERSDIR ?= $(LIBDIR_SYSTEMD)/sysusers.d
+TMPFILESDIR ?= $(LIBDIR_SYSTEMD)/tmpfiles.d
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/hailong
+UNITS := $(wildcard etc/systemd/*.service etc/systemd/*.timer)
+UNIT_SED := -e 's|/usr/local/bin/|$(BINDIR)/|g' \
+	-e 's|/etc/hailong/|$(SYSCONFDIR)/hailong/|g'
 
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/hailong
+	install -m 0755 $(BUILD)/bin/hailong $(DESTDIR)$(BINDIR)/hailong
+	if [ -x $(BUILD)/bin/hailong-kiosk ]; then install -m 0755 \
+		$(BUILD)/bin/hailong-kiosk $(DESTDIR)$(BINDIR)/hailong-kiosk; fi
+	for u in $(UNITS); do \
+		sed $(UNIT_SED) $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+	done
+	install -m 0644 etc/sysusers.d/*.conf $(DESTDIR)$(SYSUSERSDIR)/
+	install -m 0644 etc/tmpfiles.d/*.conf $(DESTDIR)$(TMPFILESDIR)/
+	install -m 0644 man/hailong.8 man/hailong-kiosk.8 \
+		$(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 etc/nginx-hailong.conf etc/hailong.conf \
+		$(DESTDIR)$(DOCDIR)/
+	if [ ! -e $(DESTDIR)$(SYSCONFDIR)/hailong/hailong.conf ]; then \
+		install -m 0644 etc/hailong.conf \
+		$(DESTDIR)$(SYSCONFDIR)/hailong/hailong.conf; fi
+
+# An /etc/hailong/hailong.conf that was edited is left in place.
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/hailong $(DESTDIR)$(PREFIX)/bin/hailong-kiosk
+	rm -f $(DESTDIR)$(BINDIR)/hailong $(DESTDIR)$(BINDIR)/hailong-kiosk
+	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$${u##*/}; done
+	for f in etc/sysusers.d/*.conf; do \
+		rm -f $(DESTDIR)$(SYSUSERSDIR)/$${f##*/}; done
+	for f in etc/tmpfiles.d/*.conf; do \
+		rm -f $(DESTDIR)$(TMPFILESDIR)/$${f##*/}; done
+	rm -f $(DESTDIR)$(MANDIR)/man8/hailong.8 \
+		$(DESTDIR)$(MANDIR)/man8/hailong-kiosk.8
+	rm -f $(DESTDIR)$(DOCDIR)/nginx-hailong.conf \
+		$(DESTDIR)$(DOCDIR)/hailong.conf
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	if cmp -s etc/hailong.conf \
+		$(DESTDIR)$(SYSCONFDIR)/hailong/hailong.conf; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/hailong/hailong.conf; \
+		rmdir $(DESTDIR)$(SYSCONFDIR)/hailong 2>/dev/null || true; \
+	fi
 
 clean:
 	rm -rf build

@@ -74,6 +74,29 @@ db_open(const char *path, int flags, char *err, size_t errlen)
 	if (rc != SQLITE_OK)
 		goto fail;
 	sqlite3_extended_result_codes(h, 1);
+	if (flags & DB_EXCLUSIVE) {
+		/*
+		 * Before the first read, so that WAL runs without shared
+		 * memory and the file lock is exclusive: it cannot be had
+		 * while another connection holds the file open.
+		 */
+		rc = sqlite3_exec(h,
+		    "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; "
+		    "SELECT count(*) FROM sqlite_master; COMMIT",
+		    NULL, NULL, NULL);
+		if ((rc & 0xff) == SQLITE_BUSY ||
+		    (rc & 0xff) == SQLITE_LOCKED) {
+			if (err != NULL)
+				snprintf(err, errlen,
+				    "database '%s' is in use by another "
+				    "program (a running hailong server?)",
+				    path);
+			sqlite3_close_v2(h);
+			return NULL;
+		}
+		if (rc != SQLITE_OK)
+			goto fail;
+	}
 	sqlite3_busy_timeout(h, 5000);
 	/* Reading the schema catches a file that is not a database. */
 	rc = sqlite3_exec(
@@ -493,6 +516,29 @@ out:
 	if (rc < 0)
 		unlink(dest);
 	return rc;
+}
+
+int
+db_restore(struct db *db, struct db *from, char *err, size_t errlen)
+{
+	sqlite3_backup *bk;
+	int rc;
+
+	bk = sqlite3_backup_init(db->h, "main", from->h, "main");
+	if (bk == NULL) {
+		snprintf(err, errlen, "restore into '%s': %s", db->path,
+		    sqlite3_errmsg(db->h));
+		return -1;
+	}
+	/* all pages in one step: one write transaction on `db` */
+	rc = sqlite3_backup_step(bk, -1);
+	sqlite3_backup_finish(bk);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "restore into '%s': %s", db->path,
+		    sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
 }
 
 const char *

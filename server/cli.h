@@ -32,12 +32,26 @@ void cli_error(const char *cmd, const char *fmt, ...)
 /* "cli:<login name>", the actor of CLI actions in the audit log. */
 void cli_actor(char *out, size_t size);
 
+struct config;
+/*
+ * The configuration a maintenance command runs with: the defaults, then
+ * the file `path` and the --db flag `db` (either may be NULL), checked
+ * with config_validate().  0, or -1 after printing why (cmd_config.c).
+ */
+int
+cli_config(const char *cmd, const char *path, const char *db, struct config *c);
+
 /* The subcommands; each returns the process exit status. */
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_qr(int argc, char **argv);
 int cmd_verify_chain(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
+int cmd_privacy(int argc, char **argv);
 int cmd_kiosk(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include "hailong/http.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
+#include "addrlist.h"
 #include "config.h"
 
 enum opt_type { OPT_STR, OPT_UINT };
@@ -46,6 +47,11 @@ static const struct opt opts[] = {
 	S(tls_key, ""),
 	S(trusted_proxies, ""),
 	S(log_level, "info"),
+	S(metrics_allow, "127.0.0.1 ::1"),
+	U(retention_callback_days, 0, 3650, "0"),
+	S(retention_comment, "redact"),
+	S(backup_dir, "/var/backups/hailong"),
+	U(backup_keep, 1, 10000, "14"),
 };
 
 static const struct opt *
@@ -232,6 +238,7 @@ int
 config_validate(const struct config *c, char *err, size_t errlen)
 {
 	struct http_config hc;
+	char why[160];
 
 	if (c->db[0] == '\0') {
 		snprintf(err, errlen, "db: no database file given");
@@ -263,7 +270,50 @@ config_validate(const struct config *c, char *err, size_t errlen)
 		    c->log_level);
 		return -1;
 	}
+	if (addrlist_check(c->metrics_allow, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "metrics_allow: %s", why);
+		return -1;
+	}
+	if (strcmp(c->retention_comment, "redact") != 0 &&
+	    strcmp(c->retention_comment, "delete") != 0) {
+		snprintf(err, errlen,
+		    "retention_comment: '%s' is not 'redact' or 'delete'",
+		    c->retention_comment);
+		return -1;
+	}
 	return 0;
+}
+
+int
+config_file_line(const char *path, const char *key)
+{
+	const struct opt *want = find(key, strlen(key));
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int n = 0, found = 0;
+
+	if (f == NULL || want == NULL) {
+		if (f != NULL)
+			fclose(f);
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *s, *eq;
+
+		n++;
+		s = strchr(line, '#');
+		if (s != NULL)
+			*s = '\0';
+		eq = strchr(line, '=');
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		s = trim(line);
+		if (find(s, strlen(s)) == want)
+			found = n;
+	}
+	fclose(f);
+	return found;
 }
 
 void

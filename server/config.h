@@ -21,6 +21,11 @@ struct config {
 	char tls_key[CONFIG_PATH_MAX];
 	char trusted_proxies[512]; /* addresses whose X-Forwarded-For counts */
 	char log_level[16];
+	char metrics_allow[512];          /* who may GET /metrics */
+	unsigned retention_callback_days; /* after closing: erase the phone */
+	char retention_comment[16];       /* "redact" or "delete" */
+	char backup_dir[CONFIG_PATH_MAX];
+	unsigned backup_keep; /* backups kept in backup_dir */
 };
 
 /* Fill with the defaults (documented in etc/hailong.conf). */
@@ -51,6 +56,13 @@ int config_from_args(struct config *c, int argc, char **argv, char **rest,
 
 /* Check values that depend on each other.  0 or -1 with err filled. */
 int config_validate(const struct config *c, char *err, size_t errlen);
+
+/*
+ * The line of `path` that last sets option `key` (so that an error found
+ * by config_validate() can name it), or 0 when the file does not set it
+ * or cannot be read.
+ */
+int config_file_line(const char *path, const char *key);
 
 /* Write every option with its current value, one per line. */
 void config_print(const struct config *c, void *file);

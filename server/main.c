@@ -19,6 +19,13 @@ static const struct command {
 	{ "user", cmd_user, "add, list, reset or disable staff accounts" },
 	{ "verify-chain", cmd_verify_chain,
 	    "re-walk the ratings and audit hash chains" },
+	{ "config", cmd_config, "check or show the configuration file" },
+	{ "backup", cmd_backup, "copy the database, online (--dir: rotate)" },
+	{ "restore", cmd_restore, "put a verified backup in place" },
+	{ "retention", cmd_retention,
+	    "erase callback numbers and comments past their time" },
+	{ "privacy", cmd_privacy,
+	    "a citizen's request: find or erase a phone number" },
 	{ "kiosk", cmd_kiosk, "register, revoke and list counter kiosks" },
 	{ NULL, NULL, NULL },
 };

@@ -1,5 +1,6 @@
 /* routes.c -- the API on one screen. */
 #include "hailong/wire.h"
+#include "monitor.h"
 #include "pages.h"
 #include "server.h"
 #include "users.h"
@@ -41,6 +42,8 @@ const struct route routes[] = {
 
 	/* operations */
 	{ HTTP_GET, "/healthz", page_healthz, AUTH_PUBLIC, 0, 0 },
+	/* metrics_allow addresses only; others get 404 */
+	{ HTTP_GET, "/metrics", page_prometheus, AUTH_PUBLIC, 0, 0 },
 	{ HTTP_GET, "/static/:file", page_static, AUTH_PUBLIC, 0, 0 },
 	{ HTTP_GET, "/", page_root, AUTH_PUBLIC, 0, 0 },
 	{ 0, NULL, NULL, AUTH_PUBLIC, 0, 0 },

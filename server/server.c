@@ -15,9 +15,11 @@
 #include "hailong/log.h"
 #include "hailong/util.h"
 #include "auth.h"
+#include "dblock.h"
 #include "dbpool.h"
 #include "html.h"
 #include "instrument.h"
+#include "monitor.h"
 #include "ratelimit.h"
 #include "server.h"
 #include "store.h"
@@ -240,6 +242,9 @@ on_finish(struct http_request *req, void *arg)
 	    req->method_str ? req->method_str : "-",
 	    c && c->route ? c->route->pattern : "-", req->resp.status, ms,
 	    c ? c->client : req->client_ip);
+	monitor_request(s->monitor,
+	    c && c->route ? (int)(c->route - routes) : -1, req->method,
+	    req->resp.status, ms / 1000);
 	if (c != NULL) {
 		if (c->state_free != NULL)
 			c->state_free(c->state);
@@ -389,6 +394,11 @@ server_run(const struct config *cfg)
 	hc.timeout_s = cfg->timeout;
 	hc.default_csp = DEFAULT_CSP;
 	hc.default_headers = security_headers;
+	/* held to the end: 'hailong restore' cannot swap the file under us */
+	s->lock = dblock_take(cfg->db, DBLOCK_SHARED, err, sizeof(err));
+	if (s->lock == NULL)
+		goto fail;
+	s->monitor = monitor_new();
 	if (prepare(s, err, sizeof(err)) < 0)
 		goto fail;
 	if (cfg->tls_cert[0] != '\0') {
@@ -459,6 +469,8 @@ out:
 	ratelimit_free(s->form_limit);
 	ratelimit_free(s->login_limit);
 	instrument_free(s->instrument);
+	monitor_free(s->monitor);
+	dblock_release(s->lock);
 	free(cert);
 	free(key);
 	free(s);

@@ -99,6 +99,8 @@ struct server {
 	char base_url[256];
 	int64_t started_at;
 	atomic_uint_fast64_t requests, errors;
+	struct monitor *monitor; /* counters for GET /metrics */
+	struct dblock *lock;     /* the database file, held shared */
 };
 
 /*

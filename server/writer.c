@@ -14,6 +14,9 @@
 
 #define BATCH_MAX 1024
 
+_Static_assert(CHANNEL_IMPORT + 1 == WRITER_CHANNELS,
+    "writer_stats counts every rating channel");
+
 struct writer {
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -92,6 +95,7 @@ finish_all(struct writer_job *jobs)
 /* What one batch did, applied to the stats under the lock. */
 struct batch_outcome {
 	unsigned n, stored, duplicates;
+	unsigned by_channel[WRITER_CHANNELS];
 	uint64_t commit_ns;
 	bool ok, disk_full;
 };
@@ -123,9 +127,11 @@ store_batch(struct db *db, struct writer_job *jobs, writer_hook_fn hook,
 		goto fail;
 	o->commit_ns = (uint64_t)(mono_ns() - t0);
 	for (j = jobs; j != NULL; j = j->next) {
-		if (j->result == WRITER_STORED)
+		if (j->result == WRITER_STORED) {
 			o->stored++;
-		else if (j->result == WRITER_DUPLICATE)
+			if ((unsigned)j->rating.channel < WRITER_CHANNELS)
+				o->by_channel[j->rating.channel]++;
+		} else if (j->result == WRITER_DUPLICATE)
 			o->duplicates++;
 	}
 	o->ok = true;
@@ -152,10 +158,30 @@ writer_store_batch(struct db *db, struct writer_job *jobs, writer_hook_fn hook)
 	return o.ok ? 0 : -1;
 }
 
+/* The bucket of v among n ascending bounds; n when above them all. */
+static int
+bucket(uint64_t v, const uint64_t *bounds, int n)
+{
+	int i = 0;
+
+	while (i < n && v > bounds[i])
+		i++;
+	return i;
+}
+
 static void
 apply_outcome(struct writer_stats *s, const struct batch_outcome *o)
 {
+	static const uint64_t batch_bounds[] = WRITER_BATCH_BOUNDS;
+	static const uint64_t commit_bounds[] = WRITER_COMMIT_BOUNDS_US;
+
 	if (o->ok) {
+		s->jobs += o->n;
+		for (int i = 0; i < WRITER_CHANNELS; i++)
+			s->stored_by_channel[i] += o->by_channel[i];
+		s->batch_hist[bucket(o->n, batch_bounds, WRITER_HIST - 1)]++;
+		s->commit_hist[bucket(
+		    o->commit_ns / 1000, commit_bounds, WRITER_HIST - 1)]++;
 		s->batches++;
 		s->commit_ns_total += o->commit_ns;
 		s->stored += o->stored;

@@ -46,11 +46,33 @@ struct writer_job {
 typedef int (*writer_hook_fn)(
     struct db *db, const struct rating *r, int64_t seq);
 
+/*
+ * Histogram buckets of the stats: bucket i counts the batches with a
+ * size (or a COMMIT time) of at most WRITER_BATCH_BOUNDS[i] (or
+ * WRITER_COMMIT_BOUNDS_US[i] microseconds) and above the bound before
+ * it; the last bucket has no bound.  Not cumulative.
+ */
+#define WRITER_HIST 12
+#define WRITER_BATCH_BOUNDS \
+	{ \
+		1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 \
+	}
+#define WRITER_COMMIT_BOUNDS_US \
+	{ \
+		250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, \
+		    250000, 1000000 \
+	}
+#define WRITER_CHANNELS 4 /* enum rating_channel */
+
 struct writer_stats {
 	uint64_t batches, stored, duplicates, failed;
 	uint64_t commit_ns_total; /* time spent in COMMIT */
 	unsigned last_batch, max_batch;
 	bool disk_full; /* the last batch failed on a full disk */
+	uint64_t jobs;  /* jobs in committed batches (sum of batch sizes) */
+	uint64_t stored_by_channel[WRITER_CHANNELS];
+	uint64_t batch_hist[WRITER_HIST];
+	uint64_t commit_hist[WRITER_HIST];
 };
 
 /*

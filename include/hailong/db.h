@@ -12,6 +12,12 @@ struct db_stmt;
 enum db_open_flags {
 	DB_READONLY = 1 << 0, /* open read-only */
 	DB_CREATE = 1 << 1,   /* create the file if missing */
+	/*
+	 * this connection alone: locking_mode=EXCLUSIVE taken before the
+	 * first read, no busy wait; fails with DB_ERR_BUSY (err says "in
+	 * use") while any other connection has the file open
+	 */
+	DB_EXCLUSIVE = 1 << 2,
 };
 
 /* What went wrong, for callers that answer differently (disk full: 503). */
@@ -113,6 +119,14 @@ int db_set_user_version(struct db *db, int v);
  * with err filled.
  */
 int db_backup(struct db *db, const char *dest, char *err, size_t errlen);
+
+/*
+ * Replace the whole content of `db` with that of `from` (SQLite's online
+ * backup, in one step, as one transaction of `db`): `db` then holds a
+ * page-for-page copy.  Both connections stay open and are the caller's.
+ * 0 or -1 with err filled; on failure `db` is unchanged.
+ */
+int db_restore(struct db *db, struct db *from, char *err, size_t errlen);
 
 /* The SQLite library version ("3.40.1"). */
 const char *db_lib_version(void);

@@ -1,0 +1,109 @@
+"""GET /metrics: the Prometheus text format, counts that follow what happened,
+and the allow-list."""
+import os
+import unittest
+
+from tests.api.hl import Server, run
+from tests.api.opslib import metric, prometheus, rate
+
+
+class Metrics(unittest.TestCase):
+    def test_counts_follow_requests_and_ratings(self):
+        with Server('--rate-limit-per-min', '0', name='metrics') as s:
+            r = s.get('/metrics')
+            self.assertEqual(r.status, 200)
+            self.assertEqual(r.headers['content-type'],
+                             'text/plain; version=0.0.4; charset=utf-8')
+            m = prometheus(r.text)
+            self.assertEqual(metric(m, 'hailong_ratings_stored_total',
+                                    channel='qr'), 0)
+            self.assertEqual(metric(m, 'hailong_writer_batch_size_count'), 0)
+            self.assertEqual(
+                metric(m, 'hailong_last_backup_timestamp_seconds'), 0)
+
+            # three ratings, one at a time: three batches of one
+            for level in (5, 1, 3):
+                resp, _ = rate(s, level=level)
+                self.assertEqual(resp.status, 200, resp.text)
+            for _ in range(2):
+                self.assertEqual(s.get('/healthz').status, 200)
+            self.assertEqual(s.get('/no/such/page').status, 404)
+
+            m = prometheus(s.get('/metrics').text)
+            for ch, want in (('qr', 3), ('kiosk', 0), ('web', 0),
+                             ('import', 0)):
+                self.assertEqual(metric(m, 'hailong_ratings_stored_total',
+                                        channel=ch), want, ch)
+            req = 'hailong_http_requests_total'
+            self.assertEqual(metric(m, req, route='/q/:token',
+                                    method='POST', status='200'), 3)
+            self.assertEqual(metric(m, req, route='/q/:token',
+                                    method='GET', status='200'), 3)
+            self.assertEqual(metric(m, req, route='/healthz',
+                                    method='GET', status='200'), 2)
+            self.assertEqual(metric(m, req, route='none', method='GET',
+                                    status='404'), 1)
+            # the scrape before this one counted; this one is not done yet
+            self.assertEqual(metric(m, req, route='/metrics', method='GET',
+                                    status='200'), 1)
+            # the raw path (it holds a token) is never a label
+            self.assertNotIn(s.token(counter=2, procedure='1.001193'),
+                             s.get('/metrics').text)
+            bs = 'hailong_writer_batch_size'
+            self.assertEqual(metric(m, bs + '_count'), 3)
+            self.assertEqual(metric(m, bs + '_sum'), 3)
+            self.assertEqual(metric(m, bs + '_bucket', le='1'), 3)
+            self.assertEqual(metric(m, bs + '_bucket', le='+Inf'), 3)
+            cs = 'hailong_writer_commit_seconds'
+            self.assertEqual(metric(m, cs + '_count'), 3)
+            self.assertGreater(metric(m, cs + '_sum'), 0)
+            self.assertEqual(metric(m, cs + '_bucket', le='+Inf'), 3)
+            # buckets are cumulative
+            les = sorted((float(dict(k[1])['le']), v) for k, v in m.items()
+                         if k[0] == cs + '_bucket')
+            self.assertEqual([v for _, v in les], sorted(v for _, v in les))
+            self.assertEqual(metric(m, 'hailong_writer_queue_capacity'),
+                             20000)
+            self.assertEqual(metric(m, 'hailong_writer_disk_full'), 0)
+            self.assertEqual(metric(m, 'hailong_database_up'), 1)
+            self.assertEqual(
+                metric(m, 'hailong_database_size_bytes', file='db'),
+                os.path.getsize(s.db_path))
+            self.assertEqual(metric(m, 'hailong_ratings_duplicate_total'), 0)
+            info = [k for k in m if k[0] == 'hailong_build_info']
+            self.assertEqual(len(info), 1)
+            self.assertIn(('schema', run('--version').stdout.split(
+                'schema ')[1].split(',')[0]), info[0][1])
+
+            # an online backup shows as the last successful one
+            out = os.path.join(s.dir, 'b.db')
+            run('backup', '--db', s.db_path, '--out', out)
+            with s.db() as c:
+                at = int(c.execute("SELECT value FROM meta WHERE key = "
+                                   "'last_backup_at'").fetchone()[0])
+            m = prometheus(s.get('/metrics').text)
+            self.assertEqual(
+                metric(m, 'hailong_last_backup_timestamp_seconds'), at)
+            self.assertGreater(at, 1700000000)
+
+    def test_allow_list(self):
+        # loopback is not in the list: 404 like an unknown path
+        with Server('--metrics-allow', '10.0.0.0/8 192.168.0.0/16',
+                    name='metrics-deny') as s:
+            r = s.get('/metrics')
+            self.assertEqual(r.status, 404)
+            self.assertEqual(r.body, s.get('/no-such-route').body)
+        with Server('--metrics-allow', '10.0.0.0/8, 127.0.0.0/8',
+                    name='metrics-range') as s:
+            self.assertEqual(s.get('/metrics').status, 200)
+
+    def test_bad_allow_list_is_refused_at_start(self):
+        p = run('serve', '--db', '/nonexistent.db', '--metrics-allow',
+                '127.0.0.1 localhost', check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("metrics_allow: 'localhost' is not an address",
+                      p.stderr)
+
+
+if __name__ == '__main__':
+    unittest.main()
