@@ -1,6 +1,6 @@
 # hailong -- the only build file.  GNU make.
 #
-#   make            build build/bin/hailong
+#   make            build build/bin/hailong and build/bin/hailong-kiosk
 #   make run        install what is missing, build, make var/demo.db, serve it
 #   make test       install, build with -Werror, run every test layer
 #   make asan       the whole test suite under AddressSanitizer + UBSan
@@ -63,9 +63,15 @@ SERVER_EMBED := $(sort $(wildcard schemas/*.sql)) \
 	schemas/instrument.default.json data/units.csv data/procedures.csv \
 	$(sort $(wildcard server/static/*))
 
+KIOSK_SRC := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
+KIOSK_EMBED := $(sort $(wildcard kiosk/ui/*))
+
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/obj/%.o) \
 	$(BUILD)/obj/gen/server_files.o
+
+KIOSK_OBJ := $(KIOSK_SRC:%.c=$(BUILD)/obj/%.o) \
+	$(BUILD)/obj/gen/kiosk_files.o
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -73,7 +79,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 .PHONY: all deps deps-build run test test-run unit api e2e asan fuzz \
 	fuzz-run lint format format-check install uninstall clean bench
 
-all: $(BUILD)/bin/hailong
+all: $(BUILD)/bin/hailong $(BUILD)/bin/hailong-kiosk
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -95,6 +101,16 @@ $(BUILD)/obj/gen/server_files.o: $(BUILD)/gen/server_files.c
 	$(say) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(BUILD)/gen/kiosk_files.c: $(BUILD)/tools/embed $(KIOSK_EMBED)
+	@mkdir -p $(dir $@)
+	$(say) EMBED $@
+	$(Q)$(BUILD)/tools/embed $@ kiosk_files $(KIOSK_EMBED)
+
+$(BUILD)/obj/gen/kiosk_files.o: $(BUILD)/gen/kiosk_files.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
 $(BUILD)/libhailong.a: $(LIB_OBJ)
 	$(say) AR $@
 	$(Q)$(AR) rcs $@ $^
@@ -103,18 +119,31 @@ $(BUILD)/libhailong-server.a: $(SERVER_OBJ)
 	$(say) AR $@
 	$(Q)$(AR) rcs $@ $^
 
+$(BUILD)/libhailong-kiosk.a: $(KIOSK_OBJ)
+	$(say) AR $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/bin/hailong-kiosk: $(BUILD)/obj/kiosk/main.o \
+		$(BUILD)/libhailong-kiosk.a $(BUILD)/libhailong.a
+	@mkdir -p $(dir $@)
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/bin/hailong: $(BUILD)/obj/server/main.o $(BUILD)/libhailong-server.a \
 		$(BUILD)/libhailong.a
 	@mkdir -p $(dir $@)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Unit tests link the server's and the kiosk's modules (-Ikiosk: their
+# headers) and the library.
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(BUILD)/libhailong-server.a \
-		$(BUILD)/libhailong.a
+		$(BUILD)/libhailong-kiosk.a $(BUILD)/libhailong.a
 	@mkdir -p $(dir $@)
 	$(say) TEST $@
-	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(BUILD)/libhailong-server.a $(BUILD)/libhailong.a $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -Ikiosk $(CFLAGS) $(LDFLAGS) -o $@ \
+		$< $(BUILD)/libhailong-server.a $(BUILD)/libhailong-kiosk.a \
+		$(BUILD)/libhailong.a $(LDLIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -165,7 +194,7 @@ e2e: all
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 WERROR=1 \
-		build/asan/bin/hailong \
+		build/asan/bin/hailong build/asan/bin/hailong-kiosk \
 		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -211,7 +240,8 @@ lint: all
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude \
 		-Iserver --suppress=missingIncludeSystem lib server kiosk
-	clang-tidy --quiet $(LIB_SRC) $(SERVER_SRC) server/main.c -- \
+	clang-tidy --quiet $(LIB_SRC) $(SERVER_SRC) server/main.c \
+		$(KIOSK_SRC) kiosk/main.c -- \
 		$(CPPFLAGS) $(PKG_CFLAGS) -std=c11
 
 # --- installing -----------------------------------------------------------------

@@ -1,5 +1,6 @@
 /* hltime.c -- instants, RFC 3339, and months in Asia/Ho_Chi_Minh. */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "hailong/hltime.h"
@@ -115,6 +116,37 @@ rfc3339_parse(const char *s, size_t len, int64_t *out)
 	}
 	*out = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 +
 	    (int64_t)mi * 60 + se - (int64_t)sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+int
+httpdate_parse(const char *s, size_t len, int64_t *out)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static const char wdays[] = "ThuFriSatSunMonTueWed"; /* from 1970 */
+	int y, mo = 0, d, h, mi, se;
+	int64_t days;
+
+	/* "Sun, 06 Nov 1994 08:49:37 GMT" is exactly 29 bytes */
+	if (len != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' ||
+	    s[11] != ' ' || s[16] != ' ' || s[19] != ':' || s[22] != ':' ||
+	    s[25] != ' ' || memcmp(s + 26, "GMT", 3) != 0)
+		return -1;
+	for (int i = 0; i < 12; i++)
+		if (memcmp(s + 8, months + (size_t)i * 3, 3) == 0)
+			mo = i + 1;
+	d = digits(s + 5, 2);
+	y = digits(s + 12, 4);
+	h = digits(s + 17, 2);
+	mi = digits(s + 20, 2);
+	se = digits(s + 23, 2);
+	if (mo == 0 || y < 1970 || d < 1 || d > month_days(y, mo) || h < 0 ||
+	    h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60)
+		return -1;
+	days = days_from_civil(y, mo, d);
+	if (memcmp(s, wdays + 3 * (days % 7), 3) != 0)
+		return -1;
+	*out = ((days * 24 + h) * 60 + mi) * 60 + (se == 60 ? 59 : se);
 	return 0;
 }
 

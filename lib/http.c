@@ -355,6 +355,11 @@ http_start(const struct http_config *cfg, const struct http_handlers *h,
 			{ MHD_OPTION_END, 0, NULL },
 		};
 
+		/* one thread: MHD's own, without a pool (it warns on 1) */
+		if (cfg->threads == 1)
+			opts[1] = (struct MHD_OptionItem){
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL
+			};
 		if (cfg->tls_cert != NULL) {
 			opts[8] =
 			    (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT,

@@ -58,5 +58,6 @@ int cmd_import(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_kiosk(int argc, char **argv);
 
 #endif

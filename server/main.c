@@ -33,6 +33,7 @@ static const struct command {
 	{ "metrics", cmd_metrics, "a unit's monthly figures (table or JSON)" },
 	{ "apikey", cmd_apikey, "add, list or revoke machines' API keys" },
 	{ "rules", cmd_rules, "the versioned thresholds and 766 point rules" },
+	{ "kiosk", cmd_kiosk, "register, revoke and list counter kiosks" },
 	{ NULL, NULL, NULL },
 };
 

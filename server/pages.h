@@ -36,4 +36,11 @@ void api_ratings_post(struct ctx *c);
 /* api_metrics.c: a unit's monthly figures */
 void api_metrics_get(struct ctx *c);
 
+/* kioskapi.c: the kiosks' API (see include/hailong/wire.h) */
+void api_kiosk_enrol(struct ctx *c);
+void api_kiosk_ratings(struct ctx *c);
+void api_kiosk_heartbeat(struct ctx *c);
+void api_kiosk_config(struct ctx *c);
+void api_kiosks_list(struct ctx *c);
+
 #endif

@@ -1,4 +1,5 @@
 /* routes.c -- the API on one screen. */
+#include "hailong/wire.h"
 #include "monitor.h"
 #include "pages.h"
 #include "server.h"
@@ -36,6 +37,17 @@ const struct route routes[] = {
 	    IMPORT_BODY_MAX },
 	/* figures: scripts with a key, staff (any role) */
 	{ HTTP_GET, "/api/v1/metrics", api_metrics_get, AUTH_STAFF_OR_APIKEY, 0,
+	    0 },
+
+	/* kiosks (include/hailong/wire.h) */
+	{ HTTP_POST, WIRE_PATH_ENROLL, api_kiosk_enrol, AUTH_PUBLIC, 0,
+	    WIRE_SMALL_BODY_MAX },
+	{ HTTP_POST, WIRE_PATH_RATINGS, api_kiosk_ratings, AUTH_KIOSK, 0,
+	    WIRE_BATCH_BODY_MAX },
+	{ HTTP_POST, WIRE_PATH_HEARTBEAT, api_kiosk_heartbeat, AUTH_KIOSK, 0,
+	    WIRE_SMALL_BODY_MAX },
+	{ HTTP_GET, WIRE_PATH_CONFIG, api_kiosk_config, AUTH_KIOSK, 0, 0 },
+	{ HTTP_GET, WIRE_PATH_KIOSKS, api_kiosks_list, AUTH_STAFF, ROLE_VIEWER,
 	    0 },
 
 	/* operations */

@@ -21,6 +21,11 @@ int64_t hl_now(void);
  * an offset is refused.  0 on success, -1 otherwise.
  */
 int rfc3339_parse(const char *s, size_t len, int64_t *out);
+/*
+ * Parse an HTTP date in the IMF-fixdate form every current server sends
+ * ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110), weekday checked.  0 or -1.
+ */
+int httpdate_parse(const char *s, size_t len, int64_t *out);
 /* Format in +07:00: "2026-10-31T23:30:00+07:00".  out must hold 26. */
 void rfc3339_format(int64_t t, char out[26]);
 /* dd/mm/yyyy in +07:00.  out must hold 11. */

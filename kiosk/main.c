@@ -1,0 +1,550 @@
+/* main.c -- hailong-kiosk: pick the subcommand, wire the modules together. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "hailong/hltime.h"
+#include "hailong/httpc.h"
+#include "hailong/log.h"
+#include "hailong/util.h"
+#include "hailong/version.h"
+#include "hailong/wire.h"
+#include "clock.h"
+#include "ident.h"
+#include "outbox.h"
+#include "page.h"
+#include "sender.h"
+
+static const char usage_main[] =
+    "usage: hailong-kiosk COMMAND [OPTIONS]   (hailong-kiosk COMMAND --help)\n"
+    "\n"
+    "The program on a counter device: it serves the touch page to the\n"
+    "device's full-screen browser, keeps every tap in a local outbox and\n"
+    "delivers it to the hailong server, exactly once.\n"
+    "\n"
+    "commands:\n"
+    "  enroll   exchange a code from 'hailong kiosk add' for this kiosk's "
+    "key\n"
+    "  run      serve the touch page and deliver ratings\n"
+    "  status   what waits in the outbox, and what the server refused\n"
+    "  version  print the version\n";
+
+static const char usage_enroll[] =
+    "usage: hailong-kiosk enroll --server URL --code CODE --data DIR\n"
+    "                            [--ca-file FILE] [--force]\n"
+    "\n"
+    "Exchange the one-time code that 'hailong kiosk add' printed for this\n"
+    "kiosk's id and secret, and keep them in DIR/kiosk.json (mode 0600)\n"
+    "beside a new outbox.  DIR is created (mode 0700) when missing.  A\n"
+    "DIR that holds an identity already is refused unless --force (the\n"
+    "outbox is kept: what waits in it is sent under the new identity).\n"
+    "--ca-file names the PEM certificates to trust for an https server.\n";
+
+static const char usage_run[] =
+    "usage: hailong-kiosk run --data DIR [--listen ADDR:PORT]\n"
+    "                         [--reset-seconds N] [--burst-seconds N]\n"
+    "                         [--heartbeat-seconds N] [--batch-max N]\n"
+    "                         [--retry-max-ms N] [--ca-file FILE]\n"
+    "                         [--new-outbox] [--log-level LEVEL]\n"
+    "\n"
+    "Serve the touch page on --listen (default 127.0.0.1:8081; port 0\n"
+    "picks a free one; the first line printed is 'listening on\n"
+    "http://ADDR:PORT'), keep every rating in DIR/outbox.db before\n"
+    "answering, and deliver the outbox to the server in the background,\n"
+    "with or without a network.  SIGTERM or SIGINT stop it; nothing\n"
+    "answered is lost, even to SIGKILL or a power cut.\n"
+    "\n"
+    "  --reset-seconds N      the page starts over after N idle seconds (30)\n"
+    "  --burst-seconds N      a press within N s of the last is flagged (5)\n"
+    "  --heartbeat-seconds N  heartbeat and configuration every N s (60)\n"
+    "  --batch-max N          ratings per request to the server (500)\n"
+    "  --retry-max-ms N       longest wait between tries when the server\n"
+    "                         is down (10000)\n"
+    "  --new-outbox           create DIR/outbox.db when it is missing\n"
+    "  --log-level LEVEL      debug, info, warn or error (info)\n";
+
+static const char usage_status[] =
+    "usage: hailong-kiosk status --data DIR [--json]\n"
+    "\n"
+    "Print the kiosk's identity, what waits in its outbox, and each rating\n"
+    "the server refused (conflict or rejected), which stay in the outbox\n"
+    "and are never sent again.  Which face was pressed is not shown.\n";
+
+struct opt {
+	const char *name;
+	const char **value;
+	bool *on;
+};
+
+static void usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "hailong-kiosk %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "; see 'hailong-kiosk %s --help'\n", cmd);
+}
+
+/* "--name value", "--name=value" and switches.  0, 1 for --help, -1. */
+static int
+parse_opts(const char *cmd, const char *usage, int argc, char **argv,
+    const struct opt *opts)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq;
+		const struct opt *o;
+		size_t len;
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if (strncmp(a, "--", 2) != 0) {
+			usage_error(cmd, "unexpected argument '%s'", a);
+			return -1;
+		}
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+		for (o = opts; o->name != NULL; o++)
+			if (strlen(o->name) == len &&
+			    strncmp(o->name, a + 2, len) == 0)
+				break;
+		if (o->name == NULL) {
+			usage_error(
+			    cmd, "unknown option '%.*s'", (int)len + 2, a);
+			return -1;
+		}
+		if (o->value == NULL) {
+			if (eq != NULL) {
+				usage_error(
+				    cmd, "--%s takes no value", o->name);
+				return -1;
+			}
+			*o->on = true;
+		} else if (eq != NULL) {
+			*o->value = eq + 1;
+		} else if (i + 1 < argc) {
+			*o->value = argv[++i];
+		} else {
+			usage_error(cmd, "--%s needs a value", o->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+num_opt(const char *cmd, const char *name, const char *v, int64_t min,
+    int64_t max, unsigned *out)
+{
+	int64_t n;
+
+	if (v == NULL)
+		return 0;
+	if (parse_int64(v, strlen(v), min, max, &n) < 0) {
+		usage_error(cmd, "--%s must be a number from %lld to %lld",
+		    name, (long long)min, (long long)max);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int
+cmd_enroll(int argc, char **argv)
+{
+	const char *server = NULL, *code = NULL, *dir = NULL, *ca = NULL;
+	bool force = false;
+	const struct opt opts[] = {
+		{ "server", &server, NULL },
+		{ "code", &code, NULL },
+		{ "data", &dir, NULL },
+		{ "ca-file", &ca, NULL },
+		{ "force", NULL, &force },
+		{ NULL, NULL, NULL },
+	};
+	char norm[WIRE_CODE_CHARS + 1], url[IDENT_URL_MAX], err[1024];
+	struct ident id, old;
+	struct outbox *ob;
+	int p;
+
+	p = parse_opts("enroll", usage_enroll, argc, argv, opts);
+	if (p != 0)
+		return p < 0 ? 2 : 0;
+	if (server == NULL || code == NULL || dir == NULL) {
+		usage_error(
+		    "enroll", "--server, --code and --data are required");
+		return 2;
+	}
+	if (ident_server_url(server, url) < 0) {
+		usage_error("enroll",
+		    "--server '%s' is not an address like "
+		    "https://hailong.example.gov.vn",
+		    server);
+		return 2;
+	}
+	if (wire_code_normalize(code, strlen(code), norm) < 0) {
+		usage_error("enroll",
+		    "--code '%s' is not an enrolment code (like "
+		    "ABCD-EFGH-JKMN-PQRS)",
+		    code);
+		return 2;
+	}
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		fprintf(stderr,
+		    "hailong-kiosk enroll: cannot create '%s': %s\n", dir,
+		    strerror(errno));
+		return 1;
+	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr,
+		    "hailong-kiosk enroll: '%s' is not a writable "
+		    "directory\n",
+		    dir);
+		return 1;
+	}
+	p = ident_load(dir, &old, err, sizeof(err));
+	memset(old.secret, 0, sizeof(old.secret));
+	if (p == 0 && !force) {
+		fprintf(stderr,
+		    "hailong-kiosk enroll: '%s' holds the identity of kiosk "
+		    "%s already; give --force to replace it\n",
+		    dir, old.kiosk);
+		return 1;
+	}
+	if (p < 0 && !force) {
+		fprintf(stderr, "hailong-kiosk enroll: %s\n", err);
+		return 1;
+	}
+	if (ident_enrol(url, code, ca, &id, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hailong-kiosk enroll: %s\n", err);
+		return 1;
+	}
+	if (ident_save(dir, &id, err, sizeof(err)) < 0) {
+		memset(id.secret, 0, sizeof(id.secret));
+		fprintf(stderr,
+		    "hailong-kiosk enroll: the server enrolled kiosk %s but "
+		    "its key could not be saved (%s); revoke it with "
+		    "'hailong kiosk revoke' and make a new code\n",
+		    id.kiosk, err);
+		return 1;
+	}
+	memset(id.secret, 0, sizeof(id.secret));
+	ob = outbox_open(dir, true, err, sizeof(err));
+	if (ob == NULL) {
+		fprintf(stderr, "hailong-kiosk enroll: %s\n", err);
+		return 1;
+	}
+	outbox_close(ob);
+	printf("enrolled as kiosk %s at %s\n"
+	       "start it with: hailong-kiosk run --data %s --listen "
+	       "127.0.0.1:8081\n",
+	    id.kiosk, url, dir);
+	return 0;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	const char *dir = NULL, *listen = "127.0.0.1:8081", *ca = NULL;
+	const char *reset = NULL, *burst = NULL, *hb = NULL, *batch = NULL;
+	const char *retry = NULL, *level = "info";
+	bool new_outbox = false;
+	const struct opt opts[] = {
+		{ "data", &dir, NULL },
+		{ "listen", &listen, NULL },
+		{ "reset-seconds", &reset, NULL },
+		{ "burst-seconds", &burst, NULL },
+		{ "heartbeat-seconds", &hb, NULL },
+		{ "batch-max", &batch, NULL },
+		{ "retry-max-ms", &retry, NULL },
+		{ "ca-file", &ca, NULL },
+		{ "new-outbox", NULL, &new_outbox },
+		{ "log-level", &level, NULL },
+		{ NULL, NULL, NULL },
+	};
+	struct sender_config sc = { 0 };
+	struct page_config pc = { 0 };
+	struct outbox *ob = NULL;
+	struct sender *snd = NULL;
+	struct page *pg = NULL;
+	struct ident id;
+	char err[1024], *v;
+	sigset_t sigs;
+	int p, sig, rc = 1;
+
+	p = parse_opts("run", usage_run, argc, argv, opts);
+	if (p != 0)
+		return p < 0 ? 2 : 0;
+	pc.reset_s = WIRE_RESET_SECONDS;
+	pc.burst_s = WIRE_BURST_SECONDS;
+	if (dir == NULL) {
+		usage_error("run", "--data DIR is required");
+		return 2;
+	}
+	if (num_opt("run", "reset-seconds", reset, 1, 3600, &pc.reset_s) < 0 ||
+	    num_opt("run", "burst-seconds", burst, 0, 3600, &pc.burst_s) < 0 ||
+	    num_opt("run", "heartbeat-seconds", hb, 1, 86400, &sc.heartbeat_s) <
+		0 ||
+	    num_opt("run", "batch-max", batch, 1, WIRE_BATCH_MAX,
+		&sc.batch_max) < 0 ||
+	    num_opt("run", "retry-max-ms", retry, 100, 3600000,
+		&sc.retry_max_ms) < 0)
+		return 2;
+	if (log_level_parse(level) < 0) {
+		usage_error("run",
+		    "--log-level must be debug, info, warn or "
+		    "error");
+		return 2;
+	}
+	log_set_level((enum log_level)log_level_parse(level));
+	p = ident_load(dir, &id, err, sizeof(err));
+	if (p == 1) {
+		struct stat st;
+
+		if (stat(dir, &st) < 0)
+			fprintf(stderr,
+			    "hailong-kiosk: the data directory '%s' does not "
+			    "exist; enrol the kiosk first: hailong-kiosk "
+			    "enroll --server URL --code CODE --data %s\n",
+			    dir, dir);
+		else
+			fprintf(stderr,
+			    "hailong-kiosk: '%s' holds no kiosk identity; "
+			    "enrol the kiosk first: hailong-kiosk enroll "
+			    "--server URL --code CODE --data %s\n",
+			    dir, dir);
+		return 1;
+	}
+	if (p < 0) {
+		fprintf(stderr, "hailong-kiosk: %s\n", err);
+		return 1;
+	}
+	ob = outbox_open(dir, new_outbox, err, sizeof(err));
+	if (ob == NULL) {
+		fprintf(stderr, "hailong-kiosk: %s\n", err);
+		goto out;
+	}
+	v = outbox_get(ob, "clock_offset_ms");
+	if (v != NULL) {
+		int64_t off;
+
+		if (parse_int64(
+			v, strlen(v), INT64_MIN / 4, INT64_MAX / 4, &off) == 0)
+			clock_set_offset_ms(off);
+		free(v);
+	}
+	/* threads started from here on inherit the blocked signals */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sc.ob = ob;
+	sc.id = &id;
+	sc.ca_file = ca;
+	snd = sender_start(&sc, err, sizeof(err));
+	memset(id.secret, 0, sizeof(id.secret));
+	if (snd == NULL) {
+		fprintf(stderr, "hailong-kiosk: %s\n", err);
+		goto out;
+	}
+	pc.listen = listen;
+	pc.ob = ob;
+	pc.sender = snd;
+	pg = page_start(&pc, err, sizeof(err));
+	if (pg == NULL) {
+		fprintf(stderr, "hailong-kiosk: %s\n", err);
+		goto out;
+	}
+	printf("listening on %s\n", page_url(pg));
+	fflush(stdout);
+	log_kv(LOG_INFO, "start", "kiosk=%s version=%s", id.kiosk,
+	    HAILONG_VERSION);
+	do {
+		if (sigwait(&sigs, &sig) != 0)
+			sig = 0;
+	} while (sig != SIGTERM && sig != SIGINT);
+	log_kv(LOG_INFO, "stop", "signal=%d", sig);
+	rc = 0;
+out:
+	page_stop(pg);
+	sender_stop(snd);
+	outbox_close(ob);
+	return rc;
+}
+
+struct problems {
+	json_t *list;
+	bool as_json;
+};
+
+static void
+print_problem(const struct outbox_entry *e, const char *state,
+    const char *reason, void *arg)
+{
+	struct problems *pr = arg;
+	char at[26], vn[17];
+
+	rfc3339_format(e->rated_ms / 1000, at);
+	if (pr->as_json) {
+		json_array_append_new(pr->list,
+		    json_pack("{s:I, s:s, s:s, s:s, s:s}", "seq",
+			(json_int_t)e->seq, "id", e->id, "state", state,
+			"reason", reason, "rated_at", at));
+		return;
+	}
+	datetime_vn(e->rated_ms / 1000, vn);
+	printf("  seq %lld  %-8s  %s  %s  %s\n", (long long)e->seq, state, vn,
+	    e->id, reason);
+}
+
+static int
+cmd_status(int argc, char **argv)
+{
+	const char *dir = NULL;
+	bool as_json = false;
+	const struct opt opts[] = {
+		{ "data", &dir, NULL },
+		{ "json", NULL, &as_json },
+		{ NULL, NULL, NULL },
+	};
+	struct problems pr = { NULL, false };
+	struct outbox_stats st;
+	struct outbox *ob;
+	struct ident id;
+	char err[1024], oldest[26] = "", *cfg_text;
+	json_t *cfg = NULL;
+	int p, have_id, rc = 1;
+
+	p = parse_opts("status", usage_status, argc, argv, opts);
+	if (p != 0)
+		return p < 0 ? 2 : 0;
+	if (dir == NULL) {
+		usage_error("status", "--data DIR is required");
+		return 2;
+	}
+	have_id = ident_load(dir, &id, err, sizeof(err)) == 0;
+	memset(id.secret, 0, sizeof(id.secret));
+	ob = outbox_open(dir, false, err, sizeof(err));
+	if (ob == NULL) {
+		fprintf(stderr, "hailong-kiosk: %s\n", err);
+		return 1;
+	}
+	if (outbox_stats(ob, &st) < 0) {
+		fprintf(stderr, "hailong-kiosk: cannot read the outbox\n");
+		goto out;
+	}
+	cfg_text = outbox_get(ob, "config");
+	if (cfg_text != NULL)
+		cfg = json_loads(cfg_text, 0, NULL);
+	free(cfg_text);
+	if (st.oldest_ms >= 0)
+		rfc3339_format(st.oldest_ms / 1000, oldest);
+	pr.as_json = as_json;
+	if (as_json) {
+		json_t *doc;
+		char *s;
+
+		pr.list = json_array();
+		outbox_problems(ob, 1000, print_problem, &pr);
+		doc = json_pack("{s:s?, s:s?, s:I, s:I, s:I, s:I, s:s?, s:I, "
+				"s:O?, s:o}",
+		    "kiosk", have_id ? id.kiosk : NULL, "server",
+		    have_id ? id.server : NULL, "pending",
+		    (json_int_t)st.pending, "sent", (json_int_t)st.sent,
+		    "conflict", (json_int_t)st.conflict, "rejected",
+		    (json_int_t)st.rejected, "oldest_unsent",
+		    oldest[0] ? oldest : NULL, "last_seq",
+		    (json_int_t)st.last_seq, "config", cfg, "problems",
+		    pr.list);
+		s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(s != NULL ? s : "{}");
+		free(s);
+		json_decref(doc);
+	} else {
+		char vn[17] = "-";
+
+		if (st.oldest_ms >= 0)
+			datetime_vn(st.oldest_ms / 1000, vn);
+		if (have_id)
+			printf("kiosk %s, server %s\n", id.kiosk, id.server);
+		else
+			printf("kiosk: not enrolled\n");
+		printf("outbox: %lld waiting (oldest %s), %lld sent, %lld "
+		       "conflict, %lld rejected; last seq %lld\n",
+		    (long long)st.pending, vn, (long long)st.sent,
+		    (long long)st.conflict, (long long)st.rejected,
+		    (long long)st.last_seq);
+		if (cfg != NULL)
+			printf("configuration: %s counter %lld, %lld faces\n",
+			    json_string_value(json_object_get(
+				json_object_get(cfg, "unit"), "code"))
+				? json_string_value(json_object_get(
+				      json_object_get(cfg, "unit"), "code"))
+				: "?",
+			    (long long)json_integer_value(json_object_get(
+				json_object_get(cfg, "counter"), "number")),
+			    (long long)json_integer_value(
+				json_object_get(cfg, "faces")));
+		else
+			printf("configuration: none yet (the kiosk has not "
+			       "reached the server)\n");
+		if (st.conflict + st.rejected > 0) {
+			printf("refused by the server (kept, not sent "
+			       "again):\n");
+			outbox_problems(ob, 1000, print_problem, &pr);
+		}
+	}
+	rc = 0;
+out:
+	json_decref(cfg);
+	outbox_close(ob);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		printf("hailong-kiosk %s\n", HAILONG_VERSION);
+		return 0;
+	}
+	if (httpc_global_init() < 0) {
+		fprintf(stderr, "hailong-kiosk: cannot initialise libcurl\n");
+		return 1;
+	}
+	if (strcmp(argv[1], "enroll") == 0 || strcmp(argv[1], "enrol") == 0)
+		return cmd_enroll(argc - 1, argv + 1);
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "status") == 0)
+		return cmd_status(argc - 1, argv + 1);
+	fprintf(stderr, "hailong-kiosk: unknown command '%s'\n\n", argv[1]);
+	fputs(usage_main, stderr);
+	return 2;
+}

@@ -1,0 +1,295 @@
+// kiosk.js -- the touch page: faces, reasons for a low score, thanks, reset.
+//
+// Every tap is posted to the kiosk itself at once (POST /api/local/ratings)
+// and answered only once it is in the outbox, so a citizen who walks away
+// from the reasons screen, a crash or a power cut lose nothing.  A low
+// score is posted with reasons_follow, and the reasons follow in a second
+// post; the kiosk holds the rating back until then.  No screen ever says
+// which face was pressed.
+'use strict';
+
+(function () {
+  const SVG = 'http://www.w3.org/2000/svg';
+  // the mouth bends from a frown (1) to a wide smile (5), as on the QR form
+  const CORNER = [0, 23, 22, 21, 20, 19];
+  const BEND = [0, 14, 17, 21, 25, 28];
+  const LOW = 2;
+
+  const WORDS = {
+    vi: {
+      lang: 'English',
+      dossier: 'Mã hồ sơ (quét mã vạch trên giấy biên nhận, nếu có)',
+      dossierOk: 'Đã nhận mã hồ sơ',
+      dossierBad: 'Mã hồ sơ không hợp lệ, vui lòng quét lại',
+      phone: 'Đánh giá chi tiết trên điện thoại',
+      why: 'Điều gì chưa làm Ông/Bà hài lòng?',
+      whyHint: 'Chọn một hoặc nhiều lý do',
+      send: 'Gửi đánh giá',
+      skip: 'Bỏ qua',
+      thanks: 'Cảm ơn Ông/Bà!',
+      thanksText: 'Ý kiến của Ông/Bà đã được ghi nhận.',
+      oops: 'Xin lỗi, chưa ghi nhận được',
+      oopsText: 'Vui lòng chạm lại để đánh giá.',
+      question: 'Ông/Bà có hài lòng với việc giải quyết thủ tục hành chính hôm nay không?',
+    },
+    en: {
+      lang: 'Tiếng Việt',
+      dossier: 'Dossier code (scan the barcode on your receipt, if any)',
+      dossierOk: 'Dossier code received',
+      dossierBad: 'This is not a dossier code; please scan again',
+      phone: 'Rate in detail on your phone',
+      why: 'What did not satisfy you?',
+      whyHint: 'Choose one or more reasons',
+      send: 'Send',
+      skip: 'Skip',
+      thanks: 'Thank you!',
+      thanksText: 'Your opinion has been recorded.',
+      oops: 'Sorry, that was not recorded',
+      oopsText: 'Please tap again to rate.',
+      question: 'How satisfied are you with how your procedure was handled today?',
+    },
+  };
+
+  let config = null;
+  let lang = 'vi';
+  let idleTimer = 0;
+  let busy = false;
+  let pendingId = null;   // the low rating whose reasons are asked
+  let dossier = '';       // a valid mã hồ sơ, or ''
+  let wedge = '';         // keys typed by a barcode scanner
+  let wedgeAt = 0;
+
+  const $ = (id) => document.getElementById(id);
+
+  function text(t) {
+    if (!t) return '';
+    return t[lang] || t.vi || '';
+  }
+
+  // A mã hồ sơ: <agency>-<YYMMDD>-<4..7 digits>, with a real date.
+  function isDossier(s) {
+    const m = /^([A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*)-(\d{2})(\d{2})(\d{2})-(\d{4,7})$/.exec(s);
+    if (!m || m[1].length < 2 || m[1].length > 40) return false;
+    const y = 2000 + Number(m[2]), mo = Number(m[3]), d = Number(m[4]);
+    if (mo < 1 || mo > 12 || d < 1) return false;
+    return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  }
+
+  function show(id) {
+    for (const s of document.querySelectorAll('.screen')) s.hidden = s.id !== id;
+  }
+
+  function face(level) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'face f' + level;
+    b.dataset.level = String(level);
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', '0 0 32 32');
+    svg.setAttribute('aria-hidden', 'true');
+    const parts = [
+      ['circle', { class: 'head', cx: 16, cy: 16, r: 15 }],
+      ['circle', { class: 'eye', cx: 11, cy: 12, r: 2 }],
+      ['circle', { class: 'eye', cx: 21, cy: 12, r: 2 }],
+      ['path', { class: 'mouth', d: `M9 ${CORNER[level]}Q16 ${BEND[level]} 23 ${CORNER[level]}` }],
+    ];
+    for (const [tag, attrs] of parts) {
+      const e = document.createElementNS(SVG, tag);
+      for (const k in attrs) e.setAttribute(k, String(attrs[k]));
+      svg.appendChild(e);
+    }
+    const label = document.createElement('span');
+    label.textContent = text(config.labels && config.labels[String(level)]);
+    b.append(svg, label);
+    b.addEventListener('click', () => tap(level));
+    return b;
+  }
+
+  function render() {
+    const w = WORDS[lang];
+    document.documentElement.lang = lang;
+    $('lang').textContent = w.lang;
+    $('question').textContent = text(config.question) || w.question;
+    const place = [];
+    if (config.unit && config.unit.name) place.push(config.unit.name);
+    if (config.counter && config.counter.name) place.push(config.counter.name);
+    $('place').textContent = place.join(' — ');
+    const faces = $('faces');
+    faces.replaceChildren(...(config.levels || [5, 4, 3, 2, 1]).map(face));
+    faces.dataset.count = String(faces.children.length);
+    $('dossier-label').textContent = w.dossier;
+    $('phone-caption').textContent = w.phone;
+    $('why-title').textContent = w.why;
+    $('why-hint').textContent = w.whyHint;
+    $('send').textContent = w.send;
+    $('skip').textContent = w.skip;
+    $('thanks-title').textContent = w.thanks;
+    $('thanks-text').textContent = w.thanksText;
+    $('oops-title').textContent = w.oops;
+    $('oops-text').textContent = w.oopsText;
+    const reasons = $('reasons');
+    reasons.replaceChildren(...(config.reasons || []).map((r) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'reason';
+      b.dataset.code = r.code;
+      b.setAttribute('aria-pressed', 'false');
+      b.textContent = text(r);
+      b.addEventListener('click', () => {
+        b.setAttribute('aria-pressed', b.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+      });
+      return b;
+    }));
+    dossierMessage();
+  }
+
+  function dossierMessage() {
+    const msg = $('dossier-msg');
+    const v = $('dossier').value.trim();
+    msg.className = 'msg';
+    msg.textContent = '';
+    if (v === '') return;
+    if (isDossier(v)) {
+      msg.classList.add('good');
+      msg.textContent = WORDS[lang].dossierOk;
+    } else {
+      msg.classList.add('bad');
+      msg.textContent = WORDS[lang].dossierBad;
+    }
+  }
+
+  function takeDossier(v) {
+    v = v.trim();
+    $('dossier').value = v;
+    dossier = isDossier(v) ? v : '';
+    dossierMessage();
+  }
+
+  async function loadConfig() {
+    try {
+      const r = await fetch('/api/local/config', { cache: 'no-store' });
+      if (r.ok) config = await r.json();
+    } catch (e) {
+      // the kiosk itself is restarting: keep what we have
+    }
+    if (!config) config = { levels: [5, 4, 3, 2, 1], labels: {}, reasons: [], reset_seconds: 30, thanks_seconds: 5 };
+    $('phone').hidden = !config.qr;
+    if (config.qr) $('qr').src = '/api/local/qr.svg';
+    render();
+  }
+
+  async function post(path, body) {
+    const r = await fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!r.ok) throw new Error('status ' + r.status);
+    return r.json();
+  }
+
+  function idle(seconds) {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(start, seconds * 1000);
+  }
+
+  function start() {
+    clearTimeout(idleTimer);
+    pendingId = null;
+    busy = false;
+    lang = 'vi';
+    dossier = '';
+    $('dossier').value = '';
+    $('dossier').blur();
+    loadConfig().then(() => show('ask'));
+  }
+
+  function thanks() {
+    pendingId = null;
+    busy = false;
+    show('thanks');
+    idle(config.thanks_seconds || 5);
+  }
+
+  function oops() {
+    busy = false;
+    show('oops');
+    idle(config.thanks_seconds || 5);
+  }
+
+  async function tap(level) {
+    if (busy) return;
+    busy = true;
+    const ask = level <= LOW && (config.reasons || []).length > 0;
+    const body = { level };
+    if (dossier) body.dossier = dossier;
+    if (ask) body.reasons_follow = true;
+    try {
+      const r = await post('/api/local/ratings', body);
+      if (ask) {
+        pendingId = r.id;
+        busy = false;
+        for (const b of document.querySelectorAll('.reason')) b.setAttribute('aria-pressed', 'false');
+        show('why');
+        idle(config.reset_seconds || 30);
+      } else {
+        thanks();
+      }
+    } catch (e) {
+      oops();
+    }
+  }
+
+  async function sendReasons(skip) {
+    if (busy || !pendingId) return;
+    busy = true;
+    const reasons = skip ? [] : [...document.querySelectorAll('.reason[aria-pressed="true"]')].map((b) => b.dataset.code);
+    try {
+      await post('/api/local/ratings/' + pendingId + '/reasons', { reasons });
+    } catch (e) {
+      // the rating itself is saved already; only the reasons were late
+    }
+    thanks();
+  }
+
+  // A keyboard-wedge scanner types the receipt's barcode and Enter,
+  // fast, wherever the focus is.
+  function onKey(e) {
+    if (e.target === $('dossier')) {
+      if (e.key === 'Enter') takeDossier($('dossier').value);
+      return;
+    }
+    const now = Date.now();
+    if (now - wedgeAt > 500) wedge = '';
+    wedgeAt = now;
+    if (e.key === 'Enter') {
+      if (wedge.length >= 6) takeDossier(wedge);
+      wedge = '';
+    } else if (e.key.length === 1 && wedge.length < 64) {
+      wedge += e.key;
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    $('lang').addEventListener('click', () => {
+      lang = lang === 'vi' ? 'en' : 'vi';
+      render();
+    });
+    $('send').addEventListener('click', () => sendReasons(false));
+    $('skip').addEventListener('click', () => sendReasons(true));
+    $('dossier').addEventListener('change', () => takeDossier($('dossier').value));
+    $('thanks').addEventListener('click', start);
+    $('oops').addEventListener('click', start);
+    document.addEventListener('keydown', onKey);
+    // any touch on a screen other than the first restarts its idle time
+    document.addEventListener('pointerdown', () => {
+      if (!$('ask').hidden) return;
+      if (!$('why').hidden) idle(config.reset_seconds || 30);
+    });
+    // the first screen returns to Vietnamese and a clean state when idle
+    document.addEventListener('pointerdown', () => {
+      if (!$('ask').hidden) idle(config.reset_seconds || 30);
+    }, true);
+    start();
+  });
+})();

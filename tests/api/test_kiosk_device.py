@@ -1,0 +1,387 @@
+"""hailong-kiosk against a real server: outages, kills, conflicts, errors.
+
+Every wait polls with a generous deadline; no test passes or fails on
+how fast something happened.
+"""
+import json
+import os
+import re
+import sqlite3
+import time
+import unittest
+import uuid
+
+from tests.api.hl import Server, request, run
+from tests.api.kioskhl import (Kiosk, add_kiosk, item, kiosk_cli,
+                               wait_kiosk_config, wait_until)
+
+LEVELS = [(i * 7 + 3) % 5 + 1 for i in range(50)]  # every level, mixed
+
+
+def rating_row(s, rid):
+    with s.db() as c:
+        return c.execute('SELECT * FROM ratings WHERE id = ?',
+                         (rid,)).fetchone()
+
+
+def server_rows(s, source):
+    with s.db() as c:
+        return c.execute("SELECT id, level, status, counter, officer "
+                         "FROM ratings WHERE channel = 'kiosk' AND source = ?",
+                         (source,)).fetchall()
+
+
+class LocalPage(unittest.TestCase):
+    """The kiosk's own API, which the touch page uses."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Server(name='kiosk-local').start()
+        _, code, _ = add_kiosk(cls.s, counter=1)
+        cls.k = Kiosk.enrolled(cls.s, code).start('--burst-seconds', '3600')
+        wait_kiosk_config(cls.k)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.k.cleanup()
+        cls.s.__exit__(None, None, None)
+
+    def test_bad_posts_get_400_with_the_reason(self):
+        before = self.count_local()
+        for doc, why in [({'level': 0}, 'level'), ({'level': '5'}, 'level'),
+                         ({}, 'level'), ({'level': 4, 'reasons': ['wait']},
+                                         'reasons'),
+                         ({'level': 1, 'reasons': ['bogus']}, 'reason'),
+                         ({'level': 3, 'dossier': 'H21-999999-1'},
+                          'dossier'),
+                         ({'level': 3, 'phone': '0912345678'}, 'unknown')]:
+            r = self.k.post('/api/local/ratings', doc)
+            self.assertEqual(r.status, 400, (doc, r))
+            self.assertIn(why, r.json()['message'], doc)
+        r = self.k.post('/api/local/ratings', body=b'{"level": ')
+        self.assertEqual(r.status, 400)
+        r = self.k.post('/api/local/ratings', body=b'{"level": 5}',
+                        headers={'Content-Type': 'text/plain'})
+        self.assertEqual(r.status, 415)
+        # nothing of it was kept
+        self.assertEqual(self.count_local(), before)
+
+    def count_local(self):
+        return self.k.outbox('SELECT count(*) FROM outbox')[0][0]
+
+    def test_the_page_is_for_the_devices_own_browser(self):
+        r = self.k.get('/')
+        self.assertEqual(r.status, 200)
+        csp = r.headers['content-security-policy']
+        self.assertIn("script-src 'self'", csp)
+        self.assertNotIn('unsafe-inline', csp)
+        self.assertIn('<script src="/kiosk.js"', r.text)
+        self.assertNotRegex(r.text, r'<script>|style=')
+        self.assertEqual(self.k.get('/kiosk.js').status, 200)
+        # a page of another site pointed here by DNS names its own host
+        r = self.k.get('/', headers={'Host': 'evil.example:80'})
+        self.assertEqual(r.status, 403)
+        r = self.k.post('/api/local/ratings', {'level': 5},
+                        headers={'Host': 'evil.example'})
+        self.assertEqual(r.status, 403)
+        self.assertEqual(self.k.get('/nothing').status, 404)
+        self.assertEqual(request(self.k.port, 'DELETE', '/api/local/ratings')
+                         .status, 405)
+        # the phone QR is the counter's form on the server
+        r = self.k.get('/api/local/qr.svg')
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.body.startswith(b'<svg') or b'<svg' in r.body[:200])
+
+    def test_burst_presses_are_kept_and_flagged(self):
+        a = self.k.rate(5)
+        b = self.k.rate(5)
+        source = 'kiosk:' + self.k.identity()['kiosk']
+        rows = wait_until('both presses on the server', lambda: (
+            lambda r: r if {a, b} <= set(r) else None)(
+                {x['id']: x['status'] for x in server_rows(self.s, source)}))
+        # one of them is the first press of this kiosk, or follows one
+        self.assertEqual(rows[b], 'burst')
+        self.assertEqual(self.k.outbox('SELECT burst FROM outbox WHERE id = ?',
+                                       b)[0][0], 1)
+
+    def test_reasons_follow_a_low_score(self):
+        rid = self.k.rate(1, reasons_follow=True)
+        r = self.k.post(f'/api/local/ratings/{rid}/reasons',
+                        {'reasons': ['attitude', 'wait']})
+        self.assertEqual(r.status, 200, r)
+        # once closed it cannot change again
+        r = self.k.post(f'/api/local/ratings/{rid}/reasons',
+                        {'reasons': ['online']})
+        self.assertEqual(r.status, 409)
+        r = self.k.post(f'/api/local/ratings/{uuid.uuid4()}/reasons',
+                        {'reasons': []})
+        self.assertEqual(r.status, 409)
+        row = wait_until('the rating with its reasons',
+                         lambda: rating_row(self.s, rid))
+        self.assertEqual((row['level'], row['reasons']), (1, 'attitude,wait'))
+
+
+class ThreeFaces(unittest.TestCase):
+    def test_the_page_gets_three_faces_mapped_to_5_4_2(self):
+        with Server(name='kiosk-three') as s:
+            _, code, _ = add_kiosk(s, counter=2, faces=3)
+            k = Kiosk.enrolled(s, code)
+            try:
+                k.start()
+                cfg = wait_kiosk_config(k)
+                self.assertEqual((cfg['faces'], cfg['levels']), (3, [5, 4, 2]))
+                self.assertEqual([cfg['labels'][str(lv)]['vi']
+                                  for lv in cfg['levels']],
+                                 ['Rất hài lòng', 'Hài lòng',
+                                  'Không hài lòng'])
+                self.assertEqual(len(cfg['reasons']), 6)
+                self.assertEqual((cfg['reset_seconds'],
+                                  cfg['thanks_seconds']), (30, 5))
+                # and it survives a start without the server
+                s.stop()
+                k.stop()
+                k.start()
+                cfg = k.get('/api/local/config').json()
+                self.assertEqual((cfg['configured'], cfg['levels']),
+                                 (True, [5, 4, 2]))
+            finally:
+                k.cleanup()
+
+
+class Outage(unittest.TestCase):
+    """The issue's outage tests: 50 ratings, kills, exactly once."""
+
+    def setUp(self):
+        self.s = Server(name='kiosk-outage').start()
+        self.port = self.s.port
+        _, code, _ = add_kiosk(self.s, counter=2, officer='VC02')
+        self.k = Kiosk.enrolled(self.s, code)
+        self.source = 'kiosk:' + self.k.identity()['kiosk']
+
+    def tearDown(self):
+        self.k.cleanup()
+        self.s.__exit__(None, None, None)
+
+    def restart_server(self):
+        # the kiosk knows the server by its address: same port again
+        self.s.start('--listen', f'127.0.0.1:{self.port}')
+
+    def check_exactly_once(self, sent):
+        want = dict(sent)
+        rows = wait_until('50 ratings on the server', lambda: (
+            lambda r: r if len(r) >= 50 else None)(
+                server_rows(self.s, self.source)), timeout=120)
+        # all settled on the kiosk too: nothing waits, nothing refused
+        wait_until('the outbox to drain',
+                   lambda: self.k.states() == {'sent': 50}, timeout=120)
+        rows = server_rows(self.s, self.source)
+        self.assertEqual(len(rows), 50)
+        self.assertEqual(len({r['id'] for r in rows}), 50)
+        self.assertEqual({r['id']: r['level'] for r in rows}, want)
+        self.assertEqual({(r['status'], r['counter'], r['officer'])
+                          for r in rows}, {('valid', 2, 'VC02')})
+        self.assertIn('chain intact',
+                      run('verify-chain', '--db', self.s.db_path).stdout)
+
+    def test_server_down_and_kiosk_killed_midway(self):
+        self.s.stop()
+        self.k.start('--burst-seconds', '0')
+        sent = [(self.k.rate(lv), lv) for lv in LEVELS[:25]]
+        self.assertEqual(self.k.kill(), -9)
+        self.k.start('--burst-seconds', '0')
+        sent += [(self.k.rate(lv), lv) for lv in LEVELS[25:]]
+        self.assertEqual(self.k.states(), {'pending': 50})
+        self.assertEqual(self.k.outbox('SELECT min(seq), max(seq) FROM '
+                                       'outbox')[0], (1, 50))
+        self.restart_server()
+        self.check_exactly_once(sent)
+
+    def test_server_killed_during_a_batch(self):
+        self.s.stop()
+        # one rating per request, so the kill lands between commits
+        self.k.start('--burst-seconds', '0', '--batch-max', '1')
+        sent = [(self.k.rate(lv), lv) for lv in LEVELS]
+        self.restart_server()
+        wait_until('the first rows', lambda: server_rows(self.s, self.source),
+                   every=0.001)
+        self.assertEqual(self.s.kill(), -9)
+        self.restart_server()
+        self.check_exactly_once(sent)
+
+
+class Conflicts(unittest.TestCase):
+    """What the server refuses is kept on the kiosk, reported, not resent."""
+
+    def test_conflict_and_rejection_are_kept_and_reported(self):
+        with Server(name='kiosk-conflict') as s:
+            port = s.port
+            kid, code, _ = add_kiosk(s, counter=1)
+            k = Kiosk.enrolled(s, code)
+            try:
+                k.start('--heartbeat-seconds', '1')
+                wait_kiosk_config(k)
+                s.stop()
+                x = k.rate(5)
+                k.stop()
+                # someone else's rating already holds x's id on the server
+                s.start('--listen', f'127.0.0.1:{port}')
+                signer = k.signer()
+                r = signer.post(s, '/api/v1/kiosk/ratings',
+                                {'ratings': [item(x, 1, seq=999)]})
+                self.assertEqual(r.json()['results'][0]['status'],
+                                 'accepted')
+                # the kiosk offers a reason the server no longer knows
+                cfg = json.loads(k.outbox("SELECT value FROM state WHERE "
+                                          "key = 'config'")[0][0])
+                cfg['reasons'].append({'code': 'bogus', 'vi': 'Lý do cũ',
+                                       'en': 'Old reason'})
+                c = sqlite3.connect(os.path.join(k.data, 'outbox.db'))
+                with c:
+                    c.execute("UPDATE state SET value = ? WHERE key = "
+                              "'config'", (json.dumps(cfg),))
+                c.close()
+                k.start('--heartbeat-seconds', '1')
+                y = k.rate(1, reasons=['bogus'])
+                z = k.rate(4)
+                wait_until('conflict, rejection and delivery', lambda:
+                           k.states() == {'conflict': 1, 'rejected': 1,
+                                          'sent': 1})
+                self.assertEqual(k.outbox('SELECT id, state, reason FROM '
+                                          'outbox WHERE state != ? ORDER BY '
+                                          'seq', 'sent'),
+                                 [(x, 'conflict', 'the server holds different '
+                                   'content under this id'),
+                                  (y, 'rejected', 'reasons')])
+                # the server kept its own x; y never arrived; z did
+                with s.db() as c:
+                    got = dict(c.execute('SELECT id, level FROM ratings '
+                                         'WHERE id IN (?, ?, ?)',
+                                         (x, y, z)).fetchall())
+                self.assertEqual(got, {x: 1, z: 4})
+                # reported: by the kiosk, and through its heartbeat
+                out = k.status()
+                self.assertIn('1 conflict, 1 rejected', out)
+                self.assertRegex(out, rf'conflict .*{x}')
+                self.assertRegex(out, rf'rejected .*{y}\s+reasons')
+                wait_until('problems in the list', lambda: re.search(
+                    rf'{kid}.*online.*\s2\n',
+                    run('kiosk', 'list', '--db', s.db_path).stdout))
+                # and never sent again
+                n = s.count()
+                k.rate(3)
+                wait_until('the next rating', lambda: s.count() == n + 1)
+                self.assertEqual(k.states()['conflict'], 1)
+                self.assertEqual(k.states()['rejected'], 1)
+            finally:
+                k.cleanup()
+
+    def test_a_revoked_kiosk_keeps_its_ratings(self):
+        with Server(name='kiosk-revoked') as s:
+            kid, code, _ = add_kiosk(s, counter=1)
+            k = Kiosk.enrolled(s, code)
+            try:
+                k.start()
+                wait_kiosk_config(k)
+                run('kiosk', 'revoke', '--db', s.db_path, kid)
+                rid = k.rate(2)
+                wait_until('the refusal in the log',
+                           lambda: 'refused=revoked' in k.logs())
+                self.assertEqual(k.states(), {'pending': 1})
+                self.assertEqual(s.count("SELECT count(*) FROM ratings "
+                                         "WHERE id = ?", rid), 0)
+            finally:
+                k.cleanup()
+
+
+class Clock(unittest.TestCase):
+    def test_a_wrong_clock_is_corrected_from_the_date_header(self):
+        with Server(name='kiosk-clock') as s:
+            _, code, _ = add_kiosk(s, counter=1)
+            k = Kiosk.enrolled(s, code)
+            try:
+                # the device believes it is two hours ahead
+                c = sqlite3.connect(os.path.join(k.data, 'outbox.db'))
+                with c:
+                    c.execute("INSERT INTO state(key, value) VALUES "
+                              "('clock_offset_ms', '7200000')")
+                c.close()
+                k.start()
+                wait_kiosk_config(k)
+                off = int(k.outbox("SELECT value FROM state WHERE key = "
+                                   "'clock_offset_ms'")[0][0])
+                self.assertLess(abs(off), 3000)
+                rid = k.rate(4)
+                row = wait_until('the rating', lambda: rating_row(s, rid))
+                self.assertLess(abs(row['rated_at'] - time.time()), 60)
+            finally:
+                k.cleanup()
+
+
+class StartErrors(unittest.TestCase):
+    """A kiosk that cannot keep ratings safely does not start."""
+
+    def setUp(self):
+        self.k = Kiosk()
+
+    def tearDown(self):
+        self.k.cleanup()
+
+    def fails(self, *args):
+        rc, line, err = self.k.start(*args, expect_fail=True)
+        self.assertEqual(rc, 1)
+        self.assertNotIn('listening', line)
+        return err
+
+    def enrol(self):
+        with Server(name='kiosk-start') as s:
+            _, code, _ = add_kiosk(s)
+            kiosk_cli('enroll', '--server', s.base, '--code', code, '--data',
+                      self.k.data)
+
+    def test_missing_data_directory(self):
+        err = self.fails()
+        self.assertIn(f"the data directory '{self.k.data}' does not exist",
+                      err)
+        self.assertIn('hailong-kiosk enroll', err)
+
+    def test_directory_without_identity(self):
+        os.mkdir(self.k.data, 0o700)
+        self.assertIn('holds no kiosk identity', self.fails())
+
+    def test_corrupted_outbox(self):
+        self.enrol()
+        path = os.path.join(self.k.data, 'outbox.db')
+        with open(path, 'r+b') as f:
+            f.write(b'this is no longer an SQLite file at all....' * 3)
+        err = self.fails()
+        self.assertIn(f"the outbox '{path}'", err)
+        self.assertRegex(err, 'not a database|damaged')
+        self.assertIn('move it aside', err)
+
+    def test_missing_outbox(self):
+        self.enrol()
+        os.remove(os.path.join(self.k.data, 'outbox.db'))
+        err = self.fails()
+        self.assertIn('is missing', err)
+        self.assertIn('--new-outbox', err)
+        # on purpose: an empty outbox is made
+        self.k.start('--new-outbox')
+        self.assertEqual(self.k.states(), {})
+
+    def test_identity_readable_by_others(self):
+        self.enrol()
+        os.chmod(os.path.join(self.k.data, 'kiosk.json'), 0o644)
+        self.assertIn('chmod 600', self.fails())
+
+    def test_bad_flags(self):
+        p = kiosk_cli('run', '--data', self.k.data, '--reset-seconds', '0',
+                      check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn('--reset-seconds', p.stderr)
+        p = kiosk_cli('--help')
+        self.assertIn('enroll', p.stdout)
+        self.assertIn('run', p.stdout)
+
+
+if __name__ == '__main__':
+    unittest.main()

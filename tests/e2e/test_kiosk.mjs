@@ -1,0 +1,114 @@
+// test_kiosk.mjs -- the kiosk's touch page in Chromium at a tablet size:
+// a low face, a reason, thanks, the reset; a scanned dossier code; and the
+// ratings arriving on the server with the right level, reason and code.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, openBrowser, shot, check, done, hailong, ROOT } from './lib.mjs';
+
+const KIOSK = process.env.HAILONG_KIOSK_BIN || join(ROOT, 'build/bin/hailong-kiosk');
+
+async function until(what, fn, seconds = 60) {
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startKiosk(dir) {
+  const proc = spawn(KIOSK, ['run', '--data', dir, '--listen', '127.0.0.1:0',
+    '--reset-seconds', '2', '--retry-max-ms', '1000'],
+  { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let seen = '';
+    proc.stdout.on('data', (d) => {
+      seen += d;
+      const m = seen.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.on('exit', (code) => reject(new Error('kiosk exited ' + code)));
+  });
+  return { proc, port, base: `http://127.0.0.1:${port}` };
+}
+
+const srv = await startServer();
+const dir = mkdtempSync(join(tmpdir(), 'hailong-kiosk-e2e-'));
+let kiosk, browser;
+try {
+  const added = hailong('kiosk', 'add', '--db', srv.db, '--unit', 'H21.227',
+    '--counter', '1', '--officer', 'VC01').trim().split('\n');
+  const code = added[added.length - 1];
+  check(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(code), 'the code is alone on the last line');
+  execFileSync(KIOSK, ['enroll', '--server', srv.base, '--code', code, '--data', dir]);
+  kiosk = await startKiosk(dir);
+
+  // the configuration comes from the server before the page is opened
+  const cfg = await until('the configuration', async () => {
+    const r = await fetch(kiosk.base + '/api/local/config');
+    const j = await r.json();
+    return j.configured ? j : null;
+  });
+  check(cfg.faces === 5 && cfg.reasons.length === 6, 'five faces and six reasons configured');
+
+  const b = await openBrowser({ width: 1280, height: 800 });
+  browser = b.browser;
+  const { page, external } = b;
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(kiosk.base + '/');
+  await page.waitForSelector('#ask:not([hidden]) .face.f1');
+  check(await page.locator('.face').count() === 5, 'five faces');
+  check((await page.textContent('#question')).includes('hài lòng'), 'the question in Vietnamese');
+  check((await page.textContent('#place')).includes('Quầy 1'), 'the counter is named');
+  await page.waitForSelector('#phone:not([hidden]) img');
+  check(await page.locator('#qr').evaluate((i) => i.complete && i.naturalWidth > 0), 'the phone QR code is drawn');
+  // big targets: every face at least 150 px tall at a tablet size
+  for (const box of await page.locator('.face').evaluateAll((es) => es.map((e) => e.getBoundingClientRect().height)))
+    check(box >= 150, 'a face is a big target');
+  await shot(page, 'kiosk-start');
+
+  // a low face asks why; the reason is ticked; thanks; then the reset
+  await page.click('.face.f2');
+  await page.waitForSelector('#why:not([hidden]) .reason');
+  check(await page.locator('.reason').count() === 6, 'six reasons to tick');
+  await page.click('.reason[data-code="wait"]');
+  check(await page.getAttribute('.reason[data-code="wait"]', 'aria-pressed') === 'true', 'the reason is ticked');
+  await shot(page, 'kiosk-why');
+  await page.click('#send');
+  await page.waitForSelector('#thanks:not([hidden])');
+  const thanks = await page.textContent('#thanks');
+  check(thanks.includes('Cảm ơn'), 'the page says Cảm ơn');
+  check(!/hài lòng/i.test(thanks), 'thanks does not say which face was pressed');
+  await shot(page, 'kiosk-thanks');
+  await page.waitForSelector('#ask:not([hidden]) .face.f5', { timeout: 30000 });
+  check(await page.isHidden('#thanks'), 'back to the start after the reset');
+
+  // a keyboard-wedge scanner fills the dossier code; then a top face
+  await page.keyboard.type('H21.227-261008-0042\n', { delay: 5 });
+  check((await page.textContent('#dossier-msg')).includes('Đã nhận'), 'the scanned code is accepted');
+  await page.click('.face.f5');
+  await page.waitForSelector('#thanks:not([hidden])');
+
+  // both arrive on the server, each once, with what the citizen chose
+  const rows = await until('two ratings on the server', () => {
+    const out = srv.sql("SELECT level || '|' || coalesce(reasons,'') || '|' || coalesce(dossier,'') || '|' || channel || '|' || counter || '|' || officer FROM ratings ORDER BY seq");
+    return out.split('\n').filter(Boolean).length === 2 ? out : null;
+  });
+  check(rows === '2|wait||kiosk|1|VC01\n5||H21.227-261008-0042|kiosk|1|VC01', 'stored: ' + rows);
+  check(problems.length === 0, 'no console errors (CSP included): ' + problems.join('; '));
+  check(external.length === 0, 'no request left 127.0.0.1');
+} finally {
+  if (browser) await browser.close();
+  if (kiosk) {
+    kiosk.proc.kill('SIGTERM');
+    await new Promise((r) => kiosk.proc.on('exit', r));
+  }
+  await srv.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+done('kiosk');
