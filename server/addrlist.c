@@ -54,10 +54,10 @@ entry_parse(const char *e, size_t n, struct addr *net, int *bits)
 		*slash = '\0';
 	if (addr_parse(tmp, net) < 0)
 		return -1;
-	*bits = net->len * 8;
+	*bits = (int)net->len * 8;
 	if (slash != NULL) {
-		if (parse_int64(
-			slash + 1, strlen(slash + 1), 0, net->len * 8, &v) < 0)
+		if (parse_int64(slash + 1, strlen(slash + 1), 0,
+			(int64_t)net->len * 8, &v) < 0)
 			return -1;
 		*bits = (int)v;
 	}

@@ -248,7 +248,8 @@ backup_rotate(
 	}
 	closedir(d);
 	/* names sort as dates: newest first, and keep the first `keep` */
-	qsort(names, n, sizeof(*names), cmp_desc);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_desc);
 	for (size_t i = keep; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (unlink(path) < 0) {

@@ -31,7 +31,7 @@ cmd_apikey(int argc, char **argv)
 	};
 	char err[512], actor[64], key[APIKEY_LEN + 1];
 	struct db *db = NULL;
-	int64_t id;
+	int64_t id = 0;
 	int rc = 1, p, npos = 0;
 
 	p = cli_parse("apikey", usage, argc, argv, opts, pos, 2, &npos);

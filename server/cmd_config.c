@@ -48,7 +48,7 @@ report(const char *path, const char *why)
 static int
 check_files(const char *path, const struct config *c)
 {
-	char err[768];
+	char err[768], why[700];
 
 	if (c->tls_cert[0] != '\0') {
 		if (!http_tls_supported()) {
@@ -64,8 +64,8 @@ check_files(const char *path, const struct config *c)
 			report(path, err);
 			return -1;
 		}
-		if (!file_is_private(c->tls_key, err + 9, sizeof(err) - 9)) {
-			memcpy(err, "tls_key: ", 9);
+		if (!file_is_private(c->tls_key, why, sizeof(why))) {
+			snprintf(err, sizeof(err), "tls_key: %s", why);
 			report(path, err);
 			return -1;
 		}

@@ -82,16 +82,16 @@ cmd_retention(int argc, char **argv)
 	       "ago: %lld; consent's retention passed: %lld); comments %s: "
 	       "%lld\n",
 	    dry_run ? "dry run, nothing changed: " : "",
-	    (long long)(res.closed + res.expired), (long long)days,
+	    (long long)res.closed + (long long)res.expired, (long long)days,
 	    (long long)res.closed, (long long)res.expired,
 	    pol.delete_comments ? "deleted" : "de-identified",
 	    (long long)res.comments);
 	log_kv(LOG_INFO, "retention",
 	    "phones=%lld closed=%lld expired=%lld comments=%lld mode=%s "
 	    "days=%lld dry_run=%d",
-	    (long long)(res.closed + res.expired), (long long)res.closed,
-	    (long long)res.expired, (long long)res.comments, comments,
-	    (long long)days, dry_run);
+	    (long long)res.closed + (long long)res.expired,
+	    (long long)res.closed, (long long)res.expired,
+	    (long long)res.comments, comments, (long long)days, dry_run);
 	rc = 0;
 	goto out;
 fail:

@@ -138,17 +138,23 @@ asn1_time(const ASN1_TIME *t)
 		return 0;
 	return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) *
 	    86400 +
-	    tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+	    (int64_t)tm.tm_hour * 3600 + (int64_t)tm.tm_min * 60 + tm.tm_sec;
 }
 
 static void
 add_name(struct cms_signer *s, const unsigned char *utf8, int len)
 {
-	if (s->nnames == CMS_MAX_NAMES || len <= 0 ||
-	    (size_t)len >= sizeof(s->names[0]))
+	char *dst;
+	size_t n;
+
+	if (s->nnames == CMS_MAX_NAMES || len <= 0)
 		return;
-	memcpy(s->names[s->nnames], utf8, (size_t)len);
-	s->names[s->nnames][len] = '\0';
+	n = (size_t)len;
+	dst = s->names[s->nnames];
+	if (n >= sizeof(s->names[0]))
+		return;
+	memcpy(dst, utf8, n);
+	dst[n] = '\0';
 	s->nnames++;
 }
 
@@ -336,10 +342,10 @@ strict_structure(const unsigned char *sig, size_t siglen, X509 *signer)
 	issuer_len = i2d_X509_NAME(X509_get_issuer_name(signer), NULL);
 	serial_len = i2d_ASN1_INTEGER(X509_get_serialNumber(signer), NULL);
 	if (issuer_len <= 0 || serial_len <= 0 ||
-	    (size_t)(issuer_len + serial_len) != sid.len ||
+	    ((size_t)issuer_len + (size_t)serial_len) != sid.len ||
 	    sid.start[0] != 0x30)
 		return -1;
-	want = xmalloc((size_t)(issuer_len + serial_len));
+	want = xmalloc(((size_t)issuer_len + (size_t)serial_len));
 	w = want;
 	i2d_X509_NAME(X509_get_issuer_name(signer), &w);
 	i2d_ASN1_INTEGER(X509_get_serialNumber(signer), &w);

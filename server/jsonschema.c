@@ -398,7 +398,7 @@ validate(struct check *k, json_t *s, json_t *v, struct buf *path)
 	const char *kw;
 	json_t *x, *e;
 	size_t i;
-	int rc;
+	int rc = 0;
 
 	if (json_is_true(s))
 		return 0;
@@ -410,7 +410,6 @@ validate(struct check *k, json_t *s, json_t *v, struct buf *path)
 		k->depth--;
 		return broken(k, path, "nested too deep (a $ref loop?)");
 	}
-	rc = 0;
 	json_object_foreach(s, kw, x)
 	{
 		if (!known_keyword(kw)) {

@@ -21,7 +21,7 @@ metrics_flag_vi(int flag)
 static void
 fmt_int(int64_t v, char *out, size_t size)
 {
-	char digits[32];
+	char digits[32] = "";
 	size_t n, k = 0;
 
 	snprintf(digits, sizeof(digits), "%lld", (long long)(v < 0 ? -v : v));
@@ -63,21 +63,20 @@ fmt_pct(double rate, char *out, size_t size)
 static void
 cell(struct buf *b, const char *s, int width, bool right)
 {
-	size_t len = strlen(s), chars = utf8_count(s, len), cut = len;
+	size_t len = strlen(s), chars = 0, cut = len;
 
-	if ((int)chars > width) {
-		/* cut at a character boundary, leaving room for "…" */
-		size_t keep = 0, i = 0;
-
-		while (i < len && (int)keep < width - 1) {
-			i++;
-			while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
-				i++;
-			keep++;
-		}
-		cut = i;
-		chars = keep + 1;
+	/* one pass: count characters, and note where width-1 of them end */
+	for (size_t i = 0; i < len; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if ((int)chars == width - 1)
+			cut = i;
+		chars++;
 	}
+	if ((int)chars > width)
+		chars = (size_t)width; /* width-1 characters and "…" */
+	else
+		cut = len;
 	if (right)
 		for (int i = (int)chars; i < width; i++)
 			buf_putc(b, ' ');
@@ -218,7 +217,7 @@ total_text(const struct metrics *m, struct buf *b)
 static void
 procedures_text(const struct metrics *m, struct buf *b)
 {
-	char v[32];
+	char v[32] = "";
 
 	buf_puts(b, "\nTHEO THỦ TỤC\n  ");
 	cell(b, "Mã", 9, false);
@@ -260,7 +259,7 @@ procedures_text(const struct metrics *m, struct buf *b)
 static void
 staff_text(const struct metric_list *l, bool officers, struct buf *b)
 {
-	char v[32];
+	char v[32] = "";
 
 	buf_puts(b, officers ? "\nTHEO CÁN BỘ\n  " : "\nTHEO QUẦY\n  ");
 	cell(b, officers ? "Mã" : "Đơn vị", 12, false);

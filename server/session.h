@@ -12,10 +12,10 @@ struct ctx;
 struct db;
 
 #define SESSION_COOKIE "hl_session"
-#define SESSION_IDLE_SECONDS (30 * 60)
+#define SESSION_IDLE_SECONDS ((int64_t)30 * 60)
 #define LOGIN_COOKIE "hl_login" /* the login form's CSRF seed */
 #define LOGIN_MAX_FAILURES 5    /* then the account rests a while */
-#define LOGIN_LOCK_SECONDS (15 * 60)
+#define LOGIN_LOCK_SECONDS ((int64_t)15 * 60)
 
 /*
  * auth_staff() (auth.h) reads the session cookie, checks the session is
