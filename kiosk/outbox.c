@@ -203,7 +203,7 @@ outbox_add(struct outbox *ob, const struct wire_local *in, int64_t now_ms,
 	int64_t last = 0;
 	int rc = -1, r;
 
-	uuid_v4(id);
+	uuid_v7(id); /* time-ordered: appends to the server's key index */
 	*burst = false;
 	pthread_mutex_lock(&ob->lock);
 	if (db_begin(ob->db) < 0)

@@ -108,10 +108,32 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 
 	if (b->failed)
 		return -1;
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0 || buf_grow(b, (size_t)n) < 0)
+	/* one pass when it fits in the room there is, the usual case */
+	if (b->data != NULL && b->cap > b->len) {
+		size_t room = b->cap - b->len;
+
+		va_copy(cp, ap);
+		n = vsnprintf(b->data + b->len, room, fmt, cp);
+		va_end(cp);
+		if (n < 0)
+			return -1;
+		if ((size_t)n < room) {
+			if ((size_t)n > buf_max(b) - b->len) {
+				b->data[b->len] = '\0';
+				b->failed = true;
+				return -1;
+			}
+			b->len += (size_t)n;
+			return 0;
+		}
+	} else {
+		va_copy(cp, ap);
+		n = vsnprintf(NULL, 0, fmt, cp);
+		va_end(cp);
+		if (n < 0)
+			return -1;
+	}
+	if (buf_grow(b, (size_t)n) < 0)
 		return -1;
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -87,6 +88,58 @@ uuid_v4(char out[37])
 	hex_encode(r, sizeof(r), hx);
 	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hx, hx + 8, hx + 12,
 	    hx + 16, hx + 20);
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+uuid_v7(char out[37])
+{
+	unsigned char r[16];
+	uint64_t ms = now_ms();
+	char hx[33];
+
+	random_bytes(r, sizeof(r));
+	for (int i = 0; i < 6; i++)
+		r[i] = (unsigned char)(ms >> (40 - 8 * i));
+	r[6] = (r[6] & 0x0f) | 0x70;
+	r[8] = (r[8] & 0x3f) | 0x80;
+	hex_encode(r, sizeof(r), hx);
+	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hx, hx + 8, hx + 12,
+	    hx + 16, hx + 20);
+}
+
+/* The base64url characters in ASCII order: text order is number order. */
+static const char ordered64[] =
+    "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+
+void
+ordered_nonce(char out[23])
+{
+	unsigned char r[14];
+	uint64_t ms = now_ms();
+
+	for (int i = 7; i >= 0; i--) {
+		out[i] = ordered64[ms & 63];
+		ms >>= 6;
+	}
+	random_bytes(r, sizeof(r));
+	for (int i = 0; i < 14; i++)
+		out[8 + i] = ordered64[r[i] & 63];
+	out[22] = '\0';
+}
+
+bool
+nonce_is_valid(const char *s)
+{
+	return strlen(s) == 22 && strspn(s, ordered64) == 22;
 }
 
 void

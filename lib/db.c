@@ -28,6 +28,9 @@ struct db {
 static enum db_error
 map_error(int rc)
 {
+	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+	    rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return DB_ERR_UNIQUE;
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_ROW:
@@ -365,7 +368,12 @@ db_step(struct db_stmt *st)
 	if (rc == SQLITE_DONE)
 		return DB_DONE;
 	/* constraint failures are answers, not faults: callers decide */
-	log_msg(map_error(rc) == DB_ERR_CONSTRAINT ? LOG_DEBUG : LOG_ERROR,
+	log_msg(map_error(sqlite3_extended_errcode(st->db->h)) ==
+			DB_ERR_CONSTRAINT ||
+		    map_error(sqlite3_extended_errcode(st->db->h)) ==
+			DB_ERR_UNIQUE
+		? LOG_DEBUG
+		: LOG_ERROR,
 	    "db", "%s: %.120s", sqlite3_errmsg(st->db->h), st->sql);
 	return -1;
 }

@@ -130,3 +130,28 @@ sleep_ms(unsigned ms)
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }
+
+void *
+thread_block(struct thread_block *tb, size_t size)
+{
+	void *p;
+
+	if (!atomic_load(&tb->made)) {
+		pthread_mutex_lock(&tb->lock);
+		if (!atomic_load(&tb->made)) {
+			if (pthread_key_create(&tb->key, free) != 0) {
+				fprintf(
+				    stderr, "hailong: out of thread keys\n");
+				abort();
+			}
+			atomic_store(&tb->made, true);
+		}
+		pthread_mutex_unlock(&tb->lock);
+	}
+	p = pthread_getspecific(tb->key);
+	if (p == NULL) {
+		p = xcalloc(1, size);
+		pthread_setspecific(tb->key, p);
+	}
+	return p;
+}

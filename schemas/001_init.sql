@@ -13,11 +13,11 @@ CREATE TABLE meta (
 CREATE TABLE units (
 	code TEXT PRIMARY KEY,
 	name TEXT NOT NULL,
-	level TEXT NOT NULL CHECK (level IN
-	    ('province', 'department', 'commune', 'centre', 'other')),
+	level TEXT NOT NULL CHECK (level = 'province' OR level = 'department' OR
+	    level = 'commune' OR level = 'centre' OR level = 'other'),
 	parent TEXT REFERENCES units(code),
 	stat_code TEXT,			-- mã đơn vị hành chính, when known
-	active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+	active INTEGER NOT NULL DEFAULT 1 CHECK (active BETWEEN 0 AND 1)
 ) STRICT;
 
 -- Closure of the hierarchy: every (ancestor, descendant) pair, including
@@ -58,7 +58,7 @@ CREATE TABLE officers (
 	unit TEXT NOT NULL REFERENCES units(code),
 	name TEXT NOT NULL,
 	counter INTEGER,
-	active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+	active INTEGER NOT NULL DEFAULT 1 CHECK (active BETWEEN 0 AND 1)
 ) STRICT;
 
 -- Keys for the MACs of QR tokens; a retired key no longer verifies.
@@ -98,25 +98,26 @@ CREATE TABLE ratings (
 	officer TEXT,
 	procedure TEXT REFERENCES procedures(code),
 	dossier TEXT,
-	channel TEXT NOT NULL CHECK (channel IN ('kiosk', 'qr', 'web', 'import')),
+	channel TEXT NOT NULL CHECK (channel = 'kiosk' OR channel = 'qr' OR
+	    channel = 'web' OR channel = 'import'),
 	level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
-	c1 INTEGER CHECK (c1 IN (0, 1, 2)),
-	c2 INTEGER CHECK (c2 IN (0, 1, 2)),
-	c3 INTEGER CHECK (c3 IN (0, 1, 2)),
-	c4 INTEGER CHECK (c4 IN (0, 1, 2)),
-	c5 INTEGER CHECK (c5 IN (0, 1, 2)),
-	c6 INTEGER CHECK (c6 IN (0, 1, 2)),
-	c7 INTEGER CHECK (c7 IN (0, 1, 2)),
-	c8 INTEGER CHECK (c8 IN (0, 1, 2)),
-	c9 INTEGER CHECK (c9 IN (0, 1, 2)),
-	supplement_reported INTEGER CHECK (supplement_reported IN (0, 1)),
-	online_error_reported INTEGER CHECK (online_error_reported IN (0, 1)),
+	c1 INTEGER CHECK (c1 BETWEEN 0 AND 2),
+	c2 INTEGER CHECK (c2 BETWEEN 0 AND 2),
+	c3 INTEGER CHECK (c3 BETWEEN 0 AND 2),
+	c4 INTEGER CHECK (c4 BETWEEN 0 AND 2),
+	c5 INTEGER CHECK (c5 BETWEEN 0 AND 2),
+	c6 INTEGER CHECK (c6 BETWEEN 0 AND 2),
+	c7 INTEGER CHECK (c7 BETWEEN 0 AND 2),
+	c8 INTEGER CHECK (c8 BETWEEN 0 AND 2),
+	c9 INTEGER CHECK (c9 BETWEEN 0 AND 2),
+	supplement_reported INTEGER CHECK (supplement_reported BETWEEN 0 AND 1),
+	online_error_reported INTEGER CHECK (online_error_reported BETWEEN 0 AND 1),
 	visits INTEGER CHECK (visits BETWEEN 1 AND 99),
 	reasons TEXT,
 	rated_at INTEGER NOT NULL,
 	received_at INTEGER NOT NULL,
-	status TEXT NOT NULL CHECK (status IN
-	    ('valid', 'burst', 'duplicate', 'misuse', 'spam')),
+	status TEXT NOT NULL CHECK (status = 'valid' OR status = 'burst' OR
+	    status = 'duplicate' OR status = 'misuse' OR status = 'spam'),
 	initial_status TEXT NOT NULL,
 	source TEXT NOT NULL DEFAULT '',
 	dossier_token INTEGER NOT NULL DEFAULT 0,
@@ -164,7 +165,8 @@ CREATE TABLE callbacks (
 	rating_seq INTEGER NOT NULL UNIQUE REFERENCES ratings(seq),
 	consent_id INTEGER NOT NULL REFERENCES consents(id),
 	phone TEXT,			-- NULL once erased
-	status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+	status TEXT NOT NULL DEFAULT 'open' CHECK (status = 'open' OR
+	    status = 'closed'),
 	closed_at INTEGER,
 	erased_at INTEGER
 ) STRICT;
@@ -174,7 +176,7 @@ CREATE TABLE dossiers (
 	code TEXT PRIMARY KEY,
 	procedure TEXT NOT NULL REFERENCES procedures(code),
 	unit TEXT NOT NULL REFERENCES units(code),
-	channel INTEGER NOT NULL CHECK (channel IN (1, 2, 3)),
+	channel INTEGER NOT NULL CHECK (channel BETWEEN 1 AND 3),
 	received_at INTEGER NOT NULL,
 	due_at INTEGER,
 	finished_at INTEGER,
@@ -183,9 +185,9 @@ CREATE TABLE dossiers (
 	supplement_seconds INTEGER NOT NULL DEFAULT 0
 	    CHECK (supplement_seconds >= 0),
 	corrections INTEGER NOT NULL DEFAULT 0 CHECK (corrections >= 0),
-	full_online INTEGER NOT NULL DEFAULT 0 CHECK (full_online IN (0, 1)),
-	digitized INTEGER NOT NULL DEFAULT 0 CHECK (digitized IN (0, 1)),
-	complaint INTEGER NOT NULL DEFAULT 0 CHECK (complaint IN (0, 1)),
+	full_online INTEGER NOT NULL DEFAULT 0 CHECK (full_online BETWEEN 0 AND 1),
+	digitized INTEGER NOT NULL DEFAULT 0 CHECK (digitized BETWEEN 0 AND 1),
+	complaint INTEGER NOT NULL DEFAULT 0 CHECK (complaint BETWEEN 0 AND 1),
 	updated_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX dossiers_unit_received ON dossiers(unit, received_at);
@@ -195,7 +197,8 @@ CREATE TABLE users (
 	id INTEGER PRIMARY KEY,
 	username TEXT NOT NULL UNIQUE,
 	unit TEXT NOT NULL REFERENCES units(code),
-	role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'reporter', 'viewer')),
+	role TEXT NOT NULL CHECK (role = 'admin' OR role = 'manager' OR
+	    role = 'reporter' OR role = 'viewer'),
 	name TEXT NOT NULL,
 	password TEXT NOT NULL,		-- scrypt, see password_hash()
 	must_change INTEGER NOT NULL DEFAULT 0,

@@ -10,7 +10,7 @@ CREATE TABLE kiosks (
 	unit TEXT NOT NULL REFERENCES units(code),
 	counter INTEGER NOT NULL,
 	officer TEXT REFERENCES officers(id),
-	faces INTEGER NOT NULL DEFAULT 5 CHECK (faces IN (3, 5)),
+	faces INTEGER NOT NULL DEFAULT 5 CHECK (faces = 3 OR faces = 5),
 	created_at INTEGER NOT NULL,
 	code_hash BLOB NOT NULL UNIQUE CHECK (length(code_hash) = 32),
 	code_expires INTEGER NOT NULL,

@@ -652,7 +652,7 @@ flush_ratings(struct rating_writer *w)
 	for (size_t i = 0; i + 1 < w->n; i++)
 		w->jobs[i].next = &w->jobs[i + 1];
 	w->jobs[w->n - 1].next = NULL;
-	rc = writer_store_batch(w->db, w->jobs, rollup_hook);
+	rc = writer_store_batch(w->db, w->jobs, &rollup_hooks);
 	for (size_t i = 0; i < w->n; i++) {
 		import_job_result(w->im, &w->jobs[i]);
 		rating_release(&w->jobs[i].rating);

@@ -1,4 +1,5 @@
 /* page_form.c -- the citizen's short form: GET and POST /q/<token>. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,6 @@
 #include "store.h"
 #include "writer.h"
 
-#define NONCE_BYTES 16
 #define NONCE_LEN 22 /* base64url of 16 bytes */
 
 /* The fields of the form, for errors beside each one. */
@@ -111,6 +111,83 @@ load_target(struct db *db, const char *token, struct target *t)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Verified targets, per HTTP thread: one poster's token serves many
+ * citizens, and each would otherwise cost a MAC key lookup and four
+ * queries.  An entry lives TARGET_TTL seconds, so a renamed unit, a
+ * removed counter or a retired key takes effect within a minute.
+ */
+#define TARGET_CACHE 32
+#define TARGET_TTL 60
+
+struct cached_target {
+	int64_t until;
+	struct target t;
+};
+
+struct target_cache {
+	unsigned next;
+	struct cached_target entry[TARGET_CACHE];
+};
+
+static struct thread_block target_caches = THREAD_BLOCK_INIT;
+
+static int
+cached_target(struct db *db, const char *token, struct target *t)
+{
+	struct target_cache *tc = thread_block(&target_caches, sizeof(*tc));
+	int64_t now = hl_now();
+	int rc;
+
+	for (int i = 0; token != NULL && i < TARGET_CACHE; i++) {
+		if (tc->entry[i].until > now &&
+		    strcmp(tc->entry[i].t.token, token) == 0) {
+			*t = tc->entry[i].t;
+			return 0;
+		}
+	}
+	rc = load_target(db, token, t);
+	if (rc == 0) {
+		tc->entry[tc->next].t = *t;
+		tc->entry[tc->next].until = now + TARGET_TTL;
+		tc->next = (tc->next + 1) % TARGET_CACHE;
+	}
+	return rc;
+}
+
+/*
+ * The thank-you page is the same for every citizen: made once per
+ * language and served from memory.
+ */
+static pthread_once_t thanks_once = PTHREAD_ONCE_INIT;
+static struct buf thanks_page[2];
+
+static void
+make_thanks(void)
+{
+	for (int lang = LANG_VI; lang <= LANG_EN; lang++) {
+		struct buf *b = &thanks_page[lang];
+
+		html_begin(b, (enum lang)lang,
+		    tr((enum lang)lang, M_THANKS_TITLE), "/static/form.css");
+		buf_puts(b, "<main class=\"card message s200\">\n<h1>");
+		buf_html(b, tr((enum lang)lang, M_THANKS_TITLE));
+		buf_puts(b, "</h1>\n<p>");
+		buf_html(b, tr((enum lang)lang, M_THANKS_TEXT));
+		buf_puts(b, "</p>\n</main>\n");
+		html_end(b);
+	}
+}
+
+static void
+page_thanks(struct ctx *c)
+{
+	pthread_once(&thanks_once, make_thanks);
+	http_begin_body(c->req, 200, "text/html; charset=utf-8");
+	c->req->resp.static_body = thanks_page[c->lang].data;
+	c->req->resp.static_len = thanks_page[c->lang].len;
 }
 
 /* Whether the unit offers the procedure (every one when it lists none). */
@@ -331,19 +408,17 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	struct buf *b = &c->req->resp.body;
 	enum lang lang = c->lang;
 	const char *level = posted(in, "level");
-	unsigned char raw[NONCE_BYTES];
 	char nonce[NONCE_LEN + 1], title[400];
 	const char *old_nonce = posted(in, "nonce");
 
-	/* keep the nonce across a correction so a double submit stays one */
-	if (strlen(old_nonce) == NONCE_LEN &&
-	    b64url_decode(old_nonce, NONCE_LEN, raw, sizeof(raw)) ==
-		NONCE_BYTES) {
+	/*
+	 * Keep the nonce across a correction so a double submit stays one.
+	 * New nonces sort by time: the ratings' key index grows at its end.
+	 */
+	if (nonce_is_valid(old_nonce))
 		memcpy(nonce, old_nonce, NONCE_LEN + 1);
-	} else {
-		random_bytes(raw, sizeof(raw));
-		b64url_encode(raw, sizeof(raw), nonce);
-	}
+	else
+		ordered_nonce(nonce);
 	snprintf(title, sizeof(title), "%s — %s", tr(lang, M_FORM_TITLE),
 	    t->unit_name);
 	http_begin_body(c->req, status, "text/html; charset=utf-8");
@@ -470,7 +545,7 @@ page_q_get(struct ctx *c)
 		server_unavailable(c);
 		return;
 	}
-	rc = load_target(db, ctx_param(c, 0), &t);
+	rc = cached_target(db, ctx_param(c, 0), &t);
 	if (rc != 0) {
 		if (rc < 0)
 			server_unavailable(c);
@@ -554,7 +629,7 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 	if (v != NULL && v[0] != '\0')
 		set_err(err, F_FORM, M_ERR_HONEYPOT, &bad);
 	v = form_get(in, "nonce");
-	if (v == NULL || strlen(v) != NONCE_LEN || form_count(in, "nonce") > 1)
+	if (v == NULL || !nonce_is_valid(v) || form_count(in, "nonce") > 1)
 		set_err(err, F_FORM, M_ERR_FORM, &bad);
 	else
 		strlcpy_hl(r->id, v, sizeof(r->id));
@@ -659,9 +734,7 @@ form_resumed(struct ctx *c)
 
 	switch (fp->job.result) {
 	case WRITER_STORED:
-	case WRITER_DUPLICATE:
-		page_message(c, 200, M_THANKS_TITLE, M_THANKS_TEXT);
-		break;
+	case WRITER_DUPLICATE: page_thanks(c); break;
 	case WRITER_CONFLICT:
 		page_message(c, 409, M_CONFLICT_TITLE, M_CONFLICT_TEXT);
 		break;
@@ -697,7 +770,7 @@ page_q_post(struct ctx *c)
 	c->state_free = form_post_free;
 	r = &fp->job.rating;
 	rating_init(r);
-	rc = load_target(db, ctx_param(c, 0), &fp->t);
+	rc = cached_target(db, ctx_param(c, 0), &fp->t);
 	if (rc != 0) {
 		if (rc < 0)
 			server_unavailable(c);

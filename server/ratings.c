@@ -69,17 +69,20 @@ empty_null(const char *s)
 }
 
 int
-ratings_insert(struct db *db, const struct rating *r, int64_t *seq)
+ratings_insert(struct db *db, const struct rating *r, struct chain_cursor *cur,
+    int64_t *seq)
 {
-	unsigned char head[SHA256_LEN], chain[SHA256_LEN];
+	unsigned char chain[SHA256_LEN];
 	struct db_stmt *st;
-	int64_t last;
 	int col = 1;
 
-	if (ratings_chain_head(db, &last, head) < 0)
-		return -1;
-	*seq = last + 1;
-	chain_next(head, r, *seq, chain);
+	if (!cur->known) {
+		if (ratings_chain_head(db, &cur->seq, cur->head) < 0)
+			return -1;
+		cur->known = true;
+	}
+	*seq = cur->seq + 1;
+	chain_next(cur->head, r, *seq, chain);
 	st = db_prepare(db,
 	    "INSERT INTO ratings(" RATING_COLUMNS ", status) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
@@ -150,6 +153,8 @@ ratings_insert(struct db *db, const struct rating *r, int64_t *seq)
 			"llt", *seq, db_last_rowid(db), r->phone) < 0)
 			return -1;
 	}
+	cur->seq = *seq;
+	memcpy(cur->head, chain, SHA256_LEN);
 	return 0;
 }
 

@@ -11,12 +11,26 @@
 struct db;
 
 /*
- * Insert `r` as the next row of the chain, with its comment, consent and
- * callback rows.  Must run inside a write transaction (the writer's): it
- * reads the chain head under the write lock, so several processes can
- * append safely.  Sets *seq.  0 or -1 (db_error() tells why).
+ * Where the chain ends, as known inside one write transaction: the
+ * writer reads it once per batch instead of once per rating.  Start with
+ * {0} (unknown: read from the table at the first insert).
  */
-int ratings_insert(struct db *db, const struct rating *r, int64_t *seq);
+struct chain_cursor {
+	bool known;
+	int64_t seq;
+	unsigned char head[SHA256_LEN];
+};
+
+/*
+ * Insert `r` as the next row of the chain, with its comment, consent and
+ * callback rows.  Must run inside a write transaction (the writer's): the
+ * chain head is read under the write lock, so several processes can
+ * append safely; `cur` carries it from one insert to the next of the same
+ * transaction (a failed insert leaves it as it was).  Sets *seq.  0 or
+ * -1 (db_error() tells why).
+ */
+int ratings_insert(struct db *db, const struct rating *r,
+    struct chain_cursor *cur, int64_t *seq);
 
 /*
  * Load the rating with this idempotency key (unique per channel) into *r

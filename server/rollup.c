@@ -3,8 +3,10 @@
 
 #include "hailong/db.h"
 #include "hailong/hltime.h"
+#include "hailong/util.h"
 #include "metrics.h"
 #include "rollup.h"
+#include "writer.h"
 
 /*
  * The 31 count columns of rollup_procedure and rollup_staff
@@ -123,14 +125,141 @@ rollup_apply(struct db *db, const struct rating *r, int sign)
 	    r->counter > 0 ? r->counter : 0);
 }
 
+/*
+ * A batch's counts, gathered by rollup_hook() and written by
+ * rollup_flush(): the ratings of one batch mostly share a few (unit,
+ * month, procedure) and (counter, officer) keys, so one UPSERT per
+ * distinct key replaces two per rating.  Thread-local: each writer (the
+ * server's thread, an import's connection) has its own.
+ */
+#define BATCH_SLOTS 4096 /* > 2 keys x the writer's largest batch */
+
+struct batch_slot {
+	bool used, staff; /* staff: rollup_staff, else rollup_procedure */
+	char unit[41];
+	int month;
+	char key_text[33]; /* procedure, or officer */
+	int key_int;       /* counter (staff) */
+	struct metric_counts c;
+};
+
+struct batch {
+	unsigned used;
+	unsigned which[BATCH_SLOTS / 2]; /* the slots in use, to clear */
+	struct batch_slot slot[BATCH_SLOTS];
+};
+
+static struct thread_block batches = THREAD_BLOCK_INIT;
+
+static uint64_t
+slot_hash(bool staff, const char *unit, int month, const char *text, int n)
+{
+	uint64_t h = staff ? 1469598103934665603ULL : 1099511628211ULL;
+
+	for (const char *p = unit; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (const char *p = text; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h ^= (uint64_t)month * 0x9e3779b97f4a7c15ULL;
+	h ^= (uint64_t)(unsigned)n * 0xc2b2ae3d27d4eb4fULL;
+	return h;
+}
+
+/* The slot of a key (claimed when new), or NULL when the table is full. */
+static struct batch_slot *
+batch_slot(bool staff, const char *unit, int month, const char *text, int n)
+{
+	struct batch *b = thread_block(&batches, sizeof(*b));
+	uint64_t h = slot_hash(staff, unit, month, text, n);
+
+	for (unsigned i = 0; i < BATCH_SLOTS; i++) {
+		unsigned at = (unsigned)((h + i) % BATCH_SLOTS);
+		struct batch_slot *s = &b->slot[at];
+
+		if (!s->used) {
+			if (b->used * 2 >= BATCH_SLOTS)
+				return NULL;
+			b->which[b->used] = at;
+			s->used = true;
+			s->staff = staff;
+			strlcpy_hl(s->unit, unit, sizeof(s->unit));
+			s->month = month;
+			strlcpy_hl(s->key_text, text, sizeof(s->key_text));
+			s->key_int = n;
+			b->used++;
+			return s;
+		}
+		if (s->staff == staff && s->month == month && s->key_int == n &&
+		    strcmp(s->unit, unit) == 0 &&
+		    strcmp(s->key_text, text) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+void
+rollup_reset(void)
+{
+	struct batch *b = thread_block(&batches, sizeof(*b));
+
+	for (unsigned i = 0; i < b->used; i++)
+		memset(&b->slot[b->which[i]], 0, sizeof(b->slot[0]));
+	b->used = 0;
+}
+
+int
+rollup_flush(struct db *db)
+{
+	struct batch *b = thread_block(&batches, sizeof(*b));
+	int rc = 0;
+
+	for (unsigned i = 0; i < b->used && rc == 0; i++) {
+		struct batch_slot *s = &b->slot[b->which[i]];
+		int64_t v[RC_N];
+
+		if (!s->used)
+			continue;
+		pack(&s->c, v);
+		rc = s->staff ? upsert(db, UPSERT_STAFF, v, 1, s->unit,
+				    s->month, s->key_text, s->key_int)
+			      : upsert(db, UPSERT_PROCEDURE, v, 1, s->unit,
+				    s->month, s->key_text, -1);
+	}
+	rollup_reset();
+	return rc;
+}
+
 int
 rollup_hook(struct db *db, const struct rating *r, int64_t seq)
 {
+	struct batch_slot *p, *s = NULL;
+	int month;
+
 	(void)seq;
 	if (r->status != STATUS_VALID)
 		return 0;
-	return rollup_apply(db, r, 1);
+	month = month_of(r->rated_at);
+	p = batch_slot(false, r->unit, month, r->procedure, -1);
+	if (p != NULL && (r->counter > 0 || r->officer[0] != '\0')) {
+		s = batch_slot(true, r->unit, month, r->officer,
+		    r->counter > 0 ? r->counter : 0);
+		if (s == NULL)
+			p = NULL;
+	}
+	if (p == NULL) {
+		/* more keys than the table holds: write what is gathered */
+		if (rollup_flush(db) < 0)
+			return -1;
+		return rollup_apply(db, r, 1);
+	}
+	metric_counts_add_rating(&p->c, r);
+	if (s != NULL)
+		metric_counts_add_rating(&s->c, r);
+	return 0;
 }
+
+const struct writer_hooks rollup_hooks = { rollup_hook, rollup_flush,
+	rollup_reset };
 
 #define SUBTREE "IN (SELECT descendant FROM unit_tree WHERE ancestor = ?1)"
 #define ONLY "= ?1"

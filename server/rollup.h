@@ -11,13 +11,18 @@ struct db;
 struct metrics;
 
 /*
- * The writer's hook (writer_hook_fn, see writer.h): in the transaction
- * that stores rating `r`, add it to its unit's monthly rollups when it
- * is valid (a rating stored as burst counts in nothing).  Two prepared,
- * cached UPSERTs at most: one by procedure, one by counter and officer
- * (only when the rating names either).  0 or -1 (the batch then fails).
+ * The writer's hooks (struct writer_hooks, see writer.h): in the
+ * transaction that stores a batch, rollup_hook() gathers each valid
+ * rating's counts (a rating stored as burst counts in nothing) by (unit,
+ * month, procedure) and by (unit, month, counter, officer), and
+ * rollup_flush(), before COMMIT, adds them with one prepared UPSERT per
+ * distinct key; rollup_reset() forgets a failed batch.  The gathered
+ * counts are the calling thread's own.  0 or -1 (the batch then fails).
  */
 int rollup_hook(struct db *db, const struct rating *r, int64_t seq);
+int rollup_flush(struct db *db);
+void rollup_reset(void);
+extern const struct writer_hooks rollup_hooks;
 
 /*
  * Add (sign 1) or take away (sign -1) one rating's counts, whatever its

@@ -413,7 +413,7 @@ server_run(const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	s->writer = writer_start(
-	    cfg->db, cfg->writer_queue, rollup_hook, err, sizeof(err));
+	    cfg->db, cfg->writer_queue, &rollup_hooks, err, sizeof(err));
 	if (s->writer == NULL)
 		goto fail;
 	s->pool = dbpool_new(cfg->db);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hailong/db.h"
@@ -17,15 +18,34 @@
 _Static_assert(CHANNEL_IMPORT + 1 == WRITER_CHANNELS,
     "writer_stats counts every rating channel");
 
+/*
+ * Checkpoints (copying the WAL back into the database file, with its own
+ * fsync) run on a thread of their own with a connection of their own, as
+ * PASSIVE checkpoints that never block the writer: an automatic
+ * checkpoint inside a COMMIT would stall every rating of that batch for
+ * milliseconds.  Under sustained load a passive checkpoint can never
+ * catch the tail, so when the WAL passes WAL_RESTART_BYTES the writer
+ * itself restarts it between two batches.
+ */
+#define CHECKPOINT_EVERY_MS 200
+#define WAL_RESTART_BYTES ((off_t)64 << 20)
+#define WAL_CHECK_EVERY 64 /* batches */
+
 struct writer {
 	pthread_t thread;
+	pthread_t checkpointer;
+	bool has_checkpointer;
+	struct db *ckpt_db;
+	char *wal_path;
+	unsigned batches_since_check;
 	pthread_mutex_t lock;
-	pthread_cond_t wake;
+	pthread_cond_t wake;            /* the writer: jobs, or stopping */
+	pthread_cond_t tick;            /* the checkpointer: stopping */
 	struct writer_job *head, *tail; /* FIFO */
 	size_t depth, queue_max;
 	bool stopping;
 	struct db *db;
-	writer_hook_fn hook;
+	const struct writer_hooks *hooks;
 	struct writer_stats stats;
 };
 
@@ -38,47 +58,79 @@ mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Decide and (maybe) insert one job; the transaction is open. -1: fatal. */
+/* The stored rating with job's key, compared: a duplicate or a conflict. */
 static int
-store_one(struct db *db, struct writer_job *job, writer_hook_fn hook)
+decide_existing(struct db *db, struct writer_job *job)
 {
-	const struct rating *r = &job->rating;
 	struct rating old;
 	int64_t seq;
 	int rc;
 
 	rating_init(&old);
-	rc = ratings_load(db, r->channel, r->id, &old, &seq);
-	if (rc < 0)
-		goto fatal;
+	rc = ratings_load(db, job->rating.channel, job->rating.id, &old, &seq);
 	if (rc == 0) {
 		job->seq = seq;
-		job->result = rating_same_content(r, &old) ? WRITER_DUPLICATE
-							   : WRITER_CONFLICT;
-		rating_release(&old);
-		return 0;
+		job->result = rating_same_content(&job->rating, &old)
+		    ? WRITER_DUPLICATE
+		    : WRITER_CONFLICT;
 	}
-	if (r->dossier_token && r->status == STATUS_VALID &&
-	    ratings_dossier_used(db, r->dossier)) {
-		job->result = WRITER_DOSSIER_USED;
-		return 0;
+	rating_release(&old);
+	return rc;
+}
+
+/*
+ * Decide and (maybe) insert one job; the transaction is open.  -1: fatal
+ * (the batch fails).  The insert comes first and the stored twin is read
+ * only when the key collides: duplicates are rare, a lookup per rating is
+ * not free.  A dossier token is checked first instead, so that the same
+ * form sent twice is a duplicate, not a second rating of the dossier.
+ */
+static int
+store_one(struct db *db, struct writer_job *job,
+    const struct writer_hooks *hooks, struct chain_cursor *cur)
+{
+	const struct rating *r = &job->rating;
+	/* a comment or a phone: more rows, all or none of them */
+	bool extras = (r->comment != NULL && r->comment[0] != '\0') ||
+	    r->phone[0] != '\0';
+	int64_t seq;
+	int rc;
+
+	if (r->dossier_token) {
+		rc = decide_existing(db, job);
+		if (rc <= 0)
+			return rc; /* found (decided), or an error */
+		if (r->status == STATUS_VALID &&
+		    ratings_dossier_used(db, r->dossier)) {
+			job->result = WRITER_DOSSIER_USED;
+			return 0;
+		}
 	}
-	if (ratings_insert(db, r, &seq) < 0) {
-		if (db_error(db) == DB_ERR_CONSTRAINT) {
+	if (extras && db_exec(db, "SAVEPOINT rating") < 0)
+		return -1;
+	if (ratings_insert(db, r, cur, &seq) < 0) {
+		enum db_error e = db_error(db);
+
+		if (extras &&
+		    (db_exec(db, "ROLLBACK TO rating") < 0 ||
+			db_exec(db, "RELEASE rating") < 0))
+			return -1;
+		if (e == DB_ERR_UNIQUE && !r->dossier_token)
+			return decide_existing(db, job) == 0 ? 0 : -1;
+		if (e == DB_ERR_CONSTRAINT || e == DB_ERR_UNIQUE) {
 			/* statement-level rollback: the batch goes on */
 			job->result = WRITER_REJECTED;
 			return 0;
 		}
-		goto fatal;
+		return -1;
 	}
-	if (hook != NULL && hook(db, r, seq) < 0)
-		goto fatal;
+	if (extras && db_exec(db, "RELEASE rating") < 0)
+		return -1;
+	if (hooks != NULL && hooks->add != NULL && hooks->add(db, r, seq) < 0)
+		return -1;
 	job->seq = seq;
 	job->result = WRITER_STORED;
 	return 0;
-fatal:
-	rating_release(&old);
-	return -1;
 }
 
 static void
@@ -108,9 +160,10 @@ struct batch_outcome {
  * recover and nothing acknowledged is lost.
  */
 static void
-store_batch(struct db *db, struct writer_job *jobs, writer_hook_fn hook,
-    struct batch_outcome *o)
+store_batch(struct db *db, struct writer_job *jobs,
+    const struct writer_hooks *hooks, struct batch_outcome *o)
 {
+	struct chain_cursor cur = { 0 };
 	struct writer_job *j;
 	int64_t t0;
 
@@ -119,9 +172,11 @@ store_batch(struct db *db, struct writer_job *jobs, writer_hook_fn hook,
 		goto fail;
 	for (j = jobs; j != NULL; j = j->next) {
 		o->n++;
-		if (store_one(db, j, hook) < 0)
+		if (store_one(db, j, hooks, &cur) < 0)
 			goto fail;
 	}
+	if (hooks != NULL && hooks->flush != NULL && hooks->flush(db) < 0)
+		goto fail;
 	t0 = mono_ns();
 	if (db_commit(db) < 0)
 		goto fail;
@@ -138,6 +193,8 @@ store_batch(struct db *db, struct writer_job *jobs, writer_hook_fn hook,
 	return;
 fail:
 	o->disk_full = db_error(db) == DB_ERR_FULL;
+	if (hooks != NULL && hooks->reset != NULL)
+		hooks->reset();
 	log_msg(LOG_ERROR, "writer", "batch not stored: %s", db_errmsg(db));
 	db_rollback(db);
 	/* every job of the batch, also those after the failing one */
@@ -149,11 +206,12 @@ fail:
 }
 
 int
-writer_store_batch(struct db *db, struct writer_job *jobs, writer_hook_fn hook)
+writer_store_batch(
+    struct db *db, struct writer_job *jobs, const struct writer_hooks *hooks)
 {
 	struct batch_outcome o;
 
-	store_batch(db, jobs, hook, &o);
+	store_batch(db, jobs, hooks, &o);
 	finish_all(jobs);
 	return o.ok ? 0 : -1;
 }
@@ -195,6 +253,48 @@ apply_outcome(struct writer_stats *s, const struct batch_outcome *o)
 	s->disk_full = o->disk_full;
 }
 
+/* Between batches: restart a WAL that outgrew what passive checkpoints
+ * could keep up with (they chase a tail that never stops moving). */
+static void
+wal_guard(struct writer *w)
+{
+	struct stat st;
+
+	if (w->wal_path == NULL || ++w->batches_since_check < WAL_CHECK_EVERY)
+		return;
+	w->batches_since_check = 0;
+	if (stat(w->wal_path, &st) == 0 && st.st_size > WAL_RESTART_BYTES) {
+		log_kv(LOG_INFO, "checkpoint", "restart=1 wal_bytes=%lld",
+		    (long long)st.st_size);
+		db_exec(w->db, "PRAGMA wal_checkpoint(RESTART)");
+	}
+}
+
+static void *
+checkpointer_main(void *arg)
+{
+	struct writer *w = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->stopping) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += (long)CHECKPOINT_EVERY_MS * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&w->tick, &w->lock, &until);
+		if (w->stopping)
+			break;
+		pthread_mutex_unlock(&w->lock);
+		db_exec(w->ckpt_db, "PRAGMA wal_checkpoint(PASSIVE)");
+		pthread_mutex_lock(&w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -223,18 +323,19 @@ writer_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (stop)
 			break;
-		store_batch(w->db, batch, w->hook, &o);
+		store_batch(w->db, batch, w->hooks, &o);
 		pthread_mutex_lock(&w->lock);
 		apply_outcome(&w->stats, &o);
 		pthread_mutex_unlock(&w->lock);
 		finish_all(batch);
+		wal_guard(w);
 	}
 	return NULL;
 }
 
 struct writer *
-writer_start(const char *path, size_t queue_max, writer_hook_fn hook, char *err,
-    size_t errlen)
+writer_start(const char *path, size_t queue_max,
+    const struct writer_hooks *hooks, char *err, size_t errlen)
 {
 	struct writer *w = xcalloc(1, sizeof(*w));
 
@@ -244,13 +345,28 @@ writer_start(const char *path, size_t queue_max, writer_hook_fn hook, char *err,
 		return NULL;
 	}
 	w->queue_max = queue_max ? queue_max : 10000;
-	w->hook = hook;
+	w->hooks = hooks;
+	/* an 8 MiB page cache: fewer reads of the pages a batch touches */
+	db_exec(w->db, "PRAGMA cache_size = -8192");
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
+	pthread_cond_init(&w->tick, NULL);
+	w->ckpt_db = db_open(path, 0, NULL, 0);
+	if (w->ckpt_db != NULL &&
+	    db_exec(w->db, "PRAGMA wal_autocheckpoint = 0") == 0 &&
+	    pthread_create(&w->checkpointer, NULL, checkpointer_main, w) == 0) {
+		w->has_checkpointer = true;
+		w->wal_path = xmalloc(strlen(path) + 5);
+		sprintf(w->wal_path, "%s-wal", path);
+	} else {
+		/* no thread of its own: SQLite checkpoints in the commits */
+		db_exec(w->db, "PRAGMA wal_autocheckpoint = 1000");
+		db_close(w->ckpt_db);
+		w->ckpt_db = NULL;
+	}
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		snprintf(err, errlen, "cannot start the writer thread");
-		db_close(w->db);
-		free(w);
+		writer_free(w);
 		return NULL;
 	}
 	return w;
@@ -288,9 +404,17 @@ writer_stop(struct writer *w)
 	join = !w->stopping;
 	w->stopping = true;
 	pthread_cond_signal(&w->wake);
+	pthread_cond_signal(&w->tick);
 	pthread_mutex_unlock(&w->lock);
-	if (join)
+	if (join) {
 		pthread_join(w->thread, NULL);
+		if (w->has_checkpointer) {
+			pthread_join(w->checkpointer, NULL);
+			w->has_checkpointer = false;
+			/* leave a short WAL behind */
+			db_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+		}
+	}
 }
 
 void
@@ -299,9 +423,12 @@ writer_free(struct writer *w)
 	if (w == NULL)
 		return;
 	writer_stop(w);
+	db_close(w->ckpt_db);
+	free(w->wal_path);
 	db_close(w->db);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->wake);
+	pthread_cond_destroy(&w->tick);
 	free(w);
 }
 

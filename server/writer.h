@@ -40,11 +40,20 @@ struct writer_job {
 };
 
 /*
- * Optional work in the same transaction as each stored rating (the
- * monthly rollups).  0 or -1; -1 fails the whole batch.
+ * Optional work in the same transaction as the ratings it stores (the
+ * monthly rollups): add() for each stored rating, flush() once before
+ * COMMIT, reset() after a batch that failed (nothing of it is kept).
+ * Each may be NULL.  add() and flush() return 0 or -1; -1 fails the
+ * whole batch.
  */
 typedef int (*writer_hook_fn)(
     struct db *db, const struct rating *r, int64_t seq);
+
+struct writer_hooks {
+	writer_hook_fn add;
+	int (*flush)(struct db *db);
+	void (*reset)(void);
+};
 
 /*
  * Histogram buckets of the stats: bucket i counts the batches with a
@@ -81,7 +90,7 @@ struct writer_stats {
  * NULL with err filled.
  */
 struct writer *writer_start(const char *path, size_t queue_max,
-    writer_hook_fn hook, char *err, size_t errlen);
+    const struct writer_hooks *hooks, char *err, size_t errlen);
 /*
  * Queue a job.  0, or -1 when the queue is full or the writer is
  * stopping (done() is then not called).
@@ -103,7 +112,7 @@ size_t writer_queue_depth(struct writer *w);
  * every rating goes through one code path).  Calls done() for each.
  * 0, or -1 when the transaction failed (each job then UNAVAILABLE).
  */
-int
-writer_store_batch(struct db *db, struct writer_job *jobs, writer_hook_fn hook);
+int writer_store_batch(
+    struct db *db, struct writer_job *jobs, const struct writer_hooks *hooks);
 
 #endif

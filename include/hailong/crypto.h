@@ -33,6 +33,20 @@ void uuid_v4(char out[37]);
 void random_token(char out[44]);
 
 /*
+ * Identifiers that sort by creation time, so that index inserts append
+ * instead of landing on random pages (every page a commit touches is
+ * written to the WAL and synced).
+ * uuid_v7(): an RFC 9562 version-7 UUID (48-bit Unix milliseconds, then
+ * 74 random bits), lower-case hex, 36 chars and a NUL.
+ * ordered_nonce(): 22 chars of the base64url character set: 8 encode the
+ * milliseconds in an alphabet in ASCII order, 14 are random (84 bits).
+ */
+void uuid_v7(char out[37]);
+void ordered_nonce(char out[23]);
+/* Whether s is 22 chars of the base64url character set (a form nonce). */
+bool nonce_is_valid(const char *s);
+
+/*
  * Password hashing with scrypt (N=2^15, r=8, p=1, 16-byte salt).  The
  * stored form is "scrypt$15$8$1$<salt b64url>$<hash b64url>".
  * password_hash() returns a new string (free()), NULL on failure.

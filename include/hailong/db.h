@@ -25,7 +25,8 @@ enum db_error {
 	DB_OK,
 	DB_ERR_FULL,       /* SQLITE_FULL: disk or quota full */
 	DB_ERR_BUSY,       /* locked by another writer past the timeout */
-	DB_ERR_CONSTRAINT, /* UNIQUE, FOREIGN KEY, CHECK */
+	DB_ERR_CONSTRAINT, /* FOREIGN KEY, CHECK, NOT NULL */
+	DB_ERR_UNIQUE,     /* a UNIQUE or PRIMARY KEY collision */
 	DB_ERR_IO,         /* SQLITE_IOERR, SQLITE_CANTOPEN, read-only */
 	DB_ERR_CORRUPT,    /* SQLITE_CORRUPT, SQLITE_NOTADB */
 	DB_ERR_OTHER,

@@ -2,6 +2,8 @@
 #ifndef HAILONG_UTIL_H
 #define HAILONG_UTIL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +29,26 @@ int
 parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);
 
 bool str_eq(const char *a, const char *b);
+/*
+ * A block of memory per thread (a cache, a scratch table), zeroed when
+ * first asked for and freed when the thread ends:
+ *
+ *	static struct thread_block cache = THREAD_BLOCK_INIT;
+ *	struct entry *e = thread_block(&cache, N * sizeof(*e));
+ *
+ * The same `size` at every call for one block.
+ */
+struct thread_block {
+	pthread_mutex_t lock;
+	atomic_bool made;
+	pthread_key_t key;
+};
+#define THREAD_BLOCK_INIT \
+	{ \
+		PTHREAD_MUTEX_INITIALIZER, false, 0 \
+	}
+void *thread_block(struct thread_block *tb, size_t size);
+
 /* Sleep for ms milliseconds (restarted after signals). */
 void sleep_ms(unsigned ms);
 bool str_has_prefix(const char *s, const char *prefix);

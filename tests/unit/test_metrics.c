@@ -129,7 +129,7 @@ rating(const char *id, const char *unit, int counter, const char *officer,
 	r->client_time = true;
 	strcpy(r->source, "test");
 	job.done = noop_done;
-	CHECK_INT(writer_store_batch(db, &job, rollup_hook), 0);
+	CHECK_INT(writer_store_batch(db, &job, &rollup_hooks), 0);
 	CHECK_INT(job.result, WRITER_STORED);
 	return job.seq;
 }

@@ -131,7 +131,7 @@ make_ratings(void)
 			jobs[k].done = noop;
 			jobs[k].next = k + 1 < 50 ? &jobs[k + 1] : NULL;
 		}
-		CHECK_INT(writer_store_batch(db, jobs, rollup_hook), 0);
+		CHECK_INT(writer_store_batch(db, jobs, &rollup_hooks), 0);
 		for (int k = 0; k < 50; k++) {
 			CHECK_INT(jobs[k].result, WRITER_STORED);
 			seqs[i + k] = jobs[k].seq;

@@ -241,6 +241,51 @@ outcomes(void)
 	db_close(db);
 }
 
+static void
+all_or_nothing(void)
+{
+	struct db *db = fresh_db();
+	struct writer_job jobs[3];
+	int64_t n;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (int i = 0; i < 3; i++) {
+		golden_rating(&jobs[i].rating);
+		snprintf(
+		    jobs[i].rating.id, sizeof(jobs[i].rating.id), "aon-%d", i);
+	}
+	/* the middle one's consent names a text version that does not
+	 * exist: its consent row fails after its rating row went in */
+	jobs[1].rating.comment = strdup("gọi lại giúp tôi");
+	strcpy(jobs[1].rating.phone, "0912345678");
+	jobs[1].rating.consent_version = 99;
+	store(db, jobs, 3);
+	CHECK_INT(jobs[0].result, WRITER_STORED);
+	CHECK_INT(jobs[1].result, WRITER_REJECTED);
+	CHECK_INT(jobs[2].result, WRITER_STORED);
+	/* no trace of the refused one: no rating, no comment, no callback */
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM ratings WHERE id = "
+		      "'aon-1'",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM rating_texts", ""), 0);
+	CHECK_INT(n, 0);
+	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM callbacks", ""), 0);
+	CHECK_INT(n, 0);
+	/* and the chain runs straight through the two that were stored */
+	CHECK_INT(jobs[2].seq, jobs[0].seq + 1);
+	{
+		int64_t count, bad;
+
+		CHECK_INT(ratings_verify_chain(db, &count, &bad), 0);
+		CHECK_INT(count, 2);
+	}
+	rating_release(&jobs[1].rating);
+	db_close(db);
+}
+
 struct submitter {
 	struct writer *w;
 	int base;
@@ -399,6 +444,7 @@ main(void)
 	RUN(migrations);
 	RUN(canonical_and_chain);
 	RUN(outcomes);
+	RUN(all_or_nothing);
 	RUN(writer_thread);
 	RUN(audit_chain);
 	RUN(rating_fields);
