@@ -200,6 +200,30 @@ asan: deps
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		tests/run.sh build/asan unit api e2e
 
+# --- benchmarks (never part of make test) ----------------------------------
+
+BENCH_BIN := $(BUILD)/bench/gen $(BUILD)/bench/nullserver
+
+$(BUILD)/bench/gen: tests/bench/gen.c $(BUILD)/libhailong-server.a \
+		$(BUILD)/libhailong.a
+	@mkdir -p $(dir $@)
+	$(say) BENCH $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libhailong-server.a $(BUILD)/libhailong.a $(LDLIBS)
+
+$(BUILD)/bench/nullserver: tests/bench/nullserver.c $(BUILD)/libhailong.a
+	@mkdir -p $(dir $@)
+	$(say) BENCH $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libhailong.a $(LDLIBS)
+
+# Every measurement of tests/bench/README.md, one at a time; results in
+# build/bench/results.json.  BENCH_QUICK=1 uses a small province.
+bench:
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@$(PYTHON) -m tests.bench.bench $(BUILD)
+
 # --- fuzzing ----------------------------------------------------------------------
 
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

@@ -8,6 +8,7 @@
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "refdata.h"
+#include "rollup.h"
 
 extern const struct embed_file server_files[];
 
@@ -57,17 +58,20 @@ is_clean_text(const char *s, size_t len, size_t max)
 int
 refdata_rebuild_tree(struct db *db)
 {
-	/* depth < 16 stops a cycle that slipped in */
-	return db_exec(db,
-	    "DELETE FROM unit_tree;"
-	    "INSERT INTO unit_tree(ancestor, descendant, depth) "
-	    "WITH RECURSIVE t(a, d, depth) AS ("
-	    " SELECT code, code, 0 FROM units"
-	    " UNION ALL"
-	    " SELECT u.parent, t.d, t.depth + 1 FROM t"
-	    " JOIN units u ON u.code = t.a"
-	    " WHERE u.parent IS NOT NULL AND t.depth < 16)"
-	    " SELECT a, d, min(depth) FROM t GROUP BY a, d;");
+	/* depth < 16 stops a cycle that slipped in; then the sums over each
+	 * unit's subtree follow the new tree */
+	if (db_exec(db,
+		"DELETE FROM unit_tree;"
+		"INSERT INTO unit_tree(ancestor, descendant, depth) "
+		"WITH RECURSIVE t(a, d, depth) AS ("
+		" SELECT code, code, 0 FROM units"
+		" UNION ALL"
+		" SELECT u.parent, t.d, t.depth + 1 FROM t"
+		" JOIN units u ON u.code = t.a"
+		" WHERE u.parent IS NOT NULL AND t.depth < 16)"
+		" SELECT a, d, min(depth) FROM t GROUP BY a, d;") < 0)
+		return -1;
+	return rollup_rebuild_subtree(db);
 }
 
 int

@@ -8,6 +8,9 @@
 #include "rollup.h"
 #include "writer.h"
 
+/* Levels of units above a unit (a commune has one or two). */
+#define ANCESTORS_MAX 8
+
 /*
  * The 31 count columns of rollup_procedure and rollup_staff
  * (schemas/002_metrics.sql), in the order of pack()/unpack_add().
@@ -37,6 +40,11 @@
 	"INSERT INTO rollup_staff(" RC_COLUMNS(COL) "unit, month, counter, " \
 	"officer) VALUES (" RC_COLUMNS(QM) "?, ?, ?, ?) " \
 	"ON CONFLICT(unit, month, counter, officer) DO UPDATE SET " \
+	RC_COLUMNS(ADD) "month = month"
+#define UPSERT_SUBTREE \
+	"INSERT INTO rollup_subtree(" RC_COLUMNS(COL) "ancestor, month, " \
+	"procedure) VALUES (" RC_COLUMNS(QM) "?, ?, ?) " \
+	"ON CONFLICT(ancestor, month, procedure) DO UPDATE SET " \
 	RC_COLUMNS(ADD) "month = month"
 /* clang-format on */
 
@@ -106,12 +114,30 @@ upsert(struct db *db, const char *sql, const int64_t v[RC_N], int64_t sign,
 	return rc;
 }
 
+/* Every unit above `unit` (not itself); how many. */
+static int
+ancestors(struct db *db, const char *unit, char up[][41], int max)
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT ancestor FROM unit_tree "
+	    "WHERE descendant = ? AND depth > 0 ORDER BY depth",
+	    "t", unit);
+	int n = 0;
+
+	while (st != NULL && n < max && db_step(st) == DB_ROW)
+		strlcpy_hl(up[n++], db_col_text(st, 0), sizeof(up[0]));
+	db_done(st);
+	return n;
+}
+
 int
 rollup_apply(struct db *db, const struct rating *r, int sign)
 {
 	struct metric_counts c;
 	int64_t v[RC_N];
 	int month = month_of(r->rated_at);
+	char up[ANCESTORS_MAX][41];
+	int n = ancestors(db, r->unit, up, ANCESTORS_MAX);
 
 	memset(&c, 0, sizeof(c));
 	metric_counts_add_rating(&c, r);
@@ -119,6 +145,10 @@ rollup_apply(struct db *db, const struct rating *r, int sign)
 	if (upsert(db, UPSERT_PROCEDURE, v, sign, r->unit, month, r->procedure,
 		-1) < 0)
 		return -1;
+	for (int i = 0; i < n; i++)
+		if (upsert(db, UPSERT_SUBTREE, v, sign, up[i], month,
+			r->procedure, -1) < 0)
+			return -1;
 	if (r->counter <= 0 && r->officer[0] == '\0')
 		return 0;
 	return upsert(db, UPSERT_STAFF, v, sign, r->unit, month, r->officer,
@@ -128,33 +158,50 @@ rollup_apply(struct db *db, const struct rating *r, int sign)
 /*
  * A batch's counts, gathered by rollup_hook() and written by
  * rollup_flush(): the ratings of one batch mostly share a few (unit,
- * month, procedure) and (counter, officer) keys, so one UPSERT per
- * distinct key replaces two per rating.  Thread-local: each writer (the
+ * month, procedure) and (counter, officer) keys, and the sums of their
+ * units' subtrees a few (ancestor, month, procedure) keys, so one UPSERT
+ * per distinct key replaces three or more per rating.  Thread-local: each writer (the
  * server's thread, an import's connection) has its own.
  */
-#define BATCH_SLOTS 4096 /* > 2 keys x the writer's largest batch */
+#define BATCH_SLOTS 8192 /* > the keys of the writer's largest batch */
+
+/* The rollup table a slot goes to. */
+enum slot_kind { SLOT_PROCEDURE, SLOT_STAFF, SLOT_SUBTREE };
 
 struct batch_slot {
-	bool used, staff; /* staff: rollup_staff, else rollup_procedure */
-	char unit[41];
+	bool used;
+	enum slot_kind kind;
+	char unit[41]; /* the unit, or the ancestor (subtree) */
 	int month;
 	char key_text[33]; /* procedure, or officer */
 	int key_int;       /* counter (staff) */
 	struct metric_counts c;
 };
 
+/* A unit's ancestors, looked up once per batch. */
+#define UNITS_PER_BATCH 64
+
+struct unit_line {
+	char unit[41];
+	int n;
+	char up[ANCESTORS_MAX][41];
+};
+
 struct batch {
 	unsigned used;
 	unsigned which[BATCH_SLOTS / 2]; /* the slots in use, to clear */
 	struct batch_slot slot[BATCH_SLOTS];
+	int nunits;
+	struct unit_line units[UNITS_PER_BATCH];
 };
 
 static struct thread_block batches = THREAD_BLOCK_INIT;
 
 static uint64_t
-slot_hash(bool staff, const char *unit, int month, const char *text, int n)
+slot_hash(
+    enum slot_kind kind, const char *unit, int month, const char *text, int n)
 {
-	uint64_t h = staff ? 1469598103934665603ULL : 1099511628211ULL;
+	uint64_t h = 1469598103934665603ULL + (uint64_t)kind * 7919;
 
 	for (const char *p = unit; *p != '\0'; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
@@ -167,10 +214,11 @@ slot_hash(bool staff, const char *unit, int month, const char *text, int n)
 
 /* The slot of a key (claimed when new), or NULL when the table is full. */
 static struct batch_slot *
-batch_slot(bool staff, const char *unit, int month, const char *text, int n)
+batch_slot(
+    enum slot_kind kind, const char *unit, int month, const char *text, int n)
 {
 	struct batch *b = thread_block(&batches, sizeof(*b));
-	uint64_t h = slot_hash(staff, unit, month, text, n);
+	uint64_t h = slot_hash(kind, unit, month, text, n);
 
 	for (unsigned i = 0; i < BATCH_SLOTS; i++) {
 		unsigned at = (unsigned)((h + i) % BATCH_SLOTS);
@@ -181,7 +229,7 @@ batch_slot(bool staff, const char *unit, int month, const char *text, int n)
 				return NULL;
 			b->which[b->used] = at;
 			s->used = true;
-			s->staff = staff;
+			s->kind = kind;
 			strlcpy_hl(s->unit, unit, sizeof(s->unit));
 			s->month = month;
 			strlcpy_hl(s->key_text, text, sizeof(s->key_text));
@@ -189,7 +237,7 @@ batch_slot(bool staff, const char *unit, int month, const char *text, int n)
 			b->used++;
 			return s;
 		}
-		if (s->staff == staff && s->month == month && s->key_int == n &&
+		if (s->kind == kind && s->month == month && s->key_int == n &&
 		    strcmp(s->unit, unit) == 0 &&
 		    strcmp(s->key_text, text) == 0)
 			return s;
@@ -205,6 +253,7 @@ rollup_reset(void)
 	for (unsigned i = 0; i < b->used; i++)
 		memset(&b->slot[b->which[i]], 0, sizeof(b->slot[0]));
 	b->used = 0;
+	b->nunits = 0;
 }
 
 int
@@ -220,42 +269,87 @@ rollup_flush(struct db *db)
 		if (!s->used)
 			continue;
 		pack(&s->c, v);
-		rc = s->staff ? upsert(db, UPSERT_STAFF, v, 1, s->unit,
-				    s->month, s->key_text, s->key_int)
-			      : upsert(db, UPSERT_PROCEDURE, v, 1, s->unit,
-				    s->month, s->key_text, -1);
+		rc = upsert(db,
+		    s->kind == SLOT_STAFF         ? UPSERT_STAFF
+			: s->kind == SLOT_SUBTREE ? UPSERT_SUBTREE
+						  : UPSERT_PROCEDURE,
+		    v, 1, s->unit, s->month, s->key_text,
+		    s->kind == SLOT_STAFF ? s->key_int : -1);
 	}
 	rollup_reset();
 	return rc;
 }
 
+/* The unit's line of ancestors, looked up once per batch; NULL: too many
+ * units in one batch (the caller writes directly). */
+static struct unit_line *
+unit_line(struct db *db, struct batch *b, const char *unit)
+{
+	struct unit_line *l;
+
+	for (int i = 0; i < b->nunits; i++)
+		if (strcmp(b->units[i].unit, unit) == 0)
+			return &b->units[i];
+	if (b->nunits == UNITS_PER_BATCH)
+		return NULL;
+	l = &b->units[b->nunits++];
+	strlcpy_hl(l->unit, unit, sizeof(l->unit));
+	l->n = ancestors(db, unit, l->up, ANCESTORS_MAX);
+	return l;
+}
+
 int
 rollup_hook(struct db *db, const struct rating *r, int64_t seq)
 {
-	struct batch_slot *p, *s = NULL;
-	int month;
+	struct batch *b = thread_block(&batches, sizeof(*b));
+	struct batch_slot *slots[2 + ANCESTORS_MAX];
+	struct unit_line *line;
+	int month, n = 0;
 
 	(void)seq;
 	if (r->status != STATUS_VALID)
 		return 0;
 	month = month_of(r->rated_at);
-	p = batch_slot(false, r->unit, month, r->procedure, -1);
-	if (p != NULL && (r->counter > 0 || r->officer[0] != '\0')) {
-		s = batch_slot(true, r->unit, month, r->officer,
+	line = unit_line(db, b, r->unit);
+	if (line == NULL)
+		goto direct;
+	slots[n++] =
+	    batch_slot(SLOT_PROCEDURE, r->unit, month, r->procedure, -1);
+	if (r->counter > 0 || r->officer[0] != '\0')
+		slots[n++] = batch_slot(SLOT_STAFF, r->unit, month, r->officer,
 		    r->counter > 0 ? r->counter : 0);
-		if (s == NULL)
-			p = NULL;
-	}
-	if (p == NULL) {
-		/* more keys than the table holds: write what is gathered */
-		if (rollup_flush(db) < 0)
-			return -1;
-		return rollup_apply(db, r, 1);
-	}
-	metric_counts_add_rating(&p->c, r);
-	if (s != NULL)
-		metric_counts_add_rating(&s->c, r);
+	for (int i = 0; i < line->n; i++)
+		slots[n++] = batch_slot(
+		    SLOT_SUBTREE, line->up[i], month, r->procedure, -1);
+	for (int i = 0; i < n; i++)
+		if (slots[i] == NULL)
+			goto direct;
+	for (int i = 0; i < n; i++)
+		metric_counts_add_rating(&slots[i]->c, r);
 	return 0;
+direct:
+	/*
+	 * More keys than the table holds: write what is gathered (the
+	 * slots claimed for this rating are still zero) and this one
+	 * directly.
+	 */
+	if (rollup_flush(db) < 0)
+		return -1;
+	return rollup_apply(db, r, 1);
+}
+
+int
+rollup_rebuild_subtree(struct db *db)
+{
+	/* clang-format off */
+	return db_exec(db, "DELETE FROM rollup_subtree;"
+	    "INSERT INTO rollup_subtree(" RC_COLUMNS(COL)
+	    "ancestor, month, procedure) "
+	    "SELECT " RC_COLUMNS(SUM) "t.ancestor, r.month, r.procedure "
+	    "FROM rollup_procedure r "
+	    "JOIN unit_tree t ON t.descendant = r.unit AND t.depth > 0 "
+	    "GROUP BY t.ancestor, r.month, r.procedure");
+	/* clang-format on */
 }
 
 const struct writer_hooks rollup_hooks = { rollup_hook, rollup_flush,
@@ -266,9 +360,12 @@ const struct writer_hooks rollup_hooks = { rollup_hook, rollup_flush,
 
 /* Sums grouped by a key; the sums come first, then the key columns. */
 /* clang-format off */
-#define BY_PROCEDURE(F) \
-	"SELECT " RC_COLUMNS(SUM) "procedure FROM rollup_procedure " \
-	"WHERE unit " F " AND month = ?2 GROUP BY procedure"
+#define BY_PROCEDURE_ONLY \
+	"SELECT " RC_COLUMNS(COL) "procedure FROM rollup_procedure " \
+	"WHERE unit = ?1 AND month = ?2"
+#define BY_PROCEDURE_SUBTREE \
+	"SELECT " RC_COLUMNS(COL) "procedure FROM rollup_subtree " \
+	"WHERE ancestor = ?1 AND month = ?2"
 #define BY_COUNTER(F) \
 	"SELECT " RC_COLUMNS(SUM) "unit, counter FROM rollup_staff " \
 	"WHERE unit " F " AND month = ?2 AND counter > 0 " \
@@ -284,23 +381,31 @@ rollup_read(struct db *db, struct metrics *m, bool unit_only)
 	struct db_stmt *st;
 	int step;
 
-	st =
-	    db_query(db, unit_only ? BY_PROCEDURE(ONLY) : BY_PROCEDURE(SUBTREE),
-		"ti", m->unit, m->month);
-	if (st == NULL)
-		return -1;
-	while ((step = db_step(st)) == DB_ROW) {
-		const char *proc = db_col_text(st, RC_N);
+	/*
+	 * The unit's own rows, then (with its subordinates) the sums over
+	 * every unit below it, kept beside them: at most one row per
+	 * procedure each, however many units and ratings there are.
+	 */
+	for (int pass = 0; pass < (unit_only ? 1 : 2); pass++) {
+		st = db_query(db,
+		    pass == 0 ? BY_PROCEDURE_ONLY : BY_PROCEDURE_SUBTREE, "ti",
+		    m->unit, m->month);
+		if (st == NULL)
+			return -1;
+		while ((step = db_step(st)) == DB_ROW) {
+			const char *proc = db_col_text(st, RC_N);
 
-		unpack_add(st, 0, &m->total.counts);
-		if (proc != NULL && proc[0] != '\0')
-			unpack_add(st, 0,
-			    &metrics_scope(m, SCOPE_PROCEDURE, proc, "", 0)
-				 ->counts);
+			unpack_add(st, 0, &m->total.counts);
+			if (proc != NULL && proc[0] != '\0')
+				unpack_add(st, 0,
+				    &metrics_scope(
+					m, SCOPE_PROCEDURE, proc, "", 0)
+					 ->counts);
+		}
+		db_done(st);
+		if (step < 0)
+			return -1;
 	}
-	db_done(st);
-	if (step < 0)
-		return -1;
 	st = db_query(db, unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE),
 	    "ti", m->unit, m->month);
 	if (st == NULL)

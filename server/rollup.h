@@ -32,6 +32,13 @@ extern const struct writer_hooks rollup_hooks;
 int rollup_apply(struct db *db, const struct rating *r, int sign);
 
 /*
+ * Recompute rollup_subtree (every unit's sums over its subtree) from
+ * rollup_procedure and unit_tree: after the unit tree changed.  In the
+ * caller's transaction if any.  0 or -1.
+ */
+int rollup_rebuild_subtree(struct db *db);
+
+/*
  * Read m->unit's month from the rollups into m's total and its
  * procedure, counter and officer scopes (adding to what is there).
  * `unit_only`: without the subordinate units.  Runs in the caller's read
