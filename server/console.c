@@ -54,6 +54,43 @@ console_lang_suffix(struct ctx *c, struct buf *b, bool more)
 		buf_puts(b, more ? "&lang=en" : "?lang=en");
 }
 
+/*
+ * The page itself in the other language: its query kept (escaped),
+ * lang replaced.
+ */
+static void
+lang_switch_href(struct ctx *c, struct buf *b)
+{
+	const char *sep = "?";
+
+	for (int i = 0; i < c->query.n; i++) {
+		if (strcmp(c->query.f[i].name, "lang") == 0)
+			continue;
+		buf_puts(b, sep);
+		buf_urlenc(b, c->query.f[i].name);
+		buf_putc(b, '=');
+		buf_urlenc(b, c->query.f[i].value);
+		sep = "&amp;";
+	}
+	buf_printf(b, "%slang=%s", sep, c->lang == LANG_EN ? "vi" : "en");
+}
+
+/* The console's tabs: path after /admin/units/CODE, words, least role. */
+struct console_tab {
+	const char *path;
+	const char *vi, *en;
+	int role;
+};
+
+static const struct console_tab console_tabs[] = {
+	{ "", "Tổng quan", "Overview", ROLE_VIEWER },
+	{ "procedures", "Thủ tục", "Procedures", ROLE_VIEWER },
+	{ "counters", "Quầy", "Counters", ROLE_MANAGER },
+	{ "officers", "Cán bộ", "Officers", ROLE_MANAGER },
+	{ "reviews", "Rà soát", "Reviews", ROLE_VIEWER },
+	{ NULL, NULL, NULL, 0 },
+};
+
 void
 console_begin(struct ctx *c, const struct console_unit *u, const char *title,
     const char *tab)
@@ -81,17 +118,26 @@ console_begin(struct ctx *c, const struct console_unit *u, const char *title,
 	session_csrf_field(c, b);
 	buf_puts(b, "<span>");
 	buf_html(b, c->who.name);
-	buf_printf(b, " (%s)</span> <a href=\"?lang=%s\">",
-	    role_name((enum role)c->who.role), lang == LANG_EN ? "vi" : "en");
+	buf_printf(b, " (%s)</span> <a href=\"",
+	    role_name((enum role)c->who.role));
+	lang_switch_href(c, b);
+	buf_puts(b, "\">");
 	buf_html(b, tr(lang, M_LANG_SWITCH));
 	buf_puts(b, "</a> <button type=\"submit\">");
 	buf_html(b, tr(lang, M_LOGOUT));
 	buf_puts(b, "</button>\n</form>\n</header>\n<nav class=\"tabs\">\n");
-	buf_printf(b, "<a href=\"/admin/units/%s", u->code);
-	console_lang_suffix(c, b, false);
-	buf_printf(b, "\"%s>", tab[0] == '\0' ? " aria-current=\"page\"" : "");
-	buf_html(b, tr(lang, M_NAV_OVERVIEW));
-	buf_puts(b, "</a>\n</nav>\n<main class=\"console\">\n<h1>");
+	for (const struct console_tab *t = console_tabs; t->vi != NULL; t++) {
+		if (c->who.role < t->role)
+			continue;
+		buf_printf(b, "<a href=\"/admin/units/%s%s%s", u->code,
+		    t->path[0] != '\0' ? "/" : "", t->path);
+		console_lang_suffix(c, b, false);
+		buf_printf(b, "\"%s>",
+		    strcmp(tab, t->path) == 0 ? " aria-current=\"page\"" : "");
+		buf_html(b, lang == LANG_EN ? t->en : t->vi);
+		buf_puts(b, "</a>\n");
+	}
+	buf_puts(b, "</nav>\n<main class=\"console\">\n<h1>");
 	buf_html(b, title);
 	buf_puts(b, "</h1>\n");
 }
@@ -116,41 +162,4 @@ page_admin(struct ctx *c)
 	console_lang_suffix(c, &loc, false);
 	http_redirect(c->req, buf_str(&loc));
 	buf_release(&loc);
-}
-
-void
-page_admin_unit(struct ctx *c)
-{
-	struct console_unit u;
-	struct db_stmt *st;
-	struct buf *b;
-	bool any = false;
-
-	if (console_unit(c, 0, &u) < 0)
-		return;
-	console_begin(c, &u, u.name, "");
-	b = &c->req->resp.body;
-	st = db_query(ctx_db(c),
-	    "SELECT code, name FROM units WHERE parent = ? "
-	    "ORDER BY code",
-	    "t", u.code);
-	while (st != NULL && db_step(st) == DB_ROW) {
-		if (!any) {
-			buf_puts(b, "<h2>");
-			buf_html(b, tr(c->lang, M_NAV_SUBUNITS));
-			buf_puts(b, "</h2>\n<ul class=\"units\">\n");
-			any = true;
-		}
-		buf_printf(
-		    b, "<li><a href=\"/admin/units/%s", db_col_text(st, 0));
-		console_lang_suffix(c, b, false);
-		buf_puts(b, "\">");
-		buf_html(b, db_col_text(st, 1));
-		buf_printf(b, "</a> <span class=\"code\">%s</span></li>\n",
-		    db_col_text(st, 0));
-	}
-	db_done(st);
-	if (any)
-		buf_puts(b, "</ul>\n");
-	console_end(c);
 }

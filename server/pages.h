@@ -20,9 +20,23 @@ void page_logout(struct ctx *c);
 void page_password_get(struct ctx *c);
 void page_password_post(struct ctx *c);
 
-/* console.c: the console's frame and overview */
+/* console.c: the console's frame */
 void page_admin(struct ctx *c);
+
+/* page_overview.c, page_procedures.c, page_staff.c, page_reviews.c,
+ * page_public.c: the console's figures, reviews, the public page */
 void page_admin_unit(struct ctx *c);
+void page_procedures(struct ctx *c);
+void page_procedure(struct ctx *c);
+void page_counters(struct ctx *c);
+void page_officers(struct ctx *c);
+void page_reviews(struct ctx *c);
+void page_review(struct ctx *c);
+void page_review_new(struct ctx *c);
+void page_reviews_post(struct ctx *c);
+void page_review_post(struct ctx *c);
+void page_public(struct ctx *c);
+void page_public_unit(struct ctx *c);
 
 /* page_misc.c: health, static files, the front page */
 void page_healthz(struct ctx *c);

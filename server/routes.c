@@ -29,6 +29,30 @@ const struct route routes[] = {
 	{ HTTP_GET, "/admin", page_admin, AUTH_STAFF, ROLE_VIEWER, 0 },
 	{ HTTP_GET, "/admin/units/:unit", page_admin_unit, AUTH_STAFF,
 	    ROLE_VIEWER, 0 },
+	/* figures and reviews (console part A): every role reaches the
+	 * handler, which answers 404 outside the user's units first, then
+	 * 403 where the role is short (counters, officers, review changes) */
+	{ HTTP_GET, "/admin/units/:unit/procedures", page_procedures,
+	    AUTH_STAFF, ROLE_VIEWER, 0 },
+	{ HTTP_GET, "/admin/units/:unit/procedures/:proc", page_procedure,
+	    AUTH_STAFF, ROLE_VIEWER, 0 },
+	{ HTTP_GET, "/admin/units/:unit/counters", page_counters, AUTH_STAFF,
+	    ROLE_VIEWER, 0 },
+	{ HTTP_GET, "/admin/units/:unit/officers", page_officers, AUTH_STAFF,
+	    ROLE_VIEWER, 0 },
+	{ HTTP_GET, "/admin/units/:unit/reviews", page_reviews, AUTH_STAFF,
+	    ROLE_VIEWER, 0 },
+	{ HTTP_POST, "/admin/units/:unit/reviews", page_reviews_post,
+	    AUTH_STAFF, ROLE_VIEWER, FORM_BODY_MAX },
+	{ HTTP_GET, "/admin/units/:unit/reviews/new", page_review_new,
+	    AUTH_STAFF, ROLE_VIEWER, 0 },
+	{ HTTP_GET, "/admin/units/:unit/reviews/:id", page_review, AUTH_STAFF,
+	    ROLE_VIEWER, 0 },
+	{ HTTP_POST, "/admin/units/:unit/reviews/:id", page_review_post,
+	    AUTH_STAFF, ROLE_VIEWER, FORM_BODY_MAX },
+	/* the public page (ba công khai): aggregates only, no login */
+	{ HTTP_GET, "/cong-khai", page_public, AUTH_PUBLIC, 0, 0 },
+	{ HTTP_GET, "/cong-khai/:unit", page_public_unit, AUTH_PUBLIC, 0, 0 },
 
 	/* machines: the one-stop system's feed, other systems */
 	{ HTTP_POST, "/api/v1/dossiers", api_dossiers_post, AUTH_APIKEY, 0,
