@@ -734,13 +734,18 @@ page_review_post(struct ctx *c)
 	const char *to_s, *note, *action;
 	size_t note_len = 0, action_len = 0;
 	char actor[96];
-	int64_t id;
+	int64_t id, one;
 	int rc;
 
 	if (console_unit(c, 0, &u) < 0)
 		return;
 	id = review_id(c, 1);
-	if (id <= 0) {
+	/* a review outside the unit's subtree is 404 whatever the role */
+	if (id <= 0 ||
+	    db_int(ctx_db(c), &one,
+		"SELECT 1 FROM reviews r JOIN unit_tree t ON "
+		"t.descendant = r.unit WHERE r.id = ? AND t.ancestor = ?",
+		"lt", id, u.code) != 0) {
 		page_not_found(c);
 		return;
 	}
