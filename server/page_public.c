@@ -41,7 +41,7 @@ public_begin(struct ctx *c, const char *title)
 }
 
 static void
-public_end(struct ctx *c)
+public_end(struct ctx *c, int n_min)
 {
 	struct buf *b = &c->req->resp.body;
 
@@ -51,8 +51,9 @@ public_end(struct ctx *c)
 	buf_html(b, TR(c,
 	    "Chỉ công bố số liệu tổng hợp; số liệu dựa trên ít hơn",
 	    "Only aggregates are published; figures from fewer than"));
-	buf_puts(b, " n_min ");
-	buf_html(b, TR(c, "lượt không được hiển thị.", "cases are not shown."));
+	buf_printf(b, " <span data-k=\"n_min\">%d</span> ", n_min);
+	buf_html(b, TR(c, "lượt đánh giá (hoặc hồ sơ) không được hiển thị.",
+	    "ratings (or dossiers) are not shown."));
 	buf_printf(b, " <a href=\"?lang=%s\">", c->lang == LANG_EN ? "vi" : "en");
 	buf_html(b, tr(c->lang, M_LANG_SWITCH));
 	buf_puts(b, "</a></p></footer>\n");
@@ -111,9 +112,9 @@ unit_row(struct ctx *c, const char *code, const char *name,
 	    code, code, ms, c->lang == LANG_EN ? "&amp;lang=en" : "");
 	buf_html(b, name);
 	buf_printf(b, "</a> <span class=\"code\">%s</span></td>", code);
-	cpage_cell(c, "ratings", (double)f->ratings, KIND_COUNT);
+	pub_cell(c, "ratings", (double)f->ratings, KIND_COUNT, rated);
 	pub_cell(c, "satisfied_rate", f->satisfied_rate, KIND_RATE, rated);
-	cpage_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT);
+	pub_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT, handled);
 	pub_cell(c, "on_time_rate", f->on_time_rate, KIND_RATE, handled);
 	pub_cell(c, "online_rate", f->online_rate, KIND_RATE, handled);
 	pub_cell(c, "digitized_rate", f->digitized_rate, KIND_RATE, handled);
@@ -177,7 +178,9 @@ void
 page_public(struct ctx *c)
 {
 	static const char *const allowed[] = { "month", NULL };
+	struct metric_rules rules;
 	struct buf *b;
+	char err[256];
 	int month;
 
 	if (ctx_db(c) == NULL) {
@@ -195,7 +198,10 @@ page_public(struct ctx *c)
 	    "active = 1 ORDER BY code LIMIT 2000",
 	    NULL, month);
 	(void)b;
-	public_end(c);
+	public_end(c, rules_for_month(ctx_db(c), month, &rules, err,
+			  sizeof(err)) == 0
+		? rules.n_min
+		: 0);
 }
 
 void
@@ -302,7 +308,7 @@ page_public_unit(struct ctx *c)
 		buf_html(b, TR(c, "Không có.", "None."));
 		buf_puts(b, "</p>\n");
 	}
-	public_end(c);
+	public_end(c, m->rules.n_min);
 	buf_release(&path);
 	metrics_free(m);
 }

@@ -615,12 +615,13 @@ class Console(unittest.TestCase):
         # September: 3 ratings, no dossiers: nothing below n_min is shown
         h = self.s.get(f'/cong-khai/{UNIT}?month=2026-09').text
         row = part(h, f'<tr data-unit="{UNIT}"')
-        self.assertEqual(value(row, 'ratings'), '3')
-        for k in ('satisfied_rate', 'on_time_rate', 'online_rate',
-                  'points_total'):
+        for k in ('ratings', 'satisfied_rate', 'dossiers', 'on_time_rate',
+                  'online_rate', 'points_total'):
             self.assertNotRegex(row, r'data-k="%s" data-v' % k)
         self.assertIn('chưa đủ dữ liệu', row)
         self.assertNotIn('66,7', h)
+        self.assertNotIn('>3<', row)
+        self.assertIn('data-k="n_min">10<', h)
         # the list of provinces: Gia Lai rolls up its commune
         h = self.s.get(f'/cong-khai?month={MONTH}').text
         row = part(h, '<tr data-unit="H21"')
