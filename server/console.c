@@ -118,8 +118,8 @@ console_begin(struct ctx *c, const struct console_unit *u, const char *title,
 	session_csrf_field(c, b);
 	buf_puts(b, "<span>");
 	buf_html(b, c->who.name);
-	buf_printf(b, " (%s)</span> <a href=\"",
-	    role_name((enum role)c->who.role));
+	buf_printf(
+	    b, " (%s)</span> <a href=\"", role_name((enum role)c->who.role));
 	lang_switch_href(c, b);
 	buf_puts(b, "\">");
 	buf_html(b, tr(lang, M_LANG_SWITCH));

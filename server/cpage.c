@@ -35,9 +35,12 @@ cpage_bad_request(
 			memcpy(cut, what, 80);
 			cut[80] = '\0';
 			/* do not end inside a UTF-8 sequence */
-			for (int i = 79; i > 0 && ((unsigned char)cut[i] & 0xc0) == 0x80; i--)
+			for (int i = 79;
+			     i > 0 && ((unsigned char)cut[i] & 0xc0) == 0x80;
+			     i--)
 				cut[i] = '\0';
-			if (((unsigned char)cut[strlen(cut) - 1] & 0xc0) == 0xc0)
+			if (((unsigned char)cut[strlen(cut) - 1] & 0xc0) ==
+			    0xc0)
 				cut[strlen(cut) - 1] = '\0';
 			buf_html(b, cut);
 			buf_puts(b, "…");
@@ -131,7 +134,8 @@ cpage_month_form(struct ctx *c, const char *path, int month)
 	    "value=\"%s\" min=\"2000-01\" max=\"2199-12\" required>\n",
 	    ms);
 	if (c->lang == LANG_EN)
-		buf_puts(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">\n");
+		buf_puts(
+		    b, "<input type=\"hidden\" name=\"lang\" value=\"en\">\n");
 	buf_puts(b, "<button type=\"submit\">");
 	buf_html(b, TR(c, "Xem", "Show"));
 	buf_puts(b, "</button>\n</form>\n");
@@ -177,17 +181,15 @@ cpage_value(struct ctx *c, struct buf *b, double v, enum cpage_kind k)
 	}
 	switch (k) {
 	case KIND_RATE:
-		snprintf(text, sizeof(text), "%.1f%%",
-		    round_places(v * 100, 1));
+		snprintf(
+		    text, sizeof(text), "%.1f%%", round_places(v * 100, 1));
 		break;
 	case KIND_MEAN:
 	case KIND_POINTS:
 		snprintf(text, sizeof(text), "%.2f", round_places(v, 2));
 		break;
 	case KIND_COUNT:
-	default:
-		snprintf(text, sizeof(text), "%.0f", v);
-		break;
+	default: snprintf(text, sizeof(text), "%.0f", v); break;
 	}
 	if (c->lang == LANG_VI)
 		for (char *p = text; *p != '\0'; p++)
@@ -262,13 +264,10 @@ cpage_flag_label(struct ctx *c, enum metric_flag f)
 		return TR(c, "Hài lòng thấp", "Low satisfaction");
 	case FLAG_HIGH_SUPPLEMENT:
 		return TR(c, "Bổ sung, sửa lỗi nhiều", "Many supplements");
-	case FLAG_LOW_ONLINE:
-		return TR(c, "Trực tuyến thấp", "Little online");
-	case FLAG_LATE:
-		return TR(c, "Trễ hạn", "Late");
+	case FLAG_LOW_ONLINE: return TR(c, "Trực tuyến thấp", "Little online");
+	case FLAG_LATE: return TR(c, "Trễ hạn", "Late");
 	case FLAG_COUNT:
-	default:
-		return "?";
+	default: return "?";
 	}
 }
 
@@ -338,8 +337,9 @@ cpage_trend(struct ctx *c, const char *key, const char *title,
 		bool has = i < n && !isnan(v[i]);
 
 		if (has && !open) {
-			buf_puts(b, "<polyline fill=\"none\" stroke=\"#b71c1c\" "
-				    "stroke-width=\"2\" points=\"");
+			buf_puts(b,
+			    "<polyline fill=\"none\" stroke=\"#b71c1c\" "
+			    "stroke-width=\"2\" points=\"");
 			open = true;
 		}
 		if (has) {
@@ -376,8 +376,7 @@ cpage_trend(struct ctx *c, const char *key, const char *title,
 	    "fill=\"#555555\">%s</text>\n<text x=\"%d\" y=\"%d\" "
 	    "font-size=\"10\" fill=\"#555555\" text-anchor=\"end\">%s</text>\n"
 	    "</svg>\n<figcaption>",
-	    CHART_PAD, CHART_H + 12, m0, CHART_W - CHART_PAD, CHART_H + 12,
-	    m1);
+	    CHART_PAD, CHART_H + 12, m0, CHART_W - CHART_PAD, CHART_H + 12, m1);
 	buf_html(b, title);
 	buf_puts(b, ": ");
 	cpage_value(c, b, v[n - 1], k);
@@ -395,9 +394,9 @@ cpage_series(struct ctx *c, const char *unit, int month,
 	for (int i = 0; i < CPAGE_TREND_MONTHS; i++) {
 		int mo = month_add(month, i - (CPAGE_TREND_MONTHS - 1));
 
-		out[i] = db != NULL ? metrics_compute(db, unit, mo, now, 0,
-					  err, sizeof(err))
-				    : NULL;
+		out[i] = db != NULL
+		    ? metrics_compute(db, unit, mo, now, 0, err, sizeof(err))
+		    : NULL;
 		if (db != NULL && out[i] == NULL)
 			log_msg(LOG_ERROR, "console", "metrics: %s", err);
 	}

@@ -77,8 +77,8 @@ void cpage_cell(struct ctx *c, const char *key, double v, enum cpage_kind k);
 void cpage_cell_masked(struct ctx *c, const char *key);
 
 /* A rate and its Wilson interval as one cell. */
-void cpage_cell_ci(
-    struct ctx *c, const char *key, double v, const double ci[2]);
+void
+cpage_cell_ci(struct ctx *c, const char *key, double v, const double ci[2]);
 
 /* The flag's name for people (Vietnamese or English). */
 const char *cpage_flag_label(struct ctx *c, enum metric_flag f);
@@ -96,8 +96,7 @@ double cpage_points_total(const struct metric_figures *f);
  * Titled with `title`; each point has a <title> with month and value.
  */
 void cpage_trend(struct ctx *c, const char *key, const char *title,
-    const int *months, const double *v, int n, double max,
-    enum cpage_kind k);
+    const int *months, const double *v, int n, double max, enum cpage_kind k);
 
 #define CPAGE_TREND_MONTHS 12
 
@@ -111,9 +110,8 @@ void cpage_series(struct ctx *c, const char *unit, int month,
 void cpage_series_free(struct metrics *s[CPAGE_TREND_MONTHS]);
 
 /* The scope of a procedure (code) or counter in a list, or NULL. */
-const struct metric_scope *
-cpage_find(const struct metric_list *l, const char *code, const char *unit,
-    int counter);
+const struct metric_scope *cpage_find(const struct metric_list *l,
+    const char *code, const char *unit, int counter);
 
 /* The figure of METRICS.md named `key` ("satisfied_rate", "dossiers"...). */
 double cpage_figure(const struct metric_figures *f, const char *key);

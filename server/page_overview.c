@@ -33,11 +33,11 @@ static const struct headline headlines[] = {
 	    KIND_MEAN, -1, 18 },
 	{ "reported_supplement_rate", "Người dân báo phải bổ sung",
 	    "Citizens report supplementing", KIND_RATE, -1, 1 },
-	{ "dossiers", "Số hồ sơ tiếp nhận", "Dossiers received", KIND_COUNT,
-	    -1, 0 },
+	{ "dossiers", "Số hồ sơ tiếp nhận", "Dossiers received", KIND_COUNT, -1,
+	    0 },
 	{ "on_time_rate", "Tỷ lệ đúng hạn", "On time", KIND_RATE, POINT_21, 1 },
-	{ "online_rate", "Tỷ lệ hồ sơ trực tuyến", "Online dossiers",
-	    KIND_RATE, POINT_33, 1 },
+	{ "online_rate", "Tỷ lệ hồ sơ trực tuyến", "Online dossiers", KIND_RATE,
+	    POINT_33, 1 },
 	{ "full_online_rate", "Tỷ lệ trực tuyến toàn trình", "Fully online",
 	    KIND_RATE, -1, 1 },
 	{ "digitized_rate", "Tỷ lệ số hóa hồ sơ", "Digitised", KIND_RATE,
@@ -59,7 +59,8 @@ headline_table(struct ctx *c, struct metrics *const series[CPAGE_TREND_MONTHS],
 
 	for (int i = 0; i < CPAGE_TREND_MONTHS; i++)
 		months[i] = month_add(month, i - (CPAGE_TREND_MONTHS - 1));
-	buf_puts(b, "<table class=\"figures\" id=\"figures\">\n<thead><tr><th>");
+	buf_puts(
+	    b, "<table class=\"figures\" id=\"figures\">\n<thead><tr><th>");
 	buf_html(b, TR(c, "Chỉ số", "Figure"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Giá trị", "Value"));
@@ -76,11 +77,10 @@ headline_table(struct ctx *c, struct metrics *const series[CPAGE_TREND_MONTHS],
 		buf_html(b, label);
 		buf_puts(b, "</th>");
 		if (strcmp(h->key, "satisfied_rate") == 0)
-			cpage_cell_ci(c, h->key, f->satisfied_rate,
-			    f->satisfied_ci);
+			cpage_cell_ci(
+			    c, h->key, f->satisfied_rate, f->satisfied_ci);
 		else
-			cpage_cell(c, h->key, cpage_figure(f, h->key),
-			    h->kind);
+			cpage_cell(c, h->key, cpage_figure(f, h->key), h->kind);
 		if (h->point >= 0) {
 			char key[16];
 
@@ -102,8 +102,9 @@ headline_table(struct ctx *c, struct metrics *const series[CPAGE_TREND_MONTHS],
 		buf_puts(b, "</td></tr>\n");
 	}
 	buf_puts(b, "<tr data-row=\"points\"><th scope=\"row\">");
-	buf_html(b, TR(c, "Tổng điểm 766 theo dõi (tối đa 36)",
-	    "766 points tracked (of 36)"));
+	buf_html(b,
+	    TR(c, "Tổng điểm 766 theo dõi (tối đa 36)",
+		"766 points tracked (of 36)"));
 	buf_puts(b, "</th><td></td>");
 	cpage_cell(c, "points_total", cpage_points_total(f), KIND_POINTS);
 	for (int i = 0; i < CPAGE_TREND_MONTHS; i++)
@@ -128,8 +129,8 @@ by_severity(const void *a, const void *b)
 }
 
 static void
-flag_list(struct ctx *c, const struct console_unit *u, struct metrics *m,
-    int month)
+flag_list(
+    struct ctx *c, const struct console_unit *u, struct metrics *m, int month)
 {
 	struct buf *b = &c->req->resp.body;
 	const struct metric_list *lists[3] = { &m->procedures, &m->counters,
@@ -154,8 +155,9 @@ flag_list(struct ctx *c, const struct console_unit *u, struct metrics *m,
 	}
 	if (n == 0) {
 		buf_puts(b, "<p class=\"none\">");
-		buf_html(b, TR(c, "Không có cảnh báo trong tháng.",
-		    "No flags this month."));
+		buf_html(b,
+		    TR(c, "Không có cảnh báo trong tháng.",
+			"No flags this month."));
 		buf_puts(b, "</p>\n");
 		free(v);
 		return;
@@ -177,30 +179,29 @@ flag_list(struct ctx *c, const struct console_unit *u, struct metrics *m,
 
 		buf_puts(b, "<tr><td>");
 		if (s->kind == SCOPE_PROCEDURE) {
-			buf_printf(b,
-			    "<a href=\"/admin/units/%s/procedures/%s", u->code,
-			    s->code);
+			buf_printf(b, "<a href=\"/admin/units/%s/procedures/%s",
+			    u->code, s->code);
 			cpage_month_query(c, b, month);
-			buf_printf(b, "\"><span class=\"code\">%s</span> ",
-			    s->code);
+			buf_printf(
+			    b, "\"><span class=\"code\">%s</span> ", s->code);
 			buf_html(b, s->name);
 			buf_puts(b, "</a>");
 		} else if (s->kind == SCOPE_COUNTER) {
-			buf_printf(b, "<a href=\"/admin/units/%s/counters",
-			    u->code);
+			buf_printf(
+			    b, "<a href=\"/admin/units/%s/counters", u->code);
 			cpage_month_query(c, b, month);
 			buf_puts(b, "\">");
 			buf_html(b, TR(c, "Quầy", "Counter"));
 			buf_printf(b, " %d</a> <span class=\"code\">%s</span>",
 			    s->counter, s->unit);
 		} else {
-			buf_printf(b, "<a href=\"/admin/units/%s/officers",
-			    u->code);
+			buf_printf(
+			    b, "<a href=\"/admin/units/%s/officers", u->code);
 			cpage_month_query(c, b, month);
 			buf_puts(b, "\">");
 			buf_html(b, TR(c, "Cán bộ", "Officer"));
-			buf_printf(b, " <span class=\"code\">%s</span> ",
-			    s->code);
+			buf_printf(
+			    b, " <span class=\"code\">%s</span> ", s->code);
 			buf_html(b, s->name);
 			buf_puts(b, "</a>");
 		}
@@ -229,13 +230,16 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 	buf_puts(b, "</h2>\n");
 	if (list == NULL) {
 		buf_puts(b, "<p class=\"none\">");
-		buf_html(b, TR(c, "Không đọc được danh sách ki-ốt.",
-		    "The kiosk list could not be read."));
+		buf_html(b,
+		    TR(c, "Không đọc được danh sách ki-ốt.",
+			"The kiosk list could not be read."));
 		buf_puts(b, "</p>\n");
 		return;
 	}
-	json_array_foreach (list, i, k) {
-		const char *state = json_string_value(json_object_get(k, "state"));
+	json_array_foreach(list, i, k)
+	{
+		const char *state =
+		    json_string_value(json_object_get(k, "state"));
 		const char *seen =
 		    json_string_value(json_object_get(k, "last_seen"));
 		int64_t t;
@@ -245,7 +249,8 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 		    json_is_true(json_object_get(k, "online")))
 			continue;
 		if (n++ == 0) {
-			buf_puts(b, "<table class=\"kiosks\">\n<thead><tr><th>");
+			buf_puts(
+			    b, "<table class=\"kiosks\">\n<thead><tr><th>");
 			buf_html(b, TR(c, "Ki-ốt", "Kiosk"));
 			buf_puts(b, "</th><th>");
 			buf_html(b, TR(c, "Đơn vị", "Unit"));
@@ -262,7 +267,8 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 		buf_puts(b, "</td><td class=\"code\">");
 		buf_html(b, json_string_value(json_object_get(k, "unit")));
 		buf_printf(b, "</td><td class=\"num\">%lld</td><td>",
-		    (long long)json_integer_value(json_object_get(k, "counter")));
+		    (long long)json_integer_value(
+			json_object_get(k, "counter")));
 		buf_html(b, when);
 		buf_puts(b, "</td></tr>\n");
 	}
@@ -270,8 +276,9 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 		buf_puts(b, "</tbody>\n</table>\n");
 	else {
 		buf_puts(b, "<p class=\"none\">");
-		buf_html(b, TR(c, "Mọi ki-ốt đang hoạt động đều kết nối.",
-		    "Every active kiosk is online."));
+		buf_html(b,
+		    TR(c, "Mọi ki-ốt đang hoạt động đều kết nối.",
+			"Every active kiosk is online."));
 		buf_puts(b, "</p>\n");
 	}
 	json_decref(list);

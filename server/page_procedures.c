@@ -65,9 +65,8 @@ severity(const struct metric_scope *s)
 static void
 procedure_field(struct db *db, const char *code, char *out, size_t size)
 {
-	struct db_stmt *st =
-	    db_query(db, "SELECT field FROM procedures WHERE code = ?", "t",
-		code);
+	struct db_stmt *st = db_query(
+	    db, "SELECT field FROM procedures WHERE code = ?", "t", code);
 
 	out[0] = '\0';
 	if (st != NULL && db_step(st) == DB_ROW)
@@ -84,13 +83,15 @@ sort_header(struct ctx *c, const char *unit, int month, const char *key,
 	struct buf *b = &c->req->resp.body;
 	bool on = strcmp(cur, key) == 0;
 
-	buf_printf(b, "<th class=\"num\"%s><a href=\"/admin/units/%s/procedures",
-	    on ? (desc ? " aria-sort=\"descending\"" : " aria-sort=\"ascending\"")
+	buf_printf(b,
+	    "<th class=\"num\"%s><a href=\"/admin/units/%s/procedures",
+	    on ? (desc ? " aria-sort=\"descending\""
+		       : " aria-sort=\"ascending\"")
 	       : "",
 	    unit);
 	cpage_month_query(c, b, month);
-	buf_printf(b, "&amp;sort=%s&amp;dir=%s", key,
-	    on && !desc ? "desc" : "asc");
+	buf_printf(
+	    b, "&amp;sort=%s&amp;dir=%s", key, on && !desc ? "desc" : "asc");
 	if (flag != NULL) {
 		buf_puts(b, "&amp;flag=");
 		buf_urlenc(b, flag);
@@ -121,10 +122,12 @@ filter_form(struct ctx *c, const char *unit, int month, const char *flag,
 	    "<input type=\"hidden\" name=\"month\" value=\"%s\">\n",
 	    unit, ms);
 	if (c->lang == LANG_EN)
-		buf_puts(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">\n");
+		buf_puts(
+		    b, "<input type=\"hidden\" name=\"lang\" value=\"en\">\n");
 	buf_puts(b, "<label for=\"flag\">");
 	buf_html(b, TR(c, "Cảnh báo", "Flag"));
-	buf_puts(b, "</label>\n<select id=\"flag\" name=\"flag\">\n<option value=\"\">");
+	buf_puts(
+	    b, "</label>\n<select id=\"flag\" name=\"flag\">\n<option value=\"\">");
 	buf_html(b, TR(c, "— Tất cả —", "— All —"));
 	buf_printf(b, "</option>\n<option value=\"any\"%s>",
 	    flag != NULL && strcmp(flag, "any") == 0 ? " selected" : "");
@@ -140,7 +143,9 @@ filter_form(struct ctx *c, const char *unit, int month, const char *flag,
 	}
 	buf_puts(b, "</select>\n<label for=\"field\">");
 	buf_html(b, TR(c, "Lĩnh vực", "Field"));
-	buf_puts(b, "</label>\n<select id=\"field\" name=\"field\">\n<option value=\"\">");
+	buf_puts(b,
+	    "</label>\n<select id=\"field\" name=\"field\">\n<option "
+	    "value=\"\">");
 	buf_html(b, TR(c, "— Tất cả —", "— All —"));
 	buf_puts(b, "</option>\n");
 	st = db_query(ctx_db(c),
@@ -205,7 +210,8 @@ page_procedures(struct ctx *c)
 			sk = k;
 	if (sk == NULL) {
 		cpage_bad_request(c,
-		    "Không sắp xếp được theo cột này. Chọn một trong: severity, "
+		    "Không sắp xếp được theo cột này. Chọn một trong: "
+		    "severity, "
 		    "code, ratings, satisfied, supplement, reported, online, "
 		    "on_time, dossiers:",
 		    "Cannot sort by that. Use one of: severity, code, ratings, "
@@ -216,8 +222,8 @@ page_procedures(struct ctx *c)
 	}
 	if (dir != NULL && dir[0] != '\0' && strcmp(dir, "asc") != 0 &&
 	    strcmp(dir, "desc") != 0) {
-		cpage_bad_request(c,
-		    "Chiều sắp xếp phải là asc (tăng dần) hoặc desc (giảm dần):",
+		cpage_bad_request(
+		    c, "Chiều sắp xếp phải là asc (tăng dần) hoặc desc (giảm dần):",
 		    "The direction must be asc or desc:", dir);
 		return;
 	}
@@ -231,11 +237,12 @@ page_procedures(struct ctx *c)
 
 		for (int i = 0; i < FLAG_COUNT; i++)
 			known = known ||
-			    strcmp(flag, metric_flag_name((enum metric_flag)i)) ==
-				0;
+			    strcmp(flag,
+				metric_flag_name((enum metric_flag)i)) == 0;
 		if (!known) {
 			cpage_bad_request(c,
-			    "Cảnh báo không hợp lệ. Chọn any, LOW_SATISFACTION, "
+			    "Cảnh báo không hợp lệ. Chọn any, "
+			    "LOW_SATISFACTION, "
 			    "HIGH_SUPPLEMENT, LOW_ONLINE hoặc LATE:",
 			    "Unknown flag. Use any, LOW_SATISFACTION, "
 			    "HIGH_SUPPLEMENT, LOW_ONLINE or LATE:",
@@ -251,10 +258,9 @@ page_procedures(struct ctx *c)
 		if (strlen(field) > 300 ||
 		    !utf8_is_valid(field, strlen(field)) ||
 		    db_int(db, &one,
-			"SELECT 1 FROM procedures WHERE field = ? LIMIT 1",
-			"t", field) != 0) {
-			cpage_bad_request(c,
-			    "Không có lĩnh vực thủ tục này:",
+			"SELECT 1 FROM procedures WHERE field = ? LIMIT 1", "t",
+			field) != 0) {
+			cpage_bad_request(c, "Không có lĩnh vực thủ tục này:",
 			    "There is no such field of procedures:",
 			    utf8_is_valid(field, strlen(field)) ? field : "?");
 			return;
@@ -303,16 +309,19 @@ page_procedures(struct ctx *c)
 	filter_form(c, u.code, month, flag, field);
 	if (n == 0) {
 		buf_puts(b, "<p class=\"none\">");
-		buf_html(b, TR(c, "Không có thủ tục nào có số liệu trong tháng "
-				  "(theo bộ lọc).",
-		    "No procedure has figures this month (with these "
-		    "filters)."));
+		buf_html(b,
+		    TR(c,
+			"Không có thủ tục nào có số liệu trong tháng "
+			"(theo bộ lọc).",
+			"No procedure has figures this month (with these "
+			"filters)."));
 		buf_puts(b, "</p>\n");
 	} else {
-		buf_puts(b, "<table class=\"procedures\" id=\"procedures\">\n"
-			    "<thead><tr>");
-		sort_header(c, u.code, month, "code", TR(c, "Thủ tục", "Procedure"),
-		    sort, desc, flag, field);
+		buf_puts(b,
+		    "<table class=\"procedures\" id=\"procedures\">\n"
+		    "<thead><tr>");
+		sort_header(c, u.code, month, "code",
+		    TR(c, "Thủ tục", "Procedure"), sort, desc, flag, field);
 		sort_header(c, u.code, month, "ratings",
 		    TR(c, "Đánh giá", "Ratings"), sort, desc, flag, field);
 		sort_header(c, u.code, month, "satisfied",
@@ -322,7 +331,8 @@ page_procedures(struct ctx *c)
 		    TR(c, "Bổ sung, sửa lỗi", "Supplemented or corrected"),
 		    sort, desc, flag, field);
 		sort_header(c, u.code, month, "reported",
-		    TR(c, "Người dân báo bổ sung", "Citizens report supplementing"),
+		    TR(c, "Người dân báo bổ sung",
+			"Citizens report supplementing"),
 		    sort, desc, flag, field);
 		sort_header(c, u.code, month, "online",
 		    TR(c, "Trực tuyến", "Online"), sort, desc, flag, field);
@@ -341,24 +351,24 @@ page_procedures(struct ctx *c)
 			    "href=\"/admin/units/%s/procedures/%s",
 			    s->code, u.code, s->code);
 			cpage_month_query(c, b, month);
-			buf_printf(b, "\"><span class=\"code\">%s</span> ",
-			    s->code);
+			buf_printf(
+			    b, "\"><span class=\"code\">%s</span> ", s->code);
 			buf_html(b, s->name);
 			buf_puts(b, "</a></td>");
-			cpage_cell(c, "ratings", (double)s->fig.ratings,
-			    KIND_COUNT);
+			cpage_cell(
+			    c, "ratings", (double)s->fig.ratings, KIND_COUNT);
 			cpage_cell_ci(c, "satisfied_rate",
 			    s->fig.satisfied_rate, s->fig.satisfied_ci);
 			cpage_cell(c, "supplement_or_correction_rate",
 			    s->fig.supplement_or_correction_rate, KIND_RATE);
 			cpage_cell(c, "reported_supplement_rate",
 			    s->fig.reported_supplement_rate, KIND_RATE);
-			cpage_cell(c, "online_rate", s->fig.online_rate,
-			    KIND_RATE);
-			cpage_cell(c, "on_time_rate", s->fig.on_time_rate,
-			    KIND_RATE);
-			cpage_cell(c, "dossiers", (double)s->fig.dossiers,
-			    KIND_COUNT);
+			cpage_cell(
+			    c, "online_rate", s->fig.online_rate, KIND_RATE);
+			cpage_cell(
+			    c, "on_time_rate", s->fig.on_time_rate, KIND_RATE);
+			cpage_cell(
+			    c, "dossiers", (double)s->fig.dossiers, KIND_COUNT);
 			cpage_flags_cell(c, &s->fig);
 			buf_puts(b, "</tr>\n");
 		}
@@ -419,7 +429,8 @@ static void
 proc_figures(const struct metrics *m, const char *code,
     struct metric_figures *f, struct metric_counts *counts)
 {
-	const struct metric_scope *s = cpage_find(&m->procedures, code, NULL, 0);
+	const struct metric_scope *s =
+	    cpage_find(&m->procedures, code, NULL, 0);
 	struct metric_counts zero = { 0 };
 
 	if (s != NULL) {
@@ -434,8 +445,9 @@ proc_figures(const struct metrics *m, const char *code,
 }
 
 static void
-proc_trends_table(struct ctx *c, struct metrics *const series[CPAGE_TREND_MONTHS],
-    const char *code, int month)
+proc_trends_table(struct ctx *c,
+    struct metrics *const series[CPAGE_TREND_MONTHS], const char *code,
+    int month)
 {
 	struct buf *b = &c->req->resp.body;
 	struct metric_figures f[CPAGE_TREND_MONTHS];
@@ -472,7 +484,8 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 
 	buf_puts(b, "<h2>");
 	buf_html(b, TR(c, "Phân bố mức hài lòng", "Distribution of levels"));
-	buf_puts(b, "</h2>\n<table class=\"levels\" id=\"levels\">\n<thead><tr><th>");
+	buf_puts(b,
+	    "</h2>\n<table class=\"levels\" id=\"levels\">\n<thead><tr><th>");
 	buf_html(b, TR(c, "Mức", "Level"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Số lượt", "Count"));
@@ -481,13 +494,12 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 	buf_puts(b, "</th><th></th></tr></thead>\n<tbody>\n");
 	for (int l = 5; l >= 1; l--) {
 		int64_t k = f->by_level[l - 1];
-		double share = f->ratings > 0
-		    ? metric_round_ratio(k, f->ratings, 4)
-		    : NAN;
+		double share =
+		    f->ratings > 0 ? metric_round_ratio(k, f->ratings, 4) : NAN;
 		char key[16];
 
-		buf_printf(b, "<tr data-level=\"%d\"><th scope=\"row\">%d · ", l,
-		    l);
+		buf_printf(
+		    b, "<tr data-level=\"%d\"><th scope=\"row\">%d · ", l, l);
 		buf_html(b, level_names[l - 1][c->lang == LANG_EN]);
 		buf_puts(b, "</th>");
 		snprintf(key, sizeof(key), "n%d", l);
@@ -495,7 +507,8 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 		snprintf(key, sizeof(key), "share%d", l);
 		cpage_cell(c, key, share, KIND_RATE);
 		buf_printf(b,
-		    "<td><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" "
+		    "<td><svg xmlns=\"http://www.w3.org/2000/svg\" "
+		    "width=\"160\" "
 		    "height=\"12\" viewBox=\"0 0 160 12\" aria-hidden=\"true\">"
 		    "<rect x=\"0\" y=\"1\" width=\"%.1f\" height=\"10\" "
 		    "fill=\"%s\"/></svg></td></tr>\n",
@@ -512,8 +525,11 @@ criteria_table(struct ctx *c, const struct metric_figures *f,
 	struct buf *b = &c->req->resp.body;
 
 	buf_puts(b, "<h2>");
-	buf_html(b, TR(c, "Chín tiêu chí (0–2 điểm)", "The nine criteria (0–2)"));
-	buf_puts(b, "</h2>\n<table class=\"criteria\" id=\"criteria\">\n<thead><tr><th>");
+	buf_html(
+	    b, TR(c, "Chín tiêu chí (0–2 điểm)", "The nine criteria (0–2)"));
+	buf_puts(b,
+	    "</h2>\n<table class=\"criteria\" "
+	    "id=\"criteria\">\n<thead><tr><th>");
 	buf_html(b, TR(c, "Tiêu chí", "Criterion"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Số trả lời", "Answers"));
@@ -523,8 +539,9 @@ criteria_table(struct ctx *c, const struct metric_figures *f,
 	for (int i = 0; i < RATING_CRITERIA; i++) {
 		char key[24];
 
-		buf_printf(b, "<tr data-criterion=\"%d\"><th scope=\"row\">%d. ",
-		    i + 1, i + 1);
+		buf_printf(b,
+		    "<tr data-criterion=\"%d\"><th scope=\"row\">%d. ", i + 1,
+		    i + 1);
 		buf_html(b, criteria[i][c->lang == LANG_EN]);
 		buf_puts(b, "</th>");
 		snprintf(key, sizeof(key), "criteria_n_%d", i + 1);
@@ -534,8 +551,9 @@ criteria_table(struct ctx *c, const struct metric_figures *f,
 		buf_puts(b, "</tr>\n");
 	}
 	buf_puts(b, "<tr><th scope=\"row\">");
-	buf_html(b, TR(c, "Điểm phiếu (đủ 9 tiêu chí, 0–18)",
-	    "Ballot score (all nine, 0–18)"));
+	buf_html(b,
+	    TR(c, "Điểm phiếu (đủ 9 tiêu chí, 0–18)",
+		"Ballot score (all nine, 0–18)"));
 	buf_puts(b, "</th>");
 	cpage_cell(c, "ballot_n", (double)k->ballot_n, KIND_COUNT);
 	cpage_cell(c, "ballot_score", f->ballot_score, KIND_MEAN);
@@ -549,10 +567,12 @@ supplement_table(struct ctx *c, const struct metric_figures *f,
 	struct buf *b = &c->req->resp.body;
 
 	buf_puts(b, "<h2>");
-	buf_html(b, TR(c, "Bổ sung hồ sơ: người dân báo và hệ thống ghi nhận",
-	    "Supplements: reported by citizens and recorded"));
-	buf_puts(b, "</h2>\n<table class=\"sidebyside\" id=\"supplement\">\n"
-		    "<thead><tr><th></th><th class=\"num\">");
+	buf_html(b,
+	    TR(c, "Bổ sung hồ sơ: người dân báo và hệ thống ghi nhận",
+		"Supplements: reported by citizens and recorded"));
+	buf_puts(b,
+	    "</h2>\n<table class=\"sidebyside\" id=\"supplement\">\n"
+	    "<thead><tr><th></th><th class=\"num\">");
 	buf_html(b, TR(c, "Người dân báo", "Citizens report"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Hệ thống ghi nhận", "Recorded"));
@@ -569,8 +589,9 @@ supplement_table(struct ctx *c, const struct metric_figures *f,
 	    KIND_COUNT);
 	cpage_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT);
 	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
-	buf_html(b, TR(c, "Bổ sung hoặc sửa lỗi (ghi nhận)",
-	    "Supplemented or corrected (recorded)"));
+	buf_html(b,
+	    TR(c, "Bổ sung hoặc sửa lỗi (ghi nhận)",
+		"Supplemented or corrected (recorded)"));
 	buf_puts(b, "</th><td></td>");
 	cpage_cell(c, "supplement_or_correction_rate",
 	    f->supplement_or_correction_rate, KIND_RATE);
@@ -602,8 +623,9 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 
 	buf_puts(b, "<h2>");
 	buf_html(b, TR(c, "Hồ sơ", "Dossiers"));
-	buf_puts(b, "</h2>\n<table class=\"dossiers\" id=\"dossiers\">\n"
-		    "<thead><tr><th></th><th class=\"num\">");
+	buf_puts(b,
+	    "</h2>\n<table class=\"dossiers\" id=\"dossiers\">\n"
+	    "<thead><tr><th></th><th class=\"num\">");
 	buf_html(b, TR(c, "Giá trị", "Value"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Điểm 766", "766 points"));
@@ -612,8 +634,9 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 	buf_puts(b, "</th>");
 	cpage_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT);
 	buf_puts(b, "<td></td></tr>\n<tr><th scope=\"row\">");
-	buf_html(b, TR(c, "Có hạn xử lý (được xét đúng hạn)",
-	    "With a due date (judged)"));
+	buf_html(b,
+	    TR(c, "Có hạn xử lý (được xét đúng hạn)",
+		"With a due date (judged)"));
 	buf_puts(b, "</th>");
 	cpage_cell(c, "judged", (double)k->judged, KIND_COUNT);
 	buf_puts(b, "<td></td></tr>\n");
@@ -621,15 +644,15 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 		buf_printf(b, "<tr><th scope=\"row\">");
 		buf_html(b, TR(c, rows[i].vi, rows[i].en));
 		buf_puts(b, "</th>");
-		cpage_cell(c, rows[i].key, cpage_figure(f, rows[i].key),
-		    KIND_RATE);
+		cpage_cell(
+		    c, rows[i].key, cpage_figure(f, rows[i].key), KIND_RATE);
 		if (rows[i].point >= 0) {
 			char key[16];
 
 			snprintf(key, sizeof(key), "points_%s",
 			    metric_point_names[rows[i].point]);
-			cpage_cell(c, key, f->points[rows[i].point],
-			    KIND_POINTS);
+			cpage_cell(
+			    c, key, f->points[rows[i].point], KIND_POINTS);
 		} else
 			buf_puts(b, "<td></td>");
 		buf_puts(b, "</tr>\n");
@@ -640,8 +663,8 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 #define COMMENTS_MAX 100
 
 static void
-comments(struct ctx *c, const struct console_unit *u, const char *code,
-    int month)
+comments(
+    struct ctx *c, const struct console_unit *u, const char *code, int month)
 {
 	struct buf *b = &c->req->resp.body;
 	struct db_stmt *st;
@@ -652,8 +675,9 @@ comments(struct ctx *c, const struct console_unit *u, const char *code,
 	buf_puts(b, "</h2>\n");
 	if (!cpage_is_manager(c)) {
 		buf_puts(b, "<p class=\"none\">");
-		buf_html(b, TR(c, "Góp ý chỉ dành cho quản lý và quản trị viên.",
-		    "Comments are for managers and administrators."));
+		buf_html(b,
+		    TR(c, "Góp ý chỉ dành cho quản lý và quản trị viên.",
+			"Comments are for managers and administrators."));
 		buf_puts(b, "</p>\n");
 		return;
 	}
@@ -674,7 +698,8 @@ comments(struct ctx *c, const struct console_unit *u, const char *code,
 			buf_puts(b, "<ul class=\"comments\">\n");
 		datetime_vn(db_col_int(st, 0), when);
 		buf_printf(b,
-		    "<li%s><p class=\"meta\"><span class=\"level l%d\">%d</span> "
+		    "<li%s><p class=\"meta\"><span class=\"level "
+		    "l%d\">%d</span> "
 		    "%s",
 		    strcmp(status, "valid") != 0 ? " class=\"flagged\"" : "",
 		    (int)db_col_int(st, 1), (int)db_col_int(st, 1), when);
@@ -693,8 +718,9 @@ comments(struct ctx *c, const struct console_unit *u, const char *code,
 		buf_puts(b, "</ul>\n");
 	else {
 		buf_puts(b, "<p class=\"none\">");
-		buf_html(b, TR(c, "Không có góp ý trong tháng.",
-		    "No comments this month."));
+		buf_html(b,
+		    TR(c, "Không có góp ý trong tháng.",
+			"No comments this month."));
 		buf_puts(b, "</p>\n");
 	}
 }
@@ -756,7 +782,9 @@ page_procedure(struct ctx *c)
 	cpage_month_form(c, buf_str(&path), month);
 
 	/* the month's headline */
-	buf_puts(b, "<table class=\"figures\" id=\"figures\">\n<tbody>\n<tr><th scope=\"row\">");
+	buf_puts(b,
+	    "<table class=\"figures\" id=\"figures\">\n<tbody>\n<tr><th "
+	    "scope=\"row\">");
 	buf_html(b, TR(c, "Số lượt đánh giá", "Ratings"));
 	buf_puts(b, "</th>");
 	cpage_cell(c, "ratings", (double)f.ratings, KIND_COUNT);

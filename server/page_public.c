@@ -33,8 +33,9 @@ public_begin(struct ctx *c, const char *title)
 	if (c->lang == LANG_EN)
 		buf_puts(b, "?lang=en");
 	buf_puts(b, "\">");
-	buf_html(b, TR(c, "Công khai kết quả đánh giá sự hài lòng",
-	    "Public results of satisfaction ratings"));
+	buf_html(b,
+	    TR(c, "Công khai kết quả đánh giá sự hài lòng",
+		"Public results of satisfaction ratings"));
 	buf_puts(b, "</a></p></header>\n<main class=\"pub\">\n<h1>");
 	buf_html(b, title);
 	buf_puts(b, "</h1>\n");
@@ -48,13 +49,15 @@ public_end(struct ctx *c, int n_min)
 	buf_puts(b, "</main>\n<footer class=\"pub\"><p>");
 	buf_html(b, tr(c->lang, M_INTERNAL_MONITORING));
 	buf_puts(b, " ");
-	buf_html(b, TR(c,
-	    "Chỉ công bố số liệu tổng hợp; số liệu dựa trên ít hơn",
-	    "Only aggregates are published; figures from fewer than"));
+	buf_html(b,
+	    TR(c, "Chỉ công bố số liệu tổng hợp; số liệu dựa trên ít hơn",
+		"Only aggregates are published; figures from fewer than"));
 	buf_printf(b, " <span data-k=\"n_min\">%d</span> ", n_min);
-	buf_html(b, TR(c, "lượt đánh giá (hoặc hồ sơ) không được hiển thị.",
-	    "ratings (or dossiers) are not shown."));
-	buf_printf(b, " <a href=\"?lang=%s\">", c->lang == LANG_EN ? "vi" : "en");
+	buf_html(b,
+	    TR(c, "lượt đánh giá (hoặc hồ sơ) không được hiển thị.",
+		"ratings (or dossiers) are not shown."));
+	buf_printf(
+	    b, " <a href=\"?lang=%s\">", c->lang == LANG_EN ? "vi" : "en");
 	buf_html(b, tr(c->lang, M_LANG_SWITCH));
 	buf_puts(b, "</a></p></footer>\n");
 	html_end(b);
@@ -62,8 +65,8 @@ public_end(struct ctx *c, int n_min)
 
 /* A cell of the public table: the figure, or "chưa đủ dữ liệu". */
 static void
-pub_cell(struct ctx *c, const char *key, double v, enum cpage_kind k,
-    bool enough)
+pub_cell(
+    struct ctx *c, const char *key, double v, enum cpage_kind k, bool enough)
 {
 	if (enough)
 		cpage_cell(c, key, v, k);
@@ -120,8 +123,8 @@ unit_row(struct ctx *c, const char *code, const char *name,
 	pub_cell(c, "digitized_rate", f->digitized_rate, KIND_RATE, handled);
 	pub_cell(c, "handling_satisfaction_rate", f->handling_satisfaction_rate,
 	    KIND_RATE, handled);
-	pub_cell(c, "points_total", cpage_points_total(f), KIND_POINTS,
-	    handled);
+	pub_cell(
+	    c, "points_total", cpage_points_total(f), KIND_POINTS, handled);
 	buf_puts(b, "</tr>\n");
 }
 
@@ -161,8 +164,8 @@ unit_rows(struct ctx *c, const char *sql, const char *parent, int month)
 			    month, hl_now(), 0, err, sizeof(err));
 
 			if (m == NULL) {
-				log_msg(LOG_ERROR, "public", "metrics: %s",
-				    err);
+				log_msg(
+				    LOG_ERROR, "public", "metrics: %s", err);
 				continue;
 			}
 			unit_row(c, v[i].code, v[i].name, m, month);
@@ -189,8 +192,9 @@ page_public(struct ctx *c)
 	}
 	if (cpage_query(c, allowed) < 0 || cpage_month(c, &month) < 0)
 		return;
-	public_begin(c, TR(c, "Kết quả đánh giá sự hài lòng theo đơn vị",
-	    "Satisfaction results by unit"));
+	public_begin(c,
+	    TR(c, "Kết quả đánh giá sự hài lòng theo đơn vị",
+		"Satisfaction results by unit"));
 	b = &c->req->resp.body;
 	cpage_month_form(c, "/cong-khai", month);
 	unit_rows(c,
@@ -198,8 +202,8 @@ page_public(struct ctx *c)
 	    "active = 1 ORDER BY code LIMIT 2000",
 	    NULL, month);
 	(void)b;
-	public_end(c, rules_for_month(ctx_db(c), month, &rules, err,
-			  sizeof(err)) == 0
+	public_end(c,
+	    rules_for_month(ctx_db(c), month, &rules, err, sizeof(err)) == 0
 		? rules.n_min
 		: 0);
 }
@@ -248,20 +252,21 @@ page_public_unit(struct ctx *c)
 	public_begin(c, name);
 	b = &c->req->resp.body;
 	month_format(month, ms);
-	buf_printf(b, "<p class=\"lead\"><span class=\"code\">%s</span> · ",
-	    code);
+	buf_printf(
+	    b, "<p class=\"lead\"><span class=\"code\">%s</span> · ", code);
 	buf_html(b, TR(c, "Tháng", "Month"));
 	buf_printf(b, " <span data-k=\"month\">%s</span>", ms);
 	if (parent[0] != '\0')
-		buf_printf(b, " · <a href=\"/cong-khai/%s?month=%s%s\">↑ %s</a>",
-		    parent, ms, c->lang == LANG_EN ? "&amp;lang=en" : "",
-		    parent);
+		buf_printf(b,
+		    " · <a href=\"/cong-khai/%s?month=%s%s\">↑ %s</a>", parent,
+		    ms, c->lang == LANG_EN ? "&amp;lang=en" : "", parent);
 	buf_puts(b, "</p>\n");
 	buf_printf(&path, "/cong-khai/%s", code);
 	cpage_month_form(c, buf_str(&path), month);
 	buf_puts(b, "<h2>");
-	buf_html(b, TR(c, "Toàn đơn vị (gồm đơn vị trực thuộc)",
-	    "The whole unit (with the units below it)"));
+	buf_html(b,
+	    TR(c, "Toàn đơn vị (gồm đơn vị trực thuộc)",
+		"The whole unit (with the units below it)"));
 	buf_puts(b, "</h2>\n");
 	table_head(c);
 	unit_row(c, code, name, m, month);
@@ -284,8 +289,9 @@ page_public_unit(struct ctx *c)
 		};
 
 		buf_puts(b, "<h2>");
-		buf_html(b, TR(c, "Điểm theo Quyết định 766/QĐ-TTg",
-		    "Points under Decision 766/QĐ-TTg"));
+		buf_html(b,
+		    TR(c, "Điểm theo Quyết định 766/QĐ-TTg",
+			"Points under Decision 766/QĐ-TTg"));
 		buf_puts(b, "</h2>\n<table class=\"pub points\">\n<tbody>\n");
 		for (size_t i = 0; i < 4; i++) {
 			buf_puts(b, "<tr><th scope=\"row\">");

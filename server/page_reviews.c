@@ -63,8 +63,8 @@ review_what(struct ctx *c, struct buf *b, const char *unit,
 		buf_html(b, pname != NULL ? pname : "");
 	} else {
 		buf_html(b, TR(c, "Quầy", "Counter"));
-		buf_printf(b, " %d <span class=\"code\">%s</span>", counter,
-		    unit);
+		buf_printf(
+		    b, " %d <span class=\"code\">%s</span>", counter, unit);
 	}
 }
 
@@ -82,14 +82,14 @@ history(struct ctx *c, int64_t id)
 	    "review_events WHERE review = ? ORDER BY id",
 	    "l", id);
 
-	buf_printf(b, "<ol class=\"history\" data-review=\"%lld\">\n",
-	    (long long)id);
+	buf_printf(
+	    b, "<ol class=\"history\" data-review=\"%lld\">\n", (long long)id);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		char when[17];
 
 		datetime_vn(db_col_int(st, 0), when);
-		buf_printf(b, "<li data-to=\"%s\">%s ", db_col_text(st, 3),
-		    when);
+		buf_printf(
+		    b, "<li data-to=\"%s\">%s ", db_col_text(st, 3), when);
 		buf_html(b, db_col_text(st, 1));
 		buf_puts(b, ": ");
 		if (db_col_text(st, 2)[0] != '\0') {
@@ -179,7 +179,8 @@ creview_history(struct ctx *c, const struct console_unit *u,
 		date_text(b, db_col_text(st, 8));
 		if (db_col_text(st, 10)[0] != '\0') {
 			buf_puts(b, "<p class=\"action\">");
-			buf_html(b, TR(c, "Biện pháp đã thực hiện:", "Action taken:"));
+			buf_html(b,
+			    TR(c, "Biện pháp đã thực hiện:", "Action taken:"));
 			buf_puts(b, " ");
 			buf_html(b, db_col_text(st, 10));
 			buf_puts(b, "</p>");
@@ -192,8 +193,8 @@ creview_history(struct ctx *c, const struct console_unit *u,
 }
 
 void
-creview_form(struct ctx *c, const struct console_unit *u,
-    const char *procedure, int counter, int month)
+creview_form(struct ctx *c, const struct console_unit *u, const char *procedure,
+    int counter, int month)
 {
 	struct buf *b = &c->req->resp.body;
 	struct db_stmt *st;
@@ -223,7 +224,8 @@ creview_form(struct ctx *c, const struct console_unit *u,
 	    "class=\"field\"><label for=\"owner\">",
 	    ms);
 	buf_html(b, TR(c, "Người phụ trách", "Owner"));
-	buf_puts(b, "</label>\n<select id=\"owner\" name=\"owner\" required>\n");
+	buf_puts(
+	    b, "</label>\n<select id=\"owner\" name=\"owner\" required>\n");
 	st = db_query(ctx_db(c),
 	    "SELECT u.username, u.name FROM users u JOIN unit_tree t ON "
 	    "t.ancestor = u.unit WHERE t.descendant = ? AND u.active = 1 "
@@ -242,7 +244,8 @@ creview_form(struct ctx *c, const struct console_unit *u,
 		buf_puts(b, "</option>\n");
 	}
 	db_done(st);
-	buf_puts(b, "</select></div>\n<div class=\"field\"><label for=\"due\">");
+	buf_puts(
+	    b, "</select></div>\n<div class=\"field\"><label for=\"due\">");
 	buf_html(b, TR(c, "Hạn hoàn thành", "Due date"));
 	buf_printf(b,
 	    "</label>\n<input type=\"date\" id=\"due\" name=\"due\" "
@@ -319,8 +322,9 @@ page_reviews(struct ctx *c)
 		char ms[8];
 
 		if (n++ == 0) {
-			buf_puts(b, "<table class=\"reviews\" id=\"reviews\">\n"
-				    "<thead><tr><th>#</th><th>");
+			buf_puts(b,
+			    "<table class=\"reviews\" id=\"reviews\">\n"
+			    "<thead><tr><th>#</th><th>");
 			buf_html(b, TR(c, "Đối tượng", "What"));
 			buf_puts(b, "</th><th>");
 			buf_html(b, TR(c, "Tháng", "Month"));
@@ -417,7 +421,8 @@ move_form(struct ctx *c, const struct console_unit *u, int64_t id,
 	}
 	buf_printf(b, "<button type=\"submit\" name=\"go\" value=\"%s\">",
 	    review_status_name(to));
-	buf_html(b, to == REVIEW_RESOLVED
+	buf_html(b,
+	    to == REVIEW_RESOLVED
 		? TR(c, "Đánh dấu đã xử lý xong", "Mark resolved")
 		: TR(c, "Bắt đầu xử lý", "Start work"));
 	buf_puts(b, "</button>\n</form>\n");
@@ -456,10 +461,10 @@ page_review(struct ctx *c)
 	}
 	today(now);
 	review_status_parse(db_col_text(st, 9), &status);
-	overdue = status != REVIEW_RESOLVED &&
-	    strcmp(db_col_text(st, 8), now) < 0;
-	buf_printf(&title, "%s #%lld", TR(c, "Rà soát", "Review"),
-	    (long long)id);
+	overdue =
+	    status != REVIEW_RESOLVED && strcmp(db_col_text(st, 8), now) < 0;
+	buf_printf(
+	    &title, "%s #%lld", TR(c, "Rà soát", "Review"), (long long)id);
 	console_begin(c, &u, buf_str(&title), "reviews");
 	b = &c->req->resp.body;
 	month_format((int)db_col_int(st, 5), ms);
@@ -468,8 +473,8 @@ page_review(struct ctx *c)
 	buf_html(b, TR(c, "Đối tượng", "What"));
 	buf_puts(b, "</dt><dd>");
 	if (db_col_text(st, 2) != NULL) {
-		buf_printf(b, "<a href=\"/admin/units/%s/procedures/%s",
-		    u.code, db_col_text(st, 2));
+		buf_printf(b, "<a href=\"/admin/units/%s/procedures/%s", u.code,
+		    db_col_text(st, 2));
 		cpage_month_query(c, b, (int)db_col_int(st, 5));
 		buf_puts(b, "\">");
 	}
@@ -519,7 +524,8 @@ page_review(struct ctx *c)
 	history(c, id);
 	if (cpage_is_manager(c) && status != REVIEW_RESOLVED)
 		move_form(c, &u, id,
-		    status == REVIEW_OPEN ? REVIEW_IN_PROGRESS : REVIEW_RESOLVED);
+		    status == REVIEW_OPEN ? REVIEW_IN_PROGRESS
+					  : REVIEW_RESOLVED);
 	console_end(c);
 	buf_release(&title);
 }
@@ -554,8 +560,8 @@ redirect_review(struct ctx *c, const struct console_unit *u, int64_t id)
 {
 	struct buf loc = { 0 };
 
-	buf_printf(&loc, "/admin/units/%s/reviews/%lld", u->code,
-	    (long long)id);
+	buf_printf(
+	    &loc, "/admin/units/%s/reviews/%lld", u->code, (long long)id);
 	console_lang_suffix(c, &loc, false);
 	http_redirect(c->req, buf_str(&loc));
 	buf_release(&loc);
@@ -572,8 +578,9 @@ scope_flags(struct ctx *c, const struct console_unit *u, const char *procedure,
 
 	if (m == NULL)
 		return -1;
-	s = procedure != NULL ? cpage_find(&m->procedures, procedure, NULL, 0)
-			      : cpage_find(&m->counters, NULL, u->code, counter);
+	s = procedure != NULL
+	    ? cpage_find(&m->procedures, procedure, NULL, 0)
+	    : cpage_find(&m->counters, NULL, u->code, counter);
 	out[0] = '\0';
 	rc = s != NULL && s->fig.nflags > 0 ? 0 : 1;
 	for (int i = 0; rc == 0 && i < s->fig.nflags; i++) {
@@ -659,7 +666,8 @@ page_reviews_post(struct ctx *c)
 		}
 		r.counter = (int)v;
 	}
-	if (month_s == NULL || month_parse(month_s, strlen(month_s), &r.month) < 0) {
+	if (month_s == NULL ||
+	    month_parse(month_s, strlen(month_s), &r.month) < 0) {
 		cpage_bad_request(c, "Tháng không hợp lệ; cần dạng YYYY-MM:",
 		    "Not a valid month; use YYYY-MM:", month_s);
 		goto out;
@@ -675,7 +683,8 @@ page_reviews_post(struct ctx *c)
 		goto out;
 	}
 	today_days = today(now);
-	if (r.due == NULL || review_date_parse(r.due, strlen(r.due), &due_days) < 0 ||
+	if (r.due == NULL ||
+	    review_date_parse(r.due, strlen(r.due), &due_days) < 0 ||
 	    due_days < today_days || due_days > today_days + 366) {
 		cpage_bad_request(c,
 		    "Hạn hoàn thành phải là một ngày (YYYY-MM-DD) từ hôm nay "
@@ -699,8 +708,8 @@ page_reviews_post(struct ctx *c)
 	}
 	r.notes = notes;
 	r.unit = u.code;
-	rc = scope_flags(c, &u, r.procedure, r.counter, r.month, flags,
-	    sizeof(flags));
+	rc = scope_flags(
+	    c, &u, r.procedure, r.counter, r.month, flags, sizeof(flags));
 	if (rc < 0)
 		goto out;
 	if (rc == 1) {
@@ -787,8 +796,8 @@ page_review_post(struct ctx *c)
 		goto out;
 	}
 	ctx_actor(c, actor, sizeof(actor));
-	rc = reviews_move(ctx_db(c), id, u.code, to, note, action, actor,
-	    hl_now());
+	rc = reviews_move(
+	    ctx_db(c), id, u.code, to, note, action, actor, hl_now());
 	if (rc == 2) {
 		page_not_found(c);
 		goto out;
@@ -837,12 +846,13 @@ page_review_new(struct ctx *c)
 	if ((proc == NULL) == (counter_s == NULL)) {
 		cpage_bad_request(c,
 		    "Chọn đúng một đối tượng: procedure=MÃ hoặc counter=SỐ.",
-		    "Name exactly one: procedure=CODE or counter=NUMBER.", NULL);
+		    "Name exactly one: procedure=CODE or counter=NUMBER.",
+		    NULL);
 		return;
 	}
 	if (proc != NULL && !is_procedure_code(proc, strlen(proc))) {
-		cpage_bad_request(c, "Mã thủ tục không hợp lệ:",
-		    "Not a procedure code:", proc);
+		cpage_bad_request(c,
+		    "Mã thủ tục không hợp lệ:", "Not a procedure code:", proc);
 		return;
 	}
 	if (counter_s != NULL) {

@@ -34,23 +34,26 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			    "<table class=\"staff\" id=\"%s\">\n<thead><tr>"
 			    "<th>",
 			    counters ? "counters" : "officers");
-			buf_html(b, counters ? TR(c, "Quầy", "Counter")
-					     : TR(c, "Cán bộ", "Officer"));
+			buf_html(b,
+			    counters ? TR(c, "Quầy", "Counter")
+				     : TR(c, "Cán bộ", "Officer"));
 			buf_puts(b, "</th><th class=\"num\">");
 			buf_html(b, TR(c, "Đánh giá", "Ratings"));
 			buf_puts(b, "</th><th class=\"num\">");
-			buf_html(b, TR(c, "Hài lòng [KTC 95%]",
-			    "Satisfied [95% CI]"));
+			buf_html(b,
+			    TR(c, "Hài lòng [KTC 95%]", "Satisfied [95% CI]"));
 			buf_puts(b, "</th><th class=\"num\">");
 			buf_html(b, TR(c, "Không hài lòng", "Dissatisfied"));
 			buf_puts(b, "</th><th class=\"num\">");
 			buf_html(b, TR(c, "Mức trung bình", "Mean level"));
 			buf_puts(b, "</th><th class=\"num\">");
-			buf_html(b, TR(c, "Điểm cán bộ (0–10)",
-			    "Officer score (0–10)"));
+			buf_html(b,
+			    TR(c, "Điểm cán bộ (0–10)",
+				"Officer score (0–10)"));
 			buf_puts(b, "</th><th class=\"num\">");
-			buf_html(b, TR(c, "Người dân báo bổ sung",
-			    "Citizens report supplementing"));
+			buf_html(b,
+			    TR(c, "Người dân báo bổ sung",
+				"Citizens report supplementing"));
 			buf_puts(b, "</th><th>");
 			buf_html(b, TR(c, "Cảnh báo", "Flags"));
 			buf_puts(b, "</th>");
@@ -71,8 +74,8 @@ staff_table(struct ctx *c, const struct console_unit *u,
 				buf_printf(b, " <span class=\"code\">%s</span>",
 				    s->unit);
 		} else {
-			buf_printf(b, "<span class=\"code\">%s</span> ",
-			    s->code);
+			buf_printf(
+			    b, "<span class=\"code\">%s</span> ", s->code);
 			buf_html(b, s->name);
 		}
 		buf_puts(b, "</td>");
@@ -80,11 +83,11 @@ staff_table(struct ctx *c, const struct console_unit *u,
 		if (f->enough_data) {
 			cpage_cell_ci(c, "satisfied_rate", f->satisfied_rate,
 			    f->satisfied_ci);
-			cpage_cell(c, "dissatisfied_rate",
-			    f->dissatisfied_rate, KIND_RATE);
+			cpage_cell(c, "dissatisfied_rate", f->dissatisfied_rate,
+			    KIND_RATE);
 			cpage_cell(c, "mean_level", f->mean_level, KIND_MEAN);
-			cpage_cell(c, "officer_score", f->officer_score,
-			    KIND_MEAN);
+			cpage_cell(
+			    c, "officer_score", f->officer_score, KIND_MEAN);
 			cpage_cell(c, "reported_supplement_rate",
 			    f->reported_supplement_rate, KIND_RATE);
 			cpage_flags_cell(c, f);
@@ -105,7 +108,8 @@ staff_table(struct ctx *c, const struct console_unit *u,
 				    u->code);
 				cpage_month_query(c, b, month);
 				buf_printf(b, "&amp;counter=%d\">", s->counter);
-				buf_html(b, TR(c, "Mở rà soát", "Open a review"));
+				buf_html(
+				    b, TR(c, "Mở rà soát", "Open a review"));
 				buf_puts(b, "</a>");
 			}
 			buf_puts(b, "</td>");
@@ -116,8 +120,9 @@ staff_table(struct ctx *c, const struct console_unit *u,
 		buf_puts(b, "</tbody>\n</table>\n");
 	else {
 		buf_puts(b, "<p class=\"none\">");
-		buf_html(b, TR(c, "Không có đánh giá nào trong tháng.",
-		    "No ratings this month."));
+		buf_html(b,
+		    TR(c, "Không có đánh giá nào trong tháng.",
+			"No ratings this month."));
 		buf_puts(b, "</p>\n");
 	}
 }
@@ -150,14 +155,15 @@ staff_page(struct ctx *c, bool counters)
 	    counters ? "counters" : "officers");
 	cpage_month_form(c, buf_str(&path), month);
 	buf_puts(b, "<p class=\"lead\">");
-	buf_html(b, TR(c, "Số liệu chỉ hiện khi có từ",
-	    "Figures are shown from"));
+	buf_html(
+	    b, TR(c, "Số liệu chỉ hiện khi có từ", "Figures are shown from"));
 	buf_printf(b, " <span data-k=\"n_min\">%d</span> ", m->rules.n_min);
-	buf_html(b, TR(c, "lượt đánh giá trở lên; ít hơn: “chưa đủ dữ liệu”.",
-	    "ratings up; below that: “not enough data”."));
+	buf_html(b,
+	    TR(c, "lượt đánh giá trở lên; ít hơn: “chưa đủ dữ liệu”.",
+		"ratings up; below that: “not enough data”."));
 	buf_puts(b, "</p>\n");
-	staff_table(c, &u, counters ? &m->counters : &m->officers, counters,
-	    month);
+	staff_table(
+	    c, &u, counters ? &m->counters : &m->officers, counters, month);
 	console_end(c);
 	buf_release(&path);
 	metrics_free(m);

@@ -128,18 +128,21 @@ reviews_open(struct db *db, const struct review_new *r, const char *actor,
 	if (db_run(db,
 		"INSERT INTO review_events(review, at, actor, to_status, note) "
 		"VALUES (?, ?, ?, 'open', ?)",
-		"llt" "t", *id, now, actor, r->notes) < 0)
+		"llt"
+		"t",
+		*id, now, actor, r->notes) < 0)
 		goto fail;
-	detail = json_pack("{s:s, s:s, s:s, s:s, s:s}", "unit", r->unit,
-	    "flags", r->flags, "owner", r->owner, "due", r->due, "status",
-	    "open");
+	detail =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s}", "unit", r->unit, "flags",
+		r->flags, "owner", r->owner, "due", r->due, "status", "open");
 	if (detail == NULL)
 		goto fail;
 	if (r->procedure != NULL)
 		json_object_set_new(
 		    detail, "procedure", json_string(r->procedure));
 	else
-		json_object_set_new(detail, "counter", json_integer(r->counter));
+		json_object_set_new(
+		    detail, "counter", json_integer(r->counter));
 	if (audit_review(db, actor, "review.open", *id, detail) < 0)
 		goto fail;
 	if (db_commit(db) < 0)
@@ -191,9 +194,11 @@ reviews_move(struct db *db, int64_t id, const char *scope,
 		"action = CASE WHEN ? = 'resolved' THEN ? ELSE action END, "
 		"resolved_at = CASE WHEN ? = 'resolved' THEN ? ELSE "
 		"resolved_at END WHERE id = ? AND status = ?",
-		"tlttt" "llt", review_status_name(to), now,
-		review_status_name(to), action != NULL ? action : "",
-		review_status_name(to), now, id, review_status_name(from)) < 0)
+		"tlttt"
+		"llt",
+		review_status_name(to), now, review_status_name(to),
+		action != NULL ? action : "", review_status_name(to), now, id,
+		review_status_name(from)) < 0)
 		goto out;
 	if (db_changes(db) != 1) {
 		result = 1;

@@ -20,8 +20,8 @@ enum review_status {
 	REVIEW_STATUS_COUNT
 };
 
-#define REVIEW_NOTES_MAX 2000  /* characters of notes, note, action */
-#define REVIEW_OWNER_MAX 32    /* a username */
+#define REVIEW_NOTES_MAX 2000 /* characters of notes, note, action */
+#define REVIEW_OWNER_MAX 32   /* a username */
 
 /* "open", "in_progress", "resolved". */
 const char *review_status_name(enum review_status s);
