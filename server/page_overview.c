@@ -142,7 +142,7 @@ flag_list(
 	buf_puts(b, "<h2 id=\"flags\">");
 	buf_html(b, TR(c, "Cảnh báo theo mức độ", "Flags by severity"));
 	buf_puts(b, "</h2>\n");
-	v = calloc(cap + 1, sizeof(*v));
+	v = calloc(cap + 1, sizeof(const struct metric_scope *));
 	if (v == NULL)
 		abort();
 	for (int l = 0; l < 3; l++) {
@@ -162,7 +162,7 @@ flag_list(
 		free(v);
 		return;
 	}
-	qsort(v, n, sizeof(*v), by_severity);
+	qsort(v, n, sizeof(const struct metric_scope *), by_severity);
 	buf_puts(b, "<table class=\"flaglist\">\n<thead><tr><th>");
 	buf_html(b, TR(c, "Đối tượng", "What"));
 	buf_puts(b, "</th><th class=\"num\">");
