@@ -1,0 +1,183 @@
+/* test_reviews.c -- the reviews' state machine, its checks and its history. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hailong/db.h"
+#include "hailong/hltime.h"
+#include "audit.h"
+#include "refdata.h"
+#include "reviews.h"
+#include "store.h"
+#include "test.h"
+#include "users.h"
+
+static void
+steps(void)
+{
+	/* exactly two steps are allowed, each one forward */
+	for (int f = 0; f < REVIEW_STATUS_COUNT; f++)
+		for (int t = 0; t < REVIEW_STATUS_COUNT; t++)
+			CHECK_INT(review_can_move((enum review_status)f,
+				      (enum review_status)t),
+			    (f == REVIEW_OPEN && t == REVIEW_IN_PROGRESS) ||
+				(f == REVIEW_IN_PROGRESS &&
+				    t == REVIEW_RESOLVED));
+	for (int s = 0; s < REVIEW_STATUS_COUNT; s++) {
+		enum review_status back;
+
+		CHECK_INT(review_status_parse(
+			      review_status_name((enum review_status)s), &back),
+		    0);
+		CHECK_INT(back, s);
+	}
+	{
+		enum review_status x;
+
+		CHECK_INT(review_status_parse("Open", &x), -1);
+		CHECK_INT(review_status_parse("", &x), -1);
+		CHECK_INT(review_status_parse(NULL, &x), -1);
+		CHECK_INT(review_status_parse("resolved ", &x), -1);
+	}
+}
+
+static void
+dates(void)
+{
+	int64_t d;
+
+	CHECK_INT(review_date_parse("2026-12-05", 10, &d), 0);
+	CHECK_INT(d, days_from_civil(2026, 12, 5));
+	CHECK_INT(review_date_parse("2028-02-29", 10, &d), 0);
+	CHECK_INT(review_date_parse("2026-02-29", 10, &d), -1);
+	CHECK_INT(review_date_parse("2026-02-30", 10, &d), -1);
+	CHECK_INT(review_date_parse("2026-13-01", 10, &d), -1);
+	CHECK_INT(review_date_parse("2026-00-10", 10, &d), -1);
+	CHECK_INT(review_date_parse("05/12/2026", 10, &d), -1);
+	CHECK_INT(review_date_parse("2026-1-5", 8, &d), -1);
+	CHECK_INT(review_date_parse("2026-12-5 ", 10, &d), -1);
+	CHECK_INT(review_date_parse("1999-12-31", 10, &d), -1);
+	CHECK_INT(review_date_parse("2026-12-05", 9, &d), -1);
+}
+
+static void
+texts(void)
+{
+	char *long_ok = malloc(REVIEW_NOTES_MAX * 3 + 1);
+
+	CHECK(review_text_is_valid("", 0));
+	CHECK(review_text_is_valid("Xem lại\r\nquầy 1\t.", 18));
+	CHECK(!review_text_is_valid("a\001b", 3));
+	CHECK(!review_text_is_valid("a\177b", 3));
+	CHECK(!review_text_is_valid("\xc3", 1));
+	/* the limit is in characters, not bytes: 2000 × "ệ" is fine */
+	for (int i = 0; i < REVIEW_NOTES_MAX; i++)
+		memcpy(long_ok + 3 * i, "\xe1\xbb\x87", 3);
+	CHECK(review_text_is_valid(long_ok, 3 * REVIEW_NOTES_MAX));
+	memset(long_ok, 'x', REVIEW_NOTES_MAX + 1);
+	CHECK(!review_text_is_valid(long_ok, REVIEW_NOTES_MAX + 1));
+	CHECK(review_text_is_valid(long_ok, REVIEW_NOTES_MAX));
+	free(long_ok);
+}
+
+static void
+lifecycle(void)
+{
+	char path[128], err[256];
+	struct db *db;
+	struct review_new r = { 0 };
+	int64_t id = 0, n = -1, bad = -1;
+
+	snprintf(path, sizeof(path), "%s/t.db", test_tmpdir());
+	db = store_open(path, STORE_CREATE, err, sizeof(err));
+	if (db == NULL || refdata_load_builtin(db, err, sizeof(err)) < 0 ||
+	    refdata_load_demo(db, err, sizeof(err)) < 0) {
+		FAIL_AT("cannot make a database: %s", err);
+		db_close(db);
+		return;
+	}
+	CHECK_INT(users_add(db, "lan", "H21.227", ROLE_MANAGER, "Lan",
+		      "mật khẩu rất dài 1", false, err, sizeof(err)),
+	    0);
+	CHECK_INT(users_add(db, "hue", "H57", ROLE_MANAGER, "Huế",
+		      "mật khẩu rất dài 1", false, err, sizeof(err)),
+	    0);
+	CHECK_INT(users_add(db, "tinh", "H21", ROLE_VIEWER, "Tỉnh",
+		      "mật khẩu rất dài 1", false, err, sizeof(err)),
+	    0);
+	CHECK_INT(reviews_owner_ok(db, "lan", "H21.227"), 0);
+	CHECK_INT(reviews_owner_ok(db, "tinh", "H21.227"), 0); /* above */
+	CHECK_INT(reviews_owner_ok(db, "hue", "H21.227"), 1);  /* elsewhere */
+	CHECK_INT(reviews_owner_ok(db, "lan", "H21"), 1);      /* below it */
+	CHECK_INT(reviews_owner_ok(db, "nobody", "H21.227"), 1);
+
+	r.unit = "H21.227";
+	r.procedure = "1.001193";
+	r.month = 202610;
+	r.flags = "LOW_SATISFACTION";
+	r.owner = "lan";
+	r.due = "2026-12-05";
+	r.notes = "xem lại";
+	CHECK_INT(reviews_open(db, &r, "user:lan", 1000, &id), 0);
+	CHECK(id > 0);
+	/* out of order, out of scope, missing: refused, nothing written */
+	CHECK_INT(reviews_move(db, id, "H21.227", REVIEW_RESOLVED, NULL, "x",
+		      "user:lan", 1001),
+	    1);
+	CHECK_INT(reviews_move(db, id, "H57", REVIEW_IN_PROGRESS, NULL, NULL,
+		      "user:hue", 1001),
+	    2);
+	CHECK_INT(reviews_move(db, id + 99, "H21.227", REVIEW_IN_PROGRESS, NULL,
+		      NULL, "user:lan", 1001),
+	    2);
+	CHECK_INT(reviews_move(db, id, "H21", REVIEW_IN_PROGRESS, "bắt đầu",
+		      NULL, "user:tinh", 1002),
+	    0);
+	CHECK_INT(reviews_move(db, id, "H21.227", REVIEW_IN_PROGRESS, NULL,
+		      NULL, "user:lan", 1003),
+	    1);
+	CHECK_INT(reviews_move(db, id, "H21.227", REVIEW_RESOLVED, NULL, "",
+		      "user:lan", 1004),
+	    1);
+	CHECK_INT(reviews_move(db, id, "H21.227", REVIEW_RESOLVED, NULL,
+		      "niêm yết lại", "user:lan", 1005),
+	    0);
+	CHECK_INT(reviews_move(db, id, "H21.227", REVIEW_OPEN, NULL, NULL,
+		      "user:lan", 1006),
+	    1);
+	CHECK_INT(
+	    db_int(db, &n,
+		"SELECT count(*) FROM review_events WHERE review = ?", "l", id),
+	    0);
+	CHECK_INT(n, 3);
+	CHECK_INT(db_int(db, &n,
+		      "SELECT resolved_at FROM reviews WHERE id = ? AND "
+		      "status = 'resolved' AND action = 'niêm yết lại'",
+		      "l", id),
+	    0);
+	CHECK_INT(n, 1005);
+	CHECK_INT(
+	    db_int(db, &n,
+		"SELECT count(*) FROM audit WHERE action LIKE 'review.%'", ""),
+	    0);
+	CHECK_INT(n, 3);
+	CHECK_INT(audit_verify(db, &n, &bad), 0);
+	/* the history cannot be rewritten */
+	CHECK(db_exec(db, "DELETE FROM review_events") < 0);
+	CHECK(db_exec(db, "UPDATE review_events SET note = 'x'") < 0);
+	/* a resolved review without an action cannot be stored */
+	CHECK(db_exec(db,
+		  "UPDATE reviews SET action = '' WHERE status = 'resolved'") <
+	    0);
+	db_close(db);
+}
+
+int
+main(void)
+{
+	RUN(steps);
+	RUN(dates);
+	RUN(texts);
+	RUN(lifecycle);
+	return test_report("test_reviews");
+}
