@@ -82,7 +82,7 @@ headline_table(struct ctx *c, struct metrics *const series[CPAGE_TREND_MONTHS],
 		else
 			cpage_cell(c, h->key, cpage_figure(f, h->key), h->kind);
 		if (h->point >= 0) {
-			char key[16];
+			char key[32];
 
 			snprintf(key, sizeof(key), "points_%s",
 			    metric_point_names[h->point]);
@@ -200,8 +200,9 @@ flag_list(
 			cpage_month_query(c, b, month);
 			buf_puts(b, "\">");
 			buf_html(b, TR(c, "Cán bộ", "Officer"));
-			buf_printf(
-			    b, " <span class=\"code\">%s</span> ", s->code);
+			buf_puts(b, " <span class=\"code\">");
+			buf_html(b, s->code);
+			buf_puts(b, "</span> ");
 			buf_html(b, s->name);
 			buf_puts(b, "</a>");
 		}

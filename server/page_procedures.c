@@ -496,7 +496,7 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 		int64_t k = f->by_level[l - 1];
 		double share =
 		    f->ratings > 0 ? metric_round_ratio(k, f->ratings, 4) : NAN;
-		char key[16];
+		char key[32];
 
 		buf_printf(
 		    b, "<tr data-level=\"%d\"><th scope=\"row\">%d · ", l, l);
@@ -537,7 +537,7 @@ criteria_table(struct ctx *c, const struct metric_figures *f,
 	buf_html(b, TR(c, "Điểm trung bình", "Mean points"));
 	buf_puts(b, "</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i < RATING_CRITERIA; i++) {
-		char key[24];
+		char key[40];
 
 		buf_printf(b,
 		    "<tr data-criterion=\"%d\"><th scope=\"row\">%d. ", i + 1,
@@ -647,7 +647,7 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 		cpage_cell(
 		    c, rows[i].key, cpage_figure(f, rows[i].key), KIND_RATE);
 		if (rows[i].point >= 0) {
-			char key[16];
+			char key[32];
 
 			snprintf(key, sizeof(key), "points_%s",
 			    metric_point_names[rows[i].point]);

@@ -65,8 +65,11 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			buf_printf(b,
 			    "<tr data-unit=\"%s\" data-counter=\"%d\"><td>",
 			    s->unit, s->counter);
-		else
-			buf_printf(b, "<tr data-officer=\"%s\"><td>", s->code);
+		else {
+			buf_puts(b, "<tr data-officer=\"");
+			buf_html(b, s->code);
+			buf_puts(b, "\"><td>");
+		}
 		if (counters) {
 			buf_html(b, TR(c, "Quầy", "Counter"));
 			buf_printf(b, " %d", s->counter);
@@ -74,8 +77,9 @@ staff_table(struct ctx *c, const struct console_unit *u,
 				buf_printf(b, " <span class=\"code\">%s</span>",
 				    s->unit);
 		} else {
-			buf_printf(
-			    b, "<span class=\"code\">%s</span> ", s->code);
+			buf_puts(b, "<span class=\"code\">");
+			buf_html(b, s->code);
+			buf_puts(b, "</span> ");
 			buf_html(b, s->name);
 		}
 		buf_puts(b, "</td>");
