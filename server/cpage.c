@@ -394,6 +394,10 @@ cpage_series(struct ctx *c, const char *unit, int month,
 	for (int i = 0; i < CPAGE_TREND_MONTHS; i++) {
 		int mo = month_add(month, i - (CPAGE_TREND_MONTHS - 1));
 
+		/* before 2000-01 there is nothing (and no rules): a gap */
+		out[i] = NULL;
+		if (mo < 200001)
+			continue;
 		out[i] = db != NULL
 		    ? metrics_compute(db, unit, mo, now, 0, err, sizeof(err))
 		    : NULL;
