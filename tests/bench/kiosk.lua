@@ -150,6 +150,9 @@ function init(args)
 	local nthreads = tonumber(os.getenv("HAILONG_BENCH_THREADS") or "1")
 	batch = tonumber(os.getenv("HAILONG_BENCH_BATCH") or "50")
 	math.randomseed(os.time() * 1000 + index)
+	-- the clock in microseconds when wrk started (Lua has only seconds):
+	-- above every nonce of an earlier run, which used one a request
+	local floor = tonumber(os.getenv("HAILONG_BENCH_NONCE_FLOOR"))
 	local n = 0
 	for line in io.lines(os.getenv("HAILONG_BENCH_KIOSKS")) do
 		local id, secret = line:match("^(%S+) (%x+)$")
@@ -157,7 +160,7 @@ function init(args)
 			if n % nthreads == index then
 				local ipad, opad = hmac_pads(unhex(secret))
 				kiosks[#kiosks + 1] = { id = id, ipad = ipad,
-				    opad = opad, nonce = 0 }
+				    opad = opad, nonce = floor }
 			end
 			n = n + 1
 		end
@@ -179,8 +182,7 @@ function request()
 		    '","burst":false}'
 	end
 	local body = '{"ratings":[' .. table.concat(items, ",") .. ']}'
-	-- microseconds, like the kiosk's own, and always rising
-	local nonce = math.max(now * 1000000, k.nonce + 1)
+	local nonce = k.nonce + 1
 	k.nonce = nonce
 	local text = table.concat({ "hailong-kiosk-v1", "POST", path, "", k.id,
 	    tostring(now), string.format("%.0f", nonce), hex(sha256(body)) },
@@ -192,6 +194,16 @@ function request()
 		["Content-Type"] = "application/json",
 		["Authorization"] = auth,
 	}, body)
+end
+
+-- The first few refusals of each thread, for the reader of a failed run.
+local told = 0
+
+function response(status, headers, body)
+	if status >= 300 and told < 3 then
+		told = told + 1
+		io.stderr:write("kiosk.lua: ", status, " ", body, "\n")
+	end
 end
 
 -- One JSON line on stdout for tests/bench/bench.py.
