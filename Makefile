@@ -229,15 +229,39 @@ bench:
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
-	-D_POSIX_C_SOURCE=200809L -Iinclude -Iserver
+FUZZ_SAN := -fsanitize=address,undefined
+FUZZ_FLAGS := -g -O1 -D_POSIX_C_SOURCE=200809L -Iinclude -Iserver
 
 fuzz: $(FUZZ_BIN)
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(SERVER_SRC) build/gen-fuzz/server_files.c
+# The sources are compiled once for every harness (instrumented for
+# coverage, not linked with libFuzzer's main), then each harness links
+# its own main against the archive.
+FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) \
+	$(SERVER_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/server_files.o
+
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) \
-		$(SERVER_SRC) build/gen-fuzz/server_files.c $(PKG_LIBS) -lpthread -lm
+	$(say) FUZZCC $<
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+		-MMD -MP $(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/obj/gen/server_files.o: build/gen-fuzz/server_files.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
+
+build/fuzz/libfuzzed.a: $(FUZZ_OBJ)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzzed.a
+	@mkdir -p $(dir $@)
+	$(say) FUZZ $@
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
+		$(PKG_CFLAGS) -o $@ $< build/fuzz/libfuzzed.a $(PKG_LIBS) \
+		-lpthread -lm
+
+-include $(FUZZ_OBJ:.o=.d)
 
 build/gen-fuzz/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED)
 	@mkdir -p $(dir $@)

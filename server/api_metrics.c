@@ -61,10 +61,8 @@ api_metrics_get(struct ctx *c)
 		ctx_json_error(c, 500, "internal", "%s", err);
 		return;
 	}
-	text = metrics_dumps(m, false);
 	http_begin_body(c->req, 200, "application/json");
-	buf_puts(&c->req->resp.body, text);
+	metrics_dump_buf(m, &c->req->resp.body);
 	buf_putc(&c->req->resp.body, '\n');
-	free(text);
 	metrics_free(m);
 }

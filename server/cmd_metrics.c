@@ -1,4 +1,5 @@
 /* cmd_metrics.c -- hailong metrics: one unit's month, table or JSON. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,11 +87,12 @@ cmd_metrics(int argc, char **argv)
 		goto out;
 	}
 	if (json) {
-		char *s = metrics_dumps(m, true);
-
-		fputs(s, stdout);
-		fputc('\n', stdout);
-		free(s);
+		if (metrics_dumpf(m, stdout, true) < 0 ||
+		    fputc('\n', stdout) == EOF) {
+			fprintf(stderr, "hailong metrics: cannot write: %s\n",
+			    strerror(errno));
+			goto out;
+		}
 	} else {
 		struct buf b = { 0 };
 

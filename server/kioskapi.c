@@ -18,6 +18,7 @@
 #include "instrument.h"
 #include "jsonapi.h"
 #include "kiosks.h"
+#include "kioskseen.h"
 #include "pages.h"
 #include "qrlink.h"
 #include "ratelimit.h"
@@ -37,7 +38,7 @@ struct batch_job {
 	struct writer_job job;
 	enum wire_status status;
 	const char *reason; /* rejected: why */
-	bool submitted;
+	bool valid, submitted;
 };
 
 struct batch {
@@ -137,12 +138,12 @@ auth_kiosk(struct ctx *c, int quiet)
 		    "the request's time is too far from the server's clock; "
 		    "correct it from the Date header");
 	}
-	rc = kiosks_accept_nonce(db, sig.kiosk, sig.nonce, now, &last);
+	rc = kioskseen_nonce(&call->k, sig.nonce, now, &last);
 	if (rc != 0) {
 		kiosk_call_free(call);
 		if (rc < 0) {
 			ctx_json_error(c, 503, WIRE_ERR_UNAVAILABLE,
-			    "the database cannot be written");
+			    "the server is out of memory");
 			return -1;
 		}
 		log_kv(LOG_WARN, "kiosk_auth", "result=replay kiosk=%s",
@@ -301,7 +302,6 @@ batch_resumed(struct ctx *c)
 {
 	struct batch *b = c->state;
 	json_t *results;
-	int64_t max_seq = 0;
 	size_t counts[4] = { 0 };
 
 	for (size_t i = 0; i < b->n; i++) {
@@ -342,13 +342,7 @@ batch_resumed(struct ctx *c)
 			    o, WIRE_K_REASON, json_string(j->reason));
 		json_array_append_new(results, o);
 		counts[j->status]++;
-		if ((j->status == WIRE_ACCEPTED ||
-			j->status == WIRE_DUPLICATE) &&
-		    b->items[i].seq > max_seq)
-			max_seq = b->items[i].seq;
 	}
-	if (max_seq > 0 && ctx_db(c) != NULL)
-		kiosks_note_seq(ctx_db(c), b->call.k.id, max_seq);
 	log_kv(LOG_INFO, "kiosk_batch",
 	    "kiosk=%s n=%zu accepted=%zu duplicate=%zu conflict=%zu "
 	    "rejected=%zu",
@@ -418,7 +412,7 @@ api_kiosk_ratings(struct ctx *c)
 	struct kiosk_call *call = c->state;
 	struct batch *b = xcalloc(1, sizeof(*b));
 	char why[256];
-	int64_t now = hl_now();
+	int64_t now = hl_now(), max_seq = 0;
 
 	b->call = *call;
 	b->c = c;
@@ -438,6 +432,14 @@ api_kiosk_ratings(struct ctx *c)
 		b->jobs[i].job.arg = b;
 		b->jobs[i].job.result = WRITER_UNAVAILABLE;
 	}
+	for (size_t i = 0; i < b->n; i++) {
+		b->jobs[i].valid = batch_rating(c, b, i, now);
+		if (b->jobs[i].valid && b->items[i].seq > max_seq)
+			max_seq = b->items[i].seq;
+	}
+	/* before any job is queued: on disk with the first of them */
+	if (max_seq > 0)
+		kioskseen_seq(b->call.k.id, max_seq);
 	/* the guard: no job may wake the request before all are queued */
 	atomic_store(&b->pending, 1);
 	c->resumed = batch_resumed;
@@ -445,7 +447,7 @@ api_kiosk_ratings(struct ctx *c)
 	for (size_t i = 0; i < b->n; i++) {
 		struct batch_job *j = &b->jobs[i];
 
-		if (!batch_rating(c, b, i, now))
+		if (!j->valid)
 			continue;
 		atomic_fetch_add(&b->pending, 1);
 		j->submitted = true;
@@ -473,7 +475,7 @@ api_kiosk_heartbeat(struct ctx *c)
 		return;
 	}
 	if (kiosks_heartbeat(ctx_db(c), call->k.id, hb.version, hb.outbox,
-		hb.oldest_unsent, hb.problems, now) < 0) {
+		hb.oldest_unsent, hb.problems, call->nonce, now) < 0) {
 		ctx_json_error(c, 503, WIRE_ERR_UNAVAILABLE,
 		    "the heartbeat could not be stored");
 		return;

@@ -220,30 +220,14 @@ kiosks_revoke(struct db *db, const char *id, int64_t now)
 }
 
 int
-kiosks_accept_nonce(
-    struct db *db, const char *id, int64_t nonce, int64_t now, int64_t *last)
-{
-	/* one statement: two requests racing with one nonce, one wins */
-	if (db_run(db,
-		"UPDATE kiosks SET last_nonce = ?1, last_seen = ?2 WHERE "
-		"id = ?3 AND last_nonce < ?1",
-		"llt", nonce, now, id) < 0)
-		return -1;
-	if (db_changes(db) == 1)
-		return 0;
-	if (db_int(db, last, "SELECT last_nonce FROM kiosks WHERE id = ?", "t",
-		id) < 0)
-		return -1;
-	return 1;
-}
-
-int
 kiosks_heartbeat(struct db *db, const char *id, const char *version,
-    int64_t backlog, int64_t oldest_unsent, int64_t problems, int64_t now)
+    int64_t backlog, int64_t oldest_unsent, int64_t problems, int64_t nonce,
+    int64_t now)
 {
 	struct db_stmt *st = db_prepare(db,
-	    "UPDATE kiosks SET heartbeat_at = ?, version = ?, backlog = ?, "
-	    "oldest_unsent = ?, problems = ? WHERE id = ?");
+	    "UPDATE kiosks SET heartbeat_at = ?1, version = ?2, backlog = ?3, "
+	    "oldest_unsent = ?4, problems = ?5, last_seen = ?1, "
+	    "last_nonce = max(last_nonce, ?7) WHERE id = ?6");
 	int rc;
 
 	if (st == NULL)
@@ -257,18 +241,10 @@ kiosks_heartbeat(struct db *db, const char *id, const char *version,
 		db_bind_null(st, 4);
 	db_bind_int(st, 5, problems);
 	db_bind_text(st, 6, id, -1);
+	db_bind_int(st, 7, nonce);
 	rc = db_step(st);
 	db_done(st);
 	return rc < 0 ? -1 : 0;
-}
-
-int
-kiosks_note_seq(struct db *db, const char *id, int64_t seq)
-{
-	return db_run(db,
-	    "UPDATE kiosks SET max_seq = ?1 WHERE id = ?2 AND "
-	    "max_seq < ?1",
-	    "lt", seq, id);
 }
 
 const char *

@@ -66,19 +66,13 @@ kiosks_enrol(struct db *db, const char *code, int64_t now, struct kiosk *k);
 int kiosks_revoke(struct db *db, const char *id, int64_t now);
 
 /*
- * The replay guard: accept `nonce` only when it is above every nonce
- * accepted before (atomically, on disk), and note the kiosk as seen.
- * 0 accepted, 1 refused (*last gets the highest accepted), -1 error.
+ * Record a heartbeat, and the heartbeat request's nonce (kioskseen.h:
+ * nonces are otherwise written with the writer's batches).
+ * oldest_unsent -1 for none.  0 or -1.
  */
-int kiosks_accept_nonce(
-    struct db *db, const char *id, int64_t nonce, int64_t now, int64_t *last);
-
-/* Record a heartbeat.  oldest_unsent -1 for none.  0 or -1. */
 int kiosks_heartbeat(struct db *db, const char *id, const char *version,
-    int64_t backlog, int64_t oldest_unsent, int64_t problems, int64_t now);
-
-/* Raise the highest sequence number seen.  0 or -1. */
-int kiosks_note_seq(struct db *db, const char *id, int64_t seq);
+    int64_t backlog, int64_t oldest_unsent, int64_t problems, int64_t nonce,
+    int64_t now);
 
 /* "pending" (code not used yet), "expired", "active" or "revoked". */
 const char *kiosk_state(const struct kiosk *k, int64_t now);

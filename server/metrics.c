@@ -1084,14 +1084,40 @@ metrics_to_json(const struct metrics *m)
 	return doc;
 }
 
+/* 15 significant digits print 0.1235 as "0.1235", never 0.12349... */
+#define DUMP_FLAGS(pretty) \
+	(JSON_REAL_PRECISION(15) | ((pretty) ? JSON_INDENT(2) : JSON_COMPACT))
+
+int
+metrics_dumpf(const struct metrics *m, FILE *f, bool pretty)
+{
+	json_t *doc = metrics_to_json(m);
+	int rc = json_dumpf(doc, f, DUMP_FLAGS(pretty));
+
+	json_decref(doc);
+	return rc;
+}
+
+static int
+to_buf(const char *s, size_t n, void *b)
+{
+	return buf_add(b, s, n);
+}
+
+void
+metrics_dump_buf(const struct metrics *m, struct buf *b)
+{
+	json_t *doc = metrics_to_json(m);
+
+	json_dump_callback(doc, to_buf, b, DUMP_FLAGS(false));
+	json_decref(doc);
+}
+
 char *
 metrics_dumps(const struct metrics *m, bool pretty)
 {
 	json_t *doc = metrics_to_json(m);
-	/* 15 significant digits print 0.1235 as "0.1235", never 0.12349... */
-	size_t flags =
-	    JSON_REAL_PRECISION(15) | (pretty ? JSON_INDENT(2) : JSON_COMPACT);
-	char *s = json_dumps(doc, flags);
+	char *s = json_dumps(doc, DUMP_FLAGS(pretty));
 
 	json_decref(doc);
 	if (s == NULL) {

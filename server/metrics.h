@@ -5,9 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
+#include "hailong/buf.h"
 #include "hailong/rating.h"
 #include "rules.h"
 
@@ -275,6 +277,15 @@ json_t *metrics_to_json(const struct metrics *m);
  * same bytes.  `pretty` indents by 2.  New (free()).
  */
 char *metrics_dumps(const struct metrics *m, bool pretty);
+
+/*
+ * The same document written to `f` as it is encoded, without the whole
+ * text in memory (a province's month is megabytes).  0 or -1.
+ */
+int metrics_dumpf(const struct metrics *m, FILE *f, bool pretty);
+
+/* The same, compact, appended to `b`. */
+void metrics_dump_buf(const struct metrics *m, struct buf *b);
 
 /*
  * Rebuild a month from a document made by metrics_to_json() (a signed

@@ -8,10 +8,12 @@
 
 #include "hailong/buf.h"
 #include "hailong/db.h"
+#include "hailong/hltime.h"
 #include "hailong/http.h"
 #include "hailong/rating.h"
 #include "hailong/util.h"
 #include "hailong/version.h"
+#include "hailong/wire.h"
 #include "addrlist.h"
 #include "html.h"
 #include "monitor.h"
@@ -319,16 +321,48 @@ metrics_database(struct buf *b, struct ctx *c)
 }
 
 /*
- * Kiosks online and offline -- hailong_kiosks{state="online"} and
- * {state="offline"}, and the oldest unsent rating among them -- come with
- * the kiosk issue, which keeps each kiosk's last heartbeat: its gauges
- * are written here.
+ * Enrolled kiosks, online (an authenticated request or heartbeat within
+ * WIRE_OFFLINE_AFTER) and offline, and what their outboxes hold by their
+ * last heartbeats.  Revoked and never-enrolled kiosks are not counted.
  */
 static void
 metrics_kiosks(struct buf *b, struct ctx *c)
 {
-	(void)b;
-	(void)c;
+	struct db *db = ctx_db(c);
+	struct db_stmt *st;
+	int64_t now = hl_now();
+
+	if (db == NULL)
+		return;
+	st = db_query(db,
+	    "SELECT "
+	    "count(*) FILTER (WHERE last_seen >= ?1), "
+	    "count(*) FILTER (WHERE last_seen IS NULL OR last_seen < ?1), "
+	    "coalesce(sum(backlog), 0), min(oldest_unsent) "
+	    "FROM kiosks WHERE revoked_at IS NULL AND enrolled_at IS NOT NULL",
+	    "l", now - WIRE_OFFLINE_AFTER);
+	if (st == NULL || db_step(st) != DB_ROW) {
+		db_done(st);
+		return;
+	}
+	head(b, "hailong_kiosks", "gauge",
+	    "Enrolled kiosks by state: online when heard from in the last "
+	    "10 minutes.");
+	buf_printf(b, "hailong_kiosks{state=\"online\"} %lld\n",
+	    (long long)db_col_int(st, 0));
+	buf_printf(b, "hailong_kiosks{state=\"offline\"} %lld\n",
+	    (long long)db_col_int(st, 1));
+	head(b, "hailong_kiosk_outbox_ratings", "gauge",
+	    "Ratings waiting in the kiosks' outboxes, by their last "
+	    "heartbeats.");
+	buf_printf(b, "hailong_kiosk_outbox_ratings %lld\n",
+	    (long long)db_col_int(st, 2));
+	head(b, "hailong_kiosk_oldest_unsent_timestamp_seconds", "gauge",
+	    "The oldest rating still in a kiosk's outbox (Unix time; 0: "
+	    "none).");
+	buf_printf(b, "hailong_kiosk_oldest_unsent_timestamp_seconds %lld\n",
+	    db_col_is_null(st, 3) ? 0LL : (long long)db_col_int(st, 3));
+	db_done(st);
 }
 
 void

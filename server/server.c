@@ -19,6 +19,7 @@
 #include "dbpool.h"
 #include "html.h"
 #include "instrument.h"
+#include "kioskseen.h"
 #include "monitor.h"
 #include "ratelimit.h"
 #include "rollup.h"
@@ -363,6 +364,48 @@ wait_for_requests(int seconds)
 		sleep_ms(10);
 }
 
+/*
+ * The writer's transactions carry the rollups of the ratings they store
+ * and the kiosks' nonces and sequence numbers (kioskseen.h).
+ */
+static int
+hooks_add(struct db *db, const struct rating *r, int64_t seq)
+{
+	return rollup_hooks.add(db, r, seq);
+}
+
+static int
+hooks_flush(struct db *db)
+{
+	if (rollup_hooks.flush(db) < 0)
+		return -1;
+	return kioskseen_flush(db);
+}
+
+static void
+hooks_reset(void)
+{
+	rollup_hooks.reset();
+	kioskseen_reset();
+}
+
+static const struct writer_hooks writer_hooks = { hooks_add, hooks_flush,
+	hooks_reset };
+
+/* At a clean stop: what the kiosks' last requests left in memory. */
+static void
+flush_kiosks(struct server *s)
+{
+	struct db *db = dbpool_thread_db(s->pool);
+
+	if (db == NULL || db_begin(db) < 0)
+		return;
+	if (kioskseen_flush(db) < 0 || db_commit(db) < 0) {
+		dbpool_release(db);
+		log_kv(LOG_WARN, "kiosks_flush", "result=failed");
+	}
+}
+
 int
 server_run(const struct config *cfg)
 {
@@ -413,7 +456,7 @@ server_run(const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	s->writer = writer_start(
-	    cfg->db, cfg->writer_queue, &rollup_hooks, err, sizeof(err));
+	    cfg->db, cfg->writer_queue, &writer_hooks, err, sizeof(err));
 	if (s->writer == NULL)
 		goto fail;
 	s->pool = dbpool_new(cfg->db);
@@ -445,6 +488,7 @@ server_run(const struct config *cfg)
 	wait_for_requests(20);
 	/* stores what is queued; a late request gets 503, never lost */
 	writer_stop(s->writer);
+	flush_kiosks(s);
 	http_stop(s->http);
 	s->http = NULL;
 	log_kv(LOG_INFO, "stopped", "clean=1");

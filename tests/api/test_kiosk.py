@@ -231,6 +231,27 @@ class Signatures(unittest.TestCase):
         r = self.s.post(HEARTBEAT, body, h)
         self.assertEqual((r.status, r.json()['error']), (401, 'replay'))
 
+    def test_a_batchs_nonce_is_on_disk_with_its_ratings(self):
+        # nonces are kept in memory and written in the writer's
+        # transaction: a batch that was answered is a replay even after
+        # a kill -9 and a restart
+        doc = {'ratings': [item(str(uuid.uuid4()), 4, seq=1)]}
+        body = json.dumps(doc).encode()
+        auth, nonce = self.k.header('POST', RATINGS, body)
+        h = {'Authorization': auth, 'Content-Type': 'application/json'}
+        r = self.s.post(RATINGS, body, h)
+        self.assertEqual(r.status, 200, r)
+        with self.s.db() as c:
+            self.assertEqual(c.execute(
+                'SELECT last_nonce FROM kiosks WHERE id = ?',
+                (self.k.kiosk,)).fetchone()[0], nonce)
+        port = self.s.port
+        self.s.kill()
+        self.s.start('--listen', f'127.0.0.1:{port}')
+        r = self.s.post(RATINGS, body, h)
+        self.assertEqual((r.status, r.json()['error']), (401, 'replay'))
+        self.assertEqual(r.json()['last_nonce'], nonce)
+
     def test_a_request_far_from_the_servers_clock_is_refused(self):
         for skew in (-301, 301, -86400):
             r, _ = self.heartbeat(t=int(time.time()) + skew)

@@ -1,10 +1,18 @@
 """GET /metrics: the Prometheus text format, counts that follow what happened,
 and the allow-list."""
 import os
+import time
 import unittest
 
 from tests.api.hl import Server, run
+from tests.api.kioskhl import Signer, add_kiosk, enrol_raw
 from tests.api.opslib import metric, prometheus, rate
+
+
+def enrolled_signer(s, counter, code):
+    r = enrol_raw(s, code)
+    assert r.status == 201, r.text
+    return Signer(r.json()['kiosk'], r.json()['secret'])
 
 
 class Metrics(unittest.TestCase):
@@ -85,6 +93,38 @@ class Metrics(unittest.TestCase):
             self.assertEqual(
                 metric(m, 'hailong_last_backup_timestamp_seconds'), at)
             self.assertGreater(at, 1700000000)
+
+    def test_kiosks_online_offline_and_their_outboxes(self):
+        with Server(name='metrics-kiosks') as s:
+            ks = []
+            for counter in (1, 2, 3):
+                _, code, _ = add_kiosk(s, counter=counter)
+                ks.append(enrolled_signer(s, counter=counter, code=code))
+            add_kiosk(s, counter=1)           # never enrolled: not counted
+            m = prometheus(s.get('/metrics').text)
+            # enrolled, never heard from since: offline
+            self.assertEqual(metric(m, 'hailong_kiosks', state='online'), 0)
+            self.assertEqual(metric(m, 'hailong_kiosks', state='offline'), 3)
+            t0 = int(time.time()) - 3600
+            for k, backlog in zip(ks, (4, 7, 0)):
+                r = k.post(s, '/api/v1/kiosk/heartbeat', {
+                    'version': '0.1.0', 'outbox': backlog, 'problems': 0,
+                    'oldest_unsent': time.strftime(
+                        '%Y-%m-%dT%H:%M:%SZ', time.gmtime(
+                            t0 + backlog)) if backlog else None})
+                self.assertEqual(r.status, 200, r.text)
+            # the third falls silent for eleven minutes; the second is
+            # revoked: neither online nor offline, gone
+            with s.db() as c:
+                c.execute('UPDATE kiosks SET last_seen = ? WHERE id = ?',
+                          (int(time.time()) - 660, ks[2].kiosk))
+            run('kiosk', 'revoke', '--db', s.db_path, ks[1].kiosk)
+            m = prometheus(s.get('/metrics').text)
+            self.assertEqual(metric(m, 'hailong_kiosks', state='online'), 1)
+            self.assertEqual(metric(m, 'hailong_kiosks', state='offline'), 1)
+            self.assertEqual(metric(m, 'hailong_kiosk_outbox_ratings'), 4)
+            self.assertEqual(metric(
+                m, 'hailong_kiosk_oldest_unsent_timestamp_seconds'), t0 + 4)
 
     def test_allow_list(self):
         # loopback is not in the list: 404 like an unknown path

@@ -26,6 +26,7 @@
 #include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "hailong/rating.h"
+#include "instrument.h"
 #include "ratings.h"
 #include "refdata.h"
 #include "rollup.h"
@@ -81,8 +82,9 @@ units_and_procedures(struct db *db)
 
 	if (db_begin(db) < 0)
 		die(db, "begin");
-	st = db_query(db, "SELECT code FROM units WHERE parent = 'H21' "
-			  "ORDER BY code",
+	st = db_query(db,
+	    "SELECT code FROM units WHERE parent = 'H21' "
+	    "ORDER BY code",
 	    "");
 	while (n < UNITS - 1 && st != NULL && db_step(st) == DB_ROW)
 		snprintf(unit_codes[n++], sizeof(unit_codes[0]), "%s",
@@ -93,24 +95,27 @@ units_and_procedures(struct db *db)
 
 		snprintf(unit_codes[n], sizeof(unit_codes[0]), "H21.%d", i);
 		snprintf(name, sizeof(name), "UBND xã Thử nghiệm %d", i);
-		if (db_run(db, "INSERT INTO units(code, name, level, parent) "
-			       "VALUES (?, ?, 'commune', 'H21')",
+		if (db_run(db,
+			"INSERT INTO units(code, name, level, parent) "
+			"VALUES (?, ?, 'commune', 'H21')",
 			"tt", unit_codes[n], name) < 0)
 			die(db, "unit");
 	}
 	snprintf(unit_codes[n++], sizeof(unit_codes[0]), "H21");
 	for (int u = 0; u < UNITS - 1; u++) {
 		for (int k = 1; k <= 3; k++)
-			if (db_run(db, "INSERT OR IGNORE INTO counters(unit, "
-				       "number, name) VALUES (?, ?, ?)",
+			if (db_run(db,
+				"INSERT OR IGNORE INTO counters(unit, "
+				"number, name) VALUES (?, ?, ?)",
 				"tit", unit_codes[u], k, "Quầy") < 0)
 				die(db, "counter");
 		for (int k = 1; k <= 2; k++) {
 			char id[32];
 
 			snprintf(id, sizeof(id), "O%d-%d", u, k);
-			if (db_run(db, "INSERT OR IGNORE INTO officers(id, unit, "
-				       "name, counter) VALUES (?, ?, ?, ?)",
+			if (db_run(db,
+				"INSERT OR IGNORE INTO officers(id, unit, "
+				"name, counter) VALUES (?, ?, ?, ?)",
 				"ttti", id, unit_codes[u], "Cán bộ", k) < 0)
 				die(db, "officer");
 		}
@@ -126,8 +131,9 @@ units_and_procedures(struct db *db)
 
 		snprintf(proc_codes[n], sizeof(proc_codes[0]), "9.%06d", i);
 		snprintf(name, sizeof(name), "Thủ tục thử nghiệm %d", i);
-		if (db_run(db, "INSERT INTO procedures(code, name, field, level) "
-			       "VALUES (?, ?, 'Thử nghiệm', 'xa')",
+		if (db_run(db,
+			"INSERT INTO procedures(code, name, field, level) "
+			"VALUES (?, ?, 'Thử nghiệm', 'xa')",
 			"tt", proc_codes[n], name) < 0)
 			die(db, "procedure");
 	}
@@ -171,7 +177,8 @@ dossiers(struct db *db, int64_t n)
 		dossier_code(i, received, code);
 		if (db_run(db,
 			"INSERT INTO dossiers(code, procedure, unit, channel, "
-			"received_at, due_at, finished_at, supplement_requests, "
+			"received_at, due_at, finished_at, "
+			"supplement_requests, "
 			"supplement_seconds, corrections, full_online, "
 			"digitized, complaint, updated_at) VALUES (?, ?, ?, ?, "
 			"?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -210,7 +217,8 @@ ratings(struct db *db, int64_t n, int64_t ndossiers)
 		if (i % 1000 == 0 && i % TXN_ROWS != 0 && rollup_flush(db) < 0)
 			die(db, "rollup");
 		if (i % TXN_ROWS == 0) {
-			if (i > 0 && (rollup_flush(db) < 0 || db_commit(db) < 0))
+			if (i > 0 &&
+			    (rollup_flush(db) < 0 || db_commit(db) < 0))
 				die(db, "commit");
 			if (db_begin(db) < 0)
 				die(db, "begin");
@@ -229,8 +237,8 @@ ratings(struct db *db, int64_t n, int64_t ndossiers)
 		u = block[i % 1000];
 		snprintf(r.unit, sizeof(r.unit), "%s", unit_codes[u]);
 		r.counter = 1 + below(3);
-		snprintf(r.officer, sizeof(r.officer), "O%d-%d", u,
-		    1 + below(2));
+		snprintf(
+		    r.officer, sizeof(r.officer), "O%d-%d", u, 1 + below(2));
 		snprintf(r.procedure, sizeof(r.procedure), "%s",
 		    proc_codes[skewed(PROCEDURES)]);
 		r.channel = below(100) < 60 ? CHANNEL_KIOSK : CHANNEL_QR;
@@ -245,8 +253,8 @@ ratings(struct db *db, int64_t n, int64_t ndossiers)
 			int64_t d = (int64_t)(next() % (uint64_t)ndossiers);
 
 			/* the code of an existing dossier, any month */
-			dossier_code(d, random_instant((int)(d % MONTHS)),
-			    r.dossier);
+			dossier_code(
+			    d, random_instant((int)(d % MONTHS)), r.dossier);
 		}
 		/* rated in order, month after month, as a server sees them */
 		r.rated_at = month_start(FIRST_MONTH) +
@@ -279,7 +287,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	db = store_open(argv[1], STORE_CREATE, err, sizeof(err));
-	if (db == NULL || refdata_load_builtin(db, err, sizeof(err)) < 0) {
+	/* what 'hailong init' gives, so that 'hailong serve' takes it */
+	if (db == NULL || refdata_load_builtin(db, err, sizeof(err)) < 0 ||
+	    (store_current_kid(db) < 0 && store_new_token_key(db) < 0) ||
+	    instrument_install_default(db, err, sizeof(err)) < 0) {
 		fprintf(stderr, "gen: %s\n", err);
 		return 1;
 	}
@@ -293,8 +304,9 @@ main(int argc, char **argv)
 	db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
 	db_exec(db, "ANALYZE");
 	db_close(db);
-	fprintf(stderr, "gen: %s: %lld ratings, %lld dossiers, %d units, %d "
-			"procedures in %lds\n",
+	fprintf(stderr,
+	    "gen: %s: %lld ratings, %lld dossiers, %d units, %d "
+	    "procedures in %lds\n",
 	    argv[1], (long long)nr, (long long)nd, UNITS, PROCEDURES,
 	    (long)(time(NULL) - t0));
 	return 0;
