@@ -26,7 +26,7 @@ api_metrics_get(struct ctx *c)
 	const char *only = form_get(&c->query, "unit_only");
 	struct metrics *m;
 	struct db *db;
-	char err[256], *text;
+	char err[256];
 	int64_t as_of = hl_now();
 	int month;
 
