@@ -8,7 +8,7 @@
 #include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "console.h"
-#include "cpage.h"
+#include "figpage.h"
 #include "kiosks.h"
 #include "pages.h"
 #include "server.h"
@@ -17,7 +17,7 @@
 struct headline {
 	const char *key;
 	const char *vi, *en;
-	enum cpage_kind kind;
+	enum figpage_kind kind;
 	int point; /* enum metric_point, or -1 */
 	double max;
 };
@@ -50,15 +50,16 @@ static const struct headline headlines[] = {
 };
 
 static void
-headline_table(struct ctx *c, struct metrics *const series[CPAGE_TREND_MONTHS],
+headline_table(struct ctx *c,
+    struct metrics *const series[FIGPAGE_TREND_MONTHS],
     const struct metric_figures *f, int month)
 {
 	struct buf *b = &c->req->resp.body;
-	int months[CPAGE_TREND_MONTHS];
-	double v[CPAGE_TREND_MONTHS];
+	int months[FIGPAGE_TREND_MONTHS];
+	double v[FIGPAGE_TREND_MONTHS];
 
-	for (int i = 0; i < CPAGE_TREND_MONTHS; i++)
-		months[i] = month_add(month, i - (CPAGE_TREND_MONTHS - 1));
+	for (int i = 0; i < FIGPAGE_TREND_MONTHS; i++)
+		months[i] = month_add(month, i - (FIGPAGE_TREND_MONTHS - 1));
 	buf_puts(
 	    b, "<table class=\"figures\" id=\"figures\">\n<thead><tr><th>");
 	buf_html(b, TR(c, "Chỉ số", "Figure"));
@@ -77,27 +78,28 @@ headline_table(struct ctx *c, struct metrics *const series[CPAGE_TREND_MONTHS],
 		buf_html(b, label);
 		buf_puts(b, "</th>");
 		if (strcmp(h->key, "satisfied_rate") == 0)
-			cpage_cell_ci(
+			figpage_cell_ci(
 			    c, h->key, f->satisfied_rate, f->satisfied_ci);
 		else
-			cpage_cell(c, h->key, cpage_figure(f, h->key), h->kind);
+			figpage_cell(
+			    c, h->key, figpage_figure(f, h->key), h->kind);
 		if (h->point >= 0) {
 			char key[32];
 
 			snprintf(key, sizeof(key), "points_%s",
 			    metric_point_names[h->point]);
-			cpage_cell(c, key, f->points[h->point], KIND_POINTS);
+			figpage_cell(c, key, f->points[h->point], KIND_POINTS);
 		} else
 			buf_puts(b, "<td></td>");
-		for (int i = 0; i < CPAGE_TREND_MONTHS; i++) {
+		for (int i = 0; i < FIGPAGE_TREND_MONTHS; i++) {
 			v[i] = series[i] != NULL
-			    ? cpage_figure(&series[i]->total.fig, h->key)
+			    ? figpage_figure(&series[i]->total.fig, h->key)
 			    : NAN;
 			if (h->kind == KIND_COUNT && !isnan(v[i]) && v[i] > max)
 				max = v[i];
 		}
 		buf_puts(b, "<td>");
-		cpage_trend(c, h->key, label, months, v, CPAGE_TREND_MONTHS,
+		figpage_trend(c, h->key, label, months, v, FIGPAGE_TREND_MONTHS,
 		    max, h->kind);
 		buf_puts(b, "</td></tr>\n");
 	}
@@ -106,14 +108,14 @@ headline_table(struct ctx *c, struct metrics *const series[CPAGE_TREND_MONTHS],
 	    TR(c, "Tổng điểm 766 theo dõi (tối đa 36)",
 		"766 points tracked (of 36)"));
 	buf_puts(b, "</th><td></td>");
-	cpage_cell(c, "points_total", cpage_points_total(f), KIND_POINTS);
-	for (int i = 0; i < CPAGE_TREND_MONTHS; i++)
+	figpage_cell(c, "points_total", figpage_points_total(f), KIND_POINTS);
+	for (int i = 0; i < FIGPAGE_TREND_MONTHS; i++)
 		v[i] = series[i] != NULL
-		    ? cpage_points_total(&series[i]->total.fig)
+		    ? figpage_points_total(&series[i]->total.fig)
 		    : NAN;
 	buf_puts(b, "<td>");
-	cpage_trend(c, "points_total", TR(c, "Tổng điểm 766", "766 points"),
-	    months, v, CPAGE_TREND_MONTHS, 36, KIND_POINTS);
+	figpage_trend(c, "points_total", TR(c, "Tổng điểm 766", "766 points"),
+	    months, v, FIGPAGE_TREND_MONTHS, 36, KIND_POINTS);
 	buf_puts(b, "</td></tr>\n</tbody>\n</table>\n");
 }
 
@@ -137,7 +139,7 @@ flag_list(
 		&m->officers };
 	const struct metric_scope **v;
 	size_t n = 0, cap = m->procedures.n + m->counters.n + m->officers.n;
-	bool manager = cpage_is_manager(c);
+	bool manager = figpage_is_manager(c);
 
 	buf_puts(b, "<h2 id=\"flags\">");
 	buf_html(b, TR(c, "Cảnh báo theo mức độ", "Flags by severity"));
@@ -181,7 +183,7 @@ flag_list(
 		if (s->kind == SCOPE_PROCEDURE) {
 			buf_printf(b, "<a href=\"/admin/units/%s/procedures/%s",
 			    u->code, s->code);
-			cpage_month_query(c, b, month);
+			figpage_month_query(c, b, month);
 			buf_printf(
 			    b, "\"><span class=\"code\">%s</span> ", s->code);
 			buf_html(b, s->name);
@@ -189,7 +191,7 @@ flag_list(
 		} else if (s->kind == SCOPE_COUNTER) {
 			buf_printf(
 			    b, "<a href=\"/admin/units/%s/counters", u->code);
-			cpage_month_query(c, b, month);
+			figpage_month_query(c, b, month);
 			buf_puts(b, "\">");
 			buf_html(b, TR(c, "Quầy", "Counter"));
 			buf_printf(b, " %d</a> <span class=\"code\">%s</span>",
@@ -197,7 +199,7 @@ flag_list(
 		} else {
 			buf_printf(
 			    b, "<a href=\"/admin/units/%s/officers", u->code);
-			cpage_month_query(c, b, month);
+			figpage_month_query(c, b, month);
 			buf_puts(b, "\">");
 			buf_html(b, TR(c, "Cán bộ", "Officer"));
 			buf_puts(b, " <span class=\"code\">");
@@ -207,9 +209,10 @@ flag_list(
 			buf_puts(b, "</a>");
 		}
 		buf_puts(b, "</td>");
-		cpage_cell(c, "ratings", (double)s->fig.ratings, KIND_COUNT);
-		cpage_cell(c, "dossiers", (double)s->fig.dossiers, KIND_COUNT);
-		cpage_flags_cell(c, &s->fig);
+		figpage_cell(c, "ratings", (double)s->fig.ratings, KIND_COUNT);
+		figpage_cell(
+		    c, "dossiers", (double)s->fig.dossiers, KIND_COUNT);
+		figpage_flags_cell(c, &s->fig);
 		buf_printf(b, "<td class=\"num\">%.4f</td></tr>\n",
 		    s->fig.severity[0]);
 	}
@@ -304,7 +307,7 @@ subunits(struct ctx *c, const struct console_unit *u, int month)
 		}
 		buf_printf(
 		    b, "<li><a href=\"/admin/units/%s", db_col_text(st, 0));
-		cpage_month_query(c, b, month);
+		figpage_month_query(c, b, month);
 		buf_puts(b, "\">");
 		buf_html(b, db_col_text(st, 1));
 		buf_printf(b, "</a> <span class=\"code\">%s</span></li>\n",
@@ -319,24 +322,24 @@ void
 page_admin_unit(struct ctx *c)
 {
 	static const char *const allowed[] = { "month", NULL };
-	struct metrics *series[CPAGE_TREND_MONTHS] = { 0 };
+	struct metrics *series[FIGPAGE_TREND_MONTHS] = { 0 };
 	struct console_unit u;
 	struct buf *b, path = { 0 };
 	struct metrics *m;
 	char ms[8];
 	int month;
 
-	if (console_unit(c, 0, &u) < 0 || cpage_query(c, allowed) < 0 ||
-	    cpage_month(c, &month) < 0)
+	if (console_unit(c, 0, &u) < 0 || figpage_query(c, allowed) < 0 ||
+	    figpage_month(c, &month) < 0)
 		return;
-	m = cpage_metrics(c, u.code, month);
+	m = figpage_metrics(c, u.code, month);
 	if (m == NULL)
 		return;
-	cpage_series(c, u.code, month, series);
+	figpage_series(c, u.code, month, series);
 	console_begin(c, &u, u.name, "");
 	b = &c->req->resp.body;
 	buf_printf(&path, "/admin/units/%s", u.code);
-	cpage_month_form(c, buf_str(&path), month);
+	figpage_month_form(c, buf_str(&path), month);
 	month_format(month, ms);
 	buf_puts(b, "<h2>");
 	buf_html(b, TR(c, "Số liệu tháng", "Figures of"));
@@ -347,6 +350,6 @@ page_admin_unit(struct ctx *c)
 	subunits(c, &u, month);
 	console_end(c);
 	buf_release(&path);
-	cpage_series_free(series);
+	figpage_series_free(series);
 	metrics_free(m);
 }

@@ -8,7 +8,7 @@
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "console.h"
-#include "cpage.h"
+#include "figpage.h"
 #include "creview.h"
 #include "html.h"
 #include "pages.h"
@@ -89,7 +89,7 @@ sort_header(struct ctx *c, const char *unit, int month, const char *key,
 		       : " aria-sort=\"ascending\"")
 	       : "",
 	    unit);
-	cpage_month_query(c, b, month);
+	figpage_month_query(c, b, month);
 	buf_printf(
 	    b, "&amp;sort=%s&amp;dir=%s", key, on && !desc ? "desc" : "asc");
 	if (flag != NULL) {
@@ -138,7 +138,7 @@ filter_form(struct ctx *c, const char *unit, int month, const char *flag,
 
 		buf_printf(b, "<option value=\"%s\"%s>", name,
 		    flag != NULL && strcmp(flag, name) == 0 ? " selected" : "");
-		buf_html(b, cpage_flag_label(c, (enum metric_flag)i));
+		buf_html(b, figpage_flag_label(c, (enum metric_flag)i));
 		buf_puts(b, "</option>\n");
 	}
 	buf_puts(b, "</select>\n<label for=\"field\">");
@@ -195,8 +195,8 @@ page_procedures(struct ctx *c)
 	int month;
 	bool desc;
 
-	if (console_unit(c, 0, &u) < 0 || cpage_query(c, allowed) < 0 ||
-	    cpage_month(c, &month) < 0)
+	if (console_unit(c, 0, &u) < 0 || figpage_query(c, allowed) < 0 ||
+	    figpage_month(c, &month) < 0)
 		return;
 	db = ctx_db(c);
 	sort = form_get(&c->query, "sort");
@@ -209,7 +209,7 @@ page_procedures(struct ctx *c)
 		if (strcmp(k->name, sort) == 0)
 			sk = k;
 	if (sk == NULL) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Không sắp xếp được theo cột này. Chọn một trong: "
 		    "severity, "
 		    "code, ratings, satisfied, supplement, reported, online, "
@@ -222,7 +222,7 @@ page_procedures(struct ctx *c)
 	}
 	if (dir != NULL && dir[0] != '\0' && strcmp(dir, "asc") != 0 &&
 	    strcmp(dir, "desc") != 0) {
-		cpage_bad_request(
+		figpage_bad_request(
 		    c, "Chiều sắp xếp phải là asc (tăng dần) hoặc desc (giảm dần):",
 		    "The direction must be asc or desc:", dir);
 		return;
@@ -240,7 +240,7 @@ page_procedures(struct ctx *c)
 			    strcmp(flag,
 				metric_flag_name((enum metric_flag)i)) == 0;
 		if (!known) {
-			cpage_bad_request(c,
+			figpage_bad_request(c,
 			    "Cảnh báo không hợp lệ. Chọn any, "
 			    "LOW_SATISFACTION, "
 			    "HIGH_SUPPLEMENT, LOW_ONLINE hoặc LATE:",
@@ -260,13 +260,13 @@ page_procedures(struct ctx *c)
 		    db_int(db, &one,
 			"SELECT 1 FROM procedures WHERE field = ? LIMIT 1", "t",
 			field) != 0) {
-			cpage_bad_request(c, "Không có lĩnh vực thủ tục này:",
+			figpage_bad_request(c, "Không có lĩnh vực thủ tục này:",
 			    "There is no such field of procedures:",
 			    utf8_is_valid(field, strlen(field)) ? field : "?");
 			return;
 		}
 	}
-	m = cpage_metrics(c, u.code, month);
+	m = figpage_metrics(c, u.code, month);
 	if (m == NULL)
 		return;
 	rows = calloc(m->procedures.n + 1, sizeof(*rows));
@@ -288,7 +288,7 @@ page_procedures(struct ctx *c)
 		rows[n].s = s;
 		rows[n].desc = desc;
 		if (sk->figure != NULL)
-			rows[n].key = cpage_figure(&s->fig, sk->figure);
+			rows[n].key = figpage_figure(&s->fig, sk->figure);
 		else if (strcmp(sk->name, "severity") == 0)
 			rows[n].key = severity(s);
 		else
@@ -303,7 +303,7 @@ page_procedures(struct ctx *c)
 		struct buf path = { 0 };
 
 		buf_printf(&path, "/admin/units/%s/procedures", u.code);
-		cpage_month_form(c, buf_str(&path), month);
+		figpage_month_form(c, buf_str(&path), month);
 		buf_release(&path);
 	}
 	filter_form(c, u.code, month, flag, field);
@@ -350,26 +350,26 @@ page_procedures(struct ctx *c)
 			    "<tr data-procedure=\"%s\"><td><a "
 			    "href=\"/admin/units/%s/procedures/%s",
 			    s->code, u.code, s->code);
-			cpage_month_query(c, b, month);
+			figpage_month_query(c, b, month);
 			buf_printf(
 			    b, "\"><span class=\"code\">%s</span> ", s->code);
 			buf_html(b, s->name);
 			buf_puts(b, "</a></td>");
-			cpage_cell(
+			figpage_cell(
 			    c, "ratings", (double)s->fig.ratings, KIND_COUNT);
-			cpage_cell_ci(c, "satisfied_rate",
+			figpage_cell_ci(c, "satisfied_rate",
 			    s->fig.satisfied_rate, s->fig.satisfied_ci);
-			cpage_cell(c, "supplement_or_correction_rate",
+			figpage_cell(c, "supplement_or_correction_rate",
 			    s->fig.supplement_or_correction_rate, KIND_RATE);
-			cpage_cell(c, "reported_supplement_rate",
+			figpage_cell(c, "reported_supplement_rate",
 			    s->fig.reported_supplement_rate, KIND_RATE);
-			cpage_cell(
+			figpage_cell(
 			    c, "online_rate", s->fig.online_rate, KIND_RATE);
-			cpage_cell(
+			figpage_cell(
 			    c, "on_time_rate", s->fig.on_time_rate, KIND_RATE);
-			cpage_cell(
+			figpage_cell(
 			    c, "dossiers", (double)s->fig.dossiers, KIND_COUNT);
-			cpage_flags_cell(c, &s->fig);
+			figpage_flags_cell(c, &s->fig);
 			buf_puts(b, "</tr>\n");
 		}
 		buf_puts(b, "</tbody>\n</table>\n");
@@ -408,7 +408,7 @@ static const char *const level_names[5][2] = {
 
 struct trend_def {
 	const char *key, *vi, *en;
-	enum cpage_kind kind;
+	enum figpage_kind kind;
 	double max;
 };
 
@@ -430,7 +430,7 @@ proc_figures(const struct metrics *m, const char *code,
     struct metric_figures *f, struct metric_counts *counts)
 {
 	const struct metric_scope *s =
-	    cpage_find(&m->procedures, code, NULL, 0);
+	    figpage_find(&m->procedures, code, NULL, 0);
 	struct metric_counts zero = { 0 };
 
 	if (s != NULL) {
@@ -446,16 +446,16 @@ proc_figures(const struct metrics *m, const char *code,
 
 static void
 proc_trends_table(struct ctx *c,
-    struct metrics *const series[CPAGE_TREND_MONTHS], const char *code,
+    struct metrics *const series[FIGPAGE_TREND_MONTHS], const char *code,
     int month)
 {
 	struct buf *b = &c->req->resp.body;
-	struct metric_figures f[CPAGE_TREND_MONTHS];
-	int months[CPAGE_TREND_MONTHS];
-	double v[CPAGE_TREND_MONTHS];
+	struct metric_figures f[FIGPAGE_TREND_MONTHS];
+	int months[FIGPAGE_TREND_MONTHS];
+	double v[FIGPAGE_TREND_MONTHS];
 
-	for (int i = 0; i < CPAGE_TREND_MONTHS; i++) {
-		months[i] = month_add(month, i - (CPAGE_TREND_MONTHS - 1));
+	for (int i = 0; i < FIGPAGE_TREND_MONTHS; i++) {
+		months[i] = month_add(month, i - (FIGPAGE_TREND_MONTHS - 1));
 		if (series[i] != NULL)
 			proc_figures(series[i], code, &f[i], NULL);
 	}
@@ -465,14 +465,14 @@ proc_trends_table(struct ctx *c,
 	for (const struct trend_def *t = proc_trends; t->key != NULL; t++) {
 		double max = t->max;
 
-		for (int i = 0; i < CPAGE_TREND_MONTHS; i++) {
-			v[i] = series[i] != NULL ? cpage_figure(&f[i], t->key)
+		for (int i = 0; i < FIGPAGE_TREND_MONTHS; i++) {
+			v[i] = series[i] != NULL ? figpage_figure(&f[i], t->key)
 						 : NAN;
 			if (t->kind == KIND_COUNT && !isnan(v[i]) && v[i] > max)
 				max = v[i];
 		}
-		cpage_trend(c, t->key, TR(c, t->vi, t->en), months, v,
-		    CPAGE_TREND_MONTHS, max, t->kind);
+		figpage_trend(c, t->key, TR(c, t->vi, t->en), months, v,
+		    FIGPAGE_TREND_MONTHS, max, t->kind);
 	}
 	buf_puts(b, "</div>\n");
 }
@@ -503,9 +503,9 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 		buf_html(b, level_names[l - 1][c->lang == LANG_EN]);
 		buf_puts(b, "</th>");
 		snprintf(key, sizeof(key), "n%d", l);
-		cpage_cell(c, key, (double)k, KIND_COUNT);
+		figpage_cell(c, key, (double)k, KIND_COUNT);
 		snprintf(key, sizeof(key), "share%d", l);
-		cpage_cell(c, key, share, KIND_RATE);
+		figpage_cell(c, key, share, KIND_RATE);
 		buf_printf(b,
 		    "<td><svg xmlns=\"http://www.w3.org/2000/svg\" "
 		    "width=\"160\" "
@@ -545,9 +545,9 @@ criteria_table(struct ctx *c, const struct metric_figures *f,
 		buf_html(b, criteria[i][c->lang == LANG_EN]);
 		buf_puts(b, "</th>");
 		snprintf(key, sizeof(key), "criteria_n_%d", i + 1);
-		cpage_cell(c, key, (double)k->criteria_n[i], KIND_COUNT);
+		figpage_cell(c, key, (double)k->criteria_n[i], KIND_COUNT);
 		snprintf(key, sizeof(key), "criteria_mean_%d", i + 1);
-		cpage_cell(c, key, f->criteria_mean[i], KIND_MEAN);
+		figpage_cell(c, key, f->criteria_mean[i], KIND_MEAN);
 		buf_puts(b, "</tr>\n");
 	}
 	buf_puts(b, "<tr><th scope=\"row\">");
@@ -555,8 +555,8 @@ criteria_table(struct ctx *c, const struct metric_figures *f,
 	    TR(c, "Điểm phiếu (đủ 9 tiêu chí, 0–18)",
 		"Ballot score (all nine, 0–18)"));
 	buf_puts(b, "</th>");
-	cpage_cell(c, "ballot_n", (double)k->ballot_n, KIND_COUNT);
-	cpage_cell(c, "ballot_score", f->ballot_score, KIND_MEAN);
+	figpage_cell(c, "ballot_n", (double)k->ballot_n, KIND_COUNT);
+	figpage_cell(c, "ballot_score", f->ballot_score, KIND_MEAN);
 	buf_puts(b, "</tr>\n</tbody>\n</table>\n");
 }
 
@@ -579,21 +579,21 @@ supplement_table(struct ctx *c, const struct metric_figures *f,
 	buf_puts(b, "</th></tr></thead>\n<tbody>\n<tr><th scope=\"row\">");
 	buf_html(b, TR(c, "Tỷ lệ phải bổ sung", "Had to supplement"));
 	buf_puts(b, "</th>");
-	cpage_cell(c, "reported_supplement_rate", f->reported_supplement_rate,
+	figpage_cell(c, "reported_supplement_rate", f->reported_supplement_rate,
 	    KIND_RATE);
-	cpage_cell(c, "supplement_rate", f->supplement_rate, KIND_RATE);
+	figpage_cell(c, "supplement_rate", f->supplement_rate, KIND_RATE);
 	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
 	buf_html(b, TR(c, "Trên tổng số", "Out of"));
 	buf_puts(b, "</th>");
-	cpage_cell(c, "supplement_answered", (double)k->supplement_answered,
+	figpage_cell(c, "supplement_answered", (double)k->supplement_answered,
 	    KIND_COUNT);
-	cpage_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT);
+	figpage_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT);
 	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
 	buf_html(b,
 	    TR(c, "Bổ sung hoặc sửa lỗi (ghi nhận)",
 		"Supplemented or corrected (recorded)"));
 	buf_puts(b, "</th><td></td>");
-	cpage_cell(c, "supplement_or_correction_rate",
+	figpage_cell(c, "supplement_or_correction_rate",
 	    f->supplement_or_correction_rate, KIND_RATE);
 	buf_puts(b, "</tr>\n</tbody>\n</table>\n");
 }
@@ -632,26 +632,26 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 	buf_puts(b, "</th></tr></thead>\n<tbody>\n<tr><th scope=\"row\">");
 	buf_html(b, TR(c, "Hồ sơ tiếp nhận", "Received"));
 	buf_puts(b, "</th>");
-	cpage_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT);
+	figpage_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT);
 	buf_puts(b, "<td></td></tr>\n<tr><th scope=\"row\">");
 	buf_html(b,
 	    TR(c, "Có hạn xử lý (được xét đúng hạn)",
 		"With a due date (judged)"));
 	buf_puts(b, "</th>");
-	cpage_cell(c, "judged", (double)k->judged, KIND_COUNT);
+	figpage_cell(c, "judged", (double)k->judged, KIND_COUNT);
 	buf_puts(b, "<td></td></tr>\n");
 	for (int i = 0; rows[i].key != NULL; i++) {
 		buf_printf(b, "<tr><th scope=\"row\">");
 		buf_html(b, TR(c, rows[i].vi, rows[i].en));
 		buf_puts(b, "</th>");
-		cpage_cell(
-		    c, rows[i].key, cpage_figure(f, rows[i].key), KIND_RATE);
+		figpage_cell(
+		    c, rows[i].key, figpage_figure(f, rows[i].key), KIND_RATE);
 		if (rows[i].point >= 0) {
 			char key[32];
 
 			snprintf(key, sizeof(key), "points_%s",
 			    metric_point_names[rows[i].point]);
-			cpage_cell(
+			figpage_cell(
 			    c, key, f->points[rows[i].point], KIND_POINTS);
 		} else
 			buf_puts(b, "<td></td>");
@@ -673,7 +673,7 @@ comments(
 	buf_puts(b, "<h2 id=\"comments\">");
 	buf_html(b, TR(c, "Góp ý của người dân", "What citizens wrote"));
 	buf_puts(b, "</h2>\n");
-	if (!cpage_is_manager(c)) {
+	if (!figpage_is_manager(c)) {
 		buf_puts(b, "<p class=\"none\">");
 		buf_html(b,
 		    TR(c, "Góp ý chỉ dành cho quản lý và quản trị viên.",
@@ -729,7 +729,7 @@ void
 page_procedure(struct ctx *c)
 {
 	static const char *const allowed[] = { "month", NULL };
-	struct metrics *series[CPAGE_TREND_MONTHS] = { 0 };
+	struct metrics *series[FIGPAGE_TREND_MONTHS] = { 0 };
 	const char *code = ctx_param(c, 1);
 	struct console_unit u;
 	struct metric_figures f;
@@ -758,13 +758,13 @@ page_procedure(struct ctx *c)
 		page_not_found(c);
 		return;
 	}
-	if (cpage_query(c, allowed) < 0 || cpage_month(c, &month) < 0)
+	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
 		return;
-	m = cpage_metrics(c, u.code, month);
+	m = figpage_metrics(c, u.code, month);
 	if (m == NULL)
 		return;
 	proc_figures(m, code, &f, &k);
-	cpage_series(c, u.code, month, series);
+	figpage_series(c, u.code, month, series);
 	buf_printf(&title, "%s %s", code, name);
 	console_begin(c, &u, buf_str(&title), "procedures");
 	b = &c->req->resp.body;
@@ -779,7 +779,7 @@ page_procedure(struct ctx *c)
 	buf_html(b, TR(c, "Tháng", "Month"));
 	buf_printf(b, " <span data-k=\"month\">%s</span></p>\n", ms);
 	buf_printf(&path, "/admin/units/%s/procedures/%s", u.code, code);
-	cpage_month_form(c, buf_str(&path), month);
+	figpage_month_form(c, buf_str(&path), month);
 
 	/* the month's headline */
 	buf_puts(b,
@@ -787,19 +787,19 @@ page_procedure(struct ctx *c)
 	    "scope=\"row\">");
 	buf_html(b, TR(c, "Số lượt đánh giá", "Ratings"));
 	buf_puts(b, "</th>");
-	cpage_cell(c, "ratings", (double)f.ratings, KIND_COUNT);
+	figpage_cell(c, "ratings", (double)f.ratings, KIND_COUNT);
 	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
 	buf_html(b, TR(c, "Tỷ lệ hài lòng [KTC 95%]", "Satisfied [95% CI]"));
 	buf_puts(b, "</th>");
-	cpage_cell_ci(c, "satisfied_rate", f.satisfied_rate, f.satisfied_ci);
+	figpage_cell_ci(c, "satisfied_rate", f.satisfied_rate, f.satisfied_ci);
 	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
 	buf_html(b, TR(c, "Mức trung bình (1–5)", "Mean level (1–5)"));
 	buf_puts(b, "</th>");
-	cpage_cell(c, "mean_level", f.mean_level, KIND_MEAN);
+	figpage_cell(c, "mean_level", f.mean_level, KIND_MEAN);
 	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
 	buf_html(b, TR(c, "Cảnh báo", "Flags"));
 	buf_puts(b, "</th>");
-	cpage_flags_cell(c, &f);
+	figpage_flags_cell(c, &f);
 	buf_puts(b, "</tr>\n</tbody>\n</table>\n");
 
 	proc_trends_table(c, series, code, month);
@@ -810,11 +810,11 @@ page_procedure(struct ctx *c)
 	comments(c, &u, code, month);
 
 	creview_history(c, &u, code, 0);
-	if (f.nflags > 0 && cpage_is_manager(c))
+	if (f.nflags > 0 && figpage_is_manager(c))
 		creview_form(c, &u, code, 0, month);
 	console_end(c);
 	buf_release(&title);
 	buf_release(&path);
-	cpage_series_free(series);
+	figpage_series_free(series);
 	metrics_free(m);
 }

@@ -8,7 +8,7 @@
 #include "hailong/log.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
-#include "cpage.h"
+#include "figpage.h"
 #include "html.h"
 #include "pages.h"
 #include "server.h"
@@ -66,12 +66,12 @@ public_end(struct ctx *c, int n_min)
 /* A cell of the public table: the figure, or "chưa đủ dữ liệu". */
 static void
 pub_cell(
-    struct ctx *c, const char *key, double v, enum cpage_kind k, bool enough)
+    struct ctx *c, const char *key, double v, enum figpage_kind k, bool enough)
 {
 	if (enough)
-		cpage_cell(c, key, v, k);
+		figpage_cell(c, key, v, k);
 	else
-		cpage_cell_masked(c, key);
+		figpage_cell_masked(c, key);
 }
 
 static void
@@ -124,7 +124,7 @@ unit_row(struct ctx *c, const char *code, const char *name,
 	pub_cell(c, "handling_satisfaction_rate", f->handling_satisfaction_rate,
 	    KIND_RATE, handled);
 	pub_cell(
-	    c, "points_total", cpage_points_total(f), KIND_POINTS, handled);
+	    c, "points_total", figpage_points_total(f), KIND_POINTS, handled);
 	buf_puts(b, "</tr>\n");
 }
 
@@ -190,13 +190,13 @@ page_public(struct ctx *c)
 		server_unavailable(c);
 		return;
 	}
-	if (cpage_query(c, allowed) < 0 || cpage_month(c, &month) < 0)
+	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
 		return;
 	public_begin(c,
 	    TR(c, "Kết quả đánh giá sự hài lòng theo đơn vị",
 		"Satisfaction results by unit"));
 	b = &c->req->resp.body;
-	cpage_month_form(c, "/cong-khai", month);
+	figpage_month_form(c, "/cong-khai", month);
 	unit_rows(c,
 	    "SELECT code, name FROM units WHERE parent IS NULL AND "
 	    "active = 1 ORDER BY code LIMIT 2000",
@@ -242,7 +242,7 @@ page_public_unit(struct ctx *c)
 		page_not_found(c);
 		return;
 	}
-	if (cpage_query(c, allowed) < 0 || cpage_month(c, &month) < 0)
+	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
 		return;
 	m = metrics_compute(db, code, month, hl_now(), 0, err, sizeof(err));
 	if (m == NULL) {
@@ -262,7 +262,7 @@ page_public_unit(struct ctx *c)
 		    ms, c->lang == LANG_EN ? "&amp;lang=en" : "", parent);
 	buf_puts(b, "</p>\n");
 	buf_printf(&path, "/cong-khai/%s", code);
-	cpage_month_form(c, buf_str(&path), month);
+	figpage_month_form(c, buf_str(&path), month);
 	buf_puts(b, "<h2>");
 	buf_html(b,
 	    TR(c, "Toàn đơn vị (gồm đơn vị trực thuộc)",

@@ -9,7 +9,7 @@
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "console.h"
-#include "cpage.h"
+#include "figpage.h"
 #include "creview.h"
 #include "html.h"
 #include "pages.h"
@@ -275,13 +275,13 @@ page_reviews(struct ctx *c)
 	char now[11];
 	int n = 0;
 
-	if (console_unit(c, 0, &u) < 0 || cpage_query(c, allowed) < 0)
+	if (console_unit(c, 0, &u) < 0 || figpage_query(c, allowed) < 0)
 		return;
 	status = form_get(&c->query, "status");
 	if (status != NULL && status[0] == '\0')
 		status = NULL;
 	if (status != NULL && review_status_parse(status, &want) < 0) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Trạng thái phải là open, in_progress hoặc resolved:",
 		    "The status must be open, in_progress or resolved:",
 		    status);
@@ -455,7 +455,7 @@ page_review(struct ctx *c)
 		page_not_found(c);
 		return;
 	}
-	if (cpage_query(c, allowed) < 0) {
+	if (figpage_query(c, allowed) < 0) {
 		db_done(st);
 		return;
 	}
@@ -475,7 +475,7 @@ page_review(struct ctx *c)
 	if (db_col_text(st, 2) != NULL) {
 		buf_printf(b, "<a href=\"/admin/units/%s/procedures/%s", u.code,
 		    db_col_text(st, 2));
-		cpage_month_query(c, b, (int)db_col_int(st, 5));
+		figpage_month_query(c, b, (int)db_col_int(st, 5));
 		buf_puts(b, "\">");
 	}
 	review_what(c, b, db_col_text(st, 1), db_col_text(st, 2),
@@ -522,7 +522,7 @@ page_review(struct ctx *c)
 	buf_html(b, TR(c, "Diễn biến", "History"));
 	buf_puts(b, "</h2>\n");
 	history(c, id);
-	if (cpage_is_manager(c) && status != REVIEW_RESOLVED)
+	if (figpage_is_manager(c) && status != REVIEW_RESOLVED)
 		move_form(c, &u, id,
 		    status == REVIEW_OPEN ? REVIEW_IN_PROGRESS
 					  : REVIEW_RESOLVED);
@@ -542,12 +542,12 @@ check_fields(struct ctx *c, const struct form *f, const char *const *allowed)
 		for (int j = 0; !ok && allowed[j] != NULL; j++)
 			ok = strcmp(f->f[i].name, allowed[j]) == 0;
 		if (!ok) {
-			cpage_bad_request(c, "Trường không được hỗ trợ:",
+			figpage_bad_request(c, "Trường không được hỗ trợ:",
 			    "Unsupported field:", f->f[i].name);
 			return -1;
 		}
 		if (form_count(f, f->f[i].name) > 1) {
-			cpage_bad_request(c, "Trường bị lặp lại:",
+			figpage_bad_request(c, "Trường bị lặp lại:",
 			    "Field given more than once:", f->f[i].name);
 			return -1;
 		}
@@ -572,15 +572,15 @@ static int
 scope_flags(struct ctx *c, const struct console_unit *u, const char *procedure,
     int counter, int month, char *out, size_t size)
 {
-	struct metrics *m = cpage_metrics(c, u->code, month);
+	struct metrics *m = figpage_metrics(c, u->code, month);
 	const struct metric_scope *s;
 	int rc = -1;
 
 	if (m == NULL)
 		return -1;
 	s = procedure != NULL
-	    ? cpage_find(&m->procedures, procedure, NULL, 0)
-	    : cpage_find(&m->counters, NULL, u->code, counter);
+	    ? figpage_find(&m->procedures, procedure, NULL, 0)
+	    : figpage_find(&m->counters, NULL, u->code, counter);
 	out[0] = '\0';
 	rc = s != NULL && s->fig.nflags > 0 ? 0 : 1;
 	for (int i = 0; rc == 0 && i < s->fig.nflags; i++) {
@@ -609,13 +609,13 @@ page_reviews_post(struct ctx *c)
 
 	if (console_unit(c, 0, &u) < 0)
 		return;
-	if (!cpage_is_manager(c)) {
-		cpage_forbidden(c);
+	if (!figpage_is_manager(c)) {
+		figpage_forbidden(c);
 		return;
 	}
 	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
 		c->req->body.len) < 0) {
-		cpage_bad_request(c, "Biểu mẫu không đọc được.",
+		figpage_bad_request(c, "Biểu mẫu không đọc được.",
 		    "The form could not be read.", NULL);
 		return;
 	}
@@ -632,7 +632,7 @@ page_reviews_post(struct ctx *c)
 	if (counter_s != NULL && counter_s[0] == '\0')
 		counter_s = NULL;
 	if ((proc == NULL) == (counter_s == NULL)) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Chọn đúng một đối tượng: một thủ tục hoặc một quầy.",
 		    "Name exactly one procedure or one counter.", NULL);
 		goto out;
@@ -644,7 +644,7 @@ page_reviews_post(struct ctx *c)
 		    db_int(ctx_db(c), &one,
 			"SELECT 1 FROM procedures WHERE code = ?", "t",
 			proc) != 0) {
-			cpage_bad_request(c, "Không có thủ tục này:",
+			figpage_bad_request(c, "Không có thủ tục này:",
 			    "There is no such procedure:", proc);
 			goto out;
 		}
@@ -660,7 +660,7 @@ page_reviews_post(struct ctx *c)
 			"SELECT 1 FROM counters WHERE unit = ? AND "
 			"number = ?",
 			"ti", u.code, (int)v) != 0) {
-			cpage_bad_request(c, "Đơn vị không có quầy này:",
+			figpage_bad_request(c, "Đơn vị không có quầy này:",
 			    "The unit has no such counter:", counter_s);
 			goto out;
 		}
@@ -668,13 +668,13 @@ page_reviews_post(struct ctx *c)
 	}
 	if (month_s == NULL ||
 	    month_parse(month_s, strlen(month_s), &r.month) < 0) {
-		cpage_bad_request(c, "Tháng không hợp lệ; cần dạng YYYY-MM:",
+		figpage_bad_request(c, "Tháng không hợp lệ; cần dạng YYYY-MM:",
 		    "Not a valid month; use YYYY-MM:", month_s);
 		goto out;
 	}
 	if (r.owner == NULL || !username_is_valid(r.owner) ||
 	    reviews_owner_ok(ctx_db(c), r.owner, u.code) != 0) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Người phụ trách phải là một tài khoản đang hoạt động "
 		    "của đơn vị này hoặc cấp trên:",
 		    "The owner must be an active account of this unit or one "
@@ -686,7 +686,7 @@ page_reviews_post(struct ctx *c)
 	if (r.due == NULL ||
 	    review_date_parse(r.due, strlen(r.due), &due_days) < 0 ||
 	    due_days < today_days || due_days > today_days + 366) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Hạn hoàn thành phải là một ngày (YYYY-MM-DD) từ hôm nay "
 		    "đến một năm sau:",
 		    "The due date must be a date (YYYY-MM-DD) from today to a "
@@ -699,7 +699,7 @@ page_reviews_post(struct ctx *c)
 		notes_len = 0;
 	}
 	if (!review_text_is_valid(notes, notes_len)) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Ghi chú dài quá 2000 ký tự hoặc có ký tự không hợp lệ.",
 		    "The notes are longer than 2000 characters or hold "
 		    "invalid characters.",
@@ -713,7 +713,7 @@ page_reviews_post(struct ctx *c)
 	if (rc < 0)
 		goto out;
 	if (rc == 1) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
 		    "tháng đó.",
 		    "A review is opened only for a procedure or counter "
@@ -758,13 +758,13 @@ page_review_post(struct ctx *c)
 		page_not_found(c);
 		return;
 	}
-	if (!cpage_is_manager(c)) {
-		cpage_forbidden(c);
+	if (!figpage_is_manager(c)) {
+		figpage_forbidden(c);
 		return;
 	}
 	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
 		c->req->body.len) < 0) {
-		cpage_bad_request(c, "Biểu mẫu không đọc được.",
+		figpage_bad_request(c, "Biểu mẫu không đọc được.",
 		    "The form could not be read.", NULL);
 		return;
 	}
@@ -774,14 +774,14 @@ page_review_post(struct ctx *c)
 	note = form_get_len(&f, "note", &note_len);
 	action = form_get_len(&f, "action", &action_len);
 	if (review_status_parse(to_s, &to) < 0) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Trạng thái mới phải là in_progress hoặc resolved:",
 		    "The new status must be in_progress or resolved:", to_s);
 		goto out;
 	}
 	if ((note != NULL && !review_text_is_valid(note, note_len)) ||
 	    (action != NULL && !review_text_is_valid(action, action_len))) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Nội dung dài quá 2000 ký tự hoặc có ký tự không hợp lệ.",
 		    "The text is longer than 2000 characters or holds invalid "
 		    "characters.",
@@ -790,7 +790,7 @@ page_review_post(struct ctx *c)
 	}
 	if (to == REVIEW_RESOLVED &&
 	    (action == NULL || strspn(action, " \t\r\n") == action_len)) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Để kết thúc rà soát, hãy ghi biện pháp đã thực hiện.",
 		    "To resolve a review, write the action taken.", NULL);
 		goto out;
@@ -804,7 +804,7 @@ page_review_post(struct ctx *c)
 	}
 	if (rc == 1) {
 		c->req->resp.body.len = 0;
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Không chuyển được rà soát sang trạng thái này: rà soát đi "
 		    "theo thứ tự mới mở → đang xử lý → đã xử lý xong, không "
 		    "bỏ bước, không quay lại.",
@@ -835,23 +835,23 @@ page_review_new(struct ctx *c)
 
 	if (console_unit(c, 0, &u) < 0)
 		return;
-	if (!cpage_is_manager(c)) {
-		cpage_forbidden(c);
+	if (!figpage_is_manager(c)) {
+		figpage_forbidden(c);
 		return;
 	}
-	if (cpage_query(c, allowed) < 0 || cpage_month(c, &month) < 0)
+	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
 		return;
 	proc = form_get(&c->query, "procedure");
 	counter_s = form_get(&c->query, "counter");
 	if ((proc == NULL) == (counter_s == NULL)) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Chọn đúng một đối tượng: procedure=MÃ hoặc counter=SỐ.",
 		    "Name exactly one: procedure=CODE or counter=NUMBER.",
 		    NULL);
 		return;
 	}
 	if (proc != NULL && !is_procedure_code(proc, strlen(proc))) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Mã thủ tục không hợp lệ:", "Not a procedure code:", proc);
 		return;
 	}
@@ -861,7 +861,7 @@ page_review_new(struct ctx *c)
 
 		if (*end != '\0' || v < 1 || v > 999 || counter_s[0] < '0' ||
 		    counter_s[0] > '9') {
-			cpage_bad_request(c, "Số quầy phải từ 1 đến 999:",
+			figpage_bad_request(c, "Số quầy phải từ 1 đến 999:",
 			    "A counter number is 1 to 999:", counter_s);
 			return;
 		}
@@ -871,7 +871,7 @@ page_review_new(struct ctx *c)
 	if (rc < 0)
 		return;
 	if (rc == 1) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
 		    "tháng đó.",
 		    "A review is opened only for a procedure or counter "

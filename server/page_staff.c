@@ -3,7 +3,7 @@
 
 #include "hailong/hltime.h"
 #include "console.h"
-#include "cpage.h"
+#include "figpage.h"
 #include "pages.h"
 #include "server.h"
 
@@ -57,7 +57,7 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			buf_puts(b, "</th><th>");
 			buf_html(b, TR(c, "Cảnh báo", "Flags"));
 			buf_puts(b, "</th>");
-			if (counters && cpage_is_manager(c))
+			if (counters && figpage_is_manager(c))
 				buf_puts(b, "<th></th>");
 			buf_puts(b, "</tr></thead>\n<tbody>\n");
 		}
@@ -83,34 +83,34 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			buf_html(b, s->name);
 		}
 		buf_puts(b, "</td>");
-		cpage_cell(c, "ratings", (double)f->ratings, KIND_COUNT);
+		figpage_cell(c, "ratings", (double)f->ratings, KIND_COUNT);
 		if (f->enough_data) {
-			cpage_cell_ci(c, "satisfied_rate", f->satisfied_rate,
+			figpage_cell_ci(c, "satisfied_rate", f->satisfied_rate,
 			    f->satisfied_ci);
-			cpage_cell(c, "dissatisfied_rate", f->dissatisfied_rate,
-			    KIND_RATE);
-			cpage_cell(c, "mean_level", f->mean_level, KIND_MEAN);
-			cpage_cell(
+			figpage_cell(c, "dissatisfied_rate",
+			    f->dissatisfied_rate, KIND_RATE);
+			figpage_cell(c, "mean_level", f->mean_level, KIND_MEAN);
+			figpage_cell(
 			    c, "officer_score", f->officer_score, KIND_MEAN);
-			cpage_cell(c, "reported_supplement_rate",
+			figpage_cell(c, "reported_supplement_rate",
 			    f->reported_supplement_rate, KIND_RATE);
-			cpage_flags_cell(c, f);
+			figpage_flags_cell(c, f);
 		} else {
-			cpage_cell_masked(c, "satisfied_rate");
-			cpage_cell_masked(c, "dissatisfied_rate");
-			cpage_cell_masked(c, "mean_level");
-			cpage_cell_masked(c, "officer_score");
-			cpage_cell_masked(c, "reported_supplement_rate");
+			figpage_cell_masked(c, "satisfied_rate");
+			figpage_cell_masked(c, "dissatisfied_rate");
+			figpage_cell_masked(c, "mean_level");
+			figpage_cell_masked(c, "officer_score");
+			figpage_cell_masked(c, "reported_supplement_rate");
 			buf_puts(b, "<td class=\"flags\"></td>");
 		}
-		if (counters && cpage_is_manager(c)) {
+		if (counters && figpage_is_manager(c)) {
 			buf_puts(b, "<td>");
 			if (f->enough_data && f->nflags > 0 &&
 			    strcmp(s->unit, u->code) == 0) {
 				buf_printf(b,
 				    "<a href=\"/admin/units/%s/reviews/new",
 				    u->code);
-				cpage_month_query(c, b, month);
+				figpage_month_query(c, b, month);
 				buf_printf(b, "&amp;counter=%d\">", s->counter);
 				buf_html(
 				    b, TR(c, "Mở rà soát", "Open a review"));
@@ -142,13 +142,13 @@ staff_page(struct ctx *c, bool counters)
 
 	if (console_unit(c, 0, &u) < 0)
 		return;
-	if (!cpage_is_manager(c)) {
-		cpage_forbidden(c);
+	if (!figpage_is_manager(c)) {
+		figpage_forbidden(c);
 		return;
 	}
-	if (cpage_query(c, allowed) < 0 || cpage_month(c, &month) < 0)
+	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
 		return;
-	m = cpage_metrics(c, u.code, month);
+	m = figpage_metrics(c, u.code, month);
 	if (m == NULL)
 		return;
 	console_begin(c, &u,
@@ -157,7 +157,7 @@ staff_page(struct ctx *c, bool counters)
 	b = &c->req->resp.body;
 	buf_printf(&path, "/admin/units/%s/%s", u.code,
 	    counters ? "counters" : "officers");
-	cpage_month_form(c, buf_str(&path), month);
+	figpage_month_form(c, buf_str(&path), month);
 	buf_puts(b, "<p class=\"lead\">");
 	buf_html(
 	    b, TR(c, "Số liệu chỉ hiện khi có từ", "Figures are shown from"));

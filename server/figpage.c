@@ -1,4 +1,4 @@
-/* cpage.c -- what the console's figure pages share: queries, numbers, charts. */
+/* figpage.c -- what the figure pages share: queries, numbers, charts. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,13 +7,13 @@
 #include "hailong/http.h"
 #include "hailong/log.h"
 #include "console.h"
-#include "cpage.h"
+#include "figpage.h"
 #include "html.h"
 #include "server.h"
 #include "users.h"
 
 void
-cpage_bad_request(
+figpage_bad_request(
     struct ctx *c, const char *vi, const char *en, const char *what)
 {
 	struct buf *b = &c->req->resp.body;
@@ -53,19 +53,19 @@ cpage_bad_request(
 }
 
 void
-cpage_forbidden(struct ctx *c)
+figpage_forbidden(struct ctx *c)
 {
 	page_message(c, 403, M_FORBIDDEN_TITLE, M_FORBIDDEN_TEXT);
 }
 
 bool
-cpage_is_manager(struct ctx *c)
+figpage_is_manager(struct ctx *c)
 {
 	return c->who.kind == PRINCIPAL_USER && c->who.role >= ROLE_MANAGER;
 }
 
 int
-cpage_query(struct ctx *c, const char *const *allowed)
+figpage_query(struct ctx *c, const char *const *allowed)
 {
 	const struct form *q = &c->query;
 
@@ -76,12 +76,12 @@ cpage_query(struct ctx *c, const char *const *allowed)
 		for (int j = 0; !ok && allowed[j] != NULL; j++)
 			ok = strcmp(name, allowed[j]) == 0;
 		if (!ok) {
-			cpage_bad_request(c, "Tham số không được hỗ trợ:",
+			figpage_bad_request(c, "Tham số không được hỗ trợ:",
 			    "Unsupported parameter:", name);
 			return -1;
 		}
 		if (form_count(q, name) > 1) {
-			cpage_bad_request(c, "Tham số bị lặp lại:",
+			figpage_bad_request(c, "Tham số bị lặp lại:",
 			    "Parameter given more than once:", name);
 			return -1;
 		}
@@ -90,7 +90,7 @@ cpage_query(struct ctx *c, const char *const *allowed)
 }
 
 int
-cpage_month(struct ctx *c, int *month)
+figpage_month(struct ctx *c, int *month)
 {
 	const char *s = form_get(&c->query, "month");
 
@@ -99,7 +99,7 @@ cpage_month(struct ctx *c, int *month)
 		return 0;
 	}
 	if (month_parse(s, strlen(s), month) < 0) {
-		cpage_bad_request(c,
+		figpage_bad_request(c,
 		    "Tháng không hợp lệ; cần dạng YYYY-MM (ví dụ 2026-10):",
 		    "Not a valid month; use YYYY-MM (e.g. 2026-10):", s);
 		return -1;
@@ -108,7 +108,7 @@ cpage_month(struct ctx *c, int *month)
 }
 
 void
-cpage_month_query(struct ctx *c, struct buf *b, int month)
+figpage_month_query(struct ctx *c, struct buf *b, int month)
 {
 	char ms[8];
 
@@ -119,7 +119,7 @@ cpage_month_query(struct ctx *c, struct buf *b, int month)
 }
 
 void
-cpage_month_form(struct ctx *c, const char *path, int month)
+figpage_month_form(struct ctx *c, const char *path, int month)
 {
 	struct buf *b = &c->req->resp.body;
 	char ms[8];
@@ -142,7 +142,7 @@ cpage_month_form(struct ctx *c, const char *path, int month)
 }
 
 struct metrics *
-cpage_metrics(struct ctx *c, const char *unit, int month)
+figpage_metrics(struct ctx *c, const char *unit, int month)
 {
 	char err[256];
 	struct metrics *m;
@@ -171,7 +171,7 @@ round_places(double v, int places)
 }
 
 void
-cpage_value(struct ctx *c, struct buf *b, double v, enum cpage_kind k)
+figpage_value(struct ctx *c, struct buf *b, double v, enum figpage_kind k)
 {
 	char text[64];
 
@@ -199,7 +199,7 @@ cpage_value(struct ctx *c, struct buf *b, double v, enum cpage_kind k)
 }
 
 static void
-data_value(struct buf *b, double v, enum cpage_kind k)
+data_value(struct buf *b, double v, enum figpage_kind k)
 {
 	if (isnan(v))
 		buf_puts(b, "null");
@@ -212,19 +212,19 @@ data_value(struct buf *b, double v, enum cpage_kind k)
 }
 
 void
-cpage_cell(struct ctx *c, const char *key, double v, enum cpage_kind k)
+figpage_cell(struct ctx *c, const char *key, double v, enum figpage_kind k)
 {
 	struct buf *b = &c->req->resp.body;
 
 	buf_printf(b, "<td class=\"num\" data-k=\"%s\" data-v=\"", key);
 	data_value(b, v, k);
 	buf_puts(b, "\">");
-	cpage_value(c, b, v, k);
+	figpage_value(c, b, v, k);
 	buf_puts(b, "</td>");
 }
 
 void
-cpage_cell_masked(struct ctx *c, const char *key)
+figpage_cell_masked(struct ctx *c, const char *key)
 {
 	struct buf *b = &c->req->resp.body;
 
@@ -234,7 +234,7 @@ cpage_cell_masked(struct ctx *c, const char *key)
 }
 
 void
-cpage_cell_ci(struct ctx *c, const char *key, double v, const double ci[2])
+figpage_cell_ci(struct ctx *c, const char *key, double v, const double ci[2])
 {
 	struct buf *b = &c->req->resp.body;
 
@@ -245,19 +245,19 @@ cpage_cell_ci(struct ctx *c, const char *key, double v, const double ci[2])
 	buf_puts(b, "\" data-hi=\"");
 	data_value(b, ci[1], KIND_RATE);
 	buf_puts(b, "\">");
-	cpage_value(c, b, v, KIND_RATE);
+	figpage_value(c, b, v, KIND_RATE);
 	if (!isnan(v)) {
 		buf_puts(b, " <span class=\"ci\">[");
-		cpage_value(c, b, ci[0], KIND_RATE);
+		figpage_value(c, b, ci[0], KIND_RATE);
 		buf_puts(b, "–");
-		cpage_value(c, b, ci[1], KIND_RATE);
+		figpage_value(c, b, ci[1], KIND_RATE);
 		buf_puts(b, "]</span>");
 	}
 	buf_puts(b, "</td>");
 }
 
 const char *
-cpage_flag_label(struct ctx *c, enum metric_flag f)
+figpage_flag_label(struct ctx *c, enum metric_flag f)
 {
 	switch (f) {
 	case FLAG_LOW_SATISFACTION:
@@ -272,7 +272,7 @@ cpage_flag_label(struct ctx *c, enum metric_flag f)
 }
 
 void
-cpage_flags_cell(struct ctx *c, const struct metric_figures *f)
+figpage_flags_cell(struct ctx *c, const struct metric_figures *f)
 {
 	struct buf *b = &c->req->resp.body;
 
@@ -282,14 +282,14 @@ cpage_flags_cell(struct ctx *c, const struct metric_figures *f)
 		    metric_flag_name(f->flags[i]));
 		buf_html(b, TR(c, "độ nghiêm trọng", "severity"));
 		buf_printf(b, " %.4f\">", f->severity[i]);
-		buf_html(b, cpage_flag_label(c, f->flags[i]));
+		buf_html(b, figpage_flag_label(c, f->flags[i]));
 		buf_puts(b, "</span> ");
 	}
 	buf_puts(b, "</td>");
 }
 
 double
-cpage_points_total(const struct metric_figures *f)
+figpage_points_total(const struct metric_figures *f)
 {
 	double t = 0;
 
@@ -303,8 +303,8 @@ cpage_points_total(const struct metric_figures *f)
 #define CHART_PAD 6
 
 void
-cpage_trend(struct ctx *c, const char *key, const char *title,
-    const int *months, const double *v, int n, double max, enum cpage_kind k)
+figpage_trend(struct ctx *c, const char *key, const char *title,
+    const int *months, const double *v, int n, double max, enum figpage_kind k)
 {
 	struct buf *b = &c->req->resp.body;
 	double step = n > 1 ? (double)(CHART_W - 2 * CHART_PAD) / (n - 1) : 0;
@@ -368,7 +368,7 @@ cpage_trend(struct ctx *c, const char *key, const char *title,
 		    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
 		    "fill=\"#b71c1c\"><title>%s: ",
 		    x, y, ms);
-		cpage_value(c, b, v[i], k);
+		figpage_value(c, b, v[i], k);
 		buf_puts(b, "</title></circle>\n");
 	}
 	buf_printf(b,
@@ -379,20 +379,20 @@ cpage_trend(struct ctx *c, const char *key, const char *title,
 	    CHART_PAD, CHART_H + 12, m0, CHART_W - CHART_PAD, CHART_H + 12, m1);
 	buf_html(b, title);
 	buf_puts(b, ": ");
-	cpage_value(c, b, v[n - 1], k);
+	figpage_value(c, b, v[n - 1], k);
 	buf_puts(b, "</figcaption>\n</figure>\n");
 }
 
 void
-cpage_series(struct ctx *c, const char *unit, int month,
-    struct metrics *out[CPAGE_TREND_MONTHS])
+figpage_series(struct ctx *c, const char *unit, int month,
+    struct metrics *out[FIGPAGE_TREND_MONTHS])
 {
 	struct db *db = ctx_db(c);
 	int64_t now = hl_now();
 	char err[256];
 
-	for (int i = 0; i < CPAGE_TREND_MONTHS; i++) {
-		int mo = month_add(month, i - (CPAGE_TREND_MONTHS - 1));
+	for (int i = 0; i < FIGPAGE_TREND_MONTHS; i++) {
+		int mo = month_add(month, i - (FIGPAGE_TREND_MONTHS - 1));
 
 		/* before 2000-01 there is nothing (and no rules): a gap */
 		out[i] = NULL;
@@ -407,16 +407,16 @@ cpage_series(struct ctx *c, const char *unit, int month,
 }
 
 void
-cpage_series_free(struct metrics *s[CPAGE_TREND_MONTHS])
+figpage_series_free(struct metrics *s[FIGPAGE_TREND_MONTHS])
 {
-	for (int i = 0; i < CPAGE_TREND_MONTHS; i++) {
+	for (int i = 0; i < FIGPAGE_TREND_MONTHS; i++) {
 		metrics_free(s[i]);
 		s[i] = NULL;
 	}
 }
 
 const struct metric_scope *
-cpage_find(const struct metric_list *l, const char *code, const char *unit,
+figpage_find(const struct metric_list *l, const char *code, const char *unit,
     int counter)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -432,7 +432,7 @@ cpage_find(const struct metric_list *l, const char *code, const char *unit,
 }
 
 double
-cpage_figure(const struct metric_figures *f, const char *key)
+figpage_figure(const struct metric_figures *f, const char *key)
 {
 	if (strcmp(key, "ratings") == 0)
 		return (double)f->ratings;
