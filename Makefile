@@ -5,6 +5,8 @@
 #   make test       install, build with -Werror, run every test layer
 #   make asan       the whole test suite under AddressSanitizer + UBSan
 #   make fuzz       build the libFuzzer harnesses (clang)
+#   make reliability  the long fault, hostile-client and soak runs
+#   make sqlmap     sqlmap against the form, the APIs and the login
 #   make lint       clang-tidy and cppcheck
 #   make format-check / make format
 #   make install / make uninstall   (PREFIX, DESTDIR)
@@ -246,6 +248,19 @@ build/gen-fuzz/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED)
 # Each harness for a few seconds from its committed corpus.
 fuzz-run: fuzz
 	@tests/run.sh $(BUILD) fuzz
+
+# --- reliability (tests/reliability/README.md) ------------------------------
+
+# The long versions (20 kill -9, a 10-minute soak ...); make test runs
+# the short ones.
+reliability: all
+	@HL_REL_FULL=1 tests/run.sh $(BUILD) reliability
+
+sqlmap: all
+	@tools/deps.sh test
+	@tests/reliability/sqlmap.sh $(BUILD)
+
+.PHONY: reliability sqlmap
 
 # --- style ----------------------------------------------------------------------
 
