@@ -256,11 +256,18 @@ fuzz-run: fuzz
 reliability: all
 	@HL_REL_FULL=1 tests/run.sh $(BUILD) reliability
 
+# The long fuzz runs of tests/reliability/README.md, one after the other.
+FUZZ_LONG ?= 600
+FUZZ_LONG_ONLY ?= wire form jsonbody
+fuzz-long: fuzz
+	@FUZZ_SECONDS=$(FUZZ_LONG) FUZZ_ONLY="$(FUZZ_LONG_ONLY)" \
+		tests/run.sh $(BUILD) fuzz
+
 sqlmap: all
 	@tools/deps.sh test
 	@tests/reliability/sqlmap.sh $(BUILD)
 
-.PHONY: reliability sqlmap
+.PHONY: reliability sqlmap fuzz-long
 
 # --- style ----------------------------------------------------------------------
 

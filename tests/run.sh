@@ -109,8 +109,13 @@ run_fuzz() {
 	secs=${FUZZ_SECONDS:-4}
 	for f in "$here"/build/fuzz/fuzz_*; do
 		[ -x "$f" ] || continue
-		total=$((total + 1))
 		name=$(basename "$f")
+		# FUZZ_ONLY="wire form": those harnesses only (the long runs)
+		case " ${FUZZ_ONLY:-${name#fuzz_}} " in
+		*" ${name#fuzz_} "*) ;;
+		*) continue ;;
+		esac
+		total=$((total + 1))
 		corpus=$here/tests/fuzz/corpus/${name#fuzz_}
 		work=$(mktemp -d)
 		# new inputs go to the scratch dir; the committed corpus is read
