@@ -200,7 +200,7 @@ asan: deps
 		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		tests/run.sh build/asan unit api e2e
+		tests/run.sh build/asan unit api e2e reliability
 
 # --- benchmarks (never part of make test) ----------------------------------
 
