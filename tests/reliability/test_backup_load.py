@@ -8,7 +8,6 @@ takes new ratings.
 """
 import os
 import sqlite3
-import time
 import unittest
 
 from tests.api.kioskhl import wait_until
@@ -92,7 +91,8 @@ class BackupUnderLoad(unittest.TestCase):
             print(f'\n# backup: {ROUNDS} online backup(s) under load, '
                   f'{len(forms) + len(kiosk)} acknowledged before the last '
                   f'one, all in it; copy {n_copy} of {len(src_r)} source rows '
-                  f'(an exact prefix); restored and serving ({p.stdout.strip()})')
+                  f'(an exact prefix); restored and serving '
+                  f'({p.stdout.strip().splitlines()[0]})')
         finally:
             if load is not None:
                 load.stop()

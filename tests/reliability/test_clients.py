@@ -119,7 +119,8 @@ class SlowAndBroken(unittest.TestCase):
                                  'application/x-www-form-urlencoded'),
                                 ('/api/v1/kiosk/ratings', 'application/json'),
                                 ('/api/v1/kiosk/enroll', 'application/json'),
-                                ('/login', 'application/x-www-form-urlencoded'),
+                                ('/login',
+                                 'application/x-www-form-urlencoded'),
                                 ('/api/v1/ratings', 'application/json')]:
                 so = socket.create_connection(('127.0.0.1', self.s.port),
                                               timeout=30)

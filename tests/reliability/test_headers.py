@@ -9,7 +9,6 @@ answer must carry a strict Content-Security-Policy with
 frame-ancestors 'none', X-Content-Type-Options: nosniff, X-Frame-Options:
 DENY and a Referrer-Policy.
 """
-import json
 import os
 import re
 import socket

@@ -21,8 +21,8 @@ import tempfile
 import unittest
 
 from tests.api.hl import BIN, Browser, Server, run
-from tests.api.kioskhl import (KIOSK_BIN, Kiosk, add_kiosk, kiosk_cli,
-                               wait_kiosk_config, wait_until)
+from tests.api.kioskhl import (Kiosk, add_kiosk, wait_kiosk_config,
+                               wait_until)
 from tests.api.opslib import rate
 
 
@@ -128,7 +128,8 @@ class NoSecretInLogs(unittest.TestCase):
             secrets['csrf token'] = b.csrf()
             # citizens who leave their number
             for ph in (phone, '+84 912 345 679', '0987-654-321'):
-                r, _ = rate(s, level=2, comment='gọi lại cho tôi', phone=ph)
+                r, _ = rate(s, level=2, comment='gọi lại cho tôi',
+                            phone=ph)
                 self.assertEqual(r.status, 200, r)
                 secrets[f'phone {ph}'] = re.sub(r'\D', '', ph)[-9:]
             # the form's token is in request paths: never logged either
