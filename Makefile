@@ -5,6 +5,8 @@
 #   make test       install, build with -Werror, run every test layer
 #   make asan       the whole test suite under AddressSanitizer + UBSan
 #   make fuzz       build the libFuzzer harnesses (clang)
+#   make reliability  the long fault, hostile-client and soak runs
+#   make sqlmap     sqlmap against the form, the APIs and the login
 #   make lint       clang-tidy and cppcheck
 #   make format-check / make format
 #   make install / make uninstall   (PREFIX, DESTDIR)
@@ -198,7 +200,7 @@ asan: deps
 		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		tests/run.sh build/asan unit api e2e
+		tests/run.sh build/asan unit api e2e reliability
 
 # --- benchmarks (never part of make test) ----------------------------------
 
@@ -270,6 +272,26 @@ build/gen-fuzz/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED)
 # Each harness for a few seconds from its committed corpus.
 fuzz-run: fuzz
 	@tests/run.sh $(BUILD) fuzz
+
+# --- reliability (tests/reliability/README.md) ------------------------------
+
+# The long versions (20 kill -9, a 10-minute soak ...); make test runs
+# the short ones.
+reliability: all
+	@HL_REL_FULL=1 tests/run.sh $(BUILD) reliability
+
+# The long fuzz runs of tests/reliability/README.md, one after the other.
+FUZZ_LONG ?= 600
+FUZZ_LONG_ONLY ?= wire form jsonbody
+fuzz-long: fuzz
+	@FUZZ_SECONDS=$(FUZZ_LONG) FUZZ_ONLY="$(FUZZ_LONG_ONLY)" \
+		tests/run.sh $(BUILD) fuzz
+
+sqlmap: all
+	@tools/deps.sh test
+	@tests/reliability/sqlmap.sh $(BUILD)
+
+.PHONY: reliability sqlmap fuzz-long
 
 # --- style ----------------------------------------------------------------------
 

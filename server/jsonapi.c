@@ -67,12 +67,33 @@ too_deep(const char *s, size_t len, int max)
 }
 
 json_t *
+json_body_parse(const char *body, size_t len, char *why, size_t whylen)
+{
+	json_error_t je;
+	json_t *doc;
+
+	if (!utf8_is_valid(body, len)) {
+		snprintf(why, whylen, "the body is not UTF-8");
+		return NULL;
+	}
+	if (too_deep(body, len, JSON_BODY_MAX_DEPTH)) {
+		snprintf(why, whylen, "JSON nested deeper than %d levels",
+		    JSON_BODY_MAX_DEPTH);
+		return NULL;
+	}
+	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (doc == NULL)
+		snprintf(why, whylen, "invalid JSON at line %d column %d: %s",
+		    je.line, je.column, je.text);
+	return doc;
+}
+
+json_t *
 ctx_json_body(struct ctx *c)
 {
 	const char *ct = http_header(c->req, "Content-Type");
 	const char *body = c->req->body.data ? c->req->body.data : "";
-	size_t len = c->req->body.len;
-	json_error_t je;
+	char why[256];
 	json_t *doc;
 
 	if (ct == NULL || strncmp(ct, "application/json", 16) != 0) {
@@ -80,22 +101,8 @@ ctx_json_body(struct ctx *c)
 		    "send Content-Type: application/json");
 		return NULL;
 	}
-	if (!utf8_is_valid(body, len)) {
-		ctx_json_error(c, 400, "bad_request", "the body is not UTF-8");
-		return NULL;
-	}
-	if (too_deep(body, len, JSON_BODY_MAX_DEPTH)) {
-		ctx_json_error(c, 400, "bad_request",
-		    "JSON nested deeper than %d levels", JSON_BODY_MAX_DEPTH);
-		return NULL;
-	}
-	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-	if (doc == NULL) {
-		ctx_json_error(c, 400, "bad_request",
-		    "invalid JSON at line %d "
-		    "column %d: %s",
-		    je.line, je.column, je.text);
-		return NULL;
-	}
+	doc = json_body_parse(body, c->req->body.len, why, sizeof(why));
+	if (doc == NULL)
+		ctx_json_error(c, 400, "bad_request", "%s", why);
 	return doc;
 }

@@ -26,4 +26,8 @@ void ctx_json_error(struct ctx *c, int status, const char *code,
  */
 json_t *ctx_json_body(struct ctx *c);
 
+/* A request body as JSON: UTF-8, at most JSON_BODY_MAX_DEPTH deep, no
+ * duplicate keys.  NULL with the reason in why when it is not. */
+json_t *json_body_parse(const char *body, size_t len, char *why, size_t whylen);
+
 #endif

@@ -58,8 +58,9 @@ static const char *const security_headers_tls[][2] = {
 /*
  * Match path against pattern; captures go to params.  Both start with
  * '/'.  A ":name.ext" segment matches a segment ending in ".ext".
+ * Not static: tests/fuzz/fuzz_route.c calls it.
  */
-static bool
+bool
 route_match(const char *pattern, const char *path, char **params, int *n)
 {
 	*n = 0;

@@ -68,6 +68,10 @@ extern const struct route routes[];
 
 #define CTX_MAX_PARAMS 4
 
+/* Does path match a route pattern?  Captures (malloc'd, at most
+ * CTX_MAX_PARAMS) go to params, *n of them; none when it does not. */
+bool route_match(const char *pattern, const char *path, char **params, int *n);
+
 /* Everything a handler needs about its request.  One per request. */
 struct ctx {
 	struct server *srv;

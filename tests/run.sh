@@ -1,7 +1,9 @@
 #!/bin/sh
 # run.sh -- run test layers against the binaries in BUILD, then one summary.
 #
-#   tests/run.sh BUILD [unit] [api] [e2e] [fuzz]   (no layer: all of them)
+#   tests/run.sh BUILD [unit] [api] [e2e] [fuzz] [reliability]
+#                                          (no layer: all of them)
+#   HL_REL_FULL=1: the long reliability runs (make reliability)
 #
 # Each layer prints its own lines; the last line of the run is
 #   make test: <layer> <passed>/<total> ... -- passed|FAILED
@@ -11,7 +13,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:?usage: tests/run.sh BUILD [layer...]}
 shift
 case $build in /*) ;; *) build=$here/$build ;; esac
-layers=${*:-unit api e2e fuzz}
+layers=${*:-unit api e2e fuzz reliability}
 out=$here/tests/out
 mkdir -p "$out"
 export HAILONG_BIN="$build/bin/hailong"
@@ -62,6 +64,28 @@ run_api() {
 	note api $((total - failed)) $total
 }
 
+# tests/reliability: faults, hostile clients, secrets, headers (README
+# there).  Short versions unless HL_REL_FULL=1; each test prints one
+# '# ...' line with its figures.
+run_reliability() {
+	log=$out/reliability.log
+	(cd "$here" && python3 -m unittest discover -s tests/reliability \
+	    -p 'test_*.py' -t . -v) >"$log" 2>&1
+	rc=$?
+	total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} .*/\1/p' "$log" | tail -n 1)
+	total=${total:-0}
+	failed=$(grep -cE '^(FAIL|ERROR):' "$log")
+	grep -E '^# ' "$log" | sed 's/^/  /'
+	grep -E ' \.\.\. (FAIL|ERROR|skipped)' "$log" | sed 's/^/  /' || true
+	if [ $rc -ne 0 ]; then
+		echo "FAIL reliability (log: tests/out/reliability.log)"
+		grep -A 30 -E '^(FAIL|ERROR):' "$log" | head -n 80
+		[ "$failed" -gt 0 ] || failed=1
+	fi
+	echo "# reliability tests=$total failed=$failed"
+	note reliability $((total - failed)) $total
+}
+
 run_e2e() {
 	pass=0 total=0
 	for t in "$here"/tests/e2e/test_*.mjs; do
@@ -85,8 +109,13 @@ run_fuzz() {
 	secs=${FUZZ_SECONDS:-4}
 	for f in "$here"/build/fuzz/fuzz_*; do
 		[ -x "$f" ] || continue
-		total=$((total + 1))
 		name=$(basename "$f")
+		# FUZZ_ONLY="wire form": those harnesses only (the long runs)
+		case " ${FUZZ_ONLY:-${name#fuzz_}} " in
+		*" ${name#fuzz_} "*) ;;
+		*) continue ;;
+		esac
+		total=$((total + 1))
 		corpus=$here/tests/fuzz/corpus/${name#fuzz_}
 		work=$(mktemp -d)
 		# new inputs go to the scratch dir; the committed corpus is read
@@ -113,6 +142,7 @@ for layer in $layers; do
 	api) run_api ;;
 	e2e) run_e2e ;;
 	fuzz) run_fuzz ;;
+	reliability) run_reliability ;;
 	*) echo "unknown layer '$layer'"; status=1 ;;
 	esac
 done

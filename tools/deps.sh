@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build_pkgs="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libqrencode-dev
 libssl-dev libjansson-dev libcurl4-openssl-dev libxlsxwriter-dev libpng-dev"
 test_pkgs="clang libclang-rt-14-dev sqlite3 openssl zbar-tools chromium
-python3 nodejs ca-certificates procps"
+python3 nodejs ca-certificates procps sqlmap"
 bench_pkgs="wrk"
 lint_pkgs="clang-tidy cppcheck clang-format"
 
