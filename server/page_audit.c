@@ -53,13 +53,13 @@ static const char audit_sql[] =
     "ORDER BY a.seq DESC LIMIT ?4 OFFSET ?5";
 /* clang-format on */
 
-/* An action filter: 1-40 of a-z, '.', '_'. */
+/* An action filter: 1-40 of a-z, '.', '_', starting with a letter. */
 static bool
 is_action(const char *s)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n > 40)
+	if (n == 0 || n > 40 || s[0] < 'a' || s[0] > 'z')
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '.' ||
