@@ -1,8 +1,10 @@
 /* page_audit.c -- the console's audit log, and its hash chain verified. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hailong/db.h"
+#include "hailong/text.h"
 #include "audit.h"
 #include "console.h"
 #include "cpage.h"
@@ -190,6 +192,8 @@ page_audit(struct ctx *c)
 	    unattributed ? 1 : 0, action, CPAGE_ROWS + 1,
 	    (page - 1) * CPAGE_ROWS);
 	while (st != NULL && db_step(st) == DB_ROW) {
+		char *detail;
+
 		if (rows == CPAGE_ROWS) {
 			more = true;
 			break;
@@ -213,9 +217,12 @@ page_audit(struct ctx *c)
 		buf_html(b, db_col_text(st, 3));
 		buf_puts(b, "</td><td>");
 		buf_html(b, db_col_text(st, 4));
+		/* a reason typed by staff may hold a number: masked too */
+		detail = text_mask_numbers(db_col_text(st, 5));
 		buf_puts(b, "</td><td><code>");
-		buf_html(b, db_col_text(st, 5));
+		buf_html(b, detail);
 		buf_puts(b, "</code></td></tr>\n");
+		free(detail);
 	}
 	db_done(st);
 	if (rows == 0)
