@@ -161,6 +161,28 @@ class ConsoleB(unittest.TestCase):
         t = self.page('lan', base.replace('2026-10', '2026-08')).text
         self.assertIn('Không có góp ý nào.', t)
 
+    def test_comment_pages(self):
+        # 51 comments in July 2026, one a day-minute apart: 50 on page 1
+        import_ratings(self.s, [
+            {'id': f'J{i:02d}', 'unit': UNIT, 'level': 3,
+             'comment': f'trang thử {i:02d}',
+             'rated_at': f'2026-07-{1 + i // 4:02d}T{8 + i % 4:02d}:00:00'
+                         '+07:00'} for i in range(51)], name='july.csv')
+        base = f'/admin/units/{UNIT}/comments?month=2026-07&level=3'
+        t = self.page('lan', base).text
+        items = re.findall(r'<blockquote>trang thử (\d+)</blockquote>', t)
+        self.assertEqual(items, [f'{i:02d}' for i in range(50, 0, -1)])
+        self.assertIn(f'href="/admin/units/{UNIT}/comments?month=2026-07&amp;'
+                      'level=3&amp;page=2"', t)
+        self.assertNotIn('rel="prev"', t)
+        t = self.page('lan', base + '&page=2').text
+        items = re.findall(r'<blockquote>trang thử (\d+)</blockquote>', t)
+        self.assertEqual(items, ['00'])
+        self.assertIn('rel="prev"', t)
+        self.assertNotIn('rel="next"', t)
+        t = self.page('lan', base + '&page=3&lang=en').text
+        self.assertIn('No comments.', t)
+
     def test_comment_bad_filters_are_400_in_vietnamese_and_english(self):
         base = f'/admin/units/{UNIT}/comments?'
         cases = [('month=2026-13', 'Tháng không hợp lệ', 'Bad month'),
