@@ -214,6 +214,25 @@ phone_normalize(const char *s, size_t len, char out[11])
 	return true;
 }
 
+/*
+ * Bytes of the separator at s[j] that may sit inside a written number:
+ * ' ', '.', '-' or U+00A0 (the no-break space word processors put in
+ * "0912 345 678"); 0 when none.
+ */
+static size_t
+number_separator(const char *s, size_t j, size_t len)
+{
+	if (s[j] == ' ' || s[j] == '.' || s[j] == '-')
+		return 1;
+	if ((unsigned char)s[j] == 0xc2 && j + 1 < len &&
+	    (unsigned char)s[j + 1] == 0xa0)
+		return 2;
+	return 0;
+}
+
+/* Separators allowed between two digits: "0912 - 345 - 678" has three. */
+#define MASK_GAP_MAX 3
+
 char *
 text_mask_numbers(const char *s)
 {
@@ -228,19 +247,24 @@ text_mask_numbers(const char *s)
 			i++;
 			continue;
 		}
-		/* a run of digits with single separators inside */
+		/* a run of digits with short gaps of separators inside */
 		while (j < len) {
+			size_t k = j, gap = 0, w;
+
 			if (is_digit(s[j])) {
 				digits++;
 				last = j;
 				j++;
-			} else if ((s[j] == ' ' || s[j] == '.' ||
-				       s[j] == '-') &&
-			    j + 1 < len && is_digit(s[j + 1])) {
-				j++;
-			} else {
-				break;
+				continue;
 			}
+			while (k < len && gap < MASK_GAP_MAX &&
+			    (w = number_separator(s, k, len)) > 0) {
+				k += w;
+				gap++;
+			}
+			if (gap == 0 || k >= len || !is_digit(s[k]))
+				break;
+			j = k;
 		}
 		if (digits >= 9)
 			for (size_t k = i; k <= last; k++)

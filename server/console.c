@@ -5,6 +5,7 @@
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "console.h"
+#include "cpage.h"
 #include "html.h"
 #include "pages.h"
 #include "server.h"
@@ -137,6 +138,7 @@ console_begin(struct ctx *c, const struct console_unit *u, const char *title,
 		buf_html(b, lang == LANG_EN ? t->en : t->vi);
 		buf_puts(b, "</a>\n");
 	}
+	cpage_nav(c, u->code, tab); /* comments, kiosks, ... users */
 	buf_puts(b, "</nav>\n<main class=\"console\">\n<h1>");
 	buf_html(b, title);
 	buf_puts(b, "</h1>\n");

@@ -33,8 +33,14 @@ bool is_officer_id(const char *s, size_t len);
  * 10-digit national form ("0912345678") to out[11].
  */
 bool phone_normalize(const char *s, size_t len, char out[11]);
-/* Copy of `s` with runs of digits that look like phone or ID-card
- * numbers (9+ digits, spaces/dots allowed inside) replaced by '*'. New. */
+/*
+ * Copy of `s` with the digits of every run that looks like a phone or
+ * ID-card number replaced by '*': 9 or more digits, where up to three
+ * separators (' ', '.', '-', no-break space) may stand between two
+ * digits ("0912 345 678", "+84 912.345.678", "0912 - 345 - 678", CMND
+ * 9 digits, CCCD 12).  Shorter numbers (counters, years, amounts below
+ * 9 digits, dates with '/') stay.  New (free()).
+ */
 char *text_mask_numbers(const char *s);
 
 #endif

@@ -1,0 +1,331 @@
+"""The authorization matrix: every route x every role x own/sub/foreign unit.
+
+The routes are read from server/routes.c itself, so a route added there
+is in the matrix at once: the test fails until EXPECT below says what
+each role may get from it.  Adding a route's expectation is one entry:
+
+    ('GET', '/admin/units/:unit/reviews'): InUnit(MANAGER),
+    ('POST', '/admin/units/:unit/reviews'): InUnit(MANAGER, ok=303,
+                                                   body={'title': 'x'}),
+    ('GET', '/cong-khai'): Public(200),
+
+Roles: admin, manager, reporter, viewer (users of the province H21) and
+anonymous.  Units: own (H21), subordinate (H21.227) and foreign (H57).
+A route whose path names a unit (:unit, or ?unit= for the metrics API)
+is asked about each of the three; the others once per role.  Every
+request is a real one against a real server, and POSTs carry the
+session's CSRF token (CSRF refusals are checked separately, for every
+POST route of staff).
+"""
+import os
+import re
+import subprocess
+import unittest
+import urllib.parse
+
+from tests.api.hl import ROOT, Browser, Server, run
+from tests.api.kioskhl import add_kiosk
+
+PW = 'mật khẩu rất dài 1'
+ROLES = ['admin', 'manager', 'reporter', 'viewer', 'anonymous']
+RANK = {'viewer': 0, 'reporter': 1, 'manager': 2, 'admin': 3}
+VIEWER, REPORTER, MANAGER, ADMIN = 'viewer', 'reporter', 'manager', 'admin'
+UNITS = {'own': 'H21', 'sub': 'H21.227', 'foreign': 'H57'}
+P1 = '1.001193'
+
+
+# -- the route table, from the C source -----------------------------------
+
+def wire_paths():
+    with open(os.path.join(ROOT, 'include', 'hailong', 'wire.h')) as f:
+        return dict(re.findall(r'#define (WIRE_PATH_\w+) "([^"]+)"', f.read()))
+
+
+def parse_routes():
+    """[(method, pattern, auth, role)] of server/routes.c's table."""
+    with open(os.path.join(ROOT, 'server', 'routes.c')) as f:
+        src = f.read()
+    src = re.sub(r'/\*.*?\*/', '', src, flags=re.S)
+    table = src[src.index('routes[] = {'):]
+    macros = wire_paths()
+    out = []
+    for m in re.finditer(r'\{\s*(HTTP_[A-Z_| ]+?)\s*,\s*("[^"]*"|WIRE_PATH_'
+                         r'\w+)\s*,\s*(\w+)\s*,\s*(AUTH_\w+)\s*,\s*(\w+)',
+                         table):
+        methods, path, _, auth, role = m.groups()
+        path = path.strip('"') if path.startswith('"') else macros[path]
+        for meth in re.findall(r'HTTP_(\w+)', methods):
+            out.append((meth, path, auth, role))
+    return out
+
+
+# -- expectations -----------------------------------------------------------
+
+class Public:
+    """Every role, logged in or not, gets `status`."""
+
+    def __init__(self, status, body=None, query='', fill=None):
+        self.status, self.body, self.query = status, body, query
+        self.fill = fill or {}
+
+    def expect(self, role, scope, path):
+        return self.status
+
+
+class Staff:
+    """A session with at least `least`; ok when it has."""
+
+    def __init__(self, least, ok=200, body=None, query='', fill=None):
+        self.least, self.ok, self.body, self.query = least, ok, body, query
+        self.fill = fill or {}
+
+    def expect(self, role, scope, path):
+        if role == 'anonymous':
+            # people go to the login page, programs get 401
+            return 401 if path.startswith('/api/') else 303
+        if RANK[role] < RANK[self.least]:
+            return 403
+        return self.ok
+
+
+class InUnit(Staff):
+    """Staff, and the unit named must be the user's or below it: else 404.
+
+    The role is checked first: a role too low gets 403 whatever the unit
+    (which tells nothing about the unit either)."""
+
+    def expect(self, role, scope, path):
+        if role == 'anonymous' or RANK[role] < RANK[self.least]:
+            return super().expect(role, scope, path)
+        return 404 if scope == 'foreign' else self.ok
+
+
+class ByRole(Public):
+    """What each role gets, where it differs: {role: status}, 'staff' for
+    every logged-in role."""
+
+    def __init__(self, statuses, **kw):
+        super().__init__(None, **kw)
+        self.statuses = statuses
+
+    def expect(self, role, scope, path):
+        if role in self.statuses:
+            return self.statuses[role]
+        return self.statuses['staff']
+
+
+EXPECT = {
+    # citizens
+    ('GET', '/q/:token'): Public(200),
+    ('POST', '/q/:token'): Public(400, body={'level': '9'}),
+    ('GET', '/qr/:token.svg'): Public(200),
+    ('GET', '/qr/:token.png'): Public(200),
+    ('GET', '/poster/:token'): Public(200),
+    # staff
+    # a logged-in user is sent on to the console
+    ('GET', '/login'): ByRole({'anonymous': 200, 'staff': 303}),
+    ('POST', '/login'): Public(403, body={'username': 'x', 'password': 'y'}),
+    ('POST', '/logout'): Staff(VIEWER, ok=303),
+    ('GET', '/account/password'): Staff(VIEWER),
+    ('POST', '/account/password'): Staff(VIEWER, ok=400, body={
+        'current': 'wrong password 1', 'password': 'abc', 'confirm': 'x'}),
+    ('GET', '/admin'): Staff(VIEWER, ok=303),
+    ('GET', '/admin/units/:unit'): InUnit(VIEWER),
+    # console part B
+    ('GET', '/admin/units/:unit/comments'): InUnit(MANAGER),
+    ('POST', '/admin/units/:unit/comments/:seq/status'):
+        InUnit(MANAGER, ok=303, body={'status': 'valid'}),
+    ('GET', '/admin/units/:unit/callbacks/:id'): InUnit(MANAGER),
+    ('POST', '/admin/units/:unit/callbacks/:id'):
+        InUnit(MANAGER, ok=303, body={'action': 'contacted'}),
+    ('GET', '/admin/units/:unit/kiosks'): InUnit(VIEWER),
+    ('POST', '/admin/units/:unit/kiosks/:kiosk/revoke'):
+        InUnit(MANAGER, ok=303),
+    ('GET', '/admin/units/:unit/qr'): InUnit(MANAGER),
+    ('GET', '/admin/units/:unit/ballots'): InUnit(MANAGER),
+    ('POST', '/admin/units/:unit/ballots'): InUnit(MANAGER, body={
+        'id': '{fresh}', 'level': '3', 'rated_at': '01/10/2026'}),
+    ('GET', '/admin/units/:unit/audit'): InUnit(MANAGER),
+    ('GET', '/admin/units/:unit/users'): InUnit(ADMIN),
+    ('POST', '/admin/units/:unit/users'): InUnit(ADMIN, body={
+        'username': '{fresh}', 'name': 'Người mới', 'role': 'viewer'}),
+    ('POST', '/admin/units/:unit/users/:user/disable'): InUnit(ADMIN, ok=303),
+    ('POST', '/admin/units/:unit/users/:user/reset'): InUnit(ADMIN),
+    # machines: a session is not an API key, nor a kiosk's signature
+    ('POST', '/api/v1/dossiers'): Public(401, body='[]'),
+    ('POST', '/api/v1/ratings'): Public(401, body='[]'),
+    ('GET', '/api/v1/metrics'): InUnit(VIEWER,
+                                       query='unit={unit}&month=2026-10'),
+    ('POST', '/api/v1/kiosk/enroll'): Public(404, body='{"code": '
+                                             '"ABCD-EFGH-JKMN-PQRS"}'),
+    ('POST', '/api/v1/kiosk/ratings'): Public(401, body='{}'),
+    ('POST', '/api/v1/kiosk/heartbeat'): Public(401, body='{}'),
+    ('GET', '/api/v1/kiosk/config'): Public(401),
+    ('GET', '/api/v1/kiosks'): Staff(VIEWER),
+    # operations
+    ('GET', '/healthz'): Public(200),
+    ('GET', '/metrics'): Public(200),      # 127.0.0.1 is metrics_allow'ed
+    ('GET', '/static/:file'): Public(200),
+    ('GET', '/'): Public(200),
+}
+
+
+class Matrix(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = s = Server(name='authz').start()
+        # counters of the province and of the foreign unit, for kiosks
+        with s.db() as c:
+            for unit in ('H21', 'H57'):
+                c.execute('INSERT INTO counters(unit, number, name) '
+                          "VALUES (?, 1, 'Quầy 1')", (unit,))
+        for role in RANK:
+            run('user', 'add', '--db', s.db_path, '--unit', 'H21', '--role',
+                role, '--name', 'm_' + role, '--password-stdin',
+                input=PW + '\n')
+        cls.b = {}
+        for role in RANK:
+            cls.relogin(role)
+        cls.b['anonymous'] = Browser(s)
+        # a rating with a comment and a consented callback in each unit
+        cls.seq, cls.callback = {}, {}
+        for scope, unit in UNITS.items():
+            tok = cls.qr_token(unit)
+            r = s.get('/q/' + tok)
+            nonce = re.search(r'name="nonce" value="([^"]+)"',
+                              r.text).group(1)
+            r = s.post_form('/q/' + tok, {
+                'nonce': nonce, 'level': '2', 'comment': 'Góp ý ' + unit,
+                'phone': '0912345678', 'consent': '1'})
+            assert r.status == 200, r
+            with s.db() as c:
+                cls.seq[scope], cls.callback[scope] = c.execute(
+                    'SELECT r.seq, cb.id FROM ratings r JOIN callbacks cb '
+                    'ON cb.rating_seq = r.seq WHERE r.id = ?',
+                    (nonce,)).fetchone()
+        cls.token = cls.qr_token('H21.227', counter=1)
+        cls.n = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    @classmethod
+    def relogin(cls, role):
+        cls.b[role] = Browser(cls.s).logged_in('m_' + role, PW)
+        cls.b[role].get('/account/password')
+        cls.b[role].token = cls.b[role].csrf()
+
+    @classmethod
+    def qr_token(cls, unit, counter=None):
+        args = ['qr', '--db', cls.s.db_path, '--unit', unit, '--format',
+                'url']
+        args += ['--counter', str(counter)] if counter else \
+            ['--procedure', P1]
+        return run(*args).stdout.strip().rsplit('/q/', 1)[1]
+
+    def fresh(self):
+        type(self).n += 1
+        return f'mx{self.n}'
+
+    def fill(self, pattern, scope):
+        """The route's path with its :params filled for `scope`."""
+        unit = UNITS[scope] if scope else UNITS['sub']
+
+        def value(name):
+            if name == 'unit':
+                return unit
+            if name == 'seq':
+                return str(self.seq[scope or 'sub'])
+            if name == 'id':
+                return str(self.callback[scope or 'sub'])
+            if name == 'kiosk':
+                return add_kiosk(self.s, counter=1, unit=unit)[0]
+            if name == 'user':
+                name = self.fresh()
+                run('user', 'add', '--db', self.s.db_path, '--unit', unit,
+                    '--role', 'viewer', '--name', name, '--password-stdin',
+                    input=PW + '\n')
+                return name
+            if name == 'token':
+                return self.token
+            if name == 'file':
+                return 'console.css'
+            raise AssertionError(f'{pattern}: no value for :{name}; teach '
+                                 'Matrix.fill() about it')
+        return re.sub(r':(\w+)', lambda m: value(m.group(1)), pattern)
+
+    def call(self, role, method, pattern, spec, scope):
+        b = self.b[role]
+        path = self.fill(pattern, scope)
+        query = spec.query.format(unit=UNITS[scope or 'sub'])
+        if query:
+            path += '?' + query
+        if method == 'GET':
+            return b.get(path)
+        body = spec.body
+        if isinstance(body, dict) or body is None:
+            fields = {k: (self.fresh() if v == '{fresh}' else v)
+                      for k, v in (body or {}).items()}
+            if role != 'anonymous':
+                fields['csrf'] = b.token
+            return b.post_form(path, fields)
+        return b.post(path, body, {'Content-Type': 'application/json'})
+
+    def test_every_route_has_an_expectation(self):
+        missing = [(m, p) for m, p, _, _ in parse_routes()
+                   if (m, p) not in EXPECT]
+        self.assertEqual(missing, [], 'routes of server/routes.c without an '
+                         'entry in EXPECT (tests/api/test_authz_matrix.py)')
+        stale = set(EXPECT) - {(m, p) for m, p, _, _ in parse_routes()}
+        self.assertEqual(stale, set(), 'EXPECT entries of no route')
+
+    def test_the_table_agrees_with_the_routes_roles(self):
+        # a staff route's least role in the C table is the one expected
+        for m, p, auth, role in parse_routes():
+            spec = EXPECT.get((m, p))
+            if auth == 'AUTH_STAFF' and isinstance(spec, Staff):
+                with self.subTest(route=(m, p)):
+                    self.assertEqual('ROLE_' + spec.least.upper(), role)
+
+    def test_matrix(self):
+        routes = parse_routes()
+        self.assertGreater(len(routes), 30)
+        cells = 0
+        for method, pattern, _, _ in routes:
+            spec = EXPECT.get((method, pattern))
+            if spec is None:
+                continue        # reported by the test above
+            scoped = ':unit' in pattern or '{unit}' in spec.query
+            for role in ROLES:
+                for scope in (UNITS if scoped else [None]):
+                    want = spec.expect(role, scope, pattern)
+                    with self.subTest(route=f'{method} {pattern}', role=role,
+                                      unit=scope):
+                        r = self.call(role, method, pattern, spec, scope)
+                        cells += 1
+                        self.assertEqual(r.status, want, r.body[:300])
+                    if pattern == '/logout' and role != 'anonymous':
+                        self.relogin(role)
+        # five roles over three units for the unit routes, at least
+        self.assertGreater(cells, 300)
+
+    def test_every_staff_post_refuses_a_missing_or_wrong_csrf(self):
+        for method, pattern, auth, _ in parse_routes():
+            if method != 'POST' or auth != 'AUTH_STAFF':
+                continue
+            spec = EXPECT[(method, pattern)]
+            for token in (None, 'A' * 43):
+                with self.subTest(route=pattern, csrf=token):
+                    b = self.b['admin']
+                    path = self.fill(pattern, 'sub')
+                    fields = {k: (self.fresh() if v == '{fresh}' else v)
+                              for k, v in (spec.body or {}).items()}
+                    if token:
+                        fields['csrf'] = token
+                    r = b.post_form(path, fields)
+                    self.assertEqual(r.status, 403, r.body[:200])
+
+
+if __name__ == '__main__':
+    unittest.main()
