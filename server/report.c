@@ -278,7 +278,11 @@ time_json(int64_t t)
 	return json_string(s);
 }
 
-/* The ratings chain as it stood at `at`.  0 or -1. */
+/*
+ * The ratings chain up to the last row rated before `at` (the end of the
+ * period, or as_of when earlier): that row's chain value commits to every
+ * rating the figures count, and to all rows stored before it.  0 or -1.
+ */
 static int
 chain_json(struct db *db, int64_t at, json_t *doc)
 {
@@ -289,8 +293,8 @@ chain_json(struct db *db, int64_t at, json_t *doc)
 	int rc;
 
 	st = db_query(db,
-	    "SELECT seq, chain FROM ratings WHERE received_at < ? "
-	    "ORDER BY seq DESC LIMIT 1",
+	    "SELECT seq, chain FROM ratings WHERE seq = (SELECT max(seq) "
+	    "FROM ratings WHERE rated_at < ?)",
 	    "l", at);
 	if (st == NULL)
 		return -1;

@@ -7,6 +7,7 @@
 
 #define FORM_BODY_MAX ((size_t)16 * 1024)
 #define IMPORT_BODY_MAX ((size_t)8 * 1024 * 1024)
+#define REPORT_BODY_MAX ((size_t)6 * 1024 * 1024)
 
 const struct route routes[] = {
 	/* method, pattern, handler, who may call, least role, body cap */
@@ -35,6 +36,9 @@ const struct route routes[] = {
 	    IMPORT_BODY_MAX },
 	{ HTTP_POST, "/api/v1/ratings", api_ratings_post, AUTH_APIKEY, 0,
 	    IMPORT_BODY_MAX },
+	/* signed monthly reports of subordinate units (api_reports.c) */
+	{ HTTP_POST, "/api/v1/reports", api_reports_post, AUTH_APIKEY, 0,
+	    REPORT_BODY_MAX },
 	/* figures: scripts with a key, staff (any role) */
 	{ HTTP_GET, "/api/v1/metrics", api_metrics_get, AUTH_STAFF_OR_APIKEY, 0,
 	    0 },
