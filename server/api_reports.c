@@ -58,7 +58,8 @@ field(json_t *body, const char *key, size_t max, size_t *len, char *err,
 	char *out;
 
 	if (s == NULL) {
-		snprintf(err, errlen, "%s: missing (base64url of the file)", key);
+		snprintf(
+		    err, errlen, "%s: missing (base64url of the file)", key);
 		return NULL;
 	}
 	n = strlen(s);
@@ -91,10 +92,9 @@ refuse(struct ctx *c, int status, const char *code, const char *why,
  * 0 or -1.
  */
 static int
-store(struct ctx *c, struct db *db, const char *unit, int month,
-    int64_t as_of, const char *json, size_t len, const char *p7s,
-    size_t plen, const char *sha, const struct cms_signer *who,
-    int64_t now, int64_t *id, char replaces[65])
+store(struct ctx *c, struct db *db, const char *unit, int month, int64_t as_of,
+    const char *json, size_t len, const char *p7s, size_t plen, const char *sha,
+    const struct cms_signer *who, int64_t now, int64_t *id, char replaces[65])
 {
 	char actor[96], target[64], mo[8], *detail;
 	struct db_stmt *st;
@@ -183,11 +183,11 @@ api_reports_post(struct ctx *c)
 		    unit);
 		goto out;
 	}
-	json = field(body, "report_json", REPORT_JSON_MAX, &len, err,
-	    sizeof(err));
-	p7s = json ? field(body, "report_p7s", REPORT_P7S_MAX, &plen, err,
-			 sizeof(err))
-		   : NULL;
+	json =
+	    field(body, "report_json", REPORT_JSON_MAX, &len, err, sizeof(err));
+	p7s = json
+	    ? field(body, "report_p7s", REPORT_P7S_MAX, &plen, err, sizeof(err))
+	    : NULL;
 	if (p7s == NULL) {
 		refuse(c, 400, "bad_request", err, unit);
 		goto out;

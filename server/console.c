@@ -91,7 +91,9 @@ console_begin(struct ctx *c, const struct console_unit *u, const char *title,
 	console_lang_suffix(c, b, false);
 	buf_printf(b, "\"%s>", tab[0] == '\0' ? " aria-current=\"page\"" : "");
 	buf_html(b, tr(lang, M_NAV_OVERVIEW));
-	buf_puts(b, "</a>\n</nav>\n<main class=\"console\">\n<h1>");
+	buf_puts(b, "</a>\n");
+	page_reports_tab(c, b, u->code, tab);
+	buf_puts(b, "</nav>\n<main class=\"console\">\n<h1>");
 	buf_html(b, title);
 	buf_puts(b, "</h1>\n");
 }

@@ -30,6 +30,12 @@ const struct route routes[] = {
 	{ HTTP_GET, "/admin", page_admin, AUTH_STAFF, ROLE_VIEWER, 0 },
 	{ HTTP_GET, "/admin/units/:unit", page_admin_unit, AUTH_STAFF,
 	    ROLE_VIEWER, 0 },
+	{ HTTP_GET, "/admin/units/:unit/reports", page_reports_get, AUTH_STAFF,
+	    ROLE_REPORTER, 0 },
+	{ HTTP_POST, "/admin/units/:unit/reports", page_reports_post,
+	    AUTH_STAFF, ROLE_REPORTER, 4096 },
+	{ HTTP_GET, "/admin/units/:unit/reports/:id/:file", page_reports_file,
+	    AUTH_STAFF, ROLE_REPORTER, 0 },
 
 	/* machines: the one-stop system's feed, other systems */
 	{ HTTP_POST, "/api/v1/dossiers", api_dossiers_post, AUTH_APIKEY, 0,

@@ -541,6 +541,166 @@ class Reports(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
 
 
+PW = 'Mật khẩu đủ dài 2025'
+
+
+class ConsoleReports(unittest.TestCase):
+    """The reports tab: a reporter builds, signs, downloads and sends."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix='hailong-console-reports-')
+        cls.keys = os.path.join(cls.tmp, 'keys')
+        run('keys', 'demo', '--unit', 'H21.227', '--out', cls.keys)
+        cls.province = Server('--report-ca', f'{cls.keys}/ca.pem',
+                              name='console-province').start()
+        keyfile = os.path.join(cls.tmp, 'parent.key')
+        with open(keyfile, 'w') as f:
+            f.write(add_key(cls.province, 'H21.227') + '\n')
+        cls.s = Server('--report-keys', cls.keys, '--report-parent-url',
+                       cls.province.base, '--report-parent-apikey-file',
+                       keyfile, name='console-commune').start()
+        key = add_key(cls.s, 'H21.227')
+        feed(cls.s, key, COMMUNE_RATINGS, COMMUNE_DOSSIERS)
+        for name, unit, role in (('bao', 'H21.227', 'reporter'),
+                                 ('xem', 'H21.227', 'viewer'),
+                                 ('khac', 'H21.101', 'reporter')):
+            run('user', 'add', '--db', cls.s.db_path, '--unit', unit,
+                '--role', role, '--name', name, '--password-stdin',
+                input=PW + '\n')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+        cls.province.__exit__(None, None, None)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def page(self, b, month=MONTH):
+        r = b.get(f'/admin/units/H21.227/reports?month={month}')
+        self.assertEqual(r.status, 200, r)
+        return r
+
+    def act(self, b, action, rid=None, csrf=None):
+        f = {'action': action, 'month': MONTH,
+             'csrf': csrf if csrf is not None else b.csrf()}
+        if rid is not None:
+            f['id'] = str(rid)
+        return b.post_form('/admin/units/H21.227/reports', f)
+
+    def test_build_sign_download_submit(self):
+        b = Browser(self.s).logged_in('bao', PW)
+        r = self.page(b)
+        self.assertIn('Báo cáo tháng 2025-10', r.text)
+        self.assertIn('Lập báo cáo', r.text)
+        r = self.act(b, 'build')
+        self.assertEqual(r.status, 200, r.text[:500])
+        self.assertIn('Đã lập báo cáo.', r.text)
+        with self.s.db() as c:
+            rid, sha = c.execute('SELECT id, sha256 FROM reports_made '
+                                 'ORDER BY id DESC LIMIT 1').fetchone()
+        self.assertIn(sha, r.text)
+        # downloads: the exact stored bytes, the renderings
+        j = b.get(f'/admin/units/H21.227/reports/{rid}/report.json')
+        self.assertEqual(j.status, 200)
+        self.assertEqual(hashlib.sha256(j.body).hexdigest(), sha)
+        self.assertIn('attachment', j.headers['content-disposition'])
+        doc = json.loads(j.body)
+        self.assertEqual(doc['total']['by_level'], [0, 1, 0, 1, 1])
+        x = b.get(f'/admin/units/H21.227/reports/{rid}/report.xlsx')
+        self.assertEqual(x.status, 200)
+        with zipfile.ZipFile(io.BytesIO(x.body)) as z:
+            self.assertIn('UBND xã Vân Canh',
+                          z.read('xl/sharedStrings.xml').decode())
+        c = b.get(f'/admin/units/H21.227/reports/{rid}/report.csv')
+        self.assertTrue(c.body.startswith(b'\xef\xbb\xbf'))
+        h = b.get(f'/admin/units/H21.227/reports/{rid}/report.html')
+        self.assertIn('UBND xã Vân Canh', h.text)
+        # no signature yet
+        self.assertEqual(b.get(f'/admin/units/H21.227/reports/{rid}/'
+                               'report.json.p7s').status, 404)
+        self.assertEqual(b.get(f'/admin/units/H21.227/reports/{rid}/'
+                               'etc.passwd').status, 404)
+        self.page(b)
+        r = self.act(b, 'submit', rid)
+        self.assertEqual(r.status, 422)
+        self.assertIn('Báo cáo chưa được ký.', r.text)
+        # sign: audited, verifies with openssl
+        r = self.act(b, 'sign', rid)
+        self.assertEqual(r.status, 200, r.text[:500])
+        self.assertIn('Đã ký báo cáo.', r.text)
+        d = tempfile.mkdtemp(dir=self.tmp)
+        write(f'{d}/report.json', j.body)
+        write(f'{d}/report.json.p7s', b.get(
+            f'/admin/units/H21.227/reports/{rid}/report.json.p7s').body)
+        self.assertTrue(stock_verify(d, f'{self.keys}/ca.pem'))
+        self.assertEqual(run('report', 'verify', d, '--ca',
+                             f'{self.keys}/ca.pem').returncode, 0)
+        # send: the province stores it; the receipt is kept
+        r = self.act(b, 'submit', rid)
+        self.assertEqual(r.status, 200, r.text[:800])
+        self.assertIn('Đã gửi báo cáo', r.text)
+        with self.province.db() as c:
+            got = c.execute('SELECT sha256 FROM reports_received').fetchall()
+        self.assertEqual([g[0] for g in got], [sha])
+        with self.s.db() as c:
+            receipt = c.execute('SELECT receipt FROM reports_made WHERE '
+                                'id = ?', (rid,)).fetchone()[0]
+            actions = [a[0] for a in c.execute(
+                "SELECT action FROM audit WHERE action LIKE 'report.%' "
+                "ORDER BY seq")]
+        self.assertEqual(json.loads(receipt)['sha256'], sha)
+        self.assertEqual(actions, ['report.build', 'report.sign',
+                                   'report.submit'])
+        # the province's console lists it as received
+        run('user', 'add', '--db', self.province.db_path, '--unit', 'H21',
+            '--role', 'reporter', '--name', 'tinh', '--password-stdin',
+            input=PW + '\n')
+        pb = Browser(self.province).logged_in('tinh', PW)
+        r = pb.get(f'/admin/units/H21/reports?month={MONTH}')
+        self.assertEqual(r.status, 200)
+        self.assertIn(sha, r.text)
+        self.assertIn('đang dùng', r.text)
+        run('verify-chain', '--db', self.s.db_path)
+
+    def test_csrf_roles_and_scope(self):
+        b = Browser(self.s).logged_in('bao', PW)
+        self.page(b)
+        n = self.s.count('SELECT count(*) FROM reports_made')
+        r = self.act(b, 'build', csrf='x' * 43)
+        self.assertEqual(r.status, 403)
+        r = b.post_form('/admin/units/H21.227/reports',
+                        {'action': 'build', 'month': MONTH})
+        self.assertEqual(r.status, 403)
+        self.assertEqual(self.s.count('SELECT count(*) FROM reports_made'), n)
+        # a viewer has no reports tab
+        v = Browser(self.s).logged_in('xem', PW)
+        self.assertEqual(v.get('/admin/units/H21.227/reports').status, 403)
+        self.assertNotIn('/reports', v.get('/admin/units/H21.227').text)
+        # another unit's reporter: 404, as if it did not exist
+        o = Browser(self.s).logged_in('khac', PW)
+        self.assertEqual(o.get('/admin/units/H21.227/reports').status, 404)
+        o.get('/admin/units/H21.101/reports')
+        r = o.post_form('/admin/units/H21.227/reports',
+                        {'action': 'build', 'month': MONTH,
+                         'csrf': o.csrf()})
+        self.assertEqual(r.status, 404)
+        self.assertEqual(self.s.count('SELECT count(*) FROM reports_made'), n)
+        # a report of one unit is not served under another
+        b.get(f'/admin/units/H21.227/reports?month={MONTH}')
+        self.act(b, 'build')
+        with self.s.db() as c:
+            rid = c.execute('SELECT max(id) FROM reports_made').fetchone()[0]
+        self.assertEqual(o.get(f'/admin/units/H21.101/reports/{rid}/'
+                               'report.json').status, 404)
+        # bad month, unknown action
+        self.assertEqual(b.get('/admin/units/H21.227/reports?month=2025-13'
+                               ).status, 400)
+        r = self.act(b, 'explode')
+        self.assertEqual(r.status, 400)
+        self.assertIn('Monthly reports 2025-10', b.get(
+            f'/admin/units/H21.227/reports?month={MONTH}&lang=en').text)
+
+
 class VerifyChain(unittest.TestCase):
     def test_an_edited_rating_row_is_detected(self):
         with Server(name='chain') as s:
