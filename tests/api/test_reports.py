@@ -9,6 +9,7 @@ import base64
 import csv
 import datetime
 import hashlib
+import http.client
 import io
 import json
 import os
@@ -20,7 +21,8 @@ import tempfile
 import unittest
 import zipfile
 
-from tests.api.hl import Browser, Server, run
+from tests.api.hl import ROOT, Browser, Server, run
+from tests.api.schemacheck import check
 
 MONTH = '2025-10'
 AS_OF = '2025-11-05T00:00:00+07:00'
@@ -209,6 +211,15 @@ class Reports(unittest.TestCase):
         self.assertEqual(doc['ratings_chain']['ratings'], 3)
         self.assertEqual(doc['included_reports'], [])
         self.assertEqual(doc['missing_reports'], [])      # a commune: none
+        # the schema, read by a second validator (tests/api/schemacheck.py)
+        with open(os.path.join(ROOT, 'schemas', 'report.schema.json')) as f:
+            schema = json.load(f)
+        self.assertEqual(check(doc, schema), [])
+        # the report schema is the metrics schema and more
+        with open(os.path.join(ROOT, 'schemas', 'metrics.schema.json')) as f:
+            metrics = json.load(f)
+        self.assertLessEqual(set(metrics['required']),
+                             set(schema['required']))
         # canonical: sorted keys, two-space indent, one final newline
         raw = read(f'{d}/report.json').decode('utf-8')
         self.assertTrue(raw.endswith('}\n'))
@@ -511,6 +522,34 @@ class Reports(unittest.TestCase):
         self.assertEqual(self.province.count(
             "SELECT count(*) FROM audit WHERE action = 'report.receive'"),
             audit)
+
+    def test_body_limit_and_rate_limit(self):
+        key = add_key(self.province, 'H21.227')
+        n = self.received()
+        # a body over 6 MiB is refused from its Content-Length, unread
+        conn = http.client.HTTPConnection('127.0.0.1', self.province.port,
+                                          timeout=30)
+        try:
+            conn.putrequest('POST', '/api/v1/reports')
+            for k, v in {**bearer(key), 'Content-Type': 'application/json',
+                         'Content-Length': str(7 << 20)}.items():
+                conn.putheader(k, v)
+            conn.endheaders()
+            self.assertEqual(conn.getresponse().status, 413)
+        finally:
+            conn.close()
+        # 60 an hour per key: the 61st is refused before it is read
+        for i in range(60):
+            r = self.province.post_json('/api/v1/reports', {}, bearer(key))
+            self.assertEqual(r.status, 400, i)
+        r = self.province.post_json('/api/v1/reports', {}, bearer(key))
+        self.assertEqual(r.status, 429)
+        self.assertIn('retry-after', r.headers)
+        # another key is not held up
+        r = self.province.post_json('/api/v1/reports', {},
+                                    bearer(self.up_key))
+        self.assertEqual(r.status, 400)
+        self.assertEqual(self.received(), n)
 
     def test_server_without_trust_store_accepts_nothing(self):
         d = self.build()
