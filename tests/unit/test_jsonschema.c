@@ -156,8 +156,8 @@ static void
 unique_items(void)
 {
 	json_error_t je;
-	json_t *s = json_loads("{\"type\":\"array\",\"uniqueItems\":true}", 0,
-	    &je);
+	json_t *s =
+	    json_loads("{\"type\":\"array\",\"uniqueItems\":true}", 0, &je);
 	json_t *ok = json_loads("[1, \"1\", [1], {\"a\":1}, 2]", 0, &je);
 	json_t *rep = json_loads("[{\"a\":1}, 2, {\"a\":1}]", 0, &je);
 	json_t *lng = json_array();
