@@ -596,6 +596,7 @@ class ConsoleReports(unittest.TestCase):
         keyfile = os.path.join(cls.tmp, 'parent.key')
         with open(keyfile, 'w') as f:
             f.write(add_key(cls.province, 'H21.227') + '\n')
+        os.chmod(keyfile, 0o600)
         cls.s = Server('--report-keys', cls.keys, '--report-parent-url',
                        cls.province.base, '--report-parent-apikey-file',
                        keyfile, name='console-commune').start()
