@@ -62,7 +62,8 @@ LDLIBS += $(PKG_LIBS) -lpthread -lm
 LIB_SRC := $(wildcard lib/*.c)
 SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
 SERVER_EMBED := $(sort $(wildcard schemas/*.sql)) \
-	schemas/instrument.default.json data/units.csv data/procedures.csv \
+	schemas/instrument.default.json schemas/report.schema.json \
+	data/units.csv data/procedures.csv \
 	$(sort $(wildcard server/static/*))
 
 KIOSK_SRC := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c))

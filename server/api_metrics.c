@@ -8,6 +8,7 @@
 #include "hailong/text.h"
 #include "jsonapi.h"
 #include "metrics.h"
+#include "report.h"
 #include "pages.h"
 #include "server.h"
 
@@ -54,9 +55,11 @@ api_metrics_get(struct ctx *c)
 		    "the database is not available; retry later");
 		return;
 	}
-	m = metrics_compute(db, unit, month, as_of,
-	    only != NULL && strcmp(only, "1") == 0 ? METRICS_UNIT_ONLY : 0, err,
-	    sizeof(err));
+	/* with subordinates: their accepted signed reports count (report.h) */
+	m = only != NULL && strcmp(only, "1") == 0
+	    ? metrics_compute(
+		  db, unit, month, as_of, METRICS_UNIT_ONLY, err, sizeof(err))
+	    : report_rollup(db, unit, month, as_of, NULL, err, sizeof(err));
 	if (m == NULL) {
 		ctx_json_error(c, 500, "internal", "%s", err);
 		return;

@@ -70,6 +70,25 @@ check_files(const char *path, const struct config *c)
 			return -1;
 		}
 	}
+	if (c->report_ca[0] != '\0' && access(c->report_ca, R_OK) != 0) {
+		snprintf(err, sizeof(err), "report_ca: cannot read '%s'",
+		    c->report_ca);
+		report(path, err);
+		return -1;
+	}
+	if (c->report_parent_apikey_file[0] != '\0' &&
+	    !file_is_private(c->report_parent_apikey_file, why, sizeof(why))) {
+		snprintf(
+		    err, sizeof(err), "report_parent_apikey_file: %s", why);
+		report(path, err);
+		return -1;
+	}
+	if (c->report_keys[0] != '\0' &&
+	    access(c->report_keys, R_OK | X_OK) != 0)
+		fprintf(stderr,
+		    "hailong config: warning: report_keys '%s' cannot be "
+		    "read\n",
+		    c->report_keys);
 	if (access(c->db, F_OK) != 0)
 		fprintf(stderr,
 		    "hailong config: warning: database '%s' does not exist "

@@ -9,6 +9,7 @@
 #include "hailong/hltime.h"
 #include "cli.h"
 #include "metrics.h"
+#include "report.h"
 #include "metrics_text.h"
 #include "store.h"
 
@@ -78,10 +79,13 @@ cmd_metrics(int argc, char **argv)
 		fprintf(stderr, "hailong metrics: %s\n", err);
 		return 1;
 	}
-	m = metrics_compute(db, unit, month, as_of,
-	    (recompute ? METRICS_RECOMPUTE : 0) |
-		(unit_only ? METRICS_UNIT_ONLY : 0),
-	    err, sizeof(err));
+	/* with subordinates: their accepted signed reports count (report.h) */
+	m = recompute || unit_only
+	    ? metrics_compute(db, unit, month, as_of,
+		  (recompute ? METRICS_RECOMPUTE : 0) |
+		      (unit_only ? METRICS_UNIT_ONLY : 0),
+		  err, sizeof(err))
+	    : report_rollup(db, unit, month, as_of, NULL, err, sizeof(err));
 	if (m == NULL) {
 		fprintf(stderr, "hailong metrics: %s\n", err);
 		goto out;

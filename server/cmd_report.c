@@ -1,23 +1,36 @@
-/* cmd_report.c -- hailong report: sign a monthly report. */
+/* cmd_report.c -- hailong report: build, sign, verify, submit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "hailong/db.h"
+#include "hailong/encode.h"
 #include "hailong/fileio.h"
 #include "hailong/hltime.h"
+#include "hailong/httpc.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "cli.h"
 #include "cms.h"
+#include "report.h"
+#include "store.h"
 
-#define REPORT_MAX ((size_t)64 << 20)
+#define REPORT_MAX REPORT_JSON_MAX
 
 static const char usage[] =
-    "usage: hailong report sign --key KEY.pem --cert CERT.pem DIR\n"
+    "usage: hailong report build --db FILE --unit CODE --month YYYY-MM\n"
+    "           [--as-of RFC3339] --out DIR\n"
+    "       hailong report sign --key KEY.pem --cert CERT.pem DIR\n"
     "       hailong report verify DIR --ca CA.pem\n"
+    "       hailong report submit DIR --to URL (--apikey KEY | "
+    "--apikey-file FILE)\n"
     "\n"
+    "build: write DIR/report.json (canonical: the same data give the same\n"
+    "bytes), report.csv (UTF-8 with BOM), report.xlsx and report.html (A4)\n"
+    "for the unit's month as of --as-of (default now), with the signed\n"
+    "reports of subordinate units received here rolled up.\n"
     "sign: write DIR/report.json.p7s, a CMS detached signature (DER) over\n"
     "the exact bytes of DIR/report.json, carrying the signer's\n"
     "certificate.  Stock OpenSSL verifies it:\n"
@@ -25,8 +38,12 @@ static const char usage[] =
     "      -content DIR/report.json -CAfile ca.pem -purpose any\n"
     "verify: check the signature of DIR/report.json, the certificate's\n"
     "chain to CA.pem (a CA file or pinned certificates) and its validity\n"
-    "now, that the certificate names the report's unit, and the JSON;\n"
-    "print each check; exit 1 with the reason when one fails.\n";
+    "now, that the certificate names the report's unit, and the JSON\n"
+    "against schemas/report.schema.json; print each check; exit 1 with\n"
+    "the reason when one fails.\n"
+    "submit: send DIR/report.json and its signature to the parent unit's\n"
+    "hailong (POST URL/api/v1/reports) with the API key the parent issued\n"
+    "for this unit; print the receipt (the SHA-256 the parent stored).\n";
 
 static int
 report_sign(const char *key, const char *cert, const char *dir)
@@ -135,6 +152,12 @@ report_verify(const char *dir, const char *ca)
 		goto out;
 	}
 	printf("ok   unit: the certificate names %s\n", unit);
+	if (report_check(data, len, NULL, err, sizeof(err)) < 0) {
+		printf("FAIL schema: %s\n", err);
+		goto out;
+	}
+	printf("ok   schema: report.json follows schemas/report.schema.json "
+	       "and its figures match its counts\n");
 	rc = 0;
 out:
 	free(der);
@@ -142,15 +165,172 @@ out:
 	return rc;
 }
 
+static int
+report_build_cmd(const char *path, const char *unit, const char *month_s,
+    const char *as_of_s, const char *dir)
+{
+	int64_t as_of = hl_now();
+	struct db *db = NULL;
+	json_t *doc = NULL;
+	char err[512];
+	int month, rc = 1;
+
+	if (path == NULL || unit == NULL || month_s == NULL || dir == NULL) {
+		cli_error("report",
+		    "build needs --db FILE, --unit CODE, --month "
+		    "YYYY-MM and --out DIR");
+		return 2;
+	}
+	if (month_parse(month_s, strlen(month_s), &month) < 0) {
+		cli_error(
+		    "report", "--month must be YYYY-MM, not '%s'", month_s);
+		return 2;
+	}
+	if (as_of_s != NULL &&
+	    rfc3339_parse(as_of_s, strlen(as_of_s), &as_of) < 0) {
+		cli_error("report",
+		    "--as-of must be RFC 3339 with an offset "
+		    "(2026-11-01T00:00:00+07:00), not '%s'",
+		    as_of_s);
+		return 2;
+	}
+	db = store_open(path, STORE_READONLY, err, sizeof(err));
+	if (db == NULL) {
+		cli_error("report", "%s", err);
+		return 1;
+	}
+	doc = report_build(db, unit, month, as_of, err, sizeof(err));
+	if (doc == NULL || report_write_dir(doc, dir, err, sizeof(err)) < 0) {
+		cli_error("report", "%s", err);
+		goto out;
+	}
+	printf("built: %s/report.json, report.csv, report.xlsx, report.html\n",
+	    dir);
+	rc = 0;
+out:
+	json_decref(doc);
+	db_close(db);
+	return rc;
+}
+
+static char *
+b64(const char *data, size_t len)
+{
+	char *s = xmalloc(b64url_len(len) + 1);
+
+	b64url_encode(data, len, s);
+	return s;
+}
+
+static int
+report_submit(
+    const char *dir, const char *to, const char *key, const char *key_file)
+{
+	char path[1024], err[512], url[1100], auth[128], *kf = NULL;
+	char *data = NULL, *der = NULL, *body = NULL;
+	const char *hdr[3];
+	struct httpc_response resp = { 0 };
+	struct httpc *h = NULL;
+	size_t len, derlen, klen = 0;
+	json_t *req = NULL;
+	int rc = 1;
+
+	if (to == NULL || (key == NULL) == (key_file == NULL)) {
+		cli_error("report",
+		    "submit needs --to URL and one of --apikey KEY or "
+		    "--apikey-file FILE");
+		return 2;
+	}
+	if (!str_has_prefix(to, "http://") && !str_has_prefix(to, "https://")) {
+		cli_error("report", "--to must start with http:// or https://");
+		return 2;
+	}
+	if (key_file != NULL) {
+		kf = file_read(key_file, 256, &klen, err, sizeof(err));
+		if (kf == NULL) {
+			cli_error("report", "%s", err);
+			return 1;
+		}
+		while (
+		    klen > 0 && (kf[klen - 1] == '\n' || kf[klen - 1] == '\r'))
+			kf[--klen] = '\0';
+		key = kf;
+	}
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	data = file_read(path, REPORT_MAX, &len, err, sizeof(err));
+	snprintf(path, sizeof(path), "%s/report.json.p7s", dir);
+	der = data ? file_read(path, REPORT_P7S_MAX, &derlen, err, sizeof(err))
+		   : NULL;
+	if (der == NULL) {
+		cli_error("report", "%s (sign the report first)", err);
+		goto out;
+	}
+	{
+		char *a = b64(data, len), *b = b64(der, derlen);
+
+		req =
+		    json_pack("{s:s, s:s}", "report_json", a, "report_p7s", b);
+		free(a);
+		free(b);
+	}
+	body = json_dumps(req, JSON_COMPACT);
+	/* the parent's base URL, or the whole endpoint */
+	if (strstr(to, "/api/v1/reports") != NULL)
+		snprintf(url, sizeof(url), "%s", to);
+	else
+		snprintf(url, sizeof(url), "%.*s/api/v1/reports",
+		    (int)(strlen(to) - (to[strlen(to) - 1] == '/')), to);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	hdr[0] = "Content-Type: application/json";
+	hdr[1] = auth;
+	hdr[2] = NULL;
+	if (httpc_global_init() < 0) {
+		cli_error("report", "cannot start the HTTP client");
+		goto out;
+	}
+	h = httpc_new(NULL);
+	if (httpc_request(h, "POST", url, hdr, body, strlen(body), &resp, err,
+		sizeof(err)) < 0) {
+		cli_error("report", "%s: %s", url, err);
+		goto out;
+	}
+	if (resp.status != 200) {
+		cli_error("report", "%s refused the report (%d): %s", url,
+		    resp.status, buf_str(&resp.body));
+		goto out;
+	}
+	printf("%s", buf_str(&resp.body));
+	rc = 0;
+out:
+	httpc_response_release(&resp);
+	httpc_free(h);
+	free(body);
+	json_decref(req);
+	free(der);
+	free(data);
+	free(kf);
+	return rc;
+}
+
 int
 cmd_report(int argc, char **argv)
 {
-	const char *key = NULL, *cert = NULL, *ca = NULL;
+	const char *key = NULL, *cert = NULL, *ca = NULL, *db = NULL;
+	const char *unit = NULL, *month = NULL, *as_of = NULL, *out = NULL;
+	const char *to = NULL, *apikey = NULL, *apikey_file = NULL;
 	const char *pos[2] = { NULL, NULL };
 	const struct cli_opt opts[] = {
 		{ "key", &key, NULL },
 		{ "cert", &cert, NULL },
 		{ "ca", &ca, NULL },
+		{ "db", &db, NULL },
+		{ "unit", &unit, NULL },
+		{ "month", &month, NULL },
+		{ "as-of", &as_of, NULL },
+		{ "out", &out, NULL },
+		{ "to", &to, NULL },
+		{ "apikey", &apikey, NULL },
+		{ "apikey-file", &apikey_file, NULL },
 		{ NULL, NULL, NULL },
 	};
 	int p, got;
@@ -158,6 +338,10 @@ cmd_report(int argc, char **argv)
 	p = cli_parse("report", usage, argc, argv, opts, pos, 2, &got);
 	if (p != 0)
 		return p < 0 ? 2 : 0;
+	if (got == 1 && strcmp(pos[0], "build") == 0)
+		return report_build_cmd(db, unit, month, as_of, out);
+	if (got == 2 && strcmp(pos[0], "submit") == 0)
+		return report_submit(pos[1], to, apikey, apikey_file);
 	if (got == 2 && strcmp(pos[0], "sign") == 0)
 		return report_sign(key, cert, pos[1]);
 	if (got == 2 && strcmp(pos[0], "verify") == 0)

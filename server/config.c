@@ -52,6 +52,10 @@ static const struct opt opts[] = {
 	S(retention_comment, "redact"),
 	S(backup_dir, "/var/backups/hailong"),
 	U(backup_keep, 1, 10000, "14"),
+	S(report_ca, ""),
+	S(report_keys, ""),
+	S(report_parent_url, ""),
+	S(report_parent_apikey_file, ""),
 };
 
 static const struct opt *
@@ -272,6 +276,22 @@ config_validate(const struct config *c, char *err, size_t errlen)
 	}
 	if (addrlist_check(c->metrics_allow, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "metrics_allow: %s", why);
+		return -1;
+	}
+	if (c->report_parent_url[0] != '\0' &&
+	    !str_has_prefix(c->report_parent_url, "http://") &&
+	    !str_has_prefix(c->report_parent_url, "https://")) {
+		snprintf(err, errlen,
+		    "report_parent_url: '%s' must start with http:// or "
+		    "https://",
+		    c->report_parent_url);
+		return -1;
+	}
+	if ((c->report_parent_url[0] == '\0') !=
+	    (c->report_parent_apikey_file[0] == '\0')) {
+		snprintf(err, errlen,
+		    "report_parent_url and report_parent_apikey_file go "
+		    "together");
 		return -1;
 	}
 	if (strcmp(c->retention_comment, "redact") != 0 &&

@@ -26,6 +26,11 @@ struct config {
 	char retention_comment[16];       /* "redact" or "delete" */
 	char backup_dir[CONFIG_PATH_MAX];
 	unsigned backup_keep; /* backups kept in backup_dir */
+	/* signed monthly reports (report.h, api_reports.c, page_reports.c) */
+	char report_ca[CONFIG_PATH_MAX];   /* trust store for received ones */
+	char report_keys[CONFIG_PATH_MAX]; /* dir of UNIT.key.pem/.cert.pem */
+	char report_parent_url[256];       /* where ours go; "" none */
+	char report_parent_apikey_file[CONFIG_PATH_MAX];
 };
 
 /* Fill with the defaults (documented in etc/hailong.conf). */

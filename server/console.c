@@ -139,6 +139,7 @@ console_begin(struct ctx *c, const struct console_unit *u, const char *title,
 		buf_puts(b, "</a>\n");
 	}
 	cpage_nav(c, u->code, tab); /* comments, kiosks, ... users */
+	page_reports_tab(c, b, u->code, tab);
 	buf_puts(b, "</nav>\n<main class=\"console\">\n<h1>");
 	buf_html(b, title);
 	buf_puts(b, "</h1>\n");

@@ -216,6 +216,16 @@ check_array(struct check *k, json_t *s, json_t *v, struct buf *path)
 		return fail(k, path, "too few items");
 	if (max && json_array_size(v) > (size_t)json_integer_value(max))
 		return fail(k, path, "too many items");
+	if (json_is_true(json_object_get(s, "uniqueItems"))) {
+		/* pairwise: bounded so that no document makes it slow */
+		if (json_array_size(v) > JSONSCHEMA_UNIQUE_MAX)
+			return fail(k, path, "too many items to be unique");
+		for (i = 0; i < json_array_size(v); i++)
+			for (size_t j = i + 1; j < json_array_size(v); j++)
+				if (json_equal(json_array_get(v, i),
+					json_array_get(v, j)))
+					return fail(k, path, "items repeat");
+	}
 	if (items == NULL)
 		return 0;
 	json_array_foreach(v, i, e)
@@ -380,11 +390,12 @@ known_keyword(const char *kw)
 {
 	static const char *const kws[] = { "type", "enum", "const",
 		"properties", "required", "additionalProperties",
-		"propertyNames", "items", "minItems", "maxItems", "minimum",
-		"maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-		"minLength", "maxLength", "pattern", "allOf", "anyOf", "oneOf",
-		"not", "$ref", "$defs", "definitions", "title", "description",
-		"format", "$schema", "$id", "$comment", "examples", "default" };
+		"propertyNames", "items", "minItems", "maxItems", "uniqueItems",
+		"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+		"multipleOf", "minLength", "maxLength", "pattern", "allOf",
+		"anyOf", "oneOf", "not", "$ref", "$defs", "definitions",
+		"title", "description", "format", "$schema", "$id", "$comment",
+		"examples", "default" };
 
 	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
 		if (strcmp(kw, kws[i]) == 0)

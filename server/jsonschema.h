@@ -10,7 +10,8 @@
  * Validate doc against schema (both borrowed).  The subset of JSON Schema
  * (2020-12) our schemas use: type (a name or a list), enum, const,
  * properties, required, additionalProperties (false or a schema),
- * propertyNames, items, minItems, maxItems, minimum, maximum,
+ * propertyNames, items, minItems, maxItems, uniqueItems (arrays of at
+ * most JSONSCHEMA_UNIQUE_MAX items; longer ones fail), minimum, maximum,
  * exclusiveMinimum, exclusiveMaximum, multipleOf (integers), minLength,
  * maxLength (in characters), pattern (POSIX extended regular
  * expressions, so write patterns in that common subset), allOf, anyOf,
@@ -23,6 +24,8 @@
  * the first failure and why ("/procedures/3/ratings: must be an integer");
  * -1 when the schema itself is broken (err says where).
  */
+#define JSONSCHEMA_UNIQUE_MAX 1000
+
 int jsonschema_validate(json_t *schema, json_t *doc, char *err, size_t errlen);
 
 #endif

@@ -66,6 +66,18 @@ void api_ratings_post(struct ctx *c);
 /* api_metrics.c: a unit's monthly figures */
 void api_metrics_get(struct ctx *c);
 
+/* api_reports.c: subordinate units' signed reports */
+void api_reports_post(struct ctx *c);
+
+/* page_reports.c: the console's reports tab */
+struct buf;
+/* The tab's link in the console's navigation (reporters and above). */
+void page_reports_tab(
+    struct ctx *c, struct buf *b, const char *unit, const char *tab);
+void page_reports_get(struct ctx *c);
+void page_reports_post(struct ctx *c);
+void page_reports_file(struct ctx *c);
+
 /* kioskapi.c: the kiosks' API (see include/hailong/wire.h) */
 void api_kiosk_enrol(struct ctx *c);
 void api_kiosk_ratings(struct ctx *c);

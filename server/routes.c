@@ -7,6 +7,7 @@
 
 #define FORM_BODY_MAX ((size_t)16 * 1024)
 #define IMPORT_BODY_MAX ((size_t)8 * 1024 * 1024)
+#define REPORT_BODY_MAX ((size_t)6 * 1024 * 1024)
 
 const struct route routes[] = {
 	/* method, pattern, handler, who may call, least role, body cap */
@@ -83,12 +84,21 @@ const struct route routes[] = {
 	    page_users_disable, AUTH_STAFF, ROLE_ADMIN, 1024 },
 	{ HTTP_POST, "/admin/units/:unit/users/:user/reset", page_users_reset,
 	    AUTH_STAFF, ROLE_ADMIN, 1024 },
+	{ HTTP_GET, "/admin/units/:unit/reports", page_reports_get, AUTH_STAFF,
+	    ROLE_REPORTER, 0 },
+	{ HTTP_POST, "/admin/units/:unit/reports", page_reports_post,
+	    AUTH_STAFF, ROLE_REPORTER, 4096 },
+	{ HTTP_GET, "/admin/units/:unit/reports/:id/:file", page_reports_file,
+	    AUTH_STAFF, ROLE_REPORTER, 0 },
 
 	/* machines: the one-stop system's feed, other systems */
 	{ HTTP_POST, "/api/v1/dossiers", api_dossiers_post, AUTH_APIKEY, 0,
 	    IMPORT_BODY_MAX },
 	{ HTTP_POST, "/api/v1/ratings", api_ratings_post, AUTH_APIKEY, 0,
 	    IMPORT_BODY_MAX },
+	/* signed monthly reports of subordinate units (api_reports.c) */
+	{ HTTP_POST, "/api/v1/reports", api_reports_post, AUTH_APIKEY, 0,
+	    REPORT_BODY_MAX },
 	/* figures: scripts with a key, staff (any role) */
 	{ HTTP_GET, "/api/v1/metrics", api_metrics_get, AUTH_STAFF_OR_APIKEY, 0,
 	    0 },

@@ -17,7 +17,11 @@
 
 extern const struct embed_file server_files[];
 
-/* Migrations are the embedded files schemas/NNN_name.sql, N from 1. */
+/*
+ * Migrations are the embedded files schemas/NNN_name.sql, N from 1.  A
+ * number may be missing while branches that reserved it are apart; the
+ * version is the highest number present.
+ */
 static const struct embed_file *
 migration(int n)
 {
@@ -39,8 +43,9 @@ store_schema_version(void)
 {
 	int n = 0;
 
-	while (migration(n + 1) != NULL)
-		n++;
+	for (int v = 1; v < 1000; v++)
+		if (migration(v) != NULL)
+			n = v;
 	return n;
 }
 
@@ -65,6 +70,8 @@ migrate(struct db *db, char *err, size_t errlen)
 	for (int v = have + 1; v <= want; v++) {
 		const struct embed_file *f = migration(v);
 
+		if (f == NULL)
+			continue;
 		if (db_begin(db) < 0 ||
 		    db_exec(db, (const char *)f->data) < 0 ||
 		    db_set_user_version(db, v) < 0 || db_commit(db) < 0) {

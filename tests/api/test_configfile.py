@@ -54,6 +54,14 @@ class ConfigCommand(unittest.TestCase):
             (f'tls_cert = /nonexistent/cert.pem\n'
              f'tls_key = {SHIPPED}\n',
              ":1: tls_cert: cannot read '/nonexistent/cert.pem'"),
+            ('report_ca = /nonexistent/ca.pem\n',
+             ":1: report_ca: cannot read '/nonexistent/ca.pem'"),
+            ('threads = 2\nreport_parent_url = ftp://p\n'
+             'report_parent_apikey_file = /x\n',
+             ":2: report_parent_url: 'ftp://p' must start with http://"),
+            ('report_parent_url = https://p.example\n',
+             ":1: report_parent_url and report_parent_apikey_file go "
+             "together"),
         ]
         for text, want in cases:
             with self.subTest(text=text):

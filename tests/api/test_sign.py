@@ -43,9 +43,19 @@ class Sign(unittest.TestCase):
         run('keys', 'demo', '--unit', 'H21.227', '--out', cls.keys)
         run('keys', 'demo', '--unit', 'H21', '--out', cls.keys)
         cls.ca = os.path.join(cls.keys, 'ca.pem')
+        cls.db = os.path.join(cls.tmp, 'h.db')
+        run('init', '--db', cls.db, '--demo')
 
-    def report_dir(self, unit='H21.227', body=None):
+    def report_dir(self, unit='H21.227', body=None, real=False):
+        """A report directory: a whole report built from the demo
+        database (real), else a small report.json (enough for the checks
+        before the schema's)."""
         d = tempfile.mkdtemp(dir=self.tmp)
+        if real:
+            run('report', 'build', '--db', self.db, '--unit', unit,
+                '--month', '2026-10', '--as-of',
+                '2026-11-01T00:00:00+07:00', '--out', d)
+            return d
         with open(f'{d}/report.json', 'w') as f:
             f.write(body or '{"month":"2026-10","ratings":42,"unit":"%s"}\n'
                     % unit)
@@ -73,7 +83,7 @@ class Sign(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stderr)
 
     def test_signature_verifies_with_openssl_and_hailong(self):
-        d = self.report_dir()
+        d = self.report_dir(real=True)
         self.sign(d)
         self.assertTrue(stock_verify(d, self.ca))
         p = ours(d, self.ca)
@@ -186,7 +196,7 @@ class Sign(unittest.TestCase):
                     '-CAkey', f'{self.keys}/ca.key.pem', '-days', '30',
                     '-out', f'{ca}/H21.227.cert.pem')
         self.assertEqual(p.returncode, 0, p.stderr)
-        d = self.report_dir()
+        d = self.report_dir(real=True)
         self.sign(d, keys=ca)
         self.assertTrue(stock_verify(d, self.ca))
         p = ours(d, self.ca)

@@ -11,6 +11,13 @@ from tests.api.hl import Server, run
 from tests.api.opslib import ROOT
 
 SCHEMAS = sorted(glob.glob(os.path.join(ROOT, 'schemas', '[0-9][0-9][0-9]_*.sql')))
+# the migrations' numbers; one may be missing while the branches that
+# reserved it are apart (store.c applies those present, in order)
+NUMS = [int(os.path.basename(f)[:3]) for f in SCHEMAS]
+
+
+def after(k, n):
+    return [str(v) for v in NUMS if k < v <= n]
 
 
 def current():
@@ -28,7 +35,7 @@ def build_at(path, k, seed=None):
     token keys, the instrument, consent texts, the reference data -- are
     copied into the tables and columns version k has."""
     c = sqlite3.connect(path)
-    for f in SCHEMAS[:k]:
+    for f in (f for f, v in zip(SCHEMAS, NUMS) if v <= k):
         with open(f, encoding='utf-8') as sql:
             c.executescript(sql.read())
     c.execute(f'PRAGMA user_version = {k}')
@@ -77,10 +84,10 @@ def check_kept(test, db, n, k):
 
 class Upgrade(unittest.TestCase):
     def test_the_binary_knows_every_migration_file(self):
-        self.assertEqual(current(), len(SCHEMAS))
-        # numbered 1..N without a gap: a gap would stop the migrations
-        nums = [int(os.path.basename(f)[:3]) for f in SCHEMAS]
-        self.assertEqual(nums, list(range(1, len(SCHEMAS) + 1)))
+        self.assertEqual(current(), NUMS[-1])
+        # numbered from 1, each number once, in order
+        self.assertEqual(NUMS[0], 1)
+        self.assertEqual(NUMS, sorted(set(NUMS)))
 
     def serve_migrates(self, db, k, n):
         """Start a server on db (at version k): it migrates at start, logs
@@ -92,7 +99,7 @@ class Upgrade(unittest.TestCase):
             self.assertEqual(s.stop(), 0)
             self.assertEqual(
                 re.findall(r'event=migrate version=(\d+)', s.logs()),
-                [str(v) for v in range(k + 1, n + 1)])
+                after(k, n))
         finally:
             s.__exit__(None, None, None)
 
@@ -112,7 +119,7 @@ class Upgrade(unittest.TestCase):
                         self.assertEqual(
                             re.findall(r'event=migrate version=(\d+)',
                                        p.stderr),
-                            [str(v) for v in range(1, n + 1)])
+                            after(0, n))
                     else:
                         self.serve_migrates(db, k, n)
                     check_kept(self, db, n, k)

@@ -151,11 +151,37 @@ broken_schemas(void)
 	json_decref(doc);
 }
 
+/* uniqueItems: repeats found wherever they are; long arrays refused. */
+static void
+unique_items(void)
+{
+	json_error_t je;
+	json_t *s =
+	    json_loads("{\"type\":\"array\",\"uniqueItems\":true}", 0, &je);
+	json_t *ok = json_loads("[1, \"1\", [1], {\"a\":1}, 2]", 0, &je);
+	json_t *rep = json_loads("[{\"a\":1}, 2, {\"a\":1}]", 0, &je);
+	json_t *lng = json_array();
+	char err[256];
+
+	for (int i = 0; i <= JSONSCHEMA_UNIQUE_MAX; i++)
+		json_array_append_new(lng, json_integer(i));
+	CHECK_INT(jsonschema_validate(s, ok, err, sizeof(err)), 0);
+	CHECK_INT(jsonschema_validate(s, rep, err, sizeof(err)), 1);
+	CHECK_STR(err, "/: items repeat");
+	CHECK_INT(jsonschema_validate(s, lng, err, sizeof(err)), 1);
+	CHECK_STR(err, "/: too many items to be unique");
+	json_decref(s);
+	json_decref(ok);
+	json_decref(rep);
+	json_decref(lng);
+}
+
 int
 main(void)
 {
 	RUN(valid);
 	RUN(invalid);
 	RUN(broken_schemas);
+	RUN(unique_items);
 	return test_report("test_jsonschema");
 }

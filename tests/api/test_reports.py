@@ -1,0 +1,764 @@
+"""Signed monthly reports, end to end: build, sign, verify, submit upward.
+
+A commune (H21.227) and its province (H21) each run their own hailong with
+their own database on 127.0.0.1.  The commune's month (October 2025) and
+the province's own data are small enough to add up by hand; every
+expectation below is written next to its arithmetic.
+"""
+import base64
+import csv
+import datetime
+import hashlib
+import http.client
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import unittest
+import zipfile
+
+from tests.api.hl import ROOT, Browser, Server, run
+from tests.api.schemacheck import check
+
+MONTH = '2025-10'
+AS_OF = '2025-11-05T00:00:00+07:00'
+P1, P2 = '1.001193', '1.003583'
+HEADER = ('code,procedure,unit,channel,received_at,due_at,finished_at,'
+          'supplement_requests,supplement_seconds,corrections,full_online,'
+          'digitized,complaint,updated_at')
+
+# The commune: 3 ratings (levels 5, 4, 2) and 2 dossiers.
+COMMUNE_RATINGS = [
+    {'id': 'C1', 'unit': 'H21.227', 'counter': 1, 'procedure': P1,
+     'level': 5, 'rated_at': '2025-10-06T09:00:00+07:00'},
+    {'id': 'C2', 'unit': 'H21.227', 'counter': 1, 'procedure': P1,
+     'level': 4, 'rated_at': '2025-10-07T09:00:00+07:00'},
+    {'id': 'C3', 'unit': 'H21.227', 'counter': 2, 'procedure': P2,
+     'level': 2, 'rated_at': '2025-10-08T09:00:00+07:00'},
+]
+COMMUNE_DOSSIERS = [
+    # online (channel 2), finished before due: on time
+    'H21.227-251001-0001,1.001193,H21.227,2,2025-10-01T08:00:00+07:00,'
+    '2025-10-10T17:00:00+07:00,2025-10-09T10:00:00+07:00,0,0,0,1,1,0,'
+    '2025-10-09T10:00:00+07:00',
+    # at the counter (1), finished after due: late
+    'H21.227-251002-0002,1.001193,H21.227,1,2025-10-02T08:00:00+07:00,'
+    '2025-10-05T17:00:00+07:00,2025-10-12T17:00:00+07:00,0,0,0,0,1,0,'
+    '2025-10-12T17:00:00+07:00',
+]
+# The province's own database: the province itself (levels 5 and 1, one
+# online dossier), another commune it holds the rows of (level 4), and a
+# copy of one H21.227 rating (level 3) that the commune's signed report
+# must replace, not add to.
+PROVINCE_RATINGS = [
+    {'id': 'P1', 'unit': 'H21', 'level': 5, 'procedure': P1,
+     'rated_at': '2025-10-10T09:00:00+07:00'},
+    {'id': 'P2', 'unit': 'H21', 'level': 1,
+     'rated_at': '2025-10-11T09:00:00+07:00'},
+    {'id': 'P3', 'unit': 'H21.101', 'level': 4,
+     'rated_at': '2025-10-12T09:00:00+07:00'},
+    {'id': 'P4', 'unit': 'H21.227', 'level': 3,
+     'rated_at': '2025-10-13T09:00:00+07:00'},
+]
+PROVINCE_DOSSIERS = [
+    'H21-251003-0001,1.001193,H21,2,2025-10-03T08:00:00+07:00,,,'
+    '0,0,0,0,0,0,2025-10-03T08:00:00+07:00',
+]
+
+
+def openssl(*args):
+    return subprocess.run(['openssl', *args], capture_output=True, text=True,
+                          timeout=60)
+
+
+def stock_verify(d, ca):
+    return openssl('cms', '-verify', '-binary', '-inform', 'DER', '-in',
+                   f'{d}/report.json.p7s', '-content', f'{d}/report.json',
+                   '-CAfile', ca, '-purpose', 'any', '-out', os.devnull
+                   ).returncode == 0
+
+
+def read(path):
+    with open(path, 'rb') as f:
+        return f.read()
+
+
+def write(path, data):
+    with open(path, 'wb') as f:
+        f.write(data)
+
+
+def bearer(key):
+    return {'Authorization': 'Bearer ' + key}
+
+
+def add_key(s, unit):
+    return s.hailong('apikey', 'add', '--db', s.db_path, '--unit',
+                     unit).stdout.strip().splitlines()[-1]
+
+
+def feed(s, key, ratings, dossiers):
+    body = HEADER + '\r\n' + '\r\n'.join(dossiers) + '\r\n'
+    r = s.post('/api/v1/dossiers', body,
+               {**bearer(key), 'Content-Type': 'text/csv'})
+    assert r.status == 200 and r.json()['accepted'] == len(dossiers), r
+    r = s.post_json('/api/v1/ratings', ratings, bearer(key))
+    assert r.status == 200 and r.json()['accepted'] == len(ratings), r
+
+
+def b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b'=').decode()
+
+
+class Reports(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix='hailong-reports-')
+        cls.keys = os.path.join(cls.tmp, 'keys')
+        for unit in ('H21.227', 'H21.101', 'H21'):
+            run('keys', 'demo', '--unit', unit, '--out', cls.keys)
+        cls.ca = os.path.join(cls.keys, 'ca.pem')
+        # the commune
+        cls.commune = Server(name='commune').start()
+        cls.ckey = add_key(cls.commune, 'H21.227')
+        feed(cls.commune, cls.ckey, COMMUNE_RATINGS, COMMUNE_DOSSIERS)
+        # the province trusts the demo CA
+        cls.province = Server('--report-ca', cls.ca, name='province')
+        cls.province.start()
+        cls.pkey = add_key(cls.province, 'H21')
+        feed(cls.province, cls.pkey, PROVINCE_RATINGS, PROVINCE_DOSSIERS)
+        # the key the province issues for the commune
+        cls.up_key = add_key(cls.province, 'H21.227')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.commune.__exit__(None, None, None)
+        cls.province.__exit__(None, None, None)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    # -- helpers -------------------------------------------------------------
+
+    def build(self, s=None, unit='H21.227', as_of=AS_OF):
+        s = s or self.commune
+        d = tempfile.mkdtemp(dir=self.tmp)
+        args = ['report', 'build', '--db', s.db_path, '--unit', unit,
+                '--month', MONTH, '--out', d]
+        if as_of:
+            args += ['--as-of', as_of]
+        run(*args)
+        return d
+
+    def sign(self, d, unit='H21.227'):
+        run('report', 'sign', '--key', f'{self.keys}/{unit}.key.pem',
+            '--cert', f'{self.keys}/{unit}.cert.pem', d)
+
+    def verify(self, d, ca=None):
+        return run('report', 'verify', d, '--ca', ca or self.ca, check=False)
+
+    def post(self, d, key=None, json_bytes=None, sig=None):
+        body = {'report_json': b64(json_bytes or read(f'{d}/report.json')),
+                'report_p7s': b64(sig or read(f'{d}/report.json.p7s'))}
+        return self.province.post_json('/api/v1/reports', body,
+                                       bearer(key or self.up_key))
+
+    def received(self):
+        return self.province.count('SELECT count(*) FROM reports_received')
+
+    def province_total(self):
+        r = self.province.get(f'/api/v1/metrics?unit=H21&month={MONTH}',
+                              bearer(self.pkey))
+        self.assertEqual(r.status, 200, r)
+        return r.json()['total']
+
+    # -- the report and its files -----------------------------------------
+
+    def test_report_json_content(self):
+        d = self.build()
+        doc = json.loads(read(f'{d}/report.json'))
+        self.assertEqual(doc['unit'], 'H21.227')
+        self.assertEqual(doc['unit_name'], 'UBND xã Vân Canh')
+        self.assertEqual(doc['unit_codes']['agency'], 'H21.227')
+        self.assertEqual(doc['parent_unit'], 'H21')
+        self.assertEqual(doc['month'], MONTH)
+        self.assertEqual(doc['as_of'], AS_OF)
+        self.assertEqual(doc['period'], {
+            'start': '2025-10-01T00:00:00+07:00',
+            'end': '2025-11-01T00:00:00+07:00'})
+        self.assertRegex(doc['generator'], r'^hailong \d')
+        self.assertEqual(doc['definition_version'], 1)
+        self.assertEqual(doc['report_version'], 1)
+        t = doc['total']
+        self.assertEqual(t['ratings'], 3)                 # C1..C3
+        self.assertEqual(t['by_level'], [0, 1, 0, 1, 1])  # levels 2, 4, 5
+        self.assertEqual(t['satisfied_rate'], 0.6667)     # 2/3
+        self.assertEqual(t['dossiers'], 2)
+        self.assertEqual(doc['dossiers'], 2)
+        self.assertEqual(t['online_rate'], 0.5)           # 1/2
+        self.assertEqual(t['on_time_rate'], 0.5)          # 1 of 2 judged
+        self.assertEqual(t['counts']['by_level'], [0, 1, 0, 1, 1])
+        self.assertEqual(t['counts']['online'], 1)
+        self.assertEqual(t['counts']['judged'], 2)
+        # the chain: 3 ratings arrived, all before as_of
+        with self.commune.db() as c:
+            seq, chain = c.execute('SELECT seq, chain FROM ratings '
+                                   'ORDER BY seq DESC LIMIT 1').fetchone()
+        self.assertEqual(doc['ratings_chain']['head'], chain.hex())
+        self.assertEqual(doc['ratings_chain']['seq'], seq)
+        self.assertEqual(doc['ratings_chain']['ratings'], 3)
+        self.assertEqual(doc['included_reports'], [])
+        self.assertEqual(doc['missing_reports'], [])      # a commune: none
+        # the schema, read by a second validator (tests/api/schemacheck.py)
+        with open(os.path.join(ROOT, 'schemas', 'report.schema.json')) as f:
+            schema = json.load(f)
+        self.assertEqual(check(doc, schema), [])
+        # the report schema is the metrics schema and more
+        with open(os.path.join(ROOT, 'schemas', 'metrics.schema.json')) as f:
+            metrics = json.load(f)
+        self.assertLessEqual(set(metrics['required']),
+                             set(schema['required']))
+        # canonical: sorted keys, two-space indent, one final newline
+        raw = read(f'{d}/report.json').decode('utf-8')
+        self.assertTrue(raw.endswith('}\n'))
+        self.assertEqual(raw, json.dumps(doc, sort_keys=True, indent=2,
+                                         ensure_ascii=False)
+                         .replace('": ', '": ') + '\n')
+
+    def test_identical_inputs_give_identical_bytes(self):
+        a, b = self.build(), self.build()
+        self.assertEqual(read(f'{a}/report.json'), read(f'{b}/report.json'))
+        self.assertEqual(read(f'{a}/report.csv'), read(f'{b}/report.csv'))
+        self.assertEqual(read(f'{a}/report.html'), read(f'{b}/report.html'))
+        # a later as_of that sees no new data changes only as_of
+        c = self.build(as_of='2025-11-06T00:00:00+07:00')
+        self.assertNotEqual(read(f'{a}/report.json'),
+                            read(f'{c}/report.json'))
+
+    def test_csv_reads_back_with_vietnamese(self):
+        d = self.build()
+        raw = read(f'{d}/report.csv')
+        self.assertTrue(raw.startswith(b'\xef\xbb\xbf'))
+        rows = list(csv.DictReader(io.StringIO(raw.decode('utf-8-sig'),
+                                               newline='')))
+        total = rows[0]
+        self.assertEqual(total['scope'], 'total')
+        self.assertEqual(total['name'], 'UBND xã Vân Canh')
+        self.assertEqual(total['ratings'], '3')
+        self.assertEqual(total['satisfied_rate'], '0.6667')
+        self.assertEqual(total['dossiers'], '2')
+        procs = {r['code']: r for r in rows if r['scope'] == 'procedure'}
+        self.assertEqual(procs[P1]['name'], 'Thủ tục đăng ký khai sinh')
+        self.assertEqual(procs[P1]['ratings'], '2')       # C1, C2
+        self.assertEqual(procs[P2]['name'],
+                         'Thủ tục đăng ký khai sinh lưu động')
+        counters = [r for r in rows if r['scope'] == 'counter']
+        self.assertEqual(sorted(r['counter'] for r in counters), ['1', '2'])
+        self.assertIn('Quầy 1', ' '.join(r['name'] for r in counters))
+
+    def test_xlsx_reads_back_with_vietnamese_and_percentages(self):
+        d = self.build()
+        with zipfile.ZipFile(f'{d}/report.xlsx') as z:
+            names = z.namelist()
+            shared = z.read('xl/sharedStrings.xml').decode('utf-8')
+            styles = z.read('xl/styles.xml').decode('utf-8')
+            book = z.read('xl/workbook.xml').decode('utf-8')
+            self.assertIsNone(z.testzip())
+        self.assertIn('xl/worksheets/sheet4.xml', names)
+        for sheet in ('Tổng hợp', 'Thủ tục', 'Quầy', 'Cán bộ'):
+            self.assertIn(f'name="{sheet}"', book)
+        for text in ('UBND xã Vân Canh', 'Thủ tục đăng ký khai sinh',
+                     'Tỷ lệ hài lòng'):
+            self.assertIn(text, shared)
+        self.assertIn('formatCode="0.00%"', styles)
+
+    def test_html_is_printable_and_escaped(self):
+        with self.commune.db() as c:
+            c.execute("UPDATE counters SET name = '<b>Quầy & \"2\"</b>' "
+                      "WHERE unit = 'H21.227' AND number = 2")
+        try:
+            d = self.build()
+        finally:
+            with self.commune.db() as c:
+                c.execute("UPDATE counters SET name = 'Quầy 2' "
+                          "WHERE unit = 'H21.227' AND number = 2")
+        html = read(f'{d}/report.html').decode('utf-8')
+        self.assertIn('@page{size:A4', html)
+        self.assertIn('&lt;b&gt;Quầy &amp; &quot;2&quot;&lt;/b&gt;', html)
+        self.assertNotIn('<b>Quầy', html)
+        self.assertIn('UBND xã Vân Canh', html)
+        self.assertNotIn('<script', html)
+
+    # -- signature and verification ---------------------------------------
+
+    def test_build_sign_verify_and_flipped_bytes(self):
+        d = self.build()
+        self.sign(d)
+        self.assertTrue(stock_verify(d, self.ca))
+        p = self.verify(d)
+        self.assertEqual(p.returncode, 0, p.stdout)
+        for check in ('ok   signature', 'ok   certificate',
+                      'ok   unit: the certificate names H21.227',
+                      'ok   schema'):
+            self.assertIn(check, p.stdout)
+        good = read(f'{d}/report.json')
+        sig = read(f'{d}/report.json.p7s')
+        # bytes spread over the whole file, and the first and last
+        step = max(1, len(good) // 40)
+        for i in sorted(set(range(0, len(good), step)) | {len(good) - 1}):
+            b = bytearray(good)
+            b[i] ^= 0x01
+            write(f'{d}/report.json', bytes(b))
+            self.assertFalse(stock_verify(d, self.ca), f'openssl, byte {i}')
+            self.assertEqual(self.verify(d).returncode, 1, f'byte {i}')
+        write(f'{d}/report.json', good)
+        for i in range(0, len(sig), max(1, len(sig) // 40)):
+            b = bytearray(sig)
+            b[i] ^= 0x20
+            write(f'{d}/report.json.p7s', bytes(b))
+            self.assertEqual(self.verify(d).returncode, 1, f'sig byte {i}')
+        write(f'{d}/report.json.p7s', sig)
+        self.assertEqual(self.verify(d).returncode, 0)
+
+    def test_certificate_for_another_unit_fails(self):
+        d = self.build()
+        self.sign(d, unit='H21.101')
+        self.assertTrue(stock_verify(d, self.ca))     # openssl cannot tell
+        p = self.verify(d)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('FAIL unit: the certificate does not name H21.227',
+                      p.stdout)
+
+    def test_schema_failure_is_reported(self):
+        d = self.build()
+        doc = json.loads(read(f'{d}/report.json'))
+        doc['total']['ratings'] = -1
+        write(f'{d}/report.json',
+              json.dumps(doc, sort_keys=True, indent=2).encode() + b'\n')
+        self.sign(d)
+        self.assertTrue(stock_verify(d, self.ca))     # signed as it is
+        p = self.verify(d)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('FAIL schema: report.json does not follow '
+                      'schemas/report.schema.json: /total/ratings', p.stdout)
+        # counts that do not give the stated figures
+        doc['total']['ratings'] = 4
+        write(f'{d}/report.json',
+              json.dumps(doc, sort_keys=True, indent=2).encode() + b'\n')
+        self.sign(d)
+        p = self.verify(d)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("the total's figures do not match its counts", p.stdout)
+
+    # -- upward: two servers ------------------------------------------------
+
+    def test_submit_rolls_up_and_resubmission_replaces(self):
+        # before: the province counts its own rows, H21.227's copy too:
+        # H21 [1,0,0,0,1] + H21.101 [0,0,0,1,0] + H21.227 copy [0,0,1,0,0]
+        before = self.province_total()
+        self.assertEqual(before['by_level'], [1, 0, 1, 1, 1])
+        self.assertEqual(before['ratings'], 4)
+        self.assertEqual(before['dossiers'], 1)
+        d = self.build()
+        self.sign(d)
+        p = run('report', 'submit', d, '--to', self.province.base,
+                '--apikey', self.up_key)
+        receipt = json.loads(p.stdout)
+        sha = hashlib.sha256(read(f'{d}/report.json')).hexdigest()
+        self.assertEqual(receipt['status'], 'accepted')
+        self.assertEqual(receipt['sha256'], sha)
+        self.assertEqual(receipt['unit'], 'H21.227')
+        self.assertEqual(receipt['month'], MONTH)
+        self.assertIsNone(receipt['replaces'])
+        self.assertRegex(receipt['received_at'], r'\+07:00$')
+        with self.province.db() as c:
+            row = c.execute('SELECT json, p7s, sha256 FROM reports_received '
+                            'ORDER BY id DESC LIMIT 1').fetchone()
+        self.assertEqual(bytes(row[0]), read(f'{d}/report.json'))
+        self.assertEqual(bytes(row[1]), read(f'{d}/report.json.p7s'))
+        self.assertEqual(row[2], sha)
+        # after: the copy is replaced by the signed counts
+        # H21 [1,0,0,0,1] + H21.101 [0,0,0,1,0] + report [0,1,0,1,1]
+        t = self.province_total()
+        self.assertEqual(t['by_level'], [1, 1, 0, 2, 2])
+        self.assertEqual(t['ratings'], 6)
+        self.assertEqual(t['satisfied_rate'], 0.6667)     # 4/6
+        self.assertEqual(t['dossiers'], 3)                 # 1 + 2
+        self.assertEqual(t['online_rate'], 0.6667)         # (1 + 1)/3
+        self.assertEqual(t['counts']['judged'], 2)         # the commune's
+        # the province's report lists the included and the missing
+        pd = self.build(s=self.province, unit='H21', as_of=None)
+        doc = json.loads(read(f'{pd}/report.json'))
+        self.assertEqual(doc['total']['by_level'], [1, 1, 0, 2, 2])
+        self.assertEqual([(r['unit'], r['sha256'])
+                          for r in doc['included_reports']],
+                         [('H21.227', sha)])
+        missing = [r['unit'] for r in doc['missing_reports']]
+        self.assertIn('H21.101', missing)
+        self.assertNotIn('H21.227', missing)
+        with self.province.db() as c:
+            n_children = c.execute("SELECT count(*) FROM units WHERE "
+                                   "parent = 'H21' AND active = 1"
+                                   ).fetchone()[0]
+        self.assertEqual(len(missing), n_children - 1)
+        # a commune's procedure figures arrive too: P1 is the province's
+        # own P1 rating plus the commune's C1, C2
+        procs = {x['code']: x for x in doc['procedures']}
+        self.assertEqual(procs[P1]['ratings'], 3)
+        # the province's signed report verifies
+        self.sign(pd, unit='H21')
+        self.assertEqual(self.verify(pd).returncode, 0)
+
+        # resubmission: one more rating in the commune
+        more = [{'id': 'C4', 'unit': 'H21.227', 'level': 1,
+                 'rated_at': '2025-10-20T09:00:00+07:00'}]
+        r = self.commune.post_json('/api/v1/ratings', more,
+                                   bearer(self.ckey))
+        self.assertEqual(r.status, 200, r)
+        d2 = self.build()
+        self.sign(d2)
+        p = run('report', 'submit', d2, '--to', self.province.base + '/',
+                '--apikey', self.up_key)
+        receipt2 = json.loads(p.stdout)
+        self.assertEqual(receipt2['replaces'], sha)
+        self.assertNotEqual(receipt2['sha256'], sha)
+        with self.province.db() as c:
+            hist = c.execute("SELECT sha256 FROM reports_received WHERE "
+                             "unit = 'H21.227' ORDER BY id").fetchall()
+            audit = c.execute("SELECT count(*) FROM audit WHERE action = "
+                              "'report.receive'").fetchone()[0]
+        self.assertEqual([h[0] for h in hist][-2:],
+                         [sha, receipt2['sha256']])
+        self.assertGreaterEqual(audit, 2)
+        t = self.province_total()
+        # the newer report: [1,0,0,0,1] + [0,0,0,1,0] + [1,1,0,1,1]
+        self.assertEqual(t['by_level'], [2, 1, 0, 2, 2])
+        # figures as of a second before the first submission: no report
+        t0 = datetime.datetime.fromisoformat(receipt['received_at'])
+        before_at = (t0 - datetime.timedelta(seconds=1)).isoformat()
+        r = self.province.get(
+            f'/api/v1/metrics?unit=H21&month={MONTH}&as_of='
+            + before_at.replace('+', '%2B'), bearer(self.pkey))
+        self.assertEqual(r.json()['total']['by_level'], [1, 0, 1, 1, 1])
+        # unit_only: the province's own rows, no report
+        r = self.province.get(
+            f'/api/v1/metrics?unit=H21&month={MONTH}&unit_only=1',
+            bearer(self.pkey))
+        self.assertEqual(r.json()['total']['by_level'], [1, 0, 0, 0, 1])
+        run('verify-chain', '--db', self.province.db_path)
+
+    def test_tampered_submissions_are_refused_and_nothing_stored(self):
+        d = self.build()
+        self.sign(d)
+        good = read(f'{d}/report.json')
+        n = self.received()
+        audit = self.province.count(
+            "SELECT count(*) FROM audit WHERE action = 'report.receive'")
+
+        # a flipped byte in the report, then in the signature
+        b = bytearray(good)
+        b[len(b) // 2] ^= 0x01
+        r = self.post(d, json_bytes=bytes(b))
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()['error'], 'bad_signature')
+        sig = bytearray(read(f'{d}/report.json.p7s'))
+        sig[-10] ^= 0x20
+        r = self.post(d, sig=bytes(sig))
+        self.assertEqual((r.status, r.json()['error']),
+                         (422, 'bad_signature'))
+        # signed with another unit's certificate
+        w = self.build()
+        self.sign(w, unit='H21.101')
+        r = self.post(w)
+        self.assertEqual((r.status, r.json()['error']), (422, 'wrong_unit'))
+        self.assertIn('does not name H21.227', r.json()['message'])
+        # a unit outside the key's scope (H21.101, properly signed)
+        o = self.build(unit='H21.101')
+        self.sign(o, unit='H21.101')
+        r = self.post(o)
+        self.assertEqual((r.status, r.json()['error']),
+                         (403, 'not_subordinate'))
+        self.assertIn('H21.101 is not a subordinate unit', r.json()['message'])
+        # the province itself: no parent here to report to
+        top = self.build(unit='H21')
+        self.sign(top, unit='H21')
+        r = self.post(top, key=self.pkey)
+        self.assertEqual((r.status, r.json()['error']),
+                         (403, 'not_subordinate'))
+        # a signed report that breaks the schema
+        doc = json.loads(good)
+        doc['generator'] = 'excel'
+        s = self.build()
+        write(f'{s}/report.json',
+              json.dumps(doc, sort_keys=True, indent=2).encode() + b'\n')
+        self.sign(s)
+        r = self.post(s)
+        self.assertEqual((r.status, r.json()['error']), (422, 'bad_report'))
+        self.assertIn('/generator', r.json()['message'])
+        # a certificate from a CA the province does not trust
+        other = os.path.join(self.tmp, 'otherca')
+        run('keys', 'demo', '--unit', 'H21.227', '--out', other)
+        u = self.build()
+        run('report', 'sign', '--key', f'{other}/H21.227.key.pem', '--cert',
+            f'{other}/H21.227.cert.pem', u)
+        r = self.post(u)
+        self.assertEqual((r.status, r.json()['error']),
+                         (422, 'bad_signature'))
+        # malformed bodies
+        for body in ({}, {'report_json': 'x'},
+                     {'report_json': '!!', 'report_p7s': 'AA'},
+                     {'report_json': b64(good), 'report_p7s': b64(b'x'),
+                      'extra': 1}):
+            r = self.province.post_json('/api/v1/reports', body,
+                                        bearer(self.up_key))
+            self.assertEqual(r.status, 400, (body, r))
+        # no key, a wrong key
+        r = self.province.post_json('/api/v1/reports', {}, {})
+        self.assertEqual(r.status, 401)
+        # nothing stored, nothing audited
+        self.assertEqual(self.received(), n)
+        self.assertEqual(self.province.count(
+            "SELECT count(*) FROM audit WHERE action = 'report.receive'"),
+            audit)
+
+    def test_body_limit_and_rate_limit(self):
+        key = add_key(self.province, 'H21.227')
+        n = self.received()
+        # a body over 6 MiB is refused from its Content-Length, unread
+        conn = http.client.HTTPConnection('127.0.0.1', self.province.port,
+                                          timeout=30)
+        try:
+            conn.putrequest('POST', '/api/v1/reports')
+            for k, v in {**bearer(key), 'Content-Type': 'application/json',
+                         'Content-Length': str(7 << 20)}.items():
+                conn.putheader(k, v)
+            conn.endheaders()
+            self.assertEqual(conn.getresponse().status, 413)
+        finally:
+            conn.close()
+        # 60 an hour per key: the 61st is refused before it is read
+        for i in range(60):
+            r = self.province.post_json('/api/v1/reports', {}, bearer(key))
+            self.assertEqual(r.status, 400, i)
+        r = self.province.post_json('/api/v1/reports', {}, bearer(key))
+        self.assertEqual(r.status, 429)
+        self.assertIn('retry-after', r.headers)
+        # another key is not held up
+        r = self.province.post_json('/api/v1/reports', {},
+                                    bearer(self.up_key))
+        self.assertEqual(r.status, 400)
+        self.assertEqual(self.received(), n)
+
+    def test_server_without_trust_store_accepts_nothing(self):
+        d = self.build()
+        self.sign(d)
+        r = self.commune.post_json(
+            '/api/v1/reports',
+            {'report_json': b64(read(f'{d}/report.json')),
+             'report_p7s': b64(read(f'{d}/report.json.p7s'))},
+            bearer(self.ckey))
+        self.assertEqual((r.status, r.json()['error']),
+                         (503, 'not_configured'))
+        self.assertEqual(self.commune.count(
+            'SELECT count(*) FROM reports_received'), 0)
+
+    def test_submit_cli_errors(self):
+        d = self.build()
+        p = run('report', 'submit', d, '--to', self.province.base,
+                '--apikey', self.up_key, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('sign the report first', p.stderr)
+        self.sign(d)
+        p = run('report', 'submit', d, '--to', self.province.base,
+                '--apikey', 'hlk_' + 'A' * 43, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('refused the report (401)', p.stderr)
+        p = run('report', 'submit', d, '--to', 'ftp://x', '--apikey', 'k',
+                check=False)
+        self.assertEqual(p.returncode, 2)
+
+
+PW = 'Mật khẩu đủ dài 2025'
+
+
+class ConsoleReports(unittest.TestCase):
+    """The reports tab: a reporter builds, signs, downloads and sends."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix='hailong-console-reports-')
+        cls.keys = os.path.join(cls.tmp, 'keys')
+        run('keys', 'demo', '--unit', 'H21.227', '--out', cls.keys)
+        cls.province = Server('--report-ca', f'{cls.keys}/ca.pem',
+                              name='console-province').start()
+        keyfile = os.path.join(cls.tmp, 'parent.key')
+        with open(keyfile, 'w') as f:
+            f.write(add_key(cls.province, 'H21.227') + '\n')
+        os.chmod(keyfile, 0o600)
+        cls.s = Server('--report-keys', cls.keys, '--report-parent-url',
+                       cls.province.base, '--report-parent-apikey-file',
+                       keyfile, name='console-commune').start()
+        key = add_key(cls.s, 'H21.227')
+        feed(cls.s, key, COMMUNE_RATINGS, COMMUNE_DOSSIERS)
+        for name, unit, role in (('bao', 'H21.227', 'reporter'),
+                                 ('xem', 'H21.227', 'viewer'),
+                                 ('khac', 'H21.101', 'reporter')):
+            run('user', 'add', '--db', cls.s.db_path, '--unit', unit,
+                '--role', role, '--name', name, '--password-stdin',
+                input=PW + '\n')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+        cls.province.__exit__(None, None, None)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def page(self, b, month=MONTH):
+        r = b.get(f'/admin/units/H21.227/reports?month={month}')
+        self.assertEqual(r.status, 200, r)
+        return r
+
+    def act(self, b, action, rid=None, csrf=None):
+        f = {'action': action, 'month': MONTH,
+             'csrf': csrf if csrf is not None else b.csrf()}
+        if rid is not None:
+            f['id'] = str(rid)
+        return b.post_form('/admin/units/H21.227/reports', f)
+
+    def test_build_sign_download_submit(self):
+        b = Browser(self.s).logged_in('bao', PW)
+        r = self.page(b)
+        self.assertIn('Báo cáo tháng 2025-10', r.text)
+        self.assertIn('Lập báo cáo', r.text)
+        r = self.act(b, 'build')
+        self.assertEqual(r.status, 200, r.text[:500])
+        self.assertIn('Đã lập báo cáo.', r.text)
+        with self.s.db() as c:
+            rid, sha = c.execute('SELECT id, sha256 FROM reports_made '
+                                 'ORDER BY id DESC LIMIT 1').fetchone()
+        self.assertIn(sha, r.text)
+        # downloads: the exact stored bytes, the renderings
+        j = b.get(f'/admin/units/H21.227/reports/{rid}/report.json')
+        self.assertEqual(j.status, 200)
+        self.assertEqual(hashlib.sha256(j.body).hexdigest(), sha)
+        self.assertIn('attachment', j.headers['content-disposition'])
+        doc = json.loads(j.body)
+        self.assertEqual(doc['total']['by_level'], [0, 1, 0, 1, 1])
+        x = b.get(f'/admin/units/H21.227/reports/{rid}/report.xlsx')
+        self.assertEqual(x.status, 200)
+        with zipfile.ZipFile(io.BytesIO(x.body)) as z:
+            self.assertIn('UBND xã Vân Canh',
+                          z.read('xl/sharedStrings.xml').decode())
+        c = b.get(f'/admin/units/H21.227/reports/{rid}/report.csv')
+        self.assertTrue(c.body.startswith(b'\xef\xbb\xbf'))
+        h = b.get(f'/admin/units/H21.227/reports/{rid}/report.html')
+        self.assertIn('UBND xã Vân Canh', h.text)
+        # no signature yet
+        self.assertEqual(b.get(f'/admin/units/H21.227/reports/{rid}/'
+                               'report.json.p7s').status, 404)
+        self.assertEqual(b.get(f'/admin/units/H21.227/reports/{rid}/'
+                               'etc.passwd').status, 404)
+        self.page(b)
+        r = self.act(b, 'submit', rid)
+        self.assertEqual(r.status, 422)
+        self.assertIn('Báo cáo chưa được ký.', r.text)
+        # sign: audited, verifies with openssl
+        r = self.act(b, 'sign', rid)
+        self.assertEqual(r.status, 200, r.text[:500])
+        self.assertIn('Đã ký báo cáo.', r.text)
+        d = tempfile.mkdtemp(dir=self.tmp)
+        write(f'{d}/report.json', j.body)
+        write(f'{d}/report.json.p7s', b.get(
+            f'/admin/units/H21.227/reports/{rid}/report.json.p7s').body)
+        self.assertTrue(stock_verify(d, f'{self.keys}/ca.pem'))
+        self.assertEqual(run('report', 'verify', d, '--ca',
+                             f'{self.keys}/ca.pem').returncode, 0)
+        # send: the province stores it; the receipt is kept
+        r = self.act(b, 'submit', rid)
+        self.assertEqual(r.status, 200, r.text[:800])
+        self.assertIn('Đã gửi báo cáo', r.text)
+        with self.province.db() as c:
+            got = c.execute('SELECT sha256 FROM reports_received').fetchall()
+        self.assertEqual([g[0] for g in got], [sha])
+        with self.s.db() as c:
+            receipt = c.execute('SELECT receipt FROM reports_made WHERE '
+                                'id = ?', (rid,)).fetchone()[0]
+            actions = [a[0] for a in c.execute(
+                "SELECT action FROM audit WHERE action LIKE 'report.%' "
+                "ORDER BY seq")]
+        self.assertEqual(json.loads(receipt)['sha256'], sha)
+        self.assertEqual(actions, ['report.build', 'report.sign',
+                                   'report.submit'])
+        # the province's console lists it as received
+        run('user', 'add', '--db', self.province.db_path, '--unit', 'H21',
+            '--role', 'reporter', '--name', 'tinh', '--password-stdin',
+            input=PW + '\n')
+        pb = Browser(self.province).logged_in('tinh', PW)
+        r = pb.get(f'/admin/units/H21/reports?month={MONTH}')
+        self.assertEqual(r.status, 200)
+        self.assertIn(sha, r.text)
+        self.assertIn('đang dùng', r.text)
+        run('verify-chain', '--db', self.s.db_path)
+
+    def test_csrf_roles_and_scope(self):
+        b = Browser(self.s).logged_in('bao', PW)
+        self.page(b)
+        n = self.s.count('SELECT count(*) FROM reports_made')
+        r = self.act(b, 'build', csrf='x' * 43)
+        self.assertEqual(r.status, 403)
+        r = b.post_form('/admin/units/H21.227/reports',
+                        {'action': 'build', 'month': MONTH})
+        self.assertEqual(r.status, 403)
+        self.assertEqual(self.s.count('SELECT count(*) FROM reports_made'), n)
+        # a viewer has no reports tab
+        v = Browser(self.s).logged_in('xem', PW)
+        self.assertEqual(v.get('/admin/units/H21.227/reports').status, 403)
+        self.assertNotIn('/reports', v.get('/admin/units/H21.227').text)
+        # another unit's reporter: 404, as if it did not exist
+        o = Browser(self.s).logged_in('khac', PW)
+        self.assertEqual(o.get('/admin/units/H21.227/reports').status, 404)
+        o.get('/admin/units/H21.101/reports')
+        r = o.post_form('/admin/units/H21.227/reports',
+                        {'action': 'build', 'month': MONTH,
+                         'csrf': o.csrf()})
+        self.assertEqual(r.status, 404)
+        self.assertEqual(self.s.count('SELECT count(*) FROM reports_made'), n)
+        # a report of one unit is not served under another
+        b.get(f'/admin/units/H21.227/reports?month={MONTH}')
+        self.act(b, 'build')
+        with self.s.db() as c:
+            rid = c.execute('SELECT max(id) FROM reports_made').fetchone()[0]
+        self.assertEqual(o.get(f'/admin/units/H21.101/reports/{rid}/'
+                               'report.json').status, 404)
+        # bad month, unknown action
+        self.assertEqual(b.get('/admin/units/H21.227/reports?month=2025-13'
+                               ).status, 400)
+        r = self.act(b, 'explode')
+        self.assertEqual(r.status, 400)
+        self.assertIn('Monthly reports 2025-10', b.get(
+            f'/admin/units/H21.227/reports?month={MONTH}&lang=en').text)
+
+
+class VerifyChain(unittest.TestCase):
+    def test_an_edited_rating_row_is_detected(self):
+        with Server(name='chain') as s:
+            key = add_key(s, 'H21.227')
+            r = s.post_json('/api/v1/ratings', COMMUNE_RATINGS, bearer(key))
+            self.assertEqual(r.status, 200, r)
+            self.assertIn('3 rows, chain intact',
+                          run('verify-chain', '--db', s.db_path).stdout)
+            # someone with the file: the trigger is no obstacle to them
+            with s.db() as c:
+                c.execute('DROP TRIGGER ratings_immutable')
+                c.execute("UPDATE ratings SET level = 5 WHERE id = 'C3'")
+                seq = c.execute("SELECT seq FROM ratings WHERE id = 'C3'"
+                                ).fetchone()[0]
+            p = run('verify-chain', '--db', s.db_path, check=False)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn(f'ratings: chain BROKEN at seq {seq}', p.stdout)
+
+
+if __name__ == '__main__':
+    unittest.main()
