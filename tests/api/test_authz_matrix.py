@@ -158,6 +158,13 @@ EXPECT = {
     # a step back is never allowed: refused as such, after the checks
     ('POST', '/admin/units/:unit/reviews/:id'): ScopeFirst(
         MANAGER, ok=409, body={'to': 'open', 'note': 'x'}),
+    # reports (reporters and up); an unknown action or report is refused
+    # after the checks, so that nothing is built by the matrix
+    ('GET', '/admin/units/:unit/reports'): InUnit(REPORTER),
+    ('POST', '/admin/units/:unit/reports'): InUnit(
+        REPORTER, ok=400, body={'action': 'nothing', 'month': '2026-10'}),
+    ('GET', '/admin/units/:unit/reports/:id/:file'): InUnit(
+        REPORTER, ok=404),
     ('GET', '/cong-khai'): Public(200),
     ('GET', '/cong-khai/:unit'): Public(200),
     # console part B
@@ -183,6 +190,7 @@ EXPECT = {
     # machines: a session is not an API key, nor a kiosk's signature
     ('POST', '/api/v1/dossiers'): Public(401, body='[]'),
     ('POST', '/api/v1/ratings'): Public(401, body='[]'),
+    ('POST', '/api/v1/reports'): Public(401, body='{}'),
     ('GET', '/api/v1/metrics'): InUnit(VIEWER,
                                        query='unit={unit}&month=2026-10'),
     ('POST', '/api/v1/kiosk/enroll'): Public(404, body='{"code": '
@@ -277,6 +285,10 @@ class Matrix(unittest.TestCase):
                 return unit
             if name == 'seq':
                 return str(self.seq[scope or 'sub'])
+            if name == 'id' and '/reports/' in pattern:
+                return '999999'
+            if name == 'file' and '/reports/' in pattern:
+                return 'report.json'
             if name == 'id' and '/reviews/' in pattern:
                 return str(self.review[scope or 'sub'])
             if name == 'id':
