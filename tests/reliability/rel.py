@@ -20,8 +20,6 @@ import http.client
 import json
 import os
 import random
-import re
-import socket
 import sqlite3
 import threading
 import time
@@ -224,13 +222,6 @@ def stored_counts(db_path, ids, channel):
         c.close()
 
 
-def slow_socket(port):
-    """A connection that has sent the first bytes of a request only."""
-    so = socket.create_connection(('127.0.0.1', port), timeout=5)
-    so.sendall(b'POST /q/x HTTP/1.1\r\nHost: 127.0.0.1\r\n')
-    return so
-
-
 __all__ = ['FULL', 'Load', 'Server', 'enrolled_signer', 'fd_count',
            'form_nonce', 'integrity', 'pick', 'request', 'rss_kb', 'run',
-           'slow_socket', 'stored_counts', 're']
+           'stored_counts']
