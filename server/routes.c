@@ -7,7 +7,8 @@
 
 #define FORM_BODY_MAX ((size_t)16 * 1024)
 #define IMPORT_BODY_MAX ((size_t)8 * 1024 * 1024)
-#define REPORT_BODY_MAX ((size_t)6 * 1024 * 1024)
+/* REPORT_JSON_MAX and the signature in base64url, and the JSON around */
+#define REPORT_BODY_MAX ((size_t)44 * 1024 * 1024)
 
 const struct route routes[] = {
 	/* method, pattern, handler, who may call, least role, body cap */

@@ -526,13 +526,13 @@ class Reports(unittest.TestCase):
     def test_body_limit_and_rate_limit(self):
         key = add_key(self.province, 'H21.227')
         n = self.received()
-        # a body over 6 MiB is refused from its Content-Length, unread
+        # a body over 44 MiB is refused from its Content-Length, unread
         conn = http.client.HTTPConnection('127.0.0.1', self.province.port,
                                           timeout=30)
         try:
             conn.putrequest('POST', '/api/v1/reports')
             for k, v in {**bearer(key), 'Content-Type': 'application/json',
-                         'Content-Length': str(7 << 20)}.items():
+                         'Content-Length': str(45 << 20)}.items():
                 conn.putheader(k, v)
             conn.endheaders()
             self.assertEqual(conn.getresponse().status, 413)
