@@ -1,4 +1,5 @@
 /* writer.c -- the one thread that stores ratings, many per fsync. */
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,6 +276,8 @@ checkpointer_main(void *arg)
 {
 	struct writer *w = arg;
 	struct timespec until;
+	uint64_t last_batches = 0;
+	bool trimmed = true;
 
 	pthread_mutex_lock(&w->lock);
 	while (!w->stopping) {
@@ -287,8 +290,19 @@ checkpointer_main(void *arg)
 		pthread_cond_timedwait(&w->tick, &w->lock, &until);
 		if (w->stopping)
 			break;
+		/*
+		 * A tick without a batch after busy ones: give the memory the
+		 * busy threads freed back to the system (glibc keeps it in
+		 * each thread's arena otherwise), so an idle server is small.
+		 */
+		bool idle = w->stats.batches == last_batches;
+
+		last_batches = w->stats.batches;
 		pthread_mutex_unlock(&w->lock);
 		db_exec(w->ckpt_db, "PRAGMA wal_checkpoint(PASSIVE)");
+		if (idle && !trimmed)
+			malloc_trim(0);
+		trimmed = idle;
 		pthread_mutex_lock(&w->lock);
 	}
 	pthread_mutex_unlock(&w->lock);
