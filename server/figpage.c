@@ -9,6 +9,7 @@
 #include "console.h"
 #include "figpage.h"
 #include "html.h"
+#include "report.h"
 #include "server.h"
 #include "users.h"
 
@@ -152,7 +153,7 @@ figpage_metrics(struct ctx *c, const char *unit, int month)
 		server_unavailable(c);
 		return NULL;
 	}
-	m = metrics_compute(db, unit, month, hl_now(), 0, err, sizeof(err));
+	m = report_rollup(db, unit, month, hl_now(), NULL, err, sizeof(err));
 	if (m == NULL) {
 		log_msg(LOG_ERROR, "console", "metrics: %s", err);
 		c->req->resp.body.len = 0;
@@ -399,7 +400,7 @@ figpage_series(struct ctx *c, const char *unit, int month,
 		if (mo < 200001)
 			continue;
 		out[i] = db != NULL
-		    ? metrics_compute(db, unit, mo, now, 0, err, sizeof(err))
+		    ? report_rollup(db, unit, mo, now, NULL, err, sizeof(err))
 		    : NULL;
 		if (db != NULL && out[i] == NULL)
 			log_msg(LOG_ERROR, "console", "metrics: %s", err);

@@ -11,6 +11,7 @@
 #include "figpage.h"
 #include "html.h"
 #include "pages.h"
+#include "report.h"
 #include "server.h"
 
 /*
@@ -160,8 +161,8 @@ unit_rows(struct ctx *c, const char *sql, const char *parent, int month)
 		table_head(c);
 		for (size_t i = 0; i < n; i++) {
 			char err[256];
-			struct metrics *m = metrics_compute(db, v[i].code,
-			    month, hl_now(), 0, err, sizeof(err));
+			struct metrics *m = report_rollup(db, v[i].code, month,
+			    hl_now(), NULL, err, sizeof(err));
 
 			if (m == NULL) {
 				log_msg(
@@ -244,7 +245,7 @@ page_public_unit(struct ctx *c)
 	}
 	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
 		return;
-	m = metrics_compute(db, code, month, hl_now(), 0, err, sizeof(err));
+	m = report_rollup(db, code, month, hl_now(), NULL, err, sizeof(err));
 	if (m == NULL) {
 		server_unavailable(c);
 		return;

@@ -388,6 +388,14 @@ class Reports(unittest.TestCase):
         self.assertEqual(t['dossiers'], 3)                 # 1 + 2
         self.assertEqual(t['online_rate'], 0.6667)         # (1 + 1)/3
         self.assertEqual(t['counts']['judged'], 2)         # the commune's
+        # the console shows the same roll-up as the API
+        pw = 'một mật khẩu dài 1'
+        run('user', 'add', '--db', self.province.db_path, '--unit', 'H21',
+            '--role', 'viewer', '--name', 'tinh_xem', '--password-stdin',
+            input=pw + '\n')
+        b = Browser(self.province).logged_in('tinh_xem', pw)
+        h = b.get(f'/admin/units/H21?month={MONTH}').text
+        self.assertIn('data-k="ratings" data-v="6"', h)
         # the province's report lists the included and the missing
         pd = self.build(s=self.province, unit='H21', as_of=None)
         doc = json.loads(read(f'{pd}/report.json'))
