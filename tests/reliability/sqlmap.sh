@@ -116,10 +116,27 @@ run login -u "$base/login" --method POST \
     --csrf-token=csrf --csrf-url="$base/login" --ignore-code=401
 threads=--threads=2
 run login-next -u "$base/login?next=/admin&lang=vi" -p "next,lang"
-# 4. the console with an officer's session; its filters (month, ...) are
-#    merged later: the same command then covers them
+# 4. the console with the admin's session: every filter of its pages
 run console -u "$base/admin/units/H21.227?month=$month&lang=vi" \
     --cookie="hl_session=$session" -p "month,lang" --skip=hl_session
+run console-procedures \
+    -u "$base/admin/units/H21.227/procedures?month=$month&sort=satisfied&dir=asc&flag=any&field=x" \
+    --cookie="hl_session=$session" -p "month,sort,dir,flag,field" \
+    --skip=hl_session
+run console-procedure \
+    -u "$base/admin/units/H21.227/procedures/1.001193?month=$month" \
+    --cookie="hl_session=$session" -p "month" --skip=hl_session
+run console-comments \
+    -u "$base/admin/units/H21.227/comments?month=$month&procedure=1.001193&level=1&page=1" \
+    --cookie="hl_session=$session" -p "month,procedure,level,page" \
+    --skip=hl_session
+run console-reviews -u "$base/admin/units/H21.227/reviews?status=open" \
+    --cookie="hl_session=$session" -p "status" --skip=hl_session
+run console-audit \
+    -u "$base/admin/units/H21.227/audit?action=login&page=1" \
+    --cookie="hl_session=$session" -p "action,page" --skip=hl_session
+run console-reports -u "$base/admin/units/H21.227/reports?month=$month" \
+    --cookie="hl_session=$session" -p "month" --skip=hl_session
 kill $spid
 wait $spid
 echo "sqlmap: $n runs, $total requests, level $level risk $risk -- $([ $status -eq 0 ] && echo 'no injection found' || echo FAILED)"
