@@ -6,7 +6,8 @@
 #   make asan       the whole test suite under AddressSanitizer + UBSan
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make reliability  the long fault, hostile-client and soak runs
-#   make sqlmap     sqlmap against the form, the APIs and the login
+#   make sqlmap     sqlmap against the form, the APIs, the login and the console
+#   make bench      the benchmarks of tests/bench/README.md (never in make test)
 #   make lint       clang-tidy and cppcheck
 #   make format-check / make format
 #   make install / make uninstall   (PREFIX, DESTDIR)
