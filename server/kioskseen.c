@@ -19,7 +19,16 @@ struct seen {
 /* Open addressing, linear probing, at most half full. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct seen *slots;
-static size_t cap, used;
+static size_t cap, used, ndirty; /* ndirty: entries to write */
+
+static void
+mark(struct seen *s)
+{
+	if (!s->dirty) {
+		s->dirty = true;
+		ndirty++;
+	}
+}
 
 static size_t
 hash(const char *s)
@@ -97,7 +106,7 @@ kioskseen_nonce(
 		} else {
 			s->nonce = nonce;
 			s->last_seen = now;
-			s->dirty = true;
+			mark(s);
 		}
 	}
 	pthread_mutex_unlock(&lock);
@@ -113,7 +122,7 @@ kioskseen_seq(const char *id, int64_t seq)
 	s = find(id, true);
 	if (s != NULL && seq > s->max_seq) {
 		s->max_seq = seq;
-		s->dirty = true;
+		mark(s);
 	}
 	pthread_mutex_unlock(&lock);
 }
@@ -139,22 +148,20 @@ kioskseen_flush(struct db *db)
 	size_t n = 0;
 	int rc = 0;
 
-	/* copy out what changed: no statement runs under the mutex */
+	/*
+	 * Copy out what changed: no statement runs under the mutex.  Every
+	 * batch of the writer comes here; most find nothing to write.
+	 */
 	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < cap; i++)
-		if (slots[i].id[0] != '\0' && slots[i].dirty)
-			n++;
-	if (n > 0 && (copy = malloc(n * sizeof(*copy))) != NULL) {
-		n = 0;
-		for (size_t i = 0; i < cap; i++) {
-			if (slots[i].id[0] != '\0' && slots[i].dirty) {
-				copy[n++] = slots[i];
-				slots[i].dirty = false;
-			}
-		}
-	} else if (n > 0) {
+	if (ndirty > 0 && (copy = malloc(ndirty * sizeof(*copy))) == NULL)
 		rc = -1;
+	for (size_t i = 0; copy != NULL && n < ndirty && i < cap; i++) {
+		if (slots[i].dirty) {
+			copy[n++] = slots[i];
+			slots[i].dirty = false;
+		}
 	}
+	ndirty = copy != NULL ? 0 : ndirty;
 	pthread_mutex_unlock(&lock);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		/* only ever raised: a flush never lowers what is on disk */
@@ -176,7 +183,7 @@ kioskseen_reset(void)
 	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < cap; i++)
 		if (slots[i].id[0] != '\0')
-			slots[i].dirty = true;
+			mark(&slots[i]);
 	pthread_mutex_unlock(&lock);
 }
 
@@ -186,6 +193,6 @@ kioskseen_clear(void)
 	pthread_mutex_lock(&lock);
 	free(slots);
 	slots = NULL;
-	cap = used = 0;
+	cap = used = ndirty = 0;
 	pthread_mutex_unlock(&lock);
 }
