@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hailong/hltime.h"
 #include "cli.h"
 
 void
@@ -74,5 +75,24 @@ cli_parse(const char *cmd, const char *usage, int argc, char **argv,
 	}
 	if (got != NULL)
 		*got = n;
+	return 0;
+}
+
+int
+cli_month_as_of(const char *cmd, const char *month_s, const char *as_of_s,
+    int *month, int64_t *as_of)
+{
+	if (month_parse(month_s, strlen(month_s), month) < 0) {
+		cli_error(cmd, "--month must be YYYY-MM, not '%s'", month_s);
+		return 2;
+	}
+	if (as_of_s != NULL &&
+	    rfc3339_parse(as_of_s, strlen(as_of_s), as_of) < 0) {
+		cli_error(cmd,
+		    "--as-of must be RFC 3339 with an offset "
+		    "(2026-11-01T00:00:00+07:00), not '%s'",
+		    as_of_s);
+		return 2;
+	}
 	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * One flag: "--name value" (or "--name=value") sets *value; a flag with
@@ -28,6 +29,14 @@ int cli_parse(const char *cmd, const char *usage, int argc, char **argv,
 /* Print "hailong <cmd>: <fmt...>" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * A month's command: --month YYYY-MM into *month and, when given, --as-of
+ * (RFC 3339 with an offset) into *as_of (left as it is otherwise).  0,
+ * or 2 (the usage exit status) after saying which value is wrong.
+ */
+int cli_month_as_of(const char *cmd, const char *month_s, const char *as_of_s,
+    int *month, int64_t *as_of);
 
 /* "cli:<login name>", the actor of CLI actions in the audit log. */
 void cli_actor(char *out, size_t size);

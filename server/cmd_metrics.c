@@ -61,19 +61,8 @@ cmd_metrics(int argc, char **argv)
 		    "are required");
 		return 2;
 	}
-	if (month_parse(month_s, strlen(month_s), &month) < 0) {
-		cli_error(
-		    "metrics", "--month must be YYYY-MM, not '%s'", month_s);
+	if (cli_month_as_of("metrics", month_s, as_of_s, &month, &as_of) != 0)
 		return 2;
-	}
-	if (as_of_s != NULL &&
-	    rfc3339_parse(as_of_s, strlen(as_of_s), &as_of) < 0) {
-		cli_error("metrics",
-		    "--as-of must be RFC 3339 with an offset "
-		    "(2026-11-01T00:00:00+07:00), not '%s'",
-		    as_of_s);
-		return 2;
-	}
 	db = store_open(path, STORE_READONLY, err, sizeof(err));
 	if (db == NULL) {
 		fprintf(stderr, "hailong metrics: %s\n", err);

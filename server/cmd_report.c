@@ -181,19 +181,8 @@ report_build_cmd(const char *path, const char *unit, const char *month_s,
 		    "YYYY-MM and --out DIR");
 		return 2;
 	}
-	if (month_parse(month_s, strlen(month_s), &month) < 0) {
-		cli_error(
-		    "report", "--month must be YYYY-MM, not '%s'", month_s);
+	if (cli_month_as_of("report", month_s, as_of_s, &month, &as_of) != 0)
 		return 2;
-	}
-	if (as_of_s != NULL &&
-	    rfc3339_parse(as_of_s, strlen(as_of_s), &as_of) < 0) {
-		cli_error("report",
-		    "--as-of must be RFC 3339 with an offset "
-		    "(2026-11-01T00:00:00+07:00), not '%s'",
-		    as_of_s);
-		return 2;
-	}
 	db = store_open(path, STORE_READONLY, err, sizeof(err));
 	if (db == NULL) {
 		cli_error("report", "%s", err);
