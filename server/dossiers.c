@@ -8,6 +8,7 @@
 #include "dossiers.h"
 #include "metrics.h"
 #include "records.h"
+#include "rollup.h"
 
 const char *const dossier_keys[DK_COUNT + 1] = {
 	"code",
@@ -250,9 +251,14 @@ dossier_upsert(struct db *db, const struct dossier *d)
 	    "digitized = excluded.digitized, complaint = excluded.complaint, "
 	    "updated_at = excluded.updated_at "
 	    "WHERE excluded.updated_at > dossiers.updated_at");
-	int col = 1;
+	struct dossier old;
+	int col = 1, had;
 
 	if (st == NULL)
+		return -1;
+	/* its counts in the dossier rollups, to take away */
+	had = dossier_load(db, d->code, &old);
+	if (had < 0)
 		return -1;
 	db_bind_text(st, col++, d->code, -1);
 	db_bind_text(st, col++, d->procedure, -1);
@@ -279,5 +285,8 @@ dossier_upsert(struct db *db, const struct dossier *d)
 		return -1;
 	}
 	db_done(st);
-	return db_changes(db) > 0 ? 0 : 1;
+	if (db_changes(db) == 0)
+		return 1;
+	return rollup_dossier_change(db, had == 0 ? &old : NULL, d) < 0 ? -1
+									: 0;
 }

@@ -932,10 +932,22 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 	if (m->rollups ? rollup_read(db, m, unit_only) < 0
 		       : ratings_raw(db, m, unit_only, start, until) < 0)
 		goto dberr;
-	if ((how & METRICS_RECOMPUTE)
-		? dossiers_raw(db, m, unit_only, start, until) < 0
-		: dossiers_sql(db, m, unit_only, start, until, until) < 0)
-		goto dberr;
+	if (how & METRICS_RECOMPUTE) {
+		if (dossiers_raw(db, m, unit_only, start, until) < 0)
+			goto dberr;
+	} else {
+		int64_t horizon;
+
+		/* the dossier rollups hold after all the month can change */
+		if (rollup_dossier_horizon(db, month, &horizon) < 0)
+			goto dberr;
+		m->dossier_rollups = as_of >= end && as_of >= horizon;
+		if (m->dossier_rollups
+			? rollup_read_dossiers(db, m, unit_only) < 0
+			: dossiers_sql(db, m, unit_only, start, until, until) <
+			    0)
+			goto dberr;
+	}
 	names(db, m);
 	if (own_txn)
 		db_exec(db, "COMMIT");

@@ -207,10 +207,11 @@ enum metrics_how {
 struct metrics {
 	char unit[41];
 	char unit_name[301];
-	int month;     /* yyyymm */
-	int64_t as_of; /* T */
-	unsigned how;  /* enum metrics_how bits it was computed with */
-	bool rollups;  /* rating counts came from the rollups */
+	int month;            /* yyyymm */
+	int64_t as_of;        /* T */
+	unsigned how;         /* enum metrics_how bits it was computed with */
+	bool rollups;         /* rating counts came from the rollups */
+	bool dossier_rollups; /* dossier counts came from the rollups */
 	struct metric_rules rules;
 	struct metric_scope total;
 	struct metric_list procedures, counters, officers;

@@ -1,9 +1,12 @@
 /* rollup.c -- monthly rating counts kept beside the ratings, by the writer. */
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "hailong/util.h"
+#include "dossiers.h"
 #include "metrics.h"
 #include "rollup.h"
 #include "writer.h"
@@ -93,8 +96,9 @@ unpack_add(struct db_stmt *st, int col, struct metric_counts *c)
 	metric_counts_add(c, &x);
 }
 
+/* Add sign * v[0..n) to the row of the key; key_int < 0: no such key. */
 static int
-upsert(struct db *db, const char *sql, const int64_t v[RC_N], int64_t sign,
+upsert(struct db *db, const char *sql, const int64_t *v, int n, int64_t sign,
     const char *unit, int month, const char *key_text, int key_int)
 {
 	struct db_stmt *st = db_prepare(db, sql);
@@ -102,7 +106,7 @@ upsert(struct db *db, const char *sql, const int64_t v[RC_N], int64_t sign,
 
 	if (st == NULL)
 		return -1;
-	for (int i = 0; i < RC_N; i++)
+	for (int i = 0; i < n; i++)
 		db_bind_int(st, col++, sign * v[i]);
 	db_bind_text(st, col++, unit, -1);
 	db_bind_int(st, col++, month);
@@ -130,8 +134,161 @@ ancestors(struct db *db, const char *unit, char up[][41], int max)
 	return n;
 }
 
+/* --- dossiers ----------------------------------------------------------------- */
+
+/*
+ * The 11 count columns of dossier_rollup and dossier_rollup_subtree
+ * (schemas/008_dossier_rollup.sql): metric_counts' dossier fields.
+ */
+/* clang-format off */
+#define DC_COLUMNS(X) \
+	X(dossiers) X(online) X(full_online) X(judged) X(on_time) \
+	X(supplement) X(multi_supplement) X(correction) \
+	X(supplement_or_correction) X(digitized) X(bad)
+#define DC_N 11
+#define DC_FIELD(c) offsetof(struct metric_counts, c),
+
+#define UPSERT_DOSSIER \
+	"INSERT INTO dossier_rollup(" DC_COLUMNS(COL) "unit, month, " \
+	"procedure) VALUES (" DC_COLUMNS(QM) "?, ?, ?) " \
+	"ON CONFLICT(unit, month, procedure) DO UPDATE SET " \
+	DC_COLUMNS(ADD) "month = month"
+#define UPSERT_DOSSIER_SUBTREE \
+	"INSERT INTO dossier_rollup_subtree(" DC_COLUMNS(COL) "ancestor, " \
+	"month, procedure) VALUES (" DC_COLUMNS(QM) "?, ?, ?) " \
+	"ON CONFLICT(ancestor, month, procedure) DO UPDATE SET " \
+	DC_COLUMNS(ADD) "month = month"
+/* clang-format on */
+
+static const size_t dc_field[DC_N] = { DC_COLUMNS(DC_FIELD) };
+
+static int64_t *
+dc_at(struct metric_counts *c, int i)
+{
+	return (int64_t *)(void *)((char *)c + dc_field[i]);
+}
+
+/*
+ * Add (sign 1) or take away (-1) a dossier's counts as judged at the end
+ * of time (dossier_count() with T = INT64_MAX): finished at finished_at,
+ * open at the end of its month; `low`: a valid low rating carries its
+ * code.
+ */
+static int
+dossier_apply(struct db *db, const struct dossier *d, bool low, int sign)
+{
+	struct metric_counts c;
+	int64_t v[DC_N];
+	int month = month_of(d->received_at);
+	char up[ANCESTORS_MAX][41];
+	int n = ancestors(db, d->unit, up, ANCESTORS_MAX);
+
+	memset(&c, 0, sizeof(c));
+	dossier_count(d, INT64_MAX, month_end(month), low, &c);
+	for (int i = 0; i < DC_N; i++)
+		v[i] = *dc_at(&c, i);
+	if (upsert(db, UPSERT_DOSSIER, v, DC_N, sign, d->unit, month,
+		d->procedure, -1) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (upsert(db, UPSERT_DOSSIER_SUBTREE, v, DC_N, sign, up[i],
+			month, d->procedure, -1) < 0)
+			return -1;
+	return 0;
+}
+
+/* The month's rollups hold at T >= t from now on. */
+static int
+horizon_raise(struct db *db, int month, int64_t t)
+{
+	return db_run(db,
+	    "INSERT INTO dossier_horizon(month, horizon) VALUES (?, ?) "
+	    "ON CONFLICT(month) DO UPDATE SET "
+	    "horizon = max(horizon, excluded.horizon)",
+	    "il", month, t);
+}
+
+/* The valid ratings of level <= 2 carrying `code`: how many, the last. */
+static int
+low_ratings(struct db *db, const char *code, int64_t *n, int64_t *last)
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT count(*), coalesce(max(rated_at), 0) FROM ratings "
+	    "WHERE dossier = ? AND status = 'valid' AND level <= 2",
+	    "t", code);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*n = db_col_int(st, 0);
+		*last = db_col_int(st, 1);
+	}
+	db_done(st);
+	return rc == DB_ROW ? 0 : -1;
+}
+
 int
-rollup_apply(struct db *db, const struct rating *r, int sign)
+rollup_dossier_change(
+    struct db *db, const struct dossier *old, const struct dossier *d)
+{
+	int64_t n, last, h = 0;
+
+	if (low_ratings(db, d->code, &n, &last) < 0)
+		return -1;
+	if (old != NULL && dossier_apply(db, old, n > 0, -1) < 0)
+		return -1;
+	if (dossier_apply(db, d, n > 0, 1) < 0)
+		return -1;
+	if (d->has_finished)
+		h = d->finished_at + 1;
+	if (n > 0 && last + 1 > h)
+		h = last + 1;
+	return horizon_raise(db, month_of(d->received_at), h);
+}
+
+int
+rollup_dossier_rating(struct db *db, const struct rating *r, int sign)
+{
+	struct dossier d;
+	int64_t n, last;
+	bool was, now;
+	int rc;
+
+	if (r->dossier[0] == '\0' || r->level > 2)
+		return 0;
+	rc = dossier_load(db, r->dossier, &d);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0; /* not imported yet: counted then */
+	/* the row's status has changed already: n counts it when valid */
+	if (low_ratings(db, r->dossier, &n, &last) < 0)
+		return -1;
+	was = sign > 0 ? n > 1 : true;
+	now = sign > 0 ? true : n > 0;
+	if (sign > 0 &&
+	    horizon_raise(db, month_of(d.received_at), r->rated_at + 1) < 0)
+		return -1;
+	if (was == now)
+		return 0;
+	if (dossier_apply(db, &d, was, -1) < 0)
+		return -1;
+	return dossier_apply(db, &d, now, 1);
+}
+
+int
+rollup_dossier_horizon(struct db *db, int month, int64_t *horizon)
+{
+	*horizon = 0;
+	return db_int(db, horizon,
+		   "SELECT horizon FROM dossier_horizon WHERE month = ?", "i",
+		   month) < 0
+	    ? -1
+	    : 0;
+}
+
+static int
+counts_apply(struct db *db, const struct rating *r, int sign)
 {
 	struct metric_counts c;
 	int64_t v[RC_N];
@@ -142,17 +299,25 @@ rollup_apply(struct db *db, const struct rating *r, int sign)
 	memset(&c, 0, sizeof(c));
 	metric_counts_add_rating(&c, r);
 	pack(&c, v);
-	if (upsert(db, UPSERT_PROCEDURE, v, sign, r->unit, month, r->procedure,
-		-1) < 0)
+	if (upsert(db, UPSERT_PROCEDURE, v, RC_N, sign, r->unit, month,
+		r->procedure, -1) < 0)
 		return -1;
 	for (int i = 0; i < n; i++)
-		if (upsert(db, UPSERT_SUBTREE, v, sign, up[i], month,
+		if (upsert(db, UPSERT_SUBTREE, v, RC_N, sign, up[i], month,
 			r->procedure, -1) < 0)
 			return -1;
 	if (r->counter <= 0 && r->officer[0] == '\0')
 		return 0;
-	return upsert(db, UPSERT_STAFF, v, sign, r->unit, month, r->officer,
-	    r->counter > 0 ? r->counter : 0);
+	return upsert(db, UPSERT_STAFF, v, RC_N, sign, r->unit, month,
+	    r->officer, r->counter > 0 ? r->counter : 0);
+}
+
+int
+rollup_apply(struct db *db, const struct rating *r, int sign)
+{
+	if (counts_apply(db, r, sign) < 0)
+		return -1;
+	return rollup_dossier_rating(db, r, sign);
 }
 
 /*
@@ -273,7 +438,7 @@ rollup_flush(struct db *db)
 		    s->kind == SLOT_STAFF         ? UPSERT_STAFF
 			: s->kind == SLOT_SUBTREE ? UPSERT_SUBTREE
 						  : UPSERT_PROCEDURE,
-		    v, 1, s->unit, s->month, s->key_text,
+		    v, RC_N, 1, s->unit, s->month, s->key_text,
 		    s->kind == SLOT_STAFF ? s->key_int : -1);
 	}
 	rollup_reset();
@@ -309,6 +474,9 @@ rollup_hook(struct db *db, const struct rating *r, int64_t seq)
 	(void)seq;
 	if (r->status != STATUS_VALID)
 		return 0;
+	/* a low rating of a dossier: rare, written at once */
+	if (rollup_dossier_rating(db, r, 1) < 0)
+		return -1;
 	month = month_of(r->rated_at);
 	line = unit_line(db, b, r->unit);
 	if (line == NULL)
@@ -335,7 +503,7 @@ direct:
 	 */
 	if (rollup_flush(db) < 0)
 		return -1;
-	return rollup_apply(db, r, 1);
+	return counts_apply(db, r, 1);
 }
 
 int
@@ -347,6 +515,13 @@ rollup_rebuild_subtree(struct db *db)
 	    "ancestor, month, procedure) "
 	    "SELECT " RC_COLUMNS(SUM) "t.ancestor, r.month, r.procedure "
 	    "FROM rollup_procedure r "
+	    "JOIN unit_tree t ON t.descendant = r.unit AND t.depth > 0 "
+	    "GROUP BY t.ancestor, r.month, r.procedure;"
+	    "DELETE FROM dossier_rollup_subtree;"
+	    "INSERT INTO dossier_rollup_subtree(" DC_COLUMNS(COL)
+	    "ancestor, month, procedure) "
+	    "SELECT " DC_COLUMNS(SUM) "t.ancestor, r.month, r.procedure "
+	    "FROM dossier_rollup r "
 	    "JOIN unit_tree t ON t.descendant = r.unit AND t.depth > 0 "
 	    "GROUP BY t.ancestor, r.month, r.procedure");
 	/* clang-format on */
@@ -435,4 +610,44 @@ rollup_read(struct db *db, struct metrics *m, bool unit_only)
 	}
 	db_done(st);
 	return step < 0 ? -1 : 0;
+}
+
+#define DOSSIERS_ONLY \
+	"SELECT " DC_COLUMNS(COL) "procedure FROM dossier_rollup " \
+				  "WHERE unit = ?1 AND month = ?2"
+#define DOSSIERS_SUBTREE \
+	"SELECT " DC_COLUMNS(COL) "procedure FROM dossier_rollup_subtree " \
+				  "WHERE ancestor = ?1 AND month = ?2"
+
+int
+rollup_read_dossiers(struct db *db, struct metrics *m, bool unit_only)
+{
+	for (int pass = 0; pass < (unit_only ? 1 : 2); pass++) {
+		struct db_stmt *st =
+		    db_query(db, pass == 0 ? DOSSIERS_ONLY : DOSSIERS_SUBTREE,
+			"ti", m->unit, m->month);
+		int step;
+
+		if (st == NULL)
+			return -1;
+		while ((step = db_step(st)) == DB_ROW) {
+			const char *proc = db_col_text(st, DC_N);
+			struct metric_counts c;
+
+			memset(&c, 0, sizeof(c));
+			for (int i = 0; i < DC_N; i++)
+				*dc_at(&c, i) = db_col_int(st, i);
+			if (metric_counts_is_zero(&c))
+				continue; /* every dossier moved away */
+			metric_counts_add(&m->total.counts, &c);
+			metric_counts_add(&metrics_scope(m, SCOPE_PROCEDURE,
+					      proc != NULL ? proc : "", "", 0)
+					       ->counts,
+			    &c);
+		}
+		db_done(st);
+		if (step < 0)
+			return -1;
+	}
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include "hailong/rating.h"
 
 struct db;
+struct dossier;
 struct metrics;
 
 /*
@@ -32,8 +33,34 @@ extern const struct writer_hooks rollup_hooks;
 int rollup_apply(struct db *db, const struct rating *r, int sign);
 
 /*
- * Recompute rollup_subtree (every unit's sums over its subtree) from
- * rollup_procedure and unit_tree: after the unit tree changed.  In the
+ * The dossier rollups (schemas/008_dossier_rollup.sql), in the caller's
+ * write transaction.  rollup_dossier_change(): dossier_upsert() changed
+ * the row of `d`, which was `old` (NULL: new).  rollup_dossier_rating():
+ * rating r became valid (sign 1) or stopped being valid (-1), its row
+ * already updated; it matters only when it carries a dossier code and
+ * has level <= 2.  rollup_apply() and rollup_hook() call it.  0 or -1.
+ */
+int rollup_dossier_change(
+    struct db *db, const struct dossier *old, const struct dossier *d);
+int rollup_dossier_rating(struct db *db, const struct rating *r, int sign);
+
+/*
+ * The earliest T at which the dossier rollups of `month` are its figures
+ * (dossier_horizon; 0 when the month has no dossier).  0 or -1.
+ */
+int rollup_dossier_horizon(struct db *db, int month, int64_t *horizon);
+
+/*
+ * Read m->unit's month of dossier counts from the dossier rollups into
+ * m's total and procedure scopes, as rollup_read() does the ratings'.
+ * Valid for m->as_of at or after the month's end and its horizon.
+ */
+int rollup_read_dossiers(struct db *db, struct metrics *m, bool unit_only);
+
+/*
+ * Recompute rollup_subtree and dossier_rollup_subtree (every unit's sums
+ * over its subtree) from rollup_procedure, dossier_rollup and unit_tree:
+ * after the unit tree changed.  In the
  * caller's transaction if any.  0 or -1.
  */
 int rollup_rebuild_subtree(struct db *db);

@@ -26,6 +26,7 @@
 #include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "hailong/rating.h"
+#include "dossiers.h"
 #include "instrument.h"
 #include "ratings.h"
 #include "refdata.h"
@@ -168,26 +169,33 @@ dossiers(struct db *db, int64_t n)
 		int64_t received = random_instant((int)(i % MONTHS));
 		int64_t due = received + (5 + below(11)) * 86400;
 		int64_t finished = received + (1 + below(16)) * 86400;
-		char code[40];
+		struct dossier d;
 		int supp = below(100) < 18 ? (below(100) < 25 ? 2 : 1) : 0;
 
 		if (i % TXN_ROWS == 0 && (i == 0 || db_commit(db) == 0) &&
 		    db_begin(db) < 0)
 			die(db, "begin");
-		dossier_code(i, received, code);
-		if (db_run(db,
-			"INSERT INTO dossiers(code, procedure, unit, channel, "
-			"received_at, due_at, finished_at, "
-			"supplement_requests, "
-			"supplement_seconds, corrections, full_online, "
-			"digitized, complaint, updated_at) VALUES (?, ?, ?, ?, "
-			"?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			"tttillliiiiiil", code, proc_codes[skewed(PROCEDURES)],
-			unit_codes[skewed(UNITS - 1)], below(100) < 45 ? 2 : 1,
-			received, due, finished, supp, supp ? 86400 * supp : 0,
-			below(100) < 7 ? 1 : 0, below(100) < 30 ? 1 : 0,
-			below(100) < 85 ? 1 : 0, below(1000) < 4 ? 1 : 0,
-			finished) < 0)
+		memset(&d, 0, sizeof(d));
+		dossier_code(i, received, d.code);
+		snprintf(d.procedure, sizeof(d.procedure), "%s",
+		    proc_codes[skewed(PROCEDURES)]);
+		snprintf(d.unit, sizeof(d.unit), "%s",
+		    unit_codes[skewed(UNITS - 1)]);
+		d.channel = below(100) < 45 ? 2 : 1;
+		d.received_at = received;
+		d.has_due = true;
+		d.due_at = due;
+		d.has_finished = true;
+		d.finished_at = finished;
+		d.supplement_requests = supp;
+		d.supplement_seconds = supp ? 86400 * supp : 0;
+		d.corrections = below(100) < 7 ? 1 : 0;
+		d.full_online = below(100) < 30 ? 1 : 0;
+		d.digitized = below(100) < 85 ? 1 : 0;
+		d.complaint = below(1000) < 4 ? 1 : 0;
+		d.updated_at = finished;
+		/* as the feed's: the dossier rollups too */
+		if (dossier_upsert(db, &d) < 0)
 			die(db, "dossier");
 	}
 	if (n > 0 && db_commit(db) < 0)

@@ -41,8 +41,10 @@ static const char *const officers[] = { "", "", "VC01", "VC02", "VC03", "X9" };
 
 #define NDOSSIERS 700
 #define NRATINGS 2500
+#define LATE_DOSSIERS 100 /* imported after the ratings carrying them */
 static char codes[NDOSSIERS][40];
 static int64_t seqs[NRATINGS];
+static int dossier_rollup_reads; /* comparisons through dossier rollups */
 
 /* An instant from 25/8 to 10/12/2026, often close to a month's edge. */
 static int64_t
@@ -155,6 +157,8 @@ compare(const char *unit, int month, int64_t as_of, unsigned how)
 		metrics_free(b);
 		return;
 	}
+	dossier_rollup_reads += a->dossier_rollups;
+	CHECK(!b->dossier_rollups);
 	ja = metrics_dumps(a, false);
 	jb = metrics_dumps(b, false);
 	test_checks++;
@@ -178,10 +182,14 @@ compare_all(void)
 
 	for (size_t u = 0; u < ARRAY_SIZE(scopes); u++) {
 		for (size_t k = 0; k < ARRAY_SIZE(months); k++) {
-			int64_t end = month_end(months[k]);
-			const int64_t ts[] = { month_start(months[k]) +
-				    86400 * 12,
+			int64_t end = month_end(months[k]), h;
+			int64_t ts[6] = { month_start(months[k]) + 86400 * 12,
 				end, end + 86400 * 3, end + 86400 * 400 };
+
+			/* just before and at the dossier rollups' horizon */
+			CHECK_INT(rollup_dossier_horizon(db, months[k], &h), 0);
+			ts[4] = (h > end ? h : end) - 1;
+			ts[5] = h > end ? h : end;
 
 			for (size_t t = 0; t < ARRAY_SIZE(ts); t++) {
 				compare(scopes[u], months[k], ts[t], 0);
@@ -256,6 +264,123 @@ subtree_matches(void)
 	CHECK_INT(n, 0);
 }
 
+/* The same for the dossier rollups' subtree sums. */
+static void
+dossier_subtree_matches(void)
+{
+	int64_t n;
+
+	CHECK_INT(db_exec(db,
+		      "CREATE TEMP TABLE kept_dt AS SELECT * FROM "
+		      "dossier_rollup_subtree WHERE dossiers > 0"),
+	    0);
+	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM kept_dt", ""), 0);
+	CHECK(n > 10);
+	CHECK_INT(db_begin(db), 0);
+	CHECK_INT(rollup_rebuild_subtree(db), 0);
+	CHECK_INT(db_commit(db), 0);
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM (SELECT * FROM kept_dt EXCEPT "
+		      "SELECT * FROM dossier_rollup_subtree)",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM (SELECT * FROM "
+		      "dossier_rollup_subtree WHERE dossiers > 0 EXCEPT "
+		      "SELECT * FROM kept_dt)",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+}
+
+/* The text between a migration's backfill markers. */
+static char *
+backfill_sql(const char *suffix)
+{
+	const struct embed_file *f = NULL;
+	const char *a, *b;
+
+	for (const struct embed_file *e = server_files; e->name; e++)
+		if (strstr(e->name, suffix) != NULL)
+			f = e;
+	CHECK(f != NULL);
+	if (f == NULL)
+		return NULL;
+	a = strstr((const char *)f->data, "-- backfill begin");
+	b = strstr((const char *)f->data, "-- backfill end");
+	CHECK(a != NULL && b != NULL && a < b);
+	if (a == NULL || b == NULL)
+		return NULL;
+	return xstrndup(a, (size_t)(b - a));
+}
+
+/*
+ * Migration 008's backfill (for dossiers stored before it) gives the
+ * dossier rollups the writer and the feed keep, and a horizon no later
+ * than theirs (which only ever grows); read at or after it, the figures
+ * are still the raw rows'.
+ */
+static void
+dossier_backfill_matches(void)
+{
+	char *sql = backfill_sql("_dossier_rollup.sql");
+	int64_t n, used;
+
+	if (sql == NULL)
+		return;
+	CHECK_INT(db_exec(db,
+		      "CREATE TEMP TABLE kept_d AS SELECT * FROM "
+		      "dossier_rollup WHERE dossiers > 0;"
+		      "CREATE TEMP TABLE kept_dts AS SELECT * FROM "
+		      "dossier_rollup_subtree WHERE dossiers > 0;"
+		      "CREATE TEMP TABLE kept_h AS SELECT * FROM "
+		      "dossier_horizon;"
+		      "DELETE FROM dossier_rollup;"
+		      "DELETE FROM dossier_rollup_subtree;"
+		      "DELETE FROM dossier_horizon;"),
+	    0);
+	CHECK_INT(db_exec(db, sql), 0);
+	free(sql);
+	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM kept_d", ""), 0);
+	CHECK(n > 20);
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM (SELECT * FROM kept_d EXCEPT "
+		      "SELECT * FROM dossier_rollup)",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM (SELECT * FROM dossier_rollup "
+		      "EXCEPT SELECT * FROM kept_d)",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM (SELECT * FROM kept_dts EXCEPT "
+		      "SELECT * FROM dossier_rollup_subtree)",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+	/* the same months; none later than the kept one */
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM dossier_horizon h LEFT JOIN "
+		      "kept_h k USING (month) WHERE k.horizon IS NULL OR "
+		      "h.horizon > k.horizon",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM kept_h WHERE month NOT IN "
+		      "(SELECT month FROM dossier_horizon)",
+		      ""),
+	    0);
+	CHECK_INT(n, 0);
+	used = dossier_rollup_reads;
+	compare_all();
+	CHECK(dossier_rollup_reads > used);
+}
+
 /*
  * The migration's backfill (for ratings stored before it) rebuilds the
  * same rollups the writer keeps, all-zero rows aside.
@@ -263,23 +388,11 @@ subtree_matches(void)
 static void
 backfill_matches(void)
 {
-	const struct embed_file *f = NULL;
-	const char *a, *b;
-	char *sql;
+	char *sql = backfill_sql("_metrics.sql");
 	int64_t n;
 
-	for (const struct embed_file *e = server_files; e->name; e++)
-		if (strstr(e->name, "_metrics.sql") != NULL)
-			f = e;
-	CHECK(f != NULL);
-	if (f == NULL)
+	if (sql == NULL)
 		return;
-	a = strstr((const char *)f->data, "-- backfill begin");
-	b = strstr((const char *)f->data, "-- backfill end");
-	CHECK(a != NULL && b != NULL && a < b);
-	if (a == NULL || b == NULL)
-		return;
-	sql = xstrndup(a, (size_t)(b - a));
 	CHECK_INT(
 	    db_exec(db,
 		"CREATE TEMP TABLE kept_p AS SELECT * FROM "
@@ -337,11 +450,19 @@ property(void)
 	for (int i = 0; i < NDOSSIERS; i++) {
 		snprintf(codes[i], sizeof(codes[i]), "H21.227-2610%02d-%04d",
 		    1 + i % 28, i);
-		make_dossier(i, 1);
+		if (i < NDOSSIERS - LATE_DOSSIERS)
+			make_dossier(i, 1);
 	}
 	CHECK_INT(db_commit(db), 0);
 	make_ratings();
+	/* the feed brings dossiers that ratings already carry */
+	CHECK_INT(db_begin(db), 0);
+	for (int i = NDOSSIERS - LATE_DOSSIERS; i < NDOSSIERS; i++)
+		make_dossier(i, 1);
+	CHECK_INT(db_commit(db), 0);
 	compare_all();
+	/* well after every month, the dossier rollups were read */
+	CHECK(dossier_rollup_reads >= 40);
 
 	/* staff change statuses both ways; feeds send newer versions */
 	for (int i = 0; i < 300; i++) {
@@ -359,7 +480,9 @@ property(void)
 	compare_all();
 	parts_add_up();
 	subtree_matches();
+	dossier_subtree_matches();
 	backfill_matches();
+	dossier_backfill_matches();
 	db_close(db);
 }
 
