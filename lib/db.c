@@ -138,6 +138,12 @@ fail:
 }
 
 void
+db_release_memory(struct db *db)
+{
+	sqlite3_db_release_memory(db->h);
+}
+
+void
 db_close(struct db *db)
 {
 	struct db_stmt *s, *next;

@@ -29,6 +29,8 @@ _Static_assert(CHANNEL_IMPORT + 1 == WRITER_CHANNELS,
  * itself restarts it between two batches.
  */
 #define CHECKPOINT_EVERY_MS 200
+/* Seconds without a batch after which the writer frees its page cache. */
+#define WRITER_IDLE_S 1
 #define WAL_RESTART_BYTES ((off_t)64 << 20)
 #define WAL_CHECK_EVERY 64 /* batches */
 
@@ -313,6 +315,7 @@ static void *
 writer_main(void *arg)
 {
 	struct writer *w = arg;
+	bool busy = false; /* batches since the memory was handed back */
 
 	for (;;) {
 		struct writer_job *batch, *last;
@@ -321,8 +324,30 @@ writer_main(void *arg)
 		bool stop;
 
 		pthread_mutex_lock(&w->lock);
-		while (w->head == NULL && !w->stopping)
-			pthread_cond_wait(&w->wake, &w->lock);
+		while (w->head == NULL && !w->stopping) {
+			struct timespec until;
+
+			if (!busy) {
+				pthread_cond_wait(&w->wake, &w->lock);
+				continue;
+			}
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += WRITER_IDLE_S;
+			if (pthread_cond_timedwait(
+				&w->wake, &w->lock, &until) == 0 ||
+			    w->head != NULL || w->stopping)
+				continue;
+			/*
+			 * Idle after batches: the page cache (up to 8 MiB)
+			 * holds pages the next batch reads again cheaply
+			 * from the OS; hand its memory back.
+			 */
+			pthread_mutex_unlock(&w->lock);
+			db_release_memory(w->db);
+			malloc_trim(0);
+			pthread_mutex_lock(&w->lock);
+			busy = false;
+		}
 		stop = w->stopping && w->head == NULL;
 		batch = last = w->head;
 		while (last != NULL && ++n < BATCH_MAX && last->next != NULL)
@@ -338,6 +363,7 @@ writer_main(void *arg)
 		if (stop)
 			break;
 		store_batch(w->db, batch, w->hooks, &o);
+		busy = true;
 		pthread_mutex_lock(&w->lock);
 		apply_outcome(&w->stats, &o);
 		pthread_mutex_unlock(&w->lock);

@@ -44,6 +44,9 @@ enum db_error {
 struct db *db_open(const char *path, int flags, char *err, size_t errlen);
 /* Finalize every cached statement and close; accepts NULL. */
 void db_close(struct db *db);
+/* Free what of the connection's page cache no statement holds (the
+ * connection's own thread, or while no other uses it). */
+void db_release_memory(struct db *db);
 /* The path the connection was opened with.  Borrowed. */
 const char *db_path(const struct db *db);
 
