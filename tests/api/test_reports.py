@@ -18,6 +18,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import time
 import unittest
 import zipfile
 
@@ -228,10 +229,14 @@ class Reports(unittest.TestCase):
                          .replace('": ', '": ') + '\n')
 
     def test_identical_inputs_give_identical_bytes(self):
-        a, b = self.build(), self.build()
+        a = self.build()
+        # zip entries carry a time to 2 s: a clock in the XLSX would show
+        time.sleep(2.1)
+        b = self.build()
         self.assertEqual(read(f'{a}/report.json'), read(f'{b}/report.json'))
         self.assertEqual(read(f'{a}/report.csv'), read(f'{b}/report.csv'))
         self.assertEqual(read(f'{a}/report.html'), read(f'{b}/report.html'))
+        self.assertEqual(read(f'{a}/report.xlsx'), read(f'{b}/report.xlsx'))
         # a later as_of that sees no new data changes only as_of
         c = self.build(as_of='2025-11-06T00:00:00+07:00')
         self.assertNotEqual(read(f'{a}/report.json'),
