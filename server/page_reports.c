@@ -1,9 +1,12 @@
 /* page_reports.c -- the console's reports tab: build, sign, send, receive. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "hailong/crypto.h"
 #include "hailong/db.h"
@@ -466,27 +469,58 @@ out:
 	return rc;
 }
 
+/*
+ * Sending a report waits on the parent's server (up to SUBMIT_TIMEOUT_MS):
+ * not on an HTTP thread, which serves every other page meanwhile.  The
+ * request is suspended; a thread of its own makes the POST and resumes
+ * it; submit_resumed() records the receipt and answers, on an HTTP
+ * thread.  The timeout stays under the 20 s a stopping server waits for
+ * requests in flight, so the thread never outlives its connection.
+ */
+#define SUBMIT_TIMEOUT_MS 15000
+
+struct submit_job {
+	struct ctx *c;
+	struct console_unit u;
+	int64_t id;
+	int month;
+	char url[300];
+	char auth[300];
+	char *body;
+	struct httpc_response resp;
+	int sent; /* 0 answered, -1 not (err says why) */
+	char err[600];
+};
+
+static void
+submit_job_free(void *p)
+{
+	struct submit_job *j = p;
+
+	httpc_response_release(&j->resp);
+	free(j->body);
+	free(j);
+}
+
+/* On the HTTP thread: what to send, and where.  0 or -1 (err). */
 static int
-do_submit(struct ctx *c, struct db *db, const struct console_unit *u,
-    int64_t id, char *err, size_t errlen)
+submit_prepare(struct ctx *c, struct db *db, struct submit_job *j, char *err,
+    size_t errlen)
 {
 	const struct config *cfg = &c->srv->cfg;
-	char *json = NULL, *p7s = NULL, *key = NULL, *body = NULL, *a, *p;
-	char url[300], auth[128], actor[96], target[64], mo[8];
-	struct httpc_response resp = { 0 };
-	struct httpc *h = NULL;
-	const char *hdr[3];
+	char *json = NULL, *p7s = NULL, *key = NULL, *a, *p;
 	size_t len, plen, klen;
-	json_t *req, *receipt = NULL;
-	int month, rc = -1, r;
+	json_t *req;
+	int rc = -1, r;
 
 	if (cfg->report_parent_url[0] == '\0') {
 		snprintf(err, errlen, "%s", w(c, W_NO_PARENT));
 		return -1;
 	}
-	r = load_made(db, u->code, id, &json, &len, &p7s, &plen, &month);
+	r = load_made(
+	    db, j->u.code, j->id, &json, &len, &p7s, &plen, &j->month);
 	if (r != 0) {
-		snprintf(err, errlen, "report %lld: %s", (long long)id,
+		snprintf(err, errlen, "report %lld: %s", (long long)j->id,
 		    r > 0 ? "not found" : db_errmsg(db));
 		return -1;
 	}
@@ -507,7 +541,7 @@ do_submit(struct ctx *c, struct db *db, const struct console_unit *u,
 	req = json_pack("{s:s, s:s}", "report_json", a, "report_p7s", p);
 	free(a);
 	free(p);
-	body = json_dumps(req, JSON_COMPACT);
+	j->body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	{
 		/* the parent's base URL, with or without a final slash */
@@ -515,64 +549,145 @@ do_submit(struct ctx *c, struct db *db, const struct console_unit *u,
 
 		if (cfg->report_parent_url[n - 1] == '/')
 			n--;
-		snprintf(url, sizeof(url), "%.*s/api/v1/reports", (int)n,
+		snprintf(j->url, sizeof(j->url), "%.*s/api/v1/reports", (int)n,
 		    cfg->report_parent_url);
 	}
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
-	hdr[0] = "Content-Type: application/json";
-	hdr[1] = auth;
-	hdr[2] = NULL;
-	h = httpc_new(NULL);
-	if (httpc_request(h, "POST", url, hdr, body, strlen(body), &resp, err,
-		errlen) < 0)
-		goto out;
-	if (resp.status != 200) {
-		json_t *e = json_loadb(resp.body.data ? resp.body.data : "",
-		    resp.body.len, 0, NULL);
-		const char *m =
-		    json_string_value(json_object_get(e, "message"));
-
-		snprintf(err, errlen, "%s (%d): %s", w(c, W_REFUSED),
-		    resp.status, m != NULL ? m : "");
-		json_decref(e);
-		goto out;
-	}
-	receipt = json_loadb(resp.body.data, resp.body.len, 0, NULL);
-	ctx_actor(c, actor, sizeof(actor));
-	month_format(month, mo);
-	snprintf(target, sizeof(target), "report:%s:%s", u->code, mo);
-	{
-		char *detail =
-		    json_dumps(receipt, JSON_COMPACT | JSON_SORT_KEYS);
-
-		if (detail == NULL || db_begin(db) < 0 ||
-		    db_run(db,
-			"UPDATE reports_made SET submitted_at = ?, receipt = ? "
-			"WHERE id = ?",
-			"ltl", hl_now(), detail, id) < 0 ||
-		    audit_append(db, actor, "report.submit", target, detail) <
-			0 ||
-		    db_commit(db) < 0) {
-			db_rollback(db);
-			snprintf(err, errlen,
-			    "the parent accepted the report but its receipt "
-			    "could not be stored: %s",
-			    detail == NULL ? "no receipt" : db_errmsg(db));
-			free(detail);
-			goto out;
-		}
-		free(detail);
-	}
-	rc = 0;
+	snprintf(j->auth, sizeof(j->auth), "Authorization: Bearer %s", key);
+	rc = j->body != NULL ? 0 : -1;
 out:
-	json_decref(receipt);
-	httpc_response_release(&resp);
-	httpc_free(h);
-	free(body);
+	if (key != NULL)
+		OPENSSL_cleanse(key, klen);
 	free(key);
 	free(json);
 	free(p7s);
 	return rc;
+}
+
+/* Anywhere: the POST to the parent. */
+static void
+submit_send(struct submit_job *j)
+{
+	const struct httpc_options o = { .timeout_ms = SUBMIT_TIMEOUT_MS };
+	const char *hdr[3] = { "Content-Type: application/json", j->auth,
+		NULL };
+	struct httpc *h = httpc_new(&o);
+
+	j->sent = httpc_request(h, "POST", j->url, hdr, j->body,
+	    strlen(j->body), &j->resp, j->err, sizeof(j->err));
+	httpc_free(h);
+	OPENSSL_cleanse(j->auth, sizeof(j->auth));
+}
+
+static void *
+submit_thread(void *arg)
+{
+	struct submit_job *j = arg;
+
+	submit_send(j);
+	http_resume(j->c->req); /* the last touch: j belongs to c now */
+	return NULL;
+}
+
+/* On the HTTP thread, after the POST: the receipt kept and audited. */
+static int
+submit_record(struct ctx *c, struct db *db, struct submit_job *j, char *err,
+    size_t errlen)
+{
+	char actor[96], target[64], mo[8], *detail;
+	json_t *receipt;
+
+	if (j->sent < 0) {
+		snprintf(err, errlen, "%s", j->err);
+		return -1;
+	}
+	if (j->resp.status != 200) {
+		json_t *e =
+		    json_loadb(j->resp.body.data ? j->resp.body.data : "",
+			j->resp.body.len, 0, NULL);
+		const char *m =
+		    json_string_value(json_object_get(e, "message"));
+
+		snprintf(err, errlen, "%s (%d): %s", w(c, W_REFUSED),
+		    j->resp.status, m != NULL ? m : "");
+		json_decref(e);
+		return -1;
+	}
+	if (db == NULL) {
+		snprintf(err, errlen,
+		    "the parent accepted the report but its receipt could not "
+		    "be stored: the database is not available");
+		return -1;
+	}
+	receipt = json_loadb(j->resp.body.data, j->resp.body.len, 0, NULL);
+	detail = json_dumps(receipt, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(receipt);
+	ctx_actor(c, actor, sizeof(actor));
+	month_format(j->month, mo);
+	snprintf(target, sizeof(target), "report:%s:%s", j->u.code, mo);
+	if (detail == NULL || db_begin(db) < 0 ||
+	    db_run(db,
+		"UPDATE reports_made SET submitted_at = ?, receipt = ? "
+		"WHERE id = ?",
+		"ltl", hl_now(), detail, j->id) < 0 ||
+	    audit_append(db, actor, "report.submit", target, detail) < 0 ||
+	    db_commit(db) < 0) {
+		db_rollback(db);
+		snprintf(err, errlen,
+		    "the parent accepted the report but its receipt could "
+		    "not be stored: %s",
+		    detail == NULL ? "no receipt" : db_errmsg(db));
+		free(detail);
+		return -1;
+	}
+	free(detail);
+	return 0;
+}
+
+static void
+submit_resumed(struct ctx *c)
+{
+	struct submit_job *j = c->state;
+	char err[600], msg[700];
+
+	if (submit_record(c, ctx_db(c), j, err, sizeof(err)) < 0) {
+		snprintf(msg, sizeof(msg), "%s: %s", w(c, W_FAILED), err);
+		render(c, 422, &j->u, j->month, msg);
+		return;
+	}
+	render(c, 200, &j->u, j->month, w(c, W_DONE_SUBMIT));
+}
+
+/* Suspend the request and send from a thread; 0, or -1 (err). */
+static int
+submit_start(struct ctx *c, struct db *db, const struct console_unit *u,
+    int64_t id, char *err, size_t errlen)
+{
+	struct submit_job *j = xcalloc(1, sizeof(*j));
+	pthread_attr_t attr;
+	pthread_t t;
+	int rc;
+
+	j->c = c;
+	j->u = *u;
+	j->id = id;
+	if (submit_prepare(c, db, j, err, errlen) < 0) {
+		submit_job_free(j);
+		return -1;
+	}
+	c->state = j;
+	c->state_free = submit_job_free;
+	c->resumed = submit_resumed;
+	http_suspend(c->req);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &attr, submit_thread, j);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		/* no thread to spare: send from here, as before */
+		submit_send(j);
+		http_resume(c->req);
+	}
+	return 0;
 }
 
 void
@@ -614,7 +729,9 @@ page_reports_post(struct ctx *c)
 		rc = do_sign(c, db, &u, id, err, sizeof(err));
 		done = W_DONE_SIGN;
 	} else if (action != NULL && strcmp(action, "submit") == 0 && id > 0) {
-		rc = do_submit(c, db, &u, id, err, sizeof(err));
+		rc = submit_start(c, db, &u, id, err, sizeof(err));
+		if (rc == 0)
+			goto out; /* answered by submit_resumed() */
 		done = W_DONE_SUBMIT;
 	} else {
 		render(c, 400, &u, month, w(c, W_FAILED));

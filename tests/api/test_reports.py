@@ -15,9 +15,11 @@ import json
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import zipfile
@@ -714,6 +716,70 @@ class ConsoleReports(unittest.TestCase):
         self.assertIn(sha, r.text)
         self.assertIn('đang dùng', r.text)
         run('verify-chain', '--db', self.s.db_path)
+
+    def test_a_slow_parent_holds_no_http_thread(self):
+        """Sending waits on the parent off the HTTP threads: with one
+        event thread, another page is served while the parent holds the
+        connection, and the parent's silence is a clear failure."""
+        lst = socket.socket()
+        lst.bind(('127.0.0.1', 0))
+        lst.listen(1)
+        accepted, release = threading.Event(), threading.Event()
+
+        def parent():                   # accepts, never answers
+            conn, _ = lst.accept()
+            accepted.set()
+            release.wait(30)
+            conn.close()
+        threading.Thread(target=parent, daemon=True).start()
+        keyfile = os.path.join(self.tmp, 'slow.key')
+        with open(keyfile, 'w') as f:
+            f.write('hl_' + 'x' * 40 + '\n')
+        os.chmod(keyfile, 0o600)
+        with Server('--threads', '1', '--report-keys', self.keys,
+                    '--report-parent-url',
+                    f'http://127.0.0.1:{lst.getsockname()[1]}',
+                    '--report-parent-apikey-file', keyfile,
+                    name='slow-parent') as s:
+            run('user', 'add', '--db', s.db_path, '--unit', 'H21.227',
+                '--role', 'reporter', '--name', 'bao', '--password-stdin',
+                input=PW + '\n')
+            b = Browser(s).logged_in('bao', PW)
+            b.get(f'/admin/units/H21.227/reports?month={MONTH}')
+            f = {'action': 'build', 'month': MONTH, 'csrf': b.csrf()}
+            self.assertEqual(b.post_form('/admin/units/H21.227/reports',
+                                         f).status, 200)
+            rid = s.count('SELECT max(id) FROM reports_made')
+            f.update(action='sign', id=str(rid))
+            self.assertEqual(b.post_form('/admin/units/H21.227/reports',
+                                         f).status, 200)
+            got = {}
+
+            def send():
+                f2 = dict(f, action='submit')
+                got['r'] = b.post_form('/admin/units/H21.227/reports', f2)
+            t = threading.Thread(target=send)
+            t.start()
+            self.assertTrue(accepted.wait(10), 'the parent was not called')
+            # the only event thread is free while the parent is silent
+            c = http.client.HTTPConnection(s.base.split('//')[1], timeout=5)
+            c.request('GET', '/login')
+            self.assertEqual(c.getresponse().status, 200)
+            c.close()
+            self.assertTrue(t.is_alive())
+            release.set()
+            t.join(30)
+            r = got['r']
+            self.assertEqual(r.status, 422, r.text[:500])
+            self.assertIn('Không thực hiện được', r.text)
+            with s.db() as db:
+                self.assertIsNone(db.execute(
+                    'SELECT submitted_at FROM reports_made WHERE id = ?',
+                    (rid,)).fetchone()[0])
+                self.assertEqual(db.execute(
+                    "SELECT count(*) FROM audit WHERE action = "
+                    "'report.submit'").fetchone()[0], 0)
+        lst.close()
 
     def test_csrf_roles_and_scope(self):
         b = Browser(self.s).logged_in('bao', PW)
