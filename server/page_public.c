@@ -16,7 +16,7 @@
 
 /*
  * No login, no comments, no counter or officer figures: a unit's totals
- * only, and none below n_min (a rating figure needs N >= n_min, a
+ * and its procedures', and none below n_min (a rating figure needs N >= n_min, a
  * dossier figure and its points D >= n_min; below that the page says
  * "chưa đủ dữ liệu").  Links carry the month so a page can be cited.
  */
@@ -75,12 +75,13 @@ pub_cell(
 		figpage_cell_masked(c, key);
 }
 
+/* The table's head; its first column names units or procedures. */
 static void
-table_head(struct ctx *c)
+table_head(struct ctx *c, bool procedures)
 {
 	struct buf *b = &c->req->resp.body;
 	static const char *const heads[][2] = {
-		{ "Đơn vị", "Unit" },
+		{ "Đơn vị", "Unit" }, /* or the procedure */
 		{ "Lượt đánh giá", "Ratings" },
 		{ "Tỷ lệ hài lòng", "Satisfied" },
 		{ "Hồ sơ", "Dossiers" },
@@ -94,28 +95,22 @@ table_head(struct ctx *c)
 	buf_puts(b, "<table class=\"pub\">\n<thead><tr>");
 	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
 		buf_puts(b, i == 0 ? "<th>" : "<th class=\"num\">");
-		buf_html(b, heads[i][c->lang == LANG_EN]);
+		if (i == 0 && procedures)
+			buf_html(b, TR(c, "Thủ tục hành chính", "Procedure"));
+		else
+			buf_html(b, heads[i][c->lang == LANG_EN]);
 		buf_puts(b, "</th>");
 	}
 	buf_puts(b, "</tr></thead>\n<tbody>\n");
 }
 
+/* A row's figures, each masked below n_min. */
 static void
-unit_row(struct ctx *c, const char *code, const char *name,
-    const struct metrics *m, int month)
+figure_cells(struct ctx *c, const struct metric_figures *f, int n_min)
 {
-	struct buf *b = &c->req->resp.body;
-	const struct metric_figures *f = &m->total.fig;
-	bool rated = f->ratings >= m->rules.n_min;
-	bool handled = f->dossiers >= m->rules.n_min;
-	char ms[8];
+	bool rated = f->ratings >= n_min;
+	bool handled = f->dossiers >= n_min;
 
-	month_format(month, ms);
-	buf_printf(b,
-	    "<tr data-unit=\"%s\"><td><a href=\"/cong-khai/%s?month=%s%s\">",
-	    code, code, ms, c->lang == LANG_EN ? "&amp;lang=en" : "");
-	buf_html(b, name);
-	buf_printf(b, "</a> <span class=\"code\">%s</span></td>", code);
 	pub_cell(c, "ratings", (double)f->ratings, KIND_COUNT, rated);
 	pub_cell(c, "satisfied_rate", f->satisfied_rate, KIND_RATE, rated);
 	pub_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT, handled);
@@ -126,7 +121,89 @@ unit_row(struct ctx *c, const char *code, const char *name,
 	    KIND_RATE, handled);
 	pub_cell(
 	    c, "points_total", figpage_points_total(f), KIND_POINTS, handled);
+}
+
+static void
+unit_row(struct ctx *c, const char *code, const char *name,
+    const struct metrics *m, int month)
+{
+	struct buf *b = &c->req->resp.body;
+	char ms[8];
+
+	month_format(month, ms);
+	buf_printf(b,
+	    "<tr data-unit=\"%s\"><td><a href=\"/cong-khai/%s?month=%s%s\">",
+	    code, code, ms, c->lang == LANG_EN ? "&amp;lang=en" : "");
+	buf_html(b, name);
+	buf_printf(b, "</a> <span class=\"code\">%s</span></td>", code);
+	figure_cells(c, &m->total.fig, m->rules.n_min);
 	buf_puts(b, "</tr>\n");
+}
+
+static int
+by_code(const void *pa, const void *pb)
+{
+	const struct metric_scope *const *a = pa, *const *b = pb;
+
+	return strcmp((*a)->code, (*b)->code);
+}
+
+/*
+ * The unit's procedures with enough ratings or dossiers to show a
+ * figure, by code; how many others there were is said, not who.
+ */
+static void
+procedure_rows(struct ctx *c, const struct metrics *m)
+{
+	struct buf *b = &c->req->resp.body;
+	const struct metric_scope **v =
+	    xcalloc(m->procedures.n + 1, sizeof(*v));
+	size_t n = 0, hidden = 0;
+
+	for (size_t i = 0; i < m->procedures.n; i++) {
+		const struct metric_scope *s = &m->procedures.v[i];
+
+		if (s->code[0] == '\0')
+			continue;
+		if (s->fig.ratings >= m->rules.n_min ||
+		    s->fig.dossiers >= m->rules.n_min)
+			v[n++] = s;
+		else
+			hidden++;
+	}
+	qsort(v, n, sizeof(*v), by_code);
+	buf_puts(b, "<h2>");
+	buf_html(b, TR(c, "Theo thủ tục hành chính", "By procedure"));
+	buf_puts(b, "</h2>\n");
+	if (n > 0) {
+		table_head(c, true);
+		for (size_t i = 0; i < n; i++) {
+			buf_printf(
+			    b, "<tr data-procedure=\"%s\"><td>", v[i]->code);
+			buf_html(
+			    b, v[i]->name[0] != '\0' ? v[i]->name : v[i]->code);
+			buf_printf(b, " <span class=\"code\">%s</span></td>",
+			    v[i]->code);
+			figure_cells(c, &v[i]->fig, m->rules.n_min);
+			buf_puts(b, "</tr>\n");
+		}
+		buf_puts(b, "</tbody>\n</table>\n");
+	}
+	if (hidden > 0 || n == 0) {
+		buf_printf(b,
+		    "<p class=\"none\" data-k=\"procedures_hidden\" "
+		    "data-v=\"%zu\">",
+		    hidden);
+		if (n == 0 && hidden == 0)
+			buf_html(b, TR(c, "Không có.", "None."));
+		else
+			buf_printf(b, "%zu %s", hidden,
+			    TR(c, "thủ tục khác chưa đủ dữ liệu để công bố.",
+				"other procedures have too little data to "
+				"publish."));
+		buf_puts(b, "</p>\n");
+	}
+	free(v);
 }
 
 struct unit_ref {
@@ -158,7 +235,7 @@ unit_rows(struct ctx *c, const char *sql, const char *parent, int month)
 	}
 	db_done(st);
 	if (n > 0) {
-		table_head(c);
+		table_head(c, false);
 		for (size_t i = 0; i < n; i++) {
 			char err[256];
 			struct metrics *m = report_rollup(db, v[i].code, month,
@@ -269,7 +346,7 @@ page_public_unit(struct ctx *c)
 	    TR(c, "Toàn đơn vị (gồm đơn vị trực thuộc)",
 		"The whole unit (with the units below it)"));
 	buf_puts(b, "</h2>\n");
-	table_head(c);
+	table_head(c, false);
 	unit_row(c, code, name, m, month);
 	buf_puts(b, "</tbody>\n</table>\n");
 	{
@@ -304,6 +381,7 @@ page_public_unit(struct ctx *c)
 		}
 		buf_puts(b, "</tbody>\n</table>\n");
 	}
+	procedure_rows(c, m);
 	buf_puts(b, "<h2>");
 	buf_html(b, TR(c, "Đơn vị trực thuộc", "Units below"));
 	buf_puts(b, "</h2>\n");

@@ -609,6 +609,16 @@ class Console(unittest.TestCase):
                        'data-counter', 'data-officer', '0912'):
             self.assertNotIn(secret, h)
         self.assertIn('/static/public.css', h)
+        # by procedure: P1 has 12 ratings (6 of level >= 4) and 10
+        # dossiers (8 on time); P2's 4 ratings are below n_min = 10, so
+        # it is counted, not named
+        row = part(h, f'<tr data-procedure="{P1}"')
+        self.assertEqual(value(row, 'ratings'), '12')
+        self.assertEqual(value(row, 'satisfied_rate'), '0.5000')
+        self.assertEqual(value(row, 'dossiers'), '10')
+        self.assertEqual(value(row, 'on_time_rate'), '0.8000')
+        self.assertNotIn(P2, h)
+        self.assertIn('data-k="procedures_hidden" data-v="1"', h)
         # printable: the stylesheet has print rules
         css = self.s.get('/static/public.css').text
         self.assertIn('@media print', css)
@@ -620,6 +630,8 @@ class Console(unittest.TestCase):
             self.assertNotRegex(row, r'data-k="%s" data-v' % k)
         self.assertIn('chưa đủ dữ liệu', row)
         self.assertNotIn('66,7', h)
+        self.assertNotIn('data-procedure=', h)
+        self.assertIn('data-k="procedures_hidden" data-v="1"', h)
         self.assertNotIn('>3<', row)
         self.assertIn('data-k="n_min">10<', h)
         # the list of provinces: Gia Lai rolls up its commune
