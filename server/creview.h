@@ -6,9 +6,10 @@ struct ctx;
 struct console_unit;
 
 /*
- * The reviews of a procedure (code) or of one of the unit's counters
- * (procedure NULL), in the unit's subtree, newest first, each with its
- * history: appended to the page.
+ * The reviews of a procedure (code) in the unit's subtree, or of one of
+ * the unit's counters (procedure NULL; counter 0: all of them, each
+ * named), newest first (50), each with its history: appended to the
+ * page.
  */
 void creview_history(struct ctx *c, const struct console_unit *u,
     const char *procedure, int counter);

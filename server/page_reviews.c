@@ -130,11 +130,16 @@ creview_history(struct ctx *c, const struct console_unit *u,
 		    "t.descendant = r.unit WHERE t.ancestor = ? AND "
 		    "r.procedure = ? ORDER BY r.id DESC LIMIT 50",
 		    "tt", u->code, procedure);
-	else
+	else if (counter > 0)
 		st = db_query(ctx_db(c),
 		    "SELECT id FROM reviews WHERE unit = ? AND counter = ? "
 		    "ORDER BY id DESC LIMIT 50",
 		    "ti", u->code, counter);
+	else
+		st = db_query(ctx_db(c),
+		    "SELECT id FROM reviews WHERE unit = ? AND counter IS NOT "
+		    "NULL ORDER BY id DESC LIMIT 50",
+		    "t", u->code);
 	while (st != NULL && db_step(st) == DB_ROW && n < 50)
 		ids[n++] = db_col_int(st, 0);
 	db_done(st);
@@ -168,6 +173,12 @@ creview_history(struct ctx *c, const struct console_unit *u,
 		    (long long)ids[i], u->code, (long long)ids[i]);
 		console_lang_suffix(c, b, false);
 		buf_printf(b, "\">#%lld</a> %s · ", (long long)ids[i], ms);
+		if (procedure == NULL && counter == 0) {
+			/* every counter's: say which */
+			review_what(
+			    c, b, u->code, NULL, "", (int)db_col_int(st, 4));
+			buf_puts(b, " · ");
+		}
 		buf_html(b, status_label(c, db_col_text(st, 9)));
 		buf_puts(b, " · ");
 		buf_html(b, TR(c, "phụ trách", "owner"));

@@ -3,6 +3,7 @@
 
 #include "hailong/hltime.h"
 #include "console.h"
+#include "creview.h"
 #include "figpage.h"
 #include "pages.h"
 #include "server.h"
@@ -168,6 +169,8 @@ staff_page(struct ctx *c, bool counters)
 	buf_puts(b, "</p>\n");
 	staff_table(
 	    c, &u, counters ? &m->counters : &m->officers, counters, month);
+	if (counters)
+		creview_history(c, &u, NULL, 0);
 	console_end(c);
 	buf_release(&path);
 	metrics_free(m);

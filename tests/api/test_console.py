@@ -576,6 +576,21 @@ class Console(unittest.TestCase):
         h = self.get('mgr', f'/admin/units/{UNIT}/reviews/new?counter=1'
                      f'&month={MONTH}').text
         self.assertIn('name="counter" value="1"', h)
+        # the counters page shows the counter's review and its history;
+        # procedure reviews are not counters'
+        with self.s.db() as c:
+            cid = c.execute('SELECT max(id) FROM reviews WHERE counter = 1'
+                            ).fetchone()[0]
+            pids = [x[0] for x in c.execute(
+                'SELECT id FROM reviews WHERE counter IS NULL')]
+        h = self.get('mgr', f'/admin/units/{UNIT}/counters?month={MONTH}').text
+        item = part(h, f'<li class="review open" data-review="{cid}"',
+                    '</li>')
+        self.assertIn('Quầy 1', item)
+        self.assertIn('tinh', item)
+        self.assertIn(f'<ol class="history" data-review="{cid}"', item)
+        for pid in pids:
+            self.assertNotIn(f'data-review="{pid}"', h)
 
     def test_overdue_reviews_are_highlighted(self):
         r_ = self.open_review()
