@@ -249,45 +249,30 @@ same_rows(const char *a, const char *b)
 }
 
 /*
- * The sums over each unit's subtree, kept by the writer's hooks and by
- * status changes, are exactly what rebuilding them from the units' own
- * rows gives (all-zero rows aside).
+ * The sums over each unit's subtree (rollup_subtree, or
+ * dossier_rollup_subtree), kept by the writer's hooks, status changes and
+ * the dossier upsert, are exactly what rebuilding them from the units'
+ * own rows gives (all-zero rows aside: `nonzero` picks the others).
  */
 static void
-subtree_matches(void)
+subtree_matches(const char *table, const char *nonzero)
 {
+	char kept[512], live[256];
 	int64_t n;
 
-	CHECK_INT(db_exec(db,
-		      "CREATE TEMP TABLE kept_t AS SELECT * FROM "
-		      "rollup_subtree WHERE n1 + n2 + n3 + n4 + n5 > 0"),
-	    0);
-	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM kept_t", ""), 0);
-	CHECK(n > 0);
-	CHECK_INT(db_begin(db), 0);
-	CHECK_INT(rollup_rebuild_subtree(db), 0);
-	CHECK_INT(db_commit(db), 0);
-	same_rows("SELECT * FROM kept_t",
-	    "SELECT * FROM rollup_subtree WHERE n1 + n2 + n3 + n4 + n5 > 0");
-}
-
-/* The same for the dossier rollups' subtree sums. */
-static void
-dossier_subtree_matches(void)
-{
-	int64_t n;
-
-	CHECK_INT(db_exec(db,
-		      "CREATE TEMP TABLE kept_dt AS SELECT * FROM "
-		      "dossier_rollup_subtree WHERE dossiers > 0"),
-	    0);
-	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM kept_dt", ""), 0);
+	snprintf(
+	    live, sizeof(live), "SELECT * FROM %s WHERE %s", table, nonzero);
+	snprintf(
+	    kept, sizeof(kept), "CREATE TEMP TABLE kept_%s AS %s", table, live);
+	CHECK_INT(db_exec(db, kept), 0);
+	snprintf(kept, sizeof(kept), "SELECT count(*) FROM kept_%s", table);
+	CHECK_INT(db_int(db, &n, kept, ""), 0);
 	CHECK(n > 10);
 	CHECK_INT(db_begin(db), 0);
 	CHECK_INT(rollup_rebuild_subtree(db), 0);
 	CHECK_INT(db_commit(db), 0);
-	same_rows("SELECT * FROM kept_dt",
-	    "SELECT * FROM dossier_rollup_subtree WHERE dossiers > 0");
+	snprintf(kept, sizeof(kept), "SELECT * FROM kept_%s", table);
+	same_rows(kept, live);
 }
 
 /* The text between a migration's backfill markers. */
@@ -438,8 +423,8 @@ property(void)
 	CHECK_INT(db_commit(db), 0);
 	compare_all();
 	parts_add_up();
-	subtree_matches();
-	dossier_subtree_matches();
+	subtree_matches("rollup_subtree", "n1 + n2 + n3 + n4 + n5 > 0");
+	subtree_matches("dossier_rollup_subtree", "dossiers > 0");
 	backfill_matches();
 	dossier_backfill_matches();
 	db_close(db);
