@@ -200,7 +200,9 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 WERROR=1 \
 		build/asan/bin/hailong build/asan/bin/hailong-kiosk \
 		$(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	@# SAN=1 in the environment: a make the tests run (make install)
+	@# builds the same way
+	@SAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		tests/run.sh build/asan unit api e2e reliability
 

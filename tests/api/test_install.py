@@ -11,7 +11,10 @@ import unittest
 from tests.api.hl import BIN, run
 from tests.api.opslib import ROOT
 
-BUILD = os.path.dirname(os.path.dirname(BIN))
+# The build directory as the Makefile names it (relative to the tree):
+# an absolute name is another make target for the same object file, and
+# the dependency files it writes would not match the Makefile's own.
+BUILD = os.path.relpath(os.path.dirname(os.path.dirname(BIN)), ROOT)
 UNITS = ['hailong.service', 'hailong-kiosk.service', 'hailong-backup.service',
          'hailong-backup.timer', 'hailong-retention.service',
          'hailong-retention.timer']
