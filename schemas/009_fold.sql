@@ -147,6 +147,10 @@ CREATE TABLE ratings_fold_open (
 	month INTEGER NOT NULL
 ) STRICT;
 
+-- Deleting a rating makes SQLite look for consents that still name it
+-- (a foreign key): without an index, a scan of consents per rating.
+CREATE INDEX consents_rating ON consents(rating_seq);
+
 DROP TRIGGER ratings_no_delete;
 CREATE TRIGGER ratings_no_delete BEFORE DELETE ON ratings
 WHEN (OLD.dossier IS NOT NULL AND OLD.level <= 2)

@@ -26,9 +26,11 @@ struct metrics;
  *     ratings_folded: the chain walk takes a folded link as given and
  *     re-hashes the next stored row from it (ratings_verify_chain()), and
  *     a signed report's anchor (report.c) is found in either table;
- *   - one transaction per month, recorded in rating_folds and audited
- *     ("ratings.fold", target "fold:<id>") with the counts and a digest
- *     of the folded links (fold_digest_row()).
+ *   - one transaction per month (per 20,000 ratings of a larger month,
+ *     so the server's writer never waits long for the lock), each
+ *     recorded in rating_folds and audited ("ratings.fold", target
+ *     "fold:<id>") with its counts and a digest of its folded links
+ *     (fold_digest_row()).
  *
  * Only whole months strictly older than N months before the current
  * month (UTC+07:00) are folded, N >= FOLD_MONTHS_MIN.  Before folding,
@@ -55,6 +57,7 @@ struct fold_policy {
 	unsigned months;   /* fold the months older than this many */
 	bool dry_run;      /* count, change nothing (the horizon neither) */
 	const char *actor; /* for the audit log ("cli:root") */
+	unsigned chunk;    /* ratings per transaction; 0: 20,000 */
 };
 
 struct fold_result {
@@ -71,7 +74,7 @@ struct fold_result {
 
 /*
  * Fold every month up to the cutoff (see above), oldest first, each in
- * its own transaction; a month with nothing left to fold is skipped.
+ * its own transactions; a month with nothing left to fold is skipped.
  * p->months must be in [FOLD_MONTHS_MIN, FOLD_MONTHS_MAX].  A failure
  * leaves the months folded before it folded (a second run goes on).  0,
  * or -1 with err.
