@@ -106,6 +106,13 @@ fold_refuses(int horizon, int64_t t)
 	return horizon > 0 && month_of(t) <= horizon;
 }
 
+bool
+fold_hides(int horizon, int month, int64_t as_of)
+{
+	return horizon > 0 && month <= horizon && as_of > month_start(month) &&
+	    as_of < month_end(month);
+}
+
 void
 fold_digest_row(struct sha256 *h, int64_t seq, int64_t rated_at,
     const unsigned char chain[SHA256_LEN])

@@ -89,6 +89,14 @@ int fold_horizon(struct db *db);
 bool fold_refuses(int horizon, int64_t t);
 
 /*
+ * Whether a month's figures as of T are lost to a fold under horizon h:
+ * the month is folded and T falls inside it (a folded rating's other
+ * fields are gone, so which were rated before T is unknown).  As of the
+ * month's end or later they are whole.
+ */
+bool fold_hides(int horizon, int month, int64_t as_of);
+
+/*
  * Add m->unit's folded counts of m->month (with its subordinate units
  * unless unit_only) to m's total and scopes, as rollup_read() maps the
  * rollups: the raw path's (metrics.c, ratings_raw()) other half.  The

@@ -284,6 +284,17 @@ class Fold(unittest.TestCase):
         # O3 was kept raw (a dossier's low rating, sent through the
         # channel import, but via the API this time): a duplicate
         self.assertEqual(items[1]['status'], 'duplicate')
+        # figures as of a time inside a folded month: 422, with why; as
+        # of its end they are whole
+        r = s.get(f'/api/v1/metrics?unit=H21.227&month={ym_s(a)}'
+                  f'&as_of={day(a, 15)}'.replace('+', '%2B'), bearer(key))
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()['error'], 'folded')
+        r = s.get(f'/api/v1/metrics?unit=H21.227&month={ym_s(a)}'
+                  f'&as_of={start_of(month_add(a, 1))}'.replace('+', '%2B'),
+                  bearer(key))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()['total']['ratings'], 5)
 
         # the CLI import: the whole file is refused, the line named
         path = csv_file(os.path.join(s.dir, 'late.csv'), [
