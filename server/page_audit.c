@@ -101,7 +101,12 @@ chain_state(struct ctx *c, bool ratings_too)
 	if (ratings_too) {
 		r = ratings_verify_chain(db, &cc);
 		buf_puts(b, "<p class=\"");
-		if (r == 0)
+		if (r == 0 && cc.folded == 0)
+			buf_printf(b, "ok\">%s: %s (%lld %s)",
+			    CP_T(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
+			    CP_T(c, "nguyên vẹn", "intact"), (long long)cc.rows,
+			    CP_T(c, "đánh giá", "ratings"));
+		else if (r == 0)
 			buf_printf(b, "ok\">%s: %s (%lld %s, %lld %s)",
 			    CP_T(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
 			    CP_T(c, "nguyên vẹn", "intact"), (long long)cc.rows,
