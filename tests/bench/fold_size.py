@@ -28,8 +28,9 @@ KEYS = ['id', 'unit', 'counter', 'officer', 'procedure', 'dossier', 'level',
         'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9',
         'supplement_reported', 'online_error_reported', 'visits', 'comment',
         'rated_at']
-WORDS = ('cán bộ nhiệt tình hướng dẫn rõ ràng chờ lâu thủ tục nhanh gọn '
-         'cần cải thiện phòng chờ nóng thái độ tốt hẹn trả kết quả đúng').split()
+WORDS = ('cán bộ nhiệt tình hướng dẫn rõ ràng chờ lâu thủ tục nhanh '
+         'gọn cần cải thiện phòng chờ nóng thái độ tốt hẹn trả kết quả '
+         'đúng').split()
 
 
 def hailong(*args):
@@ -141,8 +142,8 @@ def main():
           f'B/rating; the whole file in use: {tb / n:.1f} -> {ta / n:.1f}')
     folded = after[4]['ratings_folded']
     if folded:
-        print(f'ratings_folded: {after[0].get("ratings_folded", 0) / folded:.1f}'
-              f' B per folded rating')
+        per = after[0].get('ratings_folded', 0) / folded
+        print(f'ratings_folded: {per:.1f} B per folded rating')
     print(f'(database left in {d})')
 
 
