@@ -52,7 +52,8 @@ def sizes(db):
         pages, free, size = (c.execute(f'PRAGMA {p}').fetchone()[0] for p in
                              ('page_count', 'freelist_count', 'page_size'))
         counts = {t: c.execute(f'SELECT count(*) FROM {t}').fetchone()[0]
-                  for t in ('ratings', 'ratings_folded', 'rating_texts')}
+                  for t in ('ratings', 'ratings_folded', 'rating_texts',
+                            'rating_folds')}
     finally:
         c.close()
     return dict(rows), pages, free, size, counts
@@ -111,7 +112,10 @@ def main():
     took = time.monotonic() - t0
     after = sizes(db)
     print(out.strip())
-    print(f'fold took {took:.1f} s for {n} ratings')
+    folds = after[4]['rating_folds']
+    print(f'fold took {took:.1f} s for {n} ratings in {folds} transactions '
+          f'(with the scan before them: {1000 * took / max(folds, 1):.0f} '
+          'ms each on average)')
     names = sorted(set(before[0]) | set(after[0]),
                    key=lambda k: -max(before[0].get(k, 0),
                                       after[0].get(k, 0)))
