@@ -49,6 +49,17 @@ map_error(int rc)
 	}
 }
 
+/* hl_fail(msg): the statement fails with msg (db_set_error()). */
+static void
+sql_fail(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *msg = sqlite3_value_text(argv[0]);
+
+	(void)argc;
+	sqlite3_result_error(
+	    ctx, msg != NULL ? (const char *)msg : "failed", -1);
+}
+
 struct db *
 db_open(const char *path, int flags, char *err, size_t errlen)
 {
@@ -125,6 +136,12 @@ db_open(const char *path, int flags, char *err, size_t errlen)
 	if (flags & DB_READONLY)
 		sqlite3_exec(
 		    h, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
+	/* db_set_error()'s way in; SQLITE_DIRECTONLY: no trigger or view
+	 * in a file can call it */
+	rc = sqlite3_create_function_v2(h, "hl_fail", 1,
+	    SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, sql_fail, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
 	db = xcalloc(1, sizeof(*db));
 	db->h = h;
 	db->path = xstrdup(path);
@@ -173,6 +190,21 @@ const char *
 db_errmsg(struct db *db)
 {
 	return sqlite3_errmsg(db->h);
+}
+
+void
+db_set_error(struct db *db, const char *msg)
+{
+	sqlite3_stmt *st;
+
+	/* a statement that fails with msg: SQLite keeps it as the
+	 * connection's last error, like any other */
+	if (sqlite3_prepare_v2(db->h, "SELECT hl_fail(?1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, msg, -1, SQLITE_TRANSIENT);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
 }
 
 enum db_error

@@ -6,6 +6,7 @@
 #include "hailong/hltime.h"
 #include "hailong/http.h"
 #include "hailong/text.h"
+#include "fold.h"
 #include "jsonapi.h"
 #include "metrics.h"
 #include "report.h"
@@ -29,7 +30,7 @@ api_metrics_get(struct ctx *c)
 	struct db *db;
 	char err[256];
 	int64_t as_of = hl_now();
-	int month;
+	int month, horizon;
 
 	if (unit == NULL || month_s == NULL ||
 	    month_parse(month_s, strlen(month_s), &month) < 0) {
@@ -53,6 +54,19 @@ api_metrics_get(struct ctx *c)
 	if (db == NULL) {
 		ctx_json_error(c, 503, "unavailable",
 		    "the database is not available; retry later");
+		return;
+	}
+	horizon = fold_horizon(db);
+	if (horizon < 0) {
+		ctx_json_error(c, 503, "unavailable",
+		    "the database is not available; retry later");
+		return;
+	}
+	if (fold_hides(horizon, month, as_of)) {
+		ctx_json_error(c, 422, "folded",
+		    "the ratings of %s are folded into monthly counts: its "
+		    "figures exist as of its end or later",
+		    month_s);
 		return;
 	}
 	/* with subordinates: their accepted signed reports count (report.h) */

@@ -271,6 +271,7 @@ int
 backup_verify(struct db *db, struct backup_info *info, char *err, size_t errlen)
 {
 	unsigned char head[SHA256_LEN];
+	struct chain_check cc;
 	int64_t bad = 0, last = 0;
 	int r;
 
@@ -281,12 +282,13 @@ backup_verify(struct db *db, struct backup_info *info, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", db_errmsg(db));
 		return -1;
 	}
-	r = ratings_verify_chain(db, &info->ratings, &bad);
+	r = ratings_verify_chain(db, &cc);
+	info->ratings = cc.rows;
 	if (r != 0) {
 		if (r == 1)
 			snprintf(err, errlen,
-			    "the ratings hash chain is broken at seq %lld",
-			    (long long)bad);
+			    "the ratings hash chain is broken at seq %lld: %s",
+			    (long long)cc.bad_seq, cc.why);
 		else
 			snprintf(err, errlen, "cannot read the ratings: %s",
 			    db_errmsg(db));

@@ -14,6 +14,7 @@
 #include "hailong/util.h"
 #include "cli.h"
 #include "cms.h"
+#include "ratings.h"
 #include "report.h"
 #include "store.h"
 
@@ -23,7 +24,7 @@ static const char usage[] =
     "usage: hailong report build --db FILE --unit CODE --month YYYY-MM\n"
     "           [--as-of RFC3339] --out DIR\n"
     "       hailong report sign --key KEY.pem --cert CERT.pem DIR\n"
-    "       hailong report verify DIR --ca CA.pem\n"
+    "       hailong report verify DIR --ca CA.pem [--db FILE]\n"
     "       hailong report submit DIR --to URL (--apikey KEY | "
     "--apikey-file FILE)\n"
     "\n"
@@ -40,7 +41,11 @@ static const char usage[] =
     "chain to CA.pem (a CA file or pinned certificates) and its validity\n"
     "now, that the certificate names the report's unit, and the JSON\n"
     "against schemas/report.schema.json; print each check; exit 1 with\n"
-    "the reason when one fails.\n"
+    "the reason when one fails.  With --db, also that the database (the\n"
+    "unit's, or a copy) holds the ratings chain the report is anchored to\n"
+    "(ratings_chain: the same seq, count and head before its 'at', also\n"
+    "after old months were folded into counts) and that the whole chain\n"
+    "verifies.\n"
     "submit: send DIR/report.json and its signature to the parent unit's\n"
     "hailong (POST URL/api/v1/reports) with the API key the parent issued\n"
     "for this unit; print the receipt (the SHA-256 the parent stored).\n";
@@ -108,8 +113,57 @@ out:
 	return rc;
 }
 
+/*
+ * --db: the report's ratings_chain anchor against a database (this
+ * unit's, or a copy of it), then the whole chain walked.  0 or 1.
+ */
 static int
-report_verify(const char *dir, const char *ca)
+report_verify_anchor(const char *data, size_t len, const char *dbpath)
+{
+	struct chain_check cc;
+	struct db *db;
+	json_t *doc;
+	char err[512];
+	int rc = 1, r;
+
+	doc = json_loadb(data, len, 0, NULL);
+	db = store_open(dbpath, STORE_READONLY, err, sizeof(err));
+	if (db == NULL) {
+		printf("FAIL anchor: %s\n", err);
+		goto out;
+	}
+	r = report_check_anchor(db, doc, err, sizeof(err));
+	if (r != 0) {
+		printf("FAIL anchor: %s\n", err);
+		goto out;
+	}
+	printf("ok   anchor: ratings_chain (seq %lld, %lld ratings) is the "
+	       "chain of %s\n",
+	    (long long)json_integer_value(
+		json_object_get(json_object_get(doc, "ratings_chain"), "seq")),
+	    (long long)json_integer_value(json_object_get(
+		json_object_get(doc, "ratings_chain"), "ratings")),
+	    dbpath);
+	r = ratings_verify_chain(db, &cc);
+	if (r != 0) {
+		if (r == 1)
+			printf("FAIL chain: broken at seq %lld: %s\n",
+			    (long long)cc.bad_seq, cc.why);
+		else
+			printf("FAIL chain: cannot read: %s\n", db_errmsg(db));
+		goto out;
+	}
+	printf("ok   chain: %lld rows and %lld folded ratings verify\n",
+	    (long long)cc.rows, (long long)cc.folded);
+	rc = 0;
+out:
+	db_close(db);
+	json_decref(doc);
+	return rc;
+}
+
+static int
+report_verify(const char *dir, const char *ca, const char *dbpath)
 {
 	char path[1024], sig[1024], err[512], unit[41], nb[26], na[26];
 	struct cms_signer who;
@@ -158,6 +212,8 @@ report_verify(const char *dir, const char *ca)
 	}
 	printf("ok   schema: report.json follows schemas/report.schema.json "
 	       "and its figures match its counts\n");
+	if (dbpath != NULL && report_verify_anchor(data, len, dbpath) != 0)
+		goto out;
 	rc = 0;
 out:
 	free(der);
@@ -334,7 +390,7 @@ cmd_report(int argc, char **argv)
 	if (got == 2 && strcmp(pos[0], "sign") == 0)
 		return report_sign(key, cert, pos[1]);
 	if (got == 2 && strcmp(pos[0], "verify") == 0)
-		return report_verify(pos[1], ca);
+		return report_verify(pos[1], ca, db);
 	cli_error("report", "see 'hailong report --help'");
 	return 2;
 }

@@ -13,8 +13,11 @@ static const char usage[] =
     "\n"
     "Re-walk the ratings hash chain and the audit hash chain from the\n"
     "first row and report the first link that does not verify (a row\n"
-    "edited, deleted or inserted behind hailong's back).  Exits 0 when\n"
-    "both are intact, 1 when one is broken.\n";
+    "edited, deleted or inserted behind hailong's back).  The ratings of\n"
+    "months folded by 'hailong retention --fold-months' keep their links:\n"
+    "the walk takes them as given and checks each fold against its\n"
+    "record and audit entry.  Exits 0 when both are intact, 1 when one\n"
+    "is broken.\n";
 
 int
 cmd_verify_chain(int argc, char **argv)
@@ -24,6 +27,7 @@ cmd_verify_chain(int argc, char **argv)
 		{ "db", &path, NULL },
 		{ NULL, NULL, NULL },
 	};
+	struct chain_check cc;
 	unsigned char head[SHA256_LEN];
 	char hex[2 * SHA256_LEN + 1], err[512];
 	int64_t count = 0, bad = 0, last;
@@ -42,17 +46,19 @@ cmd_verify_chain(int argc, char **argv)
 		fprintf(stderr, "hailong verify-chain: %s\n", err);
 		return 1;
 	}
-	r = ratings_verify_chain(db, &count, &bad);
+	r = ratings_verify_chain(db, &cc);
 	if (r == 0) {
 		ratings_chain_head(db, &last, head);
 		hex_encode(head, sizeof(head), hex);
-		printf("ratings: %lld rows, chain intact, head %s\n",
-		    (long long)count, hex);
+		printf(
+		    "ratings: %lld rows, %lld folded, chain intact, head %s\n",
+		    (long long)cc.rows, (long long)cc.folded, hex);
 	} else if (r == 1) {
 		printf("ratings: chain BROKEN at seq %lld (after %lld good "
-		       "rows): a row was edited, deleted or inserted outside "
-		       "hailong\n",
-		    (long long)bad, (long long)count);
+		       "rows and %lld folded): %s; a row was edited, deleted "
+		       "or inserted outside hailong\n",
+		    (long long)cc.bad_seq, (long long)cc.rows,
+		    (long long)cc.folded, cc.why);
 		rc = 1;
 	} else {
 		printf("ratings: cannot read: %s\n", db_errmsg(db));

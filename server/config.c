@@ -11,6 +11,7 @@
 #include "hailong/util.h"
 #include "addrlist.h"
 #include "config.h"
+#include "fold.h"
 
 enum opt_type { OPT_STR, OPT_UINT };
 
@@ -50,6 +51,7 @@ static const struct opt opts[] = {
 	S(metrics_allow, "127.0.0.1 ::1"),
 	U(retention_callback_days, 0, 3650, "0"),
 	S(retention_comment, "redact"),
+	U(retention_fold_months, 0, FOLD_MONTHS_MAX, "0"),
 	S(backup_dir, "/var/backups/hailong"),
 	U(backup_keep, 1, 10000, "14"),
 	S(report_ca, ""),
@@ -299,6 +301,14 @@ config_validate(const struct config *c, char *err, size_t errlen)
 		snprintf(err, errlen,
 		    "retention_comment: '%s' is not 'redact' or 'delete'",
 		    c->retention_comment);
+		return -1;
+	}
+	if (c->retention_fold_months != 0 &&
+	    c->retention_fold_months < FOLD_MONTHS_MIN) {
+		snprintf(err, errlen,
+		    "retention_fold_months: %u is less than %d (a year of raw "
+		    "ratings is always kept); 0 never folds",
+		    c->retention_fold_months, FOLD_MONTHS_MIN);
 		return -1;
 	}
 	return 0;

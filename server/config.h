@@ -24,6 +24,7 @@ struct config {
 	char metrics_allow[512];          /* who may GET /metrics */
 	unsigned retention_callback_days; /* after closing: erase the phone */
 	char retention_comment[16];       /* "redact" or "delete" */
+	unsigned retention_fold_months;   /* fold older months; 0 never */
 	char backup_dir[CONFIG_PATH_MAX];
 	unsigned backup_keep; /* backups kept in backup_dir */
 	/* signed monthly reports (report.h, api_reports.c, page_reports.c) */

@@ -181,6 +181,13 @@ static const char *const text[M_COUNT][2] = {
 				    "quả chấm điểm chính "
 				    "thức.",
 	    "Internal monitoring figures, not the official score." },
+	[M_FOLDED_TITLE] = { "Đánh giá quá cũ", "Rating too old" },
+	[M_FOLDED_TEXT] = { "Đánh giá này thuộc một tháng đã được tổng hợp "
+			    "thành số liệu và không thể nhận thêm. Cảm ơn "
+			    "bạn đã quan tâm.",
+	    "This rating belongs to a month whose ratings are already "
+	    "summed up into figures; it can no longer be taken. Thank you "
+	    "all the same." },
 };
 
 const char *

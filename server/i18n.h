@@ -80,6 +80,8 @@ enum msg {
 	M_PW_MISMATCH,
 	M_NAV_OVERVIEW,
 	M_NAV_SUBUNITS,
+	M_FOLDED_TITLE, /* a rating of a month folded into counts */
+	M_FOLDED_TEXT,
 	M_COUNT
 };
 

@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "ballots.h"
 #include "dossiers.h"
+#include "fold.h"
 #include "import.h"
 #include "ratings.h"
 #include "rollup.h"
@@ -204,7 +205,8 @@ struct check {
 	struct import *im;
 	struct db *db;
 	char unit_ok[41], proc_ok[9];
-	int failed; /* a database error */
+	int horizon; /* ratings rated up to this month are refused */
+	int failed;  /* a database error */
 };
 
 static bool
@@ -359,6 +361,17 @@ check_rating(struct check *ck, struct record *rec)
 		record_error(rec, "id",
 		    "a different rating with this id is already stored");
 		st = IMPORT_CONFLICT;
+	} else if (fold_refuses(ck->horizon, r.rated_at)) {
+		char mo[8], through[8];
+
+		month_format(month_of(r.rated_at), mo);
+		month_format(ck->horizon, through);
+		record_error(rec, "rated_at",
+		    "is in %s: ratings of %s and before are folded into "
+		    "monthly counts (hailong retention --fold-months) and "
+		    "can no longer be added",
+		    mo, through);
+		st = IMPORT_REJECTED;
 	}
 	goto out;
 dup:
@@ -428,6 +441,14 @@ import_check(struct import *im, struct db *db)
 	if (own && db_exec(db, "BEGIN") < 0) {
 		snprintf(im->error, sizeof(im->error), "database: %s",
 		    db_errmsg(db));
+		return -1;
+	}
+	ck.horizon = fold_horizon(db);
+	if (ck.horizon < 0) {
+		snprintf(im->error, sizeof(im->error), "database: %s",
+		    db_errmsg(db));
+		if (own)
+			db_exec(db, "ROLLBACK");
 		return -1;
 	}
 	rc = records_parse(im->buf, im->len, im->fmt,
@@ -635,6 +656,10 @@ import_job_result(struct import *im, struct writer_job *job)
 	case WRITER_REJECTED:
 	case WRITER_DOSSIER_USED:
 		item_error(item, "row", "the database refused it");
+		import_set_status(im, item, IMPORT_REJECTED);
+		break;
+	case WRITER_FOLDED: /* folded since the check */
+		item_error(item, "rated_at", IMPORT_FOLDED_MESSAGE);
 		import_set_status(im, item, IMPORT_REJECTED);
 		break;
 	case WRITER_UNAVAILABLE:

@@ -87,6 +87,14 @@ struct import {
 	void *seen;
 };
 
+/*
+ * What a rating rated in a month folded into counts (fold.h) is told,
+ * on its rated_at: the check names the months.
+ */
+#define IMPORT_FOLDED_MESSAGE \
+	"is in a month whose ratings are folded into monthly counts " \
+	"('hailong retention --fold-months'); it can no longer be added"
+
 #define IMPORT_FUTURE_SKEW 300
 #define IMPORT_CHUNK 2000 /* rows per write transaction */
 

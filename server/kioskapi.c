@@ -318,6 +318,10 @@ batch_resumed(struct ctx *c)
 			j->status = WIRE_REJECTED;
 			j->reason = "refused by the database";
 			break;
+		case WRITER_FOLDED:
+			j->status = WIRE_REJECTED;
+			j->reason = WIRE_REASON_FOLDED;
+			break;
 		case WRITER_UNAVAILABLE:
 		default:
 			/*

@@ -9,6 +9,7 @@
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "dossiers.h"
+#include "fold.h"
 #include "metrics.h"
 #include "rollup.h"
 
@@ -687,7 +688,10 @@ col_str(struct db_stmt *st, int i, char *out, size_t size)
 	strlcpy_hl(out, s != NULL ? s : "", size);
 }
 
-/* Rating counts from the raw rows: valid, rated in [start, until). */
+/*
+ * Rating counts from the raw rows: valid, rated in [start, until), and
+ * those of the month's folded ratings (fold.h).
+ */
 static int
 ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
     int64_t until)
@@ -730,7 +734,10 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 		add_rating_scopes(m, &r);
 	}
 	db_done(st);
-	return step < 0 ? -1 : 0;
+	if (step < 0)
+		return -1;
+	/* the month's folded ratings: their counts, their rows are gone */
+	return fold_read(db, m, unit_only, start, until);
 }
 
 /*

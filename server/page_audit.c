@@ -75,6 +75,7 @@ chain_state(struct ctx *c, bool ratings_too)
 {
 	struct buf *b = &c->req->resp.body;
 	struct db *db = ctx_db(c);
+	struct chain_check cc;
 	int64_t count = 0, bad = 0;
 	int r = audit_verify(db, &count, &bad);
 
@@ -98,19 +99,27 @@ chain_state(struct ctx *c, bool ratings_too)
 			"Cannot check the audit hash chain."));
 	buf_puts(b, "</p>\n");
 	if (ratings_too) {
-		r = ratings_verify_chain(db, &count, &bad);
+		r = ratings_verify_chain(db, &cc);
 		buf_puts(b, "<p class=\"");
-		if (r == 0)
+		if (r == 0 && cc.folded == 0)
 			buf_printf(b, "ok\">%s: %s (%lld %s)",
 			    CP_T(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
-			    CP_T(c, "nguyên vẹn", "intact"), (long long)count,
+			    CP_T(c, "nguyên vẹn", "intact"), (long long)cc.rows,
 			    CP_T(c, "đánh giá", "ratings"));
+		else if (r == 0)
+			buf_printf(b, "ok\">%s: %s (%lld %s, %lld %s)",
+			    CP_T(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
+			    CP_T(c, "nguyên vẹn", "intact"), (long long)cc.rows,
+			    CP_T(c, "đánh giá", "ratings"),
+			    (long long)cc.folded,
+			    CP_T(c, "đã gộp thành số đếm",
+				"folded into counts"));
 		else if (r == 1)
 			buf_printf(b, "broken\">%s: %s #%lld",
 			    CP_T(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
 			    CP_T(c, "BỊ PHÁ VỠ tại đánh giá",
 				"BROKEN at rating"),
-			    (long long)bad);
+			    (long long)cc.bad_seq);
 		else
 			buf_printf(b, "broken\">%s",
 			    CP_T(c, "Không kiểm tra được chuỗi băm đánh giá.",

@@ -346,6 +346,14 @@ ballot_answer(struct ctx *c)
 				f->error[i] = CP_T(c,
 				    "Số phiếu này đã dùng cho một phiếu khác.",
 				    e->message);
+			else if (strcmp(e->column, "rated_at") == 0 &&
+			    strstr(e->message, "folded") != NULL)
+				f->error[i] = CP_T(c,
+				    "Ngày này thuộc một tháng đã được tổng "
+				    "hợp thành số liệu (hết thời hạn lưu phiếu "
+				    "gốc); không thể nhập thêm phiếu của tháng "
+				    "đó.",
+				    e->message);
 			else
 				f->error[i] =
 				    CP_T(c, fields[i].err_vi, e->message);

@@ -744,6 +744,9 @@ form_resumed(struct ctx *c)
 	case WRITER_REJECTED:
 		page_message(c, 400, M_BAD_TOKEN_TITLE, M_BAD_TOKEN_TEXT);
 		break;
+	case WRITER_FOLDED: /* the clock says a month folded long ago */
+		page_message(c, 410, M_FOLDED_TITLE, M_FOLDED_TEXT);
+		break;
 	case WRITER_UNAVAILABLE:
 	default: server_unavailable(c); break;
 	}

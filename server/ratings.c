@@ -1,4 +1,6 @@
 /* ratings.c -- ratings on disk: insert with the hash chain, load, verify. */
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,10 +9,13 @@
 
 #include "hailong/buf.h"
 #include "hailong/db.h"
+#include "hailong/encode.h"
+#include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "audit.h"
+#include "fold.h"
 #include "ratings.h"
 #include "rollup.h"
 
@@ -39,9 +44,13 @@ chain_next(const unsigned char prev[SHA256_LEN], const struct rating *r,
 int
 ratings_chain_head(struct db *db, int64_t *seq, unsigned char head[SHA256_LEN])
 {
+	/* a late rating of an old month may have been the last row, and be
+	 * folded: the next seq follows whichever is higher */
 	struct db_stmt *st = db_query(db,
-	    "SELECT seq, chain FROM ratings "
-	    "ORDER BY seq DESC LIMIT 1",
+	    "SELECT seq, chain FROM (SELECT seq, chain FROM ratings "
+	    "ORDER BY seq DESC LIMIT 1) UNION ALL "
+	    "SELECT seq, chain FROM (SELECT seq, chain FROM ratings_folded "
+	    "ORDER BY seq DESC LIMIT 1) ORDER BY seq DESC LIMIT 1",
 	    "");
 	int rc;
 
@@ -244,44 +253,298 @@ ratings_dossier_used(struct db *db, const char *dossier)
 		   "t", dossier) == 0;
 }
 
-int
-ratings_verify_chain(struct db *db, int64_t *count, int64_t *bad_seq)
+/* A fold as the walk checks it (rating_folds, fold.h). */
+struct fold_check {
+	int64_t id, folded, valid;
+	int month;
+	unsigned char digest[SHA256_LEN];
+	/* what the walk and the other tables give */
+	struct sha256 h;
+	int64_t links, first_seq, counted, staff;
+	bool audited;
+};
+
+struct walk {
+	struct fold_check *v;
+	size_t n;
+};
+
+static void
+walk_release(struct walk *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		unsigned char drop[SHA256_LEN];
+
+		sha256_final(&w->v[i].h, drop);
+	}
+	free(w->v);
+}
+
+static struct fold_check *
+walk_fold(struct walk *w, int64_t id)
+{
+	size_t lo = 0, hi = w->n;
+
+	while (lo < hi) { /* ids ascend */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->v[mid].id == id)
+			return &w->v[mid];
+		if (w->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int
+walk_load(struct db *db, struct walk *w)
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT id, month, folded, valid, digest FROM rating_folds "
+	    "ORDER BY id",
+	    "");
+	size_t cap = 0;
+	int step;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct fold_check *f;
+		size_t len;
+		const void *d = db_col_blob(st, 4, &len);
+
+		if (w->n == cap) {
+			cap = cap ? 2 * cap : 16;
+			w->v = xrealloc(w->v, cap * sizeof(*w->v));
+		}
+		f = &w->v[w->n++];
+		memset(f, 0, sizeof(*f));
+		f->id = db_col_int(st, 0);
+		f->month = (int)db_col_int(st, 1);
+		f->folded = db_col_int(st, 2);
+		f->valid = db_col_int(st, 3);
+		if (d != NULL && len == SHA256_LEN)
+			memcpy(f->digest, d, SHA256_LEN);
+		sha256_init(&f->h);
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
+
+static int broken(struct chain_check *out, int64_t seq, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+broken(struct chain_check *out, int64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+
+	out->bad_seq = seq;
+	va_start(ap, fmt);
+	vsnprintf(out->why, sizeof(out->why), fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/* The links: both tables merged by seq.  0, 1 broken, -1 error. */
+static int
+walk_links(struct db *db, struct walk *w, struct chain_check *out)
 {
 	unsigned char prev[SHA256_LEN] = { 0 }, want[SHA256_LEN];
-	struct db_stmt *st;
-	int64_t n = 0, expect = 1;
-	int rc = 0, step;
+	struct db_stmt *st, *ft;
+	int64_t expect = 1;
+	int rs, fs, rc = 0;
 
-	st = db_query(db,
-	    "SELECT " RATING_COLUMNS " FROM ratings "
+	st = db_query(
+	    db, "SELECT " RATING_COLUMNS " FROM ratings ORDER BY seq", "");
+	if (st == NULL)
+		return -1;
+	ft = db_query(db,
+	    "SELECT seq, rated_at, fold, chain FROM ratings_folded "
 	    "ORDER BY seq",
+	    "");
+	if (ft == NULL) {
+		db_done(st);
+		return -1;
+	}
+	rs = db_step(st);
+	fs = db_step(ft);
+	while (rc == 0 && (rs == DB_ROW || fs == DB_ROW)) {
+		int64_t rseq = rs == DB_ROW ? db_col_int(st, 0) : INT64_MAX;
+		int64_t fseq = fs == DB_ROW ? db_col_int(ft, 0) : INT64_MAX;
+		int64_t seq = rseq < fseq ? rseq : fseq;
+		const void *chain;
+		size_t len;
+
+		if (rseq == fseq) {
+			rc = broken(out, seq,
+			    "seq %lld is both stored and folded",
+			    (long long)seq);
+			break;
+		}
+		if (seq != expect) {
+			rc = broken(out, expect,
+			    "seq %lld is missing: neither stored nor folded",
+			    (long long)expect);
+			break;
+		}
+		if (rseq < fseq) {
+			struct rating r;
+			int64_t s;
+
+			rating_init(&r);
+			row_to_rating(st, &r, &s);
+			chain = db_col_blob(st, 27, &len);
+			chain_next(prev, &r, s, want);
+			if (len != SHA256_LEN ||
+			    memcmp(chain, want, SHA256_LEN) != 0) {
+				rc = broken(out, s,
+				    "the row does not hash to its chain "
+				    "value: edited, or a row before it was");
+				break;
+			}
+			memcpy(prev, chain, SHA256_LEN);
+			out->rows++;
+			rs = db_step(st);
+		} else {
+			struct fold_check *f = walk_fold(w, db_col_int(ft, 2));
+			int64_t rated_at = db_col_int(ft, 1);
+
+			chain = db_col_blob(ft, 3, &len);
+			if (f == NULL || len != SHA256_LEN ||
+			    month_of(rated_at) != f->month) {
+				rc = broken(out, fseq,
+				    "the folded link names no fold of its "
+				    "month");
+				break;
+			}
+			fold_digest_row(&f->h, fseq, rated_at, chain);
+			if (f->links++ == 0)
+				f->first_seq = fseq;
+			memcpy(prev, chain, SHA256_LEN);
+			out->folded++;
+			fs = db_step(ft);
+		}
+		expect++;
+	}
+	if (rc == 0 && (rs < 0 || fs < 0))
+		rc = -1;
+	db_done(ft);
+	db_done(st);
+	return rc;
+}
+
+/* Each fold against its audit entry and its counts.  0, 1, -1. */
+static int
+walk_folds(struct db *db, struct walk *w, struct chain_check *out)
+{
+	struct db_stmt *st;
+	int step;
+
+	for (size_t i = 0; i < w->n; i++) {
+		struct fold_check *f = &w->v[i];
+		unsigned char got[SHA256_LEN];
+
+		sha256_final(&f->h, got);
+		sha256_init(&f->h); /* walk_release() finalizes it again */
+		if (f->links != f->folded ||
+		    memcmp(got, f->digest, SHA256_LEN) != 0)
+			return broken(out, f->first_seq,
+			    "fold %lld: its links are not the %lld it "
+			    "recorded (count and digest)",
+			    (long long)f->id, (long long)f->folded);
+	}
+	if (w->n == 0)
+		return 0;
+	/* one pass over the audit log (no index on action) */
+	st = db_query(db,
+	    "SELECT target, json_extract(detail, '$.digest'), "
+	    "json_extract(detail, '$.folded'), "
+	    "json_extract(detail, '$.valid') FROM audit "
+	    "WHERE action = 'ratings.fold' AND json_valid(detail)",
 	    "");
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
-		struct rating r;
-		int64_t seq;
-		size_t len;
-		const void *chain;
+		const char *t = db_col_text(st, 0), *d = db_col_text(st, 1);
+		struct fold_check *f;
+		char hex[2 * SHA256_LEN + 1];
+		int64_t id;
 
-		rating_init(&r);
-		row_to_rating(st, &r, &seq);
-		chain = db_col_blob(st, 27, &len);
-		chain_next(prev, &r, seq, want);
-		if (seq != expect || len != SHA256_LEN ||
-		    memcmp(chain, want, SHA256_LEN) != 0) {
-			*bad_seq = seq;
-			rc = 1;
-			break;
-		}
-		memcpy(prev, chain, SHA256_LEN);
-		expect++;
-		n++;
+		if (t == NULL || !str_has_prefix(t, "fold:") || d == NULL ||
+		    parse_int64(t + 5, strlen(t + 5), 1, INT64_MAX, &id) < 0)
+			continue;
+		f = walk_fold(w, id);
+		if (f == NULL)
+			continue;
+		hex_encode(f->digest, SHA256_LEN, hex);
+		if (strcmp(d, hex) == 0 && db_col_int(st, 2) == f->folded &&
+		    db_col_int(st, 3) == f->valid)
+			f->audited = true;
 	}
-	if (step < 0)
-		rc = -1;
 	db_done(st);
-	*count = n;
+	if (step < 0)
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		st = db_query(db,
+		    k == 0 ? "SELECT fold, sum(n1 + n2 + n3 + n4 + n5) FROM "
+			     "folded_procedure GROUP BY fold"
+			   : "SELECT fold, sum(n1 + n2 + n3 + n4 + n5) FROM "
+			     "folded_staff GROUP BY fold",
+		    "");
+		if (st == NULL)
+			return -1;
+		while ((step = db_step(st)) == DB_ROW) {
+			struct fold_check *f = walk_fold(w, db_col_int(st, 0));
+
+			if (f == NULL) {
+				db_done(st);
+				return broken(out, 0,
+				    "counts of fold %lld, which does not "
+				    "exist",
+				    (long long)db_col_int(st, 0));
+			}
+			if (k == 0)
+				f->counted = db_col_int(st, 1);
+			else
+				f->staff = db_col_int(st, 1);
+		}
+		db_done(st);
+		if (step < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		struct fold_check *f = &w->v[i];
+
+		if (!f->audited)
+			return broken(out, f->first_seq,
+			    "fold %lld has no audit entry with its count "
+			    "and digest",
+			    (long long)f->id);
+		if (f->counted != f->valid || f->staff > f->valid)
+			return broken(out, f->first_seq,
+			    "fold %lld: its counts are not those of its "
+			    "%lld valid ratings",
+			    (long long)f->id, (long long)f->valid);
+	}
+	return 0;
+}
+
+int
+ratings_verify_chain(struct db *db, struct chain_check *out)
+{
+	struct walk w = { NULL, 0 };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = walk_load(db, &w);
+	if (rc == 0)
+		rc = walk_links(db, &w, out);
+	if (rc == 0)
+		rc = walk_folds(db, &w, out);
+	walk_release(&w);
 	return rc;
 }
 

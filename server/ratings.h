@@ -57,14 +57,33 @@ bool ratings_dossier_used(struct db *db, const char *dossier);
 int ratings_set_status(struct db *db, int64_t seq, enum rating_status status,
     const char *actor, const char *reason);
 
-/* The last row's seq and chain (0 and zeros when empty).  0 or -1. */
+/*
+ * The end of the chain: the highest seq and its chain value, stored or
+ * folded (fold.h: a folded rating keeps its link; the next rating
+ * follows it).  0 and zeros when empty.  0 or -1.
+ */
 int
 ratings_chain_head(struct db *db, int64_t *seq, unsigned char head[SHA256_LEN]);
 
+/* What a walk of the chain found. */
+struct chain_check {
+	int64_t rows;    /* stored rows re-hashed and verified */
+	int64_t folded;  /* folded links taken as given */
+	int64_t bad_seq; /* broken: the first seq that does not verify */
+	char why[200];   /* broken: what is wrong there */
+};
+
 /*
- * Re-walk the chain from the first row.  0 intact (*count rows), 1 broken
- * (*bad_seq the first row that does not verify), -1 error.
+ * Re-walk the chain from seq 1: the rows of `ratings` and the links of
+ * folded ratings (ratings_folded) merged by seq.  A stored row must hash,
+ * from the link before it, to its own chain value; a folded link is taken
+ * as given (its rating is gone) and becomes the link before the next.  A
+ * seq missing from both, or in both, breaks the chain; so does a fold
+ * whose links no longer give the count and digest recorded in
+ * rating_folds and in its audit entry, or whose counts do not add up to
+ * its valid ratings.  0 intact, 1 broken (out->bad_seq and out->why;
+ * bad_seq 0 for a fold without links), -1 error.
  */
-int ratings_verify_chain(struct db *db, int64_t *count, int64_t *bad_seq);
+int ratings_verify_chain(struct db *db, struct chain_check *out);
 
 #endif

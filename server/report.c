@@ -279,22 +279,27 @@ time_json(int64_t t)
 }
 
 /*
- * The ratings chain up to the last row rated before `at` (the end of the
- * period, or as_of when earlier): that row's chain value commits to every
- * rating the figures count, and to all rows stored before it.  0 or -1.
+ * The ratings chain up to the last rating rated before `at` (the end of
+ * the period, or as_of when earlier): that rating's chain value commits
+ * to every rating the figures count, and to all stored before it.  A
+ * rating folded into counts since (fold.h) keeps its seq, rated_at and
+ * chain value in ratings_folded, so the anchor of a month is the same
+ * before and after a fold.  0 or -1.
  */
 static int
-chain_json(struct db *db, int64_t at, json_t *doc)
+chain_at(struct db *db, int64_t at, int64_t *seq, int64_t *count,
+    unsigned char head[SHA256_LEN])
 {
 	struct db_stmt *st;
-	char hex[2 * SHA256_LEN + 1];
-	unsigned char zero[SHA256_LEN] = { 0 };
-	int64_t seq = 0, count = 0;
 	int rc;
 
+	*seq = 0;
+	*count = 0;
+	memset(head, 0, SHA256_LEN);
 	st = db_query(db,
-	    "SELECT seq, chain FROM ratings WHERE seq = (SELECT max(seq) "
-	    "FROM ratings WHERE rated_at < ?)",
+	    "SELECT seq, chain FROM (SELECT seq, chain FROM ratings "
+	    "WHERE rated_at < ?1 UNION ALL SELECT seq, chain FROM "
+	    "ratings_folded WHERE rated_at < ?1) ORDER BY seq DESC LIMIT 1",
 	    "l", at);
 	if (st == NULL)
 		return -1;
@@ -303,21 +308,73 @@ chain_json(struct db *db, int64_t at, json_t *doc)
 		size_t len;
 		const void *h = db_col_blob(st, 1, &len);
 
-		seq = db_col_int(st, 0);
-		hex_encode(
-		    h != NULL && len == SHA256_LEN ? h : zero, SHA256_LEN, hex);
-	} else {
-		hex_encode(zero, SHA256_LEN, hex);
+		*seq = db_col_int(st, 0);
+		if (h != NULL && len == SHA256_LEN)
+			memcpy(head, h, SHA256_LEN);
 	}
 	db_done(st);
 	if (rc < 0 ||
-	    db_int(db, &count, "SELECT count(*) FROM ratings WHERE seq <= ?",
-		"l", seq) < 0)
+	    db_int(db, count,
+		"SELECT (SELECT count(*) FROM ratings WHERE seq <= ?1) + "
+		"(SELECT count(*) FROM ratings_folded WHERE seq <= ?1)",
+		"l", *seq) < 0)
 		return -1;
+	return 0;
+}
+
+static int
+chain_json(struct db *db, int64_t at, json_t *doc)
+{
+	unsigned char head[SHA256_LEN];
+	char hex[2 * SHA256_LEN + 1];
+	int64_t seq, count;
+
+	if (chain_at(db, at, &seq, &count, head) < 0)
+		return -1;
+	hex_encode(head, SHA256_LEN, hex);
 	json_object_set_new(doc, "ratings_chain",
 	    json_pack("{s:s, s:I, s:I, s:o}", "head", hex, "seq",
 		(json_int_t)seq, "ratings", (json_int_t)count, "at",
 		time_json(at)));
+	return 0;
+}
+
+int
+report_check_anchor(struct db *db, const json_t *doc, char *err, size_t errlen)
+{
+	const json_t *chain = json_object_get(doc, "ratings_chain");
+	const char *head_s = json_string_value(json_object_get(chain, "head"));
+	const char *at_s = json_string_value(json_object_get(chain, "at"));
+	json_int_t seq_d = json_integer_value(json_object_get(chain, "seq"));
+	json_int_t count_d =
+	    json_integer_value(json_object_get(chain, "ratings"));
+	unsigned char head[SHA256_LEN];
+	char hex[2 * SHA256_LEN + 1];
+	int64_t at, seq, count;
+
+	if (!json_is_object(chain) || head_s == NULL || at_s == NULL ||
+	    !json_is_integer(json_object_get(chain, "seq")) ||
+	    !json_is_integer(json_object_get(chain, "ratings")) ||
+	    rfc3339_parse(at_s, strlen(at_s), &at) < 0) {
+		snprintf(
+		    err, errlen, "report.json has no readable ratings_chain");
+		return 1;
+	}
+	if (chain_at(db, at, &seq, &count, head) < 0) {
+		snprintf(
+		    err, errlen, "cannot read the ratings: %s", db_errmsg(db));
+		return -1;
+	}
+	hex_encode(head, SHA256_LEN, hex);
+	if (seq != seq_d || count != count_d || strcmp(hex, head_s) != 0) {
+		snprintf(err, errlen,
+		    "the report's anchor is seq %lld, %lld ratings, head "
+		    "%.16s...; this database has seq %lld, %lld ratings, head "
+		    "%.16s... before %s",
+		    (long long)seq_d, (long long)count_d, head_s,
+		    (long long)seq, (long long)count, hex, at_s);
+		return 1;
+	}
 	return 0;
 }
 

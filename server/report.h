@@ -78,6 +78,17 @@ struct metrics *report_rollup(struct db *db, const char *unit, int month,
 json_t *report_build(struct db *db, const char *unit, int month, int64_t as_of,
     char *err, size_t errlen);
 
+/*
+ * Whether doc's ratings_chain (head, seq, ratings before `at`) is what
+ * this database gives for the same `at`, counting the ratings folded
+ * into counts since (fold.h) by their kept links.  It says the database
+ * still holds the chain the report was anchored to; whether every row
+ * still hashes to it is ratings_verify_chain()'s question.  0 the same,
+ * 1 different or unreadable (err says how), -1 database error (err).
+ */
+int
+report_check_anchor(struct db *db, const json_t *doc, char *err, size_t errlen);
+
 /* The canonical bytes of a report document (sorted keys, newline). */
 char *report_dumps(const json_t *doc, size_t *len);
 

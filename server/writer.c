@@ -11,6 +11,7 @@
 #include "hailong/db.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
+#include "fold.h"
 #include "ratings.h"
 #include "writer.h"
 
@@ -90,7 +91,7 @@ decide_existing(struct db *db, struct writer_job *job)
  */
 static int
 store_one(struct db *db, struct writer_job *job,
-    const struct writer_hooks *hooks, struct chain_cursor *cur)
+    const struct writer_hooks *hooks, struct chain_cursor *cur, int horizon)
 {
 	const struct rating *r = &job->rating;
 	/* a comment or a phone: more rows, all or none of them */
@@ -99,6 +100,13 @@ store_one(struct db *db, struct writer_job *job,
 	int64_t seq;
 	int rc;
 
+	if (fold_refuses(horizon, r->rated_at)) {
+		/* the month is folded: only a row kept raw can answer */
+		rc = decide_existing(db, job);
+		if (rc == 1)
+			job->result = WRITER_FOLDED;
+		return rc < 0 ? -1 : 0;
+	}
 	if (r->dossier_token) {
 		rc = decide_existing(db, job);
 		if (rc <= 0)
@@ -169,13 +177,22 @@ store_batch(struct db *db, struct writer_job *jobs,
 	struct chain_cursor cur = { 0 };
 	struct writer_job *j;
 	int64_t t0;
+	int horizon;
 
 	memset(o, 0, sizeof(*o));
 	if (db_begin(db) < 0)
 		goto fail;
+	/*
+	 * Read under the write lock, once per batch: a fold run by another
+	 * process has either committed its horizon before this batch (and
+	 * is seen) or waits for it (and folds what it stores).
+	 */
+	horizon = fold_horizon(db);
+	if (horizon < 0)
+		goto fail;
 	for (j = jobs; j != NULL; j = j->next) {
 		o->n++;
-		if (store_one(db, j, hooks, &cur) < 0)
+		if (store_one(db, j, hooks, &cur, horizon) < 0)
 			goto fail;
 	}
 	if (hooks != NULL && hooks->flush != NULL && hooks->flush(db) < 0)

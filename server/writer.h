@@ -18,6 +18,11 @@ enum writer_result {
 	WRITER_DOSSIER_USED, /* the dossier token was used already */
 	WRITER_REJECTED,     /* the database refused it (unknown unit...) */
 	WRITER_UNAVAILABLE,  /* not stored: disk full, I/O error, stopping */
+	/*
+	 * refused: rated in a month folded into counts (fold.h), and not
+	 * stored already (a rating kept raw sent again is a DUPLICATE)
+	 */
+	WRITER_FOLDED,
 };
 
 struct writer_job;

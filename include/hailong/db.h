@@ -53,6 +53,12 @@ const char *db_path(const struct db *db);
 /* The last error of this connection. */
 const char *db_errmsg(struct db *db);
 enum db_error db_error(struct db *db);
+/*
+ * Make `msg` the connection's last error (DB_ERR_OTHER), as if a
+ * statement had failed with it: for a check made in C inside code whose
+ * caller reports db_errmsg().  The next failing call replaces it.
+ */
+void db_set_error(struct db *db, const char *msg);
 
 /* Run one or more statements with no parameters and no rows. */
 int db_exec(struct db *db, const char *sql);

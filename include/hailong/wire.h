@@ -26,7 +26,8 @@
  *	            "dossier": "mã hồ sơ" (optional), "rated_at": RFC 3339,
  *	            "burst": bool}
  *	    200 {"results": [{"id": UUID, "status": "accepted"|"duplicate"|
- *	         "conflict"|"rejected", "reason": "level" (rejected only)}]}
+ *	         "conflict"|"rejected", "reason": "level" (rejected only;
+ *	         "folded": rated in a month folded into counts)}]}
  *	    in the order of the request; 503 when the disk cannot take them
  *	POST WIRE_PATH_HEARTBEAT  {"version": "0.1.0", "outbox": N,
  *	         "oldest_unsent": RFC 3339 or null, "problems": N} (signed)
@@ -134,6 +135,14 @@ int
 wire_code_normalize(const char *s, size_t len, char out[WIRE_CODE_CHARS + 1]);
 /* A new random code, formatted with dashes (WIRE_CODE_LEN + NUL). */
 void wire_code_new(char out[WIRE_CODE_LEN + 1]);
+
+/*
+ * The reason of a rating rejected because it was rated in a month the
+ * server has folded into monthly counts (`hailong retention
+ * --fold-months`): too old to be taken, whatever it says.  Other reasons
+ * name the bad key ("level") or say the database refused it.
+ */
+#define WIRE_REASON_FOLDED "folded"
 
 /* The answer for one rating of a batch. */
 enum wire_status {

@@ -114,8 +114,8 @@ class Backup(unittest.TestCase):
                 got = ratings(out)
                 self.assertEqual(got, final[:len(got)])
                 p = run('verify-chain', '--db', out)
-                self.assertIn(f'ratings: {len(got)} rows, chain intact',
-                              p.stdout)
+                self.assertIn(f'ratings: {len(got)} rows, 0 folded, chain '
+                              'intact', p.stdout)
 
     def test_restore_replaces_and_keeps_the_old(self):
         s = Server('--rate-limit-per-min', '0', name='restore')
@@ -180,7 +180,9 @@ class Backup(unittest.TestCase):
             p = run('restore', '--db', db, '--from', bad, check=False)
             self.assertEqual(p.returncode, 1)
             self.assertIn('does not verify: the ratings hash chain is '
-                          'broken at seq 2; nothing was changed', p.stderr)
+                          'broken at seq 2: the row does not hash to its '
+                          'chain value', p.stderr)
+            self.assertIn('; nothing was changed', p.stderr)
 
             # not a database at all
             junk = os.path.join(d, 'junk.db')

@@ -239,7 +239,7 @@ class Import(unittest.TestCase):
                             "r ON r.seq = t.seq WHERE r.id = 'P-1'").fetchone()
         self.assertEqual(tuple(row), ('import', 'import:in1.csv', 1, 'VC01'))
         self.assertEqual(com[0], 'Tốt')
-        self.assertIn('4 rows, chain intact',
+        self.assertIn('4 rows, 0 folded, chain intact',
                       run('verify-chain', '--db', self.s.db_path).stdout)
 
     def test_hundred_thousand_rows(self):

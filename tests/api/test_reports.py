@@ -826,7 +826,7 @@ class VerifyChain(unittest.TestCase):
             key = add_key(s, 'H21.227')
             r = s.post_json('/api/v1/ratings', COMMUNE_RATINGS, bearer(key))
             self.assertEqual(r.status, 200, r)
-            self.assertIn('3 rows, chain intact',
+            self.assertIn('3 rows, 0 folded, chain intact',
                           run('verify-chain', '--db', s.db_path).stdout)
             # someone with the file: the trigger is no obstacle to them
             with s.db() as c:

@@ -1,6 +1,8 @@
 """Upgrades: a database at every earlier schema version is migrated and
 keeps its data; a database newer than the binary is refused."""
 import glob
+import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -57,8 +59,31 @@ def build_at(path, k, seed=None):
                   "('H99', 'Tỉnh Thử', 'province')")
         c.execute("INSERT INTO unit_tree VALUES ('H99', 'H99', 0)")
         c.execute("INSERT INTO counters VALUES ('H99', 1, 'Quầy 1')")
+        add_old_rating(c)
     c.commit()
     c.close()
+
+
+# A rating of January 2024 stored by hand at every version, with the
+# chain value hailong computes (rating_canonical() in rating.h): after the
+# upgrade it still verifies, and migration 009 lets it be folded, and
+# nothing else delete it.
+OLD_RATED_AT = 1704852000     # 2024-01-10T09:00:00+07:00
+OLD_RATING = ('hailong-rating-v1\nseq=1\nid=U1\nunit=H99\ncounter=1\n'
+              'officer=\nprocedure=\ndossier=\nchannel=import\nlevel=4\n'
+              'criteria=,,,,,,,,\nsupplement_reported=\n'
+              'online_error_reported=\nvisits=\nreasons=\n'
+              f'rated_at={OLD_RATED_AT}\nreceived_at={OLD_RATED_AT}\n'
+              'status=valid\nsource=test_upgrade\n')
+
+
+def add_old_rating(c):
+    chain = hashlib.sha256(bytes(32) + OLD_RATING.encode()).digest()
+    c.execute("INSERT INTO ratings(seq, id, unit, counter, channel, level, "
+              "rated_at, received_at, status, initial_status, source, chain) "
+              "VALUES (1, 'U1', 'H99', 1, 'import', 4, ?, ?, 'valid', "
+              "'valid', 'test_upgrade', ?)",
+              (OLD_RATED_AT, OLD_RATED_AT, chain))
 
 
 def check_kept(test, db, n, k):
@@ -77,9 +102,29 @@ def check_kept(test, db, n, k):
             test.assertEqual(c.execute(
                 "SELECT count(*) FROM counters WHERE unit = 'H99'")
                 .fetchone()[0], 1)
+            test.assertEqual(c.execute(
+                "SELECT count(*) FROM ratings WHERE id = 'U1'")
+                .fetchone()[0], 1)
+        if k >= 1 and n >= 9:
+            # 009: the old trigger is replaced, and still refuses
+            with test.assertRaises(sqlite3.DatabaseError):
+                c.execute('DELETE FROM ratings')
+            c.rollback()
     finally:
         c.close()
-    run('verify-chain', '--db', db)
+    p = run('verify-chain', '--db', db)
+    if k >= 1:
+        test.assertIn('ratings: 1 rows, 0 folded, chain intact', p.stdout)
+    if k >= 1 and n >= 9:
+        # the upgraded database folds like a new one
+        p = run('retention', '--db', db, '--fold-months', '13')
+        test.assertIn('folded into counts: 1 ratings (1 valid) in 1 months, '
+                      '2024-01 to 2024-01', p.stdout)
+        p = run('verify-chain', '--db', db)
+        test.assertIn('ratings: 0 rows, 1 folded, chain intact', p.stdout)
+        p = run('metrics', '--db', db, '--unit', 'H99', '--month', '2024-01',
+                '--json', '--recompute')
+        test.assertEqual(json.loads(p.stdout)['total']['ratings'], 1)
 
 
 class Upgrade(unittest.TestCase):

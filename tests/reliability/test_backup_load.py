@@ -73,7 +73,8 @@ class BackupUnderLoad(unittest.TestCase):
             p = run('restore', '--db', fresh.db_path, '--from', out)
             v = integrity(fresh.db_path)
             self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
-            self.assertIn(f'ratings: {n_copy} rows, chain intact', v.stdout)
+            self.assertIn(f'ratings: {n_copy} rows, 0 folded, chain intact',
+                          v.stdout)
             self.assertEqual(rows(fresh.db_path, 'PRAGMA integrity_check'),
                              [('ok',)])
             self.assertEqual(rows(fresh.db_path, 'SELECT seq, channel, id, '

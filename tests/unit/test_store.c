@@ -132,7 +132,8 @@ canonical_and_chain(void)
 	unsigned char head[SHA256_LEN];
 	char hex[65];
 	struct buf b = { 0 };
-	int64_t seq, count = -1, bad = -1;
+	struct chain_check cc;
+	int64_t seq;
 
 	memset(jobs, 0, sizeof(jobs));
 	golden_rating(&jobs[0].rating);
@@ -166,24 +167,26 @@ canonical_and_chain(void)
 		db_done(st);
 		CHECK_STR(hex, want_chain);
 	}
-	CHECK_INT(ratings_verify_chain(db, &count, &bad), 0);
-	CHECK_INT(count, 5);
+	CHECK_INT(ratings_verify_chain(db, &cc), 0);
+	CHECK_INT(cc.rows, 5);
+	CHECK_INT(cc.folded, 0);
 	CHECK_INT(ratings_chain_head(db, &seq, head), 0);
 	CHECK_INT(seq, 5);
 
 	/* an edited level is found at its row */
 	db_exec(db, "DROP TRIGGER ratings_immutable");
 	db_exec(db, "UPDATE ratings SET level = 5 WHERE seq = 3");
-	CHECK_INT(ratings_verify_chain(db, &count, &bad), 1);
-	CHECK_INT(bad, 3);
-	CHECK_INT(count, 2);
+	CHECK_INT(ratings_verify_chain(db, &cc), 1);
+	CHECK_INT(cc.bad_seq, 3);
+	CHECK_INT(cc.rows, 2);
 	db_exec(db, "UPDATE ratings SET level = 2 WHERE seq = 3");
-	CHECK_INT(ratings_verify_chain(db, &count, &bad), 0);
-	/* so is a deleted row: the next one no longer follows */
+	CHECK_INT(ratings_verify_chain(db, &cc), 0);
+	/* so is a deleted row: its seq is missing */
 	db_exec(db, "DROP TRIGGER ratings_no_delete");
 	db_exec(db, "DELETE FROM ratings WHERE seq = 2");
-	CHECK_INT(ratings_verify_chain(db, &count, &bad), 1);
-	CHECK_INT(bad, 3);
+	CHECK_INT(ratings_verify_chain(db, &cc), 1);
+	CHECK_INT(cc.bad_seq, 2);
+	CHECK(strstr(cc.why, "missing") != NULL);
 	db_close(db);
 }
 
@@ -277,10 +280,10 @@ all_or_nothing(void)
 	/* and the chain runs straight through the two that were stored */
 	CHECK_INT(jobs[2].seq, jobs[0].seq + 1);
 	{
-		int64_t count, bad;
+		struct chain_check cc;
 
-		CHECK_INT(ratings_verify_chain(db, &count, &bad), 0);
-		CHECK_INT(count, 2);
+		CHECK_INT(ratings_verify_chain(db, &cc), 0);
+		CHECK_INT(cc.rows, 2);
 	}
 	rating_release(&jobs[1].rating);
 	db_close(db);
@@ -332,7 +335,8 @@ writer_thread(void)
 	struct writer_job late = { 0 };
 	pthread_t th[4];
 	char err[256];
-	int64_t n, count, bad, sum;
+	struct chain_check cc;
+	int64_t n, sum;
 	struct writer *w;
 
 	db_close(db);
@@ -368,8 +372,8 @@ writer_thread(void)
 	/* each level 1..5 forty times: (base + i) % 5 over 4 x 50 */
 	CHECK_INT(db_int(db, &sum, "SELECT sum(level) FROM ratings", ""), 0);
 	CHECK_INT(sum, 40 * (1 + 2 + 3 + 4 + 5));
-	CHECK_INT(ratings_verify_chain(db, &count, &bad), 0);
-	CHECK_INT(count, 200);
+	CHECK_INT(ratings_verify_chain(db, &cc), 0);
+	CHECK_INT(cc.rows, 200);
 	db_close(db);
 }
 
