@@ -140,12 +140,16 @@ unit_row(struct ctx *c, const char *code, const char *name,
 	buf_puts(b, "</tr>\n");
 }
 
+struct scope_ref {
+	const struct metric_scope *s;
+};
+
 static int
 by_code(const void *pa, const void *pb)
 {
-	const struct metric_scope *const *a = pa, *const *b = pb;
+	const struct scope_ref *a = pa, *b = pb;
 
-	return strcmp((*a)->code, (*b)->code);
+	return strcmp(a->s->code, b->s->code);
 }
 
 /*
@@ -156,8 +160,7 @@ static void
 procedure_rows(struct ctx *c, const struct metrics *m)
 {
 	struct buf *b = &c->req->resp.body;
-	const struct metric_scope **v =
-	    xcalloc(m->procedures.n + 1, sizeof(*v));
+	struct scope_ref *v = xcalloc(m->procedures.n + 1, sizeof(*v));
 	size_t n = 0, hidden = 0;
 
 	for (size_t i = 0; i < m->procedures.n; i++) {
@@ -167,7 +170,7 @@ procedure_rows(struct ctx *c, const struct metrics *m)
 			continue;
 		if (s->fig.ratings >= m->rules.n_min ||
 		    s->fig.dossiers >= m->rules.n_min)
-			v[n++] = s;
+			v[n++].s = s;
 		else
 			hidden++;
 	}
@@ -178,13 +181,14 @@ procedure_rows(struct ctx *c, const struct metrics *m)
 	if (n > 0) {
 		table_head(c, true);
 		for (size_t i = 0; i < n; i++) {
+			const struct metric_scope *p = v[i].s;
+
 			buf_printf(
-			    b, "<tr data-procedure=\"%s\"><td>", v[i]->code);
-			buf_html(
-			    b, v[i]->name[0] != '\0' ? v[i]->name : v[i]->code);
-			buf_printf(b, " <span class=\"code\">%s</span></td>",
-			    v[i]->code);
-			figure_cells(c, &v[i]->fig, m->rules.n_min);
+			    b, "<tr data-procedure=\"%s\"><td>", p->code);
+			buf_html(b, p->name[0] != '\0' ? p->name : p->code);
+			buf_printf(
+			    b, " <span class=\"code\">%s</span></td>", p->code);
+			figure_cells(c, &p->fig, m->rules.n_min);
 			buf_puts(b, "</tr>\n");
 		}
 		buf_puts(b, "</tbody>\n</table>\n");
