@@ -5,7 +5,7 @@
 -- only.  The writer adds each stored rating in the same transaction
 -- (rollup.c); ratings_set_status() moves a rating in or out.  They are
 -- derived data: `hailong metrics --recompute` computes the same figures
--- from the raw rows.  Columns, in the order of rollup.c's RC_COLUMNS:
+-- from the raw rows.  Columns, in the order of rollup.h's ROLLUP_COLUMNS:
 --   n1..n5                   ratings of level 1..5
 --   ballot_n, ballot_sum     ratings that answered all nine criteria; the
 --                            sum of their points

@@ -10,22 +10,9 @@
 #include "audit.h"
 #include "fold.h"
 #include "metrics.h"
+#include "rollup.h"
 #include "store.h"
 
-/*
- * The 31 count columns, in the order of rollup.c's RC_COLUMNS (and of
- * unpack_add() below).  test_fold compares folded counts with the
- * rollups, so a drift between the two lists fails there.
- */
-/* clang-format off */
-#define FC_COLUMNS(X) \
-	X(n1) X(n2) X(n3) X(n4) X(n5) X(ballot_n) X(ballot_sum) \
-	X(c1_n) X(c2_n) X(c3_n) X(c4_n) X(c5_n) X(c6_n) X(c7_n) X(c8_n) \
-	X(c9_n) X(c1_sum) X(c2_sum) X(c3_sum) X(c4_sum) X(c5_sum) \
-	X(c6_sum) X(c7_sum) X(c8_sum) X(c9_sum) X(officer_n) \
-	X(officer_sum) X(supplement_answered) X(supplement_yes) \
-	X(online_error_answered) X(online_error_yes)
-#define FC_N 31
 #define COL(c) #c ", "
 #define SUM(c) "sum(" #c "), "
 
@@ -63,16 +50,19 @@
 
 /* ?1 the fold, ?2 the month. */
 #define INSERT_PROCEDURE \
-	"INSERT INTO folded_procedure(" FC_COLUMNS(COL) "unit, month, " \
-	"procedure, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
-	"coalesce(procedure, ''), ?1 FROM " FOLDED_VALID \
-	" GROUP BY unit, coalesce(procedure, '')"
+	"INSERT INTO folded_procedure(" ROLLUP_COLUMNS( \
+	    COL) "unit, month, " \
+		 "procedure, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
+		 "coalesce(procedure, ''), ?1 FROM " FOLDED_VALID \
+		 " GROUP BY unit, coalesce(procedure, '')"
 #define INSERT_STAFF \
-	"INSERT INTO folded_staff(" FC_COLUMNS(COL) "unit, month, counter, " \
-	"officer, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
-	"coalesce(counter, 0), coalesce(officer, ''), ?1 FROM " \
-	FOLDED_VALID " WHERE counter IS NOT NULL OR officer IS NOT NULL " \
-	"GROUP BY unit, coalesce(counter, 0), coalesce(officer, '')"
+	"INSERT INTO folded_staff(" ROLLUP_COLUMNS( \
+	    COL) "unit, month, counter, " \
+		 "officer, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
+		 "coalesce(counter, 0), coalesce(officer, ''), ?1 " \
+		 "FROM " FOLDED_VALID \
+		 " WHERE counter IS NOT NULL OR officer IS NOT NULL " \
+		 "GROUP BY unit, coalesce(counter, 0), coalesce(officer, '')"
 /* clang-format on */
 
 /* Ratings folded in one transaction at most (p->chunk 0): about half a
@@ -484,41 +474,16 @@ out:
 
 /* clang-format off */
 #define BY_PROCEDURE(F) \
-	"SELECT " FC_COLUMNS(SUM) "procedure FROM folded_procedure " \
+	"SELECT " ROLLUP_COLUMNS(SUM) "procedure FROM folded_procedure " \
 	"WHERE unit " F " AND month = ?2 GROUP BY procedure"
 #define BY_COUNTER(F) \
-	"SELECT " FC_COLUMNS(SUM) "unit, counter FROM folded_staff " \
+	"SELECT " ROLLUP_COLUMNS(SUM) "unit, counter FROM folded_staff " \
 	"WHERE unit " F " AND month = ?2 AND counter > 0 " \
 	"GROUP BY unit, counter"
 #define BY_OFFICER(F) \
-	"SELECT " FC_COLUMNS(SUM) "officer FROM folded_staff " \
+	"SELECT " ROLLUP_COLUMNS(SUM) "officer FROM folded_staff " \
 	"WHERE unit " F " AND month = ?2 AND officer <> '' GROUP BY officer"
 /* clang-format on */
-
-/* The FC_N sums from column 0 into c (adding). */
-static void
-unpack_add(struct db_stmt *st, struct metric_counts *c)
-{
-	struct metric_counts x;
-	int col = 0;
-
-	memset(&x, 0, sizeof(x));
-	for (int i = 0; i < 5; i++)
-		x.by_level[i] = db_col_int(st, col++);
-	x.ballot_n = db_col_int(st, col++);
-	x.ballot_sum = db_col_int(st, col++);
-	for (int i = 0; i < RATING_CRITERIA; i++)
-		x.criteria_n[i] = db_col_int(st, col++);
-	for (int i = 0; i < RATING_CRITERIA; i++)
-		x.criteria_sum[i] = db_col_int(st, col++);
-	x.officer_n = db_col_int(st, col++);
-	x.officer_sum = db_col_int(st, col++);
-	x.supplement_answered = db_col_int(st, col++);
-	x.supplement_yes = db_col_int(st, col++);
-	x.online_error_answered = db_col_int(st, col++);
-	x.online_error_yes = db_col_int(st, col++);
-	metric_counts_add(c, &x);
-}
 
 int
 fold_read(struct db *db, struct metrics *m, bool unit_only, int64_t start,
@@ -548,11 +513,11 @@ fold_read(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
-		const char *proc = db_col_text(st, FC_N);
+		const char *proc = db_col_text(st, ROLLUP_N);
 
-		unpack_add(st, &m->total.counts);
+		rollup_unpack_add(st, 0, &m->total.counts);
 		if (proc != NULL && proc[0] != '\0')
-			unpack_add(st,
+			rollup_unpack_add(st, 0,
 			    &metrics_scope(m, SCOPE_PROCEDURE, proc, "", 0)
 				 ->counts);
 	}
@@ -564,11 +529,11 @@ fold_read(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
-		const char *unit = db_col_text(st, FC_N);
+		const char *unit = db_col_text(st, ROLLUP_N);
 
-		unpack_add(st,
+		rollup_unpack_add(st, 0,
 		    &metrics_scope(m, SCOPE_COUNTER, "", unit ? unit : "",
-			(int)db_col_int(st, FC_N + 1))
+			(int)db_col_int(st, ROLLUP_N + 1))
 			 ->counts);
 	}
 	db_done(st);
@@ -579,9 +544,9 @@ fold_read(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
-		const char *officer = db_col_text(st, FC_N);
+		const char *officer = db_col_text(st, ROLLUP_N);
 
-		unpack_add(st,
+		rollup_unpack_add(st, 0,
 		    &metrics_scope(
 			m, SCOPE_OFFICER, officer ? officer : "", "", 0)
 			 ->counts);

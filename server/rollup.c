@@ -14,20 +14,6 @@
 /* Levels of units above a unit (a commune has one or two). */
 #define ANCESTORS_MAX 8
 
-/*
- * The 31 count columns of rollup_procedure and rollup_staff
- * (schemas/002_metrics.sql), in the order of pack()/unpack_add().
- */
-/* clang-format off */
-#define RC_COLUMNS(X) \
-	X(n1) X(n2) X(n3) X(n4) X(n5) X(ballot_n) X(ballot_sum) \
-	X(c1_n) X(c2_n) X(c3_n) X(c4_n) X(c5_n) X(c6_n) X(c7_n) X(c8_n) \
-	X(c9_n) X(c1_sum) X(c2_sum) X(c3_sum) X(c4_sum) X(c5_sum) \
-	X(c6_sum) X(c7_sum) X(c8_sum) X(c9_sum) X(officer_n) \
-	X(officer_sum) X(supplement_answered) X(supplement_yes) \
-	X(online_error_answered) X(online_error_yes)
-#define RC_N 31
-
 #define COL(c) #c ", "
 #define QM(c) "?, "
 #define ADD(c) #c " = " #c " + excluded." #c ", "
@@ -35,24 +21,30 @@
 
 /* The two UPSERTs of the writer's hook (the last SET is a no-op). */
 #define UPSERT_PROCEDURE \
-	"INSERT INTO rollup_procedure(" RC_COLUMNS(COL) "unit, month, " \
-	"procedure) VALUES (" RC_COLUMNS(QM) "?, ?, ?) " \
-	"ON CONFLICT(unit, month, procedure) DO UPDATE SET " \
-	RC_COLUMNS(ADD) "month = month"
+	"INSERT INTO rollup_procedure(" ROLLUP_COLUMNS( \
+	    COL) "unit, month, " \
+		 "procedure) VALUES (" ROLLUP_COLUMNS( \
+		     QM) "?, ?, ?) " \
+			 "ON CONFLICT(unit, month, procedure) DO UPDATE " \
+			 "SET " ROLLUP_COLUMNS(ADD) "month = month"
 #define UPSERT_STAFF \
-	"INSERT INTO rollup_staff(" RC_COLUMNS(COL) "unit, month, counter, " \
-	"officer) VALUES (" RC_COLUMNS(QM) "?, ?, ?, ?) " \
-	"ON CONFLICT(unit, month, counter, officer) DO UPDATE SET " \
-	RC_COLUMNS(ADD) "month = month"
+	"INSERT INTO rollup_staff(" ROLLUP_COLUMNS( \
+	    COL) "unit, month, counter, " \
+		 "officer) VALUES (" ROLLUP_COLUMNS( \
+		     QM) "?, ?, ?, ?) " \
+			 "ON CONFLICT(unit, month, counter, officer) DO " \
+			 "UPDATE SET " ROLLUP_COLUMNS(ADD) "month = month"
 #define UPSERT_SUBTREE \
-	"INSERT INTO rollup_subtree(" RC_COLUMNS(COL) "ancestor, month, " \
-	"procedure) VALUES (" RC_COLUMNS(QM) "?, ?, ?) " \
-	"ON CONFLICT(ancestor, month, procedure) DO UPDATE SET " \
-	RC_COLUMNS(ADD) "month = month"
+	"INSERT INTO rollup_subtree(" ROLLUP_COLUMNS( \
+	    COL) "ancestor, month, " \
+		 "procedure) VALUES (" ROLLUP_COLUMNS( \
+		     QM) "?, ?, ?) " \
+			 "ON CONFLICT(ancestor, month, procedure) DO UPDATE " \
+			 "SET " ROLLUP_COLUMNS(ADD) "month = month"
 /* clang-format on */
 
 static void
-pack(const struct metric_counts *c, int64_t v[RC_N])
+pack(const struct metric_counts *c, int64_t v[ROLLUP_N])
 {
 	int k = 0;
 
@@ -72,9 +64,8 @@ pack(const struct metric_counts *c, int64_t v[RC_N])
 	v[k++] = c->online_error_yes;
 }
 
-/* Read the RC_N sums from column `col` on into c (adding). */
-static void
-unpack_add(struct db_stmt *st, int col, struct metric_counts *c)
+void
+rollup_unpack_add(struct db_stmt *st, int col, struct metric_counts *c)
 {
 	struct metric_counts x;
 
@@ -291,7 +282,7 @@ static int
 counts_apply(struct db *db, const struct rating *r, int sign)
 {
 	struct metric_counts c;
-	int64_t v[RC_N];
+	int64_t v[ROLLUP_N];
 	int month = month_of(r->rated_at);
 	char up[ANCESTORS_MAX][41];
 	int n = ancestors(db, r->unit, up, ANCESTORS_MAX);
@@ -299,16 +290,16 @@ counts_apply(struct db *db, const struct rating *r, int sign)
 	memset(&c, 0, sizeof(c));
 	metric_counts_add_rating(&c, r);
 	pack(&c, v);
-	if (upsert(db, UPSERT_PROCEDURE, v, RC_N, sign, r->unit, month,
+	if (upsert(db, UPSERT_PROCEDURE, v, ROLLUP_N, sign, r->unit, month,
 		r->procedure, -1) < 0)
 		return -1;
 	for (int i = 0; i < n; i++)
-		if (upsert(db, UPSERT_SUBTREE, v, RC_N, sign, up[i], month,
+		if (upsert(db, UPSERT_SUBTREE, v, ROLLUP_N, sign, up[i], month,
 			r->procedure, -1) < 0)
 			return -1;
 	if (r->counter <= 0 && r->officer[0] == '\0')
 		return 0;
-	return upsert(db, UPSERT_STAFF, v, RC_N, sign, r->unit, month,
+	return upsert(db, UPSERT_STAFF, v, ROLLUP_N, sign, r->unit, month,
 	    r->officer, r->counter > 0 ? r->counter : 0);
 }
 
@@ -429,7 +420,7 @@ rollup_flush(struct db *db)
 
 	for (unsigned i = 0; i < b->used && rc == 0; i++) {
 		struct batch_slot *s = &b->slot[b->which[i]];
-		int64_t v[RC_N];
+		int64_t v[ROLLUP_N];
 
 		if (!s->used)
 			continue;
@@ -438,7 +429,7 @@ rollup_flush(struct db *db)
 		    s->kind == SLOT_STAFF         ? UPSERT_STAFF
 			: s->kind == SLOT_SUBTREE ? UPSERT_SUBTREE
 						  : UPSERT_PROCEDURE,
-		    v, RC_N, 1, s->unit, s->month, s->key_text,
+		    v, ROLLUP_N, 1, s->unit, s->month, s->key_text,
 		    s->kind == SLOT_STAFF ? s->key_int : -1);
 	}
 	rollup_reset();
@@ -511,9 +502,9 @@ rollup_rebuild_subtree(struct db *db)
 {
 	/* clang-format off */
 	return db_exec(db, "DELETE FROM rollup_subtree;"
-	    "INSERT INTO rollup_subtree(" RC_COLUMNS(COL)
+	    "INSERT INTO rollup_subtree(" ROLLUP_COLUMNS(COL)
 	    "ancestor, month, procedure) "
-	    "SELECT " RC_COLUMNS(SUM) "t.ancestor, r.month, r.procedure "
+	    "SELECT " ROLLUP_COLUMNS(SUM) "t.ancestor, r.month, r.procedure "
 	    "FROM rollup_procedure r "
 	    "JOIN unit_tree t ON t.descendant = r.unit AND t.depth > 0 "
 	    "GROUP BY t.ancestor, r.month, r.procedure;"
@@ -536,17 +527,17 @@ const struct writer_hooks rollup_hooks = { rollup_hook, rollup_flush,
 /* Sums grouped by a key; the sums come first, then the key columns. */
 /* clang-format off */
 #define BY_PROCEDURE_ONLY \
-	"SELECT " RC_COLUMNS(COL) "procedure FROM rollup_procedure " \
+	"SELECT " ROLLUP_COLUMNS(COL) "procedure FROM rollup_procedure " \
 	"WHERE unit = ?1 AND month = ?2"
 #define BY_PROCEDURE_SUBTREE \
-	"SELECT " RC_COLUMNS(COL) "procedure FROM rollup_subtree " \
+	"SELECT " ROLLUP_COLUMNS(COL) "procedure FROM rollup_subtree " \
 	"WHERE ancestor = ?1 AND month = ?2"
 #define BY_COUNTER(F) \
-	"SELECT " RC_COLUMNS(SUM) "unit, counter FROM rollup_staff " \
+	"SELECT " ROLLUP_COLUMNS(SUM) "unit, counter FROM rollup_staff " \
 	"WHERE unit " F " AND month = ?2 AND counter > 0 " \
 	"GROUP BY unit, counter"
 #define BY_OFFICER(F) \
-	"SELECT " RC_COLUMNS(SUM) "officer FROM rollup_staff " \
+	"SELECT " ROLLUP_COLUMNS(SUM) "officer FROM rollup_staff " \
 	"WHERE unit " F " AND month = ?2 AND officer <> '' GROUP BY officer"
 /* clang-format on */
 
@@ -568,11 +559,11 @@ rollup_read(struct db *db, struct metrics *m, bool unit_only)
 		if (st == NULL)
 			return -1;
 		while ((step = db_step(st)) == DB_ROW) {
-			const char *proc = db_col_text(st, RC_N);
+			const char *proc = db_col_text(st, ROLLUP_N);
 
-			unpack_add(st, 0, &m->total.counts);
+			rollup_unpack_add(st, 0, &m->total.counts);
 			if (proc != NULL && proc[0] != '\0')
-				unpack_add(st, 0,
+				rollup_unpack_add(st, 0,
 				    &metrics_scope(
 					m, SCOPE_PROCEDURE, proc, "", 0)
 					 ->counts);
@@ -586,11 +577,11 @@ rollup_read(struct db *db, struct metrics *m, bool unit_only)
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
-		const char *unit = db_col_text(st, RC_N);
+		const char *unit = db_col_text(st, ROLLUP_N);
 
-		unpack_add(st, 0,
+		rollup_unpack_add(st, 0,
 		    &metrics_scope(m, SCOPE_COUNTER, "", unit ? unit : "",
-			(int)db_col_int(st, RC_N + 1))
+			(int)db_col_int(st, ROLLUP_N + 1))
 			 ->counts);
 	}
 	db_done(st);
@@ -601,9 +592,9 @@ rollup_read(struct db *db, struct metrics *m, bool unit_only)
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
-		const char *officer = db_col_text(st, RC_N);
+		const char *officer = db_col_text(st, ROLLUP_N);
 
-		unpack_add(st, 0,
+		rollup_unpack_add(st, 0,
 		    &metrics_scope(
 			m, SCOPE_OFFICER, officer ? officer : "", "", 0)
 			 ->counts);

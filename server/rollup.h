@@ -8,8 +8,29 @@
 #include "hailong/rating.h"
 
 struct db;
+struct db_stmt;
 struct dossier;
+struct metric_counts;
 struct metrics;
+
+/*
+ * The 31 count columns of rollup_procedure, rollup_staff, rollup_subtree
+ * (schemas/003_metrics.sql) and of the folded counts (009_fold.sql), in
+ * the order rollup_unpack_add() reads them.
+ */
+/* clang-format off */
+#define ROLLUP_COLUMNS(X) \
+	X(n1) X(n2) X(n3) X(n4) X(n5) X(ballot_n) X(ballot_sum) \
+	X(c1_n) X(c2_n) X(c3_n) X(c4_n) X(c5_n) X(c6_n) X(c7_n) X(c8_n) \
+	X(c9_n) X(c1_sum) X(c2_sum) X(c3_sum) X(c4_sum) X(c5_sum) \
+	X(c6_sum) X(c7_sum) X(c8_sum) X(c9_sum) X(officer_n) \
+	X(officer_sum) X(supplement_answered) X(supplement_yes) \
+	X(online_error_answered) X(online_error_yes)
+#define ROLLUP_N 31
+/* clang-format on */
+
+/* Add the ROLLUP_N counts of a row, from column `col` on, to c. */
+void rollup_unpack_add(struct db_stmt *st, int col, struct metric_counts *c);
 
 /*
  * The writer's hooks (struct writer_hooks, see writer.h): in the
