@@ -489,9 +489,8 @@ int
 fold_read(struct db *db, struct metrics *m, bool unit_only, int64_t start,
     int64_t until)
 {
-	struct db_stmt *st;
 	char mo[8], msg[256];
-	int h = fold_horizon(db), step;
+	int h = fold_horizon(db);
 
 	if (h < 0)
 		return -1;
@@ -507,50 +506,11 @@ fold_read(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 		db_set_error(db, msg);
 		return -1;
 	}
-	st =
-	    db_query(db, unit_only ? BY_PROCEDURE(ONLY) : BY_PROCEDURE(SUBTREE),
-		"ti", m->unit, m->month);
-	if (st == NULL)
+	if (rollup_add_rows(db, m, ROWS_PROCEDURE,
+		unit_only ? BY_PROCEDURE(ONLY) : BY_PROCEDURE(SUBTREE)) < 0 ||
+	    rollup_add_rows(db, m, ROWS_COUNTER,
+		unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE)) < 0)
 		return -1;
-	while ((step = db_step(st)) == DB_ROW) {
-		const char *proc = db_col_text(st, ROLLUP_N);
-
-		rollup_unpack_add(st, 0, &m->total.counts);
-		if (proc != NULL && proc[0] != '\0')
-			rollup_unpack_add(st, 0,
-			    &metrics_scope(m, SCOPE_PROCEDURE, proc, "", 0)
-				 ->counts);
-	}
-	db_done(st);
-	if (step < 0)
-		return -1;
-	st = db_query(db, unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE),
-	    "ti", m->unit, m->month);
-	if (st == NULL)
-		return -1;
-	while ((step = db_step(st)) == DB_ROW) {
-		const char *unit = db_col_text(st, ROLLUP_N);
-
-		rollup_unpack_add(st, 0,
-		    &metrics_scope(m, SCOPE_COUNTER, "", unit ? unit : "",
-			(int)db_col_int(st, ROLLUP_N + 1))
-			 ->counts);
-	}
-	db_done(st);
-	if (step < 0)
-		return -1;
-	st = db_query(db, unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE),
-	    "ti", m->unit, m->month);
-	if (st == NULL)
-		return -1;
-	while ((step = db_step(st)) == DB_ROW) {
-		const char *officer = db_col_text(st, ROLLUP_N);
-
-		rollup_unpack_add(st, 0,
-		    &metrics_scope(
-			m, SCOPE_OFFICER, officer ? officer : "", "", 0)
-			 ->counts);
-	}
-	db_done(st);
-	return step < 0 ? -1 : 0;
+	return rollup_add_rows(db, m, ROWS_OFFICER,
+	    unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE));
 }

@@ -542,65 +542,63 @@ const struct writer_hooks rollup_hooks = { rollup_hook, rollup_flush,
 /* clang-format on */
 
 int
-rollup_read(struct db *db, struct metrics *m, bool unit_only)
+rollup_add_rows(
+    struct db *db, struct metrics *m, enum rollup_rows kind, const char *sql)
 {
-	struct db_stmt *st;
+	struct db_stmt *st = db_query(db, sql, "ti", m->unit, m->month);
 	int step;
 
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *key = db_col_text(st, ROLLUP_N);
+
+		if (key == NULL)
+			key = "";
+		switch (kind) {
+		case ROWS_PROCEDURE:
+			rollup_unpack_add(st, 0, &m->total.counts);
+			if (key[0] != '\0')
+				rollup_unpack_add(st, 0,
+				    &metrics_scope(
+					m, SCOPE_PROCEDURE, key, "", 0)
+					 ->counts);
+			break;
+		case ROWS_COUNTER:
+			rollup_unpack_add(st, 0,
+			    &metrics_scope(m, SCOPE_COUNTER, "", key,
+				(int)db_col_int(st, ROLLUP_N + 1))
+				 ->counts);
+			break;
+		case ROWS_OFFICER:
+			rollup_unpack_add(st, 0,
+			    &metrics_scope(m, SCOPE_OFFICER, key, "", 0)
+				 ->counts);
+			break;
+		}
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
+
+int
+rollup_read(struct db *db, struct metrics *m, bool unit_only)
+{
 	/*
 	 * The unit's own rows, then (with its subordinates) the sums over
 	 * every unit below it, kept beside them: at most one row per
 	 * procedure each, however many units and ratings there are.
 	 */
-	for (int pass = 0; pass < (unit_only ? 1 : 2); pass++) {
-		st = db_query(db,
-		    pass == 0 ? BY_PROCEDURE_ONLY : BY_PROCEDURE_SUBTREE, "ti",
-		    m->unit, m->month);
-		if (st == NULL)
-			return -1;
-		while ((step = db_step(st)) == DB_ROW) {
-			const char *proc = db_col_text(st, ROLLUP_N);
-
-			rollup_unpack_add(st, 0, &m->total.counts);
-			if (proc != NULL && proc[0] != '\0')
-				rollup_unpack_add(st, 0,
-				    &metrics_scope(
-					m, SCOPE_PROCEDURE, proc, "", 0)
-					 ->counts);
-		}
-		db_done(st);
-		if (step < 0)
-			return -1;
-	}
-	st = db_query(db, unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE),
-	    "ti", m->unit, m->month);
-	if (st == NULL)
+	if (rollup_add_rows(db, m, ROWS_PROCEDURE, BY_PROCEDURE_ONLY) < 0 ||
+	    (!unit_only &&
+		rollup_add_rows(db, m, ROWS_PROCEDURE, BY_PROCEDURE_SUBTREE) <
+		    0))
 		return -1;
-	while ((step = db_step(st)) == DB_ROW) {
-		const char *unit = db_col_text(st, ROLLUP_N);
-
-		rollup_unpack_add(st, 0,
-		    &metrics_scope(m, SCOPE_COUNTER, "", unit ? unit : "",
-			(int)db_col_int(st, ROLLUP_N + 1))
-			 ->counts);
-	}
-	db_done(st);
-	if (step < 0)
+	if (rollup_add_rows(db, m, ROWS_COUNTER,
+		unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE)) < 0)
 		return -1;
-	st = db_query(db, unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE),
-	    "ti", m->unit, m->month);
-	if (st == NULL)
-		return -1;
-	while ((step = db_step(st)) == DB_ROW) {
-		const char *officer = db_col_text(st, ROLLUP_N);
-
-		rollup_unpack_add(st, 0,
-		    &metrics_scope(
-			m, SCOPE_OFFICER, officer ? officer : "", "", 0)
-			 ->counts);
-	}
-	db_done(st);
-	return step < 0 ? -1 : 0;
+	return rollup_add_rows(db, m, ROWS_OFFICER,
+	    unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE));
 }
 
 #define DOSSIERS_ONLY \

@@ -33,6 +33,16 @@ struct metrics;
 void rollup_unpack_add(struct db_stmt *st, int col, struct metric_counts *c);
 
 /*
+ * Run `sql` (?1 m->unit, ?2 m->month), whose rows are the ROLLUP_N sums
+ * then a key, and add each row to m: ROWS_PROCEDURE to the total and to
+ * the procedure named by the key (none when ''), ROWS_COUNTER to the
+ * counter (unit, number), ROWS_OFFICER to the officer.  0 or -1.
+ */
+enum rollup_rows { ROWS_PROCEDURE, ROWS_COUNTER, ROWS_OFFICER };
+int rollup_add_rows(
+    struct db *db, struct metrics *m, enum rollup_rows kind, const char *sql);
+
+/*
  * The writer's hooks (struct writer_hooks, see writer.h): in the
  * transaction that stores a batch, rollup_hook() gathers each valid
  * rating's counts (a rating stored as burst counts in nothing) by (unit,
