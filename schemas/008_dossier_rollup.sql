@@ -12,12 +12,16 @@
 -- ones; a low rating becoming valid or not (the writer, ratings_set_status)
 -- moves its dossier in or out of `bad`.
 --
--- Those are the figures at T only when T is at or after the month's end
--- and after every finished_at and low rating of the month's dossiers:
--- dossier_horizon holds, per month, that earliest T (it only grows).
--- metrics_compute() reads these tables when as_of >= both, and counts
--- the raw dossiers otherwise (a figure "as of" a past time).  Columns, in
--- the order of rollup.c's DC_COLUMNS, are metric_counts' dossier fields.
+-- They are the figures at any T after everything the month's dossiers
+-- hold (every received_at, finished_at and low rating), with one
+-- correction while the month runs (T before its end): an open dossier is
+-- judged at T, not at the month's end, so the open ones due between T and
+-- the end are on time, not late (dossiers_open, a partial index, finds
+-- them).  dossier_horizon holds, per month, that earliest T (it only
+-- grows).  metrics_compute() reads these tables when as_of is at or after
+-- it, and counts the raw dossiers otherwise (a figure "as of" a past
+-- time).  Columns, in the order of rollup.c's DC_COLUMNS, are
+-- metric_counts' dossier fields.
 
 CREATE TABLE dossier_rollup (
 	unit TEXT NOT NULL,
@@ -50,10 +54,18 @@ CREATE TABLE dossier_horizon (
 	horizon INTEGER NOT NULL	-- the earliest T the rollups hold at
 ) STRICT;
 
+-- Open dossiers, with every column the running month's correction reads
+-- (metrics.c, OPEN_SQL): a province's 15,000 candidates in 10 ms, no
+-- table lookups.
+CREATE INDEX dossiers_open ON dossiers(unit, received_at, due_at,
+	supplement_seconds, supplement_requests, complaint, procedure, code)
+WHERE finished_at IS NULL;
+
 -- Dossiers stored before this migration.
 -- backfill begin
 CREATE TEMP TABLE dossier_judged AS
 SELECT d.unit, d.procedure, d.channel, d.full_online, d.digitized,
+	d.received_at,
 	d.supplement_requests, d.corrections, d.complaint, d.due_at,
 	d.finished_at, d.month,
 	(d.due_at IS NOT NULL AND d.supplement_requests <= 1 AND
@@ -90,7 +102,7 @@ SELECT month, max(h) FROM (
 	UNION ALL
 	SELECT month, low_at + 1 FROM dossier_judged WHERE low_at IS NOT NULL
 	UNION ALL
-	SELECT month, 0 FROM dossier_judged)
+	SELECT month, received_at + 1 FROM dossier_judged)
 GROUP BY month;
 
 DROP TABLE dossier_judged;

@@ -802,6 +802,51 @@ dossiers_sql(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	return step < 0 ? -1 : 0;
 }
 
+/*
+ * While the month runs (T before its end, after its dossier horizon), the
+ * rollups judge an open dossier at the month's end; the raw rows at T.
+ * The difference: open dossiers with due_at and at most one supplement
+ * request, due (with the time they waited on the citizen) between T and
+ * the end, are on time at T, and bad only for a complaint or a low
+ * rating.  ?2..?3 the month, ?4 T.
+ */
+#define OPEN_SQL(FILTER) \
+	"SELECT procedure, count(*), sum(complaint = 0 AND NOT EXISTS " \
+	"(SELECT 1 FROM ratings r WHERE r.dossier = code AND " \
+	"r.status = 'valid' AND r.level <= 2)) FROM dossiers WHERE " \
+	"unit " FILTER " AND received_at >= ?2 AND received_at < ?3 AND " \
+	"finished_at IS NULL AND due_at IS NOT NULL AND " \
+	"supplement_requests <= 1 AND due_at + supplement_seconds >= ?4 " \
+	"AND due_at + supplement_seconds < ?3 GROUP BY procedure"
+
+static int
+dossiers_open_at(struct db *db, struct metrics *m, bool unit_only,
+    int64_t start, int64_t end)
+{
+	struct db_stmt *st =
+	    db_query(db, unit_only ? OPEN_SQL(ONLY) : OPEN_SQL(SUBTREE), "tlll",
+		m->unit, start, end, m->as_of);
+	int step;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct metric_counts c;
+		char code[16];
+
+		memset(&c, 0, sizeof(c));
+		col_str(st, 0, code, sizeof(code));
+		c.on_time = db_col_int(st, 1);
+		c.bad = -db_col_int(st, 2);
+		metric_counts_add(&m->total.counts, &c);
+		metric_counts_add(
+		    &metrics_scope(m, SCOPE_PROCEDURE, code, "", 0)->counts,
+		    &c);
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
+
 /* The same counts, each dossier judged in C (dossier_count()). */
 static int
 dossiers_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
@@ -945,15 +990,19 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 	} else {
 		int64_t horizon;
 
-		/* the dossier rollups hold after all the month can change */
+		/* the dossier rollups hold after all the month holds */
 		if (rollup_dossier_horizon(db, month, &horizon) < 0)
 			goto dberr;
-		m->dossier_rollups = as_of >= end && as_of >= horizon;
-		if (m->dossier_rollups
-			? rollup_read_dossiers(db, m, unit_only) < 0
-			: dossiers_sql(db, m, unit_only, start, until, until) <
-			    0)
+		m->dossier_rollups = as_of >= horizon;
+		if (!m->dossier_rollups) {
+			if (dossiers_sql(
+				db, m, unit_only, start, until, until) < 0)
+				goto dberr;
+		} else if (rollup_read_dossiers(db, m, unit_only) < 0 ||
+		    (as_of < end &&
+			dossiers_open_at(db, m, unit_only, start, end) < 0)) {
 			goto dberr;
+		}
 	}
 	names(db, m);
 	if (own_txn)

@@ -224,7 +224,7 @@ int
 rollup_dossier_change(
     struct db *db, const struct dossier *old, const struct dossier *d)
 {
-	int64_t n, last, h = 0;
+	int64_t n, last, h = d->received_at + 1;
 
 	if (low_ratings(db, d->code, &n, &last) < 0)
 		return -1;
@@ -232,7 +232,7 @@ rollup_dossier_change(
 		return -1;
 	if (dossier_apply(db, d, n > 0, 1) < 0)
 		return -1;
-	if (d->has_finished)
+	if (d->has_finished && d->finished_at + 1 > h)
 		h = d->finished_at + 1;
 	if (n > 0 && last + 1 > h)
 		h = last + 1;
