@@ -15,6 +15,7 @@
 #include "hailong/version.h"
 #include "hailong/wire.h"
 #include "addrlist.h"
+#include "fold.h"
 #include "html.h"
 #include "monitor.h"
 #include "server.h"
@@ -297,6 +298,7 @@ metrics_database(struct buf *b, struct ctx *c)
 	struct db *db = ctx_db(c);
 	char wal[CONFIG_PATH_MAX + 8];
 	struct stat st;
+	int fold;
 
 	head(b, "hailong_database_size_bytes", "gauge",
 	    "Size of the database file and of its write-ahead log.");
@@ -318,6 +320,14 @@ metrics_database(struct buf *b, struct ctx *c)
 	    "When 'hailong retention' last ran (Unix time; 0: never).");
 	buf_printf(b, "hailong_last_retention_timestamp_seconds %lld\n",
 	    (long long)meta_time(db, "last_retention_at"));
+	fold = fold_horizon(db);
+	if (fold < 0)
+		return;
+	head(b, "hailong_ratings_folded_before_timestamp_seconds", "gauge",
+	    "Ratings rated before this time are folded into monthly counts "
+	    "and refused when sent late (Unix time; 0: nothing folded).");
+	buf_printf(b, "hailong_ratings_folded_before_timestamp_seconds %lld\n",
+	    fold > 0 ? (long long)month_start(month_add(fold, 1)) : 0LL);
 }
 
 /*

@@ -1,6 +1,7 @@
 """hailong retention --fold-months: old months folded into counts while a
 server runs; figures, chain and signed anchors kept; late ratings refused
 on every channel."""
+import calendar
 import json
 import os
 import re
@@ -161,6 +162,8 @@ class Fold(unittest.TestCase):
         self.assertEqual(self.state(), st0)
         self.assertEqual(s.count("SELECT count(*) FROM meta WHERE key = "
                                  "'fold_through'"), 0)
+        self.assertIn('\nhailong_ratings_folded_before_timestamp_seconds 0\n',
+                      s.get('/metrics').text)
 
         # the run, while the server runs
         p = run('retention', '--config', self.conf)
@@ -168,6 +171,11 @@ class Fold(unittest.TestCase):
                       'months', p.stdout)
         self.assertIn(f'ratings rated in {ym_s(self.cutoff)} or before are '
                       'refused', p.stdout)
+        # the monitoring sees it: the first instant of the month after
+        nxt = month_add(self.cutoff, 1)
+        t = calendar.timegm((nxt[0], nxt[1], 1, 0, 0, 0)) - VN
+        self.assertIn('\nhailong_ratings_folded_before_timestamp_seconds '
+                      f'{t}\n', s.get('/metrics').text)
         self.assertRegex(p.stdout, r'database: \d+ pages of \d+ bytes, '
                                    r'\d+ of them free')
         self.assertIn('event=fold months=2 ', p.stderr)
