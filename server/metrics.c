@@ -584,6 +584,17 @@ metrics_scope(struct metrics *m, enum metric_scope_kind kind, const char *code,
 	}
 }
 
+void
+metrics_add_procedure(
+    struct metrics *m, const char *procedure, const struct metric_counts *c)
+{
+	metric_counts_add(&m->total.counts, c);
+	if (procedure[0] != '\0')
+		metric_counts_add(
+		    &metrics_scope(m, SCOPE_PROCEDURE, procedure, "", 0)->counts,
+		    c);
+}
+
 static void
 merge_list(struct metrics *m, const struct metric_list *from)
 {
@@ -793,10 +804,7 @@ dossiers_sql(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 		c.supplement_or_correction = db_col_int(st, 9);
 		c.digitized = db_col_int(st, 10);
 		c.bad = db_col_int(st, 11);
-		metric_counts_add(&m->total.counts, &c);
-		metric_counts_add(
-		    &metrics_scope(m, SCOPE_PROCEDURE, code, "", 0)->counts,
-		    &c);
+		metrics_add_procedure(m, code, &c);
 	}
 	db_done(st);
 	return step < 0 ? -1 : 0;
@@ -838,10 +846,7 @@ dossiers_open_at(struct db *db, struct metrics *m, bool unit_only,
 		col_str(st, 0, code, sizeof(code));
 		c.on_time = db_col_int(st, 1);
 		c.bad = -db_col_int(st, 2);
-		metric_counts_add(&m->total.counts, &c);
-		metric_counts_add(
-		    &metrics_scope(m, SCOPE_PROCEDURE, code, "", 0)->counts,
-		    &c);
+		metrics_add_procedure(m, code, &c);
 	}
 	db_done(st);
 	return step < 0 ? -1 : 0;
@@ -881,11 +886,7 @@ dossiers_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 			break;
 		memset(&c, 0, sizeof(c));
 		dossier_count(&d, m->as_of, month_end(m->month), low == 0, &c);
-		metric_counts_add(&m->total.counts, &c);
-		metric_counts_add(
-		    &metrics_scope(m, SCOPE_PROCEDURE, d.procedure, "", 0)
-			 ->counts,
-		    &c);
+		metrics_add_procedure(m, d.procedure, &c);
 	}
 	db_done(st);
 	return step != DB_DONE ? -1 : 0;

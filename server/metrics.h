@@ -249,6 +249,13 @@ metrics_scope(struct metrics *m, enum metric_scope_kind kind, const char *code,
     const char *unit, int counter);
 
 /*
+ * Add c to m's total and, when `procedure` is not '', to that procedure's
+ * scope: a row of counts by procedure (rollups, dossiers).
+ */
+void metrics_add_procedure(
+    struct metrics *m, const char *procedure, const struct metric_counts *c);
+
+/*
  * Add from's counts into m, scope by scope (the total into the total,
  * each procedure, counter and officer into its namesake, adding those m
  * lacks).  Names m lacks are taken from `from`.  Call metrics_finish()

@@ -556,14 +556,14 @@ rollup_add_rows(
 		if (key == NULL)
 			key = "";
 		switch (kind) {
-		case ROWS_PROCEDURE:
-			rollup_unpack_add(st, 0, &m->total.counts);
-			if (key[0] != '\0')
-				rollup_unpack_add(st, 0,
-				    &metrics_scope(
-					m, SCOPE_PROCEDURE, key, "", 0)
-					 ->counts);
+		case ROWS_PROCEDURE: {
+			struct metric_counts c;
+
+			memset(&c, 0, sizeof(c));
+			rollup_unpack_add(st, 0, &c);
+			metrics_add_procedure(m, key, &c);
 			break;
+		}
 		case ROWS_COUNTER:
 			rollup_unpack_add(st, 0,
 			    &metrics_scope(m, SCOPE_COUNTER, "", key,
@@ -628,11 +628,7 @@ rollup_read_dossiers(struct db *db, struct metrics *m, bool unit_only)
 				*dc_at(&c, i) = db_col_int(st, i);
 			if (metric_counts_is_zero(&c))
 				continue; /* every dossier moved away */
-			metric_counts_add(&m->total.counts, &c);
-			metric_counts_add(&metrics_scope(m, SCOPE_PROCEDURE,
-					      proc != NULL ? proc : "", "", 0)
-					       ->counts,
-			    &c);
+			metrics_add_procedure(m, proc != NULL ? proc : "", &c);
 		}
 		db_done(st);
 		if (step < 0)
