@@ -578,6 +578,7 @@ class Console(unittest.TestCase):
         self.assertIn('name="counter" value="1"', h)
         # the counters page shows the counter's review and its history;
         # procedure reviews are not counters'
+        self.assertEqual(self.open_review().status, 303)
         with self.s.db() as c:
             cid = c.execute('SELECT max(id) FROM reviews WHERE counter = 1'
                             ).fetchone()[0]
@@ -589,6 +590,7 @@ class Console(unittest.TestCase):
         self.assertIn('Quầy 1', item)
         self.assertIn('tinh', item)
         self.assertIn(f'<ol class="history" data-review="{cid}"', item)
+        self.assertTrue(pids)
         for pid in pids:
             self.assertNotIn(f'data-review="{pid}"', h)
 
