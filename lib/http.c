@@ -2,12 +2,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -20,7 +21,27 @@ struct http_server {
 	struct http_handlers h;
 	struct http_config cfg;
 	unsigned short port;
+	atomic_bool closing; /* http_quiesce(): new connections refused */
 };
+
+/*
+ * Stopping refuses new connections here, at accept, rather than with
+ * MHD_quiesce_daemon(): on an epoll daemon with its own threads that
+ * races with the threads' own removal of the listening socket from their
+ * epoll sets, and libmicrohttpd 0.9.75 aborts the process when it loses
+ * ("Failed to remove listen FD from epoll set", seen at SIGTERM just after
+ * a burst of requests).  A connection that arrives while the server stops
+ * is closed at once, which clients take as they take a refused one.
+ */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct http_server *s = cls;
+
+	(void)addr;
+	(void)addrlen;
+	return atomic_load(&s->closing) ? MHD_NO : MHD_YES;
+}
 
 static int64_t
 mono_ns(void)
@@ -369,10 +390,10 @@ http_start(const struct http_config *cfg, const struct http_handlers *h,
 				    0, (void *)(uintptr_t)cfg->tls_key };
 		}
 		/* the logger first, so that option errors reach it */
-		s->d = MHD_start_daemon(flags, cfg->port, NULL, NULL, on_access,
-		    s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY,
-		    opts, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		s->d = MHD_start_daemon(flags, cfg->port, on_accept, s,
+		    on_access, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+		    MHD_OPTION_ARRAY, opts, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+		    s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		    MHD_OPTION_END);
 	}
 	if (s->d == NULL) {
@@ -399,10 +420,7 @@ http_port(struct http_server *s)
 void
 http_quiesce(struct http_server *s)
 {
-	MHD_socket fd = MHD_quiesce_daemon(s->d);
-
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	atomic_store(&s->closing, true);
 }
 
 unsigned

@@ -103,7 +103,7 @@ struct http_server *http_start(const struct http_config *cfg,
     const struct http_handlers *h, char *err, size_t errlen);
 /* The port actually bound (useful with port 0). */
 unsigned short http_port(struct http_server *s);
-/* Stop accepting new connections; those open carry on. */
+/* Refuse new connections (closed at once); those open carry on. */
 void http_quiesce(struct http_server *s);
 /* Open connections right now. */
 unsigned http_connections(struct http_server *s);
