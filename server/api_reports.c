@@ -1,5 +1,4 @@
 /* api_reports.c -- POST /api/v1/reports: a subordinate unit's signed report. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,17 +34,6 @@
  * check failed.  Accepted reports are kept byte for byte; the latest for
  * a unit and month is the current one, the earlier stay as history.
  */
-
-#define SUBMIT_PER_HOUR 60 /* submissions per API key */
-
-static struct ratelimit *submit_limit;
-static pthread_once_t submit_once = PTHREAD_ONCE_INIT;
-
-static void
-submit_limit_init(void)
-{
-	submit_limit = ratelimit_new(SUBMIT_PER_HOUR, 3600, 4096);
-}
 
 /* Decode the base64url field `key` of body into a new buffer. */
 static char *
@@ -161,14 +149,13 @@ api_reports_post(struct ctx *c)
 		    "store) is not set");
 		return;
 	}
-	pthread_once(&submit_once, submit_limit_init);
 	snprintf(key, sizeof(key), "report:%lld", (long long)c->who.id);
-	if (!ratelimit_hit(submit_limit, key, now, &retry)) {
+	if (!ratelimit_hit(c->srv->submit_limit, key, now, &retry)) {
 		char ra[16];
 
 		ctx_json_error(c, 429, "rate_limited",
-		    "more than %d reports an hour from this key; wait",
-		    SUBMIT_PER_HOUR);
+		    "more than %u reports an hour from this key; wait",
+		    c->srv->cfg.report_submissions_per_hour);
 		snprintf(ra, sizeof(ra), "%u", retry ? retry : 1);
 		http_set_header(&c->req->resp, "Retry-After", ra);
 		return;

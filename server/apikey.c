@@ -1,5 +1,4 @@
 /* apikey.c -- API keys of machines: made, listed, revoked, checked. */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -194,17 +193,6 @@ apikey_lookup(struct db *db, const char *key, size_t len, struct principal *who)
 	return rc;
 }
 
-/* Failed attempts per client address, for the life of the process. */
-static struct ratelimit *failures;
-static pthread_once_t failures_once = PTHREAD_ONCE_INIT;
-
-static void
-failures_init(void)
-{
-	failures =
-	    ratelimit_new(APIKEY_FAILURES_MAX, APIKEY_FAILURE_WINDOW, 4096);
-}
-
 int
 auth_apikey(struct ctx *c, int quiet)
 {
@@ -214,13 +202,12 @@ auth_apikey(struct ctx *c, int quiet)
 	struct db *db;
 	int rc;
 
-	pthread_once(&failures_once, failures_init);
 	/*
 	 * Every attempt counts and a success clears the count, so only a
 	 * run of failures reaches the limit; past it even a good key waits.
 	 */
 	snprintf(rlkey, sizeof(rlkey), "apikey:%s", c->client);
-	if (!ratelimit_hit(failures, rlkey, hl_now(), &retry)) {
+	if (!ratelimit_hit(c->srv->apikey_failures, rlkey, hl_now(), &retry)) {
 		char ra[16];
 
 		ctx_json_error(c, 429, "too_many_requests",
@@ -249,7 +236,7 @@ auth_apikey(struct ctx *c, int quiet)
 			return -1;
 		}
 		if (rc == 0) {
-			ratelimit_clear(failures, rlkey);
+			ratelimit_clear(c->srv->apikey_failures, rlkey);
 			return 0;
 		}
 	}

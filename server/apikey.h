@@ -16,14 +16,14 @@ struct principal;
  * APIKEY_PREFIX_LEN characters, so that people can tell keys apart.  A
  * key is scoped to a unit: it sees that unit and every unit below it.
  * Clients send "Authorization: Bearer <key>" (auth_apikey(), auth.h);
- * failed attempts are limited per client address
- * (APIKEY_FAILURES_MAX per APIKEY_FAILURE_WINDOW seconds, then 429).
+ * failed attempts are limited per client address (the option
+ * apikey_failures_per_10min, default 20, per APIKEY_FAILURE_WINDOW
+ * seconds, then 429).
  */
 #define APIKEY_TAG "hlk_"
 #define APIKEY_LEN 47
 #define APIKEY_PREFIX_LEN 12
 #define APIKEY_LABEL_MAX 64
-#define APIKEY_FAILURES_MAX 20
 #define APIKEY_FAILURE_WINDOW 600
 
 /*

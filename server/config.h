@@ -12,7 +12,12 @@ struct config {
 	char listen[128];
 	char base_url[256];
 	unsigned rate_limit_per_min; /* form POSTs per client; 0 off */
-	unsigned threads;            /* HTTP event threads */
+	/* the other limits of a client or key (0 off; see etc/hailong.conf) */
+	unsigned login_attempts_per_min;      /* per client address */
+	unsigned kiosk_enrolments_per_min;    /* per client address */
+	unsigned apikey_failures_per_10min;   /* per client address */
+	unsigned report_submissions_per_hour; /* per API key */
+	unsigned threads;                     /* HTTP event threads */
 	unsigned max_connections;
 	unsigned max_connections_per_ip;
 	unsigned timeout;      /* seconds of idle before closing */

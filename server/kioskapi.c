@@ -1,5 +1,4 @@
 /* kioskapi.c -- the kiosks' API: signatures, enrolment, ratings, config. */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +24,6 @@
 #include "server.h"
 #include "writer.h"
 
-#define ENROL_PER_MIN 10
-
 /* What auth_kiosk() learnt, kept for the answer's signature. */
 struct kiosk_call {
 	struct kiosk k;
@@ -49,15 +46,6 @@ struct batch {
 	struct batch_job *jobs;
 	atomic_size_t pending;
 };
-
-static struct ratelimit *enrol_limit;
-static pthread_once_t enrol_once = PTHREAD_ONCE_INIT;
-
-static void
-enrol_limit_init(void)
-{
-	enrol_limit = ratelimit_new(ENROL_PER_MIN, 60, 4096);
-}
 
 static void
 kiosk_call_free(void *p)
@@ -199,9 +187,8 @@ api_kiosk_enrol(struct ctx *c)
 	struct db *db;
 	enum kiosks_enrol r;
 
-	pthread_once(&enrol_once, enrol_limit_init);
 	snprintf(key, sizeof(key), "enrol:%s", c->client);
-	if (!ratelimit_hit(enrol_limit, key, hl_now(), &retry)) {
+	if (!ratelimit_hit(c->srv->enrol_limit, key, hl_now(), &retry)) {
 		char ra[16];
 
 		ctx_json_error(c, 429, WIRE_ERR_RATE_LIMITED,

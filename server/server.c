@@ -14,6 +14,7 @@
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
+#include "apikey.h"
 #include "auth.h"
 #include "dblock.h"
 #include "dbpool.h"
@@ -463,7 +464,12 @@ server_run(const struct config *cfg)
 	s->pool = dbpool_new(cfg->db);
 	s->form_limit = ratelimit_new(cfg->rate_limit_per_min, 60, 65536);
 	/* login attempts per client address: scrypt is dear, guessing slow */
-	s->login_limit = ratelimit_new(20, 60, 16384);
+	s->login_limit = ratelimit_new(cfg->login_attempts_per_min, 60, 16384);
+	s->enrol_limit = ratelimit_new(cfg->kiosk_enrolments_per_min, 60, 4096);
+	s->apikey_failures = ratelimit_new(
+	    cfg->apikey_failures_per_10min, APIKEY_FAILURE_WINDOW, 4096);
+	s->submit_limit =
+	    ratelimit_new(cfg->report_submissions_per_hour, 3600, 4096);
 	s->http = http_start(&hc, &hh, err, sizeof(err));
 	if (s->http == NULL)
 		goto fail;
@@ -504,6 +510,9 @@ out:
 	dbpool_free(s->pool);
 	ratelimit_free(s->form_limit);
 	ratelimit_free(s->login_limit);
+	ratelimit_free(s->enrol_limit);
+	ratelimit_free(s->apikey_failures);
+	ratelimit_free(s->submit_limit);
 	instrument_free(s->instrument);
 	monitor_free(s->monitor);
 	dblock_release(s->lock);

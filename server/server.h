@@ -96,8 +96,12 @@ struct server {
 	struct http_server *http;
 	struct writer *writer;
 	struct dbpool *pool;
+	/* per client address, or per API key (config.h) */
 	struct ratelimit *form_limit;
-	struct ratelimit *login_limit; /* login attempts per client */
+	struct ratelimit *login_limit;     /* login attempts */
+	struct ratelimit *enrol_limit;     /* kiosk enrolments */
+	struct ratelimit *apikey_failures; /* failed API key attempts */
+	struct ratelimit *submit_limit;    /* report submissions per key */
 	unsigned char session_key[32]; /* MACs the login form's CSRF token */
 	struct instrument *instrument;
 	char base_url[256];

@@ -83,7 +83,13 @@ class ConfigCommand(unittest.TestCase):
         self.assertEqual(lines['threads'], '4')
         self.assertEqual(lines['listen'], '127.0.0.1:9000')
         self.assertEqual(lines['backup_keep'], '3')
-        self.assertEqual(lines['rate_limit_per_min'], '60')
+        # the limits the tests turn off (tests/api/hl.py) are on by default
+        for k, v in (('rate_limit_per_min', '60'),
+                     ('login_attempts_per_min', '20'),
+                     ('kiosk_enrolments_per_min', '10'),
+                     ('apikey_failures_per_10min', '20'),
+                     ('report_submissions_per_hour', '60')):
+            self.assertEqual(lines[k], v)
         self.assertEqual(lines['metrics_allow'], '127.0.0.1 ::1')
         p = run('config', 'show', '--bogus', '1', check=False)
         self.assertEqual(p.returncode, 2)
