@@ -5,9 +5,11 @@
 #                                          (no layer: all of them)
 #   HL_REL_FULL=1: the long reliability runs (make reliability)
 #
-# Each layer prints its own lines; the last line of the run is
+# Each layer prints its own lines; the run ends with the failing tests,
+# one a line, and then
 #   make test: <layer> <passed>/<total> ... -- passed|FAILED
-# Output of failing parts is kept under tests/out/.
+# and exits non-zero on any failure.  Output of failing parts is kept
+# under tests/out/.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:?usage: tests/run.sh BUILD [layer...]}
@@ -21,11 +23,33 @@ export HAILONG_KIOSK_BIN="$build/bin/hailong-kiosk"
 export HAILONG_TEST_OUT="$out"
 summary=
 status=0
+failures=
+# A bound on a python layer, for a hung test: far above what a slow
+# machine takes (about 2 minutes idle, 4 times that on one busy core
+# under ASan); the long reliability runs take longer
+if [ -n "${HL_REL_FULL:-}" ]; then
+	bound=${HL_LAYER_TIMEOUT:-10800}
+else
+	bound=${HL_LAYER_TIMEOUT:-3600}
+fi
 
 note() {
 	# layer passed total
 	summary="$summary $1 $2/$3"
 	[ "$2" = "$3" ] || status=1
+}
+
+failed() {
+	# layer name: one failing test, listed again at the end
+	failures="$failures
+FAILED: $1 $2"
+}
+
+# The failing tests of a unittest log: "FAIL: test_x (module.Class...)".
+failed_in_log() {
+	for t in $(sed -n 's/^\(FAIL\|ERROR\): [^ ]* (\([^)]*\)).*/\2/p' "$2"); do
+		failed "$1" "$t"
+	done
 }
 
 run_unit() {
@@ -39,6 +63,7 @@ run_unit() {
 			tail -n 1 "$out/unit-$name.log"
 		else
 			echo "FAIL unit $name (log: tests/out/unit-$name.log)"
+			failed unit "$name"
 			tail -n 20 "$out/unit-$name.log"
 		fi
 	done
@@ -47,8 +72,8 @@ run_unit() {
 
 run_api() {
 	log=$out/api.log
-	(cd "$here" && python3 -m unittest discover -s tests/api \
-	    -p 'test_*.py' -t . -v) >"$log" 2>&1
+	(cd "$here" && timeout "$bound" python3 -m unittest discover \
+	    -s tests/api -p 'test_*.py' -t . -v) >"$log" 2>&1
 	rc=$?
 	total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} .*/\1/p' "$log" | tail -n 1)
 	total=${total:-0}
@@ -58,7 +83,14 @@ run_api() {
 	if [ $rc -ne 0 ]; then
 		echo "FAIL api (log: tests/out/api.log)"
 		grep -A 30 -E '^(FAIL|ERROR):' "$log" | head -n 80
-		[ "$failed" -gt 0 ] || failed=1
+		failed_in_log api "$log"
+		if [ $rc -eq 124 ]; then
+			failed=$((failed + 1))
+			failed api "(timed out after $bound s; see its log)"
+		elif [ "$failed" -eq 0 ]; then
+			failed=1
+			failed api "(the run; see its log)"
+		fi
 	fi
 	echo "# api tests=$total failed=$failed"
 	note api $((total - failed)) $total
@@ -69,8 +101,8 @@ run_api() {
 # '# ...' line with its figures.
 run_reliability() {
 	log=$out/reliability.log
-	(cd "$here" && python3 -m unittest discover -s tests/reliability \
-	    -p 'test_*.py' -t . -v) >"$log" 2>&1
+	(cd "$here" && timeout "$bound" python3 -m unittest discover \
+	    -s tests/reliability -p 'test_*.py' -t . -v) >"$log" 2>&1
 	rc=$?
 	total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} .*/\1/p' "$log" | tail -n 1)
 	total=${total:-0}
@@ -80,7 +112,14 @@ run_reliability() {
 	if [ $rc -ne 0 ]; then
 		echo "FAIL reliability (log: tests/out/reliability.log)"
 		grep -A 30 -E '^(FAIL|ERROR):' "$log" | head -n 80
-		[ "$failed" -gt 0 ] || failed=1
+		failed_in_log reliability "$log"
+		if [ $rc -eq 124 ]; then
+			failed=$((failed + 1))
+			failed reliability "(timed out after $bound s; see its log)"
+		elif [ "$failed" -eq 0 ]; then
+			failed=1
+			failed reliability "(the run; see its log)"
+		fi
 	fi
 	echo "# reliability tests=$total failed=$failed"
 	note reliability $((total - failed)) $total
@@ -92,12 +131,14 @@ run_e2e() {
 		[ -f "$t" ] || continue
 		total=$((total + 1))
 		name=$(basename "$t" .mjs)
-		if (cd "$here" && timeout 300 node "$t") >"$out/e2e-$name.log" 2>&1
+		# a bound for a hung browser, far above a slow machine's time
+		if (cd "$here" && timeout 900 node "$t") >"$out/e2e-$name.log" 2>&1
 		then
 			pass=$((pass + 1))
 			tail -n 1 "$out/e2e-$name.log"
 		else
 			echo "FAIL e2e $name (log: tests/out/e2e-$name.log)"
+			failed e2e "$name"
 			tail -n 30 "$out/e2e-$name.log"
 		fi
 	done
@@ -119,7 +160,8 @@ run_fuzz() {
 		corpus=$here/tests/fuzz/corpus/${name#fuzz_}
 		work=$(mktemp -d)
 		# new inputs go to the scratch dir; the committed corpus is read
-		if "$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
+		# -timeout: one input, on one busy core under ASan
+		if "$f" -max_total_time="$secs" -timeout=60 -rss_limit_mb=1024 \
 		    "$work" "$corpus" >"$out/fuzz-$name.log" 2>&1; then
 			pass=$((pass + 1))
 			runs=$(grep -o 'Done [0-9]* runs' "$out/fuzz-$name.log" |
@@ -127,6 +169,7 @@ run_fuzz() {
 			echo "# fuzz $name: $runs in ${secs}s"
 		else
 			echo "FAIL fuzz $name (log: tests/out/fuzz-$name.log)"
+			failed fuzz "$name"
 			grep -E 'ERROR|SUMMARY|Test unit written' \
 			    "$out/fuzz-$name.log" | head -n 10
 		fi
@@ -149,6 +192,7 @@ done
 if [ $status -eq 0 ]; then
 	echo "make test:$summary -- passed"
 else
+	[ -z "$failures" ] || printf '%s\n' "$failures" | sed 1d
 	echo "make test:$summary -- FAILED"
 fi
 exit $status

@@ -13,9 +13,11 @@ is the real program on a free port, the database a real SQLite file.
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import tempfile
@@ -26,6 +28,24 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.environ.get('HAILONG_BIN', os.path.join(ROOT, 'build', 'bin', 'hailong'))
 OUT = os.environ.get('HAILONG_TEST_OUT', os.path.join(ROOT, 'tests', 'out'))
 DEMO_UNIT = 'H21.227'
+
+# Every limit a client can meet, off unless the test sets it.  How many
+# requests fit in a limit's minute depends on the machine: a fast one met
+# the form limit of a test that never meant to test it.  A test of a limit
+# names it with the value it tests (Server('--rate-limit-per-min', '3')).
+# With --config the file's values stand (flags would override them).
+LIMITS = ('--rate-limit-per-min', '--login-attempts-per-min',
+          '--kiosk-enrolments-per-min', '--apikey-failures-per-10min',
+          '--report-submissions-per-hour')
+
+
+def limits_off(args):
+    """args with '0' for every limit of LIMITS they do not set."""
+    if '--config' in args:
+        return list(args)
+    given = {a.split('=', 1)[0] for a in args if a.startswith('--')}
+    return list(args) + [x for o in LIMITS if o not in given
+                         for x in (o, '0')]
 
 
 class Response:
@@ -49,14 +69,14 @@ class Response:
 def run(*args, input=None, check=True, env=None):
     """Run the hailong binary; returns CompletedProcess (text)."""
     p = subprocess.run([BIN, *args], input=input, capture_output=True,
-                       text=True, env=env, timeout=120)
+                       text=True, env=env, timeout=600)
     if check and p.returncode != 0:
         raise AssertionError(f'hailong {" ".join(args)} exited {p.returncode}:'
                              f'\n{p.stdout}\n{p.stderr}')
     return p
 
 
-def request(port, method, path, body=None, headers=None, timeout=30):
+def request(port, method, path, body=None, headers=None, timeout=120):
     conn = http.client.HTTPConnection('127.0.0.1', port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
@@ -68,10 +88,37 @@ def request(port, method, path, body=None, headers=None, timeout=30):
         conn.close()
 
 
+def stable_port():
+    """A free port for a server that must come back on the same address
+    (a kiosk knows it by its URL).
+
+    Port 0 gives a port of the kernel's ephemeral range, from which it
+    also picks the source port of every outgoing connection: while the
+    server is down, a kiosk retrying could be given that very port and
+    connect to itself, or another test's listener could take it.  Below
+    that range the kernel hands out nothing by itself."""
+    with open('/proc/sys/net/ipv4/ip_local_port_range') as f:
+        low = int(f.read().split()[0])
+    rng = random.Random()
+    for _ in range(1000):
+        port = rng.randrange(max(1024, low - 10000), low)
+        with socket.socket() as s:
+            try:
+                s.bind(('127.0.0.1', port))
+            except OSError:
+                continue
+        return port
+    raise AssertionError('no free port below the ephemeral range')
+
+
 class Server:
     """A hailong server with its own database in a temporary directory."""
 
-    def __init__(self, *serve_args, demo=True, init=True, db=None, name=None):
+    scheme = 'http'
+
+    def __init__(self, *serve_args, demo=True, init=True, db=None, name=None,
+                 port=0):
+        self.want_port = port
         self.dir = tempfile.mkdtemp(prefix='hailong-api-')
         self.db_path = db or os.path.join(self.dir, 'hailong.db')
         self.serve_args = list(serve_args)
@@ -87,24 +134,44 @@ class Server:
             m = re.search(r'admin login: admin / (\S+)', out)
             self.login = ('admin', m.group(1)) if m else None
 
-    def start(self, *extra):
+    def start(self, *extra, port=None):
+        """Serve on port (by default the constructor's: 0, any free one;
+        stable_port() for a server that must come back on the same
+        address)."""
+        port = self.want_port if port is None else port
         self.log_path = os.path.join(self.dir, 'serve.log')
-        self.log = open(self.log_path, 'ab')
-        self.proc = subprocess.Popen(
-            [BIN, 'serve', '--db', self.db_path, '--listen', '127.0.0.1:0',
-             *self.serve_args, *extra],
-            stdout=subprocess.PIPE, stderr=self.log)
-        line = self.proc.stdout.readline().decode()
-        m = re.match(r'listening on http://127\.0\.0\.1:(\d+)', line)
-        if not m:
+        # a port just left may still be held a moment (an earlier
+        # process's last connections): try it again, within a bound
+        end = time.monotonic() + 60
+        while True:
+            self.log = open(self.log_path, 'ab')
+            self.proc = subprocess.Popen(
+                [BIN, 'serve', '--db', self.db_path, '--listen',
+                 f'127.0.0.1:{port}',
+                 *limits_off([*self.serve_args, *extra])],
+                stdout=subprocess.PIPE, stderr=self.log)
+            line = self.proc.stdout.readline().decode()
+            m = re.match(
+                rf'listening on {self.scheme}://127\.0\.0\.1:(\d+)', line)
+            if m:
+                break
             self.proc.kill()
-            raise AssertionError(f'server did not start: {line!r}\n'
-                                 + open(self.log_path).read())
+            self.proc.wait()
+            self.proc.stdout.close()
+            self.log.close()
+            self.proc = None
+            with open(self.log_path) as f:
+                log = f.read()
+            if port == 0 or 'in use' not in log or \
+                    time.monotonic() > end:
+                raise AssertionError(f'server did not start: {line!r}\n'
+                                     + log)
+            time.sleep(0.2)
         self.port = int(m.group(1))
-        self.base = f'http://127.0.0.1:{self.port}'
+        self.base = f'{self.scheme}://127.0.0.1:{self.port}'
         return self
 
-    def stop(self, sig=signal.SIGTERM, timeout=30):
+    def stop(self, sig=signal.SIGTERM, timeout=120):
         """Stop the server; returns its exit status."""
         if self.proc is None:
             return None

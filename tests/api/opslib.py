@@ -10,7 +10,7 @@ import re
 import ssl
 import subprocess
 
-from tests.api.hl import BIN, Response, Server, form_nonce
+from tests.api.hl import Response, Server, form_nonce
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROC = '1.001193'
@@ -79,21 +79,7 @@ class TlsServer(Server):
         super().__init__('--tls-cert', cert, '--tls-key', key, *args, **kw)
         self.ctx = ssl.create_default_context(cafile=cert)
 
-    def start(self, *extra):
-        self.log_path = os.path.join(self.dir, 'serve.log')
-        self.log = open(self.log_path, 'ab')
-        self.proc = subprocess.Popen(
-            [BIN, 'serve', '--db', self.db_path, '--listen', '127.0.0.1:0',
-             *self.serve_args, *extra],
-            stdout=subprocess.PIPE, stderr=self.log)
-        line = self.proc.stdout.readline().decode()
-        m = re.match(r'listening on https://127\.0\.0\.1:(\d+)', line)
-        if not m:
-            self.proc.kill()
-            raise AssertionError(f'server did not start: {line!r}\n'
-                                 + open(self.log_path).read())
-        self.port = int(m.group(1))
-        return self
+    scheme = 'https'
 
     def get_tls(self, path):
         # the certificate names 127.0.0.1, which is checked

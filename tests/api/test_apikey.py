@@ -102,10 +102,11 @@ class Usage(unittest.TestCase):
 
 
 class FailureLimit(unittest.TestCase):
-    """20 failed attempts per address per 10 minutes, then 429 for all."""
+    """N failed attempts per address per 10 minutes, then 429 for all."""
 
     def test_failures_are_limited(self):
-        with Server(name='apikey-limit') as s:
+        with Server('--apikey-failures-per-10min', '20',
+                    name='apikey-limit') as s:
             good = add_key(s, 'H21').stdout.strip().splitlines()[-1]
             # successes never add up: the count starts again after each
             for _ in range(25):

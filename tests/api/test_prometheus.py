@@ -5,7 +5,7 @@ import time
 import unittest
 
 from tests.api.hl import Server, run
-from tests.api.kioskhl import Signer, add_kiosk, enrol_raw
+from tests.api.kioskhl import Signer, add_kiosk, enrol_raw, wait_until
 from tests.api.opslib import metric, prometheus, rate
 
 
@@ -39,16 +39,16 @@ class Metrics(unittest.TestCase):
 
             # a request is counted when it is finished, which may be just
             # after its answer reached the client: wait for the last one
-            deadline = time.monotonic() + 10
             scrapes = 1
-            while True:
+
+            def counted():
+                nonlocal scrapes
                 m = prometheus(s.get('/metrics').text)
                 scrapes += 1
-                if metric(m, 'hailong_http_requests_total', route='none',
-                          method='GET', status='404') == 1 or \
-                        time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
+                return m if metric(m, 'hailong_http_requests_total',
+                                   route='none', method='GET',
+                                   status='404') == 1 else None
+            m = wait_until('the 404 counted', counted, 120)
             for ch, want in (('qr', 3), ('kiosk', 0), ('web', 0),
                              ('import', 0)):
                 self.assertEqual(metric(m, 'hailong_ratings_stored_total',

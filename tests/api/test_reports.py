@@ -130,7 +130,10 @@ class Reports(unittest.TestCase):
         cls.ckey = add_key(cls.commune, 'H21.227')
         feed(cls.commune, cls.ckey, COMMUNE_RATINGS, COMMUNE_DOSSIERS)
         # the province trusts the demo CA
-        cls.province = Server('--report-ca', cls.ca, name='province')
+        # the submission limit test_body_limit_and_rate_limit tests
+        cls.province = Server('--report-ca', cls.ca,
+                              '--report-submissions-per-hour', '60',
+                              name='province')
         cls.province.start()
         cls.pkey = add_key(cls.province, 'H21')
         feed(cls.province, cls.pkey, PROVINCE_RATINGS, PROVINCE_DOSSIERS)
@@ -729,7 +732,7 @@ class ConsoleReports(unittest.TestCase):
         def parent():                   # accepts, never answers
             conn, _ = lst.accept()
             accepted.set()
-            release.wait(30)
+            release.wait(300)
             conn.close()
         threading.Thread(target=parent, daemon=True).start()
         keyfile = os.path.join(self.tmp, 'slow.key')
@@ -760,15 +763,18 @@ class ConsoleReports(unittest.TestCase):
                 got['r'] = b.post_form('/admin/units/H21.227/reports', f2)
             t = threading.Thread(target=send)
             t.start()
-            self.assertTrue(accepted.wait(10), 'the parent was not called')
+            self.assertTrue(accepted.wait(120), 'the parent was not called')
             # the only event thread is free while the parent is silent
-            c = http.client.HTTPConnection(s.base.split('//')[1], timeout=5)
+            # (were it held, /login would wait for the send's 15 s
+            # timeout, and the send would be over by then)
+            c = http.client.HTTPConnection(s.base.split('//')[1], timeout=60)
             c.request('GET', '/login')
             self.assertEqual(c.getresponse().status, 200)
             c.close()
             self.assertTrue(t.is_alive())
             release.set()
-            t.join(30)
+            t.join(300)
+            self.assertFalse(t.is_alive(), 'no answer to the send')
             r = got['r']
             self.assertEqual(r.status, 422, r.text[:500])
             self.assertIn('Không thực hiện được', r.text)

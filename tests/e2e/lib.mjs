@@ -23,13 +23,27 @@ export function hailong(...args) {
   return execFileSync(BIN, args, { encoding: 'utf8' });
 }
 
+// Every limit a client can meet, off unless the test sets it (as
+// tests/api/hl.py does): a test's outcome must not depend on how many
+// requests the machine manages in a minute.
+const LIMITS = ['--rate-limit-per-min', '--login-attempts-per-min',
+  '--kiosk-enrolments-per-min', '--apikey-failures-per-10min',
+  '--report-submissions-per-hour'];
+
+function limitsOff(args) {
+  const given = new Set(args.filter((a) => a.startsWith('--'))
+    .map((a) => a.split('=')[0]));
+  return args.concat(...LIMITS.filter((o) => !given.has(o))
+    .map((o) => [o, '0']));
+}
+
 export async function startServer(extra = []) {
   const dir = mkdtempSync(join(tmpdir(), 'hailong-e2e-'));
   const db = join(dir, 'hailong.db');
   const init = hailong('init', '--db', db, '--demo');
   const login = (init.match(/admin login: admin \/ (\S+)/) || [])[1];
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0',
-    ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+    ...limitsOff(extra)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     let seen = '';
     proc.stdout.on('data', (d) => {
@@ -70,6 +84,10 @@ export async function openBrowser(viewport = { width: 360, height: 740 }) {
       '--disable-component-update', '--disable-sync'],
   });
   const context = await browser.newContext({ viewport, locale: 'vi-VN' });
+  // Playwright's 30 s per action is short on one busy core under ASan:
+  // every wait is for a condition, bounded generously
+  context.setDefaultTimeout(120000);
+  context.setDefaultNavigationTimeout(120000);
   const page = await context.newPage();
   const external = [];
   // no page of ours may reach outside 127.0.0.1

@@ -68,7 +68,8 @@ class BackupUnderLoad(unittest.TestCase):
             # restore the last copy into a fresh server
             out, forms, kiosk = copies[-1]
             n_copy = len(rows(out, 'SELECT seq FROM ratings'))
-            fresh = Server(init=False, name='restored')
+            fresh = Server('--rate-limit-per-min', '0', init=False,
+                           name='restored')
             fresh.db_path = os.path.join(fresh.dir, 'hailong.db')
             p = run('restore', '--db', fresh.db_path, '--from', out)
             v = integrity(fresh.db_path)
