@@ -14,7 +14,6 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-import time
 import unittest
 import urllib.parse
 
@@ -129,8 +128,14 @@ class DiskFull(unittest.TestCase):
             self.assertIn('Hệ thống tạm thời bận', r503.text)
             self.assertIn('lang="vi"', r503.text)
             # the kiosk takes ratings and keeps them
+            def sends():
+                with open(s.log_path, errors='replace') as f:
+                    return f.read().count('route=/api/v1/kiosk/ratings ')
+            before = sends()
             during = [k.rate(5) for _ in range(5)]
-            time.sleep(1.5)    # a few sends tried (and refused) meanwhile
+            # a few sends tried (and refused) meanwhile
+            wait_until('the kiosk to try sending on the full disk',
+                       lambda: sends() >= before + 2, 120, every=0.1)
             st = k.states()
             self.assertEqual(st.get('sent'), 5, st)
             self.assertEqual(st.get('pending'), 5, st)
