@@ -17,7 +17,7 @@ struct principal;
  * key is scoped to a unit: it sees that unit and every unit below it.
  * Clients send "Authorization: Bearer <key>" (auth_apikey(), auth.h);
  * failed attempts are limited per client address (the option
- * apikey_failures_per_10min, default 20, per APIKEY_FAILURE_WINDOW
+ * apikey_failure_limit, default 20, per APIKEY_FAILURE_WINDOW
  * seconds, then 429).
  */
 #define APIKEY_TAG "hlk_"

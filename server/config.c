@@ -41,7 +41,7 @@ static const struct opt opts[] = {
 	U(rate_limit_per_min, 0, 100000, "60"),
 	U(login_attempts_per_min, 0, 100000, "20"),
 	U(kiosk_enrolments_per_min, 0, 100000, "10"),
-	U(apikey_failures_per_10min, 0, 100000, "20"),
+	U(apikey_failure_limit, 0, 100000, "20"),
 	U(report_submissions_per_hour, 0, 100000, "60"),
 	U(threads, 1, 64, "2"),
 	U(max_connections, 16, 65536, "1024"),

@@ -15,7 +15,7 @@ struct config {
 	/* the other limits of a client or key (0 off; see etc/hailong.conf) */
 	unsigned login_attempts_per_min;      /* per client address */
 	unsigned kiosk_enrolments_per_min;    /* per client address */
-	unsigned apikey_failures_per_10min;   /* per client address */
+	unsigned apikey_failure_limit;        /* per client address */
 	unsigned report_submissions_per_hour; /* per API key */
 	unsigned threads;                     /* HTTP event threads */
 	unsigned max_connections;

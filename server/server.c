@@ -467,7 +467,7 @@ server_run(const struct config *cfg)
 	s->login_limit = ratelimit_new(cfg->login_attempts_per_min, 60, 16384);
 	s->enrol_limit = ratelimit_new(cfg->kiosk_enrolments_per_min, 60, 4096);
 	s->apikey_failures = ratelimit_new(
-	    cfg->apikey_failures_per_10min, APIKEY_FAILURE_WINDOW, 4096);
+	    cfg->apikey_failure_limit, APIKEY_FAILURE_WINDOW, 4096);
 	s->submit_limit =
 	    ratelimit_new(cfg->report_submissions_per_hour, 3600, 4096);
 	s->http = http_start(&hc, &hh, err, sizeof(err));

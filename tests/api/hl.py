@@ -35,7 +35,7 @@ DEMO_UNIT = 'H21.227'
 # names it with the value it tests (Server('--rate-limit-per-min', '3')).
 # With --config the file's values stand (flags would override them).
 LIMITS = ('--rate-limit-per-min', '--login-attempts-per-min',
-          '--kiosk-enrolments-per-min', '--apikey-failures-per-10min',
+          '--kiosk-enrolments-per-min', '--apikey-failure-limit',
           '--report-submissions-per-hour')
 
 

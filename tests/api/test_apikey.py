@@ -105,7 +105,7 @@ class FailureLimit(unittest.TestCase):
     """N failed attempts per address per 10 minutes, then 429 for all."""
 
     def test_failures_are_limited(self):
-        with Server('--apikey-failures-per-10min', '20',
+        with Server('--apikey-failure-limit', '20',
                     name='apikey-limit') as s:
             good = add_key(s, 'H21').stdout.strip().splitlines()[-1]
             # successes never add up: the count starts again after each

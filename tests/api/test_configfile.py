@@ -87,7 +87,7 @@ class ConfigCommand(unittest.TestCase):
         for k, v in (('rate_limit_per_min', '60'),
                      ('login_attempts_per_min', '20'),
                      ('kiosk_enrolments_per_min', '10'),
-                     ('apikey_failures_per_10min', '20'),
+                     ('apikey_failure_limit', '20'),
                      ('report_submissions_per_hour', '60')):
             self.assertEqual(lines[k], v)
         self.assertEqual(lines['metrics_allow'], '127.0.0.1 ::1')

@@ -27,7 +27,7 @@ export function hailong(...args) {
 // tests/api/hl.py does): a test's outcome must not depend on how many
 // requests the machine manages in a minute.
 const LIMITS = ['--rate-limit-per-min', '--login-attempts-per-min',
-  '--kiosk-enrolments-per-min', '--apikey-failures-per-10min',
+  '--kiosk-enrolments-per-min', '--apikey-failure-limit',
   '--report-submissions-per-hour'];
 
 function limitsOff(args) {
