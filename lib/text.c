@@ -71,6 +71,13 @@ text_has_no_controls(const char *s, size_t len)
 	return true;
 }
 
+bool
+text_is_clean_line(const char *s, size_t len, size_t max)
+{
+	return len > 0 && len <= max && utf8_is_valid(s, len) &&
+	    text_has_no_controls(s, len) && memchr(s, '\n', len) == NULL;
+}
+
 static bool
 is_digit(char c)
 {

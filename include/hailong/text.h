@@ -12,6 +12,12 @@ size_t utf8_count(const char *s, size_t len);
 /* No C0 controls other than tab, CR and LF, and no DEL. */
 bool text_has_no_controls(const char *s, size_t len);
 
+/*
+ * A name or label as hailong stores it (units, procedures, officers):
+ * 1..max bytes of well-formed UTF-8, no controls, no line feed.
+ */
+bool text_is_clean_line(const char *s, size_t len, size_t max);
+
 /* Mã TTHC: one digit, a dot, six digits ("1.001193"). */
 bool is_procedure_code(const char *s, size_t len);
 /*
