@@ -60,6 +60,11 @@ def build_at(path, k, seed=None):
         c.execute("INSERT INTO unit_tree VALUES ('H99', 'H99', 0)")
         c.execute("INSERT INTO counters VALUES ('H99', 1, 'Quầy 1')")
         add_old_rating(c)
+    if k >= 3:
+        # an API key made before keys had scopes (010)
+        c.execute("INSERT INTO api_keys(unit, label, prefix, hash, "
+                  "created_at, created_by) VALUES ('H99', 'old', "
+                  "'hlk_oldoldol', zeroblob(32), 0, 'test_upgrade')")
     c.commit()
     c.close()
 
@@ -105,6 +110,11 @@ def check_kept(test, db, n, k):
             test.assertEqual(c.execute(
                 "SELECT count(*) FROM ratings WHERE id = 'U1'")
                 .fetchone()[0], 1)
+        if k >= 3 and n >= 10:
+            # 010: a key made before scopes may do all it could before
+            test.assertEqual(c.execute(
+                "SELECT scopes FROM api_keys WHERE label = 'old'")
+                .fetchone()[0], 7)
         if k >= 1 and n >= 9:
             # 009: the old trigger is replaced, and still refuses
             with test.assertRaises(sqlite3.DatabaseError):
