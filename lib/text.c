@@ -178,6 +178,29 @@ is_dossier_code(const char *s, size_t len)
 }
 
 bool
+dossier_code_unit(const char *code, char out[41])
+{
+	const char *dash = strchr(code, '-');
+	size_t n = dash != NULL ? (size_t)(dash - code) : 0;
+
+	out[0] = '\0';
+	if (n == 0 || n > 40 || !is_unit_code(code, n))
+		return false;
+	memcpy(out, code, n);
+	out[n] = '\0';
+	return true;
+}
+
+bool
+unit_code_is_within(const char *unit, const char *ancestor)
+{
+	size_t n = strlen(ancestor);
+
+	return n > 0 && strncmp(unit, ancestor, n) == 0 &&
+	    (unit[n] == '\0' || unit[n] == '.');
+}
+
+bool
 is_officer_id(const char *s, size_t len)
 {
 	if (len < 1 || len > 32)

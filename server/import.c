@@ -7,6 +7,7 @@
 #include "hailong/crypto.h"
 #include "hailong/db.h"
 #include "hailong/hltime.h"
+#include "hailong/text.h"
 #include "hailong/util.h"
 #include "audit.h"
 #include "ballots.h"
@@ -250,6 +251,29 @@ refs_check(struct check *ck, struct record *rec, const char *unit,
 		    rec, "procedure", "unknown procedure '%s'", procedure);
 }
 
+/*
+ * A code whose agency prefix is a unit code ("H21.227-261203-0777")
+ * belongs to that unit: it is filed under it, or written by a key of
+ * it or of a unit above it (a province's feed, a dossier of a merged
+ * unit).  Otherwise one unit's key could take another's codes before
+ * the real dossiers arrive, 10,000 a request.  The CLI (no scope) is
+ * the operator and may file any code anywhere.
+ */
+static void
+agency_check(struct check *ck, struct record *rec, const struct dossier *d)
+{
+	char agency[41];
+
+	if (!dossier_code_unit(d->code, agency) ||
+	    strcmp(agency, d->unit) == 0 || ck->im->scope[0] == '\0' ||
+	    store_code_within(ck->db, agency, ck->im->scope))
+		return;
+	record_error(rec, "code",
+	    "'%s' is a dossier of %s: it can be filed under %s, or under "
+	    "another unit only by a key of %s or a unit above it",
+	    d->code, agency, agency, agency);
+}
+
 static enum import_status
 check_dossier(struct check *ck, struct record *rec)
 {
@@ -262,6 +286,8 @@ check_dossier(struct check *ck, struct record *rec)
 	if (dossier_from_record(rec, &d) < 0)
 		return IMPORT_REJECTED;
 	refs_check(ck, rec, d.unit, d.procedure);
+	if (rec->nerrors == 0)
+		agency_check(ck, rec, &d);
 	if (rec->nerrors > 0)
 		return IMPORT_REJECTED;
 	dossier_hash(&d, hash);

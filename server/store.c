@@ -10,6 +10,7 @@
 #include "hailong/crypto.h"
 #include "hailong/db.h"
 #include "hailong/embed.h"
+#include "hailong/text.h"
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
@@ -237,6 +238,16 @@ store_has_counter(struct db *db, const char *unit, int number)
 	    "SELECT 1 FROM counters WHERE unit = ? AND "
 	    "number = ?",
 	    "ti", unit, number);
+}
+
+bool
+store_code_within(struct db *db, const char *unit, const char *ancestor)
+{
+	if (strcmp(unit, ancestor) == 0)
+		return true;
+	if (store_has_unit(db, unit))
+		return store_unit_within(db, unit, ancestor);
+	return unit_code_is_within(unit, ancestor);
 }
 
 bool

@@ -43,5 +43,11 @@ bool store_has_procedure(struct db *db, const char *code);
 bool store_has_counter(struct db *db, const char *unit, int number);
 /* Whether `unit` is `ancestor` or below it. */
 bool store_unit_within(struct db *db, const char *unit, const char *ancestor);
+/*
+ * The same for a unit code that may be unknown here (the agency prefix
+ * of a dossier code): the unit tree when `unit` is a known unit, else
+ * its dot segments (unit_code_is_within()).
+ */
+bool store_code_within(struct db *db, const char *unit, const char *ancestor);
 
 #endif
