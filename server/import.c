@@ -358,6 +358,21 @@ check_rating(struct check *ck, struct record *rec)
 	if (rc == 0 && r.rated_at > im->now + IMPORT_FUTURE_SKEW)
 		record_error(rec, "rated_at", "is in the future");
 	refs_check(ck, rec, r.unit, r.procedure);
+	if (rec->nerrors == 0 && r.dossier[0] != '\0') {
+		char owner[41];
+
+		rc = ratings_dossier_foreign(ck->db, r.unit, r.dossier, owner);
+		if (rc < 0) {
+			ck->failed = 1;
+			st = IMPORT_UNAVAILABLE;
+			goto out;
+		}
+		if (rc > 0)
+			record_error(rec, "dossier",
+			    "'%s' is a dossier of %s: a rating of %s may name "
+			    "only a dossier of %s or a unit below it",
+			    r.dossier, owner, r.unit, r.unit);
+	}
 	r.received_at = im->now;
 	strlcpy_hl(r.source, im->source, sizeof(r.source));
 	if (rec->nerrors == 0 && (bad = rating_check(&r)) != NULL)

@@ -757,6 +757,14 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
  * dossier is judged at (the earlier of T and the month's end).  A CASE
  * keeps the rating lookup for the dossiers not already bad.
  */
+/*
+ * A low rating counts for a dossier when its unit is the dossier's or one
+ * above it (METRICS.md "Bad"): r the rating, DUNIT the dossier's unit.
+ */
+#define LOW_COUNTS(DUNIT) \
+	"r.unit IN (SELECT ancestor FROM unit_tree WHERE descendant = " DUNIT \
+	")"
+
 #define DOSSIER_SQL(FILTER) \
 	"SELECT procedure, count(*), sum(channel = 2), sum(full_online), " \
 	"sum(due_at IS NOT NULL), sum(on_time), " \
@@ -765,16 +773,23 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	"sum(supplement_requests >= 1 OR corrections >= 1), " \
 	"sum(digitized), " \
 	"sum(CASE WHEN complaint = 1 OR (due_at IS NOT NULL AND NOT on_time) " \
-	"THEN 1 WHEN EXISTS (SELECT 1 FROM ratings r WHERE r.dossier = code " \
-	"AND r.status = 'valid' AND r.level <= 2 AND r.rated_at < ?4) " \
-	"THEN 1 ELSE 0 END) " \
-	"FROM (SELECT code, procedure, channel, full_online, due_at, " \
-	"supplement_requests, corrections, digitized, complaint, " \
-	"(due_at IS NOT NULL AND supplement_requests <= 1 AND " \
-	"(CASE WHEN finished_at IS NOT NULL AND finished_at < ?4 " \
-	"THEN finished_at ELSE ?5 END) - supplement_seconds <= due_at) " \
-	"AS on_time FROM dossiers WHERE unit " FILTER \
-	" AND received_at >= ?2 AND received_at < ?3) GROUP BY procedure"
+	"THEN 1 WHEN EXISTS (SELECT 1 FROM ratings r WHERE r.dossier = " \
+	"d.code AND r.status = 'valid' AND r.level <= 2 AND r.rated_at < ?4 " \
+	"AND " LOW_COUNTS( \
+	    "d.unit") ") " \
+		      "THEN 1 ELSE 0 END) " \
+		      "FROM (SELECT code, unit, procedure, channel, " \
+		      "full_online, due_at, " \
+		      "supplement_requests, corrections, digitized, " \
+		      "complaint, " \
+		      "(due_at IS NOT NULL AND supplement_requests <= 1 AND " \
+		      "(CASE WHEN finished_at IS NOT NULL AND finished_at < " \
+		      "?4 " \
+		      "THEN finished_at ELSE ?5 END) - supplement_seconds <= " \
+		      "due_at) " \
+		      "AS on_time FROM dossiers WHERE unit " FILTER \
+		      " AND received_at >= ?2 AND received_at < ?3) d GROUP " \
+		      "BY procedure"
 
 static int
 dossiers_sql(struct db *db, struct metrics *m, bool unit_only, int64_t start,
@@ -820,12 +835,16 @@ dossiers_sql(struct db *db, struct metrics *m, bool unit_only, int64_t start,
  */
 #define OPEN_SQL(FILTER) \
 	"SELECT procedure, count(*), sum(complaint = 0 AND NOT EXISTS " \
-	"(SELECT 1 FROM ratings r WHERE r.dossier = code AND " \
-	"r.status = 'valid' AND r.level <= 2)) FROM dossiers WHERE " \
-	"unit " FILTER " AND received_at >= ?2 AND received_at < ?3 AND " \
-	"finished_at IS NULL AND due_at IS NOT NULL AND " \
-	"supplement_requests <= 1 AND due_at + supplement_seconds >= ?4 " \
-	"AND due_at + supplement_seconds < ?3 GROUP BY procedure"
+	"(SELECT 1 FROM ratings r WHERE r.dossier = d.code AND " \
+	"r.status = 'valid' AND r.level <= 2 AND " LOW_COUNTS( \
+	    "d.unit") ")) FROM dossiers d WHERE " \
+		      "unit " FILTER \
+		      " AND received_at >= ?2 AND received_at < ?3 AND " \
+		      "finished_at IS NULL AND due_at IS NOT NULL AND " \
+		      "supplement_requests <= 1 AND due_at + " \
+		      "supplement_seconds >= ?4 " \
+		      "AND due_at + supplement_seconds < ?3 GROUP BY " \
+		      "procedure"
 
 static int
 dossiers_open_at(struct db *db, struct metrics *m, bool unit_only,
@@ -878,10 +897,10 @@ dossiers_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 		dossier_from_row(st, &d);
 		if (d.complaint == 0)
 			low = db_int(db, &one,
-			    "SELECT 1 FROM ratings WHERE dossier = ? AND "
+			    "SELECT 1 FROM ratings r WHERE dossier = ? AND "
 			    "status = 'valid' AND level <= 2 AND rated_at < ? "
-			    "LIMIT 1",
-			    "tl", d.code, m->as_of);
+			    "AND " LOW_COUNTS("?") " LIMIT 1",
+			    "tlt", d.code, m->as_of, d.unit);
 		if (low < 0)
 			break;
 		memset(&c, 0, sizeof(c));

@@ -18,6 +18,7 @@
 #include "fold.h"
 #include "ratings.h"
 #include "rollup.h"
+#include "store.h"
 
 /* The stored columns, in the order row_to_rating() reads them. */
 #define RATING_COLUMNS \
@@ -240,6 +241,31 @@ ratings_load(struct db *db, enum rating_channel channel, const char *id,
 	}
 	db_done(st);
 	return rc;
+}
+
+int
+ratings_dossier_foreign(
+    struct db *db, const char *unit, const char *dossier, char owner[41])
+{
+	struct db_stmt *st;
+	int rc;
+
+	owner[0] = '\0';
+	if (dossier[0] == '\0')
+		return 0;
+	st = db_query(
+	    db, "SELECT unit FROM dossiers WHERE code = ?", "t", dossier);
+	rc = st != NULL ? db_step(st) : -1;
+	if (rc == DB_ROW)
+		strlcpy_hl(owner, db_col_text(st, 0), 41);
+	db_done(st);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_ROW)
+		return store_unit_within(db, owner, unit) ? 0 : 1;
+	if (!dossier_code_unit(dossier, owner))
+		return 0;
+	return store_code_within(db, owner, unit) ? 0 : 1;
 }
 
 bool

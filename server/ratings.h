@@ -44,6 +44,17 @@ int ratings_load(struct db *db, enum rating_channel channel, const char *id,
 bool ratings_dossier_used(struct db *db, const char *dossier);
 
 /*
+ * Whether a rating of `unit` may name `dossier` (METRICS.md "Bad": a
+ * low rating makes its dossier bad): only a dossier of the unit or a
+ * unit below it, by the stored dossier's unit, or while the dossier is
+ * unknown by the unit its code's agency prefix names (a code without a
+ * unit prefix passes).  0 it may ("" too), 1 it may not (the dossier's
+ * unit goes to owner[41]), -1 a database error.
+ */
+int ratings_dossier_foreign(
+    struct db *db, const char *unit, const char *dossier, char owner[41]);
+
+/*
  * Change the status of rating `seq` (staff marking spam or misuse,
  * clearing a burst flag...) in one transaction (the caller's when one is
  * open, else its own): the row's status, the monthly rollups both ways

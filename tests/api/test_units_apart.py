@@ -1,8 +1,10 @@
 """One unit's key cannot reach into another unit's data (issue 22):
 dossier codes, the ratings that name dossiers, ballot numbers."""
+import json
 import unittest
 
 from tests.api.hl import Server
+from tests.api.kioskhl import Signer, add_kiosk, enrol_raw, item
 
 P1 = '1.001193'
 
@@ -72,6 +74,106 @@ class DossierCodes(unittest.TestCase):
         items = self.post(self.k227, [
             dossier('H21.228-261204-0002', 'H21.227')])
         self.assertEqual(items[0]['status'], 'rejected')
+
+
+class DossierRatings(unittest.TestCase):
+    """A rating may name only a dossier of its own unit's subtree, and
+    only the dossier's unit and those above make it bad."""
+
+    D = 'H21.227-261201-0001'
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Server('--rate-limit-per-min', '0', name='apart-ratings')
+        cls.s.start()
+        cls.k227 = add_key(cls.s, 'H21.227')
+        cls.k228 = add_key(cls.s, 'H21.228')
+        cls.kprov = add_key(cls.s, 'H21')
+        r = cls.s.post_json('/api/v1/dossiers', [dossier(
+            cls.D, 'H21.227', due_at='2026-12-10T17:00:00+07:00',
+            finished_at='2026-12-02T10:00:00+07:00',
+            updated_at='2026-12-02T10:00:00+07:00')], bearer(cls.k227))
+        assert r.json()['accepted'] == 1, r
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def rate(self, key, docs):
+        r = self.s.post_json('/api/v1/ratings', docs, bearer(key))
+        self.assertEqual(r.status, 200, r)
+        return r.json()['items']
+
+    def handling(self):
+        r = self.s.get('/api/v1/metrics?unit=H21.227&month=2026-12',
+                       bearer(self.k227))
+        self.assertEqual(r.status, 200, r)
+        return r.json()['total']['handling_satisfaction_rate']
+
+    def test_another_unit_cannot_make_a_dossier_bad(self):
+        self.assertEqual(self.handling(), 1.0)
+        low = {'unit': 'H21.228', 'level': 1,
+               'rated_at': '2026-12-02T11:00:00+07:00'}
+        items = self.rate(self.k228, [
+            {**low, 'id': 'X1', 'dossier': self.D},
+            # unknown yet, but its code names H21.227
+            {**low, 'id': 'X2', 'dossier': 'H21.227-261201-0002'},
+            # H21.228's own dossier, not known yet: fine
+            {**low, 'id': 'X3', 'dossier': 'H21.228-261201-0009'}])
+        self.assertEqual([i['status'] for i in items],
+                         ['rejected', 'rejected', 'accepted'])
+        for i in items[:2]:
+            self.assertEqual(i['errors'][0]['column'], 'dossier')
+            self.assertIn('is a dossier of H21.227', i['errors'][0]['message'])
+        self.assertEqual(self.handling(), 1.0)
+        # the kiosk at H21.228's counter: refused too, reason "dossier"
+        with self.s.db() as c:
+            c.execute("INSERT OR IGNORE INTO counters VALUES "
+                      "('H21.228', 1, 'Quầy 1')")
+        _, code, _ = add_kiosk(self.s, unit='H21.228')
+        body = enrol_raw(self.s, code).json()
+        k = Signer(body['kiosk'], body['secret'])
+        r = k.post(self.s, '/api/v1/kiosk/ratings', {'ratings': [
+            item('11111111-1111-4111-8111-111111111111', 1,
+                 dossier=self.D)]})
+        self.assertEqual(r.status, 200, r)
+        res = r.json()['results'][0]
+        self.assertEqual((res['status'], res['reason']),
+                         ('rejected', 'dossier'))
+        self.assertEqual(self.handling(), 1.0)
+        self.assertEqual(self.s.count(
+            'SELECT count(*) FROM ratings WHERE dossier = ?', self.D), 0)
+
+    def test_a_late_dossier_is_judged_by_its_own_units_ratings(self):
+        # a code without a unit prefix, rated at H21.228 before the
+        # province's feed files it under H21.227: not bad for H21.227
+        code = '000.00.12.H21-261120-0005'
+        items = self.rate(self.k228, [{
+            'id': 'L1', 'unit': 'H21.228', 'level': 1, 'dossier': code,
+            'rated_at': '2026-11-21T11:00:00+07:00'}])
+        self.assertEqual(items[0]['status'], 'accepted')
+        r = self.s.post_json('/api/v1/dossiers', [dossier(
+            code, 'H21.227', received_at='2026-11-20T09:00:00+07:00',
+            updated_at='2026-11-20T09:00:00+07:00')],
+            bearer(self.kprov))
+        self.assertEqual(r.json()['accepted'], 1, r)
+        got = self.s.hailong('metrics', '--db', self.s.db_path, '--unit',
+                             'H21.227', '--month', '2026-11', '--json')
+        again = self.s.hailong('metrics', '--db', self.s.db_path, '--unit',
+                               'H21.227', '--month', '2026-11', '--json',
+                               '--recompute')
+        a = json.loads(got.stdout)['total']
+        b = json.loads(again.stdout)['total']
+        self.assertEqual(a['counts']['bad'], b['counts']['bad'])
+        self.assertEqual(a['counts']['bad'], 0)
+        # the dossier's own unit's low rating does make it bad
+        items = self.rate(self.k227, [{
+            'id': 'L2', 'unit': 'H21.227', 'level': 2, 'dossier': code,
+            'rated_at': '2026-11-21T12:00:00+07:00'}])
+        self.assertEqual(items[0]['status'], 'accepted')
+        r = self.s.get('/api/v1/metrics?unit=H21.227&month=2026-11',
+                       bearer(self.k227))
+        self.assertEqual(r.json()['total']['counts']['bad'], 1)
 
 
 if __name__ == '__main__':
