@@ -98,3 +98,83 @@ ON CONFLICT(month) DO UPDATE SET horizon = max(horizon, excluded.horizon);
 
 DROP TABLE dossier_judged;
 -- backfill end
+
+-- The idempotency key of a rating is unique per channel AND UNIT (it was
+-- per channel): two communes both number their paper ballots from 0001,
+-- and one unit's import ids must not collide with another's.  SQLite
+-- cannot drop a UNIQUE constraint, so the table is rebuilt (its recipe:
+-- store.c runs migrations with foreign keys off and checks them before
+-- COMMIT).  Every row is copied as it is -- seq, the chained fields and
+-- chain -- so `hailong verify-chain` walks the same links.
+CREATE TABLE ratings_new (
+	seq INTEGER PRIMARY KEY,
+	id TEXT NOT NULL,		-- idempotency key, unique per channel and unit
+	unit TEXT NOT NULL REFERENCES units(code),
+	counter INTEGER,
+	officer TEXT,
+	procedure TEXT REFERENCES procedures(code),
+	dossier TEXT,
+	channel TEXT NOT NULL CHECK (channel = 'kiosk' OR channel = 'qr' OR
+	    channel = 'web' OR channel = 'import'),
+	level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+	c1 INTEGER CHECK (c1 BETWEEN 0 AND 2),
+	c2 INTEGER CHECK (c2 BETWEEN 0 AND 2),
+	c3 INTEGER CHECK (c3 BETWEEN 0 AND 2),
+	c4 INTEGER CHECK (c4 BETWEEN 0 AND 2),
+	c5 INTEGER CHECK (c5 BETWEEN 0 AND 2),
+	c6 INTEGER CHECK (c6 BETWEEN 0 AND 2),
+	c7 INTEGER CHECK (c7 BETWEEN 0 AND 2),
+	c8 INTEGER CHECK (c8 BETWEEN 0 AND 2),
+	c9 INTEGER CHECK (c9 BETWEEN 0 AND 2),
+	supplement_reported INTEGER CHECK (supplement_reported BETWEEN 0 AND 1),
+	online_error_reported INTEGER CHECK (online_error_reported BETWEEN 0 AND 1),
+	visits INTEGER CHECK (visits BETWEEN 1 AND 99),
+	reasons TEXT,
+	rated_at INTEGER NOT NULL,
+	received_at INTEGER NOT NULL,
+	status TEXT NOT NULL CHECK (status = 'valid' OR status = 'burst' OR
+	    status = 'duplicate' OR status = 'misuse' OR status = 'spam'),
+	initial_status TEXT NOT NULL,
+	source TEXT NOT NULL DEFAULT '',
+	dossier_token INTEGER NOT NULL DEFAULT 0,
+	chain BLOB NOT NULL,
+	UNIQUE (channel, unit, id)
+) STRICT;
+
+INSERT INTO ratings_new(seq, id, unit, counter, officer, procedure, dossier,
+	channel, level, c1, c2, c3, c4, c5, c6, c7, c8, c9,
+	supplement_reported, online_error_reported, visits, reasons, rated_at,
+	received_at, status, initial_status, source, dossier_token, chain)
+SELECT seq, id, unit, counter, officer, procedure, dossier,
+	channel, level, c1, c2, c3, c4, c5, c6, c7, c8, c9,
+	supplement_reported, online_error_reported, visits, reasons, rated_at,
+	received_at, status, initial_status, source, dossier_token, chain
+FROM ratings ORDER BY seq;
+
+DROP TABLE ratings;
+ALTER TABLE ratings_new RENAME TO ratings;
+
+CREATE INDEX ratings_dossier ON ratings(dossier) WHERE dossier IS NOT NULL;
+
+CREATE TRIGGER ratings_immutable BEFORE UPDATE OF
+	seq, id, unit, counter, officer, procedure, dossier, channel, level,
+	c1, c2, c3, c4, c5, c6, c7, c8, c9, supplement_reported,
+	online_error_reported, visits, reasons, rated_at, received_at,
+	initial_status, source, dossier_token, chain ON ratings
+BEGIN
+	SELECT RAISE(ABORT, 'ratings are immutable; only status changes');
+END;
+
+-- 009's: deleted only by a fold, never the low rating of a dossier.
+CREATE TRIGGER ratings_no_delete BEFORE DELETE ON ratings
+WHEN (OLD.dossier IS NOT NULL AND OLD.level <= 2)
+	OR NOT EXISTS (SELECT 1 FROM ratings_fold_open o
+	    JOIN ratings_folded f ON f.fold = o.fold
+	    WHERE f.seq = OLD.seq AND f.chain = OLD.chain
+	    AND f.rated_at = OLD.rated_at
+	    AND o.month = CAST(strftime('%Y%m', OLD.rated_at + 25200,
+		'unixepoch') AS INTEGER))
+BEGIN
+	SELECT RAISE(ABORT,
+	    'ratings are never deleted, only folded by hailong retention');
+END;

@@ -347,6 +347,7 @@ check_rating(struct check *ck, struct record *rec)
 	struct rating r, old;
 	struct seen_entry *e;
 	unsigned char hash[SHA256_LEN];
+	char key[sizeof(r.unit) + sizeof(r.id) + 1];
 	enum import_status st = IMPORT_ACCEPTED;
 	const char *bad;
 	int64_t seq;
@@ -382,7 +383,9 @@ check_rating(struct check *ck, struct record *rec)
 		goto out;
 	}
 	rating_hash(&r, hash);
-	e = seen_get(im->seen, r.id);
+	/* keyed per unit, as in the database */
+	snprintf(key, sizeof(key), "%s\n%s", r.unit, r.id);
+	e = seen_get(im->seen, key);
 	if (e != NULL) {
 		if (memcmp(hash, e->hash, SHA256_LEN) == 0)
 			goto dup;
@@ -391,8 +394,8 @@ check_rating(struct check *ck, struct record *rec)
 		st = IMPORT_CONFLICT;
 		goto out;
 	}
-	seen_put(im->seen, r.id, 0, hash);
-	rc = ratings_load(ck->db, CHANNEL_IMPORT, r.id, &old, &seq);
+	seen_put(im->seen, key, 0, hash);
+	rc = ratings_load(ck->db, CHANNEL_IMPORT, r.unit, r.id, &old, &seq);
 	if (rc < 0) {
 		ck->failed = 1;
 		st = IMPORT_UNAVAILABLE;

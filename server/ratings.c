@@ -214,8 +214,8 @@ row_to_rating(struct db_stmt *st, struct rating *r, int64_t *seq)
 }
 
 int
-ratings_load(struct db *db, enum rating_channel channel, const char *id,
-    struct rating *r, int64_t *seq)
+ratings_load(struct db *db, enum rating_channel channel, const char *unit,
+    const char *id, struct rating *r, int64_t *seq)
 {
 	struct db_stmt *st;
 	int rc;
@@ -223,8 +223,8 @@ ratings_load(struct db *db, enum rating_channel channel, const char *id,
 	st = db_query(db,
 	    "SELECT " RATING_COLUMNS ", "
 	    "(SELECT comment FROM rating_texts t WHERE t.seq = ratings.seq) "
-	    "FROM ratings WHERE channel = ? AND id = ?",
-	    "tt", rating_channel_name(channel), id);
+	    "FROM ratings WHERE channel = ? AND unit = ? AND id = ?",
+	    "ttt", rating_channel_name(channel), unit, id);
 	if (st == NULL)
 		return -1;
 	rc = db_step(st);

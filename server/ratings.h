@@ -33,12 +33,13 @@ int ratings_insert(struct db *db, const struct rating *r,
     struct chain_cursor *cur, int64_t *seq);
 
 /*
- * Load the rating with this idempotency key (unique per channel) into *r
+ * Load the rating with this idempotency key (unique per channel and
+ * unit: two communes both number their paper ballots from 0001) into *r
  * (rating_init() first; release it after).  0 found, 1 not found, -1
  * error.
  */
-int ratings_load(struct db *db, enum rating_channel channel, const char *id,
-    struct rating *r, int64_t *seq);
+int ratings_load(struct db *db, enum rating_channel channel, const char *unit,
+    const char *id, struct rating *r, int64_t *seq);
 
 /* Whether a valid rating came in through this dossier's token. */
 bool ratings_dossier_used(struct db *db, const char *dossier);

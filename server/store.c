@@ -68,20 +68,44 @@ migrate(struct db *db, char *err, size_t errlen)
 		    db_path(db), have, want);
 		return -1;
 	}
+	if (have == want)
+		return 0;
+	/*
+	 * Foreign keys off while migrating, as SQLite's recipe for changing
+	 * a table says (010 rebuilds `ratings`, which other tables
+	 * reference), and checked whole before each COMMIT instead.  The
+	 * pragma is a no-op inside a transaction: set it outside.
+	 */
+	if (db_exec(db, "PRAGMA foreign_keys=OFF") < 0) {
+		snprintf(err, errlen, "cannot migrate: %s", db_errmsg(db));
+		return -1;
+	}
 	for (int v = have + 1; v <= want; v++) {
 		const struct embed_file *f = migration(v);
+		int64_t broken = 0;
 
 		if (f == NULL)
 			continue;
 		if (db_begin(db) < 0 ||
 		    db_exec(db, (const char *)f->data) < 0 ||
-		    db_set_user_version(db, v) < 0 || db_commit(db) < 0) {
+		    db_int(db, &broken,
+			"SELECT count(*) FROM pragma_foreign_key_check",
+			"") < 0 ||
+		    broken != 0 || db_set_user_version(db, v) < 0 ||
+		    db_commit(db) < 0) {
 			snprintf(err, errlen, "migration %s failed: %s",
-			    f->name, db_errmsg(db));
+			    f->name,
+			    broken != 0 ? "it would break foreign keys"
+					: db_errmsg(db));
 			db_rollback(db);
+			db_exec(db, "PRAGMA foreign_keys=ON");
 			return -1;
 		}
 		log_kv(LOG_INFO, "migrate", "version=%d file=%s", v, f->name);
+	}
+	if (db_exec(db, "PRAGMA foreign_keys=ON") < 0) {
+		snprintf(err, errlen, "cannot migrate: %s", db_errmsg(db));
+		return -1;
 	}
 	return 0;
 }

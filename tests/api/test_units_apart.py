@@ -3,7 +3,7 @@ dossier codes, the ratings that name dossiers, ballot numbers."""
 import json
 import unittest
 
-from tests.api.hl import Server
+from tests.api.hl import Browser, Server, run
 from tests.api.kioskhl import Signer, add_kiosk, enrol_raw, item
 
 P1 = '1.001193'
@@ -174,6 +174,79 @@ class DossierRatings(unittest.TestCase):
         r = self.s.get('/api/v1/metrics?unit=H21.227&month=2026-11',
                        bearer(self.k227))
         self.assertEqual(r.json()['total']['counts']['bad'], 1)
+
+
+class NumbersPerUnit(unittest.TestCase):
+    """Ballot numbers and import ids are unique per unit, not globally."""
+
+    PW = 'mật khẩu đủ dài 2026'
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Server('--rate-limit-per-min', '0', name='apart-numbers')
+        cls.s.start()
+        cls.b = {}
+        for unit in ('H21.227', 'H21.228'):
+            name = 'ql' + unit[-3:]
+            run('user', 'add', '--db', cls.s.db_path, '--unit', unit,
+                '--role', 'manager', '--name', name, '--password-stdin',
+                input=cls.PW + '\n')
+            cls.b[unit] = Browser(cls.s).logged_in(name, cls.PW)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def ballot(self, unit, fields):
+        b = self.b[unit]
+        assert b.get(f'/admin/units/{unit}/kiosks').status == 200
+        return b.post_form(f'/admin/units/{unit}/ballots',
+                           {**fields, 'csrf': b.csrf()})
+
+    def test_two_communes_number_ballots_from_0001(self):
+        one = {'id': '0001', 'rated_at': '02/12/2026', 'level': '5'}
+        r = self.ballot('H21.228', one)
+        self.assertEqual(r.status, 200, r.text[:300])
+        self.assertIn('Đã lưu phiếu', r.text)
+        # H21.227's own ballot 0001, another citizen's answer
+        r = self.ballot('H21.227', {**one, 'level': '2'})
+        self.assertEqual(r.status, 200, r.text[:300])
+        self.assertIn('Đã lưu phiếu', r.text)
+        self.assertEqual(self.s.count(
+            "SELECT count(*) FROM ratings WHERE id = '0001'"), 2)
+        # within a unit a number still means one ballot
+        r = self.ballot('H21.227', {**one, 'level': '2'})
+        self.assertIn('đã được nhập trước đó', r.text)
+        r = self.ballot('H21.227', {**one, 'level': '4'})
+        self.assertEqual(r.status, 409)
+        self.assertIn('chain intact',
+                      run('verify-chain', '--db', self.s.db_path).stdout)
+
+    def test_import_ids_are_per_unit(self):
+        keys = {u: add_key(self.s, u) for u in ('H21.227', 'H21.228')}
+        a = {'id': 'SYS-1', 'level': 4, 'rated_at': '2026-12-02T09:00:00+07:00'}
+        for unit, level in (('H21.228', 4), ('H21.227', 1)):
+            r = self.s.post_json('/api/v1/ratings',
+                                 [{**a, 'unit': unit, 'level': level}],
+                                 bearer(keys[unit]))
+            self.assertEqual(r.json()['items'][0]['status'], 'accepted', r)
+        # the same again: duplicates; other content in a unit: a conflict
+        r = self.s.post_json('/api/v1/ratings', [
+            {**a, 'unit': 'H21.227', 'level': 1},
+            {**a, 'unit': 'H21.227', 'level': 3}], bearer(keys['H21.227']))
+        self.assertEqual([i['status'] for i in r.json()['items']],
+                         ['duplicate', 'conflict'])
+        # one file, both units, the same id: both stored (the CLI)
+        path = f'{self.s.dir}/both.csv'
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write('id,unit,level,rated_at\n'
+                    'SYS-2,H21.227,5,2026-12-02T10:00:00+07:00\n'
+                    'SYS-2,H21.228,3,2026-12-02T10:00:00+07:00\n')
+        run('import', 'ratings', '--db', self.s.db_path, path)
+        self.assertEqual(self.s.count(
+            "SELECT count(*) FROM ratings WHERE id LIKE 'SYS-%'"), 4)
+        self.assertIn('chain intact',
+                      run('verify-chain', '--db', self.s.db_path).stdout)
 
 
 if __name__ == '__main__':

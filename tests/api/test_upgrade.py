@@ -121,6 +121,15 @@ def check_kept(test, db, n, k):
             test.assertEqual(c.execute(
                 "SELECT dossier_unit FROM ratings_foreign_dossier "
                 "WHERE seq = 1").fetchone()[0], 'H21.227')
+        if n >= 10:
+            # 010: a rating's key is unique per channel and unit
+            test.assertIn('UNIQUE (channel, unit, id)', c.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'ratings'")
+                .fetchone()[0])
+            test.assertEqual(c.execute(
+                "SELECT count(*) FROM sqlite_master WHERE tbl_name = "
+                "'ratings' AND type IN ('index', 'trigger') AND sql IS NOT "
+                "NULL").fetchone()[0], 3)
         if k >= 3 and n >= 10:
             # 010: a key made before scopes may do all it could before
             test.assertEqual(c.execute(
