@@ -2,8 +2,9 @@
 dossier codes, the ratings that name dossiers, ballot numbers."""
 import json
 import unittest
+import urllib.parse
 
-from tests.api.hl import Browser, Server, run
+from tests.api.hl import Browser, Server, form_nonce, run
 from tests.api.kioskhl import Signer, add_kiosk, enrol_raw, item
 
 P1 = '1.001193'
@@ -141,6 +142,35 @@ class DossierRatings(unittest.TestCase):
         self.assertEqual((res['status'], res['reason']),
                          ('rejected', 'dossier'))
         self.assertEqual(self.handling(), 1.0)
+        # a QR code made at H21.228 for H21.227's dossier: the form says
+        # why it cannot be used, in Vietnamese, and takes nothing
+        url = self.s.hailong('qr', '--db', self.s.db_path, '--unit',
+                             'H21.228', '--dossier', self.D, '--format',
+                             'url').stdout.strip()
+        path = '/q/' + url.split('/q/', 1)[1]
+        r = self.s.get(path)
+        self.assertEqual(r.status, 403)
+        self.assertIn('Hồ sơ không thuộc đơn vị này', r.text)
+        # a code without a unit prefix: the form opens; the dossier is
+        # then filed under H21.227; the citizen's answer is refused
+        code = '000.00.12.H21-261202-0007'
+        url = self.s.hailong('qr', '--db', self.s.db_path, '--unit',
+                             'H21.228', '--dossier', code, '--format',
+                             'url').stdout.strip()
+        path = '/q/' + url.split('/q/', 1)[1]
+        r = self.s.get(path)
+        self.assertEqual(r.status, 200)
+        nonce = form_nonce(r.text)
+        r = self.s.post_json('/api/v1/dossiers', [dossier(code, 'H21.227')],
+                             bearer(self.kprov))
+        self.assertEqual(r.json()['accepted'], 1, r)
+        r = self.s.post(path, urllib.parse.urlencode(
+            {'nonce': nonce, 'level': '1', 'procedure': P1}),
+            {'Content-Type': 'application/x-www-form-urlencoded'})
+        self.assertEqual(r.status, 403, r.text[:300])
+        self.assertIn('Hồ sơ không thuộc đơn vị này', r.text)
+        self.assertEqual(self.s.count(
+            'SELECT count(*) FROM ratings WHERE dossier = ?', code), 0)
         self.assertEqual(self.s.count(
             'SELECT count(*) FROM ratings WHERE dossier = ?', self.D), 0)
 
