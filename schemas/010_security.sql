@@ -15,7 +15,8 @@ ALTER TABLE api_keys ADD COLUMN scopes INTEGER NOT NULL DEFAULT 7
 -- was given by the dossier's unit or a unit above it (METRICS.md "Bad",
 -- metrics.c, rollup.c).  The ratings stored before that name another
 -- unit's dossier -- by the dossier's unit, or while the dossier is
--- unknown by the unit its code's agency prefix names -- are marked here,
+-- unknown by the unit of this tree its code's agency prefix names -- are
+-- marked here,
 -- for staff to see; they stay in the chain and in their own unit's
 -- rating figures, and no longer make the other unit's dossier bad.
 CREATE TABLE ratings_foreign_dossier (
@@ -39,6 +40,8 @@ FROM (SELECT r.seq, r.unit,
 WHERE substr(p, 1, 1) IN ('H', 'G') AND substr(p, 2, 2) GLOB '[0-9][0-9]'
 	AND substr(p, 2) NOT GLOB '*[^0-9.]*'
 	AND p <> unit
+	AND EXISTS (SELECT 1 FROM units u WHERE p = u.code OR
+	    substr(p, 1, length(u.code) + 1) = u.code || '.')
 	AND CASE WHEN EXISTS (SELECT 1 FROM units WHERE code = p)
 	    THEN NOT EXISTS (SELECT 1 FROM unit_tree t
 		WHERE t.descendant = p AND t.ancestor = unit)

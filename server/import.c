@@ -252,12 +252,14 @@ refs_check(struct check *ck, struct record *rec, const char *unit,
 }
 
 /*
- * A code whose agency prefix is a unit code ("H21.227-261203-0777")
- * belongs to that unit: it is filed under it, or written by a key of
- * it or of a unit above it (a province's feed, a dossier of a merged
- * unit).  Otherwise one unit's key could take another's codes before
- * the real dossiers arrive, 10,000 a request.  The CLI (no scope) is
- * the operator and may file any code anywhere.
+ * A code whose agency prefix is a unit code of this server's tree
+ * ("H21.227-261203-0777") belongs to that unit: it is filed under it, or
+ * written by a key of it or of a unit above it (a province's feed, a
+ * dossier of a merged unit).  Otherwise one unit's key could take
+ * another's codes before the real dossiers arrive, 10,000 a request.
+ * Codes of agencies elsewhere (a ministry's portal passing a dossier on)
+ * are not checked: no unit here owns them.  The CLI (no scope) is the
+ * operator and may file any code anywhere.
  */
 static void
 agency_check(struct check *ck, struct record *rec, const struct dossier *d)
@@ -266,6 +268,7 @@ agency_check(struct check *ck, struct record *rec, const struct dossier *d)
 
 	if (!dossier_code_unit(d->code, agency) ||
 	    strcmp(agency, d->unit) == 0 || ck->im->scope[0] == '\0' ||
+	    !store_code_is_local(ck->db, agency) ||
 	    store_code_within(ck->db, agency, ck->im->scope))
 		return;
 	record_error(rec, "code",

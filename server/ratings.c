@@ -263,8 +263,9 @@ ratings_dossier_foreign(
 		return -1;
 	if (rc == DB_ROW)
 		return store_unit_within(db, owner, unit) ? 0 : 1;
-	if (!dossier_code_unit(dossier, owner))
-		return 0;
+	if (!dossier_code_unit(dossier, owner) ||
+	    !store_code_is_local(db, owner))
+		return 0; /* no unit of ours owns it */
 	return store_code_within(db, owner, unit) ? 0 : 1;
 }
 

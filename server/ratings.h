@@ -50,7 +50,8 @@ bool ratings_dossier_used(struct db *db, const char *dossier);
  * unit below it, by the stored dossier's unit, or while the dossier is
  * unknown by the unit its code's agency prefix names (a code without a
  * unit prefix passes).  0 it may ("" too), 1 it may not (the dossier's
- * unit goes to owner[41]), -1 a database error.
+ * unit goes to owner[41]), -1 a database error.  A prefix that names no
+ * unit of this server's tree (a ministry's, another province's) passes.
  */
 int ratings_dossier_foreign(
     struct db *db, const char *unit, const char *dossier, char owner[41]);

@@ -275,6 +275,23 @@ store_code_within(struct db *db, const char *unit, const char *ancestor)
 }
 
 bool
+store_code_is_local(struct db *db, const char *code)
+{
+	char up[41];
+	char *dot;
+
+	strlcpy_hl(up, code, sizeof(up));
+	for (;;) {
+		if (store_has_unit(db, up))
+			return true;
+		dot = strrchr(up, '.');
+		if (dot == NULL)
+			return false;
+		*dot = '\0';
+	}
+}
+
+bool
 store_unit_within(struct db *db, const char *unit, const char *ancestor)
 {
 	int64_t one;

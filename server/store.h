@@ -49,5 +49,12 @@ bool store_unit_within(struct db *db, const char *unit, const char *ancestor);
  * its dot segments (unit_code_is_within()).
  */
 bool store_code_within(struct db *db, const char *unit, const char *ancestor);
+/*
+ * Whether a unit code belongs to this server's tree: a known unit, or
+ * below one by its dot segments ("H21.999" where H21 is known).  A
+ * ministry's "G01.05" or another province's "H15.50" is not: dossiers
+ * passed on from elsewhere carry such codes, and no unit here owns them.
+ */
+bool store_code_is_local(struct db *db, const char *code);
 
 #endif

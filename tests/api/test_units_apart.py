@@ -58,12 +58,19 @@ class DossierCodes(unittest.TestCase):
         # the real dossier then arrives from its own unit
         items = self.post(self.k227, [dossier(code, 'H21.227')])
         self.assertEqual(items[0]['status'], 'accepted')
-        # H21.228's own codes, and codes without a unit prefix, are fine
+        # H21.228's own codes, codes without a unit prefix, and codes of
+        # agencies outside this server's tree (a ministry's portal passing
+        # a dossier on) are fine
         items = self.post(self.k228, [
             dossier('H21.228-261203-0001', 'H21.228'),
-            dossier('000.00.12.H21-261203-0001', 'H21.228')])
+            dossier('000.00.12.H21-261203-0001', 'H21.228'),
+            dossier('G01.05-261203-0001234', 'H21.228')])
         self.assertEqual([i['status'] for i in items],
-                         ['accepted', 'accepted'])
+                         ['accepted', 'accepted', 'accepted'])
+        # a unit of the tree not registered yet is still the tree's
+        items = self.post(self.k228, [
+            dossier('H21.999-261203-0001', 'H21.228')])
+        self.assertEqual(items[0]['status'], 'rejected')
 
     def test_a_unit_above_may_file_a_code_elsewhere(self):
         # the province's feed: a dossier of a merged unit, filed under
@@ -120,9 +127,11 @@ class DossierRatings(unittest.TestCase):
             # unknown yet, but its code names H21.227
             {**low, 'id': 'X2', 'dossier': 'H21.227-261201-0002'},
             # H21.228's own dossier, not known yet: fine
-            {**low, 'id': 'X3', 'dossier': 'H21.228-261201-0009'}])
+            {**low, 'id': 'X3', 'dossier': 'H21.228-261201-0009'},
+            # a ministry's code, not known yet: no unit here owns it
+            {**low, 'id': 'X4', 'dossier': 'G01.05-261201-0001234'}])
         self.assertEqual([i['status'] for i in items],
-                         ['rejected', 'rejected', 'accepted'])
+                         ['rejected', 'rejected', 'accepted', 'accepted'])
         for i in items[:2]:
             self.assertEqual(i['errors'][0]['column'], 'dossier')
             self.assertIn('is a dossier of H21.227', i['errors'][0]['message'])
