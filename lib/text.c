@@ -71,6 +71,13 @@ text_has_no_controls(const char *s, size_t len)
 	return true;
 }
 
+bool
+text_is_clean_line(const char *s, size_t len, size_t max)
+{
+	return len > 0 && len <= max && utf8_is_valid(s, len) &&
+	    text_has_no_controls(s, len) && memchr(s, '\n', len) == NULL;
+}
+
 static bool
 is_digit(char c)
 {
@@ -168,6 +175,29 @@ is_dossier_code(const char *s, size_t len)
 	mm = (d1[3] - '0') * 10 + (d1[4] - '0');
 	dd = (d1[5] - '0') * 10 + (d1[6] - '0');
 	return is_calendar_date(2000 + yy, mm, dd);
+}
+
+bool
+dossier_code_unit(const char *code, char out[41])
+{
+	const char *dash = strchr(code, '-');
+	size_t n = dash != NULL ? (size_t)(dash - code) : 0;
+
+	out[0] = '\0';
+	if (n == 0 || n > 40 || !is_unit_code(code, n))
+		return false;
+	memcpy(out, code, n);
+	out[n] = '\0';
+	return true;
+}
+
+bool
+unit_code_is_within(const char *unit, const char *ancestor)
+{
+	size_t n = strlen(ancestor);
+
+	return n > 0 && strncmp(unit, ancestor, n) == 0 &&
+	    (unit[n] == '\0' || unit[n] == '.');
 }
 
 bool

@@ -77,12 +77,15 @@ refuse(struct ctx *c, int status, const char *code, const char *why,
 /*
  * Store the accepted report and its audit entry in one transaction.
  * Fills *id and replaces (the earlier current report's SHA-256, or "").
- * 0 or -1.
+ * 0, -1, or 1 when the report is not newer than the current one (its
+ * as_of is not later): replaying an older signed report must not roll
+ * the parent's figures back.  *held is then the current one's as_of.
  */
 static int
 store(struct ctx *c, struct db *db, const char *unit, int month, int64_t as_of,
     const char *json, size_t len, const char *p7s, size_t plen, const char *sha,
-    const struct cms_signer *who, int64_t now, int64_t *id, char replaces[65])
+    const struct cms_signer *who, int64_t now, int64_t *id, char replaces[65],
+    int64_t *held)
 {
 	char actor[96], target[64], mo[8], *detail;
 	struct db_stmt *st;
@@ -94,15 +97,21 @@ store(struct ctx *c, struct db *db, const char *unit, int month, int64_t as_of,
 	if (db_begin(db) < 0)
 		return -1;
 	st = db_query(db,
-	    "SELECT sha256 FROM reports_received WHERE unit = ? AND "
+	    "SELECT sha256, as_of FROM reports_received WHERE unit = ? AND "
 	    "month = ? ORDER BY id DESC LIMIT 1",
 	    "ti", unit, month);
 	rc = st != NULL ? db_step(st) : -1;
-	if (rc == DB_ROW)
+	if (rc == DB_ROW) {
 		strlcpy_hl(replaces, db_col_text(st, 0), 65);
+		*held = db_col_int(st, 1);
+	}
 	db_done(st);
 	if (rc < 0)
 		goto fail;
+	if (rc == DB_ROW && as_of <= *held) {
+		db_rollback(db);
+		return 1;
+	}
 	if (db_run(db,
 		"INSERT INTO reports_received(unit, month, json, p7s, sha256, "
 		"as_of, signer, signer_fingerprint, received_at, actor) "
@@ -140,7 +149,7 @@ api_reports_post(struct ctx *c)
 	size_t len = 0, plen = 0;
 	struct db *db;
 	unsigned retry = 0;
-	int64_t id = 0, now = hl_now(), as_of = 0;
+	int64_t id = 0, now = hl_now(), as_of = 0, held = 0;
 	int month = 0, rc;
 
 	if (cfg->report_ca[0] == '\0') {
@@ -233,10 +242,21 @@ api_reports_post(struct ctx *c)
 	}
 	sha256(json, len, digest);
 	hex_encode(digest, sizeof(digest), sha);
-	if (store(c, db, unit, month, as_of, json, len, p7s, plen, sha, &who,
-		now, &id, replaces) < 0) {
+	rc = store(c, db, unit, month, as_of, json, len, p7s, plen, sha, &who,
+	    now, &id, replaces, &held);
+	if (rc < 0) {
 		ctx_json_error(c, 500, "internal",
 		    "cannot store the report: %s", db_errmsg(db));
+		goto out;
+	}
+	if (rc > 0) {
+		rfc3339_format(held, at);
+		snprintf(why, sizeof(why),
+		    "as_of: the report held for %s %s is as of %s; this one "
+		    "(as of %s) is not newer, so it would roll the figures "
+		    "back; build a new report",
+		    unit, month_s, at, as_of_s);
+		refuse(c, 409, "older_than_current", why, unit);
 		goto out;
 	}
 	log_kv(LOG_INFO, "report.received", "unit=%s month=%s sha256=%s", unit,

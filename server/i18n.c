@@ -84,6 +84,15 @@ static const char *const text[M_COUNT][2] = {
 				  "tâm góp ý.",
 	    "Each dossier can be rated once. Thank you for your "
 	    "interest." },
+	[M_DOSSIER_FOREIGN_TITLE] = { "Hồ sơ không thuộc đơn vị này",
+	    "This dossier belongs to another unit" },
+	[M_DOSSIER_FOREIGN_TEXT] = { "Mã hồ sơ trên mã QR thuộc một đơn vị "
+				     "khác, nên không thể đánh giá tại đây. "
+				     "Vui lòng quét mã QR trên giấy biên nhận "
+				     "của đơn vị đã tiếp nhận hồ sơ.",
+	    "The dossier of this QR code belongs to another unit, so it "
+	    "cannot be rated here. Please scan the QR code on the receipt "
+	    "of the unit that received the dossier." },
 	[M_BAD_TOKEN_TITLE] = { "Mã QR không hợp lệ", "Invalid QR code" },
 	[M_BAD_TOKEN_TEXT] = { "Đường dẫn này không đúng hoặc đã hết hiệu lực. "
 			       "Vui lòng quét "

@@ -7,6 +7,7 @@
 #include "hailong/crypto.h"
 #include "hailong/db.h"
 #include "hailong/hltime.h"
+#include "hailong/text.h"
 #include "hailong/util.h"
 #include "audit.h"
 #include "ballots.h"
@@ -250,6 +251,32 @@ refs_check(struct check *ck, struct record *rec, const char *unit,
 		    rec, "procedure", "unknown procedure '%s'", procedure);
 }
 
+/*
+ * A code whose agency prefix is a unit code of this server's tree
+ * ("H21.227-261203-0777") belongs to that unit: it is filed under it, or
+ * written by a key of it or of a unit above it (a province's feed, a
+ * dossier of a merged unit).  Otherwise one unit's key could take
+ * another's codes before the real dossiers arrive, 10,000 a request.
+ * Codes of agencies elsewhere (a ministry's portal passing a dossier on)
+ * are not checked: no unit here owns them.  The CLI (no scope) is the
+ * operator and may file any code anywhere.
+ */
+static void
+agency_check(struct check *ck, struct record *rec, const struct dossier *d)
+{
+	char agency[41];
+
+	if (!dossier_code_unit(d->code, agency) ||
+	    strcmp(agency, d->unit) == 0 || ck->im->scope[0] == '\0' ||
+	    !store_code_is_local(ck->db, agency) ||
+	    store_code_within(ck->db, agency, ck->im->scope))
+		return;
+	record_error(rec, "code",
+	    "'%s' is a dossier of %s: it can be filed under %s, or under "
+	    "another unit only by a key of %s or a unit above it",
+	    d->code, agency, agency, agency);
+}
+
 static enum import_status
 check_dossier(struct check *ck, struct record *rec)
 {
@@ -262,6 +289,8 @@ check_dossier(struct check *ck, struct record *rec)
 	if (dossier_from_record(rec, &d) < 0)
 		return IMPORT_REJECTED;
 	refs_check(ck, rec, d.unit, d.procedure);
+	if (rec->nerrors == 0)
+		agency_check(ck, rec, &d);
 	if (rec->nerrors > 0)
 		return IMPORT_REJECTED;
 	dossier_hash(&d, hash);
@@ -321,6 +350,7 @@ check_rating(struct check *ck, struct record *rec)
 	struct rating r, old;
 	struct seen_entry *e;
 	unsigned char hash[SHA256_LEN];
+	char key[sizeof(r.unit) + sizeof(r.id) + 1];
 	enum import_status st = IMPORT_ACCEPTED;
 	const char *bad;
 	int64_t seq;
@@ -332,6 +362,21 @@ check_rating(struct check *ck, struct record *rec)
 	if (rc == 0 && r.rated_at > im->now + IMPORT_FUTURE_SKEW)
 		record_error(rec, "rated_at", "is in the future");
 	refs_check(ck, rec, r.unit, r.procedure);
+	if (rec->nerrors == 0 && r.dossier[0] != '\0') {
+		char owner[41];
+
+		rc = ratings_dossier_foreign(ck->db, r.unit, r.dossier, owner);
+		if (rc < 0) {
+			ck->failed = 1;
+			st = IMPORT_UNAVAILABLE;
+			goto out;
+		}
+		if (rc > 0)
+			record_error(rec, "dossier",
+			    "'%s' is a dossier of %s: a rating of %s may name "
+			    "only a dossier of %s or a unit below it",
+			    r.dossier, owner, r.unit, r.unit);
+	}
 	r.received_at = im->now;
 	strlcpy_hl(r.source, im->source, sizeof(r.source));
 	if (rec->nerrors == 0 && (bad = rating_check(&r)) != NULL)
@@ -341,7 +386,9 @@ check_rating(struct check *ck, struct record *rec)
 		goto out;
 	}
 	rating_hash(&r, hash);
-	e = seen_get(im->seen, r.id);
+	/* keyed per unit, as in the database */
+	snprintf(key, sizeof(key), "%s\n%s", r.unit, r.id);
+	e = seen_get(im->seen, key);
 	if (e != NULL) {
 		if (memcmp(hash, e->hash, SHA256_LEN) == 0)
 			goto dup;
@@ -350,8 +397,8 @@ check_rating(struct check *ck, struct record *rec)
 		st = IMPORT_CONFLICT;
 		goto out;
 	}
-	seen_put(im->seen, r.id, 0, hash);
-	rc = ratings_load(ck->db, CHANNEL_IMPORT, r.id, &old, &seq);
+	seen_put(im->seen, key, 0, hash);
+	rc = ratings_load(ck->db, CHANNEL_IMPORT, r.unit, r.id, &old, &seq);
 	if (rc < 0) {
 		ck->failed = 1;
 		st = IMPORT_UNAVAILABLE;

@@ -21,6 +21,7 @@
 #include "pages.h"
 #include "qrlink.h"
 #include "ratelimit.h"
+#include "ratings.h"
 #include "server.h"
 #include "writer.h"
 
@@ -45,6 +46,7 @@ struct batch {
 	struct wire_item *items;
 	struct batch_job *jobs;
 	atomic_size_t pending;
+	bool failed; /* a check could not read the database */
 };
 
 static void
@@ -394,6 +396,21 @@ batch_rating(struct ctx *c, struct batch *b, size_t i, int64_t now)
 		j->reason = bad;
 		return false;
 	}
+	if (r->dossier[0] != '\0') {
+		/* a dossier of another unit: its figures are not ours */
+		struct db *db = ctx_db(c);
+		char owner[41];
+		int rc = db != NULL
+		    ? ratings_dossier_foreign(db, r->unit, r->dossier, owner)
+		    : -1;
+
+		if (rc < 0)
+			b->failed = true;
+		if (rc != 0) {
+			j->reason = WIRE_K_DOSSIER;
+			return false;
+		}
+	}
 	return true;
 }
 
@@ -427,6 +444,12 @@ api_kiosk_ratings(struct ctx *c)
 		b->jobs[i].valid = batch_rating(c, b, i, now);
 		if (b->jobs[i].valid && b->items[i].seq > max_seq)
 			max_seq = b->items[i].seq;
+	}
+	if (b->failed) {
+		ctx_json_error(c, 503, WIRE_ERR_UNAVAILABLE,
+		    "the ratings cannot be checked now; send them again later");
+		http_set_header(&c->req->resp, "Retry-After", "5");
+		return;
 	}
 	/* before any job is queued: on disk with the first of them */
 	if (max_seq > 0)

@@ -752,6 +752,15 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 }
 
 /*
+ * A low rating r counts for a dossier when its unit is the dossier's or
+ * one above it (METRICS.md "Bad"): the dossier d's unit, or a parameter.
+ */
+#define LOW_COUNTS_D \
+	"r.unit IN (SELECT ancestor FROM unit_tree WHERE descendant = d.unit)"
+#define LOW_COUNTS_PARAM \
+	"r.unit IN (SELECT ancestor FROM unit_tree WHERE descendant = ?)"
+
+/*
  * Dossier counts by procedure in one indexed query (dossiers by unit and
  * received_at).  ?2..?3 the received window, ?4 T, ?5 the end an open
  * dossier is judged at (the earlier of T and the month's end).  A CASE
@@ -765,16 +774,16 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	"sum(supplement_requests >= 1 OR corrections >= 1), " \
 	"sum(digitized), " \
 	"sum(CASE WHEN complaint = 1 OR (due_at IS NOT NULL AND NOT on_time) " \
-	"THEN 1 WHEN EXISTS (SELECT 1 FROM ratings r WHERE r.dossier = code " \
-	"AND r.status = 'valid' AND r.level <= 2 AND r.rated_at < ?4) " \
-	"THEN 1 ELSE 0 END) " \
-	"FROM (SELECT code, procedure, channel, full_online, due_at, " \
+	"THEN 1 WHEN EXISTS (SELECT 1 FROM ratings r WHERE r.dossier = " \
+	"d.code AND r.status = 'valid' AND r.level <= 2 AND r.rated_at < ?4 " \
+	"AND " LOW_COUNTS_D ") THEN 1 ELSE 0 END) " \
+	"FROM (SELECT code, unit, procedure, channel, full_online, due_at, " \
 	"supplement_requests, corrections, digitized, complaint, " \
 	"(due_at IS NOT NULL AND supplement_requests <= 1 AND " \
 	"(CASE WHEN finished_at IS NOT NULL AND finished_at < ?4 " \
 	"THEN finished_at ELSE ?5 END) - supplement_seconds <= due_at) " \
 	"AS on_time FROM dossiers WHERE unit " FILTER \
-	" AND received_at >= ?2 AND received_at < ?3) GROUP BY procedure"
+	" AND received_at >= ?2 AND received_at < ?3) d GROUP BY procedure"
 
 static int
 dossiers_sql(struct db *db, struct metrics *m, bool unit_only, int64_t start,
@@ -820,10 +829,10 @@ dossiers_sql(struct db *db, struct metrics *m, bool unit_only, int64_t start,
  */
 #define OPEN_SQL(FILTER) \
 	"SELECT procedure, count(*), sum(complaint = 0 AND NOT EXISTS " \
-	"(SELECT 1 FROM ratings r WHERE r.dossier = code AND " \
-	"r.status = 'valid' AND r.level <= 2)) FROM dossiers WHERE " \
-	"unit " FILTER " AND received_at >= ?2 AND received_at < ?3 AND " \
-	"finished_at IS NULL AND due_at IS NOT NULL AND " \
+	"(SELECT 1 FROM ratings r WHERE r.dossier = d.code AND " \
+	"r.status = 'valid' AND r.level <= 2 AND " LOW_COUNTS_D ")) " \
+	"FROM dossiers d WHERE unit " FILTER " AND received_at >= ?2 AND " \
+	"received_at < ?3 AND finished_at IS NULL AND due_at IS NOT NULL AND " \
 	"supplement_requests <= 1 AND due_at + supplement_seconds >= ?4 " \
 	"AND due_at + supplement_seconds < ?3 GROUP BY procedure"
 
@@ -878,10 +887,10 @@ dossiers_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 		dossier_from_row(st, &d);
 		if (d.complaint == 0)
 			low = db_int(db, &one,
-			    "SELECT 1 FROM ratings WHERE dossier = ? AND "
+			    "SELECT 1 FROM ratings r WHERE dossier = ? AND "
 			    "status = 'valid' AND level <= 2 AND rated_at < ? "
-			    "LIMIT 1",
-			    "tl", d.code, m->as_of);
+			    "AND " LOW_COUNTS_PARAM " LIMIT 1",
+			    "tlt", d.code, m->as_of, d.unit);
 		if (low < 0)
 			break;
 		memset(&c, 0, sizeof(c));

@@ -534,6 +534,27 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	html_end(b);
 }
 
+/*
+ * A QR code naming a dossier of another unit (made by staff of `unit`
+ * for a dossier not theirs): refused with a page that says so, so that
+ * no unit's rating makes another unit's dossier bad.  True when refused
+ * (the answer is sent).
+ */
+static bool
+dossier_refused(
+    struct ctx *c, struct db *db, const char *unit, const char *dossier)
+{
+	char owner[41];
+	int rc = ratings_dossier_foreign(db, unit, dossier, owner);
+
+	if (rc < 0)
+		server_unavailable(c);
+	else if (rc > 0)
+		page_message(
+		    c, 403, M_DOSSIER_FOREIGN_TITLE, M_DOSSIER_FOREIGN_TEXT);
+	return rc != 0;
+}
+
 void
 page_q_get(struct ctx *c)
 {
@@ -559,6 +580,8 @@ page_q_get(struct ctx *c)
 		page_message(c, 200, M_DOSSIER_USED_TITLE, M_DOSSIER_USED_TEXT);
 		return;
 	}
+	if (dossier_refused(c, db, t.tok.unit, t.tok.dossier))
+		return;
 	render_form(c, db, &t, NULL, NULL, 200);
 }
 
@@ -822,6 +845,8 @@ page_q_post(struct ctx *c)
 		page_message(c, 409, M_DOSSIER_USED_TITLE, M_DOSSIER_USED_TEXT);
 		return;
 	}
+	if (dossier_refused(c, db, r->unit, r->dossier))
+		return;
 	fp->job.done = form_job_done;
 	fp->job.arg = fp;
 	fp->job.result = WRITER_UNAVAILABLE;

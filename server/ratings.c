@@ -18,6 +18,7 @@
 #include "fold.h"
 #include "ratings.h"
 #include "rollup.h"
+#include "store.h"
 
 /* The stored columns, in the order row_to_rating() reads them. */
 #define RATING_COLUMNS \
@@ -213,8 +214,8 @@ row_to_rating(struct db_stmt *st, struct rating *r, int64_t *seq)
 }
 
 int
-ratings_load(struct db *db, enum rating_channel channel, const char *id,
-    struct rating *r, int64_t *seq)
+ratings_load(struct db *db, enum rating_channel channel, const char *unit,
+    const char *id, struct rating *r, int64_t *seq)
 {
 	struct db_stmt *st;
 	int rc;
@@ -222,8 +223,8 @@ ratings_load(struct db *db, enum rating_channel channel, const char *id,
 	st = db_query(db,
 	    "SELECT " RATING_COLUMNS ", "
 	    "(SELECT comment FROM rating_texts t WHERE t.seq = ratings.seq) "
-	    "FROM ratings WHERE channel = ? AND id = ?",
-	    "tt", rating_channel_name(channel), id);
+	    "FROM ratings WHERE channel = ? AND unit = ? AND id = ?",
+	    "ttt", rating_channel_name(channel), unit, id);
 	if (st == NULL)
 		return -1;
 	rc = db_step(st);
@@ -240,6 +241,32 @@ ratings_load(struct db *db, enum rating_channel channel, const char *id,
 	}
 	db_done(st);
 	return rc;
+}
+
+int
+ratings_dossier_foreign(
+    struct db *db, const char *unit, const char *dossier, char owner[41])
+{
+	struct db_stmt *st;
+	int rc;
+
+	owner[0] = '\0';
+	if (dossier[0] == '\0')
+		return 0;
+	st = db_query(
+	    db, "SELECT unit FROM dossiers WHERE code = ?", "t", dossier);
+	rc = st != NULL ? db_step(st) : -1;
+	if (rc == DB_ROW)
+		strlcpy_hl(owner, db_col_text(st, 0), 41);
+	db_done(st);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_ROW)
+		return store_unit_within(db, owner, unit) ? 0 : 1;
+	if (!dossier_code_unit(dossier, owner) ||
+	    !store_code_is_local(db, owner))
+		return 0; /* no unit of ours owns it */
+	return store_code_within(db, owner, unit) ? 0 : 1;
 }
 
 bool

@@ -33,15 +33,28 @@ int ratings_insert(struct db *db, const struct rating *r,
     struct chain_cursor *cur, int64_t *seq);
 
 /*
- * Load the rating with this idempotency key (unique per channel) into *r
+ * Load the rating with this idempotency key (unique per channel and
+ * unit: two communes both number their paper ballots from 0001) into *r
  * (rating_init() first; release it after).  0 found, 1 not found, -1
  * error.
  */
-int ratings_load(struct db *db, enum rating_channel channel, const char *id,
-    struct rating *r, int64_t *seq);
+int ratings_load(struct db *db, enum rating_channel channel, const char *unit,
+    const char *id, struct rating *r, int64_t *seq);
 
 /* Whether a valid rating came in through this dossier's token. */
 bool ratings_dossier_used(struct db *db, const char *dossier);
+
+/*
+ * Whether a rating of `unit` may name `dossier` (METRICS.md "Bad": a
+ * low rating makes its dossier bad): only a dossier of the unit or a
+ * unit below it, by the stored dossier's unit, or while the dossier is
+ * unknown by the unit its code's agency prefix names (a code without a
+ * unit prefix passes).  0 it may ("" too), 1 it may not (the dossier's
+ * unit goes to owner[41]), -1 a database error.  A prefix that names no
+ * unit of this server's tree (a ministry's, another province's) passes.
+ */
+int ratings_dossier_foreign(
+    struct db *db, const char *unit, const char *dossier, char owner[41]);
 
 /*
  * Change the status of rating `seq` (staff marking spam or misuse,

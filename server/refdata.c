@@ -48,13 +48,6 @@ check_header(struct csv *c, const char *const *cols, int ncols,
 	return 0;
 }
 
-static bool
-is_clean_text(const char *s, size_t len, size_t max)
-{
-	return len > 0 && len <= max && utf8_is_valid(s, len) &&
-	    text_has_no_controls(s, len) && memchr(s, '\n', len) == NULL;
-}
-
 int
 refdata_rebuild_tree(struct db *db)
 {
@@ -106,7 +99,7 @@ refdata_load_units(struct db *db, const char *text, size_t len,
 			    origin, rec.line, rec.f[0]);
 			goto fail;
 		}
-		if (!is_clean_text(rec.f[1], rec.len[1], 300)) {
+		if (!text_is_clean_line(rec.f[1], rec.len[1], 300)) {
 			snprintf(err, errlen,
 			    "%s:%d: name: empty, too long or "
 			    "not UTF-8",
@@ -187,11 +180,11 @@ refdata_load_procedures(struct db *db, const char *text, size_t len,
 			    origin, rec.line, rec.f[0]);
 			goto fail;
 		}
-		if (!is_clean_text(rec.f[1], rec.len[1], 500) ||
+		if (!text_is_clean_line(rec.f[1], rec.len[1], 500) ||
 		    (rec.len[2] > 0 &&
-			!is_clean_text(rec.f[2], rec.len[2], 200)) ||
+			!text_is_clean_line(rec.f[2], rec.len[2], 200)) ||
 		    (rec.len[3] > 0 &&
-			!is_clean_text(rec.f[3], rec.len[3], 20))) {
+			!text_is_clean_line(rec.f[3], rec.len[3], 20))) {
 			snprintf(err, errlen,
 			    "%s:%d: name, field or level: "
 			    "empty name, too long or not UTF-8",

@@ -522,6 +522,64 @@ report_schema(char *err, size_t errlen)
 	return s;
 }
 
+/* A name of a scope: "" (none known), or a clean line as stored here. */
+static bool
+is_scope_name(const char *s, size_t max)
+{
+	return s != NULL &&
+	    (s[0] == '\0' || text_is_clean_line(s, strlen(s), max));
+}
+
+/*
+ * The names of a received report, held to the rules of local ones
+ * (refdata.c): a subordinate's names reach this server's report files.
+ * The schema says only "a string".  0, or -1 with why.
+ */
+static int
+check_names(const json_t *doc, char *why, size_t whylen)
+{
+	static const char *const lists[] = { "procedures", "counters",
+		"officers" };
+	const json_t *inc = json_object_get(doc, "included_reports");
+	const char *un = json_string_value(json_object_get(doc, "unit_name"));
+
+	if (un == NULL || !text_is_clean_line(un, strlen(un), 300)) {
+		snprintf(why, whylen,
+		    "unit_name: empty, longer than 300 bytes or holds a "
+		    "control character");
+		return -1;
+	}
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		const json_t *a = json_object_get(doc, lists[l]);
+
+		for (size_t i = 0; i < json_array_size(a); i++) {
+			json_t *n =
+			    json_object_get(json_array_get(a, i), "name");
+
+			if (!is_scope_name(json_string_value(n), 511)) {
+				snprintf(why, whylen,
+				    "%s[%zu].name: longer than 511 bytes or "
+				    "holds a control character",
+				    lists[l], i);
+				return -1;
+			}
+		}
+	}
+	for (size_t i = 0; i < json_array_size(inc); i++) {
+		const char *n = json_string_value(
+		    json_object_get(json_array_get(inc, i), "unit_name"));
+
+		if (!is_scope_name(n, 300)) {
+			snprintf(why, whylen,
+			    "included_reports[%zu].unit_name: longer than 300 "
+			    "bytes or holds a control character",
+			    i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 report_check(
     const char *data, size_t len, json_t **out, char *err, size_t errlen)
@@ -562,6 +620,10 @@ report_check(
 		    why);
 		goto out;
 	default: snprintf(err, errlen, "the report schema: %s", why); goto out;
+	}
+	if (check_names(doc, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "report.json: %s", why);
+		goto out;
 	}
 	m = metrics_from_json(doc, why, sizeof(why));
 	if (m == NULL) {

@@ -1,6 +1,7 @@
 /* report_files.c -- report.json rendered as CSV, XLSX and printable HTML. */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,14 +131,25 @@ num_text(json_t *v, char *out, size_t size)
 	}
 }
 
+/*
+ * A text cell.  One that starts with '=', '+', '-', '@', a tab or a CR
+ * would be read by a spreadsheet as a formula (names come from
+ * subordinates' signed reports, not only from this server): such a cell
+ * is written with a leading apostrophe, so it shows as the text it is.
+ * Numbers are not written through here and stay numbers.
+ */
 static void
 csv_field(struct buf *b, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	bool formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
 		buf_puts(b, s);
 		return;
 	}
 	buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
 			buf_putc(b, '"');

@@ -9,6 +9,7 @@
 #include "dossiers.h"
 #include "metrics.h"
 #include "rollup.h"
+#include "store.h"
 #include "writer.h"
 
 /* Levels of units above a unit (a commune has one or two). */
@@ -199,14 +200,20 @@ horizon_raise(struct db *db, int month, int64_t t)
 	    "il", month, t);
 }
 
-/* The valid ratings of level <= 2 carrying `code`: how many, the last. */
+/*
+ * The valid ratings of level <= 2 carrying `code` that count for it,
+ * given by its unit `unit` or a unit above (METRICS.md "Bad"; another
+ * unit's rating cannot make it bad): how many, the last.
+ */
 static int
-low_ratings(struct db *db, const char *code, int64_t *n, int64_t *last)
+low_ratings(struct db *db, const char *code, const char *unit, int64_t *n,
+    int64_t *last)
 {
 	struct db_stmt *st = db_query(db,
 	    "SELECT count(*), coalesce(max(rated_at), 0) FROM ratings "
-	    "WHERE dossier = ? AND status = 'valid' AND level <= 2",
-	    "t", code);
+	    "WHERE dossier = ? AND status = 'valid' AND level <= 2 AND "
+	    "unit IN (SELECT ancestor FROM unit_tree WHERE descendant = ?)",
+	    "tt", code, unit);
 	int rc;
 
 	if (st == NULL)
@@ -226,9 +233,13 @@ rollup_dossier_change(
 {
 	int64_t n, last, h = d->received_at + 1;
 
-	if (low_ratings(db, d->code, &n, &last) < 0)
-		return -1;
-	if (old != NULL && dossier_apply(db, old, n > 0, -1) < 0)
+	if (old != NULL) {
+		/* judged with its own unit's ratings when it was added */
+		if (low_ratings(db, old->code, old->unit, &n, &last) < 0 ||
+		    dossier_apply(db, old, n > 0, -1) < 0)
+			return -1;
+	}
+	if (low_ratings(db, d->code, d->unit, &n, &last) < 0)
 		return -1;
 	if (dossier_apply(db, d, n > 0, 1) < 0)
 		return -1;
@@ -252,8 +263,10 @@ rollup_dossier_rating(struct db *db, const struct rating *r, int sign)
 	rc = dossier_load(db, r->dossier, &d);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0; /* not imported yet: counted then */
+	if (!store_unit_within(db, d.unit, r->unit))
+		return 0; /* another unit's rating: not for this dossier */
 	/* the row's status has changed already: n counts it when valid */
-	if (low_ratings(db, r->dossier, &n, &last) < 0)
+	if (low_ratings(db, r->dossier, d.unit, &n, &last) < 0)
 		return -1;
 	was = sign > 0 ? n > 1 : true;
 	now = sign > 0 ? true : n > 0;

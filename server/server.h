@@ -43,6 +43,7 @@ struct principal {
 	char name[64];    /* username, key label or kiosk id */
 	char unit[41];    /* sees this unit and its subordinates */
 	int role;         /* enum role (users.h), users only */
+	unsigned scopes;  /* API keys: APIKEY_SCOPE_* bits (apikey.h) */
 	int counter;      /* kiosks: their counter */
 	char officer[33]; /* kiosks: the officer, if registered */
 	char csrf[44];    /* users: the session's CSRF token */
@@ -61,6 +62,7 @@ struct route {
 	enum route_auth auth;
 	int role;        /* AUTH_STAFF: the least enum role */
 	size_t body_max; /* 0: no body */
+	unsigned scope;  /* an API key: the APIKEY_SCOPE_* bit it needs */
 };
 
 /* The routes, ending with a zeroed entry (routes.c). */

@@ -10,6 +10,7 @@
 #include "hailong/crypto.h"
 #include "hailong/db.h"
 #include "hailong/embed.h"
+#include "hailong/text.h"
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
@@ -67,20 +68,44 @@ migrate(struct db *db, char *err, size_t errlen)
 		    db_path(db), have, want);
 		return -1;
 	}
+	if (have == want)
+		return 0;
+	/*
+	 * Foreign keys off while migrating, as SQLite's recipe for changing
+	 * a table says (010 rebuilds `ratings`, which other tables
+	 * reference), and checked whole before each COMMIT instead.  The
+	 * pragma is a no-op inside a transaction: set it outside.
+	 */
+	if (db_exec(db, "PRAGMA foreign_keys=OFF") < 0) {
+		snprintf(err, errlen, "cannot migrate: %s", db_errmsg(db));
+		return -1;
+	}
 	for (int v = have + 1; v <= want; v++) {
 		const struct embed_file *f = migration(v);
+		int64_t broken = 0;
 
 		if (f == NULL)
 			continue;
 		if (db_begin(db) < 0 ||
 		    db_exec(db, (const char *)f->data) < 0 ||
-		    db_set_user_version(db, v) < 0 || db_commit(db) < 0) {
+		    db_int(db, &broken,
+			"SELECT count(*) FROM pragma_foreign_key_check",
+			"") < 0 ||
+		    broken != 0 || db_set_user_version(db, v) < 0 ||
+		    db_commit(db) < 0) {
 			snprintf(err, errlen, "migration %s failed: %s",
-			    f->name, db_errmsg(db));
+			    f->name,
+			    broken != 0 ? "it would break foreign keys"
+					: db_errmsg(db));
 			db_rollback(db);
+			db_exec(db, "PRAGMA foreign_keys=ON");
 			return -1;
 		}
 		log_kv(LOG_INFO, "migrate", "version=%d file=%s", v, f->name);
+	}
+	if (db_exec(db, "PRAGMA foreign_keys=ON") < 0) {
+		snprintf(err, errlen, "cannot migrate: %s", db_errmsg(db));
+		return -1;
 	}
 	return 0;
 }
@@ -237,6 +262,33 @@ store_has_counter(struct db *db, const char *unit, int number)
 	    "SELECT 1 FROM counters WHERE unit = ? AND "
 	    "number = ?",
 	    "ti", unit, number);
+}
+
+bool
+store_code_within(struct db *db, const char *unit, const char *ancestor)
+{
+	if (strcmp(unit, ancestor) == 0)
+		return true;
+	if (store_has_unit(db, unit))
+		return store_unit_within(db, unit, ancestor);
+	return unit_code_is_within(unit, ancestor);
+}
+
+bool
+store_code_is_local(struct db *db, const char *code)
+{
+	char up[41];
+	char *dot;
+
+	strlcpy_hl(up, code, sizeof(up));
+	for (;;) {
+		if (store_has_unit(db, up))
+			return true;
+		dot = strrchr(up, '.');
+		if (dot == NULL)
+			return false;
+		*dot = '\0';
+	}
 }
 
 bool

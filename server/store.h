@@ -43,5 +43,18 @@ bool store_has_procedure(struct db *db, const char *code);
 bool store_has_counter(struct db *db, const char *unit, int number);
 /* Whether `unit` is `ancestor` or below it. */
 bool store_unit_within(struct db *db, const char *unit, const char *ancestor);
+/*
+ * The same for a unit code that may be unknown here (the agency prefix
+ * of a dossier code): the unit tree when `unit` is a known unit, else
+ * its dot segments (unit_code_is_within()).
+ */
+bool store_code_within(struct db *db, const char *unit, const char *ancestor);
+/*
+ * Whether a unit code belongs to this server's tree: a known unit, or
+ * below one by its dot segments ("H21.999" where H21 is known).  A
+ * ministry's "G01.05" or another province's "H15.50" is not: dossiers
+ * passed on from elsewhere carry such codes, and no unit here owns them.
+ */
+bool store_code_is_local(struct db *db, const char *code);
 
 #endif

@@ -71,7 +71,8 @@ decide_existing(struct db *db, struct writer_job *job)
 	int rc;
 
 	rating_init(&old);
-	rc = ratings_load(db, job->rating.channel, job->rating.id, &old, &seq);
+	rc = ratings_load(db, job->rating.channel, job->rating.unit,
+	    job->rating.id, &old, &seq);
 	if (rc == 0) {
 		job->seq = seq;
 		job->result = rating_same_content(&job->rating, &old)

@@ -39,7 +39,7 @@ enum rating_status {
  * rating_init().
  */
 struct rating {
-	char id[RATING_ID_MAX + 1]; /* idempotency key, made by the client */
+	char id[RATING_ID_MAX + 1]; /* idempotency key, per channel and unit */
 	char unit[41];
 	int counter; /* 0: none */
 	char officer[33];
@@ -73,7 +73,8 @@ int rating_status_parse(const char *s, enum rating_status *out);
 
 /*
  * An idempotency key: 1-64 bytes of letters, digits, '-', '_', '.', ':'.
- * Unique per channel (a kiosk UUID, a form nonce, a ballot number).
+ * Unique per channel and unit (a kiosk UUID, a form nonce, a ballot
+ * number: two communes both number their ballots from 0001).
  */
 bool rating_id_is_valid(const char *s, size_t len);
 /* A reason code: 1-24 bytes of a-z, 0-9 and '_'. */

@@ -12,6 +12,12 @@ size_t utf8_count(const char *s, size_t len);
 /* No C0 controls other than tab, CR and LF, and no DEL. */
 bool text_has_no_controls(const char *s, size_t len);
 
+/*
+ * A name or label as hailong stores it (units, procedures, officers):
+ * 1..max bytes of well-formed UTF-8, no controls, no line feed.
+ */
+bool text_is_clean_line(const char *s, size_t len, size_t max);
+
 /* Mã TTHC: one digit, a dot, six digits ("1.001193"). */
 bool is_procedure_code(const char *s, size_t len);
 /*
@@ -25,6 +31,17 @@ bool is_unit_code(const char *s, size_t len);
  * sequence of 4-7 digits ("H15.50.05.13-261008-0975").
  */
 bool is_dossier_code(const char *s, size_t len);
+/*
+ * The unit a dossier code names: its agency code, when that is a unit
+ * code (is_unit_code(): "H21.227" in "H21.227-261201-0001"), copied to
+ * out[41].  False (out "") when the code has no such prefix.
+ */
+bool dossier_code_unit(const char *code, char out[41]);
+/*
+ * Whether unit code `unit` is `ancestor` or below it by its dot
+ * segments ("H21.227" is below "H21"; "H21.2270" is not).
+ */
+bool unit_code_is_within(const char *unit, const char *ancestor);
 /* Officer id: 1-32 bytes of letters, digits, '.', '_' or '-'. */
 bool is_officer_id(const char *s, size_t len);
 /*

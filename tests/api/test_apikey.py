@@ -6,8 +6,9 @@ import unittest
 from tests.api.hl import Server, run
 
 
-def add_key(s, unit, *extra):
-    return run('apikey', 'add', '--db', s.db_path, '--unit', unit, *extra)
+def add_key(s, unit, *extra, check=True):
+    return run('apikey', 'add', '--db', s.db_path, '--unit', unit, *extra,
+               check=check)
 
 
 def metrics(s, key, unit='H21.227'):
@@ -55,6 +56,51 @@ class Keys(unittest.TestCase):
             self.assertEqual(metrics(self.s, key, unit).status, 200, unit)
         for unit in ('H26', 'G01', 'H99'):
             self.assertEqual(metrics(self.s, key, unit).status, 404, unit)
+
+    def test_a_read_only_key_cannot_submit_or_import(self):
+        out = add_key(self.s, 'H21', '--scope', 'metrics',
+                      '--label', 'bảng điều khiển').stdout
+        key = out.strip().splitlines()[-1]
+        kid = re.match(r'API key (\d+)', out).group(1)
+        auth = {'Authorization': 'Bearer ' + key}
+        self.assertEqual(metrics(self.s, key).status, 200)
+        n = self.s.count('SELECT count(*) FROM ratings')
+        for path, body in (
+                ('/api/v1/reports', {'report_json': 'AA', 'report_p7s': 'AA'}),
+                ('/api/v1/ratings', [{'id': 'RO1', 'unit': 'H21.227',
+                                      'level': 1}]),
+                ('/api/v1/dossiers', [])):
+            r = self.s.post_json(path, body, auth)
+            self.assertEqual((r.status, r.json()['error']),
+                             (403, 'insufficient_scope'), path)
+            self.assertIn('metrics', r.json()['message'])
+        self.assertEqual(self.s.count('SELECT count(*) FROM ratings'), n)
+        self.assertIn('metrics', [l for l in run(
+            'apikey', 'list', '--db', self.s.db_path).stdout.splitlines()
+            if l.startswith(kid + ' ')][0])
+        # widened: submitting passes the key check (then this server,
+        # without report_ca, accepts no reports); importing still not
+        r = run('apikey', 'scope', '--db', self.s.db_path, '--scope',
+                'metrics,reports', kid)
+        self.assertIn('metrics,reports', r.stdout)
+        r = self.s.post_json('/api/v1/reports', {}, auth)
+        self.assertEqual((r.status, r.json()['error']),
+                         (503, 'not_configured'))
+        r = self.s.post_json('/api/v1/ratings', [], auth)
+        self.assertEqual(r.status, 403)
+        # an import-only key reads no figures
+        key2 = add_key(self.s, 'H21.227', '--scope', 'import'
+                       ).stdout.strip().splitlines()[-1]
+        self.assertEqual(metrics(self.s, key2).status, 403)
+        with self.s.db() as c:
+            a = c.execute("SELECT detail FROM audit WHERE action = "
+                          "'apikey.scope' ORDER BY seq DESC").fetchone()
+        self.assertIn('metrics,reports', a['detail'])
+        # bad lists are refused
+        for bad in ('', 'read', 'metrics,', 'metrics,,import'):
+            r = add_key(self.s, 'H21', '--scope', bad, check=False)
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertIn('--scope', r.stderr)
 
     def test_revoked_at_once(self):
         out = add_key(self.s, 'H21.227').stdout.strip().splitlines()

@@ -148,11 +148,11 @@ class Reports(unittest.TestCase):
 
     # -- helpers -------------------------------------------------------------
 
-    def build(self, s=None, unit='H21.227', as_of=AS_OF):
+    def build(self, s=None, unit='H21.227', as_of=AS_OF, month=MONTH):
         s = s or self.commune
         d = tempfile.mkdtemp(dir=self.tmp)
         args = ['report', 'build', '--db', s.db_path, '--unit', unit,
-                '--month', MONTH, '--out', d]
+                '--month', month, '--out', d]
         if as_of:
             args += ['--as-of', as_of]
         run(*args)
@@ -208,9 +208,11 @@ class Reports(unittest.TestCase):
         self.assertEqual(t['counts']['by_level'], [0, 1, 0, 1, 1])
         self.assertEqual(t['counts']['online'], 1)
         self.assertEqual(t['counts']['judged'], 2)
-        # the chain: 3 ratings arrived, all before as_of
+        # the chain: 3 ratings arrived, all before as_of (other tests add
+        # ratings rated after it)
         with self.commune.db() as c:
-            seq, chain = c.execute('SELECT seq, chain FROM ratings '
+            seq, chain = c.execute("SELECT seq, chain FROM ratings WHERE id "
+                                   "IN ('C1', 'C2', 'C3') "
                                    'ORDER BY seq DESC LIMIT 1').fetchone()
         self.assertEqual(doc['ratings_chain']['head'], chain.hex())
         self.assertEqual(doc['ratings_chain']['seq'], seq)
@@ -435,7 +437,7 @@ class Reports(unittest.TestCase):
         r = self.commune.post_json('/api/v1/ratings', more,
                                    bearer(self.ckey))
         self.assertEqual(r.status, 200, r)
-        d2 = self.build()
+        d2 = self.build(as_of='2025-11-06T00:00:00+07:00')   # newer
         self.sign(d2)
         p = run('report', 'submit', d2, '--to', self.province.base + '/',
                 '--apikey', self.up_key)
@@ -540,6 +542,89 @@ class Reports(unittest.TestCase):
         self.assertEqual(self.province.count(
             "SELECT count(*) FROM audit WHERE action = 'report.receive'"),
             audit)
+
+    def test_an_older_report_does_not_replace_a_newer_one(self):
+        # December (after AS_OF, so the other tests' anchors do not
+        # move): one rating by mid-month, two by its end
+        month = '2025-12'
+        r = self.commune.post_json('/api/v1/ratings', [
+            {'id': 'S1', 'unit': 'H21.227', 'level': 5,
+             'rated_at': '2025-12-10T09:00:00+07:00'},
+            {'id': 'S2', 'unit': 'H21.227', 'level': 1,
+             'rated_at': '2025-12-20T09:00:00+07:00'}], bearer(self.ckey))
+        self.assertEqual(r.status, 200, r)
+        old = self.build(month=month, as_of='2025-12-15T00:00:00+07:00')
+        new = self.build(month=month, as_of='2026-01-05T00:00:00+07:00')
+        self.sign(old)
+        self.sign(new)
+
+        def total():
+            r = self.province.get(f'/api/v1/metrics?unit=H21&month={month}',
+                                  bearer(self.pkey))
+            self.assertEqual(r.status, 200, r)
+            return r.json()['total']['ratings']
+
+        n = self.received()
+        self.assertEqual(self.post(new).status, 200)
+        self.assertEqual(total(), 2)
+        # replaying the older one, or the same one again, changes nothing
+        for d in (old, new):
+            r = self.post(d)
+            self.assertEqual((r.status, r.json()['error']),
+                             (409, 'older_than_current'), r)
+            self.assertIn('2026-01-05T00:00:00+07:00', r.json()['message'])
+            self.assertEqual(total(), 2)
+        self.assertEqual(self.received(), n + 1)
+        with self.province.db() as c:
+            cur = c.execute(
+                "SELECT as_of FROM reports_received WHERE unit = 'H21.227' "
+                "AND month = 202512 ORDER BY id DESC LIMIT 1").fetchone()[0]
+        self.assertEqual(
+            cur, int(datetime.datetime.fromisoformat(
+                '2026-01-05T00:00:00+07:00').timestamp()))
+
+    def test_formulas_in_a_received_report_stay_text_in_csv(self):
+        # January 2026: a counter the province does not know, so its
+        # name comes from the commune's signed report
+        month = '2026-01'
+        r = self.commune.post_json('/api/v1/ratings', [
+            {'id': 'A1', 'unit': 'H21.227', 'level': 4, 'counter': 7,
+             'rated_at': '2026-01-10T09:00:00+07:00'}],
+            bearer(self.ckey))
+        self.assertEqual(r.status, 200, r)
+        d = self.build(month=month, as_of='2026-02-05T00:00:00+07:00')
+        doc = json.loads(read(f'{d}/report.json'))
+        evil = ['=HYPERLINK("http://x.example/","bấm")']
+        for k in doc['counters']:
+            if k['counter'] == 7:
+                k['name'] = evil[0]
+        write(f'{d}/report.json',
+              json.dumps(doc, sort_keys=True, indent=2).encode() + b'\n')
+        self.sign(d)
+        r = self.post(d)
+        self.assertEqual(r.status, 200, r)
+        pd = self.build(s=self.province, unit='H21', as_of=None, month=month)
+        text = read(f'{pd}/report.csv').decode('utf-8-sig')
+        rows = list(csv.reader(io.StringIO(text)))
+        names = [row[4] for row in rows[1:]]
+        self.assertIn("'" + evil[0], names)
+        for row in rows:
+            for cell in row:
+                if cell[:1] in ('=', '+', '-', '@', '\t', '\r'):
+                    float(cell)     # a number, or this raises
+        # the same data, the same bytes
+        pd2 = self.build(s=self.province, unit='H21', month=month,
+                         as_of=json.loads(read(f'{pd}/report.json'))['as_of'])
+        self.assertEqual(read(f'{pd2}/report.csv'), read(f'{pd}/report.csv'))
+        # a name with a control character is refused like a local one
+        doc['unit_name'] = 'UBND\x1b[31m'
+        doc['as_of'] = '2026-02-06T00:00:00+07:00'
+        write(f'{d}/report.json',
+              json.dumps(doc, sort_keys=True, indent=2).encode() + b'\n')
+        self.sign(d)
+        r = self.post(d)
+        self.assertEqual((r.status, r.json()['error']), (422, 'bad_report'))
+        self.assertIn('unit_name', r.json()['message'])
 
     def test_body_limit_and_rate_limit(self):
         key = add_key(self.province, 'H21.227')

@@ -60,6 +60,11 @@ def build_at(path, k, seed=None):
         c.execute("INSERT INTO unit_tree VALUES ('H99', 'H99', 0)")
         c.execute("INSERT INTO counters VALUES ('H99', 1, 'Quầy 1')")
         add_old_rating(c)
+    if k >= 3:
+        # an API key made before keys had scopes (010)
+        c.execute("INSERT INTO api_keys(unit, label, prefix, hash, "
+                  "created_at, created_by) VALUES ('H99', 'old', "
+                  "'hlk_oldoldol', zeroblob(32), 0, 'test_upgrade')")
     c.commit()
     c.close()
 
@@ -69,8 +74,11 @@ def build_at(path, k, seed=None):
 # upgrade it still verifies, and migration 009 lets it be folded, and
 # nothing else delete it.
 OLD_RATED_AT = 1704852000     # 2024-01-10T09:00:00+07:00
+# It names a dossier of H21.227, not of its own unit: 010 marks it.
+OLD_DOSSIER = 'H21.227-240110-0001'
 OLD_RATING = ('hailong-rating-v1\nseq=1\nid=U1\nunit=H99\ncounter=1\n'
-              'officer=\nprocedure=\ndossier=\nchannel=import\nlevel=4\n'
+              f'officer=\nprocedure=\ndossier={OLD_DOSSIER}\n'
+              'channel=import\nlevel=4\n'
               'criteria=,,,,,,,,\nsupplement_reported=\n'
               'online_error_reported=\nvisits=\nreasons=\n'
               f'rated_at={OLD_RATED_AT}\nreceived_at={OLD_RATED_AT}\n'
@@ -79,11 +87,14 @@ OLD_RATING = ('hailong-rating-v1\nseq=1\nid=U1\nunit=H99\ncounter=1\n'
 
 def add_old_rating(c):
     chain = hashlib.sha256(bytes(32) + OLD_RATING.encode()).digest()
-    c.execute("INSERT INTO ratings(seq, id, unit, counter, channel, level, "
-              "rated_at, received_at, status, initial_status, source, chain) "
-              "VALUES (1, 'U1', 'H99', 1, 'import', 4, ?, ?, 'valid', "
-              "'valid', 'test_upgrade', ?)",
-              (OLD_RATED_AT, OLD_RATED_AT, chain))
+    c.execute("INSERT INTO ratings(seq, id, unit, counter, dossier, channel, "
+              "level, rated_at, received_at, status, initial_status, source, "
+              "chain) VALUES (1, 'U1', 'H99', 1, ?, 'import', 4, ?, ?, "
+              "'valid', 'valid', 'test_upgrade', ?)",
+              (OLD_DOSSIER, OLD_RATED_AT, OLD_RATED_AT, chain))
+    c.execute("INSERT INTO dossiers(code, procedure, unit, channel, "
+              "received_at, updated_at) VALUES (?, '1.001193', 'H21.227', 1, "
+              "?, ?)", (OLD_DOSSIER, OLD_RATED_AT - 3600, OLD_RATED_AT))
 
 
 def check_kept(test, db, n, k):
@@ -105,6 +116,25 @@ def check_kept(test, db, n, k):
             test.assertEqual(c.execute(
                 "SELECT count(*) FROM ratings WHERE id = 'U1'")
                 .fetchone()[0], 1)
+        if 1 <= k < 10 <= n:
+            # 010: a rating naming another unit's dossier is marked
+            test.assertEqual(c.execute(
+                "SELECT dossier_unit FROM ratings_foreign_dossier "
+                "WHERE seq = 1").fetchone()[0], 'H21.227')
+        if n >= 10:
+            # 010: a rating's key is unique per channel and unit
+            test.assertIn('UNIQUE (channel, unit, id)', c.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'ratings'")
+                .fetchone()[0])
+            test.assertEqual(c.execute(
+                "SELECT count(*) FROM sqlite_master WHERE tbl_name = "
+                "'ratings' AND type IN ('index', 'trigger') AND sql IS NOT "
+                "NULL").fetchone()[0], 3)
+        if k >= 3 and n >= 10:
+            # 010: a key made before scopes may do all it could before
+            test.assertEqual(c.execute(
+                "SELECT scopes FROM api_keys WHERE label = 'old'")
+                .fetchone()[0], 7)
         if k >= 1 and n >= 9:
             # 009: the old trigger is replaced, and still refuses
             with test.assertRaises(sqlite3.DatabaseError):

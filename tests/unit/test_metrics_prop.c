@@ -109,7 +109,14 @@ make_ratings(void)
 			memset(&jobs[k], 0, sizeof(jobs[k]));
 			rating_init(r);
 			snprintf(r->id, sizeof(r->id), "prop-%d", i + k);
-			strcpy(r->unit, units[pick(4)]);
+			/*
+			 * Some from the province: a low rating makes a dossier
+			 * bad only from its own unit or one above it (the
+			 * others name dossiers of other units, as ratings
+			 * stored before schema 010 or before their dossier
+			 * arrived may).
+			 */
+			strcpy(r->unit, pick(8) == 0 ? "H21" : units[pick(4)]);
 			r->counter = pick(4);
 			strcpy(r->officer, officers[pick(6)]);
 			if (pick(5) != 0)
@@ -396,7 +403,8 @@ backfill_sql(const char *suffix)
 }
 
 /*
- * Migration 008's backfill (for dossiers stored before it) gives the
+ * Migration 010's backfill (for dossiers stored before it; 008's
+ * judged "bad" with any unit's ratings) gives the
  * dossier rollups the writer and the feed keep, and a horizon no later
  * than theirs (which only ever grows); read at or after it, the figures
  * are still the raw rows'.
@@ -404,7 +412,7 @@ backfill_sql(const char *suffix)
 static void
 dossier_backfill_matches(void)
 {
-	char *sql = backfill_sql("_dossier_rollup.sql");
+	char *sql = backfill_sql("010_security.sql");
 	int64_t n, used;
 
 	if (sql == NULL)

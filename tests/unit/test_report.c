@@ -136,6 +136,72 @@ renderings(void)
 	json_decref(doc);
 }
 
+/* Text cells that a spreadsheet would run as formulas are neutralised. */
+static void
+csv_neutralises_formulas(void)
+{
+	json_error_t je;
+	json_t *doc = json_loadb(seed, seed_len, 0, &je);
+	json_t *p = json_array_get(json_object_get(doc, "procedures"), 0);
+	json_t *k = json_array_get(json_object_get(doc, "counters"), 0);
+	json_t *k2 = json_array_get(json_object_get(doc, "counters"), 1);
+	struct buf csv = { 0 }, again = { 0 };
+
+	json_object_set_new(doc, "unit_name",
+	    json_string("=HYPERLINK(\"http://x.example/\",\"bấm\")"));
+	json_object_set_new(p, "name", json_string("@SUM(1+1)"));
+	json_object_set_new(k, "name", json_string("-2+3"));
+	json_object_set_new(k2, "name", json_string("\t+cmd"));
+	/* a number stays a number, even negative */
+	json_object_set_new(
+	    json_object_get(doc, "total"), "dossiers", json_integer(-7));
+	CHECK_INT(report_csv(doc, &csv), 0);
+	CHECK(strstr(csv.data,
+		  ",\"'=HYPERLINK(\"\"http://x.example/\"\",\"\"bấm\"\")\",") !=
+	    NULL);
+	CHECK(strstr(csv.data, ",\"'@SUM(1+1)\",") != NULL);
+	CHECK(strstr(csv.data, ",\"'-2+3\",") != NULL);
+	CHECK(strstr(csv.data, ",\"'\t+cmd\",") != NULL);
+	CHECK(strstr(csv.data, ",=") == NULL);
+	CHECK(strstr(csv.data, ",@") == NULL);
+	CHECK(strstr(csv.data, ",-7,") != NULL);
+	/* the same data, the same bytes */
+	CHECK_INT(report_csv(doc, &again), 0);
+	CHECK_INT(again.len, csv.len);
+	CHECK(memcmp(again.data, csv.data, csv.len) == 0);
+	buf_release(&csv);
+	buf_release(&again);
+	json_decref(doc);
+}
+
+/* Names of a received report obey the rules of local names. */
+static void
+names_are_checked(void)
+{
+	static const struct {
+		const char *from, *to, *want;
+	} cases[] = {
+		{ "\"unit_name\": \"", "\"unit_name\": \"\\u0007",
+		    "unit_name" },
+		{ "\"name\": \"Thủ tục", "\"name\": \"\\nThủ tục",
+		    "procedures[0].name" },
+		{ "\"name\": \"Quầy 1", "\"name\": \"\\u001bQuầy 1",
+		    "counters[0].name" },
+	};
+	char err[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *t = edited(cases[i].from, cases[i].to);
+
+		err[0] = '\0';
+		CHECK_INT(check_text(t, err, sizeof(err)), -1);
+		if (strstr(err, cases[i].want) == NULL)
+			FAIL_AT("case %zu: '%s' does not say '%s'", i, err,
+			    cases[i].want);
+		free(t);
+	}
+}
+
 int
 main(void)
 {
@@ -150,6 +216,8 @@ main(void)
 	RUN(canonical_round_trip);
 	RUN(refusals_say_why);
 	RUN(renderings);
+	RUN(csv_neutralises_formulas);
+	RUN(names_are_checked);
 	free(seed);
 	return test_report("test_report");
 }
