@@ -15,6 +15,11 @@
  * syncs; it is exactly what tells synchronous=FULL, which syncs the WAL
  * at each COMMIT, from NORMAL, which syncs it only at checkpoints.
  *
+ * With $HL_POWERCUT_DELAY_US, each change to such a file first waits that
+ * many microseconds: a slow disk (an SD card, a busy VM), which widens
+ * the moment between a server's answer and the COMMIT it answered for,
+ * should it answer first (test_crash.py).
+ *
  * Memory-mapped writes are not seen: the server's connections that write
  * use pwrite() (lib/db.c maps read-only connections only), and the -shm
  * file, the one SQLite maps, is left out.
@@ -114,6 +119,8 @@ before_change(int fd)
 
 	if (!tracked(fd, path, sizeof(path)))
 		return;
+	if (getenv("HL_POWERCUT_DELAY_US") != NULL)
+		usleep((useconds_t)atoi(getenv("HL_POWERCUT_DELAY_US")));
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < nseen; i++)
 		if (strcmp(seen[i], path) == 0)

@@ -19,50 +19,22 @@ import os
 import random
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import unittest
 
-from tests.api.hl import BIN, ROOT
 from tests.api.kioskhl import wait_until
-from tests.reliability.rel import Load, Server, integrity, pick, stored_counts
+from tests.reliability.rel import (Load, Server, build_shim, integrity, pick,
+                                   sanitized, stored_counts, with_shim)
 
 CUTS = pick(3, 12)
-SHIM_SRC = os.path.join(ROOT, 'tests', 'reliability', 'powercut.c')
-
-
-def build_shim(into):
-    so = os.path.join(into, 'powercut.so')
-    subprocess.run(['cc', '-shared', '-fPIC', '-O1', '-o', so, SHIM_SRC,
-                    '-ldl', '-lpthread'], check=True)
-    return so
-
-
-def sanitized(binary):
-    """An ASan build refuses to run with another library preloaded."""
-    out = subprocess.run(['ldd', binary], capture_output=True, text=True)
-    return 'libasan' in out.stdout
 
 
 class PowercutServer(Server):
-    """A Server whose process runs with the shim preloaded."""
+    """A Server whose files can be left as a power cut would leave them."""
 
-    def __init__(self, *args, shim, data_dir, **kw):
+    def __init__(self, *args, data_dir, **kw):
         super().__init__(*args, db=os.path.join(data_dir, 'hailong.db'), **kw)
-        self.shim = shim
         self.data_dir = data_dir
-
-    def start(self, *extra):
-        env = dict(os.environ, LD_PRELOAD=self.shim,
-                   HL_POWERCUT_DIR=self.data_dir)
-        saved = os.environ.copy()
-        os.environ.clear()
-        os.environ.update(env)
-        try:
-            return super().start(*extra)
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
 
     def power_cut(self):
         """Kill the server; leave its files as a power cut would."""
@@ -76,14 +48,15 @@ class PowercutServer(Server):
             os.unlink(self.db_path + '-shm')
 
 
-@unittest.skipIf(sanitized(BIN), 'an ASan build cannot take LD_PRELOAD')
+@unittest.skipIf(sanitized(), 'an ASan build cannot take LD_PRELOAD')
 class PowerCut(unittest.TestCase):
     def test_power_cut_loses_nothing_acknowledged(self):
         work = tempfile.mkdtemp(prefix='hailong-powercut-')
         data = os.path.join(work, 'data')
         os.mkdir(data)
         s = PowercutServer('--rate-limit-per-min', '0', name='powercut',
-                           shim=build_shim(work), data_dir=data)
+                           data_dir=data)
+        with_shim(s, build_shim(work), data)
         load = None
         rng = random.Random()
         checked = 0
