@@ -1,4 +1,4 @@
-/* test_metrics_prop.c -- random data: rollups == --recompute; hand-made edges. */
+/* test_metrics_prop.c -- rollups == --recompute; the edges by hand. */
 #include "hailong/db.h"
 #include "hailong/embed.h"
 #include "hailong/hltime.h"
