@@ -20,6 +20,7 @@ import time
 import unittest
 
 from tests.api.hl import Browser, Server, run
+from tests.api.kioskhl import add_kiosk
 from tests.api.test_authz_matrix import parse_routes
 from tests.api.test_console_b import import_ratings
 
@@ -149,7 +150,6 @@ class XssWalk(unittest.TestCase):
                       "from_status, to_status, note) VALUES (?, 1, 'admin', "
                       "'in_progress', 'resolved', ?)",
                       (cls.review, payload('XsReviewEvent')))
-        from tests.api.kioskhl import add_kiosk
         kid = add_kiosk(s, counter=1, unit=UNIT)[0]
         with s.db() as c:
             c.execute('UPDATE kiosks SET version = ? WHERE id = ?',
