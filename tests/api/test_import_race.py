@@ -9,7 +9,7 @@ the same codes, an older and a newer version (the newer one's rows in
 reverse order, so the two meet in the middle), started in a random
 order; after both, every dossier must hold the newer version, and the
 figures from the rollups must equal those recomputed from the rows.
-8 rounds here; `make reliability` runs 40 (test_import_race_long.py).
+15 rounds here; `make reliability` runs 40 (test_import_race_long.py).
 """
 import os
 import random
@@ -35,7 +35,7 @@ def dossier(i, version):
 
 
 class ImportRace(unittest.TestCase):
-    rounds = 8      # 40 in make reliability (tests/reliability/)
+    rounds = 15     # 40 in make reliability (tests/reliability/)
 
     def setUp(self):
         self.s = Server(name='import-race')   # a database, no server
