@@ -2,18 +2,20 @@
 
 One payload per field, each with its own marker, is planted through the
 channel that stores it where there is one (the citizen's form with and
-without a consented callback, a callback whose consent was then withdrawn,
-an imported rating, a paper ballot (with an officer), a staff account's
-full name, a review's notes, action and step notes) and
-straight into the database for reference data the console shows (unit,
-procedure, counter and officer names, a kiosk's reported version).  Then
-every GET page of the route table (server/routes.c, read as
-test_authz_matrix.py reads it) under /admin, /account and /cong-khai is
-fetched as the admin, with each :param filled with a planted object
-(both callbacks, the review, the procedure), with and without a month
-and in English.  No page may hold any payload unescaped, and every field
-the console shows must have been seen, escaped, on some page: a field
-that is planted but never reached would make the walk prove nothing.
+without a consented callback, a callback whose consent was then
+withdrawn, an imported rating, a paper ballot with an officer, staff full
+names from the CLI and the console) and straight into the database for
+the rest (unit, procedure, counter and officer names, a review's notes,
+action and step note, a kiosk's reported version, the certificate
+subject of a received report).  Then every GET page of the route table
+(server/routes.c, read as test_authz_matrix.py reads it) under /admin,
+/account and /cong-khai is fetched as the commune's admin and as the
+province's (who sees the reports received from the commune), each :param
+filled with a planted object (both callbacks, the review, the
+procedure), with and without a month and in English.  No page may hold
+any payload unescaped, and every field must have been seen, escaped, on
+some page: a field planted but never shown would make the walk prove
+nothing.
 """
 import re
 import time
@@ -61,6 +63,7 @@ FIELDS = {
     'XsCounterName': 'counter name',
     'XsOfficerName': 'officer name',
     'XsKv': 'kiosk reported version (32 bytes at most)',
+    'XsSigner': "a subordinate's received report: certificate subject",
 }
 
 
@@ -69,6 +72,10 @@ class XssWalk(unittest.TestCase):
     def setUpClass(cls):
         cls.s = s = Server('--rate-limit-per-min', '0', name='xss').start()
         cls.admin = Browser(s).logged_in(*s.login)
+        # the province's admin sees what is received from below
+        run('user', 'add', '--db', s.db_path, '--unit', 'H21', '--role',
+            'admin', '--name', 'xsprov', '--password-stdin', input=PW + '\n')
+        cls.province = Browser(s).logged_in('xsprov', PW)
         cls.plant()
 
     @classmethod
@@ -154,11 +161,19 @@ class XssWalk(unittest.TestCase):
         with s.db() as c:
             c.execute('UPDATE kiosks SET version = ? WHERE id = ?',
                       (payload('XsKv', short=True), kid))
+        # a report received from the commune, in a month of its own (its
+        # JSON is a stand-in: only the reports page reads this month)
+        with s.db() as c:
+            c.execute(
+                'INSERT INTO reports_received(unit, month, json, p7s, '
+                'sha256, as_of, signer, signer_fingerprint, received_at, '
+                "actor) VALUES (?, 202601, x'7b7d', x'00', ?, 0, ?, 'x', 1, "
+                "'apikey:1')", (UNIT, 'ab' * 32, payload('XsSigner')))
         cls.month = time.strftime('%Y-%m', time.gmtime(time.time() + 7 * 3600))
 
-    def paths(self):
+    def paths(self, unit):
         """Every console GET page, its :params filled every way."""
-        values = {'unit': [UNIT], 'proc': [P1],
+        values = {'unit': [unit], 'proc': [P1],
                   'file': ['report.json'], 'seq': ['1']}
         out = []
         for method, pattern, _, _ in parse_routes():
@@ -181,12 +196,16 @@ class XssWalk(unittest.TestCase):
                 extra = f'procedure={P1}&month={self.month}'
                 out += [f, f + '?lang=en', f + '?' + extra,
                         f + '?' + extra + '&lang=en']
+                if '/reports' in f:
+                    out.append(f + '?month=2026-01')
         return out
 
     def test_no_payload_unescaped_on_any_page(self):
         seen, bad, pages = set(), [], 0
-        for path in self.paths():
-            r = self.admin.get(path)
+        walks = [(self.admin, p) for p in self.paths(UNIT)]
+        walks += [(self.province, p) for p in self.paths('H21')]
+        for who, path in walks:
+            r = who.get(path)
             pages += 1
             text = r.body.decode('utf-8', 'replace')
             for m in raw(text):
@@ -197,7 +216,7 @@ class XssWalk(unittest.TestCase):
         self.assertEqual(unseen, [], 'planted fields no console page showed: '
                          'the walk does not reach them')
         print(f'\n# xss walk: {len(FIELDS)} fields planted, {pages} pages '
-              f'as admin, every field shown escaped, none raw')
+              f'as the two admins, every field shown escaped, none raw')
 
     def test_the_withdrawn_branch_was_walked(self):
         r = self.admin.get(f'/admin/units/{UNIT}/callbacks/{self.withdrawn}'
