@@ -185,6 +185,17 @@ outbox_open(const char *dir, bool create, char *err, size_t errlen)
 	return ob;
 }
 
+bool
+outbox_is_durable(struct outbox *ob)
+{
+	bool durable;
+
+	pthread_mutex_lock(&ob->lock);
+	durable = db_is_durable(ob->db);
+	pthread_mutex_unlock(&ob->lock);
+	return durable;
+}
+
 void
 outbox_close(struct outbox *ob)
 {

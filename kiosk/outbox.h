@@ -59,6 +59,10 @@ struct outbox_stats {
 struct outbox *
 outbox_open(const char *dir, bool create, char *err, size_t errlen);
 void outbox_close(struct outbox *ob);
+/* Whether its connection is durable (synchronous FULL): a tap is on
+ * the disk before the citizen is thanked.  outbox_open() refuses
+ * otherwise (db_open()). */
+bool outbox_is_durable(struct outbox *ob);
 
 /*
  * Add a rating pressed at now_ms, committed before returning.  It is

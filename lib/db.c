@@ -60,6 +60,46 @@ sql_fail(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	    ctx, msg != NULL ? (const char *)msg : "failed", -1);
 }
 
+/* One integer or text PRAGMA's value into out (size bytes); -1 if none. */
+static int
+pragma_text(sqlite3 *h, const char *sql, char *out, size_t size)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    sqlite3_column_text(st, 0) == NULL)
+		goto out;
+	snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * synchronous=FULL (2) or EXTRA (3): in WAL mode, each COMMIT syncs the
+ * WAL before it returns.  (The journal mode is not asked for: FULL is
+ * durable in either.)
+ */
+static bool
+is_durable(sqlite3 *h)
+{
+	char sync[16];
+
+	if (pragma_text(h, "PRAGMA synchronous", sync, sizeof(sync)) < 0)
+		return false;
+	return strcmp(sync, "2") == 0 || strcmp(sync, "3") == 0;
+}
+
+bool
+db_is_durable(struct db *db)
+{
+	return is_durable(db->h);
+}
+
 struct db *
 db_open(const char *path, int flags, char *err, size_t errlen)
 {
@@ -126,6 +166,22 @@ db_open(const char *path, int flags, char *err, size_t errlen)
 	rc = sqlite3_exec(h, setup, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
+	/*
+	 * A connection that writes must be durable: a commit is on the disk
+	 * before anyone is told so.  A SQLite build or a later PRAGMA can
+	 * lower it, and no crash test sees that (kill -9 keeps what the OS
+	 * was given; only a power cut loses it), so read it back and refuse.
+	 */
+	if (!(flags & DB_READONLY) && !is_durable(h)) {
+		if (err != NULL)
+			snprintf(err, errlen,
+			    "cannot open database '%s': synchronous is not "
+			    "FULL, so a commit could be lost in a power cut; "
+			    "refusing to write to it",
+			    path);
+		sqlite3_close_v2(h);
+		return NULL;
+	}
 	/*
 	 * A read-only open is a command that reads a month or a chain from
 	 * a file that may be gigabytes: its pages are read from the page

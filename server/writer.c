@@ -51,6 +51,7 @@ struct writer {
 	struct db *db;
 	const struct writer_hooks *hooks;
 	struct writer_stats stats;
+	bool durable; /* both connections, as the threads start */
 };
 
 static int64_t
@@ -410,6 +411,27 @@ writer_start(const char *path, size_t queue_max,
 	pthread_cond_init(&w->wake, NULL);
 	pthread_cond_init(&w->tick, NULL);
 	w->ckpt_db = db_open(path, 0, NULL, 0);
+	/*
+	 * db_open() refuses a connection that is not durable; this reads it
+	 * again after the writer's own PRAGMAs, the last word before a
+	 * rating is acknowledged on the strength of a COMMIT (and before a
+	 * checkpoint's fsync of the database file).
+	 */
+	w->durable = db_is_durable(w->db) &&
+	    (w->ckpt_db == NULL || db_is_durable(w->ckpt_db));
+	if (!w->durable) {
+		snprintf(err, errlen,
+		    "the writer's connection to '%s' is not durable "
+		    "(synchronous is not FULL)",
+		    path);
+		db_close(w->ckpt_db);
+		db_close(w->db);
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->wake);
+		pthread_cond_destroy(&w->tick);
+		free(w);
+		return NULL;
+	}
 	if (w->ckpt_db != NULL &&
 	    db_exec(w->db, "PRAGMA wal_autocheckpoint = 0") == 0 &&
 	    pthread_create(&w->checkpointer, NULL, checkpointer_main, w) == 0) {
@@ -488,6 +510,12 @@ writer_free(struct writer *w)
 	pthread_cond_destroy(&w->wake);
 	pthread_cond_destroy(&w->tick);
 	free(w);
+}
+
+bool
+writer_is_durable(const struct writer *w)
+{
+	return w->durable;
 }
 
 void

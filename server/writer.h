@@ -109,6 +109,11 @@ void writer_stop(struct writer *w);
 /* Stop (if not yet) and free.  Accepts NULL. */
 void writer_free(struct writer *w);
 void writer_get_stats(struct writer *w, struct writer_stats *out);
+/*
+ * Whether the writer's connections were durable (synchronous FULL)
+ * when its threads started; writer_start() refuses to start otherwise.
+ */
+bool writer_is_durable(const struct writer *w);
 size_t writer_queue_depth(struct writer *w);
 
 /*

@@ -42,6 +42,12 @@ enum db_error {
  * errlen bytes) on failure.  New: close with db_close().
  */
 struct db *db_open(const char *path, int flags, char *err, size_t errlen);
+/*
+ * Whether the connection's commits reach the disk before they return:
+ * synchronous FULL (or EXTRA).  db_open() refuses
+ * a connection that writes and is not; tests ask it of each opener.
+ */
+bool db_is_durable(struct db *db);
 /* Finalize every cached statement and close; accepts NULL. */
 void db_close(struct db *db);
 /* Free what of the connection's page cache no statement holds (the

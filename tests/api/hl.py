@@ -126,6 +126,7 @@ class Server:
         self.port = None
         self.name = name or 'server'
         self.login = None
+        self.env = None     # the server's environment; None: ours
         if init:
             args = ['init', '--db', self.db_path]
             if demo:
@@ -149,7 +150,7 @@ class Server:
                 [BIN, 'serve', '--db', self.db_path, '--listen',
                  f'127.0.0.1:{port}',
                  *limits_off([*self.serve_args, *extra])],
-                stdout=subprocess.PIPE, stderr=self.log)
+                stdout=subprocess.PIPE, stderr=self.log, env=self.env)
             line = self.proc.stdout.readline().decode()
             m = re.match(
                 rf'listening on {self.scheme}://127\.0\.0\.1:(\d+)', line)

@@ -21,12 +21,13 @@ import json
 import os
 import random
 import sqlite3
+import subprocess
 import threading
 import time
 import urllib.parse
 import uuid
 
-from tests.api.hl import Server, request, run
+from tests.api.hl import BIN, Server, request, run
 from tests.api.kioskhl import Signer, add_kiosk, enrol_raw, item
 
 FULL = os.environ.get('HL_REL_FULL') == '1'
@@ -87,6 +88,9 @@ class Load:
         self.sent = {'form': set(), 'kiosk': set()}
         self.statuses = {}
         self.errors = []        # (kind, what) of unexpected answers
+        # called by the thread that got an acknowledgement, right after it
+        # (test_crash kills the server there)
+        self.on_ack = None
         self.threads = []
         self.tokens = [server.token(counter=counter_base + i)
                        for i in range(max(forms, 1))]
@@ -113,6 +117,11 @@ class Load:
         with self.lock:
             k = (kind, status)
             self.statuses[k] = self.statuses.get(k, 0) + 1
+
+    def _acked(self):
+        fn = self.on_ack
+        if fn is not None:
+            fn()
 
     def _forms(self, tok):
         pending = None      # a post not acknowledged: sent again, same nonce
@@ -142,6 +151,7 @@ class Load:
                 with self.lock:
                     self.acked['form'].add(nonce)
                 pending = None
+                self._acked()
             else:
                 pending = fields
                 if status not in ('conn', 503):
@@ -186,6 +196,7 @@ class Load:
                         with self.lock:
                             self.errors.append(('kiosk-item', x))
                 pending = keep
+                self._acked()
             else:
                 if status not in ('conn', 503):
                     with self.lock:
@@ -207,6 +218,33 @@ class Load:
             return len(self.acked['form']) + len(self.acked['kiosk'])
 
 
+SHIM_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        'powercut.c')
+
+
+def build_shim(into):
+    """powercut.so (tests/reliability/powercut.c) built into `into`."""
+    so = os.path.join(into, 'powercut.so')
+    subprocess.run(['cc', '-shared', '-fPIC', '-O1', '-o', so, SHIM_SRC,
+                    '-ldl', '-lpthread'], check=True)
+    return so
+
+
+def sanitized():
+    """Whether the server is an ASan build (no LD_PRELOAD for it)."""
+    out = subprocess.run(['ldd', BIN], capture_output=True, text=True)
+    return 'libasan' in out.stdout
+
+
+def with_shim(server, so, watch_dir, delay_us=None):
+    """Run the server's process with powercut.so preloaded on watch_dir."""
+    env = dict(os.environ, LD_PRELOAD=so, HL_POWERCUT_DIR=watch_dir)
+    if delay_us is not None:
+        env['HL_POWERCUT_DELAY_US'] = str(delay_us)
+    server.env = env
+    return server
+
+
 def stored_counts(db_path, ids, channel):
     """{id: number of rows} for the given ids of one channel."""
     c = sqlite3.connect(db_path, timeout=30)
@@ -222,6 +260,6 @@ def stored_counts(db_path, ids, channel):
         c.close()
 
 
-__all__ = ['FULL', 'Load', 'Server', 'enrolled_signer', 'fd_count',
-           'form_nonce', 'integrity', 'pick', 'request', 'rss_kb', 'run',
-           'stored_counts']
+__all__ = ['FULL', 'Load', 'Server', 'build_shim', 'enrolled_signer',
+           'fd_count', 'form_nonce', 'integrity', 'pick', 'request', 'rss_kb',
+           'run', 'sanitized', 'stored_counts', 'with_shim']

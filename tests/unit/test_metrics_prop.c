@@ -1,4 +1,4 @@
-/* test_metrics_prop.c -- random data: rollups == --recompute, always. */
+/* test_metrics_prop.c -- rollups == --recompute; the edges by hand. */
 #include "hailong/db.h"
 #include "hailong/embed.h"
 #include "hailong/hltime.h"
@@ -482,6 +482,183 @@ backfill_matches(void)
 	same_rows("SELECT * FROM kept_s", "SELECT * FROM rollup_staff");
 }
 
+/*
+ * A feed's older (or as old) version of a dossier never replaces the
+ * stored one: the import checks in one transaction and writes in another,
+ * so only dossier_upsert()'s own guard stops a version older than one
+ * written in between.  The rows stay, and the rollups stay equal to the
+ * raw rows.
+ */
+static void
+older_never_overwrites(void)
+{
+	int replaced = 0;
+
+	CHECK_INT(db_begin(db), 0);
+	for (int i = 0; i < NDOSSIERS; i += 7) {
+		struct dossier now, older, after;
+
+		if (dossier_load(db, codes[i], &now) != 0) {
+			FAIL_AT("dossier %s not stored", codes[i]);
+			continue;
+		}
+		/* everything different, so a replacement shows */
+		older = now;
+		strcpy(older.procedure,
+		    strcmp(now.procedure, procs[0]) ? procs[0] : procs[1]);
+		strcpy(older.unit,
+		    strcmp(now.unit, units[0]) ? units[0] : units[1]);
+		older.channel = now.channel % 3 + 1;
+		older.received_at = now.received_at - 86400;
+		older.has_due = true;
+		older.due_at = older.received_at + 3600;
+		older.has_finished = !now.has_finished;
+		older.finished_at = older.received_at + 86400 * 40;
+		older.supplement_requests = now.supplement_requests + 2;
+		older.complaint = !now.complaint;
+		/* older, then as old */
+		older.updated_at = now.updated_at - 1 - pick(1000);
+		CHECK_INT(dossier_upsert(db, &older), 1);
+		older.updated_at = now.updated_at;
+		CHECK_INT(dossier_upsert(db, &older), 1);
+		CHECK_INT(dossier_load(db, codes[i], &after), 0);
+		test_checks++;
+		if (!dossier_same(&after, &now)) {
+			replaced++;
+			FAIL_AT("dossier %s: an older version replaced the "
+				"stored one",
+			    codes[i]);
+		}
+	}
+	CHECK_INT(db_commit(db), 0);
+	CHECK_INT(replaced, 0);
+	compare_all();
+}
+
+/* The on-time counts of a month of hand-made dossiers (H21.101 alone). */
+static void
+on_time_counts(int64_t as_of, unsigned how, int64_t dossiers, int64_t judged,
+    int64_t on_time, bool *sql_used)
+{
+	char err[256];
+	struct metrics *m = metrics_compute(db, "H21.101", 202705, as_of,
+	    how | METRICS_UNIT_ONLY, err, sizeof(err));
+
+	if (m == NULL) {
+		FAIL_AT("metrics_compute: %s", err);
+		return;
+	}
+	test_checks++;
+	if (m->total.counts.dossiers != dossiers ||
+	    m->total.counts.judged != judged ||
+	    m->total.counts.on_time != on_time)
+		FAIL_AT("as of %lld how %u: dossiers %lld judged %lld on time "
+			"%lld, want %lld %lld %lld",
+		    (long long)as_of, how, (long long)m->total.counts.dossiers,
+		    (long long)m->total.counts.judged,
+		    (long long)m->total.counts.on_time, (long long)dossiers,
+		    (long long)judged, (long long)on_time);
+	if (!(how & METRICS_RECOMPUTE) && !m->dossier_rollups)
+		*sql_used = true;
+	metrics_free(m);
+}
+
+/*
+ * METRICS.md's on-time rule at its boundary, against counts worked out
+ * by hand rather than against the other implementation: a dossier is on
+ * time when end - supplement_seconds <= due_at.  May 2027, H21.101:
+ *
+ *   A  finished at due + 3600, 1 request, 3600 s supplement   on time
+ *   B  finished at due + 3601, 1 request, 3600 s supplement   late
+ *   C  finished at due, no supplement                          on time
+ *   D  finished at due + 1, no supplement                      late
+ *   E  finished before due, 2 requests                         late
+ *   F  no due_at                                               not judged
+ *   G  open, due the 11th, 1 request, 600 s supplement: on time as of
+ *      due + 600, late as of due + 601 and at the month's end
+ *   H  received the 25th, no due_at (the SQL path reads T before it)
+ *
+ * Each T is read by the SQL of metrics_compute() (or the dossier
+ * rollups) and by METRICS_RECOMPUTE's C.
+ */
+static void
+on_time_boundary(void)
+{
+	int64_t t0 = month_start(202705), due = t0 + 5 * 86400;
+	int64_t gdue = t0 + 10 * 86400;
+	static const struct {
+		int64_t fin_off; /* finished_at - due_at */
+		int64_t requests, seconds;
+		bool has_due;
+	} rows[] = {
+		{ 3600, 1, 3600, true },
+		{ 3601, 1, 3600, true },
+		{ 0, 0, 0, true },
+		{ 1, 0, 0, true },
+		{ -100, 2, 0, true },
+		{ 0, 0, 0, false },
+	};
+	bool sql_used = false;
+	struct dossier d;
+	int i;
+
+	CHECK_INT(db_begin(db), 0);
+	for (i = 0; i < (int)ARRAY_SIZE(rows); i++) {
+		memset(&d, 0, sizeof(d));
+		snprintf(d.code, sizeof(d.code), "H21.101-270501-%04d", i);
+		strcpy(d.procedure, procs[0]);
+		strcpy(d.unit, "H21.101");
+		d.channel = 1;
+		d.received_at = t0 + 86400;
+		d.has_due = rows[i].has_due;
+		d.due_at = due;
+		d.has_finished = true;
+		d.finished_at = due + rows[i].fin_off;
+		d.supplement_requests = rows[i].requests;
+		d.supplement_seconds = rows[i].seconds;
+		d.updated_at = 1800000000;
+		CHECK_INT(dossier_upsert(db, &d), 0);
+	}
+	memset(&d, 0, sizeof(d)); /* G */
+	strcpy(d.code, "H21.101-270502-0100");
+	strcpy(d.procedure, procs[1]);
+	strcpy(d.unit, "H21.101");
+	d.channel = 2;
+	d.received_at = t0 + 2 * 86400;
+	d.has_due = true;
+	d.due_at = gdue;
+	d.supplement_requests = 1;
+	d.supplement_seconds = 600;
+	d.updated_at = 1800000000;
+	CHECK_INT(dossier_upsert(db, &d), 0);
+	memset(&d, 0, sizeof(d)); /* H */
+	strcpy(d.code, "H21.101-270525-0101");
+	strcpy(d.procedure, procs[2]);
+	strcpy(d.unit, "H21.101");
+	d.channel = 1;
+	d.received_at = t0 + 24 * 86400;
+	d.updated_at = 1800000000;
+	CHECK_INT(dossier_upsert(db, &d), 0);
+	CHECK_INT(db_commit(db), 0);
+
+	for (unsigned how = 0; how <= METRICS_RECOMPUTE; how++) {
+		/* A..G received; G open and just on time, then just late */
+		on_time_counts(gdue + 600, how, 7, 6, 3, &sql_used);
+		on_time_counts(gdue + 601, how, 7, 6, 2, &sql_used);
+		/*
+		 * B still open (finished_at not before T): on time as of
+		 * due + 3600, late as of due + 3601 (A, C, G on time)
+		 */
+		on_time_counts(due + 3600, how, 7, 6, 4, &sql_used);
+		on_time_counts(due + 3601, how, 7, 6, 3, &sql_used);
+		/* all eight; G open at the month's end: late */
+		on_time_counts(
+		    month_end(202705) + 10 * 86400, how, 8, 6, 2, &sql_used);
+	}
+	/* the SQL was read, not only the rollups */
+	CHECK(sql_used);
+}
+
 static void
 property(void)
 {
@@ -533,6 +710,8 @@ property(void)
 	parts_add_up();
 	subtree_matches("rollup_subtree", "n1 + n2 + n3 + n4 + n5 > 0");
 	subtree_matches("dossier_rollup_subtree", "dossiers > 0");
+	older_never_overwrites();
+	on_time_boundary();
 	backfill_matches();
 	dossier_backfill_matches();
 	db_close(db);
