@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -21,7 +22,8 @@ struct http_server {
 	struct http_handlers h;
 	struct http_config cfg;
 	unsigned short port;
-	atomic_bool closing; /* http_quiesce(): new connections refused */
+	atomic_bool closing;      /* http_quiesce(): new connections refused */
+	atomic_size_t body_bytes; /* of cfg.body_budget, held by requests */
 };
 
 /*
@@ -42,6 +44,15 @@ on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 	(void)addrlen;
 	return atomic_load(&s->closing) ? MHD_NO : MHD_YES;
 }
+
+/*
+ * A body refused by begin() up to this size is read and dropped, so that
+ * the answer reaches the client and the connection lives on; a larger
+ * one is left unread and the connection closes after the answer.
+ */
+#define DRAIN_MAX ((uint64_t)64 * 1024)
+/* A chunked body is charged to the budget in steps of this much. */
+#define BUDGET_STEP ((size_t)64 * 1024)
 
 static int64_t
 mono_ns(void)
@@ -183,6 +194,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)toe;
 	if (r == NULL)
 		return;
+	if (r->reserved != 0)
+		atomic_fetch_sub(&s->body_bytes, r->reserved);
 	if (s->h.finish != NULL)
 		s->h.finish(r, s->h.arg);
 	response_release(&r->resp);
@@ -248,6 +261,63 @@ has_body(struct MHD_Connection *c)
 	return (cl != NULL && strcmp(cl, "0") != 0) || te != NULL;
 }
 
+struct framing {
+	int content_length, transfer_encoding;
+};
+
+static enum MHD_Result
+count_framing(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, "Content-Length") == 0)
+		f->content_length++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		f->transfer_encoding++;
+	return MHD_YES;
+}
+
+/*
+ * Whether the body's length is told twice: two Content-Length headers
+ * (which one a proxy in front believed is anyone's guess), or
+ * Content-Length with Transfer-Encoding.  Either is how requests are
+ * smuggled past a proxy, so such a request is refused whole.
+ */
+static bool
+is_framing_ambiguous(struct MHD_Connection *c)
+{
+	struct framing f = { 0, 0 };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	return f.content_length > 1 || f.transfer_encoding > 1 ||
+	    (f.content_length > 0 && f.transfer_encoding > 0);
+}
+
+/* Take n bytes of the server's body budget for r; false when past it. */
+static bool
+budget_take(struct http_server *s, struct http_request *r, size_t n)
+{
+	size_t cur = atomic_load(&s->body_bytes), max = s->cfg.body_budget;
+
+	do {
+		if (max != 0 && (n > max || cur > max - n))
+			return false;
+	} while (!atomic_compare_exchange_weak(&s->body_bytes, &cur, cur + n));
+	r->reserved += n;
+	return true;
+}
+
+static void
+busy(struct http_request *r)
+{
+	http_text(
+	    r, 503, "the server holds too many request bodies; retry later\n");
+	http_set_header(&r->resp, "Retry-After", "5");
+}
+
 static enum MHD_Result
 on_access(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -262,35 +332,55 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_NO; /* on_uri always runs first */
 	if (r->method_str == NULL) {
 		const char *cl;
-		int64_t n;
+		int64_t n = -1;
 
 		r->method_str = method;
 		r->method = method_of(method);
-		s->h.begin(r, s->h.arg);
-		if (r->resp.status == 0) {
-			cl = MHD_lookup_connection_value(
-			    c, MHD_HEADER_KIND, "Content-Length");
-			if (cl != NULL &&
-			    (parse_int64(cl, strlen(cl), 0, INT64_MAX, &n) <
-				    0 ||
-				(uint64_t)n > r->body_max))
-				http_text(r, 413, "request body too large\n");
+		if (is_framing_ambiguous(c)) {
+			http_text(r, 400,
+			    "one body length, please: a single Content-Length "
+			    "or Transfer-Encoding: chunked, not both\n");
+			r->early = true;
+			return queue(s, c, r);
 		}
+		cl = MHD_lookup_connection_value(
+		    c, MHD_HEADER_KIND, "Content-Length");
+		if (cl != NULL &&
+		    parse_int64(cl, strlen(cl), 0, INT64_MAX, &n) < 0) {
+			http_text(r, 400, "bad Content-Length\n");
+			r->early = true;
+			return queue(s, c, r);
+		}
+		s->h.begin(r, s->h.arg);
+		if (r->resp.status == 0 && n > 0 && (uint64_t)n > r->body_max)
+			http_text(r, 413, "request body too large\n");
+		if (r->resp.status == 0 && n > 0 &&
+		    !budget_take(s, r, (size_t)n))
+			busy(r);
 		if (r->resp.status != 0) {
 			r->early = true;
 			/*
-			 * With a body pending, answer now and let MHD close
-			 * the connection instead of reading the body.  Without
-			 * one, wait for the next call: 0.9.75 drops keep-alive
-			 * for replies queued on the first call.
+			 * A body pending and more than a little: answer now
+			 * and let MHD close the connection instead of reading
+			 * the body.  Otherwise wait for the next call: 0.9.75
+			 * drops keep-alive for replies queued on the first
+			 * call.
 			 */
-			if (has_body(c))
+			if (has_body(c) && (n < 0 || (uint64_t)n > DRAIN_MAX))
 				return queue(s, c, r);
 		}
 		buf_init(&r->body, r->body_max ? r->body_max : 1);
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
+		size_t need = r->body.len + *upload_size;
+
+		/* a chunked body is charged as it comes */
+		if (!r->early && need > r->reserved &&
+		    !budget_take(s, r,
+			need - r->reserved < BUDGET_STEP ? BUDGET_STEP
+							 : need - r->reserved))
+			return MHD_NO; /* 0.9.75 cannot answer mid-body */
 		if (!r->early &&
 		    buf_add(&r->body, upload_data, *upload_size) < 0) {
 			http_text(r, 413, "request body too large\n");

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "hailong/crypto.h"
 #include "hailong/db.h"
 #include "hailong/hltime.h"
@@ -147,10 +149,13 @@ static void
 audit_login(struct db *db, const char *actor, const char *action,
     const char *username, const char *client)
 {
-	char detail[128];
+	json_t *doc = json_pack("{s:s}", "client", client);
+	char *detail = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
 
-	snprintf(detail, sizeof(detail), "{\"client\":\"%s\"}", client);
-	audit_append(db, actor, action, username, detail);
+	/* JSON-encoded: nothing a client sends can add a field */
+	audit_append(db, actor, action, username, detail ? detail : "{}");
+	free(detail);
+	json_decref(doc);
 }
 
 void

@@ -84,6 +84,7 @@ struct ctx {
 	char client[46];      /* the client (proxies unwrapped) */
 	struct principal who; /* set by the route's auth check */
 	struct db *db;        /* the thread's connection; see ctx_db() */
+	bool csrf_later;      /* auth_staff(): the body is not in yet */
 
 	/* a handler that suspends keeps its state here */
 	void *state;

@@ -270,7 +270,7 @@ auth_staff(struct ctx *c, int min_role, int quiet)
 		    "ll", now, sid);
 	c->who.kind = PRINCIPAL_USER;
 	c->who.role = (int)role;
-	if (c->req->method == HTTP_POST && !csrf_ok(c)) {
+	if (c->req->method == HTTP_POST && !c->csrf_later && !csrf_ok(c)) {
 		log_kv(LOG_WARN, "csrf", "refused=1 user=%s", c->who.name);
 		if (!quiet) {
 			if (is_api(c))
