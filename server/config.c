@@ -48,6 +48,8 @@ static const struct opt opts[] = {
 	U(max_connections_per_ip, 0, 65536, "128"),
 	U(timeout, 1, 3600, "30"),
 	U(max_body_memory, 1, 1048576, "256"),
+	U(login_failures, 1, 1000, "5"),
+	U(login_failures_global, 1, 100000, "100"),
 	U(writer_queue, 16, 1000000, "20000"),
 	S(tls_cert, ""),
 	S(tls_key, ""),

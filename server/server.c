@@ -26,6 +26,7 @@
 #include "ratelimit.h"
 #include "rollup.h"
 #include "server.h"
+#include "session.h"
 #include "store.h"
 #include "writer.h"
 
@@ -500,6 +501,11 @@ server_run(const struct config *cfg)
 	    cfg->apikey_failure_limit, APIKEY_FAILURE_WINDOW, 4096);
 	s->submit_limit =
 	    ratelimit_new(cfg->report_submissions_per_hour, 3600, 4096);
+	/* the lockout (page_login.c), in bounded memory */
+	s->login_fail = ratelimit_new(
+	    cfg->login_failures, (unsigned)LOGIN_LOCK_SECONDS, 65536);
+	s->login_fail_name = ratelimit_new(
+	    cfg->login_failures_global, (unsigned)LOGIN_LOCK_SECONDS, 65536);
 	s->http = http_start(&hc, &hh, err, sizeof(err));
 	if (s->http == NULL)
 		goto fail;
@@ -543,6 +549,8 @@ out:
 	ratelimit_free(s->enrol_limit);
 	ratelimit_free(s->apikey_failures);
 	ratelimit_free(s->submit_limit);
+	ratelimit_free(s->login_fail);
+	ratelimit_free(s->login_fail_name);
 	instrument_free(s->instrument);
 	monitor_free(s->monitor);
 	dblock_release(s->lock);

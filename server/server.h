@@ -103,6 +103,8 @@ struct server {
 	struct ratelimit *enrol_limit;     /* kiosk enrolments */
 	struct ratelimit *apikey_failures; /* failed API key attempts */
 	struct ratelimit *submit_limit;    /* report submissions per key */
+	struct ratelimit *login_fail;      /* failures per username, client */
+	struct ratelimit *login_fail_name; /* failures per username */
 	unsigned char session_key[32]; /* MACs the login form's CSRF token */
 	struct instrument *instrument;
 	char base_url[256];

@@ -14,7 +14,6 @@ struct db;
 #define SESSION_COOKIE "hl_session"
 #define SESSION_IDLE_SECONDS ((int64_t)30 * 60)
 #define LOGIN_COOKIE "hl_login" /* the login form's CSRF seed */
-#define LOGIN_MAX_FAILURES 5    /* then the account rests a while */
 #define LOGIN_LOCK_SECONDS ((int64_t)15 * 60)
 
 /*
