@@ -51,6 +51,8 @@ on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
  * one is left unread and the connection closes after the answer.
  */
 #define DRAIN_MAX ((uint64_t)64 * 1024)
+/* GnuTLS priorities of HTTPS served by libmicrohttpd itself. */
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 /* A chunked body is charged to the budget in steps of this much. */
 #define BUDGET_STEP ((size_t)64 * 1024)
 
@@ -464,6 +466,7 @@ http_start(const struct http_config *cfg, const struct http_handlers *h,
 			{ MHD_OPTION_END, 0, NULL },
 			{ MHD_OPTION_END, 0, NULL },
 			{ MHD_OPTION_END, 0, NULL },
+			{ MHD_OPTION_END, 0, NULL },
 		};
 
 		/* one thread: MHD's own, without a pool (it warns on 1) */
@@ -478,6 +481,11 @@ http_start(const struct http_config *cfg, const struct http_handlers *h,
 			opts[9] =
 			    (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY,
 				    0, (void *)(uintptr_t)cfg->tls_key };
+			/* TLS 1.2 and 1.3 only: 1.0 and 1.1 are broken */
+			opts[10] = (struct MHD_OptionItem){
+				MHD_OPTION_HTTPS_PRIORITIES, 0,
+				(void *)(uintptr_t)TLS_PRIORITIES
+			};
 		}
 		/* the logger first, so that option errors reach it */
 		s->d = MHD_start_daemon(flags, cfg->port, on_accept, s,
