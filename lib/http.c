@@ -150,6 +150,15 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	if (q != NULL) {
 		r->path = xstrndup(uri, (size_t)(q - uri));
 		r->query = xstrdup(q + 1);
+		/*
+		 * The application parses r->query itself.  0.9.75 would also
+		 * parse it into the connection's memory pool, where hundreds
+		 * of parameters leave no room for even its own error answer:
+		 * the connection hung without one until the timeout.  The URI
+		 * lies in MHD's read buffer, and MHD parses the arguments
+		 * from there after this callback: an empty string it is.
+		 */
+		((char *)(uintptr_t)q)[1] = '\0';
 	} else {
 		r->path = xstrdup(uri);
 		r->query = xstrdup("");

@@ -158,6 +158,22 @@ class Framing(unittest.TestCase):
                                  b'\r\nContent-Length: 3\r\n\r\nabc'), 403)
 
 
+class Query(unittest.TestCase):
+    def test_hundreds_of_parameters_get_an_answer(self):
+        # before: libmicrohttpd's pool filled up parsing them, and the
+        # connection hung without an answer until the timeout (30 s)
+        with Server('--timeout', '120', name='params') as s:
+            for n in (500, 1500):
+                q = '&'.join(f'a{i}=1' for i in range(n))
+                st = raw(s.port, f'GET /healthz?{q} HTTP/1.1\r\nHost: x'
+                         f'\r\n\r\n'.encode(), timeout=60)
+                self.assertIn(st, (400, 414), n)
+            # a query of ordinary size is read as before
+            r = s.get('/api/v1/metrics?unit=H21.227&month=2026-10')
+            self.assertEqual(r.status, 401)
+            self.assertEqual(s.get('/login?lang=en&next=/admin').status, 200)
+
+
 class Inflight(unittest.TestCase):
     def test_requests_refused_by_libmicrohttpd_are_not_counted_out(self):
         # one HTTP thread: what it did before answering /healthz is done
