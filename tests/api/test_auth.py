@@ -193,6 +193,43 @@ class Auth(unittest.TestCase):
                       "username = 'khoa')")
         self.assertEqual(b.get('/admin/units/H21.227').status, 200)
 
+    def test_password_change_form_has_the_login_budget(self):
+        # issue 22 (info): a session could guess the current password
+        # without end
+        with Server('--login-failures', '3', name='pwguess') as s:
+            run('user', 'add', '--db', s.db_path, '--unit', 'H21.227',
+                '--role', 'viewer', '--name', 'doan', '--password-stdin',
+                input=PW + '\n')
+            b = Browser(s).logged_in('doan', PW)
+
+            def change(current):
+                b.get('/account/password')
+                return b.post_form('/account/password', {
+                    'current': current, 'new': 'mật khẩu mới thật dài 2',
+                    'confirm': 'mật khẩu mới thật dài 2',
+                    'csrf': b.csrf()})
+            for i in range(3):
+                self.assertEqual(change(f'đoán sai {i}').status, 400)
+            r = change(PW)
+            self.assertEqual(r.status, 429)
+            self.assertIn('quá nhiều lần', r.text)
+
+    def test_absolute_lifetime(self):
+        # issue 22 (info): a session kept busy lived for ever
+        b = Browser(self.s).logged_in('khoa', PW)
+        with self.s.db() as c:
+            c.execute("UPDATE sessions SET created_at = created_at - "
+                      "11 * 3600 WHERE user_id = (SELECT id FROM users "
+                      "WHERE username = 'khoa')")
+        self.assertEqual(b.get('/admin/units/H21.227').status, 200)
+        with self.s.db() as c:
+            c.execute("UPDATE sessions SET created_at = created_at - "
+                      "2 * 3600 WHERE user_id = (SELECT id FROM users "
+                      "WHERE username = 'khoa')")
+        r = b.get('/admin/units/H21.227')
+        self.assertEqual(r.status, 303)
+        self.assertIn('expired=1', r.headers['location'])
+
     def test_unit_scope_answers_404_whatever_the_role(self):
         cases = [('lan', 'H21.227', 200), ('lan', 'H21', 404),
                  ('lan', 'H21.228', 404), ('lan', 'H26', 404),
