@@ -343,7 +343,8 @@ page_password_post(struct ctx *c)
 	struct form f;
 	struct login_user u;
 	const char *cur, *nw, *confirm;
-	char token[44], actor[80], *hash = NULL;
+	char token[44], actor[80], *hash = NULL, pair[33], name[33];
+	int64_t now = hl_now();
 
 	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
 		c->req->body.len) < 0) {
@@ -357,8 +358,19 @@ page_password_post(struct ctx *c)
 		server_unavailable(c);
 		goto out;
 	}
+	/*
+	 * Guessing the current password with a session (a browser left
+	 * open) has the budget of the login form, and uses it up there.
+	 */
+	lock_keys(c->who.name, c->client, pair, name);
+	if (is_locked(c, pair, name, now)) {
+		render_password(c, 429, M_PW_RATE);
+		goto out;
+	}
 	if (cur == NULL || strlen(cur) > PASSWORD_MAX ||
 	    !password_verify(cur, u.password)) {
+		ratelimit_hit(c->srv->login_fail, pair, now, NULL);
+		ratelimit_hit(c->srv->login_fail_name, name, now, NULL);
 		render_password(c, 400, M_PW_WRONG);
 		goto out;
 	}
