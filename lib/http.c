@@ -362,6 +362,7 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 			r->early = true;
 			return queue(s, c, r);
 		}
+		r->content_length = n;
 		s->h.begin(r, s->h.arg);
 		if (r->resp.status == 0 && n > 0 && (uint64_t)n > r->body_max)
 			http_text(r, 413, "request body too large\n");

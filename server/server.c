@@ -208,9 +208,14 @@ on_begin(struct http_request *req, void *arg)
 		c->lang = lang_parse(form_get(&c->query, "lang"));
 		/*
 		 * Who is calling, from the headers, before any body is
-		 * buffered: a stranger's body is never read into memory.
+		 * buffered: a stranger's body is never read into memory.  A
+		 * body too large for the route is refused (413) unread
+		 * anyway, without asking the database.
 		 */
-		if (r->body_max > 0 && auth_check_headers(c) != 0)
+		if (r->body_max > 0 &&
+		    (req->content_length < 0 ||
+			(uint64_t)req->content_length <= r->body_max) &&
+		    auth_check_headers(c) != 0)
 			req->body_max = 0;
 		/* a connection is the handler's only while it runs */
 		dbpool_release(c->db);

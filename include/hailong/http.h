@@ -39,11 +39,12 @@ struct http_response {
 struct http_request {
 	enum http_method method;
 	const char *method_str;
-	char *path;         /* raw path, no query, not percent-decoded */
-	char *query;        /* raw query after '?', "" when none */
-	char client_ip[46]; /* the peer's address */
-	struct buf body;    /* the whole body once handle() is called */
-	size_t body_max;    /* set by begin(); default 0: no body */
+	char *path;             /* raw path, no query, not percent-decoded */
+	char *query;            /* raw query after '?', "" when none */
+	char client_ip[46];     /* the peer's address */
+	struct buf body;        /* the whole body once handle() is called */
+	size_t body_max;        /* set by begin(); default 0: no body */
+	int64_t content_length; /* the header's, -1 when none (chunked) */
 	struct http_response resp;
 	int64_t start_ns;  /* CLOCK_MONOTONIC at the first byte */
 	const void *route; /* the application's, set in begin() */
