@@ -10,7 +10,8 @@ PW = 'mật khẩu rất dài 1'
 class Auth(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s = Server(name='auth').start()
+        # the lockout test meets login_failures: set, not the default
+        cls.s = Server('--login-failures', '5', name='auth').start()
         for name, unit, role in (('lan', 'H21.227', 'manager'),
                                  ('tinh', 'H21', 'viewer'),
                                  ('hue', 'H57', 'admin'),
