@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -21,7 +22,8 @@ struct http_server {
 	struct http_handlers h;
 	struct http_config cfg;
 	unsigned short port;
-	atomic_bool closing; /* http_quiesce(): new connections refused */
+	atomic_bool closing;      /* http_quiesce(): new connections refused */
+	atomic_size_t body_bytes; /* of cfg.body_budget, held by requests */
 };
 
 /*
@@ -42,6 +44,17 @@ on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 	(void)addrlen;
 	return atomic_load(&s->closing) ? MHD_NO : MHD_YES;
 }
+
+/*
+ * A body refused by begin() up to this size is read and dropped, so that
+ * the answer reaches the client and the connection lives on; a larger
+ * one is left unread and the connection closes after the answer.
+ */
+#define DRAIN_MAX ((uint64_t)64 * 1024)
+/* GnuTLS priorities of HTTPS served by libmicrohttpd itself. */
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+/* A chunked body is charged to the budget in steps of this much. */
+#define BUDGET_STEP ((size_t)64 * 1024)
 
 static int64_t
 mono_ns(void)
@@ -137,6 +150,15 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	if (q != NULL) {
 		r->path = xstrndup(uri, (size_t)(q - uri));
 		r->query = xstrdup(q + 1);
+		/*
+		 * The application parses r->query itself.  0.9.75 would also
+		 * parse it into the connection's memory pool, where hundreds
+		 * of parameters leave no room for even its own error answer:
+		 * the connection hung without one until the timeout.  The URI
+		 * lies in MHD's read buffer, and MHD parses the arguments
+		 * from there after this callback: an empty string it is.
+		 */
+		((char *)(uintptr_t)q)[1] = '\0';
 	} else {
 		r->path = xstrdup(uri);
 		r->query = xstrdup("");
@@ -183,6 +205,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)toe;
 	if (r == NULL)
 		return;
+	if (r->reserved != 0)
+		atomic_fetch_sub(&s->body_bytes, r->reserved);
 	if (s->h.finish != NULL)
 		s->h.finish(r, s->h.arg);
 	response_release(&r->resp);
@@ -248,6 +272,63 @@ has_body(struct MHD_Connection *c)
 	return (cl != NULL && strcmp(cl, "0") != 0) || te != NULL;
 }
 
+struct framing {
+	int content_length, transfer_encoding;
+};
+
+static enum MHD_Result
+count_framing(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, "Content-Length") == 0)
+		f->content_length++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		f->transfer_encoding++;
+	return MHD_YES;
+}
+
+/*
+ * Whether the body's length is told twice: two Content-Length headers
+ * (which one a proxy in front believed is anyone's guess), or
+ * Content-Length with Transfer-Encoding.  Either is how requests are
+ * smuggled past a proxy, so such a request is refused whole.
+ */
+static bool
+is_framing_ambiguous(struct MHD_Connection *c)
+{
+	struct framing f = { 0, 0 };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	return f.content_length > 1 || f.transfer_encoding > 1 ||
+	    (f.content_length > 0 && f.transfer_encoding > 0);
+}
+
+/* Take n bytes of the server's body budget for r; false when past it. */
+static bool
+budget_take(struct http_server *s, struct http_request *r, size_t n)
+{
+	size_t cur = atomic_load(&s->body_bytes), max = s->cfg.body_budget;
+
+	do {
+		if (max != 0 && (n > max || cur > max - n))
+			return false;
+	} while (!atomic_compare_exchange_weak(&s->body_bytes, &cur, cur + n));
+	r->reserved += n;
+	return true;
+}
+
+static void
+busy(struct http_request *r)
+{
+	http_text(
+	    r, 503, "the server holds too many request bodies; retry later\n");
+	http_set_header(&r->resp, "Retry-After", "5");
+}
+
 static enum MHD_Result
 on_access(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -262,35 +343,56 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_NO; /* on_uri always runs first */
 	if (r->method_str == NULL) {
 		const char *cl;
-		int64_t n;
+		int64_t n = -1;
 
 		r->method_str = method;
 		r->method = method_of(method);
-		s->h.begin(r, s->h.arg);
-		if (r->resp.status == 0) {
-			cl = MHD_lookup_connection_value(
-			    c, MHD_HEADER_KIND, "Content-Length");
-			if (cl != NULL &&
-			    (parse_int64(cl, strlen(cl), 0, INT64_MAX, &n) <
-				    0 ||
-				(uint64_t)n > r->body_max))
-				http_text(r, 413, "request body too large\n");
+		if (is_framing_ambiguous(c)) {
+			http_text(r, 400,
+			    "one body length, please: a single Content-Length "
+			    "or Transfer-Encoding: chunked, not both\n");
+			r->early = true;
+			return queue(s, c, r);
 		}
+		cl = MHD_lookup_connection_value(
+		    c, MHD_HEADER_KIND, "Content-Length");
+		if (cl != NULL &&
+		    parse_int64(cl, strlen(cl), 0, INT64_MAX, &n) < 0) {
+			http_text(r, 400, "bad Content-Length\n");
+			r->early = true;
+			return queue(s, c, r);
+		}
+		r->content_length = n;
+		s->h.begin(r, s->h.arg);
+		if (r->resp.status == 0 && n > 0 && (uint64_t)n > r->body_max)
+			http_text(r, 413, "request body too large\n");
+		if (r->resp.status == 0 && n > 0 &&
+		    !budget_take(s, r, (size_t)n))
+			busy(r);
 		if (r->resp.status != 0) {
 			r->early = true;
 			/*
-			 * With a body pending, answer now and let MHD close
-			 * the connection instead of reading the body.  Without
-			 * one, wait for the next call: 0.9.75 drops keep-alive
-			 * for replies queued on the first call.
+			 * A body pending and more than a little: answer now
+			 * and let MHD close the connection instead of reading
+			 * the body.  Otherwise wait for the next call: 0.9.75
+			 * drops keep-alive for replies queued on the first
+			 * call.
 			 */
-			if (has_body(c))
+			if (has_body(c) && (n < 0 || (uint64_t)n > DRAIN_MAX))
 				return queue(s, c, r);
 		}
 		buf_init(&r->body, r->body_max ? r->body_max : 1);
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
+		size_t need = r->body.len + *upload_size;
+
+		/* a chunked body is charged as it comes */
+		if (!r->early && need > r->reserved &&
+		    !budget_take(s, r,
+			need - r->reserved < BUDGET_STEP ? BUDGET_STEP
+							 : need - r->reserved))
+			return MHD_NO; /* 0.9.75 cannot answer mid-body */
 		if (!r->early &&
 		    buf_add(&r->body, upload_data, *upload_size) < 0) {
 			http_text(r, 413, "request body too large\n");
@@ -374,6 +476,7 @@ http_start(const struct http_config *cfg, const struct http_handlers *h,
 			{ MHD_OPTION_END, 0, NULL },
 			{ MHD_OPTION_END, 0, NULL },
 			{ MHD_OPTION_END, 0, NULL },
+			{ MHD_OPTION_END, 0, NULL },
 		};
 
 		/* one thread: MHD's own, without a pool (it warns on 1) */
@@ -388,6 +491,11 @@ http_start(const struct http_config *cfg, const struct http_handlers *h,
 			opts[9] =
 			    (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY,
 				    0, (void *)(uintptr_t)cfg->tls_key };
+			/* TLS 1.2 and 1.3 only: 1.0 and 1.1 are broken */
+			opts[10] = (struct MHD_OptionItem){
+				MHD_OPTION_HTTPS_PRIORITIES, 0,
+				(void *)(uintptr_t)TLS_PRIORITIES
+			};
 		}
 		/* the logger first, so that option errors reach it */
 		s->d = MHD_start_daemon(flags, cfg->port, on_accept, s,

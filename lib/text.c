@@ -246,17 +246,40 @@ phone_normalize(const char *s, size_t len, char out[11])
 
 /*
  * Bytes of the separator at s[j] that may sit inside a written number:
- * ' ', '.', '-' or U+00A0 (the no-break space word processors put in
- * "0912 345 678"); 0 when none.
+ * ' ', '.', '-', U+00A0 (the no-break space word processors put in
+ * "0912 345 678"), or the full-width space, '-' and '.'; 0 when none.
  */
 static size_t
 number_separator(const char *s, size_t j, size_t len)
 {
+	const unsigned char *u = (const unsigned char *)s + j;
+
 	if (s[j] == ' ' || s[j] == '.' || s[j] == '-')
 		return 1;
-	if ((unsigned char)s[j] == 0xc2 && j + 1 < len &&
-	    (unsigned char)s[j + 1] == 0xa0)
-		return 2;
+	if (u[0] == 0xc2 && j + 1 < len && u[1] == 0xa0)
+		return 2; /* no-break space */
+	if (j + 2 < len &&
+	    ((u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) ||
+		(u[0] == 0xef && u[1] == 0xbc &&
+		    (u[2] == 0x8d || u[2] == 0x8e))))
+		return 3; /* ideographic space, full-width '-' and '.' */
+	return 0;
+}
+
+/*
+ * Bytes of the digit at s[j]: 1 for 0-9, 3 for the full-width digits
+ * U+FF10..U+FF19 (an IME on a phone types them), 0 for anything else.
+ */
+static size_t
+digit_width(const char *s, size_t j, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s + j;
+
+	if (is_digit(s[j]))
+		return 1;
+	if (u[0] == 0xef && j + 2 < len && u[1] == 0xbc && u[2] >= 0x90 &&
+	    u[2] <= 0x99)
+		return 3;
 	return 0;
 }
 
@@ -271,20 +294,20 @@ text_mask_numbers(const char *s)
 	size_t i = 0;
 
 	while (i < len) {
-		size_t j = i, digits = 0, last = i;
+		size_t j = i, digits = 0, end = i, w;
 
-		if (!is_digit(s[i])) {
+		if (digit_width(s, i, len) == 0) {
 			i++;
 			continue;
 		}
 		/* a run of digits with short gaps of separators inside */
 		while (j < len) {
-			size_t k = j, gap = 0, w;
+			size_t k = j, gap = 0;
 
-			if (is_digit(s[j])) {
+			if ((w = digit_width(s, j, len)) > 0) {
 				digits++;
-				last = j;
-				j++;
+				j += w;
+				end = j;
 				continue;
 			}
 			while (k < len && gap < MASK_GAP_MAX &&
@@ -292,15 +315,22 @@ text_mask_numbers(const char *s)
 				k += w;
 				gap++;
 			}
-			if (gap == 0 || k >= len || !is_digit(s[k]))
+			if (gap == 0 || k >= len || digit_width(s, k, len) == 0)
 				break;
 			j = k;
 		}
+		/* '*', or U+FF0A '＊' for a full-width digit: the same bytes */
 		if (digits >= 9)
-			for (size_t k = i; k <= last; k++)
-				if (is_digit(out[k]))
+			for (size_t k = i; k < end; k++) {
+				w = digit_width(s, k, len);
+				if (w == 1)
 					out[k] = '*';
-		i = last + 1;
+				else if (w == 3)
+					out[k + 2] = (char)0x8a;
+				if (w > 1)
+					k += w - 1;
+			}
+		i = end;
 	}
 	return out;
 }

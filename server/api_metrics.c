@@ -12,12 +12,15 @@
 #include "report.h"
 #include "pages.h"
 #include "server.h"
+#include "users.h"
 
 /*
  * ?unit=CODE&month=YYYY-MM[&as_of=RFC3339][&unit_only=1]: the document
  * of schemas/metrics.schema.json, the same bytes as `hailong metrics
  * --json` gives (but compact).  A unit outside the caller's scope is
- * answered exactly like one that does not exist: 404.
+ * answered exactly like one that does not exist: 404.  Staff below
+ * manager get the lists of counters and officers empty, as the console
+ * refuses them those tabs; API keys (machines of the unit) get them.
  */
 void
 api_metrics_get(struct ctx *c)
@@ -78,6 +81,9 @@ api_metrics_get(struct ctx *c)
 		ctx_json_error(c, 500, "internal", "%s", err);
 		return;
 	}
+	/* counters and officers: managers and up, as in the console */
+	if (c->who.kind == PRINCIPAL_USER && c->who.role < ROLE_MANAGER)
+		metrics_drop_staff_scopes(m);
 	http_begin_body(c->req, 200, "application/json");
 	metrics_dump_buf(m, &c->req->resp.body);
 	buf_putc(&c->req->resp.body, '\n');

@@ -12,6 +12,14 @@ struct ctx;
 int auth_check(struct ctx *c);
 
 /*
+ * The part of auth_check() that needs only the headers, run before a
+ * body is read: an API key, a staff session and its role (the CSRF token
+ * of a form is in the body: auth_check() checks it later).  Kiosk
+ * signatures cover the body and wait for it.  Same contract.
+ */
+int auth_check_headers(struct ctx *c);
+
+/*
  * The checks, each in the module that owns its credential:
  *	auth_staff()   session.c  console session cookie (+ CSRF on POST)
  *	auth_apikey()  apikey.c   Authorization: Bearer <key>

@@ -141,6 +141,8 @@ asn1_time(const ASN1_TIME *t)
 	    (int64_t)tm.tm_hour * 3600 + (int64_t)tm.tm_min * 60 + tm.tm_sec;
 }
 
+#define UNIT_URN "urn:hailong:unit:"
+
 static void
 add_name(struct cms_signer *s, const unsigned char *utf8, int len)
 {
@@ -174,23 +176,36 @@ describe(X509 *x, struct cms_signer *s)
 		hex_encode(md, mdlen, s->fingerprint);
 	s->not_before = asn1_time(X509_get0_notBefore(x));
 	s->not_after = asn1_time(X509_get0_notAfter(x));
+	/*
+	 * Where a unit may be named: the CN and OU of the subject, and a
+	 * URI SAN urn:hailong:unit:CODE.  Not O, L, an e-mail or a DNS
+	 * name, which a CA may fill with whatever the applicant wrote.
+	 */
 	for (int i = 0; i < X509_NAME_entry_count(subj); i++) {
-		const ASN1_STRING *v =
-		    X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, i));
+		const X509_NAME_ENTRY *e = X509_NAME_get_entry(subj, i);
+		int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
 		unsigned char *utf8 = NULL;
-		int n = ASN1_STRING_to_UTF8(&utf8, v);
+		int n;
 
+		if (nid != NID_commonName && nid != NID_organizationalUnitName)
+			continue;
+		n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e));
 		add_name(s, utf8, n);
 		OPENSSL_free(utf8);
 	}
 	sans = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
 	for (int i = 0; i < sk_GENERAL_NAME_num(sans); i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(sans, i);
+		const char *uri;
+		int len;
 
-		if (g->type == GEN_DNS || g->type == GEN_URI ||
-		    g->type == GEN_EMAIL)
-			add_name(s, ASN1_STRING_get0_data(g->d.ia5),
-			    ASN1_STRING_length(g->d.ia5));
+		if (g->type != GEN_URI)
+			continue;
+		uri = (const char *)ASN1_STRING_get0_data(g->d.ia5);
+		len = ASN1_STRING_length(g->d.ia5);
+		if (len > (int)strlen(UNIT_URN) &&
+		    strncmp(uri, UNIT_URN, strlen(UNIT_URN)) == 0)
+			add_name(s, (const unsigned char *)uri, len);
 	}
 	GENERAL_NAMES_free(sans);
 }

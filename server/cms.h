@@ -45,8 +45,8 @@ int cms_verify(const void *sig, size_t siglen, const void *data, size_t len,
     size_t errlen);
 
 /*
- * Whether the certificate names the unit: a subject attribute or SAN in
- * which `unit` is a whole token ("H21.227", "UBND xã Vân Canh (H21.227)",
+ * Whether the certificate names the unit: its subject's CN or OU, or a
+ * URI SAN urn:hailong:unit:..., in which `unit` is a whole token ("H21.227", "UBND xã Vân Canh (H21.227)",
  * "urn:hailong:unit:H21.227"; not "H21.2270").
  */
 bool cms_signer_names_unit(const struct cms_signer *s, const char *unit);

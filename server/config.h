@@ -20,8 +20,11 @@ struct config {
 	unsigned threads;                     /* HTTP event threads */
 	unsigned max_connections;
 	unsigned max_connections_per_ip;
-	unsigned timeout;      /* seconds of idle before closing */
-	unsigned writer_queue; /* ratings waiting for the disk */
+	unsigned timeout;         /* seconds of idle before closing */
+	unsigned max_body_memory; /* MiB of request bodies held at once */
+	unsigned login_failures;  /* per username and address, then rest */
+	unsigned login_failures_global; /* per username, all addresses */
+	unsigned writer_queue;          /* ratings waiting for the disk */
 	char tls_cert[CONFIG_PATH_MAX];
 	char tls_key[CONFIG_PATH_MAX];
 	char trusted_proxies[512]; /* addresses whose X-Forwarded-For counts */

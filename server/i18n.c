@@ -178,6 +178,10 @@ static const char *const text[M_COUNT][2] = {
 	    "This is a one-time password. Please set a new one to go on." },
 	[M_PW_WRONG] = { "Mật khẩu hiện tại không đúng.",
 	    "The current password is wrong." },
+	[M_PW_RATE] = { "Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng "
+			"thử lại sau 15 phút.",
+	    "The current password was wrong too many times. Try again in "
+	    "15 minutes." },
 	[M_PW_WEAK] = { "Mật khẩu mới cần ít nhất 10 ký tự và khác tên đăng "
 			"nhập.",
 	    "The new password needs at least 10 characters and must differ "

@@ -569,6 +569,13 @@ metrics_free(struct metrics *m)
 	free(m);
 }
 
+void
+metrics_drop_staff_scopes(struct metrics *m)
+{
+	list_release(&m->counters);
+	list_release(&m->officers);
+}
+
 struct metric_scope *
 metrics_scope(struct metrics *m, enum metric_scope_kind kind, const char *code,
     const char *unit, int counter)

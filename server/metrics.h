@@ -296,6 +296,12 @@ int metrics_dumpf(const struct metrics *m, FILE *f, bool pretty);
 void metrics_dump_buf(const struct metrics *m, struct buf *b);
 
 /*
+ * Empty the counter and officer lists: what roles below manager may not
+ * see of a month, whichever way they ask (console, API).
+ */
+void metrics_drop_staff_scopes(struct metrics *m);
+
+/*
  * Rebuild a month from a document made by metrics_to_json() (a signed
  * report of a subordinate unit): unit, month, as_of, the rules and every
  * scope's counts; officers without counts (below n_min) are left out.

@@ -16,21 +16,31 @@
 /*
  * Who sees which entries.  The log has no unit column: an entry belongs
  * to a unit's subtree when its actor is a staff user of the subtree
- * ("user:NAME"), or its target is a user, a kiosk, a rating
- * ("rating:SEQ") or a callback ("callback:ID") of the subtree.  Managers
- * and admins see the entries of the page's unit and the units below it.
- * Entries that belong to no unit (the CLI's, the system's, API keys'
- * imports, failed logins under unknown names) are shown to admins only,
- * on the page of their own unit.  Every page walks the whole audit chain
- * (audit_verify(), as `hailong verify-chain` does) and says whether it
- * is intact; the ratings chain, much longer, is walked on request.
+ * ("user:NAME") or an API key of it ("apikey:ID": imports, reports), or
+ * its target is a user, a kiosk, an API key, a rating ("rating:SEQ") or
+ * a callback ("callback:ID") of the subtree.  Managers and admins see
+ * the entries of the page's unit and the units below it.  Entries that
+ * belong to no unit (the CLI's, the system's) are shown to admins only,
+ * on the page of their own unit; failed logins under unknown names only
+ * to admins of a top-level unit (no parent), and never with the name
+ * typed (older entries kept it: it may be a password typed in the wrong
+ * field).  Every page walks the whole audit chain (audit_verify(), as
+ * `hailong verify-chain` does) and says whether it is intact; the
+ * ratings chain, much longer, is walked on request.
  */
 
 /* clang-format off */
 #define SUB "(SELECT descendant FROM unit_tree WHERE ancestor = ?1)"
 
+#define KEY_OF(col, n) \
+    "EXISTS (SELECT 1 FROM api_keys k WHERE k.id = " \
+    "CAST(substr(" col ", " n ") AS INTEGER) AND k.unit IN " SUB ")"
+#define IS_USER(col) "EXISTS (SELECT 1 FROM users x WHERE x.username = " col ")"
+
 static const char audit_sql[] =
-    "SELECT a.seq, a.at, a.actor, a.action, a.target, a.detail "
+    "SELECT a.seq, a.at, a.actor, a.action, "
+    "CASE WHEN a.action LIKE 'login%' AND NOT " IS_USER("a.target") " "
+    "THEN '' ELSE a.target END, a.detail "
     "FROM audit a WHERE (?3 = '' OR a.action = ?3) AND ("
     "(a.actor LIKE 'user:%' AND EXISTS (SELECT 1 FROM users x WHERE "
     "x.username = substr(a.actor, 6) AND x.unit IN " SUB ")) "
@@ -38,6 +48,8 @@ static const char audit_sql[] =
     "x.unit IN " SUB ") "
     "OR EXISTS (SELECT 1 FROM kiosks k WHERE k.id = a.target AND "
     "k.unit IN " SUB ") "
+    "OR (a.actor LIKE 'apikey:%' AND " KEY_OF("a.actor", "8") ") "
+    "OR (a.target LIKE 'apikey:%' AND " KEY_OF("a.target", "8") ") "
     "OR (a.target LIKE 'rating:%' AND EXISTS (SELECT 1 FROM ratings r "
     "WHERE r.seq = CAST(substr(a.target, 8) AS INTEGER) AND "
     "r.unit IN " SUB ")) "
@@ -46,10 +58,12 @@ static const char audit_sql[] =
     "cb.id = CAST(substr(a.target, 10) AS INTEGER) AND "
     "r.unit IN " SUB ")) "
     "OR (?2 = 1 "
-    "AND NOT (a.actor LIKE 'user:%' AND EXISTS (SELECT 1 FROM users x "
-    "WHERE x.username = substr(a.actor, 6))) "
-    "AND NOT EXISTS (SELECT 1 FROM users x WHERE x.username = a.target) "
+    "AND NOT (a.actor LIKE 'user:%' AND " IS_USER("substr(a.actor, 6)") ") "
+    "AND NOT " IS_USER("a.target") " "
     "AND NOT EXISTS (SELECT 1 FROM kiosks k WHERE k.id = a.target) "
+    "AND a.actor NOT LIKE 'apikey:%' "
+    "AND a.target NOT LIKE 'apikey:%' "
+    "AND (?6 = 1 OR a.action NOT LIKE 'login%') "
     "AND a.target NOT LIKE 'rating:%' "
     "AND a.target NOT LIKE 'callback:%')) "
     "ORDER BY a.seq DESC LIMIT ?4 OFFSET ?5";
@@ -138,6 +152,7 @@ page_audit(struct ctx *c)
 	const char *action = form_get(&c->query, "action");
 	const char *verify = form_get(&c->query, "verify");
 	bool unattributed, more = false;
+	int64_t top = 0;
 	int page, rows = 0;
 
 	if (console_unit(c, 0, &u) < 0)
@@ -166,6 +181,12 @@ page_audit(struct ctx *c)
 	}
 	unattributed =
 	    c->who.role >= ROLE_ADMIN && strcmp(c->who.unit, u.code) == 0;
+	/* failed logins under unknown names: admins of a top-level unit */
+	if (unattributed &&
+	    db_int(ctx_db(c), &top,
+		"SELECT parent IS NULL FROM units WHERE code = ?", "t",
+		u.code) < 0)
+		top = 0;
 	console_begin(c, &u, CP_T(c, "Nhật ký thao tác", "Audit log"), "audit");
 	b = &c->req->resp.body;
 	chain_state(c, verify != NULL && verify[0] != '\0');
@@ -197,9 +218,9 @@ page_audit(struct ctx *c)
 		      "system.")
 		: CP_T(c, "Gồm các thao tác của đơn vị và đơn vị trực thuộc.",
 		      "Entries of this unit and the units below it."));
-	st = db_query(ctx_db(c), audit_sql, "titii", u.code,
+	st = db_query(ctx_db(c), audit_sql, "titiii", u.code,
 	    unattributed ? 1 : 0, action, CPAGE_ROWS + 1,
-	    (page - 1) * CPAGE_ROWS);
+	    (page - 1) * CPAGE_ROWS, top == 1 ? 1 : 0);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		char *detail;
 

@@ -3,8 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "hailong/crypto.h"
 #include "hailong/db.h"
+#include "hailong/encode.h"
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
@@ -112,8 +115,6 @@ page_login_get(struct ctx *c)
 struct login_user {
 	int64_t id;
 	char password[160];
-	int failed;
-	int64_t locked_until;
 	bool must_change;
 };
 
@@ -122,8 +123,7 @@ static int
 find_user(struct db *db, const char *username, struct login_user *u)
 {
 	struct db_stmt *st = db_query(db,
-	    "SELECT id, password, "
-	    "failed_logins, locked_until, must_change FROM users "
+	    "SELECT id, password, must_change FROM users "
 	    "WHERE username = ? AND active = 1",
 	    "t", username);
 	int rc;
@@ -135,22 +135,55 @@ find_user(struct db *db, const char *username, struct login_user *u)
 		u->id = db_col_int(st, 0);
 		strlcpy_hl(
 		    u->password, db_col_text(st, 1), sizeof(u->password));
-		u->failed = (int)db_col_int(st, 2);
-		u->locked_until = db_col_int(st, 3);
-		u->must_change = db_col_int(st, 4) != 0;
+		u->must_change = db_col_int(st, 2) != 0;
 	}
 	db_done(st);
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
 }
 
+/*
+ * An audit entry of a login.  An unknown name is not written down (it
+ * may be a password typed in the wrong field): the target is empty.
+ */
 static void
 audit_login(struct db *db, const char *actor, const char *action,
     const char *username, const char *client)
 {
-	char detail[128];
+	json_t *doc = json_pack("{s:s}", "client", client);
+	char *detail = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
 
-	snprintf(detail, sizeof(detail), "{\"client\":\"%s\"}", client);
-	audit_append(db, actor, action, username, detail);
+	/* JSON-encoded: nothing a client sends can add a field */
+	audit_append(db, actor, action, username, detail ? detail : "{}");
+	free(detail);
+	json_decref(doc);
+}
+
+/*
+ * The lockout's keys: a username from one address, and a username from
+ * anywhere.  Hashed, so that any name fits the table's key and the
+ * table holds no typed text.
+ */
+static void
+lock_keys(
+    const char *username, const char *client, char pair[33], char name[33])
+{
+	unsigned char h[SHA256_LEN];
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s%c%s", client, 0x1f, username);
+	sha256(buf_str(&b), b.len, h);
+	hex_encode(h, 16, pair);
+	sha256(username, strlen(username), h);
+	hex_encode(h, 16, name);
+	buf_release(&b);
+}
+
+/* Whether the name rests, from this address or from everywhere. */
+static bool
+is_locked(struct ctx *c, const char *pair, const char *name, int64_t now)
+{
+	return !ratelimit_check(c->srv->login_fail, pair, now, NULL) ||
+	    !ratelimit_check(c->srv->login_fail_name, name, now, NULL);
 }
 
 void
@@ -160,10 +193,10 @@ page_login_post(struct ctx *c)
 	struct form f;
 	struct login_user u;
 	const char *username, *password;
-	char key[80], token[44], actor[80], old[44];
+	char key[80], token[44], actor[80], old[44], pair[33], name[33];
 	int64_t now = hl_now();
 	unsigned retry;
-	bool ok;
+	bool ok, known;
 	int rc;
 
 	if (db == NULL) {
@@ -199,52 +232,43 @@ page_login_post(struct ctx *c)
 		server_unavailable(c);
 		goto out;
 	}
-	if (rc == 1) {
+	known = rc == 0;
+	/*
+	 * The lockout lives in memory and is the same for every name, real
+	 * or not, so that its answers do not tell which accounts exist; it
+	 * rests a name from one address (a stranger elsewhere cannot lock
+	 * an officer out), and from everywhere only past a global count.
+	 */
+	lock_keys(username, c->client, pair, name);
+	if (is_locked(c, pair, name, now)) {
 		ratelimit_hit(c->srv->login_limit, key, now, NULL);
 		password_verify(password, dummy_hash);
-		audit_login(db, "public", "login.failed", username, c->client);
-		render_login(c, 401, M_LOGIN_FAILED, username);
-		goto out;
-	}
-	if (u.locked_until > now) {
-		ratelimit_hit(c->srv->login_limit, key, now, NULL);
-		password_verify(password, dummy_hash);
-		audit_login(db, "public", "login.locked", username, c->client);
+		audit_login(db, "public", "login.locked", known ? username : "",
+		    c->client);
 		render_login(c, 403, M_LOGIN_LOCKED, username);
 		goto out;
 	}
-	ok = password_verify(password, u.password);
+	ok =
+	    password_verify(password, known ? u.password : dummy_hash) && known;
 	if (!ok) {
+		bool now_locked;
+
 		ratelimit_hit(c->srv->login_limit, key, now, NULL);
-		/* five failures in a row rest the account for 15 minutes */
-		if (u.failed + 1 >= LOGIN_MAX_FAILURES)
-			db_run(db,
-			    "UPDATE users SET failed_logins = 0, "
-			    "locked_until = ? WHERE id = ?",
-			    "ll", now + LOGIN_LOCK_SECONDS, u.id);
-		else
-			db_run(db,
-			    "UPDATE users SET failed_logins = "
-			    "failed_logins + 1 WHERE id = ?",
-			    "l", u.id);
+		ratelimit_hit(c->srv->login_fail, pair, now, NULL);
+		ratelimit_hit(c->srv->login_fail_name, name, now, NULL);
+		now_locked = is_locked(c, pair, name, now);
 		audit_login(db, "public",
-		    u.failed + 1 >= LOGIN_MAX_FAILURES ? "login.lock"
-						       : "login.failed",
-		    username, c->client);
+		    now_locked ? "login.lock" : "login.failed",
+		    known ? username : "", c->client);
 		render_login(c, 401,
-		    u.failed + 1 >= LOGIN_MAX_FAILURES ? M_LOGIN_LOCKED
-						       : M_LOGIN_FAILED,
-		    username);
+		    now_locked ? M_LOGIN_LOCKED : M_LOGIN_FAILED, username);
 		goto out;
 	}
+	ratelimit_clear(c->srv->login_fail, pair);
 	/* a fresh session: whatever session this browser had is ended */
 	if (session_cookie(c, old))
 		session_destroy(db, old);
-	if (db_run(db,
-		"UPDATE users SET failed_logins = 0, locked_until = 0 "
-		"WHERE id = ?",
-		"l", u.id) < 0 ||
-	    session_create(db, u.id, c->client, token) < 0) {
+	if (session_create(db, u.id, c->client, token) < 0) {
 		server_unavailable(c);
 		goto out;
 	}
@@ -319,7 +343,8 @@ page_password_post(struct ctx *c)
 	struct form f;
 	struct login_user u;
 	const char *cur, *nw, *confirm;
-	char token[44], actor[80], *hash = NULL;
+	char token[44], actor[80], *hash = NULL, pair[33], name[33];
+	int64_t now = hl_now();
 
 	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
 		c->req->body.len) < 0) {
@@ -333,8 +358,19 @@ page_password_post(struct ctx *c)
 		server_unavailable(c);
 		goto out;
 	}
+	/*
+	 * Guessing the current password with a session (a browser left
+	 * open) has the budget of the login form, and uses it up there.
+	 */
+	lock_keys(c->who.name, c->client, pair, name);
+	if (is_locked(c, pair, name, now)) {
+		render_password(c, 429, M_PW_RATE);
+		goto out;
+	}
 	if (cur == NULL || strlen(cur) > PASSWORD_MAX ||
 	    !password_verify(cur, u.password)) {
+		ratelimit_hit(c->srv->login_fail, pair, now, NULL);
+		ratelimit_hit(c->srv->login_fail_name, name, now, NULL);
 		render_password(c, 400, M_PW_WRONG);
 		goto out;
 	}

@@ -1,4 +1,5 @@
 /* server.c -- the running server: dispatch, request context, lifecycle. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "ratelimit.h"
 #include "rollup.h"
 #include "server.h"
+#include "session.h"
 #include "store.h"
 #include "writer.h"
 
@@ -123,9 +125,21 @@ is_trusted_proxy(const struct server *s, const char *ip)
 	return false;
 }
 
+/* Whether s is an IPv4 or IPv6 address, written the usual way. */
+static bool
+is_ip_address(const char *s)
+{
+	unsigned char tmp[16];
+
+	return inet_pton(AF_INET, s, tmp) == 1 ||
+	    inet_pton(AF_INET6, s, tmp) == 1;
+}
+
 /*
  * The client: the peer, or when the peer is a trusted proxy, the last
- * address in X-Forwarded-For that is not one of ours.
+ * address in X-Forwarded-For that is not one of ours.  An entry that is
+ * not an address ends the walk at the last trusted hop: whatever the
+ * header says goes to logs, limits and the audit only as an address.
  */
 static void
 client_address(struct ctx *c)
@@ -146,7 +160,8 @@ client_address(struct ctx *c)
 
 		ip += strspn(ip, " ");
 		ip[strcspn(ip, " ")] = '\0';
-		if (*ip == '\0' || strlen(ip) >= sizeof(c->client))
+		if (*ip == '\0' || strlen(ip) >= sizeof(c->client) ||
+		    !is_ip_address(ip))
 			return;
 		strlcpy_hl(c->client, ip, sizeof(c->client));
 		if (comma == NULL || !is_trusted_proxy(c->srv, ip))
@@ -186,6 +201,25 @@ on_begin(struct http_request *req, void *arg)
 		memcpy(c->param, params, sizeof(params[0]) * (size_t)n);
 		req->route = r;
 		req->body_max = r->body_max;
+		if (form_parse(&c->query, req->query, strlen(req->query)) < 0) {
+			http_text(req, 400, "malformed query string\n");
+			return;
+		}
+		c->lang = lang_parse(form_get(&c->query, "lang"));
+		/*
+		 * Who is calling, from the headers, before any body is
+		 * buffered: a stranger's body is never read into memory.  A
+		 * body too large for the route is refused (413) unread
+		 * anyway, without asking the database.
+		 */
+		if (r->body_max > 0 &&
+		    (req->content_length < 0 ||
+			(uint64_t)req->content_length <= r->body_max) &&
+		    auth_check_headers(c) != 0)
+			req->body_max = 0;
+		/* a connection is the handler's only while it runs */
+		dbpool_release(c->db);
+		c->db = NULL;
 		return;
 	}
 	if (allowed != 0) {
@@ -205,12 +239,8 @@ on_handle(struct http_request *req, void *arg)
 	struct ctx *c = req->app;
 
 	(void)arg;
-	if (form_parse(&c->query, req->query, strlen(req->query)) < 0) {
-		http_text(req, 400, "malformed query string\n");
-		return;
-	}
-	c->lang = lang_parse(form_get(&c->query, "lang"));
-	if (auth_check(c) != 0)
+	/* an API key was checked from the headers already */
+	if (c->who.kind != PRINCIPAL_APIKEY && auth_check(c) != 0)
 		return; /* refused: the check answered */
 	c->route->fn(c);
 }
@@ -258,7 +288,12 @@ on_finish(struct http_request *req, void *arg)
 		free(c);
 	}
 	req->app = NULL;
-	atomic_fetch_sub(&inflight, 1);
+	/*
+	 * Only what on_begin() counted in: MHD refuses some requests (431,
+	 * 400) before it, and those would take the count below zero.
+	 */
+	if (c != NULL)
+		atomic_fetch_sub(&inflight, 1);
 }
 
 struct db *
@@ -428,6 +463,7 @@ server_run(const struct config *cfg)
 	hc.conn_limit = cfg->max_connections;
 	hc.per_ip_limit = cfg->max_connections_per_ip;
 	hc.timeout_s = cfg->timeout;
+	hc.body_budget = (size_t)cfg->max_body_memory << 20;
 	hc.default_csp = DEFAULT_CSP;
 	hc.default_headers = security_headers;
 	/* held to the end: 'hailong restore' cannot swap the file under us */
@@ -470,6 +506,11 @@ server_run(const struct config *cfg)
 	    cfg->apikey_failure_limit, APIKEY_FAILURE_WINDOW, 4096);
 	s->submit_limit =
 	    ratelimit_new(cfg->report_submissions_per_hour, 3600, 4096);
+	/* the lockout (page_login.c), in bounded memory */
+	s->login_fail = ratelimit_new(
+	    cfg->login_failures, (unsigned)LOGIN_LOCK_SECONDS, 65536);
+	s->login_fail_name = ratelimit_new(
+	    cfg->login_failures_global, (unsigned)LOGIN_LOCK_SECONDS, 65536);
 	s->http = http_start(&hc, &hh, err, sizeof(err));
 	if (s->http == NULL)
 		goto fail;
@@ -513,6 +554,8 @@ out:
 	ratelimit_free(s->enrol_limit);
 	ratelimit_free(s->apikey_failures);
 	ratelimit_free(s->submit_limit);
+	ratelimit_free(s->login_fail);
+	ratelimit_free(s->login_fail_name);
 	instrument_free(s->instrument);
 	monitor_free(s->monitor);
 	dblock_release(s->lock);

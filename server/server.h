@@ -86,6 +86,7 @@ struct ctx {
 	char client[46];      /* the client (proxies unwrapped) */
 	struct principal who; /* set by the route's auth check */
 	struct db *db;        /* the thread's connection; see ctx_db() */
+	bool csrf_later;      /* auth_staff(): the body is not in yet */
 
 	/* a handler that suspends keeps its state here */
 	void *state;
@@ -104,6 +105,8 @@ struct server {
 	struct ratelimit *enrol_limit;     /* kiosk enrolments */
 	struct ratelimit *apikey_failures; /* failed API key attempts */
 	struct ratelimit *submit_limit;    /* report submissions per key */
+	struct ratelimit *login_fail;      /* failures per username, client */
+	struct ratelimit *login_fail_name; /* failures per username */
 	unsigned char session_key[32]; /* MACs the login form's CSRF token */
 	struct instrument *instrument;
 	char base_url[256];

@@ -212,7 +212,7 @@ auth_staff(struct ctx *c, int min_role, int quiet)
 	struct db_stmt *st;
 	struct db *db = ctx_db(c);
 	char token[44];
-	int64_t now = hl_now(), last_seen, sid;
+	int64_t now = hl_now(), last_seen, sid, created;
 	enum role role;
 	int rc;
 
@@ -229,7 +229,8 @@ auth_staff(struct ctx *c, int min_role, int quiet)
 	token_hash(token, h);
 	st = db_query(db,
 	    "SELECT s.id, s.csrf, s.last_seen, u.id, u.username, "
-	    "u.unit, u.role, u.must_change FROM sessions s JOIN users u ON "
+	    "u.unit, u.role, u.must_change, s.created_at FROM sessions s "
+	    "JOIN users u ON "
 	    "u.id = s.user_id WHERE s.token_hash = ? AND u.active = 1",
 	    "b", h, sizeof(h));
 	if (st == NULL) {
@@ -255,8 +256,11 @@ auth_staff(struct ctx *c, int min_role, int quiet)
 	if (role_parse(db_col_text(st, 6), &role) < 0)
 		role = ROLE_VIEWER;
 	c->who.must_change = db_col_int(st, 7) != 0;
+	created = db_col_int(st, 8);
 	db_done(st);
-	if (now - last_seen > SESSION_IDLE_SECONDS) {
+	/* idle too long, or alive too long: a stolen cookie does not last */
+	if (now - last_seen > SESSION_IDLE_SECONDS ||
+	    now - created > SESSION_MAX_SECONDS) {
 		db_run(db, "DELETE FROM sessions WHERE id = ?", "l", sid);
 		memset(&c->who, 0, sizeof(c->who));
 		if (!quiet) {
@@ -270,7 +274,7 @@ auth_staff(struct ctx *c, int min_role, int quiet)
 		    "ll", now, sid);
 	c->who.kind = PRINCIPAL_USER;
 	c->who.role = (int)role;
-	if (c->req->method == HTTP_POST && !csrf_ok(c)) {
+	if (c->req->method == HTTP_POST && !c->csrf_later && !csrf_ok(c)) {
 		log_kv(LOG_WARN, "csrf", "refused=1 user=%s", c->who.name);
 		if (!quiet) {
 			if (is_api(c))

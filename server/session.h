@@ -13,8 +13,9 @@ struct db;
 
 #define SESSION_COOKIE "hl_session"
 #define SESSION_IDLE_SECONDS ((int64_t)30 * 60)
+/* however busy: a working day, then log in again */
+#define SESSION_MAX_SECONDS ((int64_t)12 * 3600)
 #define LOGIN_COOKIE "hl_login" /* the login form's CSRF seed */
-#define LOGIN_MAX_FAILURES 5    /* then the account rests a while */
 #define LOGIN_LOCK_SECONDS ((int64_t)15 * 60)
 
 /*

@@ -39,11 +39,12 @@ struct http_response {
 struct http_request {
 	enum http_method method;
 	const char *method_str;
-	char *path;         /* raw path, no query, not percent-decoded */
-	char *query;        /* raw query after '?', "" when none */
-	char client_ip[46]; /* the peer's address */
-	struct buf body;    /* the whole body once handle() is called */
-	size_t body_max;    /* set by begin(); default 0: no body */
+	char *path;             /* raw path, no query, not percent-decoded */
+	char *query;            /* raw query after '?', "" when none */
+	char client_ip[46];     /* the peer's address */
+	struct buf body;        /* the whole body once handle() is called */
+	size_t body_max;        /* set by begin(); default 0: no body */
+	int64_t content_length; /* the header's, -1 when none (chunked) */
 	struct http_response resp;
 	int64_t start_ns;  /* CLOCK_MONOTONIC at the first byte */
 	const void *route; /* the application's, set in begin() */
@@ -52,13 +53,20 @@ struct http_request {
 
 	/* adapter's own */
 	void *conn;
+	size_t reserved; /* bytes of the server's body budget held */
 	bool handled, suspended, early;
 };
 
 /*
  * What the application supplies.  begin() runs when the headers are in:
  * it picks the route, sets body_max, and may answer at once by setting
- * resp.status (the body is then not read).  handle() runs with the whole
+ * resp.status (the body is then not buffered: a small one is read and
+ * dropped so that the connection lives on, a larger one is not read and
+ * the connection closes).  Before begin(), a request whose framing is
+ * ambiguous (two Content-Length headers, or Content-Length with
+ * Transfer-Encoding) is answered 400 and closed.  A body that would take
+ * the bodies buffered by all connections past cfg.body_budget is
+ * answered 503, as is one over the query's size or parameter count 414.  handle() runs with the whole
  * body: it fills resp, or calls http_suspend() and makes sure someone
  * calls http_resume() later; resume() then runs on an HTTP thread to
  * fill resp (so the thread that resumed does no rendering).  finish()
@@ -81,6 +89,7 @@ struct http_config {
 	unsigned per_ip_limit; /* connections per client address (0: off) */
 	unsigned timeout_s;    /* idle connection timeout (0: 30) */
 	size_t conn_memory;    /* per-connection header memory (0: 32 KiB) */
+	size_t body_budget;    /* bytes of bodies buffered at once (0: any) */
 	const char *tls_cert;  /* PEM text, or NULL for plain HTTP */
 	const char *tls_key;
 	/* headers added to every response: {name, value}, NULL-terminated */

@@ -9,10 +9,15 @@ each role may get from it.  Adding a route's expectation is one entry:
                                                    body={'title': 'x'}),
     ('GET', '/cong-khai'): Public(200),
 
-Roles: admin, manager, reporter, viewer (users of the province H21) and
-anonymous.  Units: own (H21), subordinate (H21.227) and foreign (H57).
-A route whose path names a unit (:unit, or ?unit= for the metrics API)
-is asked about each of the three; the others once per role.  Every
+Roles: admin, manager, reporter, viewer (users of the province H21),
+anonymous, and apikey (a machine with an API key of H21, which is no
+session: it reaches the API routes that take keys, and nothing else).
+Units: own (H21), subordinate (H21.227), foreign (H57) and sibling: the
+same four roles of H21.227 ask about H21.228 (under the same parent H21),
+which must be as closed to them as a foreign unit, so that a scope check
+widened to siblings is caught.  A route whose path names a unit (:unit,
+or ?unit= for the metrics API) is asked about each of the four; the
+others once per role.  Every
 request is a real one against a real server, and POSTs carry the
 session's CSRF token (CSRF refusals are checked separately, for every
 POST route of staff).
@@ -27,10 +32,13 @@ from tests.api.hl import ROOT, Browser, Server, run
 from tests.api.kioskhl import add_kiosk
 
 PW = 'mật khẩu rất dài 1'
-ROLES = ['admin', 'manager', 'reporter', 'viewer', 'anonymous']
+ROLES = ['admin', 'manager', 'reporter', 'viewer', 'anonymous', 'apikey']
 RANK = {'viewer': 0, 'reporter': 1, 'manager': 2, 'admin': 3}
 VIEWER, REPORTER, MANAGER, ADMIN = 'viewer', 'reporter', 'manager', 'admin'
-UNITS = {'own': 'H21', 'sub': 'H21.227', 'foreign': 'H57'}
+UNITS = {'own': 'H21', 'sub': 'H21.227', 'foreign': 'H57',
+         'sibling': 'H21.228'}
+# the unit of the users who ask about the sibling scope
+SIBLING_HOME = 'H21.227'
 P1 = '1.001193'
 
 
@@ -62,22 +70,36 @@ def parse_routes():
 # -- expectations -----------------------------------------------------------
 
 class Public:
-    """Every role, logged in or not, gets `status`."""
+    """Every role, logged in or not, gets `status`.
 
-    def __init__(self, status, body=None, query='', fill=None):
+    Every spec takes `key`: what a caller with an API key of H21 gets
+    (None: the same as anonymous; 'scoped': 200 inside H21, else 404),
+    and `check`: a function of (role, response) run on a 2xx answer."""
+
+    def __init__(self, status, body=None, query='', fill=None, key=None,
+                 check=None):
         self.status, self.body, self.query = status, body, query
         self.fill = fill or {}
+        self.key, self.check = key, check
 
     def expect(self, role, scope, path):
         return self.status
 
+    def expect_key(self, scope, path):
+        if self.key is None:
+            return self.expect('anonymous', scope, path)
+        if self.key == 'scoped':
+            return 404 if scope in ('foreign', 'sibling') else 200
+        return self.key
 
-class Staff:
+
+class Staff(Public):
     """A session with at least `least`; ok when it has."""
 
-    def __init__(self, least, ok=200, body=None, query='', fill=None):
-        self.least, self.ok, self.body, self.query = least, ok, body, query
-        self.fill = fill or {}
+    def __init__(self, least, ok=200, body=None, query='', fill=None,
+                 key=None, check=None):
+        super().__init__(None, body, query, fill, key, check)
+        self.least, self.ok = least, ok
 
     def expect(self, role, scope, path):
         if role == 'anonymous':
@@ -124,6 +146,21 @@ class ByRole(Public):
             return self.statuses[role]
         return self.statuses['staff']
 
+
+def staff_scopes(role, r):
+    """Counters and officers: managers and up, in the API as in the console
+    (issue 22 item 4)."""
+    doc = r.json()
+    if role in ('viewer', 'reporter'):
+        assert doc['counters'] == [] and doc['officers'] == [], \
+            f'{role} got counter or officer figures'
+    elif role in ('manager', 'admin', 'apikey'):
+        assert doc['counters'] and doc['officers'], \
+            f'{role} got no counter or officer figures: {r.body[:200]!r}'
+
+
+# what an API key of H21 gets from the import routes with an empty body
+KEY_DOSSIERS, KEY_RATINGS, KEY_REPORTS = 200, 200, 503
 
 EXPECT = {
     # citizens
@@ -188,11 +225,13 @@ EXPECT = {
     ('POST', '/admin/units/:unit/users/:user/disable'): InUnit(ADMIN, ok=303),
     ('POST', '/admin/units/:unit/users/:user/reset'): InUnit(ADMIN),
     # machines: a session is not an API key, nor a kiosk's signature
-    ('POST', '/api/v1/dossiers'): Public(401, body='[]'),
-    ('POST', '/api/v1/ratings'): Public(401, body='[]'),
-    ('POST', '/api/v1/reports'): Public(401, body='{}'),
+    ('POST', '/api/v1/dossiers'): Public(401, body='[]', key=KEY_DOSSIERS),
+    ('POST', '/api/v1/ratings'): Public(401, body='[]', key=KEY_RATINGS),
+    # no report_ca configured: the route is closed to every key
+    ('POST', '/api/v1/reports'): Public(401, body='{}', key=KEY_REPORTS),
     ('GET', '/api/v1/metrics'): InUnit(VIEWER,
-                                       query='unit={unit}&month=2026-10'),
+                                       query='unit={unit}&month=2026-10',
+                                       key='scoped', check=staff_scopes),
     ('POST', '/api/v1/kiosk/enroll'): Public(404, body='{"code": '
                                              '"ABCD-EFGH-JKMN-PQRS"}'),
     ('POST', '/api/v1/kiosk/ratings'): Public(401, body='{}'),
@@ -213,17 +252,36 @@ class Matrix(unittest.TestCase):
         cls.s = s = Server(name='authz').start()
         # counters of the province and of the foreign unit, for kiosks
         with s.db() as c:
-            for unit in ('H21', 'H57'):
+            for unit in ('H21', 'H57', 'H21.228'):
                 c.execute('INSERT INTO counters(unit, number, name) '
                           "VALUES (?, 1, 'Quầy 1')", (unit,))
         for role in RANK:
             run('user', 'add', '--db', s.db_path, '--unit', 'H21', '--role',
                 role, '--name', 'm_' + role, '--password-stdin',
                 input=PW + '\n')
-        cls.b = {}
+            run('user', 'add', '--db', s.db_path, '--unit', SIBLING_HOME,
+                '--role', role, '--name', 's_' + role, '--password-stdin',
+                input=PW + '\n')
+        cls.b, cls.sib = {}, {}
         for role in RANK:
             cls.relogin(role)
-        cls.b['anonymous'] = Browser(s)
+            cls.sib[role] = Browser(s).logged_in('s_' + role, PW)
+            cls.sib[role].get('/account/password')
+            cls.sib[role].token = cls.sib[role].csrf()
+        cls.b['anonymous'] = cls.sib['anonymous'] = Browser(s)
+        for home, browsers in (('H21', cls.b), (SIBLING_HOME, cls.sib)):
+            key = run('apikey', 'add', '--db', s.db_path, '--unit',
+                      home).stdout.strip().splitlines()[-1]
+            browsers['apikey'] = Browser(s)
+            browsers['apikey'].extra['Authorization'] = 'Bearer ' + key
+        # October 2026 in H21.227: figures of a counter and an officer
+        path = os.path.join(s.dir, 'oct.csv')
+        with open(path, 'w') as f:
+            f.write('id,unit,level,counter,officer,rated_at\n')
+            for i in range(3):
+                f.write(f'MX{i},H21.227,{3 + i},1,VC01,'
+                        f'2026-10-0{i + 1}T09:00:00+07:00\n')
+        run('import', 'ratings', '--db', s.db_path, path)
         # a rating with a comment and a consented callback in each unit
         cls.seq, cls.callback = {}, {}
         for scope, unit in UNITS.items():
@@ -312,7 +370,7 @@ class Matrix(unittest.TestCase):
         return re.sub(r':(\w+)', lambda m: value(m.group(1)), pattern)
 
     def call(self, role, method, pattern, spec, scope):
-        b = self.b[role]
+        b = self.sib[role] if scope == 'sibling' else self.b[role]
         path = self.fill(pattern, scope)
         query = spec.query.format(unit=UNITS[scope or 'sub'])
         if query:
@@ -323,7 +381,7 @@ class Matrix(unittest.TestCase):
         if isinstance(body, dict) or body is None:
             fields = {k: (self.fresh() if v == '{fresh}' else v)
                       for k, v in (body or {}).items()}
-            if role != 'anonymous':
+            if role not in ('anonymous', 'apikey'):
                 fields['csrf'] = b.token
             return b.post_form(path, fields)
         return b.post(path, body, {'Content-Type': 'application/json'})
@@ -359,13 +417,18 @@ class Matrix(unittest.TestCase):
             scoped = ':unit' in pattern or '{unit}' in spec.query
             for role in ROLES:
                 for scope in (UNITS if scoped else [None]):
-                    want = spec.expect(role, scope, pattern)
+                    # a sibling is as closed as a foreign unit
+                    as_ = 'foreign' if scope == 'sibling' else scope
+                    want = spec.expect_key(scope, pattern) if \
+                        role == 'apikey' else spec.expect(role, as_, pattern)
                     with self.subTest(route=f'{method} {pattern}', role=role,
                                       unit=scope):
                         r = self.call(role, method, pattern, spec, scope)
                         cells += 1
                         self.assertEqual(r.status, want, r.body[:300])
-                    if pattern == '/logout' and role != 'anonymous':
+                        if spec.check and 200 <= r.status < 300:
+                            spec.check(role, r)
+                    if pattern == '/logout' and role in RANK:
                         self.relogin(role)
         # five roles over three units for the unit routes, at least
         self.assertGreater(cells, 300)

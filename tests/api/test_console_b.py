@@ -583,6 +583,43 @@ class ConsoleB(unittest.TestCase):
         self.page('bao', f'/admin/units/{UNIT}/audit', 403)
         self.page('hue', f'/admin/units/{UNIT}/audit', 404)
 
+    def test_audit_of_a_sibling_shows_neither_keys_nor_strangers(self):
+        # issue 22 item 9: the audit page of H21.228 showed H21.227's
+        # API-key imports and every failed login with the name typed
+        with Server(name='audit-scope') as s:
+            add_user(s, 'adm228', 'H21.228', 'admin')
+            add_user(s, 'admtinh', 'H21', 'admin')
+            key = run('apikey', 'add', '--db', s.db_path, '--unit',
+                      'H21.227').stdout.strip().splitlines()[-1]
+            r = s.post_json('/api/v1/ratings', [
+                {'id': 'K1', 'unit': 'H21.227', 'level': 4,
+                 'rated_at': '2026-10-05T09:00:00+07:00'}],
+                {'Authorization': 'Bearer ' + key})
+            self.assertEqual(r.status, 200, r)
+            typed = 'matkhaugonham9'
+            self.assertEqual(Browser(s).login(typed, PW).status, 401)
+
+            def audit(who, unit):
+                b = Browser(s).logged_in(*((who, PW) if who != 'admin'
+                                           else s.login))
+                r = b.get(f'/admin/units/{unit}/audit')
+                self.assertEqual(r.status, 200)
+                return r.text
+            t = audit('adm228', 'H21.228')
+            self.assertNotIn('import.ratings', t)
+            self.assertNotIn('login.failed', t)
+            self.assertNotIn(typed, t)
+            # the key's imports belong to the key's unit
+            t = audit('admin', 'H21.227')
+            self.assertIn('<td>import.ratings</td>', t)
+            self.assertNotIn('login.failed', t)
+            # the stranger's failure: a top-level admin, without the name
+            t = audit('admtinh', 'H21')
+            self.assertIn('<td>login.failed</td>', t)
+            self.assertNotIn(typed, t)
+            with s.db() as c:
+                self.assertNotIn(typed, '\n'.join(c.iterdump()))
+
     # -- users ----------------------------------------------------------
 
     def test_admin_adds_disables_and_resets_users(self):

@@ -202,6 +202,32 @@ class Sign(unittest.TestCase):
         p = ours(d, self.ca)
         self.assertEqual(p.returncode, 0, p.stdout)
 
+    def test_the_unit_counts_only_in_cn_ou_or_the_urn(self):
+        # issue 22: the unit was taken from any subject attribute or SAN;
+        # O, L, an e-mail or a DNS name are what the applicant wrote
+        ca = os.path.join(self.tmp, 'elsewhere')
+        os.makedirs(ca)
+        key = f'{ca}/H21.227.key.pem'
+        with open(f'{ca}/ext.cnf', 'w') as f:
+            f.write('subjectAltName = DNS:h21.227.example, '
+                    'email:H21.227@example.vn, URI:https://x/H21.227\n')
+        p = openssl('req', '-new', '-newkey', 'ec', '-pkeyopt',
+                    'ec_paramgen_curve:P-256', '-nodes', '-keyout', key,
+                    '-subj', '/O=H21.227/L=H21.227/CN=Văn phòng', '-utf8',
+                    '-out', f'{ca}/r.csr')
+        self.assertEqual(p.returncode, 0, p.stderr)
+        os.chmod(key, 0o600)
+        p = openssl('x509', '-req', '-in', f'{ca}/r.csr', '-CA', self.ca,
+                    '-CAkey', f'{self.keys}/ca.key.pem', '-days', '30',
+                    '-extfile', f'{ca}/ext.cnf', '-out',
+                    f'{ca}/H21.227.cert.pem')
+        self.assertEqual(p.returncode, 0, p.stderr)
+        d = self.report_dir(real=True)
+        self.sign(d, keys=ca, check=False)
+        p = ours(d, self.ca)
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertRegex(p.stdout, r'FAIL[^\n]*unit')
+
     def test_keys_readable_by_others_are_refused(self):
         k = os.path.join(self.tmp, 'loose')
         run('keys', 'demo', '--unit', 'H21.227', '--out', k)

@@ -1,5 +1,6 @@
 """HTTPS through libmicrohttpd (GnuTLS), with a certificate made by openssl."""
 import os
+import re
 import ssl
 import subprocess
 import tempfile
@@ -42,6 +43,24 @@ class Tls(unittest.TestCase):
                 plain.request('GET', '/healthz')
                 plain.getresponse().read()
             plain.close()
+
+    def test_only_tls_1_2_and_up(self):
+        # issue 22 item 12: TLS 1.0 was accepted.  SECLEVEL=0 lets the
+        # client offer the old versions, so that only the server refuses
+        def handshake(s, flag):
+            p = subprocess.run(
+                ['openssl', 's_client', '-connect', f'127.0.0.1:{s.port}',
+                 flag, '-cipher', 'DEFAULT@SECLEVEL=0'],
+                input='', capture_output=True, text=True, timeout=60)
+            # 'New, TLSv1.2, Cipher is ...'; a refusal: 'New, (NONE), ...'
+            m = re.search(r'New, (TLSv[\d.]+), Cipher', p.stdout)
+            return p.returncode == 0 and m is not None, \
+                m.group(1) if m else None
+        with TlsServer(self.cert, self.key, demo=False, name='tls-vers') as s:
+            self.assertFalse(handshake(s, '-tls1')[0])
+            self.assertFalse(handshake(s, '-tls1_1')[0])
+            self.assertEqual(handshake(s, '-tls1_2'), (True, 'TLSv1.2'))
+            self.assertEqual(handshake(s, '-tls1_3'), (True, 'TLSv1.3'))
 
     def test_key_readable_by_others_is_refused(self):
         with tempfile.TemporaryDirectory() as d:

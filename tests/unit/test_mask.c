@@ -31,6 +31,14 @@ mobiles(void)
 	check_mask("(+84) 912.345.678", "(+84) ***.***.***");
 	/* two numbers in one comment */
 	check_mask("0912345678 hoặc 0987654321", "********** hoặc **********");
+	/* full-width digits (a phone's IME types them): masked with '＊' */
+	check_mask(
+	    "gọi ０９１２３４５６７８ nhé", "gọi ＊＊＊＊＊＊＊＊＊＊ nhé");
+	check_mask("０９１２　３４５．６７８", "＊＊＊＊　＊＊＊．＊＊＊");
+	check_mask("0912 ３４５ 678", "**** ＊＊＊ ***");
+	/* fewer than nine stay */
+	check_mask("quầy ３", "quầy ３");
+	check_mask("１２３４５６７８", "１２３４５６７８");
 }
 
 static void
