@@ -51,10 +51,10 @@ auth_check_headers(struct ctx *c)
 	switch (c->route->auth) {
 	case AUTH_PUBLIC:
 	case AUTH_KIOSK: /* the signature covers the body: after it */ return 0;
-	case AUTH_APIKEY: return auth_apikey(c, 0);
+	case AUTH_APIKEY: return auth_apikey_scoped(c);
 	case AUTH_STAFF_OR_APIKEY:
 		if (http_header(c->req, "Authorization") != NULL)
-			return auth_apikey(c, 0);
+			return auth_apikey_scoped(c);
 		break;
 	case AUTH_STAFF: break;
 	}
