@@ -178,6 +178,24 @@ lock_keys(
 	buf_release(&b);
 }
 
+bool
+login_name_resting(struct ctx *c, const char *username)
+{
+	char pair[33], name[33];
+
+	lock_keys(username, "", pair, name);
+	return !ratelimit_check(c->srv->login_fail_name, name, hl_now(), NULL);
+}
+
+void
+login_name_unrest(struct ctx *c, const char *username)
+{
+	char pair[33], name[33];
+
+	lock_keys(username, "", pair, name);
+	ratelimit_clear(c->srv->login_fail_name, name);
+}
+
 /* Whether the name rests, from this address or from everywhere. */
 static bool
 is_locked(struct ctx *c, const char *pair, const char *name, int64_t now)

@@ -128,7 +128,6 @@ render(struct ctx *c, const struct console_unit *u, int status,
 {
 	struct db_stmt *st;
 	struct buf *b;
-	int64_t now = hl_now();
 	int rows = 0;
 
 	console_begin(
@@ -136,8 +135,8 @@ render(struct ctx *c, const struct console_unit *u, int status,
 	c->req->resp.status = status;
 	b = &c->req->resp.body;
 	st = db_query(ctx_db(c),
-	    "SELECT username, name, unit, role, active, must_change, "
-	    "locked_until FROM users WHERE unit IN (SELECT descendant FROM "
+	    "SELECT username, name, unit, role, active, must_change "
+	    "FROM users WHERE unit IN (SELECT descendant FROM "
 	    "unit_tree WHERE ancestor = ?) ORDER BY unit, username LIMIT 2000",
 	    "t", u->code);
 	while (st != NULL && db_step(st) == DB_ROW) {
@@ -165,7 +164,7 @@ render(struct ctx *c, const struct console_unit *u, int status,
 		buf_puts(b, "</td><td>");
 		buf_html(b,
 		    !active ? CP_T(c, "Đã khóa", "Disabled")
-			: db_col_int(st, 6) > now
+			: login_name_resting(c, username)
 			? CP_T(c, "Tạm khóa (đăng nhập sai)",
 			      "Locked (failed logins)")
 			: db_col_int(st, 5) != 0
@@ -404,5 +403,7 @@ page_users_reset(struct ctx *c)
 		return;
 	}
 	free(hash);
+	/* a new password: the name may log in again from anywhere */
+	login_name_unrest(c, name);
 	show_otp(c, &u, name, otp, false);
 }

@@ -57,6 +57,15 @@ void login_csrf_token(struct ctx *c, const char *seed, char out[44]);
 void login_csrf_seed(struct ctx *c, char seed[44]);
 bool login_csrf_ok(struct ctx *c, const char *posted);
 
+/*
+ * The login lockout (page_login.c) as the users page sees it: whether
+ * `username` rests from every address (login_failures_global failures),
+ * and clearing that, as a password reset does.  A pair of name and
+ * address that rests goes on resting its 15 minutes.
+ */
+bool login_name_resting(struct ctx *c, const char *username);
+void login_name_unrest(struct ctx *c, const char *username);
+
 /* Whether cookies must carry Secure (HTTPS here or at the proxy). */
 bool session_secure(struct ctx *c);
 

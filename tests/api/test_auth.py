@@ -1,4 +1,5 @@
 """Staff login, sessions and CSRF: what an attacker would try."""
+import re
 import time
 import unittest
 
@@ -134,6 +135,35 @@ class Auth(unittest.TestCase):
             with s.db() as c:
                 dump = '\n'.join(c.iterdump())
             self.assertNotIn('khong-co-ai', dump)
+
+    def test_users_page_shows_a_resting_name_and_a_reset_lifts_it(self):
+        # the lockout lives in memory now: the users page reads it there
+        with Server('--trusted-proxies', '127.0.0.1', '--login-failures',
+                    '5', '--login-failures-global', '3',
+                    name='lockout-page') as s:
+            run('user', 'add', '--db', s.db_path, '--unit', 'H21.227',
+                '--role', 'viewer', '--name', 'canbo', '--password-stdin',
+                input=PW + '\n')
+            admin = Browser(s).logged_in(*s.login)
+            path = '/admin/units/H21.227/users'
+
+            def row():
+                page = admin.get(path).text
+                return page[page.index('<td>canbo</td>'):].split('</tr>')[0]
+            self.assertIn('Hoạt động', row())
+            for ip in ('192.0.2.31', '192.0.2.32', '192.0.2.33'):
+                Browser(s, client_ip=ip).login('canbo', 'sai mật khẩu')
+            self.assertIn('Tạm khóa (đăng nhập sai)', row())
+            self.assertEqual(Browser(s, client_ip='203.0.113.8')
+                             .login('canbo', PW).status, 403)
+            r = admin.post_form(f'{path}/canbo/reset',
+                                {'csrf': admin.csrf()})
+            self.assertEqual(r.status, 200)
+            otp = re.search(r'<code class="otp">([^<]+)</code>',
+                            r.text).group(1)
+            self.assertNotIn('Tạm khóa', row())
+            self.assertEqual(Browser(s, client_ip='203.0.113.8')
+                             .login('canbo', otp).status, 303)
 
     def test_unknown_user_and_wrong_password_look_the_same(self):
         b = Browser(self.s)
