@@ -36,7 +36,8 @@ DEMO_UNIT = 'H21.227'
 # With --config the file's values stand (flags would override them).
 LIMITS = ('--rate-limit-per-min', '--login-attempts-per-min',
           '--kiosk-enrolments-per-min', '--apikey-failure-limit',
-          '--report-submissions-per-hour')
+          '--report-submissions-per-hour', '--login-failures',
+          '--login-failures-global')
 
 
 def limits_off(args):

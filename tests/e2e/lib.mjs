@@ -28,7 +28,8 @@ export function hailong(...args) {
 // requests the machine manages in a minute.
 const LIMITS = ['--rate-limit-per-min', '--login-attempts-per-min',
   '--kiosk-enrolments-per-min', '--apikey-failure-limit',
-  '--report-submissions-per-hour'];
+  '--report-submissions-per-hour', '--login-failures',
+  '--login-failures-global'];
 
 function limitsOff(args) {
   const given = new Set(args.filter((a) => a.startsWith('--'))
