@@ -61,11 +61,15 @@ LDFLAGS += $(LDOPT)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRC := $(wildcard lib/*.c)
-SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
+# server/core: the domain and its storage; server/web: HTTP, pages, APIs;
+# server/cli: main() and the commands.  `make layers` keeps them apart.
+SERVER_LAYERS := core web cli
+SERVER_SRC := $(filter-out server/cli/main.c,\
+	$(foreach l,$(SERVER_LAYERS),$(wildcard server/$(l)/*.c)))
 SERVER_EMBED := $(sort $(wildcard schemas/*.sql)) \
 	schemas/instrument.default.json schemas/report.schema.json \
 	data/units.csv data/procedures.csv \
-	$(sort $(wildcard server/static/*))
+	$(sort $(wildcard server/web/static/*))
 
 KIOSK_SRC := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
 KIOSK_EMBED := $(sort $(wildcard kiosk/ui/*))
@@ -81,7 +85,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps deps-build run test test-run unit api e2e asan fuzz \
-	fuzz-run lint format format-check install uninstall clean bench
+	fuzz-run lint format format-check install uninstall clean bench layers
 
 all: $(BUILD)/bin/hailong $(BUILD)/bin/hailong-kiosk
 
@@ -95,7 +99,8 @@ $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -o $@ $<
 
-$(BUILD)/gen/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED)
+# Makefile too: the list of files (and their names) is written here
+$(BUILD)/gen/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED) Makefile
 	@mkdir -p $(dir $@)
 	$(say) EMBED $@
 	$(Q)$(BUILD)/tools/embed $@ server_files $(SERVER_EMBED)
@@ -105,7 +110,7 @@ $(BUILD)/obj/gen/server_files.o: $(BUILD)/gen/server_files.c
 	$(say) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/gen/kiosk_files.c: $(BUILD)/tools/embed $(KIOSK_EMBED)
+$(BUILD)/gen/kiosk_files.c: $(BUILD)/tools/embed $(KIOSK_EMBED) Makefile
 	@mkdir -p $(dir $@)
 	$(say) EMBED $@
 	$(Q)$(BUILD)/tools/embed $@ kiosk_files $(KIOSK_EMBED)
@@ -133,7 +138,7 @@ $(BUILD)/bin/hailong-kiosk: $(BUILD)/obj/kiosk/main.o \
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/bin/hailong: $(BUILD)/obj/server/main.o $(BUILD)/libhailong-server.a \
+$(BUILD)/bin/hailong: $(BUILD)/obj/server/cli/main.o $(BUILD)/libhailong-server.a \
 		$(BUILD)/libhailong.a
 	@mkdir -p $(dir $@)
 	$(say) LINK $@
@@ -184,7 +189,7 @@ run: deps-build
 # --- tests --------------------------------------------------------------------
 
 # The whole suite: install, build warning-free, run every layer, summary.
-test: deps
+test: deps layers
 	@$(MAKE) --no-print-directory WERROR=1 all $(UNIT_BIN) fuzz
 	@tests/run.sh $(BUILD)
 
@@ -269,7 +274,7 @@ build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzzed.a
 
 -include $(FUZZ_OBJ:.o=.d)
 
-build/gen-fuzz/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED)
+build/gen-fuzz/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED) Makefile
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $@ server_files $(SERVER_EMBED)
 
@@ -297,10 +302,19 @@ sqlmap: all
 
 .PHONY: reliability sqlmap fuzz-long
 
+# --- layers ---------------------------------------------------------------------
+
+# Which layer may include which (README "Source layout"): lib/ and
+# include/ nothing of server/ or kiosk/; server/core/ lib and core only;
+# server/web/ anything but cli; kiosk/ lib and its own.  Every header of
+# server/ is included by its layer's path ("core/audit.h").
+layers:
+	@tools/layers.sh
+
 # --- style ----------------------------------------------------------------------
 
-C_FILES := $(wildcard lib/*.c server/*.c kiosk/*.c tools/*.c tests/unit/*.c \
-	tests/fuzz/*.c) $(wildcard include/hailong/*.h server/*.h kiosk/*.h \
+C_FILES := $(wildcard lib/*.c server/*/*.c kiosk/*.c tools/*.c tests/unit/*.c \
+	tests/fuzz/*.c) $(wildcard include/hailong/*.h server/*/*.h kiosk/*.h \
 	tests/unit/*.h)
 
 format:
@@ -314,7 +328,7 @@ lint: all
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude \
 		-Iserver --suppress=missingIncludeSystem lib server kiosk
-	clang-tidy --quiet $(LIB_SRC) $(SERVER_SRC) server/main.c \
+	clang-tidy --quiet $(LIB_SRC) $(SERVER_SRC) server/cli/main.c \
 		$(KIOSK_SRC) kiosk/main.c -- \
 		$(CPPFLAGS) $(PKG_CFLAGS) -std=c11
 

@@ -1,6 +1,6 @@
 """The authorization matrix: every route x every role x own/sub/foreign unit.
 
-The routes are read from server/routes.c itself, so a route added there
+The routes are read from server/web/routes.c itself, so a route added there
 is in the matrix at once: the test fails until EXPECT below says what
 each role may get from it.  Adding a route's expectation is one entry:
 
@@ -50,8 +50,8 @@ def wire_paths():
 
 
 def parse_routes():
-    """[(method, pattern, auth, role)] of server/routes.c's table."""
-    with open(os.path.join(ROOT, 'server', 'routes.c')) as f:
+    """[(method, pattern, auth, role)] of server/web/routes.c's table."""
+    with open(os.path.join(ROOT, 'server', 'web', 'routes.c')) as f:
         src = f.read()
     src = re.sub(r'/\*.*?\*/', '', src, flags=re.S)
     table = src[src.index('routes[] = {'):]
@@ -389,7 +389,7 @@ class Matrix(unittest.TestCase):
     def test_every_route_has_an_expectation(self):
         missing = [(m, p) for m, p, _, _ in parse_routes()
                    if (m, p) not in EXPECT]
-        self.assertEqual(missing, [], 'routes of server/routes.c without an '
+        self.assertEqual(missing, [], 'routes of server/web/routes.c without an '
                          'entry in EXPECT (tests/api/test_authz_matrix.py)')
         stale = set(EXPECT) - {(m, p) for m, p, _, _ in parse_routes()}
         self.assertEqual(stale, set(), 'EXPECT entries of no route')

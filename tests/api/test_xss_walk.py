@@ -8,7 +8,7 @@ names from the CLI and the console) and straight into the database for
 the rest (unit, procedure, counter and officer names, a review's notes,
 action and step note, a kiosk's reported version, the certificate
 subject of a received report).  Then every GET page of the route table
-(server/routes.c, read as test_authz_matrix.py reads it) under /admin,
+(server/web/routes.c, read as test_authz_matrix.py reads it) under /admin,
 /account and /cong-khai is fetched as the commune's admin and as the
 province's (who sees the reports received from the commune), each :param
 filled with a planted object (both callbacks, the review, the

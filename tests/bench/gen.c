@@ -26,12 +26,12 @@
 #include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "hailong/rating.h"
-#include "dossiers.h"
-#include "instrument.h"
-#include "ratings.h"
-#include "refdata.h"
-#include "rollup.h"
-#include "store.h"
+#include "core/dossiers.h"
+#include "core/instrument.h"
+#include "core/ratings.h"
+#include "core/refdata.h"
+#include "core/rollup.h"
+#include "core/store.h"
 
 #define UNITS 100
 #define PROCEDURES 2000

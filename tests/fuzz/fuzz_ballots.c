@@ -4,8 +4,8 @@
 
 #include "hailong/rating.h"
 #include "hailong/text.h"
-#include "ballots.h"
-#include "records.h"
+#include "core/ballots.h"
+#include "core/records.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

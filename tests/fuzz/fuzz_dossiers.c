@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "hailong/text.h"
-#include "dossiers.h"
-#include "records.h"
+#include "core/dossiers.h"
+#include "core/records.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /* fuzz_jsonbody.c -- libFuzzer: a JSON request body as every JSON handler
- * first reads it (server/jsonapi.c json_body_parse: UTF-8, depth, no
+ * first reads it (server/web/jsonapi.c json_body_parse: UTF-8, depth, no
  * duplicate keys), then the kiosk enrolment body {"code": ...}. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 
 #include "hailong/text.h"
 #include "hailong/wire.h"
-#include "jsonapi.h"
+#include "web/jsonapi.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

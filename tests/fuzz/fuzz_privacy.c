@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "hailong/text.h"
-#include "privacy.h"
+#include "core/privacy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include "hailong/form.h"
 #include "hailong/hltime.h"
 #include "hailong/text.h"
-#include "i18n.h"
+#include "core/i18n.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "core/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

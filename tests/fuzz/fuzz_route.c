@@ -1,10 +1,10 @@
 /* fuzz_route.c -- libFuzzer: request paths against the route table, and
- * route patterns themselves (server/server.c route_match). */
+ * route patterns themselves (server/web/server.c route_match). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "server.h"
+#include "web/server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

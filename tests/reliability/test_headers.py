@@ -1,6 +1,6 @@
 """Security headers on every response of every route, errors included.
 
-The route table is read from server/routes.c itself (so a route added
+The route table is read from server/web/routes.c itself (so a route added
 later is checked without touching this test); each route is called
 anonymously, with a bogus parameter, and as the caller it is meant for
 (an officer's session, an API key, a signed kiosk); the error paths
@@ -25,7 +25,7 @@ ROUTE_RE = re.compile(r'\{\s*HTTP_(GET|POST|HEAD)\s*(?:\|\s*HTTP_\w+\s*)*,'
 
 
 def routes():
-    with open(os.path.join(ROOT, 'server', 'routes.c')) as f:
+    with open(os.path.join(ROOT, 'server', 'web', 'routes.c')) as f:
         src = f.read()
     src = re.sub(r'/\*.*?\*/', '', src, flags=re.S)
     with open(os.path.join(ROOT, 'include', 'hailong', 'wire.h')) as f:

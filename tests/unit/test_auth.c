@@ -1,8 +1,8 @@
 /* test_auth.c -- cookies and password hashes. */
 #include "hailong/cookie.h"
 #include "hailong/crypto.h"
+#include "core/users.h"
 #include "test.h"
-#include "users.h"
 
 static void
 cookies(void)

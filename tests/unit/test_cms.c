@@ -2,7 +2,7 @@
 #include <sys/stat.h>
 
 #include "hailong/fileio.h"
-#include "cms.h"
+#include "core/cms.h"
 #include "test.h"
 
 static char dir[128], other[128];

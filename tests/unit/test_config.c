@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addrlist.h"
-#include "config.h"
+#include "core/addrlist.h"
+#include "core/config.h"
 #include "test.h"
 
 #define SHIPPED "etc/hailong.conf"

@@ -3,12 +3,12 @@
 
 #include "hailong/db.h"
 #include "hailong/log.h"
-#include "dbpool.h"
+#include "core/dbpool.h"
+#include "core/refdata.h"
+#include "core/store.h"
+#include "core/writer.h"
 #include "outbox.h"
-#include "refdata.h"
-#include "store.h"
 #include "test.h"
-#include "writer.h"
 
 static char dir[64];
 static char dbpath[128];

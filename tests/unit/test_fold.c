@@ -3,15 +3,15 @@
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
-#include "fold.h"
-#include "metrics.h"
-#include "ratings.h"
-#include "refdata.h"
-#include "report.h"
-#include "rollup.h"
-#include "store.h"
+#include "core/fold.h"
+#include "core/metrics.h"
+#include "core/ratings.h"
+#include "core/refdata.h"
+#include "core/report.h"
+#include "core/rollup.h"
+#include "core/store.h"
+#include "core/writer.h"
 #include "test.h"
-#include "writer.h"
 
 static struct db *db;
 static uint64_t rng = 0x2545f4914f6cdd1dULL;

@@ -1,7 +1,7 @@
 /* test_jsonschema.c -- the schema checker: what passes, what fails, where. */
 #include <jansson.h>
 
-#include "jsonschema.h"
+#include "core/jsonschema.h"
 #include "test.h"
 
 static const char schema_text[] =

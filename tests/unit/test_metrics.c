@@ -4,15 +4,15 @@
 #include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "hailong/log.h"
-#include "dossiers.h"
-#include "metrics.h"
-#include "ratings.h"
-#include "refdata.h"
-#include "rollup.h"
-#include "rules.h"
-#include "store.h"
+#include "core/dossiers.h"
+#include "core/metrics.h"
+#include "core/ratings.h"
+#include "core/refdata.h"
+#include "core/rollup.h"
+#include "core/rules.h"
+#include "core/store.h"
+#include "core/writer.h"
 #include "test.h"
-#include "writer.h"
 
 #define CHECK_NUM(got, want) \
 	do { \

@@ -4,14 +4,14 @@
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
-#include "dossiers.h"
-#include "metrics.h"
-#include "ratings.h"
-#include "refdata.h"
-#include "rollup.h"
-#include "store.h"
+#include "core/dossiers.h"
+#include "core/metrics.h"
+#include "core/ratings.h"
+#include "core/refdata.h"
+#include "core/rollup.h"
+#include "core/store.h"
+#include "core/writer.h"
 #include "test.h"
-#include "writer.h"
 
 extern const struct embed_file server_files[];
 

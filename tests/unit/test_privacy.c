@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "hailong/text.h"
-#include "backup.h"
-#include "privacy.h"
+#include "core/backup.h"
+#include "core/privacy.h"
 #include "test.h"
 
 static bool

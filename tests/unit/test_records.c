@@ -1,8 +1,8 @@
 /* test_records.c -- import files: CSV and JSON records, dossier and rating rows. */
 #include "hailong/hltime.h"
-#include "ballots.h"
-#include "dossiers.h"
-#include "records.h"
+#include "core/ballots.h"
+#include "core/dossiers.h"
+#include "core/records.h"
 #include "test.h"
 
 /* What a parse produced: up to 16 records, copied out. */

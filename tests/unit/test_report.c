@@ -3,7 +3,7 @@
 
 #include "hailong/buf.h"
 #include "hailong/fileio.h"
-#include "report.h"
+#include "core/report.h"
 #include "test.h"
 
 /* A report built by `hailong report build` (the fuzzer's seed). */

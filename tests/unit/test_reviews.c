@@ -5,12 +5,12 @@
 
 #include "hailong/db.h"
 #include "hailong/hltime.h"
-#include "audit.h"
-#include "refdata.h"
-#include "reviews.h"
-#include "store.h"
+#include "core/audit.h"
+#include "core/refdata.h"
+#include "core/reviews.h"
+#include "core/store.h"
+#include "core/users.h"
 #include "test.h"
-#include "users.h"
 
 static void
 steps(void)

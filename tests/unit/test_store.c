@@ -6,12 +6,12 @@
 #include "hailong/crypto.h"
 #include "hailong/db.h"
 #include "hailong/encode.h"
-#include "audit.h"
-#include "ratings.h"
-#include "refdata.h"
-#include "store.h"
+#include "core/audit.h"
+#include "core/ratings.h"
+#include "core/refdata.h"
+#include "core/store.h"
+#include "core/writer.h"
 #include "test.h"
-#include "writer.h"
 
 static char dbpath[128];
 

@@ -1,0 +1,75 @@
+/* instrument.h -- the rating form's wording, as the province set it. */
+#ifndef HAILONG_INSTRUMENT_H
+#define HAILONG_INSTRUMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hailong/rating.h"
+#include "core/i18n.h"
+
+struct db;
+
+/* A text in both languages; t[LANG_VI], t[LANG_EN]. */
+struct itext {
+	char *t[2];
+};
+
+struct instrument_option {
+	int points; /* 0..2 */
+	struct itext label;
+};
+
+struct instrument_criterion {
+	struct itext label;
+	int nopts;
+	struct instrument_option opt[3];
+};
+
+struct instrument_reason {
+	char code[RATING_REASON_MAX_LEN + 1];
+	struct itext label;
+};
+
+struct instrument {
+	int version;
+	struct itext name;
+	struct itext question;
+	struct itext level[6]; /* index 1..5 */
+	int three_faces[3];    /* levels of a three-face kiosk */
+	struct instrument_criterion criteria[RATING_CRITERIA];
+	int nreasons;
+	struct instrument_reason reason[RATING_REASONS_MAX];
+	int consent_version;
+	int consent_retention_days;
+	char consent_purpose[32];
+	struct itext consent;
+};
+
+/*
+ * Parse and check an instrument document (schemas/instrument.schema.json).
+ * New: instrument_free().  NULL with err filled.
+ */
+struct instrument *
+instrument_parse(const char *json, size_t len, char *err, size_t errlen);
+void instrument_free(struct instrument *in);
+
+/* The instrument in force now (highest effective version).  New. */
+struct instrument *instrument_load(struct db *db, char *err, size_t errlen);
+
+/*
+ * Store a new instrument version and its consent text, effective from
+ * `from` (Unix seconds).  0 or -1 with err filled.
+ */
+int instrument_install(struct db *db, const char *json, size_t len,
+    int64_t from, char *err, size_t errlen);
+/* The default of schemas/instrument.default.json, effective from 0. */
+int instrument_install_default(struct db *db, char *err, size_t errlen);
+
+bool instrument_has_reason(
+    const struct instrument *in, const char *code, size_t len);
+/* Label text in a language, never NULL. */
+const char *itext(const struct itext *t, enum lang lang);
+
+#endif

@@ -1,0 +1,1342 @@
+/* metrics.c -- the monthly figures of shared/METRICS.md, from counts. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hailong/db.h"
+#include "hailong/hltime.h"
+#include "hailong/text.h"
+#include "hailong/util.h"
+#include "core/dossiers.h"
+#include "core/fold.h"
+#include "core/metrics.h"
+#include "core/rollup.h"
+
+#define PPM 1000000
+
+__extension__ typedef unsigned __int128 u128;
+
+static const char *const flag_names[FLAG_COUNT] = { "LOW_SATISFACTION",
+	"HIGH_SUPPLEMENT", "LOW_ONLINE", "LATE" };
+
+const char *const metric_point_names[POINT_COUNT] = { "2.1", "3.3", "4.2",
+	"5.4" };
+
+const char *
+metric_flag_name(enum metric_flag f)
+{
+	return (unsigned)f < FLAG_COUNT ? flag_names[f] : "?";
+}
+
+/* --- counts ------------------------------------------------------------ */
+
+/* Every field of struct metric_counts is an int64_t: add them as such. */
+_Static_assert(sizeof(struct metric_counts) % sizeof(int64_t) == 0,
+    "struct metric_counts holds int64_t only");
+
+void
+metric_counts_add(struct metric_counts *into, const struct metric_counts *from)
+{
+	int64_t *a = (int64_t *)(void *)into;
+	const int64_t *b = (const int64_t *)(const void *)from;
+
+	for (size_t i = 0; i < sizeof(*into) / sizeof(int64_t); i++)
+		a[i] += b[i];
+}
+
+bool
+metric_counts_is_zero(const struct metric_counts *c)
+{
+	const int64_t *a = (const int64_t *)(const void *)c;
+
+	for (size_t i = 0; i < sizeof(*c) / sizeof(int64_t); i++)
+		if (a[i] != 0)
+			return false;
+	return true;
+}
+
+void
+metric_counts_add_rating(struct metric_counts *c, const struct rating *r)
+{
+	static const int officer_criteria[] = { 0, 1, 2, 3, 6 };
+	int answered = 0, sum = 0, osum = 0;
+	bool officer = true;
+
+	if (r->level >= 1 && r->level <= 5)
+		c->by_level[r->level - 1]++;
+	for (int i = 0; i < RATING_CRITERIA; i++) {
+		if (r->criteria[i] < 0)
+			continue;
+		c->criteria_n[i]++;
+		c->criteria_sum[i] += r->criteria[i];
+		answered++;
+		sum += r->criteria[i];
+	}
+	if (answered == RATING_CRITERIA) {
+		c->ballot_n++;
+		c->ballot_sum += sum;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(officer_criteria); i++) {
+		int v = r->criteria[officer_criteria[i]];
+
+		if (v < 0)
+			officer = false;
+		else
+			osum += v;
+	}
+	if (officer) {
+		c->officer_n++;
+		c->officer_sum += osum;
+	}
+	if (r->supplement_reported >= 0) {
+		c->supplement_answered++;
+		c->supplement_yes += r->supplement_reported;
+	}
+	if (r->online_error_reported >= 0) {
+		c->online_error_answered++;
+		c->online_error_yes += r->online_error_reported;
+	}
+}
+
+int64_t
+metric_counts_ratings(const struct metric_counts *c)
+{
+	int64_t n = 0;
+
+	for (int i = 0; i < 5; i++)
+		n += c->by_level[i];
+	return n;
+}
+
+/* The scalar fields, by name, in the order of the JSON object. */
+static const struct {
+	const char *name;
+	size_t off;
+} scalar_counts[] = {
+#define F(x) \
+	{ \
+#x, offsetof(struct metric_counts, x) \
+	}
+	F(ballot_n),
+	F(ballot_sum),
+	F(officer_n),
+	F(officer_sum),
+	F(supplement_answered),
+	F(supplement_yes),
+	F(online_error_answered),
+	F(online_error_yes),
+	F(dossiers),
+	F(online),
+	F(full_online),
+	F(judged),
+	F(on_time),
+	F(supplement),
+	F(multi_supplement),
+	F(correction),
+	F(supplement_or_correction),
+	F(digitized),
+	F(bad),
+#undef F
+};
+
+static int64_t *
+count_field(struct metric_counts *c, size_t off)
+{
+	return (int64_t *)(void *)((char *)c + off);
+}
+
+static json_t *
+int_array(const int64_t *v, int n)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(v[i]));
+	return a;
+}
+
+json_t *
+metric_counts_to_json(const struct metric_counts *c)
+{
+	struct metric_counts copy = *c;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "by_level", int_array(c->by_level, 5));
+	for (size_t i = 0; i < ARRAY_SIZE(scalar_counts); i++) {
+		json_object_set_new(o, scalar_counts[i].name,
+		    json_integer(*count_field(&copy, scalar_counts[i].off)));
+		if (strcmp(scalar_counts[i].name, "ballot_sum") == 0) {
+			json_object_set_new(o, "criteria_n",
+			    int_array(c->criteria_n, RATING_CRITERIA));
+			json_object_set_new(o, "criteria_sum",
+			    int_array(c->criteria_sum, RATING_CRITERIA));
+		}
+	}
+	return o;
+}
+
+static int
+array_from_json(const json_t *obj, const char *key, int64_t *v, int n,
+    char *err, size_t errlen)
+{
+	const json_t *a = json_object_get(obj, key);
+
+	if (!json_is_array(a) || json_array_size(a) != (size_t)n)
+		goto bad;
+	for (int i = 0; i < n; i++) {
+		const json_t *x = json_array_get(a, (size_t)i);
+
+		if (!json_is_integer(x) || json_integer_value(x) < 0)
+			goto bad;
+		v[i] = json_integer_value(x);
+	}
+	return 0;
+bad:
+	snprintf(
+	    err, errlen, "counts.%s: must be %d whole numbers >= 0", key, n);
+	return -1;
+}
+
+int
+metric_counts_from_json(
+    const json_t *obj, struct metric_counts *c, char *err, size_t errlen)
+{
+	struct metric_counts out;
+	const char *key;
+	json_t *v;
+
+	memset(&out, 0, sizeof(out));
+	if (!json_is_object(obj)) {
+		snprintf(err, errlen, "counts: must be an object");
+		return -1;
+	}
+	if (array_from_json(obj, "by_level", out.by_level, 5, err, errlen) <
+		0 ||
+	    array_from_json(obj, "criteria_n", out.criteria_n, RATING_CRITERIA,
+		err, errlen) < 0 ||
+	    array_from_json(obj, "criteria_sum", out.criteria_sum,
+		RATING_CRITERIA, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(scalar_counts); i++) {
+		const json_t *x = json_object_get(obj, scalar_counts[i].name);
+
+		if (!json_is_integer(x) || json_integer_value(x) < 0) {
+			snprintf(err, errlen,
+			    "counts.%s: must be a whole number "
+			    ">= 0",
+			    scalar_counts[i].name);
+			return -1;
+		}
+		*count_field(&out, scalar_counts[i].off) =
+		    json_integer_value(x);
+	}
+	/* json_object_foreach needs a non-const object; it only reads */
+	json_object_foreach((json_t *)(uintptr_t)obj, key, v)
+	{
+		bool known = strcmp(key, "by_level") == 0 ||
+		    strcmp(key, "criteria_n") == 0 ||
+		    strcmp(key, "criteria_sum") == 0;
+
+		for (size_t i = 0; i < ARRAY_SIZE(scalar_counts); i++)
+			known |= strcmp(key, scalar_counts[i].name) == 0;
+		if (!known) {
+			snprintf(err, errlen, "counts.%.40s: unknown key", key);
+			return -1;
+		}
+	}
+	*c = out;
+	return 0;
+}
+
+/* --- figures --------------------------------------------------------------- */
+
+static u128
+pow10u(int places)
+{
+	u128 p = 1;
+
+	while (places-- > 0)
+		p *= 10;
+	return p;
+}
+
+/* Exact half-away-from-zero rounding of num/den (both >= 0, den > 0). */
+static double
+round_u128(u128 num, u128 den, int places)
+{
+	u128 scale = pow10u(places);
+	u128 q = (num * scale * 2 + den) / (den * 2);
+
+	return (double)q / (double)scale;
+}
+
+double
+metric_round_ratio(int64_t num, int64_t den, int places)
+{
+	if (den <= 0 || num < 0)
+		return NAN;
+	return round_u128((u128)num, (u128)den, places);
+}
+
+void
+metric_wilson(int64_t k, int64_t n, double z, double *lo, double *hi)
+{
+	double p = (double)k / (double)n, nn = (double)n, z2 = z * z;
+	double denom = 1 + z2 / nn;
+	double centre = (p + z2 / (2 * nn)) / denom;
+	double half = z / denom * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
+
+	*lo = centre - half;
+	*hi = centre + half;
+	if (*lo < 0)
+		*lo = 0;
+	if (*hi > 1)
+		*hi = 1;
+}
+
+static double
+rate(int64_t num, int64_t den)
+{
+	return den > 0 ? metric_round_ratio(num, den, 4) : NAN;
+}
+
+static double
+round4(double x)
+{
+	return round(x * 10000) / 10000;
+}
+
+static void
+raise_flag(struct metric_figures *f, enum metric_flag flag, double severity)
+{
+	int i = f->nflags++;
+
+	/* insertion: most severe first, the enum order among equals */
+	while (i > 0 && f->severity[i - 1] < severity) {
+		f->flags[i] = f->flags[i - 1];
+		f->severity[i] = f->severity[i - 1];
+		i--;
+	}
+	f->flags[i] = flag;
+	f->severity[i] = severity;
+}
+
+static void
+points(const struct metric_counts *c, const struct metric_rules *r,
+    struct metric_figures *f)
+{
+	int64_t d = c->dossiers, good = c->dossiers - c->bad;
+
+	for (int i = 0; i < POINT_COUNT; i++)
+		f->points[i] = 0;
+	/* 2.1: max x on_time_rate */
+	if (c->judged > 0)
+		f->points[POINT_21] =
+		    round_u128((u128)r->p21_max * (u128)c->on_time,
+			(u128)c->judged, 0) /
+		    100;
+	if (d <= 0)
+		return;
+	/* 3.3: max x min(1, online_rate / target) */
+	if ((u128)c->online * PPM >= (u128)r->p33_target * (u128)d)
+		f->points[POINT_33] = (double)r->p33_max / 100;
+	else
+		f->points[POINT_33] =
+		    round_u128((u128)r->p33_max * (u128)c->online * PPM,
+			(u128)r->p33_target * (u128)d, 0) /
+		    100;
+	/* 4.2: max x digitized_rate */
+	f->points[POINT_42] =
+	    round_u128((u128)r->p42_max * (u128)c->digitized, (u128)d, 0) / 100;
+	/* 5.4: max if the rate reaches full_at, else max x rate / full_at */
+	if ((u128)good * PPM >= (u128)r->p54_full_at * (u128)d)
+		f->points[POINT_54] = (double)r->p54_max / 100;
+	else
+		f->points[POINT_54] =
+		    round_u128((u128)r->p54_max * (u128)good * PPM,
+			(u128)r->p54_full_at * (u128)d, 0) /
+		    100;
+}
+
+static void
+flags(const struct metric_counts *c, const struct metric_rules *r,
+    struct metric_figures *f)
+{
+	int64_t n = metric_counts_ratings(c);
+	double lo, hi, t;
+
+	f->nflags = 0;
+	if (n >= r->n_min) {
+		metric_wilson(
+		    c->by_level[3] + c->by_level[4], n, r->z, &lo, &hi);
+		t = (double)r->satisfied_min / PPM;
+		if (hi < t)
+			raise_flag(f, FLAG_LOW_SATISFACTION, t - hi);
+	}
+	if (c->dossiers >= r->n_min) {
+		metric_wilson(
+		    c->supplement_or_correction, c->dossiers, r->z, &lo, &hi);
+		t = (double)r->supplement_max / PPM;
+		if (lo > t)
+			raise_flag(f, FLAG_HIGH_SUPPLEMENT, lo - t);
+		metric_wilson(c->online, c->dossiers, r->z, &lo, &hi);
+		t = (double)r->online_min / PPM;
+		if (hi < t)
+			raise_flag(f, FLAG_LOW_ONLINE, t - hi);
+	}
+	if (c->judged >= r->n_min) {
+		metric_wilson(c->on_time, c->judged, r->z, &lo, &hi);
+		t = (double)r->on_time_min / PPM;
+		if (hi < t)
+			raise_flag(f, FLAG_LATE, t - hi);
+	}
+}
+
+void
+metric_figures_compute(const struct metric_counts *c,
+    const struct metric_rules *rules, struct metric_figures *f)
+{
+	int64_t n = metric_counts_ratings(c), d = c->dossiers, level_sum = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->ratings = n;
+	for (int i = 0; i < 5; i++) {
+		f->by_level[i] = c->by_level[i];
+		level_sum += (int64_t)(i + 1) * c->by_level[i];
+	}
+	f->satisfied_rate = rate(c->by_level[3] + c->by_level[4], n);
+	f->satisfied_ci[0] = f->satisfied_ci[1] = NAN;
+	if (n > 0) {
+		double lo, hi;
+
+		metric_wilson(
+		    c->by_level[3] + c->by_level[4], n, rules->z, &lo, &hi);
+		f->satisfied_ci[0] = round4(lo);
+		f->satisfied_ci[1] = round4(hi);
+	}
+	f->dissatisfied_rate = rate(c->by_level[0] + c->by_level[1], n);
+	f->mean_level = rate(level_sum, n);
+	f->ballot_score = rate(c->ballot_sum, c->ballot_n);
+	for (int i = 0; i < RATING_CRITERIA; i++)
+		f->criteria_mean[i] =
+		    rate(c->criteria_sum[i], c->criteria_n[i]);
+	f->officer_score = rate(c->officer_sum, c->officer_n);
+	f->reported_supplement_rate =
+	    rate(c->supplement_yes, c->supplement_answered);
+	f->reported_online_error_rate =
+	    rate(c->online_error_yes, c->online_error_answered);
+	f->dossiers = d;
+	f->online_rate = rate(c->online, d);
+	f->full_online_rate = rate(c->full_online, d);
+	f->on_time_rate = rate(c->on_time, c->judged);
+	f->supplement_rate = rate(c->supplement, d);
+	f->multi_supplement_rate = rate(c->multi_supplement, d);
+	f->correction_rate = rate(c->correction, d);
+	f->supplement_or_correction_rate = rate(c->supplement_or_correction, d);
+	f->digitized_rate = rate(c->digitized, d);
+	f->handling_satisfaction_rate = rate(d - c->bad, d);
+	points(c, rules, f);
+	flags(c, rules, f);
+	f->enough_data = n >= rules->n_min;
+}
+
+/* --- scopes ---------------------------------------------------------------- */
+
+static uint64_t
+fnv1a(const char *s, uint64_t h)
+{
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static uint64_t
+scope_hash(const char *code, const char *unit, int counter)
+{
+	uint64_t h = fnv1a(code, 14695981039346656037ULL);
+
+	h = fnv1a("\x1f", h);
+	h = fnv1a(unit, h);
+	return h ^ (uint64_t)(unsigned)counter * 0x9e3779b97f4a7c15ULL;
+}
+
+/* The unit is part of a counter's key only (officers carry one too). */
+static const char *
+key_unit(const struct metric_scope *s)
+{
+	return s->kind == SCOPE_COUNTER ? s->unit : "";
+}
+
+static bool
+scope_is(const struct metric_scope *s, const char *code, const char *unit,
+    int counter)
+{
+	return s->counter == counter && strcmp(s->code, code) == 0 &&
+	    strcmp(key_unit(s), unit) == 0;
+}
+
+static void
+index_put(struct metric_list *l, size_t i)
+{
+	const struct metric_scope *s = &l->v[i];
+	size_t k = (size_t)scope_hash(s->code, key_unit(s), s->counter);
+
+	while (l->slot[k & (l->nslots - 1)] != 0)
+		k++;
+	l->slot[k & (l->nslots - 1)] = (int32_t)i + 1;
+}
+
+static void
+index_rebuild(struct metric_list *l, size_t nslots)
+{
+	free(l->slot);
+	l->nslots = nslots;
+	l->slot = xcalloc(nslots, sizeof(*l->slot));
+	for (size_t i = 0; i < l->n; i++)
+		index_put(l, i);
+}
+
+static struct metric_scope *
+list_get(struct metric_list *l, enum metric_scope_kind kind, const char *code,
+    const char *unit, int counter)
+{
+	struct metric_scope *s;
+	size_t k;
+
+	if (l->nslots > 0) {
+		k = (size_t)scope_hash(code, unit, counter);
+		for (;; k++) {
+			int32_t i = l->slot[k & (l->nslots - 1)];
+
+			if (i == 0)
+				break;
+			if (scope_is(&l->v[i - 1], code, unit, counter))
+				return &l->v[i - 1];
+		}
+	}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	s = &l->v[l->n++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	strlcpy_hl(s->code, code, sizeof(s->code));
+	strlcpy_hl(s->unit, unit, sizeof(s->unit));
+	s->counter = counter;
+	/* keep the index at most half full */
+	if (2 * l->n > l->nslots)
+		index_rebuild(l, l->nslots ? 2 * l->nslots : 64);
+	else
+		index_put(l, l->n - 1);
+	return s;
+}
+
+static void
+list_release(struct metric_list *l)
+{
+	free(l->v);
+	free(l->slot);
+	memset(l, 0, sizeof(*l));
+}
+
+struct metrics *
+metrics_new(const char *unit, int month, int64_t as_of,
+    const struct metric_rules *rules)
+{
+	struct metrics *m = xcalloc(1, sizeof(*m));
+
+	strlcpy_hl(m->unit, unit, sizeof(m->unit));
+	m->month = month;
+	m->as_of = as_of;
+	m->rules = *rules;
+	m->total.kind = SCOPE_TOTAL;
+	strlcpy_hl(m->total.unit, unit, sizeof(m->total.unit));
+	return m;
+}
+
+void
+metrics_free(struct metrics *m)
+{
+	if (m == NULL)
+		return;
+	list_release(&m->procedures);
+	list_release(&m->counters);
+	list_release(&m->officers);
+	free(m);
+}
+
+void
+metrics_drop_staff_scopes(struct metrics *m)
+{
+	list_release(&m->counters);
+	list_release(&m->officers);
+}
+
+struct metric_scope *
+metrics_scope(struct metrics *m, enum metric_scope_kind kind, const char *code,
+    const char *unit, int counter)
+{
+	switch (kind) {
+	case SCOPE_PROCEDURE:
+		return list_get(&m->procedures, kind, code, "", 0);
+	case SCOPE_COUNTER:
+		return list_get(&m->counters, kind, "", unit, counter);
+	case SCOPE_OFFICER: return list_get(&m->officers, kind, code, "", 0);
+	case SCOPE_TOTAL:
+	default: return &m->total;
+	}
+}
+
+void
+metrics_add_procedure(
+    struct metrics *m, const char *procedure, const struct metric_counts *c)
+{
+	metric_counts_add(&m->total.counts, c);
+	if (procedure[0] != '\0')
+		metric_counts_add(
+		    &metrics_scope(m, SCOPE_PROCEDURE, procedure, "", 0)->counts,
+		    c);
+}
+
+static void
+merge_list(struct metrics *m, const struct metric_list *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const struct metric_scope *f = &from->v[i];
+		struct metric_scope *s =
+		    metrics_scope(m, f->kind, f->code, key_unit(f), f->counter);
+
+		metric_counts_add(&s->counts, &f->counts);
+		if (s->name[0] == '\0')
+			strlcpy_hl(s->name, f->name, sizeof(s->name));
+		if (f->kind == SCOPE_OFFICER && s->unit[0] == '\0')
+			strlcpy_hl(s->unit, f->unit, sizeof(s->unit));
+	}
+}
+
+void
+metrics_merge(struct metrics *m, const struct metrics *from)
+{
+	metric_counts_add(&m->total.counts, &from->total.counts);
+	merge_list(m, &from->procedures);
+	merge_list(m, &from->counters);
+	merge_list(m, &from->officers);
+}
+
+static int
+scope_key_cmp(const struct metric_scope *a, const struct metric_scope *b)
+{
+	int c = strcmp(a->unit, b->unit);
+
+	if (a->kind == SCOPE_COUNTER) {
+		if (c != 0)
+			return c;
+		return (a->counter > b->counter) - (a->counter < b->counter);
+	}
+	return strcmp(a->code, b->code);
+}
+
+static int
+scope_cmp(const void *pa, const void *pb)
+{
+	const struct metric_scope *a = pa, *b = pb;
+	double sa = a->fig.nflags ? a->fig.severity[0] : -1;
+	double sb = b->fig.nflags ? b->fig.severity[0] : -1;
+
+	if (sa != sb)
+		return sa > sb ? -1 : 1;
+	return scope_key_cmp(a, b);
+}
+
+static void
+finish_list(struct metric_list *l, const struct metric_rules *rules)
+{
+	for (size_t i = 0; i < l->n; i++)
+		metric_figures_compute(&l->v[i].counts, rules, &l->v[i].fig);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), scope_cmp);
+	if (l->nslots > 0)
+		index_rebuild(l, l->nslots);
+}
+
+void
+metrics_finish(struct metrics *m)
+{
+	metric_figures_compute(&m->total.counts, &m->rules, &m->total.fig);
+	finish_list(&m->procedures, &m->rules);
+	finish_list(&m->counters, &m->rules);
+	finish_list(&m->officers, &m->rules);
+}
+
+/* --- computing from the database ------------------------------------------ */
+
+/* The unit filter of every query: ?1 is the unit. */
+#define SUBTREE "IN (SELECT descendant FROM unit_tree WHERE ancestor = ?1)"
+#define ONLY "= ?1"
+
+static void
+add_rating_scopes(struct metrics *m, const struct rating *r)
+{
+	metric_counts_add_rating(&m->total.counts, r);
+	if (r->procedure[0] != '\0')
+		metric_counts_add_rating(
+		    &metrics_scope(m, SCOPE_PROCEDURE, r->procedure, "", 0)
+			 ->counts,
+		    r);
+	if (r->counter > 0)
+		metric_counts_add_rating(
+		    &metrics_scope(m, SCOPE_COUNTER, "", r->unit, r->counter)
+			 ->counts,
+		    r);
+	if (r->officer[0] != '\0')
+		metric_counts_add_rating(
+		    &metrics_scope(m, SCOPE_OFFICER, r->officer, "", 0)->counts,
+		    r);
+}
+
+static void
+col_str(struct db_stmt *st, int i, char *out, size_t size)
+{
+	const char *s = db_col_text(st, i);
+
+	strlcpy_hl(out, s != NULL ? s : "", size);
+}
+
+/*
+ * Rating counts from the raw rows: valid, rated in [start, until), and
+ * those of the month's folded ratings (fold.h).
+ */
+static int
+ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
+    int64_t until)
+{
+	struct db_stmt *st;
+	int step;
+
+	st = db_query(db,
+	    unit_only
+		? "SELECT unit, counter, officer, procedure, level, c1, c2, "
+		  "c3, c4, c5, c6, c7, c8, c9, supplement_reported, "
+		  "online_error_reported FROM ratings WHERE unit " ONLY
+		  " AND status = 'valid' AND rated_at >= ?2 AND rated_at < ?3"
+		: "SELECT unit, counter, officer, procedure, level, c1, c2, "
+		  "c3, c4, c5, c6, c7, c8, c9, supplement_reported, "
+		  "online_error_reported FROM ratings WHERE unit " SUBTREE
+		  " AND status = 'valid' AND rated_at >= ?2 AND rated_at < ?3",
+	    "tll", m->unit, start, until);
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct rating r;
+		int col = 5;
+
+		rating_init(&r);
+		col_str(st, 0, r.unit, sizeof(r.unit));
+		r.counter = db_col_is_null(st, 1) ? 0 : (int)db_col_int(st, 1);
+		col_str(st, 2, r.officer, sizeof(r.officer));
+		col_str(st, 3, r.procedure, sizeof(r.procedure));
+		r.level = (int)db_col_int(st, 4);
+		for (int i = 0; i < RATING_CRITERIA; i++, col++)
+			r.criteria[i] = db_col_is_null(st, col)
+			    ? -1
+			    : (int)db_col_int(st, col);
+		r.supplement_reported =
+		    db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
+		col++;
+		r.online_error_reported =
+		    db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
+		add_rating_scopes(m, &r);
+	}
+	db_done(st);
+	if (step < 0)
+		return -1;
+	/* the month's folded ratings: their counts, their rows are gone */
+	return fold_read(db, m, unit_only, start, until);
+}
+
+/*
+ * A low rating r counts for a dossier when its unit is the dossier's or
+ * one above it (METRICS.md "Bad"): the dossier d's unit, or a parameter.
+ */
+#define LOW_COUNTS_D \
+	"r.unit IN (SELECT ancestor FROM unit_tree WHERE descendant = d.unit)"
+#define LOW_COUNTS_PARAM \
+	"r.unit IN (SELECT ancestor FROM unit_tree WHERE descendant = ?)"
+
+/*
+ * Dossier counts by procedure in one indexed query (dossiers by unit and
+ * received_at).  ?2..?3 the received window, ?4 T, ?5 the end an open
+ * dossier is judged at (the earlier of T and the month's end).  A CASE
+ * keeps the rating lookup for the dossiers not already bad.
+ */
+#define DOSSIER_SQL(FILTER) \
+	"SELECT procedure, count(*), sum(channel = 2), sum(full_online), " \
+	"sum(due_at IS NOT NULL), sum(on_time), " \
+	"sum(supplement_requests >= 1), sum(supplement_requests >= 2), " \
+	"sum(corrections >= 1), " \
+	"sum(supplement_requests >= 1 OR corrections >= 1), " \
+	"sum(digitized), " \
+	"sum(CASE WHEN complaint = 1 OR (due_at IS NOT NULL AND NOT on_time) " \
+	"THEN 1 WHEN EXISTS (SELECT 1 FROM ratings r WHERE r.dossier = " \
+	"d.code AND r.status = 'valid' AND r.level <= 2 AND r.rated_at < ?4 " \
+	"AND " LOW_COUNTS_D ") THEN 1 ELSE 0 END) " \
+	"FROM (SELECT code, unit, procedure, channel, full_online, due_at, " \
+	"supplement_requests, corrections, digitized, complaint, " \
+	"(due_at IS NOT NULL AND supplement_requests <= 1 AND " \
+	"(CASE WHEN finished_at IS NOT NULL AND finished_at < ?4 " \
+	"THEN finished_at ELSE ?5 END) - supplement_seconds <= due_at) " \
+	"AS on_time FROM dossiers WHERE unit " FILTER \
+	" AND received_at >= ?2 AND received_at < ?3) d GROUP BY procedure"
+
+static int
+dossiers_sql(struct db *db, struct metrics *m, bool unit_only, int64_t start,
+    int64_t until, int64_t open_end)
+{
+	struct db_stmt *st;
+	int step;
+
+	st = db_query(db, unit_only ? DOSSIER_SQL(ONLY) : DOSSIER_SQL(SUBTREE),
+	    "tllll", m->unit, start, until, m->as_of, open_end);
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct metric_counts c;
+		char code[16];
+
+		memset(&c, 0, sizeof(c));
+		col_str(st, 0, code, sizeof(code));
+		c.dossiers = db_col_int(st, 1);
+		c.online = db_col_int(st, 2);
+		c.full_online = db_col_int(st, 3);
+		c.judged = db_col_int(st, 4);
+		c.on_time = db_col_int(st, 5);
+		c.supplement = db_col_int(st, 6);
+		c.multi_supplement = db_col_int(st, 7);
+		c.correction = db_col_int(st, 8);
+		c.supplement_or_correction = db_col_int(st, 9);
+		c.digitized = db_col_int(st, 10);
+		c.bad = db_col_int(st, 11);
+		metrics_add_procedure(m, code, &c);
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
+
+/*
+ * While the month runs (T before its end, after its dossier horizon), the
+ * rollups judge an open dossier at the month's end; the raw rows at T.
+ * The difference: open dossiers with due_at and at most one supplement
+ * request, due (with the time they waited on the citizen) between T and
+ * the end, are on time at T, and bad only for a complaint or a low
+ * rating.  ?2..?3 the month, ?4 T.
+ */
+#define OPEN_SQL(FILTER) \
+	"SELECT procedure, count(*), sum(complaint = 0 AND NOT EXISTS " \
+	"(SELECT 1 FROM ratings r WHERE r.dossier = d.code AND " \
+	"r.status = 'valid' AND r.level <= 2 AND " LOW_COUNTS_D ")) " \
+	"FROM dossiers d WHERE unit " FILTER " AND received_at >= ?2 AND " \
+	"received_at < ?3 AND finished_at IS NULL AND due_at IS NOT NULL AND " \
+	"supplement_requests <= 1 AND due_at + supplement_seconds >= ?4 " \
+	"AND due_at + supplement_seconds < ?3 GROUP BY procedure"
+
+static int
+dossiers_open_at(struct db *db, struct metrics *m, bool unit_only,
+    int64_t start, int64_t end)
+{
+	struct db_stmt *st =
+	    db_query(db, unit_only ? OPEN_SQL(ONLY) : OPEN_SQL(SUBTREE), "tlll",
+		m->unit, start, end, m->as_of);
+	int step;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct metric_counts c;
+		char code[16];
+
+		memset(&c, 0, sizeof(c));
+		col_str(st, 0, code, sizeof(code));
+		c.on_time = db_col_int(st, 1);
+		c.bad = -db_col_int(st, 2);
+		metrics_add_procedure(m, code, &c);
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
+
+/* The same counts, each dossier judged in C (dossier_count()). */
+static int
+dossiers_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
+    int64_t until)
+{
+	struct db_stmt *st;
+	int step;
+
+	st = db_query(db,
+	    unit_only
+		? "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE unit " ONLY
+		  " AND received_at >= ?2 AND received_at < ?3"
+		: "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE unit " SUBTREE
+		  " AND received_at >= ?2 AND received_at < ?3",
+	    "tll", m->unit, start, until);
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct metric_counts c;
+		struct dossier d;
+		int64_t one;
+		int low = 1;
+
+		dossier_from_row(st, &d);
+		if (d.complaint == 0)
+			low = db_int(db, &one,
+			    "SELECT 1 FROM ratings r WHERE dossier = ? AND "
+			    "status = 'valid' AND level <= 2 AND rated_at < ? "
+			    "AND " LOW_COUNTS_PARAM " LIMIT 1",
+			    "tlt", d.code, m->as_of, d.unit);
+		if (low < 0)
+			break;
+		memset(&c, 0, sizeof(c));
+		dossier_count(&d, m->as_of, month_end(m->month), low == 0, &c);
+		metrics_add_procedure(m, d.procedure, &c);
+	}
+	db_done(st);
+	return step != DB_DONE ? -1 : 0;
+}
+
+/* Names (and officers' units) from the reference tables. */
+static void
+names(struct db *db, struct metrics *m)
+{
+	struct db_stmt *st;
+
+	for (size_t i = 0; i < m->procedures.n; i++) {
+		struct metric_scope *s = &m->procedures.v[i];
+
+		st = db_query(db, "SELECT name FROM procedures WHERE code = ?",
+		    "t", s->code);
+		if (st != NULL && db_step(st) == DB_ROW)
+			col_str(st, 0, s->name, sizeof(s->name));
+		db_done(st);
+	}
+	for (size_t i = 0; i < m->counters.n; i++) {
+		struct metric_scope *s = &m->counters.v[i];
+
+		st = db_query(db,
+		    "SELECT name FROM counters WHERE unit = ? AND "
+		    "number = ?",
+		    "ti", s->unit, s->counter);
+		if (st != NULL && db_step(st) == DB_ROW)
+			col_str(st, 0, s->name, sizeof(s->name));
+		db_done(st);
+	}
+	for (size_t i = 0; i < m->officers.n; i++) {
+		struct metric_scope *s = &m->officers.v[i];
+
+		st =
+		    db_query(db, "SELECT name, unit FROM officers WHERE id = ?",
+			"t", s->code);
+		if (st != NULL && db_step(st) == DB_ROW) {
+			col_str(st, 0, s->name, sizeof(s->name));
+			col_str(st, 1, s->unit, sizeof(s->unit));
+		}
+		db_done(st);
+	}
+}
+
+struct metrics *
+metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
+    unsigned how, char *err, size_t errlen)
+{
+	struct metrics *m = NULL;
+	struct metric_rules rules;
+	struct db_stmt *st;
+	bool own_txn = false, unit_only = (how & METRICS_UNIT_ONLY) != 0;
+	char unit_name[301] = "";
+	int64_t start, end, until;
+	int step;
+
+	if (unit == NULL || !is_unit_code(unit, strlen(unit))) {
+		snprintf(err, errlen, "unknown unit");
+		return NULL;
+	}
+	if (month < 200001 || month > 219912 || month % 100 < 1 ||
+	    month % 100 > 12) {
+		snprintf(err, errlen, "month must be YYYY-MM");
+		return NULL;
+	}
+	/* one snapshot for every query */
+	if (!db_in_transaction(db)) {
+		if (db_exec(db, "BEGIN") < 0)
+			goto dberr;
+		own_txn = true;
+	}
+	st = db_query(db, "SELECT name FROM units WHERE code = ?", "t", unit);
+	if (st == NULL)
+		goto dberr;
+	step = db_step(st);
+	if (step == DB_ROW)
+		col_str(st, 0, unit_name, sizeof(unit_name));
+	db_done(st);
+	if (step != DB_ROW) {
+		if (step < 0)
+			goto dberr;
+		snprintf(err, errlen, "unknown unit '%s'", unit);
+		goto fail;
+	}
+	if (rules_for_month(db, month, &rules, err, errlen) < 0)
+		goto fail;
+	m = metrics_new(unit, month, as_of, &rules);
+	strlcpy_hl(m->unit_name, unit_name, sizeof(m->unit_name));
+	m->how = how;
+	start = month_start(month);
+	end = month_end(month);
+	until = as_of < end ? as_of : end;
+	m->rollups =
+	    !(how & METRICS_RECOMPUTE) && (as_of >= end || as_of >= hl_now());
+	if (m->rollups ? rollup_read(db, m, unit_only) < 0
+		       : ratings_raw(db, m, unit_only, start, until) < 0)
+		goto dberr;
+	if (how & METRICS_RECOMPUTE) {
+		if (dossiers_raw(db, m, unit_only, start, until) < 0)
+			goto dberr;
+	} else {
+		int64_t horizon;
+
+		/* the dossier rollups hold after all the month holds */
+		if (rollup_dossier_horizon(db, month, &horizon) < 0)
+			goto dberr;
+		m->dossier_rollups = as_of >= horizon;
+		if (!m->dossier_rollups) {
+			if (dossiers_sql(
+				db, m, unit_only, start, until, until) < 0)
+				goto dberr;
+		} else if (rollup_read_dossiers(db, m, unit_only) < 0 ||
+		    (as_of < end &&
+			dossiers_open_at(db, m, unit_only, start, end) < 0)) {
+			goto dberr;
+		}
+	}
+	names(db, m);
+	if (own_txn)
+		db_exec(db, "COMMIT");
+	metrics_finish(m);
+	return m;
+dberr:
+	snprintf(err, errlen, "cannot compute the figures: %s", db_errmsg(db));
+fail:
+	if (own_txn)
+		db_exec(db, "ROLLBACK");
+	metrics_free(m);
+	return NULL;
+}
+
+/* --- the document ------------------------------------------------------------- */
+
+static json_t *
+real_or_null(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+static json_t *
+ci_json(const struct metric_figures *f, bool hide)
+{
+	if (hide || isnan(f->satisfied_ci[0]))
+		return json_null();
+	return json_pack("[f, f]", f->satisfied_ci[0], f->satisfied_ci[1]);
+}
+
+static json_t *
+scope_json(const struct metric_scope *s)
+{
+	const struct metric_figures *f = &s->fig;
+	bool hide = s->kind == SCOPE_OFFICER && !f->enough_data;
+	json_t *o = json_object(), *a;
+
+#define R(v) real_or_null(hide ? NAN : (v))
+	switch (s->kind) {
+	case SCOPE_PROCEDURE:
+		json_object_set_new(o, "code", json_string(s->code));
+		json_object_set_new(o, "name", json_string(s->name));
+		break;
+	case SCOPE_COUNTER:
+		json_object_set_new(o, "unit", json_string(s->unit));
+		json_object_set_new(o, "counter", json_integer(s->counter));
+		json_object_set_new(o, "name", json_string(s->name));
+		break;
+	case SCOPE_OFFICER:
+		json_object_set_new(o, "id", json_string(s->code));
+		json_object_set_new(o, "name", json_string(s->name));
+		json_object_set_new(o, "unit", json_string(s->unit));
+		json_object_set_new(o, "enough_data", json_boolean(!hide));
+		break;
+	case SCOPE_TOTAL:
+	default: break;
+	}
+	json_object_set_new(o, "ratings", json_integer(f->ratings));
+	json_object_set_new(
+	    o, "by_level", hide ? json_null() : int_array(f->by_level, 5));
+	json_object_set_new(o, "satisfied_rate", R(f->satisfied_rate));
+	json_object_set_new(o, "satisfied_rate_ci", ci_json(f, hide));
+	json_object_set_new(o, "dissatisfied_rate", R(f->dissatisfied_rate));
+	json_object_set_new(o, "mean_level", R(f->mean_level));
+	json_object_set_new(o, "ballot_score", R(f->ballot_score));
+	a = json_array();
+	for (int i = 0; i < RATING_CRITERIA; i++)
+		json_array_append_new(a, R(f->criteria_mean[i]));
+	json_object_set_new(o, "criteria_mean", a);
+	json_object_set_new(o, "officer_score", R(f->officer_score));
+	json_object_set_new(
+	    o, "reported_supplement_rate", R(f->reported_supplement_rate));
+	json_object_set_new(
+	    o, "reported_online_error_rate", R(f->reported_online_error_rate));
+#undef R
+	json_object_set_new(o, "dossiers", json_integer(f->dossiers));
+	json_object_set_new(o, "online_rate", real_or_null(f->online_rate));
+	json_object_set_new(
+	    o, "full_online_rate", real_or_null(f->full_online_rate));
+	json_object_set_new(o, "on_time_rate", real_or_null(f->on_time_rate));
+	json_object_set_new(
+	    o, "supplement_rate", real_or_null(f->supplement_rate));
+	json_object_set_new(
+	    o, "multi_supplement_rate", real_or_null(f->multi_supplement_rate));
+	json_object_set_new(
+	    o, "correction_rate", real_or_null(f->correction_rate));
+	json_object_set_new(o, "supplement_or_correction_rate",
+	    real_or_null(f->supplement_or_correction_rate));
+	json_object_set_new(
+	    o, "digitized_rate", real_or_null(f->digitized_rate));
+	json_object_set_new(o, "handling_satisfaction_rate",
+	    real_or_null(f->handling_satisfaction_rate));
+	a = json_object();
+	for (int i = 0; i < POINT_COUNT; i++)
+		json_object_set_new(
+		    a, metric_point_names[i], json_real(f->points[i]));
+	json_object_set_new(o, "points", a);
+	a = json_array();
+	for (int i = 0; i < f->nflags; i++)
+		json_array_append_new(
+		    a, json_string(metric_flag_name(f->flags[i])));
+	json_object_set_new(o, "flags", a);
+	if (!hide)
+		json_object_set_new(
+		    o, "counts", metric_counts_to_json(&s->counts));
+	return o;
+}
+
+static json_t *
+list_json(const struct metric_list *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, scope_json(&l->v[i]));
+	return a;
+}
+
+json_t *
+metrics_to_json(const struct metrics *m)
+{
+	json_t *doc = json_object(), *rules;
+	char month[8], as_of[26], eff[8];
+
+	month_format(m->month, month);
+	month_format(m->rules.effective_month, eff);
+	rfc3339_format(m->as_of, as_of);
+	rules = rules_to_json(&m->rules);
+	json_object_set_new(rules, "version", json_integer(m->rules.version));
+	json_object_set_new(rules, "effective_from", json_string(eff));
+	json_object_set_new(doc, "definition_version",
+	    json_integer(METRICS_DEFINITION_VERSION));
+	json_object_set_new(
+	    doc, "rules_version", json_integer(m->rules.version));
+	json_object_set_new(doc, "unit", json_string(m->unit));
+	json_object_set_new(doc, "unit_name", json_string(m->unit_name));
+	json_object_set_new(doc, "month", json_string(month));
+	json_object_set_new(doc, "as_of", json_string(as_of));
+	json_object_set_new(
+	    doc, "subordinates", json_boolean(!(m->how & METRICS_UNIT_ONLY)));
+	json_object_set_new(doc, "rules", rules);
+	json_object_set_new(doc, "total", scope_json(&m->total));
+	json_object_set_new(doc, "procedures", list_json(&m->procedures));
+	json_object_set_new(doc, "counters", list_json(&m->counters));
+	json_object_set_new(doc, "officers", list_json(&m->officers));
+	return doc;
+}
+
+/* 15 significant digits print 0.1235 as "0.1235", never 0.12349... */
+#define DUMP_FLAGS(pretty) \
+	(JSON_REAL_PRECISION(15) | ((pretty) ? JSON_INDENT(2) : JSON_COMPACT))
+
+int
+metrics_dumpf(const struct metrics *m, FILE *f, bool pretty)
+{
+	json_t *doc = metrics_to_json(m);
+	int rc = json_dumpf(doc, f, DUMP_FLAGS(pretty));
+
+	json_decref(doc);
+	return rc;
+}
+
+static int
+to_buf(const char *s, size_t n, void *b)
+{
+	return buf_add(b, s, n);
+}
+
+void
+metrics_dump_buf(const struct metrics *m, struct buf *b)
+{
+	json_t *doc = metrics_to_json(m);
+
+	json_dump_callback(doc, to_buf, b, DUMP_FLAGS(false));
+	json_decref(doc);
+}
+
+char *
+metrics_dumps(const struct metrics *m, bool pretty)
+{
+	json_t *doc = metrics_to_json(m);
+	char *s = json_dumps(doc, DUMP_FLAGS(pretty));
+
+	json_decref(doc);
+	if (s == NULL) {
+		fprintf(stderr, "hailong: out of memory encoding JSON\n");
+		abort();
+	}
+	return s;
+}
+
+static const char *
+str_of(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+static int
+scopes_from_json(struct metrics *m, const json_t *doc, const char *key,
+    enum metric_scope_kind kind, char *err, size_t errlen)
+{
+	const json_t *a = json_object_get(doc, key);
+	char sub[128];
+
+	if (!json_is_array(a)) {
+		snprintf(err, errlen, "%s: must be an array", key);
+		return -1;
+	}
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		const json_t *o = json_array_get(a, i), *c;
+		struct metric_scope *s;
+		const char *code = "", *unit = "";
+		int counter = 0;
+
+		c = json_object_get(o, "counts");
+		if (kind == SCOPE_OFFICER && c == NULL)
+			continue; /* below n_min: its counts were withheld */
+		if (kind == SCOPE_PROCEDURE) {
+			code = str_of(o, "code");
+			if (!is_procedure_code(code, strlen(code)))
+				goto bad;
+		} else if (kind == SCOPE_COUNTER) {
+			json_int_t n =
+			    json_integer_value(json_object_get(o, "counter"));
+
+			unit = str_of(o, "unit");
+			if (!is_unit_code(unit, strlen(unit)) || n < 1 ||
+			    n > 999)
+				goto bad;
+			counter = (int)n;
+		} else {
+			code = str_of(o, "id");
+			if (!is_officer_id(code, strlen(code)))
+				goto bad;
+		}
+		s = metrics_scope(m, kind, code, unit, counter);
+		if (metric_counts_from_json(c, &s->counts, sub, sizeof(sub)) <
+		    0) {
+			snprintf(err, errlen, "%s[%zu].%s", key, i, sub);
+			return -1;
+		}
+		strlcpy_hl(s->name, str_of(o, "name"), sizeof(s->name));
+		if (kind == SCOPE_OFFICER)
+			strlcpy_hl(s->unit, str_of(o, "unit"), sizeof(s->unit));
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "%s: an entry without a valid key", key);
+	return -1;
+}
+
+struct metrics *
+metrics_from_json(const json_t *doc, char *err, size_t errlen)
+{
+	const char *unit = str_of(doc, "unit"), *month = str_of(doc, "month");
+	const char *as_of = str_of(doc, "as_of");
+	const json_t *jr = json_object_get(doc, "rules");
+	struct metric_rules rules;
+	struct metrics *m = NULL;
+	char *rtext = NULL, sub[128];
+	int64_t t;
+	int mo;
+
+	if (!json_is_object(doc) ||
+	    json_integer_value(json_object_get(doc, "definition_version")) !=
+		METRICS_DEFINITION_VERSION) {
+		snprintf(err, errlen,
+		    "not a metrics document of definition "
+		    "version %d",
+		    METRICS_DEFINITION_VERSION);
+		return NULL;
+	}
+	if (!is_unit_code(unit, strlen(unit)) ||
+	    month_parse(month, strlen(month), &mo) < 0 ||
+	    rfc3339_parse(as_of, strlen(as_of), &t) < 0 ||
+	    !json_is_object(jr)) {
+		snprintf(err, errlen, "unit, month, as_of or rules missing");
+		return NULL;
+	}
+	rules_defaults(&rules);
+	rtext = json_dumps(jr, JSON_COMPACT);
+	if (rtext == NULL ||
+	    rules_parse(rtext, strlen(rtext), &rules, err, errlen) < 0)
+		goto fail;
+	rules.version = (int)json_integer_value(json_object_get(jr, "version"));
+	{
+		const char *eff = str_of(jr, "effective_from");
+
+		if (month_parse(eff, strlen(eff), &rules.effective_month) < 0)
+			rules.effective_month = 200001;
+	}
+	m = metrics_new(unit, mo, t, &rules);
+	strlcpy_hl(
+	    m->unit_name, str_of(doc, "unit_name"), sizeof(m->unit_name));
+	if (json_is_false(json_object_get(doc, "subordinates")))
+		m->how |= METRICS_UNIT_ONLY;
+	if (metric_counts_from_json(
+		json_object_get(json_object_get(doc, "total"), "counts"),
+		&m->total.counts, sub, sizeof(sub)) < 0) {
+		snprintf(err, errlen, "total.%s", sub);
+		goto fail;
+	}
+	if (scopes_from_json(
+		m, doc, "procedures", SCOPE_PROCEDURE, err, errlen) < 0 ||
+	    scopes_from_json(m, doc, "counters", SCOPE_COUNTER, err, errlen) <
+		0 ||
+	    scopes_from_json(m, doc, "officers", SCOPE_OFFICER, err, errlen) <
+		0)
+		goto fail;
+	free(rtext);
+	metrics_finish(m);
+	return m;
+fail:
+	free(rtext);
+	metrics_free(m);
+	return NULL;
+}

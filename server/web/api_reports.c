@@ -1,0 +1,276 @@
+/* api_reports.c -- POST /api/v1/reports: a subordinate unit's signed report. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hailong/crypto.h"
+#include "hailong/db.h"
+#include "hailong/encode.h"
+#include "hailong/hltime.h"
+#include "hailong/http.h"
+#include "hailong/log.h"
+#include "hailong/text.h"
+#include "hailong/util.h"
+#include "core/audit.h"
+#include "core/cms.h"
+#include "core/ratelimit.h"
+#include "core/report.h"
+#include "web/jsonapi.h"
+#include "web/pages.h"
+#include "web/server.h"
+
+/*
+ * The body is {"report_json": B64URL, "report_p7s": B64URL}: the exact
+ * bytes of report.json and of its CMS detached signature, unpadded
+ * base64url (what `hailong report submit` and the console send).
+ *
+ * Who may submit: an API key this server issued for the subordinate
+ * unit (`hailong apikey add --unit H21.227`), or for a unit above it
+ * (a district delivering its communes' reports).  The report's unit must
+ * be within the key's scope and below some unit of this server: a unit at
+ * the top of the tree has no parent here to report to.
+ *
+ * Nothing is stored unless every check holds; each refusal says which
+ * check failed.  Accepted reports are kept byte for byte; the latest for
+ * a unit and month is the current one, the earlier stay as history.
+ */
+
+/* Decode the base64url field `key` of body into a new buffer. */
+static char *
+field(json_t *body, const char *key, size_t max, size_t *len, char *err,
+    size_t errlen)
+{
+	const char *s = json_string_value(json_object_get(body, key));
+	size_t n;
+	long got;
+	char *out;
+
+	if (s == NULL) {
+		snprintf(
+		    err, errlen, "%s: missing (base64url of the file)", key);
+		return NULL;
+	}
+	n = strlen(s);
+	if (n > b64url_len(max)) {
+		snprintf(err, errlen, "%s: more than %zu bytes", key, max);
+		return NULL;
+	}
+	out = xmalloc(n * 3 / 4 + 4);
+	got = b64url_decode(s, n, out, n * 3 / 4 + 3);
+	if (got <= 0) {
+		free(out);
+		snprintf(err, errlen, "%s: not unpadded base64url", key);
+		return NULL;
+	}
+	*len = (size_t)got;
+	return out;
+}
+
+static void
+refuse(struct ctx *c, int status, const char *code, const char *why,
+    const char *unit)
+{
+	log_kv(LOG_INFO, "report.refused", "unit=%s code=%s", unit, code);
+	ctx_json_error(c, status, code, "%s", why);
+}
+
+/*
+ * Store the accepted report and its audit entry in one transaction.
+ * Fills *id and replaces (the earlier current report's SHA-256, or "").
+ * 0, -1, or 1 when the report is not newer than the current one (its
+ * as_of is not later): replaying an older signed report must not roll
+ * the parent's figures back.  *held is then the current one's as_of.
+ */
+static int
+store(struct ctx *c, struct db *db, const char *unit, int month, int64_t as_of,
+    const char *json, size_t len, const char *p7s, size_t plen, const char *sha,
+    const struct cms_signer *who, int64_t now, int64_t *id, char replaces[65],
+    int64_t *held)
+{
+	char actor[96], target[64], mo[8], *detail;
+	struct db_stmt *st;
+	json_t *d;
+	int rc;
+
+	ctx_actor(c, actor, sizeof(actor));
+	replaces[0] = '\0';
+	if (db_begin(db) < 0)
+		return -1;
+	st = db_query(db,
+	    "SELECT sha256, as_of FROM reports_received WHERE unit = ? AND "
+	    "month = ? ORDER BY id DESC LIMIT 1",
+	    "ti", unit, month);
+	rc = st != NULL ? db_step(st) : -1;
+	if (rc == DB_ROW) {
+		strlcpy_hl(replaces, db_col_text(st, 0), 65);
+		*held = db_col_int(st, 1);
+	}
+	db_done(st);
+	if (rc < 0)
+		goto fail;
+	if (rc == DB_ROW && as_of <= *held) {
+		db_rollback(db);
+		return 1;
+	}
+	if (db_run(db,
+		"INSERT INTO reports_received(unit, month, json, p7s, sha256, "
+		"as_of, signer, signer_fingerprint, received_at, actor) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"tibbtlttlt", unit, month, json, len, p7s, plen, sha, as_of,
+		who->subject, who->fingerprint, now, actor) < 0)
+		goto fail;
+	*id = db_last_rowid(db);
+	month_format(month, mo);
+	snprintf(target, sizeof(target), "report:%s:%s", unit, mo);
+	d = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)*id, "sha256",
+	    sha, "signer", who->fingerprint, "replaces", replaces);
+	detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	rc = audit_append(db, actor, "report.receive", target, detail);
+	free(detail);
+	if (rc < 0 || db_commit(db) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+void
+api_reports_post(struct ctx *c)
+{
+	const struct config *cfg = &c->srv->cfg;
+	char err[512], key[80], sha[65], replaces[65], at[26], why[700];
+	unsigned char digest[SHA256_LEN];
+	char *json = NULL, *p7s = NULL;
+	const char *unit = "", *month_s, *as_of_s;
+	struct cms_signer who;
+	json_t *body = NULL, *doc = NULL;
+	size_t len = 0, plen = 0;
+	struct db *db;
+	unsigned retry = 0;
+	int64_t id = 0, now = hl_now(), as_of = 0, held = 0;
+	int month = 0, rc;
+
+	if (cfg->report_ca[0] == '\0') {
+		ctx_json_error(c, 503, "not_configured",
+		    "this server accepts no reports: report_ca (its trust "
+		    "store) is not set");
+		return;
+	}
+	snprintf(key, sizeof(key), "report:%lld", (long long)c->who.id);
+	if (!ratelimit_hit(c->srv->submit_limit, key, now, &retry)) {
+		char ra[16];
+
+		ctx_json_error(c, 429, "rate_limited",
+		    "more than %u reports an hour from this key; wait",
+		    c->srv->cfg.report_submissions_per_hour);
+		snprintf(ra, sizeof(ra), "%u", retry ? retry : 1);
+		http_set_header(&c->req->resp, "Retry-After", ra);
+		return;
+	}
+	body = ctx_json_body(c);
+	if (body == NULL)
+		return;
+	if (!json_is_object(body) || json_object_size(body) != 2) {
+		refuse(c, 400, "bad_request",
+		    "send {\"report_json\": ..., \"report_p7s\": ...}: the "
+		    "two files in unpadded base64url",
+		    unit);
+		goto out;
+	}
+	json =
+	    field(body, "report_json", REPORT_JSON_MAX, &len, err, sizeof(err));
+	p7s = json
+	    ? field(body, "report_p7s", REPORT_P7S_MAX, &plen, err, sizeof(err))
+	    : NULL;
+	if (p7s == NULL) {
+		refuse(c, 400, "bad_request", err, unit);
+		goto out;
+	}
+	if (cms_verify(p7s, plen, json, len, cfg->report_ca, &who, err,
+		sizeof(err)) < 0) {
+		snprintf(why, sizeof(why), "signature: %s", err);
+		refuse(c, 422, "bad_signature", why, unit);
+		goto out;
+	}
+	if (report_check(json, len, &doc, err, sizeof(err)) < 0) {
+		refuse(c, 422, "bad_report", err, unit);
+		goto out;
+	}
+	unit = json_string_value(json_object_get(doc, "unit"));
+	month_s = json_string_value(json_object_get(doc, "month"));
+	as_of_s = json_string_value(json_object_get(doc, "as_of"));
+	if (month_parse(month_s, strlen(month_s), &month) < 0 ||
+	    rfc3339_parse(as_of_s, strlen(as_of_s), &as_of) < 0) {
+		refuse(c, 422, "bad_report", "month or as_of unreadable", unit);
+		goto out;
+	}
+	if (!cms_signer_names_unit(&who, unit)) {
+		snprintf(why, sizeof(why),
+		    "unit: the signing certificate (%s) does not name %s in "
+		    "its subject or a subject alternative name",
+		    who.subject, unit);
+		refuse(c, 422, "wrong_unit", why, unit);
+		goto out;
+	}
+	db = ctx_db(c);
+	if (db == NULL) {
+		server_unavailable(c);
+		goto out;
+	}
+	{
+		struct db_stmt *st = db_query(db,
+		    "SELECT parent IS NOT NULL FROM units WHERE code = ?", "t",
+		    unit);
+		rc = st != NULL ? db_step(st) : -1;
+		if (rc == DB_ROW && db_col_int(st, 0) == 0)
+			rc = 2;
+		db_done(st);
+	}
+	if (rc < 0) {
+		ctx_json_error(c, 500, "internal", "cannot read the units");
+		goto out;
+	}
+	if (rc != DB_ROW || !ctx_sees_unit(c, unit)) {
+		snprintf(why, sizeof(why),
+		    "unit: %s is not a subordinate unit that this API key (for "
+		    "%s) may report for",
+		    unit, c->who.unit);
+		refuse(c, 403, "not_subordinate", why, unit);
+		goto out;
+	}
+	sha256(json, len, digest);
+	hex_encode(digest, sizeof(digest), sha);
+	rc = store(c, db, unit, month, as_of, json, len, p7s, plen, sha, &who,
+	    now, &id, replaces, &held);
+	if (rc < 0) {
+		ctx_json_error(c, 500, "internal",
+		    "cannot store the report: %s", db_errmsg(db));
+		goto out;
+	}
+	if (rc > 0) {
+		rfc3339_format(held, at);
+		snprintf(why, sizeof(why),
+		    "as_of: the report held for %s %s is as of %s; this one "
+		    "(as of %s) is not newer, so it would roll the figures "
+		    "back; build a new report",
+		    unit, month_s, at, as_of_s);
+		refuse(c, 409, "older_than_current", why, unit);
+		goto out;
+	}
+	log_kv(LOG_INFO, "report.received", "unit=%s month=%s sha256=%s", unit,
+	    month_s, sha);
+	rfc3339_format(now, at);
+	ctx_json(c, 200,
+	    json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o}", "status",
+		"accepted", "id", (json_int_t)id, "unit", unit, "month",
+		month_s, "sha256", sha, "received_at", at, "signer",
+		who.subject, "replaces",
+		replaces[0] ? json_string(replaces) : json_null()));
+out:
+	free(json);
+	free(p7s);
+	json_decref(doc);
+	json_decref(body);
+}

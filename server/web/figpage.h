@@ -1,0 +1,120 @@
+/* figpage.h -- what the figure pages share: queries, numbers, charts. */
+#ifndef HAILONG_FIGPAGE_H
+#define HAILONG_FIGPAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hailong/buf.h"
+#include "core/metrics.h"
+
+struct ctx;
+
+/* The Vietnamese or the English text, as the page's language says. */
+#define TR(c, vi, en) ((c)->lang == LANG_EN ? (en) : (vi))
+
+/*
+ * Answer 400 with a page saying what is wrong (`vi` or `en` by the
+ * page's language), then `what` (escaped; may be NULL): the offending
+ * parameter or value.
+ */
+void figpage_bad_request(
+    struct ctx *c, const char *vi, const char *en, const char *what);
+
+/* Answer 403: the role may not see or do this. */
+void figpage_forbidden(struct ctx *c);
+
+/* Whether the caller is a manager or an admin. */
+bool figpage_is_manager(struct ctx *c);
+
+/*
+ * Check the query string: every name is "lang" or one of `allowed`
+ * (NULL-terminated) and appears once.  0, or answers 400 and returns -1.
+ */
+int figpage_query(struct ctx *c, const char *const *allowed);
+
+/*
+ * The month of ?month=YYYY-MM, or the current month (Asia/Ho_Chi_Minh)
+ * without one.  0, or answers 400 and returns -1.
+ */
+int figpage_month(struct ctx *c, int *month);
+
+/*
+ * A GET form choosing the month, for the page at `path` (its query is
+ * only month and lang).
+ */
+void figpage_month_form(struct ctx *c, const char *path, int month);
+
+/* Append "?month=YYYY-MM" (and "&amp;lang=en"), for an href, to b. */
+void figpage_month_query(struct ctx *c, struct buf *b, int month);
+
+/*
+ * The unit's month as of now (the figures of the console), or answers
+ * 500 and returns NULL.  `unit_only`: without subordinate units.  New:
+ * metrics_free().
+ */
+struct metrics *figpage_metrics(struct ctx *c, const char *unit, int month);
+
+/* How a figure is written. */
+enum figpage_kind {
+	KIND_RATE,   /* 0.8125 -> "81,3%" */
+	KIND_MEAN,   /* 4 decimals in, 2 shown: "4,25" */
+	KIND_POINTS, /* "18,75" */
+	KIND_COUNT,  /* an integer (the value is a whole number) */
+};
+
+/* The figure as text ("—" for NaN), with the page's decimal mark. */
+void figpage_value(struct ctx *c, struct buf *b, double v, enum figpage_kind k);
+
+/*
+ * A table cell with the figure: <td class="num" data-k="key"
+ * data-v="0.8125">81,3%</td>; data-v is the exact figure of METRICS.md
+ * (4 decimals, 2 for points; "null" for NaN), for tests and scripts.
+ */
+void
+figpage_cell(struct ctx *c, const char *key, double v, enum figpage_kind k);
+
+/* The "not enough data" cell (figures below n_min). */
+void figpage_cell_masked(struct ctx *c, const char *key);
+
+/* A rate and its Wilson interval as one cell. */
+void
+figpage_cell_ci(struct ctx *c, const char *key, double v, const double ci[2]);
+
+/* The flag's name for people (Vietnamese or English). */
+const char *figpage_flag_label(struct ctx *c, enum metric_flag f);
+
+/* The scope's raised flags as labels ("" when none), in a cell. */
+void figpage_flags_cell(struct ctx *c, const struct metric_figures *f);
+
+/* The sum of the four 766 points (at most 36). */
+double figpage_points_total(const struct metric_figures *f);
+
+/*
+ * A trend chart: inline SVG (presentation attributes only: the CSP
+ * allows no inline style) of n monthly values ending at months[n-1];
+ * NaN months are gaps.  `max` is the top of the scale (1 for rates).
+ * Titled with `title`; each point has a <title> with month and value.
+ */
+void figpage_trend(struct ctx *c, const char *key, const char *title,
+    const int *months, const double *v, int n, double max, enum figpage_kind k);
+
+#define FIGPAGE_TREND_MONTHS 12
+
+/*
+ * The 12 months ending at `month` of the unit (each as of now), in
+ * order; each NULL where the computation failed.  Free with
+ * figpage_series_free().
+ */
+void figpage_series(struct ctx *c, const char *unit, int month,
+    struct metrics *out[FIGPAGE_TREND_MONTHS]);
+void figpage_series_free(struct metrics *s[FIGPAGE_TREND_MONTHS]);
+
+/* The scope of a procedure (code) or counter in a list, or NULL. */
+const struct metric_scope *figpage_find(const struct metric_list *l,
+    const char *code, const char *unit, int counter);
+
+/* The figure of METRICS.md named `key` ("satisfied_rate", "dossiers"...). */
+double figpage_figure(const struct metric_figures *f, const char *key);
+
+#endif

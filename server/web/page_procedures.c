@@ -1,0 +1,820 @@
+/* page_procedures.c -- the procedures of a unit's month: table and page. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hailong/db.h"
+#include "hailong/hltime.h"
+#include "hailong/text.h"
+#include "hailong/util.h"
+#include "web/console.h"
+#include "web/creview.h"
+#include "web/figpage.h"
+#include "web/html.h"
+#include "web/pages.h"
+#include "web/server.h"
+
+/* --- the table ---------------------------------------------------------- */
+
+/* The columns one may sort by: query value, figure key (NULL: special). */
+static const struct sort_key {
+	const char *name;
+	const char *figure;
+} sort_keys[] = {
+	{ "severity", NULL },
+	{ "code", NULL },
+	{ "ratings", "ratings" },
+	{ "satisfied", "satisfied_rate" },
+	{ "supplement", "supplement_or_correction_rate" },
+	{ "reported", "reported_supplement_rate" },
+	{ "online", "online_rate" },
+	{ "on_time", "on_time_rate" },
+	{ "dossiers", "dossiers" },
+	{ NULL, NULL },
+};
+
+struct row {
+	const struct metric_scope *s;
+	double key;
+	bool desc;
+};
+
+static int
+row_cmp(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+	int r;
+
+	/* figures without a value go last, whatever the direction */
+	if (isnan(a->key) != isnan(b->key))
+		return isnan(a->key) ? 1 : -1;
+	if (!isnan(a->key) && a->key != b->key)
+		r = a->key < b->key ? -1 : 1;
+	else
+		r = strcmp(a->s->code, b->s->code);
+	return a->desc ? -r : r;
+}
+
+static double
+severity(const struct metric_scope *s)
+{
+	return s->fig.nflags > 0 ? s->fig.severity[0] : 0;
+}
+
+/* The procedure's lĩnh vực from the reference data ("" when unknown). */
+static void
+procedure_field(struct db *db, const char *code, char *out, size_t size)
+{
+	struct db_stmt *st = db_query(
+	    db, "SELECT field FROM procedures WHERE code = ?", "t", code);
+
+	out[0] = '\0';
+	if (st != NULL && db_step(st) == DB_ROW)
+		strlcpy_hl(out, db_col_text(st, 0), size);
+	db_done(st);
+}
+
+/* A column header that sorts by `key` (the other way when it already does). */
+static void
+sort_header(struct ctx *c, const char *unit, int month, const char *key,
+    const char *label, const char *cur, bool desc, const char *flag,
+    const char *field)
+{
+	struct buf *b = &c->req->resp.body;
+	bool on = strcmp(cur, key) == 0;
+
+	buf_printf(b,
+	    "<th class=\"num\"%s><a href=\"/admin/units/%s/procedures",
+	    on ? (desc ? " aria-sort=\"descending\""
+		       : " aria-sort=\"ascending\"")
+	       : "",
+	    unit);
+	figpage_month_query(c, b, month);
+	buf_printf(
+	    b, "&amp;sort=%s&amp;dir=%s", key, on && !desc ? "desc" : "asc");
+	if (flag != NULL) {
+		buf_puts(b, "&amp;flag=");
+		buf_urlenc(b, flag);
+	}
+	if (field != NULL) {
+		buf_puts(b, "&amp;field=");
+		buf_urlenc(b, field);
+	}
+	buf_puts(b, "\">");
+	buf_html(b, label);
+	if (on)
+		buf_puts(b, desc ? " ▼" : " ▲");
+	buf_puts(b, "</a></th>");
+}
+
+static void
+filter_form(struct ctx *c, const char *unit, int month, const char *flag,
+    const char *field)
+{
+	struct buf *b = &c->req->resp.body;
+	struct db_stmt *st;
+	char ms[8];
+
+	month_format(month, ms);
+	buf_printf(b,
+	    "<form class=\"filters\" method=\"get\" "
+	    "action=\"/admin/units/%s/procedures\">\n"
+	    "<input type=\"hidden\" name=\"month\" value=\"%s\">\n",
+	    unit, ms);
+	if (c->lang == LANG_EN)
+		buf_puts(
+		    b, "<input type=\"hidden\" name=\"lang\" value=\"en\">\n");
+	buf_puts(b, "<label for=\"flag\">");
+	buf_html(b, TR(c, "Cảnh báo", "Flag"));
+	buf_puts(
+	    b, "</label>\n<select id=\"flag\" name=\"flag\">\n<option value=\"\">");
+	buf_html(b, TR(c, "— Tất cả —", "— All —"));
+	buf_printf(b, "</option>\n<option value=\"any\"%s>",
+	    flag != NULL && strcmp(flag, "any") == 0 ? " selected" : "");
+	buf_html(b, TR(c, "Có cảnh báo", "Any flag"));
+	buf_puts(b, "</option>\n");
+	for (int i = 0; i < FLAG_COUNT; i++) {
+		const char *name = metric_flag_name((enum metric_flag)i);
+
+		buf_printf(b, "<option value=\"%s\"%s>", name,
+		    flag != NULL && strcmp(flag, name) == 0 ? " selected" : "");
+		buf_html(b, figpage_flag_label(c, (enum metric_flag)i));
+		buf_puts(b, "</option>\n");
+	}
+	buf_puts(b, "</select>\n<label for=\"field\">");
+	buf_html(b, TR(c, "Lĩnh vực", "Field"));
+	buf_puts(b,
+	    "</label>\n<select id=\"field\" name=\"field\">\n<option "
+	    "value=\"\">");
+	buf_html(b, TR(c, "— Tất cả —", "— All —"));
+	buf_puts(b, "</option>\n");
+	st = db_query(ctx_db(c),
+	    "SELECT DISTINCT field FROM procedures WHERE field <> '' "
+	    "ORDER BY field",
+	    "");
+	while (st != NULL && db_step(st) == DB_ROW) {
+		const char *f = db_col_text(st, 0);
+
+		buf_puts(b, "<option value=\"");
+		buf_html(b, f);
+		buf_printf(b, "\"%s>",
+		    field != NULL && strcmp(field, f) == 0 ? " selected" : "");
+		buf_html(b, f);
+		buf_puts(b, "</option>\n");
+	}
+	db_done(st);
+	buf_puts(b, "</select>\n<button type=\"submit\">");
+	buf_html(b, TR(c, "Lọc", "Filter"));
+	buf_puts(b, "</button>\n</form>\n");
+}
+
+static bool
+has_flag(const struct metric_figures *f, const char *flag)
+{
+	if (strcmp(flag, "any") == 0)
+		return f->nflags > 0;
+	for (int i = 0; i < f->nflags; i++)
+		if (strcmp(metric_flag_name(f->flags[i]), flag) == 0)
+			return true;
+	return false;
+}
+
+void
+page_procedures(struct ctx *c)
+{
+	static const char *const allowed[] = { "month", "sort", "dir", "flag",
+		"field", NULL };
+	struct console_unit u;
+	const struct sort_key *sk = NULL;
+	const char *sort, *dir, *flag, *field;
+	struct metrics *m;
+	struct row *rows;
+	struct buf *b;
+	struct db *db;
+	size_t n = 0;
+	int month;
+	bool desc;
+
+	if (console_unit(c, 0, &u) < 0 || figpage_query(c, allowed) < 0 ||
+	    figpage_month(c, &month) < 0)
+		return;
+	db = ctx_db(c);
+	sort = form_get(&c->query, "sort");
+	dir = form_get(&c->query, "dir");
+	flag = form_get(&c->query, "flag");
+	field = form_get(&c->query, "field");
+	if (sort == NULL || sort[0] == '\0')
+		sort = "severity";
+	for (const struct sort_key *k = sort_keys; k->name != NULL; k++)
+		if (strcmp(k->name, sort) == 0)
+			sk = k;
+	if (sk == NULL) {
+		figpage_bad_request(c,
+		    "Không sắp xếp được theo cột này. Chọn một trong: "
+		    "severity, "
+		    "code, ratings, satisfied, supplement, reported, online, "
+		    "on_time, dossiers:",
+		    "Cannot sort by that. Use one of: severity, code, ratings, "
+		    "satisfied, supplement, reported, online, on_time, "
+		    "dossiers:",
+		    sort);
+		return;
+	}
+	if (dir != NULL && dir[0] != '\0' && strcmp(dir, "asc") != 0 &&
+	    strcmp(dir, "desc") != 0) {
+		figpage_bad_request(
+		    c, "Chiều sắp xếp phải là asc (tăng dần) hoặc desc (giảm dần):",
+		    "The direction must be asc or desc:", dir);
+		return;
+	}
+	/* severity: most severe first unless asked otherwise */
+	desc = dir != NULL && dir[0] != '\0' ? strcmp(dir, "desc") == 0
+					     : strcmp(sort, "severity") == 0;
+	if (flag != NULL && flag[0] == '\0')
+		flag = NULL;
+	if (flag != NULL && strcmp(flag, "any") != 0) {
+		bool known = false;
+
+		for (int i = 0; i < FLAG_COUNT; i++)
+			known = known ||
+			    strcmp(flag,
+				metric_flag_name((enum metric_flag)i)) == 0;
+		if (!known) {
+			figpage_bad_request(c,
+			    "Cảnh báo không hợp lệ. Chọn any, "
+			    "LOW_SATISFACTION, "
+			    "HIGH_SUPPLEMENT, LOW_ONLINE hoặc LATE:",
+			    "Unknown flag. Use any, LOW_SATISFACTION, "
+			    "HIGH_SUPPLEMENT, LOW_ONLINE or LATE:",
+			    flag);
+			return;
+		}
+	}
+	if (field != NULL && field[0] == '\0')
+		field = NULL;
+	if (field != NULL) {
+		int64_t one;
+
+		if (strlen(field) > 300 ||
+		    !utf8_is_valid(field, strlen(field)) ||
+		    db_int(db, &one,
+			"SELECT 1 FROM procedures WHERE field = ? LIMIT 1", "t",
+			field) != 0) {
+			figpage_bad_request(c, "Không có lĩnh vực thủ tục này:",
+			    "There is no such field of procedures:",
+			    utf8_is_valid(field, strlen(field)) ? field : "?");
+			return;
+		}
+	}
+	m = figpage_metrics(c, u.code, month);
+	if (m == NULL)
+		return;
+	rows = calloc(m->procedures.n + 1, sizeof(*rows));
+	if (rows == NULL)
+		abort();
+	for (size_t i = 0; i < m->procedures.n; i++) {
+		const struct metric_scope *s = &m->procedures.v[i];
+		char f[301];
+
+		if (s->code[0] == '\0')
+			continue; /* ratings that named no procedure */
+		if (flag != NULL && !has_flag(&s->fig, flag))
+			continue;
+		if (field != NULL) {
+			procedure_field(db, s->code, f, sizeof(f));
+			if (strcmp(f, field) != 0)
+				continue;
+		}
+		rows[n].s = s;
+		rows[n].desc = desc;
+		if (sk->figure != NULL)
+			rows[n].key = figpage_figure(&s->fig, sk->figure);
+		else if (strcmp(sk->name, "severity") == 0)
+			rows[n].key = severity(s);
+		else
+			rows[n].key = 0; /* code: ties broken by code */
+		n++;
+	}
+	qsort(rows, n, sizeof(*rows), row_cmp);
+
+	console_begin(c, &u, TR(c, "Thủ tục", "Procedures"), "procedures");
+	b = &c->req->resp.body;
+	{
+		struct buf path = { 0 };
+
+		buf_printf(&path, "/admin/units/%s/procedures", u.code);
+		figpage_month_form(c, buf_str(&path), month);
+		buf_release(&path);
+	}
+	filter_form(c, u.code, month, flag, field);
+	if (n == 0) {
+		buf_puts(b, "<p class=\"none\">");
+		buf_html(b,
+		    TR(c,
+			"Không có thủ tục nào có số liệu trong tháng "
+			"(theo bộ lọc).",
+			"No procedure has figures this month (with these "
+			"filters)."));
+		buf_puts(b, "</p>\n");
+	} else {
+		buf_puts(b,
+		    "<table class=\"procedures\" id=\"procedures\">\n"
+		    "<thead><tr>");
+		sort_header(c, u.code, month, "code",
+		    TR(c, "Thủ tục", "Procedure"), sort, desc, flag, field);
+		sort_header(c, u.code, month, "ratings",
+		    TR(c, "Đánh giá", "Ratings"), sort, desc, flag, field);
+		sort_header(c, u.code, month, "satisfied",
+		    TR(c, "Hài lòng [KTC 95%]", "Satisfied [95% CI]"), sort,
+		    desc, flag, field);
+		sort_header(c, u.code, month, "supplement",
+		    TR(c, "Bổ sung, sửa lỗi", "Supplemented or corrected"),
+		    sort, desc, flag, field);
+		sort_header(c, u.code, month, "reported",
+		    TR(c, "Người dân báo bổ sung",
+			"Citizens report supplementing"),
+		    sort, desc, flag, field);
+		sort_header(c, u.code, month, "online",
+		    TR(c, "Trực tuyến", "Online"), sort, desc, flag, field);
+		sort_header(c, u.code, month, "on_time",
+		    TR(c, "Đúng hạn", "On time"), sort, desc, flag, field);
+		sort_header(c, u.code, month, "dossiers",
+		    TR(c, "Hồ sơ", "Dossiers"), sort, desc, flag, field);
+		sort_header(c, u.code, month, "severity",
+		    TR(c, "Cảnh báo", "Flags"), sort, desc, flag, field);
+		buf_puts(b, "</tr></thead>\n<tbody>\n");
+		for (size_t i = 0; i < n; i++) {
+			const struct metric_scope *s = rows[i].s;
+
+			buf_printf(b,
+			    "<tr data-procedure=\"%s\"><td><a "
+			    "href=\"/admin/units/%s/procedures/%s",
+			    s->code, u.code, s->code);
+			figpage_month_query(c, b, month);
+			buf_printf(
+			    b, "\"><span class=\"code\">%s</span> ", s->code);
+			buf_html(b, s->name);
+			buf_puts(b, "</a></td>");
+			figpage_cell(
+			    c, "ratings", (double)s->fig.ratings, KIND_COUNT);
+			figpage_cell_ci(c, "satisfied_rate",
+			    s->fig.satisfied_rate, s->fig.satisfied_ci);
+			figpage_cell(c, "supplement_or_correction_rate",
+			    s->fig.supplement_or_correction_rate, KIND_RATE);
+			figpage_cell(c, "reported_supplement_rate",
+			    s->fig.reported_supplement_rate, KIND_RATE);
+			figpage_cell(
+			    c, "online_rate", s->fig.online_rate, KIND_RATE);
+			figpage_cell(
+			    c, "on_time_rate", s->fig.on_time_rate, KIND_RATE);
+			figpage_cell(
+			    c, "dossiers", (double)s->fig.dossiers, KIND_COUNT);
+			figpage_flags_cell(c, &s->fig);
+			buf_puts(b, "</tr>\n");
+		}
+		buf_puts(b, "</tbody>\n</table>\n");
+	}
+	console_end(c);
+	free(rows);
+	metrics_free(m);
+}
+
+/* --- one procedure ------------------------------------------------------ */
+
+/* The nine criteria of the one-stop ballot (Thông tư 01/2018), short. */
+static const char *const criteria[RATING_CRITERIA][2] = {
+	{ "Tổng thời gian giải quyết so với quy định",
+	    "Total handling time against the legal limit" },
+	{ "Thời gian của từng cơ quan", "Time taken by each office" },
+	{ "Số lần phải liên hệ", "Contacts needed to complete the dossier" },
+	{ "Số cơ quan phải liên hệ", "Offices the citizen had to contact" },
+	{ "Tiếp nhận, giải quyết, trả kết quả tại Bộ phận Một cửa",
+	    "Reception, handling and return at the one-stop desk" },
+	{ "Công khai thủ tục hành chính", "Publicity of the procedure" },
+	{ "Thái độ của cán bộ", "Attitude of the officers" },
+	{ "Tiếp nhận, trả lời phản ánh, kiến nghị",
+	    "Reception of and answers to feedback" },
+	{ "Tiến độ, chất lượng dịch vụ công trực tuyến",
+	    "Progress and quality of the online service" },
+};
+
+static const char *const level_names[5][2] = {
+	{ "Rất không hài lòng", "Very dissatisfied" },
+	{ "Không hài lòng", "Dissatisfied" },
+	{ "Bình thường", "Neutral" },
+	{ "Hài lòng", "Satisfied" },
+	{ "Rất hài lòng", "Very satisfied" },
+};
+
+struct trend_def {
+	const char *key, *vi, *en;
+	enum figpage_kind kind;
+	double max;
+};
+
+static const struct trend_def proc_trends[] = {
+	{ "ratings", "Số lượt đánh giá", "Ratings", KIND_COUNT, 0 },
+	{ "satisfied_rate", "Tỷ lệ hài lòng", "Satisfied", KIND_RATE, 1 },
+	{ "supplement_or_correction_rate", "Tỷ lệ phải bổ sung, sửa lỗi",
+	    "Supplemented or corrected", KIND_RATE, 1 },
+	{ "online_rate", "Tỷ lệ trực tuyến", "Online", KIND_RATE, 1 },
+	{ "on_time_rate", "Tỷ lệ đúng hạn", "On time", KIND_RATE, 1 },
+	{ "handling_satisfaction_rate", "Mức độ hài lòng xử lý hồ sơ",
+	    "Handling satisfaction", KIND_RATE, 1 },
+	{ NULL, NULL, NULL, KIND_COUNT, 0 },
+};
+
+/* The procedure's figures in m (zero counts when it has no data). */
+static void
+proc_figures(const struct metrics *m, const char *code,
+    struct metric_figures *f, struct metric_counts *counts)
+{
+	const struct metric_scope *s =
+	    figpage_find(&m->procedures, code, NULL, 0);
+	struct metric_counts zero = { 0 };
+
+	if (s != NULL) {
+		*f = s->fig;
+		if (counts != NULL)
+			*counts = s->counts;
+		return;
+	}
+	metric_figures_compute(&zero, &m->rules, f);
+	if (counts != NULL)
+		*counts = zero;
+}
+
+static void
+proc_trends_table(struct ctx *c,
+    struct metrics *const series[FIGPAGE_TREND_MONTHS], const char *code,
+    int month)
+{
+	struct buf *b = &c->req->resp.body;
+	struct metric_figures f[FIGPAGE_TREND_MONTHS];
+	int months[FIGPAGE_TREND_MONTHS];
+	double v[FIGPAGE_TREND_MONTHS];
+
+	for (int i = 0; i < FIGPAGE_TREND_MONTHS; i++) {
+		months[i] = month_add(month, i - (FIGPAGE_TREND_MONTHS - 1));
+		if (series[i] != NULL)
+			proc_figures(series[i], code, &f[i], NULL);
+	}
+	buf_puts(b, "<h2>");
+	buf_html(b, TR(c, "Xu hướng 12 tháng", "12-month trends"));
+	buf_puts(b, "</h2>\n<div class=\"trends\">\n");
+	for (const struct trend_def *t = proc_trends; t->key != NULL; t++) {
+		double max = t->max;
+
+		for (int i = 0; i < FIGPAGE_TREND_MONTHS; i++) {
+			v[i] = series[i] != NULL ? figpage_figure(&f[i], t->key)
+						 : NAN;
+			if (t->kind == KIND_COUNT && !isnan(v[i]) && v[i] > max)
+				max = v[i];
+		}
+		figpage_trend(c, t->key, TR(c, t->vi, t->en), months, v,
+		    FIGPAGE_TREND_MONTHS, max, t->kind);
+	}
+	buf_puts(b, "</div>\n");
+}
+
+static void
+levels_table(struct ctx *c, const struct metric_figures *f)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "<h2>");
+	buf_html(b, TR(c, "Phân bố mức hài lòng", "Distribution of levels"));
+	buf_puts(b,
+	    "</h2>\n<table class=\"levels\" id=\"levels\">\n<thead><tr><th>");
+	buf_html(b, TR(c, "Mức", "Level"));
+	buf_puts(b, "</th><th class=\"num\">");
+	buf_html(b, TR(c, "Số lượt", "Count"));
+	buf_puts(b, "</th><th class=\"num\">");
+	buf_html(b, TR(c, "Tỷ lệ", "Share"));
+	buf_puts(b, "</th><th></th></tr></thead>\n<tbody>\n");
+	for (int l = 5; l >= 1; l--) {
+		int64_t k = f->by_level[l - 1];
+		double share =
+		    f->ratings > 0 ? metric_round_ratio(k, f->ratings, 4) : NAN;
+		char key[32];
+
+		buf_printf(
+		    b, "<tr data-level=\"%d\"><th scope=\"row\">%d · ", l, l);
+		buf_html(b, level_names[l - 1][c->lang == LANG_EN]);
+		buf_puts(b, "</th>");
+		snprintf(key, sizeof(key), "n%d", l);
+		figpage_cell(c, key, (double)k, KIND_COUNT);
+		snprintf(key, sizeof(key), "share%d", l);
+		figpage_cell(c, key, share, KIND_RATE);
+		buf_printf(b,
+		    "<td><svg xmlns=\"http://www.w3.org/2000/svg\" "
+		    "width=\"160\" "
+		    "height=\"12\" viewBox=\"0 0 160 12\" aria-hidden=\"true\">"
+		    "<rect x=\"0\" y=\"1\" width=\"%.1f\" height=\"10\" "
+		    "fill=\"%s\"/></svg></td></tr>\n",
+		    isnan(share) ? 0.0 : share * 160,
+		    l >= 4 ? "#2e7d32" : (l == 3 ? "#9e9e9e" : "#b71c1c"));
+	}
+	buf_puts(b, "</tbody>\n</table>\n");
+}
+
+static void
+criteria_table(struct ctx *c, const struct metric_figures *f,
+    const struct metric_counts *k)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "<h2>");
+	buf_html(
+	    b, TR(c, "Chín tiêu chí (0–2 điểm)", "The nine criteria (0–2)"));
+	buf_puts(b,
+	    "</h2>\n<table class=\"criteria\" "
+	    "id=\"criteria\">\n<thead><tr><th>");
+	buf_html(b, TR(c, "Tiêu chí", "Criterion"));
+	buf_puts(b, "</th><th class=\"num\">");
+	buf_html(b, TR(c, "Số trả lời", "Answers"));
+	buf_puts(b, "</th><th class=\"num\">");
+	buf_html(b, TR(c, "Điểm trung bình", "Mean points"));
+	buf_puts(b, "</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < RATING_CRITERIA; i++) {
+		char key[40];
+
+		buf_printf(b,
+		    "<tr data-criterion=\"%d\"><th scope=\"row\">%d. ", i + 1,
+		    i + 1);
+		buf_html(b, criteria[i][c->lang == LANG_EN]);
+		buf_puts(b, "</th>");
+		snprintf(key, sizeof(key), "criteria_n_%d", i + 1);
+		figpage_cell(c, key, (double)k->criteria_n[i], KIND_COUNT);
+		snprintf(key, sizeof(key), "criteria_mean_%d", i + 1);
+		figpage_cell(c, key, f->criteria_mean[i], KIND_MEAN);
+		buf_puts(b, "</tr>\n");
+	}
+	buf_puts(b, "<tr><th scope=\"row\">");
+	buf_html(b,
+	    TR(c, "Điểm phiếu (đủ 9 tiêu chí, 0–18)",
+		"Ballot score (all nine, 0–18)"));
+	buf_puts(b, "</th>");
+	figpage_cell(c, "ballot_n", (double)k->ballot_n, KIND_COUNT);
+	figpage_cell(c, "ballot_score", f->ballot_score, KIND_MEAN);
+	buf_puts(b, "</tr>\n</tbody>\n</table>\n");
+}
+
+static void
+supplement_table(struct ctx *c, const struct metric_figures *f,
+    const struct metric_counts *k)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "<h2>");
+	buf_html(b,
+	    TR(c, "Bổ sung hồ sơ: người dân báo và hệ thống ghi nhận",
+		"Supplements: reported by citizens and recorded"));
+	buf_puts(b,
+	    "</h2>\n<table class=\"sidebyside\" id=\"supplement\">\n"
+	    "<thead><tr><th></th><th class=\"num\">");
+	buf_html(b, TR(c, "Người dân báo", "Citizens report"));
+	buf_puts(b, "</th><th class=\"num\">");
+	buf_html(b, TR(c, "Hệ thống ghi nhận", "Recorded"));
+	buf_puts(b, "</th></tr></thead>\n<tbody>\n<tr><th scope=\"row\">");
+	buf_html(b, TR(c, "Tỷ lệ phải bổ sung", "Had to supplement"));
+	buf_puts(b, "</th>");
+	figpage_cell(c, "reported_supplement_rate", f->reported_supplement_rate,
+	    KIND_RATE);
+	figpage_cell(c, "supplement_rate", f->supplement_rate, KIND_RATE);
+	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
+	buf_html(b, TR(c, "Trên tổng số", "Out of"));
+	buf_puts(b, "</th>");
+	figpage_cell(c, "supplement_answered", (double)k->supplement_answered,
+	    KIND_COUNT);
+	figpage_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT);
+	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
+	buf_html(b,
+	    TR(c, "Bổ sung hoặc sửa lỗi (ghi nhận)",
+		"Supplemented or corrected (recorded)"));
+	buf_puts(b, "</th><td></td>");
+	figpage_cell(c, "supplement_or_correction_rate",
+	    f->supplement_or_correction_rate, KIND_RATE);
+	buf_puts(b, "</tr>\n</tbody>\n</table>\n");
+}
+
+static void
+dossier_table(struct ctx *c, const struct metric_figures *f,
+    const struct metric_counts *k)
+{
+	static const struct {
+		const char *key, *vi, *en;
+		int point;
+	} rows[] = {
+		{ "online_rate", "Trực tuyến", "Online", POINT_33 },
+		{ "full_online_rate", "Trực tuyến toàn trình", "Fully online",
+		    -1 },
+		{ "on_time_rate", "Đúng hạn", "On time", POINT_21 },
+		{ "supplement_rate", "Phải bổ sung", "Supplemented", -1 },
+		{ "multi_supplement_rate", "Bổ sung từ 2 lần",
+		    "Supplemented twice or more", -1 },
+		{ "correction_rate", "Phải sửa lỗi", "Corrected", -1 },
+		{ "digitized_rate", "Số hóa", "Digitised", POINT_42 },
+		{ "handling_satisfaction_rate", "Hài lòng xử lý hồ sơ",
+		    "Handling satisfaction", POINT_54 },
+		{ NULL, NULL, NULL, -1 },
+	};
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "<h2>");
+	buf_html(b, TR(c, "Hồ sơ", "Dossiers"));
+	buf_puts(b,
+	    "</h2>\n<table class=\"dossiers\" id=\"dossiers\">\n"
+	    "<thead><tr><th></th><th class=\"num\">");
+	buf_html(b, TR(c, "Giá trị", "Value"));
+	buf_puts(b, "</th><th class=\"num\">");
+	buf_html(b, TR(c, "Điểm 766", "766 points"));
+	buf_puts(b, "</th></tr></thead>\n<tbody>\n<tr><th scope=\"row\">");
+	buf_html(b, TR(c, "Hồ sơ tiếp nhận", "Received"));
+	buf_puts(b, "</th>");
+	figpage_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT);
+	buf_puts(b, "<td></td></tr>\n<tr><th scope=\"row\">");
+	buf_html(b,
+	    TR(c, "Có hạn xử lý (được xét đúng hạn)",
+		"With a due date (judged)"));
+	buf_puts(b, "</th>");
+	figpage_cell(c, "judged", (double)k->judged, KIND_COUNT);
+	buf_puts(b, "<td></td></tr>\n");
+	for (int i = 0; rows[i].key != NULL; i++) {
+		buf_printf(b, "<tr><th scope=\"row\">");
+		buf_html(b, TR(c, rows[i].vi, rows[i].en));
+		buf_puts(b, "</th>");
+		figpage_cell(
+		    c, rows[i].key, figpage_figure(f, rows[i].key), KIND_RATE);
+		if (rows[i].point >= 0) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "points_%s",
+			    metric_point_names[rows[i].point]);
+			figpage_cell(
+			    c, key, f->points[rows[i].point], KIND_POINTS);
+		} else
+			buf_puts(b, "<td></td>");
+		buf_puts(b, "</tr>\n");
+	}
+	buf_puts(b, "</tbody>\n</table>\n");
+}
+
+#define COMMENTS_MAX 100
+
+static void
+comments(
+    struct ctx *c, const struct console_unit *u, const char *code, int month)
+{
+	struct buf *b = &c->req->resp.body;
+	struct db_stmt *st;
+	int n = 0;
+
+	buf_puts(b, "<h2 id=\"comments\">");
+	buf_html(b, TR(c, "Góp ý của người dân", "What citizens wrote"));
+	buf_puts(b, "</h2>\n");
+	if (!figpage_is_manager(c)) {
+		buf_puts(b, "<p class=\"none\">");
+		buf_html(b,
+		    TR(c, "Góp ý chỉ dành cho quản lý và quản trị viên.",
+			"Comments are for managers and administrators."));
+		buf_puts(b, "</p>\n");
+		return;
+	}
+	st = db_query(ctx_db(c),
+	    "SELECT r.rated_at, r.level, t.comment, r.status "
+	    "FROM ratings r JOIN rating_texts t ON t.seq = r.seq "
+	    "JOIN unit_tree ut ON ut.descendant = r.unit "
+	    "WHERE ut.ancestor = ? AND r.procedure = ? AND r.rated_at >= ? "
+	    "AND r.rated_at < ? ORDER BY r.rated_at DESC, r.seq DESC LIMIT ?",
+	    "ttlli", u->code, code, month_start(month), month_end(month),
+	    COMMENTS_MAX);
+	while (st != NULL && db_step(st) == DB_ROW) {
+		char when[17];
+		char *masked = text_mask_numbers(db_col_text(st, 2));
+		const char *status = db_col_text(st, 3);
+
+		if (n++ == 0)
+			buf_puts(b, "<ul class=\"comments\">\n");
+		datetime_vn(db_col_int(st, 0), when);
+		buf_printf(b,
+		    "<li%s><p class=\"meta\"><span class=\"level "
+		    "l%d\">%d</span> "
+		    "%s",
+		    strcmp(status, "valid") != 0 ? " class=\"flagged\"" : "",
+		    (int)db_col_int(st, 1), (int)db_col_int(st, 1), when);
+		if (strcmp(status, "valid") != 0) {
+			buf_puts(b, " <span class=\"status\">");
+			buf_html(b, status);
+			buf_puts(b, "</span>");
+		}
+		buf_puts(b, "</p>\n<blockquote>");
+		buf_html(b, masked != NULL ? masked : "");
+		buf_puts(b, "</blockquote></li>\n");
+		free(masked);
+	}
+	db_done(st);
+	if (n > 0)
+		buf_puts(b, "</ul>\n");
+	else {
+		buf_puts(b, "<p class=\"none\">");
+		buf_html(b,
+		    TR(c, "Không có góp ý trong tháng.",
+			"No comments this month."));
+		buf_puts(b, "</p>\n");
+	}
+}
+
+void
+page_procedure(struct ctx *c)
+{
+	static const char *const allowed[] = { "month", NULL };
+	struct metrics *series[FIGPAGE_TREND_MONTHS] = { 0 };
+	const char *code = ctx_param(c, 1);
+	struct console_unit u;
+	struct metric_figures f;
+	struct metric_counts k;
+	struct metrics *m;
+	struct db_stmt *st;
+	struct buf *b, title = { 0 }, path = { 0 };
+	char name[512] = "", field[301] = "", ms[8];
+	int month, rc;
+
+	if (console_unit(c, 0, &u) < 0)
+		return;
+	if (code == NULL || !is_procedure_code(code, strlen(code))) {
+		page_not_found(c);
+		return;
+	}
+	st = db_query(ctx_db(c),
+	    "SELECT name, field FROM procedures WHERE code = ?", "t", code);
+	rc = st != NULL ? db_step(st) : -1;
+	if (rc == DB_ROW) {
+		strlcpy_hl(name, db_col_text(st, 0), sizeof(name));
+		strlcpy_hl(field, db_col_text(st, 1), sizeof(field));
+	}
+	db_done(st);
+	if (rc != DB_ROW) {
+		page_not_found(c);
+		return;
+	}
+	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
+		return;
+	m = figpage_metrics(c, u.code, month);
+	if (m == NULL)
+		return;
+	proc_figures(m, code, &f, &k);
+	figpage_series(c, u.code, month, series);
+	buf_printf(&title, "%s %s", code, name);
+	console_begin(c, &u, buf_str(&title), "procedures");
+	b = &c->req->resp.body;
+	month_format(month, ms);
+	buf_puts(b, "<p class=\"lead\">");
+	if (field[0] != '\0') {
+		buf_html(b, TR(c, "Lĩnh vực", "Field"));
+		buf_puts(b, ": ");
+		buf_html(b, field);
+		buf_puts(b, " · ");
+	}
+	buf_html(b, TR(c, "Tháng", "Month"));
+	buf_printf(b, " <span data-k=\"month\">%s</span></p>\n", ms);
+	buf_printf(&path, "/admin/units/%s/procedures/%s", u.code, code);
+	figpage_month_form(c, buf_str(&path), month);
+
+	/* the month's headline */
+	buf_puts(b,
+	    "<table class=\"figures\" id=\"figures\">\n<tbody>\n<tr><th "
+	    "scope=\"row\">");
+	buf_html(b, TR(c, "Số lượt đánh giá", "Ratings"));
+	buf_puts(b, "</th>");
+	figpage_cell(c, "ratings", (double)f.ratings, KIND_COUNT);
+	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
+	buf_html(b, TR(c, "Tỷ lệ hài lòng [KTC 95%]", "Satisfied [95% CI]"));
+	buf_puts(b, "</th>");
+	figpage_cell_ci(c, "satisfied_rate", f.satisfied_rate, f.satisfied_ci);
+	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
+	buf_html(b, TR(c, "Mức trung bình (1–5)", "Mean level (1–5)"));
+	buf_puts(b, "</th>");
+	figpage_cell(c, "mean_level", f.mean_level, KIND_MEAN);
+	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
+	buf_html(b, TR(c, "Cảnh báo", "Flags"));
+	buf_puts(b, "</th>");
+	figpage_flags_cell(c, &f);
+	buf_puts(b, "</tr>\n</tbody>\n</table>\n");
+
+	proc_trends_table(c, series, code, month);
+	levels_table(c, &f);
+	criteria_table(c, &f, &k);
+	supplement_table(c, &f, &k);
+	dossier_table(c, &f, &k);
+	comments(c, &u, code, month);
+
+	creview_history(c, &u, code, 0);
+	if (f.nflags > 0 && figpage_is_manager(c))
+		creview_form(c, &u, code, 0, month);
+	console_end(c);
+	buf_release(&title);
+	buf_release(&path);
+	figpage_series_free(series);
+	metrics_free(m);
+}

@@ -1,0 +1,403 @@
+/* page_public.c -- /cong-khai: each unit's month for the public (ba công khai). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hailong/db.h"
+#include "hailong/hltime.h"
+#include "hailong/log.h"
+#include "hailong/text.h"
+#include "hailong/util.h"
+#include "core/report.h"
+#include "web/figpage.h"
+#include "web/html.h"
+#include "web/pages.h"
+#include "web/server.h"
+
+/*
+ * No login, no comments, no counter or officer figures: a unit's totals
+ * and its procedures', and none below n_min (a rating figure needs N >= n_min, a
+ * dossier figure and its points D >= n_min; below that the page says
+ * "chưa đủ dữ liệu").  Links carry the month so a page can be cited.
+ */
+
+static void
+public_begin(struct ctx *c, const char *title)
+{
+	struct buf *b = &c->req->resp.body;
+
+	http_begin_body(c->req, 200, "text/html; charset=utf-8");
+	/* the same for everyone: a shared cache may keep it a while */
+	c->req->resp.cache = "public, max-age=300";
+	html_begin(b, c->lang, title, "/static/public.css");
+	buf_puts(b, "<header class=\"pub\"><p><a href=\"/cong-khai");
+	if (c->lang == LANG_EN)
+		buf_puts(b, "?lang=en");
+	buf_puts(b, "\">");
+	buf_html(b,
+	    TR(c, "Công khai kết quả đánh giá sự hài lòng",
+		"Public results of satisfaction ratings"));
+	buf_puts(b, "</a></p></header>\n<main class=\"pub\">\n<h1>");
+	buf_html(b, title);
+	buf_puts(b, "</h1>\n");
+}
+
+static void
+public_end(struct ctx *c, int n_min)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "</main>\n<footer class=\"pub\"><p>");
+	buf_html(b, tr(c->lang, M_INTERNAL_MONITORING));
+	buf_puts(b, " ");
+	buf_html(b,
+	    TR(c, "Chỉ công bố số liệu tổng hợp; số liệu dựa trên ít hơn",
+		"Only aggregates are published; figures from fewer than"));
+	buf_printf(b, " <span data-k=\"n_min\">%d</span> ", n_min);
+	buf_html(b,
+	    TR(c, "lượt đánh giá (hoặc hồ sơ) không được hiển thị.",
+		"ratings (or dossiers) are not shown."));
+	buf_printf(
+	    b, " <a href=\"?lang=%s\">", c->lang == LANG_EN ? "vi" : "en");
+	buf_html(b, tr(c->lang, M_LANG_SWITCH));
+	buf_puts(b, "</a></p></footer>\n");
+	html_end(b);
+}
+
+/* A cell of the public table: the figure, or "chưa đủ dữ liệu". */
+static void
+pub_cell(
+    struct ctx *c, const char *key, double v, enum figpage_kind k, bool enough)
+{
+	if (enough)
+		figpage_cell(c, key, v, k);
+	else
+		figpage_cell_masked(c, key);
+}
+
+/* The table's head; its first column names units or procedures. */
+static void
+table_head(struct ctx *c, bool procedures)
+{
+	struct buf *b = &c->req->resp.body;
+	static const char *const heads[][2] = {
+		{ "Đơn vị", "Unit" }, /* or the procedure */
+		{ "Lượt đánh giá", "Ratings" },
+		{ "Tỷ lệ hài lòng", "Satisfied" },
+		{ "Hồ sơ", "Dossiers" },
+		{ "Đúng hạn", "On time" },
+		{ "Trực tuyến", "Online" },
+		{ "Số hóa", "Digitised" },
+		{ "Hài lòng xử lý hồ sơ", "Handling satisfaction" },
+		{ "Điểm 766 (tối đa 36)", "766 points (of 36)" },
+	};
+
+	buf_puts(b, "<table class=\"pub\">\n<thead><tr>");
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		buf_puts(b, i == 0 ? "<th>" : "<th class=\"num\">");
+		if (i == 0 && procedures)
+			buf_html(b, TR(c, "Thủ tục hành chính", "Procedure"));
+		else
+			buf_html(b, heads[i][c->lang == LANG_EN]);
+		buf_puts(b, "</th>");
+	}
+	buf_puts(b, "</tr></thead>\n<tbody>\n");
+}
+
+/* A row's figures, each masked below n_min. */
+static void
+figure_cells(struct ctx *c, const struct metric_figures *f, int n_min)
+{
+	bool rated = f->ratings >= n_min;
+	bool handled = f->dossiers >= n_min;
+
+	pub_cell(c, "ratings", (double)f->ratings, KIND_COUNT, rated);
+	pub_cell(c, "satisfied_rate", f->satisfied_rate, KIND_RATE, rated);
+	pub_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT, handled);
+	pub_cell(c, "on_time_rate", f->on_time_rate, KIND_RATE, handled);
+	pub_cell(c, "online_rate", f->online_rate, KIND_RATE, handled);
+	pub_cell(c, "digitized_rate", f->digitized_rate, KIND_RATE, handled);
+	pub_cell(c, "handling_satisfaction_rate", f->handling_satisfaction_rate,
+	    KIND_RATE, handled);
+	pub_cell(
+	    c, "points_total", figpage_points_total(f), KIND_POINTS, handled);
+}
+
+static void
+unit_row(struct ctx *c, const char *code, const char *name,
+    const struct metrics *m, int month)
+{
+	struct buf *b = &c->req->resp.body;
+	char ms[8];
+
+	month_format(month, ms);
+	buf_printf(b,
+	    "<tr data-unit=\"%s\"><td><a href=\"/cong-khai/%s?month=%s%s\">",
+	    code, code, ms, c->lang == LANG_EN ? "&amp;lang=en" : "");
+	buf_html(b, name);
+	buf_printf(b, "</a> <span class=\"code\">%s</span></td>", code);
+	figure_cells(c, &m->total.fig, m->rules.n_min);
+	buf_puts(b, "</tr>\n");
+}
+
+struct scope_ref {
+	const struct metric_scope *s;
+};
+
+static int
+by_code(const void *pa, const void *pb)
+{
+	const struct scope_ref *a = pa, *b = pb;
+
+	return strcmp(a->s->code, b->s->code);
+}
+
+/*
+ * The unit's procedures with enough ratings or dossiers to show a
+ * figure, by code; how many others there were is said, not who.
+ */
+static void
+procedure_rows(struct ctx *c, const struct metrics *m)
+{
+	struct buf *b = &c->req->resp.body;
+	struct scope_ref *v = xcalloc(m->procedures.n + 1, sizeof(*v));
+	size_t n = 0, hidden = 0;
+
+	for (size_t i = 0; i < m->procedures.n; i++) {
+		const struct metric_scope *s = &m->procedures.v[i];
+
+		if (s->code[0] == '\0')
+			continue;
+		if (s->fig.ratings >= m->rules.n_min ||
+		    s->fig.dossiers >= m->rules.n_min)
+			v[n++].s = s;
+		else
+			hidden++;
+	}
+	qsort(v, n, sizeof(*v), by_code);
+	buf_puts(b, "<h2>");
+	buf_html(b, TR(c, "Theo thủ tục hành chính", "By procedure"));
+	buf_puts(b, "</h2>\n");
+	if (n > 0) {
+		table_head(c, true);
+		for (size_t i = 0; i < n; i++) {
+			const struct metric_scope *p = v[i].s;
+
+			buf_printf(
+			    b, "<tr data-procedure=\"%s\"><td>", p->code);
+			buf_html(b, p->name[0] != '\0' ? p->name : p->code);
+			buf_printf(
+			    b, " <span class=\"code\">%s</span></td>", p->code);
+			figure_cells(c, &p->fig, m->rules.n_min);
+			buf_puts(b, "</tr>\n");
+		}
+		buf_puts(b, "</tbody>\n</table>\n");
+	}
+	if (hidden > 0 || n == 0) {
+		buf_printf(b,
+		    "<p class=\"none\" data-k=\"procedures_hidden\" "
+		    "data-v=\"%zu\">",
+		    hidden);
+		if (n == 0 && hidden == 0)
+			buf_html(b, TR(c, "Không có.", "None."));
+		else
+			buf_printf(b, "%zu %s", hidden,
+			    TR(c, "thủ tục khác chưa đủ dữ liệu để công bố.",
+				"other procedures have too little data to "
+				"publish."));
+		buf_puts(b, "</p>\n");
+	}
+	free(v);
+}
+
+struct unit_ref {
+	char code[41];
+	char name[301];
+};
+
+#define PUBLIC_UNITS_MAX 2000
+
+/* The rows of these units (a query of code, name).  Returns how many. */
+static int
+unit_rows(struct ctx *c, const char *sql, const char *parent, int month)
+{
+	struct db *db = ctx_db(c);
+	struct db_stmt *st;
+	struct unit_ref *v = NULL;
+	size_t n = 0, cap = 0;
+
+	st = parent != NULL ? db_query(db, sql, "t", parent)
+			    : db_query(db, sql, "");
+	while (st != NULL && db_step(st) == DB_ROW && n < PUBLIC_UNITS_MAX) {
+		if (n == cap) {
+			cap = cap != 0 ? cap * 2 : 64;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		strlcpy_hl(v[n].code, db_col_text(st, 0), sizeof(v[n].code));
+		strlcpy_hl(v[n].name, db_col_text(st, 1), sizeof(v[n].name));
+		n++;
+	}
+	db_done(st);
+	if (n > 0) {
+		table_head(c, false);
+		for (size_t i = 0; i < n; i++) {
+			char err[256];
+			struct metrics *m = report_rollup(db, v[i].code, month,
+			    hl_now(), NULL, err, sizeof(err));
+
+			if (m == NULL) {
+				log_msg(
+				    LOG_ERROR, "public", "metrics: %s", err);
+				continue;
+			}
+			unit_row(c, v[i].code, v[i].name, m, month);
+			metrics_free(m);
+		}
+		buf_puts(&c->req->resp.body, "</tbody>\n</table>\n");
+	}
+	free(v);
+	return (int)n;
+}
+
+void
+page_public(struct ctx *c)
+{
+	static const char *const allowed[] = { "month", NULL };
+	struct metric_rules rules;
+	struct buf *b;
+	char err[256];
+	int month;
+
+	if (ctx_db(c) == NULL) {
+		server_unavailable(c);
+		return;
+	}
+	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
+		return;
+	public_begin(c,
+	    TR(c, "Kết quả đánh giá sự hài lòng theo đơn vị",
+		"Satisfaction results by unit"));
+	b = &c->req->resp.body;
+	figpage_month_form(c, "/cong-khai", month);
+	unit_rows(c,
+	    "SELECT code, name FROM units WHERE parent IS NULL AND "
+	    "active = 1 ORDER BY code LIMIT 2000",
+	    NULL, month);
+	(void)b;
+	public_end(c,
+	    rules_for_month(ctx_db(c), month, &rules, err, sizeof(err)) == 0
+		? rules.n_min
+		: 0);
+}
+
+void
+page_public_unit(struct ctx *c)
+{
+	static const char *const allowed[] = { "month", NULL };
+	const char *code = ctx_param(c, 0);
+	struct db *db = ctx_db(c);
+	struct db_stmt *st;
+	struct buf *b, path = { 0 };
+	struct metrics *m;
+	char name[301] = "", parent[41] = "", ms[8], err[256];
+	int month, rc;
+
+	if (db == NULL) {
+		server_unavailable(c);
+		return;
+	}
+	if (code == NULL || !is_unit_code(code, strlen(code))) {
+		page_not_found(c);
+		return;
+	}
+	st = db_query(db,
+	    "SELECT name, coalesce(parent, '') FROM units WHERE code = ? AND "
+	    "active = 1",
+	    "t", code);
+	rc = st != NULL ? db_step(st) : -1;
+	if (rc == DB_ROW) {
+		strlcpy_hl(name, db_col_text(st, 0), sizeof(name));
+		strlcpy_hl(parent, db_col_text(st, 1), sizeof(parent));
+	}
+	db_done(st);
+	if (rc != DB_ROW) {
+		page_not_found(c);
+		return;
+	}
+	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
+		return;
+	m = report_rollup(db, code, month, hl_now(), NULL, err, sizeof(err));
+	if (m == NULL) {
+		server_unavailable(c);
+		return;
+	}
+	public_begin(c, name);
+	b = &c->req->resp.body;
+	month_format(month, ms);
+	buf_printf(
+	    b, "<p class=\"lead\"><span class=\"code\">%s</span> · ", code);
+	buf_html(b, TR(c, "Tháng", "Month"));
+	buf_printf(b, " <span data-k=\"month\">%s</span>", ms);
+	if (parent[0] != '\0')
+		buf_printf(b,
+		    " · <a href=\"/cong-khai/%s?month=%s%s\">↑ %s</a>", parent,
+		    ms, c->lang == LANG_EN ? "&amp;lang=en" : "", parent);
+	buf_puts(b, "</p>\n");
+	buf_printf(&path, "/cong-khai/%s", code);
+	figpage_month_form(c, buf_str(&path), month);
+	buf_puts(b, "<h2>");
+	buf_html(b,
+	    TR(c, "Toàn đơn vị (gồm đơn vị trực thuộc)",
+		"The whole unit (with the units below it)"));
+	buf_puts(b, "</h2>\n");
+	table_head(c, false);
+	unit_row(c, code, name, m, month);
+	buf_puts(b, "</tbody>\n</table>\n");
+	{
+		const struct metric_figures *f = &m->total.fig;
+		bool handled = f->dossiers >= m->rules.n_min;
+		static const struct {
+			const char *key, *vi, *en;
+			int point;
+		} pts[] = {
+			{ "points_2.1", "2.1 Đúng hạn (tối đa 20)",
+			    "2.1 On time (of 20)", POINT_21 },
+			{ "points_3.3", "3.3 Trực tuyến (tối đa 6)",
+			    "3.3 Online (of 6)", POINT_33 },
+			{ "points_4.2", "4.2 Số hóa (tối đa 4)",
+			    "4.2 Digitised (of 4)", POINT_42 },
+			{ "points_5.4", "5.4 Hài lòng xử lý hồ sơ (tối đa 6)",
+			    "5.4 Handling satisfaction (of 6)", POINT_54 },
+		};
+
+		buf_puts(b, "<h2>");
+		buf_html(b,
+		    TR(c, "Điểm theo Quyết định 766/QĐ-TTg",
+			"Points under Decision 766/QĐ-TTg"));
+		buf_puts(b, "</h2>\n<table class=\"pub points\">\n<tbody>\n");
+		for (size_t i = 0; i < 4; i++) {
+			buf_puts(b, "<tr><th scope=\"row\">");
+			buf_html(b, TR(c, pts[i].vi, pts[i].en));
+			buf_puts(b, "</th>");
+			pub_cell(c, pts[i].key, f->points[pts[i].point],
+			    KIND_POINTS, handled);
+			buf_puts(b, "</tr>\n");
+		}
+		buf_puts(b, "</tbody>\n</table>\n");
+	}
+	procedure_rows(c, m);
+	buf_puts(b, "<h2>");
+	buf_html(b, TR(c, "Đơn vị trực thuộc", "Units below"));
+	buf_puts(b, "</h2>\n");
+	if (unit_rows(c,
+		"SELECT code, name FROM units WHERE parent = ? AND active = 1 "
+		"ORDER BY code LIMIT 2000",
+		code, month) == 0) {
+		buf_puts(b, "<p class=\"none\">");
+		buf_html(b, TR(c, "Không có.", "None."));
+		buf_puts(b, "</p>\n");
+	}
+	public_end(c, m->rules.n_min);
+	buf_release(&path);
+	metrics_free(m);
+}

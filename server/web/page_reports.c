@@ -1,0 +1,833 @@
+/* page_reports.c -- the console's reports tab: build, sign, send, receive. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "hailong/crypto.h"
+#include "hailong/db.h"
+#include "hailong/encode.h"
+#include "hailong/fileio.h"
+#include "hailong/hltime.h"
+#include "hailong/httpc.h"
+#include "hailong/util.h"
+#include "core/audit.h"
+#include "core/cms.h"
+#include "core/report.h"
+#include "core/users.h"
+#include "web/console.h"
+#include "web/html.h"
+#include "web/pages.h"
+#include "web/server.h"
+#include "web/session.h"
+
+/*
+ * /admin/units/CODE/reports?month=YYYY-MM (reporter and above):
+ *   - this unit's reports of the month: build one (the figures as of
+ *     now, with the subordinates' accepted reports rolled up), sign it
+ *     with the unit's key (report_keys/CODE.key.pem and .cert.pem), send
+ *     it to the parent (report_parent_url, report_parent_apikey_file),
+ *     download its files;
+ *   - the reports received from subordinate units for the month, every
+ *     submission (the latest of a unit is the current one).
+ * Building, signing and sending are POSTs (CSRF checked by auth_staff())
+ * and audited ("report.build", "report.sign", "report.submit").
+ */
+
+/* The page's words: Vietnamese first. */
+enum word {
+	W_TITLE,
+	W_TAB,
+	W_MONTH,
+	W_SHOW,
+	W_OURS,
+	W_NONE,
+	W_BUILD,
+	W_SIGN,
+	W_SUBMIT,
+	W_BUILT,
+	W_SIGNED,
+	W_SENT,
+	W_FILES,
+	W_RECEIVED,
+	W_UNIT,
+	W_AT,
+	W_SIGNER,
+	W_CURRENT,
+	W_REPLACED,
+	W_NO_KEY,
+	W_NO_PARENT,
+	W_NOT_SIGNED,
+	W_BAD_MONTH,
+	W_FAILED,
+	W_REFUSED,
+	W_DONE_BUILD,
+	W_DONE_SIGN,
+	W_DONE_SUBMIT,
+	W_COUNT
+};
+
+static const char *const words[W_COUNT][2] = {
+	[W_TITLE] = { "Báo cáo tháng", "Monthly reports" },
+	[W_TAB] = { "Báo cáo", "Reports" },
+	[W_MONTH] = { "Tháng", "Month" },
+	[W_SHOW] = { "Xem", "Show" },
+	[W_OURS] = { "Báo cáo của đơn vị", "This unit's reports" },
+	[W_NONE] = { "Chưa có.", "None yet." },
+	[W_BUILD] = { "Lập báo cáo", "Build the report" },
+	[W_SIGN] = { "Ký số", "Sign" },
+	[W_SUBMIT] = { "Gửi báo cáo", "Send to the parent unit" },
+	[W_BUILT] = { "Lập lúc", "Built" },
+	[W_SIGNED] = { "Ký lúc", "Signed" },
+	[W_SENT] = { "Gửi lúc", "Sent" },
+	[W_FILES] = { "Tệp", "Files" },
+	[W_RECEIVED] = { "Báo cáo nhận từ đơn vị cấp dưới",
+	    "Reports received from subordinate units" },
+	[W_UNIT] = { "Đơn vị", "Unit" },
+	[W_AT] = { "Nhận lúc", "Received" },
+	[W_SIGNER] = { "Người ký (chứng thư)", "Signer (certificate)" },
+	[W_CURRENT] = { "đang dùng", "current" },
+	[W_REPLACED] = { "đã thay thế", "replaced" },
+	[W_NO_KEY] = { "Chưa cấu hình khóa ký của đơn vị (report_keys).",
+	    "The unit's signing key is not configured (report_keys)." },
+	[W_NO_PARENT] = { "Chưa cấu hình đơn vị cấp trên "
+			  "(report_parent_url, report_parent_apikey_file).",
+	    "The parent unit is not configured (report_parent_url, "
+	    "report_parent_apikey_file)." },
+	[W_NOT_SIGNED] = { "Báo cáo chưa được ký.",
+	    "The report is not signed yet." },
+	[W_BAD_MONTH] = { "Tháng phải có dạng YYYY-MM.",
+	    "The month must be YYYY-MM." },
+	[W_FAILED] = { "Không thực hiện được", "It failed" },
+	[W_REFUSED] = { "Đơn vị cấp trên từ chối báo cáo",
+	    "The parent unit refused the report" },
+	[W_DONE_BUILD] = { "Đã lập báo cáo.", "The report was built." },
+	[W_DONE_SIGN] = { "Đã ký báo cáo.", "The report was signed." },
+	[W_DONE_SUBMIT] = { "Đã gửi báo cáo; đơn vị cấp trên đã nhận.",
+	    "The report was sent and accepted." },
+};
+
+static const char *
+w(struct ctx *c, enum word k)
+{
+	return words[k][c->lang == LANG_EN ? 1 : 0];
+}
+
+static const char *const file_names[] = { "report.json", "report.json.p7s",
+	"report.csv", "report.xlsx", "report.html" };
+
+void
+page_reports_tab(
+    struct ctx *c, struct buf *b, const char *unit, const char *tab)
+{
+	if (c->who.role < ROLE_REPORTER)
+		return;
+	buf_printf(b, "<a href=\"/admin/units/%s/reports", unit);
+	console_lang_suffix(c, b, false);
+	buf_printf(b, "\"%s>",
+	    strcmp(tab, "reports") == 0 ? " aria-current=\"page\"" : "");
+	buf_html(b, w(c, W_TAB));
+	buf_puts(b, "</a>\n");
+}
+
+/* The month of ?month= (default: last month). 0, or -1 when malformed. */
+static int
+page_month(const struct form *f, int *month)
+{
+	const char *s = form_get(f, "month");
+
+	if (s == NULL || s[0] == '\0') {
+		*month = month_add(month_of(hl_now()), -1);
+		return 0;
+	}
+	return month_parse(s, strlen(s), month);
+}
+
+static void
+action_form(struct ctx *c, struct buf *b, const char *unit, int month,
+    const char *action, int64_t id, enum word label)
+{
+	char mo[8];
+
+	month_format(month, mo);
+	buf_printf(b,
+	    "<form class=\"inline\" method=\"post\" "
+	    "action=\"/admin/units/%s/reports",
+	    unit);
+	console_lang_suffix(c, b, false);
+	buf_puts(b, "\">");
+	session_csrf_field(c, b);
+	buf_printf(b,
+	    "<input type=\"hidden\" name=\"action\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"month\" value=\"%s\">",
+	    action, mo);
+	if (id > 0)
+		buf_printf(b,
+		    "<input type=\"hidden\" name=\"id\" value=\"%lld\">",
+		    (long long)id);
+	buf_puts(b, "<button type=\"submit\">");
+	buf_html(b, w(c, label));
+	buf_puts(b, "</button></form>\n");
+}
+
+static void
+when(struct buf *b, struct db_stmt *st, int col)
+{
+	char s[17];
+
+	if (db_col_is_null(st, col)) {
+		buf_puts(b, "—");
+		return;
+	}
+	datetime_vn(db_col_int(st, col), s);
+	buf_html(b, s);
+}
+
+static void
+render(struct ctx *c, int status, const struct console_unit *u, int month,
+    const char *note)
+{
+	struct db *db = ctx_db(c);
+	struct buf *b;
+	struct db_stmt *st;
+	char mo[8], title[400];
+	bool any = false;
+
+	month_format(month, mo);
+	snprintf(title, sizeof(title), "%s %s", w(c, W_TITLE), mo);
+	console_begin(c, u, title, "reports");
+	c->req->resp.status = status;
+	b = &c->req->resp.body;
+	if (note != NULL) {
+		buf_puts(b, "<p class=\"alert\" role=\"status\">");
+		buf_html(b, note);
+		buf_puts(b, "</p>\n");
+	}
+	buf_printf(b,
+	    "<form method=\"get\" action=\"/admin/units/%s/reports\">",
+	    u->code);
+	if (c->lang == LANG_EN)
+		buf_puts(
+		    b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
+	buf_puts(b, "<label>");
+	buf_html(b, w(c, W_MONTH));
+	buf_printf(b,
+	    " <input name=\"month\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\" "
+	    "size=\"8\"></label> <button type=\"submit\">",
+	    mo);
+	buf_html(b, w(c, W_SHOW));
+	buf_puts(b, "</button></form>\n<h2>");
+	buf_html(b, w(c, W_OURS));
+	buf_puts(b, "</h2>\n");
+	action_form(c, b, u->code, month, "build", 0, W_BUILD);
+	st = db_query(db,
+	    "SELECT id, sha256, built_at, built_by, signed_at, submitted_at, "
+	    "p7s IS NOT NULL FROM reports_made WHERE unit = ? AND month = ? "
+	    "ORDER BY id DESC LIMIT 50",
+	    "ti", u->code, month);
+	while (st != NULL && db_step(st) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		bool signed_ = db_col_int(st, 6) != 0;
+
+		if (!any) {
+			buf_printf(b,
+			    "<table class=\"reports\">\n<tr><th>#</th>"
+			    "<th>SHA-256</th><th>%s</th><th>%s</th><th>%s</th>"
+			    "<th>%s</th><th></th></tr>\n",
+			    w(c, W_BUILT), w(c, W_SIGNED), w(c, W_SENT),
+			    w(c, W_FILES));
+			any = true;
+		}
+		buf_printf(
+		    b, "<tr><td>%lld</td><td class=\"code\">", (long long)id);
+		buf_html(b, db_col_text(st, 1));
+		buf_puts(b, "</td><td>");
+		when(b, st, 2);
+		buf_puts(b, " (");
+		buf_html(b, db_col_text(st, 3));
+		buf_puts(b, ")</td><td>");
+		when(b, st, 4);
+		buf_puts(b, "</td><td>");
+		when(b, st, 5);
+		buf_puts(b, "</td><td>");
+		for (size_t i = 0; i < ARRAY_SIZE(file_names); i++) {
+			if (i == 1 && !signed_)
+				continue;
+			buf_printf(b,
+			    "<a href=\"/admin/units/%s/reports/%lld/%s\" "
+			    "download>%s</a> ",
+			    u->code, (long long)id, file_names[i],
+			    file_names[i]);
+		}
+		buf_puts(b, "</td><td>");
+		if (!signed_)
+			action_form(c, b, u->code, month, "sign", id, W_SIGN);
+		else
+			action_form(
+			    c, b, u->code, month, "submit", id, W_SUBMIT);
+		buf_puts(b, "</td></tr>\n");
+	}
+	db_done(st);
+	if (any)
+		buf_puts(b, "</table>\n");
+	else {
+		buf_puts(b, "<p>");
+		buf_html(b, w(c, W_NONE));
+		buf_puts(b, "</p>\n");
+	}
+	buf_puts(b, "<h2>");
+	buf_html(b, w(c, W_RECEIVED));
+	buf_puts(b, "</h2>\n");
+	any = false;
+	st = db_query(db,
+	    "SELECT r.unit, u.name, r.received_at, r.sha256, r.signer, "
+	    "r.id = (SELECT max(id) FROM reports_received x WHERE "
+	    "x.unit = r.unit AND x.month = r.month) "
+	    "FROM reports_received r JOIN unit_tree t ON t.descendant = "
+	    "r.unit AND t.ancestor = ? AND t.depth >= 1 "
+	    "JOIN units u ON u.code = r.unit WHERE r.month = ? "
+	    "ORDER BY r.unit, r.id DESC LIMIT 500",
+	    "ti", u->code, month);
+	while (st != NULL && db_step(st) == DB_ROW) {
+		if (!any) {
+			buf_printf(b,
+			    "<table class=\"received\">\n<tr><th>%s</th>"
+			    "<th>%s</th><th>SHA-256</th><th>%s</th><th></th>"
+			    "</tr>\n",
+			    w(c, W_UNIT), w(c, W_AT), w(c, W_SIGNER));
+			any = true;
+		}
+		buf_puts(b, "<tr><td>");
+		buf_html(b, db_col_text(st, 1));
+		buf_puts(b, " <span class=\"code\">");
+		buf_html(b, db_col_text(st, 0));
+		buf_puts(b, "</span></td><td>");
+		when(b, st, 2);
+		buf_puts(b, "</td><td class=\"code\">");
+		buf_html(b, db_col_text(st, 3));
+		buf_puts(b, "</td><td>");
+		buf_html(b, db_col_text(st, 4));
+		buf_puts(b, "</td><td>");
+		buf_html(b, w(c, db_col_int(st, 5) ? W_CURRENT : W_REPLACED));
+		buf_puts(b, "</td></tr>\n");
+	}
+	db_done(st);
+	if (any)
+		buf_puts(b, "</table>\n");
+	else {
+		buf_puts(b, "<p>");
+		buf_html(b, w(c, W_NONE));
+		buf_puts(b, "</p>\n");
+	}
+	console_end(c);
+}
+
+void
+page_reports_get(struct ctx *c)
+{
+	struct console_unit u;
+	int month;
+
+	if (console_unit(c, 0, &u) < 0)
+		return;
+	if (page_month(&c->query, &month) < 0) {
+		render(c, 400, &u, month_add(month_of(hl_now()), -1),
+		    w(c, W_BAD_MONTH));
+		return;
+	}
+	render(c, 200, &u, month, NULL);
+}
+
+/* Load reports_made row `id` of unit.  0, 1 none, -1 error. */
+static int
+load_made(struct db *db, const char *unit, int64_t id, char **json, size_t *len,
+    char **p7s, size_t *plen, int *month)
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT json, p7s, month FROM reports_made WHERE id = ? AND "
+	    "unit = ?",
+	    "lt", id, unit);
+	const void *p;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		p = db_col_blob(st, 0, len);
+		*json = xmalloc(*len + 1);
+		memcpy(*json, p, *len);
+		(*json)[*len] = '\0';
+		*p7s = NULL;
+		*plen = 0;
+		if (!db_col_is_null(st, 1)) {
+			p = db_col_blob(st, 1, plen);
+			*p7s = xmalloc(*plen + 1);
+			memcpy(*p7s, p, *plen);
+		}
+		*month = (int)db_col_int(st, 2);
+	}
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc < 0 ? -1 : 1;
+}
+
+static int
+do_build(struct ctx *c, struct db *db, const struct console_unit *u, int month,
+    char *err, size_t errlen)
+{
+	unsigned char d[SHA256_LEN];
+	char sha[65], actor[96], target[64], mo[8], detail[160];
+	json_t *doc;
+	char *json;
+	size_t len;
+	int64_t now = hl_now();
+	int rc = -1;
+
+	doc = report_build(db, u->code, month, now, err, errlen);
+	if (doc == NULL)
+		return -1;
+	json = report_dumps(doc, &len);
+	json_decref(doc);
+	sha256(json, len, d);
+	hex_encode(d, sizeof(d), sha);
+	ctx_actor(c, actor, sizeof(actor));
+	month_format(month, mo);
+	snprintf(target, sizeof(target), "report:%s:%s", u->code, mo);
+	snprintf(detail, sizeof(detail), "{\"sha256\":\"%s\"}", sha);
+	if (db_begin(db) < 0 ||
+	    db_run(db,
+		"INSERT INTO reports_made(unit, month, json, sha256, "
+		"built_at, built_by) VALUES (?, ?, ?, ?, ?, ?)",
+		"tibtlt", u->code, month, json, len, sha, now, actor) < 0 ||
+	    audit_append(db, actor, "report.build", target, detail) < 0 ||
+	    db_commit(db) < 0) {
+		db_rollback(db);
+		snprintf(err, errlen, "%s", db_errmsg(db));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(json);
+	return rc;
+}
+
+static int
+do_sign(struct ctx *c, struct db *db, const struct console_unit *u, int64_t id,
+    char *err, size_t errlen)
+{
+	const struct config *cfg = &c->srv->cfg;
+	char key[CONFIG_PATH_MAX + 64], cert[CONFIG_PATH_MAX + 64];
+	char actor[96], target[64], mo[8], detail[200];
+	char *json = NULL, *p7s = NULL;
+	struct buf out = { 0 };
+	unsigned char d[SHA256_LEN];
+	char sha[65];
+	size_t len, plen;
+	int month, rc = -1, r;
+
+	if (cfg->report_keys[0] == '\0') {
+		snprintf(err, errlen, "%s", w(c, W_NO_KEY));
+		return -1;
+	}
+	r = load_made(db, u->code, id, &json, &len, &p7s, &plen, &month);
+	if (r != 0) {
+		snprintf(err, errlen, "report %lld: %s", (long long)id,
+		    r > 0 ? "not found" : db_errmsg(db));
+		return -1;
+	}
+	snprintf(key, sizeof(key), "%s/%s.key.pem", cfg->report_keys, u->code);
+	snprintf(
+	    cert, sizeof(cert), "%s/%s.cert.pem", cfg->report_keys, u->code);
+	if (cms_sign(key, cert, json, len, &out, err, errlen) < 0)
+		goto out;
+	sha256(json, len, d);
+	hex_encode(d, sizeof(d), sha);
+	ctx_actor(c, actor, sizeof(actor));
+	month_format(month, mo);
+	snprintf(target, sizeof(target), "report:%s:%s", u->code, mo);
+	snprintf(detail, sizeof(detail), "{\"id\":%lld,\"sha256\":\"%s\"}",
+	    (long long)id, sha);
+	if (db_begin(db) < 0 ||
+	    db_run(db,
+		"UPDATE reports_made SET p7s = ?, signed_at = ? WHERE id = ?",
+		"bll", out.data, out.len, hl_now(), id) < 0 ||
+	    audit_append(db, actor, "report.sign", target, detail) < 0 ||
+	    db_commit(db) < 0) {
+		db_rollback(db);
+		snprintf(err, errlen, "%s", db_errmsg(db));
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&out);
+	free(json);
+	free(p7s);
+	return rc;
+}
+
+/*
+ * Sending a report waits on the parent's server (up to SUBMIT_TIMEOUT_MS):
+ * not on an HTTP thread, which serves every other page meanwhile.  The
+ * request is suspended; a thread of its own makes the POST and resumes
+ * it; submit_resumed() records the receipt and answers, on an HTTP
+ * thread.  The timeout stays under the 20 s a stopping server waits for
+ * requests in flight, so the thread never outlives its connection.
+ */
+#define SUBMIT_TIMEOUT_MS 15000
+
+struct submit_job {
+	struct ctx *c;
+	struct console_unit u;
+	int64_t id;
+	int month;
+	char url[300];
+	char auth[300];
+	char *body;
+	struct httpc_response resp;
+	int sent; /* 0 answered, -1 not (err says why) */
+	char err[600];
+};
+
+static void
+submit_job_free(void *p)
+{
+	struct submit_job *j = p;
+
+	httpc_response_release(&j->resp);
+	free(j->body);
+	free(j);
+}
+
+/* On the HTTP thread: what to send, and where.  0 or -1 (err). */
+static int
+submit_prepare(struct ctx *c, struct db *db, struct submit_job *j, char *err,
+    size_t errlen)
+{
+	const struct config *cfg = &c->srv->cfg;
+	char *json = NULL, *p7s = NULL, *key = NULL, *a, *p;
+	size_t len, plen, klen;
+	json_t *req;
+	int rc = -1, r;
+
+	if (cfg->report_parent_url[0] == '\0') {
+		snprintf(err, errlen, "%s", w(c, W_NO_PARENT));
+		return -1;
+	}
+	r = load_made(
+	    db, j->u.code, j->id, &json, &len, &p7s, &plen, &j->month);
+	if (r != 0) {
+		snprintf(err, errlen, "report %lld: %s", (long long)j->id,
+		    r > 0 ? "not found" : db_errmsg(db));
+		return -1;
+	}
+	if (p7s == NULL) {
+		snprintf(err, errlen, "%s", w(c, W_NOT_SIGNED));
+		goto out;
+	}
+	key =
+	    file_read(cfg->report_parent_apikey_file, 256, &klen, err, errlen);
+	if (key == NULL)
+		goto out;
+	while (klen > 0 && (key[klen - 1] == '\n' || key[klen - 1] == '\r'))
+		key[--klen] = '\0';
+	a = xmalloc(b64url_len(len) + 1);
+	b64url_encode(json, len, a);
+	p = xmalloc(b64url_len(plen) + 1);
+	b64url_encode(p7s, plen, p);
+	req = json_pack("{s:s, s:s}", "report_json", a, "report_p7s", p);
+	free(a);
+	free(p);
+	j->body = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	{
+		/* the parent's base URL, with or without a final slash */
+		size_t n = strlen(cfg->report_parent_url);
+
+		if (cfg->report_parent_url[n - 1] == '/')
+			n--;
+		snprintf(j->url, sizeof(j->url), "%.*s/api/v1/reports", (int)n,
+		    cfg->report_parent_url);
+	}
+	snprintf(j->auth, sizeof(j->auth), "Authorization: Bearer %s", key);
+	rc = j->body != NULL ? 0 : -1;
+out:
+	if (key != NULL)
+		OPENSSL_cleanse(key, klen);
+	free(key);
+	free(json);
+	free(p7s);
+	return rc;
+}
+
+/* Anywhere: the POST to the parent. */
+static void
+submit_send(struct submit_job *j)
+{
+	const struct httpc_options o = { .timeout_ms = SUBMIT_TIMEOUT_MS };
+	const char *hdr[3] = { "Content-Type: application/json", j->auth,
+		NULL };
+	struct httpc *h = httpc_new(&o);
+
+	j->sent = httpc_request(h, "POST", j->url, hdr, j->body,
+	    strlen(j->body), &j->resp, j->err, sizeof(j->err));
+	httpc_free(h);
+	OPENSSL_cleanse(j->auth, sizeof(j->auth));
+}
+
+static void *
+submit_thread(void *arg)
+{
+	struct submit_job *j = arg;
+
+	submit_send(j);
+	http_resume(j->c->req); /* the last touch: j belongs to c now */
+	return NULL;
+}
+
+/* On the HTTP thread, after the POST: the receipt kept and audited. */
+static int
+submit_record(struct ctx *c, struct db *db, struct submit_job *j, char *err,
+    size_t errlen)
+{
+	char actor[96], target[64], mo[8], *detail;
+	json_t *receipt;
+
+	if (j->sent < 0) {
+		snprintf(err, errlen, "%s", j->err);
+		return -1;
+	}
+	if (j->resp.status != 200) {
+		json_t *e =
+		    json_loadb(j->resp.body.data ? j->resp.body.data : "",
+			j->resp.body.len, 0, NULL);
+		const char *m =
+		    json_string_value(json_object_get(e, "message"));
+
+		snprintf(err, errlen, "%s (%d): %s", w(c, W_REFUSED),
+		    j->resp.status, m != NULL ? m : "");
+		json_decref(e);
+		return -1;
+	}
+	if (db == NULL) {
+		snprintf(err, errlen,
+		    "the parent accepted the report but its receipt could not "
+		    "be stored: the database is not available");
+		return -1;
+	}
+	receipt = json_loadb(j->resp.body.data, j->resp.body.len, 0, NULL);
+	detail = json_dumps(receipt, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(receipt);
+	ctx_actor(c, actor, sizeof(actor));
+	month_format(j->month, mo);
+	snprintf(target, sizeof(target), "report:%s:%s", j->u.code, mo);
+	if (detail == NULL || db_begin(db) < 0 ||
+	    db_run(db,
+		"UPDATE reports_made SET submitted_at = ?, receipt = ? "
+		"WHERE id = ?",
+		"ltl", hl_now(), detail, j->id) < 0 ||
+	    audit_append(db, actor, "report.submit", target, detail) < 0 ||
+	    db_commit(db) < 0) {
+		db_rollback(db);
+		snprintf(err, errlen,
+		    "the parent accepted the report but its receipt could "
+		    "not be stored: %s",
+		    detail == NULL ? "no receipt" : db_errmsg(db));
+		free(detail);
+		return -1;
+	}
+	free(detail);
+	return 0;
+}
+
+static void
+submit_resumed(struct ctx *c)
+{
+	struct submit_job *j = c->state;
+	char err[600], msg[700];
+
+	if (submit_record(c, ctx_db(c), j, err, sizeof(err)) < 0) {
+		snprintf(msg, sizeof(msg), "%s: %s", w(c, W_FAILED), err);
+		render(c, 422, &j->u, j->month, msg);
+		return;
+	}
+	render(c, 200, &j->u, j->month, w(c, W_DONE_SUBMIT));
+}
+
+/* Suspend the request and send from a thread; 0, or -1 (err). */
+static int
+submit_start(struct ctx *c, struct db *db, const struct console_unit *u,
+    int64_t id, char *err, size_t errlen)
+{
+	struct submit_job *j = xcalloc(1, sizeof(*j));
+	pthread_attr_t attr;
+	pthread_t t;
+	int rc;
+
+	j->c = c;
+	j->u = *u;
+	j->id = id;
+	if (submit_prepare(c, db, j, err, errlen) < 0) {
+		submit_job_free(j);
+		return -1;
+	}
+	c->state = j;
+	c->state_free = submit_job_free;
+	c->resumed = submit_resumed;
+	http_suspend(c->req);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &attr, submit_thread, j);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		/* no thread to spare: send from here, as before */
+		submit_send(j);
+		http_resume(c->req);
+	}
+	return 0;
+}
+
+void
+page_reports_post(struct ctx *c)
+{
+	struct console_unit u;
+	struct form f;
+	struct db *db;
+	const char *action, *id_s;
+	char err[600], msg[700];
+	int64_t id = 0;
+	int month, rc;
+	enum word done;
+
+	if (console_unit(c, 0, &u) < 0)
+		return;
+	db = ctx_db(c);
+	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
+		c->req->body.len) < 0) {
+		render(c, 400, &u, month_add(month_of(hl_now()), -1),
+		    w(c, W_FAILED));
+		return;
+	}
+	action = form_get(&f, "action");
+	id_s = form_get(&f, "id");
+	if (page_month(&f, &month) < 0) {
+		render(c, 400, &u, month_add(month_of(hl_now()), -1),
+		    w(c, W_BAD_MONTH));
+		goto out;
+	}
+	if (id_s != NULL &&
+	    parse_int64(id_s, strlen(id_s), 1, INT64_MAX, &id) < 0)
+		id = -1;
+	err[0] = '\0';
+	if (action != NULL && strcmp(action, "build") == 0) {
+		rc = do_build(c, db, &u, month, err, sizeof(err));
+		done = W_DONE_BUILD;
+	} else if (action != NULL && strcmp(action, "sign") == 0 && id > 0) {
+		rc = do_sign(c, db, &u, id, err, sizeof(err));
+		done = W_DONE_SIGN;
+	} else if (action != NULL && strcmp(action, "submit") == 0 && id > 0) {
+		rc = submit_start(c, db, &u, id, err, sizeof(err));
+		if (rc == 0)
+			goto out; /* answered by submit_resumed() */
+		done = W_DONE_SUBMIT;
+	} else {
+		render(c, 400, &u, month, w(c, W_FAILED));
+		goto out;
+	}
+	if (rc < 0) {
+		snprintf(msg, sizeof(msg), "%s: %s", w(c, W_FAILED), err);
+		render(c, 422, &u, month, msg);
+		goto out;
+	}
+	render(c, 200, &u, month, w(c, done));
+out:
+	form_release(&f);
+}
+
+void
+page_reports_file(struct ctx *c)
+{
+	struct console_unit u;
+	const char *id_s = ctx_param(c, 1), *file = ctx_param(c, 2);
+	char *json = NULL, *p7s = NULL, disp[128];
+	json_t *doc = NULL;
+	struct buf *b;
+	size_t len, plen, which;
+	int64_t id;
+	int month, r;
+
+	if (console_unit(c, 0, &u) < 0)
+		return;
+	for (which = 0; which < ARRAY_SIZE(file_names); which++)
+		if (file != NULL && strcmp(file, file_names[which]) == 0)
+			break;
+	if (which == ARRAY_SIZE(file_names) || id_s == NULL ||
+	    parse_int64(id_s, strlen(id_s), 1, INT64_MAX, &id) < 0) {
+		page_not_found(c);
+		return;
+	}
+	r = load_made(ctx_db(c), u.code, id, &json, &len, &p7s, &plen, &month);
+	if (r < 0) {
+		server_unavailable(c);
+		return;
+	}
+	if (r > 0 || (which == 1 && p7s == NULL)) {
+		page_not_found(c);
+		goto out;
+	}
+	b = &c->req->resp.body;
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"",
+	    file_names[which]);
+	if (which == 0 || which == 1) {
+		http_begin_body(c->req, 200,
+		    which == 0 ? "application/json"
+			       : "application/pkcs7-signature");
+		buf_add(b, which == 0 ? json : p7s, which == 0 ? len : plen);
+		http_set_header(&c->req->resp, "Content-Disposition", disp);
+		goto out;
+	}
+	doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL);
+	if (doc == NULL) {
+		server_unavailable(c);
+		goto out;
+	}
+	if (which == 2) {
+		http_begin_body(c->req, 200, "text/csv; charset=utf-8");
+		report_csv(doc, b);
+	} else if (which == 4) {
+		http_begin_body(c->req, 200, "text/html; charset=utf-8");
+		report_html(doc, b);
+	} else {
+		char tmp[] = "/tmp/hailong-report-XXXXXX", err[256];
+		int fd = mkstemp(tmp);
+		char *data;
+		size_t n;
+
+		if (fd < 0) {
+			server_unavailable(c);
+			goto out;
+		}
+		close(fd);
+		data = report_xlsx(doc, tmp, err, sizeof(err)) == 0
+		    ? file_read(tmp, (size_t)64 << 20, &n, err, sizeof(err))
+		    : NULL;
+		unlink(tmp);
+		if (data == NULL) {
+			server_unavailable(c);
+			goto out;
+		}
+		http_begin_body(c->req, 200,
+		    "application/"
+		    "vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+		buf_add(b, data, n);
+		free(data);
+	}
+	http_set_header(&c->req->resp, "Content-Disposition", disp);
+out:
+	json_decref(doc);
+	free(json);
+	free(p7s);
+}

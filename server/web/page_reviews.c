@@ -1,0 +1,905 @@
+/* page_reviews.c -- reviews: list, one review, open one, move it on. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hailong/db.h"
+#include "hailong/form.h"
+#include "hailong/hltime.h"
+#include "hailong/text.h"
+#include "hailong/util.h"
+#include "core/reviews.h"
+#include "core/users.h"
+#include "web/console.h"
+#include "web/creview.h"
+#include "web/figpage.h"
+#include "web/html.h"
+#include "web/pages.h"
+#include "web/server.h"
+#include "web/session.h"
+
+static const char *
+status_label(struct ctx *c, const char *status)
+{
+	if (strcmp(status, "open") == 0)
+		return TR(c, "Mới mở", "Open");
+	if (strcmp(status, "in_progress") == 0)
+		return TR(c, "Đang xử lý", "In progress");
+	if (strcmp(status, "resolved") == 0)
+		return TR(c, "Đã xử lý xong", "Resolved");
+	return status;
+}
+
+/* Today in Asia/Ho_Chi_Minh as YYYY-MM-DD, and its day number. */
+static int64_t
+today(char out[11])
+{
+	int64_t days = (hl_now() + HL_TZ_OFFSET) / 86400;
+	int y, m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
+	    (unsigned)m % 100u, (unsigned)d % 100u);
+	return days;
+}
+
+/* "2026-12-05" as 05/12/2026. */
+static void
+date_text(struct buf *b, const char *ymd)
+{
+	if (ymd == NULL || strlen(ymd) != 10) {
+		buf_puts(b, "—");
+		return;
+	}
+	buf_printf(b, "%.2s/%.2s/%.4s", ymd + 8, ymd + 5, ymd);
+}
+
+static void
+review_what(struct ctx *c, struct buf *b, const char *unit,
+    const char *procedure, const char *pname, int counter)
+{
+	if (procedure != NULL) {
+		buf_printf(b, "<span class=\"code\">%s</span> ", procedure);
+		buf_html(b, pname != NULL ? pname : "");
+	} else {
+		buf_html(b, TR(c, "Quầy", "Counter"));
+		buf_printf(
+		    b, " %d <span class=\"code\">%s</span>", counter, unit);
+	}
+}
+
+#define REVIEW_COLUMNS \
+	"r.id, r.unit, r.procedure, coalesce(p.name, ''), " \
+	"coalesce(r.counter, 0), r.month, r.flags, r.owner, r.due_date, " \
+	"r.status, r.action, r.notes, r.created_at, r.created_by"
+
+static void
+history(struct ctx *c, int64_t id)
+{
+	struct buf *b = &c->req->resp.body;
+	struct db_stmt *st = db_query(ctx_db(c),
+	    "SELECT at, actor, from_status, to_status, note FROM "
+	    "review_events WHERE review = ? ORDER BY id",
+	    "l", id);
+
+	buf_printf(
+	    b, "<ol class=\"history\" data-review=\"%lld\">\n", (long long)id);
+	while (st != NULL && db_step(st) == DB_ROW) {
+		char when[17];
+
+		datetime_vn(db_col_int(st, 0), when);
+		buf_printf(
+		    b, "<li data-to=\"%s\">%s ", db_col_text(st, 3), when);
+		buf_html(b, db_col_text(st, 1));
+		buf_puts(b, ": ");
+		if (db_col_text(st, 2)[0] != '\0') {
+			buf_html(b, status_label(c, db_col_text(st, 2)));
+			buf_puts(b, " → ");
+		}
+		buf_puts(b, "<strong>");
+		buf_html(b, status_label(c, db_col_text(st, 3)));
+		buf_puts(b, "</strong>");
+		if (db_col_text(st, 4)[0] != '\0') {
+			buf_puts(b, "<blockquote class=\"note\">");
+			buf_html(b, db_col_text(st, 4));
+			buf_puts(b, "</blockquote>");
+		}
+		buf_puts(b, "</li>\n");
+	}
+	db_done(st);
+	buf_puts(b, "</ol>\n");
+}
+
+void
+creview_history(struct ctx *c, const struct console_unit *u,
+    const char *procedure, int counter)
+{
+	struct buf *b = &c->req->resp.body;
+	struct db_stmt *st;
+	int64_t ids[50];
+	int n = 0;
+	char now[11];
+
+	today(now);
+	buf_puts(b, "<h2 id=\"reviews\">");
+	buf_html(b, TR(c, "Lịch sử rà soát", "Review history"));
+	buf_puts(b, "</h2>\n");
+	if (procedure != NULL)
+		st = db_query(ctx_db(c),
+		    "SELECT r.id FROM reviews r JOIN unit_tree t ON "
+		    "t.descendant = r.unit WHERE t.ancestor = ? AND "
+		    "r.procedure = ? ORDER BY r.id DESC LIMIT 50",
+		    "tt", u->code, procedure);
+	else if (counter > 0)
+		st = db_query(ctx_db(c),
+		    "SELECT id FROM reviews WHERE unit = ? AND counter = ? "
+		    "ORDER BY id DESC LIMIT 50",
+		    "ti", u->code, counter);
+	else
+		st = db_query(ctx_db(c),
+		    "SELECT id FROM reviews WHERE unit = ? AND counter IS NOT "
+		    "NULL ORDER BY id DESC LIMIT 50",
+		    "t", u->code);
+	while (st != NULL && db_step(st) == DB_ROW && n < 50)
+		ids[n++] = db_col_int(st, 0);
+	db_done(st);
+	if (n == 0) {
+		buf_puts(b, "<p class=\"none\">");
+		buf_html(b, TR(c, "Chưa có rà soát nào.", "No reviews yet."));
+		buf_puts(b, "</p>\n");
+		return;
+	}
+	buf_puts(b, "<ul class=\"reviews\">\n");
+	for (int i = 0; i < n; i++) {
+		char ms[8];
+
+		st = db_query(ctx_db(c),
+		    "SELECT " REVIEW_COLUMNS " FROM reviews r LEFT JOIN "
+		    "procedures p ON p.code = r.procedure WHERE r.id = ?",
+		    "l", ids[i]);
+		if (st == NULL || db_step(st) != DB_ROW) {
+			db_done(st);
+			continue;
+		}
+		month_format((int)db_col_int(st, 5), ms);
+		buf_printf(b,
+		    "<li class=\"review %s%s\" data-review=\"%lld\"><a "
+		    "href=\"/admin/units/%s/reviews/%lld",
+		    db_col_text(st, 9),
+		    strcmp(db_col_text(st, 9), "resolved") != 0 &&
+			    strcmp(db_col_text(st, 8), now) < 0
+			? " overdue"
+			: "",
+		    (long long)ids[i], u->code, (long long)ids[i]);
+		console_lang_suffix(c, b, false);
+		buf_printf(b, "\">#%lld</a> %s · ", (long long)ids[i], ms);
+		if (procedure == NULL && counter == 0) {
+			/* every counter's: say which */
+			review_what(
+			    c, b, u->code, NULL, "", (int)db_col_int(st, 4));
+			buf_puts(b, " · ");
+		}
+		buf_html(b, status_label(c, db_col_text(st, 9)));
+		buf_puts(b, " · ");
+		buf_html(b, TR(c, "phụ trách", "owner"));
+		buf_puts(b, " ");
+		buf_html(b, db_col_text(st, 7));
+		buf_puts(b, " · ");
+		buf_html(b, TR(c, "hạn", "due"));
+		buf_puts(b, " ");
+		date_text(b, db_col_text(st, 8));
+		if (db_col_text(st, 10)[0] != '\0') {
+			buf_puts(b, "<p class=\"action\">");
+			buf_html(b,
+			    TR(c, "Biện pháp đã thực hiện:", "Action taken:"));
+			buf_puts(b, " ");
+			buf_html(b, db_col_text(st, 10));
+			buf_puts(b, "</p>");
+		}
+		db_done(st);
+		history(c, ids[i]);
+		buf_puts(b, "</li>\n");
+	}
+	buf_puts(b, "</ul>\n");
+}
+
+void
+creview_form(struct ctx *c, const struct console_unit *u, const char *procedure,
+    int counter, int month)
+{
+	struct buf *b = &c->req->resp.body;
+	struct db_stmt *st;
+	char ms[8], now[11];
+
+	month_format(month, ms);
+	today(now);
+	buf_puts(b, "<h2 id=\"open-review\">");
+	buf_html(b, TR(c, "Mở rà soát", "Open a review"));
+	buf_printf(b,
+	    "</h2>\n<form class=\"review\" method=\"post\" "
+	    "action=\"/admin/units/%s/reviews",
+	    u->code);
+	console_lang_suffix(c, b, false);
+	buf_puts(b, "\">\n");
+	session_csrf_field(c, b);
+	if (procedure != NULL)
+		buf_printf(b,
+		    "<input type=\"hidden\" name=\"procedure\" value=\"%s\">\n",
+		    procedure);
+	else
+		buf_printf(b,
+		    "<input type=\"hidden\" name=\"counter\" value=\"%d\">\n",
+		    counter);
+	buf_printf(b,
+	    "<input type=\"hidden\" name=\"month\" value=\"%s\">\n<div "
+	    "class=\"field\"><label for=\"owner\">",
+	    ms);
+	buf_html(b, TR(c, "Người phụ trách", "Owner"));
+	buf_puts(
+	    b, "</label>\n<select id=\"owner\" name=\"owner\" required>\n");
+	st = db_query(ctx_db(c),
+	    "SELECT u.username, u.name FROM users u JOIN unit_tree t ON "
+	    "t.ancestor = u.unit WHERE t.descendant = ? AND u.active = 1 "
+	    "ORDER BY u.username LIMIT 500",
+	    "t", u->code);
+	while (st != NULL && db_step(st) == DB_ROW) {
+		const char *name = db_col_text(st, 0);
+
+		buf_puts(b, "<option value=\"");
+		buf_html(b, name);
+		buf_printf(b, "\"%s>",
+		    strcmp(name, c->who.name) == 0 ? " selected" : "");
+		buf_html(b, name);
+		buf_puts(b, " — ");
+		buf_html(b, db_col_text(st, 1));
+		buf_puts(b, "</option>\n");
+	}
+	db_done(st);
+	buf_puts(
+	    b, "</select></div>\n<div class=\"field\"><label for=\"due\">");
+	buf_html(b, TR(c, "Hạn hoàn thành", "Due date"));
+	buf_printf(b,
+	    "</label>\n<input type=\"date\" id=\"due\" name=\"due\" "
+	    "min=\"%s\" required></div>\n<div class=\"field\"><label "
+	    "for=\"notes\">",
+	    now);
+	buf_html(b, TR(c, "Ghi chú", "Notes"));
+	buf_printf(b,
+	    "</label>\n<textarea id=\"notes\" name=\"notes\" rows=\"3\" "
+	    "maxlength=\"%d\"></textarea></div>\n<button type=\"submit\">",
+	    REVIEW_NOTES_MAX);
+	buf_html(b, TR(c, "Mở rà soát", "Open the review"));
+	buf_puts(b, "</button>\n</form>\n");
+}
+
+/* --- the list ------------------------------------------------------------ */
+
+void
+page_reviews(struct ctx *c)
+{
+	static const char *const allowed[] = { "status", NULL };
+	struct console_unit u;
+	enum review_status want = REVIEW_OPEN;
+	const char *status;
+	struct db_stmt *st;
+	struct buf *b;
+	char now[11];
+	int n = 0;
+
+	if (console_unit(c, 0, &u) < 0 || figpage_query(c, allowed) < 0)
+		return;
+	status = form_get(&c->query, "status");
+	if (status != NULL && status[0] == '\0')
+		status = NULL;
+	if (status != NULL && review_status_parse(status, &want) < 0) {
+		figpage_bad_request(c,
+		    "Trạng thái phải là open, in_progress hoặc resolved:",
+		    "The status must be open, in_progress or resolved:",
+		    status);
+		return;
+	}
+	today(now);
+	console_begin(c, &u, TR(c, "Rà soát", "Reviews"), "reviews");
+	b = &c->req->resp.body;
+	buf_printf(b, "<p class=\"filters\"><a href=\"/admin/units/%s/reviews",
+	    u.code);
+	console_lang_suffix(c, b, false);
+	buf_puts(b, "\">");
+	buf_html(b, TR(c, "Tất cả", "All"));
+	buf_puts(b, "</a>");
+	for (int i = 0; i < REVIEW_STATUS_COUNT; i++) {
+		const char *name = review_status_name((enum review_status)i);
+
+		buf_printf(b, " · <a href=\"/admin/units/%s/reviews?status=%s",
+		    u.code, name);
+		if (c->lang == LANG_EN)
+			buf_puts(b, "&amp;lang=en");
+		buf_puts(b, "\">");
+		buf_html(b, status_label(c, name));
+		buf_puts(b, "</a>");
+	}
+	buf_puts(b, "</p>\n");
+	st = db_query(ctx_db(c),
+	    "SELECT " REVIEW_COLUMNS " FROM reviews r JOIN unit_tree t ON "
+	    "t.descendant = r.unit LEFT JOIN procedures p ON "
+	    "p.code = r.procedure WHERE t.ancestor = ? AND "
+	    "(? IS NULL OR r.status = ?) "
+	    "ORDER BY r.status = 'resolved', r.due_date, r.id LIMIT 500",
+	    "ttt", u.code, status, status);
+	while (st != NULL && db_step(st) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		bool overdue = strcmp(db_col_text(st, 9), "resolved") != 0 &&
+		    strcmp(db_col_text(st, 8), now) < 0;
+		char ms[8];
+
+		if (n++ == 0) {
+			buf_puts(b,
+			    "<table class=\"reviews\" id=\"reviews\">\n"
+			    "<thead><tr><th>#</th><th>");
+			buf_html(b, TR(c, "Đối tượng", "What"));
+			buf_puts(b, "</th><th>");
+			buf_html(b, TR(c, "Tháng", "Month"));
+			buf_puts(b, "</th><th>");
+			buf_html(b, TR(c, "Người phụ trách", "Owner"));
+			buf_puts(b, "</th><th>");
+			buf_html(b, TR(c, "Hạn", "Due"));
+			buf_puts(b, "</th><th>");
+			buf_html(b, TR(c, "Trạng thái", "Status"));
+			buf_puts(b, "</th></tr></thead>\n<tbody>\n");
+		}
+		month_format((int)db_col_int(st, 5), ms);
+		buf_printf(b,
+		    "<tr data-review=\"%lld\" data-status=\"%s\"%s><td><a "
+		    "href=\"/admin/units/%s/reviews/%lld",
+		    (long long)id, db_col_text(st, 9),
+		    overdue ? " class=\"overdue\"" : "", u.code, (long long)id);
+		console_lang_suffix(c, b, false);
+		buf_printf(b, "\">#%lld</a></td><td>", (long long)id);
+		review_what(c, b, db_col_text(st, 1), db_col_text(st, 2),
+		    db_col_text(st, 3), (int)db_col_int(st, 4));
+		buf_printf(b, "</td><td>%s</td><td>", ms);
+		buf_html(b, db_col_text(st, 7));
+		buf_puts(b, "</td><td>");
+		date_text(b, db_col_text(st, 8));
+		if (overdue) {
+			buf_puts(b, " <strong class=\"late\">");
+			buf_html(b, TR(c, "Quá hạn", "Overdue"));
+			buf_puts(b, "</strong>");
+		}
+		buf_puts(b, "</td><td>");
+		buf_html(b, status_label(c, db_col_text(st, 9)));
+		buf_puts(b, "</td></tr>\n");
+	}
+	db_done(st);
+	if (n > 0)
+		buf_puts(b, "</tbody>\n</table>\n");
+	else {
+		buf_puts(b, "<p class=\"none\">");
+		buf_html(b, TR(c, "Chưa có rà soát nào.", "No reviews yet."));
+		buf_puts(b, "</p>\n");
+	}
+	console_end(c);
+}
+
+/* --- one review ---------------------------------------------------------- */
+
+/* The :id of the route: 1 to 10^15.  0 when it is not one. */
+static int64_t
+review_id(struct ctx *c, int i)
+{
+	const char *s = ctx_param(c, i);
+	int64_t v = 0;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > 15)
+		return 0;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
+}
+
+static void
+move_form(struct ctx *c, const struct console_unit *u, int64_t id,
+    enum review_status to)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_printf(b,
+	    "<form class=\"review\" method=\"post\" "
+	    "action=\"/admin/units/%s/reviews/%lld",
+	    u->code, (long long)id);
+	console_lang_suffix(c, b, false);
+	buf_puts(b, "\">\n");
+	session_csrf_field(c, b);
+	buf_printf(b, "<input type=\"hidden\" name=\"to\" value=\"%s\">\n",
+	    review_status_name(to));
+	if (to == REVIEW_RESOLVED) {
+		buf_puts(b, "<div class=\"field\"><label for=\"action\">");
+		buf_html(b, TR(c, "Biện pháp đã thực hiện", "Action taken"));
+		buf_printf(b,
+		    "</label>\n<textarea id=\"action\" name=\"action\" "
+		    "rows=\"3\" maxlength=\"%d\" required></textarea></div>\n",
+		    REVIEW_NOTES_MAX);
+	} else {
+		buf_puts(b, "<div class=\"field\"><label for=\"note\">");
+		buf_html(b, TR(c, "Ghi chú", "Note"));
+		buf_printf(b,
+		    "</label>\n<textarea id=\"note\" name=\"note\" rows=\"2\" "
+		    "maxlength=\"%d\"></textarea></div>\n",
+		    REVIEW_NOTES_MAX);
+	}
+	buf_printf(b, "<button type=\"submit\" name=\"go\" value=\"%s\">",
+	    review_status_name(to));
+	buf_html(b,
+	    to == REVIEW_RESOLVED
+		? TR(c, "Đánh dấu đã xử lý xong", "Mark resolved")
+		: TR(c, "Bắt đầu xử lý", "Start work"));
+	buf_puts(b, "</button>\n</form>\n");
+}
+
+void
+page_review(struct ctx *c)
+{
+	static const char *const allowed[] = { NULL };
+	struct console_unit u;
+	int64_t id;
+	struct db_stmt *st;
+	struct buf *b, title = { 0 };
+	enum review_status status = REVIEW_OPEN;
+	char now[11], ms[8];
+	bool overdue;
+
+	if (console_unit(c, 0, &u) < 0)
+		return;
+	id = review_id(c, 1);
+	st = id > 0 ? db_query(ctx_db(c),
+			  "SELECT " REVIEW_COLUMNS " FROM reviews r JOIN "
+			  "unit_tree t ON t.descendant = r.unit LEFT JOIN "
+			  "procedures p ON p.code = r.procedure WHERE "
+			  "r.id = ? AND t.ancestor = ?",
+			  "lt", id, u.code)
+		    : NULL;
+	if (st == NULL || db_step(st) != DB_ROW) {
+		db_done(st);
+		page_not_found(c);
+		return;
+	}
+	if (figpage_query(c, allowed) < 0) {
+		db_done(st);
+		return;
+	}
+	today(now);
+	review_status_parse(db_col_text(st, 9), &status);
+	overdue =
+	    status != REVIEW_RESOLVED && strcmp(db_col_text(st, 8), now) < 0;
+	buf_printf(
+	    &title, "%s #%lld", TR(c, "Rà soát", "Review"), (long long)id);
+	console_begin(c, &u, buf_str(&title), "reviews");
+	b = &c->req->resp.body;
+	month_format((int)db_col_int(st, 5), ms);
+	buf_printf(b, "<dl class=\"review%s\" data-status=\"%s\">\n<dt>",
+	    overdue ? " overdue" : "", db_col_text(st, 9));
+	buf_html(b, TR(c, "Đối tượng", "What"));
+	buf_puts(b, "</dt><dd>");
+	if (db_col_text(st, 2) != NULL) {
+		buf_printf(b, "<a href=\"/admin/units/%s/procedures/%s", u.code,
+		    db_col_text(st, 2));
+		figpage_month_query(c, b, (int)db_col_int(st, 5));
+		buf_puts(b, "\">");
+	}
+	review_what(c, b, db_col_text(st, 1), db_col_text(st, 2),
+	    db_col_text(st, 3), (int)db_col_int(st, 4));
+	if (db_col_text(st, 2) != NULL)
+		buf_puts(b, "</a>");
+	buf_puts(b, "</dd>\n<dt>");
+	buf_html(b, TR(c, "Tháng có cảnh báo", "Month flagged"));
+	buf_printf(b, "</dt><dd>%s · ", ms);
+	buf_html(b, db_col_text(st, 6));
+	buf_puts(b, "</dd>\n<dt>");
+	buf_html(b, TR(c, "Người phụ trách", "Owner"));
+	buf_puts(b, "</dt><dd>");
+	buf_html(b, db_col_text(st, 7));
+	buf_puts(b, "</dd>\n<dt>");
+	buf_html(b, TR(c, "Hạn", "Due"));
+	buf_puts(b, "</dt><dd>");
+	date_text(b, db_col_text(st, 8));
+	if (overdue) {
+		buf_puts(b, " <strong class=\"late\">");
+		buf_html(b, TR(c, "Quá hạn", "Overdue"));
+		buf_puts(b, "</strong>");
+	}
+	buf_puts(b, "</dd>\n<dt>");
+	buf_html(b, TR(c, "Trạng thái", "Status"));
+	buf_printf(b, "</dt><dd class=\"status\" data-status=\"%s\">",
+	    db_col_text(st, 9));
+	buf_html(b, status_label(c, db_col_text(st, 9)));
+	buf_puts(b, "</dd>\n<dt>");
+	buf_html(b, TR(c, "Ghi chú", "Notes"));
+	buf_puts(b, "</dt><dd class=\"notes\">");
+	buf_html(b, db_col_text(st, 11));
+	buf_puts(b, "</dd>\n");
+	if (db_col_text(st, 10)[0] != '\0') {
+		buf_puts(b, "<dt>");
+		buf_html(b, TR(c, "Biện pháp đã thực hiện", "Action taken"));
+		buf_puts(b, "</dt><dd class=\"action\">");
+		buf_html(b, db_col_text(st, 10));
+		buf_puts(b, "</dd>\n");
+	}
+	buf_puts(b, "</dl>\n");
+	db_done(st);
+	buf_puts(b, "<h2>");
+	buf_html(b, TR(c, "Diễn biến", "History"));
+	buf_puts(b, "</h2>\n");
+	history(c, id);
+	if (figpage_is_manager(c) && status != REVIEW_RESOLVED)
+		move_form(c, &u, id,
+		    status == REVIEW_OPEN ? REVIEW_IN_PROGRESS
+					  : REVIEW_RESOLVED);
+	console_end(c);
+	buf_release(&title);
+}
+
+/* --- opening and moving ---------------------------------------------------- */
+
+/* Check a POSTed form: only these names, once each.  0, or 400 and -1. */
+static int
+check_fields(struct ctx *c, const struct form *f, const char *const *allowed)
+{
+	for (int i = 0; i < f->n; i++) {
+		bool ok = false;
+
+		for (int j = 0; !ok && allowed[j] != NULL; j++)
+			ok = strcmp(f->f[i].name, allowed[j]) == 0;
+		if (!ok) {
+			figpage_bad_request(c, "Trường không được hỗ trợ:",
+			    "Unsupported field:", f->f[i].name);
+			return -1;
+		}
+		if (form_count(f, f->f[i].name) > 1) {
+			figpage_bad_request(c, "Trường bị lặp lại:",
+			    "Field given more than once:", f->f[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+redirect_review(struct ctx *c, const struct console_unit *u, int64_t id)
+{
+	struct buf loc = { 0 };
+
+	buf_printf(
+	    &loc, "/admin/units/%s/reviews/%lld", u->code, (long long)id);
+	console_lang_suffix(c, &loc, false);
+	http_redirect(c->req, buf_str(&loc));
+	buf_release(&loc);
+}
+
+/* The flags the scope raised in the month, "A,B"; 0 when some, 1 none. */
+static int
+scope_flags(struct ctx *c, const struct console_unit *u, const char *procedure,
+    int counter, int month, char *out, size_t size)
+{
+	struct metrics *m = figpage_metrics(c, u->code, month);
+	const struct metric_scope *s;
+	int rc = -1;
+
+	if (m == NULL)
+		return -1;
+	s = procedure != NULL
+	    ? figpage_find(&m->procedures, procedure, NULL, 0)
+	    : figpage_find(&m->counters, NULL, u->code, counter);
+	out[0] = '\0';
+	rc = s != NULL && s->fig.nflags > 0 ? 0 : 1;
+	for (int i = 0; rc == 0 && i < s->fig.nflags; i++) {
+		size_t len = strlen(out);
+
+		snprintf(out + len, size - len, "%s%s", i > 0 ? "," : "",
+		    metric_flag_name(s->fig.flags[i]));
+	}
+	metrics_free(m);
+	return rc;
+}
+
+void
+page_reviews_post(struct ctx *c)
+{
+	static const char *const fields[] = { "csrf", "procedure", "counter",
+		"month", "owner", "due", "notes", NULL };
+	struct console_unit u;
+	struct form f = { 0 };
+	struct review_new r = { 0 };
+	const char *proc, *counter_s, *month_s, *notes;
+	char actor[96], flags[128], now[11];
+	int64_t id, due_days, today_days;
+	size_t notes_len = 0;
+	int rc;
+
+	if (console_unit(c, 0, &u) < 0)
+		return;
+	if (!figpage_is_manager(c)) {
+		figpage_forbidden(c);
+		return;
+	}
+	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
+		c->req->body.len) < 0) {
+		figpage_bad_request(c, "Biểu mẫu không đọc được.",
+		    "The form could not be read.", NULL);
+		return;
+	}
+	if (check_fields(c, &f, fields) < 0)
+		goto out;
+	proc = form_get(&f, "procedure");
+	counter_s = form_get(&f, "counter");
+	month_s = form_get(&f, "month");
+	r.owner = form_get(&f, "owner");
+	r.due = form_get(&f, "due");
+	notes = form_get_len(&f, "notes", &notes_len);
+	if (proc != NULL && proc[0] == '\0')
+		proc = NULL;
+	if (counter_s != NULL && counter_s[0] == '\0')
+		counter_s = NULL;
+	if ((proc == NULL) == (counter_s == NULL)) {
+		figpage_bad_request(c,
+		    "Chọn đúng một đối tượng: một thủ tục hoặc một quầy.",
+		    "Name exactly one procedure or one counter.", NULL);
+		goto out;
+	}
+	if (proc != NULL) {
+		int64_t one;
+
+		if (!is_procedure_code(proc, strlen(proc)) ||
+		    db_int(ctx_db(c), &one,
+			"SELECT 1 FROM procedures WHERE code = ?", "t",
+			proc) != 0) {
+			figpage_bad_request(c, "Không có thủ tục này:",
+			    "There is no such procedure:", proc);
+			goto out;
+		}
+		r.procedure = proc;
+	} else {
+		char *end;
+		long v = strtol(counter_s, &end, 10);
+		int64_t one;
+
+		if (*end != '\0' || v < 1 || v > 999 || counter_s[0] == '+' ||
+		    counter_s[0] == '-' || counter_s[0] == ' ' ||
+		    db_int(ctx_db(c), &one,
+			"SELECT 1 FROM counters WHERE unit = ? AND "
+			"number = ?",
+			"ti", u.code, (int)v) != 0) {
+			figpage_bad_request(c, "Đơn vị không có quầy này:",
+			    "The unit has no such counter:", counter_s);
+			goto out;
+		}
+		r.counter = (int)v;
+	}
+	if (month_s == NULL ||
+	    month_parse(month_s, strlen(month_s), &r.month) < 0) {
+		figpage_bad_request(c, "Tháng không hợp lệ; cần dạng YYYY-MM:",
+		    "Not a valid month; use YYYY-MM:", month_s);
+		goto out;
+	}
+	if (r.owner == NULL || !username_is_valid(r.owner) ||
+	    reviews_owner_ok(ctx_db(c), r.owner, u.code) != 0) {
+		figpage_bad_request(c,
+		    "Người phụ trách phải là một tài khoản đang hoạt động "
+		    "của đơn vị này hoặc cấp trên:",
+		    "The owner must be an active account of this unit or one "
+		    "above it:",
+		    r.owner);
+		goto out;
+	}
+	today_days = today(now);
+	if (r.due == NULL ||
+	    review_date_parse(r.due, strlen(r.due), &due_days) < 0 ||
+	    due_days < today_days || due_days > today_days + 366) {
+		figpage_bad_request(c,
+		    "Hạn hoàn thành phải là một ngày (YYYY-MM-DD) từ hôm nay "
+		    "đến một năm sau:",
+		    "The due date must be a date (YYYY-MM-DD) from today to a "
+		    "year ahead:",
+		    r.due);
+		goto out;
+	}
+	if (notes == NULL) {
+		notes = "";
+		notes_len = 0;
+	}
+	if (!review_text_is_valid(notes, notes_len)) {
+		figpage_bad_request(c,
+		    "Ghi chú dài quá 2000 ký tự hoặc có ký tự không hợp lệ.",
+		    "The notes are longer than 2000 characters or hold "
+		    "invalid characters.",
+		    NULL);
+		goto out;
+	}
+	r.notes = notes;
+	r.unit = u.code;
+	rc = scope_flags(
+	    c, &u, r.procedure, r.counter, r.month, flags, sizeof(flags));
+	if (rc < 0)
+		goto out;
+	if (rc == 1) {
+		figpage_bad_request(c,
+		    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
+		    "tháng đó.",
+		    "A review is opened only for a procedure or counter "
+		    "flagged in that month.",
+		    NULL);
+		goto out;
+	}
+	r.flags = flags;
+	ctx_actor(c, actor, sizeof(actor));
+	if (reviews_open(ctx_db(c), &r, actor, hl_now(), &id) < 0) {
+		server_unavailable(c);
+		goto out;
+	}
+	redirect_review(c, &u, id);
+out:
+	form_release(&f);
+}
+
+void
+page_review_post(struct ctx *c)
+{
+	static const char *const fields[] = { "csrf", "to", "note", "action",
+		"go", NULL };
+	struct console_unit u;
+	struct form f = { 0 };
+	enum review_status to;
+	const char *to_s, *note, *action;
+	size_t note_len = 0, action_len = 0;
+	char actor[96];
+	int64_t id, one;
+	int rc;
+
+	if (console_unit(c, 0, &u) < 0)
+		return;
+	id = review_id(c, 1);
+	/* a review outside the unit's subtree is 404 whatever the role */
+	if (id <= 0 ||
+	    db_int(ctx_db(c), &one,
+		"SELECT 1 FROM reviews r JOIN unit_tree t ON "
+		"t.descendant = r.unit WHERE r.id = ? AND t.ancestor = ?",
+		"lt", id, u.code) != 0) {
+		page_not_found(c);
+		return;
+	}
+	if (!figpage_is_manager(c)) {
+		figpage_forbidden(c);
+		return;
+	}
+	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
+		c->req->body.len) < 0) {
+		figpage_bad_request(c, "Biểu mẫu không đọc được.",
+		    "The form could not be read.", NULL);
+		return;
+	}
+	if (check_fields(c, &f, fields) < 0)
+		goto out;
+	to_s = form_get(&f, "to");
+	note = form_get_len(&f, "note", &note_len);
+	action = form_get_len(&f, "action", &action_len);
+	if (review_status_parse(to_s, &to) < 0) {
+		figpage_bad_request(c,
+		    "Trạng thái mới phải là in_progress hoặc resolved:",
+		    "The new status must be in_progress or resolved:", to_s);
+		goto out;
+	}
+	if ((note != NULL && !review_text_is_valid(note, note_len)) ||
+	    (action != NULL && !review_text_is_valid(action, action_len))) {
+		figpage_bad_request(c,
+		    "Nội dung dài quá 2000 ký tự hoặc có ký tự không hợp lệ.",
+		    "The text is longer than 2000 characters or holds invalid "
+		    "characters.",
+		    NULL);
+		goto out;
+	}
+	if (to == REVIEW_RESOLVED &&
+	    (action == NULL || strspn(action, " \t\r\n") == action_len)) {
+		figpage_bad_request(c,
+		    "Để kết thúc rà soát, hãy ghi biện pháp đã thực hiện.",
+		    "To resolve a review, write the action taken.", NULL);
+		goto out;
+	}
+	ctx_actor(c, actor, sizeof(actor));
+	rc = reviews_move(
+	    ctx_db(c), id, u.code, to, note, action, actor, hl_now());
+	if (rc == 2) {
+		page_not_found(c);
+		goto out;
+	}
+	if (rc == 1) {
+		c->req->resp.body.len = 0;
+		figpage_bad_request(c,
+		    "Không chuyển được rà soát sang trạng thái này: rà soát đi "
+		    "theo thứ tự mới mở → đang xử lý → đã xử lý xong, không "
+		    "bỏ bước, không quay lại.",
+		    "The review cannot move to that status: it goes open → in "
+		    "progress → resolved, no step skipped, never back.",
+		    to_s);
+		c->req->resp.status = 409;
+		goto out;
+	}
+	if (rc < 0) {
+		server_unavailable(c);
+		goto out;
+	}
+	redirect_review(c, &u, id);
+out:
+	form_release(&f);
+}
+
+void
+page_review_new(struct ctx *c)
+{
+	static const char *const allowed[] = { "counter", "procedure", "month",
+		NULL };
+	struct console_unit u;
+	const char *proc, *counter_s;
+	char flags[128];
+	int month, counter = 0, rc;
+
+	if (console_unit(c, 0, &u) < 0)
+		return;
+	if (!figpage_is_manager(c)) {
+		figpage_forbidden(c);
+		return;
+	}
+	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
+		return;
+	proc = form_get(&c->query, "procedure");
+	counter_s = form_get(&c->query, "counter");
+	if ((proc == NULL) == (counter_s == NULL)) {
+		figpage_bad_request(c,
+		    "Chọn đúng một đối tượng: procedure=MÃ hoặc counter=SỐ.",
+		    "Name exactly one: procedure=CODE or counter=NUMBER.",
+		    NULL);
+		return;
+	}
+	if (proc != NULL && !is_procedure_code(proc, strlen(proc))) {
+		figpage_bad_request(c,
+		    "Mã thủ tục không hợp lệ:", "Not a procedure code:", proc);
+		return;
+	}
+	if (counter_s != NULL) {
+		char *end;
+		long v = strtol(counter_s, &end, 10);
+
+		if (*end != '\0' || v < 1 || v > 999 || counter_s[0] < '0' ||
+		    counter_s[0] > '9') {
+			figpage_bad_request(c, "Số quầy phải từ 1 đến 999:",
+			    "A counter number is 1 to 999:", counter_s);
+			return;
+		}
+		counter = (int)v;
+	}
+	rc = scope_flags(c, &u, proc, counter, month, flags, sizeof(flags));
+	if (rc < 0)
+		return;
+	if (rc == 1) {
+		figpage_bad_request(c,
+		    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
+		    "tháng đó.",
+		    "A review is opened only for a procedure or counter "
+		    "flagged in that month.",
+		    NULL);
+		return;
+	}
+	console_begin(c, &u, TR(c, "Mở rà soát", "Open a review"), "reviews");
+	{
+		struct buf *b = &c->req->resp.body;
+
+		buf_puts(b, "<p class=\"lead\">");
+		review_what(c, b, u.code, proc, "", counter);
+		buf_puts(b, " · ");
+		buf_html(b, flags);
+		buf_puts(b, "</p>\n");
+	}
+	creview_form(c, &u, proc, counter, month);
+	console_end(c);
+}
