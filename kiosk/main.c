@@ -14,6 +14,7 @@
 #include "hailong/hltime.h"
 #include "hailong/httpc.h"
 #include "hailong/log.h"
+#include "hailong/opts.h"
 #include "hailong/util.h"
 #include "hailong/version.h"
 #include "hailong/wire.h"
@@ -78,73 +79,30 @@ static const char usage_status[] =
     "the server refused (conflict or rejected), which stay in the outbox\n"
     "and are never sent again.  Which face was pressed is not shown.\n";
 
-struct opt {
-	const char *name;
-	const char **value;
-	bool *on;
-};
-
 static void usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* "hailong-kiosk CMD: <fmt...>; see 'hailong-kiosk CMD --help'" */
 static void
 usage_error(const char *cmd, const char *fmt, ...)
 {
+	const struct opts_cmd c = { "hailong-kiosk", cmd, "", 0 };
 	va_list ap;
 
-	fprintf(stderr, "hailong-kiosk %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	opts_verror(&c, true, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "; see 'hailong-kiosk %s --help'\n", cmd);
 }
 
-/* "--name value", "--name=value" and switches.  0, 1 for --help, -1. */
+/* A subcommand's flags; it takes no other arguments.  0, 1 for --help, -1. */
 static int
 parse_opts(const char *cmd, const char *usage, int argc, char **argv,
     const struct opt *opts)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq;
-		const struct opt *o;
-		size_t len;
+	const struct opts_cmd c = { "hailong-kiosk", cmd, usage,
+		OPTS_HINT_ALWAYS | OPTS_DASHDASH_IS_OPTION };
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(usage, stdout);
-			return 1;
-		}
-		if (strncmp(a, "--", 2) != 0) {
-			usage_error(cmd, "unexpected argument '%s'", a);
-			return -1;
-		}
-		eq = strchr(a, '=');
-		len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-		for (o = opts; o->name != NULL; o++)
-			if (strlen(o->name) == len &&
-			    strncmp(o->name, a + 2, len) == 0)
-				break;
-		if (o->name == NULL) {
-			usage_error(
-			    cmd, "unknown option '%.*s'", (int)len + 2, a);
-			return -1;
-		}
-		if (o->value == NULL) {
-			if (eq != NULL) {
-				usage_error(
-				    cmd, "--%s takes no value", o->name);
-				return -1;
-			}
-			*o->on = true;
-		} else if (eq != NULL) {
-			*o->value = eq + 1;
-		} else if (i + 1 < argc) {
-			*o->value = argv[++i];
-		} else {
-			usage_error(cmd, "--%s needs a value", o->name);
-			return -1;
-		}
-	}
-	return 0;
+	return opts_parse(&c, argc, argv, opts, NULL, 0, NULL);
 }
 
 static int

@@ -6,25 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * One flag: "--name value" (or "--name=value") sets *value; a flag with
- * value == NULL is a switch and sets *on.
- */
-struct cli_opt {
-	const char *name;
-	const char **value;
-	bool *on;
-};
+#include "hailong/opts.h"
 
 /*
- * Parse argv[1..] (argv[0] is the subcommand) against opts.  Arguments
- * that are not flags go to pos (at most npos; *got says how many).
- * Unknown flags, missing values and extra arguments print a message
- * naming the command and return -1.  "--help" prints `usage` and
- * returns 1.
+ * opts_parse() (hailong/opts.h) for "hailong <cmd>": 0, 1 after printing
+ * `usage` for --help, -1 after saying what is wrong.
  */
 int cli_parse(const char *cmd, const char *usage, int argc, char **argv,
-    const struct cli_opt *opts, const char **pos, int npos, int *got);
+    const struct opt *opts, const char **pos, int npos, int *got);
 
 /* Print "hailong <cmd>: <fmt...>" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...)

@@ -30,7 +30,7 @@ cmd_apikey(int argc, char **argv)
 {
 	const char *path = NULL, *unit = NULL, *label = NULL, *scope = NULL;
 	const char *pos[2];
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "db", &path, NULL },
 		{ "unit", &unit, NULL },
 		{ "label", &label, NULL },

@@ -43,7 +43,7 @@ cmd_backup(int argc, char **argv)
 {
 	const char *config = NULL, *dbpath = NULL, *out = NULL, *dir = NULL;
 	const char *keep_s = NULL;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "config", &config, NULL },
 		{ "db", &dbpath, NULL },
 		{ "out", &out, NULL },

@@ -106,7 +106,7 @@ static int
 config_check(int argc, char **argv)
 {
 	const char *path = CONFIG_DEFAULT_PATH;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "config", &path, NULL },
 		{ NULL, NULL, NULL },
 	};

@@ -92,7 +92,7 @@ cmd_import(int argc, char **argv)
 {
 	const char *path = NULL, *format = NULL, *pos[2];
 	bool skip_bad = false;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "db", &path, NULL },
 		{ "format", &format, NULL },
 		{ "skip-bad", NULL, &skip_bad },

@@ -61,7 +61,7 @@ cmd_init(int argc, char **argv)
 {
 	const char *path = NULL, *base_url = NULL;
 	bool demo = false;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "db", &path, NULL },
 		{ "base-url", &base_url, NULL },
 		{ "demo", NULL, &demo },

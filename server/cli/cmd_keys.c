@@ -21,7 +21,7 @@ int
 cmd_keys(int argc, char **argv)
 {
 	const char *unit = NULL, *dir = NULL, *days = "730", *verb = NULL;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "unit", &unit, NULL },
 		{ "out", &dir, NULL },
 		{ "days", &days, NULL },

@@ -218,7 +218,7 @@ cmd_kiosk(int argc, char **argv)
 	const char *path = NULL, *unit = NULL, *counter = NULL;
 	const char *officer = NULL, *faces = NULL, *pos[2] = { NULL, NULL };
 	bool as_json = false;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "db", &path, NULL },
 		{ "unit", &unit, NULL },
 		{ "counter", &counter, NULL },

@@ -36,7 +36,7 @@ cmd_metrics(int argc, char **argv)
 {
 	const char *path = NULL, *unit = NULL, *month_s = NULL, *as_of_s = NULL;
 	bool json = false, recompute = false, unit_only = false;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "db", &path, NULL },
 		{ "unit", &unit, NULL },
 		{ "month", &month_s, NULL },

@@ -118,7 +118,7 @@ int
 cmd_privacy(int argc, char **argv)
 {
 	const char *config = NULL, *dbpath = NULL, *phone_arg = NULL;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "config", &config, NULL },
 		{ "db", &dbpath, NULL },
 		{ "phone", &phone_arg, NULL },

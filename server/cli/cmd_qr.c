@@ -32,7 +32,7 @@ cmd_qr(int argc, char **argv)
 	const char *path = NULL, *unit = NULL, *counter = NULL;
 	const char *procedure = NULL, *dossier = NULL, *base = NULL;
 	const char *format = "txt", *out = "-";
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "db", &path, NULL },
 		{ "unit", &unit, NULL },
 		{ "counter", &counter, NULL },

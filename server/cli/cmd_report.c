@@ -364,7 +364,7 @@ cmd_report(int argc, char **argv)
 	const char *unit = NULL, *month = NULL, *as_of = NULL, *out = NULL;
 	const char *to = NULL, *apikey = NULL, *apikey_file = NULL;
 	const char *pos[2] = { NULL, NULL };
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "key", &key, NULL },
 		{ "cert", &cert, NULL },
 		{ "ca", &ca, NULL },

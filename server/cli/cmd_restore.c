@@ -39,7 +39,7 @@ int
 cmd_restore(int argc, char **argv)
 {
 	const char *config = NULL, *dbpath = NULL, *from = NULL;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "config", &config, NULL },
 		{ "db", &dbpath, NULL },
 		{ "from", &from, NULL },

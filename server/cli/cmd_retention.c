@@ -93,7 +93,7 @@ cmd_retention(int argc, char **argv)
 	const char *config = NULL, *dbpath = NULL, *days_s = NULL;
 	const char *comments = NULL, *fold_s = NULL;
 	bool dry_run = false;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "config", &config, NULL },
 		{ "db", &dbpath, NULL },
 		{ "days", &days_s, NULL },

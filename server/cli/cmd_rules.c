@@ -27,7 +27,7 @@ int
 cmd_rules(int argc, char **argv)
 {
 	const char *path = NULL, *month_s = NULL, *eff_s = NULL, *pos[2];
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "db", &path, NULL },
 		{ "month", &month_s, NULL },
 		{ "effective", &eff_s, NULL },

@@ -179,7 +179,7 @@ cmd_user(int argc, char **argv)
 	const char *path = NULL, *unit = NULL, *role = NULL, *name = NULL;
 	const char *full = NULL, *verb = NULL;
 	bool from_stdin = false;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "db", &path, NULL },
 		{ "unit", &unit, NULL },
 		{ "role", &role, NULL },

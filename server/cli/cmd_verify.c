@@ -23,7 +23,7 @@ int
 cmd_verify_chain(int argc, char **argv)
 {
 	const char *path = NULL;
-	const struct cli_opt opts[] = {
+	const struct opt opts[] = {
 		{ "db", &path, NULL },
 		{ NULL, NULL, NULL },
 	};
