@@ -215,62 +215,56 @@ cmd_enroll(int argc, char **argv)
 	return 0;
 }
 
-static int
-cmd_run(int argc, char **argv)
-{
-	const char *dir = NULL, *listen = "127.0.0.1:8081", *ca = NULL;
-	const char *reset = NULL, *burst = NULL, *hb = NULL, *batch = NULL;
-	const char *retry = NULL, *level = "info";
-	bool new_outbox = false;
-	const struct opt opts[] = {
-		{ "data", &dir, NULL },
-		{ "listen", &listen, NULL },
-		{ "reset-seconds", &reset, NULL },
-		{ "burst-seconds", &burst, NULL },
-		{ "heartbeat-seconds", &hb, NULL },
-		{ "batch-max", &batch, NULL },
-		{ "retry-max-ms", &retry, NULL },
-		{ "ca-file", &ca, NULL },
-		{ "new-outbox", NULL, &new_outbox },
-		{ "log-level", &level, NULL },
-		{ NULL, NULL, NULL },
-	};
-	struct sender_config sc = { 0 };
-	struct page_config pc = { 0 };
-	struct outbox *ob = NULL;
-	struct sender *snd = NULL;
-	struct page *pg = NULL;
-	struct ident id;
-	char err[1024], *v;
-	sigset_t sigs;
-	int p, sig, rc = 1;
+/* run's flags, borrowed from argv. */
+struct run_args {
+	const char *dir, *listen, *ca, *level;
+	const char *reset, *burst, *heartbeat, *batch, *retry;
+	bool new_outbox;
+};
 
-	p = parse_opts("run", usage_run, argc, argv, opts);
-	if (p != 0)
-		return p < 0 ? 2 : 0;
-	pc.reset_s = WIRE_RESET_SECONDS;
-	pc.burst_s = WIRE_BURST_SECONDS;
-	if (dir == NULL) {
+/*
+ * The numbers and the log level of run's flags into pc, sc and the log.
+ * 0, or 2 (usage) after saying which is wrong.
+ */
+static int
+run_settings(
+    const struct run_args *a, struct page_config *pc, struct sender_config *sc)
+{
+	pc->reset_s = WIRE_RESET_SECONDS;
+	pc->burst_s = WIRE_BURST_SECONDS;
+	if (a->dir == NULL) {
 		usage_error("run", "--data DIR is required");
 		return 2;
 	}
-	if (num_opt("run", "reset-seconds", reset, 1, 3600, &pc.reset_s) < 0 ||
-	    num_opt("run", "burst-seconds", burst, 0, 3600, &pc.burst_s) < 0 ||
-	    num_opt("run", "heartbeat-seconds", hb, 1, 86400, &sc.heartbeat_s) <
+	if (num_opt("run", "reset-seconds", a->reset, 1, 3600, &pc->reset_s) <
 		0 ||
-	    num_opt("run", "batch-max", batch, 1, WIRE_BATCH_MAX,
-		&sc.batch_max) < 0 ||
-	    num_opt("run", "retry-max-ms", retry, 100, 3600000,
-		&sc.retry_max_ms) < 0)
+	    num_opt("run", "burst-seconds", a->burst, 0, 3600, &pc->burst_s) <
+		0 ||
+	    num_opt("run", "heartbeat-seconds", a->heartbeat, 1, 86400,
+		&sc->heartbeat_s) < 0 ||
+	    num_opt("run", "batch-max", a->batch, 1, WIRE_BATCH_MAX,
+		&sc->batch_max) < 0 ||
+	    num_opt("run", "retry-max-ms", a->retry, 100, 3600000,
+		&sc->retry_max_ms) < 0)
 		return 2;
-	if (log_level_parse(level) < 0) {
+	if (log_level_parse(a->level) < 0) {
 		usage_error("run",
 		    "--log-level must be debug, info, warn or "
 		    "error");
 		return 2;
 	}
-	log_set_level((enum log_level)log_level_parse(level));
-	p = ident_load(dir, &id, err, sizeof(err));
+	log_set_level((enum log_level)log_level_parse(a->level));
+	return 0;
+}
+
+/* The identity in dir into *id.  0, or -1 after saying how to enrol. */
+static int
+load_identity(const char *dir, struct ident *id)
+{
+	char err[1024];
+	int p;
+
+	p = ident_load(dir, id, err, sizeof(err));
 	if (p == 1) {
 		struct stat st;
 
@@ -286,42 +280,107 @@ cmd_run(int argc, char **argv)
 			    "enrol the kiosk first: hailong-kiosk enroll "
 			    "--server URL --code CODE --data %s\n",
 			    dir, dir);
-		return 1;
+		return -1;
 	}
 	if (p < 0) {
 		fprintf(stderr, "hailong-kiosk: %s\n", err);
-		return 1;
+		return -1;
 	}
-	ob = outbox_open(dir, new_outbox, err, sizeof(err));
+	return 0;
+}
+
+/* The clock correction the last run learnt from the server, if any. */
+static void
+restore_clock(struct outbox *ob)
+{
+	char *v = outbox_get(ob, "clock_offset_ms");
+	int64_t off;
+
+	if (v == NULL)
+		return;
+	if (parse_int64(v, strlen(v), INT64_MIN / 4, INT64_MAX / 4, &off) == 0)
+		clock_set_offset_ms(off);
+	free(v);
+}
+
+/*
+ * Block SIGTERM and SIGINT (into *sigs) for sigwait(); threads started
+ * from here on inherit the mask.  SIGPIPE is ignored.
+ */
+static void
+block_stop_signals(sigset_t *sigs)
+{
+	sigemptyset(sigs);
+	sigaddset(sigs, SIGTERM);
+	sigaddset(sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Wait for SIGTERM or SIGINT; which one came. */
+static int
+wait_for_stop(const sigset_t *sigs)
+{
+	int sig;
+
+	do {
+		if (sigwait(sigs, &sig) != 0)
+			sig = 0;
+	} while (sig != SIGTERM && sig != SIGINT);
+	return sig;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	struct run_args a = { .listen = "127.0.0.1:8081", .level = "info" };
+	const struct opt opts[] = {
+		{ "data", &a.dir, NULL },
+		{ "listen", &a.listen, NULL },
+		{ "reset-seconds", &a.reset, NULL },
+		{ "burst-seconds", &a.burst, NULL },
+		{ "heartbeat-seconds", &a.heartbeat, NULL },
+		{ "batch-max", &a.batch, NULL },
+		{ "retry-max-ms", &a.retry, NULL },
+		{ "ca-file", &a.ca, NULL },
+		{ "new-outbox", NULL, &a.new_outbox },
+		{ "log-level", &a.level, NULL },
+		{ NULL, NULL, NULL },
+	};
+	struct sender_config sc = { 0 };
+	struct page_config pc = { 0 };
+	struct outbox *ob = NULL;
+	struct sender *snd = NULL;
+	struct page *pg = NULL;
+	struct ident id;
+	char err[1024];
+	sigset_t sigs;
+	int p, sig, rc = 1;
+
+	p = parse_opts("run", usage_run, argc, argv, opts);
+	if (p != 0)
+		return p < 0 ? 2 : 0;
+	if ((p = run_settings(&a, &pc, &sc)) != 0)
+		return p;
+	if (load_identity(a.dir, &id) < 0)
+		return 1;
+	ob = outbox_open(a.dir, a.new_outbox, err, sizeof(err));
 	if (ob == NULL) {
 		fprintf(stderr, "hailong-kiosk: %s\n", err);
 		goto out;
 	}
-	v = outbox_get(ob, "clock_offset_ms");
-	if (v != NULL) {
-		int64_t off;
-
-		if (parse_int64(
-			v, strlen(v), INT64_MIN / 4, INT64_MAX / 4, &off) == 0)
-			clock_set_offset_ms(off);
-		free(v);
-	}
-	/* threads started from here on inherit the blocked signals */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	restore_clock(ob);
+	block_stop_signals(&sigs);
 	sc.ob = ob;
 	sc.id = &id;
-	sc.ca_file = ca;
+	sc.ca_file = a.ca;
 	snd = sender_start(&sc, err, sizeof(err));
 	memset(id.secret, 0, sizeof(id.secret));
 	if (snd == NULL) {
 		fprintf(stderr, "hailong-kiosk: %s\n", err);
 		goto out;
 	}
-	pc.listen = listen;
+	pc.listen = a.listen;
 	pc.ob = ob;
 	pc.sender = snd;
 	pg = page_start(&pc, err, sizeof(err));
@@ -333,10 +392,7 @@ cmd_run(int argc, char **argv)
 	fflush(stdout);
 	log_kv(LOG_INFO, "start", "kiosk=%s version=%s", id.kiosk,
 	    HAILONG_VERSION);
-	do {
-		if (sigwait(&sigs, &sig) != 0)
-			sig = 0;
-	} while (sig != SIGTERM && sig != SIGINT);
+	sig = wait_for_stop(&sigs);
 	log_kv(LOG_INFO, "stop", "signal=%d", sig);
 	rc = 0;
 out:
