@@ -24,6 +24,24 @@ PYTHON ?= python3
 PKGS := libmicrohttpd sqlite3 libqrencode libcrypto jansson libcurl \
 	xlsxwriter libpng
 
+# Each object is compiled with the flags of the packages it includes and
+# each program linked with the libraries it uses (README "One door per
+# library").  lib/: jansson and its file's door; server/: jansson,
+# OpenSSL (core/cms.c, web/page_reports.c) and xlsxwriter
+# (core/report_files.c); kiosk/: jansson.  The kiosk draws its QR code as
+# SVG, so it links libqrencode but no libpng (lib/qr_png.c) or xlsxwriter.
+PKGS_lib/http := libmicrohttpd
+PKGS_lib/db := sqlite3
+PKGS_lib/crypto := libcrypto
+PKGS_lib/httpc := libcurl
+PKGS_lib/qr := libqrencode
+PKGS_lib/qr_png := libpng
+SERVER_CPKGS := jansson libcrypto xlsxwriter
+KIOSK_CPKGS := jansson
+LIB_PKGS := libmicrohttpd sqlite3 libcrypto libcurl libqrencode libpng jansson
+SERVER_PKGS := $(LIB_PKGS) xlsxwriter
+KIOSK_PKGS := $(filter-out libpng,$(LIB_PKGS))
+
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
 	-Wcast-qual -Wwrite-strings -Wformat=2 -Wundef -Wvla \
@@ -51,14 +69,17 @@ Q := @
 say = @printf '  %-6s %s\n'
 endif
 
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+pkg_cflags = $(if $(1),$(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null))
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+# Every package: the unit tests, the fuzzers and lint see the whole tree.
+PKG_CFLAGS = $(call pkg_cflags,$(PKGS))
+PKG_LIBS = $(call pkg_libs,$(PKGS))
 
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Iinclude -Iserver -MMD -MP
 CFLAGS ?=
-CFLAGS += $(WARN) $(OPT) $(PKG_CFLAGS)
+CFLAGS += $(WARN) $(OPT)
 LDFLAGS += $(LDOPT)
-LDLIBS += $(PKG_LIBS) -lpthread -lm
+LDLIBS += -lpthread -lm
 
 LIB_SRC := $(wildcard lib/*.c)
 # server/core: the domain and its storage; server/web: HTTP, pages, APIs;
@@ -89,10 +110,16 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(BUILD)/bin/hailong $(BUILD)/bin/hailong-kiosk
 
+# OBJ_PKGS: the packages whose headers the object includes (above).
+$(BUILD)/obj/lib/%.o: OBJ_PKGS = jansson $(PKGS_$*)
+$(BUILD)/obj/server/%.o: OBJ_PKGS = $(SERVER_CPKGS)
+$(BUILD)/obj/kiosk/%.o: OBJ_PKGS = $(KIOSK_CPKGS)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(OBJ_PKGS)) \
+		-c -o $@ $<
 
 # The embedder is a build tool: plain flags, never sanitized.
 $(BUILD)/tools/embed: tools/embed.c
@@ -136,13 +163,13 @@ $(BUILD)/bin/hailong-kiosk: $(BUILD)/obj/kiosk/main.o \
 		$(BUILD)/libhailong-kiosk.a $(BUILD)/libhailong.a
 	@mkdir -p $(dir $@)
 	$(say) LINK $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(KIOSK_PKGS)) $(LDLIBS)
 
 $(BUILD)/bin/hailong: $(BUILD)/obj/server/cli/main.o $(BUILD)/libhailong-server.a \
 		$(BUILD)/libhailong.a
 	@mkdir -p $(dir $@)
 	$(say) LINK $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(SERVER_PKGS)) $(LDLIBS)
 
 # Unit tests link the server's and the kiosk's modules (-Ikiosk: their
 # headers) and the library.
@@ -150,9 +177,10 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(BUILD)/libhailong-server.a 
 		$(BUILD)/libhailong-kiosk.a $(BUILD)/libhailong.a
 	@mkdir -p $(dir $@)
 	$(say) TEST $@
-	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -Ikiosk $(CFLAGS) $(LDFLAGS) -o $@ \
-		$< $(BUILD)/libhailong-server.a $(BUILD)/libhailong-kiosk.a \
-		$(BUILD)/libhailong.a $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -Ikiosk $(CFLAGS) $(PKG_CFLAGS) \
+		$(LDFLAGS) -o $@ $< $(BUILD)/libhailong-server.a \
+		$(BUILD)/libhailong-kiosk.a $(BUILD)/libhailong.a $(PKG_LIBS) \
+		$(LDLIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -219,14 +247,16 @@ $(BUILD)/bench/gen: tests/bench/gen.c $(BUILD)/libhailong-server.a \
 		$(BUILD)/libhailong.a
 	@mkdir -p $(dir $@)
 	$(say) BENCH $@
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(BUILD)/libhailong-server.a $(BUILD)/libhailong.a $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(SERVER_CPKGS)) \
+		$(LDFLAGS) -o $@ $< $(BUILD)/libhailong-server.a \
+		$(BUILD)/libhailong.a $(call pkg_libs,$(SERVER_PKGS)) $(LDLIBS)
 
 $(BUILD)/bench/nullserver: tests/bench/nullserver.c $(BUILD)/libhailong.a
 	@mkdir -p $(dir $@)
 	$(say) BENCH $@
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(BUILD)/libhailong.a $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,jansson) \
+		$(LDFLAGS) -o $@ $< $(BUILD)/libhailong.a \
+		$(call pkg_libs,$(LIB_PKGS)) $(LDLIBS)
 
 # Every measurement of tests/bench/README.md, one at a time; results in
 # build/bench/results.json.  BENCH_QUICK=1 uses a small province.
@@ -307,7 +337,8 @@ sqlmap: all
 # Which layer may include which (README "Source layout"): lib/ and
 # include/ nothing of server/ or kiosk/; server/core/ lib and core only;
 # server/web/ anything but cli; kiosk/ lib and its own.  Every header of
-# server/ is included by its layer's path ("core/audit.h").
+# server/ is included by its layer's path ("core/audit.h").  A library's
+# headers only in its door (the PKGS_lib/... and *_CPKGS lists above).
 layers:
 	@tools/layers.sh
 

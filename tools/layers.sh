@@ -1,8 +1,16 @@
 #!/bin/sh
 # layers.sh -- fail when a file includes a header of a layer it may not
-# use (the rules are in README "Source layout"; `make layers`).
+# use (the rules are in README "Source layout"; `make layers`), or a
+# library's header outside its door (README "One door per library").
 set -u
 cd "$(dirname "$0")/.."
+
+# door HEADER FILES: lines of the tree's C files that include <HEADER...>
+# but are not FILES (extended regular expressions).
+door() {
+	grep -HnE "#include <($1)" lib/*.c include/hailong/*.h server/*/*.[ch] \
+	    kiosk/*.[ch] | grep -Ev "^($2):"
+}
 bad=$(
 	# lib/ and include/: the library knows nothing of the programs
 	grep -Hn '#include "' lib/*.c include/hailong/*.h |
@@ -26,9 +34,19 @@ bad=$(
 	done
 	# the only web header the commands may use is the server's start
 	grep -Hn '#include "web/' server/cli/*.c | grep -v 'cmd_serve.c:'
+	# one door per library: the Makefile gives each object only its
+	# own packages' flags (README, "One door per library")
+	door 'microhttpd\.h' 'lib/http\.c'
+	door 'sqlite3\.h' 'lib/db\.c'
+	door 'curl/' 'lib/httpc\.c'
+	door 'qrencode\.h' 'lib/qr\.c'
+	door 'png\.h' 'lib/qr_png\.c'
+	door 'openssl/' 'lib/crypto\.c|server/[a-z]+/[a-z_]+\.[ch]'
+	door 'xlsxwriter\.h' 'server/[a-z]+/[a-z_]+\.[ch]'
 )
 if [ -n "$bad" ]; then
-	echo "make layers: includes across the layers (README, Source layout):"
+	echo "make layers: includes across the layers (README, Source layout)"
+	echo "or around a library's door (README, One door per library):"
 	printf '%s\n' "$bad" | sed 's/^/  /'
 	exit 1
 fi
