@@ -232,10 +232,6 @@ run_settings(
 {
 	pc->reset_s = WIRE_RESET_SECONDS;
 	pc->burst_s = WIRE_BURST_SECONDS;
-	if (a->dir == NULL) {
-		usage_error("run", "--data DIR is required");
-		return 2;
-	}
 	if (num_opt("run", "reset-seconds", a->reset, 1, 3600, &pc->reset_s) <
 		0 ||
 	    num_opt("run", "burst-seconds", a->burst, 0, 3600, &pc->burst_s) <
@@ -360,6 +356,10 @@ cmd_run(int argc, char **argv)
 	p = parse_opts("run", usage_run, argc, argv, opts);
 	if (p != 0)
 		return p < 0 ? 2 : 0;
+	if (a.dir == NULL) {
+		usage_error("run", "--data DIR is required");
+		return 2;
+	}
 	if ((p = run_settings(&a, &pc, &sc)) != 0)
 		return p;
 	if (load_identity(a.dir, &id) < 0)
