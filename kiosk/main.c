@@ -427,6 +427,79 @@ print_problem(const struct outbox_entry *e, const char *state,
 	    e->id, reason);
 }
 
+/* What status prints: the identity (kiosk NULL when not enrolled). */
+struct status {
+	const char *kiosk, *server;
+	struct outbox_stats st;
+	json_t *cfg; /* the last configuration from the server, or NULL */
+};
+
+/* The status as one JSON document, the refused ratings in "problems". */
+static void
+status_json(struct outbox *ob, const struct status *s)
+{
+	struct problems pr = { json_array(), true };
+	char oldest[26] = "", *text;
+	json_t *doc;
+
+	if (s->st.oldest_ms >= 0)
+		rfc3339_format(s->st.oldest_ms / 1000, oldest);
+	outbox_problems(ob, 1000, print_problem, &pr);
+	doc = json_pack("{s:s?, s:s?, s:I, s:I, s:I, s:I, s:s?, s:I, "
+			"s:O?, s:o}",
+	    "kiosk", s->kiosk, "server", s->server, "pending",
+	    (json_int_t)s->st.pending, "sent", (json_int_t)s->st.sent,
+	    "conflict", (json_int_t)s->st.conflict, "rejected",
+	    (json_int_t)s->st.rejected, "oldest_unsent",
+	    oldest[0] ? oldest : NULL, "last_seq", (json_int_t)s->st.last_seq,
+	    "config", s->cfg, "problems", pr.list);
+	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	puts(text != NULL ? text : "{}");
+	free(text);
+	json_decref(doc);
+}
+
+/* The status as lines for a person, then the refused ratings. */
+static void
+status_text(struct outbox *ob, const struct status *s)
+{
+	struct problems pr = { NULL, false };
+	const struct outbox_stats *st = &s->st;
+	const json_t *cfg = s->cfg;
+	char vn[17] = "-";
+
+	if (st->oldest_ms >= 0)
+		datetime_vn(st->oldest_ms / 1000, vn);
+	if (s->kiosk != NULL)
+		printf("kiosk %s, server %s\n", s->kiosk, s->server);
+	else
+		printf("kiosk: not enrolled\n");
+	printf("outbox: %lld waiting (oldest %s), %lld sent, %lld "
+	       "conflict, %lld rejected; last seq %lld\n",
+	    (long long)st->pending, vn, (long long)st->sent,
+	    (long long)st->conflict, (long long)st->rejected,
+	    (long long)st->last_seq);
+	if (cfg != NULL)
+		printf("configuration: %s counter %lld, %lld faces\n",
+		    json_string_value(
+			json_object_get(json_object_get(cfg, "unit"), "code"))
+			? json_string_value(json_object_get(
+			      json_object_get(cfg, "unit"), "code"))
+			: "?",
+		    (long long)json_integer_value(json_object_get(
+			json_object_get(cfg, "counter"), "number")),
+		    (long long)json_integer_value(
+			json_object_get(cfg, "faces")));
+	else
+		printf("configuration: none yet (the kiosk has not "
+		       "reached the server)\n");
+	if (st->conflict + st->rejected > 0) {
+		printf("refused by the server (kept, not sent "
+		       "again):\n");
+		outbox_problems(ob, 1000, print_problem, &pr);
+	}
+}
+
 static int
 cmd_status(int argc, char **argv)
 {
@@ -437,13 +510,11 @@ cmd_status(int argc, char **argv)
 		{ "json", NULL, &as_json },
 		{ NULL, NULL, NULL },
 	};
-	struct problems pr = { NULL, false };
-	struct outbox_stats st;
+	struct status s = { NULL, NULL, { 0 }, NULL };
 	struct outbox *ob;
 	struct ident id;
-	char err[1024], oldest[26] = "", *cfg_text;
-	json_t *cfg = NULL;
-	int p, have_id, rc = 1;
+	char err[1024], *cfg_text;
+	int p, rc = 1;
 
 	p = parse_opts("status", usage_status, argc, argv, opts);
 	if (p != 0)
@@ -452,81 +523,31 @@ cmd_status(int argc, char **argv)
 		usage_error("status", "--data DIR is required");
 		return 2;
 	}
-	have_id = ident_load(dir, &id, err, sizeof(err)) == 0;
+	if (ident_load(dir, &id, err, sizeof(err)) == 0) {
+		s.kiosk = id.kiosk;
+		s.server = id.server;
+	}
 	memset(id.secret, 0, sizeof(id.secret));
 	ob = outbox_open(dir, false, err, sizeof(err));
 	if (ob == NULL) {
 		fprintf(stderr, "hailong-kiosk: %s\n", err);
 		return 1;
 	}
-	if (outbox_stats(ob, &st) < 0) {
+	if (outbox_stats(ob, &s.st) < 0) {
 		fprintf(stderr, "hailong-kiosk: cannot read the outbox\n");
 		goto out;
 	}
 	cfg_text = outbox_get(ob, "config");
 	if (cfg_text != NULL)
-		cfg = json_loads(cfg_text, 0, NULL);
+		s.cfg = json_loads(cfg_text, 0, NULL);
 	free(cfg_text);
-	if (st.oldest_ms >= 0)
-		rfc3339_format(st.oldest_ms / 1000, oldest);
-	pr.as_json = as_json;
-	if (as_json) {
-		json_t *doc;
-		char *s;
-
-		pr.list = json_array();
-		outbox_problems(ob, 1000, print_problem, &pr);
-		doc = json_pack("{s:s?, s:s?, s:I, s:I, s:I, s:I, s:s?, s:I, "
-				"s:O?, s:o}",
-		    "kiosk", have_id ? id.kiosk : NULL, "server",
-		    have_id ? id.server : NULL, "pending",
-		    (json_int_t)st.pending, "sent", (json_int_t)st.sent,
-		    "conflict", (json_int_t)st.conflict, "rejected",
-		    (json_int_t)st.rejected, "oldest_unsent",
-		    oldest[0] ? oldest : NULL, "last_seq",
-		    (json_int_t)st.last_seq, "config", cfg, "problems",
-		    pr.list);
-		s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		puts(s != NULL ? s : "{}");
-		free(s);
-		json_decref(doc);
-	} else {
-		char vn[17] = "-";
-
-		if (st.oldest_ms >= 0)
-			datetime_vn(st.oldest_ms / 1000, vn);
-		if (have_id)
-			printf("kiosk %s, server %s\n", id.kiosk, id.server);
-		else
-			printf("kiosk: not enrolled\n");
-		printf("outbox: %lld waiting (oldest %s), %lld sent, %lld "
-		       "conflict, %lld rejected; last seq %lld\n",
-		    (long long)st.pending, vn, (long long)st.sent,
-		    (long long)st.conflict, (long long)st.rejected,
-		    (long long)st.last_seq);
-		if (cfg != NULL)
-			printf("configuration: %s counter %lld, %lld faces\n",
-			    json_string_value(json_object_get(
-				json_object_get(cfg, "unit"), "code"))
-				? json_string_value(json_object_get(
-				      json_object_get(cfg, "unit"), "code"))
-				: "?",
-			    (long long)json_integer_value(json_object_get(
-				json_object_get(cfg, "counter"), "number")),
-			    (long long)json_integer_value(
-				json_object_get(cfg, "faces")));
-		else
-			printf("configuration: none yet (the kiosk has not "
-			       "reached the server)\n");
-		if (st.conflict + st.rejected > 0) {
-			printf("refused by the server (kept, not sent "
-			       "again):\n");
-			outbox_problems(ob, 1000, print_problem, &pr);
-		}
-	}
+	if (as_json)
+		status_json(ob, &s);
+	else
+		status_text(ob, &s);
 	rc = 0;
 out:
-	json_decref(cfg);
+	json_decref(s.cfg);
 	outbox_close(ob);
 	return rc;
 }
