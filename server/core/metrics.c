@@ -444,19 +444,9 @@ metric_figures_compute(const struct metric_counts *c,
 /* --- scopes ---------------------------------------------------------------- */
 
 static uint64_t
-fnv1a(const char *s, uint64_t h)
-{
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static uint64_t
 scope_hash(const char *code, const char *unit, int counter)
 {
-	uint64_t h = fnv1a(code, 14695981039346656037ULL);
+	uint64_t h = fnv1a(code, FNV1A_INIT);
 
 	h = fnv1a("\x1f", h);
 	h = fnv1a(unit, h);

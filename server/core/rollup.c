@@ -370,12 +370,9 @@ static uint64_t
 slot_hash(
     enum slot_kind kind, const char *unit, int month, const char *text, int n)
 {
-	uint64_t h = 1469598103934665603ULL + (uint64_t)kind * 7919;
+	uint64_t h =
+	    fnv1a(text, fnv1a(unit, FNV1A_INIT + (uint64_t)kind * 7919));
 
-	for (const char *p = unit; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	for (const char *p = text; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
 	h ^= (uint64_t)month * 0x9e3779b97f4a7c15ULL;
 	h ^= (uint64_t)(unsigned)n * 0xc2b2ae3d27d4eb4fULL;
 	return h;
