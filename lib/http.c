@@ -13,6 +13,7 @@
 
 #include <microhttpd.h>
 
+#include "hailong/hltime.h"
 #include "hailong/http.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
@@ -55,15 +56,6 @@ on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 /* A chunked body is charged to the budget in steps of this much. */
 #define BUDGET_STEP ((size_t)64 * 1024)
-
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 int
 http_parse_listen(const char *s, struct http_config *cfg)
@@ -145,7 +137,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	const union MHD_ConnectionInfo *ci;
 
 	(void)cls;
-	r->start_ns = mono_ns();
+	r->start_ns = hl_mono_ns();
 	r->conn = c;
 	if (q != NULL) {
 		r->path = xstrndup(uri, (size_t)(q - uri));

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hailong/db.h"
+#include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
 #include "core/fold.h"
@@ -53,15 +54,6 @@ struct writer {
 	struct writer_stats stats;
 	bool durable; /* both connections, as the threads start */
 };
-
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* The stored rating with job's key, compared: a duplicate or a conflict. */
 static int
@@ -199,10 +191,10 @@ store_batch(struct db *db, struct writer_job *jobs,
 	}
 	if (hooks != NULL && hooks->flush != NULL && hooks->flush(db) < 0)
 		goto fail;
-	t0 = mono_ns();
+	t0 = hl_mono_ns();
 	if (db_commit(db) < 0)
 		goto fail;
-	o->commit_ns = (uint64_t)(mono_ns() - t0);
+	o->commit_ns = (uint64_t)(hl_mono_ns() - t0);
 	for (j = jobs; j != NULL; j = j->next) {
 		if (j->result == WRITER_STORED) {
 			o->stored++;

@@ -260,13 +260,9 @@ on_finish(struct http_request *req, void *arg)
 {
 	struct server *s = arg;
 	struct ctx *c = req->app;
-	struct timespec ts;
 	double ms;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ms = (double)((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec -
-		 req->start_ns) /
-	    1e6;
+	ms = (double)(hl_mono_ns() - req->start_ns) / 1e6;
 	if (req->resp.status >= 500)
 		atomic_fetch_add(&s->errors, 1);
 	/* the route's pattern, never the raw path: paths carry tokens */
