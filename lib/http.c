@@ -57,6 +57,26 @@ on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 /* A chunked body is charged to the budget in steps of this much. */
 #define BUDGET_STEP ((size_t)64 * 1024)
 
+/* clang-format off */
+#define SECURITY_HEADERS \
+	{ "X-Content-Type-Options", "nosniff" }, \
+	{ "Referrer-Policy", "no-referrer" }, \
+	{ "X-Frame-Options", "DENY" }, \
+	{ "Cross-Origin-Opener-Policy", "same-origin" }, \
+	{ "Cross-Origin-Resource-Policy", "same-origin" }, \
+	{ "Permissions-Policy", "camera=(), microphone=(), geolocation=()" }
+/* clang-format on */
+
+const char *const http_security_headers[][2] = {
+	SECURITY_HEADERS,
+	{ NULL, NULL },
+};
+const char *const http_security_headers_tls[][2] = {
+	SECURITY_HEADERS,
+	{ "Strict-Transport-Security", "max-age=31536000" },
+	{ NULL, NULL },
+};
+
 int
 http_parse_listen(const char *s, struct http_config *cfg)
 {

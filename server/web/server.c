@@ -32,27 +32,6 @@
 
 static atomic_int inflight;
 
-/* Headers on every response (the CSP is separate: pages may tighten it). */
-static const char *const security_headers[][2] = {
-	{ "X-Content-Type-Options", "nosniff" },
-	{ "Referrer-Policy", "no-referrer" },
-	{ "X-Frame-Options", "DENY" },
-	{ "Cross-Origin-Opener-Policy", "same-origin" },
-	{ "Cross-Origin-Resource-Policy", "same-origin" },
-	{ "Permissions-Policy", "camera=(), microphone=(), geolocation=()" },
-	{ NULL, NULL },
-};
-static const char *const security_headers_tls[][2] = {
-	{ "X-Content-Type-Options", "nosniff" },
-	{ "Referrer-Policy", "no-referrer" },
-	{ "X-Frame-Options", "DENY" },
-	{ "Cross-Origin-Opener-Policy", "same-origin" },
-	{ "Cross-Origin-Resource-Policy", "same-origin" },
-	{ "Permissions-Policy", "camera=(), microphone=(), geolocation=()" },
-	{ "Strict-Transport-Security", "max-age=31536000" },
-	{ NULL, NULL },
-};
-
 #define DEFAULT_CSP \
 	"default-src 'none'; style-src 'self'; " \
 	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; " \
@@ -461,7 +440,7 @@ server_run(const struct config *cfg)
 	hc.timeout_s = cfg->timeout;
 	hc.body_budget = (size_t)cfg->max_body_memory << 20;
 	hc.default_csp = DEFAULT_CSP;
-	hc.default_headers = security_headers;
+	hc.default_headers = http_security_headers;
 	/* held to the end: 'hailong restore' cannot swap the file under us */
 	s->lock = dblock_take(cfg->db, DBLOCK_SHARED, err, sizeof(err));
 	if (s->lock == NULL)
@@ -481,7 +460,7 @@ server_run(const struct config *cfg)
 			goto fail;
 		hc.tls_cert = cert;
 		hc.tls_key = key;
-		hc.default_headers = security_headers_tls;
+		hc.default_headers = http_security_headers_tls;
 	}
 	/* threads started from here on inherit the blocked signals */
 	sigemptyset(&sigs);
