@@ -329,8 +329,9 @@ rollup_apply(struct db *db, const struct rating *r, int sign)
  * rollup_flush(): the ratings of one batch mostly share a few (unit,
  * month, procedure) and (counter, officer) keys, and the sums of their
  * units' subtrees a few (ancestor, month, procedure) keys, so one UPSERT
- * per distinct key replaces three or more per rating.  Thread-local: each writer (the
- * server's thread, an import's connection) has its own.
+ * per distinct key replaces three or more per rating.  The writer's
+ * hook context: each writer (the server's thread, an import's batch)
+ * has its own.
  */
 #define BATCH_SLOTS 8192 /* > the keys of the writer's largest batch */
 
@@ -356,15 +357,13 @@ struct unit_line {
 	char up[ANCESTORS_MAX][41];
 };
 
-struct batch {
+struct rollup_batch {
 	unsigned used;
 	unsigned which[BATCH_SLOTS / 2]; /* the slots in use, to clear */
 	struct batch_slot slot[BATCH_SLOTS];
 	int nunits;
 	struct unit_line units[UNITS_PER_BATCH];
 };
-
-static struct thread_block batches = THREAD_BLOCK_INIT;
 
 static uint64_t
 slot_hash(
@@ -380,10 +379,9 @@ slot_hash(
 
 /* The slot of a key (claimed when new), or NULL when the table is full. */
 static struct batch_slot *
-batch_slot(
-    enum slot_kind kind, const char *unit, int month, const char *text, int n)
+batch_slot(struct rollup_batch *b, enum slot_kind kind, const char *unit,
+    int month, const char *text, int n)
 {
-	struct batch *b = thread_block(&batches, sizeof(*b));
 	uint64_t h = slot_hash(kind, unit, month, text, n);
 
 	for (unsigned i = 0; i < BATCH_SLOTS; i++) {
@@ -411,10 +409,22 @@ batch_slot(
 	return NULL;
 }
 
-void
-rollup_reset(void)
+void *
+rollup_batch_new(void)
 {
-	struct batch *b = thread_block(&batches, sizeof(*b));
+	return xcalloc(1, sizeof(struct rollup_batch));
+}
+
+void
+rollup_batch_free(void *batch)
+{
+	free(batch);
+}
+
+void
+rollup_reset(void *batch)
+{
+	struct rollup_batch *b = batch;
 
 	for (unsigned i = 0; i < b->used; i++)
 		memset(&b->slot[b->which[i]], 0, sizeof(b->slot[0]));
@@ -423,9 +433,9 @@ rollup_reset(void)
 }
 
 int
-rollup_flush(struct db *db)
+rollup_flush(void *batch, struct db *db)
 {
-	struct batch *b = thread_block(&batches, sizeof(*b));
+	struct rollup_batch *b = batch;
 	int rc = 0;
 
 	for (unsigned i = 0; i < b->used && rc == 0; i++) {
@@ -442,14 +452,14 @@ rollup_flush(struct db *db)
 		    v, ROLLUP_N, 1, s->unit, s->month, s->key_text,
 		    s->kind == SLOT_STAFF ? s->key_int : -1);
 	}
-	rollup_reset();
+	rollup_reset(b);
 	return rc;
 }
 
 /* The unit's line of ancestors, looked up once per batch; NULL: too many
  * units in one batch (the caller writes directly). */
 static struct unit_line *
-unit_line(struct db *db, struct batch *b, const char *unit)
+unit_line(struct db *db, struct rollup_batch *b, const char *unit)
 {
 	struct unit_line *l;
 
@@ -465,9 +475,9 @@ unit_line(struct db *db, struct batch *b, const char *unit)
 }
 
 int
-rollup_hook(struct db *db, const struct rating *r, int64_t seq)
+rollup_hook(void *batch, struct db *db, const struct rating *r, int64_t seq)
 {
-	struct batch *b = thread_block(&batches, sizeof(*b));
+	struct rollup_batch *b = batch;
 	struct batch_slot *slots[2 + ANCESTORS_MAX];
 	struct unit_line *line;
 	int month, n = 0;
@@ -483,13 +493,13 @@ rollup_hook(struct db *db, const struct rating *r, int64_t seq)
 	if (line == NULL)
 		goto direct;
 	slots[n++] =
-	    batch_slot(SLOT_PROCEDURE, r->unit, month, r->procedure, -1);
+	    batch_slot(b, SLOT_PROCEDURE, r->unit, month, r->procedure, -1);
 	if (r->counter > 0 || r->officer[0] != '\0')
-		slots[n++] = batch_slot(SLOT_STAFF, r->unit, month, r->officer,
-		    r->counter > 0 ? r->counter : 0);
+		slots[n++] = batch_slot(b, SLOT_STAFF, r->unit, month,
+		    r->officer, r->counter > 0 ? r->counter : 0);
 	for (int i = 0; i < line->n; i++)
 		slots[n++] = batch_slot(
-		    SLOT_SUBTREE, line->up[i], month, r->procedure, -1);
+		    b, SLOT_SUBTREE, line->up[i], month, r->procedure, -1);
 	for (int i = 0; i < n; i++)
 		if (slots[i] == NULL)
 			goto direct;
@@ -502,7 +512,7 @@ direct:
 	 * slots claimed for this rating are still zero) and this one
 	 * directly.
 	 */
-	if (rollup_flush(db) < 0)
+	if (rollup_flush(b, db) < 0)
 		return -1;
 	return counts_apply(db, r, 1);
 }
@@ -528,8 +538,8 @@ rollup_rebuild_subtree(struct db *db)
 	/* clang-format on */
 }
 
-const struct writer_hooks rollup_hooks = { rollup_hook, rollup_flush,
-	rollup_reset };
+const struct writer_hooks rollup_hooks = { rollup_batch_new, rollup_batch_free,
+	rollup_hook, rollup_flush, rollup_reset };
 
 #define SUBTREE "IN (SELECT descendant FROM unit_tree WHERE ancestor = ?1)"
 #define ONLY "= ?1"

@@ -43,17 +43,21 @@ int rollup_add_rows(
     struct db *db, struct metrics *m, enum rollup_rows kind, const char *sql);
 
 /*
- * The writer's hooks (struct writer_hooks, see writer.h): in the
+ * The writer's hooks (struct writer_hooks, see writer.h), whose context
+ * is a batch from rollup_batch_new() (new: rollup_batch_free()): in the
  * transaction that stores a batch, rollup_hook() gathers each valid
  * rating's counts (a rating stored as burst counts in nothing) by (unit,
  * month, procedure) and by (unit, month, counter, officer), and
  * rollup_flush(), before COMMIT, adds them with one prepared UPSERT per
- * distinct key; rollup_reset() forgets a failed batch.  The gathered
- * counts are the calling thread's own.  0 or -1 (the batch then fails).
+ * distinct key and empties the batch; rollup_reset() forgets a failed
+ * batch.  0 or -1 (the batch then fails).
  */
-int rollup_hook(struct db *db, const struct rating *r, int64_t seq);
-int rollup_flush(struct db *db);
-void rollup_reset(void);
+void *rollup_batch_new(void);
+void rollup_batch_free(void *batch);
+int
+rollup_hook(void *batch, struct db *db, const struct rating *r, int64_t seq);
+int rollup_flush(void *batch, struct db *db);
+void rollup_reset(void *batch);
 extern const struct writer_hooks rollup_hooks;
 
 /*

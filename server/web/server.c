@@ -381,28 +381,22 @@ wait_for_requests(int seconds)
  * and the kiosks' nonces and sequence numbers (kioskseen.h).
  */
 static int
-hooks_add(struct db *db, const struct rating *r, int64_t seq)
+hooks_flush(void *ctx, struct db *db)
 {
-	return rollup_hooks.add(db, r, seq);
-}
-
-static int
-hooks_flush(struct db *db)
-{
-	if (rollup_hooks.flush(db) < 0)
+	if (rollup_flush(ctx, db) < 0)
 		return -1;
 	return kioskseen_flush(db);
 }
 
 static void
-hooks_reset(void)
+hooks_reset(void *ctx)
 {
-	rollup_hooks.reset();
+	rollup_reset(ctx);
 	kioskseen_reset();
 }
 
-static const struct writer_hooks writer_hooks = { hooks_add, hooks_flush,
-	hooks_reset };
+static const struct writer_hooks writer_hooks = { rollup_batch_new,
+	rollup_batch_free, rollup_hook, hooks_flush, hooks_reset };
 
 /* At a clean stop: what the kiosks' last requests left in memory. */
 static void
