@@ -6,11 +6,11 @@
 #include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "hailong/util.h"
+#include "core/counts.h"
 #include "core/dossiers.h"
-#include "core/metrics.h"
 #include "core/rollup.h"
 #include "core/store.h"
-#include "core/writer.h"
+#include "core/writer_hooks.h"
 
 /* Levels of units above a unit (a commune has one or two). */
 #define ANCESTORS_MAX 8
@@ -248,6 +248,18 @@ rollup_dossier_change(
 	if (n > 0 && last + 1 > h)
 		h = last + 1;
 	return horizon_raise(db, month_of(d->received_at), h);
+}
+
+int
+dossier_upsert(struct db *db, const struct dossier *d)
+{
+	struct dossier old;
+	bool had = false;
+	int rc = dossier_put(db, d, &old, &had);
+
+	if (rc != 0)
+		return rc;
+	return rollup_dossier_change(db, had ? &old : NULL, d) < 0 ? -1 : 0;
 }
 
 int
@@ -562,10 +574,10 @@ const struct writer_hooks rollup_hooks = { rollup_batch_new, rollup_batch_free,
 /* clang-format on */
 
 int
-rollup_add_rows(
-    struct db *db, struct metrics *m, enum rollup_rows kind, const char *sql)
+rollup_add_rows(struct db *db, const struct rollup_sink *s,
+    enum rollup_rows kind, const char *sql)
 {
-	struct db_stmt *st = db_query(db, sql, "ti", m->unit, m->month);
+	struct db_stmt *st = db_query(db, sql, "ti", s->unit, s->month);
 	int step;
 
 	if (st == NULL)
@@ -581,19 +593,17 @@ rollup_add_rows(
 
 			memset(&c, 0, sizeof(c));
 			rollup_unpack_add(st, 0, &c);
-			metrics_add_procedure(m, key, &c);
+			s->add(s->ctx, key, &c);
 			break;
 		}
 		case ROWS_COUNTER:
 			rollup_unpack_add(st, 0,
-			    &metrics_scope(m, SCOPE_COUNTER, "", key,
-				(int)db_col_int(st, ROLLUP_N + 1))
-				 ->counts);
+			    s->counts(s->ctx, ROWS_COUNTER, key,
+				(int)db_col_int(st, ROLLUP_N + 1)));
 			break;
 		case ROWS_OFFICER:
-			rollup_unpack_add(st, 0,
-			    &metrics_scope(m, SCOPE_OFFICER, key, "", 0)
-				 ->counts);
+			rollup_unpack_add(
+			    st, 0, s->counts(s->ctx, ROWS_OFFICER, key, 0));
 			break;
 		}
 	}
@@ -602,22 +612,22 @@ rollup_add_rows(
 }
 
 int
-rollup_read(struct db *db, struct metrics *m, bool unit_only)
+rollup_read(struct db *db, const struct rollup_sink *s, bool unit_only)
 {
 	/*
 	 * The unit's own rows, then (with its subordinates) the sums over
 	 * every unit below it, kept beside them: at most one row per
 	 * procedure each, however many units and ratings there are.
 	 */
-	if (rollup_add_rows(db, m, ROWS_PROCEDURE, BY_PROCEDURE_ONLY) < 0 ||
+	if (rollup_add_rows(db, s, ROWS_PROCEDURE, BY_PROCEDURE_ONLY) < 0 ||
 	    (!unit_only &&
-		rollup_add_rows(db, m, ROWS_PROCEDURE, BY_PROCEDURE_SUBTREE) <
+		rollup_add_rows(db, s, ROWS_PROCEDURE, BY_PROCEDURE_SUBTREE) <
 		    0))
 		return -1;
-	if (rollup_add_rows(db, m, ROWS_COUNTER,
+	if (rollup_add_rows(db, s, ROWS_COUNTER,
 		unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE)) < 0)
 		return -1;
-	return rollup_add_rows(db, m, ROWS_OFFICER,
+	return rollup_add_rows(db, s, ROWS_OFFICER,
 	    unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE));
 }
 
@@ -629,12 +639,12 @@ rollup_read(struct db *db, struct metrics *m, bool unit_only)
 				  "WHERE ancestor = ?1 AND month = ?2"
 
 int
-rollup_read_dossiers(struct db *db, struct metrics *m, bool unit_only)
+rollup_read_dossiers(struct db *db, const struct rollup_sink *s, bool unit_only)
 {
 	for (int pass = 0; pass < (unit_only ? 1 : 2); pass++) {
 		struct db_stmt *st =
 		    db_query(db, pass == 0 ? DOSSIERS_ONLY : DOSSIERS_SUBTREE,
-			"ti", m->unit, m->month);
+			"ti", s->unit, s->month);
 		int step;
 
 		if (st == NULL)
@@ -648,7 +658,7 @@ rollup_read_dossiers(struct db *db, struct metrics *m, bool unit_only)
 				*dc_at(&c, i) = db_col_int(st, i);
 			if (metric_counts_is_zero(&c))
 				continue; /* every dossier moved away */
-			metrics_add_procedure(m, proc != NULL ? proc : "", &c);
+			s->add(s->ctx, proc != NULL ? proc : "", &c);
 		}
 		db_done(st);
 		if (step < 0)
