@@ -60,7 +60,7 @@ int rollup_add_rows(struct db *db, const struct rollup_sink *s,
     enum rollup_rows kind, const char *sql);
 
 /*
- * The writer's hooks (struct writer_hooks, see writer.h), whose context
+ * The writer's hooks (struct writer_hooks, writer_hooks.h), whose context
  * is a batch from rollup_batch_new() (new: rollup_batch_free()): in the
  * transaction that stores a batch, rollup_hook() gathers each valid
  * rating's counts (a rating stored as burst counts in nothing) by (unit,
@@ -86,7 +86,7 @@ int rollup_apply(struct db *db, const struct rating *r, int sign);
 
 /*
  * The dossier rollups (schemas/008_dossier_rollup.sql), in the caller's
- * write transaction.  rollup_dossier_change(): dossier_upsert() changed
+ * write transaction.  rollup_dossier_change(): dossier_put() changed
  * the row of `d`, which was `old` (NULL: new).  rollup_dossier_rating():
  * rating r became valid (sign 1) or stopped being valid (-1), its row
  * already updated; it matters only when it carries a dossier code and
@@ -94,6 +94,7 @@ int rollup_apply(struct db *db, const struct rating *r, int sign);
  */
 int rollup_dossier_change(
     struct db *db, const struct dossier *old, const struct dossier *d);
+int rollup_dossier_rating(struct db *db, const struct rating *r, int sign);
 
 /*
  * Store a dossier (dossier_put(), dossiers.h: 0 stored, 1 not stored
@@ -102,7 +103,6 @@ int rollup_dossier_change(
  * in dossiers.c, because the rollups sit above the dossiers they count.
  */
 int dossier_upsert(struct db *db, const struct dossier *d);
-int rollup_dossier_rating(struct db *db, const struct rating *r, int sign);
 
 /*
  * The earliest T at which the dossier rollups of `month` are its figures
