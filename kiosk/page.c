@@ -30,16 +30,6 @@ extern const struct embed_file kiosk_files[];
 	"img-src 'self'; connect-src 'self'; base-uri 'none'; " \
 	"form-action 'none'; frame-ancestors 'none'"
 
-static const char *const page_headers[][2] = {
-	{ "X-Content-Type-Options", "nosniff" },
-	{ "Referrer-Policy", "no-referrer" },
-	{ "X-Frame-Options", "DENY" },
-	{ "Cross-Origin-Opener-Policy", "same-origin" },
-	{ "Cross-Origin-Resource-Policy", "same-origin" },
-	{ "Permissions-Policy", "camera=(), microphone=(), geolocation=()" },
-	{ NULL, NULL },
-};
-
 /* What the page shows before the server's configuration ever arrived. */
 static const char default_config[] =
     "{\"unit\": null, \"counter\": null, \"faces\": 5, "
@@ -457,7 +447,7 @@ page_start(const struct page_config *cfg, char *err, size_t errlen)
 	hc.threads = 1;
 	hc.conn_limit = 64;
 	hc.timeout_s = 60;
-	hc.default_headers = page_headers;
+	hc.default_headers = http_security_headers;
 	hc.default_csp = PAGE_CSP;
 	p->http = http_start(&hc, &hh, err, errlen);
 	if (p->http == NULL) {

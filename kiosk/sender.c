@@ -52,15 +52,6 @@ struct sender {
 	char *etag;
 };
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool
 is_stopping(void *arg)
 {
@@ -437,7 +428,7 @@ wait_until(struct sender *s, int64_t until)
 	pthread_mutex_lock(&s->lock);
 	if (!s->kicked && !atomic_load(&s->stopping)) {
 		/* the condition variable counts in CLOCK_MONOTONIC */
-		wall = until > 0 ? until : mono_ms() + (int64_t)3600 * 1000;
+		wall = until > 0 ? until : hl_mono_ms() + (int64_t)3600 * 1000;
 		ts.tv_sec = (time_t)(wall / 1000);
 		ts.tv_nsec = (long)(wall % 1000) * 1000000;
 		while (!s->kicked && !atomic_load(&s->stopping) &&
@@ -472,7 +463,7 @@ sender_main(void *arg)
 	char err[512];
 
 	while (!atomic_load(&s->stopping)) {
-		int64_t now = mono_ms(), next_hold = 0;
+		int64_t now = hl_mono_ms(), next_hold = 0;
 		enum outcome o = OUT_OK;
 		size_t n = 0;
 
@@ -506,7 +497,7 @@ sender_main(void *arg)
 				if (next_hold > 0) {
 					int64_t in = next_hold - clock_now_ms();
 					int64_t at =
-					    mono_ms() + (in > 0 ? in : 0);
+					    hl_mono_ms() + (in > 0 ? in : 0);
 
 					if (at < until)
 						until = at;
@@ -557,7 +548,7 @@ sender_main(void *arg)
 				    "the outbox",
 				    err[0] ? err : "no answer");
 			backoff_until =
-			    mono_ms() + backoff_ms(s, o == OUT_REFUSED);
+			    hl_mono_ms() + backoff_ms(s, o == OUT_REFUSED);
 			break;
 		}
 	}

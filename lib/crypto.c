@@ -54,6 +54,18 @@ sha256_final(struct sha256 *h, unsigned char out[SHA256_LEN])
 }
 
 void
+sha256_chain(const unsigned char prev[SHA256_LEN], const void *data, size_t len,
+    unsigned char out[SHA256_LEN])
+{
+	struct sha256 h;
+
+	sha256_init(&h);
+	sha256_update(&h, prev, SHA256_LEN);
+	sha256_update(&h, data, len);
+	sha256_final(&h, out);
+}
+
+void
 hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
     unsigned char out[SHA256_LEN])
 {

@@ -99,8 +99,8 @@ hex_encode(const void *in, size_t n, char *out)
 	*out = '\0';
 }
 
-static int
-hexval(char c)
+int
+hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -119,7 +119,7 @@ hex_decode(const char *in, size_t len, void *out, size_t max)
 	if (len != 2 * max)
 		return -1;
 	for (size_t i = 0; i < max; i++) {
-		int hi = hexval(in[2 * i]), lo = hexval(in[2 * i + 1]);
+		int hi = hex_digit(in[2 * i]), lo = hex_digit(in[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

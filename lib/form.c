@@ -2,20 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hailong/encode.h"
 #include "hailong/form.h"
 #include "hailong/util.h"
-
-static int
-hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decode s[0..len) into a new string; NULL when malformed. */
 static char *
@@ -32,8 +21,8 @@ decode(const char *s, size_t len, size_t *outlen)
 		} else if (c == '%') {
 			int hi, lo;
 
-			if (len - i < 3 || (hi = hexv(s[i + 1])) < 0 ||
-			    (lo = hexv(s[i + 2])) < 0)
+			if (len - i < 3 || (hi = hex_digit(s[i + 1])) < 0 ||
+			    (lo = hex_digit(s[i + 2])) < 0)
 				goto bad;
 			c = (char)(hi << 4 | lo);
 			i += 2;

@@ -14,6 +14,21 @@ hl_now(void)
 	return (int64_t)ts.tv_sec;
 }
 
+int64_t
+hl_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+hl_mono_ms(void)
+{
+	return hl_mono_ns() / 1000000;
+}
+
 /* Howard Hinnant's algorithms, valid for the whole int range we use. */
 int64_t
 days_from_civil(int y, int m, int d)

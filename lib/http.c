@@ -13,6 +13,7 @@
 
 #include <microhttpd.h>
 
+#include "hailong/hltime.h"
 #include "hailong/http.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
@@ -56,14 +57,25 @@ on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 /* A chunked body is charged to the budget in steps of this much. */
 #define BUDGET_STEP ((size_t)64 * 1024)
 
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
+/* clang-format off */
+#define SECURITY_HEADERS \
+	{ "X-Content-Type-Options", "nosniff" }, \
+	{ "Referrer-Policy", "no-referrer" }, \
+	{ "X-Frame-Options", "DENY" }, \
+	{ "Cross-Origin-Opener-Policy", "same-origin" }, \
+	{ "Cross-Origin-Resource-Policy", "same-origin" }, \
+	{ "Permissions-Policy", "camera=(), microphone=(), geolocation=()" }
+/* clang-format on */
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+const char *const http_security_headers[][2] = {
+	SECURITY_HEADERS,
+	{ NULL, NULL },
+};
+const char *const http_security_headers_tls[][2] = {
+	SECURITY_HEADERS,
+	{ "Strict-Transport-Security", "max-age=31536000" },
+	{ NULL, NULL },
+};
 
 int
 http_parse_listen(const char *s, struct http_config *cfg)
@@ -145,7 +157,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	const union MHD_ConnectionInfo *ci;
 
 	(void)cls;
-	r->start_ns = mono_ns();
+	r->start_ns = hl_mono_ns();
 	r->conn = c;
 	if (q != NULL) {
 		r->path = xstrndup(uri, (size_t)(q - uri));

@@ -334,3 +334,22 @@ text_mask_numbers(const char *s)
 	}
 	return out;
 }
+
+char *
+text_clean(const char *s)
+{
+	size_t n = 0, len = strlen(s);
+	char *out = xmalloc(len + 1);
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	for (; *s != '\0'; s++)
+		if (!(s[0] == '\r' && s[1] == '\n'))
+			out[n++] = *s;
+	while (n > 0 &&
+	    (out[n - 1] == ' ' || out[n - 1] == '\t' || out[n - 1] == '\r' ||
+		out[n - 1] == '\n'))
+		n--;
+	out[n] = '\0';
+	return out;
+}

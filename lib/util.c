@@ -115,6 +115,16 @@ str_eq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+uint64_t
+fnv1a(const char *s, uint64_t h)
+{
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 bool
 str_has_prefix(const char *s, const char *prefix)
 {

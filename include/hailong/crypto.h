@@ -17,6 +17,13 @@ void sha256(const void *data, size_t len, unsigned char out[SHA256_LEN]);
 void sha256_init(struct sha256 *h);
 void sha256_update(struct sha256 *h, const void *data, size_t len);
 void sha256_final(struct sha256 *h, unsigned char out[SHA256_LEN]);
+/*
+ * One link of a hash chain: out = SHA-256(prev || data).  The ratings'
+ * and the audit log's chains; stored, so these bytes never change.  out
+ * may be prev.
+ */
+void sha256_chain(const unsigned char prev[SHA256_LEN], const void *data,
+    size_t len, unsigned char out[SHA256_LEN]);
 
 /* HMAC-SHA256 of data under key. */
 void hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,

@@ -20,5 +20,7 @@ long b64url_decode(const char *in, size_t len, void *out, size_t max);
 void hex_encode(const void *in, size_t n, char *out);
 /* Decode exactly 2*max hex digits into out; 0 or -1. */
 int hex_decode(const char *in, size_t len, void *out, size_t max);
+/* The value of one hex digit (either case), or -1. */
+int hex_digit(char c);
 
 #endif

@@ -14,6 +14,9 @@
 
 /* Seconds since the epoch now (CLOCK_REALTIME). */
 int64_t hl_now(void);
+/* Nanoseconds of CLOCK_MONOTONIC: for durations, never for dates. */
+int64_t hl_mono_ns(void);
+int64_t hl_mono_ms(void);
 
 /*
  * Parse RFC 3339 with an offset ("2026-10-31T23:30:00+07:00",

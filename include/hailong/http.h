@@ -100,6 +100,15 @@ struct http_config {
 struct http_server;
 
 /*
+ * The headers every page of ours sends (default_headers; the CSP is
+ * separate: pages may tighten it): nosniff, no referrer, no framing,
+ * same-origin opener and resources, no camera, microphone or location.
+ * The _tls table adds Strict-Transport-Security, for HTTPS only.
+ */
+extern const char *const http_security_headers[][2];
+extern const char *const http_security_headers_tls[][2];
+
+/*
  * Parse "ADDR:PORT" or "[ADDR]:PORT" into cfg->addr and cfg->port.
  * 0 or -1.
  */

@@ -60,4 +60,11 @@ bool phone_normalize(const char *s, size_t len, char out[11]);
  */
 char *text_mask_numbers(const char *s);
 
+/*
+ * A copy of s with each CRLF folded to LF and white space (space, tab,
+ * CR, LF) trimmed from both ends: a comment as a form or an import file
+ * sends it.  New (free()).
+ */
+char *text_clean(const char *s);
+
 #endif

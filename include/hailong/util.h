@@ -29,6 +29,14 @@ int
 parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);
 
 bool str_eq(const char *a, const char *b);
+
+/*
+ * 64-bit FNV-1a of the string s, continuing from h: start a hash with
+ * FNV1A_INIT, chain fields by passing the last result.  For in-memory
+ * tables only; never stored.
+ */
+#define FNV1A_INIT 14695981039346656037ULL
+uint64_t fnv1a(const char *s, uint64_t h);
 /*
  * A block of memory per thread (a cache, a scratch table), zeroed when
  * first asked for and freed when the thread ends:

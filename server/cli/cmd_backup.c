@@ -29,15 +29,6 @@ static const char usage[] =
     "database and shown by GET /metrics.  The hailong-backup.timer unit\n"
     "runs this every night.  Restore with 'hailong restore'.\n";
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 cmd_backup(int argc, char **argv)
 {
@@ -55,7 +46,7 @@ cmd_backup(int argc, char **argv)
 	struct dblock *lock = NULL;
 	struct db *db = NULL;
 	char err[768], dest[CONFIG_PATH_MAX + 64], name[128];
-	int64_t keep, bytes = 0, t0 = mono_ms();
+	int64_t keep, bytes = 0, t0 = hl_mono_ms();
 	int rc = 1, p, deleted = 0;
 
 	p = cli_parse("backup", usage, argc, argv, opts, NULL, 0, NULL);
@@ -114,7 +105,7 @@ cmd_backup(int argc, char **argv)
 		    deleted, deleted == 1 ? "" : "s", (long long)keep);
 	log_kv(LOG_INFO, "backup", "file=%s bytes=%lld ms=%lld deleted=%d",
 	    backup_log_name(out, name, sizeof(name)), (long long)bytes,
-	    (long long)(mono_ms() - t0), deleted);
+	    (long long)(hl_mono_ms() - t0), deleted);
 	rc = 0;
 	goto done;
 fail:

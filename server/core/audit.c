@@ -21,7 +21,6 @@ audit_hash(const unsigned char prev[SHA256_LEN], int64_t seq, int64_t at,
     const char *detail, unsigned char out[SHA256_LEN])
 {
 	struct buf b = { 0 };
-	struct sha256 h;
 	char num[24];
 
 	buf_puts(&b, "hailong-audit-v1\n");
@@ -33,10 +32,7 @@ audit_hash(const unsigned char prev[SHA256_LEN], int64_t seq, int64_t at,
 	put(&b, "action", action);
 	put(&b, "target", target);
 	put(&b, "detail", detail);
-	sha256_init(&h);
-	sha256_update(&h, prev, SHA256_LEN);
-	sha256_update(&h, b.data, b.len);
-	sha256_final(&h, out);
+	sha256_chain(prev, b.data, b.len, out);
 	buf_release(&b);
 }
 

@@ -71,26 +71,6 @@ is_id(const char *s, size_t len)
 	return rating_id_is_valid(s, len);
 }
 
-/* Copy with CRLF folded to LF and the ends trimmed; new. */
-static char *
-fold_text(const char *s)
-{
-	size_t n = 0, len = strlen(s);
-	char *out = xmalloc(len + 1);
-
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	for (; *s != '\0'; s++)
-		if (!(s[0] == '\r' && s[1] == '\n'))
-			out[n++] = *s;
-	while (n > 0 &&
-	    (out[n - 1] == ' ' || out[n - 1] == '\t' || out[n - 1] == '\r' ||
-		out[n - 1] == '\n'))
-		n--;
-	out[n] = '\0';
-	return out;
-}
-
 int
 ballot_from_record(struct record *rec, struct rating *r)
 {
@@ -133,7 +113,7 @@ ballot_from_record(struct record *rec, struct rating *r)
 	    "a number of visits from 1 to 99 (or empty)");
 	v = rec->value[BK_COMMENT];
 	if (v != NULL) {
-		char *text = fold_text(v);
+		char *text = text_clean(v);
 		size_t len = strlen(text);
 
 		if (!text_has_no_controls(text, len)) {

@@ -5,10 +5,9 @@
 #include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
+#include "core/counts.h"
 #include "core/dossiers.h"
-#include "core/metrics.h"
 #include "core/records.h"
-#include "core/rollup.h"
 
 const char *const dossier_keys[DK_COUNT + 1] = {
 	"code",
@@ -235,7 +234,8 @@ dossier_load(struct db *db, const char *code, struct dossier *d)
 }
 
 int
-dossier_upsert(struct db *db, const struct dossier *d)
+dossier_put(
+    struct db *db, const struct dossier *d, struct dossier *old, bool *had_old)
 {
 	struct db_stmt *st = db_prepare(db,
 	    "INSERT INTO dossiers(" DOSSIER_COLUMNS ") VALUES "
@@ -251,15 +251,15 @@ dossier_upsert(struct db *db, const struct dossier *d)
 	    "digitized = excluded.digitized, complaint = excluded.complaint, "
 	    "updated_at = excluded.updated_at "
 	    "WHERE excluded.updated_at > dossiers.updated_at");
-	struct dossier old;
 	int col = 1, had;
 
 	if (st == NULL)
 		return -1;
-	/* its counts in the dossier rollups, to take away */
-	had = dossier_load(db, d->code, &old);
+	/* the version it replaces, if any */
+	had = dossier_load(db, d->code, old);
 	if (had < 0)
 		return -1;
+	*had_old = had == 0;
 	db_bind_text(st, col++, d->code, -1);
 	db_bind_text(st, col++, d->procedure, -1);
 	db_bind_text(st, col++, d->unit, -1);
@@ -285,8 +285,5 @@ dossier_upsert(struct db *db, const struct dossier *d)
 		return -1;
 	}
 	db_done(st);
-	if (db_changes(db) == 0)
-		return 1;
-	return rollup_dossier_change(db, had == 0 ? &old : NULL, d) < 0 ? -1
-									: 0;
+	return db_changes(db) == 0 ? 1 : 0;
 }

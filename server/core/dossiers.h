@@ -89,10 +89,13 @@ void dossier_from_row(struct db_stmt *st, struct dossier *d);
 int dossier_load(struct db *db, const char *code, struct dossier *d);
 
 /*
- * Insert d, or replace the stored version when d's updated_at is newer.
- * 0 stored, 1 not stored (the stored version is as new or newer), -1
- * error.  Inside the caller's transaction.
+ * Insert d, or replace the stored version when d's updated_at is newer;
+ * *old is the stored version it saw (when *had_old).  0 stored, 1 not
+ * stored (the stored version is as new or newer), -1 error.  Inside the
+ * caller's transaction.  The rollups do not follow: dossier_upsert()
+ * (rollup.h) is the one to call.
  */
-int dossier_upsert(struct db *db, const struct dossier *d);
+int dossier_put(
+    struct db *db, const struct dossier *d, struct dossier *old, bool *had_old);
 
 #endif

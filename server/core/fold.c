@@ -9,7 +9,6 @@
 #include "hailong/util.h"
 #include "core/audit.h"
 #include "core/fold.h"
-#include "core/metrics.h"
 #include "core/rollup.h"
 #include "core/store.h"
 
@@ -486,18 +485,18 @@ out:
 /* clang-format on */
 
 int
-fold_read(struct db *db, struct metrics *m, bool unit_only, int64_t start,
-    int64_t until)
+fold_read(struct db *db, const struct rollup_sink *s, bool unit_only,
+    int64_t start, int64_t until)
 {
 	char mo[8], msg[256];
 	int h = fold_horizon(db);
 
 	if (h < 0)
 		return -1;
-	if (m->month > h || until <= start)
+	if (s->month > h || until <= start)
 		return 0; /* nothing folded, or nothing rated before T */
-	if (start != month_start(m->month) || until != month_end(m->month)) {
-		month_format(m->month, mo);
+	if (start != month_start(s->month) || until != month_end(s->month)) {
+		month_format(s->month, mo);
 		snprintf(msg, sizeof(msg),
 		    "the ratings of %s are folded into monthly counts: its "
 		    "figures exist as of its end or later, not as of a time "
@@ -506,11 +505,11 @@ fold_read(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 		db_set_error(db, msg);
 		return -1;
 	}
-	if (rollup_add_rows(db, m, ROWS_PROCEDURE,
+	if (rollup_add_rows(db, s, ROWS_PROCEDURE,
 		unit_only ? BY_PROCEDURE(ONLY) : BY_PROCEDURE(SUBTREE)) < 0 ||
-	    rollup_add_rows(db, m, ROWS_COUNTER,
+	    rollup_add_rows(db, s, ROWS_COUNTER,
 		unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE)) < 0)
 		return -1;
-	return rollup_add_rows(db, m, ROWS_OFFICER,
+	return rollup_add_rows(db, s, ROWS_OFFICER,
 	    unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE));
 }

@@ -9,7 +9,7 @@
 #include "hailong/crypto.h"
 
 struct db;
-struct metrics;
+struct rollup_sink;
 
 /*
  * Folding a month (schemas/009_fold.sql has the tables):
@@ -97,15 +97,15 @@ bool fold_refuses(int horizon, int64_t t);
 bool fold_hides(int horizon, int month, int64_t as_of);
 
 /*
- * Add m->unit's folded counts of m->month (with its subordinate units
- * unless unit_only) to m's total and scopes, as rollup_read() maps the
- * rollups: the raw path's (metrics.c, ratings_raw()) other half.  The
+ * Add s->unit's folded counts of s->month (with its subordinate units
+ * unless unit_only) to s's total and scopes, as rollup_read() maps the
+ * rollups (struct rollup_sink, rollup.h): the raw path's (metrics.c, ratings_raw()) other half.  The
  * rating window [start, until) must hold the whole month when the month
  * is folded (a folded rating's time within it is not kept): else -1
  * with db_errmsg() saying so.  0 or -1.
  */
-int fold_read(struct db *db, struct metrics *m, bool unit_only, int64_t start,
-    int64_t until);
+int fold_read(struct db *db, const struct rollup_sink *s, bool unit_only,
+    int64_t start, int64_t until);
 
 /*
  * One folded link into a fold's digest: seq and rated_at as 8-byte

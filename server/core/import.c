@@ -41,22 +41,10 @@ struct seen {
 	size_t n, cap; /* cap a power of two */
 };
 
-static uint64_t
-hash_key(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static struct seen_entry *
 seen_slot(struct seen *s, const char *key)
 {
-	size_t i = (size_t)hash_key(key) & (s->cap - 1);
+	size_t i = (size_t)fnv1a(key, FNV1A_INIT) & (s->cap - 1);
 
 	while (s->v[i].key != NULL && strcmp(s->v[i].key, key) != 0)
 		i = (i + 1) & (s->cap - 1);

@@ -33,11 +33,7 @@ mark(struct seen *s)
 static size_t
 hash(const char *s)
 {
-	size_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return (size_t)fnv1a(s, FNV1A_INIT);
 }
 
 static struct seen *

@@ -29,226 +29,6 @@ metric_flag_name(enum metric_flag f)
 	return (unsigned)f < FLAG_COUNT ? flag_names[f] : "?";
 }
 
-/* --- counts ------------------------------------------------------------ */
-
-/* Every field of struct metric_counts is an int64_t: add them as such. */
-_Static_assert(sizeof(struct metric_counts) % sizeof(int64_t) == 0,
-    "struct metric_counts holds int64_t only");
-
-void
-metric_counts_add(struct metric_counts *into, const struct metric_counts *from)
-{
-	int64_t *a = (int64_t *)(void *)into;
-	const int64_t *b = (const int64_t *)(const void *)from;
-
-	for (size_t i = 0; i < sizeof(*into) / sizeof(int64_t); i++)
-		a[i] += b[i];
-}
-
-bool
-metric_counts_is_zero(const struct metric_counts *c)
-{
-	const int64_t *a = (const int64_t *)(const void *)c;
-
-	for (size_t i = 0; i < sizeof(*c) / sizeof(int64_t); i++)
-		if (a[i] != 0)
-			return false;
-	return true;
-}
-
-void
-metric_counts_add_rating(struct metric_counts *c, const struct rating *r)
-{
-	static const int officer_criteria[] = { 0, 1, 2, 3, 6 };
-	int answered = 0, sum = 0, osum = 0;
-	bool officer = true;
-
-	if (r->level >= 1 && r->level <= 5)
-		c->by_level[r->level - 1]++;
-	for (int i = 0; i < RATING_CRITERIA; i++) {
-		if (r->criteria[i] < 0)
-			continue;
-		c->criteria_n[i]++;
-		c->criteria_sum[i] += r->criteria[i];
-		answered++;
-		sum += r->criteria[i];
-	}
-	if (answered == RATING_CRITERIA) {
-		c->ballot_n++;
-		c->ballot_sum += sum;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(officer_criteria); i++) {
-		int v = r->criteria[officer_criteria[i]];
-
-		if (v < 0)
-			officer = false;
-		else
-			osum += v;
-	}
-	if (officer) {
-		c->officer_n++;
-		c->officer_sum += osum;
-	}
-	if (r->supplement_reported >= 0) {
-		c->supplement_answered++;
-		c->supplement_yes += r->supplement_reported;
-	}
-	if (r->online_error_reported >= 0) {
-		c->online_error_answered++;
-		c->online_error_yes += r->online_error_reported;
-	}
-}
-
-int64_t
-metric_counts_ratings(const struct metric_counts *c)
-{
-	int64_t n = 0;
-
-	for (int i = 0; i < 5; i++)
-		n += c->by_level[i];
-	return n;
-}
-
-/* The scalar fields, by name, in the order of the JSON object. */
-static const struct {
-	const char *name;
-	size_t off;
-} scalar_counts[] = {
-#define F(x) \
-	{ \
-#x, offsetof(struct metric_counts, x) \
-	}
-	F(ballot_n),
-	F(ballot_sum),
-	F(officer_n),
-	F(officer_sum),
-	F(supplement_answered),
-	F(supplement_yes),
-	F(online_error_answered),
-	F(online_error_yes),
-	F(dossiers),
-	F(online),
-	F(full_online),
-	F(judged),
-	F(on_time),
-	F(supplement),
-	F(multi_supplement),
-	F(correction),
-	F(supplement_or_correction),
-	F(digitized),
-	F(bad),
-#undef F
-};
-
-static int64_t *
-count_field(struct metric_counts *c, size_t off)
-{
-	return (int64_t *)(void *)((char *)c + off);
-}
-
-static json_t *
-int_array(const int64_t *v, int n)
-{
-	json_t *a = json_array();
-
-	for (int i = 0; i < n; i++)
-		json_array_append_new(a, json_integer(v[i]));
-	return a;
-}
-
-json_t *
-metric_counts_to_json(const struct metric_counts *c)
-{
-	struct metric_counts copy = *c;
-	json_t *o = json_object();
-
-	json_object_set_new(o, "by_level", int_array(c->by_level, 5));
-	for (size_t i = 0; i < ARRAY_SIZE(scalar_counts); i++) {
-		json_object_set_new(o, scalar_counts[i].name,
-		    json_integer(*count_field(&copy, scalar_counts[i].off)));
-		if (strcmp(scalar_counts[i].name, "ballot_sum") == 0) {
-			json_object_set_new(o, "criteria_n",
-			    int_array(c->criteria_n, RATING_CRITERIA));
-			json_object_set_new(o, "criteria_sum",
-			    int_array(c->criteria_sum, RATING_CRITERIA));
-		}
-	}
-	return o;
-}
-
-static int
-array_from_json(const json_t *obj, const char *key, int64_t *v, int n,
-    char *err, size_t errlen)
-{
-	const json_t *a = json_object_get(obj, key);
-
-	if (!json_is_array(a) || json_array_size(a) != (size_t)n)
-		goto bad;
-	for (int i = 0; i < n; i++) {
-		const json_t *x = json_array_get(a, (size_t)i);
-
-		if (!json_is_integer(x) || json_integer_value(x) < 0)
-			goto bad;
-		v[i] = json_integer_value(x);
-	}
-	return 0;
-bad:
-	snprintf(
-	    err, errlen, "counts.%s: must be %d whole numbers >= 0", key, n);
-	return -1;
-}
-
-int
-metric_counts_from_json(
-    const json_t *obj, struct metric_counts *c, char *err, size_t errlen)
-{
-	struct metric_counts out;
-	const char *key;
-	json_t *v;
-
-	memset(&out, 0, sizeof(out));
-	if (!json_is_object(obj)) {
-		snprintf(err, errlen, "counts: must be an object");
-		return -1;
-	}
-	if (array_from_json(obj, "by_level", out.by_level, 5, err, errlen) <
-		0 ||
-	    array_from_json(obj, "criteria_n", out.criteria_n, RATING_CRITERIA,
-		err, errlen) < 0 ||
-	    array_from_json(obj, "criteria_sum", out.criteria_sum,
-		RATING_CRITERIA, err, errlen) < 0)
-		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(scalar_counts); i++) {
-		const json_t *x = json_object_get(obj, scalar_counts[i].name);
-
-		if (!json_is_integer(x) || json_integer_value(x) < 0) {
-			snprintf(err, errlen,
-			    "counts.%s: must be a whole number "
-			    ">= 0",
-			    scalar_counts[i].name);
-			return -1;
-		}
-		*count_field(&out, scalar_counts[i].off) =
-		    json_integer_value(x);
-	}
-	/* json_object_foreach needs a non-const object; it only reads */
-	json_object_foreach((json_t *)(uintptr_t)obj, key, v)
-	{
-		bool known = strcmp(key, "by_level") == 0 ||
-		    strcmp(key, "criteria_n") == 0 ||
-		    strcmp(key, "criteria_sum") == 0;
-
-		for (size_t i = 0; i < ARRAY_SIZE(scalar_counts); i++)
-			known |= strcmp(key, scalar_counts[i].name) == 0;
-		if (!known) {
-			snprintf(err, errlen, "counts.%.40s: unknown key", key);
-			return -1;
-		}
-	}
-	*c = out;
-	return 0;
-}
-
 /* --- figures --------------------------------------------------------------- */
 
 static u128
@@ -444,19 +224,9 @@ metric_figures_compute(const struct metric_counts *c,
 /* --- scopes ---------------------------------------------------------------- */
 
 static uint64_t
-fnv1a(const char *s, uint64_t h)
-{
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static uint64_t
 scope_hash(const char *code, const char *unit, int counter)
 {
-	uint64_t h = fnv1a(code, 14695981039346656037ULL);
+	uint64_t h = fnv1a(code, FNV1A_INIT);
 
 	h = fnv1a("\x1f", h);
 	h = fnv1a(unit, h);
@@ -678,6 +448,32 @@ metrics_finish(struct metrics *m)
 #define SUBTREE "IN (SELECT descendant FROM unit_tree WHERE ancestor = ?1)"
 #define ONLY "= ?1"
 
+/* The readers of rollup.h and fold.h fill m through this sink. */
+static void
+sink_add(void *ctx, const char *procedure, const struct metric_counts *c)
+{
+	metrics_add_procedure(ctx, procedure, c);
+}
+
+static struct metric_counts *
+sink_counts(void *ctx, enum rollup_rows kind, const char *key, int counter)
+{
+	struct metrics *m = ctx;
+
+	if (kind == ROWS_COUNTER)
+		return &metrics_scope(m, SCOPE_COUNTER, "", key, counter)
+			    ->counts;
+	return &metrics_scope(m, SCOPE_OFFICER, key, "", 0)->counts;
+}
+
+static struct rollup_sink
+sink_of(struct metrics *m)
+{
+	struct rollup_sink s = { m->unit, m->month, sink_add, sink_counts, m };
+
+	return s;
+}
+
 static void
 add_rating_scopes(struct metrics *m, const struct rating *r)
 {
@@ -714,6 +510,7 @@ static int
 ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
     int64_t until)
 {
+	struct rollup_sink sink = sink_of(m);
 	struct db_stmt *st;
 	int step;
 
@@ -755,7 +552,7 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	if (step < 0)
 		return -1;
 	/* the month's folded ratings: their counts, their rows are gone */
-	return fold_read(db, m, unit_only, start, until);
+	return fold_read(db, &sink, unit_only, start, until);
 }
 
 /*
@@ -954,6 +751,7 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 {
 	struct metrics *m = NULL;
 	struct metric_rules rules;
+	struct rollup_sink sink;
 	struct db_stmt *st;
 	bool own_txn = false, unit_only = (how & METRICS_UNIT_ONLY) != 0;
 	char unit_name[301] = "";
@@ -993,12 +791,13 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 	m = metrics_new(unit, month, as_of, &rules);
 	strlcpy_hl(m->unit_name, unit_name, sizeof(m->unit_name));
 	m->how = how;
+	sink = sink_of(m);
 	start = month_start(month);
 	end = month_end(month);
 	until = as_of < end ? as_of : end;
 	m->rollups =
 	    !(how & METRICS_RECOMPUTE) && (as_of >= end || as_of >= hl_now());
-	if (m->rollups ? rollup_read(db, m, unit_only) < 0
+	if (m->rollups ? rollup_read(db, &sink, unit_only) < 0
 		       : ratings_raw(db, m, unit_only, start, until) < 0)
 		goto dberr;
 	if (how & METRICS_RECOMPUTE) {
@@ -1015,7 +814,7 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 			if (dossiers_sql(
 				db, m, unit_only, start, until, until) < 0)
 				goto dberr;
-		} else if (rollup_read_dossiers(db, m, unit_only) < 0 ||
+		} else if (rollup_read_dossiers(db, &sink, unit_only) < 0 ||
 		    (as_of < end &&
 			dossiers_open_at(db, m, unit_only, start, end) < 0)) {
 			goto dberr;
@@ -1079,8 +878,8 @@ scope_json(const struct metric_scope *s)
 	default: break;
 	}
 	json_object_set_new(o, "ratings", json_integer(f->ratings));
-	json_object_set_new(
-	    o, "by_level", hide ? json_null() : int_array(f->by_level, 5));
+	json_object_set_new(o, "by_level",
+	    hide ? json_null() : metric_ints_to_json(f->by_level, 5));
 	json_object_set_new(o, "satisfied_rate", R(f->satisfied_rate));
 	json_object_set_new(o, "satisfied_rate_ci", ci_json(f, hide));
 	json_object_set_new(o, "dissatisfied_rate", R(f->dissatisfied_rate));

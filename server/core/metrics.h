@@ -11,6 +11,7 @@
 
 #include "hailong/buf.h"
 #include "hailong/rating.h"
+#include "core/counts.h"
 #include "core/rules.h"
 
 struct db;
@@ -42,59 +43,6 @@ struct db;
  */
 
 #define METRICS_DEFINITION_VERSION 1
-
-/*
- * The counts behind every figure of one scope and month.  Ratings are
- * VALID ratings only; dossiers are those received in the month (and
- * before as_of).  All are sums: add two scopes' counts field by field.
- */
-struct metric_counts {
-	/* ratings */
-	int64_t by_level[5]; /* levels 1..5; N is their sum */
-	int64_t ballot_n;    /* ratings that answered all nine criteria */
-	int64_t ballot_sum;  /* the sum of their points (0..18 each) */
-	int64_t criteria_n[RATING_CRITERIA];   /* ratings answering c<i> */
-	int64_t criteria_sum[RATING_CRITERIA]; /* their points */
-	int64_t officer_n;             /* answered c1, c2, c3, c4 and c7 */
-	int64_t officer_sum;           /* the sum of those five (0..10) */
-	int64_t supplement_answered;   /* supplement_reported 0 or 1 */
-	int64_t supplement_yes;        /* supplement_reported 1 */
-	int64_t online_error_answered; /* online_error_reported 0 or 1 */
-	int64_t online_error_yes;      /* online_error_reported 1 */
-	/* dossiers */
-	int64_t dossiers;         /* D */
-	int64_t online;           /* channel 2 */
-	int64_t full_online;      /* full_online = 1 */
-	int64_t judged;           /* with due_at (on-time denominator) */
-	int64_t on_time;          /* judged and on time */
-	int64_t supplement;       /* supplement_requests >= 1 */
-	int64_t multi_supplement; /* supplement_requests >= 2 */
-	int64_t correction;       /* corrections >= 1 */
-	int64_t supplement_or_correction; /* either of the two */
-	int64_t digitized;                /* digitized = 1 */
-	int64_t bad;                      /* bad (766 indicator 5.4) */
-};
-
-/* into += from, field by field. */
-void
-metric_counts_add(struct metric_counts *into, const struct metric_counts *from);
-/* Add one rating's counts (the caller decides it is valid). */
-void metric_counts_add_rating(struct metric_counts *c, const struct rating *r);
-/* N: the number of valid ratings. */
-int64_t metric_counts_ratings(const struct metric_counts *c);
-bool metric_counts_is_zero(const struct metric_counts *c);
-
-/*
- * The counts as a JSON object whose keys are the field names above
- * (arrays for by_level, criteria_n, criteria_sum).  New.
- */
-json_t *metric_counts_to_json(const struct metric_counts *c);
-/*
- * Back from that object: every key required, integers >= 0, no others.
- * 0, or -1 with err naming the key.
- */
-int metric_counts_from_json(
-    const json_t *obj, struct metric_counts *c, char *err, size_t errlen);
 
 /* The flags of METRICS.md; the enum order breaks ties of severity. */
 enum metric_flag {

@@ -44,23 +44,11 @@ ratelimit_free(struct ratelimit *rl)
 	free(rl);
 }
 
-static uint64_t
-fnv1a(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* The slot of key, or the best one to take over.  Lock held. */
 static struct slot *
 lookup(struct ratelimit *rl, const char *key, int64_t now)
 {
-	uint64_t h = fnv1a(key);
+	uint64_t h = fnv1a(key, FNV1A_INIT);
 	struct slot *victim = NULL;
 
 	for (unsigned i = 0; i < PROBE; i++) {
@@ -112,7 +100,7 @@ ratelimit_check(
 
 	if (rl == NULL || rl->limit == 0)
 		return true;
-	h = fnv1a(key);
+	h = fnv1a(key, FNV1A_INIT);
 	pthread_mutex_lock(&rl->lock);
 	for (unsigned i = 0; i < PROBE; i++) {
 		struct slot *s = &rl->slots[(h + i) % rl->nslots];
@@ -137,7 +125,7 @@ ratelimit_clear(struct ratelimit *rl, const char *key)
 
 	if (rl == NULL)
 		return;
-	h = fnv1a(key);
+	h = fnv1a(key, FNV1A_INIT);
 	pthread_mutex_lock(&rl->lock);
 	for (unsigned i = 0; i < PROBE; i++) {
 		struct slot *s = &rl->slots[(h + i) % rl->nslots];

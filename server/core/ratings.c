@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "hailong/buf.h"
+#include "hailong/crypto.h"
 #include "hailong/db.h"
 #include "hailong/encode.h"
 #include "hailong/hltime.h"
@@ -32,13 +33,9 @@ chain_next(const unsigned char prev[SHA256_LEN], const struct rating *r,
     int64_t seq, unsigned char out[SHA256_LEN])
 {
 	struct buf b = { 0 };
-	struct sha256 h;
 
 	rating_canonical(r, seq, &b);
-	sha256_init(&h);
-	sha256_update(&h, prev, SHA256_LEN);
-	sha256_update(&h, b.data, b.len);
-	sha256_final(&h, out);
+	sha256_chain(prev, b.data, b.len, out);
 	buf_release(&b);
 }
 

@@ -67,22 +67,133 @@ refdata_rebuild_tree(struct db *db)
 	return rollup_rebuild_subtree(db);
 }
 
-int
-refdata_load_units(struct db *db, const char *text, size_t len,
-    const char *origin, char *err, size_t errlen)
+/*
+ * One reference table in CSV: its four columns, what runs after BEGIN,
+ * each row's check and write, and the message when the closing fails.
+ */
+struct ref_table {
+	const char *cols[4];
+	const char *begin_sql; /* after BEGIN, or NULL */
+	/* check and store one row of four fields; -1 with err filled */
+	int (*row)(struct db *db, const struct csv_record *rec,
+	    const char *origin, char *err, size_t errlen);
+	bool rebuild_tree;       /* refdata_rebuild_tree() before COMMIT */
+	const char *close_error; /* before db_errmsg() when that fails */
+};
+
+static int
+dberr(struct db *db, const char *origin, char *err, size_t errlen)
 {
-	static const char *const cols[] = { "code", "name", "level",
-		"parent_code" };
+	snprintf(err, errlen, "%s: %s", origin, db_errmsg(db));
+	return -1;
+}
+
+static int
+unit_row(struct db *db, const struct csv_record *rec, const char *origin,
+    char *err, size_t errlen)
+{
+	if (!is_unit_code(rec->f[0], rec->len[0])) {
+		snprintf(err, errlen,
+		    "%s:%d: code: '%.40s' is not a "
+		    "unit code (like H21 or H21.227)",
+		    origin, rec->line, rec->f[0]);
+		return -1;
+	}
+	if (!text_is_clean_line(rec->f[1], rec->len[1], 300)) {
+		snprintf(err, errlen,
+		    "%s:%d: name: empty, too long or "
+		    "not UTF-8",
+		    origin, rec->line);
+		return -1;
+	}
+	if (!is_unit_level(rec->f[2])) {
+		snprintf(err, errlen,
+		    "%s:%d: level: '%.20s' is not one "
+		    "of province, department, commune, centre, other",
+		    origin, rec->line, rec->f[2]);
+		return -1;
+	}
+	if (rec->len[3] > 0 && !is_unit_code(rec->f[3], rec->len[3])) {
+		snprintf(err, errlen,
+		    "%s:%d: parent_code: '%.40s' is "
+		    "not a unit code",
+		    origin, rec->line, rec->f[3]);
+		return -1;
+	}
+	if (db_run(db,
+		"INSERT INTO units(code, name, level, parent) "
+		"VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+		"name = excluded.name, level = excluded.level, "
+		"parent = excluded.parent",
+		"tttt", rec->f[0], rec->f[1], rec->f[2],
+		rec->len[3] ? rec->f[3] : NULL) < 0)
+		return dberr(db, origin, err, errlen);
+	return 0;
+}
+
+static int
+procedure_row(struct db *db, const struct csv_record *rec, const char *origin,
+    char *err, size_t errlen)
+{
+	if (!is_procedure_code(rec->f[0], rec->len[0])) {
+		snprintf(err, errlen,
+		    "%s:%d: code: '%.40s' is not a "
+		    "mã TTHC (like 1.001193)",
+		    origin, rec->line, rec->f[0]);
+		return -1;
+	}
+	if (!text_is_clean_line(rec->f[1], rec->len[1], 500) ||
+	    (rec->len[2] > 0 &&
+		!text_is_clean_line(rec->f[2], rec->len[2], 200)) ||
+	    (rec->len[3] > 0 &&
+		!text_is_clean_line(rec->f[3], rec->len[3], 20))) {
+		snprintf(err, errlen,
+		    "%s:%d: name, field or level: "
+		    "empty name, too long or not UTF-8",
+		    origin, rec->line);
+		return -1;
+	}
+	if (db_run(db,
+		"INSERT INTO procedures(code, name, field, level)"
+		" VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+		"name = excluded.name, field = excluded.field, "
+		"level = excluded.level",
+		"tttt", rec->f[0], rec->f[1], rec->f[2], rec->f[3]) < 0)
+		return dberr(db, origin, err, errlen);
+	return 0;
+}
+
+static const struct ref_table units_table = {
+	.cols = { "code", "name", "level", "parent_code" },
+	.begin_sql = "PRAGMA defer_foreign_keys = ON",
+	.row = unit_row,
+	.rebuild_tree = true,
+	.close_error = "a parent_code names no unit, or: ",
+};
+
+static const struct ref_table procedures_table = {
+	.cols = { "code", "name", "field", "level" },
+	.row = procedure_row,
+	.close_error = "",
+};
+
+/* Load one table's CSV in one transaction: the number of rows, or -1. */
+static int
+load_table(struct db *db, const struct ref_table *t, const char *text,
+    size_t len, const char *origin, char *err, size_t errlen)
+{
 	struct csv c;
 	struct csv_record rec;
 	int n = 0, rc;
 
 	csv_init(&c, text, len);
-	if (check_header(&c, cols, 4, origin, err, errlen) < 0)
+	if (check_header(&c, t->cols, 4, origin, err, errlen) < 0)
 		goto fail_nt;
 	if (db_begin(db) < 0 ||
-	    db_exec(db, "PRAGMA defer_foreign_keys = ON") < 0)
-		goto dberr;
+	    (t->begin_sql != NULL && db_exec(db, t->begin_sql) < 0)) {
+		dberr(db, origin, err, errlen);
+		goto fail;
+	}
 	while ((rc = csv_next(&c, &rec)) == 1) {
 		if (rec.n == 1 && rec.len[0] == 0)
 			continue;
@@ -92,57 +203,22 @@ refdata_load_units(struct db *db, const char *text, size_t len,
 			    rec.line, rec.n);
 			goto fail;
 		}
-		if (!is_unit_code(rec.f[0], rec.len[0])) {
-			snprintf(err, errlen,
-			    "%s:%d: code: '%.40s' is not a "
-			    "unit code (like H21 or H21.227)",
-			    origin, rec.line, rec.f[0]);
+		if (t->row(db, &rec, origin, err, errlen) < 0)
 			goto fail;
-		}
-		if (!text_is_clean_line(rec.f[1], rec.len[1], 300)) {
-			snprintf(err, errlen,
-			    "%s:%d: name: empty, too long or "
-			    "not UTF-8",
-			    origin, rec.line);
-			goto fail;
-		}
-		if (!is_unit_level(rec.f[2])) {
-			snprintf(err, errlen,
-			    "%s:%d: level: '%.20s' is not one "
-			    "of province, department, commune, centre, other",
-			    origin, rec.line, rec.f[2]);
-			goto fail;
-		}
-		if (rec.len[3] > 0 && !is_unit_code(rec.f[3], rec.len[3])) {
-			snprintf(err, errlen,
-			    "%s:%d: parent_code: '%.40s' is "
-			    "not a unit code",
-			    origin, rec.line, rec.f[3]);
-			goto fail;
-		}
-		if (db_run(db,
-			"INSERT INTO units(code, name, level, parent) "
-			"VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
-			"name = excluded.name, level = excluded.level, "
-			"parent = excluded.parent",
-			"tttt", rec.f[0], rec.f[1], rec.f[2],
-			rec.len[3] ? rec.f[3] : NULL) < 0)
-			goto dberr;
 		n++;
 	}
 	if (rc < 0) {
 		snprintf(err, errlen, "%s:%d: %s", origin, rec.line, c.error);
 		goto fail;
 	}
-	if (refdata_rebuild_tree(db) < 0 || db_commit(db) < 0) {
-		snprintf(err, errlen, "%s: a parent_code names no unit, or: %s",
-		    origin, db_errmsg(db));
+	if ((t->rebuild_tree && refdata_rebuild_tree(db) < 0) ||
+	    db_commit(db) < 0) {
+		snprintf(err, errlen, "%s: %s%s", origin, t->close_error,
+		    db_errmsg(db));
 		goto fail;
 	}
 	csv_release(&c);
 	return n;
-dberr:
-	snprintf(err, errlen, "%s: %s", origin, db_errmsg(db));
 fail:
 	db_rollback(db);
 fail_nt:
@@ -151,70 +227,18 @@ fail_nt:
 }
 
 int
+refdata_load_units(struct db *db, const char *text, size_t len,
+    const char *origin, char *err, size_t errlen)
+{
+	return load_table(db, &units_table, text, len, origin, err, errlen);
+}
+
+int
 refdata_load_procedures(struct db *db, const char *text, size_t len,
     const char *origin, char *err, size_t errlen)
 {
-	static const char *const cols[] = { "code", "name", "field", "level" };
-	struct csv c;
-	struct csv_record rec;
-	int n = 0, rc;
-
-	csv_init(&c, text, len);
-	if (check_header(&c, cols, 4, origin, err, errlen) < 0)
-		goto fail_nt;
-	if (db_begin(db) < 0)
-		goto dberr;
-	while ((rc = csv_next(&c, &rec)) == 1) {
-		if (rec.n == 1 && rec.len[0] == 0)
-			continue;
-		if (rec.n != 4) {
-			snprintf(err, errlen,
-			    "%s:%d: expected 4 fields, got %d", origin,
-			    rec.line, rec.n);
-			goto fail;
-		}
-		if (!is_procedure_code(rec.f[0], rec.len[0])) {
-			snprintf(err, errlen,
-			    "%s:%d: code: '%.40s' is not a "
-			    "mã TTHC (like 1.001193)",
-			    origin, rec.line, rec.f[0]);
-			goto fail;
-		}
-		if (!text_is_clean_line(rec.f[1], rec.len[1], 500) ||
-		    (rec.len[2] > 0 &&
-			!text_is_clean_line(rec.f[2], rec.len[2], 200)) ||
-		    (rec.len[3] > 0 &&
-			!text_is_clean_line(rec.f[3], rec.len[3], 20))) {
-			snprintf(err, errlen,
-			    "%s:%d: name, field or level: "
-			    "empty name, too long or not UTF-8",
-			    origin, rec.line);
-			goto fail;
-		}
-		if (db_run(db,
-			"INSERT INTO procedures(code, name, field, level)"
-			" VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
-			"name = excluded.name, field = excluded.field, "
-			"level = excluded.level",
-			"tttt", rec.f[0], rec.f[1], rec.f[2], rec.f[3]) < 0)
-			goto dberr;
-		n++;
-	}
-	if (rc < 0) {
-		snprintf(err, errlen, "%s:%d: %s", origin, rec.line, c.error);
-		goto fail;
-	}
-	if (db_commit(db) < 0)
-		goto dberr;
-	csv_release(&c);
-	return n;
-dberr:
-	snprintf(err, errlen, "%s: %s", origin, db_errmsg(db));
-fail:
-	db_rollback(db);
-fail_nt:
-	csv_release(&c);
-	return -1;
+	return load_table(
+	    db, &procedures_table, text, len, origin, err, errlen);
 }
 
 int

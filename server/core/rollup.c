@@ -6,11 +6,11 @@
 #include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "hailong/util.h"
+#include "core/counts.h"
 #include "core/dossiers.h"
-#include "core/metrics.h"
 #include "core/rollup.h"
 #include "core/store.h"
-#include "core/writer.h"
+#include "core/writer_hooks.h"
 
 /* Levels of units above a unit (a commune has one or two). */
 #define ANCESTORS_MAX 8
@@ -251,6 +251,18 @@ rollup_dossier_change(
 }
 
 int
+dossier_upsert(struct db *db, const struct dossier *d)
+{
+	struct dossier old;
+	bool had = false;
+	int rc = dossier_put(db, d, &old, &had);
+
+	if (rc != 0)
+		return rc;
+	return rollup_dossier_change(db, had ? &old : NULL, d) < 0 ? -1 : 0;
+}
+
+int
 rollup_dossier_rating(struct db *db, const struct rating *r, int sign)
 {
 	struct dossier d;
@@ -329,8 +341,9 @@ rollup_apply(struct db *db, const struct rating *r, int sign)
  * rollup_flush(): the ratings of one batch mostly share a few (unit,
  * month, procedure) and (counter, officer) keys, and the sums of their
  * units' subtrees a few (ancestor, month, procedure) keys, so one UPSERT
- * per distinct key replaces three or more per rating.  Thread-local: each writer (the
- * server's thread, an import's connection) has its own.
+ * per distinct key replaces three or more per rating.  The writer's
+ * hook context: each writer (the server's thread, an import's batch)
+ * has its own.
  */
 #define BATCH_SLOTS 8192 /* > the keys of the writer's largest batch */
 
@@ -356,7 +369,7 @@ struct unit_line {
 	char up[ANCESTORS_MAX][41];
 };
 
-struct batch {
+struct rollup_batch {
 	unsigned used;
 	unsigned which[BATCH_SLOTS / 2]; /* the slots in use, to clear */
 	struct batch_slot slot[BATCH_SLOTS];
@@ -364,18 +377,13 @@ struct batch {
 	struct unit_line units[UNITS_PER_BATCH];
 };
 
-static struct thread_block batches = THREAD_BLOCK_INIT;
-
 static uint64_t
 slot_hash(
     enum slot_kind kind, const char *unit, int month, const char *text, int n)
 {
-	uint64_t h = 1469598103934665603ULL + (uint64_t)kind * 7919;
+	uint64_t h =
+	    fnv1a(text, fnv1a(unit, FNV1A_INIT + (uint64_t)kind * 7919));
 
-	for (const char *p = unit; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	for (const char *p = text; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
 	h ^= (uint64_t)month * 0x9e3779b97f4a7c15ULL;
 	h ^= (uint64_t)(unsigned)n * 0xc2b2ae3d27d4eb4fULL;
 	return h;
@@ -383,10 +391,9 @@ slot_hash(
 
 /* The slot of a key (claimed when new), or NULL when the table is full. */
 static struct batch_slot *
-batch_slot(
-    enum slot_kind kind, const char *unit, int month, const char *text, int n)
+batch_slot(struct rollup_batch *b, enum slot_kind kind, const char *unit,
+    int month, const char *text, int n)
 {
-	struct batch *b = thread_block(&batches, sizeof(*b));
 	uint64_t h = slot_hash(kind, unit, month, text, n);
 
 	for (unsigned i = 0; i < BATCH_SLOTS; i++) {
@@ -414,10 +421,22 @@ batch_slot(
 	return NULL;
 }
 
-void
-rollup_reset(void)
+void *
+rollup_batch_new(void)
 {
-	struct batch *b = thread_block(&batches, sizeof(*b));
+	return xcalloc(1, sizeof(struct rollup_batch));
+}
+
+void
+rollup_batch_free(void *batch)
+{
+	free(batch);
+}
+
+void
+rollup_reset(void *batch)
+{
+	struct rollup_batch *b = batch;
 
 	for (unsigned i = 0; i < b->used; i++)
 		memset(&b->slot[b->which[i]], 0, sizeof(b->slot[0]));
@@ -426,9 +445,9 @@ rollup_reset(void)
 }
 
 int
-rollup_flush(struct db *db)
+rollup_flush(void *batch, struct db *db)
 {
-	struct batch *b = thread_block(&batches, sizeof(*b));
+	struct rollup_batch *b = batch;
 	int rc = 0;
 
 	for (unsigned i = 0; i < b->used && rc == 0; i++) {
@@ -445,14 +464,14 @@ rollup_flush(struct db *db)
 		    v, ROLLUP_N, 1, s->unit, s->month, s->key_text,
 		    s->kind == SLOT_STAFF ? s->key_int : -1);
 	}
-	rollup_reset();
+	rollup_reset(b);
 	return rc;
 }
 
 /* The unit's line of ancestors, looked up once per batch; NULL: too many
  * units in one batch (the caller writes directly). */
 static struct unit_line *
-unit_line(struct db *db, struct batch *b, const char *unit)
+unit_line(struct db *db, struct rollup_batch *b, const char *unit)
 {
 	struct unit_line *l;
 
@@ -468,9 +487,9 @@ unit_line(struct db *db, struct batch *b, const char *unit)
 }
 
 int
-rollup_hook(struct db *db, const struct rating *r, int64_t seq)
+rollup_hook(void *batch, struct db *db, const struct rating *r, int64_t seq)
 {
-	struct batch *b = thread_block(&batches, sizeof(*b));
+	struct rollup_batch *b = batch;
 	struct batch_slot *slots[2 + ANCESTORS_MAX];
 	struct unit_line *line;
 	int month, n = 0;
@@ -486,13 +505,13 @@ rollup_hook(struct db *db, const struct rating *r, int64_t seq)
 	if (line == NULL)
 		goto direct;
 	slots[n++] =
-	    batch_slot(SLOT_PROCEDURE, r->unit, month, r->procedure, -1);
+	    batch_slot(b, SLOT_PROCEDURE, r->unit, month, r->procedure, -1);
 	if (r->counter > 0 || r->officer[0] != '\0')
-		slots[n++] = batch_slot(SLOT_STAFF, r->unit, month, r->officer,
-		    r->counter > 0 ? r->counter : 0);
+		slots[n++] = batch_slot(b, SLOT_STAFF, r->unit, month,
+		    r->officer, r->counter > 0 ? r->counter : 0);
 	for (int i = 0; i < line->n; i++)
 		slots[n++] = batch_slot(
-		    SLOT_SUBTREE, line->up[i], month, r->procedure, -1);
+		    b, SLOT_SUBTREE, line->up[i], month, r->procedure, -1);
 	for (int i = 0; i < n; i++)
 		if (slots[i] == NULL)
 			goto direct;
@@ -505,7 +524,7 @@ direct:
 	 * slots claimed for this rating are still zero) and this one
 	 * directly.
 	 */
-	if (rollup_flush(db) < 0)
+	if (rollup_flush(b, db) < 0)
 		return -1;
 	return counts_apply(db, r, 1);
 }
@@ -531,8 +550,8 @@ rollup_rebuild_subtree(struct db *db)
 	/* clang-format on */
 }
 
-const struct writer_hooks rollup_hooks = { rollup_hook, rollup_flush,
-	rollup_reset };
+const struct writer_hooks rollup_hooks = { rollup_batch_new, rollup_batch_free,
+	rollup_hook, rollup_flush, rollup_reset };
 
 #define SUBTREE "IN (SELECT descendant FROM unit_tree WHERE ancestor = ?1)"
 #define ONLY "= ?1"
@@ -555,10 +574,10 @@ const struct writer_hooks rollup_hooks = { rollup_hook, rollup_flush,
 /* clang-format on */
 
 int
-rollup_add_rows(
-    struct db *db, struct metrics *m, enum rollup_rows kind, const char *sql)
+rollup_add_rows(struct db *db, const struct rollup_sink *s,
+    enum rollup_rows kind, const char *sql)
 {
-	struct db_stmt *st = db_query(db, sql, "ti", m->unit, m->month);
+	struct db_stmt *st = db_query(db, sql, "ti", s->unit, s->month);
 	int step;
 
 	if (st == NULL)
@@ -574,19 +593,17 @@ rollup_add_rows(
 
 			memset(&c, 0, sizeof(c));
 			rollup_unpack_add(st, 0, &c);
-			metrics_add_procedure(m, key, &c);
+			s->add(s->ctx, key, &c);
 			break;
 		}
 		case ROWS_COUNTER:
 			rollup_unpack_add(st, 0,
-			    &metrics_scope(m, SCOPE_COUNTER, "", key,
-				(int)db_col_int(st, ROLLUP_N + 1))
-				 ->counts);
+			    s->counts(s->ctx, ROWS_COUNTER, key,
+				(int)db_col_int(st, ROLLUP_N + 1)));
 			break;
 		case ROWS_OFFICER:
-			rollup_unpack_add(st, 0,
-			    &metrics_scope(m, SCOPE_OFFICER, key, "", 0)
-				 ->counts);
+			rollup_unpack_add(
+			    st, 0, s->counts(s->ctx, ROWS_OFFICER, key, 0));
 			break;
 		}
 	}
@@ -595,22 +612,22 @@ rollup_add_rows(
 }
 
 int
-rollup_read(struct db *db, struct metrics *m, bool unit_only)
+rollup_read(struct db *db, const struct rollup_sink *s, bool unit_only)
 {
 	/*
 	 * The unit's own rows, then (with its subordinates) the sums over
 	 * every unit below it, kept beside them: at most one row per
 	 * procedure each, however many units and ratings there are.
 	 */
-	if (rollup_add_rows(db, m, ROWS_PROCEDURE, BY_PROCEDURE_ONLY) < 0 ||
+	if (rollup_add_rows(db, s, ROWS_PROCEDURE, BY_PROCEDURE_ONLY) < 0 ||
 	    (!unit_only &&
-		rollup_add_rows(db, m, ROWS_PROCEDURE, BY_PROCEDURE_SUBTREE) <
+		rollup_add_rows(db, s, ROWS_PROCEDURE, BY_PROCEDURE_SUBTREE) <
 		    0))
 		return -1;
-	if (rollup_add_rows(db, m, ROWS_COUNTER,
+	if (rollup_add_rows(db, s, ROWS_COUNTER,
 		unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE)) < 0)
 		return -1;
-	return rollup_add_rows(db, m, ROWS_OFFICER,
+	return rollup_add_rows(db, s, ROWS_OFFICER,
 	    unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE));
 }
 
@@ -622,12 +639,12 @@ rollup_read(struct db *db, struct metrics *m, bool unit_only)
 				  "WHERE ancestor = ?1 AND month = ?2"
 
 int
-rollup_read_dossiers(struct db *db, struct metrics *m, bool unit_only)
+rollup_read_dossiers(struct db *db, const struct rollup_sink *s, bool unit_only)
 {
 	for (int pass = 0; pass < (unit_only ? 1 : 2); pass++) {
 		struct db_stmt *st =
 		    db_query(db, pass == 0 ? DOSSIERS_ONLY : DOSSIERS_SUBTREE,
-			"ti", m->unit, m->month);
+			"ti", s->unit, s->month);
 		int step;
 
 		if (st == NULL)
@@ -641,7 +658,7 @@ rollup_read_dossiers(struct db *db, struct metrics *m, bool unit_only)
 				*dc_at(&c, i) = db_col_int(st, i);
 			if (metric_counts_is_zero(&c))
 				continue; /* every dossier moved away */
-			metrics_add_procedure(m, proc != NULL ? proc : "", &c);
+			s->add(s->ctx, proc != NULL ? proc : "", &c);
 		}
 		db_done(st);
 		if (step < 0)

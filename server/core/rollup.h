@@ -11,7 +11,25 @@ struct db;
 struct db_stmt;
 struct dossier;
 struct metric_counts;
-struct metrics;
+struct writer_hooks;
+
+/*
+ * Where the readers below put the rows of one unit's month: add() a
+ * procedure's counts (the key '' for none) to the total and to that
+ * procedure; counts() the counts of a counter (ROWS_COUNTER: its unit
+ * and number) or an officer (ROWS_OFFICER: the id) to add a row to.
+ * metrics.c's sink fills a struct metrics.
+ */
+enum rollup_rows { ROWS_PROCEDURE, ROWS_COUNTER, ROWS_OFFICER };
+struct rollup_sink {
+	const char *unit; /* ?1 of the queries */
+	int month;        /* ?2 */
+	void (*add)(
+	    void *ctx, const char *procedure, const struct metric_counts *c);
+	struct metric_counts *(*counts)(
+	    void *ctx, enum rollup_rows kind, const char *key, int counter);
+	void *ctx;
+};
 
 /*
  * The 31 count columns of rollup_procedure, rollup_staff, rollup_subtree
@@ -33,27 +51,30 @@ struct metrics;
 void rollup_unpack_add(struct db_stmt *st, int col, struct metric_counts *c);
 
 /*
- * Run `sql` (?1 m->unit, ?2 m->month), whose rows are the ROLLUP_N sums
- * then a key, and add each row to m: ROWS_PROCEDURE to the total and to
+ * Run `sql` (?1 s->unit, ?2 s->month), whose rows are the ROLLUP_N sums
+ * then a key, and add each row to s: ROWS_PROCEDURE to the total and to
  * the procedure named by the key (none when ''), ROWS_COUNTER to the
  * counter (unit, number), ROWS_OFFICER to the officer.  0 or -1.
  */
-enum rollup_rows { ROWS_PROCEDURE, ROWS_COUNTER, ROWS_OFFICER };
-int rollup_add_rows(
-    struct db *db, struct metrics *m, enum rollup_rows kind, const char *sql);
+int rollup_add_rows(struct db *db, const struct rollup_sink *s,
+    enum rollup_rows kind, const char *sql);
 
 /*
- * The writer's hooks (struct writer_hooks, see writer.h): in the
+ * The writer's hooks (struct writer_hooks, writer_hooks.h), whose context
+ * is a batch from rollup_batch_new() (new: rollup_batch_free()): in the
  * transaction that stores a batch, rollup_hook() gathers each valid
  * rating's counts (a rating stored as burst counts in nothing) by (unit,
  * month, procedure) and by (unit, month, counter, officer), and
  * rollup_flush(), before COMMIT, adds them with one prepared UPSERT per
- * distinct key; rollup_reset() forgets a failed batch.  The gathered
- * counts are the calling thread's own.  0 or -1 (the batch then fails).
+ * distinct key and empties the batch; rollup_reset() forgets a failed
+ * batch.  0 or -1 (the batch then fails).
  */
-int rollup_hook(struct db *db, const struct rating *r, int64_t seq);
-int rollup_flush(struct db *db);
-void rollup_reset(void);
+void *rollup_batch_new(void);
+void rollup_batch_free(void *batch);
+int
+rollup_hook(void *batch, struct db *db, const struct rating *r, int64_t seq);
+int rollup_flush(void *batch, struct db *db);
+void rollup_reset(void *batch);
 extern const struct writer_hooks rollup_hooks;
 
 /*
@@ -65,7 +86,7 @@ int rollup_apply(struct db *db, const struct rating *r, int sign);
 
 /*
  * The dossier rollups (schemas/008_dossier_rollup.sql), in the caller's
- * write transaction.  rollup_dossier_change(): dossier_upsert() changed
+ * write transaction.  rollup_dossier_change(): dossier_put() changed
  * the row of `d`, which was `old` (NULL: new).  rollup_dossier_rating():
  * rating r became valid (sign 1) or stopped being valid (-1), its row
  * already updated; it matters only when it carries a dossier code and
@@ -76,17 +97,26 @@ int rollup_dossier_change(
 int rollup_dossier_rating(struct db *db, const struct rating *r, int sign);
 
 /*
+ * Store a dossier (dossier_put(), dossiers.h: 0 stored, 1 not stored
+ * because the stored version is as new or newer, -1 error) and change
+ * the dossier rollups with it, in the caller's transaction.  Here, not
+ * in dossiers.c, because the rollups sit above the dossiers they count.
+ */
+int dossier_upsert(struct db *db, const struct dossier *d);
+
+/*
  * The earliest T at which the dossier rollups of `month` are its figures
  * (dossier_horizon; 0 when the month has no dossier).  0 or -1.
  */
 int rollup_dossier_horizon(struct db *db, int month, int64_t *horizon);
 
 /*
- * Read m->unit's month of dossier counts from the dossier rollups into
- * m's total and procedure scopes, as rollup_read() does the ratings'.
- * Valid for m->as_of at or after the month's end and its horizon.
+ * Read s->unit's month of dossier counts from the dossier rollups into
+ * s's total and procedures, as rollup_read() does the ratings'.  Valid
+ * as of the month's end and its horizon, or later.
  */
-int rollup_read_dossiers(struct db *db, struct metrics *m, bool unit_only);
+int rollup_read_dossiers(
+    struct db *db, const struct rollup_sink *s, bool unit_only);
 
 /*
  * Recompute rollup_subtree and dossier_rollup_subtree (every unit's sums
@@ -97,11 +127,11 @@ int rollup_read_dossiers(struct db *db, struct metrics *m, bool unit_only);
 int rollup_rebuild_subtree(struct db *db);
 
 /*
- * Read m->unit's month from the rollups into m's total and its
- * procedure, counter and officer scopes (adding to what is there).
+ * Read s->unit's month from the rollups into s's total and its
+ * procedures, counters and officers (adding to what is there).
  * `unit_only`: without the subordinate units.  Runs in the caller's read
  * transaction if any.  0 or -1.
  */
-int rollup_read(struct db *db, struct metrics *m, bool unit_only);
+int rollup_read(struct db *db, const struct rollup_sink *s, bool unit_only);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hailong/db.h"
+#include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
 #include "core/fold.h"
@@ -54,15 +55,6 @@ struct writer {
 	bool durable; /* both connections, as the threads start */
 };
 
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* The stored rating with job's key, compared: a duplicate or a conflict. */
 static int
 decide_existing(struct db *db, struct writer_job *job)
@@ -93,7 +85,8 @@ decide_existing(struct db *db, struct writer_job *job)
  */
 static int
 store_one(struct db *db, struct writer_job *job,
-    const struct writer_hooks *hooks, struct chain_cursor *cur, int horizon)
+    const struct writer_hooks *hooks, void *ctx, struct chain_cursor *cur,
+    int horizon)
 {
 	const struct rating *r = &job->rating;
 	/* a comment or a phone: more rows, all or none of them */
@@ -139,7 +132,8 @@ store_one(struct db *db, struct writer_job *job,
 	}
 	if (extras && db_exec(db, "RELEASE rating") < 0)
 		return -1;
-	if (hooks != NULL && hooks->add != NULL && hooks->add(db, r, seq) < 0)
+	if (hooks != NULL && hooks->add != NULL &&
+	    hooks->add(ctx, db, r, seq) < 0)
 		return -1;
 	job->seq = seq;
 	job->result = WRITER_STORED;
@@ -174,7 +168,7 @@ struct batch_outcome {
  */
 static void
 store_batch(struct db *db, struct writer_job *jobs,
-    const struct writer_hooks *hooks, struct batch_outcome *o)
+    const struct writer_hooks *hooks, void *ctx, struct batch_outcome *o)
 {
 	struct chain_cursor cur = { 0 };
 	struct writer_job *j;
@@ -194,15 +188,15 @@ store_batch(struct db *db, struct writer_job *jobs,
 		goto fail;
 	for (j = jobs; j != NULL; j = j->next) {
 		o->n++;
-		if (store_one(db, j, hooks, &cur, horizon) < 0)
+		if (store_one(db, j, hooks, ctx, &cur, horizon) < 0)
 			goto fail;
 	}
-	if (hooks != NULL && hooks->flush != NULL && hooks->flush(db) < 0)
+	if (hooks != NULL && hooks->flush != NULL && hooks->flush(ctx, db) < 0)
 		goto fail;
-	t0 = mono_ns();
+	t0 = hl_mono_ns();
 	if (db_commit(db) < 0)
 		goto fail;
-	o->commit_ns = (uint64_t)(mono_ns() - t0);
+	o->commit_ns = (uint64_t)(hl_mono_ns() - t0);
 	for (j = jobs; j != NULL; j = j->next) {
 		if (j->result == WRITER_STORED) {
 			o->stored++;
@@ -216,7 +210,7 @@ store_batch(struct db *db, struct writer_job *jobs,
 fail:
 	o->disk_full = db_error(db) == DB_ERR_FULL;
 	if (hooks != NULL && hooks->reset != NULL)
-		hooks->reset();
+		hooks->reset(ctx);
 	log_msg(LOG_ERROR, "writer", "batch not stored: %s", db_errmsg(db));
 	db_rollback(db);
 	/* every job of the batch, also those after the failing one */
@@ -227,13 +221,28 @@ fail:
 	}
 }
 
+static void *
+hooks_open(const struct writer_hooks *hooks)
+{
+	return hooks != NULL && hooks->open != NULL ? hooks->open() : NULL;
+}
+
+static void
+hooks_close(const struct writer_hooks *hooks, void *ctx)
+{
+	if (hooks != NULL && hooks->close != NULL)
+		hooks->close(ctx);
+}
+
 int
 writer_store_batch(
     struct db *db, struct writer_job *jobs, const struct writer_hooks *hooks)
 {
 	struct batch_outcome o;
+	void *ctx = hooks_open(hooks);
 
-	store_batch(db, jobs, hooks, &o);
+	store_batch(db, jobs, hooks, ctx, &o);
+	hooks_close(hooks, ctx);
 	finish_all(jobs);
 	return o.ok ? 0 : -1;
 }
@@ -335,6 +344,7 @@ writer_main(void *arg)
 {
 	struct writer *w = arg;
 	bool busy = false; /* batches since the memory was handed back */
+	void *ctx = hooks_open(w->hooks); /* this thread's, for its life */
 
 	for (;;) {
 		struct writer_job *batch, *last;
@@ -381,7 +391,7 @@ writer_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (stop)
 			break;
-		store_batch(w->db, batch, w->hooks, &o);
+		store_batch(w->db, batch, w->hooks, ctx, &o);
 		busy = true;
 		pthread_mutex_lock(&w->lock);
 		apply_outcome(&w->stats, &o);
@@ -389,6 +399,7 @@ writer_main(void *arg)
 		finish_all(batch);
 		wal_guard(w);
 	}
+	hooks_close(w->hooks, ctx);
 	return NULL;
 }
 

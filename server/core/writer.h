@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hailong/rating.h"
+#include "core/writer_hooks.h"
 
 struct db;
 struct writer;
@@ -42,22 +43,6 @@ struct writer_job {
 	writer_done_fn done;
 	void *arg;
 	struct writer_job *next; /* the writer's */
-};
-
-/*
- * Optional work in the same transaction as the ratings it stores (the
- * monthly rollups): add() for each stored rating, flush() once before
- * COMMIT, reset() after a batch that failed (nothing of it is kept).
- * Each may be NULL.  add() and flush() return 0 or -1; -1 fails the
- * whole batch.
- */
-typedef int (*writer_hook_fn)(
-    struct db *db, const struct rating *r, int64_t seq);
-
-struct writer_hooks {
-	writer_hook_fn add;
-	int (*flush)(struct db *db);
-	void (*reset)(void);
 };
 
 /*

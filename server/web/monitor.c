@@ -153,7 +153,7 @@ route_count(void)
 }
 
 static void
-metrics_requests(struct buf *b, struct monitor *m)
+monitor_put_requests(struct buf *b, struct monitor *m)
 {
 	struct slot *copy = xmalloc(sizeof(m->slots));
 	uint64_t dur[DURATION_BUCKETS], dur_count, dropped, cum = 0;
@@ -233,7 +233,7 @@ histogram(struct buf *b, const char *name, const uint64_t *hist,
 }
 
 static void
-metrics_writer(struct buf *b, struct server *s)
+monitor_put_writer(struct buf *b, struct server *s)
 {
 	static const uint64_t batch_bounds[] = WRITER_BATCH_BOUNDS;
 	static const uint64_t commit_bounds[] = WRITER_COMMIT_BOUNDS_US;
@@ -293,7 +293,7 @@ meta_time(struct db *db, const char *key)
 }
 
 static void
-metrics_database(struct buf *b, struct ctx *c)
+monitor_put_database(struct buf *b, struct ctx *c)
 {
 	struct db *db = ctx_db(c);
 	char wal[CONFIG_PATH_MAX + 8];
@@ -336,7 +336,7 @@ metrics_database(struct buf *b, struct ctx *c)
  * last heartbeats.  Revoked and never-enrolled kiosks are not counted.
  */
 static void
-metrics_kiosks(struct buf *b, struct ctx *c)
+monitor_put_kiosks(struct buf *b, struct ctx *c)
 {
 	struct db *db = ctx_db(c);
 	struct db_stmt *st;
@@ -400,8 +400,8 @@ page_prometheus(struct ctx *c)
 	head(b, "hailong_http_connections", "gauge", "Open HTTP connections.");
 	buf_printf(
 	    b, "hailong_http_connections %u\n", http_connections(s->http));
-	metrics_requests(b, s->monitor);
-	metrics_writer(b, s);
-	metrics_database(b, c);
-	metrics_kiosks(b, c);
+	monitor_put_requests(b, s->monitor);
+	monitor_put_writer(b, s);
+	monitor_put_database(b, c);
+	monitor_put_kiosks(b, c);
 }

@@ -32,27 +32,6 @@
 
 static atomic_int inflight;
 
-/* Headers on every response (the CSP is separate: pages may tighten it). */
-static const char *const security_headers[][2] = {
-	{ "X-Content-Type-Options", "nosniff" },
-	{ "Referrer-Policy", "no-referrer" },
-	{ "X-Frame-Options", "DENY" },
-	{ "Cross-Origin-Opener-Policy", "same-origin" },
-	{ "Cross-Origin-Resource-Policy", "same-origin" },
-	{ "Permissions-Policy", "camera=(), microphone=(), geolocation=()" },
-	{ NULL, NULL },
-};
-static const char *const security_headers_tls[][2] = {
-	{ "X-Content-Type-Options", "nosniff" },
-	{ "Referrer-Policy", "no-referrer" },
-	{ "X-Frame-Options", "DENY" },
-	{ "Cross-Origin-Opener-Policy", "same-origin" },
-	{ "Cross-Origin-Resource-Policy", "same-origin" },
-	{ "Permissions-Policy", "camera=(), microphone=(), geolocation=()" },
-	{ "Strict-Transport-Security", "max-age=31536000" },
-	{ NULL, NULL },
-};
-
 #define DEFAULT_CSP \
 	"default-src 'none'; style-src 'self'; " \
 	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; " \
@@ -260,13 +239,9 @@ on_finish(struct http_request *req, void *arg)
 {
 	struct server *s = arg;
 	struct ctx *c = req->app;
-	struct timespec ts;
 	double ms;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ms = (double)((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec -
-		 req->start_ns) /
-	    1e6;
+	ms = (double)(hl_mono_ns() - req->start_ns) / 1e6;
 	if (req->resp.status >= 500)
 		atomic_fetch_add(&s->errors, 1);
 	/* the route's pattern, never the raw path: paths carry tokens */
@@ -406,28 +381,22 @@ wait_for_requests(int seconds)
  * and the kiosks' nonces and sequence numbers (kioskseen.h).
  */
 static int
-hooks_add(struct db *db, const struct rating *r, int64_t seq)
+hooks_flush(void *ctx, struct db *db)
 {
-	return rollup_hooks.add(db, r, seq);
-}
-
-static int
-hooks_flush(struct db *db)
-{
-	if (rollup_hooks.flush(db) < 0)
+	if (rollup_flush(ctx, db) < 0)
 		return -1;
 	return kioskseen_flush(db);
 }
 
 static void
-hooks_reset(void)
+hooks_reset(void *ctx)
 {
-	rollup_hooks.reset();
+	rollup_reset(ctx);
 	kioskseen_reset();
 }
 
-static const struct writer_hooks writer_hooks = { hooks_add, hooks_flush,
-	hooks_reset };
+static const struct writer_hooks writer_hooks = { rollup_batch_new,
+	rollup_batch_free, rollup_hook, hooks_flush, hooks_reset };
 
 /* At a clean stop: what the kiosks' last requests left in memory. */
 static void
@@ -465,7 +434,7 @@ server_run(const struct config *cfg)
 	hc.timeout_s = cfg->timeout;
 	hc.body_budget = (size_t)cfg->max_body_memory << 20;
 	hc.default_csp = DEFAULT_CSP;
-	hc.default_headers = security_headers;
+	hc.default_headers = http_security_headers;
 	/* held to the end: 'hailong restore' cannot swap the file under us */
 	s->lock = dblock_take(cfg->db, DBLOCK_SHARED, err, sizeof(err));
 	if (s->lock == NULL)
@@ -485,7 +454,7 @@ server_run(const struct config *cfg)
 			goto fail;
 		hc.tls_cert = cert;
 		hc.tls_key = key;
-		hc.default_headers = security_headers_tls;
+		hc.default_headers = http_security_headers_tls;
 	}
 	/* threads started from here on inherit the blocked signals */
 	sigemptyset(&sigs);

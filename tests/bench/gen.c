@@ -215,6 +215,7 @@ ratings(struct db *db, int64_t n, int64_t ndossiers)
 
 	static const int level_cut[5] = { 2, 7, 15, 45, 100 }; /* 1..5 */
 	struct chain_cursor cur = { 0 };
+	void *batch = rollup_batch_new();
 
 	for (int64_t i = 0; i < n; i++) {
 		struct rating r;
@@ -222,11 +223,12 @@ ratings(struct db *db, int64_t n, int64_t ndossiers)
 		int pct = below(100), u;
 
 		/* the server's batches are small; so are the hook's here */
-		if (i % 1000 == 0 && i % TXN_ROWS != 0 && rollup_flush(db) < 0)
+		if (i % 1000 == 0 && i % TXN_ROWS != 0 &&
+		    rollup_flush(batch, db) < 0)
 			die(db, "rollup");
 		if (i % TXN_ROWS == 0) {
 			if (i > 0 &&
-			    (rollup_flush(db) < 0 || db_commit(db) < 0))
+			    (rollup_flush(batch, db) < 0 || db_commit(db) < 0))
 				die(db, "commit");
 			if (db_begin(db) < 0)
 				die(db, "begin");
@@ -272,11 +274,12 @@ ratings(struct db *db, int64_t n, int64_t ndossiers)
 		r.received_at = r.rated_at + below(30);
 		snprintf(r.source, sizeof(r.source), "gen");
 		if (ratings_insert(db, &r, &cur, &seq) < 0 ||
-		    rollup_hook(db, &r, seq) < 0)
+		    rollup_hook(batch, db, &r, seq) < 0)
 			die(db, "rating");
 	}
-	if (n > 0 && (rollup_flush(db) < 0 || db_commit(db) < 0))
+	if (n > 0 && (rollup_flush(batch, db) < 0 || db_commit(db) < 0))
 		die(db, "commit");
+	rollup_batch_free(batch);
 	fprintf(stderr, "\rgen: %lld of %lld ratings\n", (long long)n,
 	    (long long)n);
 }

@@ -6,6 +6,7 @@
 #include "hailong/crypto.h"
 #include "hailong/db.h"
 #include "hailong/encode.h"
+#include "hailong/util.h"
 #include "core/audit.h"
 #include "core/ratings.h"
 #include "core/refdata.h"
@@ -442,6 +443,55 @@ rating_fields(void)
 #undef BAD
 }
 
+/* The two CSV loaders: what they load, and the error of each kind. */
+static void
+refdata_csv(void)
+{
+	struct db *db = fresh_db();
+	char err[256];
+	int64_t n;
+
+#define LOAD(fn, text) fn(db, text, strlen(text), "t.csv", err, sizeof(err))
+	CHECK(LOAD(refdata_load_units,
+		  "code,name,level,parent_code\r\nH99,Tỉnh thử,province,\r\n"
+		  "\r\nH99.001,Xã thử,commune,H99\r\n") == 2);
+	CHECK(LOAD(refdata_load_procedures,
+		  "code,name,field,level\n9.000001,Thủ tục thử,,\n") == 1);
+	CHECK(LOAD(refdata_load_units, "code,name,level\n") < 0);
+	CHECK_STR(err, "t.csv:1: header must be code,name,level,parent_code");
+	CHECK(LOAD(refdata_load_procedures, "code,name,field,lvl\n") < 0);
+	CHECK_STR(err, "t.csv:1: column 4 must be 'level', not 'lvl'");
+	CHECK(LOAD(refdata_load_units,
+		  "code,name,level,parent_code\nH99,a,province\n") < 0);
+	CHECK_STR(err, "t.csv:2: expected 4 fields, got 3");
+	CHECK(LOAD(refdata_load_units,
+		  "code,name,level,parent_code\nH99,a,city,\n") < 0);
+	CHECK_STR(err,
+	    "t.csv:2: level: 'city' is not one of province, department, "
+	    "commune, centre, other");
+	CHECK(LOAD(refdata_load_units,
+		  "code,name,level,parent_code\nH98,a,province,H97\n") < 0);
+	CHECK(str_has_prefix(err, "t.csv: a parent_code names no unit, or: "));
+	CHECK(LOAD(refdata_load_procedures,
+		  "code,name,field,level\n9.1,a,,\n") < 0);
+	CHECK_STR(err, "t.csv:2: code: '9.1' is not a mã TTHC (like 1.001193)");
+	CHECK(LOAD(refdata_load_procedures,
+		  "code,name,field,level\n9.000002,,,\n") < 0);
+	CHECK_STR(err,
+	    "t.csv:2: name, field or level: empty name, too long or not UTF-8");
+	CHECK(LOAD(refdata_load_procedures,
+		  "code,name,field,level\n9.000003,\"a,,\n") < 0);
+	CHECK(str_has_prefix(err, "t.csv:"));
+#undef LOAD
+	CHECK_INT(db_int(db, &n,
+		      "SELECT count(*) FROM units WHERE code IN "
+		      "('H98', 'H99', 'H99.001')",
+		      ""),
+	    0);
+	CHECK_INT(n, 2);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -452,5 +502,6 @@ main(void)
 	RUN(writer_thread);
 	RUN(audit_chain);
 	RUN(rating_fields);
+	RUN(refdata_csv);
 	return test_report("test_store");
 }

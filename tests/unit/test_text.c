@@ -114,6 +114,21 @@ masking(void)
 	free(m);
 }
 
+static void
+cleaning(void)
+{
+	char *t = text_clean(" \r\n Rất tốt\r\nxin cảm ơn\r\n\t ");
+
+	CHECK_STR(t, "Rất tốt\nxin cảm ơn");
+	free(t);
+	t = text_clean("a\rb");
+	CHECK_STR(t, "a\rb"); /* a lone CR stays */
+	free(t);
+	t = text_clean(" \t\r\n");
+	CHECK_STR(t, "");
+	free(t);
+}
+
 int
 main(void)
 {
@@ -123,5 +138,6 @@ main(void)
 	RUN(dossier_codes);
 	RUN(phones);
 	RUN(masking);
+	RUN(cleaning);
 	return test_report("test_text");
 }
