@@ -8,7 +8,6 @@
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "web/console.h"
-#include "web/creview.h"
 #include "web/figpage.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -209,7 +208,7 @@ page_procedures(struct ctx *c)
 		if (strcmp(k->name, sort) == 0)
 			sk = k;
 	if (sk == NULL) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Không sắp xếp được theo cột này. Chọn một trong: "
 		    "severity, "
 		    "code, ratings, satisfied, supplement, reported, online, "
@@ -222,8 +221,9 @@ page_procedures(struct ctx *c)
 	}
 	if (dir != NULL && dir[0] != '\0' && strcmp(dir, "asc") != 0 &&
 	    strcmp(dir, "desc") != 0) {
-		figpage_bad_request(
-		    c, "Chiều sắp xếp phải là asc (tăng dần) hoặc desc (giảm dần):",
+		console_error(c, NULL, 400,
+		    "Chiều sắp xếp phải là asc (tăng dần) hoặc desc (giảm "
+		    "dần):",
 		    "The direction must be asc or desc:", dir);
 		return;
 	}
@@ -240,7 +240,7 @@ page_procedures(struct ctx *c)
 			    strcmp(flag,
 				metric_flag_name((enum metric_flag)i)) == 0;
 		if (!known) {
-			figpage_bad_request(c,
+			console_error(c, NULL, 400,
 			    "Cảnh báo không hợp lệ. Chọn any, "
 			    "LOW_SATISFACTION, "
 			    "HIGH_SUPPLEMENT, LOW_ONLINE hoặc LATE:",
@@ -260,7 +260,8 @@ page_procedures(struct ctx *c)
 		    db_int(db, &one,
 			"SELECT 1 FROM procedures WHERE field = ? LIMIT 1", "t",
 			field) != 0) {
-			figpage_bad_request(c, "Không có lĩnh vực thủ tục này:",
+			console_error(c, NULL, 400,
+			    "Không có lĩnh vực thủ tục này:",
 			    "There is no such field of procedures:",
 			    utf8_is_valid(field, strlen(field)) ? field : "?");
 			return;
@@ -809,9 +810,9 @@ page_procedure(struct ctx *c)
 	dossier_table(c, &f, &k);
 	comments(c, &u, code, month);
 
-	creview_history(c, &u, code, 0);
+	console_review_history(c, &u, code, 0);
 	if (f.nflags > 0 && figpage_is_manager(c))
-		creview_form(c, &u, code, 0, month);
+		console_review_form(c, &u, code, 0, month);
 	console_end(c);
 	buf_release(&title);
 	buf_release(&path);

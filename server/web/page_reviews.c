@@ -11,7 +11,6 @@
 #include "core/reviews.h"
 #include "core/users.h"
 #include "web/console.h"
-#include "web/creview.h"
 #include "web/figpage.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -111,7 +110,7 @@ history(struct ctx *c, int64_t id)
 }
 
 void
-creview_history(struct ctx *c, const struct console_unit *u,
+console_review_history(struct ctx *c, const struct console_unit *u,
     const char *procedure, int counter)
 {
 	struct buf *b = &c->req->resp.body;
@@ -204,8 +203,8 @@ creview_history(struct ctx *c, const struct console_unit *u,
 }
 
 void
-creview_form(struct ctx *c, const struct console_unit *u, const char *procedure,
-    int counter, int month)
+console_review_form(struct ctx *c, const struct console_unit *u,
+    const char *procedure, int counter, int month)
 {
 	struct buf *b = &c->req->resp.body;
 	struct db_stmt *st;
@@ -292,7 +291,7 @@ page_reviews(struct ctx *c)
 	if (status != NULL && status[0] == '\0')
 		status = NULL;
 	if (status != NULL && review_status_parse(status, &want) < 0) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Trạng thái phải là open, in_progress hoặc resolved:",
 		    "The status must be open, in_progress or resolved:",
 		    status);
@@ -553,12 +552,12 @@ check_fields(struct ctx *c, const struct form *f, const char *const *allowed)
 		for (int j = 0; !ok && allowed[j] != NULL; j++)
 			ok = strcmp(f->f[i].name, allowed[j]) == 0;
 		if (!ok) {
-			figpage_bad_request(c, "Trường không được hỗ trợ:",
+			console_error(c, NULL, 400, "Trường không được hỗ trợ:",
 			    "Unsupported field:", f->f[i].name);
 			return -1;
 		}
 		if (form_count(f, f->f[i].name) > 1) {
-			figpage_bad_request(c, "Trường bị lặp lại:",
+			console_error(c, NULL, 400, "Trường bị lặp lại:",
 			    "Field given more than once:", f->f[i].name);
 			return -1;
 		}
@@ -626,7 +625,7 @@ page_reviews_post(struct ctx *c)
 	}
 	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
 		c->req->body.len) < 0) {
-		figpage_bad_request(c, "Biểu mẫu không đọc được.",
+		console_error(c, NULL, 400, "Biểu mẫu không đọc được.",
 		    "The form could not be read.", NULL);
 		return;
 	}
@@ -643,7 +642,7 @@ page_reviews_post(struct ctx *c)
 	if (counter_s != NULL && counter_s[0] == '\0')
 		counter_s = NULL;
 	if ((proc == NULL) == (counter_s == NULL)) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Chọn đúng một đối tượng: một thủ tục hoặc một quầy.",
 		    "Name exactly one procedure or one counter.", NULL);
 		goto out;
@@ -655,7 +654,7 @@ page_reviews_post(struct ctx *c)
 		    db_int(ctx_db(c), &one,
 			"SELECT 1 FROM procedures WHERE code = ?", "t",
 			proc) != 0) {
-			figpage_bad_request(c, "Không có thủ tục này:",
+			console_error(c, NULL, 400, "Không có thủ tục này:",
 			    "There is no such procedure:", proc);
 			goto out;
 		}
@@ -671,7 +670,7 @@ page_reviews_post(struct ctx *c)
 			"SELECT 1 FROM counters WHERE unit = ? AND "
 			"number = ?",
 			"ti", u.code, (int)v) != 0) {
-			figpage_bad_request(c, "Đơn vị không có quầy này:",
+			console_error(c, NULL, 400, "Đơn vị không có quầy này:",
 			    "The unit has no such counter:", counter_s);
 			goto out;
 		}
@@ -679,13 +678,14 @@ page_reviews_post(struct ctx *c)
 	}
 	if (month_s == NULL ||
 	    month_parse(month_s, strlen(month_s), &r.month) < 0) {
-		figpage_bad_request(c, "Tháng không hợp lệ; cần dạng YYYY-MM:",
+		console_error(c, NULL, 400,
+		    "Tháng không hợp lệ; cần dạng YYYY-MM:",
 		    "Not a valid month; use YYYY-MM:", month_s);
 		goto out;
 	}
 	if (r.owner == NULL || !username_is_valid(r.owner) ||
 	    reviews_owner_ok(ctx_db(c), r.owner, u.code) != 0) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Người phụ trách phải là một tài khoản đang hoạt động "
 		    "của đơn vị này hoặc cấp trên:",
 		    "The owner must be an active account of this unit or one "
@@ -697,7 +697,7 @@ page_reviews_post(struct ctx *c)
 	if (r.due == NULL ||
 	    review_date_parse(r.due, strlen(r.due), &due_days) < 0 ||
 	    due_days < today_days || due_days > today_days + 366) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Hạn hoàn thành phải là một ngày (YYYY-MM-DD) từ hôm nay "
 		    "đến một năm sau:",
 		    "The due date must be a date (YYYY-MM-DD) from today to a "
@@ -710,7 +710,7 @@ page_reviews_post(struct ctx *c)
 		notes_len = 0;
 	}
 	if (!review_text_is_valid(notes, notes_len)) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Ghi chú dài quá 2000 ký tự hoặc có ký tự không hợp lệ.",
 		    "The notes are longer than 2000 characters or hold "
 		    "invalid characters.",
@@ -724,7 +724,7 @@ page_reviews_post(struct ctx *c)
 	if (rc < 0)
 		goto out;
 	if (rc == 1) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
 		    "tháng đó.",
 		    "A review is opened only for a procedure or counter "
@@ -775,7 +775,7 @@ page_review_post(struct ctx *c)
 	}
 	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
 		c->req->body.len) < 0) {
-		figpage_bad_request(c, "Biểu mẫu không đọc được.",
+		console_error(c, NULL, 400, "Biểu mẫu không đọc được.",
 		    "The form could not be read.", NULL);
 		return;
 	}
@@ -785,14 +785,14 @@ page_review_post(struct ctx *c)
 	note = form_get_len(&f, "note", &note_len);
 	action = form_get_len(&f, "action", &action_len);
 	if (review_status_parse(to_s, &to) < 0) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Trạng thái mới phải là in_progress hoặc resolved:",
 		    "The new status must be in_progress or resolved:", to_s);
 		goto out;
 	}
 	if ((note != NULL && !review_text_is_valid(note, note_len)) ||
 	    (action != NULL && !review_text_is_valid(action, action_len))) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Nội dung dài quá 2000 ký tự hoặc có ký tự không hợp lệ.",
 		    "The text is longer than 2000 characters or holds invalid "
 		    "characters.",
@@ -801,7 +801,7 @@ page_review_post(struct ctx *c)
 	}
 	if (to == REVIEW_RESOLVED &&
 	    (action == NULL || strspn(action, " \t\r\n") == action_len)) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Để kết thúc rà soát, hãy ghi biện pháp đã thực hiện.",
 		    "To resolve a review, write the action taken.", NULL);
 		goto out;
@@ -815,7 +815,7 @@ page_review_post(struct ctx *c)
 	}
 	if (rc == 1) {
 		c->req->resp.body.len = 0;
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Không chuyển được rà soát sang trạng thái này: rà soát đi "
 		    "theo thứ tự mới mở → đang xử lý → đã xử lý xong, không "
 		    "bỏ bước, không quay lại.",
@@ -855,14 +855,14 @@ page_review_new(struct ctx *c)
 	proc = form_get(&c->query, "procedure");
 	counter_s = form_get(&c->query, "counter");
 	if ((proc == NULL) == (counter_s == NULL)) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Chọn đúng một đối tượng: procedure=MÃ hoặc counter=SỐ.",
 		    "Name exactly one: procedure=CODE or counter=NUMBER.",
 		    NULL);
 		return;
 	}
 	if (proc != NULL && !is_procedure_code(proc, strlen(proc))) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Mã thủ tục không hợp lệ:", "Not a procedure code:", proc);
 		return;
 	}
@@ -872,7 +872,8 @@ page_review_new(struct ctx *c)
 
 		if (*end != '\0' || v < 1 || v > 999 || counter_s[0] < '0' ||
 		    counter_s[0] > '9') {
-			figpage_bad_request(c, "Số quầy phải từ 1 đến 999:",
+			console_error(c, NULL, 400,
+			    "Số quầy phải từ 1 đến 999:",
 			    "A counter number is 1 to 999:", counter_s);
 			return;
 		}
@@ -882,7 +883,7 @@ page_review_new(struct ctx *c)
 	if (rc < 0)
 		return;
 	if (rc == 1) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
 		    "tháng đó.",
 		    "A review is opened only for a procedure or counter "
@@ -900,6 +901,6 @@ page_review_new(struct ctx *c)
 		buf_html(b, flags);
 		buf_puts(b, "</p>\n");
 	}
-	creview_form(c, &u, proc, counter, month);
+	console_review_form(c, &u, proc, counter, month);
 	console_end(c);
 }
