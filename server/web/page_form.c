@@ -16,6 +16,7 @@
 #include "core/ratelimit.h"
 #include "core/ratings.h"
 #include "core/store.h"
+#include "core/units.h"
 #include "core/writer.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -77,6 +78,14 @@ col_copy(struct db *db, const char *sql, const char *a, int b, char *out,
 	db_done(st);
 }
 
+/* Copy a name looked up (cut to size) and empty name for the next. */
+static void
+name_copy(struct buf *name, char *out, size_t size)
+{
+	strlcpy_hl(out, buf_str(name), size);
+	buf_release(name);
+}
+
 /*
  * Check the token and look up what it names.  0 when genuine and
  * everything it names exists, 1 when not (answer 404), -1 on a database
@@ -85,21 +94,20 @@ col_copy(struct db *db, const char *sql, const char *a, int b, char *out,
 static int
 load_target(struct db *db, const char *token, struct target *t)
 {
+	struct buf name = { 0 };
+
 	memset(t, 0, sizeof(*t));
 	if (token == NULL || strlen(token) > TOKEN_MAX_LEN ||
 	    token_verify(token, strlen(token), key_from_db, db, &t->tok) < 0)
 		return 1;
 	strlcpy_hl(t->token, token, sizeof(t->token));
-	col_copy(db, "SELECT name FROM units WHERE code = ?", t->tok.unit, 0,
-	    t->unit_name, sizeof(t->unit_name));
+	units_name(db, t->tok.unit, &name);
+	name_copy(&name, t->unit_name, sizeof(t->unit_name));
 	if (t->unit_name[0] == '\0')
 		return 1;
 	if (t->tok.counter > 0) {
-		col_copy(db,
-		    "SELECT name FROM counters WHERE unit = ? AND "
-		    "number = ?",
-		    t->tok.unit, t->tok.counter, t->counter_name,
-		    sizeof(t->counter_name));
+		units_counter_name(db, t->tok.unit, t->tok.counter, &name);
+		name_copy(&name, t->counter_name, sizeof(t->counter_name));
 		if (t->counter_name[0] == '\0')
 			return 1;
 	}

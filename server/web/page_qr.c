@@ -8,6 +8,7 @@
 #include "hailong/util.h"
 #include "core/qrlink.h"
 #include "core/store.h"
+#include "core/units.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/server.h"
@@ -92,7 +93,7 @@ void
 page_poster(struct ctx *c)
 {
 	struct buf *b = &c->req->resp.body;
-	struct buf url = { 0 };
+	struct buf url = { 0 }, name = { 0 };
 	struct token tok;
 	struct db *db;
 	enum lang lang = c->lang;
@@ -104,14 +105,14 @@ page_poster(struct ctx *c)
 	http_begin_body(c->req, 200, "text/html; charset=utf-8");
 	html_begin(b, lang, tr(lang, M_POSTER_TITLE), "/static/poster.css");
 	buf_puts(b, "<main class=\"poster\">\n<p class=\"unit\">");
-	name_of(db, "SELECT name FROM units WHERE code = ?", tok.unit, 0, b);
+	units_name(db, tok.unit, &name);
+	buf_html(b, buf_str(&name));
+	buf_reset(&name);
 	buf_puts(b, "</p>\n");
 	if (tok.counter > 0) {
 		buf_puts(b, "<p class=\"counter\">");
-		name_of(db,
-		    "SELECT name FROM counters WHERE unit = ? AND "
-		    "number = ?",
-		    tok.unit, tok.counter, b);
+		units_counter_name(db, tok.unit, tok.counter, &name);
+		buf_html(b, buf_str(&name));
 		buf_puts(b, "</p>\n");
 	}
 	if (tok.procedure[0] != '\0') {
@@ -134,4 +135,5 @@ page_poster(struct ctx *c)
 	buf_puts(b, "</p>\n</main>\n");
 	html_end(b);
 	buf_release(&url);
+	buf_release(&name);
 }
