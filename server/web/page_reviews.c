@@ -599,6 +599,125 @@ scope_flags(struct ctx *c, const struct console_unit *u, const char *procedure,
 	return rc;
 }
 
+/*
+ * The review's object from the form: a known procedure, or a counter of
+ * the unit.  0, or answers 400 and returns -1.
+ */
+static int
+post_target(struct ctx *c, const struct console_unit *u, const struct form *f,
+    struct review_new *r)
+{
+	const char *proc = form_get(f, "procedure");
+	const char *counter_s = form_get(f, "counter");
+	char *end;
+	long v;
+
+	if (proc != NULL && proc[0] == '\0')
+		proc = NULL;
+	if (counter_s != NULL && counter_s[0] == '\0')
+		counter_s = NULL;
+	if ((proc == NULL) == (counter_s == NULL)) {
+		console_error(c, NULL, 400,
+		    "Chọn đúng một đối tượng: một thủ tục hoặc một quầy.",
+		    "Name exactly one procedure or one counter.", NULL);
+		return -1;
+	}
+	if (proc != NULL) {
+		if (!is_procedure_code(proc, strlen(proc)) ||
+		    !store_has_procedure(ctx_db(c), proc)) {
+			console_error(c, NULL, 400, "Không có thủ tục này:",
+			    "There is no such procedure:", proc);
+			return -1;
+		}
+		r->procedure = proc;
+		return 0;
+	}
+	v = strtol(counter_s, &end, 10);
+	if (*end != '\0' || v < 1 || v > 999 || counter_s[0] == '+' ||
+	    counter_s[0] == '-' || counter_s[0] == ' ' ||
+	    !store_has_counter(ctx_db(c), u->code, (int)v)) {
+		console_error(c, NULL, 400, "Đơn vị không có quầy này:",
+		    "The unit has no such counter:", counter_s);
+		return -1;
+	}
+	r->counter = (int)v;
+	return 0;
+}
+
+/*
+ * The month, owner, due date and notes from the form.  0, or answers
+ * 400 and returns -1.
+ */
+static int
+post_details(struct ctx *c, const struct console_unit *u, const struct form *f,
+    struct review_new *r)
+{
+	const char *month_s = form_get(f, "month");
+	size_t notes_len = 0;
+	const char *notes = form_get_len(f, "notes", &notes_len);
+	int64_t due_days, today_days;
+	char now[11];
+
+	r->owner = form_get(f, "owner");
+	r->due = form_get(f, "due");
+	if (month_s == NULL ||
+	    month_parse(month_s, strlen(month_s), &r->month) < 0) {
+		console_error(c, NULL, 400,
+		    "Tháng không hợp lệ; cần dạng YYYY-MM:",
+		    "Not a valid month; use YYYY-MM:", month_s);
+		return -1;
+	}
+	if (r->owner == NULL || !username_is_valid(r->owner) ||
+	    reviews_owner_ok(ctx_db(c), r->owner, u->code) != 0) {
+		console_error(c, NULL, 400,
+		    "Người phụ trách phải là một tài khoản đang hoạt động "
+		    "của đơn vị này hoặc cấp trên:",
+		    "The owner must be an active account of this unit or one "
+		    "above it:",
+		    r->owner);
+		return -1;
+	}
+	today_days = today(now);
+	if (r->due == NULL ||
+	    review_date_parse(r->due, strlen(r->due), &due_days) < 0 ||
+	    due_days < today_days || due_days > today_days + 366) {
+		console_error(c, NULL, 400,
+		    "Hạn hoàn thành phải là một ngày (YYYY-MM-DD) từ hôm nay "
+		    "đến một năm sau:",
+		    "The due date must be a date (YYYY-MM-DD) from today to a "
+		    "year ahead:",
+		    r->due);
+		return -1;
+	}
+	if (notes == NULL) {
+		notes = "";
+		notes_len = 0;
+	}
+	if (!review_text_is_valid(notes, notes_len)) {
+		console_error(c, NULL, 400,
+		    "Ghi chú dài quá 2000 ký tự hoặc có ký tự không hợp lệ.",
+		    "The notes are longer than 2000 characters or hold "
+		    "invalid characters.",
+		    NULL);
+		return -1;
+	}
+	r->notes = notes;
+	r->unit = u->code;
+	return 0;
+}
+
+/* 400: the scope raised no flag that month. */
+static void
+not_flagged(struct ctx *c)
+{
+	console_error(c, NULL, 400,
+	    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
+	    "tháng đó.",
+	    "A review is opened only for a procedure or counter "
+	    "flagged in that month.",
+	    NULL);
+}
+
 void
 page_reviews_post(struct ctx *c)
 {
@@ -607,10 +726,8 @@ page_reviews_post(struct ctx *c)
 	struct console_unit u;
 	struct form f = { 0 };
 	struct review_new r = { 0 };
-	const char *proc, *counter_s, *month_s, *notes;
-	char actor[96], flags[128], now[11];
-	int64_t id, due_days, today_days;
-	size_t notes_len = 0;
+	char actor[96], flags[128];
+	int64_t id;
 	int rc;
 
 	if (console_unit(c, 0, &u) < 0)
@@ -625,99 +742,15 @@ page_reviews_post(struct ctx *c)
 		    "The form could not be read.", NULL);
 		return;
 	}
-	if (check_fields(c, &f, fields) < 0)
+	if (check_fields(c, &f, fields) < 0 || post_target(c, &u, &f, &r) < 0 ||
+	    post_details(c, &u, &f, &r) < 0)
 		goto out;
-	proc = form_get(&f, "procedure");
-	counter_s = form_get(&f, "counter");
-	month_s = form_get(&f, "month");
-	r.owner = form_get(&f, "owner");
-	r.due = form_get(&f, "due");
-	notes = form_get_len(&f, "notes", &notes_len);
-	if (proc != NULL && proc[0] == '\0')
-		proc = NULL;
-	if (counter_s != NULL && counter_s[0] == '\0')
-		counter_s = NULL;
-	if ((proc == NULL) == (counter_s == NULL)) {
-		console_error(c, NULL, 400,
-		    "Chọn đúng một đối tượng: một thủ tục hoặc một quầy.",
-		    "Name exactly one procedure or one counter.", NULL);
-		goto out;
-	}
-	if (proc != NULL) {
-		if (!is_procedure_code(proc, strlen(proc)) ||
-		    !store_has_procedure(ctx_db(c), proc)) {
-			console_error(c, NULL, 400, "Không có thủ tục này:",
-			    "There is no such procedure:", proc);
-			goto out;
-		}
-		r.procedure = proc;
-	} else {
-		char *end;
-		long v = strtol(counter_s, &end, 10);
-
-		if (*end != '\0' || v < 1 || v > 999 || counter_s[0] == '+' ||
-		    counter_s[0] == '-' || counter_s[0] == ' ' ||
-		    !store_has_counter(ctx_db(c), u.code, (int)v)) {
-			console_error(c, NULL, 400, "Đơn vị không có quầy này:",
-			    "The unit has no such counter:", counter_s);
-			goto out;
-		}
-		r.counter = (int)v;
-	}
-	if (month_s == NULL ||
-	    month_parse(month_s, strlen(month_s), &r.month) < 0) {
-		console_error(c, NULL, 400,
-		    "Tháng không hợp lệ; cần dạng YYYY-MM:",
-		    "Not a valid month; use YYYY-MM:", month_s);
-		goto out;
-	}
-	if (r.owner == NULL || !username_is_valid(r.owner) ||
-	    reviews_owner_ok(ctx_db(c), r.owner, u.code) != 0) {
-		console_error(c, NULL, 400,
-		    "Người phụ trách phải là một tài khoản đang hoạt động "
-		    "của đơn vị này hoặc cấp trên:",
-		    "The owner must be an active account of this unit or one "
-		    "above it:",
-		    r.owner);
-		goto out;
-	}
-	today_days = today(now);
-	if (r.due == NULL ||
-	    review_date_parse(r.due, strlen(r.due), &due_days) < 0 ||
-	    due_days < today_days || due_days > today_days + 366) {
-		console_error(c, NULL, 400,
-		    "Hạn hoàn thành phải là một ngày (YYYY-MM-DD) từ hôm nay "
-		    "đến một năm sau:",
-		    "The due date must be a date (YYYY-MM-DD) from today to a "
-		    "year ahead:",
-		    r.due);
-		goto out;
-	}
-	if (notes == NULL) {
-		notes = "";
-		notes_len = 0;
-	}
-	if (!review_text_is_valid(notes, notes_len)) {
-		console_error(c, NULL, 400,
-		    "Ghi chú dài quá 2000 ký tự hoặc có ký tự không hợp lệ.",
-		    "The notes are longer than 2000 characters or hold "
-		    "invalid characters.",
-		    NULL);
-		goto out;
-	}
-	r.notes = notes;
-	r.unit = u.code;
 	rc = scope_flags(
 	    c, &u, r.procedure, r.counter, r.month, flags, sizeof(flags));
 	if (rc < 0)
 		goto out;
 	if (rc == 1) {
-		console_error(c, NULL, 400,
-		    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
-		    "tháng đó.",
-		    "A review is opened only for a procedure or counter "
-		    "flagged in that month.",
-		    NULL);
+		not_flagged(c);
 		goto out;
 	}
 	r.flags = flags;
@@ -867,12 +900,7 @@ page_review_new(struct ctx *c)
 	if (rc < 0)
 		return;
 	if (rc == 1) {
-		console_error(c, NULL, 400,
-		    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
-		    "tháng đó.",
-		    "A review is opened only for a procedure or counter "
-		    "flagged in that month.",
-		    NULL);
+		not_flagged(c);
 		return;
 	}
 	console_begin(c, &u, TR(c, "Mở rà soát", "Open a review"), "reviews");
