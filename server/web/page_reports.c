@@ -94,22 +94,20 @@ when(struct buf *b, struct db_stmt *st, int col)
 	buf_html(b, s);
 }
 
+/* "None yet." under a heading whose table had no rows. */
 static void
-render(struct ctx *c, int status, const struct console_unit *u, int month,
-    const char *note)
+none_yet(struct ctx *c, struct buf *b)
 {
-	struct db *db = ctx_db(c);
-	struct buf *b;
-	struct db_stmt *st;
-	char mo[8], title[400];
-	bool any = false;
+	buf_puts(b, "<p>");
+	buf_html(b, TR(c, "Chưa có.", "None yet."));
+	buf_puts(b, "</p>\n");
+}
 
-	month_format(month, mo);
-	snprintf(title, sizeof(title), "%s %s",
-	    TR(c, "Báo cáo tháng", "Monthly reports"), mo);
-	console_begin(c, u, title, "reports");
-	c->req->resp.status = status;
-	b = &c->req->resp.body;
+/* The note of the last action, and the form choosing the month. */
+static void
+render_head(struct ctx *c, struct buf *b, const struct console_unit *u,
+    const char *mo, const char *note)
+{
 	if (note != NULL) {
 		buf_puts(b, "<p class=\"alert\" role=\"status\">");
 		buf_html(b, note);
@@ -128,20 +126,65 @@ render(struct ctx *c, int status, const struct console_unit *u, int month,
 	    "size=\"8\"></label> <button type=\"submit\">",
 	    mo);
 	buf_html(b, TR(c, "Xem", "Show"));
-	buf_puts(b, "</button></form>\n<h2>");
+	buf_puts(b, "</button></form>\n");
+}
+
+/* One row of the unit's reports: files, and sign or send. */
+static void
+made_row(struct ctx *c, struct buf *b, const struct console_unit *u, int month,
+    struct db_stmt *st)
+{
+	int64_t id = db_col_int(st, 0);
+	bool signed_ = db_col_int(st, 6) != 0;
+
+	buf_printf(b, "<tr><td>%lld</td><td class=\"code\">", (long long)id);
+	buf_html(b, db_col_text(st, 1));
+	buf_puts(b, "</td><td>");
+	when(b, st, 2);
+	buf_puts(b, " (");
+	buf_html(b, db_col_text(st, 3));
+	buf_puts(b, ")</td><td>");
+	when(b, st, 4);
+	buf_puts(b, "</td><td>");
+	when(b, st, 5);
+	buf_puts(b, "</td><td>");
+	for (size_t i = 0; i < ARRAY_SIZE(file_names); i++) {
+		if (i == 1 && !signed_)
+			continue;
+		buf_printf(b,
+		    "<a href=\"/admin/units/%s/reports/%lld/%s\" "
+		    "download>%s</a> ",
+		    u->code, (long long)id, file_names[i], file_names[i]);
+	}
+	buf_puts(b, "</td><td>");
+	if (!signed_)
+		action_form(
+		    c, b, u->code, month, "sign", id, TR(c, "Ký số", "Sign"));
+	else
+		action_form(c, b, u->code, month, "submit", id,
+		    TR(c, "Gửi báo cáo", "Send to the parent unit"));
+	buf_puts(b, "</td></tr>\n");
+}
+
+/* This unit's reports of the month, and the button that builds one. */
+static void
+made_table(
+    struct ctx *c, struct buf *b, const struct console_unit *u, int month)
+{
+	struct db_stmt *st;
+	bool any = false;
+
+	buf_puts(b, "<h2>");
 	buf_html(b, TR(c, "Báo cáo của đơn vị", "This unit's reports"));
 	buf_puts(b, "</h2>\n");
 	action_form(c, b, u->code, month, "build", 0,
 	    TR(c, "Lập báo cáo", "Build the report"));
-	st = db_query(db,
+	st = db_query(ctx_db(c),
 	    "SELECT id, sha256, built_at, built_by, signed_at, submitted_at, "
 	    "p7s IS NOT NULL FROM reports_made WHERE unit = ? AND month = ? "
 	    "ORDER BY id DESC LIMIT 50",
 	    "ti", u->code, month);
 	while (st != NULL && db_step(st) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
-		bool signed_ = db_col_int(st, 6) != 0;
-
 		if (!any) {
 			buf_printf(b,
 			    "<table class=\"reports\">\n<tr><th>#</th>"
@@ -152,51 +195,49 @@ render(struct ctx *c, int status, const struct console_unit *u, int month,
 			    TR(c, "Tệp", "Files"));
 			any = true;
 		}
-		buf_printf(
-		    b, "<tr><td>%lld</td><td class=\"code\">", (long long)id);
-		buf_html(b, db_col_text(st, 1));
-		buf_puts(b, "</td><td>");
-		when(b, st, 2);
-		buf_puts(b, " (");
-		buf_html(b, db_col_text(st, 3));
-		buf_puts(b, ")</td><td>");
-		when(b, st, 4);
-		buf_puts(b, "</td><td>");
-		when(b, st, 5);
-		buf_puts(b, "</td><td>");
-		for (size_t i = 0; i < ARRAY_SIZE(file_names); i++) {
-			if (i == 1 && !signed_)
-				continue;
-			buf_printf(b,
-			    "<a href=\"/admin/units/%s/reports/%lld/%s\" "
-			    "download>%s</a> ",
-			    u->code, (long long)id, file_names[i],
-			    file_names[i]);
-		}
-		buf_puts(b, "</td><td>");
-		if (!signed_)
-			action_form(c, b, u->code, month, "sign", id,
-			    TR(c, "Ký số", "Sign"));
-		else
-			action_form(c, b, u->code, month, "submit", id,
-			    TR(c, "Gửi báo cáo", "Send to the parent unit"));
-		buf_puts(b, "</td></tr>\n");
+		made_row(c, b, u, month, st);
 	}
 	db_done(st);
 	if (any)
 		buf_puts(b, "</table>\n");
-	else {
-		buf_puts(b, "<p>");
-		buf_html(b, TR(c, "Chưa có.", "None yet."));
-		buf_puts(b, "</p>\n");
-	}
+	else
+		none_yet(c, b);
+}
+
+static void
+received_row(struct ctx *c, struct buf *b, struct db_stmt *st)
+{
+	buf_puts(b, "<tr><td>");
+	buf_html(b, db_col_text(st, 1));
+	buf_puts(b, " <span class=\"code\">");
+	buf_html(b, db_col_text(st, 0));
+	buf_puts(b, "</span></td><td>");
+	when(b, st, 2);
+	buf_puts(b, "</td><td class=\"code\">");
+	buf_html(b, db_col_text(st, 3));
+	buf_puts(b, "</td><td>");
+	buf_html(b, db_col_text(st, 4));
+	buf_puts(b, "</td><td>");
+	buf_html(b,
+	    db_col_int(st, 5) ? TR(c, "đang dùng", "current")
+			      : TR(c, "đã thay thế", "replaced"));
+	buf_puts(b, "</td></tr>\n");
+}
+
+/* The reports subordinate units sent for the month, every submission. */
+static void
+received_table(
+    struct ctx *c, struct buf *b, const struct console_unit *u, int month)
+{
+	struct db_stmt *st;
+	bool any = false;
+
 	buf_puts(b, "<h2>");
 	buf_html(b,
 	    TR(c, "Báo cáo nhận từ đơn vị cấp dưới",
 		"Reports received from subordinate units"));
 	buf_puts(b, "</h2>\n");
-	any = false;
-	st = db_query(db,
+	st = db_query(ctx_db(c),
 	    "SELECT r.unit, u.name, r.received_at, r.sha256, r.signer, "
 	    "r.id = (SELECT max(id) FROM reports_received x WHERE "
 	    "x.unit = r.unit AND x.month = r.month) "
@@ -217,30 +258,31 @@ render(struct ctx *c, int status, const struct console_unit *u, int month,
 				"Signer (certificate)"));
 			any = true;
 		}
-		buf_puts(b, "<tr><td>");
-		buf_html(b, db_col_text(st, 1));
-		buf_puts(b, " <span class=\"code\">");
-		buf_html(b, db_col_text(st, 0));
-		buf_puts(b, "</span></td><td>");
-		when(b, st, 2);
-		buf_puts(b, "</td><td class=\"code\">");
-		buf_html(b, db_col_text(st, 3));
-		buf_puts(b, "</td><td>");
-		buf_html(b, db_col_text(st, 4));
-		buf_puts(b, "</td><td>");
-		buf_html(b,
-		    db_col_int(st, 5) ? TR(c, "đang dùng", "current")
-				      : TR(c, "đã thay thế", "replaced"));
-		buf_puts(b, "</td></tr>\n");
+		received_row(c, b, st);
 	}
 	db_done(st);
 	if (any)
 		buf_puts(b, "</table>\n");
-	else {
-		buf_puts(b, "<p>");
-		buf_html(b, TR(c, "Chưa có.", "None yet."));
-		buf_puts(b, "</p>\n");
-	}
+	else
+		none_yet(c, b);
+}
+
+static void
+render(struct ctx *c, int status, const struct console_unit *u, int month,
+    const char *note)
+{
+	struct buf *b;
+	char mo[8], title[400];
+
+	month_format(month, mo);
+	snprintf(title, sizeof(title), "%s %s",
+	    TR(c, "Báo cáo tháng", "Monthly reports"), mo);
+	console_begin(c, u, title, "reports");
+	c->req->resp.status = status;
+	b = &c->req->resp.body;
+	render_head(c, b, u, mo, note);
+	made_table(c, b, u, month);
+	received_table(c, b, u, month);
 	console_end(c);
 }
 
