@@ -404,33 +404,10 @@ criteria_block(struct buf *b, const struct instrument *ins,
 	buf_puts(b, "\">\n</div>\n</details>\n");
 }
 
-/*
- * The whole form page: fresh (in == NULL) or again with the citizen's
- * answers and the errors beside their fields.
- */
+/* The card's header: language switch, where the rating is about, title. */
 static void
-render_form(struct ctx *c, struct db *db, const struct target *t,
-    const struct form *in, const int *err, int status)
+form_header(struct buf *b, const struct target *t, enum lang lang)
 {
-	const struct instrument *ins = c->srv->instrument;
-	struct buf *b = &c->req->resp.body;
-	enum lang lang = c->lang;
-	const char *level = posted(in, "level");
-	char nonce[NONCE_LEN + 1], title[400];
-	const char *old_nonce = posted(in, "nonce");
-
-	/*
-	 * Keep the nonce across a correction so a double submit stays one.
-	 * New nonces sort by time: the ratings' key index grows at its end.
-	 */
-	if (nonce_is_valid(old_nonce))
-		memcpy(nonce, old_nonce, NONCE_LEN + 1);
-	else
-		ordered_nonce(nonce);
-	snprintf(title, sizeof(title), "%s — %s", tr(lang, M_FORM_TITLE),
-	    t->unit_name);
-	http_begin_body(c->req, status, "text/html; charset=utf-8");
-	html_begin(b, lang, title, "/static/form.css");
 	buf_puts(b,
 	    "<main class=\"card\">\n<header>\n<p class=\"lang\">"
 	    "<a href=\"?lang=");
@@ -460,20 +437,14 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	buf_puts(b, "<h1>");
 	buf_html(b, tr(lang, M_FORM_TITLE));
 	buf_puts(b, "</h1>\n</header>\n");
-	if (err != NULL) {
-		buf_puts(b, "<p class=\"alert\" role=\"alert\">");
-		buf_html(b, tr(lang, M_ERR_SUMMARY));
-		buf_puts(b, "</p>\n");
-		field_error(b, err, F_FORM, lang, "form");
-	}
-	buf_printf(b,
-	    "<form method=\"post\" action=\"/q/%s%s\" "
-	    "accept-charset=\"utf-8\">\n",
-	    t->token, lang == LANG_EN ? "?lang=en" : "");
-	buf_printf(b,
-	    "<input type=\"hidden\" name=\"nonce\" value=\"%s\">\n"
-	    "<input type=\"hidden\" name=\"consent_version\" value=\"%d\">\n",
-	    nonce, ins->consent_version);
+}
+
+/* The five faces: the one required answer. */
+static void
+faces_block(struct buf *b, const struct instrument *ins, const struct form *in,
+    const int *err, enum lang lang)
+{
+	const char *level = posted(in, "level");
 
 	buf_puts(b, "<fieldset class=\"faces\">\n<legend>");
 	buf_html(b, itext(&ins->question, lang));
@@ -494,11 +465,12 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 		buf_puts(b, "</span></label>\n");
 	}
 	buf_puts(b, "</div>\n</fieldset>\n");
+}
 
-	if (t->tok.procedure[0] == '\0')
-		procedure_picker(b, db, t, in, err, lang);
-	criteria_block(b, ins, in, err, lang);
-
+static void
+comment_block(
+    struct buf *b, const struct form *in, const int *err, enum lang lang)
+{
 	buf_puts(b, "<div class=\"field\">\n<label for=\"comment\">");
 	buf_html(b, tr(lang, M_COMMENT));
 	buf_puts(b, "</label>\n<p class=\"hint\">");
@@ -510,7 +482,13 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	    "maxlength=\"1000\">");
 	buf_html(b, posted(in, "comment"));
 	buf_puts(b, "</textarea>\n</div>\n");
+}
 
+/* The call back: consent (never ticked for the citizen) and phone. */
+static void
+callback_block(struct buf *b, const struct instrument *ins,
+    const struct form *in, const int *err, enum lang lang)
+{
 	buf_puts(b, "<fieldset class=\"callback\">\n<legend>");
 	buf_html(b, tr(lang, M_CALLBACK));
 	buf_puts(b, "</legend>\n");
@@ -528,7 +506,12 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	    "inputmode=\"tel\" autocomplete=\"tel\" maxlength=\"20\" value=\"");
 	buf_html(b, posted(in, "phone"));
 	buf_puts(b, "\">\n</fieldset>\n");
+}
 
+/* The bot trap, the submit button and the anonymity note. */
+static void
+form_footer(struct buf *b, enum lang lang)
+{
 	/* a trap for bots: hidden by the stylesheet, empty for people */
 	buf_puts(b,
 	    "<div class=\"hp\" aria-hidden=\"true\"><label>Website "
@@ -539,6 +522,56 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	buf_puts(b, "</button>\n</form>\n<p class=\"note\">");
 	buf_html(b, tr(lang, M_ANONYMOUS));
 	buf_puts(b, "</p>\n</main>\n");
+}
+
+/*
+ * The whole form page: fresh (in == NULL) or again with the citizen's
+ * answers and the errors beside their fields.
+ */
+static void
+render_form(struct ctx *c, struct db *db, const struct target *t,
+    const struct form *in, const int *err, int status)
+{
+	const struct instrument *ins = c->srv->instrument;
+	struct buf *b = &c->req->resp.body;
+	enum lang lang = c->lang;
+	char nonce[NONCE_LEN + 1], title[400];
+	const char *old_nonce = posted(in, "nonce");
+
+	/*
+	 * Keep the nonce across a correction so a double submit stays one.
+	 * New nonces sort by time: the ratings' key index grows at its end.
+	 */
+	if (nonce_is_valid(old_nonce))
+		memcpy(nonce, old_nonce, NONCE_LEN + 1);
+	else
+		ordered_nonce(nonce);
+	snprintf(title, sizeof(title), "%s — %s", tr(lang, M_FORM_TITLE),
+	    t->unit_name);
+	http_begin_body(c->req, status, "text/html; charset=utf-8");
+	html_begin(b, lang, title, "/static/form.css");
+	form_header(b, t, lang);
+	if (err != NULL) {
+		buf_puts(b, "<p class=\"alert\" role=\"alert\">");
+		buf_html(b, tr(lang, M_ERR_SUMMARY));
+		buf_puts(b, "</p>\n");
+		field_error(b, err, F_FORM, lang, "form");
+	}
+	buf_printf(b,
+	    "<form method=\"post\" action=\"/q/%s%s\" "
+	    "accept-charset=\"utf-8\">\n",
+	    t->token, lang == LANG_EN ? "?lang=en" : "");
+	buf_printf(b,
+	    "<input type=\"hidden\" name=\"nonce\" value=\"%s\">\n"
+	    "<input type=\"hidden\" name=\"consent_version\" value=\"%d\">\n",
+	    nonce, ins->consent_version);
+	faces_block(b, ins, in, err, lang);
+	if (t->tok.procedure[0] == '\0')
+		procedure_picker(b, db, t, in, err, lang);
+	criteria_block(b, ins, in, err, lang);
+	comment_block(b, in, err, lang);
+	callback_block(b, ins, in, err, lang);
+	form_footer(b, lang);
 	html_end(b);
 }
 
