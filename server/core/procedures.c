@@ -2,9 +2,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hailong/buf.h"
 #include "hailong/db.h"
 #include "hailong/util.h"
 #include "core/procedures.h"
+
+int
+procedures_get(
+    struct db *db, const char *code, struct buf *name, struct buf *field)
+{
+	struct db_stmt *st = db_query(
+	    db, "SELECT name, field FROM procedures WHERE code = ?", "t", code);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		if (db_col_text(st, 0) != NULL)
+			buf_puts(name, db_col_text(st, 0));
+		if (field != NULL && db_col_text(st, 1) != NULL)
+			buf_puts(field, db_col_text(st, 1));
+	}
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc < 0 ? -1 : 1;
+}
 
 bool
 procedures_has_field(struct db *db, const char *field)

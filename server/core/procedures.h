@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct buf;
 struct db;
 
 /* A set of procedure codes, sorted.  The zero value is empty. */
@@ -12,6 +13,14 @@ struct procedure_codes {
 	char **v;
 	size_t n;
 };
+
+/*
+ * Append procedure code's name to name, and its field to field (when
+ * not NULL).  0, 1 when there is no such procedure (nothing appended),
+ * -1 on a database error.
+ */
+int procedures_get(
+    struct db *db, const char *code, struct buf *name, struct buf *field);
 
 /* Whether some procedure is of `field`. */
 bool procedures_has_field(struct db *db, const char *field);

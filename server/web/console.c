@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
+#include "core/units.h"
 #include "core/users.h"
 #include "web/console.h"
 #include "web/html.h"
@@ -18,8 +18,7 @@ console_unit(struct ctx *c, int i, struct console_unit *u)
 {
 	const char *code = ctx_param(c, i);
 	struct db *db = ctx_db(c);
-	struct db_stmt *st;
-	int rc;
+	struct unit_info info;
 
 	memset(u, 0, sizeof(*u));
 	if (db == NULL) {
@@ -31,21 +30,13 @@ console_unit(struct ctx *c, int i, struct console_unit *u)
 		page_not_found(c);
 		return -1;
 	}
-	st = db_query(db,
-	    "SELECT code, name, coalesce(parent, '') FROM units "
-	    "WHERE code = ?",
-	    "t", code);
-	rc = st != NULL ? db_step(st) : -1;
-	if (rc == DB_ROW) {
-		strlcpy_hl(u->code, db_col_text(st, 0), sizeof(u->code));
-		strlcpy_hl(u->name, db_col_text(st, 1), sizeof(u->name));
-		strlcpy_hl(u->parent, db_col_text(st, 2), sizeof(u->parent));
-	}
-	db_done(st);
-	if (rc != DB_ROW) {
+	if (units_get(db, code, &info) != 0) {
 		page_not_found(c);
 		return -1;
 	}
+	strlcpy_hl(u->code, info.code, sizeof(u->code));
+	strlcpy_hl(u->name, info.name, sizeof(u->name));
+	strlcpy_hl(u->parent, info.parent, sizeof(u->parent));
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "core/ratelimit.h"
 #include "core/ratings.h"
 #include "core/store.h"
+#include "core/procedures.h"
 #include "core/units.h"
 #include "core/writer.h"
 #include "web/html.h"
@@ -65,19 +66,6 @@ key_from_db(int kid, unsigned char key[TOKEN_KEY_LEN], void *arg)
 	return store_token_key(arg, kid, key);
 }
 
-static void
-col_copy(struct db *db, const char *sql, const char *a, int b, char *out,
-    size_t size)
-{
-	struct db_stmt *st =
-	    b ? db_query(db, sql, "ti", a, b) : db_query(db, sql, "t", a);
-
-	out[0] = '\0';
-	if (st != NULL && db_step(st) == DB_ROW && db_col_text(st, 0))
-		strlcpy_hl(out, db_col_text(st, 0), size);
-	db_done(st);
-}
-
 /* Copy a name looked up (cut to size) and empty name for the next. */
 static void
 name_copy(struct buf *name, char *out, size_t size)
@@ -112,9 +100,8 @@ load_target(struct db *db, const char *token, struct target *t)
 			return 1;
 	}
 	if (t->tok.procedure[0] != '\0') {
-		col_copy(db, "SELECT name FROM procedures WHERE code = ?",
-		    t->tok.procedure, 0, t->procedure_name,
-		    sizeof(t->procedure_name));
+		procedures_get(db, t->tok.procedure, &name, NULL);
+		name_copy(&name, t->procedure_name, sizeof(t->procedure_name));
 		if (t->procedure_name[0] == '\0')
 			return 1;
 	}

@@ -771,8 +771,7 @@ page_procedure(struct ctx *c)
 	struct metric_figures f;
 	struct metric_counts k;
 	struct metrics *m;
-	struct db_stmt *st;
-	struct buf *b, title = { 0 }, path = { 0 };
+	struct buf *b, title = { 0 }, path = { 0 }, nb = { 0 }, fb = { 0 };
 	char name[512] = "", field[301] = "", ms[8];
 	int month, rc;
 
@@ -782,15 +781,12 @@ page_procedure(struct ctx *c)
 		page_not_found(c);
 		return;
 	}
-	st = db_query(ctx_db(c),
-	    "SELECT name, field FROM procedures WHERE code = ?", "t", code);
-	rc = st != NULL ? db_step(st) : -1;
-	if (rc == DB_ROW) {
-		strlcpy_hl(name, db_col_text(st, 0), sizeof(name));
-		strlcpy_hl(field, db_col_text(st, 1), sizeof(field));
-	}
-	db_done(st);
-	if (rc != DB_ROW) {
+	rc = procedures_get(ctx_db(c), code, &nb, &fb);
+	strlcpy_hl(name, buf_str(&nb), sizeof(name));
+	strlcpy_hl(field, buf_str(&fb), sizeof(field));
+	buf_release(&nb);
+	buf_release(&fb);
+	if (rc != 0) {
 		page_not_found(c);
 		return;
 	}

@@ -2,12 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hailong/db.h"
 #include "hailong/qr.h"
 #include "hailong/token.h"
 #include "hailong/util.h"
 #include "core/qrlink.h"
 #include "core/store.h"
+#include "core/procedures.h"
 #include "core/units.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -78,17 +78,6 @@ page_qr_png(struct ctx *c)
 	qr_image(c, true);
 }
 
-static void
-name_of(struct db *db, const char *sql, const char *a, int b, struct buf *out)
-{
-	struct db_stmt *st =
-	    b ? db_query(db, sql, "ti", a, b) : db_query(db, sql, "t", a);
-
-	if (st != NULL && db_step(st) == DB_ROW)
-		buf_html(out, db_col_text(st, 0));
-	db_done(st);
-}
-
 void
 page_poster(struct ctx *c)
 {
@@ -117,8 +106,9 @@ page_poster(struct ctx *c)
 	}
 	if (tok.procedure[0] != '\0') {
 		buf_puts(b, "<p class=\"procedure\">");
-		name_of(db, "SELECT name FROM procedures WHERE code = ?",
-		    tok.procedure, 0, b);
+		buf_reset(&name);
+		procedures_get(db, tok.procedure, &name, NULL);
+		buf_html(b, buf_str(&name));
 		buf_puts(b, "</p>\n");
 	}
 	buf_puts(b, "<h1>");
