@@ -1,5 +1,4 @@
 /* console.c -- the frame of every staff page and what its pages share. */
-#include <stdio.h>
 #include <string.h>
 
 #include "hailong/hltime.h"

@@ -147,8 +147,7 @@ page_audit(struct ctx *c)
 	struct buf *b, base = { 0 };
 	const char *action = form_get(&c->query, "action");
 	const char *verify = form_get(&c->query, "verify");
-	bool unattributed, more = false;
-	int64_t top = 0;
+	bool unattributed, top, more = false;
 	int page, rows = 0;
 
 	if (console_unit(c, 0, &u) < 0)
@@ -179,11 +178,7 @@ page_audit(struct ctx *c)
 	unattributed =
 	    c->who.role >= ROLE_ADMIN && strcmp(c->who.unit, u.code) == 0;
 	/* failed logins under unknown names: admins of a top-level unit */
-	if (unattributed &&
-	    db_int(ctx_db(c), &top,
-		"SELECT parent IS NULL FROM units WHERE code = ?", "t",
-		u.code) < 0)
-		top = 0;
+	top = unattributed && u.parent[0] == '\0';
 	console_begin(c, &u, TR(c, "Nhật ký thao tác", "Audit log"), "audit");
 	b = &c->req->resp.body;
 	chain_state(c, verify != NULL && verify[0] != '\0');
@@ -217,7 +212,7 @@ page_audit(struct ctx *c)
 		      "Entries of this unit and the units below it."));
 	st = db_query(ctx_db(c), audit_sql, "titiii", u.code,
 	    unattributed ? 1 : 0, action, CONSOLE_ROWS + 1,
-	    (page - 1) * CONSOLE_ROWS, top == 1 ? 1 : 0);
+	    (page - 1) * CONSOLE_ROWS, top ? 1 : 0);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		char *detail;
 
