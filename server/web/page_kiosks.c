@@ -8,6 +8,7 @@
 #include "hailong/util.h"
 #include "core/audit.h"
 #include "core/kiosks.h"
+#include "core/store.h"
 #include "core/users.h"
 #include "web/console.h"
 #include "web/html.h"
@@ -169,7 +170,6 @@ page_kiosk_revoke(struct ctx *c)
 	struct buf loc = { 0 };
 	const char *id;
 	char actor[80];
-	int64_t one;
 	int rc;
 
 	if (console_unit(c, 0, &u) < 0)
@@ -182,9 +182,7 @@ page_kiosk_revoke(struct ctx *c)
 		page_not_found(c);
 		return;
 	}
-	if (db_int(db, &one,
-		"SELECT 1 FROM unit_tree WHERE ancestor = ? AND descendant = ?",
-		"tt", u.code, k.unit) != 0) {
+	if (!store_unit_within(db, k.unit, u.code)) {
 		page_not_found(c);
 		return;
 	}
