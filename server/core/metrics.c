@@ -12,6 +12,7 @@
 #include "core/fold.h"
 #include "core/metrics.h"
 #include "core/rollup.h"
+#include "core/units.h"
 
 #define PPM 1000000
 
@@ -752,9 +753,9 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 	struct metrics *m = NULL;
 	struct metric_rules rules;
 	struct rollup_sink sink;
-	struct db_stmt *st;
 	bool own_txn = false, unit_only = (how & METRICS_UNIT_ONLY) != 0;
 	char unit_name[301] = "";
+	struct buf name = { 0 };
 	int64_t start, end, until;
 	int step;
 
@@ -773,16 +774,12 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 			goto dberr;
 		own_txn = true;
 	}
-	st = db_query(db, "SELECT name FROM units WHERE code = ?", "t", unit);
-	if (st == NULL)
+	step = units_name(db, unit, &name);
+	strlcpy_hl(unit_name, buf_str(&name), sizeof(unit_name));
+	buf_release(&name);
+	if (step < 0)
 		goto dberr;
-	step = db_step(st);
-	if (step == DB_ROW)
-		col_str(st, 0, unit_name, sizeof(unit_name));
-	db_done(st);
-	if (step != DB_ROW) {
-		if (step < 0)
-			goto dberr;
+	if (step > 0) {
 		snprintf(err, errlen, "unknown unit '%s'", unit);
 		goto fail;
 	}

@@ -224,3 +224,163 @@ out:
 	db_rollback(db);
 	return result;
 }
+
+/* --- reading ------------------------------------------------------------- */
+
+#define REVIEW_COLUMNS \
+	"r.id, r.unit, r.procedure, coalesce(p.name, ''), " \
+	"coalesce(r.counter, 0), r.month, r.flags, r.owner, r.due_date, " \
+	"r.status, r.action, r.notes, r.created_at, r.created_by"
+
+int
+reviews_list(struct db *db, struct review_cursor *cur, const char *scope,
+    const char *status)
+{
+	cur->st = db_query(db,
+	    "SELECT " REVIEW_COLUMNS " FROM reviews r JOIN unit_tree t ON "
+	    "t.descendant = r.unit LEFT JOIN procedures p ON "
+	    "p.code = r.procedure WHERE t.ancestor = ? AND "
+	    "(? IS NULL OR r.status = ?) "
+	    "ORDER BY r.status = 'resolved', r.due_date, r.id LIMIT 500",
+	    "ttt", scope, status, status);
+	return cur->st != NULL ? 0 : -1;
+}
+
+int
+reviews_get(
+    struct db *db, struct review_cursor *cur, int64_t id, const char *scope)
+{
+	if (scope == NULL)
+		cur->st = db_query(db,
+		    "SELECT " REVIEW_COLUMNS " FROM reviews r LEFT JOIN "
+		    "procedures p ON p.code = r.procedure WHERE r.id = ?",
+		    "l", id);
+	else
+		cur->st = db_query(db,
+		    "SELECT " REVIEW_COLUMNS " FROM reviews r JOIN "
+		    "unit_tree t ON t.descendant = r.unit LEFT JOIN "
+		    "procedures p ON p.code = r.procedure WHERE "
+		    "r.id = ? AND t.ancestor = ?",
+		    "lt", id, scope);
+	return cur->st != NULL ? 0 : -1;
+}
+
+int
+review_events_list(struct db *db, struct review_cursor *cur, int64_t id)
+{
+	cur->st = db_query(db,
+	    "SELECT at, actor, from_status, to_status, note FROM "
+	    "review_events WHERE review = ? ORDER BY id",
+	    "l", id);
+	return cur->st != NULL ? 0 : -1;
+}
+
+int
+reviews_owners_list(struct db *db, struct review_cursor *cur, const char *unit)
+{
+	cur->st = db_query(db,
+	    "SELECT u.username, u.name FROM users u JOIN unit_tree t ON "
+	    "t.ancestor = u.unit WHERE t.descendant = ? AND u.active = 1 "
+	    "ORDER BY u.username LIMIT 500",
+	    "t", unit);
+	return cur->st != NULL ? 0 : -1;
+}
+
+bool
+review_cursor_next(struct review_cursor *cur, struct review *r)
+{
+	struct db_stmt *st = cur->st;
+
+	if (st == NULL || db_step(st) != DB_ROW)
+		return false;
+	r->id = db_col_int(st, 0);
+	r->unit = db_col_text(st, 1);
+	r->procedure = db_col_text(st, 2);
+	r->procedure_name = db_col_text(st, 3);
+	r->counter = (int)db_col_int(st, 4);
+	r->month = (int)db_col_int(st, 5);
+	r->flags = db_col_text(st, 6);
+	r->owner = db_col_text(st, 7);
+	r->due = db_col_text(st, 8);
+	r->status = db_col_text(st, 9);
+	r->action = db_col_text(st, 10);
+	r->notes = db_col_text(st, 11);
+	r->created_at = db_col_int(st, 12);
+	r->created_by = db_col_text(st, 13);
+	return true;
+}
+
+bool
+review_cursor_next_event(struct review_cursor *cur, struct review_event *e)
+{
+	struct db_stmt *st = cur->st;
+
+	if (st == NULL || db_step(st) != DB_ROW)
+		return false;
+	e->at = db_col_int(st, 0);
+	e->actor = db_col_text(st, 1);
+	e->from_status = db_col_text(st, 2);
+	e->to_status = db_col_text(st, 3);
+	e->note = db_col_text(st, 4);
+	return true;
+}
+
+bool
+review_cursor_next_owner(
+    struct review_cursor *cur, const char **username, const char **name)
+{
+	struct db_stmt *st = cur->st;
+
+	if (st == NULL || db_step(st) != DB_ROW)
+		return false;
+	*username = db_col_text(st, 0);
+	*name = db_col_text(st, 1);
+	return true;
+}
+
+void
+review_cursor_close(struct review_cursor *cur)
+{
+	db_done(cur->st);
+	cur->st = NULL;
+}
+
+int
+reviews_recent_ids(struct db *db, const char *unit, const char *procedure,
+    int counter, int64_t *ids, int max)
+{
+	struct db_stmt *st;
+	int n = 0;
+
+	if (procedure != NULL)
+		st = db_query(db,
+		    "SELECT r.id FROM reviews r JOIN unit_tree t ON "
+		    "t.descendant = r.unit WHERE t.ancestor = ? AND "
+		    "r.procedure = ? ORDER BY r.id DESC LIMIT 50",
+		    "tt", unit, procedure);
+	else if (counter > 0)
+		st = db_query(db,
+		    "SELECT id FROM reviews WHERE unit = ? AND counter = ? "
+		    "ORDER BY id DESC LIMIT 50",
+		    "ti", unit, counter);
+	else
+		st = db_query(db,
+		    "SELECT id FROM reviews WHERE unit = ? AND counter IS NOT "
+		    "NULL ORDER BY id DESC LIMIT 50",
+		    "t", unit);
+	while (st != NULL && db_step(st) == DB_ROW && n < max)
+		ids[n++] = db_col_int(st, 0);
+	db_done(st);
+	return n;
+}
+
+bool
+reviews_in_scope(struct db *db, int64_t id, const char *scope)
+{
+	int64_t one;
+
+	return db_int(db, &one,
+		   "SELECT 1 FROM reviews r JOIN unit_tree t ON "
+		   "t.descendant = r.unit WHERE r.id = ? AND t.ancestor = ?",
+		   "lt", id, scope) == 0;
+}

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct db;
+struct db_stmt;
 
 /*
  * A review moves open -> in_progress -> resolved, one step at a time and
@@ -79,5 +80,74 @@ int reviews_open(struct db *db, const struct review_new *r, const char *actor,
 int reviews_move(struct db *db, int64_t id, const char *scope,
     enum review_status to, const char *note, const char *action,
     const char *actor, int64_t now);
+
+/*
+ * A review as read from the store, with its procedure's name.  The
+ * strings belong to the cursor that read it: valid until the next
+ * review_cursor_next() or review_cursor_close().
+ */
+struct review {
+	int64_t id;
+	const char *unit;
+	const char *procedure;      /* NULL for a counter's review */
+	const char *procedure_name; /* "" for a counter's review */
+	int counter;                /* 0 for a procedure's review */
+	int month;
+	const char *flags, *owner, *due, *status, *action, *notes;
+	int64_t created_at;
+	const char *created_by;
+};
+
+/* One history row of a review. */
+struct review_event {
+	int64_t at;
+	const char *actor;
+	const char *from_status; /* "" for the first row */
+	const char *to_status;
+	const char *note;
+};
+
+/* A read in progress: reviews, review events or owners.  Zero is closed. */
+struct review_cursor {
+	struct db_stmt *st;
+};
+
+/*
+ * Open a cursor (0, or -1 on error; close it either way):
+ *  - reviews_list(): the reviews of units in scope's subtree, with
+ *    `status` or every status (NULL), unresolved first, by due date (500);
+ *  - reviews_get(): review id, of a unit in scope's subtree (scope NULL:
+ *    of any unit);
+ *  - review_events_list(): review id's history, oldest first;
+ *  - reviews_owners_list(): the active accounts that may own a review of
+ *    unit (its own and those above it), by username (500).
+ */
+int reviews_list(struct db *db, struct review_cursor *cur, const char *scope,
+    const char *status);
+int reviews_get(
+    struct db *db, struct review_cursor *cur, int64_t id, const char *scope);
+int review_events_list(struct db *db, struct review_cursor *cur, int64_t id);
+int
+reviews_owners_list(struct db *db, struct review_cursor *cur, const char *unit);
+
+/* The next row into *r (*e; username and name), or false at the end. */
+bool review_cursor_next(struct review_cursor *cur, struct review *r);
+bool
+review_cursor_next_event(struct review_cursor *cur, struct review_event *e);
+bool review_cursor_next_owner(
+    struct review_cursor *cur, const char **username, const char **name);
+void review_cursor_close(struct review_cursor *cur);
+
+/*
+ * The ids of the newest reviews (at most max), newest first, into ids:
+ * of procedure (a code) in unit's subtree; or of unit's counter
+ * (procedure NULL); or of all unit's counters (procedure NULL, counter
+ * 0).  The count.
+ */
+int reviews_recent_ids(struct db *db, const char *unit, const char *procedure,
+    int counter, int64_t *ids, int max);
+
+/* Whether review id is of a unit in scope's subtree. */
+bool reviews_in_scope(struct db *db, int64_t id, const char *scope);
 
 #endif

@@ -1,12 +1,12 @@
-/* console.c -- the frame of every staff page, and the unit in the URL. */
+/* console.c -- the frame of every staff page and what its pages share. */
 #include <string.h>
 
-#include "hailong/db.h"
+#include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
+#include "core/units.h"
 #include "core/users.h"
 #include "web/console.h"
-#include "web/cpage.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/server.h"
@@ -17,8 +17,7 @@ console_unit(struct ctx *c, int i, struct console_unit *u)
 {
 	const char *code = ctx_param(c, i);
 	struct db *db = ctx_db(c);
-	struct db_stmt *st;
-	int rc;
+	struct unit_info info;
 
 	memset(u, 0, sizeof(*u));
 	if (db == NULL) {
@@ -30,21 +29,13 @@ console_unit(struct ctx *c, int i, struct console_unit *u)
 		page_not_found(c);
 		return -1;
 	}
-	st = db_query(db,
-	    "SELECT code, name, coalesce(parent, '') FROM units "
-	    "WHERE code = ?",
-	    "t", code);
-	rc = st != NULL ? db_step(st) : -1;
-	if (rc == DB_ROW) {
-		strlcpy_hl(u->code, db_col_text(st, 0), sizeof(u->code));
-		strlcpy_hl(u->name, db_col_text(st, 1), sizeof(u->name));
-		strlcpy_hl(u->parent, db_col_text(st, 2), sizeof(u->parent));
-	}
-	db_done(st);
-	if (rc != DB_ROW) {
+	if (units_get(db, code, &info) != 0) {
 		page_not_found(c);
 		return -1;
 	}
+	strlcpy_hl(u->code, info.code, sizeof(u->code));
+	strlcpy_hl(u->name, info.name, sizeof(u->name));
+	strlcpy_hl(u->parent, info.parent, sizeof(u->parent));
 	return 0;
 }
 
@@ -76,7 +67,10 @@ lang_switch_href(struct ctx *c, struct buf *b)
 	buf_printf(b, "%slang=%s", sep, c->lang == LANG_EN ? "vi" : "en");
 }
 
-/* The console's tabs: path after /admin/units/CODE, words, least role. */
+/*
+ * The console's tabs, in order: path after /admin/units/CODE, words,
+ * the least role that sees the tab.
+ */
 struct console_tab {
 	const char *path;
 	const char *vi, *en;
@@ -89,8 +83,32 @@ static const struct console_tab console_tabs[] = {
 	{ "counters", "Quầy", "Counters", ROLE_MANAGER },
 	{ "officers", "Cán bộ", "Officers", ROLE_MANAGER },
 	{ "reviews", "Rà soát", "Reviews", ROLE_VIEWER },
+	{ "comments", "Góp ý", "Comments", ROLE_MANAGER },
+	{ "kiosks", "Kiosk", "Kiosks", ROLE_VIEWER },
+	{ "qr", "Mã QR", "QR codes", ROLE_MANAGER },
+	{ "ballots", "Phiếu giấy", "Paper ballots", ROLE_MANAGER },
+	{ "audit", "Nhật ký", "Audit log", ROLE_MANAGER },
+	{ "users", "Tài khoản", "Users", ROLE_ADMIN },
+	{ "reports", "Báo cáo", "Reports", ROLE_REPORTER },
 	{ NULL, NULL, NULL, 0 },
 };
+
+/* The tabs the caller's role may open, `tab` marked as the current one. */
+static void
+console_nav(struct ctx *c, struct buf *b, const char *unit, const char *tab)
+{
+	for (const struct console_tab *t = console_tabs; t->vi != NULL; t++) {
+		if (c->who.role < t->role)
+			continue;
+		buf_printf(b, "<a href=\"/admin/units/%s%s%s", unit,
+		    t->path[0] != '\0' ? "/" : "", t->path);
+		console_lang_suffix(c, b, false);
+		buf_printf(b, "\"%s>",
+		    strcmp(tab, t->path) == 0 ? " aria-current=\"page\"" : "");
+		buf_html(b, TR(c, t->vi, t->en));
+		buf_puts(b, "</a>\n");
+	}
+}
 
 void
 console_begin(struct ctx *c, const struct console_unit *u, const char *title,
@@ -127,19 +145,7 @@ console_begin(struct ctx *c, const struct console_unit *u, const char *title,
 	buf_puts(b, "</a> <button type=\"submit\">");
 	buf_html(b, tr(lang, M_LOGOUT));
 	buf_puts(b, "</button>\n</form>\n</header>\n<nav class=\"tabs\">\n");
-	for (const struct console_tab *t = console_tabs; t->vi != NULL; t++) {
-		if (c->who.role < t->role)
-			continue;
-		buf_printf(b, "<a href=\"/admin/units/%s%s%s", u->code,
-		    t->path[0] != '\0' ? "/" : "", t->path);
-		console_lang_suffix(c, b, false);
-		buf_printf(b, "\"%s>",
-		    strcmp(tab, t->path) == 0 ? " aria-current=\"page\"" : "");
-		buf_html(b, lang == LANG_EN ? t->en : t->vi);
-		buf_puts(b, "</a>\n");
-	}
-	cpage_nav(c, u->code, tab); /* comments, kiosks, ... users */
-	page_reports_tab(c, b, u->code, tab);
+	console_nav(c, b, u->code, tab);
 	buf_puts(b, "</nav>\n<main class=\"console\">\n<h1>");
 	buf_html(b, title);
 	buf_puts(b, "</h1>\n");
@@ -165,4 +171,137 @@ page_admin(struct ctx *c)
 	console_lang_suffix(c, &loc, false);
 	http_redirect(c->req, buf_str(&loc));
 	buf_release(&loc);
+}
+
+/* Append s to b escaped, cut to 80 bytes (not inside a UTF-8 sequence). */
+static void
+console_error_what(struct buf *b, const char *what)
+{
+	char cut[81];
+
+	if (strlen(what) <= 80) {
+		buf_html(b, what);
+		return;
+	}
+	memcpy(cut, what, 80);
+	cut[80] = '\0';
+	for (int i = 79; i > 0 && ((unsigned char)cut[i] & 0xc0) == 0x80; i--)
+		cut[i] = '\0';
+	if (((unsigned char)cut[strlen(cut) - 1] & 0xc0) == 0xc0)
+		cut[strlen(cut) - 1] = '\0';
+	buf_html(b, cut);
+	buf_puts(b, "…");
+}
+
+/* The message and the offending value, as the two frames write them. */
+static void
+console_error_text(struct ctx *c, struct buf *b, const char *vi, const char *en,
+    const char *what)
+{
+	buf_html(b, TR(c, vi, en));
+	if (what == NULL)
+		return;
+	/* a hostile value is shown, escaped and cut short */
+	buf_puts(b, " <code>");
+	console_error_what(b, what);
+	buf_puts(b, "</code>");
+}
+
+void
+console_error(struct ctx *c, const struct console_unit *u, int status,
+    const char *vi, const char *en, const char *what)
+{
+	struct buf *b = &c->req->resp.body;
+	const char *title;
+
+	if (u != NULL) {
+		console_begin(
+		    c, u, TR(c, "Không thực hiện được", "Cannot do that"), "");
+		c->req->resp.status = status;
+		buf_puts(b, "<p class=\"error\" role=\"alert\">");
+		console_error_text(c, b, vi, en, what);
+		buf_puts(b, "</p>\n");
+		console_end(c);
+		return;
+	}
+	title = TR(c, "Yêu cầu không hợp lệ", "Bad request");
+	http_begin_body(c->req, status, "text/html; charset=utf-8");
+	html_begin(b, c->lang, title, "/static/form.css");
+	buf_printf(b, "<main class=\"card message s%d\">\n<h1>", status);
+	buf_html(b, title);
+	buf_puts(b, "</h1>\n<p class=\"problem\">");
+	console_error_text(c, b, vi, en, what);
+	buf_puts(b, "</p>\n</main>\n");
+	html_end(b);
+}
+
+int
+console_page(struct ctx *c, int *page)
+{
+	const char *v = form_get(&c->query, "page");
+	int64_t n;
+
+	*page = 1;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if (parse_int64(v, strlen(v), 1, CONSOLE_PAGE_MAX, &n) < 0)
+		return -1;
+	*page = (int)n;
+	return 0;
+}
+
+void
+console_pager(
+    struct ctx *c, struct buf *b, const char *base, int page, bool more)
+{
+	if (page <= 1 && !more)
+		return;
+	buf_puts(b, "<nav class=\"pager\">");
+	if (page > 1) {
+		buf_puts(b, "<a rel=\"prev\" href=\"");
+		buf_html(b, base);
+		buf_printf(b, "page=%d", page - 1);
+		console_lang_suffix(c, b, true);
+		buf_puts(b, "\">");
+		buf_html(b, TR(c, "← Trang trước", "← Previous"));
+		buf_puts(b, "</a> ");
+	}
+	buf_printf(b, "<span>%s %d</span>", TR(c, "Trang", "Page"), page);
+	if (more) {
+		buf_puts(b, " <a rel=\"next\" href=\"");
+		buf_html(b, base);
+		buf_printf(b, "page=%d", page + 1);
+		console_lang_suffix(c, b, true);
+		buf_puts(b, "\">");
+		buf_html(b, TR(c, "Trang sau →", "Next →"));
+		buf_puts(b, "</a>");
+	}
+	buf_puts(b, "</nav>\n");
+}
+
+int
+console_form(struct ctx *c, const struct console_unit *u, struct form *f)
+{
+	if (form_parse(f, c->req->body.data ? c->req->body.data : "",
+		c->req->body.len) == 0)
+		return 0;
+	console_error(c, u, 400,
+	    "Không đọc được biểu mẫu gửi lên. Vui lòng tải lại trang và "
+	    "gửi lại.",
+	    "The form could not be read. Reload the page and send it again.",
+	    NULL);
+	return -1;
+}
+
+void
+console_when(struct buf *b, long long t)
+{
+	char s[17];
+
+	if (t <= 0) {
+		buf_puts(b, "—");
+		return;
+	}
+	datetime_vn((int64_t)t, s);
+	buf_puts(b, s);
 }

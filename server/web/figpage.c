@@ -14,46 +14,6 @@
 #include "web/server.h"
 
 void
-figpage_bad_request(
-    struct ctx *c, const char *vi, const char *en, const char *what)
-{
-	struct buf *b = &c->req->resp.body;
-	const char *title = TR(c, "Yêu cầu không hợp lệ", "Bad request");
-
-	b->len = 0;
-	http_begin_body(c->req, 400, "text/html; charset=utf-8");
-	html_begin(b, c->lang, title, "/static/form.css");
-	buf_puts(b, "<main class=\"card message s400\">\n<h1>");
-	buf_html(b, title);
-	buf_puts(b, "</h1>\n<p class=\"problem\">");
-	buf_html(b, TR(c, vi, en));
-	if (what != NULL) {
-		buf_puts(b, " <code>");
-		/* a hostile value is shown, escaped and cut short */
-		if (strlen(what) > 80) {
-			char cut[81];
-
-			memcpy(cut, what, 80);
-			cut[80] = '\0';
-			/* do not end inside a UTF-8 sequence */
-			for (int i = 79;
-			     i > 0 && ((unsigned char)cut[i] & 0xc0) == 0x80;
-			     i--)
-				cut[i] = '\0';
-			if (((unsigned char)cut[strlen(cut) - 1] & 0xc0) ==
-			    0xc0)
-				cut[strlen(cut) - 1] = '\0';
-			buf_html(b, cut);
-			buf_puts(b, "…");
-		} else
-			buf_html(b, what);
-		buf_puts(b, "</code>");
-	}
-	buf_puts(b, "</p>\n</main>\n");
-	html_end(b);
-}
-
-void
 figpage_forbidden(struct ctx *c)
 {
 	page_message(c, 403, M_FORBIDDEN_TITLE, M_FORBIDDEN_TEXT);
@@ -77,12 +37,13 @@ figpage_query(struct ctx *c, const char *const *allowed)
 		for (int j = 0; !ok && allowed[j] != NULL; j++)
 			ok = strcmp(name, allowed[j]) == 0;
 		if (!ok) {
-			figpage_bad_request(c, "Tham số không được hỗ trợ:",
+			console_error(c, NULL, 400,
+			    "Tham số không được hỗ trợ:",
 			    "Unsupported parameter:", name);
 			return -1;
 		}
 		if (form_count(q, name) > 1) {
-			figpage_bad_request(c, "Tham số bị lặp lại:",
+			console_error(c, NULL, 400, "Tham số bị lặp lại:",
 			    "Parameter given more than once:", name);
 			return -1;
 		}
@@ -100,7 +61,7 @@ figpage_month(struct ctx *c, int *month)
 		return 0;
 	}
 	if (month_parse(s, strlen(s), month) < 0) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Tháng không hợp lệ; cần dạng YYYY-MM (ví dụ 2026-10):",
 		    "Not a valid month; use YYYY-MM (e.g. 2026-10):", s);
 		return -1;

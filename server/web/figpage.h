@@ -10,17 +10,6 @@
 
 struct ctx;
 
-/* The Vietnamese or the English text, as the page's language says. */
-#define TR(c, vi, en) ((c)->lang == LANG_EN ? (en) : (vi))
-
-/*
- * Answer 400 with a page saying what is wrong (`vi` or `en` by the
- * page's language), then `what` (escaped; may be NULL): the offending
- * parameter or value.
- */
-void figpage_bad_request(
-    struct ctx *c, const char *vi, const char *en, const char *what);
-
 /* Answer 403: the role may not see or do this. */
 void figpage_forbidden(struct ctx *c);
 

@@ -19,6 +19,7 @@
 #include "core/qrlink.h"
 #include "core/ratelimit.h"
 #include "core/ratings.h"
+#include "core/units.h"
 #include "core/writer.h"
 #include "web/auth.h"
 #include "web/jsonapi.h"
@@ -512,7 +513,7 @@ config_json(struct ctx *c, struct db *db, const struct kiosk *k)
 	json_t *levels = json_array(), *labels = json_object();
 	json_t *reasons = json_array(), *procs = json_array();
 	struct token t;
-	struct buf url = { 0 };
+	struct buf url = { 0 }, name = { 0 };
 	char token[TOKEN_MAX_LEN + 1], err[256], unit_name[301] = "";
 	char counter_name[201] = "";
 	struct db_stmt *st;
@@ -535,18 +536,12 @@ config_json(struct ctx *c, struct db *db, const struct kiosk *k)
 		    json_pack("{s:s, s:s, s:s}", "code", ins->reason[i].code,
 			"vi", itext(&ins->reason[i].label, LANG_VI), "en",
 			itext(&ins->reason[i].label, LANG_EN)));
-	st =
-	    db_query(db, "SELECT name FROM units WHERE code = ?", "t", k->unit);
-	if (st != NULL && db_step(st) == DB_ROW && db_col_text(st, 0))
-		strlcpy_hl(unit_name, db_col_text(st, 0), sizeof(unit_name));
-	db_done(st);
-	st = db_query(db,
-	    "SELECT name FROM counters WHERE unit = ? AND number = ?", "ti",
-	    k->unit, k->counter);
-	if (st != NULL && db_step(st) == DB_ROW && db_col_text(st, 0))
-		strlcpy_hl(
-		    counter_name, db_col_text(st, 0), sizeof(counter_name));
-	db_done(st);
+	units_name(db, k->unit, &name);
+	strlcpy_hl(unit_name, buf_str(&name), sizeof(unit_name));
+	buf_reset(&name);
+	units_counter_name(db, k->unit, k->counter, &name);
+	strlcpy_hl(counter_name, buf_str(&name), sizeof(counter_name));
+	buf_release(&name);
 	st = db_query(db,
 	    "SELECT p.code, p.name FROM unit_procedures u JOIN procedures p "
 	    "ON p.code = u.procedure WHERE u.unit = ? ORDER BY p.field, "

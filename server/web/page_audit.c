@@ -9,7 +9,6 @@
 #include "core/ratings.h"
 #include "core/users.h"
 #include "web/console.h"
-#include "web/cpage.h"
 #include "web/pages.h"
 #include "web/server.h"
 
@@ -96,20 +95,20 @@ chain_state(struct ctx *c, bool ratings_too)
 	buf_puts(b, "<section class=\"chain\">\n<p class=\"");
 	if (r == 0)
 		buf_printf(b, "ok\">%s: %s (%lld %s)",
-		    CP_T(c, "Chuỗi băm nhật ký", "Audit hash chain"),
-		    CP_T(c, "nguyên vẹn", "intact"), (long long)count,
-		    CP_T(c, "mục", "entries"));
+		    TR(c, "Chuỗi băm nhật ký", "Audit hash chain"),
+		    TR(c, "nguyên vẹn", "intact"), (long long)count,
+		    TR(c, "mục", "entries"));
 	else if (r == 1)
 		buf_printf(b, "broken\">%s: %s #%lld (%s)",
-		    CP_T(c, "Chuỗi băm nhật ký", "Audit hash chain"),
-		    CP_T(c, "BỊ PHÁ VỠ tại mục", "BROKEN at entry"),
+		    TR(c, "Chuỗi băm nhật ký", "Audit hash chain"),
+		    TR(c, "BỊ PHÁ VỠ tại mục", "BROKEN at entry"),
 		    (long long)bad,
-		    CP_T(c, "một mục đã bị sửa, xóa hoặc chèn ngoài hailong",
+		    TR(c, "một mục đã bị sửa, xóa hoặc chèn ngoài hailong",
 			"an entry was edited, deleted or inserted outside "
 			"hailong"));
 	else
 		buf_printf(b, "broken\">%s",
-		    CP_T(c, "Không kiểm tra được chuỗi băm nhật ký.",
+		    TR(c, "Không kiểm tra được chuỗi băm nhật ký.",
 			"Cannot check the audit hash chain."));
 	buf_puts(b, "</p>\n");
 	if (ratings_too) {
@@ -117,26 +116,23 @@ chain_state(struct ctx *c, bool ratings_too)
 		buf_puts(b, "<p class=\"");
 		if (r == 0 && cc.folded == 0)
 			buf_printf(b, "ok\">%s: %s (%lld %s)",
-			    CP_T(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
-			    CP_T(c, "nguyên vẹn", "intact"), (long long)cc.rows,
-			    CP_T(c, "đánh giá", "ratings"));
+			    TR(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
+			    TR(c, "nguyên vẹn", "intact"), (long long)cc.rows,
+			    TR(c, "đánh giá", "ratings"));
 		else if (r == 0)
 			buf_printf(b, "ok\">%s: %s (%lld %s, %lld %s)",
-			    CP_T(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
-			    CP_T(c, "nguyên vẹn", "intact"), (long long)cc.rows,
-			    CP_T(c, "đánh giá", "ratings"),
-			    (long long)cc.folded,
-			    CP_T(c, "đã gộp thành số đếm",
-				"folded into counts"));
+			    TR(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
+			    TR(c, "nguyên vẹn", "intact"), (long long)cc.rows,
+			    TR(c, "đánh giá", "ratings"), (long long)cc.folded,
+			    TR(c, "đã gộp thành số đếm", "folded into counts"));
 		else if (r == 1)
 			buf_printf(b, "broken\">%s: %s #%lld",
-			    CP_T(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
-			    CP_T(c, "BỊ PHÁ VỠ tại đánh giá",
-				"BROKEN at rating"),
+			    TR(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
+			    TR(c, "BỊ PHÁ VỠ tại đánh giá", "BROKEN at rating"),
 			    (long long)cc.bad_seq);
 		else
 			buf_printf(b, "broken\">%s",
-			    CP_T(c, "Không kiểm tra được chuỗi băm đánh giá.",
+			    TR(c, "Không kiểm tra được chuỗi băm đánh giá.",
 				"Cannot check the ratings hash chain."));
 		buf_puts(b, "</p>\n");
 	}
@@ -151,8 +147,7 @@ page_audit(struct ctx *c)
 	struct buf *b, base = { 0 };
 	const char *action = form_get(&c->query, "action");
 	const char *verify = form_get(&c->query, "verify");
-	bool unattributed, more = false;
-	int64_t top = 0;
+	bool unattributed, top, more = false;
 	int page, rows = 0;
 
 	if (console_unit(c, 0, &u) < 0)
@@ -160,34 +155,31 @@ page_audit(struct ctx *c)
 	if (action == NULL)
 		action = "";
 	if (action[0] != '\0' && !is_action(action)) {
-		cpage_error(c, &u, 400,
+		console_error(c, &u, 400,
 		    "Thao tác cần lọc không hợp lệ: chỉ gồm chữ thường a-z, "
 		    "dấu chấm và gạch dưới (ví dụ rating.status).",
 		    "Bad action filter: only a-z, '.' and '_' (e.g. "
-		    "rating.status).");
+		    "rating.status).",
+		    NULL);
 		return;
 	}
 	if (verify != NULL && verify[0] != '\0' &&
 	    strcmp(verify, "ratings") != 0) {
-		cpage_error(c, &u, 400,
+		console_error(c, &u, 400,
 		    "Tham số verify không hợp lệ: chỉ nhận \"ratings\".",
-		    "Bad verify parameter: only \"ratings\".");
+		    "Bad verify parameter: only \"ratings\".", NULL);
 		return;
 	}
-	if (cpage_page(c, &page) < 0) {
-		cpage_error(
-		    c, &u, 400, "Số trang không hợp lệ.", "Bad page number.");
+	if (console_page(c, &page) < 0) {
+		console_error(c, &u, 400, "Số trang không hợp lệ.",
+		    "Bad page number.", NULL);
 		return;
 	}
 	unattributed =
 	    c->who.role >= ROLE_ADMIN && strcmp(c->who.unit, u.code) == 0;
 	/* failed logins under unknown names: admins of a top-level unit */
-	if (unattributed &&
-	    db_int(ctx_db(c), &top,
-		"SELECT parent IS NULL FROM units WHERE code = ?", "t",
-		u.code) < 0)
-		top = 0;
-	console_begin(c, &u, CP_T(c, "Nhật ký thao tác", "Audit log"), "audit");
+	top = unattributed && u.parent[0] == '\0';
+	console_begin(c, &u, TR(c, "Nhật ký thao tác", "Audit log"), "audit");
 	b = &c->req->resp.body;
 	chain_state(c, verify != NULL && verify[0] != '\0');
 	buf_printf(
@@ -195,7 +187,7 @@ page_audit(struct ctx *c)
 	console_lang_suffix(c, b, true);
 	buf_puts(b, "\">");
 	buf_html(b,
-	    CP_T(c, "Kiểm tra cả chuỗi băm đánh giá",
+	    TR(c, "Kiểm tra cả chuỗi băm đánh giá",
 		"Check the ratings hash chain too"));
 	buf_printf(b,
 	    "</a></p>\n<form class=\"filters\" method=\"get\" "
@@ -208,23 +200,23 @@ page_audit(struct ctx *c)
 	    "<label>%s <input name=\"action\" maxlength=\"40\" value=\"%s\" "
 	    "placeholder=\"rating.status\"></label>\n"
 	    "<button type=\"submit\">%s</button>\n</form>\n",
-	    CP_T(c, "Thao tác", "Action"), action, CP_T(c, "Lọc", "Filter"));
+	    TR(c, "Thao tác", "Action"), action, TR(c, "Lọc", "Filter"));
 	buf_printf(b, "<p class=\"note\">%s</p>\n",
 	    unattributed
-		? CP_T(c,
+		? TR(c,
 		      "Gồm các thao tác của đơn vị, đơn vị trực thuộc và các "
 		      "thao tác hệ thống.",
 		      "Entries of this unit, the units below it, and of the "
 		      "system.")
-		: CP_T(c, "Gồm các thao tác của đơn vị và đơn vị trực thuộc.",
+		: TR(c, "Gồm các thao tác của đơn vị và đơn vị trực thuộc.",
 		      "Entries of this unit and the units below it."));
 	st = db_query(ctx_db(c), audit_sql, "titiii", u.code,
-	    unattributed ? 1 : 0, action, CPAGE_ROWS + 1,
-	    (page - 1) * CPAGE_ROWS, top == 1 ? 1 : 0);
+	    unattributed ? 1 : 0, action, CONSOLE_ROWS + 1,
+	    (page - 1) * CONSOLE_ROWS, top ? 1 : 0);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		char *detail;
 
-		if (rows == CPAGE_ROWS) {
+		if (rows == CONSOLE_ROWS) {
 			more = true;
 			break;
 		}
@@ -233,14 +225,14 @@ page_audit(struct ctx *c)
 			    "<table class=\"audit\">\n<thead><tr><th>#</th>"
 			    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 			    "<th>%s</th></tr></thead>\n<tbody>\n",
-			    CP_T(c, "Thời điểm", "When"),
-			    CP_T(c, "Người thực hiện", "Who"),
-			    CP_T(c, "Thao tác", "Action"),
-			    CP_T(c, "Đối tượng", "Target"),
-			    CP_T(c, "Chi tiết", "Detail"));
+			    TR(c, "Thời điểm", "When"),
+			    TR(c, "Người thực hiện", "Who"),
+			    TR(c, "Thao tác", "Action"),
+			    TR(c, "Đối tượng", "Target"),
+			    TR(c, "Chi tiết", "Detail"));
 		buf_printf(
 		    b, "<tr><td>%lld</td><td>", (long long)db_col_int(st, 0));
-		cpage_when(b, (long long)db_col_int(st, 1));
+		console_when(b, (long long)db_col_int(st, 1));
 		buf_puts(b, "</td><td>");
 		buf_html(b, db_col_text(st, 2));
 		buf_puts(b, "</td><td>");
@@ -257,13 +249,13 @@ page_audit(struct ctx *c)
 	db_done(st);
 	if (rows == 0)
 		buf_printf(b, "<p class=\"empty\">%s</p>\n",
-		    CP_T(c, "Không có mục nào.", "No entries."));
+		    TR(c, "Không có mục nào.", "No entries."));
 	else
 		buf_puts(b, "</tbody>\n</table>\n");
 	buf_printf(&base, "/admin/units/%s/audit?", u.code);
 	if (action[0] != '\0')
 		buf_printf(&base, "action=%s&", action);
-	cpage_pager(c, b, buf_str(&base), page, more);
+	console_pager(c, b, buf_str(&base), page, more);
 	buf_release(&base);
 	console_end(c);
 }

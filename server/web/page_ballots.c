@@ -13,7 +13,6 @@
 #include "core/import.h"
 #include "core/writer.h"
 #include "web/console.h"
-#include "web/cpage.h"
 #include "web/pages.h"
 #include "web/server.h"
 #include "web/session.h"
@@ -127,7 +126,7 @@ render(struct ctx *c, const struct console_unit *u, int status,
 		"Dissatisfied", "Neutral", "Satisfied", "Very satisfied" };
 
 	console_begin(c, u,
-	    CP_T(c, "Nhập phiếu đánh giá giấy", "Enter a paper ballot"),
+	    TR(c, "Nhập phiếu đánh giá giấy", "Enter a paper ballot"),
 	    "ballots");
 	c->req->resp.status = status;
 	b = &c->req->resp.body;
@@ -150,7 +149,7 @@ render(struct ctx *c, const struct console_unit *u, int status,
 
 		buf_printf(b, "<p class=\"field%s\"><label for=\"%s\">",
 		    f->error[i] != NULL ? " invalid" : "", fd->key);
-		buf_html(b, CP_T(c, fd->vi, fd->en));
+		buf_html(b, TR(c, fd->vi, fd->en));
 		buf_puts(b, "</label> ");
 		switch (fd->kind) {
 		case F_LEVEL:
@@ -161,7 +160,7 @@ render(struct ctx *c, const struct console_unit *u, int status,
 				char val[2] = { (char)('0' + l), '\0' };
 
 				option(b, val,
-				    CP_T(c, lv_vi[l - 1], lv_en[l - 1]), v);
+				    TR(c, lv_vi[l - 1], lv_en[l - 1]), v);
 			}
 			buf_puts(b, "</select>");
 			break;
@@ -178,8 +177,8 @@ render(struct ctx *c, const struct console_unit *u, int status,
 			buf_printf(b, "<select id=\"%s\" name=\"%s\">", fd->key,
 			    fd->key);
 			option(b, "", "—", v);
-			option(b, "1", CP_T(c, "Có", "Yes"), v);
-			option(b, "0", CP_T(c, "Không", "No"), v);
+			option(b, "1", TR(c, "Có", "Yes"), v);
+			option(b, "0", TR(c, "Không", "No"), v);
 			buf_puts(b, "</select>");
 			break;
 		case F_AREA:
@@ -208,7 +207,7 @@ render(struct ctx *c, const struct console_unit *u, int status,
 		buf_puts(b, "</p>\n");
 	}
 	buf_printf(b, "<button type=\"submit\">%s</button>\n</form>\n",
-	    CP_T(c, "Lưu phiếu", "Store the ballot"));
+	    TR(c, "Lưu phiếu", "Store the ballot"));
 	console_end(c);
 }
 
@@ -318,13 +317,12 @@ ballot_answer(struct ctx *c)
 			return;
 		}
 		memset(f->value, 0, sizeof(f->value));
-		f->notice =
-		    CP_T(c, "Đã lưu phiếu. Có thể nhập phiếu tiếp theo.",
-			"Ballot stored. You can enter the next one.");
+		f->notice = TR(c, "Đã lưu phiếu. Có thể nhập phiếu tiếp theo.",
+		    "Ballot stored. You can enter the next one.");
 		f->notice_ok = true;
 		break;
 	case IMPORT_DUPLICATE:
-		f->notice = CP_T(c,
+		f->notice = TR(c,
 		    "Phiếu này đã được nhập trước đó với cùng nội dung; không "
 		    "lưu lại lần nữa.",
 		    "This ballot was entered before with the same content; not "
@@ -334,7 +332,7 @@ ballot_answer(struct ctx *c)
 	default:
 		status = it->status == IMPORT_CONFLICT ? 409 : 400;
 		f->notice =
-		    CP_T(c, "Phiếu chưa được lưu: xem các ô được đánh dấu.",
+		    TR(c, "Phiếu chưa được lưu: xem các ô được đánh dấu.",
 			"The ballot was not stored: see the marked fields.");
 		for (int k = 0; k < it->nerrors && k < RECORD_MAX_ERRORS; k++) {
 			const struct field_error *e = &it->errors[k];
@@ -343,12 +341,12 @@ ballot_answer(struct ctx *c)
 			if (i < 0)
 				i = 0; /* the record as a whole: the number */
 			if (it->status == IMPORT_CONFLICT && i == 0)
-				f->error[i] = CP_T(c,
+				f->error[i] = TR(c,
 				    "Số phiếu này đã dùng cho một phiếu khác.",
 				    e->message);
 			else if (strcmp(e->column, "rated_at") == 0 &&
 			    strstr(e->message, "folded") != NULL)
-				f->error[i] = CP_T(c,
+				f->error[i] = TR(c,
 				    "Ngày này thuộc một tháng đã được tổng "
 				    "hợp thành số liệu (hết thời hạn lưu phiếu "
 				    "gốc); không thể nhập thêm phiếu của tháng "
@@ -356,7 +354,7 @@ ballot_answer(struct ctx *c)
 				    e->message);
 			else
 				f->error[i] =
-				    CP_T(c, fields[i].err_vi, e->message);
+				    TR(c, fields[i].err_vi, e->message);
 		}
 	}
 	render(c, &bp->u, status, f);
@@ -372,7 +370,7 @@ page_ballots_post(struct ctx *c)
 	bool bad = false;
 
 	if (console_unit(c, 0, &bp->u) < 0 ||
-	    cpage_form(c, &bp->u, &bp->form) < 0) {
+	    console_form(c, &bp->u, &bp->form) < 0) {
 		free(bp);
 		return;
 	}
@@ -394,14 +392,14 @@ page_ballots_post(struct ctx *c)
 		if (json_object_set_new(item, fields[i].key, json_string(v)) <
 		    0) {
 			bp->f.error[i] =
-			    CP_T(c, fields[i].err_vi, "Not UTF-8 text.");
+			    TR(c, fields[i].err_vi, "Not UTF-8 text.");
 			bad = true;
 		}
 	}
 	if (bad) {
 		json_decref(item);
 		bp->f.notice =
-		    CP_T(c, "Phiếu chưa được lưu: xem các ô được đánh dấu.",
+		    TR(c, "Phiếu chưa được lưu: xem các ô được đánh dấu.",
 			"The ballot was not stored: see the marked fields.");
 		render(c, &bp->u, 400, &bp->f);
 		return;

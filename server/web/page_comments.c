@@ -10,7 +10,6 @@
 #include "core/audit.h"
 #include "core/ratings.h"
 #include "web/console.h"
-#include "web/cpage.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/server.h"
@@ -44,32 +43,32 @@ read_filter(struct ctx *c, const struct console_unit *u, struct filter *f)
 	memset(f, 0, sizeof(*f));
 	if (month != NULL && month[0] != '\0' &&
 	    month_parse(month, strlen(month), &f->month) < 0) {
-		cpage_error(c, u, 400,
+		console_error(c, u, 400,
 		    "Tháng không hợp lệ: cần dạng YYYY-MM, ví dụ 2026-10.",
-		    "Bad month: use YYYY-MM, e.g. 2026-10.");
+		    "Bad month: use YYYY-MM, e.g. 2026-10.", NULL);
 		return -1;
 	}
 	if (proc != NULL && proc[0] != '\0') {
 		if (!is_procedure_code(proc, strlen(proc))) {
-			cpage_error(c, u, 400,
+			console_error(c, u, 400,
 			    "Mã thủ tục không hợp lệ: cần dạng 1.001193.",
-			    "Bad procedure code: use the form 1.001193.");
+			    "Bad procedure code: use the form 1.001193.", NULL);
 			return -1;
 		}
 		strlcpy_hl(f->procedure, proc, sizeof(f->procedure));
 	}
 	if (level != NULL && level[0] != '\0') {
 		if (parse_int64(level, strlen(level), 1, 5, &n) < 0) {
-			cpage_error(c, u, 400,
+			console_error(c, u, 400,
 			    "Mức độ hài lòng không hợp lệ: chọn từ 1 đến 5.",
-			    "Bad satisfaction level: choose 1 to 5.");
+			    "Bad satisfaction level: choose 1 to 5.", NULL);
 			return -1;
 		}
 		f->level = (int)n;
 	}
-	if (cpage_page(c, &f->page) < 0) {
-		cpage_error(
-		    c, u, 400, "Số trang không hợp lệ.", "Bad page number.");
+	if (console_page(c, &f->page) < 0) {
+		console_error(c, u, 400, "Số trang không hợp lệ.",
+		    "Bad page number.", NULL);
 		return -1;
 	}
 	return 0;
@@ -85,21 +84,20 @@ level_word(struct ctx *c, int level)
 {
 	if (level < 1 || level > 5)
 		return "?";
-	return CP_T(c, level_vi[level], level_en[level]);
+	return TR(c, level_vi[level], level_en[level]);
 }
 
 static const char *
 status_word(struct ctx *c, const char *status)
 {
 	if (strcmp(status, "spam") == 0)
-		return CP_T(c, "Đã đánh dấu: rác (spam)", "Flagged: spam");
+		return TR(c, "Đã đánh dấu: rác (spam)", "Flagged: spam");
 	if (strcmp(status, "misuse") == 0)
-		return CP_T(c, "Đã đánh dấu: lạm dụng", "Flagged: misuse");
+		return TR(c, "Đã đánh dấu: lạm dụng", "Flagged: misuse");
 	if (strcmp(status, "burst") == 0)
-		return CP_T(
-		    c, "Gửi dồn dập (không tính)", "Burst (not counted)");
+		return TR(c, "Gửi dồn dập (không tính)", "Burst (not counted)");
 	if (strcmp(status, "duplicate") == 0)
-		return CP_T(
+		return TR(
 		    c, "Trùng lặp (không tính)", "Duplicate (not counted)");
 	return "";
 }
@@ -122,22 +120,22 @@ filter_form(struct ctx *c, const struct console_unit *u, const struct filter *f)
 	buf_printf(b,
 	    "<label>%s <input name=\"month\" value=\"%s\" "
 	    "placeholder=\"YYYY-MM\" maxlength=\"7\"></label>\n",
-	    CP_T(c, "Tháng", "Month"), month);
+	    TR(c, "Tháng", "Month"), month);
 	buf_printf(b,
 	    "<label>%s <input name=\"procedure\" value=\"%s\" "
 	    "placeholder=\"1.001193\" maxlength=\"8\"></label>\n",
-	    CP_T(c, "Thủ tục", "Procedure"), f->procedure);
+	    TR(c, "Thủ tục", "Procedure"), f->procedure);
 	buf_printf(b,
 	    "<label>%s <select name=\"level\">\n<option value=\"\">%s"
 	    "</option>\n",
-	    CP_T(c, "Mức độ", "Level"), CP_T(c, "Tất cả", "All"));
+	    TR(c, "Mức độ", "Level"), TR(c, "Tất cả", "All"));
 	for (int l = 5; l >= 1; l--)
 		buf_printf(b, "<option value=\"%d\"%s>%d — %s</option>\n", l,
 		    l == f->level ? " selected" : "", l, level_word(c, l));
 	buf_printf(b,
 	    "</select></label>\n<button type=\"submit\">%s</button>\n"
 	    "</form>\n",
-	    CP_T(c, "Lọc", "Filter"));
+	    TR(c, "Lọc", "Filter"));
 }
 
 /* The list's base URL for the pager, filters kept. */
@@ -177,14 +175,13 @@ mark_form(struct ctx *c, const struct console_unit *u, long long seq,
 		    "<input name=\"reason\" maxlength=\"500\" "
 		    "placeholder=\"%s\">\n"
 		    "<button type=\"submit\">%s</button>\n",
-		    CP_T(c, "Rác (spam)", "Spam"),
-		    CP_T(c, "Lạm dụng", "Misuse"), CP_T(c, "Lý do", "Reason"),
-		    CP_T(c, "Đánh dấu", "Flag"));
+		    TR(c, "Rác (spam)", "Spam"), TR(c, "Lạm dụng", "Misuse"),
+		    TR(c, "Lý do", "Reason"), TR(c, "Đánh dấu", "Flag"));
 	} else {
 		buf_printf(b,
 		    "<input type=\"hidden\" name=\"status\" value=\"valid\">\n"
 		    "<button type=\"submit\">%s</button>\n",
-		    CP_T(c, "Bỏ đánh dấu (tính lại)", "Unflag (count again)"));
+		    TR(c, "Bỏ đánh dấu (tính lại)", "Unflag (count again)"));
 	}
 	buf_puts(b, "</form>\n");
 }
@@ -206,11 +203,11 @@ page_comments(struct ctx *c)
 		from = month_start(f.month);
 		to = month_end(f.month);
 	}
-	console_begin(c, &u,
-	    CP_T(c, "Góp ý của người dân", "Citizens' comments"), "comments");
+	console_begin(c, &u, TR(c, "Góp ý của người dân", "Citizens' comments"),
+	    "comments");
 	b = &c->req->resp.body;
 	buf_printf(b, "<p class=\"note\">%s</p>\n",
-	    CP_T(c,
+	    TR(c,
 		"Số điện thoại và số CCCD/CMND trong góp ý được che. Góp ý mới "
 		"nhất ở trên.",
 		"Phone and ID-card numbers in comments are masked. Newest "
@@ -228,15 +225,15 @@ page_comments(struct ctx *c)
 	    "AND (?4 = '' OR r.procedure = ?4) "
 	    "AND (?5 = 0 OR r.level = ?5) "
 	    "ORDER BY t.rated_at DESC, t.seq DESC LIMIT ?6 OFFSET ?7",
-	    "tlltiil", u.code, from, to, f.procedure, f.level, CPAGE_ROWS + 1,
-	    (int64_t)(f.page - 1) * CPAGE_ROWS);
+	    "tlltiil", u.code, from, to, f.procedure, f.level, CONSOLE_ROWS + 1,
+	    (int64_t)(f.page - 1) * CONSOLE_ROWS);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		long long seq = (long long)db_col_int(st, 0);
 		const char *status = db_col_text(st, 6);
 		bool flagged = strcmp(status, "valid") != 0;
 		char *masked;
 
-		if (rows == CPAGE_ROWS) {
+		if (rows == CONSOLE_ROWS) {
 			more = true;
 			break;
 		}
@@ -244,15 +241,14 @@ page_comments(struct ctx *c)
 			buf_puts(b, "<ol class=\"comments\">\n");
 		buf_printf(b, "<li id=\"r%lld\"%s>\n<p class=\"meta\">", seq,
 		    flagged ? " class=\"flagged\"" : "");
-		cpage_when(b, (long long)db_col_int(st, 1));
+		console_when(b, (long long)db_col_int(st, 1));
 		buf_printf(b, " · %d — ", (int)db_col_int(st, 3));
 		buf_html(b, level_word(c, (int)db_col_int(st, 3)));
 		if (db_col_text(st, 4)[0] != '\0')
-			buf_printf(b, " · %s %s",
-			    CP_T(c, "Thủ tục", "Procedure"),
+			buf_printf(b, " · %s %s", TR(c, "Thủ tục", "Procedure"),
 			    db_col_text(st, 4));
 		if (db_col_int(st, 5) > 0)
-			buf_printf(b, " · %s %d", CP_T(c, "Quầy", "Counter"),
+			buf_printf(b, " · %s %d", TR(c, "Quầy", "Counter"),
 			    (int)db_col_int(st, 5));
 		buf_printf(b, " · %s · ", db_col_text(st, 7));
 		buf_html(b, db_col_text(st, 8));
@@ -276,9 +272,9 @@ page_comments(struct ctx *c)
 			buf_puts(b, "\">");
 			buf_html(b,
 			    strcmp(db_col_text(st, 10), "closed") == 0
-				? CP_T(c, "Đề nghị liên hệ lại (đã đóng)",
+				? TR(c, "Đề nghị liên hệ lại (đã đóng)",
 				      "Callback request (closed)")
-				: CP_T(c, "Đề nghị liên hệ lại — mở",
+				: TR(c, "Đề nghị liên hệ lại — mở",
 				      "Callback request — open"));
 			buf_puts(b, "</a></p>\n");
 		}
@@ -291,11 +287,11 @@ page_comments(struct ctx *c)
 	db_done(st);
 	if (rows == 0)
 		buf_printf(b, "<p class=\"empty\">%s</p>\n",
-		    CP_T(c, "Không có góp ý nào.", "No comments."));
+		    TR(c, "Không có góp ý nào.", "No comments."));
 	else
 		buf_puts(b, "</ol>\n");
 	list_base(&u, &f, &base);
-	cpage_pager(c, b, buf_str(&base), f.page, more);
+	console_pager(c, b, buf_str(&base), f.page, more);
 	buf_release(&base);
 	console_end(c);
 }
@@ -341,7 +337,7 @@ page_comment_status(struct ctx *c)
 		page_not_found(c);
 		return;
 	}
-	if (cpage_form(c, &u, &f) < 0)
+	if (console_form(c, &u, &f) < 0)
 		return;
 	status = form_get(&f, "status");
 	reason = form_get(&f, "reason");
@@ -349,20 +345,21 @@ page_comment_status(struct ctx *c)
 	    (strcmp(status, "spam") != 0 && strcmp(status, "misuse") != 0 &&
 		strcmp(status, "valid") != 0) ||
 	    rating_status_parse(status, &to) < 0) {
-		cpage_error(c, &u, 400,
+		console_error(c, &u, 400,
 		    "Trạng thái không hợp lệ: chọn rác (spam), lạm dụng hoặc "
 		    "bỏ đánh dấu.",
-		    "Bad status: choose spam, misuse or unflag.");
+		    "Bad status: choose spam, misuse or unflag.", NULL);
 		goto out;
 	}
 	if (reason != NULL &&
 	    (strlen(reason) > 500 || !utf8_is_valid(reason, strlen(reason)) ||
 		!text_has_no_controls(reason, strlen(reason)))) {
-		cpage_error(c, &u, 400,
+		console_error(c, &u, 400,
 		    "Lý do quá dài (tối đa 500 ký tự) hoặc có ký tự không hợp "
 		    "lệ.",
 		    "The reason is too long (500 characters at most) or has "
-		    "characters that are not allowed.");
+		    "characters that are not allowed.",
+		    NULL);
 		goto out;
 	}
 	ctx_actor(c, actor, sizeof(actor));
@@ -461,30 +458,30 @@ page_callback(struct ctx *c)
 		server_unavailable(c);
 		return;
 	}
-	console_begin(c, &u, CP_T(c, "Đề nghị liên hệ lại", "Callback request"),
+	console_begin(c, &u, TR(c, "Đề nghị liên hệ lại", "Callback request"),
 	    "comments");
 	b = &c->req->resp.body;
 	buf_puts(b, "<dl class=\"callback\">\n<dt>");
-	buf_html(b, CP_T(c, "Thời điểm đánh giá", "Rated at"));
+	buf_html(b, TR(c, "Thời điểm đánh giá", "Rated at"));
 	buf_puts(b, "</dt><dd>");
-	cpage_when(b, (long long)cb.rated_at);
+	console_when(b, (long long)cb.rated_at);
 	buf_printf(b, " · #%lld · %d — ", (long long)cb.seq, cb.level);
 	buf_html(b, level_word(c, cb.level));
 	buf_puts(b, "</dd>\n<dt>");
-	buf_html(b, CP_T(c, "Số điện thoại", "Phone number"));
+	buf_html(b, TR(c, "Số điện thoại", "Phone number"));
 	buf_puts(b, "</dt><dd class=\"phone\">");
 	if (cb.withdrawn)
 		buf_html(b,
-		    CP_T(c, "Người dân đã rút lại sự đồng ý.",
+		    TR(c, "Người dân đã rút lại sự đồng ý.",
 			"The citizen withdrew consent."));
 	else if (!cb.has_phone)
 		buf_html(b,
-		    CP_T(c, "Đã xóa theo thời hạn lưu giữ.",
+		    TR(c, "Đã xóa theo thời hạn lưu giữ.",
 			"Erased after the retention period."));
 	else
 		buf_html(b, cb.phone);
 	buf_puts(b, "</dd>\n<dt>");
-	buf_html(b, CP_T(c, "Góp ý", "Comment"));
+	buf_html(b, TR(c, "Góp ý", "Comment"));
 	buf_puts(b, "</dt><dd><blockquote>");
 	if (cb.comment != NULL) {
 		if (cb.withdrawn) {
@@ -497,33 +494,33 @@ page_callback(struct ctx *c)
 		}
 	}
 	buf_puts(b, "</blockquote></dd>\n<dt>");
-	buf_html(b, CP_T(c, "Trạng thái", "State"));
+	buf_html(b, TR(c, "Trạng thái", "State"));
 	buf_puts(b, "</dt><dd class=\"state\">");
 	if (cb.closed) {
-		buf_html(b, CP_T(c, "Đã đóng", "Closed"));
+		buf_html(b, TR(c, "Đã đóng", "Closed"));
 		buf_puts(b, " ");
-		cpage_when(b, (long long)cb.closed_at);
+		console_when(b, (long long)cb.closed_at);
 	} else {
-		buf_html(b, CP_T(c, "Đang mở", "Open"));
+		buf_html(b, TR(c, "Đang mở", "Open"));
 	}
 	buf_puts(b, "</dd>\n</dl>\n");
 	/* the callback's history is its audit trail */
 	buf_printf(b, "<h2>%s</h2>\n<ul class=\"history\">\n",
-	    CP_T(c, "Lịch sử xử lý", "History"));
+	    TR(c, "Lịch sử xử lý", "History"));
 	st = db_query(db,
 	    "SELECT at, actor, action FROM audit WHERE target = ? AND "
 	    "action IN ('callback.contacted', 'callback.closed') ORDER BY seq",
 	    "t", target);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		buf_puts(b, "<li>");
-		cpage_when(b, (long long)db_col_int(st, 0));
+		console_when(b, (long long)db_col_int(st, 0));
 		buf_puts(b, " · ");
 		buf_html(b, db_col_text(st, 1));
 		buf_puts(b, " · ");
 		buf_html(b,
 		    strcmp(db_col_text(st, 2), "callback.closed") == 0
-			? CP_T(c, "đã đóng", "closed")
-			: CP_T(c, "đã liên hệ", "contacted"));
+			? TR(c, "đã đóng", "closed")
+			: TR(c, "đã liên hệ", "contacted"));
 		buf_puts(b, "</li>\n");
 	}
 	db_done(st);
@@ -540,8 +537,8 @@ page_callback(struct ctx *c)
 		    "<button name=\"action\" value=\"contacted\">%s</button>\n"
 		    "<button name=\"action\" value=\"closed\">%s</button>\n"
 		    "</form>\n",
-		    CP_T(c, "Đã liên hệ", "Mark contacted"),
-		    CP_T(c, "Đóng (xong)", "Close (done)"));
+		    TR(c, "Đã liên hệ", "Mark contacted"),
+		    TR(c, "Đóng (xong)", "Close (done)"));
 	}
 	free(cb.comment);
 	console_end(c);
@@ -572,20 +569,20 @@ page_callback_post(struct ctx *c)
 		server_unavailable(c);
 		return;
 	}
-	if (cpage_form(c, &u, &f) < 0)
+	if (console_form(c, &u, &f) < 0)
 		return;
 	action = form_get(&f, "action");
 	if (action == NULL ||
 	    (strcmp(action, "contacted") != 0 &&
 		strcmp(action, "closed") != 0)) {
-		cpage_error(c, &u, 400,
+		console_error(c, &u, 400,
 		    "Thao tác không hợp lệ: chọn \"đã liên hệ\" hoặc \"đóng\".",
-		    "Bad action: choose contacted or closed.");
+		    "Bad action: choose contacted or closed.", NULL);
 		goto out;
 	}
 	if (cb.closed) {
-		cpage_error(c, &u, 409, "Đề nghị này đã được đóng.",
-		    "This callback request is closed already.");
+		console_error(c, &u, 409, "Đề nghị này đã được đóng.",
+		    "This callback request is closed already.", NULL);
 		goto out;
 	}
 	snprintf(target, sizeof(target), "callback:%lld", (long long)cb.id);

@@ -16,6 +16,8 @@
 #include "core/ratelimit.h"
 #include "core/ratings.h"
 #include "core/store.h"
+#include "core/procedures.h"
+#include "core/units.h"
 #include "core/writer.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -64,17 +66,12 @@ key_from_db(int kid, unsigned char key[TOKEN_KEY_LEN], void *arg)
 	return store_token_key(arg, kid, key);
 }
 
+/* Copy a name looked up (cut to size) and empty name for the next. */
 static void
-col_copy(struct db *db, const char *sql, const char *a, int b, char *out,
-    size_t size)
+name_copy(struct buf *name, char *out, size_t size)
 {
-	struct db_stmt *st =
-	    b ? db_query(db, sql, "ti", a, b) : db_query(db, sql, "t", a);
-
-	out[0] = '\0';
-	if (st != NULL && db_step(st) == DB_ROW && db_col_text(st, 0))
-		strlcpy_hl(out, db_col_text(st, 0), size);
-	db_done(st);
+	strlcpy_hl(out, buf_str(name), size);
+	buf_release(name);
 }
 
 /*
@@ -85,28 +82,26 @@ col_copy(struct db *db, const char *sql, const char *a, int b, char *out,
 static int
 load_target(struct db *db, const char *token, struct target *t)
 {
+	struct buf name = { 0 };
+
 	memset(t, 0, sizeof(*t));
 	if (token == NULL || strlen(token) > TOKEN_MAX_LEN ||
 	    token_verify(token, strlen(token), key_from_db, db, &t->tok) < 0)
 		return 1;
 	strlcpy_hl(t->token, token, sizeof(t->token));
-	col_copy(db, "SELECT name FROM units WHERE code = ?", t->tok.unit, 0,
-	    t->unit_name, sizeof(t->unit_name));
+	units_name(db, t->tok.unit, &name);
+	name_copy(&name, t->unit_name, sizeof(t->unit_name));
 	if (t->unit_name[0] == '\0')
 		return 1;
 	if (t->tok.counter > 0) {
-		col_copy(db,
-		    "SELECT name FROM counters WHERE unit = ? AND "
-		    "number = ?",
-		    t->tok.unit, t->tok.counter, t->counter_name,
-		    sizeof(t->counter_name));
+		units_counter_name(db, t->tok.unit, t->tok.counter, &name);
+		name_copy(&name, t->counter_name, sizeof(t->counter_name));
 		if (t->counter_name[0] == '\0')
 			return 1;
 	}
 	if (t->tok.procedure[0] != '\0') {
-		col_copy(db, "SELECT name FROM procedures WHERE code = ?",
-		    t->tok.procedure, 0, t->procedure_name,
-		    sizeof(t->procedure_name));
+		procedures_get(db, t->tok.procedure, &name, NULL);
+		name_copy(&name, t->procedure_name, sizeof(t->procedure_name));
 		if (t->procedure_name[0] == '\0')
 			return 1;
 	}
@@ -396,33 +391,10 @@ criteria_block(struct buf *b, const struct instrument *ins,
 	buf_puts(b, "\">\n</div>\n</details>\n");
 }
 
-/*
- * The whole form page: fresh (in == NULL) or again with the citizen's
- * answers and the errors beside their fields.
- */
+/* The card's header: language switch, where the rating is about, title. */
 static void
-render_form(struct ctx *c, struct db *db, const struct target *t,
-    const struct form *in, const int *err, int status)
+form_header(struct buf *b, const struct target *t, enum lang lang)
 {
-	const struct instrument *ins = c->srv->instrument;
-	struct buf *b = &c->req->resp.body;
-	enum lang lang = c->lang;
-	const char *level = posted(in, "level");
-	char nonce[NONCE_LEN + 1], title[400];
-	const char *old_nonce = posted(in, "nonce");
-
-	/*
-	 * Keep the nonce across a correction so a double submit stays one.
-	 * New nonces sort by time: the ratings' key index grows at its end.
-	 */
-	if (nonce_is_valid(old_nonce))
-		memcpy(nonce, old_nonce, NONCE_LEN + 1);
-	else
-		ordered_nonce(nonce);
-	snprintf(title, sizeof(title), "%s — %s", tr(lang, M_FORM_TITLE),
-	    t->unit_name);
-	http_begin_body(c->req, status, "text/html; charset=utf-8");
-	html_begin(b, lang, title, "/static/form.css");
 	buf_puts(b,
 	    "<main class=\"card\">\n<header>\n<p class=\"lang\">"
 	    "<a href=\"?lang=");
@@ -452,20 +424,14 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	buf_puts(b, "<h1>");
 	buf_html(b, tr(lang, M_FORM_TITLE));
 	buf_puts(b, "</h1>\n</header>\n");
-	if (err != NULL) {
-		buf_puts(b, "<p class=\"alert\" role=\"alert\">");
-		buf_html(b, tr(lang, M_ERR_SUMMARY));
-		buf_puts(b, "</p>\n");
-		field_error(b, err, F_FORM, lang, "form");
-	}
-	buf_printf(b,
-	    "<form method=\"post\" action=\"/q/%s%s\" "
-	    "accept-charset=\"utf-8\">\n",
-	    t->token, lang == LANG_EN ? "?lang=en" : "");
-	buf_printf(b,
-	    "<input type=\"hidden\" name=\"nonce\" value=\"%s\">\n"
-	    "<input type=\"hidden\" name=\"consent_version\" value=\"%d\">\n",
-	    nonce, ins->consent_version);
+}
+
+/* The five faces: the one required answer. */
+static void
+faces_block(struct buf *b, const struct instrument *ins, const struct form *in,
+    const int *err, enum lang lang)
+{
+	const char *level = posted(in, "level");
 
 	buf_puts(b, "<fieldset class=\"faces\">\n<legend>");
 	buf_html(b, itext(&ins->question, lang));
@@ -486,11 +452,12 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 		buf_puts(b, "</span></label>\n");
 	}
 	buf_puts(b, "</div>\n</fieldset>\n");
+}
 
-	if (t->tok.procedure[0] == '\0')
-		procedure_picker(b, db, t, in, err, lang);
-	criteria_block(b, ins, in, err, lang);
-
+static void
+comment_block(
+    struct buf *b, const struct form *in, const int *err, enum lang lang)
+{
 	buf_puts(b, "<div class=\"field\">\n<label for=\"comment\">");
 	buf_html(b, tr(lang, M_COMMENT));
 	buf_puts(b, "</label>\n<p class=\"hint\">");
@@ -502,7 +469,13 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	    "maxlength=\"1000\">");
 	buf_html(b, posted(in, "comment"));
 	buf_puts(b, "</textarea>\n</div>\n");
+}
 
+/* The call back: consent (never ticked for the citizen) and phone. */
+static void
+callback_block(struct buf *b, const struct instrument *ins,
+    const struct form *in, const int *err, enum lang lang)
+{
 	buf_puts(b, "<fieldset class=\"callback\">\n<legend>");
 	buf_html(b, tr(lang, M_CALLBACK));
 	buf_puts(b, "</legend>\n");
@@ -520,7 +493,12 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	    "inputmode=\"tel\" autocomplete=\"tel\" maxlength=\"20\" value=\"");
 	buf_html(b, posted(in, "phone"));
 	buf_puts(b, "\">\n</fieldset>\n");
+}
 
+/* The bot trap, the submit button and the anonymity note. */
+static void
+form_footer(struct buf *b, enum lang lang)
+{
 	/* a trap for bots: hidden by the stylesheet, empty for people */
 	buf_puts(b,
 	    "<div class=\"hp\" aria-hidden=\"true\"><label>Website "
@@ -531,6 +509,56 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	buf_puts(b, "</button>\n</form>\n<p class=\"note\">");
 	buf_html(b, tr(lang, M_ANONYMOUS));
 	buf_puts(b, "</p>\n</main>\n");
+}
+
+/*
+ * The whole form page: fresh (in == NULL) or again with the citizen's
+ * answers and the errors beside their fields.
+ */
+static void
+render_form(struct ctx *c, struct db *db, const struct target *t,
+    const struct form *in, const int *err, int status)
+{
+	const struct instrument *ins = c->srv->instrument;
+	struct buf *b = &c->req->resp.body;
+	enum lang lang = c->lang;
+	char nonce[NONCE_LEN + 1], title[400];
+	const char *old_nonce = posted(in, "nonce");
+
+	/*
+	 * Keep the nonce across a correction so a double submit stays one.
+	 * New nonces sort by time: the ratings' key index grows at its end.
+	 */
+	if (nonce_is_valid(old_nonce))
+		memcpy(nonce, old_nonce, NONCE_LEN + 1);
+	else
+		ordered_nonce(nonce);
+	snprintf(title, sizeof(title), "%s — %s", tr(lang, M_FORM_TITLE),
+	    t->unit_name);
+	http_begin_body(c->req, status, "text/html; charset=utf-8");
+	html_begin(b, lang, title, "/static/form.css");
+	form_header(b, t, lang);
+	if (err != NULL) {
+		buf_puts(b, "<p class=\"alert\" role=\"alert\">");
+		buf_html(b, tr(lang, M_ERR_SUMMARY));
+		buf_puts(b, "</p>\n");
+		field_error(b, err, F_FORM, lang, "form");
+	}
+	buf_printf(b,
+	    "<form method=\"post\" action=\"/q/%s%s\" "
+	    "accept-charset=\"utf-8\">\n",
+	    t->token, lang == LANG_EN ? "?lang=en" : "");
+	buf_printf(b,
+	    "<input type=\"hidden\" name=\"nonce\" value=\"%s\">\n"
+	    "<input type=\"hidden\" name=\"consent_version\" value=\"%d\">\n",
+	    nonce, ins->consent_version);
+	faces_block(b, ins, in, err, lang);
+	if (t->tok.procedure[0] == '\0')
+		procedure_picker(b, db, t, in, err, lang);
+	criteria_block(b, ins, in, err, lang);
+	comment_block(b, in, err, lang);
+	callback_block(b, ins, in, err, lang);
+	form_footer(b, lang);
 	html_end(b);
 }
 
@@ -602,26 +630,6 @@ opt_choice(const struct form *in, const char *name, int max, int *out)
 	return 0;
 }
 
-/* Copy with CRLF folded to LF and the ends trimmed; new. */
-static char *
-clean_text(const char *s)
-{
-	size_t len = strlen(s), n = 0;
-	char *out = xmalloc(len + 1);
-
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	for (; *s != '\0'; s++)
-		if (!(s[0] == '\r' && s[1] == '\n'))
-			out[n++] = *s;
-	while (n > 0 &&
-	    (out[n - 1] == ' ' || out[n - 1] == '\t' || out[n - 1] == '\r' ||
-		out[n - 1] == '\n'))
-		n--;
-	out[n] = '\0';
-	return out;
-}
-
 static void
 set_err(int *err, enum field f, enum msg m, bool *bad)
 {
@@ -682,7 +690,7 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 
 	v = form_get(in, "comment");
 	if (v != NULL && err[F_COMMENT] == 0) {
-		char *text = clean_text(v);
+		char *text = text_clean(v);
 		size_t len = strlen(text);
 
 		if (!text_has_no_controls(text, len))

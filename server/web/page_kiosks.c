@@ -8,9 +8,9 @@
 #include "hailong/util.h"
 #include "core/audit.h"
 #include "core/kiosks.h"
+#include "core/store.h"
 #include "core/users.h"
 #include "web/console.h"
-#include "web/cpage.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/server.h"
@@ -31,14 +31,13 @@ state_word(struct ctx *c, const struct kiosk *k, int64_t now)
 	const char *s = kiosk_state(k, now);
 
 	if (strcmp(s, "revoked") == 0)
-		return CP_T(c, "Đã thu hồi", "Revoked");
+		return TR(c, "Đã thu hồi", "Revoked");
 	if (strcmp(s, "pending") == 0)
-		return CP_T(c, "Chờ kích hoạt", "Waiting for enrolment");
+		return TR(c, "Chờ kích hoạt", "Waiting for enrolment");
 	if (strcmp(s, "expired") == 0)
-		return CP_T(
-		    c, "Mã kích hoạt hết hạn", "Enrolment code expired");
-	return kiosk_is_online(k, now) ? CP_T(c, "Trực tuyến", "Online")
-				       : CP_T(c, "Mất kết nối", "Offline");
+		return TR(c, "Mã kích hoạt hết hạn", "Enrolment code expired");
+	return kiosk_is_online(k, now) ? TR(c, "Trực tuyến", "Online")
+				       : TR(c, "Mất kết nối", "Offline");
 }
 
 static void
@@ -58,14 +57,14 @@ kiosk_row(struct ctx *c, const struct console_unit *u, const struct kiosk *k,
 	buf_printf(b, "</td><td>%d</td><td>", k->counter);
 	buf_html(b, state_word(c, k, now));
 	buf_puts(b, "</td><td>");
-	cpage_when(b, (long long)k->last_seen);
+	console_when(b, (long long)k->last_seen);
 	buf_puts(b, "</td><td>");
 	if (k->backlog >= 0)
 		buf_printf(b, "%lld", (long long)k->backlog);
 	else
 		buf_puts(b, "—");
 	buf_puts(b, "</td><td>");
-	cpage_when(b, (long long)k->oldest_unsent);
+	console_when(b, (long long)k->oldest_unsent);
 	buf_puts(b, "</td><td>");
 	buf_html(b, k->version[0] != '\0' ? k->version : "—");
 	buf_puts(b, "</td><td>");
@@ -78,7 +77,7 @@ kiosk_row(struct ctx *c, const struct console_unit *u, const struct kiosk *k,
 		buf_puts(b, "\">");
 		session_csrf_field(c, b);
 		buf_printf(b, "<button type=\"submit\">%s</button></form>",
-		    CP_T(c, "Thu hồi", "Revoke"));
+		    TR(c, "Thu hồi", "Revoke"));
 	}
 	buf_puts(b, "</td></tr>\n");
 }
@@ -98,24 +97,23 @@ page_kiosks(struct ctx *c)
 		return;
 	db = ctx_db(c);
 	console_begin(
-	    c, &u, CP_T(c, "Kiosk đánh giá", "Rating kiosks"), "kiosks");
+	    c, &u, TR(c, "Kiosk đánh giá", "Rating kiosks"), "kiosks");
 	b = &c->req->resp.body;
 	buf_printf(b,
 	    "<p class=\"note\">%s</p>\n<table class=\"kiosks\">\n<thead><tr>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead>\n"
 	    "<tbody>\n",
-	    CP_T(c,
+	    TR(c,
 		"Kiosk mất kết nối khi không liên lạc quá 10 phút. Tồn đọng: "
 		"số đánh giá còn chờ gửi theo lần báo gần nhất.",
 		"A kiosk is offline after 10 minutes without contact. "
 		"Backlog: ratings waiting to be sent, as last reported."),
-	    CP_T(c, "Mã kiosk", "Kiosk"), CP_T(c, "Đơn vị", "Unit"),
-	    CP_T(c, "Quầy", "Counter"), CP_T(c, "Trạng thái", "Status"),
-	    CP_T(c, "Liên lạc lần cuối", "Last seen"),
-	    CP_T(c, "Tồn đọng", "Backlog"),
-	    CP_T(c, "Chưa gửi từ", "Oldest unsent"),
-	    CP_T(c, "Phiên bản", "Version"));
+	    TR(c, "Mã kiosk", "Kiosk"), TR(c, "Đơn vị", "Unit"),
+	    TR(c, "Quầy", "Counter"), TR(c, "Trạng thái", "Status"),
+	    TR(c, "Liên lạc lần cuối", "Last seen"),
+	    TR(c, "Tồn đọng", "Backlog"), TR(c, "Chưa gửi từ", "Oldest unsent"),
+	    TR(c, "Phiên bản", "Version"));
 	/*
 	 * Ids a page at a time, then each kiosk loaded on its own: the
 	 * statement is given back before kiosks_load() uses the connection.
@@ -151,15 +149,15 @@ page_kiosks(struct ctx *c)
 	buf_puts(b, "</tbody>\n</table>\n");
 	if (step < 0)
 		buf_printf(b, "<p class=\"error\">%s</p>\n",
-		    CP_T(c, "Không đọc được danh sách kiosk.",
+		    TR(c, "Không đọc được danh sách kiosk.",
 			"Cannot read the kiosk list."));
 	if (shown == 0)
 		buf_printf(b, "<p class=\"empty\">%s</p>\n",
-		    CP_T(c, "Chưa có kiosk nào.", "No kiosks yet."));
+		    TR(c, "Chưa có kiosk nào.", "No kiosks yet."));
 	else
 		buf_printf(b, "<p class=\"summary\">%s: %d · %s: %d</p>\n",
-		    CP_T(c, "Số kiosk", "Kiosks"), shown,
-		    CP_T(c, "Mất kết nối", "Offline"), offline);
+		    TR(c, "Số kiosk", "Kiosks"), shown,
+		    TR(c, "Mất kết nối", "Offline"), offline);
 	console_end(c);
 }
 
@@ -172,7 +170,6 @@ page_kiosk_revoke(struct ctx *c)
 	struct buf loc = { 0 };
 	const char *id;
 	char actor[80];
-	int64_t one;
 	int rc;
 
 	if (console_unit(c, 0, &u) < 0)
@@ -185,9 +182,7 @@ page_kiosk_revoke(struct ctx *c)
 		page_not_found(c);
 		return;
 	}
-	if (db_int(db, &one,
-		"SELECT 1 FROM unit_tree WHERE ancestor = ? AND descendant = ?",
-		"tt", u.code, k.unit) != 0) {
+	if (!store_unit_within(db, k.unit, u.code)) {
 		page_not_found(c);
 		return;
 	}
@@ -207,8 +202,8 @@ page_kiosk_revoke(struct ctx *c)
 		return;
 	}
 	if (rc == 1) {
-		cpage_error(c, &u, 409, "Kiosk này đã bị thu hồi trước đó.",
-		    "This kiosk was revoked already.");
+		console_error(c, &u, 409, "Kiosk này đã bị thu hồi trước đó.",
+		    "This kiosk was revoked already.", NULL);
 		return;
 	}
 	buf_printf(&loc, "/admin/units/%s/kiosks", u.code);

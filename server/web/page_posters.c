@@ -8,7 +8,6 @@
 #include "hailong/util.h"
 #include "core/qrlink.h"
 #include "web/console.h"
-#include "web/cpage.h"
 #include "web/pages.h"
 #include "web/server.h"
 
@@ -28,7 +27,7 @@ poster_link(struct ctx *c, struct buf *b, const char *token)
 	buf_printf(b, "<a class=\"poster\" href=\"/poster/%s", token);
 	console_lang_suffix(c, b, false);
 	buf_puts(b, "\">");
-	buf_html(b, CP_T(c, "Mở áp phích để in", "Open the poster to print"));
+	buf_html(b, TR(c, "Mở áp phích để in", "Open the poster to print"));
 	buf_printf(b,
 	    "</a> · <a href=\"/qr/%s.png\" download>PNG</a> · "
 	    "<a href=\"/qr/%s.svg\">SVG</a>",
@@ -62,18 +61,18 @@ picked(struct ctx *c, const struct console_unit *u, int *counter,
 	procedure[0] = '\0';
 	if (cv != NULL && cv[0] != '\0') {
 		if (parse_int64(cv, strlen(cv), 1, 999, &n) < 0) {
-			cpage_error(c, u, 400,
+			console_error(c, u, 400,
 			    "Số quầy không hợp lệ: từ 1 đến 999.",
-			    "Bad counter number: 1 to 999.");
+			    "Bad counter number: 1 to 999.", NULL);
 			return -1;
 		}
 		*counter = (int)n;
 	}
 	if (pv != NULL && pv[0] != '\0') {
 		if (!is_procedure_code(pv, strlen(pv))) {
-			cpage_error(c, u, 400,
+			console_error(c, u, 400,
 			    "Mã thủ tục không hợp lệ: cần dạng 1.001193.",
-			    "Bad procedure code: use the form 1.001193.");
+			    "Bad procedure code: use the form 1.001193.", NULL);
 			return -1;
 		}
 		strlcpy_hl(procedure, pv, 9);
@@ -101,25 +100,25 @@ page_posters(struct ctx *c)
 	if (asked == 1 &&
 	    make(c, u.code, counter, procedure, token, err, sizeof(err)) < 0) {
 		/* the unit exists (console_unit): a counter or procedure not */
-		cpage_error(c, &u, 400,
+		console_error(c, &u, 400,
 		    counter > 0 && !strstr(err, "procedure")
 			? "Đơn vị không có quầy này. Thêm quầy trước khi in mã "
 			  "QR."
 			: "Không có thủ tục này trong danh mục.",
-		    err);
+		    err, NULL);
 		return;
 	}
 	console_begin(
-	    c, &u, CP_T(c, "Mã QR và áp phích", "QR codes and posters"), "qr");
+	    c, &u, TR(c, "Mã QR và áp phích", "QR codes and posters"), "qr");
 	b = &c->req->resp.body;
 	if (asked == 1) {
 		buf_printf(b, "<section class=\"picked\">\n<h2>%s</h2>\n<p>",
-		    CP_T(c, "Áp phích đã chọn", "The poster you chose"));
+		    TR(c, "Áp phích đã chọn", "The poster you chose"));
 		if (counter > 0)
 			buf_printf(
-			    b, "%s %d ", CP_T(c, "Quầy", "Counter"), counter);
+			    b, "%s %d ", TR(c, "Quầy", "Counter"), counter);
 		if (procedure[0] != '\0')
-			buf_printf(b, "%s %s ", CP_T(c, "Thủ tục", "Procedure"),
+			buf_printf(b, "%s %s ", TR(c, "Thủ tục", "Procedure"),
 			    procedure);
 		buf_puts(b, "— ");
 		poster_link(c, b, token);
@@ -129,8 +128,8 @@ page_posters(struct ctx *c)
 		    token);
 	}
 	/* one poster per counter */
-	buf_printf(b, "<h2>%s</h2>\n",
-	    CP_T(c, "Áp phích tại quầy", "Counter posters"));
+	buf_printf(
+	    b, "<h2>%s</h2>\n", TR(c, "Áp phích tại quầy", "Counter posters"));
 	st = db_query(db,
 	    "SELECT number, name FROM counters WHERE unit = ? ORDER BY number",
 	    "t", u.code);
@@ -139,8 +138,7 @@ page_posters(struct ctx *c)
 
 		if (rows++ == 0)
 			buf_puts(b, "<ul class=\"posters\">\n");
-		buf_printf(
-		    b, "<li>%s %d — ", CP_T(c, "Quầy", "Counter"), number);
+		buf_printf(b, "<li>%s %d — ", TR(c, "Quầy", "Counter"), number);
 		buf_html(b, db_col_text(st, 1));
 		buf_puts(b, " · ");
 		if (make(c, u.code, number, "", token, err, sizeof(err)) == 0)
@@ -153,22 +151,21 @@ page_posters(struct ctx *c)
 	buf_puts(b, rows > 0 ? "</ul>\n" : "");
 	if (rows == 0)
 		buf_printf(b, "<p class=\"empty\">%s</p>\n",
-		    CP_T(c, "Đơn vị chưa có quầy nào.",
+		    TR(c, "Đơn vị chưa có quầy nào.",
 			"This unit has no counters."));
 	/* a poster for a procedure, at a counter or anywhere */
 	buf_printf(b,
 	    "<h2>%s</h2>\n<form class=\"picker\" method=\"get\" "
 	    "action=\"/admin/units/%s/qr\">\n",
-	    CP_T(c, "Áp phích theo thủ tục", "Procedure posters"), u.code);
+	    TR(c, "Áp phích theo thủ tục", "Procedure posters"), u.code);
 	if (c->lang == LANG_EN)
 		buf_puts(
 		    b, "<input type=\"hidden\" name=\"lang\" value=\"en\">\n");
 	buf_printf(b,
 	    "<label>%s <input name=\"counter\" inputmode=\"numeric\" "
 	    "maxlength=\"3\" placeholder=\"%s\"></label>\n<label>%s ",
-	    CP_T(c, "Quầy (không bắt buộc)", "Counter (optional)"),
-	    CP_T(c, "mọi quầy", "any counter"),
-	    CP_T(c, "Thủ tục", "Procedure"));
+	    TR(c, "Quầy (không bắt buộc)", "Counter (optional)"),
+	    TR(c, "mọi quầy", "any counter"), TR(c, "Thủ tục", "Procedure"));
 	db_int(db, &listed,
 	    "SELECT count(*) FROM unit_procedures WHERE unit = ?", "t", u.code);
 	if (listed > 0 && listed <= QR_PROCEDURES_MAX) {
@@ -196,6 +193,6 @@ page_posters(struct ctx *c)
 	}
 	buf_printf(b,
 	    "</label>\n<button type=\"submit\">%s</button>\n</form>\n",
-	    CP_T(c, "Tạo áp phích", "Make the poster"));
+	    TR(c, "Tạo áp phích", "Make the poster"));
 	console_end(c);
 }

@@ -7,8 +7,8 @@
 #include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
+#include "core/procedures.h"
 #include "web/console.h"
-#include "web/creview.h"
 #include "web/figpage.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -61,19 +61,6 @@ severity(const struct metric_scope *s)
 	return s->fig.nflags > 0 ? s->fig.severity[0] : 0;
 }
 
-/* The procedure's lĩnh vực from the reference data ("" when unknown). */
-static void
-procedure_field(struct db *db, const char *code, char *out, size_t size)
-{
-	struct db_stmt *st = db_query(
-	    db, "SELECT field FROM procedures WHERE code = ?", "t", code);
-
-	out[0] = '\0';
-	if (st != NULL && db_step(st) == DB_ROW)
-		strlcpy_hl(out, db_col_text(st, 0), size);
-	db_done(st);
-}
-
 /* A column header that sorts by `key` (the other way when it already does). */
 static void
 sort_header(struct ctx *c, const char *unit, int month, const char *key,
@@ -107,12 +94,33 @@ sort_header(struct ctx *c, const char *unit, int month, const char *key,
 	buf_puts(b, "</a></th>");
 }
 
+/* The field filter's options: the one chosen (or NULL) is selected. */
+struct field_option {
+	struct ctx *c;
+	const char *chosen;
+};
+
+static void
+field_option(void *arg, const char *f)
+{
+	const struct field_option *fo = arg;
+	struct buf *b = &fo->c->req->resp.body;
+
+	buf_puts(b, "<option value=\"");
+	buf_html(b, f);
+	buf_printf(b, "\"%s>",
+	    fo->chosen != NULL && strcmp(fo->chosen, f) == 0 ? " selected"
+							     : "");
+	buf_html(b, f);
+	buf_puts(b, "</option>\n");
+}
+
 static void
 filter_form(struct ctx *c, const char *unit, int month, const char *flag,
     const char *field)
 {
 	struct buf *b = &c->req->resp.body;
-	struct db_stmt *st;
+	struct field_option fo = { c, field };
 	char ms[8];
 
 	month_format(month, ms);
@@ -148,21 +156,7 @@ filter_form(struct ctx *c, const char *unit, int month, const char *flag,
 	    "value=\"\">");
 	buf_html(b, TR(c, "— Tất cả —", "— All —"));
 	buf_puts(b, "</option>\n");
-	st = db_query(ctx_db(c),
-	    "SELECT DISTINCT field FROM procedures WHERE field <> '' "
-	    "ORDER BY field",
-	    "");
-	while (st != NULL && db_step(st) == DB_ROW) {
-		const char *f = db_col_text(st, 0);
-
-		buf_puts(b, "<option value=\"");
-		buf_html(b, f);
-		buf_printf(b, "\"%s>",
-		    field != NULL && strcmp(field, f) == 0 ? " selected" : "");
-		buf_html(b, f);
-		buf_puts(b, "</option>\n");
-	}
-	db_done(st);
+	procedures_each_field(ctx_db(c), field_option, &fo);
 	buf_puts(b, "</select>\n<button type=\"submit\">");
 	buf_html(b, TR(c, "Lọc", "Filter"));
 	buf_puts(b, "</button>\n</form>\n");
@@ -179,37 +173,27 @@ has_flag(const struct metric_figures *f, const char *flag)
 	return false;
 }
 
-void
-page_procedures(struct ctx *c)
-{
-	static const char *const allowed[] = { "month", "sort", "dir", "flag",
-		"field", NULL };
-	struct console_unit u;
-	const struct sort_key *sk = NULL;
-	const char *sort, *dir, *flag, *field;
-	struct metrics *m;
-	struct row *rows;
-	struct buf *b;
-	struct db *db;
-	size_t n = 0;
-	int month;
+/* The table's query: sort, direction, filters, checked. */
+struct table_query {
+	const struct sort_key *sk;
+	const char *sort, *flag, *field; /* flag, field: NULL for all */
 	bool desc;
+	int month;
+};
 
-	if (console_unit(c, 0, &u) < 0 || figpage_query(c, allowed) < 0 ||
-	    figpage_month(c, &month) < 0)
-		return;
-	db = ctx_db(c);
-	sort = form_get(&c->query, "sort");
-	dir = form_get(&c->query, "dir");
-	flag = form_get(&c->query, "flag");
-	field = form_get(&c->query, "field");
-	if (sort == NULL || sort[0] == '\0')
-		sort = "severity";
+static int
+parse_sort(struct ctx *c, struct table_query *q)
+{
+	const char *dir = form_get(&c->query, "dir");
+
+	q->sort = form_get(&c->query, "sort");
+	if (q->sort == NULL || q->sort[0] == '\0')
+		q->sort = "severity";
 	for (const struct sort_key *k = sort_keys; k->name != NULL; k++)
-		if (strcmp(k->name, sort) == 0)
-			sk = k;
-	if (sk == NULL) {
-		figpage_bad_request(c,
+		if (strcmp(k->name, q->sort) == 0)
+			q->sk = k;
+	if (q->sk == NULL) {
+		console_error(c, NULL, 400,
 		    "Không sắp xếp được theo cột này. Chọn một trong: "
 		    "severity, "
 		    "code, ratings, satisfied, supplement, reported, online, "
@@ -217,96 +201,174 @@ page_procedures(struct ctx *c)
 		    "Cannot sort by that. Use one of: severity, code, ratings, "
 		    "satisfied, supplement, reported, online, on_time, "
 		    "dossiers:",
-		    sort);
-		return;
+		    q->sort);
+		return -1;
 	}
 	if (dir != NULL && dir[0] != '\0' && strcmp(dir, "asc") != 0 &&
 	    strcmp(dir, "desc") != 0) {
-		figpage_bad_request(
-		    c, "Chiều sắp xếp phải là asc (tăng dần) hoặc desc (giảm dần):",
+		console_error(c, NULL, 400,
+		    "Chiều sắp xếp phải là asc (tăng dần) hoặc desc (giảm "
+		    "dần):",
 		    "The direction must be asc or desc:", dir);
-		return;
+		return -1;
 	}
 	/* severity: most severe first unless asked otherwise */
-	desc = dir != NULL && dir[0] != '\0' ? strcmp(dir, "desc") == 0
-					     : strcmp(sort, "severity") == 0;
-	if (flag != NULL && flag[0] == '\0')
-		flag = NULL;
-	if (flag != NULL && strcmp(flag, "any") != 0) {
-		bool known = false;
+	q->desc = dir != NULL && dir[0] != '\0'
+	    ? strcmp(dir, "desc") == 0
+	    : strcmp(q->sort, "severity") == 0;
+	return 0;
+}
 
-		for (int i = 0; i < FLAG_COUNT; i++)
-			known = known ||
-			    strcmp(flag,
-				metric_flag_name((enum metric_flag)i)) == 0;
-		if (!known) {
-			figpage_bad_request(c,
-			    "Cảnh báo không hợp lệ. Chọn any, "
-			    "LOW_SATISFACTION, "
-			    "HIGH_SUPPLEMENT, LOW_ONLINE hoặc LATE:",
-			    "Unknown flag. Use any, LOW_SATISFACTION, "
-			    "HIGH_SUPPLEMENT, LOW_ONLINE or LATE:",
-			    flag);
-			return;
-		}
-	}
-	if (field != NULL && field[0] == '\0')
-		field = NULL;
-	if (field != NULL) {
-		int64_t one;
+static int
+parse_flag(struct ctx *c, struct table_query *q)
+{
+	bool known = false;
 
-		if (strlen(field) > 300 ||
-		    !utf8_is_valid(field, strlen(field)) ||
-		    db_int(db, &one,
-			"SELECT 1 FROM procedures WHERE field = ? LIMIT 1", "t",
-			field) != 0) {
-			figpage_bad_request(c, "Không có lĩnh vực thủ tục này:",
-			    "There is no such field of procedures:",
-			    utf8_is_valid(field, strlen(field)) ? field : "?");
-			return;
-		}
-	}
-	m = figpage_metrics(c, u.code, month);
-	if (m == NULL)
-		return;
-	rows = calloc(m->procedures.n + 1, sizeof(*rows));
-	if (rows == NULL)
-		abort();
+	q->flag = form_get(&c->query, "flag");
+	if (q->flag != NULL && q->flag[0] == '\0')
+		q->flag = NULL;
+	if (q->flag == NULL || strcmp(q->flag, "any") == 0)
+		return 0;
+	for (int i = 0; i < FLAG_COUNT; i++)
+		known = known ||
+		    strcmp(q->flag, metric_flag_name((enum metric_flag)i)) == 0;
+	if (known)
+		return 0;
+	console_error(c, NULL, 400,
+	    "Cảnh báo không hợp lệ. Chọn any, "
+	    "LOW_SATISFACTION, "
+	    "HIGH_SUPPLEMENT, LOW_ONLINE hoặc LATE:",
+	    "Unknown flag. Use any, LOW_SATISFACTION, "
+	    "HIGH_SUPPLEMENT, LOW_ONLINE or LATE:",
+	    q->flag);
+	return -1;
+}
+
+static int
+parse_field(struct ctx *c, struct table_query *q)
+{
+	const char *field = form_get(&c->query, "field");
+
+	q->field = field != NULL && field[0] != '\0' ? field : NULL;
+	if (q->field == NULL)
+		return 0;
+	if (strlen(field) <= 300 && utf8_is_valid(field, strlen(field)) &&
+	    procedures_has_field(ctx_db(c), field))
+		return 0;
+	console_error(c, NULL, 400, "Không có lĩnh vực thủ tục này:",
+	    "There is no such field of procedures:",
+	    utf8_is_valid(field, strlen(field)) ? field : "?");
+	return -1;
+}
+
+/*
+ * The rows the filters keep, into rows (room for every procedure), with
+ * their sort keys; sorted.  Their number.
+ */
+static size_t
+table_rows(struct ctx *c, const struct metrics *m, const struct table_query *q,
+    struct row *rows)
+{
+	struct procedure_codes in_field = { 0 };
+	size_t n = 0;
+
+	if (q->field != NULL)
+		procedures_of_field(ctx_db(c), q->field, &in_field);
 	for (size_t i = 0; i < m->procedures.n; i++) {
 		const struct metric_scope *s = &m->procedures.v[i];
-		char f[301];
 
 		if (s->code[0] == '\0')
 			continue; /* ratings that named no procedure */
-		if (flag != NULL && !has_flag(&s->fig, flag))
+		if (q->flag != NULL && !has_flag(&s->fig, q->flag))
 			continue;
-		if (field != NULL) {
-			procedure_field(db, s->code, f, sizeof(f));
-			if (strcmp(f, field) != 0)
-				continue;
-		}
+		if (q->field != NULL &&
+		    !procedure_codes_has(&in_field, s->code))
+			continue;
 		rows[n].s = s;
-		rows[n].desc = desc;
-		if (sk->figure != NULL)
-			rows[n].key = figpage_figure(&s->fig, sk->figure);
-		else if (strcmp(sk->name, "severity") == 0)
+		rows[n].desc = q->desc;
+		if (q->sk->figure != NULL)
+			rows[n].key = figpage_figure(&s->fig, q->sk->figure);
+		else if (strcmp(q->sk->name, "severity") == 0)
 			rows[n].key = severity(s);
 		else
 			rows[n].key = 0; /* code: ties broken by code */
 		n++;
 	}
+	procedure_codes_release(&in_field);
 	qsort(rows, n, sizeof(*rows), row_cmp);
+	return n;
+}
 
-	console_begin(c, &u, TR(c, "Thủ tục", "Procedures"), "procedures");
-	b = &c->req->resp.body;
-	{
-		struct buf path = { 0 };
+static void
+table_head(struct ctx *c, const char *unit, const struct table_query *q)
+{
+	static const struct {
+		const char *key, *vi, *en;
+	} cols[] = {
+		{ "code", "Thủ tục", "Procedure" },
+		{ "ratings", "Đánh giá", "Ratings" },
+		{ "satisfied", "Hài lòng [KTC 95%]", "Satisfied [95% CI]" },
+		{ "supplement", "Bổ sung, sửa lỗi",
+		    "Supplemented or corrected" },
+		{ "reported", "Người dân báo bổ sung",
+		    "Citizens report supplementing" },
+		{ "online", "Trực tuyến", "Online" },
+		{ "on_time", "Đúng hạn", "On time" },
+		{ "dossiers", "Hồ sơ", "Dossiers" },
+		{ "severity", "Cảnh báo", "Flags" },
+	};
+	struct buf *b = &c->req->resp.body;
 
-		buf_printf(&path, "/admin/units/%s/procedures", u.code);
-		figpage_month_form(c, buf_str(&path), month);
-		buf_release(&path);
-	}
-	filter_form(c, u.code, month, flag, field);
+	buf_puts(b,
+	    "<table class=\"procedures\" id=\"procedures\">\n"
+	    "<thead><tr>");
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		sort_header(c, unit, q->month, cols[i].key,
+		    TR(c, cols[i].vi, cols[i].en), q->sort, q->desc, q->flag,
+		    q->field);
+	buf_puts(b, "</tr></thead>\n<tbody>\n");
+}
+
+static void
+table_row(
+    struct ctx *c, const char *unit, int month, const struct metric_scope *s)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_printf(b,
+	    "<tr data-procedure=\"%s\"><td><a "
+	    "href=\"/admin/units/%s/procedures/%s",
+	    s->code, unit, s->code);
+	figpage_month_query(c, b, month);
+	buf_printf(b, "\"><span class=\"code\">%s</span> ", s->code);
+	buf_html(b, s->name);
+	buf_puts(b, "</a></td>");
+	figpage_cell(c, "ratings", (double)s->fig.ratings, KIND_COUNT);
+	figpage_cell_ci(
+	    c, "satisfied_rate", s->fig.satisfied_rate, s->fig.satisfied_ci);
+	figpage_cell(c, "supplement_or_correction_rate",
+	    s->fig.supplement_or_correction_rate, KIND_RATE);
+	figpage_cell(c, "reported_supplement_rate",
+	    s->fig.reported_supplement_rate, KIND_RATE);
+	figpage_cell(c, "online_rate", s->fig.online_rate, KIND_RATE);
+	figpage_cell(c, "on_time_rate", s->fig.on_time_rate, KIND_RATE);
+	figpage_cell(c, "dossiers", (double)s->fig.dossiers, KIND_COUNT);
+	figpage_flags_cell(c, &s->fig);
+	buf_puts(b, "</tr>\n");
+}
+
+/* The month form, the filters and the table (or "none"). */
+static void
+table_page(struct ctx *c, const char *unit, const struct table_query *q,
+    const struct row *rows, size_t n)
+{
+	struct buf *b = &c->req->resp.body;
+	struct buf path = { 0 };
+
+	buf_printf(&path, "/admin/units/%s/procedures", unit);
+	figpage_month_form(c, buf_str(&path), q->month);
+	buf_release(&path);
+	filter_form(c, unit, q->month, q->flag, q->field);
 	if (n == 0) {
 		buf_puts(b, "<p class=\"none\">");
 		buf_html(b,
@@ -316,64 +378,38 @@ page_procedures(struct ctx *c)
 			"No procedure has figures this month (with these "
 			"filters)."));
 		buf_puts(b, "</p>\n");
-	} else {
-		buf_puts(b,
-		    "<table class=\"procedures\" id=\"procedures\">\n"
-		    "<thead><tr>");
-		sort_header(c, u.code, month, "code",
-		    TR(c, "Thủ tục", "Procedure"), sort, desc, flag, field);
-		sort_header(c, u.code, month, "ratings",
-		    TR(c, "Đánh giá", "Ratings"), sort, desc, flag, field);
-		sort_header(c, u.code, month, "satisfied",
-		    TR(c, "Hài lòng [KTC 95%]", "Satisfied [95% CI]"), sort,
-		    desc, flag, field);
-		sort_header(c, u.code, month, "supplement",
-		    TR(c, "Bổ sung, sửa lỗi", "Supplemented or corrected"),
-		    sort, desc, flag, field);
-		sort_header(c, u.code, month, "reported",
-		    TR(c, "Người dân báo bổ sung",
-			"Citizens report supplementing"),
-		    sort, desc, flag, field);
-		sort_header(c, u.code, month, "online",
-		    TR(c, "Trực tuyến", "Online"), sort, desc, flag, field);
-		sort_header(c, u.code, month, "on_time",
-		    TR(c, "Đúng hạn", "On time"), sort, desc, flag, field);
-		sort_header(c, u.code, month, "dossiers",
-		    TR(c, "Hồ sơ", "Dossiers"), sort, desc, flag, field);
-		sort_header(c, u.code, month, "severity",
-		    TR(c, "Cảnh báo", "Flags"), sort, desc, flag, field);
-		buf_puts(b, "</tr></thead>\n<tbody>\n");
-		for (size_t i = 0; i < n; i++) {
-			const struct metric_scope *s = rows[i].s;
-
-			buf_printf(b,
-			    "<tr data-procedure=\"%s\"><td><a "
-			    "href=\"/admin/units/%s/procedures/%s",
-			    s->code, u.code, s->code);
-			figpage_month_query(c, b, month);
-			buf_printf(
-			    b, "\"><span class=\"code\">%s</span> ", s->code);
-			buf_html(b, s->name);
-			buf_puts(b, "</a></td>");
-			figpage_cell(
-			    c, "ratings", (double)s->fig.ratings, KIND_COUNT);
-			figpage_cell_ci(c, "satisfied_rate",
-			    s->fig.satisfied_rate, s->fig.satisfied_ci);
-			figpage_cell(c, "supplement_or_correction_rate",
-			    s->fig.supplement_or_correction_rate, KIND_RATE);
-			figpage_cell(c, "reported_supplement_rate",
-			    s->fig.reported_supplement_rate, KIND_RATE);
-			figpage_cell(
-			    c, "online_rate", s->fig.online_rate, KIND_RATE);
-			figpage_cell(
-			    c, "on_time_rate", s->fig.on_time_rate, KIND_RATE);
-			figpage_cell(
-			    c, "dossiers", (double)s->fig.dossiers, KIND_COUNT);
-			figpage_flags_cell(c, &s->fig);
-			buf_puts(b, "</tr>\n");
-		}
-		buf_puts(b, "</tbody>\n</table>\n");
+		return;
 	}
+	table_head(c, unit, q);
+	for (size_t i = 0; i < n; i++)
+		table_row(c, unit, q->month, rows[i].s);
+	buf_puts(b, "</tbody>\n</table>\n");
+}
+
+void
+page_procedures(struct ctx *c)
+{
+	static const char *const allowed[] = { "month", "sort", "dir", "flag",
+		"field", NULL };
+	struct console_unit u;
+	struct table_query q = { 0 };
+	struct metrics *m;
+	struct row *rows;
+	size_t n;
+
+	if (console_unit(c, 0, &u) < 0 || figpage_query(c, allowed) < 0 ||
+	    figpage_month(c, &q.month) < 0 || parse_sort(c, &q) < 0 ||
+	    parse_flag(c, &q) < 0 || parse_field(c, &q) < 0)
+		return;
+	m = figpage_metrics(c, u.code, q.month);
+	if (m == NULL)
+		return;
+	rows = calloc(m->procedures.n + 1, sizeof(*rows));
+	if (rows == NULL)
+		abort();
+	n = table_rows(c, m, &q, rows);
+	console_begin(c, &u, TR(c, "Thủ tục", "Procedures"), "procedures");
+	table_page(c, u.code, &q, rows, n);
 	console_end(c);
 	free(rows);
 	metrics_free(m);
@@ -735,8 +771,7 @@ page_procedure(struct ctx *c)
 	struct metric_figures f;
 	struct metric_counts k;
 	struct metrics *m;
-	struct db_stmt *st;
-	struct buf *b, title = { 0 }, path = { 0 };
+	struct buf *b, title = { 0 }, path = { 0 }, nb = { 0 }, fb = { 0 };
 	char name[512] = "", field[301] = "", ms[8];
 	int month, rc;
 
@@ -746,15 +781,12 @@ page_procedure(struct ctx *c)
 		page_not_found(c);
 		return;
 	}
-	st = db_query(ctx_db(c),
-	    "SELECT name, field FROM procedures WHERE code = ?", "t", code);
-	rc = st != NULL ? db_step(st) : -1;
-	if (rc == DB_ROW) {
-		strlcpy_hl(name, db_col_text(st, 0), sizeof(name));
-		strlcpy_hl(field, db_col_text(st, 1), sizeof(field));
-	}
-	db_done(st);
-	if (rc != DB_ROW) {
+	rc = procedures_get(ctx_db(c), code, &nb, &fb);
+	strlcpy_hl(name, buf_str(&nb), sizeof(name));
+	strlcpy_hl(field, buf_str(&fb), sizeof(field));
+	buf_release(&nb);
+	buf_release(&fb);
+	if (rc != 0) {
 		page_not_found(c);
 		return;
 	}
@@ -809,9 +841,9 @@ page_procedure(struct ctx *c)
 	dossier_table(c, &f, &k);
 	comments(c, &u, code, month);
 
-	creview_history(c, &u, code, 0);
+	console_review_history(c, &u, code, 0);
 	if (f.nflags > 0 && figpage_is_manager(c))
-		creview_form(c, &u, code, 0, month);
+		console_review_form(c, &u, code, 0, month);
 	console_end(c);
 	buf_release(&title);
 	buf_release(&path);

@@ -9,6 +9,7 @@
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "core/report.h"
+#include "core/units.h"
 #include "web/figpage.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -296,11 +297,11 @@ page_public_unit(struct ctx *c)
 	static const char *const allowed[] = { "month", NULL };
 	const char *code = ctx_param(c, 0);
 	struct db *db = ctx_db(c);
-	struct db_stmt *st;
+	struct unit_info info;
 	struct buf *b, path = { 0 };
 	struct metrics *m;
 	char name[301] = "", parent[41] = "", ms[8], err[256];
-	int month, rc;
+	int month;
 
 	if (db == NULL) {
 		server_unavailable(c);
@@ -310,20 +311,12 @@ page_public_unit(struct ctx *c)
 		page_not_found(c);
 		return;
 	}
-	st = db_query(db,
-	    "SELECT name, coalesce(parent, '') FROM units WHERE code = ? AND "
-	    "active = 1",
-	    "t", code);
-	rc = st != NULL ? db_step(st) : -1;
-	if (rc == DB_ROW) {
-		strlcpy_hl(name, db_col_text(st, 0), sizeof(name));
-		strlcpy_hl(parent, db_col_text(st, 1), sizeof(parent));
-	}
-	db_done(st);
-	if (rc != DB_ROW) {
+	if (units_get(db, code, &info) != 0 || !info.active) {
 		page_not_found(c);
 		return;
 	}
+	strlcpy_hl(name, info.name, sizeof(name));
+	strlcpy_hl(parent, info.parent, sizeof(parent));
 	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
 		return;
 	m = report_rollup(db, code, month, hl_now(), NULL, err, sizeof(err));

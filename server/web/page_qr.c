@@ -2,12 +2,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hailong/db.h"
 #include "hailong/qr.h"
 #include "hailong/token.h"
 #include "hailong/util.h"
 #include "core/qrlink.h"
 #include "core/store.h"
+#include "core/procedures.h"
+#include "core/units.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/server.h"
@@ -77,22 +78,11 @@ page_qr_png(struct ctx *c)
 	qr_image(c, true);
 }
 
-static void
-name_of(struct db *db, const char *sql, const char *a, int b, struct buf *out)
-{
-	struct db_stmt *st =
-	    b ? db_query(db, sql, "ti", a, b) : db_query(db, sql, "t", a);
-
-	if (st != NULL && db_step(st) == DB_ROW)
-		buf_html(out, db_col_text(st, 0));
-	db_done(st);
-}
-
 void
 page_poster(struct ctx *c)
 {
 	struct buf *b = &c->req->resp.body;
-	struct buf url = { 0 };
+	struct buf url = { 0 }, name = { 0 };
 	struct token tok;
 	struct db *db;
 	enum lang lang = c->lang;
@@ -104,20 +94,21 @@ page_poster(struct ctx *c)
 	http_begin_body(c->req, 200, "text/html; charset=utf-8");
 	html_begin(b, lang, tr(lang, M_POSTER_TITLE), "/static/poster.css");
 	buf_puts(b, "<main class=\"poster\">\n<p class=\"unit\">");
-	name_of(db, "SELECT name FROM units WHERE code = ?", tok.unit, 0, b);
+	units_name(db, tok.unit, &name);
+	buf_html(b, buf_str(&name));
+	buf_reset(&name);
 	buf_puts(b, "</p>\n");
 	if (tok.counter > 0) {
 		buf_puts(b, "<p class=\"counter\">");
-		name_of(db,
-		    "SELECT name FROM counters WHERE unit = ? AND "
-		    "number = ?",
-		    tok.unit, tok.counter, b);
+		units_counter_name(db, tok.unit, tok.counter, &name);
+		buf_html(b, buf_str(&name));
 		buf_puts(b, "</p>\n");
 	}
 	if (tok.procedure[0] != '\0') {
 		buf_puts(b, "<p class=\"procedure\">");
-		name_of(db, "SELECT name FROM procedures WHERE code = ?",
-		    tok.procedure, 0, b);
+		buf_reset(&name);
+		procedures_get(db, tok.procedure, &name, NULL);
+		buf_html(b, buf_str(&name));
 		buf_puts(b, "</p>\n");
 	}
 	buf_puts(b, "<h1>");
@@ -134,4 +125,5 @@ page_poster(struct ctx *c)
 	buf_puts(b, "</p>\n</main>\n");
 	html_end(b);
 	buf_release(&url);
+	buf_release(&name);
 }

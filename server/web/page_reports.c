@@ -38,101 +38,8 @@
  * and audited ("report.build", "report.sign", "report.submit").
  */
 
-/* The page's words: Vietnamese first. */
-enum word {
-	W_TITLE,
-	W_TAB,
-	W_MONTH,
-	W_SHOW,
-	W_OURS,
-	W_NONE,
-	W_BUILD,
-	W_SIGN,
-	W_SUBMIT,
-	W_BUILT,
-	W_SIGNED,
-	W_SENT,
-	W_FILES,
-	W_RECEIVED,
-	W_UNIT,
-	W_AT,
-	W_SIGNER,
-	W_CURRENT,
-	W_REPLACED,
-	W_NO_KEY,
-	W_NO_PARENT,
-	W_NOT_SIGNED,
-	W_BAD_MONTH,
-	W_FAILED,
-	W_REFUSED,
-	W_DONE_BUILD,
-	W_DONE_SIGN,
-	W_DONE_SUBMIT,
-	W_COUNT
-};
-
-static const char *const words[W_COUNT][2] = {
-	[W_TITLE] = { "Báo cáo tháng", "Monthly reports" },
-	[W_TAB] = { "Báo cáo", "Reports" },
-	[W_MONTH] = { "Tháng", "Month" },
-	[W_SHOW] = { "Xem", "Show" },
-	[W_OURS] = { "Báo cáo của đơn vị", "This unit's reports" },
-	[W_NONE] = { "Chưa có.", "None yet." },
-	[W_BUILD] = { "Lập báo cáo", "Build the report" },
-	[W_SIGN] = { "Ký số", "Sign" },
-	[W_SUBMIT] = { "Gửi báo cáo", "Send to the parent unit" },
-	[W_BUILT] = { "Lập lúc", "Built" },
-	[W_SIGNED] = { "Ký lúc", "Signed" },
-	[W_SENT] = { "Gửi lúc", "Sent" },
-	[W_FILES] = { "Tệp", "Files" },
-	[W_RECEIVED] = { "Báo cáo nhận từ đơn vị cấp dưới",
-	    "Reports received from subordinate units" },
-	[W_UNIT] = { "Đơn vị", "Unit" },
-	[W_AT] = { "Nhận lúc", "Received" },
-	[W_SIGNER] = { "Người ký (chứng thư)", "Signer (certificate)" },
-	[W_CURRENT] = { "đang dùng", "current" },
-	[W_REPLACED] = { "đã thay thế", "replaced" },
-	[W_NO_KEY] = { "Chưa cấu hình khóa ký của đơn vị (report_keys).",
-	    "The unit's signing key is not configured (report_keys)." },
-	[W_NO_PARENT] = { "Chưa cấu hình đơn vị cấp trên "
-			  "(report_parent_url, report_parent_apikey_file).",
-	    "The parent unit is not configured (report_parent_url, "
-	    "report_parent_apikey_file)." },
-	[W_NOT_SIGNED] = { "Báo cáo chưa được ký.",
-	    "The report is not signed yet." },
-	[W_BAD_MONTH] = { "Tháng phải có dạng YYYY-MM.",
-	    "The month must be YYYY-MM." },
-	[W_FAILED] = { "Không thực hiện được", "It failed" },
-	[W_REFUSED] = { "Đơn vị cấp trên từ chối báo cáo",
-	    "The parent unit refused the report" },
-	[W_DONE_BUILD] = { "Đã lập báo cáo.", "The report was built." },
-	[W_DONE_SIGN] = { "Đã ký báo cáo.", "The report was signed." },
-	[W_DONE_SUBMIT] = { "Đã gửi báo cáo; đơn vị cấp trên đã nhận.",
-	    "The report was sent and accepted." },
-};
-
-static const char *
-w(struct ctx *c, enum word k)
-{
-	return words[k][c->lang == LANG_EN ? 1 : 0];
-}
-
 static const char *const file_names[] = { "report.json", "report.json.p7s",
 	"report.csv", "report.xlsx", "report.html" };
-
-void
-page_reports_tab(
-    struct ctx *c, struct buf *b, const char *unit, const char *tab)
-{
-	if (c->who.role < ROLE_REPORTER)
-		return;
-	buf_printf(b, "<a href=\"/admin/units/%s/reports", unit);
-	console_lang_suffix(c, b, false);
-	buf_printf(b, "\"%s>",
-	    strcmp(tab, "reports") == 0 ? " aria-current=\"page\"" : "");
-	buf_html(b, w(c, W_TAB));
-	buf_puts(b, "</a>\n");
-}
 
 /* The month of ?month= (default: last month). 0, or -1 when malformed. */
 static int
@@ -149,7 +56,7 @@ page_month(const struct form *f, int *month)
 
 static void
 action_form(struct ctx *c, struct buf *b, const char *unit, int month,
-    const char *action, int64_t id, enum word label)
+    const char *action, int64_t id, const char *label)
 {
 	char mo[8];
 
@@ -170,7 +77,7 @@ action_form(struct ctx *c, struct buf *b, const char *unit, int month,
 		    "<input type=\"hidden\" name=\"id\" value=\"%lld\">",
 		    (long long)id);
 	buf_puts(b, "<button type=\"submit\">");
-	buf_html(b, w(c, label));
+	buf_html(b, label);
 	buf_puts(b, "</button></form>\n");
 }
 
@@ -187,21 +94,20 @@ when(struct buf *b, struct db_stmt *st, int col)
 	buf_html(b, s);
 }
 
+/* "None yet." under a heading whose table had no rows. */
 static void
-render(struct ctx *c, int status, const struct console_unit *u, int month,
-    const char *note)
+none_yet(struct ctx *c, struct buf *b)
 {
-	struct db *db = ctx_db(c);
-	struct buf *b;
-	struct db_stmt *st;
-	char mo[8], title[400];
-	bool any = false;
+	buf_puts(b, "<p>");
+	buf_html(b, TR(c, "Chưa có.", "None yet."));
+	buf_puts(b, "</p>\n");
+}
 
-	month_format(month, mo);
-	snprintf(title, sizeof(title), "%s %s", w(c, W_TITLE), mo);
-	console_begin(c, u, title, "reports");
-	c->req->resp.status = status;
-	b = &c->req->resp.body;
+/* The note of the last action, and the form choosing the month. */
+static void
+render_head(struct ctx *c, struct buf *b, const struct console_unit *u,
+    const char *mo, const char *note)
+{
 	if (note != NULL) {
 		buf_puts(b, "<p class=\"alert\" role=\"status\">");
 		buf_html(b, note);
@@ -214,76 +120,124 @@ render(struct ctx *c, int status, const struct console_unit *u, int month,
 		buf_puts(
 		    b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
 	buf_puts(b, "<label>");
-	buf_html(b, w(c, W_MONTH));
+	buf_html(b, TR(c, "Tháng", "Month"));
 	buf_printf(b,
 	    " <input name=\"month\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\" "
 	    "size=\"8\"></label> <button type=\"submit\">",
 	    mo);
-	buf_html(b, w(c, W_SHOW));
-	buf_puts(b, "</button></form>\n<h2>");
-	buf_html(b, w(c, W_OURS));
+	buf_html(b, TR(c, "Xem", "Show"));
+	buf_puts(b, "</button></form>\n");
+}
+
+/* One row of the unit's reports: files, and sign or send. */
+static void
+made_row(struct ctx *c, struct buf *b, const struct console_unit *u, int month,
+    struct db_stmt *st)
+{
+	int64_t id = db_col_int(st, 0);
+	bool signed_ = db_col_int(st, 6) != 0;
+
+	buf_printf(b, "<tr><td>%lld</td><td class=\"code\">", (long long)id);
+	buf_html(b, db_col_text(st, 1));
+	buf_puts(b, "</td><td>");
+	when(b, st, 2);
+	buf_puts(b, " (");
+	buf_html(b, db_col_text(st, 3));
+	buf_puts(b, ")</td><td>");
+	when(b, st, 4);
+	buf_puts(b, "</td><td>");
+	when(b, st, 5);
+	buf_puts(b, "</td><td>");
+	for (size_t i = 0; i < ARRAY_SIZE(file_names); i++) {
+		if (i == 1 && !signed_)
+			continue;
+		buf_printf(b,
+		    "<a href=\"/admin/units/%s/reports/%lld/%s\" "
+		    "download>%s</a> ",
+		    u->code, (long long)id, file_names[i], file_names[i]);
+	}
+	buf_puts(b, "</td><td>");
+	if (!signed_)
+		action_form(
+		    c, b, u->code, month, "sign", id, TR(c, "Ký số", "Sign"));
+	else
+		action_form(c, b, u->code, month, "submit", id,
+		    TR(c, "Gửi báo cáo", "Send to the parent unit"));
+	buf_puts(b, "</td></tr>\n");
+}
+
+/* This unit's reports of the month, and the button that builds one. */
+static void
+made_table(
+    struct ctx *c, struct buf *b, const struct console_unit *u, int month)
+{
+	struct db_stmt *st;
+	bool any = false;
+
+	buf_puts(b, "<h2>");
+	buf_html(b, TR(c, "Báo cáo của đơn vị", "This unit's reports"));
 	buf_puts(b, "</h2>\n");
-	action_form(c, b, u->code, month, "build", 0, W_BUILD);
-	st = db_query(db,
+	action_form(c, b, u->code, month, "build", 0,
+	    TR(c, "Lập báo cáo", "Build the report"));
+	st = db_query(ctx_db(c),
 	    "SELECT id, sha256, built_at, built_by, signed_at, submitted_at, "
 	    "p7s IS NOT NULL FROM reports_made WHERE unit = ? AND month = ? "
 	    "ORDER BY id DESC LIMIT 50",
 	    "ti", u->code, month);
 	while (st != NULL && db_step(st) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
-		bool signed_ = db_col_int(st, 6) != 0;
-
 		if (!any) {
 			buf_printf(b,
 			    "<table class=\"reports\">\n<tr><th>#</th>"
 			    "<th>SHA-256</th><th>%s</th><th>%s</th><th>%s</th>"
 			    "<th>%s</th><th></th></tr>\n",
-			    w(c, W_BUILT), w(c, W_SIGNED), w(c, W_SENT),
-			    w(c, W_FILES));
+			    TR(c, "Lập lúc", "Built"),
+			    TR(c, "Ký lúc", "Signed"), TR(c, "Gửi lúc", "Sent"),
+			    TR(c, "Tệp", "Files"));
 			any = true;
 		}
-		buf_printf(
-		    b, "<tr><td>%lld</td><td class=\"code\">", (long long)id);
-		buf_html(b, db_col_text(st, 1));
-		buf_puts(b, "</td><td>");
-		when(b, st, 2);
-		buf_puts(b, " (");
-		buf_html(b, db_col_text(st, 3));
-		buf_puts(b, ")</td><td>");
-		when(b, st, 4);
-		buf_puts(b, "</td><td>");
-		when(b, st, 5);
-		buf_puts(b, "</td><td>");
-		for (size_t i = 0; i < ARRAY_SIZE(file_names); i++) {
-			if (i == 1 && !signed_)
-				continue;
-			buf_printf(b,
-			    "<a href=\"/admin/units/%s/reports/%lld/%s\" "
-			    "download>%s</a> ",
-			    u->code, (long long)id, file_names[i],
-			    file_names[i]);
-		}
-		buf_puts(b, "</td><td>");
-		if (!signed_)
-			action_form(c, b, u->code, month, "sign", id, W_SIGN);
-		else
-			action_form(
-			    c, b, u->code, month, "submit", id, W_SUBMIT);
-		buf_puts(b, "</td></tr>\n");
+		made_row(c, b, u, month, st);
 	}
 	db_done(st);
 	if (any)
 		buf_puts(b, "</table>\n");
-	else {
-		buf_puts(b, "<p>");
-		buf_html(b, w(c, W_NONE));
-		buf_puts(b, "</p>\n");
-	}
+	else
+		none_yet(c, b);
+}
+
+static void
+received_row(struct ctx *c, struct buf *b, struct db_stmt *st)
+{
+	buf_puts(b, "<tr><td>");
+	buf_html(b, db_col_text(st, 1));
+	buf_puts(b, " <span class=\"code\">");
+	buf_html(b, db_col_text(st, 0));
+	buf_puts(b, "</span></td><td>");
+	when(b, st, 2);
+	buf_puts(b, "</td><td class=\"code\">");
+	buf_html(b, db_col_text(st, 3));
+	buf_puts(b, "</td><td>");
+	buf_html(b, db_col_text(st, 4));
+	buf_puts(b, "</td><td>");
+	buf_html(b,
+	    db_col_int(st, 5) ? TR(c, "đang dùng", "current")
+			      : TR(c, "đã thay thế", "replaced"));
+	buf_puts(b, "</td></tr>\n");
+}
+
+/* The reports subordinate units sent for the month, every submission. */
+static void
+received_table(
+    struct ctx *c, struct buf *b, const struct console_unit *u, int month)
+{
+	struct db_stmt *st;
+	bool any = false;
+
 	buf_puts(b, "<h2>");
-	buf_html(b, w(c, W_RECEIVED));
+	buf_html(b,
+	    TR(c, "Báo cáo nhận từ đơn vị cấp dưới",
+		"Reports received from subordinate units"));
 	buf_puts(b, "</h2>\n");
-	any = false;
-	st = db_query(db,
+	st = db_query(ctx_db(c),
 	    "SELECT r.unit, u.name, r.received_at, r.sha256, r.signer, "
 	    "r.id = (SELECT max(id) FROM reports_received x WHERE "
 	    "x.unit = r.unit AND x.month = r.month) "
@@ -298,31 +252,37 @@ render(struct ctx *c, int status, const struct console_unit *u, int month,
 			    "<table class=\"received\">\n<tr><th>%s</th>"
 			    "<th>%s</th><th>SHA-256</th><th>%s</th><th></th>"
 			    "</tr>\n",
-			    w(c, W_UNIT), w(c, W_AT), w(c, W_SIGNER));
+			    TR(c, "Đơn vị", "Unit"),
+			    TR(c, "Nhận lúc", "Received"),
+			    TR(c, "Người ký (chứng thư)",
+				"Signer (certificate)"));
 			any = true;
 		}
-		buf_puts(b, "<tr><td>");
-		buf_html(b, db_col_text(st, 1));
-		buf_puts(b, " <span class=\"code\">");
-		buf_html(b, db_col_text(st, 0));
-		buf_puts(b, "</span></td><td>");
-		when(b, st, 2);
-		buf_puts(b, "</td><td class=\"code\">");
-		buf_html(b, db_col_text(st, 3));
-		buf_puts(b, "</td><td>");
-		buf_html(b, db_col_text(st, 4));
-		buf_puts(b, "</td><td>");
-		buf_html(b, w(c, db_col_int(st, 5) ? W_CURRENT : W_REPLACED));
-		buf_puts(b, "</td></tr>\n");
+		received_row(c, b, st);
 	}
 	db_done(st);
 	if (any)
 		buf_puts(b, "</table>\n");
-	else {
-		buf_puts(b, "<p>");
-		buf_html(b, w(c, W_NONE));
-		buf_puts(b, "</p>\n");
-	}
+	else
+		none_yet(c, b);
+}
+
+static void
+render(struct ctx *c, int status, const struct console_unit *u, int month,
+    const char *note)
+{
+	struct buf *b;
+	char mo[8], title[400];
+
+	month_format(month, mo);
+	snprintf(title, sizeof(title), "%s %s",
+	    TR(c, "Báo cáo tháng", "Monthly reports"), mo);
+	console_begin(c, u, title, "reports");
+	c->req->resp.status = status;
+	b = &c->req->resp.body;
+	render_head(c, b, u, mo, note);
+	made_table(c, b, u, month);
+	received_table(c, b, u, month);
 	console_end(c);
 }
 
@@ -336,7 +296,8 @@ page_reports_get(struct ctx *c)
 		return;
 	if (page_month(&c->query, &month) < 0) {
 		render(c, 400, &u, month_add(month_of(hl_now()), -1),
-		    w(c, W_BAD_MONTH));
+		    TR(c, "Tháng phải có dạng YYYY-MM.",
+			"The month must be YYYY-MM."));
 		return;
 	}
 	render(c, 200, &u, month, NULL);
@@ -430,7 +391,10 @@ do_sign(struct ctx *c, struct db *db, const struct console_unit *u, int64_t id,
 	int month, rc = -1, r;
 
 	if (cfg->report_keys[0] == '\0') {
-		snprintf(err, errlen, "%s", w(c, W_NO_KEY));
+		snprintf(err, errlen, "%s",
+		    TR(c, "Chưa cấu hình khóa ký của đơn vị (report_keys).",
+			"The unit's signing key is not configured "
+			"(report_keys)."));
 		return -1;
 	}
 	r = load_made(db, u->code, id, &json, &len, &p7s, &plen, &month);
@@ -514,7 +478,12 @@ submit_prepare(struct ctx *c, struct db *db, struct submit_job *j, char *err,
 	int rc = -1, r;
 
 	if (cfg->report_parent_url[0] == '\0') {
-		snprintf(err, errlen, "%s", w(c, W_NO_PARENT));
+		snprintf(err, errlen, "%s",
+		    TR(c,
+			"Chưa cấu hình đơn vị cấp trên "
+			"(report_parent_url, report_parent_apikey_file).",
+			"The parent unit is not configured (report_parent_url, "
+			"report_parent_apikey_file)."));
 		return -1;
 	}
 	r = load_made(
@@ -525,7 +494,9 @@ submit_prepare(struct ctx *c, struct db *db, struct submit_job *j, char *err,
 		return -1;
 	}
 	if (p7s == NULL) {
-		snprintf(err, errlen, "%s", w(c, W_NOT_SIGNED));
+		snprintf(err, errlen, "%s",
+		    TR(c, "Báo cáo chưa được ký.",
+			"The report is not signed yet."));
 		goto out;
 	}
 	key =
@@ -607,7 +578,9 @@ submit_record(struct ctx *c, struct db *db, struct submit_job *j, char *err,
 		const char *m =
 		    json_string_value(json_object_get(e, "message"));
 
-		snprintf(err, errlen, "%s (%d): %s", w(c, W_REFUSED),
+		snprintf(err, errlen, "%s (%d): %s",
+		    TR(c, "Đơn vị cấp trên từ chối báo cáo",
+			"The parent unit refused the report"),
 		    j->resp.status, m != NULL ? m : "");
 		json_decref(e);
 		return -1;
@@ -650,11 +623,14 @@ submit_resumed(struct ctx *c)
 	char err[600], msg[700];
 
 	if (submit_record(c, ctx_db(c), j, err, sizeof(err)) < 0) {
-		snprintf(msg, sizeof(msg), "%s: %s", w(c, W_FAILED), err);
+		snprintf(msg, sizeof(msg), "%s: %s",
+		    TR(c, "Không thực hiện được", "It failed"), err);
 		render(c, 422, &j->u, j->month, msg);
 		return;
 	}
-	render(c, 200, &j->u, j->month, w(c, W_DONE_SUBMIT));
+	render(c, 200, &j->u, j->month,
+	    TR(c, "Đã gửi báo cáo; đơn vị cấp trên đã nhận.",
+		"The report was sent and accepted."));
 }
 
 /* Suspend the request and send from a thread; 0, or -1 (err). */
@@ -700,7 +676,7 @@ page_reports_post(struct ctx *c)
 	char err[600], msg[700];
 	int64_t id = 0;
 	int month, rc;
-	enum word done;
+	const char *done;
 
 	if (console_unit(c, 0, &u) < 0)
 		return;
@@ -708,14 +684,15 @@ page_reports_post(struct ctx *c)
 	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
 		c->req->body.len) < 0) {
 		render(c, 400, &u, month_add(month_of(hl_now()), -1),
-		    w(c, W_FAILED));
+		    TR(c, "Không thực hiện được", "It failed"));
 		return;
 	}
 	action = form_get(&f, "action");
 	id_s = form_get(&f, "id");
 	if (page_month(&f, &month) < 0) {
 		render(c, 400, &u, month_add(month_of(hl_now()), -1),
-		    w(c, W_BAD_MONTH));
+		    TR(c, "Tháng phải có dạng YYYY-MM.",
+			"The month must be YYYY-MM."));
 		goto out;
 	}
 	if (id_s != NULL &&
@@ -724,25 +701,28 @@ page_reports_post(struct ctx *c)
 	err[0] = '\0';
 	if (action != NULL && strcmp(action, "build") == 0) {
 		rc = do_build(c, db, &u, month, err, sizeof(err));
-		done = W_DONE_BUILD;
+		done = TR(c, "Đã lập báo cáo.", "The report was built.");
 	} else if (action != NULL && strcmp(action, "sign") == 0 && id > 0) {
 		rc = do_sign(c, db, &u, id, err, sizeof(err));
-		done = W_DONE_SIGN;
+		done = TR(c, "Đã ký báo cáo.", "The report was signed.");
 	} else if (action != NULL && strcmp(action, "submit") == 0 && id > 0) {
 		rc = submit_start(c, db, &u, id, err, sizeof(err));
 		if (rc == 0)
 			goto out; /* answered by submit_resumed() */
-		done = W_DONE_SUBMIT;
+		done = TR(c, "Đã gửi báo cáo; đơn vị cấp trên đã nhận.",
+		    "The report was sent and accepted.");
 	} else {
-		render(c, 400, &u, month, w(c, W_FAILED));
+		render(c, 400, &u, month,
+		    TR(c, "Không thực hiện được", "It failed"));
 		goto out;
 	}
 	if (rc < 0) {
-		snprintf(msg, sizeof(msg), "%s: %s", w(c, W_FAILED), err);
+		snprintf(msg, sizeof(msg), "%s: %s",
+		    TR(c, "Không thực hiện được", "It failed"), err);
 		render(c, 422, &u, month, msg);
 		goto out;
 	}
-	render(c, 200, &u, month, w(c, done));
+	render(c, 200, &u, month, done);
 out:
 	form_release(&f);
 }

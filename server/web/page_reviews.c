@@ -3,15 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hailong/db.h"
 #include "hailong/form.h"
 #include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "core/reviews.h"
+#include "core/store.h"
 #include "core/users.h"
 #include "web/console.h"
-#include "web/creview.h"
 #include "web/figpage.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -68,81 +67,101 @@ review_what(struct ctx *c, struct buf *b, const char *unit,
 	}
 }
 
-#define REVIEW_COLUMNS \
-	"r.id, r.unit, r.procedure, coalesce(p.name, ''), " \
-	"coalesce(r.counter, 0), r.month, r.flags, r.owner, r.due_date, " \
-	"r.status, r.action, r.notes, r.created_at, r.created_by"
-
 static void
 history(struct ctx *c, int64_t id)
 {
 	struct buf *b = &c->req->resp.body;
-	struct db_stmt *st = db_query(ctx_db(c),
-	    "SELECT at, actor, from_status, to_status, note FROM "
-	    "review_events WHERE review = ? ORDER BY id",
-	    "l", id);
+	struct review_cursor cur = { 0 };
+	struct review_event e;
 
+	review_events_list(ctx_db(c), &cur, id);
 	buf_printf(
 	    b, "<ol class=\"history\" data-review=\"%lld\">\n", (long long)id);
-	while (st != NULL && db_step(st) == DB_ROW) {
+	while (review_cursor_next_event(&cur, &e)) {
 		char when[17];
 
-		datetime_vn(db_col_int(st, 0), when);
-		buf_printf(
-		    b, "<li data-to=\"%s\">%s ", db_col_text(st, 3), when);
-		buf_html(b, db_col_text(st, 1));
+		datetime_vn(e.at, when);
+		buf_printf(b, "<li data-to=\"%s\">%s ", e.to_status, when);
+		buf_html(b, e.actor);
 		buf_puts(b, ": ");
-		if (db_col_text(st, 2)[0] != '\0') {
-			buf_html(b, status_label(c, db_col_text(st, 2)));
+		if (e.from_status[0] != '\0') {
+			buf_html(b, status_label(c, e.from_status));
 			buf_puts(b, " → ");
 		}
 		buf_puts(b, "<strong>");
-		buf_html(b, status_label(c, db_col_text(st, 3)));
+		buf_html(b, status_label(c, e.to_status));
 		buf_puts(b, "</strong>");
-		if (db_col_text(st, 4)[0] != '\0') {
+		if (e.note[0] != '\0') {
 			buf_puts(b, "<blockquote class=\"note\">");
-			buf_html(b, db_col_text(st, 4));
+			buf_html(b, e.note);
 			buf_puts(b, "</blockquote>");
 		}
 		buf_puts(b, "</li>\n");
 	}
-	db_done(st);
+	review_cursor_close(&cur);
 	buf_puts(b, "</ol>\n");
 }
 
+/* Whether a review is past its due date and not resolved. */
+static bool
+is_overdue(const struct review *r, const char *now)
+{
+	return strcmp(r->status, "resolved") != 0 && strcmp(r->due, now) < 0;
+}
+
+/* One review of the history list, without its events. */
+static void
+history_item(struct ctx *c, const struct console_unit *u,
+    const struct review *r, bool say_counter, const char *now)
+{
+	struct buf *b = &c->req->resp.body;
+	char ms[8];
+
+	month_format(r->month, ms);
+	buf_printf(b,
+	    "<li class=\"review %s%s\" data-review=\"%lld\"><a "
+	    "href=\"/admin/units/%s/reviews/%lld",
+	    r->status, is_overdue(r, now) ? " overdue" : "", (long long)r->id,
+	    u->code, (long long)r->id);
+	console_lang_suffix(c, b, false);
+	buf_printf(b, "\">#%lld</a> %s · ", (long long)r->id, ms);
+	if (say_counter) {
+		/* every counter's: say which */
+		review_what(c, b, u->code, NULL, "", r->counter);
+		buf_puts(b, " · ");
+	}
+	buf_html(b, status_label(c, r->status));
+	buf_puts(b, " · ");
+	buf_html(b, TR(c, "phụ trách", "owner"));
+	buf_puts(b, " ");
+	buf_html(b, r->owner);
+	buf_puts(b, " · ");
+	buf_html(b, TR(c, "hạn", "due"));
+	buf_puts(b, " ");
+	date_text(b, r->due);
+	if (r->action[0] != '\0') {
+		buf_puts(b, "<p class=\"action\">");
+		buf_html(b, TR(c, "Biện pháp đã thực hiện:", "Action taken:"));
+		buf_puts(b, " ");
+		buf_html(b, r->action);
+		buf_puts(b, "</p>");
+	}
+}
+
 void
-creview_history(struct ctx *c, const struct console_unit *u,
+console_review_history(struct ctx *c, const struct console_unit *u,
     const char *procedure, int counter)
 {
 	struct buf *b = &c->req->resp.body;
-	struct db_stmt *st;
 	int64_t ids[50];
-	int n = 0;
+	int n;
 	char now[11];
 
 	today(now);
 	buf_puts(b, "<h2 id=\"reviews\">");
 	buf_html(b, TR(c, "Lịch sử rà soát", "Review history"));
 	buf_puts(b, "</h2>\n");
-	if (procedure != NULL)
-		st = db_query(ctx_db(c),
-		    "SELECT r.id FROM reviews r JOIN unit_tree t ON "
-		    "t.descendant = r.unit WHERE t.ancestor = ? AND "
-		    "r.procedure = ? ORDER BY r.id DESC LIMIT 50",
-		    "tt", u->code, procedure);
-	else if (counter > 0)
-		st = db_query(ctx_db(c),
-		    "SELECT id FROM reviews WHERE unit = ? AND counter = ? "
-		    "ORDER BY id DESC LIMIT 50",
-		    "ti", u->code, counter);
-	else
-		st = db_query(ctx_db(c),
-		    "SELECT id FROM reviews WHERE unit = ? AND counter IS NOT "
-		    "NULL ORDER BY id DESC LIMIT 50",
-		    "t", u->code);
-	while (st != NULL && db_step(st) == DB_ROW && n < 50)
-		ids[n++] = db_col_int(st, 0);
-	db_done(st);
+	n = reviews_recent_ids(ctx_db(c), u->code, procedure, counter, ids, 50);
 	if (n == 0) {
 		buf_puts(b, "<p class=\"none\">");
 		buf_html(b, TR(c, "Chưa có rà soát nào.", "No reviews yet."));
@@ -151,52 +170,16 @@ creview_history(struct ctx *c, const struct console_unit *u,
 	}
 	buf_puts(b, "<ul class=\"reviews\">\n");
 	for (int i = 0; i < n; i++) {
-		char ms[8];
+		struct review_cursor cur = { 0 };
+		struct review r;
 
-		st = db_query(ctx_db(c),
-		    "SELECT " REVIEW_COLUMNS " FROM reviews r LEFT JOIN "
-		    "procedures p ON p.code = r.procedure WHERE r.id = ?",
-		    "l", ids[i]);
-		if (st == NULL || db_step(st) != DB_ROW) {
-			db_done(st);
+		reviews_get(ctx_db(c), &cur, ids[i], NULL);
+		if (!review_cursor_next(&cur, &r)) {
+			review_cursor_close(&cur);
 			continue;
 		}
-		month_format((int)db_col_int(st, 5), ms);
-		buf_printf(b,
-		    "<li class=\"review %s%s\" data-review=\"%lld\"><a "
-		    "href=\"/admin/units/%s/reviews/%lld",
-		    db_col_text(st, 9),
-		    strcmp(db_col_text(st, 9), "resolved") != 0 &&
-			    strcmp(db_col_text(st, 8), now) < 0
-			? " overdue"
-			: "",
-		    (long long)ids[i], u->code, (long long)ids[i]);
-		console_lang_suffix(c, b, false);
-		buf_printf(b, "\">#%lld</a> %s · ", (long long)ids[i], ms);
-		if (procedure == NULL && counter == 0) {
-			/* every counter's: say which */
-			review_what(
-			    c, b, u->code, NULL, "", (int)db_col_int(st, 4));
-			buf_puts(b, " · ");
-		}
-		buf_html(b, status_label(c, db_col_text(st, 9)));
-		buf_puts(b, " · ");
-		buf_html(b, TR(c, "phụ trách", "owner"));
-		buf_puts(b, " ");
-		buf_html(b, db_col_text(st, 7));
-		buf_puts(b, " · ");
-		buf_html(b, TR(c, "hạn", "due"));
-		buf_puts(b, " ");
-		date_text(b, db_col_text(st, 8));
-		if (db_col_text(st, 10)[0] != '\0') {
-			buf_puts(b, "<p class=\"action\">");
-			buf_html(b,
-			    TR(c, "Biện pháp đã thực hiện:", "Action taken:"));
-			buf_puts(b, " ");
-			buf_html(b, db_col_text(st, 10));
-			buf_puts(b, "</p>");
-		}
-		db_done(st);
+		history_item(c, u, &r, procedure == NULL && counter == 0, now);
+		review_cursor_close(&cur);
 		history(c, ids[i]);
 		buf_puts(b, "</li>\n");
 	}
@@ -204,11 +187,12 @@ creview_history(struct ctx *c, const struct console_unit *u,
 }
 
 void
-creview_form(struct ctx *c, const struct console_unit *u, const char *procedure,
-    int counter, int month)
+console_review_form(struct ctx *c, const struct console_unit *u,
+    const char *procedure, int counter, int month)
 {
 	struct buf *b = &c->req->resp.body;
-	struct db_stmt *st;
+	struct review_cursor cur = { 0 };
+	const char *name, *full;
 	char ms[8], now[11];
 
 	month_format(month, ms);
@@ -237,24 +221,18 @@ creview_form(struct ctx *c, const struct console_unit *u, const char *procedure,
 	buf_html(b, TR(c, "Người phụ trách", "Owner"));
 	buf_puts(
 	    b, "</label>\n<select id=\"owner\" name=\"owner\" required>\n");
-	st = db_query(ctx_db(c),
-	    "SELECT u.username, u.name FROM users u JOIN unit_tree t ON "
-	    "t.ancestor = u.unit WHERE t.descendant = ? AND u.active = 1 "
-	    "ORDER BY u.username LIMIT 500",
-	    "t", u->code);
-	while (st != NULL && db_step(st) == DB_ROW) {
-		const char *name = db_col_text(st, 0);
-
+	reviews_owners_list(ctx_db(c), &cur, u->code);
+	while (review_cursor_next_owner(&cur, &name, &full)) {
 		buf_puts(b, "<option value=\"");
 		buf_html(b, name);
 		buf_printf(b, "\"%s>",
 		    strcmp(name, c->who.name) == 0 ? " selected" : "");
 		buf_html(b, name);
 		buf_puts(b, " — ");
-		buf_html(b, db_col_text(st, 1));
+		buf_html(b, full);
 		buf_puts(b, "</option>\n");
 	}
-	db_done(st);
+	review_cursor_close(&cur);
 	buf_puts(
 	    b, "</select></div>\n<div class=\"field\"><label for=\"due\">");
 	buf_html(b, TR(c, "Hạn hoàn thành", "Due date"));
@@ -274,14 +252,90 @@ creview_form(struct ctx *c, const struct console_unit *u, const char *procedure,
 
 /* --- the list ------------------------------------------------------------ */
 
+/* The status filter's links. */
+static void
+list_filters(struct ctx *c, const struct console_unit *u)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_printf(b, "<p class=\"filters\"><a href=\"/admin/units/%s/reviews",
+	    u->code);
+	console_lang_suffix(c, b, false);
+	buf_puts(b, "\">");
+	buf_html(b, TR(c, "Tất cả", "All"));
+	buf_puts(b, "</a>");
+	for (int i = 0; i < REVIEW_STATUS_COUNT; i++) {
+		const char *name = review_status_name((enum review_status)i);
+
+		buf_printf(b, " · <a href=\"/admin/units/%s/reviews?status=%s",
+		    u->code, name);
+		if (c->lang == LANG_EN)
+			buf_puts(b, "&amp;lang=en");
+		buf_puts(b, "\">");
+		buf_html(b, status_label(c, name));
+		buf_puts(b, "</a>");
+	}
+	buf_puts(b, "</p>\n");
+}
+
+static void
+list_head(struct ctx *c, struct buf *b)
+{
+	buf_puts(b,
+	    "<table class=\"reviews\" id=\"reviews\">\n"
+	    "<thead><tr><th>#</th><th>");
+	buf_html(b, TR(c, "Đối tượng", "What"));
+	buf_puts(b, "</th><th>");
+	buf_html(b, TR(c, "Tháng", "Month"));
+	buf_puts(b, "</th><th>");
+	buf_html(b, TR(c, "Người phụ trách", "Owner"));
+	buf_puts(b, "</th><th>");
+	buf_html(b, TR(c, "Hạn", "Due"));
+	buf_puts(b, "</th><th>");
+	buf_html(b, TR(c, "Trạng thái", "Status"));
+	buf_puts(b, "</th></tr></thead>\n<tbody>\n");
+}
+
+static void
+list_row(struct ctx *c, const struct console_unit *u, const struct review *r,
+    const char *now)
+{
+	struct buf *b = &c->req->resp.body;
+	bool overdue = is_overdue(r, now);
+	char ms[8];
+
+	month_format(r->month, ms);
+	buf_printf(b,
+	    "<tr data-review=\"%lld\" data-status=\"%s\"%s><td><a "
+	    "href=\"/admin/units/%s/reviews/%lld",
+	    (long long)r->id, r->status, overdue ? " class=\"overdue\"" : "",
+	    u->code, (long long)r->id);
+	console_lang_suffix(c, b, false);
+	buf_printf(b, "\">#%lld</a></td><td>", (long long)r->id);
+	review_what(c, b, r->unit, r->procedure, r->procedure_name, r->counter);
+	buf_printf(b, "</td><td>%s</td><td>", ms);
+	buf_html(b, r->owner);
+	buf_puts(b, "</td><td>");
+	date_text(b, r->due);
+	if (overdue) {
+		buf_puts(b, " <strong class=\"late\">");
+		buf_html(b, TR(c, "Quá hạn", "Overdue"));
+		buf_puts(b, "</strong>");
+	}
+	buf_puts(b, "</td><td>");
+	buf_html(b, status_label(c, r->status));
+	buf_puts(b, "</td></tr>\n");
+}
+
 void
 page_reviews(struct ctx *c)
 {
 	static const char *const allowed[] = { "status", NULL };
 	struct console_unit u;
 	enum review_status want = REVIEW_OPEN;
+	struct review_cursor cur = { 0 };
+	struct review r;
 	const char *status;
-	struct db_stmt *st;
 	struct buf *b;
 	char now[11];
 	int n = 0;
@@ -292,7 +346,7 @@ page_reviews(struct ctx *c)
 	if (status != NULL && status[0] == '\0')
 		status = NULL;
 	if (status != NULL && review_status_parse(status, &want) < 0) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Trạng thái phải là open, in_progress hoặc resolved:",
 		    "The status must be open, in_progress or resolved:",
 		    status);
@@ -301,76 +355,14 @@ page_reviews(struct ctx *c)
 	today(now);
 	console_begin(c, &u, TR(c, "Rà soát", "Reviews"), "reviews");
 	b = &c->req->resp.body;
-	buf_printf(b, "<p class=\"filters\"><a href=\"/admin/units/%s/reviews",
-	    u.code);
-	console_lang_suffix(c, b, false);
-	buf_puts(b, "\">");
-	buf_html(b, TR(c, "Tất cả", "All"));
-	buf_puts(b, "</a>");
-	for (int i = 0; i < REVIEW_STATUS_COUNT; i++) {
-		const char *name = review_status_name((enum review_status)i);
-
-		buf_printf(b, " · <a href=\"/admin/units/%s/reviews?status=%s",
-		    u.code, name);
-		if (c->lang == LANG_EN)
-			buf_puts(b, "&amp;lang=en");
-		buf_puts(b, "\">");
-		buf_html(b, status_label(c, name));
-		buf_puts(b, "</a>");
+	list_filters(c, &u);
+	reviews_list(ctx_db(c), &cur, u.code, status);
+	while (review_cursor_next(&cur, &r)) {
+		if (n++ == 0)
+			list_head(c, b);
+		list_row(c, &u, &r, now);
 	}
-	buf_puts(b, "</p>\n");
-	st = db_query(ctx_db(c),
-	    "SELECT " REVIEW_COLUMNS " FROM reviews r JOIN unit_tree t ON "
-	    "t.descendant = r.unit LEFT JOIN procedures p ON "
-	    "p.code = r.procedure WHERE t.ancestor = ? AND "
-	    "(? IS NULL OR r.status = ?) "
-	    "ORDER BY r.status = 'resolved', r.due_date, r.id LIMIT 500",
-	    "ttt", u.code, status, status);
-	while (st != NULL && db_step(st) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
-		bool overdue = strcmp(db_col_text(st, 9), "resolved") != 0 &&
-		    strcmp(db_col_text(st, 8), now) < 0;
-		char ms[8];
-
-		if (n++ == 0) {
-			buf_puts(b,
-			    "<table class=\"reviews\" id=\"reviews\">\n"
-			    "<thead><tr><th>#</th><th>");
-			buf_html(b, TR(c, "Đối tượng", "What"));
-			buf_puts(b, "</th><th>");
-			buf_html(b, TR(c, "Tháng", "Month"));
-			buf_puts(b, "</th><th>");
-			buf_html(b, TR(c, "Người phụ trách", "Owner"));
-			buf_puts(b, "</th><th>");
-			buf_html(b, TR(c, "Hạn", "Due"));
-			buf_puts(b, "</th><th>");
-			buf_html(b, TR(c, "Trạng thái", "Status"));
-			buf_puts(b, "</th></tr></thead>\n<tbody>\n");
-		}
-		month_format((int)db_col_int(st, 5), ms);
-		buf_printf(b,
-		    "<tr data-review=\"%lld\" data-status=\"%s\"%s><td><a "
-		    "href=\"/admin/units/%s/reviews/%lld",
-		    (long long)id, db_col_text(st, 9),
-		    overdue ? " class=\"overdue\"" : "", u.code, (long long)id);
-		console_lang_suffix(c, b, false);
-		buf_printf(b, "\">#%lld</a></td><td>", (long long)id);
-		review_what(c, b, db_col_text(st, 1), db_col_text(st, 2),
-		    db_col_text(st, 3), (int)db_col_int(st, 4));
-		buf_printf(b, "</td><td>%s</td><td>", ms);
-		buf_html(b, db_col_text(st, 7));
-		buf_puts(b, "</td><td>");
-		date_text(b, db_col_text(st, 8));
-		if (overdue) {
-			buf_puts(b, " <strong class=\"late\">");
-			buf_html(b, TR(c, "Quá hạn", "Overdue"));
-			buf_puts(b, "</strong>");
-		}
-		buf_puts(b, "</td><td>");
-		buf_html(b, status_label(c, db_col_text(st, 9)));
-		buf_puts(b, "</td></tr>\n");
-	}
-	db_done(st);
+	review_cursor_close(&cur);
 	if (n > 0)
 		buf_puts(b, "</tbody>\n</table>\n");
 	else {
@@ -439,72 +431,40 @@ move_form(struct ctx *c, const struct console_unit *u, int64_t id,
 	buf_puts(b, "</button>\n</form>\n");
 }
 
-void
-page_review(struct ctx *c)
+/* The review's fields as a definition list. */
+static void
+review_details(struct ctx *c, const struct console_unit *u,
+    const struct review *r, bool overdue)
 {
-	static const char *const allowed[] = { NULL };
-	struct console_unit u;
-	int64_t id;
-	struct db_stmt *st;
-	struct buf *b, title = { 0 };
-	enum review_status status = REVIEW_OPEN;
-	char now[11], ms[8];
-	bool overdue;
+	struct buf *b = &c->req->resp.body;
+	char ms[8];
 
-	if (console_unit(c, 0, &u) < 0)
-		return;
-	id = review_id(c, 1);
-	st = id > 0 ? db_query(ctx_db(c),
-			  "SELECT " REVIEW_COLUMNS " FROM reviews r JOIN "
-			  "unit_tree t ON t.descendant = r.unit LEFT JOIN "
-			  "procedures p ON p.code = r.procedure WHERE "
-			  "r.id = ? AND t.ancestor = ?",
-			  "lt", id, u.code)
-		    : NULL;
-	if (st == NULL || db_step(st) != DB_ROW) {
-		db_done(st);
-		page_not_found(c);
-		return;
-	}
-	if (figpage_query(c, allowed) < 0) {
-		db_done(st);
-		return;
-	}
-	today(now);
-	review_status_parse(db_col_text(st, 9), &status);
-	overdue =
-	    status != REVIEW_RESOLVED && strcmp(db_col_text(st, 8), now) < 0;
-	buf_printf(
-	    &title, "%s #%lld", TR(c, "Rà soát", "Review"), (long long)id);
-	console_begin(c, &u, buf_str(&title), "reviews");
-	b = &c->req->resp.body;
-	month_format((int)db_col_int(st, 5), ms);
+	month_format(r->month, ms);
 	buf_printf(b, "<dl class=\"review%s\" data-status=\"%s\">\n<dt>",
-	    overdue ? " overdue" : "", db_col_text(st, 9));
+	    overdue ? " overdue" : "", r->status);
 	buf_html(b, TR(c, "Đối tượng", "What"));
 	buf_puts(b, "</dt><dd>");
-	if (db_col_text(st, 2) != NULL) {
-		buf_printf(b, "<a href=\"/admin/units/%s/procedures/%s", u.code,
-		    db_col_text(st, 2));
-		figpage_month_query(c, b, (int)db_col_int(st, 5));
+	if (r->procedure != NULL) {
+		buf_printf(b, "<a href=\"/admin/units/%s/procedures/%s",
+		    u->code, r->procedure);
+		figpage_month_query(c, b, r->month);
 		buf_puts(b, "\">");
 	}
-	review_what(c, b, db_col_text(st, 1), db_col_text(st, 2),
-	    db_col_text(st, 3), (int)db_col_int(st, 4));
-	if (db_col_text(st, 2) != NULL)
+	review_what(c, b, r->unit, r->procedure, r->procedure_name, r->counter);
+	if (r->procedure != NULL)
 		buf_puts(b, "</a>");
 	buf_puts(b, "</dd>\n<dt>");
 	buf_html(b, TR(c, "Tháng có cảnh báo", "Month flagged"));
 	buf_printf(b, "</dt><dd>%s · ", ms);
-	buf_html(b, db_col_text(st, 6));
+	buf_html(b, r->flags);
 	buf_puts(b, "</dd>\n<dt>");
 	buf_html(b, TR(c, "Người phụ trách", "Owner"));
 	buf_puts(b, "</dt><dd>");
-	buf_html(b, db_col_text(st, 7));
+	buf_html(b, r->owner);
 	buf_puts(b, "</dd>\n<dt>");
 	buf_html(b, TR(c, "Hạn", "Due"));
 	buf_puts(b, "</dt><dd>");
-	date_text(b, db_col_text(st, 8));
+	date_text(b, r->due);
 	if (overdue) {
 		buf_puts(b, " <strong class=\"late\">");
 		buf_html(b, TR(c, "Quá hạn", "Overdue"));
@@ -512,23 +472,58 @@ page_review(struct ctx *c)
 	}
 	buf_puts(b, "</dd>\n<dt>");
 	buf_html(b, TR(c, "Trạng thái", "Status"));
-	buf_printf(b, "</dt><dd class=\"status\" data-status=\"%s\">",
-	    db_col_text(st, 9));
-	buf_html(b, status_label(c, db_col_text(st, 9)));
+	buf_printf(
+	    b, "</dt><dd class=\"status\" data-status=\"%s\">", r->status);
+	buf_html(b, status_label(c, r->status));
 	buf_puts(b, "</dd>\n<dt>");
 	buf_html(b, TR(c, "Ghi chú", "Notes"));
 	buf_puts(b, "</dt><dd class=\"notes\">");
-	buf_html(b, db_col_text(st, 11));
+	buf_html(b, r->notes);
 	buf_puts(b, "</dd>\n");
-	if (db_col_text(st, 10)[0] != '\0') {
+	if (r->action[0] != '\0') {
 		buf_puts(b, "<dt>");
 		buf_html(b, TR(c, "Biện pháp đã thực hiện", "Action taken"));
 		buf_puts(b, "</dt><dd class=\"action\">");
-		buf_html(b, db_col_text(st, 10));
+		buf_html(b, r->action);
 		buf_puts(b, "</dd>\n");
 	}
 	buf_puts(b, "</dl>\n");
-	db_done(st);
+}
+
+void
+page_review(struct ctx *c)
+{
+	static const char *const allowed[] = { NULL };
+	struct console_unit u;
+	struct review_cursor cur = { 0 };
+	struct review r;
+	int64_t id;
+	struct buf *b, title = { 0 };
+	enum review_status status = REVIEW_OPEN;
+	char now[11];
+
+	if (console_unit(c, 0, &u) < 0)
+		return;
+	id = review_id(c, 1);
+	if (id <= 0 || reviews_get(ctx_db(c), &cur, id, u.code) < 0 ||
+	    !review_cursor_next(&cur, &r)) {
+		review_cursor_close(&cur);
+		page_not_found(c);
+		return;
+	}
+	if (figpage_query(c, allowed) < 0) {
+		review_cursor_close(&cur);
+		return;
+	}
+	today(now);
+	review_status_parse(r.status, &status);
+	buf_printf(
+	    &title, "%s #%lld", TR(c, "Rà soát", "Review"), (long long)id);
+	console_begin(c, &u, buf_str(&title), "reviews");
+	b = &c->req->resp.body;
+	review_details(
+	    c, &u, &r, status != REVIEW_RESOLVED && strcmp(r.due, now) < 0);
+	review_cursor_close(&cur);
 	buf_puts(b, "<h2>");
 	buf_html(b, TR(c, "Diễn biến", "History"));
 	buf_puts(b, "</h2>\n");
@@ -553,12 +548,12 @@ check_fields(struct ctx *c, const struct form *f, const char *const *allowed)
 		for (int j = 0; !ok && allowed[j] != NULL; j++)
 			ok = strcmp(f->f[i].name, allowed[j]) == 0;
 		if (!ok) {
-			figpage_bad_request(c, "Trường không được hỗ trợ:",
+			console_error(c, NULL, 400, "Trường không được hỗ trợ:",
 			    "Unsupported field:", f->f[i].name);
 			return -1;
 		}
 		if (form_count(f, f->f[i].name) > 1) {
-			figpage_bad_request(c, "Trường bị lặp lại:",
+			console_error(c, NULL, 400, "Trường bị lặp lại:",
 			    "Field given more than once:", f->f[i].name);
 			return -1;
 		}
@@ -604,6 +599,125 @@ scope_flags(struct ctx *c, const struct console_unit *u, const char *procedure,
 	return rc;
 }
 
+/*
+ * The review's object from the form: a known procedure, or a counter of
+ * the unit.  0, or answers 400 and returns -1.
+ */
+static int
+post_target(struct ctx *c, const struct console_unit *u, const struct form *f,
+    struct review_new *r)
+{
+	const char *proc = form_get(f, "procedure");
+	const char *counter_s = form_get(f, "counter");
+	char *end;
+	long v;
+
+	if (proc != NULL && proc[0] == '\0')
+		proc = NULL;
+	if (counter_s != NULL && counter_s[0] == '\0')
+		counter_s = NULL;
+	if ((proc == NULL) == (counter_s == NULL)) {
+		console_error(c, NULL, 400,
+		    "Chọn đúng một đối tượng: một thủ tục hoặc một quầy.",
+		    "Name exactly one procedure or one counter.", NULL);
+		return -1;
+	}
+	if (proc != NULL) {
+		if (!is_procedure_code(proc, strlen(proc)) ||
+		    !store_has_procedure(ctx_db(c), proc)) {
+			console_error(c, NULL, 400, "Không có thủ tục này:",
+			    "There is no such procedure:", proc);
+			return -1;
+		}
+		r->procedure = proc;
+		return 0;
+	}
+	v = strtol(counter_s, &end, 10);
+	if (*end != '\0' || v < 1 || v > 999 || counter_s[0] == '+' ||
+	    counter_s[0] == '-' || counter_s[0] == ' ' ||
+	    !store_has_counter(ctx_db(c), u->code, (int)v)) {
+		console_error(c, NULL, 400, "Đơn vị không có quầy này:",
+		    "The unit has no such counter:", counter_s);
+		return -1;
+	}
+	r->counter = (int)v;
+	return 0;
+}
+
+/*
+ * The month, owner, due date and notes from the form.  0, or answers
+ * 400 and returns -1.
+ */
+static int
+post_details(struct ctx *c, const struct console_unit *u, const struct form *f,
+    struct review_new *r)
+{
+	const char *month_s = form_get(f, "month");
+	size_t notes_len = 0;
+	const char *notes = form_get_len(f, "notes", &notes_len);
+	int64_t due_days, today_days;
+	char now[11];
+
+	r->owner = form_get(f, "owner");
+	r->due = form_get(f, "due");
+	if (month_s == NULL ||
+	    month_parse(month_s, strlen(month_s), &r->month) < 0) {
+		console_error(c, NULL, 400,
+		    "Tháng không hợp lệ; cần dạng YYYY-MM:",
+		    "Not a valid month; use YYYY-MM:", month_s);
+		return -1;
+	}
+	if (r->owner == NULL || !username_is_valid(r->owner) ||
+	    reviews_owner_ok(ctx_db(c), r->owner, u->code) != 0) {
+		console_error(c, NULL, 400,
+		    "Người phụ trách phải là một tài khoản đang hoạt động "
+		    "của đơn vị này hoặc cấp trên:",
+		    "The owner must be an active account of this unit or one "
+		    "above it:",
+		    r->owner);
+		return -1;
+	}
+	today_days = today(now);
+	if (r->due == NULL ||
+	    review_date_parse(r->due, strlen(r->due), &due_days) < 0 ||
+	    due_days < today_days || due_days > today_days + 366) {
+		console_error(c, NULL, 400,
+		    "Hạn hoàn thành phải là một ngày (YYYY-MM-DD) từ hôm nay "
+		    "đến một năm sau:",
+		    "The due date must be a date (YYYY-MM-DD) from today to a "
+		    "year ahead:",
+		    r->due);
+		return -1;
+	}
+	if (notes == NULL) {
+		notes = "";
+		notes_len = 0;
+	}
+	if (!review_text_is_valid(notes, notes_len)) {
+		console_error(c, NULL, 400,
+		    "Ghi chú dài quá 2000 ký tự hoặc có ký tự không hợp lệ.",
+		    "The notes are longer than 2000 characters or hold "
+		    "invalid characters.",
+		    NULL);
+		return -1;
+	}
+	r->notes = notes;
+	r->unit = u->code;
+	return 0;
+}
+
+/* 400: the scope raised no flag that month. */
+static void
+not_flagged(struct ctx *c)
+{
+	console_error(c, NULL, 400,
+	    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
+	    "tháng đó.",
+	    "A review is opened only for a procedure or counter "
+	    "flagged in that month.",
+	    NULL);
+}
+
 void
 page_reviews_post(struct ctx *c)
 {
@@ -612,10 +726,8 @@ page_reviews_post(struct ctx *c)
 	struct console_unit u;
 	struct form f = { 0 };
 	struct review_new r = { 0 };
-	const char *proc, *counter_s, *month_s, *notes;
-	char actor[96], flags[128], now[11];
-	int64_t id, due_days, today_days;
-	size_t notes_len = 0;
+	char actor[96], flags[128];
+	int64_t id;
 	int rc;
 
 	if (console_unit(c, 0, &u) < 0)
@@ -626,110 +738,19 @@ page_reviews_post(struct ctx *c)
 	}
 	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
 		c->req->body.len) < 0) {
-		figpage_bad_request(c, "Biểu mẫu không đọc được.",
+		console_error(c, NULL, 400, "Biểu mẫu không đọc được.",
 		    "The form could not be read.", NULL);
 		return;
 	}
-	if (check_fields(c, &f, fields) < 0)
+	if (check_fields(c, &f, fields) < 0 || post_target(c, &u, &f, &r) < 0 ||
+	    post_details(c, &u, &f, &r) < 0)
 		goto out;
-	proc = form_get(&f, "procedure");
-	counter_s = form_get(&f, "counter");
-	month_s = form_get(&f, "month");
-	r.owner = form_get(&f, "owner");
-	r.due = form_get(&f, "due");
-	notes = form_get_len(&f, "notes", &notes_len);
-	if (proc != NULL && proc[0] == '\0')
-		proc = NULL;
-	if (counter_s != NULL && counter_s[0] == '\0')
-		counter_s = NULL;
-	if ((proc == NULL) == (counter_s == NULL)) {
-		figpage_bad_request(c,
-		    "Chọn đúng một đối tượng: một thủ tục hoặc một quầy.",
-		    "Name exactly one procedure or one counter.", NULL);
-		goto out;
-	}
-	if (proc != NULL) {
-		int64_t one;
-
-		if (!is_procedure_code(proc, strlen(proc)) ||
-		    db_int(ctx_db(c), &one,
-			"SELECT 1 FROM procedures WHERE code = ?", "t",
-			proc) != 0) {
-			figpage_bad_request(c, "Không có thủ tục này:",
-			    "There is no such procedure:", proc);
-			goto out;
-		}
-		r.procedure = proc;
-	} else {
-		char *end;
-		long v = strtol(counter_s, &end, 10);
-		int64_t one;
-
-		if (*end != '\0' || v < 1 || v > 999 || counter_s[0] == '+' ||
-		    counter_s[0] == '-' || counter_s[0] == ' ' ||
-		    db_int(ctx_db(c), &one,
-			"SELECT 1 FROM counters WHERE unit = ? AND "
-			"number = ?",
-			"ti", u.code, (int)v) != 0) {
-			figpage_bad_request(c, "Đơn vị không có quầy này:",
-			    "The unit has no such counter:", counter_s);
-			goto out;
-		}
-		r.counter = (int)v;
-	}
-	if (month_s == NULL ||
-	    month_parse(month_s, strlen(month_s), &r.month) < 0) {
-		figpage_bad_request(c, "Tháng không hợp lệ; cần dạng YYYY-MM:",
-		    "Not a valid month; use YYYY-MM:", month_s);
-		goto out;
-	}
-	if (r.owner == NULL || !username_is_valid(r.owner) ||
-	    reviews_owner_ok(ctx_db(c), r.owner, u.code) != 0) {
-		figpage_bad_request(c,
-		    "Người phụ trách phải là một tài khoản đang hoạt động "
-		    "của đơn vị này hoặc cấp trên:",
-		    "The owner must be an active account of this unit or one "
-		    "above it:",
-		    r.owner);
-		goto out;
-	}
-	today_days = today(now);
-	if (r.due == NULL ||
-	    review_date_parse(r.due, strlen(r.due), &due_days) < 0 ||
-	    due_days < today_days || due_days > today_days + 366) {
-		figpage_bad_request(c,
-		    "Hạn hoàn thành phải là một ngày (YYYY-MM-DD) từ hôm nay "
-		    "đến một năm sau:",
-		    "The due date must be a date (YYYY-MM-DD) from today to a "
-		    "year ahead:",
-		    r.due);
-		goto out;
-	}
-	if (notes == NULL) {
-		notes = "";
-		notes_len = 0;
-	}
-	if (!review_text_is_valid(notes, notes_len)) {
-		figpage_bad_request(c,
-		    "Ghi chú dài quá 2000 ký tự hoặc có ký tự không hợp lệ.",
-		    "The notes are longer than 2000 characters or hold "
-		    "invalid characters.",
-		    NULL);
-		goto out;
-	}
-	r.notes = notes;
-	r.unit = u.code;
 	rc = scope_flags(
 	    c, &u, r.procedure, r.counter, r.month, flags, sizeof(flags));
 	if (rc < 0)
 		goto out;
 	if (rc == 1) {
-		figpage_bad_request(c,
-		    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
-		    "tháng đó.",
-		    "A review is opened only for a procedure or counter "
-		    "flagged in that month.",
-		    NULL);
+		not_flagged(c);
 		goto out;
 	}
 	r.flags = flags;
@@ -754,18 +775,14 @@ page_review_post(struct ctx *c)
 	const char *to_s, *note, *action;
 	size_t note_len = 0, action_len = 0;
 	char actor[96];
-	int64_t id, one;
+	int64_t id;
 	int rc;
 
 	if (console_unit(c, 0, &u) < 0)
 		return;
 	id = review_id(c, 1);
 	/* a review outside the unit's subtree is 404 whatever the role */
-	if (id <= 0 ||
-	    db_int(ctx_db(c), &one,
-		"SELECT 1 FROM reviews r JOIN unit_tree t ON "
-		"t.descendant = r.unit WHERE r.id = ? AND t.ancestor = ?",
-		"lt", id, u.code) != 0) {
+	if (id <= 0 || !reviews_in_scope(ctx_db(c), id, u.code)) {
 		page_not_found(c);
 		return;
 	}
@@ -775,7 +792,7 @@ page_review_post(struct ctx *c)
 	}
 	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
 		c->req->body.len) < 0) {
-		figpage_bad_request(c, "Biểu mẫu không đọc được.",
+		console_error(c, NULL, 400, "Biểu mẫu không đọc được.",
 		    "The form could not be read.", NULL);
 		return;
 	}
@@ -785,14 +802,14 @@ page_review_post(struct ctx *c)
 	note = form_get_len(&f, "note", &note_len);
 	action = form_get_len(&f, "action", &action_len);
 	if (review_status_parse(to_s, &to) < 0) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Trạng thái mới phải là in_progress hoặc resolved:",
 		    "The new status must be in_progress or resolved:", to_s);
 		goto out;
 	}
 	if ((note != NULL && !review_text_is_valid(note, note_len)) ||
 	    (action != NULL && !review_text_is_valid(action, action_len))) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Nội dung dài quá 2000 ký tự hoặc có ký tự không hợp lệ.",
 		    "The text is longer than 2000 characters or holds invalid "
 		    "characters.",
@@ -801,7 +818,7 @@ page_review_post(struct ctx *c)
 	}
 	if (to == REVIEW_RESOLVED &&
 	    (action == NULL || strspn(action, " \t\r\n") == action_len)) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Để kết thúc rà soát, hãy ghi biện pháp đã thực hiện.",
 		    "To resolve a review, write the action taken.", NULL);
 		goto out;
@@ -815,7 +832,7 @@ page_review_post(struct ctx *c)
 	}
 	if (rc == 1) {
 		c->req->resp.body.len = 0;
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Không chuyển được rà soát sang trạng thái này: rà soát đi "
 		    "theo thứ tự mới mở → đang xử lý → đã xử lý xong, không "
 		    "bỏ bước, không quay lại.",
@@ -855,14 +872,14 @@ page_review_new(struct ctx *c)
 	proc = form_get(&c->query, "procedure");
 	counter_s = form_get(&c->query, "counter");
 	if ((proc == NULL) == (counter_s == NULL)) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Chọn đúng một đối tượng: procedure=MÃ hoặc counter=SỐ.",
 		    "Name exactly one: procedure=CODE or counter=NUMBER.",
 		    NULL);
 		return;
 	}
 	if (proc != NULL && !is_procedure_code(proc, strlen(proc))) {
-		figpage_bad_request(c,
+		console_error(c, NULL, 400,
 		    "Mã thủ tục không hợp lệ:", "Not a procedure code:", proc);
 		return;
 	}
@@ -872,7 +889,8 @@ page_review_new(struct ctx *c)
 
 		if (*end != '\0' || v < 1 || v > 999 || counter_s[0] < '0' ||
 		    counter_s[0] > '9') {
-			figpage_bad_request(c, "Số quầy phải từ 1 đến 999:",
+			console_error(c, NULL, 400,
+			    "Số quầy phải từ 1 đến 999:",
 			    "A counter number is 1 to 999:", counter_s);
 			return;
 		}
@@ -882,12 +900,7 @@ page_review_new(struct ctx *c)
 	if (rc < 0)
 		return;
 	if (rc == 1) {
-		figpage_bad_request(c,
-		    "Chỉ mở rà soát cho thủ tục hoặc quầy có cảnh báo trong "
-		    "tháng đó.",
-		    "A review is opened only for a procedure or counter "
-		    "flagged in that month.",
-		    NULL);
+		not_flagged(c);
 		return;
 	}
 	console_begin(c, &u, TR(c, "Mở rà soát", "Open a review"), "reviews");
@@ -900,6 +913,6 @@ page_review_new(struct ctx *c)
 		buf_html(b, flags);
 		buf_puts(b, "</p>\n");
 	}
-	creview_form(c, &u, proc, counter, month);
+	console_review_form(c, &u, proc, counter, month);
 	console_end(c);
 }

@@ -3,7 +3,6 @@
 
 #include "hailong/hltime.h"
 #include "web/console.h"
-#include "web/creview.h"
 #include "web/figpage.h"
 #include "web/pages.h"
 #include "web/server.h"
@@ -170,7 +169,7 @@ staff_page(struct ctx *c, bool counters)
 	staff_table(
 	    c, &u, counters ? &m->counters : &m->officers, counters, month);
 	if (counters)
-		creview_history(c, &u, NULL, 0);
+		console_review_history(c, &u, NULL, 0);
 	console_end(c);
 	buf_release(&path);
 	metrics_free(m);

@@ -11,7 +11,6 @@
 #include "core/audit.h"
 #include "core/users.h"
 #include "web/console.h"
-#include "web/cpage.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/server.h"
@@ -59,26 +58,26 @@ add_form_html(
 	buf_printf(b,
 	    "<h2>%s</h2>\n<form class=\"add-user\" method=\"post\" "
 	    "action=\"/admin/units/%s/users",
-	    CP_T(c, "Thêm tài khoản", "Add a user"), u->code);
+	    TR(c, "Thêm tài khoản", "Add a user"), u->code);
 	console_lang_suffix(c, b, false);
 	buf_puts(b, "\">\n");
 	session_csrf_field(c, b);
 	buf_printf(b,
 	    "<label>%s <input name=\"username\" maxlength=\"32\" "
 	    "required value=\"",
-	    CP_T(c, "Tên đăng nhập", "Username"));
+	    TR(c, "Tên đăng nhập", "Username"));
 	buf_html(b, f->username != NULL ? f->username : "");
 	buf_puts(b, "\"></label>");
 	field_error(c, f->err_username);
 	buf_printf(b,
 	    "\n<label>%s <input name=\"name\" maxlength=\"200\" "
 	    "required value=\"",
-	    CP_T(c, "Họ và tên", "Full name"));
+	    TR(c, "Họ và tên", "Full name"));
 	buf_html(b, f->name != NULL ? f->name : "");
 	buf_puts(b, "\"></label>");
 	field_error(c, f->err_name);
 	buf_printf(b, "\n<label>%s <select name=\"role\">\n",
-	    CP_T(c, "Vai trò", "Role"));
+	    TR(c, "Vai trò", "Role"));
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
 		const char *n = role_name(roles[i]);
 
@@ -94,12 +93,12 @@ add_form_html(
 	buf_printf(b,
 	    "\n<p class=\"note\">%s</p>\n<button type=\"submit\">%s</button>\n"
 	    "</form>\n",
-	    CP_T(c,
+	    TR(c,
 		"Tài khoản được tạo tại đơn vị này, với mật khẩu dùng một lần "
 		"phải đổi khi đăng nhập lần đầu.",
 		"The user is created in this unit, with a one-time password "
 		"to be changed at the first login."),
-	    CP_T(c, "Thêm", "Add"));
+	    TR(c, "Thêm", "Add"));
 }
 
 static void
@@ -117,8 +116,8 @@ user_actions(struct ctx *c, const struct console_unit *u, const char *username)
 		buf_puts(b, "\">");
 		session_csrf_field(c, b);
 		buf_printf(b, "<button type=\"submit\">%s</button></form>\n",
-		    i == 0 ? CP_T(c, "Đặt lại mật khẩu", "Reset password")
-			   : CP_T(c, "Khóa tài khoản", "Disable"));
+		    i == 0 ? TR(c, "Đặt lại mật khẩu", "Reset password")
+			   : TR(c, "Khóa tài khoản", "Disable"));
 	}
 }
 
@@ -131,7 +130,7 @@ render(struct ctx *c, const struct console_unit *u, int status,
 	int rows = 0;
 
 	console_begin(
-	    c, u, CP_T(c, "Tài khoản cán bộ", "Staff accounts"), "users");
+	    c, u, TR(c, "Tài khoản cán bộ", "Staff accounts"), "users");
 	c->req->resp.status = status;
 	b = &c->req->resp.body;
 	st = db_query(ctx_db(c),
@@ -148,11 +147,10 @@ render(struct ctx *c, const struct console_unit *u, int status,
 			    "<table class=\"users\">\n<thead><tr><th>%s</th>"
 			    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 			    "<th></th></tr></thead>\n<tbody>\n",
-			    CP_T(c, "Tên đăng nhập", "Username"),
-			    CP_T(c, "Họ và tên", "Name"),
-			    CP_T(c, "Đơn vị", "Unit"),
-			    CP_T(c, "Vai trò", "Role"),
-			    CP_T(c, "Trạng thái", "State"));
+			    TR(c, "Tên đăng nhập", "Username"),
+			    TR(c, "Họ và tên", "Name"), TR(c, "Đơn vị", "Unit"),
+			    TR(c, "Vai trò", "Role"),
+			    TR(c, "Trạng thái", "State"));
 		buf_puts(b, "<tr><td>");
 		buf_html(b, username);
 		buf_puts(b, "</td><td>");
@@ -163,13 +161,13 @@ render(struct ctx *c, const struct console_unit *u, int status,
 		buf_html(b, db_col_text(st, 3));
 		buf_puts(b, "</td><td>");
 		buf_html(b,
-		    !active ? CP_T(c, "Đã khóa", "Disabled")
+		    !active ? TR(c, "Đã khóa", "Disabled")
 			: login_name_resting(c, username)
-			? CP_T(c, "Tạm khóa (đăng nhập sai)",
+			? TR(c, "Tạm khóa (đăng nhập sai)",
 			      "Locked (failed logins)")
 			: db_col_int(st, 5) != 0
-			? CP_T(c, "Chờ đổi mật khẩu", "Must change password")
-			: CP_T(c, "Hoạt động", "Active"));
+			? TR(c, "Chờ đổi mật khẩu", "Must change password")
+			: TR(c, "Hoạt động", "Active"));
 		buf_puts(b, "</td><td>");
 		/* usernames are a-z0-9._- (username_is_valid()): URL-safe */
 		if (active && strcmp(username, c->who.name) != 0 &&
@@ -203,20 +201,20 @@ show_otp(struct ctx *c, const struct console_unit *u, const char *username,
 	struct buf *b;
 
 	console_begin(c, u,
-	    added ? CP_T(c, "Đã thêm tài khoản", "User added")
-		  : CP_T(c, "Đã đặt lại mật khẩu", "Password reset"),
+	    added ? TR(c, "Đã thêm tài khoản", "User added")
+		  : TR(c, "Đã đặt lại mật khẩu", "Password reset"),
 	    "users");
 	b = &c->req->resp.body;
 	buf_puts(b, "<p>");
-	buf_html(b, CP_T(c, "Tên đăng nhập", "Username"));
+	buf_html(b, TR(c, "Tên đăng nhập", "Username"));
 	buf_puts(b, ": <strong class=\"username\">");
 	buf_html(b, username);
 	buf_puts(b, "</strong></p>\n<p>");
-	buf_html(b, CP_T(c, "Mật khẩu dùng một lần", "One-time password"));
+	buf_html(b, TR(c, "Mật khẩu dùng một lần", "One-time password"));
 	buf_printf(
 	    b, ": <code class=\"otp\">%s</code></p>\n<p class=\"note\">", otp);
 	buf_html(b,
-	    CP_T(c,
+	    TR(c,
 		"Mật khẩu này chỉ hiển thị một lần. Hãy trao tận tay "
 		"người dùng; họ phải đổi mật khẩu khi đăng nhập lần "
 		"đầu.",
@@ -225,7 +223,7 @@ show_otp(struct ctx *c, const struct console_unit *u, const char *username,
 	buf_printf(b, "</p>\n<p><a href=\"/admin/units/%s/users", u->code);
 	console_lang_suffix(c, b, false);
 	buf_puts(b, "\">");
-	buf_html(b, CP_T(c, "Về danh sách tài khoản", "Back to the users"));
+	buf_html(b, TR(c, "Về danh sách tài khoản", "Back to the users"));
 	buf_puts(b, "</a></p>\n");
 	console_end(c);
 }
@@ -251,13 +249,13 @@ page_users_add(struct ctx *c)
 	int64_t one;
 	bool bad = false;
 
-	if (console_unit(c, 0, &u) < 0 || cpage_form(c, &u, &form) < 0)
+	if (console_unit(c, 0, &u) < 0 || console_form(c, &u, &form) < 0)
 		return;
 	f.username = form_get(&form, "username");
 	f.name = form_get(&form, "name");
 	f.role = form_get(&form, "role");
 	if (f.username == NULL || !username_is_valid(f.username)) {
-		f.err_username = CP_T(c,
+		f.err_username = TR(c,
 		    "Tên đăng nhập gồm 3–32 ký tự a-z, 0-9, '.', '_', '-', "
 		    "bắt đầu bằng chữ cái.",
 		    "A username is 3-32 of a-z, 0-9, '.', '_', '-', starting "
@@ -265,12 +263,12 @@ page_users_add(struct ctx *c)
 		bad = true;
 	} else if (db_int(db, &one, "SELECT 1 FROM users WHERE username = ?",
 		       "t", f.username) == 0) {
-		f.err_username = CP_T(c, "Tên đăng nhập này đã có người dùng.",
+		f.err_username = TR(c, "Tên đăng nhập này đã có người dùng.",
 		    "This username is taken.");
 		bad = true;
 	}
 	if (!is_name(f.name)) {
-		f.err_name = CP_T(c,
+		f.err_name = TR(c,
 		    "Nhập họ và tên (tối đa 200 byte, không có ký tự điều "
 		    "khiển).",
 		    "Give the full name (200 bytes at most, no control "
@@ -278,11 +276,11 @@ page_users_add(struct ctx *c)
 		bad = true;
 	}
 	if (f.role == NULL || role_parse(f.role, &role) < 0) {
-		f.err_role = CP_T(c, "Chọn một vai trò trong danh sách.",
+		f.err_role = TR(c, "Chọn một vai trò trong danh sách.",
 		    "Choose a role from the list.");
 		bad = true;
 	} else if ((int)role > c->who.role) {
-		f.err_role = CP_T(c,
+		f.err_role = TR(c,
 		    "Không thể cấp vai trò cao hơn vai trò của chính mình.",
 		    "You cannot give a role above your own.");
 		bad = true;
@@ -344,8 +342,9 @@ page_users_disable(struct ctx *c)
 	if (console_unit(c, 0, &u) < 0 || subject(c, &u, &id, &name) < 0)
 		return;
 	if (id == c->who.id) {
-		cpage_error(c, &u, 400, "Không thể tự khóa tài khoản của mình.",
-		    "You cannot disable your own account.");
+		console_error(c, &u, 400,
+		    "Không thể tự khóa tài khoản của mình.",
+		    "You cannot disable your own account.", NULL);
 		return;
 	}
 	ctx_actor(c, actor, sizeof(actor));
@@ -377,9 +376,9 @@ page_users_reset(struct ctx *c)
 	if (console_unit(c, 0, &u) < 0 || subject(c, &u, &id, &name) < 0)
 		return;
 	if (id == c->who.id) {
-		cpage_error(c, &u, 400,
+		console_error(c, &u, 400,
 		    "Đổi mật khẩu của chính mình tại trang Đổi mật khẩu.",
-		    "Change your own password on the password page.");
+		    "Change your own password on the password page.", NULL);
 		return;
 	}
 	users_random_password(otp, OTP_LEN);

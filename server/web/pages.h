@@ -70,10 +70,6 @@ void api_metrics_get(struct ctx *c);
 void api_reports_post(struct ctx *c);
 
 /* page_reports.c: the console's reports tab */
-struct buf;
-/* The tab's link in the console's navigation (reporters and above). */
-void page_reports_tab(
-    struct ctx *c, struct buf *b, const char *unit, const char *tab);
 void page_reports_get(struct ctx *c);
 void page_reports_post(struct ctx *c);
 void page_reports_file(struct ctx *c);

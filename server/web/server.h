@@ -94,6 +94,14 @@ struct ctx {
 	void (*resumed)(struct ctx *c);
 };
 
+/*
+ * A page's words, Vietnamese first: the English one when the page is
+ * English (?lang=en).  Both are static UTF-8.  Pages keep their words
+ * beside their markup; i18n.c's tr() holds only the messages the
+ * citizen's form and the shared frames use.
+ */
+#define TR(c, vi, en) ((c)->lang == LANG_EN ? (en) : (vi))
+
 struct server {
 	struct config cfg;
 	struct http_server *http;

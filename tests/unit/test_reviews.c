@@ -80,6 +80,78 @@ texts(void)
 	free(long_ok);
 }
 
+/* What the console reads of review id (resolved by lifecycle()). */
+static void
+reading(struct db *db, int64_t id)
+{
+	struct review_cursor cur = { 0 };
+	struct review r;
+	struct review_event e;
+	const char *name, *full;
+	int64_t ids[50];
+	int n = 0;
+
+	CHECK_INT(reviews_get(db, &cur, id, "H21"), 0);
+	CHECK(review_cursor_next(&cur, &r));
+	CHECK_INT(r.id, id);
+	CHECK_STR(r.unit, "H21.227");
+	CHECK_STR(r.procedure, "1.001193");
+	CHECK(r.procedure_name[0] != '\0');
+	CHECK_INT(r.counter, 0);
+	CHECK_INT(r.month, 202610);
+	CHECK_STR(r.status, "resolved");
+	CHECK_STR(r.action, "niêm yết lại");
+	CHECK_STR(r.notes, "xem lại");
+	CHECK_STR(r.due, "2026-12-05");
+	CHECK(!review_cursor_next(&cur, &r));
+	review_cursor_close(&cur);
+	/* out of scope: no row; without a scope: the row */
+	CHECK_INT(reviews_get(db, &cur, id, "H57"), 0);
+	CHECK(!review_cursor_next(&cur, &r));
+	review_cursor_close(&cur);
+	CHECK_INT(reviews_get(db, &cur, id, NULL), 0);
+	CHECK(review_cursor_next(&cur, &r));
+	review_cursor_close(&cur);
+	CHECK(reviews_in_scope(db, id, "H21"));
+	CHECK(!reviews_in_scope(db, id, "H57"));
+	CHECK(!reviews_in_scope(db, id + 99, "H21"));
+	/* the list by status */
+	CHECK_INT(reviews_list(db, &cur, "H21", "resolved"), 0);
+	while (review_cursor_next(&cur, &r))
+		n++;
+	review_cursor_close(&cur);
+	CHECK_INT(n, 1);
+	CHECK_INT(reviews_list(db, &cur, "H21", "open"), 0);
+	CHECK(!review_cursor_next(&cur, &r));
+	review_cursor_close(&cur);
+	/* the history, oldest first */
+	CHECK_INT(review_events_list(db, &cur, id), 0);
+	CHECK(review_cursor_next_event(&cur, &e));
+	CHECK_STR(e.from_status, "");
+	CHECK_STR(e.to_status, "open");
+	CHECK(review_cursor_next_event(&cur, &e));
+	CHECK_STR(e.to_status, "in_progress");
+	CHECK_STR(e.note, "bắt đầu");
+	CHECK(review_cursor_next_event(&cur, &e));
+	CHECK_STR(e.to_status, "resolved");
+	CHECK(!review_cursor_next_event(&cur, &e));
+	review_cursor_close(&cur);
+	/* the procedure's reviews in the subtree; no counter has one */
+	CHECK_INT(reviews_recent_ids(db, "H21", "1.001193", 0, ids, 50), 1);
+	CHECK_INT(ids[0], id);
+	CHECK_INT(reviews_recent_ids(db, "H21.227", NULL, 0, ids, 50), 0);
+	CHECK_INT(reviews_recent_ids(db, "H21.227", NULL, 1, ids, 50), 0);
+	/* owners: the unit's and those above it, by username */
+	n = 0;
+	CHECK_INT(reviews_owners_list(db, &cur, "H21.227"), 0);
+	while (review_cursor_next_owner(&cur, &name, &full)) {
+		CHECK(strcmp(name, "hue") != 0);
+		n++;
+	}
+	review_cursor_close(&cur);
+	CHECK_INT(n, 2);
+}
+
 static void
 lifecycle(void)
 {
@@ -169,6 +241,7 @@ lifecycle(void)
 	CHECK(db_exec(db,
 		  "UPDATE reviews SET action = '' WHERE status = 'resolved'") <
 	    0);
+	reading(db, id);
 	db_close(db);
 }
 
