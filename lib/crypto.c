@@ -82,6 +82,12 @@ ct_equal(const void *a, const void *b, size_t n)
 }
 
 void
+secret_wipe(void *p, size_t n)
+{
+	OPENSSL_cleanse(p, n);
+}
+
+void
 random_bytes(void *out, size_t n)
 {
 	if (RAND_bytes(out, (int)n) != 1)

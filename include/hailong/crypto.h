@@ -32,6 +32,9 @@ void hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
 /* Constant-time equality of n bytes. */
 bool ct_equal(const void *a, const void *b, size_t n);
 
+/* Overwrite n bytes of a secret so that the compiler cannot skip it. */
+void secret_wipe(void *p, size_t n);
+
 /* Fill with cryptographically strong random bytes; aborts if it cannot. */
 void random_bytes(void *out, size_t n);
 /* A random version-4 UUID, lower-case, 36 chars and a NUL. */

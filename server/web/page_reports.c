@@ -6,8 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "hailong/crypto.h"
 #include "hailong/db.h"
 #include "hailong/encode.h"
@@ -527,7 +525,7 @@ submit_prepare(struct ctx *c, struct db *db, struct submit_job *j, char *err,
 	rc = j->body != NULL ? 0 : -1;
 out:
 	if (key != NULL)
-		OPENSSL_cleanse(key, klen);
+		secret_wipe(key, klen);
 	free(key);
 	free(json);
 	free(p7s);
@@ -546,7 +544,7 @@ submit_send(struct submit_job *j)
 	j->sent = httpc_request(h, "POST", j->url, hdr, j->body,
 	    strlen(j->body), &j->resp, j->err, sizeof(j->err));
 	httpc_free(h);
-	OPENSSL_cleanse(j->auth, sizeof(j->auth));
+	secret_wipe(j->auth, sizeof(j->auth));
 }
 
 static void *
