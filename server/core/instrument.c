@@ -77,25 +77,14 @@ instrument_free(struct instrument *in)
 	free(in);
 }
 
+/* "levels": the five faces' words, each level once. */
 static int
-parse_body(json_t *root, struct instrument *in, char *err, size_t errlen)
+parse_levels(json_t *a, struct instrument *in, char *err, size_t errlen)
 {
-	json_t *a, *v, *consent;
+	json_t *v;
 	size_t i;
 	char where[64];
 
-	in->version = (int)json_integer_value(json_object_get(root, "version"));
-	if (in->version < 1) {
-		snprintf(
-		    err, errlen, "version: a positive integer is required");
-		return -1;
-	}
-	if (get_itext(json_object_get(root, "name"), &in->name, "name", err,
-		errlen) < 0 ||
-	    get_itext(json_object_get(root, "question"), &in->question,
-		"question", err, errlen) < 0)
-		return -1;
-	a = json_object_get(root, "levels");
 	if (json_array_size(a) != 5) {
 		snprintf(err, errlen, "levels: exactly five are required");
 		return -1;
@@ -114,7 +103,16 @@ parse_body(json_t *root, struct instrument *in, char *err, size_t errlen)
 		if (get_itext(v, &in->level[level], where, err, errlen) < 0)
 			return -1;
 	}
-	a = json_object_get(root, "three_faces");
+	return 0;
+}
+
+/* "three_faces": the levels a three-face kiosk shows. */
+static int
+parse_three_faces(json_t *a, struct instrument *in, char *err, size_t errlen)
+{
+	json_t *v;
+	size_t i;
+
 	if (json_array_size(a) != 3) {
 		snprintf(err, errlen, "three_faces: three levels are required");
 		return -1;
@@ -127,49 +125,76 @@ parse_body(json_t *root, struct instrument *in, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	a = json_object_get(root, "criteria");
+	return 0;
+}
+
+/* One criterion: its label and its two or three scored options. */
+static int
+parse_criterion(json_t *v, size_t i, struct instrument_criterion *c, char *err,
+    size_t errlen)
+{
+	json_t *opts = json_object_get(v, "options"), *o;
+	size_t k;
+	char where[64];
+
+	snprintf(where, sizeof(where), "criteria[%zu]", i);
+	if (get_itext(v, &c->label, where, err, errlen) < 0)
+		return -1;
+	if (json_array_size(opts) < 2 || json_array_size(opts) > 3) {
+		snprintf(err, errlen,
+		    "%s.options: two or three are "
+		    "required",
+		    where);
+		return -1;
+	}
+	json_array_foreach(opts, k, o)
+	{
+		json_t *p = json_object_get(o, "points");
+
+		snprintf(where, sizeof(where),
+		    "criteria[%zu].options"
+		    "[%zu]",
+		    i, k);
+		if (!json_is_integer(p) || json_integer_value(p) < 0 ||
+		    json_integer_value(p) > 2) {
+			snprintf(err, errlen, "%s.points: 0, 1 or 2", where);
+			return -1;
+		}
+		c->opt[k].points = (int)json_integer_value(p);
+		if (get_itext(o, &c->opt[k].label, where, err, errlen) < 0)
+			return -1;
+		c->nopts++;
+	}
+	return 0;
+}
+
+/* "criteria": the nine questions of the paper form (0-18 points). */
+static int
+parse_criteria(json_t *a, struct instrument *in, char *err, size_t errlen)
+{
+	json_t *v;
+	size_t i;
+
 	if (json_array_size(a) != RATING_CRITERIA) {
 		snprintf(err, errlen, "criteria: exactly nine are required");
 		return -1;
 	}
 	json_array_foreach(a, i, v)
 	{
-		struct instrument_criterion *c = &in->criteria[i];
-		json_t *opts = json_object_get(v, "options"), *o;
-		size_t k;
-
-		snprintf(where, sizeof(where), "criteria[%zu]", i);
-		if (get_itext(v, &c->label, where, err, errlen) < 0)
+		if (parse_criterion(v, i, &in->criteria[i], err, errlen) < 0)
 			return -1;
-		if (json_array_size(opts) < 2 || json_array_size(opts) > 3) {
-			snprintf(err, errlen,
-			    "%s.options: two or three are "
-			    "required",
-			    where);
-			return -1;
-		}
-		json_array_foreach(opts, k, o)
-		{
-			json_t *p = json_object_get(o, "points");
-
-			snprintf(where, sizeof(where),
-			    "criteria[%zu].options"
-			    "[%zu]",
-			    i, k);
-			if (!json_is_integer(p) || json_integer_value(p) < 0 ||
-			    json_integer_value(p) > 2) {
-				snprintf(
-				    err, errlen, "%s.points: 0, 1 or 2", where);
-				return -1;
-			}
-			c->opt[k].points = (int)json_integer_value(p);
-			if (get_itext(o, &c->opt[k].label, where, err, errlen) <
-			    0)
-				return -1;
-			c->nopts++;
-		}
 	}
-	a = json_object_get(root, "reasons");
+	return 0;
+}
+
+/* "reasons": what a low score may tick, at most six. */
+static int
+parse_reasons(json_t *a, struct instrument *in, char *err, size_t errlen)
+{
+	json_t *v;
+	size_t i;
+	char where[64];
+
 	if (json_array_size(a) > RATING_REASONS_MAX) {
 		snprintf(err, errlen, "reasons: at most six");
 		return -1;
@@ -191,7 +216,15 @@ parse_body(json_t *root, struct instrument *in, char *err, size_t errlen)
 			return -1;
 		in->nreasons++;
 	}
-	consent = json_object_get(root, "consent");
+	return 0;
+}
+
+/* "consent": the callback consent's text, version, purpose, retention. */
+static int
+parse_consent(json_t *consent, struct instrument *in, char *err, size_t errlen)
+{
+	json_t *v;
+
 	in->consent_version =
 	    (int)json_integer_value(json_object_get(consent, "version"));
 	in->consent_retention_days =
@@ -208,6 +241,40 @@ parse_body(json_t *root, struct instrument *in, char *err, size_t errlen)
 	strlcpy_hl(in->consent_purpose, json_string_value(v),
 	    sizeof(in->consent_purpose));
 	return get_itext(consent, &in->consent, "consent", err, errlen);
+}
+
+/* The instrument document's sections, in the file's order. */
+static const struct {
+	const char *key;
+	int (*parse)(
+	    json_t *v, struct instrument *in, char *err, size_t errlen);
+} sections[] = {
+	{ "levels", parse_levels },
+	{ "three_faces", parse_three_faces },
+	{ "criteria", parse_criteria },
+	{ "reasons", parse_reasons },
+	{ "consent", parse_consent },
+};
+
+static int
+parse_body(json_t *root, struct instrument *in, char *err, size_t errlen)
+{
+	in->version = (int)json_integer_value(json_object_get(root, "version"));
+	if (in->version < 1) {
+		snprintf(
+		    err, errlen, "version: a positive integer is required");
+		return -1;
+	}
+	if (get_itext(json_object_get(root, "name"), &in->name, "name", err,
+		errlen) < 0 ||
+	    get_itext(json_object_get(root, "question"), &in->question,
+		"question", err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
+		if (sections[i].parse(json_object_get(root, sections[i].key),
+			in, err, errlen) < 0)
+			return -1;
+	return 0;
 }
 
 struct instrument *
