@@ -9,6 +9,7 @@
 #   make sqlmap     sqlmap against the form, the APIs, the login and the console
 #   make bench      the benchmarks of tests/bench/README.md (never in make test)
 #   make lint       clang-tidy and cppcheck
+#   make layers     which layer includes which (tools/layers.sh; in make test)
 #   make format-check / make format
 #   make install / make uninstall   (PREFIX, DESTDIR)
 #
