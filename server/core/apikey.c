@@ -150,25 +150,27 @@ dberr:
 	return -1;
 }
 
-int
-apikey_revoke(struct db *db, int64_t id, const char *actor)
+/*
+ * One audited change of key `id`: `sql` takes (value, id).  0, 1 when no
+ * such key (or nothing to change), -1 error; all or nothing.
+ */
+static int
+key_change(struct db *db, int64_t id, const char *sql, int64_t value,
+    const char *action, const char *detail, const char *actor)
 {
 	char target[32];
 	int rc = -1;
 
 	if (db_begin(db) < 0)
 		return -1;
-	if (db_run(db,
-		"UPDATE api_keys SET revoked_at = ? WHERE id = ? AND "
-		"revoked_at IS NULL",
-		"ll", hl_now(), id) < 0)
+	if (db_run(db, sql, "ll", value, id) < 0)
 		goto out;
 	if (db_changes(db) == 0) {
 		rc = 1;
 		goto out;
 	}
 	snprintf(target, sizeof(target), "apikey:%lld", (long long)id);
-	if (audit_append(db, actor, "apikey.revoke", target, "") < 0 ||
+	if (audit_append(db, actor, action, target, detail) < 0 ||
 	    db_commit(db) < 0)
 		goto out;
 	rc = 0;
@@ -179,33 +181,25 @@ out:
 }
 
 int
+apikey_revoke(struct db *db, int64_t id, const char *actor)
+{
+	return key_change(db, id,
+	    "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND "
+	    "revoked_at IS NULL",
+	    hl_now(), "apikey.revoke", "", actor);
+}
+
+int
 apikey_set_scopes(struct db *db, int64_t id, unsigned scopes, const char *actor)
 {
-	char target[32], detail[64], names[48];
-	int rc = -1;
+	char detail[64], names[48];
 
 	if (scopes == 0 || (scopes & ~APIKEY_SCOPE_ALL) != 0)
 		return -1;
-	if (db_begin(db) < 0)
-		return -1;
-	if (db_run(db, "UPDATE api_keys SET scopes = ? WHERE id = ?", "ll",
-		(int64_t)scopes, id) < 0)
-		goto out;
-	if (db_changes(db) == 0) {
-		rc = 1;
-		goto out;
-	}
-	snprintf(target, sizeof(target), "apikey:%lld", (long long)id);
 	apikey_scopes_format(scopes, names, sizeof(names));
 	snprintf(detail, sizeof(detail), "{\"scopes\":\"%s\"}", names);
-	if (audit_append(db, actor, "apikey.scope", target, detail) < 0 ||
-	    db_commit(db) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (rc != 0)
-		db_rollback(db);
-	return rc;
+	return key_change(db, id, "UPDATE api_keys SET scopes = ? WHERE id = ?",
+	    (int64_t)scopes, "apikey.scope", detail, actor);
 }
 
 int
