@@ -10,6 +10,8 @@
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "hailong/version.h"
+#include "core/audit.h"
+#include "core/cms.h"
 #include "core/jsonschema.h"
 #include "core/metrics.h"
 #include "core/ratings.h"
@@ -652,4 +654,65 @@ out:
 	json_decref(schema);
 	json_decref(doc);
 	return rc;
+}
+
+/*
+ * Store the accepted report and its audit entry in one transaction.
+ * Fills *id and replaces (the earlier current report's SHA-256, or "").
+ * 0, -1, or 1 when the report is not newer than the current one (its
+ * as_of is not later): replaying an older signed report must not roll
+ * the parent's figures back.  *held is then the current one's as_of.
+ */
+int
+report_received_store(struct db *db, const struct report_in *in, int64_t *id,
+    char replaces[65], int64_t *held)
+{
+	char target[64], mo[8], *detail;
+	struct db_stmt *st;
+	json_t *d;
+	int rc;
+
+	replaces[0] = '\0';
+	if (db_begin(db) < 0)
+		return -1;
+	st = db_query(db,
+	    "SELECT sha256, as_of FROM reports_received WHERE unit = ? AND "
+	    "month = ? ORDER BY id DESC LIMIT 1",
+	    "ti", in->unit, in->month);
+	rc = st != NULL ? db_step(st) : -1;
+	if (rc == DB_ROW) {
+		strlcpy_hl(replaces, db_col_text(st, 0), 65);
+		*held = db_col_int(st, 1);
+	}
+	db_done(st);
+	if (rc < 0)
+		goto fail;
+	if (rc == DB_ROW && in->as_of <= *held) {
+		db_rollback(db);
+		return 1;
+	}
+	if (db_run(db,
+		"INSERT INTO reports_received(unit, month, json, p7s, sha256, "
+		"as_of, signer, signer_fingerprint, received_at, actor) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"tibbtlttlt", in->unit, in->month, in->json, in->len, in->p7s,
+		in->plen, in->sha256, in->as_of, in->signer->subject,
+		in->signer->fingerprint, in->at, in->actor) < 0)
+		goto fail;
+	*id = db_last_rowid(db);
+	month_format(in->month, mo);
+	snprintf(target, sizeof(target), "report:%s:%s", in->unit, mo);
+	d = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)*id, "sha256",
+	    in->sha256, "signer", in->signer->fingerprint, "replaces",
+	    replaces);
+	detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	rc = audit_append(db, in->actor, "report.receive", target, detail);
+	free(detail);
+	if (rc < 0 || db_commit(db) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
 }

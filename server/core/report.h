@@ -10,6 +10,7 @@
 
 #include "hailong/buf.h"
 
+struct cms_signer;
 struct db;
 struct metrics;
 
@@ -120,5 +121,28 @@ int report_xlsx(const json_t *doc, const char *path, char *err, size_t errlen);
  */
 int
 report_write_dir(const json_t *doc, const char *dir, char *err, size_t errlen);
+
+/* A subordinate's signed report, checked, as it is stored. */
+struct report_in {
+	const char *unit;
+	int month; /* YYYYMM */
+	int64_t as_of;
+	const char *json, *p7s;
+	size_t len, plen;
+	const char *sha256; /* of json, hex */
+	const struct cms_signer *signer;
+	int64_t at; /* received */
+	const char *actor;
+};
+
+/*
+ * Store the report and its audit entry in one transaction.  Fills *id and
+ * replaces (the earlier current report's SHA-256, or "").  0, -1, or 1
+ * when it is not newer than the current one (its as_of is not later):
+ * replaying an older signed report must not roll the parent's figures
+ * back.  *held is then the current one's as_of.
+ */
+int report_received_store(struct db *db, const struct report_in *in,
+    int64_t *id, char replaces[65], int64_t *held);
 
 #endif

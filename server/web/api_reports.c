@@ -11,10 +11,10 @@
 #include "hailong/log.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
-#include "core/audit.h"
 #include "core/cms.h"
 #include "core/ratelimit.h"
 #include "core/report.h"
+#include "core/units.h"
 #include "web/jsonapi.h"
 #include "web/pages.h"
 #include "web/server.h"
@@ -74,73 +74,13 @@ refuse(struct ctx *c, int status, const char *code, const char *why,
 	ctx_json_error(c, status, code, "%s", why);
 }
 
-/*
- * Store the accepted report and its audit entry in one transaction.
- * Fills *id and replaces (the earlier current report's SHA-256, or "").
- * 0, -1, or 1 when the report is not newer than the current one (its
- * as_of is not later): replaying an older signed report must not roll
- * the parent's figures back.  *held is then the current one's as_of.
- */
-static int
-store(struct ctx *c, struct db *db, const char *unit, int month, int64_t as_of,
-    const char *json, size_t len, const char *p7s, size_t plen, const char *sha,
-    const struct cms_signer *who, int64_t now, int64_t *id, char replaces[65],
-    int64_t *held)
-{
-	char actor[96], target[64], mo[8], *detail;
-	struct db_stmt *st;
-	json_t *d;
-	int rc;
-
-	ctx_actor(c, actor, sizeof(actor));
-	replaces[0] = '\0';
-	if (db_begin(db) < 0)
-		return -1;
-	st = db_query(db,
-	    "SELECT sha256, as_of FROM reports_received WHERE unit = ? AND "
-	    "month = ? ORDER BY id DESC LIMIT 1",
-	    "ti", unit, month);
-	rc = st != NULL ? db_step(st) : -1;
-	if (rc == DB_ROW) {
-		strlcpy_hl(replaces, db_col_text(st, 0), 65);
-		*held = db_col_int(st, 1);
-	}
-	db_done(st);
-	if (rc < 0)
-		goto fail;
-	if (rc == DB_ROW && as_of <= *held) {
-		db_rollback(db);
-		return 1;
-	}
-	if (db_run(db,
-		"INSERT INTO reports_received(unit, month, json, p7s, sha256, "
-		"as_of, signer, signer_fingerprint, received_at, actor) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		"tibbtlttlt", unit, month, json, len, p7s, plen, sha, as_of,
-		who->subject, who->fingerprint, now, actor) < 0)
-		goto fail;
-	*id = db_last_rowid(db);
-	month_format(month, mo);
-	snprintf(target, sizeof(target), "report:%s:%s", unit, mo);
-	d = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)*id, "sha256",
-	    sha, "signer", who->fingerprint, "replaces", replaces);
-	detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(d);
-	rc = audit_append(db, actor, "report.receive", target, detail);
-	free(detail);
-	if (rc < 0 || db_commit(db) < 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return -1;
-}
-
 void
 api_reports_post(struct ctx *c)
 {
 	const struct config *cfg = &c->srv->cfg;
 	char err[512], key[80], sha[65], replaces[65], at[26], why[700];
+	char actor[96];
+	struct unit_info ui;
 	unsigned char digest[SHA256_LEN];
 	char *json = NULL, *p7s = NULL;
 	const char *unit = "", *month_s, *as_of_s;
@@ -219,20 +159,13 @@ api_reports_post(struct ctx *c)
 		server_unavailable(c);
 		goto out;
 	}
-	{
-		struct db_stmt *st = db_query(db,
-		    "SELECT parent IS NOT NULL FROM units WHERE code = ?", "t",
-		    unit);
-		rc = st != NULL ? db_step(st) : -1;
-		if (rc == DB_ROW && db_col_int(st, 0) == 0)
-			rc = 2;
-		db_done(st);
-	}
+	rc = units_get(db, unit, &ui);
 	if (rc < 0) {
 		ctx_json_error(c, 500, "internal", "cannot read the units");
 		goto out;
 	}
-	if (rc != DB_ROW || !ctx_sees_unit(c, unit)) {
+	/* a unit with a parent, below the key's */
+	if (rc != 0 || ui.parent[0] == '\0' || !ctx_sees_unit(c, unit)) {
 		snprintf(why, sizeof(why),
 		    "unit: %s is not a subordinate unit that this API key (for "
 		    "%s) may report for",
@@ -242,8 +175,20 @@ api_reports_post(struct ctx *c)
 	}
 	sha256(json, len, digest);
 	hex_encode(digest, sizeof(digest), sha);
-	rc = store(c, db, unit, month, as_of, json, len, p7s, plen, sha, &who,
-	    now, &id, replaces, &held);
+	ctx_actor(c, actor, sizeof(actor));
+	rc = report_received_store(db,
+	    &(struct report_in){ .unit = unit,
+		.month = month,
+		.as_of = as_of,
+		.json = json,
+		.len = len,
+		.p7s = p7s,
+		.plen = plen,
+		.sha256 = sha,
+		.signer = &who,
+		.at = now,
+		.actor = actor },
+	    &id, replaces, &held);
 	if (rc < 0) {
 		ctx_json_error(c, 500, "internal",
 		    "cannot store the report: %s", db_errmsg(db));
