@@ -122,21 +122,27 @@ auth_check(struct ctx *c)
 int
 auth_check_headers(struct ctx *c)
 {
-	int rc;
+	int rc = -1;
 
 	switch (c->route->auth) {
 	case AUTH_PUBLIC:
 	case AUTH_KIOSK: /* the signature covers the body: after it */ return 0;
-	case AUTH_APIKEY: return auth_apikey_scoped(c);
+	case AUTH_APIKEY: rc = auth_apikey_scoped(c); break;
 	case AUTH_STAFF_OR_APIKEY:
-		if (http_header(c->req, "Authorization") != NULL)
-			return auth_apikey_scoped(c);
+		if (http_header(c->req, "Authorization") != NULL) {
+			rc = auth_apikey_scoped(c);
+			break;
+		}
+		/* FALLTHROUGH */
+	case AUTH_STAFF:
+		/* the session now; its CSRF token, in the body, after it */
+		c->csrf_later = true;
+		rc = auth_staff(c, c->route->role, 0);
+		c->csrf_later = false;
 		break;
-	case AUTH_STAFF: break;
 	}
-	/* the session now; its CSRF token, in the body, after it */
-	c->csrf_later = true;
-	rc = auth_staff(c, c->route->role, 0);
-	c->csrf_later = false;
+	/* refused: nobody is left for on_handle() to trust */
+	if (rc != 0)
+		memset(&c->who, 0, sizeof(c->who));
 	return rc;
 }

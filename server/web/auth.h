@@ -28,6 +28,11 @@ int auth_check_headers(struct ctx *c);
  * (used when trying one kind and then another).
  */
 int auth_staff(struct ctx *c, int min_role, int quiet);
+/*
+ * The CSRF token of a POST whose session auth_check_headers() checked
+ * before the body (the token is in the body).  Same contract.
+ */
+int auth_staff_csrf(struct ctx *c, int quiet);
 int auth_apikey(struct ctx *c, int quiet);
 int auth_kiosk(struct ctx *c, int quiet);
 

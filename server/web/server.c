@@ -218,8 +218,14 @@ on_handle(struct http_request *req, void *arg)
 	struct ctx *c = req->app;
 
 	(void)arg;
-	/* an API key was checked from the headers already */
-	if (c->who.kind != PRINCIPAL_APIKEY && auth_check(c) != 0)
+	/*
+	 * A caller checked from the headers (routes with a body) is not
+	 * looked up again: an API key is done, a session has only its CSRF
+	 * token, which came in the body, left to check.
+	 */
+	if (c->who.kind == PRINCIPAL_USER
+		? auth_staff_csrf(c, 0) != 0
+		: c->who.kind != PRINCIPAL_APIKEY && auth_check(c) != 0)
 		return; /* refused: the check answered */
 	c->route->fn(c);
 }

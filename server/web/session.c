@@ -165,6 +165,22 @@ csrf_ok(struct ctx *c)
 }
 
 int
+auth_staff_csrf(struct ctx *c, int quiet)
+{
+	if (csrf_ok(c))
+		return 0;
+	log_kv(LOG_WARN, "csrf", "refused=1 user=%s", c->who.name);
+	if (!quiet) {
+		if (is_api(c))
+			ctx_json_error(
+			    c, 403, "csrf", "missing or wrong X-CSRF-Token");
+		else
+			page_message(c, 403, M_CSRF_TITLE, M_CSRF_TEXT);
+	}
+	return -1;
+}
+
+int
 auth_staff(struct ctx *c, int min_role, int quiet)
 {
 	unsigned char h[SHA256_LEN];
@@ -233,18 +249,9 @@ auth_staff(struct ctx *c, int min_role, int quiet)
 		    "ll", now, sid);
 	c->who.kind = PRINCIPAL_USER;
 	c->who.role = (int)role;
-	if (c->req->method == HTTP_POST && !c->csrf_later && !csrf_ok(c)) {
-		log_kv(LOG_WARN, "csrf", "refused=1 user=%s", c->who.name);
-		if (!quiet) {
-			if (is_api(c))
-				ctx_json_error(c, 403, "csrf",
-				    "missing or wrong "
-				    "X-CSRF-Token");
-			else
-				page_message(c, 403, M_CSRF_TITLE, M_CSRF_TEXT);
-		}
+	if (c->req->method == HTTP_POST && !c->csrf_later &&
+	    auth_staff_csrf(c, quiet) < 0)
 		return -1;
-	}
 	/* a new password first, before anything else */
 	if (c->who.must_change &&
 	    strcmp(c->req->path, "/account/password") != 0 &&
