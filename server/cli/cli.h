@@ -57,5 +57,11 @@ int cmd_metrics(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_kiosk(int argc, char **argv);
+int cmd_unit(int argc, char **argv);
+int cmd_counter(int argc, char **argv);
+int cmd_officer(int argc, char **argv);
+int cmd_procedure(int argc, char **argv);
+int cmd_instrument(int argc, char **argv);
+int cmd_duty(int argc, char **argv);
 
 #endif

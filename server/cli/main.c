@@ -35,6 +35,15 @@ static const struct command {
 	{ "apikey", cmd_apikey, "add, list or revoke machines' API keys" },
 	{ "rules", cmd_rules, "the versioned thresholds and 766 point rules" },
 	{ "kiosk", cmd_kiosk, "register, revoke and list counter kiosks" },
+	{ "unit", cmd_unit, "add, import, list, rename or disable units" },
+	{ "counter", cmd_counter, "add, list, rename or disable counters" },
+	{ "officer", cmd_officer, "add, list or disable officers" },
+	{ "procedure", cmd_procedure,
+	    "import the catalogue; assign procedures to units, counters" },
+	{ "instrument", cmd_instrument,
+	    "show or add a version of the questionnaire" },
+	{ "duty", cmd_duty,
+	    "who is on duty at which counter: start, end, list" },
 	{ NULL, NULL, NULL },
 };
 

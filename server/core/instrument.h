@@ -72,4 +72,43 @@ bool instrument_has_reason(
 /* Label text in a language, never NULL. */
 const char *itext(const struct itext *t, enum lang lang);
 
+/* ---- versions (issue 16) ---- */
+
+struct change;
+
+/*
+ * Add a version effective from month `effective` (months since year 0,
+ * hltime.h; not before the current month in ICT), checked against
+ * schemas/instrument.schema.json and instrument_parse(); refused when it
+ * drops a reason code that a rating given on or after its start already
+ * names.  The version number is the next one; *version gets it.
+ */
+int instrument_add(struct db *db, struct change *ch, int effective,
+    const char *json, size_t len, int *version);
+
+/*
+ * The version in force for a rating given at `rated_at` that arrived at
+ * `received_at`: the latest effective_from not after rated_at among the
+ * versions created before received_at (instruments.created_at).  New.
+ */
+struct instrument *instrument_at(struct db *db, int64_t rated_at,
+    int64_t received_at, char *err, size_t errlen);
+
+/*
+ * Every version, for a running server: the cache is read again when
+ * the table changed (checked at most once a second, or at once after
+ * instrument_cache_touch()).  Thread-safe.
+ */
+struct instrument_cache;
+struct instrument_cache *instrument_cache_new(void);
+void instrument_cache_free(struct instrument_cache *c);
+/*
+ * The version in force at t, borrowed until the cache is freed (old
+ * versions are kept, never freed early).  NULL with err filled when
+ * there is none.
+ */
+const struct instrument *instrument_cache_at(struct instrument_cache *c,
+    struct db *db, int64_t t, char *err, size_t errlen);
+void instrument_cache_touch(struct instrument_cache *c);
+
 #endif

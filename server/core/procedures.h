@@ -45,4 +45,50 @@ bool procedure_codes_has(const struct procedure_codes *set, const char *code);
 
 void procedure_codes_release(struct procedure_codes *set);
 
+/* ---- setup (issue 16): every change audited, see setup.h ---- */
+
+struct change;
+
+/*
+ * Upsert the catalogue from CSV with the columns of data/procedures.csv
+ * (code,name,field,level), checked whole first; a bad line refuses the
+ * file with "ORIGIN:LINE: column: what is wrong".  *rows gets the number
+ * of rows.  One transaction, one audit entry.
+ */
+int procedures_import(struct db *db, struct change *ch, const char *csv,
+    size_t len, const char *origin, int *rows);
+
+/*
+ * Which procedures a unit handles (counter 0), or one of its counters
+ * (counter > 0: within the unit's, or any when the unit lists none).
+ * `codes` (n of them, may be 0) and every procedure of `field` (NULL
+ * for none) are assigned, or unassigned.  An unknown code or field
+ * refuses the whole call.  *changed gets the rows added or removed.
+ */
+int procedures_assign(struct db *db, struct change *ch, const char *unit,
+    int counter, const char *const *codes, size_t n, const char *field,
+    int *changed);
+int procedures_unassign(struct db *db, struct change *ch, const char *unit,
+    int counter, const char *const *codes, size_t n, const char *field,
+    int *changed);
+
+struct procedure_row {
+	char code[33];
+	char name[1001];
+	char field[201];
+	char level[16];
+	bool assigned; /* to the unit (or counter) asked about */
+};
+
+/*
+ * The procedures assigned to `unit` (counter 0) or to one of its
+ * counters, by field then code; with `all`, the whole catalogue with
+ * `assigned` set.  `q` (NULL for none) keeps those whose code, name or
+ * field contains it (case-insensitive for ASCII, diacritics as typed).
+ * fn returning non-zero stops.  0 or -1.
+ */
+int procedures_list(struct db *db, const char *unit, int counter, bool all,
+    const char *q, int (*fn)(void *arg, const struct procedure_row *p),
+    void *arg);
+
 #endif

@@ -28,4 +28,71 @@ int units_name(struct db *db, const char *code, struct buf *name);
 int units_counter_name(
     struct db *db, const char *unit, int number, struct buf *name);
 
+/* ---- setup (issue 16): every change audited, see setup.h ---- */
+
+struct change;
+
+#define UNIT_NAME_MAX 300     /* bytes of UTF-8 */
+#define UNIT_STAT_CODE_MAX 10 /* mã đơn vị hành chính: digits */
+
+/* One row of `units`, as `unit list` prints it. */
+struct unit_row {
+	char code[41];
+	char name[UNIT_NAME_MAX + 1];
+	char level[12]; /* province, department, commune, centre, other */
+	char parent[41];
+	char stat_code[UNIT_STAT_CODE_MAX + 1];
+	bool active;
+	int depth; /* below the `under` of units_list(), 0 for it */
+};
+
+/*
+ * Add a unit under an active parent (NULL or "" only for a top unit, and
+ * only from the command line).  Checks: the code's shape (is_unit_code),
+ * a name of 1..UNIT_NAME_MAX bytes of clean UTF-8, a known level, a
+ * stat_code of digits (NULL or "" for none), no such code yet.  The
+ * closure table and the subtree rollups follow.
+ */
+int
+units_add(struct db *db, struct change *ch, const char *code, const char *name,
+    const char *level, const char *parent, const char *stat_code);
+
+/* What units_import() did. */
+struct units_import_counts {
+	int added, updated, skipped;
+};
+
+/*
+ * Upsert units from CSV with the columns of data/units.csv
+ * (code,name,level,parent_code) and an optional fifth, stat_code.  The
+ * whole file is checked first (shapes, parents known in the database or
+ * earlier in the file, no cycle, no disabled parent) and a bad line
+ * refuses it all with "ORIGIN:LINE: column: what is wrong" -- unless
+ * skip_bad, when bad lines are left out and counted.  `only` (NULL for
+ * all) keeps the rows of that unit and its descendants in the file: a
+ * province's part of the national list.  One transaction, one audit
+ * entry with the counts.
+ */
+int units_import(struct db *db, struct change *ch, const char *csv, size_t len,
+    const char *origin, const char *only, bool skip_bad,
+    struct units_import_counts *counts);
+
+/*
+ * Call fn for `under` and every unit below it (all units when under is
+ * NULL), parents before children, siblings by code.  fn returning
+ * non-zero stops the walk.  0, 1 when `under` is unknown, -1 on a
+ * database error.
+ */
+int units_list(struct db *db, const char *under,
+    int (*fn)(void *arg, const struct unit_row *u), void *arg);
+
+int units_rename(
+    struct db *db, struct change *ch, const char *code, const char *name);
+
+/*
+ * Disable a unit: refused while it has active units below it.  Its
+ * users keep their accounts, its figures stay; it takes no new rating.
+ */
+int units_disable(struct db *db, struct change *ch, const char *code);
+
 #endif
