@@ -133,6 +133,18 @@ class ScopeFirst(Staff):
         return super().expect(role, scope, path)
 
 
+class KeyOnly(Public):
+    """A route for machines alone: sessions and no credentials get 401; an
+    API key gets `ok` for a unit of its subtree and 404 for any other."""
+
+    def __init__(self, ok, body=None):
+        super().__init__(401, body=body, key='scoped')
+        self.ok = ok
+
+    def expect_key(self, scope, path):
+        return 404 if scope in ('foreign', 'sibling') else self.ok
+
+
 class ByRole(Public):
     """What each role gets, where it differs: {role: status}, 'staff' for
     every logged-in role."""
@@ -232,6 +244,10 @@ EXPECT = {
     ('GET', '/api/v1/metrics'): InUnit(VIEWER,
                                        query='unit={unit}&month=2026-10',
                                        key='scoped', check=staff_scopes),
+    # the duty log (a key of scope duty): nobody is on duty at counter 1,
+    # so ending it is refused as such, after the checks
+    ('POST', '/api/v1/counters/:unit/:number/duty'): KeyOnly(
+        409, body='{"action": "end"}'),
     ('POST', '/api/v1/kiosk/enroll'): Public(404, body='{"code": '
                                              '"ABCD-EFGH-JKMN-PQRS"}'),
     ('POST', '/api/v1/kiosk/ratings'): Public(401, body='{}'),
@@ -361,6 +377,8 @@ class Matrix(unittest.TestCase):
                     '--role', 'viewer', '--name', name, '--password-stdin',
                     input=PW + '\n')
                 return name
+            if name == 'number':
+                return '1'
             if name == 'token':
                 return self.token
             if name == 'file':
@@ -432,6 +450,21 @@ class Matrix(unittest.TestCase):
                         self.relogin(role)
         # five roles over three units for the unit routes, at least
         self.assertGreater(cells, 300)
+
+    def test_duty_needs_its_scope(self):
+        # a key without "duty" is refused whatever the unit; one with it
+        # alone reaches its subtree only
+        for scope, want in (('metrics,import,reports', (403, 403, 403)),
+                            ('duty', (409, 409, 404))):
+            key = run('apikey', 'add', '--db', self.s.db_path, '--unit',
+                      'H21', '--scope', scope).stdout.strip().split()[-1]
+            for unit, status in zip(('H21', 'H21.227', 'H57'), want):
+                with self.subTest(scope=scope, unit=unit):
+                    r = self.s.post(f'/api/v1/counters/{unit}/1/duty',
+                                    '{"action": "end"}',
+                                    {'Content-Type': 'application/json',
+                                     'Authorization': 'Bearer ' + key})
+                    self.assertEqual(r.status, status, r.body[:200])
 
     def test_every_staff_post_refuses_a_missing_or_wrong_csrf(self):
         for method, pattern, auth, _ in parse_routes():
