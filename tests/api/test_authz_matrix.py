@@ -267,10 +267,9 @@ class Matrix(unittest.TestCase):
     def setUpClass(cls):
         cls.s = s = Server(name='authz').start()
         # counters of the province and of the foreign unit, for kiosks
-        with s.db() as c:
-            for unit in ('H21', 'H57', 'H21.228'):
-                c.execute('INSERT INTO counters(unit, number, name) '
-                          "VALUES (?, 1, 'Quầy 1')", (unit,))
+        for unit in ('H21', 'H57', 'H21.228'):
+            run('counter', 'add', '--db', s.db_path, '--unit', unit,
+                '--number', '1', '--name', 'Quầy 1')
         for role in RANK:
             run('user', 'add', '--db', s.db_path, '--unit', 'H21', '--role',
                 role, '--name', 'm_' + role, '--password-stdin',
