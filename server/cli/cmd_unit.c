@@ -24,7 +24,8 @@ static const char usage[] =
     "       hailong unit rename --db FILE --code CODE --name NAME\n"
     "       hailong unit disable --db FILE --code CODE\n"
     "\n"
-    "add creates a unit under an active parent.  CODE is a unit code\n"
+    "add creates a unit under an active parent (--parent '' for a top\n"
+    "unit, such as a province).  CODE is a unit code\n"
     "(mã định danh: H21, H21.227, G01.05); NAME 1-300 bytes of UTF-8;\n"
     "LEVEL one of province, department, commune, centre, other; --stat-code\n"
     "the mã đơn vị hành chính (digits, up to 10).\n"
@@ -223,7 +224,8 @@ cmd_unit(int argc, char **argv)
 		if (rc != 0)
 			cli_error("unit", "%s", err);
 		else if (strcmp(verb, "add") == 0)
-			printf("unit %s added under %s\n", code, parent);
+			printf("unit %s added %s%s\n", code,
+			    parent[0] ? "under " : "at the top", parent);
 		else if (strcmp(verb, "rename") == 0)
 			printf("unit %s renamed\n", code);
 		else

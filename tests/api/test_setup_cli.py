@@ -378,6 +378,10 @@ class Setup(unittest.TestCase):
                      '--counter', '1', '--officer', 'IA02',
                      why="officer 'IA02' is disabled")
         add_kiosk(self.s, unit='H21.940', counter=1, officer='IA01')
+        self.counter('H21.941', 1)
+        self.hl('unit', 'disable', '--db', self.db, '--code', 'H21.941')
+        self.refused('kiosk', 'add', '--db', self.db, '--unit', 'H21.941',
+                     '--counter', '1', why="unit 'H21.941' is disabled")
         self.chain_intact()
 
     # -- what disabling does --------------------------------------------------

@@ -277,6 +277,16 @@ unit_import(void)
 	    "u.csv:3: parent_code: no unit 'H21.999' in the database or the "
 	    "file");
 	UNCHANGED(db, a0, u0);
+	/* the console's language: the place stays, the words are Vietnamese */
+	ch.lang = LANG_VI;
+	CHECK_INT(units_import(db, &ch, one_bad, strlen(one_bad), "u.csv", NULL,
+		      false, &n),
+	    SETUP_BAD);
+	CHECK_STR(err,
+	    "u.csv:3: parent_code: không có đơn vị 'H21.999' trong cơ sở dữ "
+	    "liệu hay trong tệp");
+	ch.lang = LANG_EN;
+	UNCHANGED(db, a0, u0);
 	/* --skip-bad: the rest */
 	CHECK_INT(units_import(db, &ch, one_bad, strlen(one_bad), "u.csv", NULL,
 		      true, &n),
