@@ -369,8 +369,10 @@ lint: all
 # Binaries, systemd units (their paths rewritten for BINDIR and
 # SYSCONFDIR), sysusers.d and tmpfiles.d entries, man pages, the example
 # configuration in /etc/hailong (never over an existing one: an edited
-# file stays) and, in DOCDIR, the nginx example.  hailong-kiosk is
-# installed when it has been built.  See README "Deploying".
+# file stays), in DOCDIR, the nginx example, and in DATADIR the national
+# list of units for `hailong unit import` (data/SOURCES.md says where it
+# comes from).  hailong-kiosk is installed when it has been built.  See
+# README "Deploying".
 BINDIR ?= $(PREFIX)/bin
 SYSCONFDIR ?= /etc
 LIBDIR_SYSTEMD ?= $(PREFIX)/lib
@@ -379,6 +381,7 @@ SYSUSERSDIR ?= $(LIBDIR_SYSTEMD)/sysusers.d
 TMPFILESDIR ?= $(LIBDIR_SYSTEMD)/tmpfiles.d
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/hailong
+DATADIR ?= $(PREFIX)/share/hailong
 UNITS := $(wildcard etc/systemd/*.service etc/systemd/*.timer)
 UNIT_SED := -e 's|/usr/local/bin/|$(BINDIR)/|g' \
 	-e 's|/etc/hailong/|$(SYSCONFDIR)/hailong/|g'
@@ -387,7 +390,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) \
-		$(DESTDIR)$(SYSCONFDIR)/hailong
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(SYSCONFDIR)/hailong
 	install -m 0755 $(BUILD)/bin/hailong $(DESTDIR)$(BINDIR)/hailong
 	if [ -x $(BUILD)/bin/hailong-kiosk ]; then install -m 0755 \
 		$(BUILD)/bin/hailong-kiosk $(DESTDIR)$(BINDIR)/hailong-kiosk; fi
@@ -401,6 +404,8 @@ install: all
 		$(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 etc/nginx-hailong.conf etc/hailong.conf \
 		$(DESTDIR)$(DOCDIR)/
+	install -m 0644 data/vn-units-2025.csv data/SOURCES.md \
+		$(DESTDIR)$(DATADIR)/
 	if [ ! -e $(DESTDIR)$(SYSCONFDIR)/hailong/hailong.conf ]; then \
 		install -m 0644 etc/hailong.conf \
 		$(DESTDIR)$(SYSCONFDIR)/hailong/hailong.conf; fi
@@ -418,6 +423,9 @@ uninstall:
 	rm -f $(DESTDIR)$(DOCDIR)/nginx-hailong.conf \
 		$(DESTDIR)$(DOCDIR)/hailong.conf
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	rm -f $(DESTDIR)$(DATADIR)/vn-units-2025.csv \
+		$(DESTDIR)$(DATADIR)/SOURCES.md
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 	if cmp -s etc/hailong.conf \
 		$(DESTDIR)$(SYSCONFDIR)/hailong/hailong.conf; then \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/hailong/hailong.conf; \

@@ -61,6 +61,8 @@ class Install(unittest.TestCase):
             'usr/local/share/man/man8/hailong-kiosk.8': 0o644,
             'usr/local/share/doc/hailong/nginx-hailong.conf': 0o644,
             'usr/local/share/doc/hailong/hailong.conf': 0o644,
+            'usr/local/share/hailong/vn-units-2025.csv': 0o644,
+            'usr/local/share/hailong/SOURCES.md': 0o644,
         }
         for u in UNITS:
             want['usr/local/lib/systemd/system/' + u] = 0o644
@@ -79,6 +81,10 @@ class Install(unittest.TestCase):
         self.assertEqual(p.stdout, run('--version').stdout)
         with open(os.path.join(self.tmp, 'etc/hailong/hailong.conf')) as f, \
                 open(os.path.join(ROOT, 'etc/hailong.conf')) as g:
+            self.assertEqual(f.read(), g.read())
+        with open(os.path.join(self.tmp, 'usr/local/share/hailong/'
+                               'vn-units-2025.csv'), 'rb') as f, \
+                open(os.path.join(ROOT, 'data/vn-units-2025.csv'), 'rb') as g:
             self.assertEqual(f.read(), g.read())
         unit = self.read('usr/local/lib/systemd/system/hailong.service')
         self.assertIn('ExecStart=/usr/local/bin/hailong serve --config '
