@@ -78,13 +78,6 @@ decide_existing(struct db *db, struct writer_job *job)
 }
 
 /*
- * Decide and (maybe) insert one job; the transaction is open.  -1: fatal
- * (the batch fails).  The insert comes first and the stored twin is read
- * only when the key collides: duplicates are rare, a lookup per rating is
- * not free.  A dossier token is checked first instead, so that the same
- * form sent twice is a duplicate, not a second rating of the dossier.
- */
-/*
  * The officer a rating at a counter counts for, when it names none
  * (METRICS.md "Which procedure and officer"): the one on duty at its
  * counter when it was given, else the job's default.  Settled once, here:
@@ -117,6 +110,13 @@ attribute(struct db *db, const struct writer_job *job, const struct rating **r,
 	return 0;
 }
 
+/*
+ * Decide and (maybe) insert one job; the transaction is open.  -1: fatal
+ * (the batch fails).  The insert comes first and the stored twin is read
+ * only when the key collides: duplicates are rare, a lookup per rating is
+ * not free.  A dossier token is checked first instead, so that the same
+ * form sent twice is a duplicate, not a second rating of the dossier.
+ */
 static int
 store_one(struct db *db, struct writer_job *job,
     const struct writer_hooks *hooks, void *ctx, struct chain_cursor *cur,
