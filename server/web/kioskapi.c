@@ -373,9 +373,24 @@ batch_rating(struct ctx *c, struct batch *b, size_t i, int64_t now)
 		j->reason = it->bad;
 		return false;
 	}
-	if (!reasons_known(c->srv->instrument, it->reasons)) {
-		j->reason = WIRE_K_REASONS;
-		return false;
+	if (it->reasons[0] != '\0') {
+		/* the reasons of the version in force when it was given */
+		char why[256];
+		const struct instrument *ins =
+		    instrument_cache_at(c->srv->instruments, ctx_db(c),
+			it->rated_at, why, sizeof(why));
+
+		if (ins == NULL) {
+			log_kv(
+			    LOG_ERROR, "kiosk_batch", "no instrument: %s", why);
+			b->failed = true;
+			j->reason = WIRE_K_REASONS;
+			return false;
+		}
+		if (!reasons_known(ins, it->reasons)) {
+			j->reason = WIRE_K_REASONS;
+			return false;
+		}
 	}
 	strlcpy_hl(r->id, it->id, sizeof(r->id));
 	strlcpy_hl(r->unit, c->who.unit, sizeof(r->unit));
@@ -509,15 +524,23 @@ itext_json(const struct itext *t)
 static json_t *
 config_json(struct ctx *c, struct db *db, const struct kiosk *k)
 {
-	const struct instrument *ins = c->srv->instrument;
-	json_t *levels = json_array(), *labels = json_object();
-	json_t *reasons = json_array(), *procs = json_array();
+	const struct instrument *ins =
+	    instrument_cache_at(c->srv->instruments, db, hl_now(), NULL, 0);
+	json_t *levels, *labels, *reasons, *procs;
 	struct token t;
 	struct buf url = { 0 }, name = { 0 };
 	char token[TOKEN_MAX_LEN + 1], err[256], unit_name[301] = "";
 	char counter_name[201] = "";
 	struct db_stmt *st;
 	json_t *doc;
+
+	/* the version in force now; its number and the ETag follow it */
+	if (ins == NULL)
+		return NULL;
+	levels = json_array();
+	labels = json_object();
+	reasons = json_array();
+	procs = json_array();
 
 	if (k->faces == 3)
 		for (int i = 0; i < 3; i++)

@@ -512,6 +512,24 @@ form_footer(struct buf *b, enum lang lang)
 }
 
 /*
+ * The instrument in force now (the form's rating is given now), or NULL
+ * after answering 503.  Borrowed from the server's cache.
+ */
+static const struct instrument *
+form_instrument(struct ctx *c, struct db *db)
+{
+	char why[256];
+	const struct instrument *ins = instrument_cache_at(
+	    c->srv->instruments, db, hl_now(), why, sizeof(why));
+
+	if (ins == NULL) {
+		log_kv(LOG_ERROR, "form", "no instrument: %s", why);
+		server_unavailable(c);
+	}
+	return ins;
+}
+
+/*
  * The whole form page: fresh (in == NULL) or again with the citizen's
  * answers and the errors beside their fields.
  */
@@ -519,11 +537,14 @@ static void
 render_form(struct ctx *c, struct db *db, const struct target *t,
     const struct form *in, const int *err, int status)
 {
-	const struct instrument *ins = c->srv->instrument;
+	const struct instrument *ins = form_instrument(c, db);
 	struct buf *b = &c->req->resp.body;
 	enum lang lang = c->lang;
 	char nonce[NONCE_LEN + 1], title[400];
 	const char *old_nonce = posted(in, "nonce");
+
+	if (ins == NULL)
+		return;
 
 	/*
 	 * Keep the nonce across a correction so a double submit stays one.
@@ -787,6 +808,7 @@ void
 page_q_post(struct ctx *c)
 {
 	struct db *db = ctx_db(c);
+	const struct instrument *ins;
 	struct form_post *fp;
 	struct rating *r;
 	int err[F_COUNT] = { 0 };
@@ -828,7 +850,10 @@ page_q_post(struct ctx *c)
 		render_form(c, db, &fp->t, NULL, err, 400);
 		return;
 	}
-	if (!read_rating(db, &fp->t, &fp->in, c->srv->instrument, r, err)) {
+	ins = form_instrument(c, db);
+	if (ins == NULL)
+		return;
+	if (!read_rating(db, &fp->t, &fp->in, ins, r, err)) {
 		render_form(c, db, &fp->t, &fp->in, err, 400);
 		return;
 	}
