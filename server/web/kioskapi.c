@@ -565,11 +565,15 @@ config_json(struct ctx *c, struct db *db, const struct kiosk *k)
 	units_counter_name(db, k->unit, k->counter, &name);
 	strlcpy_hl(counter_name, buf_str(&name), sizeof(counter_name));
 	buf_release(&name);
+	/* the counter's procedures, or the unit's when it lists none */
 	st = db_query(db,
-	    "SELECT p.code, p.name FROM unit_procedures u JOIN procedures p "
-	    "ON p.code = u.procedure WHERE u.unit = ? ORDER BY p.field, "
-	    "p.name",
-	    "t", k->unit);
+	    "SELECT p.code, p.name FROM procedures p WHERE CASE WHEN EXISTS "
+	    "(SELECT 1 FROM counter_procedures WHERE unit = ?1 AND counter = "
+	    "?2) THEN EXISTS (SELECT 1 FROM counter_procedures k WHERE "
+	    "k.unit = ?1 AND k.counter = ?2 AND k.procedure = p.code) ELSE "
+	    "EXISTS (SELECT 1 FROM unit_procedures u WHERE u.unit = ?1 AND "
+	    "u.procedure = p.code) END ORDER BY p.field, p.name",
+	    "ti", k->unit, k->counter);
 	while (st != NULL && db_step(st) == DB_ROW)
 		json_array_append_new(procs,
 		    json_pack("{s:s, s:s}", "code", db_col_text(st, 0), "name",

@@ -277,17 +277,23 @@ procedure_picker(struct buf *b, struct db *db, const struct target *t,
 	    "<option value=\"\">");
 	buf_html(b, tr(lang, M_CHOOSE_PROCEDURE));
 	buf_puts(b, "</option>\n");
+	/* the counter's own procedures first, in a group of their own */
 	st = db_query(db,
-	    "SELECT p.code, p.name, p.field FROM procedures p "
+	    "SELECT p.code, p.name, p.field, EXISTS (SELECT 1 FROM "
+	    "counter_procedures k WHERE k.unit = ?1 AND k.counter = ?2 AND "
+	    "k.procedure = p.code) AS here FROM procedures p "
 	    "WHERE NOT EXISTS (SELECT 1 FROM unit_procedures WHERE unit = ?1)"
 	    " OR EXISTS (SELECT 1 FROM unit_procedures u WHERE u.unit = ?1 "
-	    "AND u.procedure = p.code) ORDER BY p.field, p.name",
-	    "t", t->tok.unit);
+	    "AND u.procedure = p.code) ORDER BY here DESC, p.field, p.name",
+	    "ti", t->tok.unit, t->tok.counter);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		const char *code = db_col_text(st, 0);
 		const char *field = db_col_text(st, 2);
 
-		if (field == NULL || field[0] == '\0')
+		if (db_col_int(st, 3) != 0)
+			field = lang == LANG_EN ? "At this counter"
+						: "Thủ tục tại quầy này";
+		else if (field == NULL || field[0] == '\0')
 			field = "—";
 		if (strcmp(field, group) != 0) {
 			if (open)
