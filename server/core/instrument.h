@@ -77,8 +77,8 @@ const char *itext(const struct itext *t, enum lang lang);
 struct change;
 
 /*
- * Add a version effective from month `effective` (months since year 0,
- * hltime.h; not before the current month in ICT), checked against
+ * Add a version effective from month `effective` (yyyymm, hltime.h; not
+ * before the current month in ICT), checked against
  * schemas/instrument.schema.json and instrument_parse(); refused when it
  * drops a reason code that a rating given on or after its start already
  * names.  The version number is the next one; *version gets it.
@@ -89,7 +89,10 @@ int instrument_add(struct db *db, struct change *ch, int effective,
 /*
  * The version in force for a rating given at `rated_at` that arrived at
  * `received_at`: the latest effective_from not after rated_at among the
- * versions created before received_at (instruments.created_at).  New.
+ * versions created by received_at (instruments.created_at not after it,
+ * to the second: the running server's cache has a version from the
+ * second it is stored); of one month's, the highest number.  New, or
+ * NULL with err filled.
  */
 struct instrument *instrument_at(struct db *db, int64_t rated_at,
     int64_t received_at, char *err, size_t errlen);
@@ -104,8 +107,9 @@ struct instrument_cache *instrument_cache_new(void);
 void instrument_cache_free(struct instrument_cache *c);
 /*
  * The version in force at t, borrowed until the cache is freed (old
- * versions are kept, never freed early).  NULL with err filled when
- * there is none.
+ * versions are kept, never freed early).  db (the caller's connection)
+ * is read when a look is due; NULL keeps what the cache has.  NULL with
+ * err filled (err may be NULL) when there is none.
  */
 const struct instrument *instrument_cache_at(struct instrument_cache *c,
     struct db *db, int64_t t, char *err, size_t errlen);
