@@ -13,40 +13,11 @@
 #include "core/counters.h"
 #include "core/setup.h"
 
-/* Append the audit entry of a change; detail is stolen.  0 or -1. */
-static int
-audit_change(struct db *db, const struct change *ch, const char *action,
-    const char *target, json_t *detail)
-{
-	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = audit_append(db, ch->actor, action, target, text ? text : "");
-
-	free(text);
-	json_decref(detail);
-	return rc;
-}
-
-static int
-fail_dberr(struct db *db, struct change *ch)
-{
-	setup_dberr(ch, db);
-	db_rollback(db);
-	return SETUP_DBERR;
-}
-
 static int
 fail_bad(struct db *db, int rc)
 {
 	db_rollback(db);
 	return rc;
-}
-
-static int
-commit_or_fail(struct db *db, struct change *ch)
-{
-	if (db_commit(db) == 0)
-		return 0;
-	return fail_dberr(db, ch);
 }
 
 /* Check the unit code, number and (when not NULL) name.  0 or SETUP_BAD. */
@@ -152,7 +123,7 @@ counters_add(struct db *db, struct change *ch, const char *unit, int number,
 		return fail_bad(db, rc);
 	rc = counters_state(db, unit, number, NULL);
 	if (rc < 0)
-		return fail_dberr(db, ch);
+		return setup_fail(db, ch);
 	if (rc != 1)
 		return fail_bad(db,
 		    setup_bad(ch, "đơn vị '%s' đã có quầy %d%s",
@@ -164,10 +135,10 @@ counters_add(struct db *db, struct change *ch, const char *unit, int number,
 	if (db_run(db,
 		"INSERT INTO counters(unit, number, name) VALUES (?, ?, ?)",
 		"tit", unit, number, name) < 0 ||
-	    audit_change(db, ch, "counter.add", target,
+	    setup_audit(db, ch, "counter.add", target,
 		json_pack("{s:s}", "name", name)) < 0)
-		return fail_dberr(db, ch);
-	return commit_or_fail(db, ch);
+		return setup_fail(db, ch);
+	return setup_commit(db, ch);
 }
 
 int
@@ -188,10 +159,10 @@ counters_rename(struct db *db, struct change *ch, const char *unit, int number,
 	if (db_run(db,
 		"UPDATE counters SET name = ? WHERE unit = ? AND number = ?",
 		"tti", name, unit, number) < 0 ||
-	    audit_change(db, ch, "counter.rename", target,
+	    setup_audit(db, ch, "counter.rename", target,
 		json_pack("{s:s}", "name", name)) < 0)
-		return fail_dberr(db, ch);
-	return commit_or_fail(db, ch);
+		return setup_fail(db, ch);
+	return setup_commit(db, ch);
 }
 
 int
@@ -218,10 +189,10 @@ counters_disable(struct db *db, struct change *ch, const char *unit, int number)
 		"UPDATE duty SET ended_at = max(?, started_at + 1), ended_by "
 		"= ? WHERE unit = ? AND counter = ? AND ended_at IS NULL",
 		"ltti", now, ch->actor, unit, number) < 0 ||
-	    audit_change(db, ch, "counter.disable", target,
+	    setup_audit(db, ch, "counter.disable", target,
 		json_pack("{s:I}", "disabled_at", (json_int_t)now)) < 0)
-		return fail_dberr(db, ch);
-	return commit_or_fail(db, ch);
+		return setup_fail(db, ch);
+	return setup_commit(db, ch);
 }
 
 int

@@ -14,40 +14,11 @@
 #include "core/officers.h"
 #include "core/setup.h"
 
-/* Append the audit entry of a change; detail is stolen.  0 or -1. */
-static int
-audit_change(struct db *db, const struct change *ch, const char *action,
-    const char *target, json_t *detail)
-{
-	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = audit_append(db, ch->actor, action, target, text ? text : "");
-
-	free(text);
-	json_decref(detail);
-	return rc;
-}
-
-static int
-fail_dberr(struct db *db, struct change *ch)
-{
-	setup_dberr(ch, db);
-	db_rollback(db);
-	return SETUP_DBERR;
-}
-
 static int
 fail_bad(struct db *db)
 {
 	db_rollback(db);
 	return SETUP_BAD;
-}
-
-static int
-commit_or_fail(struct db *db, struct change *ch)
-{
-	if (db_commit(db) == 0)
-		return 0;
-	return fail_dberr(db, ch);
 }
 
 static int
@@ -114,7 +85,7 @@ officers_add(struct db *db, struct change *ch, const char *unit, const char *id,
 	rc = db_int(
 	    db, &active, "SELECT active FROM units WHERE code = ?", "t", unit);
 	if (rc < 0)
-		return fail_dberr(db, ch);
+		return setup_fail(db, ch);
 	if (rc == 1) {
 		setup_bad(ch, "không có đơn vị '%s'", "no unit '%s'", unit);
 		return fail_bad(db);
@@ -126,7 +97,7 @@ officers_add(struct db *db, struct change *ch, const char *unit, const char *id,
 	}
 	rc = officers_state(db, id, other);
 	if (rc < 0)
-		return fail_dberr(db, ch);
+		return setup_fail(db, ch);
 	if (rc != 1) {
 		setup_bad(ch, "mã cán bộ '%s' đã có (đơn vị %s)",
 		    "officer id '%s' is taken (unit %s)", id, other);
@@ -135,7 +106,7 @@ officers_add(struct db *db, struct change *ch, const char *unit, const char *id,
 	if (counter > 0) {
 		rc = counters_state(db, unit, counter, NULL);
 		if (rc < 0)
-			return fail_dberr(db, ch);
+			return setup_fail(db, ch);
 		if (rc == 1) {
 			setup_bad(ch, "đơn vị '%s' không có quầy %d",
 			    "unit '%s' has no counter %d", unit, counter);
@@ -151,13 +122,13 @@ officers_add(struct db *db, struct change *ch, const char *unit, const char *id,
 		"INSERT INTO officers(id, unit, name, counter) VALUES "
 		"(?, ?, ?, nullif(?, 0))",
 		"ttti", id, unit, name, counter) < 0 ||
-	    audit_change(db, ch, "officer.add", id,
+	    setup_audit(db, ch, "officer.add", id,
 		counter > 0
 		    ? json_pack("{s:s, s:s, s:i}", "unit", unit, "name", name,
 			  "counter", counter)
 		    : json_pack("{s:s, s:s}", "unit", unit, "name", name)) < 0)
-		return fail_dberr(db, ch);
-	return commit_or_fail(db, ch);
+		return setup_fail(db, ch);
+	return setup_commit(db, ch);
 }
 
 int
@@ -172,7 +143,7 @@ officers_disable(struct db *db, struct change *ch, const char *id)
 		return setup_dberr(ch, db);
 	rc = officers_state(db, id, NULL);
 	if (rc < 0)
-		return fail_dberr(db, ch);
+		return setup_fail(db, ch);
 	if (rc != 0) {
 		if (rc == 1)
 			setup_bad(
@@ -189,10 +160,10 @@ officers_disable(struct db *db, struct change *ch, const char *id)
 		"UPDATE duty SET ended_at = max(?, started_at + 1), ended_by "
 		"= ? WHERE officer = ? AND ended_at IS NULL",
 		"ltt", now, ch->actor, id) < 0 ||
-	    audit_change(db, ch, "officer.disable", id,
+	    setup_audit(db, ch, "officer.disable", id,
 		json_pack("{s:I}", "disabled_at", (json_int_t)now)) < 0)
-		return fail_dberr(db, ch);
-	return commit_or_fail(db, ch);
+		return setup_fail(db, ch);
+	return setup_commit(db, ch);
 }
 
 int

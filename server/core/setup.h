@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "core/i18n.h"
 
 /*
@@ -42,5 +44,19 @@ int setup_bad(struct change *ch, const char *vi, const char *en, ...)
 /* "the database failed: <db_errmsg>" in ch->lang; returns SETUP_DBERR. */
 struct db;
 int setup_dberr(struct change *ch, struct db *db);
+
+/*
+ * The audit entry of a change, in the open transaction: ch->actor,
+ * `action`, `target`, and `detail` as compact JSON with sorted keys
+ * (stolen; NULL for none).  0 or -1.
+ */
+int setup_audit(struct db *db, const struct change *ch, const char *action,
+    const char *target, json_t *detail);
+
+/* Commit, or roll back and say why: 0 or SETUP_DBERR. */
+int setup_commit(struct db *db, struct change *ch);
+
+/* Roll back after a database failure: setup_dberr()'s SETUP_DBERR. */
+int setup_fail(struct db *db, struct change *ch);
 
 #endif

@@ -103,38 +103,6 @@ units_closed_since(struct db *db, const char *unit, int counter,
 
 /* ---- setup ---------------------------------------------------------------- */
 
-/* Append the audit entry of a change; detail is stolen.  0 or -1. */
-static int
-audit_change(struct db *db, const struct change *ch, const char *action,
-    const char *target, json_t *detail)
-{
-	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = audit_append(db, ch->actor, action, target, text ? text : "");
-
-	free(text);
-	json_decref(detail);
-	return rc;
-}
-
-/* Commit, or roll back and say why.  0 or SETUP_DBERR. */
-static int
-commit_or_fail(struct db *db, struct change *ch)
-{
-	if (db_commit(db) == 0)
-		return 0;
-	setup_dberr(ch, db);
-	db_rollback(db);
-	return SETUP_DBERR;
-}
-
-static int
-fail_dberr(struct db *db, struct change *ch)
-{
-	setup_dberr(ch, db);
-	db_rollback(db);
-	return SETUP_DBERR;
-}
-
 static bool
 is_stat_code(const char *s)
 {
@@ -225,7 +193,7 @@ units_add(struct db *db, struct change *ch, const char *code, const char *name,
 		return setup_dberr(ch, db);
 	rc = unit_state(db, code);
 	if (rc < 0)
-		return fail_dberr(db, ch);
+		return setup_fail(db, ch);
 	if (rc != 1) {
 		db_rollback(db);
 		return setup_bad(ch, "mã đơn vị '%s' đã có",
@@ -234,7 +202,7 @@ units_add(struct db *db, struct change *ch, const char *code, const char *name,
 	if (!top) {
 		rc = unit_state(db, parent);
 		if (rc < 0)
-			return fail_dberr(db, ch);
+			return setup_fail(db, ch);
 		if (rc == 1) {
 			db_rollback(db);
 			return setup_bad(ch, "không có đơn vị cấp trên '%s'",
@@ -253,12 +221,12 @@ units_add(struct db *db, struct change *ch, const char *code, const char *name,
 		"ttttt", code, name, level, top ? NULL : parent,
 		has_stat ? stat_code : NULL) < 0 ||
 	    refdata_rebuild_tree(db) < 0 ||
-	    audit_change(db, ch, "unit.add", code,
+	    setup_audit(db, ch, "unit.add", code,
 		json_pack("{s:s, s:s, s:s?, s:s?}", "name", name, "level",
 		    level, "parent", top ? NULL : parent, "stat_code",
 		    has_stat ? stat_code : NULL)) < 0)
-		return fail_dberr(db, ch);
-	return commit_or_fail(db, ch);
+		return setup_fail(db, ch);
+	return setup_commit(db, ch);
 }
 
 int
@@ -277,7 +245,7 @@ units_rename(
 		return setup_dberr(ch, db);
 	rc = units_get(db, code, &u);
 	if (rc < 0)
-		return fail_dberr(db, ch);
+		return setup_fail(db, ch);
 	if (rc == 1) {
 		db_rollback(db);
 		return setup_bad(
@@ -285,10 +253,10 @@ units_rename(
 	}
 	if (db_run(db, "UPDATE units SET name = ? WHERE code = ?", "tt", name,
 		code) < 0 ||
-	    audit_change(db, ch, "unit.rename", code,
+	    setup_audit(db, ch, "unit.rename", code,
 		json_pack("{s:s, s:s}", "name", name, "old", u.name)) < 0)
-		return fail_dberr(db, ch);
-	return commit_or_fail(db, ch);
+		return setup_fail(db, ch);
+	return setup_commit(db, ch);
 }
 
 int
@@ -305,7 +273,7 @@ units_disable(struct db *db, struct change *ch, const char *code)
 		return setup_dberr(ch, db);
 	rc = unit_state(db, code);
 	if (rc < 0)
-		return fail_dberr(db, ch);
+		return setup_fail(db, ch);
 	if (rc != 0) {
 		db_rollback(db);
 		return rc == 1 ? setup_bad(ch, "không có đơn vị '%s'",
@@ -318,7 +286,7 @@ units_disable(struct db *db, struct change *ch, const char *code)
 	    "ORDER BY code",
 	    "t", code);
 	if (st == NULL)
-		return fail_dberr(db, ch);
+		return setup_fail(db, ch);
 	while ((rc = db_step(st)) == DB_ROW) {
 		if (n++ < 3)
 			buf_printf(&below, "%s%s", n > 1 ? ", " : "",
@@ -327,7 +295,7 @@ units_disable(struct db *db, struct change *ch, const char *code)
 	db_done(st);
 	if (rc < 0) {
 		buf_release(&below);
-		return fail_dberr(db, ch);
+		return setup_fail(db, ch);
 	}
 	if (n > 0) {
 		db_rollback(db);
@@ -349,10 +317,10 @@ units_disable(struct db *db, struct change *ch, const char *code)
 		"UPDATE duty SET ended_at = max(?, started_at + 1), "
 		"ended_by = ? WHERE unit = ? AND ended_at IS NULL",
 		"ltt", now, ch->actor, code) < 0 ||
-	    audit_change(db, ch, "unit.disable", code,
+	    setup_audit(db, ch, "unit.disable", code,
 		json_pack("{s:I}", "disabled_at", (json_int_t)now)) < 0)
-		return fail_dberr(db, ch);
-	return commit_or_fail(db, ch);
+		return setup_fail(db, ch);
+	return setup_commit(db, ch);
 }
 
 int
@@ -874,12 +842,12 @@ units_import(struct db *db, struct change *ch, const char *csv, size_t len,
 		    ch->err, first != NULL ? first->err : origin, ch->errlen);
 		goto out;
 	}
-	if (audit_change(db, ch, "unit.import", only != NULL ? only : "",
+	if (setup_audit(db, ch, "unit.import", only != NULL ? only : "",
 		json_pack("{s:s, s:s?, s:i, s:i, s:i}", "file", origin, "only",
 		    only, "added", counts->added, "updated", counts->updated,
 		    "skipped", counts->skipped)) < 0)
 		goto dberr;
-	rc = commit_or_fail(db, ch);
+	rc = setup_commit(db, ch);
 	/* what was left out, for the caller to show */
 	if (rc == 0 && first != NULL)
 		strlcpy_hl(ch->err, first->err, ch->errlen);
@@ -887,7 +855,7 @@ units_import(struct db *db, struct change *ch, const char *csv, size_t len,
 		ch->err[0] = '\0';
 	goto out;
 dberr:
-	rc = fail_dberr(db, ch);
+	rc = setup_fail(db, ch);
 out:
 	if (rc != 0)
 		memset(counts, 0, sizeof(*counts));
