@@ -204,6 +204,14 @@ local_rating(struct page *p, struct http_request *req)
 		    "a reason is not one this kiosk offers");
 		return;
 	}
+	/* the server would reject it (counter_disabled): keep none */
+	if (json_is_false(
+		json_object_get(json_object_get(cfg, "counter"), "active"))) {
+		json_decref(cfg);
+		json_error(req, 409, WIRE_ERR_CONFLICT,
+		    "this counter no longer takes ratings");
+		return;
+	}
 	json_decref(cfg);
 	if (outbox_add(p->cfg.ob, &in, now, (int64_t)p->cfg.burst_s * 1000,
 		now + (int64_t)(p->cfg.reset_s + HOLD_SLACK_S) * 1000, id, &seq,

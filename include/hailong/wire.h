@@ -27,14 +27,17 @@
  *	            "burst": bool}
  *	    200 {"results": [{"id": UUID, "status": "accepted"|"duplicate"|
  *	         "conflict"|"rejected", "reason": "level" (rejected only;
- *	         "folded": rated in a month folded into counts)}]}
+ *	         "folded": rated in a month folded into counts;
+ *	         "counter_disabled" / "unit_disabled": rated at or after
+ *	         the counter or unit was disabled)}]}
  *	    in the order of the request; 503 when the disk cannot take them
  *	POST WIRE_PATH_HEARTBEAT  {"version": "0.1.0", "outbox": N,
  *	         "oldest_unsent": RFC 3339 or null, "problems": N} (signed)
  *	    200 {"server_time": RFC 3339}
  *	GET  WIRE_PATH_CONFIG     (signed; If-None-Match honoured)
  *	    200 {"kiosk", "unit": {"code", "name"}, "counter": {"number",
- *	         "name"}, "faces": 3|5, "levels": [5, 4, 2],
+ *	         "name", "active": false when the counter or its unit is
+ *	         disabled: the kiosk shows it closed}, "faces": 3|5, "levels": [5, 4, 2],
  *	         "labels": {"5": {"vi", "en"}, ...}, "question": {"vi", "en"},
  *	         "reasons": [{"code", "vi", "en"}], "procedures": [{"code",
  *	         "name"}], "rate_url": URL, "instrument": N}   + ETag
@@ -44,7 +47,8 @@
  *	POST WIRE_PATH_LOCAL_RATINGS {"level": 1..5, "reasons": [...],
  *	         "dossier": "...", "reasons_follow": bool}
  *	    201 {"id": UUID} once committed to the outbox; 400 {"error",
- *	    "message"} naming the bad value
+ *	    "message"} naming the bad value; 409 conflict while the
+ *	    configuration says the counter is closed
  *	POST WIRE_PATH_LOCAL_RATINGS "/<id>/reasons" {"reasons": [...]}
  *	    200 once committed; 409 when the rating can no longer change
  *	GET  WIRE_PATH_LOCAL_CONFIG  what the page shows
@@ -143,6 +147,13 @@ void wire_code_new(char out[WIRE_CODE_LEN + 1]);
  * name the bad key ("level") or say the database refused it.
  */
 #define WIRE_REASON_FOLDED "folded"
+/*
+ * The reasons of a rating rejected because it was rated at or after its
+ * counter, or its unit, was disabled (`hailong counter disable`, `unit
+ * disable`); one rated before is accepted: it was given while open.
+ */
+#define WIRE_REASON_COUNTER_DISABLED "counter_disabled"
+#define WIRE_REASON_UNIT_DISABLED "unit_disabled"
 
 /* The answer for one rating of a batch. */
 enum wire_status {

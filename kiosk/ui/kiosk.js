@@ -30,6 +30,8 @@
       thanksText: 'Ý kiến của Ông/Bà đã được ghi nhận.',
       oops: 'Xin lỗi, chưa ghi nhận được',
       oopsText: 'Vui lòng chạm lại để đánh giá.',
+      closed: 'Quầy này đã ngừng nhận đánh giá',
+      closedText: 'Xin Ông/Bà vui lòng đánh giá tại quầy đang phục vụ. Xin cảm ơn!',
       question: 'Ông/Bà có hài lòng với việc giải quyết thủ tục hành chính hôm nay không?',
     },
     en: {
@@ -46,6 +48,8 @@
       thanksText: 'Your opinion has been recorded.',
       oops: 'Sorry, that was not recorded',
       oopsText: 'Please tap again to rate.',
+      closed: 'This counter no longer takes ratings',
+      closedText: 'Please rate at the counter that serves you. Thank you!',
       question: 'How satisfied are you with how your procedure was handled today?',
     },
   };
@@ -73,6 +77,11 @@
     const y = 2000 + Number(m[2]), mo = Number(m[3]), d = Number(m[4]);
     if (mo < 1 || mo > 12 || d < 1) return false;
     return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  }
+
+  // The server said the counter (or its unit) was disabled.
+  function closed() {
+    return !!(config && config.counter && config.counter.active === false);
   }
 
   function show(id) {
@@ -127,6 +136,8 @@
     $('thanks-text').textContent = w.thanksText;
     $('oops-title').textContent = w.oops;
     $('oops-text').textContent = w.oopsText;
+    $('closed-title').textContent = w.closed;
+    $('closed-text').textContent = w.closedText;
     const reasons = $('reasons');
     reasons.replaceChildren(...(config.reasons || []).map((r) => {
       const b = document.createElement('button');
@@ -201,7 +212,16 @@
     dossier = '';
     $('dossier').value = '';
     $('dossier').blur();
-    loadConfig().then(() => show('ask'));
+    loadConfig().then(() => show(closed() ? 'closed' : 'ask'));
+  }
+
+  // A counter closed (or opened) while the first screen waits: look again
+  // every minute, without disturbing a citizen half-way through.
+  async function recheck() {
+    if ($('ask').hidden && $('closed').hidden) return;
+    const was = closed();
+    await loadConfig();
+    if (closed() !== was) start();
   }
 
   function thanks() {
@@ -291,5 +311,6 @@
       if (!$('ask').hidden) idle(config.reset_seconds || 30);
     }, true);
     start();
+    setInterval(recheck, 60000);
   });
 })();

@@ -201,6 +201,19 @@ static const char *const text[M_COUNT][2] = {
 	    "This rating belongs to a month whose ratings are already "
 	    "summed up into figures; it can no longer be taken. Thank you "
 	    "all the same." },
+	[M_COUNTER_CLOSED_TITLE] = { "Quầy này đã ngừng nhận đánh giá",
+	    "This counter no longer takes ratings" },
+	[M_COUNTER_CLOSED_TEXT] = { "Quầy giao dịch này đã ngừng hoạt động "
+				    "nên không nhận đánh giá mới. Xin "
+				    "vui lòng đánh giá tại quầy đang phục "
+				    "vụ bạn. Cảm ơn bạn.",
+	    "This counter has closed and takes no new rating. Please rate "
+	    "at the counter that serves you. Thank you." },
+	[M_UNIT_CLOSED_TITLE] = { "Đơn vị này đã ngừng nhận đánh giá",
+	    "This unit no longer takes ratings" },
+	[M_UNIT_CLOSED_TEXT] = { "Đơn vị này đã ngừng hoạt động nên không "
+				 "nhận đánh giá mới. Cảm ơn bạn.",
+	    "This unit has closed and takes no new rating. Thank you." },
 };
 
 const char *

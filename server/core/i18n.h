@@ -85,6 +85,10 @@ enum msg {
 	M_NAV_SUBUNITS,
 	M_FOLDED_TITLE, /* a rating of a month folded into counts */
 	M_FOLDED_TEXT,
+	M_COUNTER_CLOSED_TITLE, /* a disabled counter's QR code (410) */
+	M_COUNTER_CLOSED_TEXT,
+	M_UNIT_CLOSED_TITLE, /* a disabled unit's QR code (410) */
+	M_UNIT_CLOSED_TEXT,
 	M_COUNT
 };
 

@@ -108,20 +108,36 @@ kiosks_add(struct db *db, const char *unit, int counter, const char *officer,
 		snprintf(err, errlen, "no unit '%s' in the database", unit);
 		return -1;
 	}
-	if (!store_has_counter(db, unit, counter)) {
+	if (db_int(db, &one,
+		"SELECT active FROM counters WHERE unit = ? AND number = ?",
+		"ti", unit, counter) != 0) {
 		snprintf(err, errlen,
-		    "unit '%s' has no counter %d (add it to the "
-		    "counters table first)",
-		    unit, counter);
+		    "unit '%s' has no counter %d (add it first with "
+		    "'hailong counter add --unit %s --number %d --name NAME')",
+		    unit, counter, unit, counter);
+		return -1;
+	}
+	if (one == 0) {
+		snprintf(err, errlen,
+		    "counter %d of unit '%s' is disabled: it takes no new "
+		    "kiosk",
+		    counter, unit);
 		return -1;
 	}
 	if (officer != NULL && officer[0] != '\0' &&
 	    db_int(db, &one,
-		"SELECT 1 FROM officers WHERE id = ? AND unit = "
-		"? AND active = 1",
-		"tt", officer, unit) != 0) {
-		snprintf(err, errlen, "no active officer '%s' in unit '%s'",
+		"SELECT active FROM officers WHERE id = ? AND unit = ?", "tt",
+		officer, unit) != 0) {
+		snprintf(err, errlen,
+		    "no active officer '%s' in unit '%s' (add one with "
+		    "'hailong officer add')",
 		    officer, unit);
+		return -1;
+	}
+	if (officer != NULL && officer[0] != '\0' && one == 0) {
+		snprintf(err, errlen,
+		    "officer '%s' is disabled: no new kiosk names them",
+		    officer);
 		return -1;
 	}
 	if (faces != 3 && faces != 5) {

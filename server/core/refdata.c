@@ -15,7 +15,7 @@ extern const struct embed_file server_files[];
 static const char *const unit_levels[] = { "province", "department", "commune",
 	"centre", "other" };
 
-static bool
+bool
 is_unit_level(const char *s)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(unit_levels); i++)

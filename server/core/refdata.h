@@ -2,6 +2,7 @@
 #ifndef HAILONG_REFDATA_H
 #define HAILONG_REFDATA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct db;
@@ -20,6 +21,10 @@ int refdata_load_procedures(struct db *db, const char *csv, size_t len,
 
 /* The copies of data/units.csv and data/procedures.csv in the binary. */
 int refdata_load_builtin(struct db *db, char *err, size_t errlen);
+
+/* One of the levels units.level allows: province, department, commune,
+ * centre, other. */
+bool is_unit_level(const char *s);
 
 /* Rebuild unit_tree from units.parent.  0 or -1. */
 int refdata_rebuild_tree(struct db *db);

@@ -3,6 +3,7 @@
 #define HAILONG_UNITS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct buf;
 struct db;
@@ -27,6 +28,17 @@ int units_name(struct db *db, const char *code, struct buf *name);
 /* The same for counter `number` of `unit`. */
 int units_counter_name(
     struct db *db, const char *unit, int number, struct buf *name);
+
+/*
+ * Since when `unit`, and its counter `counter` when > 0, take no new
+ * rating: *unit_at and *counter_at are the instants they were disabled
+ * (1 for a unit inactive without a date), 0 while active.  A rating
+ * given at t is refused when a non-zero one is <= t.  Unknown units and
+ * counters count as active: the caller's other checks find them.  0, or
+ * -1 on a database error.  One query, for the form and the kiosks.
+ */
+int units_closed_since(struct db *db, const char *unit, int counter,
+    int64_t *unit_at, int64_t *counter_at);
 
 /* ---- setup (issue 16): every change audited, see setup.h ---- */
 

@@ -48,6 +48,8 @@ struct batch {
 	struct batch_job *jobs;
 	atomic_size_t pending;
 	bool failed; /* a check could not read the database */
+	/* when the kiosk's unit and counter were disabled, 0 while open */
+	int64_t unit_closed, counter_closed;
 };
 
 static void
@@ -377,6 +379,14 @@ batch_rating(struct ctx *c, struct batch *b, size_t i, int64_t now)
 		j->reason = WIRE_K_REASONS;
 		return false;
 	}
+	if (b->counter_closed != 0 && it->rated_at >= b->counter_closed) {
+		j->reason = WIRE_REASON_COUNTER_DISABLED;
+		return false;
+	}
+	if (b->unit_closed != 0 && it->rated_at >= b->unit_closed) {
+		j->reason = WIRE_REASON_UNIT_DISABLED;
+		return false;
+	}
 	strlcpy_hl(r->id, it->id, sizeof(r->id));
 	strlcpy_hl(r->unit, c->who.unit, sizeof(r->unit));
 	r->counter = c->who.counter;
@@ -433,6 +443,10 @@ api_kiosk_ratings(struct ctx *c)
 		ctx_json_error(c, 400, WIRE_ERR_BAD_REQUEST, "%s", why);
 		return;
 	}
+	if (ctx_db(c) == NULL ||
+	    units_closed_since(ctx_db(c), c->who.unit, c->who.counter,
+		&b->unit_closed, &b->counter_closed) < 0)
+		b->failed = true;
 	b->jobs = xcalloc(b->n, sizeof(*b->jobs));
 	for (size_t i = 0; i < b->n; i++) {
 		rating_init(&b->jobs[i].job.rating);
@@ -516,6 +530,7 @@ config_json(struct ctx *c, struct db *db, const struct kiosk *k)
 	struct buf url = { 0 }, name = { 0 };
 	char token[TOKEN_MAX_LEN + 1], err[256], unit_name[301] = "";
 	char counter_name[201] = "";
+	int64_t unit_closed = 0, counter_closed = 0;
 	struct db_stmt *st;
 	json_t *doc;
 
@@ -569,6 +584,14 @@ config_json(struct ctx *c, struct db *db, const struct kiosk *k)
 	    "rate_url", buf_str(&url), "instrument", ins->version,
 	    "burst_seconds", WIRE_BURST_SECONDS);
 	buf_release(&url);
+	/* a disabled counter or unit: the kiosk shows itself closed */
+	if (units_closed_since(
+		db, k->unit, k->counter, &unit_closed, &counter_closed) < 0) {
+		json_decref(doc);
+		return NULL;
+	}
+	json_object_set_new(json_object_get(doc, "counter"), "active",
+	    json_boolean(unit_closed == 0 && counter_closed == 0));
 	return doc;
 }
 

@@ -583,6 +583,33 @@ dossier_refused(
 	return rc != 0;
 }
 
+/*
+ * A token naming a disabled counter or unit: refused with a 410 page
+ * (the check is outside the target cache, so it holds from the moment
+ * of the change).  True when refused (the answer is sent).
+ */
+static bool
+closed_refused(struct ctx *c, struct db *db, const struct target *t)
+{
+	int64_t unit_at, counter_at, now = hl_now();
+
+	if (units_closed_since(
+		db, t->tok.unit, t->tok.counter, &unit_at, &counter_at) < 0) {
+		server_unavailable(c);
+		return true;
+	}
+	if (counter_at != 0 && counter_at <= now) {
+		page_message(
+		    c, 410, M_COUNTER_CLOSED_TITLE, M_COUNTER_CLOSED_TEXT);
+		return true;
+	}
+	if (unit_at != 0 && unit_at <= now) {
+		page_message(c, 410, M_UNIT_CLOSED_TITLE, M_UNIT_CLOSED_TEXT);
+		return true;
+	}
+	return false;
+}
+
 void
 page_q_get(struct ctx *c)
 {
@@ -603,6 +630,8 @@ page_q_get(struct ctx *c)
 			    c, 404, M_BAD_TOKEN_TITLE, M_BAD_TOKEN_TEXT);
 		return;
 	}
+	if (closed_refused(c, db, &t))
+		return;
 	if (t.tok.kind == TOKEN_DOSSIER &&
 	    ratings_dossier_used(db, t.tok.dossier)) {
 		page_message(c, 200, M_DOSSIER_USED_TITLE, M_DOSSIER_USED_TEXT);
@@ -813,6 +842,8 @@ page_q_post(struct ctx *c)
 			    c, 404, M_BAD_TOKEN_TITLE, M_BAD_TOKEN_TEXT);
 		return;
 	}
+	if (closed_refused(c, db, &fp->t))
+		return;
 	snprintf(key, sizeof(key), "form:%s", c->client);
 	if (!ratelimit_hit(c->srv->form_limit, key, hl_now(), &retry)) {
 		char ra[16];

@@ -87,9 +87,25 @@ page_poster(struct ctx *c)
 	struct db *db;
 	enum lang lang = c->lang;
 
+	int64_t unit_at, counter_at;
+
 	if (!genuine(c, &tok))
 		return;
 	db = ctx_db(c);
+	/* no poster for a closed counter or unit: it would invite ratings */
+	if (units_closed_since(
+		db, tok.unit, tok.counter, &unit_at, &counter_at) < 0) {
+		server_unavailable(c);
+		return;
+	}
+	if (counter_at != 0 || unit_at != 0) {
+		page_message(c, 410,
+		    counter_at != 0 ? M_COUNTER_CLOSED_TITLE
+				    : M_UNIT_CLOSED_TITLE,
+		    counter_at != 0 ? M_COUNTER_CLOSED_TEXT
+				    : M_UNIT_CLOSED_TEXT);
+		return;
+	}
 	qrlink_url(c->srv->base_url, ctx_param(c, 0), &url);
 	http_begin_body(c->req, 200, "text/html; charset=utf-8");
 	html_begin(b, lang, tr(lang, M_POSTER_TITLE), "/static/poster.css");
