@@ -89,7 +89,8 @@ SERVER_LAYERS := core web cli
 SERVER_SRC := $(filter-out server/cli/main.c,\
 	$(foreach l,$(SERVER_LAYERS),$(wildcard server/$(l)/*.c)))
 SERVER_EMBED := $(sort $(wildcard schemas/*.sql)) \
-	schemas/instrument.default.json schemas/report.schema.json \
+	schemas/instrument.default.json schemas/instrument.schema.json \
+	schemas/report.schema.json \
 	data/units.csv data/procedures.csv \
 	$(sort $(wildcard server/web/static/*))
 

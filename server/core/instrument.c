@@ -1,4 +1,5 @@
 /* instrument.c -- the rating form's wording, as the province set it. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +8,14 @@
 
 #include "hailong/db.h"
 #include "hailong/embed.h"
+#include "hailong/hltime.h"
+#include "hailong/log.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
+#include "core/audit.h"
 #include "core/instrument.h"
+#include "core/jsonschema.h"
+#include "core/setup.h"
 
 extern const struct embed_file server_files[];
 
@@ -301,29 +307,63 @@ fail:
 struct instrument *
 instrument_load(struct db *db, char *err, size_t errlen)
 {
+	int64_t now = hl_now();
+
+	return instrument_at(db, now, now, err, errlen);
+}
+
+struct instrument *
+instrument_at(struct db *db, int64_t rated_at, int64_t received_at, char *err,
+    size_t errlen)
+{
 	struct db_stmt *st = db_query(db,
 	    "SELECT body FROM instruments "
-	    "WHERE effective_from <= strftime('%s', 'now') "
+	    "WHERE effective_from <= ? AND created_at <= ? "
 	    "ORDER BY effective_from DESC, version DESC LIMIT 1",
-	    "");
+	    "ll", rated_at, received_at);
 	struct instrument *in = NULL;
+	int rc;
 
 	if (st == NULL) {
 		snprintf(
 		    err, errlen, "cannot read instruments: %s", db_errmsg(db));
 		return NULL;
 	}
-	if (db_step(st) == DB_ROW) {
+	rc = db_step(st);
+	if (rc == DB_ROW) {
 		const char *body = db_col_text(st, 0);
 
 		in = instrument_parse(body, strlen(body), err, errlen);
-	} else {
+	} else if (rc == DB_DONE) {
 		snprintf(err, errlen,
-		    "no rating instrument in the database; "
+		    "no rating instrument in the database for that time; "
 		    "run 'hailong init'");
+	} else {
+		snprintf(
+		    err, errlen, "cannot read instruments: %s", db_errmsg(db));
 	}
 	db_done(st);
 	return in;
+}
+
+/* Store a parsed version and its consent text; inside a transaction. */
+static int
+store_version(struct db *db, const struct instrument *in, const char *json,
+    size_t len, int64_t from, int64_t created_at, const char *created_by)
+{
+	if (db_run(db,
+		"INSERT INTO instruments(version, effective_from, body, "
+		"created_at, created_by) VALUES (?, ?, ?, ?, ?)",
+		"ilTlt", in->version, from, json, len, created_at,
+		created_by) < 0)
+		return -1;
+	return db_run(db,
+	    "INSERT OR IGNORE INTO consent_texts(version, purpose, "
+	    "text_vi, text_en, retention_days, created_at) VALUES (?, ?, ?, "
+	    "?, ?, ?)",
+	    "itttll", in->consent_version, in->consent_purpose,
+	    itext(&in->consent, LANG_VI), itext(&in->consent, LANG_EN),
+	    (int64_t)in->consent_retention_days, hl_now());
 }
 
 int
@@ -335,30 +375,17 @@ instrument_install(struct db *db, const char *json, size_t len, int64_t from,
 
 	if (in == NULL)
 		return -1;
-	if (db_begin(db) < 0)
-		goto dberr;
-	if (db_run(db,
-		"INSERT INTO instruments(version, effective_from, body) "
-		"VALUES (?, ?, ?)",
-		"ilT", in->version, from, json, len) < 0)
-		goto dberr;
-	if (db_run(db,
-		"INSERT OR IGNORE INTO consent_texts(version, purpose, "
-		"text_vi, text_en, retention_days, created_at) VALUES (?, ?, "
-		"?, "
-		"?, ?, strftime('%s', 'now'))",
-		"itttl", in->consent_version, in->consent_purpose,
-		itext(&in->consent, LANG_VI), itext(&in->consent, LANG_EN),
-		(int64_t)in->consent_retention_days) < 0)
-		goto dberr;
-	if (db_commit(db) < 0)
-		goto dberr;
+	/* created at 0: installed by init, so in force for every rating,
+	 * whenever it arrives (instrument_at()) */
+	if (db_begin(db) < 0 ||
+	    store_version(db, in, json, len, from, 0, "init") < 0 ||
+	    db_commit(db) < 0) {
+		snprintf(err, errlen, "cannot store instrument version %d: %s",
+		    in->version, db_errmsg(db));
+		db_rollback(db);
+		goto out;
+	}
 	rc = 0;
-	goto out;
-dberr:
-	snprintf(err, errlen, "cannot store instrument version %d: %s",
-	    in->version, db_errmsg(db));
-	db_rollback(db);
 out:
 	instrument_free(in);
 	return rc;
@@ -389,4 +416,324 @@ instrument_has_reason(const struct instrument *in, const char *code, size_t len)
 		    memcmp(in->reason[i].code, code, len) == 0)
 			return true;
 	return false;
+}
+
+/* ---- versions ------------------------------------------------------------ */
+
+#define INSTRUMENT_BODY_MAX (256u << 10)
+#define SCHEMA_NAME "schemas/instrument.schema.json"
+
+/* The body against schemas/instrument.schema.json: 0, or SETUP_BAD. */
+static int
+check_schema(struct change *ch, json_t *doc)
+{
+	const struct embed_file *f = embed_find(server_files, SCHEMA_NAME);
+	json_error_t je;
+	json_t *schema = NULL;
+	char why[400];
+	int rc;
+
+	if (f != NULL)
+		schema = json_loadb((const char *)f->data, f->len, 0, &je);
+	if (schema == NULL)
+		return setup_bad(ch, "%s không có trong bản dựng",
+		    "%s is missing from the build", SCHEMA_NAME);
+	rc = jsonschema_validate(schema, doc, why, sizeof(why));
+	json_decref(schema);
+	if (rc == 0)
+		return 0;
+	return setup_bad(ch, "Phiếu không đúng %s: %s",
+	    "the instrument does not follow %s: %s", SCHEMA_NAME, why);
+}
+
+/* Whether the consent text of in's consent version, if stored, is in's. */
+static int
+consent_matches(struct db *db, const struct instrument *in)
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT purpose, text_vi, text_en, retention_days FROM "
+	    "consent_texts WHERE version = ?",
+	    "i", in->consent_version);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		rc = strcmp(db_col_text(st, 0), in->consent_purpose) == 0 &&
+			strcmp(db_col_text(st, 1),
+			    itext(&in->consent, LANG_VI)) == 0 &&
+			strcmp(db_col_text(st, 2),
+			    itext(&in->consent, LANG_EN)) == 0 &&
+			db_col_int(st, 3) == in->consent_retention_days
+		    ? 1
+		    : 0;
+	else if (rc == DB_DONE)
+		rc = 1;
+	db_done(st);
+	return rc;
+}
+
+/*
+ * A reason code named by a rating given from `from` on that `in` does
+ * not have: SETUP_BAD naming it, 0 when none, SETUP_DBERR.
+ */
+static int
+check_dropped(
+    struct db *db, struct change *ch, const struct instrument *in, int64_t from)
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT DISTINCT reasons FROM ratings WHERE rated_at >= ? AND "
+	    "reasons IS NOT NULL AND reasons <> ''",
+	    "l", from);
+	char code[RATING_REASON_MAX_LEN + 1] = "";
+	int rc;
+
+	if (st == NULL)
+		return setup_dberr(ch, db);
+	while ((rc = db_step(st)) == DB_ROW && code[0] == '\0') {
+		const char *list = db_col_text(st, 0);
+
+		while (*list != '\0') {
+			size_t len = strcspn(list, ",");
+
+			if (len > 0 && !instrument_has_reason(in, list, len)) {
+				snprintf(code, sizeof(code), "%.*s",
+				    (int)(len < sizeof(code)
+					    ? len
+					    : sizeof(code) - 1),
+				    list);
+				break;
+			}
+			list += len + (list[len] == ',');
+		}
+	}
+	db_done(st);
+	if (rc < 0)
+		return setup_dberr(ch, db);
+	if (code[0] == '\0')
+		return 0;
+	return setup_bad(ch,
+	    "Phiếu mới bỏ lý do '%s' mà đã có đánh giá từ tháng hiệu lực "
+	    "chọn; giữ lý do này trong danh sách reasons",
+	    "the new version drops reason '%s', which ratings given since "
+	    "its effective month name; keep it in \"reasons\"",
+	    code);
+}
+
+int
+instrument_add(struct db *db, struct change *ch, int effective,
+    const char *json, size_t len, int *version)
+{
+	struct instrument *in = NULL;
+	json_error_t je;
+	json_t *doc = NULL;
+	char *body = NULL, m[8], now_m[8], detail[96], target[32], why[256];
+	int64_t next, from;
+	int rc = SETUP_BAD, month_now = month_of(hl_now());
+
+	*version = 0;
+	month_format(effective, m);
+	month_format(month_now, now_m);
+	if (effective < month_now)
+		return setup_bad(ch,
+		    "Tháng hiệu lực %s đã qua: chọn từ tháng %s trở đi",
+		    "the effective month %s is before the current month %s", m,
+		    now_m);
+	if (len > INSTRUMENT_BODY_MAX)
+		return setup_bad(ch, "Tệp phiếu lớn hơn %u KiB",
+		    "the instrument is larger than %u KiB",
+		    INSTRUMENT_BODY_MAX >> 10);
+	doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	if (doc == NULL) {
+		rc = setup_bad(ch, "JSON không hợp lệ, dòng %d: %s",
+		    "not valid JSON: line %d: %s", je.line, je.text);
+		goto out;
+	}
+	if ((rc = check_schema(ch, doc)) != 0)
+		goto out;
+	from = month_start(effective);
+	if (db_begin(db) < 0)
+		goto dberr;
+	if (db_int(db, &next,
+		"SELECT coalesce(max(version), 0) + 1 FROM instruments",
+		"") != 0)
+		goto dberr;
+	/* the number is the database's, whatever the file said */
+	json_object_set_new(doc, "version", json_integer(next));
+	body = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	in = instrument_parse(body, strlen(body), why, sizeof(why));
+	if (in == NULL) {
+		rc = setup_bad(ch, "Phiếu không hợp lệ: %s",
+		    "the instrument is not valid: %s", why);
+		goto bad;
+	}
+	rc = consent_matches(db, in);
+	if (rc < 0)
+		goto dberr;
+	if (rc == 0) {
+		rc = setup_bad(ch,
+		    "consent.version %d đã có với nội dung khác; lời đồng ý "
+		    "mới cần số phiên bản mới",
+		    "consent.version %d is stored with another text; a new "
+		    "consent text needs a new version",
+		    in->consent_version);
+		goto bad;
+	}
+	rc = check_dropped(db, ch, in, from);
+	if (rc == SETUP_BAD)
+		goto bad;
+	if (rc < 0)
+		goto dbfail;
+	if (store_version(
+		db, in, body, strlen(body), from, hl_now(), ch->actor) < 0)
+		goto dberr;
+	snprintf(target, sizeof(target), "instrument:%lld", (long long)next);
+	snprintf(detail, sizeof(detail), "{\"effective\":\"%s\"}", m);
+	if (audit_append(db, ch->actor, "instrument.add", target, detail) < 0 ||
+	    db_commit(db) < 0)
+		goto dberr;
+	*version = (int)next;
+	rc = 0;
+	goto out;
+dberr:
+	rc = setup_dberr(ch, db);
+dbfail:
+	db_rollback(db);
+	goto out;
+bad:
+	db_rollback(db);
+out:
+	instrument_free(in);
+	free(body);
+	json_decref(doc);
+	return rc;
+}
+
+/* ---- the running server's cache ------------------------------------------ */
+
+struct cached_version {
+	int version;
+	int64_t from;
+	struct instrument *in;
+};
+
+struct instrument_cache {
+	pthread_mutex_t mu;
+	struct cached_version *v; /* by version */
+	size_t n, cap;
+	int64_t checked_ms; /* hl_mono_ms() of the last look, 0 for never */
+};
+
+#define CACHE_CHECK_MS 1000
+
+struct instrument_cache *
+instrument_cache_new(void)
+{
+	struct instrument_cache *c = xcalloc(1, sizeof(*c));
+
+	pthread_mutex_init(&c->mu, NULL);
+	return c;
+}
+
+void
+instrument_cache_free(struct instrument_cache *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		instrument_free(c->v[i].in);
+	free(c->v);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+void
+instrument_cache_touch(struct instrument_cache *c)
+{
+	pthread_mutex_lock(&c->mu);
+	c->checked_ms = 0;
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* Read the versions stored since the last look; under c->mu.  0 or -1. */
+static int
+cache_refresh(
+    struct instrument_cache *c, struct db *db, char *err, size_t errlen)
+{
+	int last = c->n > 0 ? c->v[c->n - 1].version : 0;
+	struct db_stmt *st = db_query(db,
+	    "SELECT version, effective_from, body FROM instruments WHERE "
+	    "version > ? ORDER BY version",
+	    "i", last);
+	int rc;
+
+	if (st == NULL) {
+		snprintf(
+		    err, errlen, "cannot read instruments: %s", db_errmsg(db));
+		return -1;
+	}
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *body = db_col_text(st, 2);
+		struct instrument *in =
+		    instrument_parse(body, strlen(body), err, errlen);
+
+		if (in == NULL) {
+			/* stored only after the same check: a damaged row */
+			log_kv(LOG_ERROR, "instrument",
+			    "version=%lld unreadable: %s",
+			    (long long)db_col_int(st, 0), err);
+			continue;
+		}
+		if (c->n == c->cap) {
+			c->cap = c->cap > 0 ? c->cap * 2 : 8;
+			c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+		}
+		c->v[c->n].version = (int)db_col_int(st, 0);
+		c->v[c->n].from = db_col_int(st, 1);
+		c->v[c->n].in = in;
+		c->n++;
+	}
+	db_done(st);
+	if (rc < 0) {
+		snprintf(
+		    err, errlen, "cannot read instruments: %s", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+const struct instrument *
+instrument_cache_at(struct instrument_cache *c, struct db *db, int64_t t,
+    char *err, size_t errlen)
+{
+	const struct cached_version *best = NULL;
+	int64_t now = hl_mono_ms();
+
+	pthread_mutex_lock(&c->mu);
+	if (c->checked_ms == 0 || now - c->checked_ms >= CACHE_CHECK_MS) {
+		if (db != NULL && cache_refresh(c, db, err, errlen) == 0)
+			c->checked_ms = now > 0 ? now : 1;
+		else if (c->n == 0) {
+			if (db == NULL)
+				snprintf(err, errlen, "no database");
+			pthread_mutex_unlock(&c->mu);
+			return NULL;
+		}
+	}
+	/* the latest effective start not after t; of those the newest */
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cached_version *v = &c->v[i];
+
+		if (v->from <= t &&
+		    (best == NULL || v->from > best->from ||
+			(v->from == best->from && v->version > best->version)))
+			best = v;
+	}
+	pthread_mutex_unlock(&c->mu);
+	if (best == NULL)
+		snprintf(err, errlen,
+		    "no rating instrument in force at that time; run "
+		    "'hailong init'");
+	return best != NULL ? best->in : NULL;
 }

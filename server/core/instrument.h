@@ -77,8 +77,8 @@ const char *itext(const struct itext *t, enum lang lang);
 struct change;
 
 /*
- * Add a version effective from month `effective` (months since year 0,
- * hltime.h; not before the current month in ICT), checked against
+ * Add a version effective from month `effective` (yyyymm, hltime.h; not
+ * before the current month in ICT), checked against
  * schemas/instrument.schema.json and instrument_parse(); refused when it
  * drops a reason code that a rating given on or after its start already
  * names.  The version number is the next one; *version gets it.

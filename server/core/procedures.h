@@ -76,7 +76,7 @@ struct procedure_row {
 	char code[33];
 	char name[1001];
 	char field[201];
-	char level[16];
+	char level[21];
 	bool assigned; /* to the unit (or counter) asked about */
 };
 

@@ -131,28 +131,59 @@ unit_row(struct db *db, const struct csv_record *rec, const char *origin,
 	return 0;
 }
 
+int
+refdata_check_procedure(const struct csv_record *rec, const char *origin,
+    enum lang lang, char *err, size_t errlen)
+{
+	bool vi = lang == LANG_VI;
+
+	if (!is_procedure_code(rec->f[0], rec->len[0])) {
+		snprintf(err, errlen,
+		    vi ? "%s:%d: code: '%.40s' không phải mã TTHC (dạng "
+			 "1.001193)"
+		       : "%s:%d: code: '%.40s' is not a mã TTHC (like "
+			 "1.001193)",
+		    origin, rec->line, rec->f[0]);
+		return -1;
+	}
+	if (!text_is_clean_line(rec->f[1], rec->len[1], 500)) {
+		snprintf(err, errlen,
+		    vi ? "%s:%d: name: trống, dài hơn 500 byte hoặc không "
+			 "phải văn bản UTF-8 một dòng"
+		       : "%s:%d: name: empty, over 500 bytes or not UTF-8 "
+			 "text on one line",
+		    origin, rec->line);
+		return -1;
+	}
+	if (rec->len[2] > 0 &&
+	    !text_is_clean_line(rec->f[2], rec->len[2], 200)) {
+		snprintf(err, errlen,
+		    vi ? "%s:%d: field: dài hơn 200 byte hoặc không phải văn "
+			 "bản UTF-8 một dòng"
+		       : "%s:%d: field: over 200 bytes or not UTF-8 text on "
+			 "one line",
+		    origin, rec->line);
+		return -1;
+	}
+	if (rec->len[3] > 0 &&
+	    !text_is_clean_line(rec->f[3], rec->len[3], 20)) {
+		snprintf(err, errlen,
+		    vi ? "%s:%d: level: dài hơn 20 byte hoặc không phải văn "
+			 "bản UTF-8 một dòng"
+		       : "%s:%d: level: over 20 bytes or not UTF-8 text on "
+			 "one line",
+		    origin, rec->line);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 procedure_row(struct db *db, const struct csv_record *rec, const char *origin,
     char *err, size_t errlen)
 {
-	if (!is_procedure_code(rec->f[0], rec->len[0])) {
-		snprintf(err, errlen,
-		    "%s:%d: code: '%.40s' is not a "
-		    "mã TTHC (like 1.001193)",
-		    origin, rec->line, rec->f[0]);
+	if (refdata_check_procedure(rec, origin, LANG_EN, err, errlen) < 0)
 		return -1;
-	}
-	if (!text_is_clean_line(rec->f[1], rec->len[1], 500) ||
-	    (rec->len[2] > 0 &&
-		!text_is_clean_line(rec->f[2], rec->len[2], 200)) ||
-	    (rec->len[3] > 0 &&
-		!text_is_clean_line(rec->f[3], rec->len[3], 20))) {
-		snprintf(err, errlen,
-		    "%s:%d: name, field or level: "
-		    "empty name, too long or not UTF-8",
-		    origin, rec->line);
-		return -1;
-	}
 	if (db_run(db,
 		"INSERT INTO procedures(code, name, field, level)"
 		" VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/i18n.h"
+
+struct csv_record;
 struct db;
 
 /*
@@ -18,6 +21,15 @@ int refdata_load_units(struct db *db, const char *csv, size_t len,
     const char *origin, char *err, size_t errlen);
 int refdata_load_procedures(struct db *db, const char *csv, size_t len,
     const char *origin, char *err, size_t errlen);
+
+/*
+ * Check one row of procedures.csv (code,name,field,level), as read by
+ * csv.h: a mã TTHC, a name of 1..500 bytes, a field of at most 200 and a
+ * level of at most 20, each clean UTF-8 on one line.  0, or -1 with
+ * "ORIGIN:LINE: column: what is wrong" in err, in `lang`.
+ */
+int refdata_check_procedure(const struct csv_record *rec, const char *origin,
+    enum lang lang, char *err, size_t errlen);
 
 /* The copies of data/units.csv and data/procedures.csv in the binary. */
 int refdata_load_builtin(struct db *db, char *err, size_t errlen);

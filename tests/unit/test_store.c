@@ -478,7 +478,8 @@ refdata_csv(void)
 	CHECK(LOAD(refdata_load_procedures,
 		  "code,name,field,level\n9.000002,,,\n") < 0);
 	CHECK_STR(err,
-	    "t.csv:2: name, field or level: empty name, too long or not UTF-8");
+	    "t.csv:2: name: empty, over 500 bytes or not UTF-8 text on one "
+	    "line");
 	CHECK(LOAD(refdata_load_procedures,
 		  "code,name,field,level\n9.000003,\"a,,\n") < 0);
 	CHECK(str_has_prefix(err, "t.csv:"));
