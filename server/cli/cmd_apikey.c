@@ -22,8 +22,10 @@ static const char usage[] =
     "key once, alone on the last line: only a hash of it is stored.\n"
     "--scope LIST says what the key may do, comma-separated: 'metrics'\n"
     "(read the figures), 'import' (send dossiers and ratings), 'reports'\n"
-    "(submit signed reports), or 'all' (the default).  'scope' changes\n"
-    "it for an existing key.  'revoke' takes effect at once.\n";
+    "(submit signed reports), 'duty' (say who is on duty at a counter:\n"
+    "a queue system, the one-stop software), or 'all' (the default).\n"
+    "'scope' changes it for an existing key.  'revoke' takes effect at\n"
+    "once.\n";
 
 int
 cmd_apikey(int argc, char **argv)
@@ -70,8 +72,8 @@ cmd_apikey(int argc, char **argv)
 	}
 	if (scope != NULL && apikey_scopes_parse(scope, &scopes) < 0) {
 		cli_error("apikey",
-		    "--scope: '%s' is not a list of metrics, import, reports "
-		    "(or all)",
+		    "--scope: '%s' is not a list of metrics, import, reports, "
+		    "duty (or all)",
 		    scope);
 		return 2;
 	}

@@ -28,6 +28,7 @@ static const struct {
 	{ APIKEY_SCOPE_METRICS, "metrics", "read the figures" },
 	{ APIKEY_SCOPE_IMPORT, "import", "import dossiers or ratings" },
 	{ APIKEY_SCOPE_REPORTS, "reports", "submit signed reports" },
+	{ APIKEY_SCOPE_DUTY, "duty", "say who is on duty at a counter" },
 };
 
 int

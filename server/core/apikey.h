@@ -33,7 +33,10 @@ struct db;
 #define APIKEY_SCOPE_METRICS 1u /* "metrics": GET /api/v1/metrics */
 #define APIKEY_SCOPE_IMPORT 2u  /* "import": POST dossiers and ratings */
 #define APIKEY_SCOPE_REPORTS 4u /* "reports": POST /api/v1/reports */
-#define APIKEY_SCOPE_ALL 7u
+/* "duty": POST /api/v1/counters/{unit}/{number}/duty (schema 011; keys
+ * made before it keep the three above) */
+#define APIKEY_SCOPE_DUTY 8u
+#define APIKEY_SCOPE_ALL 15u
 
 /*
  * Parse a comma-separated list of scope names ("metrics,import", or

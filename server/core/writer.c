@@ -12,6 +12,7 @@
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
+#include "core/duty.h"
 #include "core/fold.h"
 #include "core/ratings.h"
 #include "core/writer.h"
@@ -55,7 +56,11 @@ struct writer {
 	bool durable; /* both connections, as the threads start */
 };
 
-/* The stored rating with job's key, compared: a duplicate or a conflict. */
+/*
+ * The stored rating with job's key, compared: a duplicate or a conflict.
+ * A rating that names no officer is compared without the stored one's:
+ * the writer chose it, from a duty log that may have changed since.
+ */
 static int
 decide_existing(struct db *db, struct writer_job *job)
 {
@@ -67,6 +72,8 @@ decide_existing(struct db *db, struct writer_job *job)
 	rc = ratings_load(db, job->rating.channel, job->rating.unit,
 	    job->rating.id, &old, &seq);
 	if (rc == 0) {
+		if (job->rating.officer[0] == '\0')
+			old.officer[0] = '\0';
 		job->seq = seq;
 		job->result = rating_same_content(&job->rating, &old)
 		    ? WRITER_DUPLICATE
@@ -83,12 +90,46 @@ decide_existing(struct db *db, struct writer_job *job)
  * not free.  A dossier token is checked first instead, so that the same
  * form sent twice is a duplicate, not a second rating of the dossier.
  */
+/*
+ * The officer a rating at a counter counts for, when it names none
+ * (METRICS.md "Which procedure and officer"): the one on duty at its
+ * counter when it was given, else the job's default.  Settled once, here:
+ * a stored rating is never attributed again.  r is job->rating, or *att
+ * with the officer filled in.  0 or -1.
+ */
+static int
+attribute(struct db *db, const struct writer_job *job, const struct rating **r,
+    struct rating *att)
+{
+	char officer[33];
+	int rc;
+
+	*r = &job->rating;
+	if (job->rating.counter <= 0 || job->rating.officer[0] != '\0')
+		return 0;
+	rc = duty_officer_at(db, job->rating.unit, job->rating.counter,
+	    job->rating.rated_at, officer);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		if (job->default_officer[0] == '\0')
+			return 0;
+		strlcpy_hl(officer, job->default_officer, sizeof(officer));
+	}
+	/* a shallow copy: the comment stays the submitter's */
+	*att = job->rating;
+	strlcpy_hl(att->officer, officer, sizeof(att->officer));
+	*r = att;
+	return 0;
+}
+
 static int
 store_one(struct db *db, struct writer_job *job,
     const struct writer_hooks *hooks, void *ctx, struct chain_cursor *cur,
     int horizon)
 {
 	const struct rating *r = &job->rating;
+	struct rating att;
 	/* a comment or a phone: more rows, all or none of them */
 	bool extras = (r->comment != NULL && r->comment[0] != '\0') ||
 	    r->phone[0] != '\0';
@@ -112,6 +153,8 @@ store_one(struct db *db, struct writer_job *job,
 			return 0;
 		}
 	}
+	if (attribute(db, job, &r, &att) < 0)
+		return -1;
 	if (extras && db_exec(db, "SAVEPOINT rating") < 0)
 		return -1;
 	if (ratings_insert(db, r, cur, &seq) < 0) {

@@ -38,6 +38,14 @@ typedef void (*writer_done_fn)(struct writer_job *job);
  */
 struct writer_job {
 	struct rating rating; /* the submitter's; not modified */
+	/*
+	 * The officer a rating at a counter counts for when it names none
+	 * and the duty log has nobody at its counter when it was given (a
+	 * kiosk's registered officer); "" for none.  The writer settles
+	 * the officer as it stores the rating: the rating's own, else the
+	 * one on duty (duty.h), else this one.
+	 */
+	char default_officer[33];
 	enum writer_result result;
 	int64_t seq; /* the row, when STORED or DUPLICATE */
 	writer_done_fn done;

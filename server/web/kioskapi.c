@@ -390,7 +390,9 @@ batch_rating(struct ctx *c, struct batch *b, size_t i, int64_t now)
 	strlcpy_hl(r->id, it->id, sizeof(r->id));
 	strlcpy_hl(r->unit, c->who.unit, sizeof(r->unit));
 	r->counter = c->who.counter;
-	strlcpy_hl(r->officer, c->who.officer, sizeof(r->officer));
+	/* the duty log says who served; the kiosk's officer only fills in */
+	strlcpy_hl(j->job.default_officer, c->who.officer,
+	    sizeof(j->job.default_officer));
 	strlcpy_hl(r->dossier, it->dossier, sizeof(r->dossier));
 	strlcpy_hl(r->reasons, it->reasons, sizeof(r->reasons));
 	r->channel = CHANNEL_KIOSK;

@@ -12,6 +12,7 @@
 #define IMPORT_BODY_MAX ((size_t)8 * 1024 * 1024)
 /* REPORT_JSON_MAX and the signature in base64url, and the JSON around */
 #define REPORT_BODY_MAX ((size_t)44 * 1024 * 1024)
+#define DUTY_BODY_MAX ((size_t)1024)
 
 const struct route routes[] = {
 	/* method, pattern, handler, who may call, least role, body cap */
@@ -153,6 +154,9 @@ const struct route routes[] = {
 	/* signed monthly reports of subordinate units (api_reports.c) */
 	{ HTTP_POST, "/api/v1/reports", api_reports_post, AUTH_APIKEY, 0,
 	    REPORT_BODY_MAX, APIKEY_SCOPE_REPORTS },
+	/* the duty log: a queue system, the one-stop software (api_duty.c) */
+	{ HTTP_POST, "/api/v1/counters/:unit/:number/duty", api_duty_post,
+	    AUTH_APIKEY, 0, DUTY_BODY_MAX, APIKEY_SCOPE_DUTY },
 	/* figures: scripts with a key, staff (any role) */
 	{ HTTP_GET, "/api/v1/metrics", api_metrics_get, AUTH_STAFF_OR_APIKEY, 0,
 	    0, APIKEY_SCOPE_METRICS },
