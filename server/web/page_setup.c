@@ -415,6 +415,9 @@ unit_render(struct ctx *c, const struct console_unit *u, int status,
 		    TR(c, "Ngừng hoạt động đơn vị này…", "Disable this unit…"));
 		buf_puts(b, "</a></p>\n");
 	}
+	/* the form before the list: a province lists a hundred units */
+	if (w.self.active)
+		unit_add_form(c, u, f);
 	buf_printf(b, "<h2>%s</h2>\n", TR(c, "Đơn vị trực thuộc", "Sub-units"));
 	if (w.children > 0) {
 		buf_puts(b, buf_str(&w.list));
@@ -426,8 +429,6 @@ unit_render(struct ctx *c, const struct console_unit *u, int status,
 		buf_puts(b, "</p>\n");
 	}
 	buf_release(&w.list);
-	if (w.self.active)
-		unit_add_form(c, u, f);
 	console_end(c);
 }
 

@@ -103,12 +103,11 @@ versions_table(struct ctx *c, struct buf *b, int64_t now, int in_force)
 		    v == in_force    ? TR(c, "Đang áp dụng", "In force")
 			: from > now ? TR(c, "Sắp áp dụng", "Upcoming")
 				     : TR(c, "Đã thay thế", "Replaced"));
-		if (db_col_text(st, 3)[0] != '\0') {
-			buf_html(b, db_col_text(st, 3));
+		buf_html(b,
+		    db_col_text(st, 3)[0] != '\0' ? db_col_text(st, 3) : "—");
+		if (db_col_int(st, 2) > 0) {
 			buf_puts(b, ", ");
 			console_when(b, (long long)db_col_int(st, 2));
-		} else {
-			buf_puts(b, "—");
 		}
 		buf_puts(b, "</td></tr>\n");
 	}
