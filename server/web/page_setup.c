@@ -144,6 +144,8 @@ done_message(struct ctx *c, struct buf *b)
 	}
 }
 
+static void message_html(struct buf *b, const char *msg);
+
 void
 setup_begin(struct ctx *c, const struct console_unit *u, enum setup_sub sub,
     int status, const char *alert)
@@ -172,7 +174,7 @@ setup_begin(struct ctx *c, const struct console_unit *u, enum setup_sub sub,
 	done_message(c, b);
 	if (alert != NULL) {
 		buf_puts(b, "<p class=\"error\" role=\"alert\">");
-		buf_html(b, alert);
+		message_html(b, alert);
 		buf_puts(b, "</p>\n");
 	}
 }
@@ -213,13 +215,35 @@ setup_value(struct buf *b, const char *v)
 	buf_puts(b, "\"");
 }
 
+/*
+ * A message of the core, escaped, as a sentence: the core's messages
+ * may start in lower case ("mã đơn vị 'X' đã có"); the first letter is
+ * raised when it is ASCII or 'đ', the two that start them.
+ */
+static void
+message_html(struct buf *b, const char *msg)
+{
+	char first[3] = { 0 };
+	size_t skip = 0;
+
+	if (msg[0] >= 'a' && msg[0] <= 'z') {
+		first[0] = (char)(msg[0] - 'a' + 'A');
+		skip = 1;
+	} else if (strncmp(msg, "đ", 2) == 0) {
+		memcpy(first, "Đ", 2);
+		skip = 2;
+	}
+	buf_puts(b, first);
+	buf_html(b, msg + skip);
+}
+
 void
 setup_field_error(struct buf *b, const char *msg)
 {
 	if (msg == NULL)
 		return;
 	buf_puts(b, "<span class=\"field-error\" role=\"alert\">");
-	buf_html(b, msg);
+	message_html(b, msg);
 	buf_puts(b, "</span>");
 }
 
@@ -370,7 +394,9 @@ unit_render(struct ctx *c, const struct console_unit *u, int status,
 		server_unavailable(c);
 		return;
 	}
-	setup_begin(c, u, SETUP_UNIT, status, NULL);
+	/* a disabled unit shows no add form: its error goes on top */
+	setup_begin(
+	    c, u, SETUP_UNIT, status, w.self.active ? NULL : f->err_add);
 	b = &c->req->resp.body;
 	buf_printf(b, "<h2>%s</h2>\n<dl class=\"facts\">\n",
 	    TR(c, "Đơn vị này", "This unit"));
