@@ -174,7 +174,8 @@ class XssWalk(unittest.TestCase):
     def paths(self, unit):
         """Every console GET page, its :params filled every way."""
         values = {'unit': [unit], 'proc': [P1],
-                  'file': ['report.json'], 'seq': ['1']}
+                  'file': ['report.json'], 'seq': ['1'],
+                  'number': ['1'], 'officer': ['VC01']}
         out = []
         for method, pattern, _, _ in parse_routes():
             if method != 'GET' or not pattern.startswith(
