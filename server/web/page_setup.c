@@ -230,7 +230,7 @@ message_html(struct buf *b, const char *msg)
 		first[0] = (char)(msg[0] - 'a' + 'A');
 		skip = 1;
 	} else if (strncmp(msg, "đ", 2) == 0) {
-		memcpy(first, "Đ", 2);
+		strlcpy_hl(first, "Đ", sizeof(first));
 		skip = 2;
 	}
 	buf_puts(b, first);
