@@ -223,7 +223,8 @@ cmd_unit(int argc, char **argv)
 		if (rc != 0)
 			cli_error("unit", "%s", err);
 		else if (strcmp(verb, "add") == 0)
-			printf("unit %s added under %s\n", code, parent);
+			printf("unit %s added %s%s\n", code,
+			    parent[0] ? "under " : "at the top", parent);
 		else if (strcmp(verb, "rename") == 0)
 			printf("unit %s renamed\n", code);
 		else

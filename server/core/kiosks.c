@@ -12,7 +12,6 @@
 #include "hailong/util.h"
 #include "core/audit.h"
 #include "core/kiosks.h"
-#include "core/store.h"
 
 #define KIOSK_COLUMNS \
 	"rowid, id, unit, counter, officer, faces, created_at, " \
@@ -104,8 +103,14 @@ kiosks_add(struct db *db, const char *unit, int counter, const char *officer,
 	unsigned char raw[5], hash[SHA256_LEN];
 	int64_t one;
 
-	if (!store_has_unit(db, unit)) {
+	if (db_int(db, &one, "SELECT active FROM units WHERE code = ?", "t",
+		unit) != 0) {
 		snprintf(err, errlen, "no unit '%s' in the database", unit);
+		return -1;
+	}
+	if (one == 0) {
+		snprintf(err, errlen,
+		    "unit '%s' is disabled: it takes no new kiosk", unit);
 		return -1;
 	}
 	if (db_int(db, &one,

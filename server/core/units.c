@@ -867,9 +867,11 @@ units_import(struct db *db, struct change *ch, const char *csv, size_t len,
 	    import_write(&im, db, counts) < 0 || refdata_rebuild_tree(db) < 0)
 		goto dberr;
 	if (counts->added + counts->updated == 0) {
+		/* every line was bad: say which came first */
 		db_rollback(db);
 		rc = SETUP_BAD;
-		strlcpy_hl(ch->err, first->err, ch->errlen);
+		strlcpy_hl(
+		    ch->err, first != NULL ? first->err : origin, ch->errlen);
 		goto out;
 	}
 	if (audit_change(db, ch, "unit.import", only != NULL ? only : "",

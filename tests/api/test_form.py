@@ -341,9 +341,9 @@ class FormRules(unittest.TestCase):
                 self.assertEqual(self.s.count(), before)
 
     def test_token_for_a_missing_counter_is_refused(self):
-        # signed, but counter 7 does not exist: made by editing the db
-        with self.s.db() as c:
-            c.execute("INSERT INTO counters VALUES ('H21.227', 7, 'Quầy 7')")
+        # signed, but counter 7 does not exist: removed by editing the db
+        self.s.hailong('counter', 'add', '--db', self.s.db_path, '--unit',
+                       'H21.227', '--number', '7', '--name', 'Quầy 7')
         tok = self.s.token(counter=7)
         with self.s.db() as c:
             c.execute("DELETE FROM counters WHERE number = 7")

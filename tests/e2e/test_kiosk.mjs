@@ -1,6 +1,7 @@
 // test_kiosk.mjs -- the kiosk's touch page in Chromium at a tablet size:
-// a low face, a reason, thanks, the reset; a scanned dossier code; and the
-// ratings arriving on the server with the right level, reason and code.
+// a low face, a reason, thanks, the reset; a scanned dossier code; the
+// ratings arriving on the server with the right level, reason and code;
+// and the closed screen once the counter is disabled.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,9 @@ async function startKiosk(dir) {
     // the "why" screen starts over after --reset-seconds idle: long
     // enough that a slow machine's screenshot never runs into it (the
     // thanks screen stays min(reset, 5) s)
-    '--reset-seconds', '60', '--retry-max-ms', '1000'],
+    '--reset-seconds', '60', '--retry-max-ms', '1000',
+    // the configuration every second: the counter's closing shows soon
+    '--heartbeat-seconds', '1'],
   { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     let seen = '';
@@ -110,6 +113,19 @@ try {
     return out.split('\n').filter(Boolean).length === 2 ? out : null;
   });
   check(rows === '2|wait||kiosk|1|VC01\n5||H21.227-261008-0042|kiosk|1|VC01', 'stored: ' + rows);
+
+  // the counter is disabled: the kiosk learns it, the page shows it
+  // closed in Vietnamese instead of the faces
+  hailong('counter', 'disable', '--db', srv.db, '--unit', 'H21.227', '--number', '1');
+  await until('the kiosk to learn its counter closed', async () => {
+    const j = await (await fetch(kiosk.base + '/api/local/config')).json();
+    return j.counter && j.counter.active === false;
+  });
+  await page.goto(kiosk.base + '/');
+  await page.waitForSelector('#closed:not([hidden])');
+  check((await page.textContent('#closed')).includes('Quầy này đã ngừng nhận đánh giá'), 'the closed screen in Vietnamese');
+  check(await page.isHidden('#ask'), 'no faces on a closed counter');
+  await shot(page, 'kiosk-closed');
   check(problems.length === 0, 'no console errors (CSP included): ' + problems.join('; '));
   check(external.length === 0, 'no request left 127.0.0.1');
 } finally {

@@ -4,11 +4,13 @@
 #include "hailong/log.h"
 #include "hailong/util.h"
 #include "core/fold.h"
+#include "core/counters.h"
 #include "core/metrics.h"
 #include "core/ratings.h"
 #include "core/refdata.h"
 #include "core/report.h"
 #include "core/rollup.h"
+#include "core/setup.h"
 #include "core/store.h"
 #include "core/writer.h"
 #include "test.h"
@@ -353,15 +355,20 @@ fold_everything(void)
 	int64_t n_ratings, n_texts, n_callbacks, n_consents, seq;
 	unsigned char head_before[SHA256_LEN], head[SHA256_LEN];
 	int64_t head_seq_before, kept_raw, in_rollups;
+	char cerr[256];
+	struct change ch = { "test", LANG_EN, cerr, sizeof(cerr) };
 
 	db_exec(db,
 	    "INSERT INTO consent_texts VALUES (1, 'callback', 'vi', 'en', 90, "
 	    "0)");
-	db_exec(db,
-	    "INSERT INTO counters VALUES ('H21.228', 1, 'Quầy 1'), "
-	    "('H21.228', 2, 'Quầy 2'), ('H21.228', 3, 'Quầy 3'), "
-	    "('H21.01', 1, 'Quầy 1'), ('H21.01', 2, 'Quầy 2'), "
-	    "('H21.01', 3, 'Quầy 3')");
+	for (int i = 0; i < 6; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "Quầy %d", 1 + i % 3);
+		CHECK_INT(counters_add(db, &ch, i < 3 ? "H21.228" : "H21.01",
+			      1 + i % 3, name),
+		    0);
+	}
 	random_ratings(1500);
 	hand_month(false);
 	random_ratings(500);

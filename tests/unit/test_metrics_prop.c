@@ -5,10 +5,12 @@
 #include "hailong/log.h"
 #include "hailong/util.h"
 #include "core/dossiers.h"
+#include "core/counters.h"
 #include "core/metrics.h"
 #include "core/ratings.h"
 #include "core/refdata.h"
 #include "core/rollup.h"
+#include "core/setup.h"
 #include "core/store.h"
 #include "core/writer.h"
 #include "test.h"
@@ -663,6 +665,8 @@ static void
 property(void)
 {
 	char err[256], path[128];
+	char cerr[256];
+	struct change ch = { "test", LANG_EN, cerr, sizeof(cerr) };
 
 	snprintf(path, sizeof(path), "%s/prop.db", test_tmpdir());
 	db = store_open(path, STORE_CREATE, err, sizeof(err));
@@ -671,9 +675,8 @@ property(void)
 		fprintf(stderr, "setup: %s\n", err);
 		exit(2);
 	}
-	db_exec(db,
-	    "INSERT INTO counters VALUES ('H21.228', 1, 'Quầy 1'), "
-	    "('H21.228', 2, 'Quầy 2')");
+	CHECK_INT(counters_add(db, &ch, "H21.228", 1, "Quầy 1"), 0);
+	CHECK_INT(counters_add(db, &ch, "H21.228", 2, "Quầy 2"), 0);
 	CHECK_INT(db_begin(db), 0);
 	for (int i = 0; i < NDOSSIERS; i++) {
 		snprintf(codes[i], sizeof(codes[i]), "H21.227-2610%02d-%04d",
