@@ -104,8 +104,9 @@ struct instrument_cache *instrument_cache_new(void);
 void instrument_cache_free(struct instrument_cache *c);
 /*
  * The version in force at t, borrowed until the cache is freed (old
- * versions are kept, never freed early).  NULL with err filled when
- * there is none.
+ * versions are kept, never freed early).  db (the caller's connection)
+ * is read when a look is due; NULL keeps what the cache has.  NULL with
+ * err filled (err may be NULL) when there is none.
  */
 const struct instrument *instrument_cache_at(struct instrument_cache *c,
     struct db *db, int64_t t, char *err, size_t errlen);

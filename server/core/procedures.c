@@ -191,7 +191,7 @@ procedures_import(struct db *db, struct change *ch, const char *csv, size_t len,
 	if (db_begin(db) < 0)
 		goto dberr;
 	(void)csv_next(&c, &rec); /* the header */
-	while ((rc = csv_next(&c, &rec)) == 1) {
+	while (csv_next(&c, &rec) == 1) {
 		int64_t known;
 
 		if (rec.n != 4)

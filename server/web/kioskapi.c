@@ -375,9 +375,24 @@ batch_rating(struct ctx *c, struct batch *b, size_t i, int64_t now)
 		j->reason = it->bad;
 		return false;
 	}
-	if (!reasons_known(c->srv->instrument, it->reasons)) {
-		j->reason = WIRE_K_REASONS;
-		return false;
+	if (it->reasons[0] != '\0') {
+		/* the reasons of the version in force when it was given */
+		char why[256];
+		const struct instrument *ins =
+		    instrument_cache_at(c->srv->instruments, ctx_db(c),
+			it->rated_at, why, sizeof(why));
+
+		if (ins == NULL) {
+			log_kv(
+			    LOG_ERROR, "kiosk_batch", "no instrument: %s", why);
+			b->failed = true;
+			j->reason = WIRE_K_REASONS;
+			return false;
+		}
+		if (!reasons_known(ins, it->reasons)) {
+			j->reason = WIRE_K_REASONS;
+			return false;
+		}
 	}
 	if (b->counter_closed != 0 && it->rated_at >= b->counter_closed) {
 		j->reason = WIRE_REASON_COUNTER_DISABLED;
@@ -525,9 +540,9 @@ itext_json(const struct itext *t)
 static json_t *
 config_json(struct ctx *c, struct db *db, const struct kiosk *k)
 {
-	const struct instrument *ins = c->srv->instrument;
-	json_t *levels = json_array(), *labels = json_object();
-	json_t *reasons = json_array(), *procs = json_array();
+	const struct instrument *ins =
+	    instrument_cache_at(c->srv->instruments, db, hl_now(), NULL, 0);
+	json_t *levels, *labels, *reasons, *procs;
 	struct token t;
 	struct buf url = { 0 }, name = { 0 };
 	char token[TOKEN_MAX_LEN + 1], err[256], unit_name[301] = "";
@@ -535,6 +550,14 @@ config_json(struct ctx *c, struct db *db, const struct kiosk *k)
 	int64_t unit_closed = 0, counter_closed = 0;
 	struct db_stmt *st;
 	json_t *doc;
+
+	/* the version in force now; its number and the ETag follow it */
+	if (ins == NULL)
+		return NULL;
+	levels = json_array();
+	labels = json_object();
+	reasons = json_array();
+	procs = json_array();
 
 	if (k->faces == 3)
 		for (int i = 0; i < 3; i++)
@@ -559,11 +582,15 @@ config_json(struct ctx *c, struct db *db, const struct kiosk *k)
 	units_counter_name(db, k->unit, k->counter, &name);
 	strlcpy_hl(counter_name, buf_str(&name), sizeof(counter_name));
 	buf_release(&name);
+	/* the counter's procedures, or the unit's when it lists none */
 	st = db_query(db,
-	    "SELECT p.code, p.name FROM unit_procedures u JOIN procedures p "
-	    "ON p.code = u.procedure WHERE u.unit = ? ORDER BY p.field, "
-	    "p.name",
-	    "t", k->unit);
+	    "SELECT p.code, p.name FROM procedures p WHERE CASE WHEN EXISTS "
+	    "(SELECT 1 FROM counter_procedures WHERE unit = ?1 AND counter = "
+	    "?2) THEN EXISTS (SELECT 1 FROM counter_procedures k WHERE "
+	    "k.unit = ?1 AND k.counter = ?2 AND k.procedure = p.code) ELSE "
+	    "EXISTS (SELECT 1 FROM unit_procedures u WHERE u.unit = ?1 AND "
+	    "u.procedure = p.code) END ORDER BY p.field, p.name",
+	    "ti", k->unit, k->counter);
 	while (st != NULL && db_step(st) == DB_ROW)
 		json_array_append_new(procs,
 		    json_pack("{s:s, s:s}", "code", db_col_text(st, 0), "name",

@@ -7,10 +7,12 @@
 #include <jansson.h>
 
 #include "hailong/db.h"
+#include "hailong/hltime.h"
 #include "hailong/http.h"
 #include "hailong/util.h"
 #include "core/ballots.h"
 #include "core/import.h"
+#include "core/instrument.h"
 #include "core/writer.h"
 #include "web/console.h"
 #include "web/pages.h"
@@ -115,6 +117,47 @@ option(struct buf *b, const char *value, const char *label, const char *cur)
 	buf_puts(b, "</option>");
 }
 
+/* Criterion field fd's options, worded as the instrument in force has them. */
+static void
+points_options(struct ctx *c, struct buf *b, const struct instrument *ins,
+    const struct bfield *fd, const char *v)
+{
+	int i = fd->key[1] - '1'; /* "c1".."c9" */
+	const struct instrument_criterion *cr =
+	    ins != NULL ? &ins->criteria[i] : NULL;
+
+	option(b, "", "—", v);
+	for (int points = 2; points >= 0; points--) {
+		char val[2] = { (char)('0' + points), '\0' }, label[1100];
+		const char *words = NULL;
+
+		for (int k = 0; cr != NULL && k < cr->nopts; k++)
+			if (cr->opt[k].points == points)
+				words = itext(&cr->opt[k].label, c->lang);
+		if (words != NULL)
+			snprintf(
+			    label, sizeof(label), "%d — %s", points, words);
+		else
+			snprintf(label, sizeof(label), "%d", points);
+		option(b, val, label, v);
+	}
+}
+
+/* Field fd's label: a criterion's as the instrument in force words it. */
+static void
+field_label(struct ctx *c, struct buf *b, const struct instrument *ins,
+    const struct bfield *fd)
+{
+	if (fd->kind == F_POINTS && ins != NULL) {
+		int i = fd->key[1] - '1';
+
+		buf_printf(b, "%d. ", i + 1);
+		buf_html(b, itext(&ins->criteria[i].label, c->lang));
+		return;
+	}
+	buf_html(b, TR(c, fd->vi, fd->en));
+}
+
 static void
 render(struct ctx *c, const struct console_unit *u, int status,
     const struct ballot_form *f)
@@ -124,6 +167,9 @@ render(struct ctx *c, const struct console_unit *u, int status,
 		"Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng" };
 	static const char *const lv_en[] = { "Very dissatisfied",
 		"Dissatisfied", "Neutral", "Satisfied", "Very satisfied" };
+	/* a paper ballot is worded as the questionnaire in force */
+	const struct instrument *ins = instrument_cache_at(
+	    c->srv->instruments, ctx_db(c), hl_now(), NULL, 0);
 
 	console_begin(c, u,
 	    TR(c, "Nhập phiếu đánh giá giấy", "Enter a paper ballot"),
@@ -149,7 +195,7 @@ render(struct ctx *c, const struct console_unit *u, int status,
 
 		buf_printf(b, "<p class=\"field%s\"><label for=\"%s\">",
 		    f->error[i] != NULL ? " invalid" : "", fd->key);
-		buf_html(b, TR(c, fd->vi, fd->en));
+		field_label(c, b, ins, fd);
 		buf_puts(b, "</label> ");
 		switch (fd->kind) {
 		case F_LEVEL:
@@ -160,17 +206,17 @@ render(struct ctx *c, const struct console_unit *u, int status,
 				char val[2] = { (char)('0' + l), '\0' };
 
 				option(b, val,
-				    TR(c, lv_vi[l - 1], lv_en[l - 1]), v);
+				    ins != NULL
+					? itext(&ins->level[l], c->lang)
+					: TR(c, lv_vi[l - 1], lv_en[l - 1]),
+				    v);
 			}
 			buf_puts(b, "</select>");
 			break;
 		case F_POINTS:
 			buf_printf(b, "<select id=\"%s\" name=\"%s\">", fd->key,
 			    fd->key);
-			option(b, "", "—", v);
-			option(b, "2", "2", v);
-			option(b, "1", "1", v);
-			option(b, "0", "0", v);
+			points_options(c, b, ins, fd, v);
 			buf_puts(b, "</select>");
 			break;
 		case F_YESNO:

@@ -277,17 +277,23 @@ procedure_picker(struct buf *b, struct db *db, const struct target *t,
 	    "<option value=\"\">");
 	buf_html(b, tr(lang, M_CHOOSE_PROCEDURE));
 	buf_puts(b, "</option>\n");
+	/* the counter's own procedures first, in a group of their own */
 	st = db_query(db,
-	    "SELECT p.code, p.name, p.field FROM procedures p "
+	    "SELECT p.code, p.name, p.field, EXISTS (SELECT 1 FROM "
+	    "counter_procedures k WHERE k.unit = ?1 AND k.counter = ?2 AND "
+	    "k.procedure = p.code) AS here FROM procedures p "
 	    "WHERE NOT EXISTS (SELECT 1 FROM unit_procedures WHERE unit = ?1)"
 	    " OR EXISTS (SELECT 1 FROM unit_procedures u WHERE u.unit = ?1 "
-	    "AND u.procedure = p.code) ORDER BY p.field, p.name",
-	    "t", t->tok.unit);
+	    "AND u.procedure = p.code) ORDER BY here DESC, p.field, p.name",
+	    "ti", t->tok.unit, t->tok.counter);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		const char *code = db_col_text(st, 0);
 		const char *field = db_col_text(st, 2);
 
-		if (field == NULL || field[0] == '\0')
+		if (db_col_int(st, 3) != 0)
+			field = lang == LANG_EN ? "At this counter"
+						: "Thủ tục tại quầy này";
+		else if (field == NULL || field[0] == '\0')
 			field = "—";
 		if (strcmp(field, group) != 0) {
 			if (open)
@@ -512,6 +518,24 @@ form_footer(struct buf *b, enum lang lang)
 }
 
 /*
+ * The instrument in force now (the form's rating is given now), or NULL
+ * after answering 503.  Borrowed from the server's cache.
+ */
+static const struct instrument *
+form_instrument(struct ctx *c, struct db *db)
+{
+	char why[256];
+	const struct instrument *ins = instrument_cache_at(
+	    c->srv->instruments, db, hl_now(), why, sizeof(why));
+
+	if (ins == NULL) {
+		log_kv(LOG_ERROR, "form", "no instrument: %s", why);
+		server_unavailable(c);
+	}
+	return ins;
+}
+
+/*
  * The whole form page: fresh (in == NULL) or again with the citizen's
  * answers and the errors beside their fields.
  */
@@ -519,11 +543,14 @@ static void
 render_form(struct ctx *c, struct db *db, const struct target *t,
     const struct form *in, const int *err, int status)
 {
-	const struct instrument *ins = c->srv->instrument;
+	const struct instrument *ins = form_instrument(c, db);
 	struct buf *b = &c->req->resp.body;
 	enum lang lang = c->lang;
 	char nonce[NONCE_LEN + 1], title[400];
 	const char *old_nonce = posted(in, "nonce");
+
+	if (ins == NULL)
+		return;
 
 	/*
 	 * Keep the nonce across a correction so a double submit stays one.
@@ -816,6 +843,7 @@ void
 page_q_post(struct ctx *c)
 {
 	struct db *db = ctx_db(c);
+	const struct instrument *ins;
 	struct form_post *fp;
 	struct rating *r;
 	int err[F_COUNT] = { 0 };
@@ -859,7 +887,10 @@ page_q_post(struct ctx *c)
 		render_form(c, db, &fp->t, NULL, err, 400);
 		return;
 	}
-	if (!read_rating(db, &fp->t, &fp->in, c->srv->instrument, r, err)) {
+	ins = form_instrument(c, db);
+	if (ins == NULL)
+		return;
+	if (!read_rating(db, &fp->t, &fp->in, ins, r, err)) {
 		render_form(c, db, &fp->t, &fp->in, err, 400);
 		return;
 	}

@@ -347,8 +347,9 @@ prepare(struct server *s, char *err, size_t errlen)
 
 	if (db == NULL)
 		return -1;
-	s->instrument = instrument_load(db, err, errlen);
-	if (s->instrument == NULL)
+	s->instruments = instrument_cache_new();
+	if (instrument_cache_at(s->instruments, db, hl_now(), err, errlen) ==
+	    NULL)
 		goto fail;
 	if (store_current_kid(db) < 0) {
 		snprintf(err, errlen,
@@ -531,7 +532,7 @@ out:
 	ratelimit_free(s->submit_limit);
 	ratelimit_free(s->login_fail);
 	ratelimit_free(s->login_fail_name);
-	instrument_free(s->instrument);
+	instrument_cache_free(s->instruments);
 	monitor_free(s->monitor);
 	dblock_release(s->lock);
 	free(cert);

@@ -116,7 +116,8 @@ struct server {
 	struct ratelimit *login_fail;      /* failures per username, client */
 	struct ratelimit *login_fail_name; /* failures per username */
 	unsigned char session_key[32]; /* MACs the login form's CSRF token */
-	struct instrument *instrument;
+	/* the questionnaire's versions (instrument.h): the one in force */
+	struct instrument_cache *instruments;
 	char base_url[256];
 	int64_t started_at;
 	atomic_uint_fast64_t requests, errors;
