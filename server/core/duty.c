@@ -52,15 +52,15 @@ when(const struct change *ch, int64_t t, char out[32])
 {
 	char d[11];
 	int64_t s = t + HL_TZ_OFFSET;
-	int64_t day = s % 86400 < 0 ? s % 86400 + 86400 : s % 86400;
+	int64_t sec = s % 86400 < 0 ? s % 86400 + 86400 : s % 86400;
 
 	if (ch->lang != LANG_VI) {
 		rfc3339_format(t, out);
 		return out;
 	}
 	date_vn(t, d);
-	snprintf(out, 32, "%02d:%02d:%02d %s", (int)(day / 3600),
-	    (int)(day / 60 % 60), (int)(day % 60), d);
+	snprintf(out, 32, "%02d:%02d:%02d %s", (int)(sec / 3600),
+	    (int)(sec / 60 % 60), (int)(sec % 60), d);
 	return out;
 }
 

@@ -391,7 +391,7 @@ check_rating(struct check *ck, struct record *rec)
 		ck->failed = 1;
 		st = IMPORT_UNAVAILABLE;
 	} else if (rc == 0) {
-		if (rating_same_content(&r, &old))
+		if (ratings_same_as_stored(&r, &old))
 			goto dup;
 		record_error(rec, "id",
 		    "a different rating with this id is already stored");

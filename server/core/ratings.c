@@ -267,6 +267,14 @@ ratings_dossier_foreign(
 }
 
 bool
+ratings_same_as_stored(const struct rating *sent, struct rating *old)
+{
+	if (sent->officer[0] == '\0')
+		old->officer[0] = '\0';
+	return rating_same_content(sent, old);
+}
+
+bool
 ratings_dossier_used(struct db *db, const char *dossier)
 {
 	int64_t one;

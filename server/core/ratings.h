@@ -41,6 +41,14 @@ int ratings_insert(struct db *db, const struct rating *r,
 int ratings_load(struct db *db, enum rating_channel channel, const char *unit,
     const char *id, struct rating *r, int64_t *seq);
 
+/*
+ * Whether `sent` says what the stored `old` says (rating_same_content()):
+ * a rating sent without an officer is compared without the stored one's,
+ * which the writer chose (writer.h) from a duty log that may have
+ * changed since.  May clear old->officer.
+ */
+bool ratings_same_as_stored(const struct rating *sent, struct rating *old);
+
 /* Whether a valid rating came in through this dossier's token. */
 bool ratings_dossier_used(struct db *db, const char *dossier);
 

@@ -56,11 +56,7 @@ struct writer {
 	bool durable; /* both connections, as the threads start */
 };
 
-/*
- * The stored rating with job's key, compared: a duplicate or a conflict.
- * A rating that names no officer is compared without the stored one's:
- * the writer chose it, from a duty log that may have changed since.
- */
+/* The stored rating with job's key, compared: a duplicate or a conflict. */
 static int
 decide_existing(struct db *db, struct writer_job *job)
 {
@@ -72,10 +68,8 @@ decide_existing(struct db *db, struct writer_job *job)
 	rc = ratings_load(db, job->rating.channel, job->rating.unit,
 	    job->rating.id, &old, &seq);
 	if (rc == 0) {
-		if (job->rating.officer[0] == '\0')
-			old.officer[0] = '\0';
 		job->seq = seq;
-		job->result = rating_same_content(&job->rating, &old)
+		job->result = ratings_same_as_stored(&job->rating, &old)
 		    ? WRITER_DUPLICATE
 		    : WRITER_CONFLICT;
 	}

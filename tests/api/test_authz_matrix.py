@@ -73,15 +73,14 @@ class Public:
     """Every role, logged in or not, gets `status`.
 
     Every spec takes `key`: what a caller with an API key of H21 gets
-    (None: the same as anonymous; 'scoped': key_ok, 200 by default, inside
-    H21, else 404),
+    (None: the same as anonymous; 'scoped': 200 inside H21, else 404),
     and `check`: a function of (role, response) run on a 2xx answer."""
 
     def __init__(self, status, body=None, query='', fill=None, key=None,
-                 check=None, key_ok=200):
+                 check=None):
         self.status, self.body, self.query = status, body, query
         self.fill = fill or {}
-        self.key, self.check, self.key_ok = key, check, key_ok
+        self.key, self.check = key, check
 
     def expect(self, role, scope, path):
         return self.status
@@ -90,7 +89,7 @@ class Public:
         if self.key is None:
             return self.expect('anonymous', scope, path)
         if self.key == 'scoped':
-            return 404 if scope in ('foreign', 'sibling') else self.key_ok
+            return 404 if scope in ('foreign', 'sibling') else 200
         return self.key
 
 
@@ -132,6 +131,18 @@ class ScopeFirst(Staff):
         if role != 'anonymous' and scope == 'foreign':
             return 404
         return super().expect(role, scope, path)
+
+
+class KeyOnly(Public):
+    """A route for machines alone: sessions and no credentials get 401; an
+    API key gets `ok` for a unit of its subtree and 404 for any other."""
+
+    def __init__(self, ok, body=None):
+        super().__init__(401, body=body, key='scoped')
+        self.ok = ok
+
+    def expect_key(self, scope, path):
+        return 404 if scope in ('foreign', 'sibling') else self.ok
 
 
 class ByRole(Public):
@@ -292,14 +303,13 @@ EXPECT = {
     ('POST', '/api/v1/ratings'): Public(401, body='[]', key=KEY_RATINGS),
     # no report_ca configured: the route is closed to every key
     ('POST', '/api/v1/reports'): Public(401, body='{}', key=KEY_REPORTS),
-    # the duty log (issue 16): a key with the scope "duty" (the matrix's
-    # key has every scope) ends a duty at a counter of its units; none is
-    # open there, so the end is refused as a conflict, after the checks
-    ('POST', '/api/v1/counters/:unit/:number/duty'): Public(
-        401, body='{"action": "end"}', key='scoped', key_ok=409),
     ('GET', '/api/v1/metrics'): InUnit(VIEWER,
                                        query='unit={unit}&month=2026-10',
                                        key='scoped', check=staff_scopes),
+    # the duty log (a key of scope duty): nobody is on duty at counter 1,
+    # so ending it is refused as such, after the checks
+    ('POST', '/api/v1/counters/:unit/:number/duty'): KeyOnly(
+        409, body='{"action": "end"}'),
     ('POST', '/api/v1/kiosk/enroll'): Public(404, body='{"code": '
                                              '"ABCD-EFGH-JKMN-PQRS"}'),
     ('POST', '/api/v1/kiosk/ratings'): Public(401, body='{}'),
@@ -506,6 +516,21 @@ class Matrix(unittest.TestCase):
                         self.relogin(role)
         # five roles over three units for the unit routes, at least
         self.assertGreater(cells, 300)
+
+    def test_duty_needs_its_scope(self):
+        # a key without "duty" is refused whatever the unit; one with it
+        # alone reaches its subtree only
+        for scope, want in (('metrics,import,reports', (403, 403, 403)),
+                            ('duty', (409, 409, 404))):
+            key = run('apikey', 'add', '--db', self.s.db_path, '--unit',
+                      'H21', '--scope', scope).stdout.strip().split()[-1]
+            for unit, status in zip(('H21', 'H21.227', 'H57'), want):
+                with self.subTest(scope=scope, unit=unit):
+                    r = self.s.post(f'/api/v1/counters/{unit}/1/duty',
+                                    '{"action": "end"}',
+                                    {'Content-Type': 'application/json',
+                                     'Authorization': 'Bearer ' + key})
+                    self.assertEqual(r.status, status, r.body[:200])
 
     def test_every_staff_post_refuses_a_missing_or_wrong_csrf(self):
         for method, pattern, auth, _ in parse_routes():

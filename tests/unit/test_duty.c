@@ -256,6 +256,17 @@ refusals(void)
 	    "Không có cán bộ nào đang trực ở quầy 2 của H21.227");
 	refused(db, START(2, "VC09", base + 200), DUTY_BAD_OFFICER,
 	    "Không có cán bộ 'VC09'");
+	{
+		/* a time in words people read: HH:MM:SS dd/mm/yyyy */
+		char want[80], d[11];
+		int64_t t = base + 86400 + 7200 + 3 * 60 + 4;
+
+		date_vn(t, d);
+		snprintf(want, sizeof(want),
+		    "Thời điểm %02d:03:04 %s ở tương lai",
+		    (int)((t + HL_TZ_OFFSET) / 3600 % 24), d);
+		refused(db, START(2, "VC02", t), DUTY_BAD_TIME, want);
+	}
 	ch.lang = LANG_EN;
 	/* after all that, the one span stands as it was */
 	CHECK_STR(at(db, 1, base + 100), "VC01");
