@@ -400,6 +400,8 @@ page_setup_instrument_post(struct ctx *c)
 	} else if (rc < 0) {
 		setup_unavailable(c, &s);
 	} else {
+		/* this server's form and kiosks read the new version at once */
+		instrument_cache_touch(c->srv->instruments);
 		snprintf(what, sizeof(what), "%d", version);
 		setup_done(
 		    c, u.code, SETUP_INSTRUMENT, "instrument.add", what, "");
