@@ -76,7 +76,7 @@ print_text(const char *label, const struct itext *t)
 static void
 print_instrument(const struct instrument *in)
 {
-	char label[16];
+	char label[32];
 
 	print_text("name", &in->name);
 	print_text("question", &in->question);

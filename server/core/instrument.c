@@ -622,6 +622,7 @@ struct instrument_cache {
 	pthread_mutex_t mu;
 	struct cached_version *v; /* by version */
 	size_t n, cap;
+	int last;           /* the highest version read, kept or not */
 	int64_t checked_ms; /* hl_mono_ms() of the last look, 0 for never */
 };
 
@@ -661,11 +662,10 @@ static int
 cache_refresh(
     struct instrument_cache *c, struct db *db, char *err, size_t errlen)
 {
-	int last = c->n > 0 ? c->v[c->n - 1].version : 0;
 	struct db_stmt *st = db_query(db,
 	    "SELECT version, effective_from, body FROM instruments WHERE "
 	    "version > ? ORDER BY version",
-	    "i", last);
+	    "i", c->last);
 	int rc;
 
 	if (st == NULL) {
@@ -678,6 +678,7 @@ cache_refresh(
 		struct instrument *in =
 		    instrument_parse(body, strlen(body), err, errlen);
 
+		c->last = (int)db_col_int(st, 0);
 		if (in == NULL) {
 			/* stored only after the same check: a damaged row */
 			log_kv(LOG_ERROR, "instrument",

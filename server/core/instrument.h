@@ -89,7 +89,10 @@ int instrument_add(struct db *db, struct change *ch, int effective,
 /*
  * The version in force for a rating given at `rated_at` that arrived at
  * `received_at`: the latest effective_from not after rated_at among the
- * versions created before received_at (instruments.created_at).  New.
+ * versions created by received_at (instruments.created_at not after it,
+ * to the second: the running server's cache has a version from the
+ * second it is stored); of one month's, the highest number.  New, or
+ * NULL with err filled.
  */
 struct instrument *instrument_at(struct db *db, int64_t rated_at,
     int64_t received_at, char *err, size_t errlen);

@@ -118,6 +118,36 @@ procedure_codes_release(struct procedure_codes *set)
 static const char *const catalogue_cols[4] = { "code", "name", "field",
 	"level" };
 
+/* A code of the file and its line, to find one given twice. */
+struct code_line {
+	char code[33];
+	int line;
+};
+
+static int
+code_line_cmp(const void *a, const void *b)
+{
+	const struct code_line *x = a, *y = b;
+	int d = strcmp(x->code, y->code);
+
+	return d != 0 ? d : (x->line > y->line) - (x->line < y->line);
+}
+
+/* No code twice in the file: 0, or SETUP_BAD naming the second line. */
+static int
+catalogue_no_twice(
+    struct change *ch, const char *origin, struct code_line *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), code_line_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(v[i - 1].code, v[i].code) == 0)
+			return setup_bad(ch,
+			    "%s:%d: code: '%s' đã có ở dòng %d",
+			    "%s:%d: code: '%s' is on line %d already", origin,
+			    v[i].line, v[i].code, v[i - 1].line);
+	return 0;
+}
+
 /* The header row, then every row checked; the rows counted.  0 or -1. */
 static int
 catalogue_check(struct change *ch, const char *csv, size_t len,
@@ -125,6 +155,8 @@ catalogue_check(struct change *ch, const char *csv, size_t len,
 {
 	struct csv c;
 	struct csv_record rec;
+	struct code_line *seen = NULL;
+	size_t cap = 0;
 	int rc, n = 0, ret = -1;
 
 	csv_init(&c, csv, len);
@@ -155,6 +187,13 @@ catalogue_check(struct change *ch, const char *csv, size_t len,
 		if (refdata_check_procedure(
 			&rec, origin, ch->lang, ch->err, ch->errlen) < 0)
 			goto out;
+		if ((size_t)n == cap) {
+			cap = cap > 0 ? cap * 2 : 256;
+			seen = xrealloc(seen, cap * sizeof(*seen));
+		}
+		/* a mã TTHC is short: is_procedure_code() checked it */
+		strlcpy_hl(seen[n].code, rec.f[0], sizeof(seen[n].code));
+		seen[n].line = rec.line;
 		n++;
 	}
 	if (rc < 0) {
@@ -167,9 +206,12 @@ catalogue_check(struct change *ch, const char *csv, size_t len,
 		    "%s: no procedure in it", origin);
 		goto out;
 	}
+	if (catalogue_no_twice(ch, origin, seen, (size_t)n) != 0)
+		goto out;
 	*rows = n;
 	ret = 0;
 out:
+	free(seen);
 	csv_release(&c);
 	return ret;
 }

@@ -298,6 +298,9 @@ class Procedures(unittest.TestCase):
              'line'),
             ('code,name,field,level\n9.000001,A,B\n',
              '{f}:2: expected 4 fields, got 3'),
+            ('code,name,field,level\n9.000001,A,B,xa\n9.000002,C,B,xa\n'
+             '9.000001,D,B,xa\n',
+             "{f}:4: code: '9.000001' is on line 2 already"),
             ('code,name,lĩnh vực,level\n9.000001,A,B,xa\n',
              "{f}:1: column 3 must be 'field', not 'lĩnh vực'"),
         ]
