@@ -58,7 +58,8 @@ def build_at(path, k, seed=None):
         c.execute("INSERT INTO units(code, name, level) VALUES "
                   "('H99', 'Tỉnh Thử', 'province')")
         c.execute("INSERT INTO unit_tree VALUES ('H99', 'H99', 0)")
-        c.execute("INSERT INTO counters VALUES ('H99', 1, 'Quầy 1')")
+        c.execute("INSERT INTO counters(unit, number, name) VALUES "
+                  "('H99', 1, 'Quầy 1')")
         add_old_rating(c)
     if k >= 3:
         # an API key made before keys had scopes (010)
