@@ -149,6 +149,14 @@ class SetupConsole(unittest.TestCase):
             self.assertIn('&lt;script&gt;', r.text, path)
         r = self.post('padmin', setup('H21.301', '/rename'), {'name': ''})
         self.assert_bad(r, 'trống')
+        # the unit's audit tab shows the changes made to it from above,
+        # another commune's does not
+        r = self.b['padmin'].get('/admin/units/H21.301/audit')
+        self.assertEqual(r.status, 200)
+        self.assertIn('unit.rename', r.text)
+        self.assertIn('user:padmin', r.text)
+        r = self.b['cadmin'].get(f'/admin/units/{C}/audit')
+        self.assertNotIn('H21.301', r.text)
 
         # disabling asks first; without the confirmation nothing happens
         r = self.b['padmin'].get(setup('H21.301', '/disable'))
