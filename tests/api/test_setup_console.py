@@ -459,6 +459,22 @@ class SetupConsole(unittest.TestCase):
         self.assertEqual(self.one('SELECT count(*) FROM instruments'),
                          versions + 1)
 
+    def test_instrument_this_month_reaches_the_form(self):
+        now = time.gmtime(time.time() + 7 * 3600)
+        f = self.instrument_fields()
+        f.update(effective=f'{now.tm_year}-{now.tm_mon:02d}',
+                 question_vi='Câu hỏi mới của tỉnh: Ông/Bà có hài lòng?',
+                 level5_vi='Rất hài lòng (mới)')
+        r = self.post('padmin', setup(P, '/instrument'), f)
+        self.assert_done(r, '/instrument', 'instrument.add')
+        # the running server's form asks the new question at once
+        r = self.s.get('/q/' + self.s.token(counter=1))
+        self.assertEqual(r.status, 200)
+        self.assertIn('Câu hỏi mới của tỉnh', r.text)
+        self.assertIn('Rất hài lòng (mới)', r.text)
+        r = self.b['padmin'].get(setup(P, '/instrument'))
+        self.assertIn('Câu hỏi mới của tỉnh', r.text)
+
     # -- who may -------------------------------------------------------------
 
     ROUTES = [
