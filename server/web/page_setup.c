@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
@@ -264,6 +265,19 @@ setup_confirmed(const struct form *f)
 	const char *v = form_get(f, "confirm");
 
 	return v != NULL && strcmp(v, "1") == 0;
+}
+
+void
+setup_officer_name(struct ctx *c, struct buf *b, const char *id)
+{
+	struct db_stmt *st = db_query(
+	    ctx_db(c), "SELECT name FROM officers WHERE id = ?", "t", id);
+
+	if (st != NULL && db_step(st) == DB_ROW) {
+		buf_puts(b, " ");
+		buf_html(b, db_col_text(st, 0));
+	}
+	db_done(st);
 }
 
 /* ---- the unit and its sub-units (admins) ---- */

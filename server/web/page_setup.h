@@ -1,7 +1,7 @@
 /*
  * page_setup.h -- what the pages of the console's setup tab ("Thiết
- * lập": page_setup.c, page_setup_staff.c, page_setup_proc.c,
- * page_setup_instr.c) share: who may open which part, the frame with
+ * lập": page_setup.c, page_setup_counters.c, page_setup_officers.c,
+ * page_setup_duty.c, page_setup_proc.c, page_setup_instr.c) share: who may open which part, the frame with
  * its sub-navigation, the change made on the caller's behalf, and the
  * redirect with its message after a change.
  */
@@ -87,6 +87,9 @@ void setup_field_error(struct buf *b, const char *msg);
 
 /* A counter number 1..999 from a form value: 0, or -1. */
 int setup_number(const char *v, int *n);
+
+/* Append " NAME" of officer id, escaped; nothing when unknown. */
+void setup_officer_name(struct ctx *c, struct buf *b, const char *id);
 
 /* The confirmation of a POST that stops something: "confirm" is "1". */
 bool setup_confirmed(const struct form *f);
