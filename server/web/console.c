@@ -69,28 +69,31 @@ lang_switch_href(struct ctx *c, struct buf *b)
 
 /*
  * The console's tabs, in order: path after /admin/units/CODE, words,
- * the least role that sees the tab.
+ * the least role that sees the tab, and whether a role below admin sees
+ * it only on its own unit (setup: a manager sets up the manager's unit).
  */
 struct console_tab {
 	const char *path;
 	const char *vi, *en;
 	int role;
+	bool own;
 };
 
 static const struct console_tab console_tabs[] = {
-	{ "", "Tổng quan", "Overview", ROLE_VIEWER },
-	{ "procedures", "Thủ tục", "Procedures", ROLE_VIEWER },
-	{ "counters", "Quầy", "Counters", ROLE_MANAGER },
-	{ "officers", "Cán bộ", "Officers", ROLE_MANAGER },
-	{ "reviews", "Rà soát", "Reviews", ROLE_VIEWER },
-	{ "comments", "Góp ý", "Comments", ROLE_MANAGER },
-	{ "kiosks", "Kiosk", "Kiosks", ROLE_VIEWER },
-	{ "qr", "Mã QR", "QR codes", ROLE_MANAGER },
-	{ "ballots", "Phiếu giấy", "Paper ballots", ROLE_MANAGER },
-	{ "audit", "Nhật ký", "Audit log", ROLE_MANAGER },
-	{ "users", "Tài khoản", "Users", ROLE_ADMIN },
-	{ "reports", "Báo cáo", "Reports", ROLE_REPORTER },
-	{ NULL, NULL, NULL, 0 },
+	{ "", "Tổng quan", "Overview", ROLE_VIEWER, false },
+	{ "procedures", "Thủ tục", "Procedures", ROLE_VIEWER, false },
+	{ "counters", "Quầy", "Counters", ROLE_MANAGER, false },
+	{ "officers", "Cán bộ", "Officers", ROLE_MANAGER, false },
+	{ "reviews", "Rà soát", "Reviews", ROLE_VIEWER, false },
+	{ "comments", "Góp ý", "Comments", ROLE_MANAGER, false },
+	{ "kiosks", "Kiosk", "Kiosks", ROLE_VIEWER, false },
+	{ "qr", "Mã QR", "QR codes", ROLE_MANAGER, false },
+	{ "ballots", "Phiếu giấy", "Paper ballots", ROLE_MANAGER, false },
+	{ "audit", "Nhật ký", "Audit log", ROLE_MANAGER, false },
+	{ "users", "Tài khoản", "Users", ROLE_ADMIN, false },
+	{ "reports", "Báo cáo", "Reports", ROLE_REPORTER, false },
+	{ "setup", "Thiết lập", "Setup", ROLE_MANAGER, true },
+	{ NULL, NULL, NULL, 0, false },
 };
 
 /* The tabs the caller's role may open, `tab` marked as the current one. */
@@ -99,6 +102,9 @@ console_nav(struct ctx *c, struct buf *b, const char *unit, const char *tab)
 {
 	for (const struct console_tab *t = console_tabs; t->vi != NULL; t++) {
 		if (c->who.role < t->role)
+			continue;
+		if (t->own && c->who.role < ROLE_ADMIN &&
+		    strcmp(c->who.unit, unit) != 0)
 			continue;
 		buf_printf(b, "<a href=\"/admin/units/%s%s%s", unit,
 		    t->path[0] != '\0' ? "/" : "", t->path);

@@ -17,7 +17,10 @@
  * to a unit's subtree when its actor is a staff user of the subtree
  * ("user:NAME") or an API key of it ("apikey:ID": imports, reports), or
  * its target is a user, a kiosk, an API key, a rating ("rating:SEQ") or
- * a callback ("callback:ID") of the subtree.  Managers and admins see
+ * a callback ("callback:ID") of the subtree, or it changes the setup of
+ * a unit of the subtree (issue 16: unit.*, counter.*, officer.*,
+ * procedure.*, duty.*, whose target is the unit, "UNIT/N" for a counter
+ * or an officer's id).  Managers and admins see
  * the entries of the page's unit and the units below it.  Entries that
  * belong to no unit (the CLI's, the system's) are shown to admins only,
  * on the page of their own unit; failed logins under unknown names only
@@ -35,6 +38,17 @@
     "EXISTS (SELECT 1 FROM api_keys k WHERE k.id = " \
     "CAST(substr(" col ", " n ") AS INTEGER) AND k.unit IN " SUB ")"
 #define IS_USER(col) "EXISTS (SELECT 1 FROM users x WHERE x.username = " col ")"
+#define SETUP_ACTION \
+    "(a.action LIKE 'unit.%' OR a.action LIKE 'counter.%' OR " \
+    "a.action LIKE 'officer.%' OR a.action LIKE 'procedure.%' OR " \
+    "a.action LIKE 'duty.%')"
+/* the unit a setup entry's target names */
+#define SETUP_UNIT \
+    "(CASE WHEN instr(a.target, '/') > 0 " \
+    "THEN substr(a.target, 1, instr(a.target, '/') - 1) " \
+    "WHEN a.action LIKE 'officer.%' " \
+    "THEN (SELECT o.unit FROM officers o WHERE o.id = a.target) " \
+    "ELSE a.target END)"
 
 static const char audit_sql[] =
     "SELECT a.seq, a.at, a.actor, a.action, "
@@ -56,6 +70,7 @@ static const char audit_sql[] =
     "JOIN ratings r ON r.seq = cb.rating_seq WHERE "
     "cb.id = CAST(substr(a.target, 10) AS INTEGER) AND "
     "r.unit IN " SUB ")) "
+    "OR (" SETUP_ACTION " AND " SETUP_UNIT " IN " SUB ") "
     "OR (?2 = 1 "
     "AND NOT (a.actor LIKE 'user:%' AND " IS_USER("substr(a.actor, 6)") ") "
     "AND NOT " IS_USER("a.target") " "
@@ -64,7 +79,9 @@ static const char audit_sql[] =
     "AND a.target NOT LIKE 'apikey:%' "
     "AND (?6 = 1 OR a.action NOT LIKE 'login%') "
     "AND a.target NOT LIKE 'rating:%' "
-    "AND a.target NOT LIKE 'callback:%')) "
+    "AND a.target NOT LIKE 'callback:%' "
+    "AND NOT (" SETUP_ACTION " AND " SETUP_UNIT " IN "
+    "(SELECT code FROM units)))) "
     "ORDER BY a.seq DESC LIMIT ?4 OFFSET ?5";
 /* clang-format on */
 

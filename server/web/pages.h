@@ -54,6 +54,28 @@ void page_users_add(struct ctx *c);      /* page_users.c */
 void page_users_disable(struct ctx *c);  /* page_users.c */
 void page_users_reset(struct ctx *c);    /* page_users.c */
 
+/* page_setup*.c: the setup tab (issue 16); see page_setup.h */
+void page_setup(struct ctx *c);                     /* page_setup.c */
+void page_setup_unit_add(struct ctx *c);            /* page_setup.c */
+void page_setup_unit_rename(struct ctx *c);         /* page_setup.c */
+void page_setup_unit_disable_get(struct ctx *c);    /* page_setup.c */
+void page_setup_unit_disable(struct ctx *c);        /* page_setup.c */
+void page_setup_counters(struct ctx *c);            /* page_setup_counters.c */
+void page_setup_counter_add(struct ctx *c);         /* page_setup_counters.c */
+void page_setup_counter_rename(struct ctx *c);      /* page_setup_counters.c */
+void page_setup_counter_disable_get(struct ctx *c); /* page_setup_counters.c */
+void page_setup_counter_disable(struct ctx *c);     /* page_setup_counters.c */
+void page_setup_officers(struct ctx *c);            /* page_setup_officers.c */
+void page_setup_officer_add(struct ctx *c);         /* page_setup_officers.c */
+void page_setup_officer_disable_get(struct ctx *c); /* page_setup_officers.c */
+void page_setup_officer_disable(struct ctx *c);     /* page_setup_officers.c */
+void page_setup_duty(struct ctx *c);                /* page_setup_duty.c */
+void page_setup_duty_post(struct ctx *c);           /* page_setup_duty.c */
+void page_setup_procedures(struct ctx *c);          /* page_setup_proc.c */
+void page_setup_procedures_post(struct ctx *c);     /* page_setup_proc.c */
+void page_setup_instrument(struct ctx *c);          /* page_setup_instr.c */
+void page_setup_instrument_post(struct ctx *c);     /* page_setup_instr.c */
+
 /* page_misc.c: health, static files, the front page */
 void page_healthz(struct ctx *c);
 void page_static(struct ctx *c);

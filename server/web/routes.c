@@ -7,6 +7,8 @@
 #include "web/server.h"
 
 #define FORM_BODY_MAX ((size_t)16 * 1024)
+/* a setup form: a few names of at most 300 bytes, percent-encoded */
+#define SETUP_BODY_MAX ((size_t)4096)
 #define IMPORT_BODY_MAX ((size_t)8 * 1024 * 1024)
 /* REPORT_JSON_MAX and the signature in base64url, and the JSON around */
 #define REPORT_BODY_MAX ((size_t)44 * 1024 * 1024)
@@ -89,6 +91,54 @@ const struct route routes[] = {
 	    page_users_disable, AUTH_STAFF, ROLE_ADMIN, 1024, 0 },
 	{ HTTP_POST, "/admin/units/:unit/users/:user/reset", page_users_reset,
 	    AUTH_STAFF, ROLE_ADMIN, 1024, 0 },
+	/* setup (issue 16): managers of the unit and admins above it; the
+	 * handlers answer 404 outside the scope, then 403 where the role or
+	 * the unit is not enough (page_setup.c) */
+	{ HTTP_GET, "/admin/units/:unit/setup", page_setup, AUTH_STAFF,
+	    ROLE_MANAGER, 0, 0 },
+	{ HTTP_POST, "/admin/units/:unit/setup/units", page_setup_unit_add,
+	    AUTH_STAFF, ROLE_ADMIN, SETUP_BODY_MAX, 0 },
+	{ HTTP_POST, "/admin/units/:unit/setup/rename", page_setup_unit_rename,
+	    AUTH_STAFF, ROLE_ADMIN, SETUP_BODY_MAX, 0 },
+	{ HTTP_GET, "/admin/units/:unit/setup/disable",
+	    page_setup_unit_disable_get, AUTH_STAFF, ROLE_ADMIN, 0, 0 },
+	{ HTTP_POST, "/admin/units/:unit/setup/disable",
+	    page_setup_unit_disable, AUTH_STAFF, ROLE_ADMIN, 1024, 0 },
+	{ HTTP_GET, "/admin/units/:unit/setup/counters", page_setup_counters,
+	    AUTH_STAFF, ROLE_MANAGER, 0, 0 },
+	{ HTTP_POST, "/admin/units/:unit/setup/counters",
+	    page_setup_counter_add, AUTH_STAFF, ROLE_MANAGER, SETUP_BODY_MAX,
+	    0 },
+	{ HTTP_POST, "/admin/units/:unit/setup/counters/:number/rename",
+	    page_setup_counter_rename, AUTH_STAFF, ROLE_MANAGER, SETUP_BODY_MAX,
+	    0 },
+	{ HTTP_GET, "/admin/units/:unit/setup/counters/:number/disable",
+	    page_setup_counter_disable_get, AUTH_STAFF, ROLE_MANAGER, 0, 0 },
+	{ HTTP_POST, "/admin/units/:unit/setup/counters/:number/disable",
+	    page_setup_counter_disable, AUTH_STAFF, ROLE_MANAGER, 1024, 0 },
+	{ HTTP_GET, "/admin/units/:unit/setup/officers", page_setup_officers,
+	    AUTH_STAFF, ROLE_MANAGER, 0, 0 },
+	{ HTTP_POST, "/admin/units/:unit/setup/officers",
+	    page_setup_officer_add, AUTH_STAFF, ROLE_MANAGER, SETUP_BODY_MAX,
+	    0 },
+	{ HTTP_GET, "/admin/units/:unit/setup/officers/:officer/disable",
+	    page_setup_officer_disable_get, AUTH_STAFF, ROLE_MANAGER, 0, 0 },
+	{ HTTP_POST, "/admin/units/:unit/setup/officers/:officer/disable",
+	    page_setup_officer_disable, AUTH_STAFF, ROLE_MANAGER, 1024, 0 },
+	{ HTTP_GET, "/admin/units/:unit/setup/procedures",
+	    page_setup_procedures, AUTH_STAFF, ROLE_MANAGER, 0, 0 },
+	{ HTTP_POST, "/admin/units/:unit/setup/procedures",
+	    page_setup_procedures_post, AUTH_STAFF, ROLE_MANAGER, FORM_BODY_MAX,
+	    0 },
+	{ HTTP_GET, "/admin/units/:unit/setup/duty", page_setup_duty,
+	    AUTH_STAFF, ROLE_MANAGER, 0, 0 },
+	{ HTTP_POST, "/admin/units/:unit/setup/duty", page_setup_duty_post,
+	    AUTH_STAFF, ROLE_MANAGER, 1024, 0 },
+	{ HTTP_GET, "/admin/units/:unit/setup/instrument",
+	    page_setup_instrument, AUTH_STAFF, ROLE_ADMIN, 0, 0 },
+	{ HTTP_POST, "/admin/units/:unit/setup/instrument",
+	    page_setup_instrument_post, AUTH_STAFF, ROLE_ADMIN, FORM_BODY_MAX,
+	    0 },
 	{ HTTP_GET, "/admin/units/:unit/reports", page_reports_get, AUTH_STAFF,
 	    ROLE_REPORTER, 0, 0 },
 	{ HTTP_POST, "/admin/units/:unit/reports", page_reports_post,

@@ -159,6 +159,31 @@ class ByRole(Public):
         return self.statuses['staff']
 
 
+class Setup(Staff):
+    """The setup tab (issue 16): past the route's least role (else 403),
+    a unit outside the scope is 404; a manager sets up the manager's own
+    unit only (403 on a unit below it), an admin any unit of the subtree;
+    `top_only`: an admin of a top unit on that unit only (the
+    questionnaire: 403 below it).  `ok_own`: what the user's own unit
+    answers when it differs from a unit below (one cannot disable one's
+    own unit)."""
+
+    def __init__(self, least, ok=200, ok_own=None, top_only=False, **kw):
+        super().__init__(least, ok=ok, **kw)
+        self.ok_own, self.top_only = ok_own, top_only
+
+    def expect(self, role, scope, path):
+        if role == 'anonymous' or RANK[role] < RANK[self.least]:
+            return super().expect(role, scope, path)
+        if scope == 'foreign':
+            return 404
+        if scope == 'sub' and (role == MANAGER or self.top_only):
+            return 403
+        if scope == 'own' and self.ok_own is not None:
+            return self.ok_own
+        return self.ok
+
+
 def staff_scopes(role, r):
     """Counters and officers: managers and up, in the API as in the console
     (issue 22 item 4)."""
@@ -236,6 +261,43 @@ EXPECT = {
         'username': '{fresh}', 'name': 'Người mới', 'role': 'viewer'}),
     ('POST', '/admin/units/:unit/users/:user/disable'): InUnit(ADMIN, ok=303),
     ('POST', '/admin/units/:unit/users/:user/reset'): InUnit(ADMIN),
+    # setup (issue 16): changes are refused as such after the checks
+    # (a bad value, no confirmation), so that the matrix changes nothing;
+    # tests/api/test_setup_console.py makes the changes themselves
+    ('GET', '/admin/units/:unit/setup'): Setup(MANAGER),
+    ('POST', '/admin/units/:unit/setup/units'): Setup(ADMIN, ok=400, body={
+        'code': 'not a code', 'name': 'Xã mới', 'level': 'commune'}),
+    ('POST', '/admin/units/:unit/setup/rename'): Setup(
+        ADMIN, ok=400, body={'name': ''}),
+    # one's own unit is not disabled from the console
+    ('GET', '/admin/units/:unit/setup/disable'): Setup(ADMIN, ok_own=400),
+    ('POST', '/admin/units/:unit/setup/disable'): Setup(ADMIN, ok=400),
+    ('GET', '/admin/units/:unit/setup/counters'): Setup(MANAGER),
+    ('POST', '/admin/units/:unit/setup/counters'): Setup(
+        MANAGER, ok=400, body={'number': '0', 'name': 'Quầy'}),
+    ('POST', '/admin/units/:unit/setup/counters/:number/rename'): Setup(
+        MANAGER, ok=400, body={'name': ''}),
+    ('GET', '/admin/units/:unit/setup/counters/:number/disable'):
+        Setup(MANAGER),
+    ('POST', '/admin/units/:unit/setup/counters/:number/disable'): Setup(
+        MANAGER, ok=400),
+    ('GET', '/admin/units/:unit/setup/officers'): Setup(MANAGER),
+    ('POST', '/admin/units/:unit/setup/officers'): Setup(
+        MANAGER, ok=400, body={'id': 'not an id!', 'name': 'Cán bộ'}),
+    ('GET', '/admin/units/:unit/setup/officers/:officer/disable'):
+        Setup(MANAGER),
+    ('POST', '/admin/units/:unit/setup/officers/:officer/disable'): Setup(
+        MANAGER, ok=400),
+    ('GET', '/admin/units/:unit/setup/procedures'): Setup(MANAGER),
+    ('POST', '/admin/units/:unit/setup/procedures'): Setup(
+        MANAGER, ok=400, body={'action': 'assign', 'code': '9.999999'}),
+    ('GET', '/admin/units/:unit/setup/duty'): Setup(MANAGER),
+    ('POST', '/admin/units/:unit/setup/duty'): Setup(
+        MANAGER, ok=400, body={'action': 'end', 'counter': '1'}),
+    ('GET', '/admin/units/:unit/setup/instrument'): Setup(
+        ADMIN, top_only=True),
+    ('POST', '/admin/units/:unit/setup/instrument'): Setup(
+        ADMIN, ok=400, top_only=True, body={'effective': 'never'}),
     # machines: a session is not an API key, nor a kiosk's signature
     ('POST', '/api/v1/dossiers'): Public(401, body='[]', key=KEY_DOSSIERS),
     ('POST', '/api/v1/ratings'): Public(401, body='[]', key=KEY_RATINGS),
@@ -266,10 +328,13 @@ class Matrix(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.s = s = Server(name='authz').start()
-        # counters of the province and of the foreign unit, for kiosks
+        # counters of the province and of the foreign unit, for kiosks,
+        # and an officer of the province
         for unit in ('H21', 'H57', 'H21.228'):
             run('counter', 'add', '--db', s.db_path, '--unit', unit,
                 '--number', '1', '--name', 'Quầy 1')
+        run('officer', 'add', '--db', s.db_path, '--unit', 'H21', '--id',
+            'GL01', '--name', 'Cán bộ tỉnh', '--counter', '1')
         for role in RANK:
             run('user', 'add', '--db', s.db_path, '--unit', 'H21', '--role',
                 role, '--name', 'm_' + role, '--password-stdin',
@@ -378,6 +443,8 @@ class Matrix(unittest.TestCase):
                 return name
             if name == 'number':
                 return '1'
+            if name == 'officer':
+                return 'GL01' if scope == 'own' else 'VC01'
             if name == 'token':
                 return self.token
             if name == 'file':

@@ -4,8 +4,9 @@ One payload per field, each with its own marker, is planted through the
 channel that stores it where there is one (the citizen's form with and
 without a consented callback, a callback whose consent was then
 withdrawn, an imported rating, a paper ballot with an officer, staff full
-names from the CLI and the console) and straight into the database for
-the rest (unit, procedure, counter and officer names, a review's notes,
+names from the CLI and the console, the unit's, a counter's and an
+officer's names through the console's setup tab) and straight into the
+database for the rest (a procedure's name, a review's notes,
 action and step note, a kiosk's reported version, the certificate
 subject of a received report).  Then every GET page of the route table
 (server/web/routes.c, read as test_authz_matrix.py reads it) under /admin,
@@ -116,13 +117,25 @@ class XssWalk(unittest.TestCase):
         import_ratings(s, [{'id': 'xss-1', 'unit': UNIT, 'level': 1,
                             'procedure': P1, 'comment': payload('XsImport'),
                             'rated_at': now}], name='xss.csv')
+        # setup through the console (issue 16): an officer, the unit's
+        # and a counter's names
+        a.get(f'/admin/units/{UNIT}/setup/officers')
+        for path, fields in [
+                ('/setup/officers', {'id': 'XS01', 'counter': '1',
+                                     'name': payload('XsOfficerName')}),
+                ('/setup/rename', {'name': payload('XsUnitName')}),
+                ('/setup/counters/1/rename',
+                 {'name': payload('XsCounterName')})]:
+            r = a.post_form(f'/admin/units/{UNIT}' + path,
+                            dict(fields, csrf=a.csrf()))
+            assert r.status == 303, (path, r.status, r.text[:500])
         # staff: a ballot, a failed login, full names
         a.get(f'/admin/units/{UNIT}/ballots')
         r = a.post_form(f'/admin/units/{UNIT}/ballots', {
             'csrf': a.csrf(), 'id': 'XSS-1', 'level': '2',
             'rated_at': time.strftime('%d/%m/%Y', time.gmtime(
                 time.time() + 7 * 3600 - 86400)),
-            'officer': 'VC01', 'counter': '1',
+            'officer': 'XS01', 'counter': '1',
             'comment': payload('XsBallot')})
         assert r.status == 200, (r.status, r.text[:500])
         run('user', 'add', '--db', s.db_path, '--unit', UNIT, '--role',
@@ -135,14 +148,8 @@ class XssWalk(unittest.TestCase):
         assert r.status in (200, 303), (r.status, r.text[:500])
         # reference data and machine-reported text, in the database
         with s.db() as c:
-            c.execute('UPDATE units SET name = ? WHERE code = ?',
-                      (payload('XsUnitName'), UNIT))
             c.execute('UPDATE procedures SET name = ? WHERE code = ?',
                       (payload('XsProcName'), P1))
-            c.execute('UPDATE counters SET name = ? WHERE unit = ? AND '
-                      'number = 1', (payload('XsCounterName'), UNIT))
-            c.execute('UPDATE officers SET name = ? WHERE unit = ? AND '
-                      "id = 'VC01'", (payload('XsOfficerName'), UNIT))
             month = int(time.strftime('%Y%m', time.gmtime(
                 time.time() + 7 * 3600)))
             c.execute(
@@ -174,7 +181,8 @@ class XssWalk(unittest.TestCase):
     def paths(self, unit):
         """Every console GET page, its :params filled every way."""
         values = {'unit': [unit], 'proc': [P1],
-                  'file': ['report.json'], 'seq': ['1']}
+                  'file': ['report.json'], 'seq': ['1'],
+                  'number': ['1'], 'officer': ['XS01']}
         out = []
         for method, pattern, _, _ in parse_routes():
             if method != 'GET' or not pattern.startswith(

@@ -1,6 +1,7 @@
 // lib.mjs -- a real hailong server and Debian's Chromium for e2e tests.
 //
 //   const srv = await startServer();          // temp db, `init --demo`
+//   const bare = await startServer([], { demo: false });  // `init` alone
 //   const { browser, page } = await openBrowser({ width: 360, height: 740 });
 //   ... page.goto(srv.base + '/q/' + srv.token({ counter: 1 })) ...
 //   await shot(page, 'form');                 // tests/out/e2e-form.png
@@ -38,10 +39,11 @@ function limitsOff(args) {
     .map((o) => [o, '0']));
 }
 
-export async function startServer(extra = []) {
+export async function startServer(extra = [], { demo = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hailong-e2e-'));
   const db = join(dir, 'hailong.db');
-  const init = hailong('init', '--db', db, '--demo');
+  const init = demo ? hailong('init', '--db', db, '--demo')
+    : hailong('init', '--db', db);
   const login = (init.match(/admin login: admin \/ (\S+)/) || [])[1];
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0',
     ...limitsOff(extra)], { stdio: ['ignore', 'pipe', 'inherit'] });
