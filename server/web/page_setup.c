@@ -280,6 +280,28 @@ setup_officer_name(struct ctx *c, struct buf *b, const char *id)
 	db_done(st);
 }
 
+void
+setup_counter_label(struct ctx *c, struct buf *b, int number, const char *name)
+{
+	const char *const words[] = { "Quầy", "Counter" };
+	char head[32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
+		size_t n = (size_t)snprintf(
+		    head, sizeof(head), "%s %d", words[i], number);
+
+		/* "Quầy 1" or "Quầy 1 — Một cửa", not "Quầy 12" */
+		if (strncmp(name, head, n) == 0 &&
+		    (name[n] == '\0' || name[n] == ' ' || name[n] == ',' ||
+			name[n] == ':')) {
+			buf_html(b, name);
+			return;
+		}
+	}
+	buf_printf(b, "%s %d — ", TR(c, "Quầy", "Counter"), number);
+	buf_html(b, name);
+}
+
 /* ---- the unit and its sub-units (admins) ---- */
 
 static const struct {

@@ -91,6 +91,13 @@ int setup_number(const char *v, int *n);
 /* Append " NAME" of officer id, escaped; nothing when unknown. */
 void setup_officer_name(struct ctx *c, struct buf *b, const char *id);
 
+/*
+ * Append "Quầy N — NAME", escaped; NAME alone when it already says
+ * "Quầy N" (or "Counter N") at its start, so no label reads twice.
+ */
+void
+setup_counter_label(struct ctx *c, struct buf *b, int number, const char *name);
+
 /* The confirmation of a POST that stops something: "confirm" is "1". */
 bool setup_confirmed(const struct form *f);
 

@@ -106,10 +106,9 @@ counter_item(void *arg, const struct counter_row *r)
 		w->max = r->number;
 	buf_printf(b,
 	    "<li class=\"card%s\" id=\"counter-%d\" data-counter=\"%d\">\n"
-	    "<h3>%s %d — ",
-	    r->active ? "" : " off", r->number, r->number,
-	    TR(c, "Quầy", "Counter"), r->number);
-	buf_html(b, r->name);
+	    "<h3>",
+	    r->active ? "" : " off", r->number, r->number);
+	setup_counter_label(c, b, r->number, r->name);
 	buf_puts(b, "</h3>\n");
 	if (!r->active) {
 		buf_puts(b, "<p class=\"meta\">");

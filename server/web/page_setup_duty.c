@@ -77,10 +77,9 @@ board_item(void *arg, const struct counter_row *r)
 	if (w->n++ == 0)
 		buf_puts(b, "<ul class=\"cards\" id=\"board\">\n");
 	buf_printf(b,
-	    "<li class=\"card\" id=\"duty-%d\" data-counter=\"%d\">\n<h3>%s "
-	    "%d — ",
-	    r->number, r->number, TR(c, "Quầy", "Counter"), r->number);
-	buf_html(b, r->name);
+	    "<li class=\"card\" id=\"duty-%d\" data-counter=\"%d\">\n<h3>",
+	    r->number, r->number);
+	setup_counter_label(c, b, r->number, r->name);
 	buf_printf(
 	    b, "</h3>\n<p class=\"duty\">%s: ", TR(c, "Đang trực", "On duty"));
 	if (r->on_duty[0] != '\0') {

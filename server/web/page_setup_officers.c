@@ -39,10 +39,9 @@ counter_option(void *arg, const struct counter_row *r)
 	if (!r->active)
 		return 0;
 	o->n++;
-	buf_printf(b, "<option value=\"%d\"%s>%s %d — ", r->number,
-	    r->number == o->sel ? " selected" : "", TR(o->c, "Quầy", "Counter"),
-	    r->number);
-	buf_html(b, r->name);
+	buf_printf(b, "<option value=\"%d\"%s>", r->number,
+	    r->number == o->sel ? " selected" : "");
+	setup_counter_label(o->c, b, r->number, r->name);
 	buf_puts(b, "</option>\n");
 	return 0;
 }

@@ -208,13 +208,22 @@ class SetupConsole(unittest.TestCase):
         r = self.b['cman'].get(setup(C, '/counters'))
         self.assertNotIn('<script>alert(1)', r.text)
         self.assertIn('id="counter-7"', r.text)
+        # a name that already says "Quầy 7" is not prefixed again; one
+        # that says "Quầy 70" is
+        self.assertNotIn('Quầy 7 — Quầy 7', r.text)
+        self.assertIn('<h3>Quầy 7 ', r.text)
+        r = self.post('cman', setup(C, '/counters'),
+                      {'number': '9', 'name': 'Quầy 90'})
+        self.assert_done(r, '/counters', 'counter.add')
+        r = self.b['cman'].get(setup(C, '/counters'))
+        self.assertIn('<h3>Quầy 9 — Quầy 90</h3>', r.text)
         # each counter shows its poster
         self.assertRegex(r.text, r'href="/poster/[A-Za-z0-9_.-]+"')
         n = self.one('SELECT count(*) FROM counters')
         for number, name, words in [
                 ('1', 'Trùng', 'đã có quầy 1'), ('0', 'A', '1 đến 999'),
                 ('1000', 'A', '1 đến 999'), ('abc', 'A', '1 đến 999'),
-                ('8', 'ă' * 51, 'dài quá 100 byte'), ('8', '', 'trống')]:
+                ('10', 'ă' * 51, 'dài quá 100 byte'), ('10', '', 'trống')]:
             with self.subTest(number=number, name=name):
                 r = self.post('cman', setup(C, '/counters'),
                               {'number': number, 'name': name})
