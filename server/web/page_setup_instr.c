@@ -315,7 +315,7 @@ new_body(struct ctx *c, const struct form *f)
 		goto out;
 	json_object_set_new(doc, "question", q);
 	for (int lv = 5; lv >= 1; lv--) {
-		char name[16];
+		char name[24];
 		json_t *p;
 
 		snprintf(name, sizeof(name), "level%d", lv);
@@ -326,7 +326,7 @@ new_body(struct ctx *c, const struct form *f)
 		json_array_append_new(levels, p);
 	}
 	for (int i = 1; i <= RATING_REASONS_MAX; i++) {
-		char name[16], field[32];
+		char name[24], field[32];
 		const char *code;
 		json_t *p;
 
