@@ -660,6 +660,29 @@ class Reports(unittest.TestCase):
         self.assertEqual(doc['definition_version'], 2)
         self.assertEqual(doc['total']['reasons']['wait'], 1)
         self.assertEqual(doc['total']['visits_mean'], 1.5)
+        # the other files carry the same figures of "why"
+        rows = list(csv.DictReader(io.StringIO(
+            read(f'{d}/report.csv').decode('utf-8-sig'), newline='')))
+        total = rows[0]
+        self.assertEqual(total['reasons.wait'], '1')
+        self.assertEqual(total['reasons.attitude'], '1')
+        self.assertEqual(total['reasons.online'], '0')
+        self.assertEqual(total['visits_mean'], '1.5')
+        self.assertEqual(total['one_visit_rate'], '0.5')
+        self.assertEqual(total['by_channel.import.ratings'], '2')
+        self.assertEqual(total['by_channel.import.satisfied_rate'], '0.5')
+        self.assertEqual(total['excluded.spam'], '0')
+        self.assertEqual(total['dossier_by_channel.online.dossiers'], '0')
+        html = read(f'{d}/report.html').decode('utf-8')
+        self.assertIn('<tr><td>Lý do: wait</td><td class="n">1</td></tr>',
+                      html)
+        self.assertIn('<tr><td>Tỷ lệ xong trong một lần đi</td>'
+                      '<td class="n">50.00 %</td></tr>', html)
+        with zipfile.ZipFile(f'{d}/report.xlsx') as z:
+            shared = z.read('xl/sharedStrings.xml').decode('utf-8')
+        for text in ('Lý do: wait', 'Số lần đi lại trung bình',
+                     'Hồ sơ nộp trực tuyến', 'Không tính: rác (spam)'):
+            self.assertIn(text, shared)
         # what version 1 had
         doc['definition_version'] = 1
         doc['report_version'] = 1
