@@ -63,6 +63,16 @@ pack(const struct metric_counts *c, int64_t v[ROLLUP_N])
 	v[k++] = c->supplement_yes;
 	v[k++] = c->online_error_answered;
 	v[k++] = c->online_error_yes;
+	v[k++] = c->reasons_given;
+	v[k++] = c->visits_answered;
+	v[k++] = c->visits_sum;
+	v[k++] = c->visits_one;
+	for (int i = 0; i < CHANNEL_COUNT; i++) {
+		v[k++] = c->channel_ratings[i];
+		v[k++] = c->channel_satisfied[i];
+	}
+	for (int i = 0; i < EXCLUDED_COUNT; i++)
+		v[k++] = c->excluded[i];
 }
 
 void
@@ -85,6 +95,16 @@ rollup_unpack_add(struct db_stmt *st, int col, struct metric_counts *c)
 	x.supplement_yes = db_col_int(st, col++);
 	x.online_error_answered = db_col_int(st, col++);
 	x.online_error_yes = db_col_int(st, col++);
+	x.reasons_given = db_col_int(st, col++);
+	x.visits_answered = db_col_int(st, col++);
+	x.visits_sum = db_col_int(st, col++);
+	x.visits_one = db_col_int(st, col++);
+	for (int i = 0; i < CHANNEL_COUNT; i++) {
+		x.channel_ratings[i] = db_col_int(st, col++);
+		x.channel_satisfied[i] = db_col_int(st, col++);
+	}
+	for (int i = 0; i < EXCLUDED_COUNT; i++)
+		x.excluded[i] = db_col_int(st, col++);
 	metric_counts_add(c, &x);
 }
 
@@ -129,16 +149,26 @@ ancestors(struct db *db, const char *unit, char up[][41], int max)
 /* --- dossiers ----------------------------------------------------------------- */
 
 /*
- * The 11 count columns of dossier_rollup and dossier_rollup_subtree
- * (schemas/008_dossier_rollup.sql): metric_counts' dossier fields.
+ * The 24 count columns of dossier_rollup and dossier_rollup_subtree
+ * (schemas/008_dossier_rollup.sql, 012_why.sql): metric_counts' dossier
+ * fields, in the order of dc_field[].
  */
 /* clang-format off */
 #define DC_COLUMNS(X) \
 	X(dossiers) X(online) X(full_online) X(judged) X(on_time) \
 	X(supplement) X(multi_supplement) X(correction) \
-	X(supplement_or_correction) X(digitized) X(bad)
-#define DC_N 11
-#define DC_FIELD(c) offsetof(struct metric_counts, c),
+	X(supplement_or_correction) X(digitized) X(bad) X(covered) \
+	X(counter_dossiers) X(counter_judged) X(counter_on_time) \
+	X(counter_soc) X(online_dossiers) X(online_judged) \
+	X(online_on_time) X(online_soc) X(post_dossiers) X(post_judged) \
+	X(post_on_time) X(post_soc)
+#define DC_N 24
+#define DC_FIELD(c) offsetof(struct metric_counts, c)
+#define DC_AT(f, k) \
+	(offsetof(struct metric_counts, f) + (size_t)(k) * sizeof(int64_t))
+#define DC_CHANNEL(k) \
+	DC_AT(dchannel_dossiers, k), DC_AT(dchannel_judged, k), \
+	DC_AT(dchannel_on_time, k), DC_AT(dchannel_soc, k)
 
 #define UPSERT_DOSSIER \
 	"INSERT INTO dossier_rollup(" DC_COLUMNS(COL) "unit, month, " \
@@ -152,7 +182,11 @@ ancestors(struct db *db, const char *unit, char up[][41], int max)
 	DC_COLUMNS(ADD) "month = month"
 /* clang-format on */
 
-static const size_t dc_field[DC_N] = { DC_COLUMNS(DC_FIELD) };
+static const size_t dc_field[DC_N] = { DC_FIELD(dossiers), DC_FIELD(online),
+	DC_FIELD(full_online), DC_FIELD(judged), DC_FIELD(on_time),
+	DC_FIELD(supplement), DC_FIELD(multi_supplement), DC_FIELD(correction),
+	DC_FIELD(supplement_or_correction), DC_FIELD(digitized), DC_FIELD(bad),
+	DC_FIELD(covered), DC_CHANNEL(0), DC_CHANNEL(1), DC_CHANNEL(2) };
 
 static int64_t *
 dc_at(struct metric_counts *c, int i)
@@ -164,10 +198,11 @@ dc_at(struct metric_counts *c, int i)
  * Add (sign 1) or take away (-1) a dossier's counts as judged at the end
  * of time (dossier_count() with T = INT64_MAX): finished at finished_at,
  * open at the end of its month; `low`: a valid low rating carries its
- * code.
+ * code; `rated`: a valid rating carries it (coverage).
  */
 static int
-dossier_apply(struct db *db, const struct dossier *d, bool low, int sign)
+dossier_apply(
+    struct db *db, const struct dossier *d, bool low, bool rated, int sign)
 {
 	struct metric_counts c;
 	int64_t v[DC_N];
@@ -177,6 +212,7 @@ dossier_apply(struct db *db, const struct dossier *d, bool low, int sign)
 
 	memset(&c, 0, sizeof(c));
 	dossier_count(d, INT64_MAX, month_end(month), low, &c);
+	c.covered = rated;
 	for (int i = 0; i < DC_N; i++)
 		v[i] = *dc_at(&c, i);
 	if (upsert(db, UPSERT_DOSSIER, v, DC_N, sign, d->unit, month,
@@ -201,17 +237,19 @@ horizon_raise(struct db *db, int month, int64_t t)
 }
 
 /*
- * The valid ratings of level <= 2 carrying `code` that count for it,
- * given by its unit `unit` or a unit above (METRICS.md "Bad"; another
- * unit's rating cannot make it bad): how many, the last.
+ * The valid ratings carrying `code` that count for it, given by its unit
+ * `unit` or a unit above (METRICS.md "Bad"; another unit's rating cannot
+ * make it bad, nor cover it): how many of level <= 2, how many in all,
+ * the last one's time.
  */
 static int
-low_ratings(struct db *db, const char *code, const char *unit, int64_t *n,
-    int64_t *last)
+dossier_ratings(struct db *db, const char *code, const char *unit, int64_t *low,
+    int64_t *all, int64_t *last)
 {
 	struct db_stmt *st = db_query(db,
-	    "SELECT count(*), coalesce(max(rated_at), 0) FROM ratings "
-	    "WHERE dossier = ? AND status = 'valid' AND level <= 2 AND "
+	    "SELECT coalesce(sum(level <= 2), 0), count(*), "
+	    "coalesce(max(rated_at), 0) FROM ratings "
+	    "WHERE dossier = ? AND status = 'valid' AND "
 	    "unit IN (SELECT ancestor FROM unit_tree WHERE descendant = ?)",
 	    "tt", code, unit);
 	int rc;
@@ -220,8 +258,9 @@ low_ratings(struct db *db, const char *code, const char *unit, int64_t *n,
 		return -1;
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		*n = db_col_int(st, 0);
-		*last = db_col_int(st, 1);
+		*low = db_col_int(st, 0);
+		*all = db_col_int(st, 1);
+		*last = db_col_int(st, 2);
 	}
 	db_done(st);
 	return rc == DB_ROW ? 0 : -1;
@@ -231,21 +270,22 @@ int
 rollup_dossier_change(
     struct db *db, const struct dossier *old, const struct dossier *d)
 {
-	int64_t n, last, h = d->received_at + 1;
+	int64_t n, all, last, h = d->received_at + 1;
 
 	if (old != NULL) {
 		/* judged with its own unit's ratings when it was added */
-		if (low_ratings(db, old->code, old->unit, &n, &last) < 0 ||
-		    dossier_apply(db, old, n > 0, -1) < 0)
+		if (dossier_ratings(db, old->code, old->unit, &n, &all, &last) <
+			0 ||
+		    dossier_apply(db, old, n > 0, all > 0, -1) < 0)
 			return -1;
 	}
-	if (low_ratings(db, d->code, d->unit, &n, &last) < 0)
+	if (dossier_ratings(db, d->code, d->unit, &n, &all, &last) < 0)
 		return -1;
-	if (dossier_apply(db, d, n > 0, 1) < 0)
+	if (dossier_apply(db, d, n > 0, all > 0, 1) < 0)
 		return -1;
 	if (d->has_finished && d->finished_at + 1 > h)
 		h = d->finished_at + 1;
-	if (n > 0 && last + 1 > h)
+	if (all > 0 && last + 1 > h)
 		h = last + 1;
 	return horizon_raise(db, month_of(d->received_at), h);
 }
@@ -266,30 +306,36 @@ int
 rollup_dossier_rating(struct db *db, const struct rating *r, int sign)
 {
 	struct dossier d;
-	int64_t n, last;
-	bool was, now;
+	int64_t n, all, last;
+	bool was, now, was_rated, now_rated;
 	int rc;
 
-	if (r->dossier[0] == '\0' || r->level > 2)
+	if (r->dossier[0] == '\0')
 		return 0;
 	rc = dossier_load(db, r->dossier, &d);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0; /* not imported yet: counted then */
 	if (!store_unit_within(db, d.unit, r->unit))
 		return 0; /* another unit's rating: not for this dossier */
-	/* the row's status has changed already: n counts it when valid */
-	if (low_ratings(db, r->dossier, d.unit, &n, &last) < 0)
+	/* the row's status has changed already: n, all count it if valid */
+	if (dossier_ratings(db, r->dossier, d.unit, &n, &all, &last) < 0)
 		return -1;
-	was = sign > 0 ? n > 1 : true;
-	now = sign > 0 ? true : n > 0;
+	if (r->level <= 2) {
+		was = sign > 0 ? n > 1 : true;
+		now = sign > 0 ? true : n > 0;
+	} else {
+		was = now = n > 0;
+	}
+	was_rated = sign > 0 ? all > 1 : true;
+	now_rated = sign > 0 ? true : all > 0;
 	if (sign > 0 &&
 	    horizon_raise(db, month_of(d.received_at), r->rated_at + 1) < 0)
 		return -1;
-	if (was == now)
+	if (was == now && was_rated == now_rated)
 		return 0;
-	if (dossier_apply(db, &d, was, -1) < 0)
+	if (dossier_apply(db, &d, was, was_rated, -1) < 0)
 		return -1;
-	return dossier_apply(db, &d, now, 1);
+	return dossier_apply(db, &d, now, now_rated, 1);
 }
 
 int
@@ -303,8 +349,42 @@ rollup_dossier_horizon(struct db *db, int month, int64_t *horizon)
 	    : 0;
 }
 
+#define UPSERT_REASON \
+	"INSERT INTO rollup_reason(unit, month, procedure, counter, officer, " \
+	"reason, n) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(unit, month, " \
+	"procedure, counter, officer, reason) DO UPDATE SET n = n + " \
+	"excluded.n"
+
+/*
+ * Add sign to the rows of a valid rating's reason codes ("a,b"); other
+ * ratings name none that counts.
+ */
 static int
-counts_apply(struct db *db, const struct rating *r, int sign)
+reasons_apply(struct db *db, const struct rating *r, int sign)
+{
+	const char *p = r->reasons;
+	int month = month_of(r->rated_at);
+
+	if (r->status != STATUS_VALID)
+		return 0;
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+
+		if (len > 0 &&
+		    db_run(db, UPSERT_REASON, "tititTl", r->unit, month,
+			r->procedure, r->counter > 0 ? r->counter : 0,
+			r->officer, p, len, (int64_t)sign) < 0)
+			return -1;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* The rows of rollup_procedure, rollup_subtree and rollup_staff. */
+static int
+count_rows_apply(struct db *db, const struct rating *r, int sign)
 {
 	struct metric_counts c;
 	int64_t v[ROLLUP_N];
@@ -313,7 +393,7 @@ counts_apply(struct db *db, const struct rating *r, int sign)
 	int n = ancestors(db, r->unit, up, ANCESTORS_MAX);
 
 	memset(&c, 0, sizeof(c));
-	metric_counts_add_rating(&c, r);
+	metric_counts_add_any(&c, r);
 	pack(&c, v);
 	if (upsert(db, UPSERT_PROCEDURE, v, ROLLUP_N, sign, r->unit, month,
 		r->procedure, -1) < 0)
@@ -328,12 +408,36 @@ counts_apply(struct db *db, const struct rating *r, int sign)
 	    r->officer, r->counter > 0 ? r->counter : 0);
 }
 
+/* Every rating rollup row of r: counts (or excluded) and reasons. */
+static int
+counts_apply(struct db *db, const struct rating *r, int sign)
+{
+	if (reasons_apply(db, r, sign) < 0)
+		return -1;
+	return count_rows_apply(db, r, sign);
+}
+
 int
 rollup_apply(struct db *db, const struct rating *r, int sign)
 {
 	if (counts_apply(db, r, sign) < 0)
 		return -1;
+	if (r->status != STATUS_VALID)
+		return 0;
 	return rollup_dossier_rating(db, r, sign);
+}
+
+int
+rollup_status_change(
+    struct db *db, const struct rating *r, enum rating_status to)
+{
+	struct rating now = *r;
+
+	now.comment = NULL; /* a copy: not owned */
+	now.status = to;
+	if (rollup_apply(db, r, -1) < 0)
+		return -1;
+	return rollup_apply(db, &now, 1);
 }
 
 /*
@@ -495,10 +599,10 @@ rollup_hook(void *batch, struct db *db, const struct rating *r, int64_t seq)
 	int month, n = 0;
 
 	(void)seq;
-	if (r->status != STATUS_VALID)
-		return 0;
-	/* a low rating of a dossier: rare, written at once */
-	if (rollup_dossier_rating(db, r, 1) < 0)
+	/* a rating of a dossier, or naming reasons: written at once */
+	if (r->status == STATUS_VALID &&
+	    (rollup_dossier_rating(db, r, 1) < 0 ||
+		reasons_apply(db, r, 1) < 0))
 		return -1;
 	month = month_of(r->rated_at);
 	line = unit_line(db, b, r->unit);
@@ -516,7 +620,7 @@ rollup_hook(void *batch, struct db *db, const struct rating *r, int64_t seq)
 		if (slots[i] == NULL)
 			goto direct;
 	for (int i = 0; i < n; i++)
-		metric_counts_add_rating(&slots[i]->c, r);
+		metric_counts_add_any(&slots[i]->c, r);
 	return 0;
 direct:
 	/*
@@ -526,7 +630,7 @@ direct:
 	 */
 	if (rollup_flush(b, db) < 0)
 		return -1;
-	return counts_apply(db, r, 1);
+	return count_rows_apply(db, r, 1);
 }
 
 int
@@ -627,8 +731,46 @@ rollup_read(struct db *db, const struct rollup_sink *s, bool unit_only)
 	if (rollup_add_rows(db, s, ROWS_COUNTER,
 		unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE)) < 0)
 		return -1;
-	return rollup_add_rows(db, s, ROWS_OFFICER,
-	    unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE));
+	if (rollup_add_rows(db, s, ROWS_OFFICER,
+		unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE)) < 0)
+		return -1;
+	return rollup_read_reasons(db, s, unit_only, false);
+}
+
+/* clang-format off */
+#define REASONS(T, F) \
+	"SELECT procedure, unit, counter, officer, reason, sum(n) FROM " T \
+	" WHERE unit " F " AND month = ?2 " \
+	"GROUP BY procedure, unit, counter, officer, reason HAVING sum(n) <> 0"
+/* clang-format on */
+
+int
+rollup_read_reasons(
+    struct db *db, const struct rollup_sink *s, bool unit_only, bool folded)
+{
+	const char *sql = folded
+	    ? (unit_only ? REASONS("folded_reason", ONLY)
+			 : REASONS("folded_reason", SUBTREE))
+	    : (unit_only ? REASONS("rollup_reason", ONLY)
+			 : REASONS("rollup_reason", SUBTREE));
+	struct db_stmt *st = db_query(db, sql, "ti", s->unit, s->month);
+	int step;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *proc = db_col_text(st, 0),
+			   *unit = db_col_text(st, 1);
+		const char *off = db_col_text(st, 3),
+			   *code = db_col_text(st, 4);
+
+		if (s->reason != NULL && code != NULL)
+			s->reason(s->ctx, proc ? proc : "", unit ? unit : "",
+			    (int)db_col_int(st, 2), off ? off : "", code,
+			    db_col_int(st, 5));
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
 }
 
 #define DOSSIERS_ONLY \
