@@ -115,6 +115,8 @@ opt_string(struct ctx *c, json_t *doc, const char *name, const char **out,
 	return true;
 }
 
+#define CHANNEL_MESSAGE "channel: \"counter\", \"online\" or \"post\""
+
 static const char *const link_keys[] = { "procedure", "unit", "channel",
 	NULL };
 
@@ -129,14 +131,13 @@ read_link_body(struct ctx *c, json_t *doc, struct qrlink_dossier_req *req,
 		"procedure: a mã TTHC like 1.001193") ||
 	    !opt_string(c, doc, "unit", &req->unit, is_unit_code,
 		"unit: a unit code like H21.227") ||
-	    !opt_string(c, doc, "channel", channel, NULL, ""))
+	    !opt_string(c, doc, "channel", channel, NULL, CHANNEL_MESSAGE))
 		return -1;
 	if (*channel == NULL)
 		*channel = "counter";
 	if (strcmp(*channel, "counter") != 0 &&
 	    strcmp(*channel, "online") != 0 && strcmp(*channel, "post") != 0) {
-		bad_field(c, "channel",
-		    "channel: \"counter\", \"online\" or \"post\"");
+		bad_field(c, "channel", CHANNEL_MESSAGE);
 		return -1;
 	}
 	req->web = strcmp(*channel, "online") == 0;
