@@ -248,9 +248,10 @@ run_settings(const struct run_args *a, struct page_config *pc,
 	    num_opt("run", "batch-max", a->batch, 1, WIRE_BATCH_MAX,
 		&sc->batch_max) < 0 ||
 	    num_opt("run", "retry-max-ms", a->retry, 100, 3600000,
-		&sc->retry_max_ms) < 0 ||
-	    num_opt("run", "serving-seconds", a->serving, 0, 3600,
-		&serving_s) < 0)
+		&sc->retry_max_ms) < 0)
+		return 2;
+	if (num_opt("run", "serving-seconds", a->serving, 0, 3600, &serving_s) <
+	    0)
 		return 2;
 	/* 0: never ask which dossier the counter serves */
 	sc->serving_ms = serving_s * 1000;

@@ -142,7 +142,8 @@ serving_json(struct page *p)
 	char dossier[65];
 	int64_t serial;
 
-	if (p->cfg.served == NULL || !served_get(p->cfg.served, dossier, &serial))
+	if (p->cfg.served == NULL ||
+	    !served_get(p->cfg.served, dossier, &serial))
 		return json_null();
 	return json_pack("{s:s, s:I}", WIRE_K_DOSSIER, dossier, WIRE_K_SERIAL,
 	    (json_int_t)serial);
@@ -181,8 +182,8 @@ local_serving_done(struct page *p, struct http_request *req)
 	}
 	if (p->cfg.served != NULL)
 		served_consume(p->cfg.served, serial);
-	json_answer(req, 200,
-	    json_pack("{s:I}", WIRE_K_SERIAL, (json_int_t)serial));
+	json_answer(
+	    req, 200, json_pack("{s:I}", WIRE_K_SERIAL, (json_int_t)serial));
 }
 
 static void

@@ -446,8 +446,8 @@ poll_serving(struct sender *s, char *err, size_t errlen)
 		/* a server older than the path: no dossier, nothing wrong */
 		o = OUT_OK;
 	} else {
-		snprintf(err, errlen, "the served dossier came back %d",
-		    r.status);
+		snprintf(
+		    err, errlen, "the served dossier came back %d", r.status);
 	}
 out:
 	if (o != OUT_OK || r.status != 200)

@@ -51,8 +51,8 @@ served_update(struct served *s, const struct wire_serving *w)
 	pthread_mutex_lock(&s->lock);
 	if (w->serial > s->consumed && w->dossier[0] != '\0') {
 		if (w->serial != s->serial)
-			log_kv(LOG_INFO, "serving", "serial=%" PRId64,
-			    w->serial);
+			log_kv(
+			    LOG_INFO, "serving", "serial=%" PRId64, w->serial);
 		strlcpy_hl(s->dossier, w->dossier, sizeof(s->dossier));
 		s->serial = w->serial;
 		if (w->serial > s->seen)

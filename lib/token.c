@@ -75,9 +75,9 @@ token_encode(const struct token *t, const unsigned char *key, size_t keylen,
 		    t->kid, (char)t->kind, t->unit, t->counter, t->procedure,
 		    t->dossier);
 	else if (t->expires == 0)
-		n = snprintf(payload, sizeof(payload), "2|%d|%c|%s|%d|%s|%s|%c|",
-		    t->kid, (char)t->kind, t->unit, t->counter, t->procedure,
-		    t->dossier, (char)t->channel);
+		n = snprintf(payload, sizeof(payload),
+		    "2|%d|%c|%s|%d|%s|%s|%c|", t->kid, (char)t->kind, t->unit,
+		    t->counter, t->procedure, t->dossier, (char)t->channel);
 	else
 		n = snprintf(payload, sizeof(payload),
 		    "2|%d|%c|%s|%d|%s|%s|%s|%lld", t->kid, (char)t->kind,

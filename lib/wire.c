@@ -297,8 +297,8 @@ count_read(const json_t *v, int64_t *out)
 }
 
 int
-wire_serving_parse(const char *buf, size_t len, struct wire_serving *out,
-    char *why, size_t n)
+wire_serving_parse(
+    const char *buf, size_t len, struct wire_serving *out, char *why, size_t n)
 {
 	json_t *doc, *d, *serial;
 	int rc = -1;
@@ -310,7 +310,8 @@ wire_serving_parse(const char *buf, size_t len, struct wire_serving *out,
 	d = json_object_get(doc, WIRE_K_DOSSIER);
 	serial = json_object_get(doc, WIRE_K_SERIAL);
 	if (d == NULL || json_is_null(d)) {
-		if (!json_is_integer(serial) || json_integer_value(serial) != 0) {
+		if (!json_is_integer(serial) ||
+		    json_integer_value(serial) != 0) {
 			snprintf(why, n, "serial must be 0 without a dossier");
 			goto out;
 		}

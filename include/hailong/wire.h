@@ -233,8 +233,8 @@ struct wire_serving {
  * "serial" 1..2^53, or null with 0 ("since" and unknown keys are not
  * read).  0 or -1 with `why`.
  */
-int wire_serving_parse(const char *buf, size_t len, struct wire_serving *out,
-    char *why, size_t n);
+int wire_serving_parse(
+    const char *buf, size_t len, struct wire_serving *out, char *why, size_t n);
 
 /*
  * Parse the page's {"serial": N} (1..2^53) into *serial.  0 or -1 with

@@ -81,8 +81,8 @@ dossier_unit(struct db *db, struct qrlink_dossier_req *req, char unit[41])
 		strlcpy_hl(unit, req->unit, 41);
 		return 0;
 	}
-	st = db_query(db, "SELECT unit FROM dossiers WHERE code = ?", "t",
-	    req->dossier);
+	st = db_query(
+	    db, "SELECT unit FROM dossiers WHERE code = ?", "t", req->dossier);
 	rc = st != NULL ? db_step(st) : -1;
 	if (rc == DB_ROW)
 		strlcpy_hl(unit, db_col_text(st, 0), 41);

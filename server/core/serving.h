@@ -37,11 +37,12 @@ struct serving {
  * (dossier NULL).  *out gets the new entry (serial 0 when cleared).  0,
  * or -1 when the table is full (SERVING_MAX).
  */
-int serving_set(const char *unit, int counter, const char *dossier,
-    int64_t now, struct serving *out);
+int serving_set(const char *unit, int counter, const char *dossier, int64_t now,
+    struct serving *out);
 
 /* What the counter serves at `now`: 0 and *out, or 1 for nothing. */
-int serving_get(const char *unit, int counter, int64_t now, struct serving *out);
+int
+serving_get(const char *unit, int counter, int64_t now, struct serving *out);
 
 /* Forget every counter (tests). */
 void serving_reset(void);

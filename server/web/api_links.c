@@ -59,8 +59,8 @@ unavailable(struct ctx *c)
 
 /* Every key of doc is one of `names` (NULL-ended).  False answered. */
 static bool
-only_keys(struct ctx *c, json_t *doc, const char *const *names,
-    const char *list)
+only_keys(
+    struct ctx *c, json_t *doc, const char *const *names, const char *list)
 {
 	const char *key;
 	json_t *v;
@@ -106,8 +106,7 @@ opt_string(struct ctx *c, json_t *doc, const char *name, const char **out,
 	if (v == NULL || json_is_null(v))
 		return true;
 	if (!json_is_string(v) ||
-	    (ok != NULL &&
-		!ok(json_string_value(v), json_string_length(v)))) {
+	    (ok != NULL && !ok(json_string_value(v), json_string_length(v)))) {
 		bad_field(c, name, message);
 		return false;
 	}
@@ -117,8 +116,7 @@ opt_string(struct ctx *c, json_t *doc, const char *name, const char **out,
 
 #define CHANNEL_MESSAGE "channel: \"counter\", \"online\" or \"post\""
 
-static const char *const link_keys[] = { "procedure", "unit", "channel",
-	NULL };
+static const char *const link_keys[] = { "procedure", "unit", "channel", NULL };
 
 /* The body into req; *channel the word given.  0, or -1 answered. */
 static int
@@ -126,8 +124,7 @@ read_link_body(struct ctx *c, json_t *doc, struct qrlink_dossier_req *req,
     const char **channel)
 {
 	if (!only_keys(c, doc, link_keys, "procedure, unit, channel") ||
-	    !opt_string(c, doc, "procedure", &req->procedure,
-		is_procedure_code,
+	    !opt_string(c, doc, "procedure", &req->procedure, is_procedure_code,
 		"procedure: a mã TTHC like 1.001193") ||
 	    !opt_string(c, doc, "unit", &req->unit, is_unit_code,
 		"unit: a unit code like H21.227") ||
@@ -165,8 +162,7 @@ link_answer(struct ctx *c, const char *format, const struct token *t,
 	}
 	q = qr_encode(buf_str(url));
 	if (q == NULL) {
-		ctx_json_error(
-		    c, 500, "internal", "cannot encode the QR code");
+		ctx_json_error(c, 500, "internal", "cannot encode the QR code");
 		return;
 	}
 	http_begin_body(c->req, 200,
@@ -309,7 +305,8 @@ api_serving_post(struct ctx *c)
 			ctx_json(c, 404,
 			    json_pack("{s:s, s:s, s:s}", "error", "not_found",
 				"message",
-				"dossier: no such dossier at this counter's unit",
+				"dossier: no such dossier at this counter's "
+				"unit",
 				"field", "dossier"));
 			goto out;
 		}

@@ -909,8 +909,8 @@ page_q_post(struct ctx *c)
 	strlcpy_hl(r->dossier, fp->t.tok.dossier, sizeof(r->dossier));
 	r->dossier_token = fp->t.tok.kind == TOKEN_DOSSIER;
 	/* a link made for an online dossier: the web channel (token.h) */
-	r->channel = fp->t.tok.channel == TOKEN_CHANNEL_WEB ? CHANNEL_WEB
-							    : CHANNEL_QR;
+	r->channel =
+	    fp->t.tok.channel == TOKEN_CHANNEL_WEB ? CHANNEL_WEB : CHANNEL_QR;
 	r->rated_at = r->received_at = hl_now();
 	r->status = STATUS_VALID;
 	snprintf(r->source, sizeof(r->source), "token:%c:k%d",

@@ -112,9 +112,8 @@ const struct route routes[] = {
 	 * counter serves now (api_links.c) */
 	{ HTTP_POST, "/api/v1/dossiers/:code/rating-link", api_rating_link_post,
 	    AUTH_APIKEY, 0, LINKS_BODY_MAX, APIKEY_SCOPE_LINKS },
-	{ HTTP_POST, "/api/v1/counters/:unit/:number/serving",
-	    api_serving_post, AUTH_APIKEY, 0, LINKS_BODY_MAX,
-	    APIKEY_SCOPE_LINKS },
+	{ HTTP_POST, "/api/v1/counters/:unit/:number/serving", api_serving_post,
+	    AUTH_APIKEY, 0, LINKS_BODY_MAX, APIKEY_SCOPE_LINKS },
 	/* figures: scripts with a key, staff (any role) */
 	{ HTTP_GET, "/api/v1/metrics", api_metrics_get, AUTH_STAFF_OR_APIKEY, 0,
 	    0, APIKEY_SCOPE_METRICS },

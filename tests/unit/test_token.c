@@ -187,8 +187,8 @@ garbage(void)
 
 	/* version 2: a channel, an expiry, or both; never neither */
 	CHECK_INT(verify_payload("2|1|D|H21.227|0||H21-261031-0001|w|"), 0);
-	CHECK_INT(verify_payload("2|1|D|H21.227|0||H21-261031-0001||1800000000"),
-	    0);
+	CHECK_INT(
+	    verify_payload("2|1|D|H21.227|0||H21-261031-0001||1800000000"), 0);
 	CHECK_INT(
 	    verify_payload("2|1|D|H21.227|0||H21-261031-0001|w|1800000000"), 0);
 	CHECK_INT(verify_payload("2|1|D|H21.227|0||H21-261031-0001||"), -1);
@@ -247,8 +247,9 @@ version2(void)
 
 	/* the longest fields still fit */
 	strcpy(t.unit, "H21.227.001.002.003.004.005.006.007.0080");
-	strcpy(t.dossier, "H21.227.001.002.003.004.005.006.007.0080-261031-"
-			  "0000001");
+	strcpy(t.dossier,
+	    "H21.227.001.002.003.004.005.006.007.0080-261031-"
+	    "0000001");
 	t.kid = 65535;
 	t.counter = 999;
 	CHECK_INT(token_encode(&t, key1, sizeof(key1), s), 0);
