@@ -168,7 +168,8 @@ token_parse(const char *s, size_t len, struct token *t,
 	    TOKEN_MAC_LEN)
 		return -1;
 	plen = b64url_decode(s, p64len, payload, PAYLOAD_MAX);
-	if (plen <= 0)
+	/* a NUL would end a field early and hide the bytes after it */
+	if (plen <= 0 || memchr(payload, '\0', (size_t)plen) != NULL)
 		return -1;
 	if (field(payload, (size_t)plen, &pos, ver, sizeof(ver), false) < 0 ||
 	    (strcmp(ver, "1") != 0 && strcmp(ver, "2") != 0))
