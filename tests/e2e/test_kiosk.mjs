@@ -142,6 +142,20 @@ try {
   const local = await (await fetch(kiosk.base + '/api/local/serving')).json();
   check(local.dossier === null, 'the kiosk holds no served dossier after the rating');
 
+  // served again, a touch and nobody rates: the idle reset (60 s here)
+  // lets it go, and the kiosk never shows that assignment again
+  const again = await fetch(srv.base + '/api/v1/counters/H21.227/1/serving', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + key },
+    body: JSON.stringify({ dossier: served }),
+  });
+  check(again.status === 200, 'the dossier is served again');
+  await page.waitForSelector('#serving:not([hidden])', { timeout: 60000 });
+  await page.click('#question');
+  await page.waitForSelector('#serving', { state: 'hidden', timeout: 180000 });
+  await until('the kiosk to let the served dossier go', async () =>
+    (await (await fetch(kiosk.base + '/api/local/serving')).json()).dossier === null, 60);
+
   // the counter is disabled: the kiosk learns it, the page shows it
   // closed in Vietnamese instead of the faces
   hailong('counter', 'disable', '--db', srv.db, '--unit', 'H21.227', '--number', '1');
