@@ -23,6 +23,7 @@
 #include "outbox.h"
 #include "page.h"
 #include "sender.h"
+#include "served.h"
 
 static const char usage_main[] =
     "usage: hailong-kiosk COMMAND [OPTIONS]   (hailong-kiosk COMMAND --help)\n"
@@ -53,8 +54,9 @@ static const char usage_run[] =
     "usage: hailong-kiosk run --data DIR [--listen ADDR:PORT]\n"
     "                         [--reset-seconds N] [--burst-seconds N]\n"
     "                         [--heartbeat-seconds N] [--batch-max N]\n"
-    "                         [--retry-max-ms N] [--ca-file FILE]\n"
-    "                         [--new-outbox] [--log-level LEVEL]\n"
+    "                         [--retry-max-ms N] [--serving-seconds N]\n"
+    "                         [--ca-file FILE] [--new-outbox]\n"
+    "                         [--log-level LEVEL]\n"
     "\n"
     "Serve the touch page on --listen (default 127.0.0.1:8081; port 0\n"
     "picks a free one; the first line printed is 'listening on\n"
@@ -69,6 +71,9 @@ static const char usage_run[] =
     "  --batch-max N          ratings per request to the server (500)\n"
     "  --retry-max-ms N       longest wait between tries when the server\n"
     "                         is down (10000)\n"
+    "  --serving-seconds N    ask every N s which dossier the counter\n"
+    "                         serves, to show it and bind the next rating\n"
+    "                         (2; 0: never)\n"
     "  --new-outbox           create DIR/outbox.db when it is missing\n"
     "  --log-level LEVEL      debug, info, warn or error (info)\n";
 
@@ -218,7 +223,7 @@ cmd_enroll(int argc, char **argv)
 /* run's flags, borrowed from argv. */
 struct run_args {
 	const char *dir, *listen, *ca, *level;
-	const char *reset, *burst, *heartbeat, *batch, *retry;
+	const char *reset, *burst, *heartbeat, *batch, *retry, *serving;
 	bool new_outbox;
 };
 
@@ -227,9 +232,11 @@ struct run_args {
  * 0, or 2 (usage) after saying which is wrong.
  */
 static int
-run_settings(
-    const struct run_args *a, struct page_config *pc, struct sender_config *sc)
+run_settings(const struct run_args *a, struct page_config *pc,
+    struct sender_config *sc, bool *ask_serving)
 {
+	unsigned serving_s = WIRE_SERVING_EVERY;
+
 	pc->reset_s = WIRE_RESET_SECONDS;
 	pc->burst_s = WIRE_BURST_SECONDS;
 	if (num_opt("run", "reset-seconds", a->reset, 1, 3600, &pc->reset_s) <
@@ -243,6 +250,12 @@ run_settings(
 	    num_opt("run", "retry-max-ms", a->retry, 100, 3600000,
 		&sc->retry_max_ms) < 0)
 		return 2;
+	if (num_opt("run", "serving-seconds", a->serving, 0, 3600, &serving_s) <
+	    0)
+		return 2;
+	/* 0: never ask which dossier the counter serves */
+	sc->serving_ms = serving_s * 1000;
+	*ask_serving = serving_s != 0;
 	if (log_level_parse(a->level) < 0) {
 		usage_error("run",
 		    "--log-level must be debug, info, warn or "
@@ -338,6 +351,7 @@ cmd_run(int argc, char **argv)
 		{ "heartbeat-seconds", &a.heartbeat, NULL },
 		{ "batch-max", &a.batch, NULL },
 		{ "retry-max-ms", &a.retry, NULL },
+		{ "serving-seconds", &a.serving, NULL },
 		{ "ca-file", &a.ca, NULL },
 		{ "new-outbox", NULL, &a.new_outbox },
 		{ "log-level", &a.level, NULL },
@@ -348,6 +362,8 @@ cmd_run(int argc, char **argv)
 	struct outbox *ob = NULL;
 	struct sender *snd = NULL;
 	struct page *pg = NULL;
+	struct served *sv = NULL;
+	bool ask_serving = false;
 	struct ident id;
 	char err[1024];
 	sigset_t sigs;
@@ -360,7 +376,7 @@ cmd_run(int argc, char **argv)
 		usage_error("run", "--data DIR is required");
 		return 2;
 	}
-	if ((p = run_settings(&a, &pc, &sc)) != 0)
+	if ((p = run_settings(&a, &pc, &sc, &ask_serving)) != 0)
 		return p;
 	if (load_identity(a.dir, &id) < 0)
 		return 1;
@@ -371,6 +387,9 @@ cmd_run(int argc, char **argv)
 	}
 	restore_clock(ob);
 	block_stop_signals(&sigs);
+	if (ask_serving)
+		sv = served_new(ob);
+	sc.served = sv;
 	sc.ob = ob;
 	sc.id = &id;
 	sc.ca_file = a.ca;
@@ -383,6 +402,7 @@ cmd_run(int argc, char **argv)
 	pc.listen = a.listen;
 	pc.ob = ob;
 	pc.sender = snd;
+	pc.served = sv;
 	pg = page_start(&pc, err, sizeof(err));
 	if (pg == NULL) {
 		fprintf(stderr, "hailong-kiosk: %s\n", err);
@@ -398,6 +418,7 @@ cmd_run(int argc, char **argv)
 out:
 	page_stop(pg);
 	sender_stop(snd);
+	served_free(sv);
 	outbox_close(ob);
 	return rc;
 }

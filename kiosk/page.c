@@ -17,6 +17,7 @@
 #include "outbox.h"
 #include "page.h"
 #include "sender.h"
+#include "served.h"
 
 extern const struct embed_file kiosk_files[];
 
@@ -134,6 +135,57 @@ is_json(struct http_request *req)
 	return ct != NULL && strncmp(ct, "application/json", 16) == 0;
 }
 
+/* {"dossier", "serial"} of the served dossier, or null.  New. */
+static json_t *
+serving_json(struct page *p)
+{
+	char dossier[65];
+	int64_t serial;
+
+	if (p->cfg.served == NULL ||
+	    !served_get(p->cfg.served, dossier, &serial))
+		return json_null();
+	return json_pack("{s:s, s:I}", WIRE_K_DOSSIER, dossier, WIRE_K_SERIAL,
+	    (json_int_t)serial);
+}
+
+/* GET: what the page shows as "Hồ sơ đang phục vụ"; memory only. */
+static void
+local_serving(struct page *p, struct http_request *req)
+{
+	json_t *v = serving_json(p);
+
+	if (json_is_null(v)) {
+		json_decref(v);
+		v = json_pack("{s:n, s:i}", WIRE_K_DOSSIER, WIRE_K_SERIAL, 0);
+	}
+	json_answer(req, 200, v);
+	req->resp.cache = "no-store";
+}
+
+/* POST {"serial": N}: the page's idle reset let it go. */
+static void
+local_serving_done(struct page *p, struct http_request *req)
+{
+	char why[128];
+	int64_t serial;
+
+	if (!is_json(req)) {
+		json_error(req, 415, WIRE_ERR_BAD_REQUEST,
+		    "send Content-Type: application/json");
+		return;
+	}
+	if (wire_serial_parse(req->body.data ? req->body.data : "",
+		req->body.len, &serial, why, sizeof(why)) < 0) {
+		json_error(req, 400, WIRE_ERR_BAD_REQUEST, why);
+		return;
+	}
+	if (p->cfg.served != NULL)
+		served_consume(p->cfg.served, serial);
+	json_answer(
+	    req, 200, json_pack("{s:I}", WIRE_K_SERIAL, (json_int_t)serial));
+}
+
 static void
 local_config(struct page *p, struct http_request *req)
 {
@@ -152,6 +204,7 @@ local_config(struct page *p, struct http_request *req)
 	json_object_set_new(out, "configured",
 	    json_boolean(json_object_get(cfg, WIRE_K_KIOSK) != NULL));
 	json_object_set_new(out, "qr", json_boolean(url != NULL && *url));
+	json_object_set_new(out, WIRE_K_SERVING, serving_json(p));
 	json_object_set_new(out, "reset_seconds", json_integer(p->cfg.reset_s));
 	json_object_set_new(out, "thanks_seconds", json_integer(thanks));
 	json_decref(cfg);
@@ -224,6 +277,9 @@ local_rating(struct page *p, struct http_request *req)
 	/* the level is not logged: logs are read at the counter too */
 	log_kv(LOG_INFO, "rating", "seq=%lld burst=%d", (long long)seq,
 	    burst ? 1 : 0);
+	/* the served dossier the page showed is bound: never again */
+	if (in.serving != 0 && p->cfg.served != NULL)
+		served_consume(p->cfg.served, in.serving);
 	if (!in.reasons_follow)
 		sender_kick(p->cfg.sender);
 	json_answer(req, 201, json_pack("{s:s}", WIRE_K_ID, id));
@@ -335,6 +391,9 @@ static const struct local_route local_routes[] = {
 	{ HTTP_GET, "/icon.svg", NULL, local_file, 0 },
 	{ HTTP_GET, WIRE_PATH_LOCAL_CONFIG, NULL, local_config, 0 },
 	{ HTTP_GET, WIRE_PATH_LOCAL_QR, NULL, local_qr, 0 },
+	{ HTTP_GET, WIRE_PATH_LOCAL_SERVING, NULL, local_serving, 0 },
+	{ HTTP_POST, WIRE_PATH_LOCAL_SERVING, NULL, local_serving_done,
+	    LOCAL_BODY_MAX },
 	{ HTTP_POST, WIRE_PATH_LOCAL_RATINGS, NULL, local_rating,
 	    LOCAL_BODY_MAX },
 	{ HTTP_POST, WIRE_PATH_LOCAL_RATINGS "/", "/reasons", local_reasons,

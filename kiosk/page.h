@@ -7,6 +7,7 @@
 struct outbox;
 struct page;
 struct sender;
+struct served;
 
 /*
  * Serves kiosk/ui/ (built into the binary) and the local API of
@@ -19,6 +20,7 @@ struct page_config {
 	const char *listen;    /* "127.0.0.1:PORT" (port 0: any free one) */
 	struct outbox *ob;     /* borrowed */
 	struct sender *sender; /* borrowed, may be NULL: kicked on a rating */
+	struct served *served; /* borrowed, may be NULL: no served dossier */
 	unsigned reset_s;      /* idle seconds before the page starts over */
 	unsigned burst_s;      /* a press this soon after the last: burst */
 };

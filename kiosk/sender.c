@@ -21,6 +21,7 @@
 #include "ident.h"
 #include "outbox.h"
 #include "sender.h"
+#include "served.h"
 
 #define PRUNE_EVERY_MS ((int64_t)3600 * 1000)
 #define KEEP_SENT_MS ((int64_t)7 * 24 * 3600 * 1000)
@@ -418,6 +419,43 @@ out:
 	return o;
 }
 
+/* Which dossier the counter serves now, into s->cfg.served. */
+static enum outcome
+poll_serving(struct sender *s, char *err, size_t errlen)
+{
+	struct httpc_response r = { 0 };
+	struct wire_serving w;
+	enum outcome o = OUT_FAIL;
+	char why[128];
+	int64_t nonce;
+
+	if (call(s, "GET", WIRE_PATH_SERVING, NULL, NULL, &r, &nonce, err,
+		errlen) < 0)
+		goto out;
+	if (r.status == 200 && signed_ok(s, &r, nonce)) {
+		if (wire_serving_parse(buf_str(&r.body), r.body.len, &w, why,
+			sizeof(why)) < 0) {
+			snprintf(err, errlen, "the served dossier: %s", why);
+			goto out;
+		}
+		served_update(s->cfg.served, &w);
+		o = OUT_OK;
+	} else if (r.status == 401 || r.status == 403) {
+		o = refusal(s, &r);
+	} else if (r.status == 404) {
+		/* a server older than the path: no dossier, nothing wrong */
+		o = OUT_OK;
+	} else {
+		snprintf(
+		    err, errlen, "the served dossier came back %d", r.status);
+	}
+out:
+	if (o != OUT_OK || r.status != 200)
+		served_lost(s->cfg.served);
+	httpc_response_release(&r);
+	return o;
+}
+
 /* Sleep until `until` (monotonic ms; 0: no limit), a kick, or stop. */
 static void
 wait_until(struct sender *s, int64_t until)
@@ -460,6 +498,7 @@ sender_main(void *arg)
 {
 	struct sender *s = arg;
 	int64_t next_hb = 0, next_prune = 0, backoff_until = 0;
+	int64_t next_serving = 0;
 	char err[512];
 
 	while (!atomic_load(&s->stopping)) {
@@ -480,6 +519,12 @@ sender_main(void *arg)
 				next_hb =
 				    now + (int64_t)s->cfg.heartbeat_s * 1000;
 		}
+		if (o == OUT_OK && s->cfg.served != NULL &&
+		    now >= next_serving) {
+			o = poll_serving(s, err, sizeof(err));
+			if (o == OUT_OK || o == OUT_REFUSED)
+				next_serving = now + s->cfg.serving_ms;
+		}
 		if (o == OUT_OK && now >= next_prune) {
 			outbox_prune(s->cfg.ob, clock_now_ms() - KEEP_SENT_MS);
 			next_prune = now + PRUNE_EVERY_MS;
@@ -492,6 +537,10 @@ sender_main(void *arg)
 				o = OUT_FAIL;
 			} else if (n == 0) {
 				int64_t until = next_hb;
+
+				if (s->cfg.served != NULL &&
+				    next_serving < until)
+					until = next_serving;
 
 				/* a held entry comes free at next_hold */
 				if (next_hold > 0) {
@@ -542,6 +591,9 @@ sender_main(void *arg)
 		case OUT_REFUSED:
 		default:
 			s->quick = 0;
+			/* offline: no served dossier, the kiosk as ever */
+			if (s->cfg.served != NULL)
+				served_lost(s->cfg.served);
 			if (s->failures++ == 0 && o != OUT_REFUSED)
 				log_msg(LOG_WARN, "sender",
 				    "server unreachable (%s); ratings stay in "
@@ -569,6 +621,8 @@ sender_start(const struct sender_config *cfg, char *err, size_t errlen)
 		s->cfg.batch_max = s->cfg.batch_max ? WIRE_BATCH_MAX : 500;
 	if (s->cfg.heartbeat_s == 0)
 		s->cfg.heartbeat_s = WIRE_HEARTBEAT_EVERY;
+	if (s->cfg.serving_ms == 0)
+		s->cfg.serving_ms = WIRE_SERVING_EVERY * 1000;
 	if (s->cfg.retry_min_ms == 0)
 		s->cfg.retry_min_ms = 500;
 	if (s->cfg.retry_max_ms == 0)

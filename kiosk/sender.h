@@ -7,6 +7,7 @@
 struct ident;
 struct outbox;
 struct sender;
+struct served;
 
 /*
  * The sender posts pending entries in batches (one keep-alive connection,
@@ -15,7 +16,11 @@ struct sender;
  * and fetches and caches the kiosk's configuration (outbox state
  * "config").  While the server cannot be reached it waits with
  * exponential back-off and jitter, from retry_min_ms up to retry_max_ms,
- * so it resumes within retry_max_ms of the server's return.
+ * so it resumes within retry_max_ms of the server's return.  With
+ * `served`, it also asks every serving_ms which dossier the counter
+ * serves (WIRE_PATH_SERVING) and records it there (served.h); a server
+ * that does not know the path (404) is asked again at that pace, with
+ * no back-off: it only means no dossier is served.
  */
 struct sender_config {
 	struct outbox *ob;      /* borrowed; outlives the sender */
@@ -26,6 +31,8 @@ struct sender_config {
 	unsigned retry_min_ms;  /* 0: 500 */
 	unsigned retry_max_ms;  /* 0: 10000 */
 	unsigned timeout_ms;    /* per request; 0: 30000 */
+	struct served *served;  /* borrowed; NULL: never ask */
+	unsigned serving_ms;    /* 0: WIRE_SERVING_EVERY seconds */
 };
 
 /* Start the thread.  New: sender_stop().  NULL with err filled. */

@@ -10,6 +10,8 @@
 
 #define TOKEN_DOMAIN "hailong-token-v1."
 #define PAYLOAD_MAX 160
+/* 9999-12-31: a larger expiry is a bug or a forgery */
+#define TOKEN_EXPIRES_MAX ((int64_t)253402300799)
 
 const char *
 token_check(const struct token *t)
@@ -23,6 +25,10 @@ token_check(const struct token *t)
 	if (t->procedure[0] != '\0' &&
 	    !is_procedure_code(t->procedure, strlen(t->procedure)))
 		return "bad procedure code";
+	if (t->channel != TOKEN_CHANNEL_QR && t->channel != TOKEN_CHANNEL_WEB)
+		return "unknown channel";
+	if (t->expires < 0 || t->expires > TOKEN_EXPIRES_MAX)
+		return "expiry out of range";
 	switch (t->kind) {
 	case TOKEN_COUNTER:
 		if (t->counter == 0 && t->procedure[0] == '\0')
@@ -64,8 +70,20 @@ token_encode(const struct token *t, const unsigned char *key, size_t keylen,
 
 	if (token_check(t) != NULL)
 		return -1;
-	n = snprintf(payload, sizeof(payload), "1|%d|%c|%s|%d|%s|%s", t->kid,
-	    (char)t->kind, t->unit, t->counter, t->procedure, t->dossier);
+	if (t->channel == TOKEN_CHANNEL_QR && t->expires == 0)
+		n = snprintf(payload, sizeof(payload), "1|%d|%c|%s|%d|%s|%s",
+		    t->kid, (char)t->kind, t->unit, t->counter, t->procedure,
+		    t->dossier);
+	else if (t->expires == 0)
+		n = snprintf(payload, sizeof(payload),
+		    "2|%d|%c|%s|%d|%s|%s|%c|", t->kid, (char)t->kind, t->unit,
+		    t->counter, t->procedure, t->dossier, (char)t->channel);
+	else
+		n = snprintf(payload, sizeof(payload),
+		    "2|%d|%c|%s|%d|%s|%s|%s|%lld", t->kid, (char)t->kind,
+		    t->unit, t->counter, t->procedure, t->dossier,
+		    t->channel == TOKEN_CHANNEL_WEB ? "w" : "",
+		    (long long)t->expires);
 	if (n < 0 || (size_t)n >= sizeof(payload))
 		return -1;
 	plen = (size_t)n;
@@ -98,6 +116,36 @@ field(
 	return 0;
 }
 
+/*
+ * Version 2's tail after the dossier: channel "" or "w", expires "" or
+ * a Unix second spelled without leading zeros; not both empty.
+ */
+static int
+parse_tail(const char *p, size_t len, size_t *pos, struct token *t)
+{
+	char channel[4], expires[16];
+	int64_t v;
+
+	if (field(p, len, pos, channel, sizeof(channel), false) < 0 ||
+	    field(p, len, pos, expires, sizeof(expires), true) < 0)
+		return -1;
+	if (channel[0] == '\0')
+		t->channel = TOKEN_CHANNEL_QR;
+	else if (strcmp(channel, "w") == 0)
+		t->channel = TOKEN_CHANNEL_WEB;
+	else
+		return -1;
+	if (expires[0] != '\0') {
+		if (expires[0] == '0' ||
+		    parse_int64(expires, strlen(expires), 1, INT64_MAX, &v) < 0)
+			return -1;
+		t->expires = v;
+	}
+	if (t->channel == TOKEN_CHANNEL_QR && t->expires == 0)
+		return -1; /* that token is spelled as version 1 */
+	return 0;
+}
+
 int
 token_parse(const char *s, size_t len, struct token *t,
     unsigned char mac[TOKEN_MAC_LEN])
@@ -107,6 +155,7 @@ token_parse(const char *s, size_t len, struct token *t,
 	size_t p64len, pos = 0;
 	long plen;
 	int64_t v;
+	bool v2;
 
 	memset(t, 0, sizeof(*t));
 	if (len > TOKEN_MAX_LEN)
@@ -119,11 +168,14 @@ token_parse(const char *s, size_t len, struct token *t,
 	    TOKEN_MAC_LEN)
 		return -1;
 	plen = b64url_decode(s, p64len, payload, PAYLOAD_MAX);
-	if (plen <= 0)
+	/* a NUL would end a field early and hide the bytes after it */
+	if (plen <= 0 || memchr(payload, '\0', (size_t)plen) != NULL)
 		return -1;
 	if (field(payload, (size_t)plen, &pos, ver, sizeof(ver), false) < 0 ||
-	    strcmp(ver, "1") != 0 ||
-	    field(payload, (size_t)plen, &pos, kid, sizeof(kid), false) < 0 ||
+	    (strcmp(ver, "1") != 0 && strcmp(ver, "2") != 0))
+		goto bad;
+	v2 = ver[0] == '2';
+	if (field(payload, (size_t)plen, &pos, kid, sizeof(kid), false) < 0 ||
 	    field(payload, (size_t)plen, &pos, kind, sizeof(kind), false) < 0 ||
 	    field(payload, (size_t)plen, &pos, t->unit, sizeof(t->unit),
 		false) < 0 ||
@@ -132,7 +184,8 @@ token_parse(const char *s, size_t len, struct token *t,
 	    field(payload, (size_t)plen, &pos, t->procedure,
 		sizeof(t->procedure), false) < 0 ||
 	    field(payload, (size_t)plen, &pos, t->dossier, sizeof(t->dossier),
-		true) < 0)
+		!v2) < 0 ||
+	    (v2 && parse_tail(payload, (size_t)plen, &pos, t) < 0))
 		goto bad;
 	/* one spelling per value: no leading zeros, no signs */
 	if (kid[0] == '0' || parse_int64(kid, strlen(kid), 1, 65535, &v) < 0)
@@ -151,6 +204,13 @@ token_parse(const char *s, size_t len, struct token *t,
 bad:
 	memset(t, 0, sizeof(*t));
 	return -1;
+}
+
+/* Whether t has an expiry and `now` is past it. */
+bool
+token_is_expired(const struct token *t, int64_t now)
+{
+	return t->expires != 0 && now > t->expires;
 }
 
 int

@@ -161,6 +161,21 @@ dossier_copy(const json_t *v, char *out, size_t size)
 	return 0;
 }
 
+/* A serial: an integer 1..2^53 (what every JSON reader keeps exact). */
+static bool
+serial_read(const json_t *v, int64_t *out)
+{
+	json_int_t i;
+
+	if (!json_is_integer(v))
+		return false;
+	i = json_integer_value(v);
+	if (i < 1 || i > ((json_int_t)1 << 53))
+		return false;
+	*out = (int64_t)i;
+	return true;
+}
+
 static bool
 level_read(const json_t *v, int *out)
 {
@@ -192,7 +207,8 @@ wire_local_parse(
 		if (strcmp(key, WIRE_K_LEVEL) != 0 &&
 		    strcmp(key, WIRE_K_REASONS) != 0 &&
 		    strcmp(key, WIRE_K_DOSSIER) != 0 &&
-		    strcmp(key, WIRE_K_REASONS_FOLLOW) != 0) {
+		    strcmp(key, WIRE_K_REASONS_FOLLOW) != 0 &&
+		    strcmp(key, WIRE_K_SERVING) != 0) {
 			snprintf(why, n, "unknown key \"%.40s\"", key);
 			goto out;
 		}
@@ -231,6 +247,11 @@ wire_local_parse(
 	if (out->reasons_follow && out->level > WIRE_LOW_LEVEL_MAX) {
 		snprintf(why, n, "reasons are asked only for levels 1 to %d",
 		    WIRE_LOW_LEVEL_MAX);
+		goto out;
+	}
+	v = json_object_get(doc, WIRE_K_SERVING);
+	if (v != NULL && !serial_read(v, &out->serving)) {
+		snprintf(why, n, "serving must be a serial number");
 		goto out;
 	}
 	rc = 0;
@@ -273,6 +294,71 @@ count_read(const json_t *v, int64_t *out)
 		return false;
 	*out = (int64_t)json_integer_value(v);
 	return true;
+}
+
+int
+wire_serving_parse(
+    const char *buf, size_t len, struct wire_serving *out, char *why, size_t n)
+{
+	json_t *doc, *d, *serial;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	doc = load_object(buf, len, why, n);
+	if (doc == NULL)
+		return -1;
+	d = json_object_get(doc, WIRE_K_DOSSIER);
+	serial = json_object_get(doc, WIRE_K_SERIAL);
+	if (d == NULL || json_is_null(d)) {
+		if (!json_is_integer(serial) ||
+		    json_integer_value(serial) != 0) {
+			snprintf(why, n, "serial must be 0 without a dossier");
+			goto out;
+		}
+	} else if (!json_is_string(d) ||
+	    dossier_copy(d, out->dossier, sizeof(out->dossier)) < 0 ||
+	    out->dossier[0] == '\0') {
+		snprintf(why, n, "dossier must be a mã hồ sơ or null");
+		goto out;
+	} else if (!serial_read(serial, &out->serial)) {
+		snprintf(why, n, "serial must be a serial number");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		memset(out, 0, sizeof(*out));
+	json_decref(doc);
+	return rc;
+}
+
+int
+wire_serial_parse(
+    const char *buf, size_t len, int64_t *serial, char *why, size_t n)
+{
+	json_t *doc, *v;
+	const char *key;
+	int rc = -1;
+
+	*serial = 0;
+	doc = load_object(buf, len, why, n);
+	if (doc == NULL)
+		return -1;
+	json_object_foreach(doc, key, v)
+	{
+		if (strcmp(key, WIRE_K_SERIAL) != 0) {
+			snprintf(why, n, "unknown key \"%.40s\"", key);
+			goto out;
+		}
+	}
+	if (!serial_read(json_object_get(doc, WIRE_K_SERIAL), serial)) {
+		snprintf(why, n, "serial must be a serial number");
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(doc);
+	return rc;
 }
 
 int

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * A token is `b64url(payload) "." b64url(mac)` where payload is the text
@@ -11,13 +12,25 @@
  *	1|<kid>|<kind>|<unit>|<counter>|<procedure>|<dossier>
  *
  * (version 1; kind 'C' for a counter token, 'D' for a dossier token;
- * counter 0 and empty procedure/dossier mean "not bound"), and mac is the
- * first 16 bytes of HMAC-SHA256(key[kid], "hailong-token-v1." payload_b64).
+ * counter 0 and empty procedure/dossier mean "not bound"), or
+ *
+ *	2|<kid>|<kind>|<unit>|<counter>|<procedure>|<dossier>|<channel>|<expires>
+ *
+ * (version 2: channel "" or "w", the ratings it takes are of the web
+ * channel; expires "" or the Unix second after which it is refused), and
+ * mac is the first 16 bytes of HMAC-SHA256(key[kid], "hailong-token-v1."
+ * payload_b64): the version is inside the MAC.  token_encode() writes
+ * version 1 whenever the token has neither a channel nor an expiry, so
+ * the posters made before version 2 and those made since are alike;
+ * version 2 with both fields empty is refused (one spelling per token).
  * A counter token binds a unit and a counter or a procedure or both (a
  * poster at a counter, or for one procedure);
  * a dossier token binds a unit and a dossier code, and may bind a
- * procedure.  Tokens carry no expiry: a poster stays on the wall for
- * years; a key is retired to revoke every token made with it.
+ * procedure.  Posters carry no expiry: a poster stays on the wall for
+ * years; a key is retired to revoke every token made with it.  Links made
+ * for the one-stop system (POST /api/v1/dossiers/{code}/rating-link) are
+ * version 2 dossier tokens with an expiry, and the web channel for an
+ * online dossier.
  */
 
 #define TOKEN_MAX_LEN 256 /* longer input is refused unread */
@@ -29,6 +42,12 @@ enum token_kind {
 	TOKEN_DOSSIER = 'D',
 };
 
+/* The channel of the ratings a token takes (rating.h's channels). */
+enum token_channel {
+	TOKEN_CHANNEL_QR = 0,   /* "qr": a poster, a receipt (version 1) */
+	TOKEN_CHANNEL_WEB = 'w' /* "web": an online dossier's link */
+};
+
 struct token {
 	int kid; /* 1..65535 */
 	enum token_kind kind;
@@ -36,6 +55,8 @@ struct token {
 	int counter;       /* 1..999, 0 when none */
 	char procedure[9]; /* "" when none */
 	char dossier[65];  /* "" when none */
+	enum token_channel channel;
+	int64_t expires; /* Unix seconds, 0 when it never expires */
 };
 
 /*
@@ -58,6 +79,9 @@ int token_encode(const struct token *t, const unsigned char *key, size_t keylen,
  */
 int token_parse(const char *s, size_t len, struct token *t,
     unsigned char mac[TOKEN_MAC_LEN]);
+
+/* Whether t has an expiry and the Unix second `now` is past it. */
+bool token_is_expired(const struct token *t, int64_t now);
 
 /*
  * Find the key for kid: write it to key (TOKEN_KEY_LEN bytes) and return

@@ -41,11 +41,24 @@
  *	         "labels": {"5": {"vi", "en"}, ...}, "question": {"vi", "en"},
  *	         "reasons": [{"code", "vi", "en"}], "procedures": [{"code",
  *	         "name"}], "rate_url": URL, "instrument": N}   + ETag
+ *	GET  WIRE_PATH_SERVING    (signed; every WIRE_SERVING_EVERY s)
+ *	    200 {"dossier": "mã hồ sơ" or null, "serial": N (0 with
+ *	         null), "since": RFC 3339 or null}: the dossier the
+ *	         kiosk's counter serves now, as the one-stop system said
+ *	         (POST /api/v1/counters/{unit}/{number}/serving, API key
+ *	         scope "links"; server/core/serving.h).  Kept in the
+ *	         server's memory only: a restart, or WIRE_SERVING_TTL,
+ *	         forgets it.  A kiosk that consumed serial N (a rating bound
+ *	         to it, or the page's idle reset) shows nothing until a
+ *	         higher serial comes; one that cannot ask shows nothing and
+ *	         takes ratings as ever.
  *	GET  WIRE_PATH_KIOSKS     (staff) {"kiosks": [...]}
  *
  * Kiosk (hailong-kiosk, 127.0.0.1 only):
  *	POST WIRE_PATH_LOCAL_RATINGS {"level": 1..5, "reasons": [...],
- *	         "dossier": "...", "reasons_follow": bool}
+ *	         "dossier": "...", "reasons_follow": bool, "serving": N}
+ *	    ("serving": the serial of the served dossier the page showed
+ *	    and sends as "dossier": the kiosk marks it consumed)
  *	    201 {"id": UUID} once committed to the outbox; 400 {"error",
  *	    "message"} naming the bad value; 409 conflict while the
  *	    configuration says the counter is closed
@@ -53,6 +66,11 @@
  *	    200 once committed; 409 when the rating can no longer change
  *	GET  WIRE_PATH_LOCAL_CONFIG  what the page shows
  *	GET  WIRE_PATH_LOCAL_QR      the "rate on your phone" QR code (SVG)
+ *	GET  WIRE_PATH_LOCAL_SERVING {"dossier": "..." or null, "serial": N}
+ *	    the served dossier not yet consumed ("Hồ sơ đang phục vụ"); the
+ *	    page asks every second while it shows the first screen
+ *	POST WIRE_PATH_LOCAL_SERVING {"serial": N}   the page's idle reset
+ *	    consumed it: 200 {"serial": N}
  *
  * Errors are {"error": WIRE_ERR_*, "message": "a sentence"}.
  */
@@ -61,11 +79,13 @@
 #define WIRE_PATH_RATINGS "/api/v1/kiosk/ratings"
 #define WIRE_PATH_HEARTBEAT "/api/v1/kiosk/heartbeat"
 #define WIRE_PATH_CONFIG "/api/v1/kiosk/config"
+#define WIRE_PATH_SERVING "/api/v1/kiosk/serving"
 #define WIRE_PATH_KIOSKS "/api/v1/kiosks"
 
 #define WIRE_PATH_LOCAL_RATINGS "/api/local/ratings"
 #define WIRE_PATH_LOCAL_CONFIG "/api/local/config"
 #define WIRE_PATH_LOCAL_QR "/api/local/qr.svg"
+#define WIRE_PATH_LOCAL_SERVING "/api/local/serving"
 
 /* Headers.  Authorization carries the request signature (kiosksig.h). */
 #define WIRE_HDR_AUTH "Authorization"
@@ -94,6 +114,9 @@
 #define WIRE_K_ERROR "error"
 #define WIRE_K_MESSAGE "message"
 #define WIRE_K_LAST_NONCE "last_nonce"
+#define WIRE_K_SERIAL "serial"
+#define WIRE_K_SINCE "since"
+#define WIRE_K_SERVING "serving"
 
 /* Error codes (the "error" key). */
 #define WIRE_ERR_BAD_REQUEST "bad_request"
@@ -127,6 +150,8 @@
 #define WIRE_BURST_SECONDS 5  /* a press this soon after the last: burst */
 #define WIRE_RESET_SECONDS 30 /* the page's idle reset */
 #define WIRE_VERSION_MAX 32   /* bytes of a version string */
+#define WIRE_SERVING_EVERY 2  /* seconds between polls of the served dossier */
+#define WIRE_SERVING_TTL ((int64_t)2 * 3600) /* a served dossier lives 2 h */
 
 /*
  * Enrolment codes: 16 characters of Crockford's base32 (80 random bits)
@@ -176,13 +201,14 @@ struct wire_local {
 	char reasons[RATING_REASONS_MAX * (RATING_REASON_MAX_LEN + 1)];
 	char dossier[65];
 	bool reasons_follow; /* the page will ask for reasons next */
+	int64_t serving;     /* the served dossier's serial it shows, or 0 */
 };
 
 /*
  * Parse and check the page's JSON body: an object with "level" 1..5,
  * optional "reasons" (array of at most RATING_REASONS_MAX distinct codes,
- * only when level <= WIRE_LOW_LEVEL_MAX), "dossier" (a mã hồ sơ or "")
- * and "reasons_follow" (bool).  Unknown keys are refused.  0, or -1 with
+ * only when level <= WIRE_LOW_LEVEL_MAX), "dossier" (a mã hồ sơ or ""),
+ * "reasons_follow" (bool) and "serving" (a serial, 1..2^53).  Unknown keys are refused.  0, or -1 with
  * `why` a sentence for the page (English; the page shows its own words).
  */
 int wire_local_parse(
@@ -195,6 +221,27 @@ int wire_local_parse(
 int wire_reasons_parse(const char *buf, size_t len,
     char out[RATING_REASONS_MAX * (RATING_REASON_MAX_LEN + 1)], char *why,
     size_t n);
+
+/* The served dossier, as the kiosk reads the server's answer. */
+struct wire_serving {
+	char dossier[65]; /* "" for none */
+	int64_t serial;   /* 0 for none */
+};
+
+/*
+ * Parse the answer of WIRE_PATH_SERVING: "dossier" a mã hồ sơ with
+ * "serial" 1..2^53, or null with 0 ("since" and unknown keys are not
+ * read).  0 or -1 with `why`.
+ */
+int wire_serving_parse(
+    const char *buf, size_t len, struct wire_serving *out, char *why, size_t n);
+
+/*
+ * Parse the page's {"serial": N} (1..2^53) into *serial.  0 or -1 with
+ * `why`.
+ */
+int wire_serial_parse(
+    const char *buf, size_t len, int64_t *serial, char *why, size_t n);
 
 /* A heartbeat, as the server reads it. */
 struct wire_heartbeat {

@@ -6,6 +6,11 @@
 // score is posted with reasons_follow, and the reasons follow in a second
 // post; the kiosk holds the rating back until then.  No screen ever says
 // which face was pressed.
+//
+// The dossier the counter serves now (the one-stop system told the
+// server, the kiosk asks it) is shown on the first screen as "Hồ sơ đang
+// phục vụ" and goes with the next rating, with its serial so that the
+// kiosk never shows it again; the idle reset lets it go the same way.
 'use strict';
 
 (function () {
@@ -19,6 +24,7 @@
     vi: {
       lang: 'English',
       dossier: 'Mã hồ sơ (quét mã vạch trên giấy biên nhận, nếu có)',
+      serving: 'Hồ sơ đang phục vụ: ',
       dossierOk: 'Đã nhận mã hồ sơ',
       dossierBad: 'Mã hồ sơ không hợp lệ, vui lòng quét lại',
       phone: 'Đánh giá chi tiết trên điện thoại',
@@ -37,6 +43,7 @@
     en: {
       lang: 'Tiếng Việt',
       dossier: 'Dossier code (scan the barcode on your receipt, if any)',
+      serving: 'Dossier being served: ',
       dossierOk: 'Dossier code received',
       dossierBad: 'This is not a dossier code; please scan again',
       phone: 'Rate in detail on your phone',
@@ -60,6 +67,7 @@
   let busy = false;
   let pendingId = null;   // the low rating whose reasons are asked
   let dossier = '';       // a valid mã hồ sơ, or ''
+  let served = null;      // {dossier, serial} the counter serves, shown
   let wedge = '';         // keys typed by a barcode scanner
   let wedgeAt = 0;
 
@@ -152,6 +160,41 @@
       return b;
     }));
     dossierMessage();
+    servingMessage();
+  }
+
+  function servingMessage() {
+    const p = $('serving');
+    p.hidden = !served;
+    p.textContent = served ? WORDS[lang].serving + served.dossier : '';
+  }
+
+  // Ask the kiosk every second while the first screen waits; a dossier
+  // that changes under a citizen's finger is not swapped mid-rating.
+  async function pollServing() {
+    if ($('ask').hidden || busy) return;
+    let s = null;
+    try {
+      const r = await fetch('/api/local/serving', { cache: 'no-store' });
+      if (r.ok) s = await r.json();
+    } catch (e) {
+      return;
+    }
+    if ($('ask').hidden || busy) return;
+    const next = s && s.dossier && isDossier(s.dossier) && s.serial > 0
+      ? { dossier: s.dossier, serial: s.serial } : null;
+    if ((next && next.serial) !== (served && served.serial)) {
+      served = next;
+      servingMessage();
+    }
+  }
+
+  // The idle reset: a served dossier shown to nobody who rated is let go.
+  function letServedGo() {
+    if (!served) return;
+    const serial = served.serial;
+    served = null;
+    post('/api/local/serving', { serial }).catch(() => {});
   }
 
   function dossierMessage() {
@@ -199,9 +242,12 @@
     return r.json();
   }
 
-  function idle(seconds) {
+  function idle(seconds, reset) {
     clearTimeout(idleTimer);
-    idleTimer = setTimeout(start, seconds * 1000);
+    idleTimer = setTimeout(() => {
+      if (reset) letServedGo();
+      start();
+    }, seconds * 1000);
   }
 
   function start() {
@@ -210,6 +256,7 @@
     busy = false;
     lang = 'vi';
     dossier = '';
+    served = null;
     $('dossier').value = '';
     $('dossier').blur();
     loadConfig().then(() => show(closed() ? 'closed' : 'ask'));
@@ -243,6 +290,9 @@
     const ask = level <= LOW && (config.reasons || []).length > 0;
     const body = { level };
     if (dossier) body.dossier = dossier;
+    else if (served) body.dossier = served.dossier;
+    if (served) body.serving = served.serial;
+    served = null;
     if (ask) body.reasons_follow = true;
     try {
       const r = await post('/api/local/ratings', body);
@@ -251,7 +301,7 @@
         busy = false;
         for (const b of document.querySelectorAll('.reason')) b.setAttribute('aria-pressed', 'false');
         show('why');
-        idle(config.reset_seconds || 30);
+        idle(config.reset_seconds || 30, true);
       } else {
         thanks();
       }
@@ -304,13 +354,14 @@
     // any touch on a screen other than the first restarts its idle time
     document.addEventListener('pointerdown', () => {
       if (!$('ask').hidden) return;
-      if (!$('why').hidden) idle(config.reset_seconds || 30);
+      if (!$('why').hidden) idle(config.reset_seconds || 30, true);
     });
     // the first screen returns to Vietnamese and a clean state when idle
     document.addEventListener('pointerdown', () => {
-      if (!$('ask').hidden) idle(config.reset_seconds || 30);
+      if (!$('ask').hidden) idle(config.reset_seconds || 30, true);
     }, true);
     start();
     setInterval(recheck, 60000);
+    setInterval(pollServing, 1000);
   });
 })();

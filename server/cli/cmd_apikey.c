@@ -23,7 +23,8 @@ static const char usage[] =
     "--scope LIST says what the key may do, comma-separated: 'metrics'\n"
     "(read the figures), 'import' (send dossiers and ratings), 'reports'\n"
     "(submit signed reports), 'duty' (say who is on duty at a counter:\n"
-    "a queue system, the one-stop software), or 'all' (the default).\n"
+    "a queue system, the one-stop software), 'links' (rating links for\n"
+    "dossiers, the dossier a counter serves), or 'all' (the default).\n"
     "'scope' changes it for an existing key.  'revoke' takes effect at\n"
     "once.\n";
 
@@ -73,7 +74,7 @@ cmd_apikey(int argc, char **argv)
 	if (scope != NULL && apikey_scopes_parse(scope, &scopes) < 0) {
 		cli_error("apikey",
 		    "--scope: '%s' is not a list of metrics, import, reports, "
-		    "duty (or all)",
+		    "duty, links (or all)",
 		    scope);
 		return 2;
 	}

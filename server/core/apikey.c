@@ -29,6 +29,9 @@ static const struct {
 	{ APIKEY_SCOPE_IMPORT, "import", "import dossiers or ratings" },
 	{ APIKEY_SCOPE_REPORTS, "reports", "submit signed reports" },
 	{ APIKEY_SCOPE_DUTY, "duty", "say who is on duty at a counter" },
+	{ APIKEY_SCOPE_LINKS, "links",
+	    "make rating links for dossiers and say which dossier a counter "
+	    "serves" },
 };
 
 int

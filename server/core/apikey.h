@@ -36,7 +36,11 @@ struct db;
 /* "duty": POST /api/v1/counters/{unit}/{number}/duty (schema 011; keys
  * made before it keep the three above) */
 #define APIKEY_SCOPE_DUTY 8u
-#define APIKEY_SCOPE_ALL 15u
+/* "links": POST /api/v1/dossiers/{code}/rating-link and POST
+ * /api/v1/counters/{unit}/{number}/serving (schema 012; keys made before
+ * it keep what they had) */
+#define APIKEY_SCOPE_LINKS 16u
+#define APIKEY_SCOPE_ALL 31u
 
 /*
  * Parse a comma-separated list of scope names ("metrics,import", or

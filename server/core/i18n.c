@@ -84,6 +84,13 @@ static const char *const text[M_COUNT][2] = {
 				  "tâm góp ý.",
 	    "Each dossier can be rated once. Thank you for your "
 	    "interest." },
+	[M_LINK_EXPIRED_TITLE] = { "Liên kết đánh giá đã hết hạn",
+	    "This rating link has expired" },
+	[M_LINK_EXPIRED_TEXT] = { "Liên kết này chỉ dùng được trong một thời "
+				  "gian sau khi nhận hoặc trả hồ sơ. Xin cảm "
+				  "ơn Ông/Bà đã quan tâm góp ý.",
+	    "This link can be used only for a while after the dossier was "
+	    "received or returned. Thank you for your interest." },
 	[M_DOSSIER_FOREIGN_TITLE] = { "Hồ sơ không thuộc đơn vị này",
 	    "This dossier belongs to another unit" },
 	[M_DOSSIER_FOREIGN_TEXT] = { "Mã hồ sơ trên mã QR thuộc một đơn vị "

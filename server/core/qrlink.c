@@ -3,7 +3,10 @@
 #include <string.h>
 
 #include "hailong/db.h"
+#include "hailong/text.h"
+#include "hailong/util.h"
 #include "core/qrlink.h"
+#include "core/ratings.h"
 #include "core/store.h"
 
 void
@@ -55,5 +58,96 @@ qrlink_token(struct db *db, struct token *t, char out[TOKEN_MAX_LEN + 1],
 		snprintf(err, errlen, "token too long");
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The unit of req's link into unit[41] (see qrlink.h).  0, or -1 with
+ * req->why set.
+ */
+static int
+dossier_unit(struct db *db, struct qrlink_dossier_req *req, char unit[41])
+{
+	char prefix[41];
+	struct db_stmt *st;
+	int rc;
+
+	if (req->unit != NULL) {
+		if (!store_has_unit(db, req->unit) ||
+		    !store_unit_within(db, req->unit, req->scope)) {
+			req->why = QRLINK_NO_UNIT;
+			return -1;
+		}
+		strlcpy_hl(unit, req->unit, 41);
+		return 0;
+	}
+	st = db_query(
+	    db, "SELECT unit FROM dossiers WHERE code = ?", "t", req->dossier);
+	rc = st != NULL ? db_step(st) : -1;
+	if (rc == DB_ROW)
+		strlcpy_hl(unit, db_col_text(st, 0), 41);
+	db_done(st);
+	if (rc < 0) {
+		req->why = QRLINK_ERROR;
+		return -1;
+	}
+	if (rc != DB_ROW) {
+		if (dossier_code_unit(req->dossier, prefix) &&
+		    store_has_unit(db, prefix))
+			strlcpy_hl(unit, prefix, 41);
+		else
+			strlcpy_hl(unit, req->scope, 41);
+	}
+	if (!store_unit_within(db, unit, req->scope)) {
+		req->why = QRLINK_FOREIGN;
+		return -1;
+	}
+	return 0;
+}
+
+int
+qrlink_dossier(struct db *db, struct qrlink_dossier_req *req, struct token *t,
+    char out[TOKEN_MAX_LEN + 1], char *err, size_t errlen)
+{
+	char owner[41];
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	req->why = QRLINK_ERROR;
+	if (dossier_unit(db, req, t->unit) < 0) {
+		snprintf(err, errlen, "%s",
+		    req->why == QRLINK_NO_UNIT
+			? "no such unit among the caller's units"
+			: req->why == QRLINK_FOREIGN
+			? "the dossier is another unit's"
+			: "the database is not available");
+		return -1;
+	}
+	rc = ratings_dossier_foreign(db, t->unit, req->dossier, owner);
+	if (rc != 0) {
+		req->why = rc < 0 ? QRLINK_ERROR : QRLINK_FOREIGN;
+		snprintf(err, errlen, "%s",
+		    rc < 0 ? "the database is not available"
+			   : "the dossier is another unit's");
+		return -1;
+	}
+	if (req->procedure != NULL &&
+	    !store_has_procedure(db, req->procedure)) {
+		req->why = QRLINK_NO_PROCEDURE;
+		snprintf(err, errlen, "no procedure '%s' in the database",
+		    req->procedure);
+		return -1;
+	}
+	t->kind = TOKEN_DOSSIER;
+	strlcpy_hl(t->dossier, req->dossier, sizeof(t->dossier));
+	if (req->procedure != NULL)
+		strlcpy_hl(t->procedure, req->procedure, sizeof(t->procedure));
+	t->channel = req->web ? TOKEN_CHANNEL_WEB : TOKEN_CHANNEL_QR;
+	t->expires = req->now + QRLINK_DOSSIER_TTL;
+	if (qrlink_token(db, t, out, err, errlen) < 0) {
+		req->why = QRLINK_ERROR;
+		return -1;
+	}
+	req->why = QRLINK_OK;
 	return 0;
 }

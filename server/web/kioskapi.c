@@ -19,6 +19,7 @@
 #include "core/qrlink.h"
 #include "core/ratelimit.h"
 #include "core/ratings.h"
+#include "core/serving.h"
 #include "core/units.h"
 #include "core/writer.h"
 #include "web/auth.h"
@@ -652,6 +653,29 @@ api_kiosk_config(struct ctx *c)
 		kiosk_reply(c, call, 200, doc);
 	}
 	http_set_header(&c->req->resp, "ETag", etag);
+}
+
+/*
+ * The dossier the kiosk's counter serves now (wire.h): memory only, no
+ * database, so that every kiosk may ask every WIRE_SERVING_EVERY s.
+ */
+void
+api_kiosk_serving(struct ctx *c)
+{
+	struct kiosk_call *call = c->state;
+	struct serving s;
+	char since[26];
+
+	if (serving_get(call->k.unit, call->k.counter, hl_now(), &s) != 0) {
+		kiosk_reply(c, call, 200,
+		    json_pack("{s:n, s:i, s:n}", WIRE_K_DOSSIER, WIRE_K_SERIAL,
+			0, WIRE_K_SINCE));
+		return;
+	}
+	rfc3339_format(s.since, since);
+	kiosk_reply(c, call, 200,
+	    json_pack("{s:s, s:I, s:s}", WIRE_K_DOSSIER, s.dossier,
+		WIRE_K_SERIAL, (json_int_t)s.serial, WIRE_K_SINCE, since));
 }
 
 /* --- staff ------------------------------------------------------------------ */

@@ -637,6 +637,16 @@ closed_refused(struct ctx *c, struct db *db, const struct target *t)
 	return false;
 }
 
+/* A link past its expiry (token.h version 2): refused with a 410 page. */
+static bool
+expired_refused(struct ctx *c, const struct target *t)
+{
+	if (!token_is_expired(&t->tok, hl_now()))
+		return false;
+	page_message(c, 410, M_LINK_EXPIRED_TITLE, M_LINK_EXPIRED_TEXT);
+	return true;
+}
+
 void
 page_q_get(struct ctx *c)
 {
@@ -657,7 +667,7 @@ page_q_get(struct ctx *c)
 			    c, 404, M_BAD_TOKEN_TITLE, M_BAD_TOKEN_TEXT);
 		return;
 	}
-	if (closed_refused(c, db, &t))
+	if (closed_refused(c, db, &t) || expired_refused(c, &t))
 		return;
 	if (t.tok.kind == TOKEN_DOSSIER &&
 	    ratings_dossier_used(db, t.tok.dossier)) {
@@ -870,7 +880,7 @@ page_q_post(struct ctx *c)
 			    c, 404, M_BAD_TOKEN_TITLE, M_BAD_TOKEN_TEXT);
 		return;
 	}
-	if (closed_refused(c, db, &fp->t))
+	if (closed_refused(c, db, &fp->t) || expired_refused(c, &fp->t))
 		return;
 	snprintf(key, sizeof(key), "form:%s", c->client);
 	if (!ratelimit_hit(c->srv->form_limit, key, hl_now(), &retry)) {
@@ -898,7 +908,9 @@ page_q_post(struct ctx *c)
 	r->counter = fp->t.tok.counter;
 	strlcpy_hl(r->dossier, fp->t.tok.dossier, sizeof(r->dossier));
 	r->dossier_token = fp->t.tok.kind == TOKEN_DOSSIER;
-	r->channel = CHANNEL_QR;
+	/* a link made for an online dossier: the web channel (token.h) */
+	r->channel =
+	    fp->t.tok.channel == TOKEN_CHANNEL_WEB ? CHANNEL_WEB : CHANNEL_QR;
 	r->rated_at = r->received_at = hl_now();
 	r->status = STATUS_VALID;
 	snprintf(r->source, sizeof(r->source), "token:%c:k%d",

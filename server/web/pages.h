@@ -94,6 +94,11 @@ void api_reports_post(struct ctx *c);
 /* api_duty.c: who is on duty at a counter (API keys, scope "duty") */
 void api_duty_post(struct ctx *c);
 
+/* api_links.c: the one-stop system's rating links and served dossiers
+ * (API keys, scope "links") */
+void api_rating_link_post(struct ctx *c);
+void api_serving_post(struct ctx *c);
+
 /* page_reports.c: the console's reports tab */
 void page_reports_get(struct ctx *c);
 void page_reports_post(struct ctx *c);
@@ -104,6 +109,7 @@ void api_kiosk_enrol(struct ctx *c);
 void api_kiosk_ratings(struct ctx *c);
 void api_kiosk_heartbeat(struct ctx *c);
 void api_kiosk_config(struct ctx *c);
+void api_kiosk_serving(struct ctx *c);
 void api_kiosks_list(struct ctx *c);
 
 #endif

@@ -13,6 +13,7 @@
 /* REPORT_JSON_MAX and the signature in base64url, and the JSON around */
 #define REPORT_BODY_MAX ((size_t)44 * 1024 * 1024)
 #define DUTY_BODY_MAX ((size_t)1024)
+#define LINKS_BODY_MAX ((size_t)1024)
 
 const struct route routes[] = {
 	/* method, pattern, handler, who may call, least role, body cap */
@@ -157,6 +158,12 @@ const struct route routes[] = {
 	/* the duty log: a queue system, the one-stop software (api_duty.c) */
 	{ HTTP_POST, "/api/v1/counters/:unit/:number/duty", api_duty_post,
 	    AUTH_APIKEY, 0, DUTY_BODY_MAX, APIKEY_SCOPE_DUTY },
+	/* the one-stop system: a dossier's rating link, the dossier a
+	 * counter serves now (api_links.c) */
+	{ HTTP_POST, "/api/v1/dossiers/:code/rating-link", api_rating_link_post,
+	    AUTH_APIKEY, 0, LINKS_BODY_MAX, APIKEY_SCOPE_LINKS },
+	{ HTTP_POST, "/api/v1/counters/:unit/:number/serving", api_serving_post,
+	    AUTH_APIKEY, 0, LINKS_BODY_MAX, APIKEY_SCOPE_LINKS },
 	/* figures: scripts with a key, staff (any role) */
 	{ HTTP_GET, "/api/v1/metrics", api_metrics_get, AUTH_STAFF_OR_APIKEY, 0,
 	    0, APIKEY_SCOPE_METRICS },
@@ -169,6 +176,7 @@ const struct route routes[] = {
 	{ HTTP_POST, WIRE_PATH_HEARTBEAT, api_kiosk_heartbeat, AUTH_KIOSK, 0,
 	    WIRE_SMALL_BODY_MAX, 0 },
 	{ HTTP_GET, WIRE_PATH_CONFIG, api_kiosk_config, AUTH_KIOSK, 0, 0, 0 },
+	{ HTTP_GET, WIRE_PATH_SERVING, api_kiosk_serving, AUTH_KIOSK, 0, 0, 0 },
 	{ HTTP_GET, WIRE_PATH_KIOSKS, api_kiosks_list, AUTH_STAFF, ROLE_VIEWER,
 	    0, 0 },
 

@@ -27,6 +27,7 @@
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/monitor.h"
+#include "web/pages.h"
 #include "web/server.h"
 #include "web/session.h"
 
@@ -250,8 +251,14 @@ on_finish(struct http_request *req, void *arg)
 	ms = (double)(hl_mono_ns() - req->start_ns) / 1e6;
 	if (req->resp.status >= 500)
 		atomic_fetch_add(&s->errors, 1);
-	/* the route's pattern, never the raw path: paths carry tokens */
-	log_kv(LOG_INFO, "request",
+	/* the route's pattern, never the raw path: paths carry tokens; the
+	 * kiosks' poll of the served dossier (every 2 s from every kiosk)
+	 * only at debug when it went well */
+	log_kv(c && c->route && c->route->fn == api_kiosk_serving &&
+		    req->resp.status == 200
+		? LOG_DEBUG
+		: LOG_INFO,
+	    "request",
 	    "method=%s route=%s status=%d ms=%.2f "
 	    "client=%s",
 	    req->method_str ? req->method_str : "-",

@@ -310,11 +310,18 @@ EXPECT = {
     # so ending it is refused as such, after the checks
     ('POST', '/api/v1/counters/:unit/:number/duty'): KeyOnly(
         409, body='{"action": "end"}'),
+    # the one-stop system's links (a key of scope links): a link for a
+    # dossier of H21.227, made by H21's key; clearing counter 1's dossier
+    ('POST', '/api/v1/dossiers/:code/rating-link'): Public(
+        401, body='{"channel": "online"}', key=200),
+    ('POST', '/api/v1/counters/:unit/:number/serving'): KeyOnly(
+        200, body='{"dossier": null}'),
     ('POST', '/api/v1/kiosk/enroll'): Public(404, body='{"code": '
                                              '"ABCD-EFGH-JKMN-PQRS"}'),
     ('POST', '/api/v1/kiosk/ratings'): Public(401, body='{}'),
     ('POST', '/api/v1/kiosk/heartbeat'): Public(401, body='{}'),
     ('GET', '/api/v1/kiosk/config'): Public(401),
+    ('GET', '/api/v1/kiosk/serving'): Public(401),
     ('GET', '/api/v1/kiosks'): Staff(VIEWER),
     # operations
     ('GET', '/healthz'): Public(200),
@@ -445,6 +452,8 @@ class Matrix(unittest.TestCase):
                 return '1'
             if name == 'officer':
                 return 'GL01' if scope == 'own' else 'VC01'
+            if name == 'code':
+                return 'H21.227-261031-0001'
             if name == 'token':
                 return self.token
             if name == 'file':
@@ -530,6 +539,26 @@ class Matrix(unittest.TestCase):
                                     '{"action": "end"}',
                                     {'Content-Type': 'application/json',
                                      'Authorization': 'Bearer ' + key})
+                    self.assertEqual(r.status, status, r.body[:200])
+
+    def test_links_need_their_scope(self):
+        # a key without "links" is refused whatever the unit or dossier;
+        # one with it alone reaches its subtree only
+        for scope, want in (('metrics,import,reports,duty', (403,) * 6),
+                            ('links', (200, 200, 404, 200, 200, 404))):
+            key = run('apikey', 'add', '--db', self.s.db_path, '--unit',
+                      'H21', '--scope', scope).stdout.strip().split()[-1]
+            h = {'Content-Type': 'application/json',
+                 'Authorization': 'Bearer ' + key}
+            calls = [f'/api/v1/counters/{u}/1/serving'
+                     for u in ('H21', 'H21.227', 'H57')]
+            calls += [f'/api/v1/dossiers/{u}-261031-0001/rating-link'
+                      for u in ('H21', 'H21.227', 'H57')]
+            for path, status in zip(calls, want):
+                with self.subTest(scope=scope, path=path):
+                    body = ('{"dossier": null}' if path.endswith('serving')
+                            else '{}')
+                    r = self.s.post(path, body, h)
                     self.assertEqual(r.status, status, r.body[:200])
 
     def test_every_staff_post_refuses_a_missing_or_wrong_csrf(self):

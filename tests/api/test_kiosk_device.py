@@ -148,6 +148,112 @@ class ThreeFaces(unittest.TestCase):
                 k.cleanup()
 
 
+class ServedDossier(unittest.TestCase):
+    """The dossier the counter serves (POST .../serving): the kiosk shows
+    it, the next rating carries it, and then it is gone; offline, the
+    kiosk shows none and takes ratings as ever."""
+
+    def setUp(self):
+        self.s = Server(name='kiosk-serving').start(port=stable_port())
+        self.key = {'Authorization': 'Bearer ' + run(
+            'apikey', 'add', '--db', self.s.db_path, '--unit', 'H21.227',
+            '--scope', 'links').stdout.strip().splitlines()[-1],
+            'Content-Type': 'application/json'}
+        _, code, _ = add_kiosk(self.s, counter=1)
+        self.k = Kiosk.enrolled(self.s, code).start(
+            '--burst-seconds', '0', '--serving-seconds', '1')
+        wait_kiosk_config(self.k)
+        self.day = time.strftime('%y%m%d', time.gmtime(time.time() + 7 * 3600))
+
+    def tearDown(self):
+        self.k.cleanup()
+        self.s.__exit__(None, None, None)
+
+    def serve(self, dossier):
+        r = self.s.post('/api/v1/counters/H21.227/1/serving',
+                        json.dumps({'dossier': dossier}), self.key)
+        self.assertEqual(r.status, 200, r.text)
+
+    def shown(self):
+        r = self.k.get('/api/local/serving')
+        self.assertEqual(r.status, 200)
+        return r.json()
+
+    def wait_shown(self, dossier, never=()):
+        """Until the kiosk shows `dossier` (None: nothing); meanwhile it
+        must show nothing of `never`."""
+        def check():
+            got = self.shown()
+            self.assertNotIn(got['dossier'], never)
+            return got if got['dossier'] == dossier else None
+        return wait_until(f'the kiosk to show {dossier}', check, timeout=60)
+
+    def test_served_rated_and_gone(self):
+        a, b = f'H21.227-{self.day}-0001', f'H21.227-{self.day}-0002'
+        self.assertEqual(self.shown(), {'dossier': None, 'serial': 0})
+        self.serve(a)
+        got = self.wait_shown(a)
+        self.assertEqual(self.k.get('/api/local/config').json()['serving'],
+                         got)
+        # the page's rating: the dossier it shows, and its serial
+        rid = self.k.rate(5, dossier=a, serving=got['serial'])
+        self.assertEqual(self.shown(), {'dossier': None, 'serial': 0})
+        row = wait_until('the rating on the server',
+                         lambda: rating_row(self.s, rid))
+        self.assertEqual((row['dossier'], row['channel'], row['counter']),
+                         (a, 'kiosk', 1))
+        # the server still says a; the kiosk never shows it again, and
+        # shows the next dossier
+        self.serve(b)
+        got = self.wait_shown(b, never=(a,))
+        # the idle reset lets it go the same way
+        r = self.k.post('/api/local/serving', {'serial': got['serial']})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(self.shown(), {'dossier': None, 'serial': 0})
+        # b given again is a new assignment: shown again
+        self.serve(b)
+        got = self.wait_shown(b)
+        # a serial the server never gave cannot be consumed ahead
+        r = self.k.post('/api/local/serving',
+                        {'serial': got['serial'] + 10 ** 9})
+        self.assertEqual(r.status, 200)
+        self.assertEqual(self.shown()['dossier'], b)
+        # bad bodies
+        for body in (b'{}', b'{"serial": 0}', b'{"serial": "1"}', b'[',
+                     b'{"serial": 1, "x": 1}'):
+            with self.subTest(body=body):
+                self.assertEqual(
+                    self.k.post('/api/local/serving', body=body).status, 400)
+        # the one-stop system clears it
+        self.serve(None)
+        self.wait_shown(None)
+
+    def test_consumed_stays_consumed_across_a_restart(self):
+        a, b = f'H21.227-{self.day}-0011', f'H21.227-{self.day}-0012'
+        self.serve(a)
+        got = self.wait_shown(a)
+        self.k.rate(4, dossier=a, serving=got['serial'])
+        self.assertEqual(self.k.kill(), -9)
+        self.k.start('--burst-seconds', '0', '--serving-seconds', '1')
+        self.serve(b)
+        self.wait_shown(b, never=(a,))
+
+    def test_offline_shows_nothing_and_rates_as_ever(self):
+        a = f'H21.227-{self.day}-0021'
+        self.serve(a)
+        self.wait_shown(a)
+        self.s.stop()
+        self.wait_shown(None)
+        rid = self.k.rate(3)
+        self.assertEqual(self.k.states(), {'pending': 1})
+        # back: a restarted server forgot what the counter served
+        self.s.start(port=self.s.port)
+        row = wait_until('the rating on the server',
+                         lambda: rating_row(self.s, rid))
+        self.assertIsNone(row['dossier'])
+        self.assertEqual(self.shown(), {'dossier': None, 'serial': 0})
+
+
 class Outage(unittest.TestCase):
     """The issue's outage tests: 50 ratings, kills, exactly once."""
 

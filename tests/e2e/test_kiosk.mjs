@@ -1,7 +1,9 @@
 // test_kiosk.mjs -- the kiosk's touch page in Chromium at a tablet size:
 // a low face, a reason, thanks, the reset; a scanned dossier code; the
 // ratings arriving on the server with the right level, reason and code;
-// and the closed screen once the counter is disabled.
+// the dossier the counter serves (POST .../serving) shown on the page and
+// carried by the next rating, then gone; and the closed screen once the
+// counter is disabled.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,6 +115,46 @@ try {
     return out.split('\n').filter(Boolean).length === 2 ? out : null;
   });
   check(rows === '2|wait||kiosk|1|VC01\n5||H21.227-261008-0042|kiosk|1|VC01', 'stored: ' + rows);
+
+  // the one-stop system says which dossier counter 1 serves: the page
+  // shows it, the next rating carries it, and it is gone after
+  const key = hailong('apikey', 'add', '--db', srv.db, '--unit', 'H21.227',
+    '--scope', 'links').trim().split('\n').pop();
+  const served = 'H21.227-261031-0077';
+  const sr = await fetch(srv.base + '/api/v1/counters/H21.227/1/serving', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + key },
+    body: JSON.stringify({ dossier: served }),
+  });
+  check(sr.status === 200, 'the served dossier is taken: ' + sr.status);
+  await page.waitForSelector('#serving:not([hidden])', { timeout: 60000 });
+  check((await page.textContent('#serving')) === 'Hồ sơ đang phục vụ: ' + served, 'the page shows the served dossier');
+  await shot(page, 'kiosk-serving');
+  await page.click('.face.f4');
+  await page.waitForSelector('#thanks:not([hidden])');
+  const bound = await until('the bound rating on the server', () => {
+    const out = srv.sql("SELECT level || '|' || coalesce(dossier,'') || '|' || channel FROM ratings ORDER BY seq DESC LIMIT 1");
+    return out.startsWith('4|') ? out : null;
+  });
+  check(bound === '4|' + served + '|kiosk', 'the rating carries the served dossier: ' + bound);
+  await page.waitForSelector('#ask:not([hidden]) .face.f5');
+  check(await page.isHidden('#serving'), 'the served dossier is gone after the rating');
+  const local = await (await fetch(kiosk.base + '/api/local/serving')).json();
+  check(local.dossier === null, 'the kiosk holds no served dossier after the rating');
+
+  // served again, a touch and nobody rates: the idle reset (60 s here)
+  // lets it go, and the kiosk never shows that assignment again
+  const again = await fetch(srv.base + '/api/v1/counters/H21.227/1/serving', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + key },
+    body: JSON.stringify({ dossier: served }),
+  });
+  check(again.status === 200, 'the dossier is served again');
+  await page.waitForSelector('#serving:not([hidden])', { timeout: 60000 });
+  await page.click('#question');
+  await page.waitForSelector('#serving', { state: 'hidden', timeout: 180000 });
+  await until('the kiosk to let the served dossier go', async () =>
+    (await (await fetch(kiosk.base + '/api/local/serving')).json()).dossier === null, 60);
 
   // the counter is disabled: the kiosk learns it, the page shows it
   // closed in Vietnamese instead of the faces

@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct token t;
-	unsigned char mac[TOKEN_MAC_LEN];
+	struct token t, back;
+	unsigned char mac[TOKEN_MAC_LEN], mac2[TOKEN_MAC_LEN];
 	char again[TOKEN_MAX_LEN + 1];
 
 	if (token_parse((const char *)data, size, &t, mac) == 0) {
@@ -26,6 +26,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (token_check(&t) != NULL)
 			__builtin_trap();
 		if (token_encode(&t, mac, sizeof(mac), again) != 0)
+			__builtin_trap();
+		/* and reads back the same, version 1 or 2 */
+		if (token_parse(again, strlen(again), &back, mac2) != 0 ||
+		    memcmp(&t, &back, sizeof(t)) != 0)
 			__builtin_trap();
 	}
 	token_verify((const char *)data, size, key, NULL, &t);

@@ -17,7 +17,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char code[WIRE_CODE_CHARS + 1];
 	struct wire_local w;
 	struct wire_heartbeat hb;
+	struct wire_serving sv;
 	struct wire_item *items = NULL;
+	int64_t serial;
 	size_t n = 0;
 
 	if (wire_local_parse(buf, size, &w, why, sizeof(why)) == 0) {
@@ -27,6 +29,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			!is_dossier_code(w.dossier, strlen(w.dossier))))
 			__builtin_trap();
 	}
+	/* the served dossier: a code with a serial, or neither */
+	if (wire_serving_parse(buf, size, &sv, why, sizeof(why)) == 0 &&
+	    ((sv.serial == 0) != (sv.dossier[0] == '\0') ||
+		(sv.dossier[0] &&
+		    !is_dossier_code(sv.dossier, strlen(sv.dossier)))))
+		__builtin_trap();
+	if (wire_serial_parse(buf, size, &serial, why, sizeof(why)) == 0 &&
+	    serial < 1)
+		__builtin_trap();
 	wire_reasons_parse(buf, size, reasons, why, sizeof(why));
 	wire_heartbeat_parse(buf, size, &hb, why, sizeof(why));
 	if (wire_batch_parse(

@@ -131,14 +131,14 @@ truncated(void)
 
 /* A payload we encode by hand, with a valid MAC: the parser must judge it. */
 static int
-verify_payload(const char *payload)
+verify_payload_n(const char *payload, size_t len)
 {
 	struct token back;
 	unsigned char mac[32];
 	char s[512], msg[600];
 	size_t n;
 
-	b64url_encode(payload, strlen(payload), s);
+	b64url_encode(payload, len, s);
 	n = strlen(s);
 	snprintf(msg, sizeof(msg), "hailong-token-v1.%s", s);
 
@@ -146,6 +146,12 @@ verify_payload(const char *payload)
 	s[n] = '.';
 	b64url_encode(mac, TOKEN_MAC_LEN, s + n + 1);
 	return token_verify(s, strlen(s), keys, NULL, &back);
+}
+
+static int
+verify_payload(const char *payload)
+{
+	return verify_payload_n(payload, strlen(payload));
 }
 
 static void
@@ -170,7 +176,8 @@ garbage(void)
 
 	/* well signed but malformed payloads are refused too */
 	CHECK_INT(verify_payload("1|1|C|H21.227|1||"), 0);
-	CHECK_INT(verify_payload("2|1|C|H21.227|1||"), -1);  /* version */
+	CHECK_INT(verify_payload("3|1|C|H21.227|1||"), -1);  /* version */
+	CHECK_INT(verify_payload("2|1|C|H21.227|1||"), -1);  /* no tail */
 	CHECK_INT(verify_payload("1|01|C|H21.227|1||"), -1); /* leading 0 */
 	CHECK_INT(verify_payload("1|1|X|H21.227|1||"), -1);  /* kind */
 	CHECK_INT(verify_payload("1|1|C|X21.227|1||"), -1);  /* unit */
@@ -183,6 +190,78 @@ garbage(void)
 	CHECK_INT(verify_payload("1|1|D|H21.227|0||H21-261031-0001"), 0);
 	CHECK_INT(verify_payload("1|1|C|H21.227|1|||"), -1); /* extra field */
 	CHECK_INT(verify_payload("1|1|C|H21.227|1|"), -1);   /* missing */
+
+	/* a NUL inside a field (found by fuzz_token's round trip) */
+	CHECK_INT(verify_payload_n("1|1|C|H21.2\0x|1||", 17), -1);
+
+	/* version 2: a channel, an expiry, or both; never neither */
+	CHECK_INT(verify_payload("2|1|D|H21.227|0||H21-261031-0001|w|"), 0);
+	CHECK_INT(
+	    verify_payload("2|1|D|H21.227|0||H21-261031-0001||1800000000"), 0);
+	CHECK_INT(
+	    verify_payload("2|1|D|H21.227|0||H21-261031-0001|w|1800000000"), 0);
+	CHECK_INT(verify_payload("2|1|D|H21.227|0||H21-261031-0001||"), -1);
+	CHECK_INT(verify_payload("2|1|D|H21.227|0||H21-261031-0001|x|"), -1);
+	CHECK_INT(verify_payload("2|1|D|H21.227|0||H21-261031-0001|w|01"), -1);
+	CHECK_INT(verify_payload("2|1|D|H21.227|0||H21-261031-0001|w|-1"), -1);
+	CHECK_INT(
+	    verify_payload("2|1|D|H21.227|0||H21-261031-0001|w|999999999999"),
+	    -1);
+	CHECK_INT(verify_payload("2|1|D|H21.227|0||H21-261031-0001|w"), -1);
+	CHECK_INT(verify_payload("2|1|D|H21.227|0||H21-261031-0001|w||"), -1);
+	CHECK_INT(verify_payload("1|1|D|H21.227|0||H21-261031-0001|w|"), -1);
+}
+
+/* Version 2 round trips, and a token without its fields stays version 1. */
+static void
+version2(void)
+{
+	struct token t = { .kid = 1, .kind = TOKEN_DOSSIER }, back;
+	char s[TOKEN_MAX_LEN + 1], payload[200];
+	long n;
+
+	strcpy(t.unit, "H21.227");
+	strcpy(t.procedure, "1.001193");
+	strcpy(t.dossier, "H21.227-261031-0001");
+	CHECK_INT(token_encode(&t, key1, sizeof(key1), s), 0);
+	n = b64url_decode(s, strcspn(s, "."), payload, sizeof(payload) - 1);
+	CHECK(n > 0 && payload[0] == '1');
+
+	t.channel = TOKEN_CHANNEL_WEB;
+	t.expires = 1800000000;
+	CHECK_INT(token_encode(&t, key1, sizeof(key1), s), 0);
+	n = b64url_decode(s, strcspn(s, "."), payload, sizeof(payload) - 1);
+	CHECK(n > 0 && payload[0] == '2');
+	CHECK_INT(token_verify(s, strlen(s), keys, NULL, &back), 0);
+	CHECK_INT(back.channel, TOKEN_CHANNEL_WEB);
+	CHECK_INT(back.expires, 1800000000);
+	CHECK_STR(back.dossier, "H21.227-261031-0001");
+	CHECK(!token_is_expired(&back, 1800000000));
+	CHECK(token_is_expired(&back, 1800000001));
+
+	t.channel = TOKEN_CHANNEL_WEB;
+	t.expires = 0;
+	CHECK_INT(token_encode(&t, key1, sizeof(key1), s), 0);
+	CHECK_INT(token_verify(s, strlen(s), keys, NULL, &back), 0);
+	CHECK_INT(back.channel, TOKEN_CHANNEL_WEB);
+	CHECK_INT(back.expires, 0);
+	CHECK(!token_is_expired(&back, 1800000001));
+
+	t.channel = TOKEN_CHANNEL_QR;
+	t.expires = 1800000000;
+	CHECK_INT(token_encode(&t, key1, sizeof(key1), s), 0);
+	CHECK_INT(token_verify(s, strlen(s), keys, NULL, &back), 0);
+	CHECK_INT(back.channel, TOKEN_CHANNEL_QR);
+	CHECK_INT(back.expires, 1800000000);
+
+	/* the longest fields still fit */
+	strcpy(t.unit, "H21.227.001.002.003.004.005.006.007.0080");
+	strcpy(t.dossier,
+	    "H21.227.001.002.003.004.005.006.007.0080-261031-"
+	    "0000001");
+	t.kid = 65535;
+	t.counter = 999;
+	CHECK_INT(token_encode(&t, key1, sizeof(key1), s), 0);
 }
 
 int
@@ -193,5 +272,6 @@ main(void)
 	RUN(wrong_kid);
 	RUN(truncated);
 	RUN(garbage);
+	RUN(version2);
 	return test_report("test_token");
 }

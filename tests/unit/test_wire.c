@@ -222,6 +222,73 @@ codes(void)
 	CHECK_STR(wire_status_name(WIRE_CONFLICT), "conflict");
 }
 
+/* The served dossier as the kiosk reads it, and the page's serial. */
+static void
+serving(void)
+{
+	struct wire_serving sv;
+	struct wire_local w;
+	char why[256];
+	int64_t serial;
+	static const char *const bad[] = { "", "[]", "{}",
+		"{\"dossier\": null}", "{\"dossier\": null, \"serial\": 3}",
+		"{\"dossier\": \"H21.227-261031-0001\"}",
+		"{\"dossier\": \"H21.227-261031-0001\", \"serial\": 0}",
+		"{\"dossier\": \"H21.227-261031-0001\", \"serial\": -1}",
+		"{\"dossier\": \"H21.227-261031-0001\", \"serial\": 1.5}",
+		"{\"dossier\": \"H21.227-261399-0001\", \"serial\": 1}",
+		"{\"dossier\": \"\", \"serial\": 1}",
+		"{\"dossier\": 5, \"serial\": 1}",
+		"{\"dossier\": \"H21.227-261031-0001\", \"serial\": "
+		"9007199254740993}" };
+
+	{
+		const char *none =
+		    "{\"dossier\": null, \"serial\": 0, \"since\": null}";
+
+		CHECK_INT(wire_serving_parse(
+			      none, strlen(none), &sv, why, sizeof(why)),
+		    0);
+	}
+	CHECK_STR(sv.dossier, "");
+	CHECK_INT(sv.serial, 0);
+	{
+		const char *ok = "{\"dossier\": \"H21.227-261031-0001\", "
+				 "\"serial\": 1764000000000001, \"since\": "
+				 "\"2026-10-31T08:00:00+07:00\", \"new\": 1}";
+
+		CHECK_INT(
+		    wire_serving_parse(ok, strlen(ok), &sv, why, sizeof(why)),
+		    0);
+		CHECK_STR(sv.dossier, "H21.227-261031-0001");
+		CHECK(sv.serial == 1764000000000001);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		CHECK_INT(wire_serving_parse(
+			      bad[i], strlen(bad[i]), &sv, why, sizeof(why)),
+		    -1);
+		CHECK_STR(sv.dossier, "");
+	}
+	CHECK_INT(wire_serial_parse(
+		      "{\"serial\": 42}", 14, &serial, why, sizeof(why)),
+	    0);
+	CHECK(serial == 42);
+	CHECK_INT(
+	    wire_serial_parse("{\"serial\": 0}", 13, &serial, why, sizeof(why)),
+	    -1);
+	CHECK_INT(wire_serial_parse("{\"serial\": 1, \"x\": 1}", 21, &serial,
+		      why, sizeof(why)),
+	    -1);
+	/* the page's rating names the serial it showed */
+	CHECK_INT(local("{\"level\": 5, \"dossier\": \"H21.227-261031-0001\", "
+			"\"serving\": 7}",
+		      &w),
+	    0);
+	CHECK(w.serving == 7);
+	CHECK_INT(local("{\"level\": 5, \"serving\": 0}", &w), -1);
+	CHECK_INT(local("{\"level\": 5, \"serving\": \"7\"}", &w), -1);
+}
+
 int
 main(void)
 {
@@ -230,5 +297,6 @@ main(void)
 	RUN(batches);
 	RUN(heartbeats);
 	RUN(codes);
+	RUN(serving);
 	return test_report("test_wire");
 }
