@@ -129,7 +129,19 @@ $(BUILD)/tools/embed: tools/embed.c
 	$(CC) -O1 -o $@ $<
 
 # Makefile too: the list of files (and their names) is written here
-$(BUILD)/gen/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED) Makefile
+# The lists of embedded files, rewritten only when they change: a file
+# removed or renamed (a migration renumbered) must rebuild the embedding
+# even though every file left is older than it.
+$(BUILD)/gen/%.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(if $(filter server_files,$*),$(SERVER_EMBED),$(KIOSK_EMBED))' \
+	    | cmp -s - $@ || echo '$(if $(filter server_files,$*),$(SERVER_EMBED),$(KIOSK_EMBED))' >$@
+
+.PHONY: FORCE
+FORCE:
+
+$(BUILD)/gen/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED) Makefile \
+    $(BUILD)/gen/server_files.list
 	@mkdir -p $(dir $@)
 	$(say) EMBED $@
 	$(Q)$(BUILD)/tools/embed $@ server_files $(SERVER_EMBED)
@@ -139,7 +151,8 @@ $(BUILD)/obj/gen/server_files.o: $(BUILD)/gen/server_files.c
 	$(say) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/gen/kiosk_files.c: $(BUILD)/tools/embed $(KIOSK_EMBED) Makefile
+$(BUILD)/gen/kiosk_files.c: $(BUILD)/tools/embed $(KIOSK_EMBED) Makefile \
+    $(BUILD)/gen/kiosk_files.list
 	@mkdir -p $(dir $@)
 	$(say) EMBED $@
 	$(Q)$(BUILD)/tools/embed $@ kiosk_files $(KIOSK_EMBED)
@@ -306,7 +319,8 @@ build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzzed.a
 
 -include $(FUZZ_OBJ:.o=.d)
 
-build/gen-fuzz/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED) Makefile
+build/gen-fuzz/server_files.c: $(BUILD)/tools/embed $(SERVER_EMBED) Makefile \
+    $(BUILD)/gen/server_files.list
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $@ server_files $(SERVER_EMBED)
 

@@ -5,6 +5,7 @@
 
 #include "hailong/crypto.h"
 #include "hailong/db.h"
+#include "hailong/embed.h"
 #include "hailong/encode.h"
 #include "hailong/util.h"
 #include "core/audit.h"
@@ -13,6 +14,8 @@
 #include "core/store.h"
 #include "core/writer.h"
 #include "test.h"
+
+extern const struct embed_file server_files[];
 
 static char dbpath[128];
 
@@ -493,9 +496,34 @@ refdata_csv(void)
 	db_close(db);
 }
 
+/*
+ * No two migrations share a number: the loader takes the first file of a
+ * number and would never run the other (branches that each took the
+ * next number meet at a merge).
+ */
+static void
+migration_numbers(void)
+{
+	int seen[1000] = { 0 };
+
+	for (const struct embed_file *f = server_files; f->name != NULL; f++) {
+		int n;
+
+		if (sscanf(f->name, "schemas/%3d_", &n) != 1 || n < 1 ||
+		    n >= 1000)
+			continue;
+		if (seen[n]++ != 0)
+			fprintf(stderr, "  two migrations numbered %03d (%s)\n",
+			    n, f->name);
+		CHECK_INT(seen[n], 1);
+	}
+	CHECK(seen[1] == 1 && seen[11] == 1);
+}
+
 int
 main(void)
 {
+	RUN(migration_numbers);
 	RUN(migrations);
 	RUN(canonical_and_chain);
 	RUN(outcomes);
