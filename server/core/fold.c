@@ -8,6 +8,7 @@
 #include "hailong/hltime.h"
 #include "hailong/util.h"
 #include "core/audit.h"
+#include "core/counts.h"
 #include "core/fold.h"
 #include "core/rollup.h"
 #include "core/store.h"
@@ -47,13 +48,24 @@
 	"FROM ratings WHERE status = 'valid' " \
 	"AND seq IN (SELECT seq FROM temp.fold_rows))"
 
-/* ?1 the fold, ?2 the month. */
+/*
+ * ?1 the fold, ?2 the month.  A rating without a procedure that names a
+ * dossier counts for the dossier's (rollup.h, rollup_procedure_of()),
+ * which may come or change later: its counts are kept by dossier code.
+ */
+#define LENT "(procedure IS NULL AND dossier IS NOT NULL)"
 #define INSERT_PROCEDURE \
 	"INSERT INTO folded_procedure(" ROLLUP_COLUMNS( \
 	    COL) "unit, month, " \
 		 "procedure, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
 		 "coalesce(procedure, ''), ?1 FROM " FOLDED_VALID \
-		 " GROUP BY unit, coalesce(procedure, '')"
+		 " WHERE NOT " LENT " GROUP BY unit, coalesce(procedure, '')"
+#define INSERT_DOSSIER \
+	"INSERT INTO folded_dossier(" ROLLUP_COLUMNS( \
+	    COL) "unit, month, " \
+		 "dossier, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
+		 "dossier, ?1 FROM " FOLDED_VALID \
+		 " WHERE " LENT " GROUP BY unit, dossier"
 #define INSERT_STAFF \
 	"INSERT INTO folded_staff(" ROLLUP_COLUMNS( \
 	    COL) "unit, month, counter, " \
@@ -245,6 +257,7 @@ fold_write(
 		"SELECT seq, rated_at, ?, chain FROM temp.fold_rows",
 		"l", fold) < 0 ||
 	    db_run(db, INSERT_PROCEDURE, "li", fold, f->month) < 0 ||
+	    db_run(db, INSERT_DOSSIER, "li", fold, f->month) < 0 ||
 	    db_run(db, INSERT_STAFF, "li", fold, f->month) < 0 ||
 	    delete_counted(db,
 		"DELETE FROM rating_texts "
@@ -475,6 +488,13 @@ out:
 #define BY_PROCEDURE(F) \
 	"SELECT " ROLLUP_COLUMNS(SUM) "procedure FROM folded_procedure " \
 	"WHERE unit " F " AND month = ?2 GROUP BY procedure"
+/* ?3 T: the dossier lends its procedure when received before it. */
+#define BY_DOSSIER(F) \
+	"SELECT " ROLLUP_COLUMNS(SUM) "coalesce((SELECT d.procedure FROM " \
+	"dossiers d WHERE d.code = f.dossier AND d.received_at < ?3 AND " \
+	"EXISTS (SELECT 1 FROM unit_tree t WHERE t.ancestor = f.unit AND " \
+	"t.descendant = d.unit)), '') AS p FROM folded_dossier f " \
+	"WHERE f.unit " F " AND f.month = ?2 GROUP BY p"
 #define BY_COUNTER(F) \
 	"SELECT " ROLLUP_COLUMNS(SUM) "unit, counter FROM folded_staff " \
 	"WHERE unit " F " AND month = ?2 AND counter > 0 " \
@@ -483,6 +503,29 @@ out:
 	"SELECT " ROLLUP_COLUMNS(SUM) "officer FROM folded_staff " \
 	"WHERE unit " F " AND month = ?2 AND officer <> '' GROUP BY officer"
 /* clang-format on */
+
+/* The folded counts kept by dossier code, under the dossiers' procedures. */
+static int
+read_lent(struct db *db, const struct rollup_sink *s, bool unit_only)
+{
+	struct db_stmt *st = db_query(db,
+	    unit_only ? BY_DOSSIER(ONLY) : BY_DOSSIER(SUBTREE), "til",
+	    s->unit, s->month, s->as_of);
+	int step;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *p = db_col_text(st, ROLLUP_N);
+		struct metric_counts c;
+
+		memset(&c, 0, sizeof(c));
+		rollup_unpack_add(st, 0, &c);
+		s->add(s->ctx, p != NULL ? p : "", &c);
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
 
 int
 fold_read(struct db *db, const struct rollup_sink *s, bool unit_only,
@@ -507,6 +550,7 @@ fold_read(struct db *db, const struct rollup_sink *s, bool unit_only,
 	}
 	if (rollup_add_rows(db, s, ROWS_PROCEDURE,
 		unit_only ? BY_PROCEDURE(ONLY) : BY_PROCEDURE(SUBTREE)) < 0 ||
+	    read_lent(db, s, unit_only) < 0 ||
 	    rollup_add_rows(db, s, ROWS_COUNTER,
 		unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE)) < 0)
 		return -1;

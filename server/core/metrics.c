@@ -470,7 +470,8 @@ sink_counts(void *ctx, enum rollup_rows kind, const char *key, int counter)
 static struct rollup_sink
 sink_of(struct metrics *m)
 {
-	struct rollup_sink s = { m->unit, m->month, sink_add, sink_counts, m };
+	struct rollup_sink s = { m->unit, m->month, sink_add, sink_counts, m,
+		m->as_of };
 
 	return s;
 }
@@ -504,6 +505,24 @@ col_str(struct db_stmt *st, int i, char *out, size_t size)
 }
 
 /*
+ * A rating's procedure (METRICS.md "Which procedure and officer a rating
+ * counts for"): its own, else that of the dossier it names when the
+ * dossier was received before T (?4) and is of the rating's unit or a
+ * unit below it.  The rollups keep the same (rollup_procedure_of()).
+ */
+#define RAW_PROCEDURE \
+	"coalesce(r.procedure, (SELECT d.procedure FROM dossiers d " \
+	"WHERE d.code = r.dossier AND d.received_at < ?4 AND EXISTS " \
+	"(SELECT 1 FROM unit_tree t WHERE t.ancestor = r.unit AND " \
+	"t.descendant = d.unit)))"
+#define RAW_SQL(FILTER) \
+	"SELECT r.unit, r.counter, r.officer, " RAW_PROCEDURE ", r.level, " \
+	"r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, r.c7, r.c8, r.c9, " \
+	"r.supplement_reported, r.online_error_reported FROM ratings r " \
+	"WHERE r.unit " FILTER " AND r.status = 'valid' AND " \
+	"r.rated_at >= ?2 AND r.rated_at < ?3"
+
+/*
  * Rating counts from the raw rows: valid, rated in [start, until), and
  * those of the month's folded ratings (fold.h).
  */
@@ -516,16 +535,8 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	int step;
 
 	st = db_query(db,
-	    unit_only
-		? "SELECT unit, counter, officer, procedure, level, c1, c2, "
-		  "c3, c4, c5, c6, c7, c8, c9, supplement_reported, "
-		  "online_error_reported FROM ratings WHERE unit " ONLY
-		  " AND status = 'valid' AND rated_at >= ?2 AND rated_at < ?3"
-		: "SELECT unit, counter, officer, procedure, level, c1, c2, "
-		  "c3, c4, c5, c6, c7, c8, c9, supplement_reported, "
-		  "online_error_reported FROM ratings WHERE unit " SUBTREE
-		  " AND status = 'valid' AND rated_at >= ?2 AND rated_at < ?3",
-	    "tll", m->unit, start, until);
+	    unit_only ? RAW_SQL(ONLY) : RAW_SQL(SUBTREE), "tlll", m->unit,
+	    start, until, m->as_of);
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
@@ -756,7 +767,7 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 	bool own_txn = false, unit_only = (how & METRICS_UNIT_ONLY) != 0;
 	char unit_name[301] = "";
 	struct buf name = { 0 };
-	int64_t start, end, until;
+	int64_t start, end, until, attributed;
 	int step;
 
 	if (unit == NULL || !is_unit_code(unit, strlen(unit))) {
@@ -792,8 +803,11 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 	start = month_start(month);
 	end = month_end(month);
 	until = as_of < end ? as_of : end;
-	m->rollups =
-	    !(how & METRICS_RECOMPUTE) && (as_of >= end || as_of >= hl_now());
+	/* the attribution to dossiers' procedures too (rollup.h) */
+	if (rollup_attribution_horizon(db, month, &attributed) < 0)
+		goto dberr;
+	m->rollups = !(how & METRICS_RECOMPUTE) &&
+	    (as_of >= end || as_of >= hl_now()) && as_of >= attributed;
 	if (m->rollups ? rollup_read(db, &sink, unit_only) < 0
 		       : ratings_raw(db, m, unit_only, start, until) < 0)
 		goto dberr;

@@ -1,6 +1,7 @@
 /* rollup.c -- monthly rating counts kept beside the ratings, by the writer. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hailong/db.h"
@@ -227,6 +228,9 @@ low_ratings(struct db *db, const char *code, const char *unit, int64_t *n,
 	return rc == DB_ROW ? 0 : -1;
 }
 
+static int attribution_change(
+    struct db *db, const struct dossier *old, const struct dossier *d);
+
 int
 rollup_dossier_change(
     struct db *db, const struct dossier *old, const struct dossier *d)
@@ -247,7 +251,9 @@ rollup_dossier_change(
 		h = d->finished_at + 1;
 	if (n > 0 && last + 1 > h)
 		h = last + 1;
-	return horizon_raise(db, month_of(d->received_at), h);
+	if (horizon_raise(db, month_of(d->received_at), h) < 0)
+		return -1;
+	return attribution_change(db, old, d);
 }
 
 int
@@ -303,29 +309,286 @@ rollup_dossier_horizon(struct db *db, int month, int64_t *horizon)
 	    : 0;
 }
 
+/* Whether `unit` is `ancestor` or below it: 1 yes, 0 no, -1 error. */
+static int
+unit_within(struct db *db, const char *unit, const char *ancestor)
+{
+	int64_t one;
+	int rc = db_int(db, &one,
+	    "SELECT 1 FROM unit_tree WHERE ancestor = ? AND descendant = ?",
+	    "tt", ancestor, unit);
+
+	return rc < 0 ? -1 : rc == 0;
+}
+
+/* The procedure dossier d lends to a rating of `unit`: '' none. */
+static int
+lent_procedure(struct db *db, const struct dossier *d, const char *unit,
+    const char **proc)
+{
+	int rc;
+
+	*proc = "";
+	if (d == NULL)
+		return 0;
+	rc = unit_within(db, d->unit, unit);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		*proc = d->procedure;
+	return 0;
+}
+
+/* The rating rollups of `month` hold the attribution at T >= t. */
+static int
+attribution_raise(struct db *db, int month, int64_t t)
+{
+	return db_run(db,
+	    "INSERT INTO attribution_horizon(month, horizon) VALUES (?, ?) "
+	    "ON CONFLICT(month) DO UPDATE SET "
+	    "horizon = max(horizon, excluded.horizon)",
+	    "il", month, t);
+}
+
+int
+rollup_attribution_horizon(struct db *db, int month, int64_t *horizon)
+{
+	*horizon = 0;
+	return db_int(db, horizon,
+		   "SELECT horizon FROM attribution_horizon WHERE month = ?",
+		   "i", month) < 0
+	    ? -1
+	    : 0;
+}
+
+int
+rollup_procedure_of(struct db *db, const struct rating *r, char proc[9])
+{
+	struct dossier d;
+	const char *p;
+	int rc;
+
+	strlcpy_hl(proc, r->procedure, 9);
+	if (r->procedure[0] != '\0' || r->dossier[0] == '\0')
+		return 0;
+	rc = dossier_load(db, r->dossier, &d);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0; /* not known yet: moved when it comes */
+	if (lent_procedure(db, &d, r->unit, &p) < 0)
+		return -1;
+	strlcpy_hl(proc, p, 9);
+	/*
+	 * A dossier received after the rating: "as of" a T before it, the
+	 * rating has no procedure yet, and the rollups cannot tell.
+	 */
+	if (p[0] != '\0' && d.received_at >= r->rated_at &&
+	    attribution_raise(db, month_of(r->rated_at), d.received_at + 1) <
+		0)
+		return -1;
+	return 0;
+}
+
+/* Add sign * v to the rows of (unit, month, procedure) and its subtree's. */
+static int
+procedure_apply(struct db *db, const int64_t v[ROLLUP_N], int64_t sign,
+    const char *unit, int month, const char *procedure)
+{
+	char up[ANCESTORS_MAX][41];
+	int n = ancestors(db, unit, up, ANCESTORS_MAX);
+
+	if (upsert(db, UPSERT_PROCEDURE, v, ROLLUP_N, sign, unit, month,
+		procedure, -1) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (upsert(db, UPSERT_SUBTREE, v, ROLLUP_N, sign, up[i], month,
+			procedure, -1) < 0)
+			return -1;
+	return 0;
+}
+
 static int
 counts_apply(struct db *db, const struct rating *r, int sign)
 {
 	struct metric_counts c;
 	int64_t v[ROLLUP_N];
 	int month = month_of(r->rated_at);
-	char up[ANCESTORS_MAX][41];
-	int n = ancestors(db, r->unit, up, ANCESTORS_MAX);
+	char proc[9];
 
+	if (rollup_procedure_of(db, r, proc) < 0)
+		return -1;
 	memset(&c, 0, sizeof(c));
 	metric_counts_add_rating(&c, r);
 	pack(&c, v);
-	if (upsert(db, UPSERT_PROCEDURE, v, ROLLUP_N, sign, r->unit, month,
-		r->procedure, -1) < 0)
+	if (procedure_apply(db, v, sign, r->unit, month, proc) < 0)
 		return -1;
-	for (int i = 0; i < n; i++)
-		if (upsert(db, UPSERT_SUBTREE, v, ROLLUP_N, sign, up[i], month,
-			r->procedure, -1) < 0)
-			return -1;
 	if (r->counter <= 0 && r->officer[0] == '\0')
 		return 0;
 	return upsert(db, UPSERT_STAFF, v, ROLLUP_N, sign, r->unit, month,
 	    r->officer, r->counter > 0 ? r->counter : 0);
+}
+
+/*
+ * Move counts v of a rating (or folded ratings) of `unit` and `month`
+ * from the procedure the old version of a dossier lent them to the one
+ * the new version lends.
+ */
+static int
+move(struct db *db, const int64_t v[ROLLUP_N], const char *unit, int month,
+    const struct dossier *old, const struct dossier *d)
+{
+	const char *from, *to;
+
+	if (lent_procedure(db, old, unit, &from) < 0 ||
+	    lent_procedure(db, d, unit, &to) < 0)
+		return -1;
+	if (strcmp(from, to) == 0)
+		return 0;
+	if (procedure_apply(db, v, -1, unit, month, from) < 0)
+		return -1;
+	return procedure_apply(db, v, 1, unit, month, to);
+}
+
+/*
+ * The same for the counts of folded ratings that named the dossier
+ * (folded_dossier, 013_attribution.sql).  Their month is known as of its
+ * end or later: the horizon matters only for a dossier received after.
+ */
+static int
+folded_change(struct db *db, const struct dossier *old, const struct dossier *d)
+{
+	struct fold_row {
+		char unit[41];
+		int month;
+		int64_t v[ROLLUP_N];
+	} *fs = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st;
+	int step, rc = -1;
+
+	st = db_query(db,
+	    "SELECT " ROLLUP_COLUMNS(SUM) "unit, month FROM folded_dossier "
+	    "WHERE dossier = ? GROUP BY unit, month",
+	    "t", d->code);
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct metric_counts c;
+		const char *u = db_col_text(st, ROLLUP_N);
+
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4;
+			fs = xrealloc(fs, cap * sizeof(*fs));
+		}
+		memset(&c, 0, sizeof(c));
+		rollup_unpack_add(st, 0, &c);
+		pack(&c, fs[n].v);
+		strlcpy_hl(fs[n].unit, u != NULL ? u : "", sizeof(fs[n].unit));
+		fs[n].month = (int)db_col_int(st, ROLLUP_N + 1);
+		n++;
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const char *to;
+
+		if (move(db, fs[i].v, fs[i].unit, fs[i].month, old, d) < 0 ||
+		    lent_procedure(db, d, fs[i].unit, &to) < 0)
+			goto out;
+		if (to[0] != '\0' && d->received_at >= month_end(fs[i].month) &&
+		    attribution_raise(db, fs[i].month, d->received_at + 1) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(fs);
+	return rc;
+}
+
+/*
+ * The dossier changed from `old` (NULL: new) to d: its valid ratings
+ * without a procedure, and folded ones, move to the procedure it lends
+ * them now (METRICS.md "Which procedure").  One indexed query each.
+ */
+static int
+attribution_change(
+    struct db *db, const struct dossier *old, const struct dossier *d)
+{
+	struct rating *rs = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st;
+	int step, rc = -1;
+
+	/* gathered first: the moves write while no query is open */
+	st = db_query(db,
+	    "SELECT unit, rated_at, level, c1, c2, c3, c4, c5, c6, c7, c8, "
+	    "c9, supplement_reported, online_error_reported, visits, "
+	    "reasons, channel FROM ratings WHERE dossier = ? AND "
+	    "procedure IS NULL AND status = 'valid'",
+	    "t", d->code);
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct rating *r;
+		const char *s;
+		int col = 3;
+
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			rs = xrealloc(rs, cap * sizeof(*rs));
+		}
+		r = &rs[n++];
+		rating_init(r);
+		s = db_col_text(st, 0);
+		strlcpy_hl(r->unit, s != NULL ? s : "", sizeof(r->unit));
+		strlcpy_hl(r->dossier, d->code, sizeof(r->dossier));
+		r->rated_at = db_col_int(st, 1);
+		r->level = (int)db_col_int(st, 2);
+		for (int i = 0; i < RATING_CRITERIA; i++, col++)
+			r->criteria[i] = db_col_is_null(st, col)
+			    ? -1
+			    : (int)db_col_int(st, col);
+		r->supplement_reported = db_col_is_null(st, col)
+		    ? -1
+		    : (int)db_col_int(st, col);
+		col++;
+		r->online_error_reported = db_col_is_null(st, col)
+		    ? -1
+		    : (int)db_col_int(st, col);
+		col++;
+		r->visits =
+		    db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
+		col++;
+		s = db_col_text(st, col++);
+		strlcpy_hl(r->reasons, s != NULL ? s : "", sizeof(r->reasons));
+		if (rating_channel_parse(db_col_text(st, col), &r->channel) <
+		    0)
+			r->channel = CHANNEL_IMPORT;
+		r->status = STATUS_VALID;
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct metric_counts c;
+		int64_t v[ROLLUP_N];
+		const char *to;
+		int month = month_of(rs[i].rated_at);
+
+		memset(&c, 0, sizeof(c));
+		metric_counts_add_rating(&c, &rs[i]);
+		pack(&c, v);
+		if (move(db, v, rs[i].unit, month, old, d) < 0 ||
+		    lent_procedure(db, d, rs[i].unit, &to) < 0)
+			goto out;
+		if (to[0] != '\0' && d->received_at >= rs[i].rated_at &&
+		    attribution_raise(db, month, d->received_at + 1) < 0)
+			goto out;
+	}
+	rc = folded_change(db, old, d);
+out:
+	free(rs);
+	return rc;
 }
 
 int
@@ -492,6 +755,7 @@ rollup_hook(void *batch, struct db *db, const struct rating *r, int64_t seq)
 	struct rollup_batch *b = batch;
 	struct batch_slot *slots[2 + ANCESTORS_MAX];
 	struct unit_line *line;
+	char proc[9];
 	int month, n = 0;
 
 	(void)seq;
@@ -500,18 +764,20 @@ rollup_hook(void *batch, struct db *db, const struct rating *r, int64_t seq)
 	/* a low rating of a dossier: rare, written at once */
 	if (rollup_dossier_rating(db, r, 1) < 0)
 		return -1;
+	/* a dossier's procedure: one lookup, only for those naming one */
+	if (rollup_procedure_of(db, r, proc) < 0)
+		return -1;
 	month = month_of(r->rated_at);
 	line = unit_line(db, b, r->unit);
 	if (line == NULL)
 		goto direct;
-	slots[n++] =
-	    batch_slot(b, SLOT_PROCEDURE, r->unit, month, r->procedure, -1);
+	slots[n++] = batch_slot(b, SLOT_PROCEDURE, r->unit, month, proc, -1);
 	if (r->counter > 0 || r->officer[0] != '\0')
 		slots[n++] = batch_slot(b, SLOT_STAFF, r->unit, month,
 		    r->officer, r->counter > 0 ? r->counter : 0);
 	for (int i = 0; i < line->n; i++)
-		slots[n++] = batch_slot(
-		    b, SLOT_SUBTREE, line->up[i], month, r->procedure, -1);
+		slots[n++] =
+		    batch_slot(b, SLOT_SUBTREE, line->up[i], month, proc, -1);
 	for (int i = 0; i < n; i++)
 		if (slots[i] == NULL)
 			goto direct;

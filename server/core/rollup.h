@@ -29,6 +29,7 @@ struct rollup_sink {
 	struct metric_counts *(*counts)(
 	    void *ctx, enum rollup_rows kind, const char *key, int counter);
 	void *ctx;
+	int64_t as_of; /* T: dossiers received before it lend procedures */
 };
 
 /*
@@ -85,6 +86,30 @@ extern const struct writer_hooks rollup_hooks;
 int rollup_apply(struct db *db, const struct rating *r, int sign);
 
 /*
+ * The procedure rating r counts for (METRICS.md "Which procedure and
+ * officer a rating counts for"), into proc[9]: its own; else, when it
+ * names a dossier that is stored and of its unit or a unit below it
+ * (ratings_dossier_foreign()), that dossier's; else '' (none).  The
+ * rating row keeps no procedure: when the dossier arrives or moves to
+ * another procedure, dossier_upsert() moves the rating's counts in the
+ * rollups keyed by procedure (rollup_procedure, rollup_subtree) in the
+ * same transaction.  When the dossier was received at or after the
+ * rating, raises the month's attribution horizon (below).  For the
+ * writer's hook and rollup_apply(); in the caller's transaction.  0 or
+ * -1.
+ */
+int rollup_procedure_of(struct db *db, const struct rating *r, char proc[9]);
+
+/*
+ * The earliest T at which the rating rollups of `month` hold the
+ * procedures of their ratings "as of" T (attribution_horizon,
+ * schemas/013_attribution.sql: after the received_at of every dossier
+ * that lent its procedure to a rating of the month it followed; 0 when
+ * none).  0 or -1.
+ */
+int rollup_attribution_horizon(struct db *db, int month, int64_t *horizon);
+
+/*
  * The dossier rollups (schemas/008_dossier_rollup.sql), in the caller's
  * write transaction.  rollup_dossier_change(): dossier_put() changed
  * the row of `d`, which was `old` (NULL: new).  rollup_dossier_rating():
@@ -99,7 +124,9 @@ int rollup_dossier_rating(struct db *db, const struct rating *r, int sign);
 /*
  * Store a dossier (dossier_put(), dossiers.h: 0 stored, 1 not stored
  * because the stored version is as new or newer, -1 error) and change
- * the dossier rollups with it, in the caller's transaction.  Here, not
+ * the dossier rollups with it, in the caller's transaction; the valid
+ * ratings naming it without a procedure (and folded ones) move to the
+ * procedure it lends them now (rollup_procedure_of()).  Here, not
  * in dossiers.c, because the rollups sit above the dossiers they count.
  */
 int dossier_upsert(struct db *db, const struct dossier *d);

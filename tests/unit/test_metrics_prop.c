@@ -478,10 +478,19 @@ backfill_matches(void)
 	    0);
 	CHECK_INT(db_exec(db, sql), 0);
 	free(sql);
+	/* then 013's: the ratings without a procedure move to their
+	 * dossiers' (and the subtree sums are rebuilt) */
+	sql = backfill_sql("013_attribution.sql");
+	if (sql == NULL)
+		return;
+	CHECK_INT(db_exec(db, sql), 0);
+	free(sql);
 	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM kept_p", ""), 0);
 	CHECK(n > 20);
-	same_rows("SELECT * FROM kept_p", "SELECT * FROM rollup_procedure");
+	same_rows("SELECT * FROM kept_p",
+	    "SELECT * FROM rollup_procedure WHERE n1 + n2 + n3 + n4 + n5 > 0");
 	same_rows("SELECT * FROM kept_s", "SELECT * FROM rollup_staff");
+	compare_all();
 }
 
 /*
