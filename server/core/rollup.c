@@ -850,26 +850,28 @@ rollup_add_rows(struct db *db, const struct rollup_sink *s,
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
 		const char *key = db_col_text(st, ROLLUP_N);
+		struct metric_counts c;
 
 		if (key == NULL)
 			key = "";
+		memset(&c, 0, sizeof(c));
+		rollup_unpack_add(st, 0, &c);
+		/*
+		 * Every rating moved away (a status change, a dossier moving
+		 * to another procedure): the raw rows have no such scope.
+		 */
+		if (metric_counts_is_zero(&c))
+			continue;
 		switch (kind) {
-		case ROWS_PROCEDURE: {
-			struct metric_counts c;
-
-			memset(&c, 0, sizeof(c));
-			rollup_unpack_add(st, 0, &c);
-			s->add(s->ctx, key, &c);
-			break;
-		}
+		case ROWS_PROCEDURE: s->add(s->ctx, key, &c); break;
 		case ROWS_COUNTER:
-			rollup_unpack_add(st, 0,
-			    s->counts(s->ctx, ROWS_COUNTER, key,
-				(int)db_col_int(st, ROLLUP_N + 1)));
+			metric_counts_add(s->counts(s->ctx, ROWS_COUNTER, key,
+					      (int)db_col_int(st, ROLLUP_N + 1)),
+			    &c);
 			break;
 		case ROWS_OFFICER:
-			rollup_unpack_add(
-			    st, 0, s->counts(s->ctx, ROWS_OFFICER, key, 0));
+			metric_counts_add(
+			    s->counts(s->ctx, ROWS_OFFICER, key, 0), &c);
 			break;
 		}
 	}
