@@ -656,6 +656,74 @@ kiosk_rating_with_dossier(void)
 	metrics_free(m);
 }
 
+/*
+ * What the dossier feed pays for the attribution (printed only; timing
+ * never decides a test): 1000 new dossiers that no rating names, then
+ * 1000 each named by one kiosk rating without a procedure (their
+ * counts move), then the latter re-sent under another procedure.
+ */
+static void
+attribution_cost(void)
+{
+	static struct writer_job jobs[50];
+	int64_t t[4];
+	struct metrics *m;
+	char code[40];
+
+	fresh();
+	for (int i = 0; i < 1000; i += 50) {
+		for (int k = 0; k < 50; k++) {
+			struct rating *r = &jobs[k].rating;
+
+			memset(&jobs[k], 0, sizeof(jobs[k]));
+			rating_init(r);
+			snprintf(r->id, sizeof(r->id), "c%d", i + k);
+			strcpy(r->unit, "H21.227");
+			r->counter = 1;
+			snprintf(r->dossier, sizeof(r->dossier),
+			    "H21.227-261007-%04d", 5000 + i + k);
+			r->channel = CHANNEL_KIOSK;
+			r->level = 4;
+			r->rated_at = T("2026-10-07T09:00:00+07:00") + i + k;
+			r->received_at = r->rated_at;
+			r->status = STATUS_VALID;
+			strcpy(r->source, "kiosk:test");
+			jobs[k].done = noop_done;
+			jobs[k].next = k + 1 < 50 ? &jobs[k + 1] : NULL;
+		}
+		CHECK_INT(writer_store_batch(db, jobs, &rollup_hooks), 0);
+	}
+	for (int pass = 0; pass < 3; pass++) {
+		t[pass] = hl_mono_ns();
+		CHECK_INT(db_begin(db), 0);
+		for (int i = 0; i < 1000; i++) {
+			struct dossier d;
+
+			memset(&d, 0, sizeof(d));
+			snprintf(code, sizeof(code), "H21.227-261007-%04d",
+			    pass == 0 ? i : 5000 + i);
+			strcpy(d.code, code);
+			strcpy(d.procedure, pass == 2 ? P3 : P1);
+			strcpy(d.unit, "H21.227");
+			d.channel = 1;
+			d.received_at = T("2026-10-07T08:00:00+07:00");
+			d.updated_at = d.received_at + pass;
+			CHECK_INT(dossier_upsert(db, &d), 0);
+		}
+		CHECK_INT(db_commit(db), 0);
+	}
+	t[3] = hl_mono_ns();
+	fprintf(stderr,
+	    "  (1000 dossier upserts: %.1f ms none rated, %.1f ms each "
+	    "rated once, %.1f ms moving their ratings)\n",
+	    (double)(t[1] - t[0]) / 1e6, (double)(t[2] - t[1]) / 1e6,
+	    (double)(t[3] - t[2]) / 1e6);
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK_INT(proc_ratings(m, P3), 1000);
+	CHECK(proc_ratings(m, P1) <= 0);
+	metrics_free(m);
+}
+
 /* --- Ratings ------------------------------------------------------------------ */
 
 static void
@@ -1263,6 +1331,7 @@ main(void)
 	RUN(procedure_moves_with_dossier);
 	RUN(foreign_dossier_not_attributed);
 	RUN(kiosk_rating_with_dossier);
+	RUN(attribution_cost);
 	RUN(rating_figures);
 	RUN(rollup_is_sum_of_communes);
 	RUN(wilson);
