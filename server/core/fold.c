@@ -64,8 +64,8 @@
 	"INSERT INTO folded_dossier(" ROLLUP_COLUMNS( \
 	    COL) "unit, month, " \
 		 "dossier, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
-		 "dossier, ?1 FROM " FOLDED_VALID \
-		 " WHERE " LENT " GROUP BY unit, dossier"
+		 "dossier, ?1 FROM " FOLDED_VALID " WHERE " LENT \
+		 " GROUP BY unit, dossier"
 #define INSERT_STAFF \
 	"INSERT INTO folded_staff(" ROLLUP_COLUMNS( \
 	    COL) "unit, month, counter, " \
@@ -508,9 +508,9 @@ out:
 static int
 read_lent(struct db *db, const struct rollup_sink *s, bool unit_only)
 {
-	struct db_stmt *st = db_query(db,
-	    unit_only ? BY_DOSSIER(ONLY) : BY_DOSSIER(SUBTREE), "til",
-	    s->unit, s->month, s->as_of);
+	struct db_stmt *st =
+	    db_query(db, unit_only ? BY_DOSSIER(ONLY) : BY_DOSSIER(SUBTREE),
+		"til", s->unit, s->month, s->as_of);
 	int step;
 
 	if (st == NULL)

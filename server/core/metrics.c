@@ -534,9 +534,8 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	struct db_stmt *st;
 	int step;
 
-	st = db_query(db,
-	    unit_only ? RAW_SQL(ONLY) : RAW_SQL(SUBTREE), "tlll", m->unit,
-	    start, until, m->as_of);
+	st = db_query(db, unit_only ? RAW_SQL(ONLY) : RAW_SQL(SUBTREE), "tlll",
+	    m->unit, start, until, m->as_of);
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {

@@ -323,8 +323,8 @@ unit_within(struct db *db, const char *unit, const char *ancestor)
 
 /* The procedure dossier d lends to a rating of `unit`: '' none. */
 static int
-lent_procedure(struct db *db, const struct dossier *d, const char *unit,
-    const char **proc)
+lent_procedure(
+    struct db *db, const struct dossier *d, const char *unit, const char **proc)
 {
 	int rc;
 
@@ -382,8 +382,7 @@ rollup_procedure_of(struct db *db, const struct rating *r, char proc[9])
 	 * rating has no procedure yet, and the rollups cannot tell.
 	 */
 	if (p[0] != '\0' && d.received_at >= r->rated_at &&
-	    attribution_raise(db, month_of(r->rated_at), d.received_at + 1) <
-		0)
+	    attribution_raise(db, month_of(r->rated_at), d.received_at + 1) < 0)
 		return -1;
 	return 0;
 }
@@ -466,8 +465,9 @@ folded_change(struct db *db, const struct dossier *old, const struct dossier *d)
 	int step, rc = -1;
 
 	st = db_query(db,
-	    "SELECT " ROLLUP_COLUMNS(SUM) "unit, month FROM folded_dossier "
-	    "WHERE dossier = ? GROUP BY unit, month",
+	    "SELECT " ROLLUP_COLUMNS(
+		SUM) "unit, month FROM folded_dossier "
+		     "WHERE dossier = ? GROUP BY unit, month",
 	    "t", d->code);
 	if (st == NULL)
 		return -1;
@@ -548,21 +548,18 @@ attribution_change(
 			r->criteria[i] = db_col_is_null(st, col)
 			    ? -1
 			    : (int)db_col_int(st, col);
-		r->supplement_reported = db_col_is_null(st, col)
-		    ? -1
-		    : (int)db_col_int(st, col);
+		r->supplement_reported =
+		    db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
 		col++;
-		r->online_error_reported = db_col_is_null(st, col)
-		    ? -1
-		    : (int)db_col_int(st, col);
+		r->online_error_reported =
+		    db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
 		col++;
 		r->visits =
 		    db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
 		col++;
 		s = db_col_text(st, col++);
 		strlcpy_hl(r->reasons, s != NULL ? s : "", sizeof(r->reasons));
-		if (rating_channel_parse(db_col_text(st, col), &r->channel) <
-		    0)
+		if (rating_channel_parse(db_col_text(st, col), &r->channel) < 0)
 			r->channel = CHANNEL_IMPORT;
 		r->status = STATUS_VALID;
 	}
@@ -865,8 +862,9 @@ rollup_add_rows(struct db *db, const struct rollup_sink *s,
 		switch (kind) {
 		case ROWS_PROCEDURE: s->add(s->ctx, key, &c); break;
 		case ROWS_COUNTER:
-			metric_counts_add(s->counts(s->ctx, ROWS_COUNTER, key,
-					      (int)db_col_int(st, ROLLUP_N + 1)),
+			metric_counts_add(
+			    s->counts(s->ctx, ROWS_COUNTER, key,
+				(int)db_col_int(st, ROLLUP_N + 1)),
 			    &c);
 			break;
 		case ROWS_OFFICER:

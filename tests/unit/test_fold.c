@@ -656,8 +656,7 @@ ingest_after(void)
 
 /* The valid ratings of procedure `proc` in H21.227's own month. */
 static int64_t
-proc_in(int month, const char *proc, int64_t as_of, unsigned how,
-    bool *rollups)
+proc_in(int month, const char *proc, int64_t as_of, unsigned how, bool *rollups)
 {
 	char err[256];
 	struct metrics *m = metrics_compute(db, "H21.227", month, as_of,
@@ -684,8 +683,8 @@ august(const char *proc, int64_t as_of, unsigned how, bool *rollups)
 }
 
 static void
-send_dossier(const char *code, const char *proc, const char *received,
-    int64_t version)
+send_dossier(
+    const char *code, const char *proc, const char *received, int64_t version)
 {
 	struct dossier d;
 
@@ -762,8 +761,8 @@ dossier_after_fold(void)
 	/* as of the month's end: not known yet, from the raw rows */
 	CHECK_INT(proc_in(month, procs[2], month_end(month), 0, &rollups), p1);
 	CHECK(!rollups);
-	CHECK_INT(proc_in(month, procs[2], month_end(month), METRICS_RECOMPUTE,
-		      NULL),
+	CHECK_INT(
+	    proc_in(month, procs[2], month_end(month), METRICS_RECOMPUTE, NULL),
 	    p1);
 	paths_agree();
 }

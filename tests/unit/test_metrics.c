@@ -440,8 +440,8 @@ procedure_from_late_dossier(void)
 	fresh();
 	rating("a1", "H21.227", 1, NULL, NULL, "H21.227-261006-0001", 5, NULL,
 	    -1, -1, "2026-10-05T09:00:00+07:00", STATUS_VALID);
-	rating("a2", "H21.227", 1, NULL, P2, "H21.227-261006-0001", 1, NULL,
-	    -1, -1, "2026-10-05T10:00:00+07:00", STATUS_VALID);
+	rating("a2", "H21.227", 1, NULL, P2, "H21.227-261006-0001", 1, NULL, -1,
+	    -1, "2026-10-05T10:00:00+07:00", STATUS_VALID);
 	rating("a3", "H21.227", 1, NULL, NULL, NULL, 4, NULL, -1, -1,
 	    "2026-10-05T11:00:00+07:00", STATUS_VALID);
 	rating("a4", "H21.227", 1, NULL, NULL, "H21.227-261101-0002", 2, NULL,
@@ -517,8 +517,8 @@ procedure_moves_with_dossier(void)
 	    "2026-10-04T08:00:00+07:00", NULL, NULL, 0, 0, 0, 0, 0, 0, NULL);
 	a1 = rating("a1", "H21.227", 1, NULL, NULL, "H21.227-261006-0001", 5,
 	    NULL, -1, -1, "2026-10-05T09:00:00+07:00", STATUS_VALID);
-	rating("a2", "H21.227", 1, NULL, P2, "H21.227-261006-0001", 4, NULL,
-	    -1, -1, "2026-10-05T10:00:00+07:00", STATUS_VALID);
+	rating("a2", "H21.227", 1, NULL, P2, "H21.227-261006-0001", 4, NULL, -1,
+	    -1, "2026-10-05T10:00:00+07:00", STATUS_VALID);
 	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
 	CHECK(m->rollups);
 	CHECK_INT(proc_ratings(m, P1), 1);
@@ -562,8 +562,8 @@ foreign_dossier_not_attributed(void)
 	fresh();
 	rating("f1", "H21.228", 0, NULL, NULL, "000.00.12.H21-261005-0003", 5,
 	    NULL, -1, -1, "2026-10-05T09:00:00+07:00", STATUS_VALID);
-	rating("f2", "H21", 0, NULL, NULL, "000.00.12.H21-261005-0003", 4,
-	    NULL, -1, -1, "2026-10-05T09:30:00+07:00", STATUS_VALID);
+	rating("f2", "H21", 0, NULL, NULL, "000.00.12.H21-261005-0003", 4, NULL,
+	    -1, -1, "2026-10-05T09:30:00+07:00", STATUS_VALID);
 	dossier("000.00.12.H21-261005-0003", P1, "H21.227", 1,
 	    "2026-10-05T08:00:00+07:00", NULL, NULL, 0, 0, 0, 0, 0, 0,
 	    "2026-10-06T08:00:00+07:00");
@@ -623,12 +623,12 @@ kiosk_rating_with_dossier(void)
 				strcpy(r->unit, "H21.227");
 				r->counter = 1;
 				if (pass == 1)
-					strcpy(r->dossier,
-					    "H21.227-261006-0009");
+					strcpy(
+					    r->dossier, "H21.227-261006-0009");
 				r->channel = CHANNEL_KIOSK;
 				r->level = 5;
-				r->rated_at = T("2026-10-06T09:00:00+07:00") +
-				    b * 64 + k;
+				r->rated_at =
+				    T("2026-10-06T09:00:00+07:00") + b * 64 + k;
 				r->received_at = r->rated_at + 1;
 				r->status = STATUS_VALID;
 				strcpy(r->source, "kiosk:test");
@@ -636,8 +636,8 @@ kiosk_rating_with_dossier(void)
 				jobs[k].done = noop_done;
 				jobs[k].next = k + 1 < 64 ? &jobs[k + 1] : NULL;
 			}
-			CHECK_INT(writer_store_batch(db, jobs, &rollup_hooks),
-			    0);
+			CHECK_INT(
+			    writer_store_batch(db, jobs, &rollup_hooks), 0);
 			CHECK_INT(jobs[63].result, WRITER_STORED);
 		}
 		t1 = hl_mono_ns();

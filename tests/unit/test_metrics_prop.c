@@ -322,19 +322,19 @@ lent_count(bool within)
 {
 	int64_t n = -1;
 
-	CHECK_INT(db_int(db, &n,
-		      within
-			  ? "SELECT count(*) FROM ratings r JOIN dossiers d "
-			    "ON d.code = r.dossier WHERE r.procedure IS NULL "
-			    "AND r.status = 'valid' AND EXISTS (SELECT 1 FROM "
-			    "unit_tree t WHERE t.ancestor = r.unit AND "
-			    "t.descendant = d.unit)"
-			  : "SELECT count(*) FROM ratings r JOIN dossiers d "
-			    "ON d.code = r.dossier WHERE r.procedure IS NULL "
-			    "AND r.status = 'valid' AND NOT EXISTS (SELECT 1 "
-			    "FROM unit_tree t WHERE t.ancestor = r.unit AND "
-			    "t.descendant = d.unit)",
-		      ""),
+	CHECK_INT(
+	    db_int(db, &n,
+		within ? "SELECT count(*) FROM ratings r JOIN dossiers d "
+			 "ON d.code = r.dossier WHERE r.procedure IS NULL "
+			 "AND r.status = 'valid' AND EXISTS (SELECT 1 FROM "
+			 "unit_tree t WHERE t.ancestor = r.unit AND "
+			 "t.descendant = d.unit)"
+		       : "SELECT count(*) FROM ratings r JOIN dossiers d "
+			 "ON d.code = r.dossier WHERE r.procedure IS NULL "
+			 "AND r.status = 'valid' AND NOT EXISTS (SELECT 1 "
+			 "FROM unit_tree t WHERE t.ancestor = r.unit AND "
+			 "t.descendant = d.unit)",
+		""),
 	    0);
 	return n;
 }
@@ -356,7 +356,7 @@ attribution_moves(void)
 	int version = 0, moved = 0;
 	int64_t start;
 	struct db_stmt *st;
-	char (*named)[40] = xcalloc(NRATINGS, sizeof(*named));
+	char(*named)[40] = xcalloc(NRATINGS, sizeof(*named));
 	int nnamed = 0;
 
 	/* the property's data attribute some, and refuse some */
@@ -367,7 +367,8 @@ attribution_moves(void)
 	    "AND dossier IS NOT NULL ORDER BY dossier",
 	    "");
 	while (st != NULL && db_step(st) == DB_ROW && nnamed < NRATINGS)
-		strlcpy_hl(named[nnamed++], db_col_text(st, 0), sizeof(named[0]));
+		strlcpy_hl(
+		    named[nnamed++], db_col_text(st, 0), sizeof(named[0]));
 	db_done(st);
 	CHECK(nnamed > 20);
 
@@ -415,9 +416,10 @@ attribution_moves(void)
 		static const enum rating_status sts[] = { STATUS_VALID,
 			STATUS_SPAM, STATUS_VALID, STATUS_MISUSE };
 
-		CHECK(ratings_set_status(db,
-			  seqs[pick((int)(start < NRATINGS ? start : NRATINGS))],
-			  sts[pick(4)], "prop", "test") >= 0);
+		CHECK(
+		    ratings_set_status(db,
+			seqs[pick((int)(start < NRATINGS ? start : NRATINGS))],
+			sts[pick(4)], "prop", "test") >= 0);
 	}
 	compare_all();
 
@@ -429,8 +431,8 @@ attribution_moves(void)
 		rating_init(r);
 		snprintf(r->id, sizeof(r->id), "late-%d", k);
 		strcpy(r->unit, k % 5 == 0 ? "H21" : units[pick(4)]);
-		snprintf(r->dossier, sizeof(r->dossier), "H21.227-261130-%04d",
-		    k);
+		snprintf(
+		    r->dossier, sizeof(r->dossier), "H21.227-261130-%04d", k);
 		r->channel = CHANNEL_KIOSK;
 		r->counter = pick(3);
 		r->level = 1 + pick(5);
