@@ -448,6 +448,51 @@ move(struct db *db, const int64_t v[ROLLUP_N], const char *unit, int month,
 }
 
 /*
+ * The columns of a valid rating without a procedure that count (ratings
+ * r), in the order lent_row() reads them.
+ */
+#define LENT_COLUMNS \
+	"r.unit, r.rated_at, r.level, r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, " \
+	"r.c7, r.c8, r.c9, r.supplement_reported, r.online_error_reported, " \
+	"r.visits, r.reasons, r.channel, r.dossier"
+#define LENT_N 18
+
+static int
+opt_col(struct db_stmt *st, int col)
+{
+	return db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
+}
+
+static void
+text_col(struct db_stmt *st, int col, char *out, size_t size)
+{
+	const char *s = db_col_text(st, col);
+
+	strlcpy_hl(out, s != NULL ? s : "", size);
+}
+
+static void
+lent_row(struct db_stmt *st, struct rating *r)
+{
+	int col = 3;
+
+	rating_init(r);
+	text_col(st, 0, r->unit, sizeof(r->unit));
+	r->rated_at = db_col_int(st, 1);
+	r->level = (int)db_col_int(st, 2);
+	for (int i = 0; i < RATING_CRITERIA; i++)
+		r->criteria[i] = opt_col(st, col++);
+	r->supplement_reported = opt_col(st, col++);
+	r->online_error_reported = opt_col(st, col++);
+	r->visits = opt_col(st, col++);
+	text_col(st, col++, r->reasons, sizeof(r->reasons));
+	if (rating_channel_parse(db_col_text(st, col++), &r->channel) < 0)
+		r->channel = CHANNEL_IMPORT;
+	text_col(st, col, r->dossier, sizeof(r->dossier));
+	r->status = STATUS_VALID;
+}
+
+/*
  * The same for the counts of folded ratings that named the dossier
  * (folded_dossier, 013_attribution.sql).  Their month is known as of its
  * end or later: the horizon matters only for a dossier received after.
@@ -521,47 +566,17 @@ attribution_change(
 
 	/* gathered first: the moves write while no query is open */
 	st = db_query(db,
-	    "SELECT unit, rated_at, level, c1, c2, c3, c4, c5, c6, c7, c8, "
-	    "c9, supplement_reported, online_error_reported, visits, "
-	    "reasons, channel FROM ratings WHERE dossier = ? AND "
-	    "procedure IS NULL AND status = 'valid'",
+	    "SELECT " LENT_COLUMNS " FROM ratings r WHERE r.dossier = ? AND "
+	    "r.procedure IS NULL AND r.status = 'valid'",
 	    "t", d->code);
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
-		struct rating *r;
-		const char *s;
-		int col = 3;
-
 		if (n == cap) {
 			cap = cap ? 2 * cap : 8;
 			rs = xrealloc(rs, cap * sizeof(*rs));
 		}
-		r = &rs[n++];
-		rating_init(r);
-		s = db_col_text(st, 0);
-		strlcpy_hl(r->unit, s != NULL ? s : "", sizeof(r->unit));
-		strlcpy_hl(r->dossier, d->code, sizeof(r->dossier));
-		r->rated_at = db_col_int(st, 1);
-		r->level = (int)db_col_int(st, 2);
-		for (int i = 0; i < RATING_CRITERIA; i++, col++)
-			r->criteria[i] = db_col_is_null(st, col)
-			    ? -1
-			    : (int)db_col_int(st, col);
-		r->supplement_reported =
-		    db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
-		col++;
-		r->online_error_reported =
-		    db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
-		col++;
-		r->visits =
-		    db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
-		col++;
-		s = db_col_text(st, col++);
-		strlcpy_hl(r->reasons, s != NULL ? s : "", sizeof(r->reasons));
-		if (rating_channel_parse(db_col_text(st, col), &r->channel) < 0)
-			r->channel = CHANNEL_IMPORT;
-		r->status = STATUS_VALID;
+		lent_row(st, &rs[n++]);
 	}
 	db_done(st);
 	if (step < 0)
@@ -790,6 +805,206 @@ direct:
 	if (rollup_flush(b, db) < 0)
 		return -1;
 	return counts_apply(db, r, 1);
+}
+
+int
+rollup_tree_save(struct db *db)
+{
+	return db_exec(db,
+	    "CREATE TEMP TABLE IF NOT EXISTS unit_tree_before(ancestor TEXT, "
+	    "descendant TEXT, PRIMARY KEY (ancestor, descendant)) "
+	    "WITHOUT ROWID;"
+	    "DELETE FROM temp.unit_tree_before;"
+	    "INSERT INTO temp.unit_tree_before SELECT ancestor, descendant "
+	    "FROM main.unit_tree");
+}
+
+/* Whether a dossier of `d` was (t = unit_tree_before) or is below `r`. */
+#define WITHIN(t, r, d) \
+	"EXISTS (SELECT 1 FROM " t " w WHERE w.ancestor = " r " AND " \
+	"w.descendant = " d ")"
+
+/* One rating's (or folded counts') move, gathered before writing. */
+struct retree_move {
+	char unit[41];
+	int month;
+	char from[9], to[9];
+	int64_t v[ROLLUP_N];
+	int64_t received_at, rated_at;
+};
+
+static int
+retree_apply(struct db *db, const struct retree_move *mv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct retree_move *x = &mv[i];
+
+		if (procedure_apply(db, x->v, -1, x->unit, x->month, x->from) <
+			0 ||
+		    procedure_apply(db, x->v, 1, x->unit, x->month, x->to) < 0)
+			return -1;
+		if (x->to[0] != '\0' && x->received_at >= x->rated_at &&
+		    attribution_raise(db, x->month, x->received_at + 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * "Bad" counts a low rating of the dossier's unit or a unit above it
+ * (low_ratings()): the dossiers with a valid low rating whose unit came
+ * above the dossier's, or stopped being, are judged again.
+ */
+#define DOSSIER_NCOLUMNS 14 /* of DOSSIER_COLUMNS */
+#define LOW_SQL(t) \
+	"(SELECT max(r.rated_at) FROM ratings r WHERE r.dossier = d.code AND " \
+	"r.status = 'valid' AND r.level <= 2 AND " WITHIN( \
+	    t, "r.unit", "d.unit") ")"
+
+static int
+retree_bad(struct db *db)
+{
+	struct dossier *ds = NULL;
+	int64_t *last = NULL;
+	bool *was = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st;
+	int step, rc = -1;
+
+	st = db_query(db,
+	    "SELECT " DOSSIER_COLUMNS ", b, a FROM (SELECT d.*, " LOW_SQL("temp"
+									  ".uni"
+									  "t_"
+									  "tree"
+									  "_bef"
+									  "ore") " AS b, " LOW_SQL(
+		"main.unit_tree") " AS a FROM dossiers d WHERE d.code IN "
+				  "(SELECT dossier FROM ratings WHERE dossier "
+				  "IS NOT NULL AND "
+				  "status = 'valid' AND level <= 2)) "
+				  "WHERE (b IS NULL) <> (a IS NULL)",
+	    "");
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			ds = xrealloc(ds, cap * sizeof(*ds));
+			last = xrealloc(last, cap * sizeof(*last));
+			was = xrealloc(was, cap * sizeof(*was));
+		}
+		dossier_from_row(st, &ds[n]);
+		was[n] = !db_col_is_null(st, DOSSIER_NCOLUMNS);
+		last[n] = db_col_int(st, DOSSIER_NCOLUMNS + 1);
+		n++;
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (dossier_apply(db, &ds[i], was[i], -1) < 0 ||
+		    dossier_apply(db, &ds[i], !was[i], 1) < 0)
+			goto out;
+		if (!was[i] &&
+		    horizon_raise(
+			db, month_of(ds[i].received_at), last[i] + 1) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(ds);
+	free(last);
+	free(was);
+	return rc;
+}
+
+int
+rollup_tree_changed(struct db *db)
+{
+	struct retree_move *mv = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st;
+	int step, rc = -1;
+
+	/* ratings, then folded counts: those whose dossier's unit came
+	 * under their unit, or left it */
+	for (int pass = 0; pass < 2; pass++) {
+		st = db_query(db,
+		    pass == 0
+			? "SELECT " LENT_COLUMNS
+			  ", d.procedure, d.received_at, " WITHIN(
+			      "temp.unit_tree_before", "r.unit",
+			      "d.unit") " AS was, " WITHIN("main.unit_tree",
+			      "r.unit",
+			      "d.unit") " AS now FROM ratings r JOIN dossiers "
+					"d ON d.code = r.dossier WHERE "
+					"r.procedure IS NULL "
+					"AND r.status = 'valid' AND was <> now"
+			: "SELECT " ROLLUP_COLUMNS(
+			      SUM) "f.unit, f.month, "
+				   "d.procedure, d.received_at, " WITHIN(
+				       "temp.unit_tree_before", "f.unit",
+				       "d.unit") " AS was, " WITHIN("main.unit_"
+								    "tree",
+				       "f.unit",
+				       "d.unit") " AS now FROM folded_dossier "
+						 "f JOIN "
+						 "dossiers d ON d.code = "
+						 "f.dossier WHERE was <> now "
+						 "GROUP BY f.unit, f.month, "
+						 "d.code",
+		    "");
+		if (st == NULL)
+			goto out;
+		while ((step = db_step(st)) == DB_ROW) {
+			struct retree_move *x;
+			struct metric_counts c;
+			int col;
+
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				mv = xrealloc(mv, cap * sizeof(*mv));
+			}
+			x = &mv[n++];
+			memset(x, 0, sizeof(*x));
+			memset(&c, 0, sizeof(c));
+			if (pass == 0) {
+				struct rating r;
+
+				lent_row(st, &r);
+				metric_counts_add_rating(&c, &r);
+				strlcpy_hl(x->unit, r.unit, sizeof(x->unit));
+				x->month = month_of(r.rated_at);
+				x->rated_at = r.rated_at;
+				col = LENT_N;
+			} else {
+				rollup_unpack_add(st, 0, &c);
+				text_col(
+				    st, ROLLUP_N, x->unit, sizeof(x->unit));
+				x->month = (int)db_col_int(st, ROLLUP_N + 1);
+				/* known as of the month's end or later */
+				x->rated_at = month_end(x->month);
+				col = ROLLUP_N + 2;
+			}
+			pack(&c, x->v);
+			/* was within (col + 2), so is not now; or the other
+			 * way round: the dossier's procedure on one side */
+			text_col(st, col,
+			    db_col_int(st, col + 2) ? x->from : x->to,
+			    sizeof(x->from));
+			x->received_at = db_col_int(st, col + 1);
+		}
+		db_done(st);
+		if (step < 0)
+			goto out;
+	}
+	if (retree_apply(db, mv, n) < 0 || retree_bad(db) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(mv);
+	db_exec(db, "DROP TABLE IF EXISTS temp.unit_tree_before");
+	return rc;
 }
 
 int

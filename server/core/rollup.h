@@ -146,6 +146,18 @@ int rollup_read_dossiers(
     struct db *db, const struct rollup_sink *s, bool unit_only);
 
 /*
+ * The unit tree is about to change (refdata_rebuild_tree()):
+ * rollup_tree_save() keeps a copy of it (a temporary table of this
+ * connection), and rollup_tree_changed(), once the new unit_tree is in
+ * place, moves the ratings (and folded counts) whose dossier's unit came
+ * under the rating's unit, or left it, to the procedure the dossier lends
+ * them now (rollup_procedure_of()), then drops the copy.  Before
+ * rollup_rebuild_subtree(), in the caller's transaction.  0 or -1.
+ */
+int rollup_tree_save(struct db *db);
+int rollup_tree_changed(struct db *db);
+
+/*
  * Recompute rollup_subtree and dossier_rollup_subtree (every unit's sums
  * over its subtree) from rollup_procedure, dossier_rollup and unit_tree:
  * after the unit tree changed.  In the

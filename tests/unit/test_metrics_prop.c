@@ -472,6 +472,36 @@ attribution_moves(void)
 	free(named);
 }
 
+static void subtree_matches(const char *table, const char *nonzero);
+
+/*
+ * The unit tree changes (a unit import moving H21.228 under H21.227, as
+ * the 2025 mergers did, then back): H21.227's ratings naming H21.228's
+ * dossiers take their procedures, then give them back.
+ */
+static void
+tree_changes(void)
+{
+	int64_t before = lent_count(true), moved;
+
+	for (int way = 0; way < 2; way++) {
+		CHECK_INT(db_begin(db), 0);
+		CHECK_INT(
+		    db_run(db, "UPDATE units SET parent = ? WHERE code = ?",
+			"tt", way == 0 ? "H21.227" : "H21", "H21.228"),
+		    0);
+		CHECK_INT(refdata_rebuild_tree(db), 0);
+		CHECK_INT(db_commit(db), 0);
+		moved = lent_count(true);
+		if (way == 0)
+			CHECK(moved > before);
+		else
+			CHECK_INT(moved, before);
+		compare_all();
+		subtree_matches("rollup_subtree", "n1 + n2 + n3 + n4 + n5 > 0");
+	}
+}
+
 /* The province is the sum of its parts, scope by scope. */
 static void
 parts_add_up(void)
@@ -534,8 +564,9 @@ subtree_matches(const char *table, const char *nonzero)
 
 	snprintf(
 	    live, sizeof(live), "SELECT * FROM %s WHERE %s", table, nonzero);
-	snprintf(
-	    kept, sizeof(kept), "CREATE TEMP TABLE kept_%s AS %s", table, live);
+	snprintf(kept, sizeof(kept),
+	    "DROP TABLE IF EXISTS kept_%s; CREATE TEMP TABLE kept_%s AS %s",
+	    table, table, live);
 	CHECK_INT(db_exec(db, kept), 0);
 	snprintf(kept, sizeof(kept), "SELECT count(*) FROM kept_%s", table);
 	CHECK_INT(db_int(db, &n, kept, ""), 0);
@@ -883,6 +914,7 @@ property(void)
 	CHECK_INT(db_commit(db), 0);
 	compare_all();
 	attribution_moves();
+	tree_changes();
 	running_month();
 	parts_add_up();
 	subtree_matches("rollup_subtree", "n1 + n2 + n3 + n4 + n5 > 0");
