@@ -71,6 +71,25 @@ metric_counts_add_rating(struct metric_counts *c, const struct rating *r)
 		c->online_error_answered++;
 		c->online_error_yes += r->online_error_reported;
 	}
+	c->reasons_given += r->reasons[0] != '\0';
+	if (r->visits >= 1) {
+		c->visits_answered++;
+		c->visits_sum += r->visits;
+		c->visits_one += r->visits == 1;
+	}
+	if ((unsigned)r->channel < CHANNEL_COUNT) {
+		c->channel_ratings[r->channel]++;
+		c->channel_satisfied[r->channel] += r->level >= 4;
+	}
+}
+
+void
+metric_counts_add_any(struct metric_counts *c, const struct rating *r)
+{
+	if (r->status == STATUS_VALID)
+		metric_counts_add_rating(c, r);
+	else if ((unsigned)r->status - 1 < EXCLUDED_COUNT)
+		c->excluded[r->status - 1]++;
 }
 
 int64_t
@@ -87,10 +106,15 @@ metric_counts_ratings(const struct metric_counts *c)
 static const struct {
 	const char *name;
 	size_t off;
+	bool why; /* since definition version 2 */
 } scalar_counts[] = {
 #define F(x) \
 	{ \
-#x, offsetof(struct metric_counts, x) \
+#x, offsetof(struct metric_counts, x), false \
+	}
+#define W(x) \
+	{ \
+#x, offsetof(struct metric_counts, x), true \
 	}
 	F(ballot_n),
 	F(ballot_sum),
@@ -100,6 +124,10 @@ static const struct {
 	F(supplement_yes),
 	F(online_error_answered),
 	F(online_error_yes),
+	W(reasons_given),
+	W(visits_answered),
+	W(visits_sum),
+	W(visits_one),
 	F(dossiers),
 	F(online),
 	F(full_online),
@@ -111,7 +139,29 @@ static const struct {
 	F(supplement_or_correction),
 	F(digitized),
 	F(bad),
+	W(covered),
+#undef W
 #undef F
+};
+
+/* The arrays of version 2, in the order of the JSON object, after them. */
+static const struct {
+	const char *name;
+	size_t off;
+	int n;
+} why_arrays[] = {
+#define A(x, n) \
+	{ \
+#x, offsetof(struct metric_counts, x), n \
+	}
+	A(channel_ratings, CHANNEL_COUNT),
+	A(channel_satisfied, CHANNEL_COUNT),
+	A(excluded, EXCLUDED_COUNT),
+	A(dchannel_dossiers, DCHANNEL_COUNT),
+	A(dchannel_judged, DCHANNEL_COUNT),
+	A(dchannel_on_time, DCHANNEL_COUNT),
+	A(dchannel_soc, DCHANNEL_COUNT),
+#undef A
 };
 
 static int64_t *
@@ -149,6 +199,10 @@ metric_counts_to_json(const struct metric_counts *c)
 				c->criteria_sum, RATING_CRITERIA));
 		}
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(why_arrays); i++)
+		json_object_set_new(o, why_arrays[i].name,
+		    metric_ints_to_json(count_field(&copy, why_arrays[i].off),
+			why_arrays[i].n));
 	return o;
 }
 
@@ -178,6 +232,15 @@ int
 metric_counts_from_json(
     const json_t *obj, struct metric_counts *c, char *err, size_t errlen)
 {
+	bool partial = false;
+
+	return metric_counts_from_json_v(obj, 2, c, &partial, err, errlen);
+}
+
+int
+metric_counts_from_json_v(const json_t *obj, int version,
+    struct metric_counts *c, bool *partial, char *err, size_t errlen)
+{
 	struct metric_counts out;
 	const char *key;
 	json_t *v;
@@ -197,6 +260,8 @@ metric_counts_from_json(
 	for (size_t i = 0; i < ARRAY_SIZE(scalar_counts); i++) {
 		const json_t *x = json_object_get(obj, scalar_counts[i].name);
 
+		if (scalar_counts[i].why && version < 2)
+			continue;
 		if (!json_is_integer(x) || json_integer_value(x) < 0) {
 			snprintf(err, errlen,
 			    "counts.%s: must be a whole number "
@@ -207,20 +272,32 @@ metric_counts_from_json(
 		*count_field(&out, scalar_counts[i].off) =
 		    json_integer_value(x);
 	}
+	for (size_t i = 0; version >= 2 && i < ARRAY_SIZE(why_arrays); i++)
+		if (array_from_json(obj, why_arrays[i].name,
+			count_field(&out, why_arrays[i].off), why_arrays[i].n,
+			err, errlen) < 0)
+			return -1;
 	/* json_object_foreach needs a non-const object; it only reads */
 	json_object_foreach((json_t *)(uintptr_t)obj, key, v)
 	{
 		bool known = strcmp(key, "by_level") == 0 ||
 		    strcmp(key, "criteria_n") == 0 ||
-		    strcmp(key, "criteria_sum") == 0;
+		    strcmp(key, "criteria_sum") == 0 ||
+		    (version >= 2 && strcmp(key, "reasons") == 0);
 
 		for (size_t i = 0; i < ARRAY_SIZE(scalar_counts); i++)
-			known |= strcmp(key, scalar_counts[i].name) == 0;
+			known |= strcmp(key, scalar_counts[i].name) == 0 &&
+			    (version >= 2 || !scalar_counts[i].why);
+		for (size_t i = 0; version >= 2 && i < ARRAY_SIZE(why_arrays);
+		     i++)
+			known |= strcmp(key, why_arrays[i].name) == 0;
 		if (!known) {
 			snprintf(err, errlen, "counts.%.40s: unknown key", key);
 			return -1;
 		}
 	}
+	if (version < 2)
+		*partial = true;
 	*c = out;
 	return 0;
 }

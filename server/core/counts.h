@@ -17,6 +17,12 @@
  * depends on none of those.
  */
 
+/* Rating channels (enum rating_channel), excluded statuses (enum
+ * rating_status but STATUS_VALID) and dossier channels (1..3). */
+#define CHANNEL_COUNT 4
+#define EXCLUDED_COUNT 4
+#define DCHANNEL_COUNT 3
+
 /*
  * The counts behind every figure of one scope and month.  Ratings are
  * VALID ratings only; dossiers are those received in the month (and
@@ -35,6 +41,14 @@ struct metric_counts {
 	int64_t supplement_yes;        /* supplement_reported 1 */
 	int64_t online_error_answered; /* online_error_reported 0 or 1 */
 	int64_t online_error_yes;      /* online_error_reported 1 */
+	/* why (METRICS.md version 2) */
+	int64_t reasons_given;   /* valid ratings naming a reason */
+	int64_t visits_answered; /* valid ratings that answered visits */
+	int64_t visits_sum;      /* the sum of their visits */
+	int64_t visits_one;      /* of them, visits = 1 */
+	int64_t channel_ratings[CHANNEL_COUNT];   /* by rating_channel */
+	int64_t channel_satisfied[CHANNEL_COUNT]; /* of them, level >= 4 */
+	int64_t excluded[EXCLUDED_COUNT];         /* not valid, by status - 1 */
 	/* dossiers */
 	int64_t dossiers;         /* D */
 	int64_t online;           /* channel 2 */
@@ -47,6 +61,13 @@ struct metric_counts {
 	int64_t supplement_or_correction; /* either of the two */
 	int64_t digitized;                /* digitized = 1 */
 	int64_t bad;                      /* bad (766 indicator 5.4) */
+	/* dossiers: why (METRICS.md version 2) */
+	int64_t covered; /* with a valid rating naming it, before T */
+	/* by dossier channel 1 counter, 2 online, 3 post (index - 1) */
+	int64_t dchannel_dossiers[DCHANNEL_COUNT];
+	int64_t dchannel_judged[DCHANNEL_COUNT];
+	int64_t dchannel_on_time[DCHANNEL_COUNT];
+	int64_t dchannel_soc[DCHANNEL_COUNT]; /* supplement or correction */
 };
 
 /* into += from, field by field. */
@@ -54,13 +75,19 @@ void
 metric_counts_add(struct metric_counts *into, const struct metric_counts *from);
 /* Add one rating's counts (the caller decides it is valid). */
 void metric_counts_add_rating(struct metric_counts *c, const struct rating *r);
+/*
+ * Add one rating whatever its status: a valid one's counts
+ * (metric_counts_add_rating()), or one to excluded[] by its status.
+ */
+void metric_counts_add_any(struct metric_counts *c, const struct rating *r);
 /* N: the number of valid ratings. */
 int64_t metric_counts_ratings(const struct metric_counts *c);
 bool metric_counts_is_zero(const struct metric_counts *c);
 
 /*
  * The counts as a JSON object whose keys are the field names above
- * (arrays for by_level, criteria_n, criteria_sum).  New.
+ * (arrays for by_level, criteria_n, criteria_sum and the by-channel and
+ * excluded counts).  New.
  */
 json_t *metric_counts_to_json(const struct metric_counts *c);
 /*
@@ -69,6 +96,13 @@ json_t *metric_counts_to_json(const struct metric_counts *c);
  */
 int metric_counts_from_json(
     const json_t *obj, struct metric_counts *c, char *err, size_t errlen);
+/*
+ * The same for a document of definition version `version`: version 1
+ * lacks the "why" counts (they stay 0 and *partial is set true); the
+ * key "reasons" is skipped (metrics.c reads it).  0 or -1.
+ */
+int metric_counts_from_json_v(const json_t *obj, int version,
+    struct metric_counts *c, bool *partial, char *err, size_t errlen);
 
 /* A JSON array of n integers.  New. */
 json_t *metric_ints_to_json(const int64_t *v, int n);

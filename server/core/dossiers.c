@@ -183,6 +183,15 @@ dossier_count(const struct dossier *d, int64_t as_of, int64_t month_end,
 		c->on_time += on_time;
 	}
 	c->bad += (d->has_due && !on_time) || d->complaint || low_rated;
+	if (d->channel >= 1 && d->channel <= DCHANNEL_COUNT) {
+		int k = d->channel - 1;
+
+		c->dchannel_dossiers[k]++;
+		c->dchannel_judged[k] += d->has_due;
+		c->dchannel_on_time[k] += on_time;
+		c->dchannel_soc[k] +=
+		    d->supplement_requests >= 1 || d->corrections >= 1;
+	}
 }
 
 void

@@ -18,35 +18,54 @@
 
 /*
  * The counts of a set of ratings, as the writer's rollups count them
- * (metric_counts_add_rating(); the same expressions as the backfill of
- * schemas/003_metrics.sql): from the folded rows that are valid.
+ * (metric_counts_add_any(); the same expressions as the backfills of
+ * schemas/003_metrics.sql and 012_why.sql): from the folded rows, the
+ * valid ones' counts and the others' as excluded by status.
  */
 #define COUNT_EXPRS \
-	"sum(level = 1), sum(level = 2), sum(level = 3), sum(level = 4), " \
-	"sum(level = 5), " \
-	"sum(nine), sum(CASE WHEN nine THEN c1 + c2 + c3 + c4 + c5 + c6 + " \
-	"c7 + c8 + c9 ELSE 0 END), " \
-	"sum(c1 IS NOT NULL), sum(c2 IS NOT NULL), sum(c3 IS NOT NULL), " \
-	"sum(c4 IS NOT NULL), sum(c5 IS NOT NULL), sum(c6 IS NOT NULL), " \
-	"sum(c7 IS NOT NULL), sum(c8 IS NOT NULL), sum(c9 IS NOT NULL), " \
-	"sum(coalesce(c1, 0)), sum(coalesce(c2, 0)), sum(coalesce(c3, 0)), " \
-	"sum(coalesce(c4, 0)), sum(coalesce(c5, 0)), sum(coalesce(c6, 0)), " \
-	"sum(coalesce(c7, 0)), sum(coalesce(c8, 0)), sum(coalesce(c9, 0)), " \
-	"sum(five), sum(CASE WHEN five THEN c1 + c2 + c3 + c4 + c7 " \
-	"ELSE 0 END), " \
-	"sum(supplement_reported IS NOT NULL), " \
-	"sum(coalesce(supplement_reported, 0)), " \
-	"sum(online_error_reported IS NOT NULL), " \
-	"sum(coalesce(online_error_reported, 0)) "
-#define FOLDED_VALID \
-	"(SELECT *, " \
+	"sum(valid AND level = 1), sum(valid AND level = 2), " \
+	"sum(valid AND level = 3), sum(valid AND level = 4), " \
+	"sum(valid AND level = 5), " \
+	"sum(valid AND nine), sum(CASE WHEN valid AND nine THEN c1 + c2 + " \
+	"c3 + c4 + c5 + c6 + c7 + c8 + c9 ELSE 0 END), " \
+	"sum(valid AND c1 IS NOT NULL), sum(valid AND c2 IS NOT NULL), " \
+	"sum(valid AND c3 IS NOT NULL), sum(valid AND c4 IS NOT NULL), " \
+	"sum(valid AND c5 IS NOT NULL), sum(valid AND c6 IS NOT NULL), " \
+	"sum(valid AND c7 IS NOT NULL), sum(valid AND c8 IS NOT NULL), " \
+	"sum(valid AND c9 IS NOT NULL), " \
+	"sum(valid * coalesce(c1, 0)), sum(valid * coalesce(c2, 0)), " \
+	"sum(valid * coalesce(c3, 0)), sum(valid * coalesce(c4, 0)), " \
+	"sum(valid * coalesce(c5, 0)), sum(valid * coalesce(c6, 0)), " \
+	"sum(valid * coalesce(c7, 0)), sum(valid * coalesce(c8, 0)), " \
+	"sum(valid * coalesce(c9, 0)), " \
+	"sum(valid AND five), sum(CASE WHEN valid AND five THEN c1 + c2 + " \
+	"c3 + c4 + c7 ELSE 0 END), " \
+	"sum(valid AND supplement_reported IS NOT NULL), " \
+	"sum(valid * coalesce(supplement_reported, 0)), " \
+	"sum(valid AND online_error_reported IS NOT NULL), " \
+	"sum(valid * coalesce(online_error_reported, 0)), " \
+	"sum(valid AND coalesce(reasons, '') <> ''), " \
+	"sum(valid AND visits IS NOT NULL), " \
+	"sum(valid * coalesce(visits, 0)), sum(valid AND coalesce(visits, 0) " \
+	"= 1), " \
+	"sum(valid AND channel = 'kiosk'), " \
+	"sum(valid AND channel = 'kiosk' AND level >= 4), " \
+	"sum(valid AND channel = 'qr'), " \
+	"sum(valid AND channel = 'qr' AND level >= 4), " \
+	"sum(valid AND channel = 'web'), " \
+	"sum(valid AND channel = 'web' AND level >= 4), " \
+	"sum(valid AND channel = 'import'), " \
+	"sum(valid AND channel = 'import' AND level >= 4), " \
+	"sum(status = 'burst'), sum(status = 'duplicate'), " \
+	"sum(status = 'misuse'), sum(status = 'spam') "
+#define FOLDED \
+	"(SELECT *, status = 'valid' AS valid, " \
 	"(c1 IS NOT NULL AND c2 IS NOT NULL AND c3 IS NOT NULL AND " \
 	"c4 IS NOT NULL AND c5 IS NOT NULL AND c6 IS NOT NULL AND " \
 	"c7 IS NOT NULL AND c8 IS NOT NULL AND c9 IS NOT NULL) AS nine, " \
 	"(c1 IS NOT NULL AND c2 IS NOT NULL AND c3 IS NOT NULL AND " \
 	"c4 IS NOT NULL AND c7 IS NOT NULL) AS five " \
-	"FROM ratings WHERE status = 'valid' " \
-	"AND seq IN (SELECT seq FROM temp.fold_rows))"
+	"FROM ratings WHERE seq IN (SELECT seq FROM temp.fold_rows))"
 
 /*
  * ?1 the fold, ?2 the month.  A rating without a procedure that names a
@@ -58,22 +77,46 @@
 	"INSERT INTO folded_procedure(" ROLLUP_COLUMNS( \
 	    COL) "unit, month, " \
 		 "procedure, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
-		 "coalesce(procedure, ''), ?1 FROM " FOLDED_VALID \
-		 " WHERE NOT " LENT " GROUP BY unit, coalesce(procedure, '')"
+		 "coalesce(procedure, ''), ?1 FROM " FOLDED " WHERE NOT " LENT \
+		 " GROUP BY unit, coalesce(procedure, '')"
 #define INSERT_DOSSIER \
 	"INSERT INTO folded_dossier(" ROLLUP_COLUMNS( \
 	    COL) "unit, month, " \
 		 "dossier, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
-		 "dossier, ?1 FROM " FOLDED_VALID " WHERE " LENT \
+		 "dossier, ?1 FROM " FOLDED " WHERE " LENT \
 		 " GROUP BY unit, dossier"
+/* The same for the reasons of those ratings. */
+#define INSERT_DOSSIER_REASON \
+	"INSERT INTO folded_dossier_reason(unit, month, dossier, counter, " \
+	"officer, reason, fold, n) SELECT r.unit, ?2, r.dossier, " \
+	"coalesce(r.counter, 0), coalesce(r.officer, ''), j.value, ?1, " \
+	"count(*) FROM ratings r, " \
+	"json_each('[\"' || replace(r.reasons, ',', '\",\"') || '\"]') j " \
+	"WHERE r.seq IN (SELECT seq FROM temp.fold_rows) AND " \
+	"r.status = 'valid' AND coalesce(r.reasons, '') <> '' AND " \
+	"r.procedure IS NULL AND r.dossier IS NOT NULL " \
+	"GROUP BY r.unit, r.dossier, coalesce(r.counter, 0), " \
+	"coalesce(r.officer, ''), j.value"
 #define INSERT_STAFF \
 	"INSERT INTO folded_staff(" ROLLUP_COLUMNS( \
 	    COL) "unit, month, counter, " \
 		 "officer, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
 		 "coalesce(counter, 0), coalesce(officer, ''), ?1 " \
-		 "FROM " FOLDED_VALID \
+		 "FROM " FOLDED \
 		 " WHERE counter IS NOT NULL OR officer IS NOT NULL " \
 		 "GROUP BY unit, coalesce(counter, 0), coalesce(officer, '')"
+/* The valid folded ratings' reasons ("a,b": codes of a-z, 0-9, _). */
+#define INSERT_REASON \
+	"INSERT INTO folded_reason(unit, month, procedure, counter, " \
+	"officer, reason, fold, n) SELECT r.unit, ?2, " \
+	"coalesce(r.procedure, ''), coalesce(r.counter, 0), " \
+	"coalesce(r.officer, ''), j.value, ?1, count(*) FROM ratings r, " \
+	"json_each('[\"' || replace(r.reasons, ',', '\",\"') || '\"]') j " \
+	"WHERE r.seq IN (SELECT seq FROM temp.fold_rows) AND " \
+	"r.status = 'valid' AND coalesce(r.reasons, '') <> '' AND " \
+	"NOT (r.procedure IS NULL AND r.dossier IS NOT NULL) " \
+	"GROUP BY r.unit, coalesce(r.procedure, ''), " \
+	"coalesce(r.counter, 0), coalesce(r.officer, ''), j.value"
 /* clang-format on */
 
 /* Ratings folded in one transaction at most (p->chunk 0): about half a
@@ -259,6 +302,8 @@ fold_write(
 	    db_run(db, INSERT_PROCEDURE, "li", fold, f->month) < 0 ||
 	    db_run(db, INSERT_DOSSIER, "li", fold, f->month) < 0 ||
 	    db_run(db, INSERT_STAFF, "li", fold, f->month) < 0 ||
+	    db_run(db, INSERT_REASON, "li", fold, f->month) < 0 ||
+	    db_run(db, INSERT_DOSSIER_REASON, "li", fold, f->month) < 0 ||
 	    delete_counted(db,
 		"DELETE FROM rating_texts "
 		"WHERE seq IN (SELECT seq FROM temp.fold_rows)",
@@ -489,12 +534,14 @@ out:
 	"SELECT " ROLLUP_COLUMNS(SUM) "procedure FROM folded_procedure " \
 	"WHERE unit " F " AND month = ?2 GROUP BY procedure"
 /* ?3 T: the dossier lends its procedure when received before it. */
-#define BY_DOSSIER(F) \
-	"SELECT " ROLLUP_COLUMNS(SUM) "coalesce((SELECT d.procedure FROM " \
+#define LENT_PROCEDURE \
+	"coalesce((SELECT d.procedure FROM " \
 	"dossiers d WHERE d.code = f.dossier AND d.received_at < ?3 AND " \
 	"EXISTS (SELECT 1 FROM unit_tree t WHERE t.ancestor = f.unit AND " \
-	"t.descendant = d.unit)), '') AS p FROM folded_dossier f " \
-	"WHERE f.unit " F " AND f.month = ?2 GROUP BY p"
+	"t.descendant = d.unit)), '')"
+#define BY_DOSSIER(F) \
+	"SELECT " ROLLUP_COLUMNS(SUM) LENT_PROCEDURE " AS p FROM " \
+	"folded_dossier f WHERE f.unit " F " AND f.month = ?2 GROUP BY p"
 #define BY_COUNTER(F) \
 	"SELECT " ROLLUP_COLUMNS(SUM) "unit, counter FROM folded_staff " \
 	"WHERE unit " F " AND month = ?2 AND counter > 0 " \
@@ -503,6 +550,36 @@ out:
 	"SELECT " ROLLUP_COLUMNS(SUM) "officer FROM folded_staff " \
 	"WHERE unit " F " AND month = ?2 AND officer <> '' GROUP BY officer"
 /* clang-format on */
+
+/* The reasons of those, the same way. */
+#define LENT_REASONS(F) \
+	"SELECT " LENT_PROCEDURE " AS p, f.unit, f.counter, f.officer, " \
+	"f.reason, sum(f.n) FROM folded_dossier_reason f WHERE f.unit " F \
+	" AND f.month = ?2 GROUP BY p, f.unit, f.counter, f.officer, " \
+	"f.reason HAVING sum(f.n) <> 0"
+
+static int
+read_lent_reasons(struct db *db, const struct rollup_sink *s, bool unit_only)
+{
+	struct db_stmt *st =
+	    db_query(db, unit_only ? LENT_REASONS(ONLY) : LENT_REASONS(SUBTREE),
+		"til", s->unit, s->month, s->as_of);
+	int step;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *p = db_col_text(st, 0), *u = db_col_text(st, 1);
+		const char *o = db_col_text(st, 3), *code = db_col_text(st, 4);
+
+		if (s->reason != NULL && code != NULL)
+			s->reason(s->ctx, p ? p : "", u ? u : "",
+			    (int)db_col_int(st, 2), o ? o : "", code,
+			    db_col_int(st, 5));
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
 
 /* The folded counts kept by dossier code, under the dossiers' procedures. */
 static int
@@ -554,6 +631,10 @@ fold_read(struct db *db, const struct rollup_sink *s, bool unit_only,
 	    rollup_add_rows(db, s, ROWS_COUNTER,
 		unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE)) < 0)
 		return -1;
-	return rollup_add_rows(db, s, ROWS_OFFICER,
-	    unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE));
+	if (rollup_add_rows(db, s, ROWS_OFFICER,
+		unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE)) < 0)
+		return -1;
+	if (rollup_read_reasons(db, s, unit_only, true) < 0)
+		return -1;
+	return read_lent_reasons(db, s, unit_only);
 }

@@ -10,6 +10,7 @@
 #include "hailong/util.h"
 #include "core/dossiers.h"
 #include "core/fold.h"
+#include "core/instrument.h"
 #include "core/metrics.h"
 #include "core/rollup.h"
 #include "core/units.h"
@@ -217,6 +218,25 @@ metric_figures_compute(const struct metric_counts *c,
 	f->supplement_or_correction_rate = rate(c->supplement_or_correction, d);
 	f->digitized_rate = rate(c->digitized, d);
 	f->handling_satisfaction_rate = rate(d - c->bad, d);
+	f->reasons_given = c->reasons_given;
+	f->visits_answered = c->visits_answered;
+	f->visits_mean = rate(c->visits_sum, c->visits_answered);
+	f->one_visit_rate = rate(c->visits_one, c->visits_answered);
+	for (int i = 0; i < CHANNEL_COUNT; i++) {
+		f->channel_ratings[i] = c->channel_ratings[i];
+		f->channel_satisfied_rate[i] =
+		    rate(c->channel_satisfied[i], c->channel_ratings[i]);
+	}
+	f->coverage_rate = rate(c->covered, d);
+	for (int i = 0; i < EXCLUDED_COUNT; i++)
+		f->excluded[i] = c->excluded[i];
+	for (int i = 0; i < DCHANNEL_COUNT; i++) {
+		f->dchannel_dossiers[i] = c->dchannel_dossiers[i];
+		f->dchannel_on_time_rate[i] =
+		    rate(c->dchannel_on_time[i], c->dchannel_judged[i]);
+		f->dchannel_soc_rate[i] =
+		    rate(c->dchannel_soc[i], c->dchannel_dossiers[i]);
+	}
 	points(c, rules, f);
 	flags(c, rules, f);
 	f->enough_data = n >= rules->n_min;
@@ -309,6 +329,8 @@ list_get(struct metric_list *l, enum metric_scope_kind kind, const char *code,
 static void
 list_release(struct metric_list *l)
 {
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].reasons);
 	free(l->v);
 	free(l->slot);
 	memset(l, 0, sizeof(*l));
@@ -337,7 +359,74 @@ metrics_free(struct metrics *m)
 	list_release(&m->procedures);
 	list_release(&m->counters);
 	list_release(&m->officers);
+	free(m->total.reasons);
+	free(m->reason_codes);
+	free(m->why_missing);
 	free(m);
+}
+
+/* --- reasons --------------------------------------------------------------- */
+
+void
+metric_scope_add_reason(struct metric_scope *s, const char *code, int64_t n)
+{
+	struct metric_reason *r;
+
+	for (size_t i = 0; i < s->nreasons; i++)
+		if (strcmp(s->reasons[i].code, code) == 0) {
+			s->reasons[i].n += n;
+			return;
+		}
+	if (s->nreasons == s->capreasons) {
+		s->capreasons = s->capreasons ? 2 * s->capreasons : 8;
+		s->reasons =
+		    xrealloc(s->reasons, s->capreasons * sizeof(*s->reasons));
+	}
+	r = &s->reasons[s->nreasons++];
+	strlcpy_hl(r->code, code, sizeof(r->code));
+	r->n = n;
+}
+
+int64_t
+metric_scope_reason(const struct metric_scope *s, const char *code)
+{
+	for (size_t i = 0; i < s->nreasons; i++)
+		if (strcmp(s->reasons[i].code, code) == 0)
+			return s->reasons[i].n;
+	return 0;
+}
+
+void
+metrics_add_reason_code(struct metrics *m, const char *code)
+{
+	for (size_t i = 0; i < m->nreason_codes; i++)
+		if (strcmp(m->reason_codes[i], code) == 0)
+			return;
+	m->reason_codes = xrealloc(
+	    m->reason_codes, (m->nreason_codes + 1) * sizeof(*m->reason_codes));
+	strlcpy_hl(m->reason_codes[m->nreason_codes++], code,
+	    sizeof(m->reason_codes[0]));
+}
+
+static void
+merge_reasons(struct metric_scope *s, const struct metric_scope *from)
+{
+	for (size_t i = 0; i < from->nreasons; i++)
+		metric_scope_add_reason(
+		    s, from->reasons[i].code, from->reasons[i].n);
+	s->why_partial |= from->why_partial;
+}
+
+static void
+add_why_missing(struct metrics *m, const char *unit)
+{
+	for (size_t i = 0; i < m->nwhy_missing; i++)
+		if (strcmp(m->why_missing[i], unit) == 0)
+			return;
+	m->why_missing = xrealloc(
+	    m->why_missing, (m->nwhy_missing + 1) * sizeof(*m->why_missing));
+	strlcpy_hl(
+	    m->why_missing[m->nwhy_missing++], unit, sizeof(m->why_missing[0]));
 }
 
 void
@@ -382,6 +471,7 @@ merge_list(struct metrics *m, const struct metric_list *from)
 		    metrics_scope(m, f->kind, f->code, key_unit(f), f->counter);
 
 		metric_counts_add(&s->counts, &f->counts);
+		merge_reasons(s, f);
 		if (s->name[0] == '\0')
 			strlcpy_hl(s->name, f->name, sizeof(s->name));
 		if (f->kind == SCOPE_OFFICER && s->unit[0] == '\0')
@@ -393,6 +483,11 @@ void
 metrics_merge(struct metrics *m, const struct metrics *from)
 {
 	metric_counts_add(&m->total.counts, &from->total.counts);
+	merge_reasons(&m->total, &from->total);
+	for (size_t i = 0; i < from->nreason_codes; i++)
+		metrics_add_reason_code(m, from->reason_codes[i]);
+	for (size_t i = 0; i < from->nwhy_missing; i++)
+		add_why_missing(m, from->why_missing[i]);
 	merge_list(m, &from->procedures);
 	merge_list(m, &from->counters);
 	merge_list(m, &from->officers);
@@ -424,10 +519,19 @@ scope_cmp(const void *pa, const void *pb)
 }
 
 static void
+scope_finish(struct metric_scope *s, const struct metric_rules *rules)
+{
+	metric_figures_compute(&s->counts, rules, &s->fig);
+	/* a part without the counts of "why" still has its dossiers in D */
+	if (s->why_partial)
+		s->fig.coverage_rate = NAN;
+}
+
+static void
 finish_list(struct metric_list *l, const struct metric_rules *rules)
 {
 	for (size_t i = 0; i < l->n; i++)
-		metric_figures_compute(&l->v[i].counts, rules, &l->v[i].fig);
+		scope_finish(&l->v[i], rules);
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), scope_cmp);
 	if (l->nslots > 0)
@@ -437,7 +541,7 @@ finish_list(struct metric_list *l, const struct metric_rules *rules)
 void
 metrics_finish(struct metrics *m)
 {
-	metric_figures_compute(&m->total.counts, &m->rules, &m->total.fig);
+	scope_finish(&m->total, &m->rules);
 	finish_list(&m->procedures, &m->rules);
 	finish_list(&m->counters, &m->rules);
 	finish_list(&m->officers, &m->rules);
@@ -467,33 +571,87 @@ sink_counts(void *ctx, enum rollup_rows kind, const char *key, int counter)
 	return &metrics_scope(m, SCOPE_OFFICER, key, "", 0)->counts;
 }
 
+/*
+ * n valid ratings naming reason `code`, to the total and the scopes the
+ * rating counts for, as add_rating_scopes() adds its counts.
+ */
+static void
+add_reason_scopes(struct metrics *m, const char *procedure, const char *unit,
+    int counter, const char *officer, const char *code, int64_t n)
+{
+	metric_scope_add_reason(&m->total, code, n);
+	if (procedure[0] != '\0')
+		metric_scope_add_reason(
+		    metrics_scope(m, SCOPE_PROCEDURE, procedure, "", 0), code,
+		    n);
+	if (counter > 0)
+		metric_scope_add_reason(
+		    metrics_scope(m, SCOPE_COUNTER, "", unit, counter), code,
+		    n);
+	if (officer[0] != '\0')
+		metric_scope_add_reason(
+		    metrics_scope(m, SCOPE_OFFICER, officer, "", 0), code, n);
+}
+
+static void
+sink_reason(void *ctx, const char *procedure, const char *unit, int counter,
+    const char *officer, const char *code, int64_t n)
+{
+	add_reason_scopes(ctx, procedure, unit, counter, officer, code, n);
+}
+
 static struct rollup_sink
 sink_of(struct metrics *m)
 {
 	struct rollup_sink s = { m->unit, m->month, sink_add, sink_counts, m,
-		m->as_of };
+		sink_reason, m->as_of };
 
 	return s;
 }
 
+/* Each code of a rating's reasons ("a,b"), once. */
+static void
+add_rating_reasons(struct metrics *m, const struct rating *r)
+{
+	const char *p = r->reasons;
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		char code[RATING_REASON_MAX_LEN + 1];
+
+		if (len > 0 && len < sizeof(code)) {
+			memcpy(code, p, len);
+			code[len] = '\0';
+			add_reason_scopes(m, r->procedure, r->unit, r->counter,
+			    r->officer, code, 1);
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/* A rating of any status: valid ones' counts, the others' as excluded. */
 static void
 add_rating_scopes(struct metrics *m, const struct rating *r)
 {
-	metric_counts_add_rating(&m->total.counts, r);
+	metric_counts_add_any(&m->total.counts, r);
 	if (r->procedure[0] != '\0')
-		metric_counts_add_rating(
+		metric_counts_add_any(
 		    &metrics_scope(m, SCOPE_PROCEDURE, r->procedure, "", 0)
 			 ->counts,
 		    r);
 	if (r->counter > 0)
-		metric_counts_add_rating(
+		metric_counts_add_any(
 		    &metrics_scope(m, SCOPE_COUNTER, "", r->unit, r->counter)
 			 ->counts,
 		    r);
 	if (r->officer[0] != '\0')
-		metric_counts_add_rating(
+		metric_counts_add_any(
 		    &metrics_scope(m, SCOPE_OFFICER, r->officer, "", 0)->counts,
 		    r);
+	if (r->status == STATUS_VALID)
+		add_rating_reasons(m, r);
 }
 
 static void
@@ -518,9 +676,9 @@ col_str(struct db_stmt *st, int i, char *out, size_t size)
 #define RAW_SQL(FILTER) \
 	"SELECT r.unit, r.counter, r.officer, " RAW_PROCEDURE ", r.level, " \
 	"r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, r.c7, r.c8, r.c9, " \
-	"r.supplement_reported, r.online_error_reported FROM ratings r " \
-	"WHERE r.unit " FILTER " AND r.status = 'valid' AND " \
-	"r.rated_at >= ?2 AND r.rated_at < ?3"
+	"r.supplement_reported, r.online_error_reported, r.visits, " \
+	"r.reasons, r.channel, r.status FROM ratings r " \
+	"WHERE r.unit " FILTER " AND r.rated_at >= ?2 AND r.rated_at < ?3"
 
 /*
  * Rating counts from the raw rows: valid, rated in [start, until), and
@@ -534,6 +692,7 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	struct db_stmt *st;
 	int step;
 
+	/* every status: the valid ones count, the others are excluded */
 	st = db_query(db, unit_only ? RAW_SQL(ONLY) : RAW_SQL(SUBTREE), "tlll",
 	    m->unit, start, until, m->as_of);
 	if (st == NULL)
@@ -557,6 +716,20 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 		col++;
 		r.online_error_reported =
 		    db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
+		col++;
+		r.visits =
+		    db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
+		col++;
+		col_str(st, col++, r.reasons, sizeof(r.reasons));
+		if (rating_channel_parse(db_col_text(st, col++), &r.channel) <
+			0 ||
+		    rating_status_parse(db_col_text(st, col++), &r.status) <
+			0) {
+			db_set_error(
+			    db, "a rating of unknown channel or status");
+			step = -1;
+			break;
+		}
 		add_rating_scopes(m, &r);
 	}
 	db_done(st);
@@ -575,6 +748,12 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 #define LOW_COUNTS_PARAM \
 	"r.unit IN (SELECT ancestor FROM unit_tree WHERE descendant = ?)"
 
+/* A dossier channel's dossiers, judged, on time, supplement or correction. */
+#define DCHANNEL_SQL(K) \
+	"sum(channel = " K "), sum(channel = " K " AND due_at IS NOT NULL), " \
+	"sum(channel = " K " AND on_time), sum(channel = " K " AND " \
+	"(supplement_requests >= 1 OR corrections >= 1))"
+
 /*
  * Dossier counts by procedure in one indexed query (dossiers by unit and
  * received_at).  ?2..?3 the received window, ?4 T, ?5 the end an open
@@ -591,14 +770,21 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	"sum(CASE WHEN complaint = 1 OR (due_at IS NOT NULL AND NOT on_time) " \
 	"THEN 1 WHEN EXISTS (SELECT 1 FROM ratings r WHERE r.dossier = " \
 	"d.code AND r.status = 'valid' AND r.level <= 2 AND r.rated_at < ?4 " \
-	"AND " LOW_COUNTS_D ") THEN 1 ELSE 0 END) " \
-	"FROM (SELECT code, unit, procedure, channel, full_online, due_at, " \
-	"supplement_requests, corrections, digitized, complaint, " \
-	"(due_at IS NOT NULL AND supplement_requests <= 1 AND " \
-	"(CASE WHEN finished_at IS NOT NULL AND finished_at < ?4 " \
-	"THEN finished_at ELSE ?5 END) - supplement_seconds <= due_at) " \
-	"AS on_time FROM dossiers WHERE unit " FILTER \
-	" AND received_at >= ?2 AND received_at < ?3) d GROUP BY procedure"
+	"AND " LOW_COUNTS_D ") THEN 1 ELSE 0 END), " \
+	"sum(EXISTS (SELECT 1 FROM ratings r WHERE r.dossier = d.code AND " \
+	"r.status = 'valid' AND r.rated_at < ?4 AND " LOW_COUNTS_D \
+	")), " DCHANNEL_SQL("1") ", " DCHANNEL_SQL("2") ", " DCHANNEL_SQL( \
+	    "3") " " \
+		 "FROM (SELECT code, unit, procedure, channel, full_online, " \
+		 "due_at, " \
+		 "supplement_requests, corrections, digitized, complaint, " \
+		 "(due_at IS NOT NULL AND supplement_requests <= 1 AND " \
+		 "(CASE WHEN finished_at IS NOT NULL AND finished_at < ?4 " \
+		 "THEN finished_at ELSE ?5 END) - supplement_seconds <= " \
+		 "due_at) " \
+		 "AS on_time FROM dossiers WHERE unit " FILTER \
+		 " AND received_at >= ?2 AND received_at < ?3) d GROUP BY " \
+		 "procedure"
 
 static int
 dossiers_sql(struct db *db, struct metrics *m, bool unit_only, int64_t start,
@@ -628,6 +814,13 @@ dossiers_sql(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 		c.supplement_or_correction = db_col_int(st, 9);
 		c.digitized = db_col_int(st, 10);
 		c.bad = db_col_int(st, 11);
+		c.covered = db_col_int(st, 12);
+		for (int k = 0; k < DCHANNEL_COUNT; k++) {
+			c.dchannel_dossiers[k] = db_col_int(st, 13 + 4 * k);
+			c.dchannel_judged[k] = db_col_int(st, 14 + 4 * k);
+			c.dchannel_on_time[k] = db_col_int(st, 15 + 4 * k);
+			c.dchannel_soc[k] = db_col_int(st, 16 + 4 * k);
+		}
 		metrics_add_procedure(m, code, &c);
 	}
 	db_done(st);
@@ -645,7 +838,8 @@ dossiers_sql(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 #define OPEN_SQL(FILTER) \
 	"SELECT procedure, count(*), sum(complaint = 0 AND NOT EXISTS " \
 	"(SELECT 1 FROM ratings r WHERE r.dossier = d.code AND " \
-	"r.status = 'valid' AND r.level <= 2 AND " LOW_COUNTS_D ")) " \
+	"r.status = 'valid' AND r.level <= 2 AND " LOW_COUNTS_D ")), " \
+	"sum(channel = 1), sum(channel = 2), sum(channel = 3) " \
 	"FROM dossiers d WHERE unit " FILTER " AND received_at >= ?2 AND " \
 	"received_at < ?3 AND finished_at IS NULL AND due_at IS NOT NULL AND " \
 	"supplement_requests <= 1 AND due_at + supplement_seconds >= ?4 " \
@@ -670,6 +864,8 @@ dossiers_open_at(struct db *db, struct metrics *m, bool unit_only,
 		col_str(st, 0, code, sizeof(code));
 		c.on_time = db_col_int(st, 1);
 		c.bad = -db_col_int(st, 2);
+		for (int k = 0; k < DCHANNEL_COUNT; k++)
+			c.dchannel_on_time[k] = db_col_int(st, 3 + k);
 		metrics_add_procedure(m, code, &c);
 	}
 	db_done(st);
@@ -697,7 +893,7 @@ dossiers_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 		struct metric_counts c;
 		struct dossier d;
 		int64_t one;
-		int low = 1;
+		int low = 1, rated;
 
 		dossier_from_row(st, &d);
 		if (d.complaint == 0)
@@ -708,8 +904,17 @@ dossiers_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 			    "tlt", d.code, m->as_of, d.unit);
 		if (low < 0)
 			break;
+		/* coverage: any valid rating naming it, as "bad" counts them */
+		rated = db_int(db, &one,
+		    "SELECT 1 FROM ratings r WHERE dossier = ? AND "
+		    "status = 'valid' AND rated_at < ? AND " LOW_COUNTS_PARAM
+		    " LIMIT 1",
+		    "tlt", d.code, m->as_of, d.unit);
+		if (rated < 0)
+			break;
 		memset(&c, 0, sizeof(c));
 		dossier_count(&d, m->as_of, month_end(m->month), low == 0, &c);
+		c.covered = rated == 0;
 		metrics_add_procedure(m, d.procedure, &c);
 	}
 	db_done(st);
@@ -754,6 +959,26 @@ names(struct db *db, struct metrics *m)
 		}
 		db_done(st);
 	}
+}
+
+/*
+ * The reason codes of the instrument in force at t (known by T): every
+ * scope shows them, with 0 when no rating named them.  Without an
+ * instrument (a database never initialised) only the codes ratings
+ * named are shown: the figures do not depend on it.
+ */
+static void
+reason_codes(struct db *db, struct metrics *m, int64_t t)
+{
+	char err[256];
+	struct instrument *in =
+	    instrument_at(db, t, m->as_of, err, sizeof(err));
+
+	if (in == NULL)
+		return;
+	for (int i = 0; i < in->nreasons; i++)
+		metrics_add_reason_code(m, in->reason[i].code);
+	instrument_free(in);
 }
 
 struct metrics *
@@ -831,6 +1056,7 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 		}
 	}
 	names(db, m);
+	reason_codes(db, m, until > start ? until - 1 : start);
 	if (own_txn)
 		db_exec(db, "COMMIT");
 	metrics_finish(m);
@@ -860,8 +1086,116 @@ ci_json(const struct metric_figures *f, bool hide)
 	return json_pack("[f, f]", f->satisfied_ci[0], f->satisfied_ci[1]);
 }
 
+static const char *const channel_keys[CHANNEL_COUNT] = { "kiosk", "qr", "web",
+	"import" };
+static const char *const excluded_keys[EXCLUDED_COUNT] = { "burst", "duplicate",
+	"misuse", "spam" };
+static const char *const dchannel_keys[DCHANNEL_COUNT] = { "counter", "online",
+	"post" };
+
+static int
+reason_cmp(const void *pa, const void *pb)
+{
+	const struct metric_reason *a = pa, *b = pb;
+
+	return strcmp(a->code, b->code);
+}
+
+static bool
+is_listed(const struct metrics *m, const char *code)
+{
+	for (size_t i = 0; i < m->nreason_codes; i++)
+		if (strcmp(m->reason_codes[i], code) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The reasons of a scope: the instrument's codes in its order, each
+ * present (0 when none), then other codes ratings named (an older
+ * version's), by code; a count of 0 of those is not shown, whichever
+ * way (rollups, raw rows) it was reached.  `listed`: with the
+ * instrument's codes (the figure) or not (the counts: n > 0 only).
+ */
 static json_t *
-scope_json(const struct metric_scope *s)
+reasons_json(const struct metrics *m, const struct metric_scope *s, bool listed)
+{
+	json_t *o = json_object();
+	struct metric_reason *v = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; listed && i < m->nreason_codes; i++)
+		json_object_set_new(o, m->reason_codes[i],
+		    json_integer(metric_scope_reason(s, m->reason_codes[i])));
+	if (s->nreasons > 0)
+		v = xcalloc(s->nreasons, sizeof(*v));
+	for (size_t i = 0; i < s->nreasons; i++)
+		if (s->reasons[i].n != 0 &&
+		    !(listed && is_listed(m, s->reasons[i].code)))
+			v[n++] = s->reasons[i];
+	if (n > 1)
+		qsort(v, n, sizeof(*v), reason_cmp);
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(o, v[i].code, json_integer(v[i].n));
+	free(v);
+	return o;
+}
+
+/* The figures of "why" (METRICS.md version 2) of one scope. */
+static void
+why_json(
+    json_t *o, const struct metrics *m, const struct metric_scope *s, bool hide)
+{
+	const struct metric_figures *f = &s->fig;
+	json_t *a;
+
+	json_object_set_new(
+	    o, "reasons", hide ? json_null() : reasons_json(m, s, true));
+	json_object_set_new(o, "reasons_given",
+	    hide ? json_null() : json_integer(f->reasons_given));
+	json_object_set_new(o, "visits_answered",
+	    hide ? json_null() : json_integer(f->visits_answered));
+	json_object_set_new(
+	    o, "visits_mean", real_or_null(hide ? NAN : f->visits_mean));
+	json_object_set_new(
+	    o, "one_visit_rate", real_or_null(hide ? NAN : f->one_visit_rate));
+	if (hide) {
+		json_object_set_new(o, "by_channel", json_null());
+	} else {
+		a = json_object();
+		for (int i = 0; i < CHANNEL_COUNT; i++)
+			json_object_set_new(a, channel_keys[i],
+			    json_pack("{s:I, s:o}", "ratings",
+				(json_int_t)f->channel_ratings[i],
+				"satisfied_rate",
+				real_or_null(f->channel_satisfied_rate[i])));
+		json_object_set_new(o, "by_channel", a);
+	}
+	json_object_set_new(o, "coverage_rate", real_or_null(f->coverage_rate));
+	if (hide) {
+		json_object_set_new(o, "excluded", json_null());
+	} else {
+		a = json_object();
+		for (int i = 0; i < EXCLUDED_COUNT; i++)
+			json_object_set_new(
+			    a, excluded_keys[i], json_integer(f->excluded[i]));
+		json_object_set_new(o, "excluded", a);
+	}
+	a = json_object();
+	for (int i = 0; i < DCHANNEL_COUNT; i++)
+		json_object_set_new(a, dchannel_keys[i],
+		    json_pack("{s:I, s:o, s:o}", "dossiers",
+			(json_int_t)f->dchannel_dossiers[i], "on_time_rate",
+			real_or_null(f->dchannel_on_time_rate[i]),
+			"supplement_or_correction_rate",
+			real_or_null(f->dchannel_soc_rate[i])));
+	json_object_set_new(o, "dossier_by_channel", a);
+	if (s->why_partial)
+		json_object_set_new(o, "why_partial", json_true());
+}
+
+static json_t *
+scope_json(const struct metrics *m, const struct metric_scope *s)
 {
 	const struct metric_figures *f = &s->fig;
 	bool hide = s->kind == SCOPE_OFFICER && !f->enough_data;
@@ -922,6 +1256,7 @@ scope_json(const struct metric_scope *s)
 	    o, "digitized_rate", real_or_null(f->digitized_rate));
 	json_object_set_new(o, "handling_satisfaction_rate",
 	    real_or_null(f->handling_satisfaction_rate));
+	why_json(o, m, s, hide);
 	a = json_object();
 	for (int i = 0; i < POINT_COUNT; i++)
 		json_object_set_new(
@@ -932,26 +1267,29 @@ scope_json(const struct metric_scope *s)
 		json_array_append_new(
 		    a, json_string(metric_flag_name(f->flags[i])));
 	json_object_set_new(o, "flags", a);
-	if (!hide)
-		json_object_set_new(
-		    o, "counts", metric_counts_to_json(&s->counts));
+	if (!hide) {
+		json_t *c = metric_counts_to_json(&s->counts);
+
+		json_object_set_new(c, "reasons", reasons_json(m, s, false));
+		json_object_set_new(o, "counts", c);
+	}
 	return o;
 }
 
 static json_t *
-list_json(const struct metric_list *l)
+list_json(const struct metrics *m, const struct metric_list *l)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, scope_json(&l->v[i]));
+		json_array_append_new(a, scope_json(m, &l->v[i]));
 	return a;
 }
 
 json_t *
 metrics_to_json(const struct metrics *m)
 {
-	json_t *doc = json_object(), *rules;
+	json_t *doc = json_object(), *rules, *codes;
 	char month[8], as_of[26], eff[8];
 
 	month_format(m->month, month);
@@ -971,10 +1309,20 @@ metrics_to_json(const struct metrics *m)
 	json_object_set_new(
 	    doc, "subordinates", json_boolean(!(m->how & METRICS_UNIT_ONLY)));
 	json_object_set_new(doc, "rules", rules);
-	json_object_set_new(doc, "total", scope_json(&m->total));
-	json_object_set_new(doc, "procedures", list_json(&m->procedures));
-	json_object_set_new(doc, "counters", list_json(&m->counters));
-	json_object_set_new(doc, "officers", list_json(&m->officers));
+	codes = json_array();
+	for (size_t i = 0; i < m->nreason_codes; i++)
+		json_array_append_new(codes, json_string(m->reason_codes[i]));
+	json_object_set_new(doc, "reason_codes", codes);
+	json_object_set_new(
+	    doc, "why_partial", json_boolean(m->nwhy_missing > 0));
+	codes = json_array();
+	for (size_t i = 0; i < m->nwhy_missing; i++)
+		json_array_append_new(codes, json_string(m->why_missing[i]));
+	json_object_set_new(doc, "why_missing", codes);
+	json_object_set_new(doc, "total", scope_json(m, &m->total));
+	json_object_set_new(doc, "procedures", list_json(m, &m->procedures));
+	json_object_set_new(doc, "counters", list_json(m, &m->counters));
+	json_object_set_new(doc, "officers", list_json(m, &m->officers));
 	return doc;
 }
 
@@ -1029,9 +1377,46 @@ str_of(const json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
+/*
+ * A scope's counts (object `c`) of a document of `version`: version 1
+ * has none of "why", which the scope then says (why_partial).
+ */
+static int
+scope_from_json(struct metric_scope *s, const json_t *o, const json_t *c,
+    int version, char *err, size_t errlen)
+{
+	const json_t *reasons = json_object_get(c, "reasons"), *v;
+	bool partial = false;
+	const char *code;
+
+	if (metric_counts_from_json_v(
+		c, version, &s->counts, &partial, err, errlen) < 0)
+		return -1;
+	s->why_partial =
+	    partial || json_is_true(json_object_get(o, "why_partial"));
+	if (version < 2)
+		return 0;
+	if (!json_is_object(reasons)) {
+		snprintf(err, errlen, "counts.reasons: must be an object");
+		return -1;
+	}
+	json_object_foreach((json_t *)(uintptr_t)reasons, code, v)
+	{
+		if (!reason_is_valid(code, strlen(code)) ||
+		    !json_is_integer(v) || json_integer_value(v) < 0) {
+			snprintf(err, errlen,
+			    "counts.reasons: codes of a-z, 0-9, _ and counts "
+			    ">= 0");
+			return -1;
+		}
+		metric_scope_add_reason(s, code, json_integer_value(v));
+	}
+	return 0;
+}
+
 static int
 scopes_from_json(struct metrics *m, const json_t *doc, const char *key,
-    enum metric_scope_kind kind, char *err, size_t errlen)
+    enum metric_scope_kind kind, int version, char *err, size_t errlen)
 {
 	const json_t *a = json_object_get(doc, key);
 	char sub[128];
@@ -1068,8 +1453,7 @@ scopes_from_json(struct metrics *m, const json_t *doc, const char *key,
 				goto bad;
 		}
 		s = metrics_scope(m, kind, code, unit, counter);
-		if (metric_counts_from_json(c, &s->counts, sub, sizeof(sub)) <
-		    0) {
+		if (scope_from_json(s, o, c, version, sub, sizeof(sub)) < 0) {
 			snprintf(err, errlen, "%s[%zu].%s", key, i, sub);
 			return -1;
 		}
@@ -1092,16 +1476,18 @@ metrics_from_json(const json_t *doc, char *err, size_t errlen)
 	struct metric_rules rules;
 	struct metrics *m = NULL;
 	char *rtext = NULL, sub[128];
+	json_int_t version =
+	    json_integer_value(json_object_get(doc, "definition_version"));
+	const json_t *a;
 	int64_t t;
 	int mo;
 
-	if (!json_is_object(doc) ||
-	    json_integer_value(json_object_get(doc, "definition_version")) !=
-		METRICS_DEFINITION_VERSION) {
+	if (!json_is_object(doc) || version < METRICS_DEFINITION_OLDEST ||
+	    version > METRICS_DEFINITION_VERSION) {
 		snprintf(err, errlen,
 		    "not a metrics document of definition "
-		    "version %d",
-		    METRICS_DEFINITION_VERSION);
+		    "version %d to %d",
+		    METRICS_DEFINITION_OLDEST, METRICS_DEFINITION_VERSION);
 		return NULL;
 	}
 	if (!is_unit_code(unit, strlen(unit)) ||
@@ -1128,19 +1514,42 @@ metrics_from_json(const json_t *doc, char *err, size_t errlen)
 	    m->unit_name, str_of(doc, "unit_name"), sizeof(m->unit_name));
 	if (json_is_false(json_object_get(doc, "subordinates")))
 		m->how |= METRICS_UNIT_ONLY;
-	if (metric_counts_from_json(
+	if (scope_from_json(&m->total, json_object_get(doc, "total"),
 		json_object_get(json_object_get(doc, "total"), "counts"),
-		&m->total.counts, sub, sizeof(sub)) < 0) {
+		(int)version, sub, sizeof(sub)) < 0) {
 		snprintf(err, errlen, "total.%s", sub);
 		goto fail;
 	}
-	if (scopes_from_json(
-		m, doc, "procedures", SCOPE_PROCEDURE, err, errlen) < 0 ||
-	    scopes_from_json(m, doc, "counters", SCOPE_COUNTER, err, errlen) <
-		0 ||
-	    scopes_from_json(m, doc, "officers", SCOPE_OFFICER, err, errlen) <
-		0)
+	if (scopes_from_json(m, doc, "procedures", SCOPE_PROCEDURE,
+		(int)version, err, errlen) < 0 ||
+	    scopes_from_json(m, doc, "counters", SCOPE_COUNTER, (int)version,
+		err, errlen) < 0 ||
+	    scopes_from_json(m, doc, "officers", SCOPE_OFFICER, (int)version,
+		err, errlen) < 0)
 		goto fail;
+	/* a version-1 document: its unit's "why" is missing */
+	if (version < 2)
+		add_why_missing(m, unit);
+	a = json_object_get(doc, "reason_codes");
+	for (size_t i = 0; version >= 2 && i < json_array_size(a); i++) {
+		const char *code = json_string_value(json_array_get(a, i));
+
+		if (code == NULL || !reason_is_valid(code, strlen(code))) {
+			snprintf(err, errlen, "reason_codes: not reason codes");
+			goto fail;
+		}
+		metrics_add_reason_code(m, code);
+	}
+	a = json_object_get(doc, "why_missing");
+	for (size_t i = 0; version >= 2 && i < json_array_size(a); i++) {
+		const char *u = json_string_value(json_array_get(a, i));
+
+		if (u == NULL || !is_unit_code(u, strlen(u))) {
+			snprintf(err, errlen, "why_missing: not unit codes");
+			goto fail;
+		}
+		add_why_missing(m, u);
+	}
 	free(rtext);
 	metrics_finish(m);
 	return m;

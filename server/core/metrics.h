@@ -42,7 +42,9 @@ struct db;
  *	doc = metrics_to_json(m);
  */
 
-#define METRICS_DEFINITION_VERSION 1
+#define METRICS_DEFINITION_VERSION 2
+/* The oldest version metrics_from_json() still reads (a child's report). */
+#define METRICS_DEFINITION_OLDEST 1
 
 /* The flags of METRICS.md; the enum order breaks ties of severity. */
 enum metric_flag {
@@ -85,6 +87,18 @@ struct metric_figures {
 	double supplement_or_correction_rate;
 	double digitized_rate;
 	double handling_satisfaction_rate;
+	/* why (METRICS.md version 2) */
+	int64_t reasons_given;
+	int64_t visits_answered;
+	double visits_mean;
+	double one_visit_rate;
+	int64_t channel_ratings[CHANNEL_COUNT]; /* by enum rating_channel */
+	double channel_satisfied_rate[CHANNEL_COUNT];
+	double coverage_rate; /* NAN too when a part lacked its counts */
+	int64_t excluded[EXCLUDED_COUNT]; /* burst, duplicate, misuse, spam */
+	int64_t dchannel_dossiers[DCHANNEL_COUNT]; /* counter, online, post */
+	double dchannel_on_time_rate[DCHANNEL_COUNT];
+	double dchannel_soc_rate[DCHANNEL_COUNT];
 	double points[POINT_COUNT];
 	/* flags raised, most severe first; severity = distance from the
 	 * (unrounded) Wilson bound to the threshold, > 0 */
@@ -123,8 +137,25 @@ struct metric_scope {
 	int counter;    /* counters: the number */
 	char name[512]; /* display name from the reference data, or "" */
 	struct metric_counts counts;
+	/* valid ratings naming each reason code (a variable set); owned */
+	struct metric_reason *reasons;
+	size_t nreasons, capreasons;
+	/* a part merged in (a version-1 report) lacked the "why" counts */
+	bool why_partial;
 	struct metric_figures fig; /* valid after metrics_finish() */
 };
+
+/* One reason code and the valid ratings naming it. */
+struct metric_reason {
+	char code[RATING_REASON_MAX_LEN + 1];
+	int64_t n;
+};
+
+/* Add n ratings naming `code` to s (adding the code when missing). */
+void
+metric_scope_add_reason(struct metric_scope *s, const char *code, int64_t n);
+/* The ratings of s naming `code`, 0 when none. */
+int64_t metric_scope_reason(const struct metric_scope *s, const char *code);
 
 struct metric_list {
 	struct metric_scope *v;
@@ -163,7 +194,23 @@ struct metrics {
 	struct metric_rules rules;
 	struct metric_scope total;
 	struct metric_list procedures, counters, officers;
+	/*
+	 * The reason codes every scope shows (with 0 when none named
+	 * them): the instrument's in force at the period's last instant
+	 * before T, in its order (metrics_add_reason_code()); owned.
+	 */
+	char (*reason_codes)[RATING_REASON_MAX_LEN + 1];
+	size_t nreason_codes;
+	/*
+	 * Units whose merged document (a version-1 report) had no "why"
+	 * counts: the figures of "why" cover the others only; owned.
+	 */
+	char (*why_missing)[41];
+	size_t nwhy_missing;
 };
+
+/* Add a reason code to m's list when it is not there yet. */
+void metrics_add_reason_code(struct metrics *m, const char *code);
 
 /*
  * Compute `unit`'s month (yyyymm) as of `as_of`.  Rating counts come

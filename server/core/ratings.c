@@ -589,7 +589,7 @@ ratings_set_status(struct db *db, int64_t seq, enum rating_status status,
 {
 	struct db_stmt *st;
 	struct rating r;
-	bool own = !db_in_transaction(db), was_valid, now_valid;
+	bool own = !db_in_transaction(db);
 	char target[32], *detail = NULL;
 	json_t *doc;
 	int64_t rseq;
@@ -625,13 +625,11 @@ ratings_set_status(struct db *db, int64_t seq, enum rating_status status,
 		rc = 2;
 		goto out;
 	}
-	was_valid = r.status == STATUS_VALID;
-	now_valid = status == STATUS_VALID;
 	if (db_run(db, "UPDATE ratings SET status = ? WHERE seq = ?", "tl",
 		rating_status_name(status), seq) < 0)
 		goto out;
-	if (was_valid != now_valid &&
-	    rollup_apply(db, &r, now_valid ? 1 : -1) < 0)
+	/* from one status to another: counts, or excluded by status */
+	if (rollup_status_change(db, &r, status) < 0)
 		goto out;
 	snprintf(target, sizeof(target), "rating:%lld", (long long)seq);
 	doc = json_pack("{s:s, s:s, s:s}", "from", rating_status_name(r.status),

@@ -64,6 +64,16 @@ pack(const struct metric_counts *c, int64_t v[ROLLUP_N])
 	v[k++] = c->supplement_yes;
 	v[k++] = c->online_error_answered;
 	v[k++] = c->online_error_yes;
+	v[k++] = c->reasons_given;
+	v[k++] = c->visits_answered;
+	v[k++] = c->visits_sum;
+	v[k++] = c->visits_one;
+	for (int i = 0; i < CHANNEL_COUNT; i++) {
+		v[k++] = c->channel_ratings[i];
+		v[k++] = c->channel_satisfied[i];
+	}
+	for (int i = 0; i < EXCLUDED_COUNT; i++)
+		v[k++] = c->excluded[i];
 }
 
 void
@@ -86,6 +96,16 @@ rollup_unpack_add(struct db_stmt *st, int col, struct metric_counts *c)
 	x.supplement_yes = db_col_int(st, col++);
 	x.online_error_answered = db_col_int(st, col++);
 	x.online_error_yes = db_col_int(st, col++);
+	x.reasons_given = db_col_int(st, col++);
+	x.visits_answered = db_col_int(st, col++);
+	x.visits_sum = db_col_int(st, col++);
+	x.visits_one = db_col_int(st, col++);
+	for (int i = 0; i < CHANNEL_COUNT; i++) {
+		x.channel_ratings[i] = db_col_int(st, col++);
+		x.channel_satisfied[i] = db_col_int(st, col++);
+	}
+	for (int i = 0; i < EXCLUDED_COUNT; i++)
+		x.excluded[i] = db_col_int(st, col++);
 	metric_counts_add(c, &x);
 }
 
@@ -130,16 +150,26 @@ ancestors(struct db *db, const char *unit, char up[][41], int max)
 /* --- dossiers ----------------------------------------------------------------- */
 
 /*
- * The 11 count columns of dossier_rollup and dossier_rollup_subtree
- * (schemas/008_dossier_rollup.sql): metric_counts' dossier fields.
+ * The 24 count columns of dossier_rollup and dossier_rollup_subtree
+ * (schemas/008_dossier_rollup.sql, 012_why.sql): metric_counts' dossier
+ * fields, in the order of dc_field[].
  */
 /* clang-format off */
 #define DC_COLUMNS(X) \
 	X(dossiers) X(online) X(full_online) X(judged) X(on_time) \
 	X(supplement) X(multi_supplement) X(correction) \
-	X(supplement_or_correction) X(digitized) X(bad)
-#define DC_N 11
-#define DC_FIELD(c) offsetof(struct metric_counts, c),
+	X(supplement_or_correction) X(digitized) X(bad) X(covered) \
+	X(counter_dossiers) X(counter_judged) X(counter_on_time) \
+	X(counter_soc) X(online_dossiers) X(online_judged) \
+	X(online_on_time) X(online_soc) X(post_dossiers) X(post_judged) \
+	X(post_on_time) X(post_soc)
+#define DC_N 24
+#define DC_FIELD(c) offsetof(struct metric_counts, c)
+#define DC_CHANNEL(k) \
+	offsetof(struct metric_counts, dchannel_dossiers) + (k) * 8, \
+	offsetof(struct metric_counts, dchannel_judged) + (k) * 8, \
+	offsetof(struct metric_counts, dchannel_on_time) + (k) * 8, \
+	offsetof(struct metric_counts, dchannel_soc) + (k) * 8
 
 #define UPSERT_DOSSIER \
 	"INSERT INTO dossier_rollup(" DC_COLUMNS(COL) "unit, month, " \
@@ -153,7 +183,11 @@ ancestors(struct db *db, const char *unit, char up[][41], int max)
 	DC_COLUMNS(ADD) "month = month"
 /* clang-format on */
 
-static const size_t dc_field[DC_N] = { DC_COLUMNS(DC_FIELD) };
+static const size_t dc_field[DC_N] = { DC_FIELD(dossiers), DC_FIELD(online),
+	DC_FIELD(full_online), DC_FIELD(judged), DC_FIELD(on_time),
+	DC_FIELD(supplement), DC_FIELD(multi_supplement), DC_FIELD(correction),
+	DC_FIELD(supplement_or_correction), DC_FIELD(digitized), DC_FIELD(bad),
+	DC_FIELD(covered), DC_CHANNEL(0), DC_CHANNEL(1), DC_CHANNEL(2) };
 
 static int64_t *
 dc_at(struct metric_counts *c, int i)
@@ -165,10 +199,11 @@ dc_at(struct metric_counts *c, int i)
  * Add (sign 1) or take away (-1) a dossier's counts as judged at the end
  * of time (dossier_count() with T = INT64_MAX): finished at finished_at,
  * open at the end of its month; `low`: a valid low rating carries its
- * code.
+ * code; `rated`: a valid rating carries it (coverage).
  */
 static int
-dossier_apply(struct db *db, const struct dossier *d, bool low, int sign)
+dossier_apply(
+    struct db *db, const struct dossier *d, bool low, bool rated, int sign)
 {
 	struct metric_counts c;
 	int64_t v[DC_N];
@@ -178,6 +213,7 @@ dossier_apply(struct db *db, const struct dossier *d, bool low, int sign)
 
 	memset(&c, 0, sizeof(c));
 	dossier_count(d, INT64_MAX, month_end(month), low, &c);
+	c.covered = rated;
 	for (int i = 0; i < DC_N; i++)
 		v[i] = *dc_at(&c, i);
 	if (upsert(db, UPSERT_DOSSIER, v, DC_N, sign, d->unit, month,
@@ -202,17 +238,19 @@ horizon_raise(struct db *db, int month, int64_t t)
 }
 
 /*
- * The valid ratings of level <= 2 carrying `code` that count for it,
- * given by its unit `unit` or a unit above (METRICS.md "Bad"; another
- * unit's rating cannot make it bad): how many, the last.
+ * The valid ratings carrying `code` that count for it, given by its unit
+ * `unit` or a unit above (METRICS.md "Bad"; another unit's rating cannot
+ * make it bad, nor cover it): how many of level <= 2, how many in all,
+ * the last one's time.
  */
 static int
-low_ratings(struct db *db, const char *code, const char *unit, int64_t *n,
-    int64_t *last)
+dossier_ratings(struct db *db, const char *code, const char *unit, int64_t *low,
+    int64_t *all, int64_t *last)
 {
 	struct db_stmt *st = db_query(db,
-	    "SELECT count(*), coalesce(max(rated_at), 0) FROM ratings "
-	    "WHERE dossier = ? AND status = 'valid' AND level <= 2 AND "
+	    "SELECT coalesce(sum(level <= 2), 0), count(*), "
+	    "coalesce(max(rated_at), 0) FROM ratings "
+	    "WHERE dossier = ? AND status = 'valid' AND "
 	    "unit IN (SELECT ancestor FROM unit_tree WHERE descendant = ?)",
 	    "tt", code, unit);
 	int rc;
@@ -221,8 +259,9 @@ low_ratings(struct db *db, const char *code, const char *unit, int64_t *n,
 		return -1;
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		*n = db_col_int(st, 0);
-		*last = db_col_int(st, 1);
+		*low = db_col_int(st, 0);
+		*all = db_col_int(st, 1);
+		*last = db_col_int(st, 2);
 	}
 	db_done(st);
 	return rc == DB_ROW ? 0 : -1;
@@ -235,21 +274,22 @@ int
 rollup_dossier_change(
     struct db *db, const struct dossier *old, const struct dossier *d)
 {
-	int64_t n, last, h = d->received_at + 1;
+	int64_t n, all, last, h = d->received_at + 1;
 
 	if (old != NULL) {
 		/* judged with its own unit's ratings when it was added */
-		if (low_ratings(db, old->code, old->unit, &n, &last) < 0 ||
-		    dossier_apply(db, old, n > 0, -1) < 0)
+		if (dossier_ratings(db, old->code, old->unit, &n, &all, &last) <
+			0 ||
+		    dossier_apply(db, old, n > 0, all > 0, -1) < 0)
 			return -1;
 	}
-	if (low_ratings(db, d->code, d->unit, &n, &last) < 0)
+	if (dossier_ratings(db, d->code, d->unit, &n, &all, &last) < 0)
 		return -1;
-	if (dossier_apply(db, d, n > 0, 1) < 0)
+	if (dossier_apply(db, d, n > 0, all > 0, 1) < 0)
 		return -1;
 	if (d->has_finished && d->finished_at + 1 > h)
 		h = d->finished_at + 1;
-	if (n > 0 && last + 1 > h)
+	if (all > 0 && last + 1 > h)
 		h = last + 1;
 	if (horizon_raise(db, month_of(d->received_at), h) < 0)
 		return -1;
@@ -272,30 +312,36 @@ int
 rollup_dossier_rating(struct db *db, const struct rating *r, int sign)
 {
 	struct dossier d;
-	int64_t n, last;
-	bool was, now;
+	int64_t n, all, last;
+	bool was, now, was_rated, now_rated;
 	int rc;
 
-	if (r->dossier[0] == '\0' || r->level > 2)
+	if (r->dossier[0] == '\0')
 		return 0;
 	rc = dossier_load(db, r->dossier, &d);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0; /* not imported yet: counted then */
 	if (!store_unit_within(db, d.unit, r->unit))
 		return 0; /* another unit's rating: not for this dossier */
-	/* the row's status has changed already: n counts it when valid */
-	if (low_ratings(db, r->dossier, d.unit, &n, &last) < 0)
+	/* the row's status has changed already: n, all count it if valid */
+	if (dossier_ratings(db, r->dossier, d.unit, &n, &all, &last) < 0)
 		return -1;
-	was = sign > 0 ? n > 1 : true;
-	now = sign > 0 ? true : n > 0;
+	if (r->level <= 2) {
+		was = sign > 0 ? n > 1 : true;
+		now = sign > 0 ? true : n > 0;
+	} else {
+		was = now = n > 0;
+	}
+	was_rated = sign > 0 ? all > 1 : true;
+	now_rated = sign > 0 ? true : all > 0;
 	if (sign > 0 &&
 	    horizon_raise(db, month_of(d.received_at), r->rated_at + 1) < 0)
 		return -1;
-	if (was == now)
+	if (was == now && was_rated == now_rated)
 		return 0;
-	if (dossier_apply(db, &d, was, -1) < 0)
+	if (dossier_apply(db, &d, was, was_rated, -1) < 0)
 		return -1;
-	return dossier_apply(db, &d, now, 1);
+	return dossier_apply(db, &d, now, now_rated, 1);
 }
 
 int
@@ -405,18 +451,54 @@ procedure_apply(struct db *db, const int64_t v[ROLLUP_N], int64_t sign,
 	return 0;
 }
 
+#define UPSERT_REASON \
+	"INSERT INTO rollup_reason(unit, month, procedure, counter, officer, " \
+	"reason, n) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(unit, month, " \
+	"procedure, counter, officer, reason) DO UPDATE SET n = n + " \
+	"excluded.n"
+
+/*
+ * Add sign to the rows of a valid rating's reason codes ("a,b"); other
+ * ratings name none that counts.
+ */
 static int
-counts_apply(struct db *db, const struct rating *r, int sign)
+reasons_apply(
+    struct db *db, const struct rating *r, const char *procedure, int sign)
+{
+	const char *p = r->reasons;
+	int month = month_of(r->rated_at);
+
+	if (r->status != STATUS_VALID)
+		return 0;
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+
+		if (len > 0 &&
+		    db_run(db, UPSERT_REASON, "tititTl", r->unit, month,
+			procedure, r->counter > 0 ? r->counter : 0, r->officer,
+			p, len, (int64_t)sign) < 0)
+			return -1;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * The rows of rollup_procedure and rollup_subtree (under `procedure`,
+ * rollup_procedure_of()) and rollup_staff.
+ */
+static int
+count_rows_apply(
+    struct db *db, const struct rating *r, const char *proc, int sign)
 {
 	struct metric_counts c;
 	int64_t v[ROLLUP_N];
 	int month = month_of(r->rated_at);
-	char proc[9];
 
-	if (rollup_procedure_of(db, r, proc) < 0)
-		return -1;
 	memset(&c, 0, sizeof(c));
-	metric_counts_add_rating(&c, r);
+	metric_counts_add_any(&c, r);
 	pack(&c, v);
 	if (procedure_apply(db, v, sign, r->unit, month, proc) < 0)
 		return -1;
@@ -426,20 +508,11 @@ counts_apply(struct db *db, const struct rating *r, int sign)
 	    r->officer, r->counter > 0 ? r->counter : 0);
 }
 
-/*
- * Move counts v of a rating (or folded ratings) of `unit` and `month`
- * from the procedure the old version of a dossier lent them to the one
- * the new version lends.
- */
+/* Move counts v of `unit` and `month` from procedure `from` to `to`. */
 static int
-move(struct db *db, const int64_t v[ROLLUP_N], const char *unit, int month,
-    const struct dossier *old, const struct dossier *d)
+move_counts(struct db *db, const int64_t v[ROLLUP_N], const char *unit,
+    int month, const char *from, const char *to)
 {
-	const char *from, *to;
-
-	if (lent_procedure(db, old, unit, &from) < 0 ||
-	    lent_procedure(db, d, unit, &to) < 0)
-		return -1;
 	if (strcmp(from, to) == 0)
 		return 0;
 	if (procedure_apply(db, v, -1, unit, month, from) < 0)
@@ -447,15 +520,35 @@ move(struct db *db, const int64_t v[ROLLUP_N], const char *unit, int month,
 	return procedure_apply(db, v, 1, unit, month, to);
 }
 
+/* The same for a rating, whatever its status: counts and reasons. */
+static int
+move_rating(
+    struct db *db, const struct rating *r, const char *from, const char *to)
+{
+	struct metric_counts c;
+	int64_t v[ROLLUP_N];
+
+	if (strcmp(from, to) == 0)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	metric_counts_add_any(&c, r);
+	pack(&c, v);
+	if (move_counts(db, v, r->unit, month_of(r->rated_at), from, to) < 0 ||
+	    reasons_apply(db, r, from, -1) < 0)
+		return -1;
+	return reasons_apply(db, r, to, 1);
+}
+
 /*
- * The columns of a valid rating without a procedure that count (ratings
- * r), in the order lent_row() reads them.
+ * The columns of a rating without a procedure that names a dossier
+ * (ratings r), in the order lent_row() reads them.
  */
 #define LENT_COLUMNS \
 	"r.unit, r.rated_at, r.level, r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, " \
 	"r.c7, r.c8, r.c9, r.supplement_reported, r.online_error_reported, " \
-	"r.visits, r.reasons, r.channel, r.dossier"
-#define LENT_N 18
+	"r.visits, r.reasons, r.channel, r.status, r.counter, r.officer, " \
+	"r.dossier"
+#define LENT_N 21
 
 static int
 opt_col(struct db_stmt *st, int col)
@@ -471,7 +564,8 @@ text_col(struct db_stmt *st, int col, char *out, size_t size)
 	strlcpy_hl(out, s != NULL ? s : "", size);
 }
 
-static void
+/* 0, or -1 for a row of unknown channel or status (counted nowhere). */
+static int
 lent_row(struct db_stmt *st, struct rating *r)
 {
 	int col = 3;
@@ -486,10 +580,106 @@ lent_row(struct db_stmt *st, struct rating *r)
 	r->online_error_reported = opt_col(st, col++);
 	r->visits = opt_col(st, col++);
 	text_col(st, col++, r->reasons, sizeof(r->reasons));
-	if (rating_channel_parse(db_col_text(st, col++), &r->channel) < 0)
-		r->channel = CHANNEL_IMPORT;
+	if (rating_channel_parse(db_col_text(st, col++), &r->channel) < 0 ||
+	    rating_status_parse(db_col_text(st, col++), &r->status) < 0)
+		return -1;
+	r->counter = opt_col(st, col++);
+	if (r->counter < 0)
+		r->counter = 0;
+	text_col(st, col++, r->officer, sizeof(r->officer));
 	text_col(st, col, r->dossier, sizeof(r->dossier));
-	r->status = STATUS_VALID;
+	return 0;
+}
+
+/* Gather the rows of `st` (LENT_COLUMNS first) into *rs.  0 or -1. */
+static int
+lent_rows(struct db *db, struct db_stmt *st, struct rating **rs, size_t *n)
+{
+	size_t cap = 0;
+	int step;
+
+	*rs = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			*rs = xrealloc(*rs, cap * sizeof(**rs));
+		}
+		if (lent_row(st, &(*rs)[*n]) < 0) {
+			db_set_error(
+			    db, "a rating of unknown channel or status");
+			step = -1;
+			break;
+		}
+		(*n)++;
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
+
+/*
+ * Move the reasons of folded ratings that named dossier `code`
+ * (folded_dossier_reason) from the procedure `old` lent them (NULL:
+ * none) to the one d lends them.
+ */
+static int
+folded_reasons_move(struct db *db, const char *code, const struct dossier *old,
+    const struct dossier *d)
+{
+	struct fold_reason {
+		char unit[41], officer[33], reason[33];
+		int month, counter;
+		int64_t n;
+	} *fr = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st;
+	int step, rc = -1;
+
+	st = db_query(db,
+	    "SELECT unit, month, counter, officer, reason, sum(n) FROM "
+	    "folded_dossier_reason WHERE dossier = ? GROUP BY unit, month, "
+	    "counter, officer, reason HAVING sum(n) <> 0",
+	    "t", code);
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4;
+			fr = xrealloc(fr, cap * sizeof(*fr));
+		}
+		text_col(st, 0, fr[n].unit, sizeof(fr[n].unit));
+		fr[n].month = (int)db_col_int(st, 1);
+		fr[n].counter = (int)db_col_int(st, 2);
+		text_col(st, 3, fr[n].officer, sizeof(fr[n].officer));
+		text_col(st, 4, fr[n].reason, sizeof(fr[n].reason));
+		fr[n].n = db_col_int(st, 5);
+		n++;
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const char *from, *to;
+
+		if (lent_procedure(db, old, fr[i].unit, &from) < 0 ||
+		    lent_procedure(db, d, fr[i].unit, &to) < 0)
+			goto out;
+		if (strcmp(from, to) == 0)
+			continue;
+		if (db_run(db, UPSERT_REASON, "tititTl", fr[i].unit,
+			fr[i].month, from, fr[i].counter, fr[i].officer,
+			fr[i].reason, strlen(fr[i].reason), -fr[i].n) < 0 ||
+		    db_run(db, UPSERT_REASON, "tititTl", fr[i].unit,
+			fr[i].month, to, fr[i].counter, fr[i].officer,
+			fr[i].reason, strlen(fr[i].reason), fr[i].n) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(fr);
+	return rc;
 }
 
 /*
@@ -518,7 +708,6 @@ folded_change(struct db *db, const struct dossier *old, const struct dossier *d)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
 		struct metric_counts c;
-		const char *u = db_col_text(st, ROLLUP_N);
 
 		if (n == cap) {
 			cap = cap ? 2 * cap : 4;
@@ -527,7 +716,7 @@ folded_change(struct db *db, const struct dossier *old, const struct dossier *d)
 		memset(&c, 0, sizeof(c));
 		rollup_unpack_add(st, 0, &c);
 		pack(&c, fs[n].v);
-		strlcpy_hl(fs[n].unit, u != NULL ? u : "", sizeof(fs[n].unit));
+		text_col(st, ROLLUP_N, fs[n].unit, sizeof(fs[n].unit));
 		fs[n].month = (int)db_col_int(st, ROLLUP_N + 1);
 		n++;
 	}
@@ -535,24 +724,27 @@ folded_change(struct db *db, const struct dossier *old, const struct dossier *d)
 	if (step < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		const char *to;
+		const char *from, *to;
 
-		if (move(db, fs[i].v, fs[i].unit, fs[i].month, old, d) < 0 ||
-		    lent_procedure(db, d, fs[i].unit, &to) < 0)
+		if (lent_procedure(db, old, fs[i].unit, &from) < 0 ||
+		    lent_procedure(db, d, fs[i].unit, &to) < 0 ||
+		    move_counts(
+			db, fs[i].v, fs[i].unit, fs[i].month, from, to) < 0)
 			goto out;
 		if (to[0] != '\0' && d->received_at >= month_end(fs[i].month) &&
 		    attribution_raise(db, fs[i].month, d->received_at + 1) < 0)
 			goto out;
 	}
-	rc = 0;
+	rc = folded_reasons_move(db, d->code, old, d);
 out:
 	free(fs);
 	return rc;
 }
 
 /*
- * The dossier changed from `old` (NULL: new) to d: its valid ratings
- * without a procedure, and folded ones, move to the procedure it lends
+ * The dossier changed from `old` (NULL: new) to d: its ratings without a
+ * procedure (whatever their status: a flagged one counts as excluded
+ * under its procedure), and folded ones, move to the procedure it lends
  * them now (METRICS.md "Which procedure").  One indexed query each.
  */
 static int
@@ -560,41 +752,27 @@ attribution_change(
     struct db *db, const struct dossier *old, const struct dossier *d)
 {
 	struct rating *rs = NULL;
-	size_t n = 0, cap = 0;
-	struct db_stmt *st;
-	int step, rc = -1;
+	size_t n = 0;
+	int rc = -1;
 
 	/* gathered first: the moves write while no query is open */
-	st = db_query(db,
-	    "SELECT " LENT_COLUMNS " FROM ratings r WHERE r.dossier = ? AND "
-	    "r.procedure IS NULL AND r.status = 'valid'",
-	    "t", d->code);
-	if (st == NULL)
-		return -1;
-	while ((step = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 8;
-			rs = xrealloc(rs, cap * sizeof(*rs));
-		}
-		lent_row(st, &rs[n++]);
-	}
-	db_done(st);
-	if (step < 0)
+	if (lent_rows(db,
+		db_query(db,
+		    "SELECT " LENT_COLUMNS " FROM ratings r WHERE "
+		    "r.dossier = ? AND r.procedure IS NULL",
+		    "t", d->code),
+		&rs, &n) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		struct metric_counts c;
-		int64_t v[ROLLUP_N];
-		const char *to;
-		int month = month_of(rs[i].rated_at);
+		const char *from, *to;
 
-		memset(&c, 0, sizeof(c));
-		metric_counts_add_rating(&c, &rs[i]);
-		pack(&c, v);
-		if (move(db, v, rs[i].unit, month, old, d) < 0 ||
-		    lent_procedure(db, d, rs[i].unit, &to) < 0)
+		if (lent_procedure(db, old, rs[i].unit, &from) < 0 ||
+		    lent_procedure(db, d, rs[i].unit, &to) < 0 ||
+		    move_rating(db, &rs[i], from, to) < 0)
 			goto out;
 		if (to[0] != '\0' && d->received_at >= rs[i].rated_at &&
-		    attribution_raise(db, month, d->received_at + 1) < 0)
+		    attribution_raise(
+			db, month_of(rs[i].rated_at), d->received_at + 1) < 0)
 			goto out;
 	}
 	rc = folded_change(db, old, d);
@@ -603,12 +781,39 @@ out:
 	return rc;
 }
 
+/* Every rating rollup row of r: counts (or excluded) and reasons. */
+static int
+counts_apply(struct db *db, const struct rating *r, int sign)
+{
+	char proc[9];
+
+	if (rollup_procedure_of(db, r, proc) < 0 ||
+	    reasons_apply(db, r, proc, sign) < 0)
+		return -1;
+	return count_rows_apply(db, r, proc, sign);
+}
+
 int
 rollup_apply(struct db *db, const struct rating *r, int sign)
 {
 	if (counts_apply(db, r, sign) < 0)
 		return -1;
+	if (r->status != STATUS_VALID)
+		return 0;
 	return rollup_dossier_rating(db, r, sign);
+}
+
+int
+rollup_status_change(
+    struct db *db, const struct rating *r, enum rating_status to)
+{
+	struct rating now = *r;
+
+	now.comment = NULL; /* a copy: not owned */
+	now.status = to;
+	if (rollup_apply(db, r, -1) < 0)
+		return -1;
+	return rollup_apply(db, &now, 1);
 }
 
 /*
@@ -771,13 +976,13 @@ rollup_hook(void *batch, struct db *db, const struct rating *r, int64_t seq)
 	int month, n = 0;
 
 	(void)seq;
-	if (r->status != STATUS_VALID)
-		return 0;
-	/* a low rating of a dossier: rare, written at once */
-	if (rollup_dossier_rating(db, r, 1) < 0)
-		return -1;
 	/* a dossier's procedure: one lookup, only for those naming one */
 	if (rollup_procedure_of(db, r, proc) < 0)
+		return -1;
+	/* a rating of a dossier, or naming reasons: written at once */
+	if (r->status == STATUS_VALID &&
+	    (rollup_dossier_rating(db, r, 1) < 0 ||
+		reasons_apply(db, r, proc, 1) < 0))
 		return -1;
 	month = month_of(r->rated_at);
 	line = unit_line(db, b, r->unit);
@@ -794,7 +999,7 @@ rollup_hook(void *batch, struct db *db, const struct rating *r, int64_t seq)
 		if (slots[i] == NULL)
 			goto direct;
 	for (int i = 0; i < n; i++)
-		metric_counts_add_rating(&slots[i]->c, r);
+		metric_counts_add_any(&slots[i]->c, r);
 	return 0;
 direct:
 	/*
@@ -804,8 +1009,60 @@ direct:
 	 */
 	if (rollup_flush(b, db) < 0)
 		return -1;
-	return counts_apply(db, r, 1);
+	return count_rows_apply(db, r, proc, 1);
 }
+
+/*
+ * Whether the unit d was (t = temp.unit_tree_before) or is
+ * (main.unit_tree) the unit r or below it.
+ */
+/* clang-format off */
+#define WITHIN(t, r, d) \
+	"EXISTS (SELECT 1 FROM " t " w WHERE w.ancestor = " r " AND " \
+	"w.descendant = " d ")"
+#define BEFORE "temp.unit_tree_before"
+#define NOW "main.unit_tree"
+
+/* The ratings, folded counts and folded reasons whose dossier's unit
+ * came under their unit, or left it: then d.procedure, d.received_at,
+ * and whether it was within. */
+#define RETREE_RATINGS \
+	"SELECT " LENT_COLUMNS ", d.procedure, d.received_at, " \
+	WITHIN(BEFORE, "r.unit", "d.unit") " AS was, " \
+	WITHIN(NOW, "r.unit", "d.unit") " AS now " \
+	"FROM ratings r JOIN dossiers d ON d.code = r.dossier " \
+	"WHERE r.procedure IS NULL AND was <> now"
+#define RETREE_FOLDED \
+	"SELECT " ROLLUP_COLUMNS(SUM) "f.unit, f.month, d.procedure, " \
+	"d.received_at, " WITHIN(BEFORE, "f.unit", "d.unit") " AS was, " \
+	WITHIN(NOW, "f.unit", "d.unit") " AS now " \
+	"FROM folded_dossier f JOIN dossiers d ON d.code = f.dossier " \
+	"WHERE was <> now GROUP BY f.unit, f.month, d.code"
+#define RETREE_REASONS \
+	"SELECT f.unit, f.month, f.counter, f.officer, f.reason, sum(f.n), " \
+	"d.procedure, " WITHIN(BEFORE, "f.unit", "d.unit") " AS was, " \
+	WITHIN(NOW, "f.unit", "d.unit") " AS now " \
+	"FROM folded_dossier_reason f JOIN dossiers d ON d.code = f.dossier " \
+	"WHERE was <> now GROUP BY f.unit, f.month, f.counter, f.officer, " \
+	"f.reason, d.code"
+
+/* "Bad" and "covered" count the ratings of the dossier's unit or a unit
+ * above it (dossier_ratings()): the last low one and the last one, each
+ * tree. */
+#define LAST_RATED(t, low) \
+	"(SELECT max(r.rated_at) FROM ratings r WHERE r.dossier = d.code " \
+	"AND r.status = 'valid' " low " AND " WITHIN(t, "r.unit", "d.unit") ")"
+#define RETREE_DOSSIERS \
+	"SELECT " DOSSIER_COLUMNS ", low_b, low_a, any_b, any_a FROM " \
+	"(SELECT d.*, " LAST_RATED(BEFORE, "AND r.level <= 2") " AS low_b, " \
+	LAST_RATED(NOW, "AND r.level <= 2") " AS low_a, " \
+	LAST_RATED(BEFORE, "") " AS any_b, " LAST_RATED(NOW, "") " AS any_a " \
+	"FROM dossiers d WHERE d.code IN (SELECT dossier FROM ratings " \
+	"WHERE dossier IS NOT NULL AND status = 'valid')) " \
+	"WHERE (low_b IS NULL) <> (low_a IS NULL) OR " \
+	"(any_b IS NULL) <> (any_a IS NULL)"
+#define DOSSIER_NCOLUMNS 14 /* of DOSSIER_COLUMNS */
+/* clang-format on */
 
 int
 rollup_tree_save(struct db *db)
@@ -819,190 +1076,218 @@ rollup_tree_save(struct db *db)
 	    "FROM main.unit_tree");
 }
 
-/* Whether a dossier of `d` was (t = unit_tree_before) or is below `r`. */
-#define WITHIN(t, r, d) \
-	"EXISTS (SELECT 1 FROM " t " w WHERE w.ancestor = " r " AND " \
-	"w.descendant = " d ")"
-
-/* One rating's (or folded counts') move, gathered before writing. */
-struct retree_move {
-	char unit[41];
-	int month;
-	char from[9], to[9];
-	int64_t v[ROLLUP_N];
-	int64_t received_at, rated_at;
-};
-
-static int
-retree_apply(struct db *db, const struct retree_move *mv, size_t n)
+/* The dossier's procedure (column col) on the side it is within. */
+static void
+retree_sides(struct db_stmt *st, int col, bool was, char from[9], char to[9])
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct retree_move *x = &mv[i];
-
-		if (procedure_apply(db, x->v, -1, x->unit, x->month, x->from) <
-			0 ||
-		    procedure_apply(db, x->v, 1, x->unit, x->month, x->to) < 0)
-			return -1;
-		if (x->to[0] != '\0' && x->received_at >= x->rated_at &&
-		    attribution_raise(db, x->month, x->received_at + 1) < 0)
-			return -1;
-	}
-	return 0;
+	from[0] = to[0] = '\0';
+	text_col(st, col, was ? from : to, 9);
 }
 
-/*
- * "Bad" counts a low rating of the dossier's unit or a unit above it
- * (low_ratings()): the dossiers with a valid low rating whose unit came
- * above the dossier's, or stopped being, are judged again.
- */
-#define DOSSIER_NCOLUMNS 14 /* of DOSSIER_COLUMNS */
-#define LOW_SQL(t) \
-	"(SELECT max(r.rated_at) FROM ratings r WHERE r.dossier = d.code AND " \
-	"r.status = 'valid' AND r.level <= 2 AND " WITHIN( \
-	    t, "r.unit", "d.unit") ")"
-
 static int
-retree_bad(struct db *db)
+retree_ratings(struct db *db)
 {
-	struct dossier *ds = NULL;
-	int64_t *last = NULL;
-	bool *was = NULL;
+	struct retree_rating {
+		struct rating r;
+		char from[9], to[9];
+		int64_t received_at;
+	} *v = NULL;
 	size_t n = 0, cap = 0;
-	struct db_stmt *st;
+	struct db_stmt *st = db_query(db, RETREE_RATINGS, "");
 	int step, rc = -1;
 
-	st = db_query(db,
-	    "SELECT " DOSSIER_COLUMNS ", b, a FROM (SELECT d.*, " LOW_SQL("temp"
-									  ".uni"
-									  "t_"
-									  "tree"
-									  "_bef"
-									  "ore") " AS b, " LOW_SQL(
-		"main.unit_tree") " AS a FROM dossiers d WHERE d.code IN "
-				  "(SELECT dossier FROM ratings WHERE dossier "
-				  "IS NOT NULL AND "
-				  "status = 'valid' AND level <= 2)) "
-				  "WHERE (b IS NULL) <> (a IS NULL)",
-	    "");
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
 		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			ds = xrealloc(ds, cap * sizeof(*ds));
-			last = xrealloc(last, cap * sizeof(*last));
-			was = xrealloc(was, cap * sizeof(*was));
+			cap = cap ? 2 * cap : 64;
+			v = xrealloc(v, cap * sizeof(*v));
 		}
-		dossier_from_row(st, &ds[n]);
-		was[n] = !db_col_is_null(st, DOSSIER_NCOLUMNS);
-		last[n] = db_col_int(st, DOSSIER_NCOLUMNS + 1);
+		if (lent_row(st, &v[n].r) < 0)
+			continue; /* counted nowhere */
+		retree_sides(st, LENT_N, db_col_int(st, LENT_N + 2) != 0,
+		    v[n].from, v[n].to);
+		v[n].received_at = db_col_int(st, LENT_N + 1);
 		n++;
 	}
 	db_done(st);
 	if (step < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if (dossier_apply(db, &ds[i], was[i], -1) < 0 ||
-		    dossier_apply(db, &ds[i], !was[i], 1) < 0)
+		const struct retree_rating *x = &v[i];
+
+		if (move_rating(db, &x->r, x->from, x->to) < 0)
 			goto out;
-		if (!was[i] &&
-		    horizon_raise(
-			db, month_of(ds[i].received_at), last[i] + 1) < 0)
+		if (x->to[0] != '\0' && x->received_at >= x->r.rated_at &&
+		    attribution_raise(
+			db, month_of(x->r.rated_at), x->received_at + 1) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
-	free(ds);
-	free(last);
-	free(was);
+	free(v);
+	return rc;
+}
+
+static int
+retree_folded(struct db *db)
+{
+	struct retree_fold {
+		char unit[41], from[9], to[9];
+		int month;
+		int64_t v[ROLLUP_N], received_at;
+	} *v = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st = db_query(db, RETREE_FOLDED, "");
+	int step, rc = -1;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct metric_counts c;
+
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		memset(&c, 0, sizeof(c));
+		rollup_unpack_add(st, 0, &c);
+		pack(&c, v[n].v);
+		text_col(st, ROLLUP_N, v[n].unit, sizeof(v[n].unit));
+		v[n].month = (int)db_col_int(st, ROLLUP_N + 1);
+		retree_sides(st, ROLLUP_N + 2,
+		    db_col_int(st, ROLLUP_N + 4) != 0, v[n].from, v[n].to);
+		v[n].received_at = db_col_int(st, ROLLUP_N + 3);
+		n++;
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (move_counts(db, v[i].v, v[i].unit, v[i].month, v[i].from,
+			v[i].to) < 0)
+			goto out;
+		/* a folded month is known as of its end or later */
+		if (v[i].to[0] != '\0' &&
+		    v[i].received_at >= month_end(v[i].month) &&
+		    attribution_raise(db, v[i].month, v[i].received_at + 1) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(v);
+	return rc;
+}
+
+static int
+retree_reasons(struct db *db)
+{
+	struct retree_reason {
+		char unit[41], officer[33], reason[33], from[9], to[9];
+		int month, counter;
+		int64_t n;
+	} *v = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st = db_query(db, RETREE_REASONS, "");
+	int step, rc = -1;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct retree_reason *x;
+
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		x = &v[n++];
+		text_col(st, 0, x->unit, sizeof(x->unit));
+		x->month = (int)db_col_int(st, 1);
+		x->counter = (int)db_col_int(st, 2);
+		text_col(st, 3, x->officer, sizeof(x->officer));
+		text_col(st, 4, x->reason, sizeof(x->reason));
+		x->n = db_col_int(st, 5);
+		retree_sides(st, 6, db_col_int(st, 7) != 0, x->from, x->to);
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct retree_reason *x = &v[i];
+
+		if (db_run(db, UPSERT_REASON, "tititTl", x->unit, x->month,
+			x->from, x->counter, x->officer, x->reason,
+			strlen(x->reason), -x->n) < 0 ||
+		    db_run(db, UPSERT_REASON, "tititTl", x->unit, x->month,
+			x->to, x->counter, x->officer, x->reason,
+			strlen(x->reason), x->n) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(v);
+	return rc;
+}
+
+/* The dossiers whose "bad" or "covered" changed with the tree. */
+static int
+retree_dossiers(struct db *db)
+{
+	struct retree_dossier {
+		struct dossier d;
+		bool low_b, low_a, any_b, any_a;
+		int64_t last;
+	} *v = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st = db_query(db, RETREE_DOSSIERS, "");
+	int step, rc = -1;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct retree_dossier *x;
+		int col = DOSSIER_NCOLUMNS;
+
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		x = &v[n++];
+		dossier_from_row(st, &x->d);
+		x->low_b = !db_col_is_null(st, col);
+		x->low_a = !db_col_is_null(st, col + 1);
+		x->any_b = !db_col_is_null(st, col + 2);
+		x->any_a = !db_col_is_null(st, col + 3);
+		x->last = db_col_int(st, col + 3);
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct retree_dossier *x = &v[i];
+
+		if (dossier_apply(db, &x->d, x->low_b, x->any_b, -1) < 0 ||
+		    dossier_apply(db, &x->d, x->low_a, x->any_a, 1) < 0)
+			goto out;
+		if (x->any_a &&
+		    horizon_raise(db, month_of(x->d.received_at), x->last + 1) <
+			0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(v);
 	return rc;
 }
 
 int
 rollup_tree_changed(struct db *db)
 {
-	struct retree_move *mv = NULL;
-	size_t n = 0, cap = 0;
-	struct db_stmt *st;
-	int step, rc = -1;
+	int rc = retree_ratings(db) < 0 || retree_folded(db) < 0 ||
+		retree_reasons(db) < 0 || retree_dossiers(db) < 0
+	    ? -1
+	    : 0;
 
-	/* ratings, then folded counts: those whose dossier's unit came
-	 * under their unit, or left it */
-	for (int pass = 0; pass < 2; pass++) {
-		st = db_query(db,
-		    pass == 0
-			? "SELECT " LENT_COLUMNS
-			  ", d.procedure, d.received_at, " WITHIN(
-			      "temp.unit_tree_before", "r.unit",
-			      "d.unit") " AS was, " WITHIN("main.unit_tree",
-			      "r.unit",
-			      "d.unit") " AS now FROM ratings r JOIN dossiers "
-					"d ON d.code = r.dossier WHERE "
-					"r.procedure IS NULL "
-					"AND r.status = 'valid' AND was <> now"
-			: "SELECT " ROLLUP_COLUMNS(
-			      SUM) "f.unit, f.month, "
-				   "d.procedure, d.received_at, " WITHIN(
-				       "temp.unit_tree_before", "f.unit",
-				       "d.unit") " AS was, " WITHIN("main.unit_"
-								    "tree",
-				       "f.unit",
-				       "d.unit") " AS now FROM folded_dossier "
-						 "f JOIN "
-						 "dossiers d ON d.code = "
-						 "f.dossier WHERE was <> now "
-						 "GROUP BY f.unit, f.month, "
-						 "d.code",
-		    "");
-		if (st == NULL)
-			goto out;
-		while ((step = db_step(st)) == DB_ROW) {
-			struct retree_move *x;
-			struct metric_counts c;
-			int col;
-
-			if (n == cap) {
-				cap = cap ? 2 * cap : 64;
-				mv = xrealloc(mv, cap * sizeof(*mv));
-			}
-			x = &mv[n++];
-			memset(x, 0, sizeof(*x));
-			memset(&c, 0, sizeof(c));
-			if (pass == 0) {
-				struct rating r;
-
-				lent_row(st, &r);
-				metric_counts_add_rating(&c, &r);
-				strlcpy_hl(x->unit, r.unit, sizeof(x->unit));
-				x->month = month_of(r.rated_at);
-				x->rated_at = r.rated_at;
-				col = LENT_N;
-			} else {
-				rollup_unpack_add(st, 0, &c);
-				text_col(
-				    st, ROLLUP_N, x->unit, sizeof(x->unit));
-				x->month = (int)db_col_int(st, ROLLUP_N + 1);
-				/* known as of the month's end or later */
-				x->rated_at = month_end(x->month);
-				col = ROLLUP_N + 2;
-			}
-			pack(&c, x->v);
-			/* was within (col + 2), so is not now; or the other
-			 * way round: the dossier's procedure on one side */
-			text_col(st, col,
-			    db_col_int(st, col + 2) ? x->from : x->to,
-			    sizeof(x->from));
-			x->received_at = db_col_int(st, col + 1);
-		}
-		db_done(st);
-		if (step < 0)
-			goto out;
-	}
-	if (retree_apply(db, mv, n) < 0 || retree_bad(db) < 0)
-		goto out;
-	rc = 0;
-out:
-	free(mv);
 	db_exec(db, "DROP TABLE IF EXISTS temp.unit_tree_before");
 	return rc;
 }
@@ -1108,8 +1393,46 @@ rollup_read(struct db *db, const struct rollup_sink *s, bool unit_only)
 	if (rollup_add_rows(db, s, ROWS_COUNTER,
 		unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE)) < 0)
 		return -1;
-	return rollup_add_rows(db, s, ROWS_OFFICER,
-	    unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE));
+	if (rollup_add_rows(db, s, ROWS_OFFICER,
+		unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE)) < 0)
+		return -1;
+	return rollup_read_reasons(db, s, unit_only, false);
+}
+
+/* clang-format off */
+#define REASONS(T, F) \
+	"SELECT procedure, unit, counter, officer, reason, sum(n) FROM " T \
+	" WHERE unit " F " AND month = ?2 " \
+	"GROUP BY procedure, unit, counter, officer, reason HAVING sum(n) <> 0"
+/* clang-format on */
+
+int
+rollup_read_reasons(
+    struct db *db, const struct rollup_sink *s, bool unit_only, bool folded)
+{
+	const char *sql = folded
+	    ? (unit_only ? REASONS("folded_reason", ONLY)
+			 : REASONS("folded_reason", SUBTREE))
+	    : (unit_only ? REASONS("rollup_reason", ONLY)
+			 : REASONS("rollup_reason", SUBTREE));
+	struct db_stmt *st = db_query(db, sql, "ti", s->unit, s->month);
+	int step;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *proc = db_col_text(st, 0),
+			   *unit = db_col_text(st, 1);
+		const char *off = db_col_text(st, 3),
+			   *code = db_col_text(st, 4);
+
+		if (s->reason != NULL && code != NULL)
+			s->reason(s->ctx, proc ? proc : "", unit ? unit : "",
+			    (int)db_col_int(st, 2), off ? off : "", code,
+			    db_col_int(st, 5));
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
 }
 
 #define DOSSIERS_ONLY \

@@ -29,13 +29,17 @@ struct rollup_sink {
 	struct metric_counts *(*counts)(
 	    void *ctx, enum rollup_rows kind, const char *key, int counter);
 	void *ctx;
+	/* n valid ratings of that procedure ('' none), unit, counter (0
+	 * none) and officer ('' none) name reason `code` */
+	void (*reason)(void *ctx, const char *procedure, const char *unit,
+	    int counter, const char *officer, const char *code, int64_t n);
 	int64_t as_of; /* T: dossiers received before it lend procedures */
 };
 
 /*
- * The 31 count columns of rollup_procedure, rollup_staff, rollup_subtree
- * (schemas/003_metrics.sql) and of the folded counts (009_fold.sql), in
- * the order rollup_unpack_add() reads them.
+ * The 47 count columns of rollup_procedure, rollup_staff, rollup_subtree
+ * (schemas/003_metrics.sql, 012_why.sql) and of the folded counts
+ * (009_fold.sql), in the order rollup_unpack_add() reads them.
  */
 /* clang-format off */
 #define ROLLUP_COLUMNS(X) \
@@ -44,8 +48,12 @@ struct rollup_sink {
 	X(c9_n) X(c1_sum) X(c2_sum) X(c3_sum) X(c4_sum) X(c5_sum) \
 	X(c6_sum) X(c7_sum) X(c8_sum) X(c9_sum) X(officer_n) \
 	X(officer_sum) X(supplement_answered) X(supplement_yes) \
-	X(online_error_answered) X(online_error_yes)
-#define ROLLUP_N 31
+	X(online_error_answered) X(online_error_yes) \
+	X(reasons_given) X(visits_answered) X(visits_sum) X(visits_one) \
+	X(kiosk_n) X(kiosk_sat) X(qr_n) X(qr_sat) X(web_n) X(web_sat) \
+	X(import_n) X(import_sat) \
+	X(x_burst) X(x_duplicate) X(x_misuse) X(x_spam)
+#define ROLLUP_N 47
 /* clang-format on */
 
 /* Add the ROLLUP_N counts of a row, from column `col` on, to c. */
@@ -79,9 +87,9 @@ void rollup_reset(void *batch);
 extern const struct writer_hooks rollup_hooks;
 
 /*
- * Add (sign 1) or take away (sign -1) one rating's counts, whatever its
- * status; must run inside the caller's write transaction.  Used when a
- * rating's status changes (ratings_set_status()).  0 or -1.
+ * Add (sign 1) or take away (sign -1) one rating's counts, as its status
+ * says (a valid rating's counts and reasons, another's as excluded by
+ * its status); must run inside the caller's write transaction.  0 or -1.
  */
 int rollup_apply(struct db *db, const struct rating *r, int sign);
 
@@ -110,12 +118,28 @@ int rollup_procedure_of(struct db *db, const struct rating *r, char proc[9]);
 int rollup_attribution_horizon(struct db *db, int month, int64_t *horizon);
 
 /*
+ * Rating r (r->status: its status before) now has status `to`, its row
+ * already updated: take it out of the rollups under the old status and
+ * put it back under the new one (ratings_set_status()).  0 or -1.
+ */
+int rollup_status_change(
+    struct db *db, const struct rating *r, enum rating_status to);
+
+/*
+ * Read s->unit's month of reason counts (rollup_reason, or the folded
+ * ones: `folded`) into s->reason.  0 or -1.
+ */
+int rollup_read_reasons(
+    struct db *db, const struct rollup_sink *s, bool unit_only, bool folded);
+
+/*
  * The dossier rollups (schemas/008_dossier_rollup.sql), in the caller's
  * write transaction.  rollup_dossier_change(): dossier_put() changed
  * the row of `d`, which was `old` (NULL: new).  rollup_dossier_rating():
  * rating r became valid (sign 1) or stopped being valid (-1), its row
- * already updated; it matters only when it carries a dossier code and
- * has level <= 2.  rollup_apply() and rollup_hook() call it.  0 or -1.
+ * already updated; it matters only when it carries a dossier code (a
+ * low one makes the dossier bad, any one covers it).  rollup_apply()
+ * and rollup_hook() call it.  0 or -1.
  */
 int rollup_dossier_change(
     struct db *db, const struct dossier *old, const struct dossier *d);

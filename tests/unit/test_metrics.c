@@ -4,7 +4,9 @@
 #include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "hailong/log.h"
+#include "hailong/util.h"
 #include "core/dossiers.h"
+#include "core/instrument.h"
 #include "core/metrics.h"
 #include "core/ratings.h"
 #include "core/refdata.h"
@@ -1187,6 +1189,18 @@ null_cases(void)
 	    "\"multi_supplement_rate\":null,\"correction_rate\":null,"
 	    "\"supplement_or_correction_rate\":null,"
 	    "\"digitized_rate\":null,\"handling_satisfaction_rate\":null,"
+	    "\"reasons\":{},\"reasons_given\":0,\"visits_answered\":0,"
+	    "\"visits_mean\":null,\"one_visit_rate\":null,"
+	    "\"by_channel\":{\"kiosk\":{\"ratings\":0,\"satisfied_rate\":"
+	    "null},\"qr\":{\"ratings\":0,\"satisfied_rate\":null},"
+	    "\"web\":{\"ratings\":0,\"satisfied_rate\":null},\"import\":{"
+	    "\"ratings\":0,\"satisfied_rate\":null}},\"coverage_rate\":null,"
+	    "\"excluded\":{\"burst\":0,\"duplicate\":0,\"misuse\":0,"
+	    "\"spam\":0},\"dossier_by_channel\":{\"counter\":{\"dossiers\":"
+	    "0,\"on_time_rate\":null,\"supplement_or_correction_rate\":null},"
+	    "\"online\":{\"dossiers\":0,\"on_time_rate\":null,"
+	    "\"supplement_or_correction_rate\":null},\"post\":{\"dossiers\":"
+	    "0,\"on_time_rate\":null,\"supplement_or_correction_rate\":null}},"
 	    "\"points\":{\"2.1\":0.0,\"3.3\":0.0,\"4.2\":0.0,\"5.4\":0.0},"
 	    "\"flags\":[]"));
 	metrics_free(m);
@@ -1206,6 +1220,281 @@ null_cases(void)
 	CHECK_NUM(m->total.fig.on_time_rate, NAN);
 	CHECK_INT(m->procedures.n, 0); /* it named no procedure */
 	metrics_free(m);
+}
+
+/* --- Why (METRICS.md version 2) --------------------------------------------- */
+
+/* A rating with a channel, visits (-1 none) and reasons ("a,b" or ""). */
+static int64_t
+why_rating(const char *id, int counter, const char *officer,
+    const char *dossier_code, enum rating_channel channel, int level,
+    int visits, const char *reasons, const char *rated_at,
+    enum rating_status st)
+{
+	struct writer_job job;
+	struct rating *r = &job.rating;
+
+	memset(&job, 0, sizeof(job));
+	rating_init(r);
+	strcpy(r->id, id);
+	strcpy(r->unit, "H21.227");
+	r->counter = counter;
+	strcpy(r->officer, officer ? officer : "");
+	strcpy(r->procedure, P1);
+	strcpy(r->dossier, dossier_code ? dossier_code : "");
+	r->channel = channel;
+	r->level = level;
+	r->visits = visits;
+	strcpy(r->reasons, reasons);
+	r->rated_at = T(rated_at);
+	r->received_at = r->rated_at + 60;
+	r->status = st;
+	r->client_time = true;
+	strcpy(r->source, "test");
+	job.done = noop_done;
+	CHECK_INT(writer_store_batch(db, &job, &rollup_hooks), 0);
+	CHECK_INT(job.result, WRITER_STORED);
+	return job.seq;
+}
+
+#define D1 "H21.227-261001-0001"
+#define D2 "H21.227-261002-0002"
+#define D3 "H21.227-261003-0003"
+#define D4 "H21.227-261004-0004"
+#define OCT_DAY(d) "2026-10-" d "T09:00:00+07:00"
+
+/*
+ * Four dossiers of October, each channel, and seven ratings:
+ *   a kiosk, level 2, 2 visits, "wait,attitude", D1, counter 1, VC01
+ *   b kiosk, level 5, 1 visit, D1 again (a dossier rated twice), counter 1
+ *   c qr, level 4, 1 visit
+ *   d web, level 1, visits not answered, "wait", D3
+ *   e import, level 3, 3 visits, "supplement"
+ *   f kiosk, level 5, D4, counter 1: stored as burst
+ *   g qr, level 1, "wait": then marked spam by staff
+ * Valid: a..e, N = 5.
+ */
+static void
+why_figures(void)
+{
+	char err[256];
+	struct metrics *m;
+	const struct metric_figures *f;
+	const struct metric_scope *s;
+	int64_t g;
+
+	fresh();
+	CHECK_INT(instrument_install_default(db, err, sizeof(err)), 0);
+	/* D1 counter, on time; D2 counter, late, a correction; D3 online,
+	 * no due_at, a supplement; D4 post, on time */
+	dossier(D1, P1, "H21.227", 1, OCT_DAY("01"), OCT_DAY("20"),
+	    OCT_DAY("15"), 0, 0, 0, 0, 0, 0, NULL);
+	dossier(D2, P1, "H21.227", 1, OCT_DAY("02"), OCT_DAY("10"),
+	    OCT_DAY("12"), 0, 0, 1, 0, 0, 0, NULL);
+	dossier(D3, P1, "H21.227", 2, OCT_DAY("03"), NULL, OCT_DAY("09"), 1,
+	    3600, 0, 1, 1, 0, NULL);
+	dossier(D4, P1, "H21.227", 3, OCT_DAY("04"), OCT_DAY("30"),
+	    OCT_DAY("20"), 0, 0, 0, 0, 0, 0, NULL);
+	why_rating("a", 1, "VC01", D1, CHANNEL_KIOSK, 2, 2, "wait,attitude",
+	    OCT_DAY("16"), STATUS_VALID);
+	why_rating("b", 1, NULL, D1, CHANNEL_KIOSK, 5, 1, "", OCT_DAY("16"),
+	    STATUS_VALID);
+	why_rating("c", 0, NULL, NULL, CHANNEL_QR, 4, 1, "", OCT_DAY("17"),
+	    STATUS_VALID);
+	why_rating("d", 0, NULL, D3, CHANNEL_WEB, 1, -1, "wait", OCT_DAY("18"),
+	    STATUS_VALID);
+	why_rating("e", 0, NULL, NULL, CHANNEL_IMPORT, 3, 3, "supplement",
+	    OCT_DAY("19"), STATUS_VALID);
+	why_rating("f", 1, NULL, D4, CHANNEL_KIOSK, 5, 1, "", OCT_DAY("21"),
+	    STATUS_BURST);
+	g = why_rating("g", 0, NULL, NULL, CHANNEL_QR, 1, 1, "wait",
+	    OCT_DAY("22"), STATUS_VALID);
+	CHECK_INT(
+	    ratings_set_status(db, g, STATUS_SPAM, "user:lan", "test"), 0);
+
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	f = &m->total.fig;
+	CHECK_INT(f->ratings, 5);
+	/* reasons: wait a, d (g is spam); attitude a; supplement e */
+	CHECK_INT(m->nreason_codes, 6);
+	CHECK_INT(metric_scope_reason(&m->total, "wait"), 2);
+	CHECK_INT(metric_scope_reason(&m->total, "attitude"), 1);
+	CHECK_INT(metric_scope_reason(&m->total, "supplement"), 1);
+	CHECK(json_has(m,
+	    "\"reasons\":{\"wait\":2,\"attitude\":1,\"supplement\":1,"
+	    "\"guidance\":0,\"online\":0,\"facilities\":0},"
+	    "\"reasons_given\":3,"));
+	CHECK_INT(f->reasons_given, 3); /* a, d, e */
+	/* visits: a 2, b 1, c 1, e 3: mean 7/4, one visit 2/4 */
+	CHECK_INT(f->visits_answered, 4);
+	CHECK_NUM(f->visits_mean, 1.75);
+	CHECK_NUM(f->one_visit_rate, 0.5);
+	/* channels: kiosk a (2), b (5); qr c (4); web d (1); import e (3) */
+	CHECK_INT(f->channel_ratings[CHANNEL_KIOSK], 2);
+	CHECK_NUM(f->channel_satisfied_rate[CHANNEL_KIOSK], 0.5);
+	CHECK_INT(f->channel_ratings[CHANNEL_QR], 1);
+	CHECK_NUM(f->channel_satisfied_rate[CHANNEL_QR], 1.0);
+	CHECK_INT(f->channel_ratings[CHANNEL_WEB], 1);
+	CHECK_NUM(f->channel_satisfied_rate[CHANNEL_WEB], 0.0);
+	CHECK_INT(f->channel_ratings[CHANNEL_IMPORT], 1);
+	CHECK_NUM(f->channel_satisfied_rate[CHANNEL_IMPORT], 0.0);
+	/* excluded: f burst, g spam */
+	CHECK_INT(f->excluded[STATUS_BURST - 1], 1);
+	CHECK_INT(f->excluded[STATUS_DUPLICATE - 1], 0);
+	CHECK_INT(f->excluded[STATUS_MISUSE - 1], 0);
+	CHECK_INT(f->excluded[STATUS_SPAM - 1], 1);
+	/* coverage: D1 (twice, counted once) and D3; D4 only by a burst */
+	CHECK_INT(m->total.counts.covered, 2);
+	CHECK_NUM(f->coverage_rate, 0.5);
+	/* counter: D1 on time, D2 late and corrected; online: D3, no due,
+	 * a supplement; post: D4 on time */
+	CHECK_INT(f->dchannel_dossiers[0], 2);
+	CHECK_NUM(f->dchannel_on_time_rate[0], 0.5);
+	CHECK_NUM(f->dchannel_soc_rate[0], 0.5);
+	CHECK_INT(f->dchannel_dossiers[1], 1);
+	CHECK_NUM(f->dchannel_on_time_rate[1], NAN);
+	CHECK_NUM(f->dchannel_soc_rate[1], 1.0);
+	CHECK_INT(f->dchannel_dossiers[2], 1);
+	CHECK_NUM(f->dchannel_on_time_rate[2], 1.0);
+	CHECK_NUM(f->dchannel_soc_rate[2], 0.0);
+	/* the procedure holds them all */
+	CHECK_INT(m->procedures.n, 1);
+	CHECK_NUM(m->procedures.v[0].fig.coverage_rate, 0.5);
+	CHECK_INT(metric_scope_reason(&m->procedures.v[0], "wait"), 2);
+	/* counter 1: a and b, f excluded; no dossiers of its own */
+	CHECK_INT(m->counters.n, 1);
+	s = &m->counters.v[0];
+	CHECK_INT(metric_scope_reason(s, "wait"), 1);
+	CHECK_INT(metric_scope_reason(s, "attitude"), 1);
+	CHECK_INT(s->fig.visits_answered, 2);
+	CHECK_NUM(s->fig.visits_mean, 1.5);
+	CHECK_NUM(s->fig.one_visit_rate, 0.5);
+	CHECK_INT(s->fig.channel_ratings[CHANNEL_KIOSK], 2);
+	CHECK_INT(s->fig.excluded[STATUS_BURST - 1], 1);
+	CHECK_NUM(s->fig.coverage_rate, NAN);
+	/* officer VC01: one rating, below n_min: no figure of "why" */
+	CHECK(json_has(m,
+	    "\"reasons\":null,\"reasons_given\":null,\"visits_answered\":null,"
+	    "\"visits_mean\":null,\"one_visit_rate\":null,\"by_channel\":null,"
+	    "\"coverage_rate\":null,\"excluded\":null,"));
+	metrics_free(m);
+
+	/* staff find the spam genuine: g counts again, its reason too */
+	CHECK_INT(ratings_set_status(db, g, STATUS_VALID, "user:lan", ""), 0);
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK_INT(metric_scope_reason(&m->total, "wait"), 3);
+	CHECK_INT(m->total.fig.excluded[STATUS_SPAM - 1], 0);
+	CHECK_INT(m->total.fig.channel_ratings[CHANNEL_QR], 2);
+	metrics_free(m);
+	/* the burst judged a duplicate: from one excluded status to another */
+	CHECK_INT(
+	    ratings_set_status(db, 6, STATUS_DUPLICATE, "user:lan", ""), 0);
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK_INT(m->total.fig.excluded[STATUS_BURST - 1], 0);
+	CHECK_INT(m->total.fig.excluded[STATUS_DUPLICATE - 1], 1);
+	CHECK_INT(m->total.fig.ratings, 6);
+	metrics_free(m);
+	/* as of before d was given (the 18th), D3 was not covered yet */
+	m = both("H21.227", OCT, "2026-10-18T08:00:00+07:00", 0);
+	CHECK_INT(m->total.counts.covered, 1);
+	CHECK_INT(m->total.fig.ratings, 3); /* a, b, c */
+	metrics_free(m);
+}
+
+/* Strip a scope of what definition version 1 did not have. */
+static void
+to_version_1(json_t *o)
+{
+	static const char *const keys[] = { "reasons", "reasons_given",
+		"visits_answered", "visits_mean", "one_visit_rate",
+		"by_channel", "coverage_rate", "excluded", "dossier_by_channel",
+		"why_partial" };
+	static const char *const counts[] = { "reasons", "reasons_given",
+		"visits_answered", "visits_sum", "visits_one", "covered",
+		"channel_ratings", "channel_satisfied", "excluded",
+		"dchannel_dossiers", "dchannel_judged", "dchannel_on_time",
+		"dchannel_soc" };
+	json_t *c = json_object_get(o, "counts");
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		json_object_del(o, keys[i]);
+	for (size_t i = 0; c != NULL && i < ARRAY_SIZE(counts); i++)
+		json_object_del(c, counts[i]);
+}
+
+/*
+ * A child that has not upgraded sends a document of definition version
+ * 1: its counts add to every figure it has; those of "why" cover the
+ * parent's own data only, and the document says which unit lacks them.
+ */
+static void
+version_1_rolls_up(void)
+{
+	char err[256];
+	struct metrics *own, *child, *back;
+	json_t *doc;
+	char *text;
+
+	fresh();
+	CHECK_INT(instrument_install_default(db, err, sizeof(err)), 0);
+	why_rating("a", 1, NULL, NULL, CHANNEL_KIOSK, 2, 2, "wait",
+	    OCT_DAY("16"), STATUS_VALID);
+	dossier(D1, P1, "H21.227", 1, OCT_DAY("01"), OCT_DAY("20"),
+	    OCT_DAY("15"), 0, 0, 0, 0, 0, 0, NULL);
+	rating("k1", "H21.228", 0, NULL, P1, NULL, 5, NULL, -1, -1,
+	    OCT_DAY("10"), STATUS_VALID);
+	rating("k2", "H21.228", 0, NULL, P1, NULL, 4, NULL, -1, -1,
+	    OCT_DAY("11"), STATUS_VALID);
+	own =
+	    metrics_compute(db, "H21.227", OCT, T("2026-12-01T00:00:00+07:00"),
+		METRICS_UNIT_ONLY, err, sizeof(err));
+	child = metrics_compute(db, "H21.228", OCT,
+	    T("2026-12-01T00:00:00+07:00"), 0, err, sizeof(err));
+	CHECK(own != NULL && child != NULL);
+	if (own == NULL || child == NULL)
+		return;
+	doc = metrics_to_json(child);
+	json_object_set_new(doc, "definition_version", json_integer(1));
+	json_object_del(doc, "reason_codes");
+	json_object_del(doc, "why_partial");
+	json_object_del(doc, "why_missing");
+	to_version_1(json_object_get(doc, "total"));
+	for (size_t i = 0;
+	     i < json_array_size(json_object_get(doc, "procedures")); i++)
+		to_version_1(
+		    json_array_get(json_object_get(doc, "procedures"), i));
+	back = metrics_from_json(doc, err, sizeof(err));
+	CHECK_STR(err, "");
+	CHECK(back != NULL);
+	json_decref(doc);
+	if (back == NULL)
+		goto out;
+	CHECK(back->total.why_partial);
+	CHECK_INT(back->total.counts.by_level[4], 1);
+	metrics_merge(own, back);
+	metrics_finish(own);
+	CHECK_INT(own->total.fig.ratings, 3);             /* 1 + 2 */
+	CHECK_NUM(own->total.fig.satisfied_rate, 0.6667); /* 2/3 */
+	CHECK_INT(own->total.fig.visits_answered, 1);     /* the parent's */
+	CHECK_INT(metric_scope_reason(&own->total, "wait"), 1);
+	CHECK_INT(own->total.fig.channel_ratings[CHANNEL_KIOSK], 1);
+	CHECK_NUM(own->total.fig.coverage_rate, NAN); /* D is partial */
+	CHECK_INT(own->nwhy_missing, 1);
+	CHECK(json_has(
+	    own, "\"why_partial\":true,\"why_missing\":[\"H21.228\"]"));
+	/* and a parent above reads it back, still partial */
+	text = metrics_dumps(own, false);
+	doc = json_loads(text, 0, NULL);
+	free(text);
+	metrics_free(back);
+	back = metrics_from_json(doc, err, sizeof(err));
+	json_decref(doc);
+	CHECK(
+	    back != NULL && back->nwhy_missing == 1 && back->total.why_partial);
+	metrics_free(back);
+out:
+	metrics_free(own);
+	metrics_free(child);
 }
 
 static void
@@ -1338,6 +1627,8 @@ main(void)
 	RUN(flag_thresholds);
 	RUN(flagged_lists_sorted);
 	RUN(null_cases);
+	RUN(why_figures);
+	RUN(version_1_rolls_up);
 	RUN(rounding);
 	RUN(counts_json_round_trip);
 	RUN(default_rules_are_metrics_md);

@@ -5,6 +5,7 @@
 #include "hailong/log.h"
 #include "hailong/util.h"
 #include "core/dossiers.h"
+#include "core/instrument.h"
 #include "core/counters.h"
 #include "core/metrics.h"
 #include "core/ratings.h"
@@ -40,6 +41,11 @@ static const char *const units[] = { "H21.227", "H21.228", "H21.01",
 	"H21.101" };
 static const char *const procs[] = { "1.001193", "1.003583", "1.004772" };
 static const char *const officers[] = { "", "", "VC01", "VC02", "VC03", "X9" };
+#define REASON_A "wait"
+#define REASON_B "attitude"
+#define REASON_C "supplement"
+static const char *const reason_sets[] = { REASON_A, REASON_A "," REASON_B,
+	REASON_B, "old_reason", REASON_B "," REASON_C };
 
 #define NDOSSIERS 700
 #define NRATINGS 2500
@@ -129,8 +135,12 @@ make_ratings(void)
 				strcpy(r->dossier,
 				    pick(6) ? codes[pick(NDOSSIERS)]
 					    : "H21.1-260101-0001");
-			r->channel = CHANNEL_IMPORT;
+			r->channel = (enum rating_channel)pick(4);
 			r->level = 1 + pick(5);
+			r->visits = pick(3) == 0 ? -1 : 1 + pick(3);
+			/* the instrument's codes, and one it no longer has */
+			if (r->level <= 3 && pick(2) == 0)
+				strcpy(r->reasons, reason_sets[pick(5)]);
 			for (int c = 0; c < RATING_CRITERIA; c++)
 				r->criteria[c] = pick(4) - 1;
 			if (pick(2))
@@ -600,16 +610,16 @@ backfill_sql(const char *suffix)
 }
 
 /*
- * Migration 010's backfill (for dossiers stored before it; 008's
- * judged "bad" with any unit's ratings) gives the
- * dossier rollups the writer and the feed keep, and a horizon no later
- * than theirs (which only ever grows); read at or after it, the figures
- * are still the raw rows'.
+ * Migration 012's backfill (for dossiers stored before it; 010's had
+ * neither coverage nor channels, 008's judged "bad" with any unit's
+ * ratings) gives the dossier rollups the writer and the feed keep, and
+ * a horizon no later than theirs (which only ever grows); read at or
+ * after it, the figures are still the raw rows'.
  */
 static void
 dossier_backfill_matches(void)
 {
-	char *sql = backfill_sql("010_security.sql");
+	char *sql = backfill_sql("012_why.sql");
 	int64_t n, used;
 
 	if (sql == NULL)
@@ -623,10 +633,27 @@ dossier_backfill_matches(void)
 		      "dossier_horizon;"
 		      "DELETE FROM dossier_rollup;"
 		      "DELETE FROM dossier_rollup_subtree;"
-		      "DELETE FROM dossier_horizon;"),
+		      "DELETE FROM dossier_horizon;"
+		      /* 012 also writes the rating rollups as they were
+		       * before 013 (backfill_matches() checks those) */
+		      "CREATE TEMP TABLE keep_rp AS SELECT * FROM "
+		      "rollup_procedure;"
+		      "CREATE TEMP TABLE keep_rs AS SELECT * FROM rollup_staff;"
+		      "CREATE TEMP TABLE keep_rt AS SELECT * FROM "
+		      "rollup_subtree;"
+		      "CREATE TEMP TABLE keep_rr AS SELECT * FROM "
+		      "rollup_reason;"),
 	    0);
 	CHECK_INT(db_exec(db, sql), 0);
 	free(sql);
+	CHECK_INT(db_exec(db,
+		      "DELETE FROM rollup_procedure; DELETE FROM rollup_staff;"
+		      "DELETE FROM rollup_subtree; DELETE FROM rollup_reason;"
+		      "INSERT INTO rollup_procedure SELECT * FROM keep_rp;"
+		      "INSERT INTO rollup_staff SELECT * FROM keep_rs;"
+		      "INSERT INTO rollup_subtree SELECT * FROM keep_rt;"
+		      "INSERT INTO rollup_reason SELECT * FROM keep_rr;"),
+	    0);
 	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM kept_d", ""), 0);
 	CHECK(n > 20);
 	same_rows("SELECT * FROM kept_d", "SELECT * FROM dossier_rollup");
@@ -651,40 +678,101 @@ dossier_backfill_matches(void)
 	CHECK(dossier_rollup_reads > used);
 }
 
+/* Every count column of 012_why.sql, each set to 0. */
+#define WHY_ZERO \
+	"reasons_given = 0, visits_answered = 0, visits_sum = 0, " \
+	"visits_one = 0, kiosk_n = 0, kiosk_sat = 0, qr_n = 0, qr_sat = 0, " \
+	"web_n = 0, web_sat = 0, import_n = 0, import_sat = 0, " \
+	"x_burst = 0, x_duplicate = 0, x_misuse = 0, x_spam = 0"
+#define ANY_RATING \
+	"n1 + n2 + n3 + n4 + n5 + x_burst + x_duplicate + x_misuse + " \
+	"x_spam > 0"
+
 /*
- * The migration's backfill (for ratings stored before it) rebuilds the
- * same rollups the writer keeps, all-zero rows aside.
+ * Migration 012's backfill (for ratings stored before it) gives the
+ * counts of "why", the excluded ratings and the reasons the writer and
+ * status changes keep, on top of the valid ratings' counts (003's
+ * backfill wrote those into the columns it knew; it cannot run on this
+ * schema): all-zero rows aside.
  */
 static void
 backfill_matches(void)
 {
-	char *sql = backfill_sql("_metrics.sql");
+	char *why = backfill_sql("012_why.sql");
 	int64_t n;
 
-	if (sql == NULL)
+	if (why == NULL)
 		return;
+	/*
+	 * The database as it was before 013: the ratings without a
+	 * procedure under '' (no dossier's unit is within any for a
+	 * moment: rollup_tree_changed() takes them back), the dossier
+	 * rollups kept aside (judged with that empty tree meanwhile).
+	 */
+	CHECK_INT(db_exec(db,
+		      "CREATE TEMP TABLE kept_p AS SELECT * FROM "
+		      "rollup_procedure WHERE " ANY_RATING ";"
+		      "CREATE TEMP TABLE kept_s AS SELECT * FROM rollup_staff "
+		      "WHERE " ANY_RATING ";"
+		      "CREATE TEMP TABLE kept_r AS SELECT * FROM rollup_reason "
+		      "WHERE n > 0;"
+		      "CREATE TEMP TABLE kept_t AS SELECT * FROM "
+		      "rollup_subtree WHERE " ANY_RATING ";"
+		      "CREATE TEMP TABLE kept_tree AS SELECT * FROM unit_tree;"
+		      "CREATE TEMP TABLE kept_dr AS SELECT * FROM "
+		      "dossier_rollup;"
+		      "CREATE TEMP TABLE kept_drs AS SELECT * FROM "
+		      "dossier_rollup_subtree;"
+		      "CREATE TEMP TABLE kept_dh AS SELECT * FROM "
+		      "dossier_horizon;"),
+	    0);
+	CHECK_INT(db_begin(db), 0);
+	CHECK_INT(rollup_tree_save(db), 0);
+	CHECK_INT(db_exec(db, "DELETE FROM unit_tree"), 0);
+	CHECK_INT(rollup_tree_changed(db), 0);
+	CHECK_INT(
+	    db_exec(db, "INSERT INTO unit_tree SELECT * FROM kept_tree"), 0);
+	CHECK_INT(db_commit(db), 0);
+	CHECK(lent_count(true) > 20);
 	CHECK_INT(
 	    db_exec(db,
-		"CREATE TEMP TABLE kept_p AS SELECT * FROM "
-		"rollup_procedure WHERE n1 + n2 + n3 + n4 + n5 > 0;"
-		"CREATE TEMP TABLE kept_s AS SELECT * FROM rollup_staff "
-		"WHERE n1 + n2 + n3 + n4 + n5 > 0;"
-		"DELETE FROM rollup_procedure; DELETE FROM rollup_staff;"),
+		"DELETE FROM rollup_procedure WHERE "
+		"n1 + n2 + n3 + n4 + n5 = 0;"
+		"DELETE FROM rollup_staff WHERE n1 + n2 + n3 + n4 + n5 = 0;"
+		"UPDATE rollup_procedure SET " WHY_ZERO ";"
+		"UPDATE rollup_staff SET " WHY_ZERO ";"
+		"DELETE FROM rollup_reason; DELETE FROM rollup_subtree;"),
 	    0);
-	CHECK_INT(db_exec(db, sql), 0);
-	free(sql);
+	CHECK_INT(db_exec(db, why), 0);
+	free(why);
 	/* then 013's: the ratings without a procedure move to their
 	 * dossiers' (and the subtree sums are rebuilt) */
-	sql = backfill_sql("013_attribution.sql");
-	if (sql == NULL)
+	why = backfill_sql("013_attribution.sql");
+	if (why == NULL)
 		return;
-	CHECK_INT(db_exec(db, sql), 0);
-	free(sql);
+	CHECK_INT(db_exec(db, why), 0);
+	free(why);
 	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM kept_p", ""), 0);
 	CHECK(n > 20);
+	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM kept_r", ""), 0);
+	CHECK(n > 20);
 	same_rows("SELECT * FROM kept_p",
-	    "SELECT * FROM rollup_procedure WHERE n1 + n2 + n3 + n4 + n5 > 0");
-	same_rows("SELECT * FROM kept_s", "SELECT * FROM rollup_staff");
+	    "SELECT * FROM rollup_procedure WHERE " ANY_RATING);
+	same_rows("SELECT * FROM kept_s",
+	    "SELECT * FROM rollup_staff WHERE " ANY_RATING);
+	same_rows(
+	    "SELECT * FROM kept_r", "SELECT * FROM rollup_reason WHERE n > 0");
+	same_rows("SELECT * FROM kept_t",
+	    "SELECT * FROM rollup_subtree WHERE " ANY_RATING);
+	CHECK_INT(
+	    db_exec(db,
+		"DELETE FROM dossier_rollup; "
+		"INSERT INTO dossier_rollup SELECT * FROM kept_dr; "
+		"DELETE FROM dossier_rollup_subtree; "
+		"INSERT INTO dossier_rollup_subtree SELECT * FROM kept_drs; "
+		"DELETE FROM dossier_horizon; "
+		"INSERT INTO dossier_horizon SELECT * FROM kept_dh"),
+	    0);
 	compare_all();
 }
 
@@ -865,6 +953,32 @@ on_time_boundary(void)
 	CHECK(sql_used);
 }
 
+/* The comparisons above covered every kind of count of "why". */
+static void
+why_was_counted(void)
+{
+	char err[256];
+	struct metrics *m = metrics_compute(
+	    db, "H21", 202610, month_end(202610) + 86400, 0, err, sizeof(err));
+	const struct metric_figures *f;
+
+	CHECK(m != NULL);
+	if (m == NULL)
+		return;
+	f = &m->total.fig;
+	CHECK(m->nreason_codes == 6); /* the default instrument's */
+	CHECK(metric_scope_reason(&m->total, REASON_A) > 10);
+	CHECK(metric_scope_reason(&m->total, "old_reason") > 0);
+	CHECK(f->reasons_given > 10 && f->visits_answered > 10);
+	for (int i = 0; i < CHANNEL_COUNT; i++)
+		CHECK(f->channel_ratings[i] > 10);
+	CHECK(f->excluded[0] > 0);
+	CHECK(m->total.counts.covered > 10);
+	for (int i = 0; i < DCHANNEL_COUNT; i++)
+		CHECK(f->dchannel_dossiers[i] > 10);
+	metrics_free(m);
+}
+
 static void
 property(void)
 {
@@ -875,7 +989,8 @@ property(void)
 	snprintf(path, sizeof(path), "%s/prop.db", test_tmpdir());
 	db = store_open(path, STORE_CREATE, err, sizeof(err));
 	if (db == NULL || refdata_load_builtin(db, err, sizeof(err)) < 0 ||
-	    refdata_load_demo(db, err, sizeof(err)) < 0) {
+	    refdata_load_demo(db, err, sizeof(err)) < 0 ||
+	    instrument_install_default(db, err, sizeof(err)) < 0) {
 		fprintf(stderr, "setup: %s\n", err);
 		exit(2);
 	}
@@ -898,6 +1013,7 @@ property(void)
 	compare_all();
 	/* well after every month, the dossier rollups were read */
 	CHECK(dossier_rollup_reads >= 40);
+	why_was_counted();
 
 	/* staff change statuses both ways; feeds send newer versions */
 	for (int i = 0; i < 300; i++) {
@@ -921,8 +1037,8 @@ property(void)
 	subtree_matches("dossier_rollup_subtree", "dossiers > 0");
 	older_never_overwrites();
 	on_time_boundary();
-	backfill_matches();
 	dossier_backfill_matches();
+	backfill_matches();
 	db_close(db);
 }
 
