@@ -97,11 +97,13 @@ int rollup_apply(struct db *db, const struct rating *r, int sign);
  * The procedure rating r counts for (METRICS.md "Which procedure and
  * officer a rating counts for"), into proc[9]: its own; else, when it
  * names a dossier that is stored and of its unit or a unit below it
- * (ratings_dossier_foreign()), that dossier's; else '' (none).  The
- * rating row keeps no procedure: when the dossier arrives or moves to
- * another procedure, dossier_upsert() moves the rating's counts in the
- * rollups keyed by procedure (rollup_procedure, rollup_subtree) in the
- * same transaction.  When the dossier was received at or after the
+ * (ratings_dossier_foreign()), that dossier's; else '' (none); whatever
+ * its status (a flagged rating is "excluded" under it).  The rating row
+ * keeps no procedure: when the dossier arrives or moves to another
+ * procedure, dossier_upsert() moves the rating's counts in the rollups
+ * keyed by procedure (rollup_procedure, rollup_subtree, rollup_reason;
+ * folded ones too) in the same transaction.  When the dossier was
+ * received at or after the
  * rating, raises the month's attribution horizon (below).  For the
  * writer's hook and rollup_apply(); in the caller's transaction.  0 or
  * -1.
