@@ -1,4 +1,5 @@
 /* ballots.c -- ratings in import files: paper ballots, other systems. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@ const char *const ballot_keys[BK_COUNT + 1] = {
 	"supplement_reported",
 	"online_error_reported",
 	"visits",
+	"reasons",
 	"comment",
 	"rated_at",
 	NULL,
@@ -63,6 +65,63 @@ text_field(struct record *rec, enum ballot_key k, char *out, size_t size,
 		    rec, ballot_keys[k], "'%.64s' is not %s", v, example);
 	else
 		strlcpy_hl(out, v, size);
+}
+
+/*
+ * The reasons column: codes separated by ';' (spaces around them
+ * allowed), each kept once, into r->reasons as the model keeps them,
+ * "a,b".
+ */
+static void
+reasons_field(struct record *rec, struct rating *r)
+{
+	char codes[RATING_REASONS_MAX][RATING_REASON_MAX_LEN + 1];
+	const char *p = rec->value[BK_REASONS];
+	int n = 0;
+
+	if (p == NULL)
+		return;
+	while (*p != '\0') {
+		size_t len = strcspn(p, ";");
+		const char *code = p;
+		bool again = false;
+
+		p += len;
+		if (*p == ';')
+			p++;
+		while (len > 0 && (*code == ' ' || *code == '\t')) {
+			code++;
+			len--;
+		}
+		while (
+		    len > 0 && (code[len - 1] == ' ' || code[len - 1] == '\t'))
+			len--;
+		if (len == 0)
+			continue;
+		if (!reason_is_valid(code, len)) {
+			record_error(rec, "reasons",
+			    "'%.*s' is not a reason code (1-24 of a-z, 0-9 "
+			    "and '_', separated by ';')",
+			    (int)(len < 40 ? len : 40), code);
+			return;
+		}
+		for (int i = 0; i < n; i++)
+			again |= strlen(codes[i]) == len &&
+			    memcmp(codes[i], code, len) == 0;
+		if (again)
+			continue;
+		if (n == RATING_REASONS_MAX) {
+			record_error(rec, "reasons", "more than %d reasons",
+			    RATING_REASONS_MAX);
+			return;
+		}
+		memcpy(codes[n], code, len);
+		codes[n++][len] = '\0';
+	}
+	/* six codes of 24 bytes and five commas fit r->reasons */
+	for (int i = 0, at = 0; i < n; i++)
+		at += snprintf(r->reasons + at, sizeof(r->reasons) - (size_t)at,
+		    "%s%s", i > 0 ? "," : "", codes[i]);
 }
 
 static bool
@@ -111,6 +170,7 @@ ballot_from_record(struct record *rec, struct rating *r)
 	    small(rec, BK_ONLINE_ERROR, 0, 1, "1 (yes), 0 (no) or empty");
 	r->visits = small(rec, BK_VISITS, 1, RATING_VISITS_MAX,
 	    "a number of visits from 1 to 99 (or empty)");
+	reasons_field(rec, r);
 	v = rec->value[BK_COMMENT];
 	if (v != NULL) {
 		char *text = text_clean(v);

@@ -20,6 +20,7 @@ enum ballot_key {
 	BK_SUPPLEMENT,
 	BK_ONLINE_ERROR,
 	BK_VISITS,
+	BK_REASONS,
 	BK_COMMENT,
 	BK_RATED_AT,
 	BK_COUNT
@@ -32,7 +33,9 @@ extern const char *const ballot_keys[BK_COUNT + 1];
  * it after): id an idempotency key (a ballot number...), unit a unit
  * code, counter 1-999, officer an officer id, procedure a mã TTHC,
  * dossier a mã hồ sơ, level 1-5, c1..c9 0/1/2, supplement_reported and
- * online_error_reported 1/0, visits 1-99, comment at most 1000
+ * online_error_reported 1/0, visits 1-99, reasons reason codes
+ * separated by ';' (at most six, each once; stored "a,b"; whether the
+ * questionnaire has them is the caller's to check), comment at most 1000
  * characters (CRLF folded, ends trimmed), rated_at RFC 3339 with an
  * offset; id, unit, level and rated_at required, the others may be
  * empty.  The rating gets channel import, status valid and rated_at as

@@ -14,6 +14,7 @@
 #include "core/dossiers.h"
 #include "core/fold.h"
 #include "core/import.h"
+#include "core/instrument.h"
 #include "core/ratings.h"
 #include "core/rollup.h"
 #include "core/store.h"
@@ -194,6 +195,7 @@ struct check {
 	struct import *im;
 	struct db *db;
 	char unit_ok[41], proc_ok[9];
+	struct instrument *inst; /* the last version reasons were checked on */
 	int horizon; /* ratings rated up to this month are refused */
 	int failed;  /* a database error */
 };
@@ -331,6 +333,69 @@ check_dossier(struct check *ck, struct record *rec)
 	return IMPORT_ACCEPTED;
 }
 
+/*
+ * Each reason a rating names is one of the questionnaire's in force when
+ * it was given (instrument_at(): the version effective at rated_at among
+ * those known by now).  Parsed again only when the version changes.  0,
+ * or -1 on a database error.
+ */
+static int
+reasons_check(struct check *ck, struct record *rec, const struct rating *r)
+{
+	int64_t version;
+	char err[200], *list = NULL;
+	const char *p = r->reasons;
+	int rc;
+
+	if (r->reasons[0] == '\0')
+		return 0;
+	rc = db_int(ck->db, &version,
+	    "SELECT version FROM instruments WHERE effective_from <= ? AND "
+	    "created_at <= ? ORDER BY effective_from DESC, version DESC "
+	    "LIMIT 1",
+	    "ll", r->rated_at, ck->im->now);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		record_error(rec, "reasons",
+		    "no questionnaire was in force when it was given, so no "
+		    "reason can be named");
+		return 0;
+	}
+	if (ck->inst == NULL || ck->inst->version != version) {
+		instrument_free(ck->inst);
+		ck->inst = instrument_at(
+		    ck->db, r->rated_at, ck->im->now, err, sizeof(err));
+		if (ck->inst == NULL) {
+			db_set_error(ck->db, err);
+			return -1;
+		}
+	}
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+
+		if (!instrument_has_reason(ck->inst, p, len)) {
+			struct buf codes = { 0 };
+
+			for (int i = 0; i < ck->inst->nreasons; i++)
+				buf_printf(&codes, "%s%s", i ? "; " : "",
+				    ck->inst->reason[i].code);
+			list = buf_detach(&codes, NULL);
+			record_error(rec, "reasons",
+			    "unknown reason '%.*s': the questionnaire "
+			    "(version %d) in force when it was given has %s",
+			    (int)len, p, ck->inst->version,
+			    list != NULL && list[0] != '\0' ? list : "none");
+			free(list);
+			return 0;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 static enum import_status
 check_rating(struct check *ck, struct record *rec)
 {
@@ -364,6 +429,11 @@ check_rating(struct check *ck, struct record *rec)
 			    "'%s' is a dossier of %s: a rating of %s may name "
 			    "only a dossier of %s or a unit below it",
 			    r.dossier, owner, r.unit, r.unit);
+	}
+	if (rec->nerrors == 0 && reasons_check(ck, rec, &r) < 0) {
+		ck->failed = 1;
+		st = IMPORT_UNAVAILABLE;
+		goto out;
 	}
 	r.received_at = im->now;
 	strlcpy_hl(r.source, im->source, sizeof(r.source));
@@ -494,6 +564,7 @@ import_check(struct import *im, struct db *db)
 		    db_errmsg(db));
 	else if (rc < 0 && !im->too_many)
 		snprintf(im->error, sizeof(im->error), "%s", err);
+	instrument_free(ck.inst);
 	if (own)
 		db_exec(db, "COMMIT");
 	if (rc >= 0 && im->progress != NULL)

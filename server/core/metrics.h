@@ -267,11 +267,13 @@ void metrics_finish(struct metrics *m);
 
 /*
  * The document of schemas/metrics.schema.json: definition and rules
- * versions, unit, month, as_of, the rules, "total" and the lists
- * "procedures", "counters", "officers"; each scope carries every key of
- * METRICS.md, "points", "flags" and the "counts" behind them.  Officers
- * below n_min carry "enough_data": false, their count of ratings and no
- * other rating figure or count.  New.
+ * versions, unit, month, as_of, the rules, "reason_codes",
+ * "why_partial" and "why_missing", "total" and the lists "procedures",
+ * "counters", "officers"; each scope carries every key of METRICS.md
+ * (version 2, "Why" included), "points", "flags" and the "counts" behind
+ * them (with "reasons": the codes named, n > 0).  Officers below n_min
+ * carry "enough_data": false, their count of ratings and no other rating
+ * figure or count.  New.
  */
 json_t *metrics_to_json(const struct metrics *m);
 
@@ -300,6 +302,8 @@ void metrics_drop_staff_scopes(struct metrics *m);
  * Rebuild a month from a document made by metrics_to_json() (a signed
  * report of a subordinate unit): unit, month, as_of, the rules and every
  * scope's counts; officers without counts (below n_min) are left out.
+ * A document of definition version 1 has no counts of "why": they stay
+ * 0, every scope is why_partial and the unit goes to why_missing.
  * Figures are computed again (metrics_finish() done).  New, or NULL
  * with err filled.
  */

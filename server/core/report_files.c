@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,46 @@ static const struct col cols[] = {
 	{ "points.3.3", "Điểm 3.3", K_POINTS },
 	{ "points.4.2", "Điểm 4.2", K_POINTS },
 	{ "points.5.4", "Điểm 5.4", K_POINTS },
+	/* why (definition version 2; empty for a version-1 report) */
+	{ "reasons_given", "Số đánh giá nêu lý do", K_COUNT },
+	{ "visits_answered", "Số đánh giá trả lời số lần đi lại", K_COUNT },
+	{ "visits_mean", "Số lần đi lại trung bình", K_MEAN },
+	{ "one_visit_rate", "Tỷ lệ xong trong một lần đi", K_RATE },
+	{ "by_channel.kiosk.ratings", "Đánh giá tại ki-ốt", K_COUNT },
+	{ "by_channel.kiosk.satisfied_rate", "Tỷ lệ hài lòng tại ki-ốt",
+	    K_RATE },
+	{ "by_channel.qr.ratings", "Đánh giá qua mã QR", K_COUNT },
+	{ "by_channel.qr.satisfied_rate", "Tỷ lệ hài lòng qua mã QR", K_RATE },
+	{ "by_channel.web.ratings", "Đánh giá trên cổng trực tuyến", K_COUNT },
+	{ "by_channel.web.satisfied_rate",
+	    "Tỷ lệ hài lòng trên cổng trực tuyến", K_RATE },
+	{ "by_channel.import.ratings", "Đánh giá nhập từ phiếu, hệ thống khác",
+	    K_COUNT },
+	{ "by_channel.import.satisfied_rate",
+	    "Tỷ lệ hài lòng (phiếu, hệ thống khác)", K_RATE },
+	{ "coverage_rate", "Tỷ lệ hồ sơ được đánh giá", K_RATE },
+	{ "excluded.burst", "Không tính: bấm liên tiếp", K_COUNT },
+	{ "excluded.duplicate", "Không tính: trùng lặp", K_COUNT },
+	{ "excluded.misuse", "Không tính: sử dụng sai", K_COUNT },
+	{ "excluded.spam", "Không tính: rác (spam)", K_COUNT },
+	{ "dossier_by_channel.counter.dossiers", "Hồ sơ nộp tại quầy",
+	    K_COUNT },
+	{ "dossier_by_channel.counter.on_time_rate",
+	    "Tỷ lệ đúng hạn: nộp tại quầy", K_RATE },
+	{ "dossier_by_channel.counter.supplement_or_correction_rate",
+	    "Tỷ lệ bổ sung hoặc sửa lỗi: nộp tại quầy", K_RATE },
+	{ "dossier_by_channel.online.dossiers", "Hồ sơ nộp trực tuyến",
+	    K_COUNT },
+	{ "dossier_by_channel.online.on_time_rate",
+	    "Tỷ lệ đúng hạn: nộp trực tuyến", K_RATE },
+	{ "dossier_by_channel.online.supplement_or_correction_rate",
+	    "Tỷ lệ bổ sung hoặc sửa lỗi: nộp trực tuyến", K_RATE },
+	{ "dossier_by_channel.post.dossiers", "Hồ sơ nộp qua bưu chính",
+	    K_COUNT },
+	{ "dossier_by_channel.post.on_time_rate",
+	    "Tỷ lệ đúng hạn: nộp qua bưu chính", K_RATE },
+	{ "dossier_by_channel.post.supplement_or_correction_rate",
+	    "Tỷ lệ bổ sung hoặc sửa lỗi: nộp qua bưu chính", K_RATE },
 };
 
 /* The counts behind the figures, in the CSV and the sheets. */
@@ -103,7 +144,65 @@ col_value(json_t *scope, const char *key)
 	if (dot != NULL && strncmp(key, "points", 6) == 0)
 		return json_object_get(
 		    json_object_get(scope, "points"), dot + 1);
+	/* "a.b.c": objects within objects (by_channel.kiosk.ratings) */
+	while (dot != NULL && scope != NULL) {
+		size_t n = (size_t)(dot - key);
+
+		if (n >= sizeof(name))
+			return NULL;
+		memcpy(name, key, n);
+		name[n] = '\0';
+		scope = json_object_get(scope, name);
+		key = dot + 1;
+		dot = strchr(key, '.');
+	}
 	return json_object_get(scope, key);
+}
+
+/*
+ * The columns of one report: the fixed ones, then one per reason code
+ * of the questionnaire the report names (reason_codes; a version-1
+ * report names none).
+ */
+struct colset {
+	struct col *v;
+	size_t n;
+};
+
+static void
+colset_init(struct colset *cs, const json_t *doc)
+{
+	const json_t *codes = json_object_get(doc, "reason_codes");
+	size_t extra = json_array_size(codes);
+
+	cs->n = 0;
+	cs->v = xcalloc(ARRAY_SIZE(cols) + extra, sizeof(*cs->v));
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
+		cs->v[cs->n++] = cols[i];
+	for (size_t i = 0; i < extra; i++) {
+		const char *code = json_string_value(json_array_get(codes, i));
+		char key[64], label[80];
+
+		if (code == NULL || strlen(code) > 24)
+			continue;
+		snprintf(key, sizeof(key), "reasons.%s", code);
+		snprintf(label, sizeof(label), "Lý do: %s", code);
+		cs->v[cs->n].key = xstrdup(key);
+		cs->v[cs->n].label = xstrdup(label);
+		cs->v[cs->n++].kind = K_COUNT;
+	}
+}
+
+static void
+colset_release(struct colset *cs)
+{
+	for (size_t i = ARRAY_SIZE(cols); i < cs->n; i++) {
+		free((char *)(uintptr_t)cs->v[i].key);
+		free((char *)(uintptr_t)cs->v[i].label);
+	}
+	free(cs->v);
+	cs->v = NULL;
+	cs->n = 0;
 }
 
 /* The scope's own key columns: code, unit, counter, name. */
@@ -171,7 +270,8 @@ flags_text(const json_t *scope, struct buf *b)
 }
 
 static void
-csv_row(struct buf *b, const char *kind, json_t *scope, const json_t *doc)
+csv_row(struct buf *b, const struct colset *cs, const char *kind, json_t *scope,
+    const json_t *doc)
 {
 	json_t *counts = json_object_get(scope, "counts");
 	struct buf fl = { 0 };
@@ -199,8 +299,8 @@ csv_row(struct buf *b, const char *kind, json_t *scope, const json_t *doc)
 		buf_putc(b, ',');
 		csv_field(b, str_of(scope, "name"));
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
-		num_text(col_value(scope, cols[i].key), num, sizeof(num));
+	for (size_t i = 0; i < cs->n; i++) {
+		num_text(col_value(scope, cs->v[i].key), num, sizeof(num));
 		buf_putc(b, ',');
 		buf_puts(b, num);
 	}
@@ -221,25 +321,29 @@ int
 report_csv(const json_t *doc, struct buf *b)
 {
 	const json_t *d = doc;
+	struct colset cs;
 
+	colset_init(&cs, doc);
 	/* the BOM makes Excel read UTF-8 (Vietnamese) rather than ANSI */
 	buf_puts(b, "\xEF\xBB\xBF");
 	buf_puts(b, "scope,code,unit,counter,name");
-	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
+	for (size_t i = 0; i < cs.n; i++) {
 		buf_putc(b, ',');
-		csv_field(b, cols[i].key);
+		csv_field(b, cs.v[i].key);
 	}
 	buf_puts(b, ",flags");
 	for (size_t i = 0; i < ARRAY_SIZE(count_keys); i++)
 		buf_printf(b, ",counts.%s", count_keys[i]);
 	buf_puts(b, "\r\n");
-	csv_row(b, "total", json_object_get(d, "total"), doc);
+	csv_row(b, &cs, "total", json_object_get(d, "total"), doc);
 	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
 		json_t *a = json_object_get(d, lists[l].key);
 
 		for (size_t i = 0; i < json_array_size(a); i++)
-			csv_row(b, lists[l].kind, json_array_get(a, i), doc);
+			csv_row(
+			    b, &cs, lists[l].kind, json_array_get(a, i), doc);
 	}
+	colset_release(&cs);
 	return buf_failed(b) ? -1 : 0;
 }
 
@@ -337,6 +441,7 @@ report_html(const json_t *doc, struct buf *b)
 	const json_t *d = doc;
 	json_t *total, *a;
 	json_t *chain = json_object_get(d, "ratings_chain");
+	struct colset cs;
 	char title[512], v[64];
 
 	snprintf(title, sizeof(title), "Báo cáo tháng %s — %s",
@@ -370,13 +475,15 @@ report_html(const json_t *doc, struct buf *b)
 	meta_row(b, "Số bản ghi đánh giá trong chuỗi", v);
 	buf_puts(b, "</table>\n<h2>Tổng hợp</h2>\n<table>\n");
 	total = json_object_get(d, "total");
-	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
+	colset_init(&cs, doc);
+	for (size_t i = 0; i < cs.n; i++) {
 		human(
-		    col_value(total, cols[i].key), cols[i].kind, v, sizeof(v));
+		    col_value(total, cs.v[i].key), cs.v[i].kind, v, sizeof(v));
 		buf_puts(b, "<tr><td>");
-		buf_html(b, cols[i].label);
+		buf_html(b, cs.v[i].label);
 		buf_printf(b, "</td><td class=\"n\">%s</td></tr>\n", v);
 	}
+	colset_release(&cs);
 	buf_puts(b, "</table>\n");
 	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
 		a = json_object_get(d, lists[l].key);
@@ -436,6 +543,7 @@ report_html(const json_t *doc, struct buf *b)
 struct xlsx {
 	lxw_workbook *wb;
 	lxw_format *bold, *pct, *mean, *pts, *wrap;
+	struct colset cols;
 };
 
 static lxw_format *
@@ -475,8 +583,8 @@ scope_sheet(struct xlsx *x, json_t *a, const char *kind, const char *name)
 	if (strcmp(kind, "counter") == 0)
 		worksheet_write_string(ws, 0, c++, "Quầy", x->bold);
 	worksheet_write_string(ws, 0, c++, "Tên", x->bold);
-	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
-		worksheet_write_string(ws, 0, c++, cols[i].label, x->wrap);
+	for (size_t i = 0; i < x->cols.n; i++)
+		worksheet_write_string(ws, 0, c++, x->cols.v[i].label, x->wrap);
 	worksheet_write_string(ws, 0, c++, "Cảnh báo", x->bold);
 	for (size_t i = 0; i < ARRAY_SIZE(count_keys); i++) {
 		char h[64];
@@ -502,9 +610,9 @@ scope_sheet(struct xlsx *x, json_t *a, const char *kind, const char *name)
 			cell(x, ws, r, c++, json_object_get(s, "counter"),
 			    K_COUNT);
 		worksheet_write_string(ws, r, c++, str_of(s, "name"), NULL);
-		for (size_t k = 0; k < ARRAY_SIZE(cols); k++, c++)
-			cell(x, ws, r, c, col_value(s, cols[k].key),
-			    cols[k].kind);
+		for (size_t k = 0; k < x->cols.n; k++, c++)
+			cell(x, ws, r, c, col_value(s, x->cols.v[k].key),
+			    x->cols.v[k].kind);
 		flags_text(s, &fl);
 		worksheet_write_string(ws, r, c++, buf_str(&fl), NULL);
 		buf_release(&fl);
@@ -532,8 +640,10 @@ report_xlsx(const json_t *doc, const char *path, char *err, size_t errlen)
 	const char *as_of;
 
 	wopts.tmpdir = NULL;
+	colset_init(&x.cols, doc);
 	x.wb = workbook_new_opt(path, &wopts);
 	if (x.wb == NULL) {
+		colset_release(&x.cols);
 		snprintf(err, errlen, "cannot create '%s'", path);
 		return -1;
 	}
@@ -585,9 +695,10 @@ report_xlsx(const json_t *doc, const char *path, char *err, size_t errlen)
 	}
 	r++;
 	total = json_object_get(d, "total");
-	for (size_t i = 0; i < ARRAY_SIZE(cols); i++, r++) {
-		worksheet_write_string(ws, r, 0, cols[i].label, NULL);
-		cell(&x, ws, r, 1, col_value(total, cols[i].key), cols[i].kind);
+	for (size_t i = 0; i < x.cols.n; i++, r++) {
+		worksheet_write_string(ws, r, 0, x.cols.v[i].label, NULL);
+		cell(&x, ws, r, 1, col_value(total, x.cols.v[i].key),
+		    x.cols.v[i].kind);
 	}
 	r++;
 	worksheet_write_string(
@@ -613,6 +724,7 @@ report_xlsx(const json_t *doc, const char *path, char *err, size_t errlen)
 		scope_sheet(&x, json_object_get(d, lists[l].key), lists[l].kind,
 		    lists[l].sheet);
 	e = workbook_close(x.wb);
+	colset_release(&x.cols);
 	if (e != LXW_NO_ERROR) {
 		snprintf(err, errlen, "cannot write '%s': %s", path,
 		    lxw_strerror(e));

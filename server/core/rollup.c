@@ -165,11 +165,11 @@ ancestors(struct db *db, const char *unit, char up[][41], int max)
 	X(post_on_time) X(post_soc)
 #define DC_N 24
 #define DC_FIELD(c) offsetof(struct metric_counts, c)
+#define DC_AT(f, k) \
+	(offsetof(struct metric_counts, f) + (size_t)(k) * sizeof(int64_t))
 #define DC_CHANNEL(k) \
-	offsetof(struct metric_counts, dchannel_dossiers) + (k) * 8, \
-	offsetof(struct metric_counts, dchannel_judged) + (k) * 8, \
-	offsetof(struct metric_counts, dchannel_on_time) + (k) * 8, \
-	offsetof(struct metric_counts, dchannel_soc) + (k) * 8
+	DC_AT(dchannel_dossiers, k), DC_AT(dchannel_judged, k), \
+	DC_AT(dchannel_on_time, k), DC_AT(dchannel_soc, k)
 
 #define UPSERT_DOSSIER \
 	"INSERT INTO dossier_rollup(" DC_COLUMNS(COL) "unit, month, " \

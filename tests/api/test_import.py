@@ -242,6 +242,54 @@ class Import(unittest.TestCase):
         self.assertIn('4 rows, 0 folded, chain intact',
                       run('verify-chain', '--db', self.s.db_path).stdout)
 
+    def test_reasons_column(self):
+        """Paper ballots carry the reasons ticked: codes of the
+        questionnaire in force when the ballot was filled in, ';'."""
+        header = RHEADER + ',reasons'
+
+        def row(reasons, **kw):
+            return rrow(**kw) + ',' + reasons
+
+        path = self.file(header, [
+            row('wait; attitude', id='R-1', level='2', visits='2'),
+            row('', id='R-2', level='5', visits='1'),
+            row('wait;nonsense', id='R-3', level='1'),
+            row('Chờ lâu', id='R-4', level='1'),
+        ])
+        r = self.imp('ratings', path)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"{path}:4: reasons: unknown reason 'nonsense': the "
+                      'questionnaire (version 1) in force when it was given '
+                      'has wait; attitude; supplement; guidance; online; '
+                      'facilities', r.stderr)
+        self.assertIn(f"{path}:5: reasons: 'Chờ lâu' is not a reason code",
+                      r.stderr)
+        self.assertEqual(self.s.count(), 0)
+        r = self.imp('ratings', path, '--skip-bad')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('2 accepted, 0 duplicate, 0 conflict, 2 rejected',
+                      r.stdout)
+        with self.s.db() as c:
+            got = c.execute("SELECT reasons FROM ratings WHERE id = 'R-1'"
+                            ).fetchone()[0]
+        self.assertEqual(got, 'wait,attitude')
+        doc = json.loads(run('metrics', '--db', self.s.db_path, '--unit',
+                             'H21.227', '--month', '2025-10', '--as-of',
+                             '2025-12-01T00:00:00+07:00', '--json').stdout)
+        t = doc['total']
+        self.assertEqual(t['reasons'], {'wait': 1, 'attitude': 1,
+                                        'supplement': 0, 'guidance': 0,
+                                        'online': 0, 'facilities': 0})
+        self.assertEqual(t['reasons_given'], 1)
+        self.assertEqual(t['visits_answered'], 2)
+        self.assertEqual(t['visits_mean'], 1.5)
+        self.assertEqual(t['one_visit_rate'], 0.5)
+        self.assertEqual(t['by_channel']['import'],
+                         {'ratings': 2, 'satisfied_rate': 0.5})
+        # the same file again: duplicates, the reasons are part of them
+        r = self.imp('ratings', path, '--skip-bad')
+        self.assertIn('0 accepted, 2 duplicate', r.stdout)
+
     def test_hundred_thousand_rows(self):
         n = 100000
         path = os.path.join(self.s.dir, 'ballots.csv')

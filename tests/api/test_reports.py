@@ -195,8 +195,8 @@ class Reports(unittest.TestCase):
             'start': '2025-10-01T00:00:00+07:00',
             'end': '2025-11-01T00:00:00+07:00'})
         self.assertRegex(doc['generator'], r'^hailong \d')
-        self.assertEqual(doc['definition_version'], 1)
-        self.assertEqual(doc['report_version'], 1)
+        self.assertEqual(doc['definition_version'], 2)
+        self.assertEqual(doc['report_version'], 2)
         t = doc['total']
         self.assertEqual(t['ratings'], 3)                 # C1..C3
         self.assertEqual(t['by_level'], [0, 1, 0, 1, 1])  # levels 2, 4, 5
@@ -223,11 +223,15 @@ class Reports(unittest.TestCase):
         with open(os.path.join(ROOT, 'schemas', 'report.schema.json')) as f:
             schema = json.load(f)
         self.assertEqual(check(doc, schema), [])
-        # the report schema is the metrics schema and more
+        # the report schema is the metrics schema and more; what version
+        # 2 added is optional there (a child's version-1 report lacks it)
+        # and present in a report built now
         with open(os.path.join(ROOT, 'schemas', 'metrics.schema.json')) as f:
             metrics = json.load(f)
-        self.assertLessEqual(set(metrics['required']),
+        added = {'reason_codes', 'why_partial', 'why_missing'}
+        self.assertLessEqual(set(metrics['required']) - added,
                              set(schema['required']))
+        self.assertLessEqual(added, set(doc))
         # canonical: sorted keys, two-space indent, one final newline
         raw = read(f'{d}/report.json').decode('utf-8')
         self.assertTrue(raw.endswith('}\n'))
@@ -625,6 +629,98 @@ class Reports(unittest.TestCase):
         r = self.post(d)
         self.assertEqual((r.status, r.json()['error']), (422, 'bad_report'))
         self.assertIn('unit_name', r.json()['message'])
+
+    def test_version_1_report_still_rolls_up(self):
+        """A child that has not upgraded signs a report of version 1 (no
+        figures of "why"): the parent accepts it, adds its counts, and
+        says whose "why" is missing."""
+        month = '2026-03'
+        r = self.commune.post_json('/api/v1/ratings', [
+            {'id': 'W1', 'unit': 'H21.227', 'level': 2, 'visits': 2,
+             'reasons': 'wait;attitude',
+             'rated_at': '2026-03-10T09:00:00+07:00'},
+            {'id': 'W2', 'unit': 'H21.227', 'level': 5, 'visits': 1,
+             'rated_at': '2026-03-11T09:00:00+07:00'}], bearer(self.ckey))
+        self.assertEqual(r.status, 200, r)
+        # a code the questionnaire does not have: that line is refused
+        r = self.commune.post_json('/api/v1/ratings', [
+            {'id': 'W3', 'unit': 'H21.227', 'level': 1,
+             'reasons': 'nonsense',
+             'rated_at': '2026-03-12T09:00:00+07:00'}], bearer(self.ckey))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()['rejected'], 1)
+        self.assertIn("unknown reason 'nonsense'",
+                      r.json()['items'][0]['errors'][0]['message'])
+        r = self.province.post_json('/api/v1/ratings', [
+            {'id': 'W9', 'unit': 'H21', 'level': 1, 'reasons': 'online',
+             'rated_at': '2026-03-12T09:00:00+07:00'}], bearer(self.pkey))
+        self.assertEqual(r.status, 200, r)
+        d = self.build(month=month, as_of='2026-04-05T00:00:00+07:00')
+        doc = json.loads(read(f'{d}/report.json'))
+        self.assertEqual(doc['definition_version'], 2)
+        self.assertEqual(doc['total']['reasons']['wait'], 1)
+        self.assertEqual(doc['total']['visits_mean'], 1.5)
+        # the other files carry the same figures of "why"
+        rows = list(csv.DictReader(io.StringIO(
+            read(f'{d}/report.csv').decode('utf-8-sig'), newline='')))
+        total = rows[0]
+        self.assertEqual(total['reasons.wait'], '1')
+        self.assertEqual(total['reasons.attitude'], '1')
+        self.assertEqual(total['reasons.online'], '0')
+        self.assertEqual(total['visits_mean'], '1.5')
+        self.assertEqual(total['one_visit_rate'], '0.5')
+        self.assertEqual(total['by_channel.import.ratings'], '2')
+        self.assertEqual(total['by_channel.import.satisfied_rate'], '0.5')
+        self.assertEqual(total['excluded.spam'], '0')
+        self.assertEqual(total['dossier_by_channel.online.dossiers'], '0')
+        html = read(f'{d}/report.html').decode('utf-8')
+        self.assertIn('<tr><td>Lý do: wait</td><td class="n">1</td></tr>',
+                      html)
+        self.assertIn('<tr><td>Tỷ lệ xong trong một lần đi</td>'
+                      '<td class="n">50.00 %</td></tr>', html)
+        with zipfile.ZipFile(f'{d}/report.xlsx') as z:
+            shared = z.read('xl/sharedStrings.xml').decode('utf-8')
+        for text in ('Lý do: wait', 'Số lần đi lại trung bình',
+                     'Hồ sơ nộp trực tuyến', 'Không tính: rác (spam)'):
+            self.assertIn(text, shared)
+        # what version 1 had
+        doc['definition_version'] = 1
+        doc['report_version'] = 1
+        for k in ('reason_codes', 'why_partial', 'why_missing'):
+            del doc[k]
+        why = ('reasons', 'reasons_given', 'visits_answered', 'visits_mean',
+               'one_visit_rate', 'by_channel', 'coverage_rate', 'excluded',
+               'dossier_by_channel', 'why_partial')
+        counts = ('reasons', 'reasons_given', 'visits_answered',
+                  'visits_sum', 'visits_one', 'covered', 'channel_ratings',
+                  'channel_satisfied', 'excluded', 'dchannel_dossiers',
+                  'dchannel_judged', 'dchannel_on_time', 'dchannel_soc')
+        for scope in ([doc['total']] + doc['procedures'] + doc['counters'] +
+                      doc['officers']):
+            for k in why:
+                scope.pop(k, None)
+            for k in counts:
+                scope.get('counts', {}).pop(k, None)
+        write(f'{d}/report.json',
+              json.dumps(doc, sort_keys=True, indent=2).encode() + b'\n')
+        self.sign(d)
+        r = self.post(d)
+        self.assertEqual(r.status, 200, r)
+        r = self.province.get(f'/api/v1/metrics?unit=H21&month={month}',
+                              bearer(self.pkey))
+        self.assertEqual(r.status, 200, r)
+        m = r.json()
+        t = m['total']
+        self.assertEqual(t['ratings'], 3)             # 1 own + 2 reported
+        self.assertEqual(t['by_level'], [1, 1, 0, 0, 1])
+        self.assertTrue(m['why_partial'])
+        self.assertEqual(m['why_missing'], ['H21.227'])
+        self.assertTrue(t['why_partial'])
+        # "why" covers the province's own rating only
+        self.assertEqual(t['reasons']['online'], 1)
+        self.assertEqual(t['reasons']['wait'], 0)
+        self.assertEqual(t['reasons_given'], 1)
+        self.assertIsNone(t['coverage_rate'])
 
     def test_body_limit_and_rate_limit(self):
         key = add_key(self.province, 'H21.227')

@@ -125,6 +125,11 @@ random_ratings(int n)
 			r->supplement_reported = pick(3) - 1;
 			r->online_error_reported = pick(3) - 1;
 			r->visits = pick(3) == 0 ? 1 + pick(4) : -1;
+			/* what "why" counts: channels and reasons */
+			r->channel = (enum rating_channel)pick(4);
+			if (r->level <= 3 && pick(2) == 0)
+				strcpy(r->reasons,
+				    pick(2) ? "wait,attitude" : "online");
 			if (pick(3) == 0)
 				r->comment = xstrdup("ý kiến 0912 345 678");
 			if (pick(6) == 0) {
@@ -447,6 +452,9 @@ fold_everything(void)
 	CHECK(count("SELECT count(*) FROM rating_folds WHERE month = 202507") >
 	    2);
 	CHECK_INT(count("SELECT max(folded) FROM rating_folds"), 97);
+	/* the folded ratings' reasons and excluded ones are counted too */
+	CHECK(count("SELECT count(*) FROM folded_reason") > 10);
+	CHECK(count("SELECT sum(x_burst) FROM folded_procedure") > 5);
 
 	/* rows: what the counts say went, went, and nothing else */
 	CHECK_INT(count("SELECT count(*) FROM ratings"), n_ratings - r.folded);

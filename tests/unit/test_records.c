@@ -302,10 +302,11 @@ dossier_rows(void)
 #define RATING_HEADER \
 	"id,unit,counter,officer,procedure,dossier,level,c1,c2,c3,c4,c5,c6," \
 	"c7,c8,c9,supplement_reported,online_error_reported,visits," \
-	"comment,rated_at\n"
+	"reasons,comment,rated_at\n"
 #define GOOD_RATING \
 	"B-0001,H21.227,2,VC01,1.001193,H21.227-261001-0001,4,2,1,0,,,,2,," \
-	",1,0,3,\"Nhanh, gọn\",2026-10-03T09:00:00+07:00"
+	",1,0,3, wait ;attitude;wait;,\"Nhanh, gọn\"," \
+	"2026-10-03T09:00:00+07:00"
 
 static struct one
 rating_row(const char *row)
@@ -328,7 +329,7 @@ rating_with(int col, const char *value)
 {
 	static const char *const good[BK_COUNT] = { "B-0001", "H21.227", "2",
 		"VC01", "1.001193", "H21.227-261001-0001", "4", "2", "1", "0",
-		"", "", "", "2", "", "", "1", "0", "3", "ok",
+		"", "", "", "2", "", "", "1", "0", "3", "", "ok",
 		"2026-10-03T09:00:00+07:00" };
 	char out[6000] = "";
 
@@ -365,6 +366,8 @@ rating_rows(void)
 		CHECK_INT(o.r.supplement_reported, 1);
 		CHECK_INT(o.r.online_error_reported, 0);
 		CHECK_INT(o.r.visits, 3);
+		/* spaces trimmed, each code once, kept as the model keeps them */
+		CHECK_STR(o.r.reasons, "wait,attitude");
 		CHECK_STR(o.r.comment, "Nhanh, gọn");
 		CHECK_INT(o.r.channel, CHANNEL_IMPORT);
 		CHECK(o.r.client_time);
@@ -399,6 +402,15 @@ rating_rows(void)
 	CHECK_STR(rating_with(BK_VISITS, "100").err,
 	    "visits: '100' must be a number of visits from 1 to 99 (or "
 	    "empty)");
+	CHECK_STR(rating_with(BK_REASONS, "wait;Thái độ").err,
+	    "reasons: 'Thái độ' is not a reason code (1-24 of a-z, 0-9 and "
+	    "'_', separated by ';')");
+	CHECK_STR(rating_with(BK_REASONS, "\"wait,attitude\"").err,
+	    "reasons: 'wait,attitude' is not a reason code (1-24 of a-z, 0-9 "
+	    "and '_', separated by ';')");
+	CHECK_STR(rating_with(BK_REASONS, "a;b;c;d;e;f;g").err,
+	    "reasons: more than 6 reasons");
+	CHECK_INT(rating_with(BK_REASONS, "a;b;c;d;e;f;a").rc, 0);
 	memset(longtext, 'a', 1001);
 	longtext[1001] = '\0';
 	CHECK_STR(rating_with(BK_COMMENT, longtext).err,
