@@ -126,6 +126,75 @@ flags_text(struct buf *b, const struct metric_figures *f)
 	}
 }
 
+/* The figures of "why" (METRICS.md version 2) of the unit's total. */
+static void
+why_text(const struct metrics *m, struct buf *b)
+{
+	static const char *const channels[CHANNEL_COUNT] = { "ki-ốt", "QR",
+		"web", "nhập" };
+	static const char *const dchannels[DCHANNEL_COUNT] = { "tại quầy",
+		"trực tuyến", "bưu chính" };
+	const struct metric_figures *f = &m->total.fig;
+	const struct metric_counts *c = &m->total.counts;
+	char v[64], n[32];
+
+	buf_puts(b, "\nVÌ SAO (lý do, số lần đi lại, kênh)\n");
+	buf_puts(b, "  Lý do được chọn:");
+	for (size_t i = 0; i < m->nreason_codes; i++)
+		buf_printf(b, "%s %s %lld", i > 0 ? "," : "",
+		    m->reason_codes[i],
+		    (long long)metric_scope_reason(
+			&m->total, m->reason_codes[i]));
+	for (size_t i = 0; i < m->total.nreasons; i++) {
+		const struct metric_reason *r = &m->total.reasons[i];
+		bool listed = false;
+
+		for (size_t k = 0; k < m->nreason_codes; k++)
+			listed |= strcmp(m->reason_codes[k], r->code) == 0;
+		if (!listed && r->n != 0)
+			buf_printf(b, ", %s %lld", r->code, (long long)r->n);
+	}
+	buf_putc(b, '\n');
+	fmt_int(f->reasons_given, v, sizeof(v));
+	line(b, "Phiếu có nêu lý do", v, NULL);
+	rate_line(b, "Xong trong một lần đi", f->one_visit_rate, c->visits_one,
+	    c->visits_answered);
+	fmt_dec(f->visits_mean, 4, "", v, sizeof(v));
+	line(b, "Số lần đi lại trung bình", v, NULL);
+	buf_puts(b, "  Hài lòng theo kênh:");
+	for (int i = 0; i < CHANNEL_COUNT; i++) {
+		fmt_pct(f->channel_satisfied_rate[i], v, sizeof(v));
+		fmt_int(f->channel_ratings[i], n, sizeof(n));
+		buf_printf(b, "%s %s %s (%s phiếu)", i > 0 ? "," : "",
+		    channels[i], v, n);
+	}
+	buf_putc(b, '\n');
+	rate_line(b, "Hồ sơ có người đánh giá", f->coverage_rate, c->covered,
+	    c->dossiers);
+	buf_printf(b,
+	    "  Phiếu không tính: bấm liên tiếp %lld, trùng %lld, sử dụng "
+	    "sai %lld, rác %lld\n",
+	    (long long)f->excluded[0], (long long)f->excluded[1],
+	    (long long)f->excluded[2], (long long)f->excluded[3]);
+	for (int i = 0; i < DCHANNEL_COUNT; i++) {
+		char label[64], t[32], sc[32], note[120];
+
+		snprintf(label, sizeof(label), "Hồ sơ nộp %s", dchannels[i]);
+		fmt_int(f->dchannel_dossiers[i], v, sizeof(v));
+		fmt_pct(f->dchannel_on_time_rate[i], t, sizeof(t));
+		fmt_pct(f->dchannel_soc_rate[i], sc, sizeof(sc));
+		snprintf(note, sizeof(note),
+		    "(đúng hạn %s, bổ sung hoặc sửa lỗi %s)", t, sc);
+		line(b, label, v, note);
+	}
+	if (m->nwhy_missing > 0) {
+		buf_puts(b, "  Thiếu số liệu \"vì sao\" của:");
+		for (size_t i = 0; i < m->nwhy_missing; i++)
+			buf_printf(b, " %s", m->why_missing[i]);
+		buf_puts(b, " (báo cáo phiên bản 1)\n");
+	}
+}
+
 static void
 total_text(const struct metrics *m, struct buf *b)
 {
@@ -192,6 +261,7 @@ total_text(const struct metrics *m, struct buf *b)
 	    b, "Số hóa hồ sơ", f->digitized_rate, c->digitized, c->dossiers);
 	rate_line(b, "Hài lòng về xử lý hồ sơ", f->handling_satisfaction_rate,
 	    c->dossiers - c->bad, c->dossiers);
+	why_text(m, b);
 
 	buf_puts(b, "\nĐIỂM THEO QĐ 766 (tham khảo):");
 	{

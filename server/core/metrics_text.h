@@ -9,7 +9,8 @@ struct metrics;
 /*
  * Append m (metrics_finish() done) as plain text: a heading, the
  * unit's rating and dossier figures with the counts behind the main
- * rates, the 766 points and flags, then one table each for procedures,
+ * rates, why (reasons, visits, channels, coverage, what was excluded,
+ * dossiers by channel), the 766 points and flags, then one table each for procedures,
  * counters and officers (officers below n_min: "chưa đủ dữ liệu").
  * Numbers in Vietnamese style (1.234; 95,14%); null figures as "—".
  */

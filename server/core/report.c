@@ -585,26 +585,25 @@ check_names(const json_t *doc, char *why, size_t whylen)
 /*
  * Whether the figures a report states (`stated`) are those computed
  * again from its counts (`computed`, a document of this version): all
- * of them, or for a report of definition version 1, which has none of
- * "why", the figures and counts it has.
+ * of them, or for a report of definition version 1 (`v1`), which has
+ * none of "why", the figures and counts it has.
  */
 static bool
-stated_as_computed(const json_t *stated, const json_t *computed)
+stated_as_computed(const json_t *stated, const json_t *computed, bool v1)
 {
 	const char *key;
 	json_t *v;
 
 	if (json_equal(stated, computed))
 		return true;
-	if (!json_is_object(stated) || !json_is_object(computed) ||
-	    json_object_get(stated, "reasons") != NULL)
+	if (!v1 || !json_is_object(stated) || !json_is_object(computed))
 		return false; /* version 2: every key, equal */
 	/* json_object_foreach needs a non-const object; it only reads */
 	json_object_foreach((json_t *)(uintptr_t)stated, key, v)
 	{
 		const json_t *c = json_object_get(computed, key);
 
-		if (strcmp(key, "counts") == 0 ? !stated_as_computed(v, c)
+		if (strcmp(key, "counts") == 0 ? !stated_as_computed(v, c, v1)
 					       : !json_equal(v, c))
 			return false;
 	}
@@ -664,7 +663,9 @@ report_check(
 	/* the stated figures are those of the counts */
 	total = json_object_get(doc, "total");
 	again = metrics_to_json(m);
-	if (!stated_as_computed(total, json_object_get(again, "total")) ||
+	if (!stated_as_computed(total, json_object_get(again, "total"),
+		json_integer_value(
+		    json_object_get(doc, "definition_version")) == 1) ||
 	    json_integer_value(json_object_get(doc, "dossiers")) !=
 		m->total.counts.dossiers) {
 		snprintf(err, errlen,

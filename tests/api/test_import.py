@@ -286,6 +286,12 @@ class Import(unittest.TestCase):
         self.assertEqual(t['one_visit_rate'], 0.5)
         self.assertEqual(t['by_channel']['import'],
                          {'ratings': 2, 'satisfied_rate': 0.5})
+        text = run('metrics', '--db', self.s.db_path, '--unit', 'H21.227',
+                   '--month', '2025-10', '--as-of',
+                   '2025-12-01T00:00:00+07:00').stdout
+        self.assertIn('Lý do được chọn: wait 1, attitude 1, supplement 0',
+                      text)
+        self.assertIn('Xong trong một lần đi', text)
         # the same file again: duplicates, the reasons are part of them
         r = self.imp('ratings', path, '--skip-bad')
         self.assertIn('0 accepted, 2 duplicate', r.stdout)

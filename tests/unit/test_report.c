@@ -45,6 +45,12 @@ accepts_a_built_report(void)
 	CHECK_STR(err, "");
 	CHECK(doc != NULL);
 	CHECK_STR(json_string_value(json_object_get(doc, "unit")), "H21.227");
+	/* the seed was built by report version 1: a child not upgraded yet
+	 * is still accepted (definition version 1, no figures of "why") */
+	CHECK_INT(
+	    json_integer_value(json_object_get(doc, "report_version")), 1);
+	CHECK(
+	    json_object_get(json_object_get(doc, "total"), "reasons") == NULL);
 	json_decref(doc);
 }
 
