@@ -8,6 +8,7 @@
 #include "hailong/hltime.h"
 #include "hailong/util.h"
 #include "core/audit.h"
+#include "core/counts.h"
 #include "core/fold.h"
 #include "core/rollup.h"
 #include "core/store.h"
@@ -66,13 +67,36 @@
 	"c4 IS NOT NULL AND c7 IS NOT NULL) AS five " \
 	"FROM ratings WHERE seq IN (SELECT seq FROM temp.fold_rows))"
 
-/* ?1 the fold, ?2 the month. */
+/*
+ * ?1 the fold, ?2 the month.  A rating without a procedure that names a
+ * dossier counts for the dossier's (rollup.h, rollup_procedure_of()),
+ * which may come or change later: its counts are kept by dossier code.
+ */
+#define LENT "(procedure IS NULL AND dossier IS NOT NULL)"
 #define INSERT_PROCEDURE \
 	"INSERT INTO folded_procedure(" ROLLUP_COLUMNS( \
 	    COL) "unit, month, " \
 		 "procedure, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
-		 "coalesce(procedure, ''), ?1 FROM " FOLDED \
+		 "coalesce(procedure, ''), ?1 FROM " FOLDED " WHERE NOT " LENT \
 		 " GROUP BY unit, coalesce(procedure, '')"
+#define INSERT_DOSSIER \
+	"INSERT INTO folded_dossier(" ROLLUP_COLUMNS( \
+	    COL) "unit, month, " \
+		 "dossier, fold) SELECT " COUNT_EXPRS ", unit, ?2, " \
+		 "dossier, ?1 FROM " FOLDED " WHERE " LENT \
+		 " GROUP BY unit, dossier"
+/* The same for the reasons of those ratings. */
+#define INSERT_DOSSIER_REASON \
+	"INSERT INTO folded_dossier_reason(unit, month, dossier, counter, " \
+	"officer, reason, fold, n) SELECT r.unit, ?2, r.dossier, " \
+	"coalesce(r.counter, 0), coalesce(r.officer, ''), j.value, ?1, " \
+	"count(*) FROM ratings r, " \
+	"json_each('[\"' || replace(r.reasons, ',', '\",\"') || '\"]') j " \
+	"WHERE r.seq IN (SELECT seq FROM temp.fold_rows) AND " \
+	"r.status = 'valid' AND coalesce(r.reasons, '') <> '' AND " \
+	"r.procedure IS NULL AND r.dossier IS NOT NULL " \
+	"GROUP BY r.unit, r.dossier, coalesce(r.counter, 0), " \
+	"coalesce(r.officer, ''), j.value"
 #define INSERT_STAFF \
 	"INSERT INTO folded_staff(" ROLLUP_COLUMNS( \
 	    COL) "unit, month, counter, " \
@@ -89,7 +113,8 @@
 	"coalesce(r.officer, ''), j.value, ?1, count(*) FROM ratings r, " \
 	"json_each('[\"' || replace(r.reasons, ',', '\",\"') || '\"]') j " \
 	"WHERE r.seq IN (SELECT seq FROM temp.fold_rows) AND " \
-	"r.status = 'valid' AND coalesce(r.reasons, '') <> '' " \
+	"r.status = 'valid' AND coalesce(r.reasons, '') <> '' AND " \
+	"NOT (r.procedure IS NULL AND r.dossier IS NOT NULL) " \
 	"GROUP BY r.unit, coalesce(r.procedure, ''), " \
 	"coalesce(r.counter, 0), coalesce(r.officer, ''), j.value"
 /* clang-format on */
@@ -275,8 +300,10 @@ fold_write(
 		"SELECT seq, rated_at, ?, chain FROM temp.fold_rows",
 		"l", fold) < 0 ||
 	    db_run(db, INSERT_PROCEDURE, "li", fold, f->month) < 0 ||
+	    db_run(db, INSERT_DOSSIER, "li", fold, f->month) < 0 ||
 	    db_run(db, INSERT_STAFF, "li", fold, f->month) < 0 ||
 	    db_run(db, INSERT_REASON, "li", fold, f->month) < 0 ||
+	    db_run(db, INSERT_DOSSIER_REASON, "li", fold, f->month) < 0 ||
 	    delete_counted(db,
 		"DELETE FROM rating_texts "
 		"WHERE seq IN (SELECT seq FROM temp.fold_rows)",
@@ -506,6 +533,15 @@ out:
 #define BY_PROCEDURE(F) \
 	"SELECT " ROLLUP_COLUMNS(SUM) "procedure FROM folded_procedure " \
 	"WHERE unit " F " AND month = ?2 GROUP BY procedure"
+/* ?3 T: the dossier lends its procedure when received before it. */
+#define LENT_PROCEDURE \
+	"coalesce((SELECT d.procedure FROM " \
+	"dossiers d WHERE d.code = f.dossier AND d.received_at < ?3 AND " \
+	"EXISTS (SELECT 1 FROM unit_tree t WHERE t.ancestor = f.unit AND " \
+	"t.descendant = d.unit)), '')"
+#define BY_DOSSIER(F) \
+	"SELECT " ROLLUP_COLUMNS(SUM) LENT_PROCEDURE " AS p FROM " \
+	"folded_dossier f WHERE f.unit " F " AND f.month = ?2 GROUP BY p"
 #define BY_COUNTER(F) \
 	"SELECT " ROLLUP_COLUMNS(SUM) "unit, counter FROM folded_staff " \
 	"WHERE unit " F " AND month = ?2 AND counter > 0 " \
@@ -514,6 +550,59 @@ out:
 	"SELECT " ROLLUP_COLUMNS(SUM) "officer FROM folded_staff " \
 	"WHERE unit " F " AND month = ?2 AND officer <> '' GROUP BY officer"
 /* clang-format on */
+
+/* The reasons of those, the same way. */
+#define LENT_REASONS(F) \
+	"SELECT " LENT_PROCEDURE " AS p, f.unit, f.counter, f.officer, " \
+	"f.reason, sum(f.n) FROM folded_dossier_reason f WHERE f.unit " F \
+	" AND f.month = ?2 GROUP BY p, f.unit, f.counter, f.officer, " \
+	"f.reason HAVING sum(f.n) <> 0"
+
+static int
+read_lent_reasons(struct db *db, const struct rollup_sink *s, bool unit_only)
+{
+	struct db_stmt *st =
+	    db_query(db, unit_only ? LENT_REASONS(ONLY) : LENT_REASONS(SUBTREE),
+		"til", s->unit, s->month, s->as_of);
+	int step;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *p = db_col_text(st, 0), *u = db_col_text(st, 1);
+		const char *o = db_col_text(st, 3), *code = db_col_text(st, 4);
+
+		if (s->reason != NULL && code != NULL)
+			s->reason(s->ctx, p ? p : "", u ? u : "",
+			    (int)db_col_int(st, 2), o ? o : "", code,
+			    db_col_int(st, 5));
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
+
+/* The folded counts kept by dossier code, under the dossiers' procedures. */
+static int
+read_lent(struct db *db, const struct rollup_sink *s, bool unit_only)
+{
+	struct db_stmt *st =
+	    db_query(db, unit_only ? BY_DOSSIER(ONLY) : BY_DOSSIER(SUBTREE),
+		"til", s->unit, s->month, s->as_of);
+	int step;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *p = db_col_text(st, ROLLUP_N);
+		struct metric_counts c;
+
+		memset(&c, 0, sizeof(c));
+		rollup_unpack_add(st, 0, &c);
+		s->add(s->ctx, p != NULL ? p : "", &c);
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
 
 int
 fold_read(struct db *db, const struct rollup_sink *s, bool unit_only,
@@ -538,11 +627,14 @@ fold_read(struct db *db, const struct rollup_sink *s, bool unit_only,
 	}
 	if (rollup_add_rows(db, s, ROWS_PROCEDURE,
 		unit_only ? BY_PROCEDURE(ONLY) : BY_PROCEDURE(SUBTREE)) < 0 ||
+	    read_lent(db, s, unit_only) < 0 ||
 	    rollup_add_rows(db, s, ROWS_COUNTER,
 		unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE)) < 0)
 		return -1;
 	if (rollup_add_rows(db, s, ROWS_OFFICER,
 		unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE)) < 0)
 		return -1;
-	return rollup_read_reasons(db, s, unit_only, true);
+	if (rollup_read_reasons(db, s, unit_only, true) < 0)
+		return -1;
+	return read_lent_reasons(db, s, unit_only);
 }

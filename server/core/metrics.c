@@ -604,7 +604,7 @@ static struct rollup_sink
 sink_of(struct metrics *m)
 {
 	struct rollup_sink s = { m->unit, m->month, sink_add, sink_counts, m,
-		sink_reason };
+		sink_reason, m->as_of };
 
 	return s;
 }
@@ -662,10 +662,23 @@ col_str(struct db_stmt *st, int i, char *out, size_t size)
 	strlcpy_hl(out, s != NULL ? s : "", size);
 }
 
-#define RAW_COLUMNS \
-	"unit, counter, officer, procedure, level, c1, c2, c3, c4, c5, c6, " \
-	"c7, c8, c9, supplement_reported, online_error_reported, visits, " \
-	"reasons, channel, status"
+/*
+ * A rating's procedure (METRICS.md "Which procedure and officer a rating
+ * counts for"): its own, else that of the dossier it names when the
+ * dossier was received before T (?4) and is of the rating's unit or a
+ * unit below it.  The rollups keep the same (rollup_procedure_of()).
+ */
+#define RAW_PROCEDURE \
+	"coalesce(r.procedure, (SELECT d.procedure FROM dossiers d " \
+	"WHERE d.code = r.dossier AND d.received_at < ?4 AND EXISTS " \
+	"(SELECT 1 FROM unit_tree t WHERE t.ancestor = r.unit AND " \
+	"t.descendant = d.unit)))"
+#define RAW_SQL(FILTER) \
+	"SELECT r.unit, r.counter, r.officer, " RAW_PROCEDURE ", r.level, " \
+	"r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, r.c7, r.c8, r.c9, " \
+	"r.supplement_reported, r.online_error_reported, r.visits, " \
+	"r.reasons, r.channel, r.status FROM ratings r " \
+	"WHERE r.unit " FILTER " AND r.rated_at >= ?2 AND r.rated_at < ?3"
 
 /*
  * Rating counts from the raw rows: valid, rated in [start, until), and
@@ -680,13 +693,8 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 	int step;
 
 	/* every status: the valid ones count, the others are excluded */
-	st = db_query(db,
-	    unit_only ? "SELECT " RAW_COLUMNS " FROM ratings WHERE unit " ONLY
-			" AND rated_at >= ?2 AND rated_at < ?3"
-		      : "SELECT " RAW_COLUMNS
-			" FROM ratings WHERE unit " SUBTREE
-			" AND rated_at >= ?2 AND rated_at < ?3",
-	    "tll", m->unit, start, until);
+	st = db_query(db, unit_only ? RAW_SQL(ONLY) : RAW_SQL(SUBTREE), "tlll",
+	    m->unit, start, until, m->as_of);
 	if (st == NULL)
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
@@ -983,7 +991,7 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 	bool own_txn = false, unit_only = (how & METRICS_UNIT_ONLY) != 0;
 	char unit_name[301] = "";
 	struct buf name = { 0 };
-	int64_t start, end, until;
+	int64_t start, end, until, attributed;
 	int step;
 
 	if (unit == NULL || !is_unit_code(unit, strlen(unit))) {
@@ -1019,8 +1027,11 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 	start = month_start(month);
 	end = month_end(month);
 	until = as_of < end ? as_of : end;
-	m->rollups =
-	    !(how & METRICS_RECOMPUTE) && (as_of >= end || as_of >= hl_now());
+	/* the attribution to dossiers' procedures too (rollup.h) */
+	if (rollup_attribution_horizon(db, month, &attributed) < 0)
+		goto dberr;
+	m->rollups = !(how & METRICS_RECOMPUTE) &&
+	    (as_of >= end || as_of >= hl_now()) && as_of >= attributed;
 	if (m->rollups ? rollup_read(db, &sink, unit_only) < 0
 		       : ratings_raw(db, m, unit_only, start, until) < 0)
 		goto dberr;

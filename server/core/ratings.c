@@ -521,8 +521,11 @@ walk_folds(struct db *db, struct walk *w, struct chain_check *out)
 		return -1;
 	for (int k = 0; k < 2; k++) {
 		st = db_query(db,
-		    k == 0 ? "SELECT fold, sum(n1 + n2 + n3 + n4 + n5) FROM "
-			     "folded_procedure GROUP BY fold"
+		    k == 0 ? "SELECT fold, sum(n) FROM (SELECT fold, "
+			     "n1 + n2 + n3 + n4 + n5 AS n FROM "
+			     "folded_procedure UNION ALL SELECT fold, "
+			     "n1 + n2 + n3 + n4 + n5 FROM folded_dossier) "
+			     "GROUP BY fold"
 			   : "SELECT fold, sum(n1 + n2 + n3 + n4 + n5) FROM "
 			     "folded_staff GROUP BY fold",
 		    "");

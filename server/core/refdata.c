@@ -51,9 +51,11 @@ check_header(struct csv *c, const char *const *cols, int ncols,
 int
 refdata_rebuild_tree(struct db *db)
 {
-	/* depth < 16 stops a cycle that slipped in; then the sums over each
-	 * unit's subtree follow the new tree */
-	if (db_exec(db,
+	/* depth < 16 stops a cycle that slipped in; then the ratings whose
+	 * dossier's unit came under theirs or left it (rollup.h), and the
+	 * sums over each unit's subtree, follow the new tree */
+	if (rollup_tree_save(db) < 0 ||
+	    db_exec(db,
 		"DELETE FROM unit_tree;"
 		"INSERT INTO unit_tree(ancestor, descendant, depth) "
 		"WITH RECURSIVE t(a, d, depth) AS ("
@@ -62,7 +64,8 @@ refdata_rebuild_tree(struct db *db)
 		" SELECT u.parent, t.d, t.depth + 1 FROM t"
 		" JOIN units u ON u.code = t.a"
 		" WHERE u.parent IS NOT NULL AND t.depth < 16)"
-		" SELECT a, d, min(depth) FROM t GROUP BY a, d;") < 0)
+		" SELECT a, d, min(depth) FROM t GROUP BY a, d;") < 0 ||
+	    rollup_tree_changed(db) < 0)
 		return -1;
 	return rollup_rebuild_subtree(db);
 }

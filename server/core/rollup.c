@@ -1,6 +1,7 @@
 /* rollup.c -- monthly rating counts kept beside the ratings, by the writer. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hailong/db.h"
@@ -266,6 +267,9 @@ dossier_ratings(struct db *db, const char *code, const char *unit, int64_t *low,
 	return rc == DB_ROW ? 0 : -1;
 }
 
+static int attribution_change(
+    struct db *db, const struct dossier *old, const struct dossier *d);
+
 int
 rollup_dossier_change(
     struct db *db, const struct dossier *old, const struct dossier *d)
@@ -287,7 +291,9 @@ rollup_dossier_change(
 		h = d->finished_at + 1;
 	if (all > 0 && last + 1 > h)
 		h = last + 1;
-	return horizon_raise(db, month_of(d->received_at), h);
+	if (horizon_raise(db, month_of(d->received_at), h) < 0)
+		return -1;
+	return attribution_change(db, old, d);
 }
 
 int
@@ -349,6 +355,102 @@ rollup_dossier_horizon(struct db *db, int month, int64_t *horizon)
 	    : 0;
 }
 
+/* Whether `unit` is `ancestor` or below it: 1 yes, 0 no, -1 error. */
+static int
+unit_within(struct db *db, const char *unit, const char *ancestor)
+{
+	int64_t one;
+	int rc = db_int(db, &one,
+	    "SELECT 1 FROM unit_tree WHERE ancestor = ? AND descendant = ?",
+	    "tt", ancestor, unit);
+
+	return rc < 0 ? -1 : rc == 0;
+}
+
+/* The procedure dossier d lends to a rating of `unit`: '' none. */
+static int
+lent_procedure(
+    struct db *db, const struct dossier *d, const char *unit, const char **proc)
+{
+	int rc;
+
+	*proc = "";
+	if (d == NULL)
+		return 0;
+	rc = unit_within(db, d->unit, unit);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		*proc = d->procedure;
+	return 0;
+}
+
+/* The rating rollups of `month` hold the attribution at T >= t. */
+static int
+attribution_raise(struct db *db, int month, int64_t t)
+{
+	return db_run(db,
+	    "INSERT INTO attribution_horizon(month, horizon) VALUES (?, ?) "
+	    "ON CONFLICT(month) DO UPDATE SET "
+	    "horizon = max(horizon, excluded.horizon)",
+	    "il", month, t);
+}
+
+int
+rollup_attribution_horizon(struct db *db, int month, int64_t *horizon)
+{
+	*horizon = 0;
+	return db_int(db, horizon,
+		   "SELECT horizon FROM attribution_horizon WHERE month = ?",
+		   "i", month) < 0
+	    ? -1
+	    : 0;
+}
+
+int
+rollup_procedure_of(struct db *db, const struct rating *r, char proc[9])
+{
+	struct dossier d;
+	const char *p;
+	int rc;
+
+	strlcpy_hl(proc, r->procedure, 9);
+	if (r->procedure[0] != '\0' || r->dossier[0] == '\0')
+		return 0;
+	rc = dossier_load(db, r->dossier, &d);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0; /* not known yet: moved when it comes */
+	if (lent_procedure(db, &d, r->unit, &p) < 0)
+		return -1;
+	strlcpy_hl(proc, p, 9);
+	/*
+	 * A dossier received after the rating: "as of" a T before it, the
+	 * rating has no procedure yet, and the rollups cannot tell.
+	 */
+	if (p[0] != '\0' && d.received_at >= r->rated_at &&
+	    attribution_raise(db, month_of(r->rated_at), d.received_at + 1) < 0)
+		return -1;
+	return 0;
+}
+
+/* Add sign * v to the rows of (unit, month, procedure) and its subtree's. */
+static int
+procedure_apply(struct db *db, const int64_t v[ROLLUP_N], int64_t sign,
+    const char *unit, int month, const char *procedure)
+{
+	char up[ANCESTORS_MAX][41];
+	int n = ancestors(db, unit, up, ANCESTORS_MAX);
+
+	if (upsert(db, UPSERT_PROCEDURE, v, ROLLUP_N, sign, unit, month,
+		procedure, -1) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (upsert(db, UPSERT_SUBTREE, v, ROLLUP_N, sign, up[i], month,
+			procedure, -1) < 0)
+			return -1;
+	return 0;
+}
+
 #define UPSERT_REASON \
 	"INSERT INTO rollup_reason(unit, month, procedure, counter, officer, " \
 	"reason, n) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(unit, month, " \
@@ -360,7 +462,8 @@ rollup_dossier_horizon(struct db *db, int month, int64_t *horizon)
  * ratings name none that counts.
  */
 static int
-reasons_apply(struct db *db, const struct rating *r, int sign)
+reasons_apply(
+    struct db *db, const struct rating *r, const char *procedure, int sign)
 {
 	const char *p = r->reasons;
 	int month = month_of(r->rated_at);
@@ -372,8 +475,8 @@ reasons_apply(struct db *db, const struct rating *r, int sign)
 
 		if (len > 0 &&
 		    db_run(db, UPSERT_REASON, "tititTl", r->unit, month,
-			r->procedure, r->counter > 0 ? r->counter : 0,
-			r->officer, p, len, (int64_t)sign) < 0)
+			procedure, r->counter > 0 ? r->counter : 0, r->officer,
+			p, len, (int64_t)sign) < 0)
 			return -1;
 		p += len;
 		if (*p == ',')
@@ -382,39 +485,312 @@ reasons_apply(struct db *db, const struct rating *r, int sign)
 	return 0;
 }
 
-/* The rows of rollup_procedure, rollup_subtree and rollup_staff. */
+/*
+ * The rows of rollup_procedure and rollup_subtree (under `procedure`,
+ * rollup_procedure_of()) and rollup_staff.
+ */
 static int
-count_rows_apply(struct db *db, const struct rating *r, int sign)
+count_rows_apply(
+    struct db *db, const struct rating *r, const char *proc, int sign)
 {
 	struct metric_counts c;
 	int64_t v[ROLLUP_N];
 	int month = month_of(r->rated_at);
-	char up[ANCESTORS_MAX][41];
-	int n = ancestors(db, r->unit, up, ANCESTORS_MAX);
 
 	memset(&c, 0, sizeof(c));
 	metric_counts_add_any(&c, r);
 	pack(&c, v);
-	if (upsert(db, UPSERT_PROCEDURE, v, ROLLUP_N, sign, r->unit, month,
-		r->procedure, -1) < 0)
+	if (procedure_apply(db, v, sign, r->unit, month, proc) < 0)
 		return -1;
-	for (int i = 0; i < n; i++)
-		if (upsert(db, UPSERT_SUBTREE, v, ROLLUP_N, sign, up[i], month,
-			r->procedure, -1) < 0)
-			return -1;
 	if (r->counter <= 0 && r->officer[0] == '\0')
 		return 0;
 	return upsert(db, UPSERT_STAFF, v, ROLLUP_N, sign, r->unit, month,
 	    r->officer, r->counter > 0 ? r->counter : 0);
 }
 
+/* Move counts v of `unit` and `month` from procedure `from` to `to`. */
+static int
+move_counts(struct db *db, const int64_t v[ROLLUP_N], const char *unit,
+    int month, const char *from, const char *to)
+{
+	if (strcmp(from, to) == 0)
+		return 0;
+	if (procedure_apply(db, v, -1, unit, month, from) < 0)
+		return -1;
+	return procedure_apply(db, v, 1, unit, month, to);
+}
+
+/* The same for a rating, whatever its status: counts and reasons. */
+static int
+move_rating(
+    struct db *db, const struct rating *r, const char *from, const char *to)
+{
+	struct metric_counts c;
+	int64_t v[ROLLUP_N];
+
+	if (strcmp(from, to) == 0)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	metric_counts_add_any(&c, r);
+	pack(&c, v);
+	if (move_counts(db, v, r->unit, month_of(r->rated_at), from, to) < 0 ||
+	    reasons_apply(db, r, from, -1) < 0)
+		return -1;
+	return reasons_apply(db, r, to, 1);
+}
+
+/*
+ * The columns of a rating without a procedure that names a dossier
+ * (ratings r), in the order lent_row() reads them.
+ */
+#define LENT_COLUMNS \
+	"r.unit, r.rated_at, r.level, r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, " \
+	"r.c7, r.c8, r.c9, r.supplement_reported, r.online_error_reported, " \
+	"r.visits, r.reasons, r.channel, r.status, r.counter, r.officer, " \
+	"r.dossier"
+#define LENT_N 21
+
+static int
+opt_col(struct db_stmt *st, int col)
+{
+	return db_col_is_null(st, col) ? -1 : (int)db_col_int(st, col);
+}
+
+static void
+text_col(struct db_stmt *st, int col, char *out, size_t size)
+{
+	const char *s = db_col_text(st, col);
+
+	strlcpy_hl(out, s != NULL ? s : "", size);
+}
+
+/* 0, or -1 for a row of unknown channel or status (counted nowhere). */
+static int
+lent_row(struct db_stmt *st, struct rating *r)
+{
+	int col = 3;
+
+	rating_init(r);
+	text_col(st, 0, r->unit, sizeof(r->unit));
+	r->rated_at = db_col_int(st, 1);
+	r->level = (int)db_col_int(st, 2);
+	for (int i = 0; i < RATING_CRITERIA; i++)
+		r->criteria[i] = opt_col(st, col++);
+	r->supplement_reported = opt_col(st, col++);
+	r->online_error_reported = opt_col(st, col++);
+	r->visits = opt_col(st, col++);
+	text_col(st, col++, r->reasons, sizeof(r->reasons));
+	if (rating_channel_parse(db_col_text(st, col++), &r->channel) < 0 ||
+	    rating_status_parse(db_col_text(st, col++), &r->status) < 0)
+		return -1;
+	r->counter = opt_col(st, col++);
+	if (r->counter < 0)
+		r->counter = 0;
+	text_col(st, col++, r->officer, sizeof(r->officer));
+	text_col(st, col, r->dossier, sizeof(r->dossier));
+	return 0;
+}
+
+/* Gather the rows of `st` (LENT_COLUMNS first) into *rs.  0 or -1. */
+static int
+lent_rows(struct db *db, struct db_stmt *st, struct rating **rs, size_t *n)
+{
+	size_t cap = 0;
+	int step;
+
+	*rs = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			*rs = xrealloc(*rs, cap * sizeof(**rs));
+		}
+		if (lent_row(st, &(*rs)[*n]) < 0) {
+			db_set_error(
+			    db, "a rating of unknown channel or status");
+			step = -1;
+			break;
+		}
+		(*n)++;
+	}
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
+
+/*
+ * Move the reasons of folded ratings that named dossier `code`
+ * (folded_dossier_reason) from the procedure `old` lent them (NULL:
+ * none) to the one d lends them.
+ */
+static int
+folded_reasons_move(struct db *db, const char *code, const struct dossier *old,
+    const struct dossier *d)
+{
+	struct fold_reason {
+		char unit[41], officer[33], reason[33];
+		int month, counter;
+		int64_t n;
+	} *fr = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st;
+	int step, rc = -1;
+
+	st = db_query(db,
+	    "SELECT unit, month, counter, officer, reason, sum(n) FROM "
+	    "folded_dossier_reason WHERE dossier = ? GROUP BY unit, month, "
+	    "counter, officer, reason HAVING sum(n) <> 0",
+	    "t", code);
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4;
+			fr = xrealloc(fr, cap * sizeof(*fr));
+		}
+		text_col(st, 0, fr[n].unit, sizeof(fr[n].unit));
+		fr[n].month = (int)db_col_int(st, 1);
+		fr[n].counter = (int)db_col_int(st, 2);
+		text_col(st, 3, fr[n].officer, sizeof(fr[n].officer));
+		text_col(st, 4, fr[n].reason, sizeof(fr[n].reason));
+		fr[n].n = db_col_int(st, 5);
+		n++;
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const char *from, *to;
+
+		if (lent_procedure(db, old, fr[i].unit, &from) < 0 ||
+		    lent_procedure(db, d, fr[i].unit, &to) < 0)
+			goto out;
+		if (strcmp(from, to) == 0)
+			continue;
+		if (db_run(db, UPSERT_REASON, "tititTl", fr[i].unit,
+			fr[i].month, from, fr[i].counter, fr[i].officer,
+			fr[i].reason, strlen(fr[i].reason), -fr[i].n) < 0 ||
+		    db_run(db, UPSERT_REASON, "tititTl", fr[i].unit,
+			fr[i].month, to, fr[i].counter, fr[i].officer,
+			fr[i].reason, strlen(fr[i].reason), fr[i].n) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(fr);
+	return rc;
+}
+
+/*
+ * The same for the counts of folded ratings that named the dossier
+ * (folded_dossier, 013_attribution.sql).  Their month is known as of its
+ * end or later: the horizon matters only for a dossier received after.
+ */
+static int
+folded_change(struct db *db, const struct dossier *old, const struct dossier *d)
+{
+	struct fold_row {
+		char unit[41];
+		int month;
+		int64_t v[ROLLUP_N];
+	} *fs = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st;
+	int step, rc = -1;
+
+	st = db_query(db,
+	    "SELECT " ROLLUP_COLUMNS(
+		SUM) "unit, month FROM folded_dossier "
+		     "WHERE dossier = ? GROUP BY unit, month",
+	    "t", d->code);
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct metric_counts c;
+
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4;
+			fs = xrealloc(fs, cap * sizeof(*fs));
+		}
+		memset(&c, 0, sizeof(c));
+		rollup_unpack_add(st, 0, &c);
+		pack(&c, fs[n].v);
+		text_col(st, ROLLUP_N, fs[n].unit, sizeof(fs[n].unit));
+		fs[n].month = (int)db_col_int(st, ROLLUP_N + 1);
+		n++;
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const char *from, *to;
+
+		if (lent_procedure(db, old, fs[i].unit, &from) < 0 ||
+		    lent_procedure(db, d, fs[i].unit, &to) < 0 ||
+		    move_counts(
+			db, fs[i].v, fs[i].unit, fs[i].month, from, to) < 0)
+			goto out;
+		if (to[0] != '\0' && d->received_at >= month_end(fs[i].month) &&
+		    attribution_raise(db, fs[i].month, d->received_at + 1) < 0)
+			goto out;
+	}
+	rc = folded_reasons_move(db, d->code, old, d);
+out:
+	free(fs);
+	return rc;
+}
+
+/*
+ * The dossier changed from `old` (NULL: new) to d: its ratings without a
+ * procedure (whatever their status: a flagged one counts as excluded
+ * under its procedure), and folded ones, move to the procedure it lends
+ * them now (METRICS.md "Which procedure").  One indexed query each.
+ */
+static int
+attribution_change(
+    struct db *db, const struct dossier *old, const struct dossier *d)
+{
+	struct rating *rs = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	/* gathered first: the moves write while no query is open */
+	if (lent_rows(db,
+		db_query(db,
+		    "SELECT " LENT_COLUMNS " FROM ratings r WHERE "
+		    "r.dossier = ? AND r.procedure IS NULL",
+		    "t", d->code),
+		&rs, &n) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const char *from, *to;
+
+		if (lent_procedure(db, old, rs[i].unit, &from) < 0 ||
+		    lent_procedure(db, d, rs[i].unit, &to) < 0 ||
+		    move_rating(db, &rs[i], from, to) < 0)
+			goto out;
+		if (to[0] != '\0' && d->received_at >= rs[i].rated_at &&
+		    attribution_raise(
+			db, month_of(rs[i].rated_at), d->received_at + 1) < 0)
+			goto out;
+	}
+	rc = folded_change(db, old, d);
+out:
+	free(rs);
+	return rc;
+}
+
 /* Every rating rollup row of r: counts (or excluded) and reasons. */
 static int
 counts_apply(struct db *db, const struct rating *r, int sign)
 {
-	if (reasons_apply(db, r, sign) < 0)
+	char proc[9];
+
+	if (rollup_procedure_of(db, r, proc) < 0 ||
+	    reasons_apply(db, r, proc, sign) < 0)
 		return -1;
-	return count_rows_apply(db, r, sign);
+	return count_rows_apply(db, r, proc, sign);
 }
 
 int
@@ -596,26 +972,29 @@ rollup_hook(void *batch, struct db *db, const struct rating *r, int64_t seq)
 	struct rollup_batch *b = batch;
 	struct batch_slot *slots[2 + ANCESTORS_MAX];
 	struct unit_line *line;
+	char proc[9];
 	int month, n = 0;
 
 	(void)seq;
+	/* a dossier's procedure: one lookup, only for those naming one */
+	if (rollup_procedure_of(db, r, proc) < 0)
+		return -1;
 	/* a rating of a dossier, or naming reasons: written at once */
 	if (r->status == STATUS_VALID &&
 	    (rollup_dossier_rating(db, r, 1) < 0 ||
-		reasons_apply(db, r, 1) < 0))
+		reasons_apply(db, r, proc, 1) < 0))
 		return -1;
 	month = month_of(r->rated_at);
 	line = unit_line(db, b, r->unit);
 	if (line == NULL)
 		goto direct;
-	slots[n++] =
-	    batch_slot(b, SLOT_PROCEDURE, r->unit, month, r->procedure, -1);
+	slots[n++] = batch_slot(b, SLOT_PROCEDURE, r->unit, month, proc, -1);
 	if (r->counter > 0 || r->officer[0] != '\0')
 		slots[n++] = batch_slot(b, SLOT_STAFF, r->unit, month,
 		    r->officer, r->counter > 0 ? r->counter : 0);
 	for (int i = 0; i < line->n; i++)
-		slots[n++] = batch_slot(
-		    b, SLOT_SUBTREE, line->up[i], month, r->procedure, -1);
+		slots[n++] =
+		    batch_slot(b, SLOT_SUBTREE, line->up[i], month, proc, -1);
 	for (int i = 0; i < n; i++)
 		if (slots[i] == NULL)
 			goto direct;
@@ -630,7 +1009,287 @@ direct:
 	 */
 	if (rollup_flush(b, db) < 0)
 		return -1;
-	return count_rows_apply(db, r, 1);
+	return count_rows_apply(db, r, proc, 1);
+}
+
+/*
+ * Whether the unit d was (t = temp.unit_tree_before) or is
+ * (main.unit_tree) the unit r or below it.
+ */
+/* clang-format off */
+#define WITHIN(t, r, d) \
+	"EXISTS (SELECT 1 FROM " t " w WHERE w.ancestor = " r " AND " \
+	"w.descendant = " d ")"
+#define BEFORE "temp.unit_tree_before"
+#define NOW "main.unit_tree"
+
+/* The ratings, folded counts and folded reasons whose dossier's unit
+ * came under their unit, or left it: then d.procedure, d.received_at,
+ * and whether it was within. */
+#define RETREE_RATINGS \
+	"SELECT " LENT_COLUMNS ", d.procedure, d.received_at, " \
+	WITHIN(BEFORE, "r.unit", "d.unit") " AS was, " \
+	WITHIN(NOW, "r.unit", "d.unit") " AS now " \
+	"FROM ratings r JOIN dossiers d ON d.code = r.dossier " \
+	"WHERE r.procedure IS NULL AND was <> now"
+#define RETREE_FOLDED \
+	"SELECT " ROLLUP_COLUMNS(SUM) "f.unit, f.month, d.procedure, " \
+	"d.received_at, " WITHIN(BEFORE, "f.unit", "d.unit") " AS was, " \
+	WITHIN(NOW, "f.unit", "d.unit") " AS now " \
+	"FROM folded_dossier f JOIN dossiers d ON d.code = f.dossier " \
+	"WHERE was <> now GROUP BY f.unit, f.month, d.code"
+#define RETREE_REASONS \
+	"SELECT f.unit, f.month, f.counter, f.officer, f.reason, sum(f.n), " \
+	"d.procedure, " WITHIN(BEFORE, "f.unit", "d.unit") " AS was, " \
+	WITHIN(NOW, "f.unit", "d.unit") " AS now " \
+	"FROM folded_dossier_reason f JOIN dossiers d ON d.code = f.dossier " \
+	"WHERE was <> now GROUP BY f.unit, f.month, f.counter, f.officer, " \
+	"f.reason, d.code"
+
+/* "Bad" and "covered" count the ratings of the dossier's unit or a unit
+ * above it (dossier_ratings()): the last low one and the last one, each
+ * tree. */
+#define LAST_RATED(t, low) \
+	"(SELECT max(r.rated_at) FROM ratings r WHERE r.dossier = d.code " \
+	"AND r.status = 'valid' " low " AND " WITHIN(t, "r.unit", "d.unit") ")"
+#define RETREE_DOSSIERS \
+	"SELECT " DOSSIER_COLUMNS ", low_b, low_a, any_b, any_a FROM " \
+	"(SELECT d.*, " LAST_RATED(BEFORE, "AND r.level <= 2") " AS low_b, " \
+	LAST_RATED(NOW, "AND r.level <= 2") " AS low_a, " \
+	LAST_RATED(BEFORE, "") " AS any_b, " LAST_RATED(NOW, "") " AS any_a " \
+	"FROM dossiers d WHERE d.code IN (SELECT dossier FROM ratings " \
+	"WHERE dossier IS NOT NULL AND status = 'valid')) " \
+	"WHERE (low_b IS NULL) <> (low_a IS NULL) OR " \
+	"(any_b IS NULL) <> (any_a IS NULL)"
+#define DOSSIER_NCOLUMNS 14 /* of DOSSIER_COLUMNS */
+/* clang-format on */
+
+int
+rollup_tree_save(struct db *db)
+{
+	return db_exec(db,
+	    "CREATE TEMP TABLE IF NOT EXISTS unit_tree_before(ancestor TEXT, "
+	    "descendant TEXT, PRIMARY KEY (ancestor, descendant)) "
+	    "WITHOUT ROWID;"
+	    "DELETE FROM temp.unit_tree_before;"
+	    "INSERT INTO temp.unit_tree_before SELECT ancestor, descendant "
+	    "FROM main.unit_tree");
+}
+
+/* The dossier's procedure (column col) on the side it is within. */
+static void
+retree_sides(struct db_stmt *st, int col, bool was, char from[9], char to[9])
+{
+	from[0] = to[0] = '\0';
+	text_col(st, col, was ? from : to, 9);
+}
+
+static int
+retree_ratings(struct db *db)
+{
+	struct retree_rating {
+		struct rating r;
+		char from[9], to[9];
+		int64_t received_at;
+	} *v = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st = db_query(db, RETREE_RATINGS, "");
+	int step, rc = -1;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		if (lent_row(st, &v[n].r) < 0)
+			continue; /* counted nowhere */
+		retree_sides(st, LENT_N, db_col_int(st, LENT_N + 2) != 0,
+		    v[n].from, v[n].to);
+		v[n].received_at = db_col_int(st, LENT_N + 1);
+		n++;
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct retree_rating *x = &v[i];
+
+		if (move_rating(db, &x->r, x->from, x->to) < 0)
+			goto out;
+		if (x->to[0] != '\0' && x->received_at >= x->r.rated_at &&
+		    attribution_raise(
+			db, month_of(x->r.rated_at), x->received_at + 1) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(v);
+	return rc;
+}
+
+static int
+retree_folded(struct db *db)
+{
+	struct retree_fold {
+		char unit[41], from[9], to[9];
+		int month;
+		int64_t v[ROLLUP_N], received_at;
+	} *v = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st = db_query(db, RETREE_FOLDED, "");
+	int step, rc = -1;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct metric_counts c;
+
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		memset(&c, 0, sizeof(c));
+		rollup_unpack_add(st, 0, &c);
+		pack(&c, v[n].v);
+		text_col(st, ROLLUP_N, v[n].unit, sizeof(v[n].unit));
+		v[n].month = (int)db_col_int(st, ROLLUP_N + 1);
+		retree_sides(st, ROLLUP_N + 2,
+		    db_col_int(st, ROLLUP_N + 4) != 0, v[n].from, v[n].to);
+		v[n].received_at = db_col_int(st, ROLLUP_N + 3);
+		n++;
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (move_counts(db, v[i].v, v[i].unit, v[i].month, v[i].from,
+			v[i].to) < 0)
+			goto out;
+		/* a folded month is known as of its end or later */
+		if (v[i].to[0] != '\0' &&
+		    v[i].received_at >= month_end(v[i].month) &&
+		    attribution_raise(db, v[i].month, v[i].received_at + 1) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(v);
+	return rc;
+}
+
+static int
+retree_reasons(struct db *db)
+{
+	struct retree_reason {
+		char unit[41], officer[33], reason[33], from[9], to[9];
+		int month, counter;
+		int64_t n;
+	} *v = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st = db_query(db, RETREE_REASONS, "");
+	int step, rc = -1;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct retree_reason *x;
+
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		x = &v[n++];
+		text_col(st, 0, x->unit, sizeof(x->unit));
+		x->month = (int)db_col_int(st, 1);
+		x->counter = (int)db_col_int(st, 2);
+		text_col(st, 3, x->officer, sizeof(x->officer));
+		text_col(st, 4, x->reason, sizeof(x->reason));
+		x->n = db_col_int(st, 5);
+		retree_sides(st, 6, db_col_int(st, 7) != 0, x->from, x->to);
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct retree_reason *x = &v[i];
+
+		if (db_run(db, UPSERT_REASON, "tititTl", x->unit, x->month,
+			x->from, x->counter, x->officer, x->reason,
+			strlen(x->reason), -x->n) < 0 ||
+		    db_run(db, UPSERT_REASON, "tititTl", x->unit, x->month,
+			x->to, x->counter, x->officer, x->reason,
+			strlen(x->reason), x->n) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(v);
+	return rc;
+}
+
+/* The dossiers whose "bad" or "covered" changed with the tree. */
+static int
+retree_dossiers(struct db *db)
+{
+	struct retree_dossier {
+		struct dossier d;
+		bool low_b, low_a, any_b, any_a;
+		int64_t last;
+	} *v = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st = db_query(db, RETREE_DOSSIERS, "");
+	int step, rc = -1;
+
+	if (st == NULL)
+		return -1;
+	while ((step = db_step(st)) == DB_ROW) {
+		struct retree_dossier *x;
+		int col = DOSSIER_NCOLUMNS;
+
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		x = &v[n++];
+		dossier_from_row(st, &x->d);
+		x->low_b = !db_col_is_null(st, col);
+		x->low_a = !db_col_is_null(st, col + 1);
+		x->any_b = !db_col_is_null(st, col + 2);
+		x->any_a = !db_col_is_null(st, col + 3);
+		x->last = db_col_int(st, col + 3);
+	}
+	db_done(st);
+	if (step < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct retree_dossier *x = &v[i];
+
+		if (dossier_apply(db, &x->d, x->low_b, x->any_b, -1) < 0 ||
+		    dossier_apply(db, &x->d, x->low_a, x->any_a, 1) < 0)
+			goto out;
+		if (x->any_a &&
+		    horizon_raise(db, month_of(x->d.received_at), x->last + 1) <
+			0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(v);
+	return rc;
+}
+
+int
+rollup_tree_changed(struct db *db)
+{
+	int rc = retree_ratings(db) < 0 || retree_folded(db) < 0 ||
+		retree_reasons(db) < 0 || retree_dossiers(db) < 0
+	    ? -1
+	    : 0;
+
+	db_exec(db, "DROP TABLE IF EXISTS temp.unit_tree_before");
+	return rc;
 }
 
 int
@@ -688,26 +1347,29 @@ rollup_add_rows(struct db *db, const struct rollup_sink *s,
 		return -1;
 	while ((step = db_step(st)) == DB_ROW) {
 		const char *key = db_col_text(st, ROLLUP_N);
+		struct metric_counts c;
 
 		if (key == NULL)
 			key = "";
+		memset(&c, 0, sizeof(c));
+		rollup_unpack_add(st, 0, &c);
+		/*
+		 * Every rating moved away (a status change, a dossier moving
+		 * to another procedure): the raw rows have no such scope.
+		 */
+		if (metric_counts_is_zero(&c))
+			continue;
 		switch (kind) {
-		case ROWS_PROCEDURE: {
-			struct metric_counts c;
-
-			memset(&c, 0, sizeof(c));
-			rollup_unpack_add(st, 0, &c);
-			s->add(s->ctx, key, &c);
-			break;
-		}
+		case ROWS_PROCEDURE: s->add(s->ctx, key, &c); break;
 		case ROWS_COUNTER:
-			rollup_unpack_add(st, 0,
+			metric_counts_add(
 			    s->counts(s->ctx, ROWS_COUNTER, key,
-				(int)db_col_int(st, ROLLUP_N + 1)));
+				(int)db_col_int(st, ROLLUP_N + 1)),
+			    &c);
 			break;
 		case ROWS_OFFICER:
-			rollup_unpack_add(
-			    st, 0, s->counts(s->ctx, ROWS_OFFICER, key, 0));
+			metric_counts_add(
+			    s->counts(s->ctx, ROWS_OFFICER, key, 0), &c);
 			break;
 		}
 	}

@@ -33,6 +33,7 @@ struct rollup_sink {
 	 * none) and officer ('' none) name reason `code` */
 	void (*reason)(void *ctx, const char *procedure, const char *unit,
 	    int counter, const char *officer, const char *code, int64_t n);
+	int64_t as_of; /* T: dossiers received before it lend procedures */
 };
 
 /*
@@ -93,6 +94,32 @@ extern const struct writer_hooks rollup_hooks;
 int rollup_apply(struct db *db, const struct rating *r, int sign);
 
 /*
+ * The procedure rating r counts for (METRICS.md "Which procedure and
+ * officer a rating counts for"), into proc[9]: its own; else, when it
+ * names a dossier that is stored and of its unit or a unit below it
+ * (ratings_dossier_foreign()), that dossier's; else '' (none); whatever
+ * its status (a flagged rating is "excluded" under it).  The rating row
+ * keeps no procedure: when the dossier arrives or moves to another
+ * procedure, dossier_upsert() moves the rating's counts in the rollups
+ * keyed by procedure (rollup_procedure, rollup_subtree, rollup_reason;
+ * folded ones too) in the same transaction.  When the dossier was
+ * received at or after the
+ * rating, raises the month's attribution horizon (below).  For the
+ * writer's hook and rollup_apply(); in the caller's transaction.  0 or
+ * -1.
+ */
+int rollup_procedure_of(struct db *db, const struct rating *r, char proc[9]);
+
+/*
+ * The earliest T at which the rating rollups of `month` hold the
+ * procedures of their ratings "as of" T (attribution_horizon,
+ * schemas/013_attribution.sql: after the received_at of every dossier
+ * that lent its procedure to a rating of the month it followed; 0 when
+ * none).  0 or -1.
+ */
+int rollup_attribution_horizon(struct db *db, int month, int64_t *horizon);
+
+/*
  * Rating r (r->status: its status before) now has status `to`, its row
  * already updated: take it out of the rollups under the old status and
  * put it back under the new one (ratings_set_status()).  0 or -1.
@@ -123,7 +150,9 @@ int rollup_dossier_rating(struct db *db, const struct rating *r, int sign);
 /*
  * Store a dossier (dossier_put(), dossiers.h: 0 stored, 1 not stored
  * because the stored version is as new or newer, -1 error) and change
- * the dossier rollups with it, in the caller's transaction.  Here, not
+ * the dossier rollups with it, in the caller's transaction; the valid
+ * ratings naming it without a procedure (and folded ones) move to the
+ * procedure it lends them now (rollup_procedure_of()).  Here, not
  * in dossiers.c, because the rollups sit above the dossiers they count.
  */
 int dossier_upsert(struct db *db, const struct dossier *d);
@@ -141,6 +170,18 @@ int rollup_dossier_horizon(struct db *db, int month, int64_t *horizon);
  */
 int rollup_read_dossiers(
     struct db *db, const struct rollup_sink *s, bool unit_only);
+
+/*
+ * The unit tree is about to change (refdata_rebuild_tree()):
+ * rollup_tree_save() keeps a copy of it (a temporary table of this
+ * connection), and rollup_tree_changed(), once the new unit_tree is in
+ * place, moves the ratings (and folded counts) whose dossier's unit came
+ * under the rating's unit, or left it, to the procedure the dossier lends
+ * them now (rollup_procedure_of()), then drops the copy.  Before
+ * rollup_rebuild_subtree(), in the caller's transaction.  0 or -1.
+ */
+int rollup_tree_save(struct db *db);
+int rollup_tree_changed(struct db *db);
 
 /*
  * Recompute rollup_subtree and dossier_rollup_subtree (every unit's sums

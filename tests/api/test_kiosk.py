@@ -353,6 +353,34 @@ class Batches(unittest.TestCase):
                                 (k.kiosk,)).fetchone()
         self.assertEqual(kiosk['max_seq'], 2)
 
+    def test_a_scanned_dossier_lends_its_procedure(self):
+        """A kiosk rating carries the dossier code scanned from the
+        receipt and no procedure; the feed sends the dossier the next day:
+        the rating counts for the dossier's procedure (issue 17), in the
+        rollups and with --recompute alike."""
+        k = enrolled_signer(self.s, counter=3)
+        code, proc, a = 'H21.227-251124-0077', '1.003583', str(uuid.uuid4())
+        r = self.batch([item(a, 5, seq=1, dossier=code,
+                             rated_at='2025-11-24T10:30:00+07:00')], k)
+        self.assertEqual(r.json()['results'][0]['status'], 'accepted')
+        self.assertEqual(self.row(a)['dossier'], code)
+        key = run('apikey', 'add', '--db', self.s.db_path, '--unit',
+                  'H21.227').stdout.strip().splitlines()[-1]
+        r = self.s.post_json('/api/v1/dossiers', [{
+            'code': code, 'procedure': proc, 'unit': 'H21.227',
+            'channel': 1, 'received_at': '2025-11-24T08:00:00+07:00',
+            'updated_at': '2025-11-25T08:00:00+07:00'}],
+            {'Authorization': 'Bearer ' + key})
+        self.assertEqual(r.json()['accepted'], 1, r.json())
+        for extra in ([], ['--recompute']):
+            out = run('metrics', '--db', self.s.db_path, '--unit',
+                      'H21.227', '--month', '2025-11', '--json',
+                      *extra).stdout
+            procs = {p['code']: p for p in json.loads(out)['procedures']}
+            self.assertIn(proc, procs, extra)
+            self.assertEqual(procs[proc]['ratings'], 1, extra)
+            self.assertEqual(procs[proc]['by_level'], [0, 0, 0, 0, 1])
+
     def test_same_id_with_other_content_is_a_conflict(self):
         a = str(uuid.uuid4())
         self.assertEqual(self.batch([item(a, 4, rated_at='2025-11-24T'

@@ -3,6 +3,7 @@
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
+#include "core/dossiers.h"
 #include "core/fold.h"
 #include "core/counters.h"
 #include "core/metrics.h"
@@ -661,6 +662,128 @@ ingest_after(void)
 	paths_agree();
 }
 
+/* The ratings (valid or excluded) of procedure `proc` in H21.227's own
+ * month. */
+static int64_t
+proc_in(int month, const char *proc, int64_t as_of, unsigned how, bool *rollups)
+{
+	char err[256];
+	struct metrics *m = metrics_compute(db, "H21.227", month, as_of,
+	    how | METRICS_UNIT_ONLY, err, sizeof(err));
+	int64_t n = 0;
+
+	if (m == NULL) {
+		FAIL_AT("metrics_compute: %s", err);
+		return -1;
+	}
+	/* valid or not: a flagged rating is "excluded" under it */
+	for (size_t i = 0; i < m->procedures.n; i++) {
+		const struct metric_scope *sc = &m->procedures.v[i];
+
+		if (strcmp(sc->code, proc) != 0)
+			continue;
+		n = sc->fig.ratings;
+		for (int k = 0; k < EXCLUDED_COUNT; k++)
+			n += sc->counts.excluded[k];
+	}
+	if (rollups != NULL)
+		*rollups = m->rollups;
+	metrics_free(m);
+	return n;
+}
+
+static int64_t
+august(const char *proc, int64_t as_of, unsigned how, bool *rollups)
+{
+	return proc_in(202508, proc, as_of, how, rollups);
+}
+
+static void
+send_dossier(
+    const char *code, const char *proc, const char *received, int64_t version)
+{
+	struct dossier d;
+
+	memset(&d, 0, sizeof(d));
+	strcpy(d.code, code);
+	strcpy(d.procedure, proc);
+	strcpy(d.unit, "H21.227");
+	d.channel = 1;
+	d.received_at = at(received);
+	d.updated_at = 1900000000 + version;
+	CHECK_INT(db_begin(db), 0);
+	CHECK_INT(dossier_upsert(db, &d), 0);
+	CHECK_INT(db_commit(db), 0);
+}
+
+/*
+ * A folded rating without a procedure still follows its dossier
+ * (folded_dossier): a6 (valid 4, D3, H21.227, folded) counts for P1 when
+ * D3 arrives after the fold under P1, for P2 when it is re-sent under
+ * P2; a dossier received after the month's end lends nothing "as of" the
+ * end.  Each time rollups and raw rows (with folded counts) agree.
+ */
+static void
+dossier_after_fold(void)
+{
+	static const char d3[] = "H21.227-250810-0003";
+	int64_t lent, p1, p2, t = month_end(202508) + 86400 * 20;
+	char late[40] = "", when[26];
+	int month = 0;
+	bool rollups;
+	struct db_stmt *st;
+
+	CHECK(!exists("ratings", seq_of[6]));
+	/* what D3 will lend: folded rows, and any raw row kept */
+	lent = count("SELECT coalesce(sum(n1 + n2 + n3 + n4 + n5 + x_burst + "
+		     "x_duplicate + x_misuse + x_spam), 0) FROM "
+		     "folded_dossier WHERE unit = 'H21.227' AND "
+		     "dossier = 'H21.227-250810-0003'") +
+	    count("SELECT count(*) FROM ratings WHERE unit = 'H21.227' AND "
+		  "dossier = 'H21.227-250810-0003' AND procedure IS NULL AND "
+		  "rated_at < 1756659600");
+	CHECK(lent >= 1); /* a6 */
+	p1 = august(procs[0], t, 0, NULL);
+	p2 = august(procs[1], t, 0, NULL);
+	send_dossier(d3, procs[0], "2025-08-09T08:00:00+07:00", 1);
+	CHECK_INT(august(procs[0], t, 0, &rollups), p1 + lent);
+	CHECK(rollups);
+	CHECK_INT(august(procs[0], t, METRICS_RECOMPUTE, NULL), p1 + lent);
+	CHECK_INT(august(procs[1], t, 0, NULL), p2);
+	paths_agree();
+	send_dossier(d3, procs[1], "2025-08-09T08:00:00+07:00", 2);
+	CHECK_INT(august(procs[0], t, 0, NULL), p1);
+	CHECK_INT(august(procs[1], t, 0, NULL), p2 + lent);
+	CHECK_INT(august(procs[1], t, METRICS_RECOMPUTE, NULL), p2 + lent);
+	paths_agree();
+	/* another folded code, its dossier received after its month */
+	st = db_query(db,
+	    "SELECT dossier, month FROM folded_dossier WHERE unit = "
+	    "'H21.227' AND dossier <> ? ORDER BY month, dossier LIMIT 1",
+	    "t", d3);
+	if (st != NULL && db_step(st) == DB_ROW) {
+		strlcpy_hl(late, db_col_text(st, 0), sizeof(late));
+		month = (int)db_col_int(st, 1);
+	}
+	db_done(st);
+	CHECK(late[0] != '\0');
+	if (late[0] == '\0')
+		return;
+	t = month_end(month) + 86400 * 20;
+	p1 = proc_in(month, procs[2], t, 0, NULL);
+	rfc3339_format(month_end(month) + 86400 * 4, when);
+	send_dossier(late, procs[2], when, 3);
+	CHECK(proc_in(month, procs[2], t, 0, &rollups) > p1);
+	CHECK(rollups);
+	/* as of the month's end: not known yet, from the raw rows */
+	CHECK_INT(proc_in(month, procs[2], month_end(month), 0, &rollups), p1);
+	CHECK(!rollups);
+	CHECK_INT(
+	    proc_in(month, procs[2], month_end(month), METRICS_RECOMPUTE, NULL),
+	    p1);
+	paths_agree();
+}
+
 /* What the delete trigger lets through: nothing but a fold. */
 static void
 no_delete(void)
@@ -838,6 +961,7 @@ run(void)
 	}
 	fold_everything();
 	ingest_after();
+	dossier_after_fold();
 	no_delete();
 	tamper();
 	db_close(db);

@@ -409,6 +409,337 @@ complaint(void)
 	metrics_free(m);
 }
 
+/* --- Which procedure a rating counts for ------------------------------------ */
+
+/* The ratings of procedure `code` in m; -1 when m has no such scope. */
+static int64_t
+proc_ratings(const struct metrics *m, const char *code)
+{
+	for (size_t i = 0; i < m->procedures.n; i++)
+		if (strcmp(m->procedures.v[i].code, code) == 0)
+			return m->procedures.v[i].fig.ratings;
+	return -1;
+}
+
+/*
+ * A rating without a procedure that names a dossier counts for the
+ * dossier's procedure once the dossier is known (received before T),
+ * also when the dossier arrives a day after the rating; a rating's own
+ * procedure wins.  October, H21.227:
+ *
+ *   a1  level 5, no procedure, dossier D1      -> P1 once D1 is known
+ *   a2  level 1, P2, dossier D1                -> P2 always
+ *   a3  level 4, no procedure, no dossier      -> none
+ *   a4  level 2, no procedure, dossier D2, rated 31/10 20:00
+ *   D1  P1, received 6/10 08:00 (the day after a1), sent on 7/10
+ *   D2  P3, received 1/11 09:00: after October's end
+ */
+static void
+procedure_from_late_dossier(void)
+{
+	struct metrics *m;
+
+	fresh();
+	rating("a1", "H21.227", 1, NULL, NULL, "H21.227-261006-0001", 5, NULL,
+	    -1, -1, "2026-10-05T09:00:00+07:00", STATUS_VALID);
+	rating("a2", "H21.227", 1, NULL, P2, "H21.227-261006-0001", 1, NULL, -1,
+	    -1, "2026-10-05T10:00:00+07:00", STATUS_VALID);
+	rating("a3", "H21.227", 1, NULL, NULL, NULL, 4, NULL, -1, -1,
+	    "2026-10-05T11:00:00+07:00", STATUS_VALID);
+	rating("a4", "H21.227", 1, NULL, NULL, "H21.227-261101-0002", 2, NULL,
+	    -1, -1, "2026-10-31T20:00:00+07:00", STATUS_VALID);
+	/* no dossier yet: a1 and a4 count for the unit only */
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK(m->rollups);
+	CHECK_INT(m->total.fig.ratings, 4);
+	CHECK_INT(proc_ratings(m, P1), -1);
+	CHECK_INT(proc_ratings(m, P2), 1);
+	CHECK_INT(proc_ratings(m, P3), -1);
+	metrics_free(m);
+
+	dossier("H21.227-261006-0001", P1, "H21.227", 1,
+	    "2026-10-06T08:00:00+07:00", NULL, NULL, 0, 0, 0, 0, 0, 0,
+	    "2026-10-07T08:00:00+07:00");
+	dossier("H21.227-261101-0002", P3, "H21.227", 1,
+	    "2026-11-01T09:00:00+07:00", NULL, NULL, 0, 0, 0, 0, 0, 0, NULL);
+	/* as of a second before D1 was received: as if it were not there */
+	m = both("H21.227", OCT, "2026-10-06T07:59:59+07:00", 0);
+	CHECK_INT(proc_ratings(m, P1), -1);
+	CHECK_INT(proc_ratings(m, P2), 1);
+	metrics_free(m);
+	/* from then on a1 is P1's: 1 rating, satisfied 1/1 */
+	m = both("H21.227", OCT, "2026-10-06T08:00:01+07:00", 0);
+	CHECK_INT(proc_ratings(m, P1), 1);
+	CHECK_INT(proc_ratings(m, P2), 1);
+	CHECK_INT(m->total.fig.ratings, 3);
+	metrics_free(m);
+	/*
+	 * October as of its end: D2 is not known yet (received in
+	 * November), so a4 has no procedure; the rollups cannot tell, the
+	 * raw rows are read
+	 */
+	m = both("H21.227", OCT, "2026-11-01T00:00:00+07:00", 0);
+	CHECK(!m->rollups);
+	CHECK_INT(proc_ratings(m, P1), 1);
+	CHECK_INT(proc_ratings(m, P3), -1);
+	CHECK_INT(m->total.fig.ratings, 4);
+	metrics_free(m);
+	/* as of 2/11: a4 is P3's (level 2: dissatisfied 1/1), rollups */
+	m = both("H21.227", OCT, "2026-11-02T00:00:00+07:00", 0);
+	CHECK(m->rollups);
+	CHECK_INT(proc_ratings(m, P1), 1);
+	CHECK_INT(proc_ratings(m, P2), 1);
+	CHECK_INT(proc_ratings(m, P3), 1);
+	CHECK_INT(m->total.fig.ratings, 4);
+	for (size_t i = 0; i < m->procedures.n; i++)
+		if (strcmp(m->procedures.v[i].code, P3) == 0)
+			CHECK_NUM(
+			    m->procedures.v[i].fig.dissatisfied_rate, 1.0);
+	metrics_free(m);
+	/* the province above sees the same */
+	m = both("H21", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK_INT(proc_ratings(m, P1), 1);
+	CHECK_INT(proc_ratings(m, P3), 1);
+	metrics_free(m);
+}
+
+/*
+ * The feed re-sends D1 under P3 instead of P1: a1 moves from P1 to P3
+ * with it (the rollups in the same transaction); a2 keeps its own P2.
+ * Staff then mark a1 as spam: it leaves P3; valid again: back in P3.
+ */
+static void
+procedure_moves_with_dossier(void)
+{
+	struct metrics *m;
+	int64_t a1;
+
+	fresh();
+	dossier("H21.227-261006-0001", P1, "H21.227", 1,
+	    "2026-10-04T08:00:00+07:00", NULL, NULL, 0, 0, 0, 0, 0, 0, NULL);
+	a1 = rating("a1", "H21.227", 1, NULL, NULL, "H21.227-261006-0001", 5,
+	    NULL, -1, -1, "2026-10-05T09:00:00+07:00", STATUS_VALID);
+	rating("a2", "H21.227", 1, NULL, P2, "H21.227-261006-0001", 4, NULL, -1,
+	    -1, "2026-10-05T10:00:00+07:00", STATUS_VALID);
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK(m->rollups);
+	CHECK_INT(proc_ratings(m, P1), 1);
+	CHECK_INT(proc_ratings(m, P2), 1);
+	CHECK_INT(proc_ratings(m, P3), -1);
+	metrics_free(m);
+	/* re-sent under P3 */
+	dossier("H21.227-261006-0001", P3, "H21.227", 1,
+	    "2026-10-04T08:00:00+07:00", NULL, NULL, 0, 0, 0, 0, 0, 0,
+	    "2026-10-09T08:00:00+07:00");
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK(m->rollups);
+	CHECK(proc_ratings(m, P1) <= 0); /* nothing of P1 is left */
+	CHECK_INT(proc_ratings(m, P2), 1);
+	CHECK_INT(proc_ratings(m, P3), 1);
+	CHECK_INT(m->total.fig.ratings, 2);
+	metrics_free(m);
+	CHECK_INT(ratings_set_status(db, a1, STATUS_SPAM, "test", "spam"), 0);
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK(proc_ratings(m, P3) <= 0);
+	CHECK_INT(m->total.fig.ratings, 1);
+	metrics_free(m);
+	CHECK_INT(ratings_set_status(db, a1, STATUS_VALID, "test", ""), 0);
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK_INT(proc_ratings(m, P3), 1);
+	metrics_free(m);
+}
+
+/*
+ * Only a dossier of the rating's unit or a unit below it lends its
+ * procedure (010_security.sql).  A code whose prefix names no unit here
+ * passes every channel's check before the dossier is known; it then
+ * arrives filed under H21.227.  H21.228's rating of it stays without a
+ * procedure; the province's own rating (a unit above) takes P1.
+ */
+static void
+foreign_dossier_not_attributed(void)
+{
+	struct metrics *m;
+
+	fresh();
+	rating("f1", "H21.228", 0, NULL, NULL, "000.00.12.H21-261005-0003", 5,
+	    NULL, -1, -1, "2026-10-05T09:00:00+07:00", STATUS_VALID);
+	rating("f2", "H21", 0, NULL, NULL, "000.00.12.H21-261005-0003", 4, NULL,
+	    -1, -1, "2026-10-05T09:30:00+07:00", STATUS_VALID);
+	dossier("000.00.12.H21-261005-0003", P1, "H21.227", 1,
+	    "2026-10-05T08:00:00+07:00", NULL, NULL, 0, 0, 0, 0, 0, 0,
+	    "2026-10-06T08:00:00+07:00");
+	m = both("H21.228", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK(m->rollups);
+	CHECK_INT(m->total.fig.ratings, 1);
+	CHECK_INT(proc_ratings(m, P1), -1);
+	metrics_free(m);
+	/* the province: both ratings, only its own under P1 */
+	m = both("H21", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK_INT(m->total.fig.ratings, 2);
+	CHECK_INT(proc_ratings(m, P1), 1);
+	metrics_free(m);
+	m = both("H21", OCT, "2026-12-01T00:00:00+07:00", METRICS_UNIT_ONLY);
+	CHECK_INT(m->total.fig.ratings, 1);
+	CHECK_INT(proc_ratings(m, P1), 1);
+	metrics_free(m);
+	/* re-filed under H21.228: now f1's, and still f2's (above) */
+	dossier("000.00.12.H21-261005-0003", P1, "H21.228", 1,
+	    "2026-10-05T08:00:00+07:00", NULL, NULL, 0, 0, 0, 0, 0, 0,
+	    "2026-10-07T08:00:00+07:00");
+	m = both("H21.228", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK_INT(proc_ratings(m, P1), 1);
+	metrics_free(m);
+	m = both("H21", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK_INT(proc_ratings(m, P1), 2);
+	metrics_free(m);
+}
+
+/*
+ * A kiosk's rating with a scanned dossier code, through the writer as
+ * the kiosk API submits it (channel kiosk, a counter, the kiosk's
+ * officer as the default): it lands under the dossier's procedure.
+ * Also a micro-measurement of the lookup the writer's hook adds (printed
+ * only; timing never decides a test).
+ */
+static void
+kiosk_rating_with_dossier(void)
+{
+	static struct writer_job jobs[64];
+	static const char *const what[3] = { "without a dossier",
+		"naming one and its procedure", "naming one, no procedure" };
+	struct metrics *m;
+	int64_t t0;
+
+	fresh();
+	/* one dossier per rating, as at a counter */
+	CHECK_INT(db_begin(db), 0);
+	for (int i = 0; i < 2560; i++) {
+		struct dossier d;
+
+		memset(&d, 0, sizeof(d));
+		snprintf(d.code, sizeof(d.code), "H21.227-261006-%04d", i);
+		strcpy(d.procedure, P2);
+		strcpy(d.unit, "H21.227");
+		d.channel = 1;
+		d.received_at = T("2026-10-06T08:00:00+07:00");
+		d.updated_at = d.received_at;
+		CHECK_INT(dossier_upsert(db, &d), 0);
+	}
+	CHECK_INT(db_commit(db), 0);
+	fprintf(stderr, "  (1280 kiosk ratings in batches of 64:");
+	for (int pass = 0; pass < 3; pass++) {
+		t0 = hl_mono_ns();
+		for (int b = 0; b < 20; b++) {
+			for (int k = 0; k < 64; k++) {
+				struct rating *r = &jobs[k].rating;
+
+				memset(&jobs[k], 0, sizeof(jobs[k]));
+				rating_init(r);
+				snprintf(r->id, sizeof(r->id), "k%d-%d-%d",
+				    pass, b, k);
+				strcpy(r->unit, "H21.227");
+				r->counter = 1;
+				if (pass > 0)
+					snprintf(r->dossier, sizeof(r->dossier),
+					    "H21.227-261006-%04d",
+					    (pass - 1) * 1280 + b * 64 + k);
+				if (pass == 1)
+					strcpy(r->procedure, P2);
+				r->channel = CHANNEL_KIOSK;
+				r->level = 5;
+				r->rated_at =
+				    T("2026-10-06T09:00:00+07:00") + b * 64 + k;
+				r->received_at = r->rated_at + 1;
+				r->status = STATUS_VALID;
+				strcpy(r->source, "kiosk:test");
+				strcpy(jobs[k].default_officer, "VC01");
+				jobs[k].done = noop_done;
+				jobs[k].next = k + 1 < 64 ? &jobs[k + 1] : NULL;
+			}
+			CHECK_INT(
+			    writer_store_batch(db, jobs, &rollup_hooks), 0);
+			CHECK_INT(jobs[63].result, WRITER_STORED);
+		}
+		fprintf(stderr, "%s %.1f ms %s", pass ? ";" : "",
+		    (double)(hl_mono_ns() - t0) / 1e6, what[pass]);
+	}
+	fprintf(stderr, ")\n");
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK(m->rollups);
+	CHECK_INT(m->total.fig.ratings, 3840);
+	CHECK_INT(proc_ratings(m, P2), 2560);
+	metrics_free(m);
+}
+
+/*
+ * What the dossier feed pays for the attribution (printed only; timing
+ * never decides a test): 1000 new dossiers that no rating names, then
+ * 1000 each named by one kiosk rating without a procedure (their
+ * counts move), then the latter re-sent under another procedure.
+ */
+static void
+attribution_cost(void)
+{
+	static struct writer_job jobs[50];
+	int64_t t[4];
+	struct metrics *m;
+	char code[40];
+
+	fresh();
+	for (int i = 0; i < 1000; i += 50) {
+		for (int k = 0; k < 50; k++) {
+			struct rating *r = &jobs[k].rating;
+
+			memset(&jobs[k], 0, sizeof(jobs[k]));
+			rating_init(r);
+			snprintf(r->id, sizeof(r->id), "c%d", i + k);
+			strcpy(r->unit, "H21.227");
+			r->counter = 1;
+			snprintf(r->dossier, sizeof(r->dossier),
+			    "H21.227-261007-%04d", 5000 + i + k);
+			r->channel = CHANNEL_KIOSK;
+			r->level = 4;
+			r->rated_at = T("2026-10-07T09:00:00+07:00") + i + k;
+			r->received_at = r->rated_at;
+			r->status = STATUS_VALID;
+			strcpy(r->source, "kiosk:test");
+			jobs[k].done = noop_done;
+			jobs[k].next = k + 1 < 50 ? &jobs[k + 1] : NULL;
+		}
+		CHECK_INT(writer_store_batch(db, jobs, &rollup_hooks), 0);
+	}
+	for (int pass = 0; pass < 3; pass++) {
+		t[pass] = hl_mono_ns();
+		CHECK_INT(db_begin(db), 0);
+		for (int i = 0; i < 1000; i++) {
+			struct dossier d;
+
+			memset(&d, 0, sizeof(d));
+			snprintf(code, sizeof(code), "H21.227-261007-%04d",
+			    pass == 0 ? i : 5000 + i);
+			strcpy(d.code, code);
+			strcpy(d.procedure, pass == 2 ? P3 : P1);
+			strcpy(d.unit, "H21.227");
+			d.channel = 1;
+			d.received_at = T("2026-10-07T08:00:00+07:00");
+			d.updated_at = d.received_at + pass;
+			CHECK_INT(dossier_upsert(db, &d), 0);
+		}
+		CHECK_INT(db_commit(db), 0);
+	}
+	t[3] = hl_mono_ns();
+	fprintf(stderr,
+	    "  (1000 dossier upserts: %.1f ms none rated, %.1f ms each "
+	    "rated once, %.1f ms moving their ratings)\n",
+	    (double)(t[1] - t[0]) / 1e6, (double)(t[2] - t[1]) / 1e6,
+	    (double)(t[3] - t[2]) / 1e6);
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK_INT(proc_ratings(m, P3), 1000);
+	CHECK(proc_ratings(m, P1) <= 0);
+	metrics_free(m);
+}
+
 /* --- Ratings ------------------------------------------------------------------ */
 
 static void
@@ -1299,6 +1630,11 @@ main(void)
 	RUN(bad_by_low_rating_next_month);
 	RUN(complaint);
 	RUN(flagged_ratings_excluded);
+	RUN(procedure_from_late_dossier);
+	RUN(procedure_moves_with_dossier);
+	RUN(foreign_dossier_not_attributed);
+	RUN(kiosk_rating_with_dossier);
+	RUN(attribution_cost);
 	RUN(rating_figures);
 	RUN(rollup_is_sum_of_communes);
 	RUN(wilson);

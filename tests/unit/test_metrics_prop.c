@@ -53,6 +53,8 @@ static const char *const reason_sets[] = { REASON_A, REASON_A "," REASON_B,
 static char codes[NDOSSIERS][40];
 static int64_t seqs[NRATINGS];
 static int dossier_rollup_reads; /* comparisons through dossier rollups */
+static int attributed_reads;     /* rating rollups of a month with a
+				    dossier received after its rating */
 static int running_reads;        /* of them, before the month's end */
 
 /* An instant from 25/8 to 10/12/2026, often close to a month's edge. */
@@ -178,6 +180,12 @@ compare(const char *unit, int month, int64_t as_of, unsigned how)
 		return;
 	}
 	dossier_rollup_reads += a->dossier_rollups;
+	if (a->rollups) {
+		int64_t h;
+
+		CHECK_INT(rollup_attribution_horizon(db, month, &h), 0);
+		attributed_reads += h > 0;
+	}
 	running_reads += a->dossier_rollups && as_of < month_end(month);
 	CHECK(!b->dossier_rollups);
 	ja = metrics_dumps(a, false);
@@ -318,6 +326,192 @@ running_month(void)
 	CHECK(running_reads > 100);
 }
 
+/* How many valid ratings without a procedure a dossier lends one to. */
+static int64_t
+lent_count(bool within)
+{
+	int64_t n = -1;
+
+	CHECK_INT(
+	    db_int(db, &n,
+		within ? "SELECT count(*) FROM ratings r JOIN dossiers d "
+			 "ON d.code = r.dossier WHERE r.procedure IS NULL "
+			 "AND r.status = 'valid' AND EXISTS (SELECT 1 FROM "
+			 "unit_tree t WHERE t.ancestor = r.unit AND "
+			 "t.descendant = d.unit)"
+		       : "SELECT count(*) FROM ratings r JOIN dossiers d "
+			 "ON d.code = r.dossier WHERE r.procedure IS NULL "
+			 "AND r.status = 'valid' AND NOT EXISTS (SELECT 1 "
+			 "FROM unit_tree t WHERE t.ancestor = r.unit AND "
+			 "t.descendant = d.unit)",
+		""),
+	    0);
+	return n;
+}
+
+/*
+ * METRICS.md "Which procedure": the ratings without a procedure follow
+ * their dossier.  The feed re-sends the dossiers those ratings name:
+ * under another procedure only, under another unit (in and out of the
+ * ratings' units), and received later than the ratings (some after
+ * their month's end, so that "as of" the month's end they have no
+ * procedure yet); staff flag some of those ratings; new ratings name
+ * dossiers the feed sends a day later.  After each step the rollups are
+ * still the raw rows.
+ */
+static void
+attribution_moves(void)
+{
+	static struct writer_job jobs[40];
+	int version = 0, moved = 0;
+	int64_t start;
+	struct db_stmt *st;
+	char(*named)[40] = xcalloc(NRATINGS, sizeof(*named));
+	int nnamed = 0;
+
+	/* the property's data attribute some, and refuse some */
+	CHECK(lent_count(true) > 20);
+	CHECK(lent_count(false) > 5);
+	st = db_query(db,
+	    "SELECT DISTINCT dossier FROM ratings WHERE procedure IS NULL "
+	    "AND dossier IS NOT NULL ORDER BY dossier",
+	    "");
+	while (st != NULL && db_step(st) == DB_ROW && nnamed < NRATINGS)
+		strlcpy_hl(
+		    named[nnamed++], db_col_text(st, 0), sizeof(named[0]));
+	db_done(st);
+	CHECK(nnamed > 20);
+
+	for (int round = 0; round < 3; round++) {
+		CHECK_INT(db_begin(db), 0);
+		for (int i = 0; i < nnamed; i++) {
+			struct dossier d;
+
+			if (pick(2) || dossier_load(db, named[i], &d) != 0)
+				continue;
+			switch (round) {
+			case 0: /* another procedure, nothing else */
+				strcpy(d.procedure,
+				    procs[(strcmp(d.procedure, procs[0]) == 0) +
+					pick(2)]);
+				break;
+			case 1: /* another unit */
+				strcpy(d.unit, units[pick(4)]);
+				break;
+			default: /* received later: after the month, often */
+				d.received_at += pick(40 * 86400);
+				if (d.has_finished &&
+				    d.finished_at < d.received_at)
+					d.finished_at = d.received_at;
+				break;
+			}
+			d.updated_at = 1900000000 + version++;
+			CHECK_INT(dossier_upsert(db, &d), 0);
+			moved++;
+		}
+		CHECK_INT(db_commit(db), 0);
+		compare_all();
+	}
+	CHECK(moved > 30);
+	/* staff flag and unflag ratings that a dossier attributes */
+	st = db_query(db,
+	    "SELECT seq FROM ratings WHERE procedure IS NULL AND dossier IS "
+	    "NOT NULL ORDER BY seq",
+	    "");
+	start = 0;
+	while (st != NULL && db_step(st) == DB_ROW)
+		seqs[start++ % NRATINGS] = db_col_int(st, 0);
+	db_done(st);
+	for (int i = 0; i < 60 && start > 0; i++) {
+		static const enum rating_status sts[] = { STATUS_VALID,
+			STATUS_SPAM, STATUS_VALID, STATUS_MISUSE };
+
+		CHECK(
+		    ratings_set_status(db,
+			seqs[pick((int)(start < NRATINGS ? start : NRATINGS))],
+			sts[pick(4)], "prop", "test") >= 0);
+	}
+	compare_all();
+
+	/* ratings first, their dossiers a day later, the next month too */
+	for (int k = 0; k < 40; k++) {
+		struct rating *r = &jobs[k].rating;
+
+		memset(&jobs[k], 0, sizeof(jobs[k]));
+		rating_init(r);
+		snprintf(r->id, sizeof(r->id), "late-%d", k);
+		strcpy(r->unit, k % 5 == 0 ? "H21" : units[pick(4)]);
+		snprintf(
+		    r->dossier, sizeof(r->dossier), "H21.227-261130-%04d", k);
+		r->channel = CHANNEL_KIOSK;
+		r->counter = pick(3);
+		r->level = 1 + pick(5);
+		r->rated_at = month_end(202611) - 86400 * 3 + pick(4 * 86400);
+		r->received_at = r->rated_at;
+		r->status = STATUS_VALID;
+		strcpy(r->source, "prop");
+		jobs[k].done = noop;
+		jobs[k].next = k + 1 < 40 ? &jobs[k + 1] : NULL;
+	}
+	CHECK_INT(writer_store_batch(db, jobs, &rollup_hooks), 0);
+	compare_all();
+	CHECK_INT(db_begin(db), 0);
+	for (int k = 0; k < 40; k++) {
+		struct dossier d;
+
+		memset(&d, 0, sizeof(d));
+		strcpy(d.code, jobs[k].rating.dossier);
+		strcpy(d.procedure, procs[pick(3)]);
+		strcpy(d.unit, units[pick(4)]);
+		d.channel = 1;
+		d.received_at = jobs[k].rating.rated_at + 86400;
+		d.updated_at = 1900000000 + version++;
+		CHECK_INT(dossier_upsert(db, &d), 0);
+	}
+	CHECK_INT(db_commit(db), 0);
+	compare_all();
+	/* between the rating and its dossier: raw rows; at or after: both */
+	for (int k = 0; k < 40; k += 7) {
+		int64_t t = jobs[k].rating.rated_at + 86400;
+
+		compare("H21", 202611, t, 0);
+		compare("H21", 202611, t + 1, 0);
+		compare(jobs[k].rating.unit, 202611, t, METRICS_UNIT_ONLY);
+	}
+	CHECK(attributed_reads > 20);
+	free(named);
+}
+
+static void subtree_matches(const char *table, const char *nonzero);
+
+/*
+ * The unit tree changes (a unit import moving H21.228 under H21.227, as
+ * the 2025 mergers did, then back): H21.227's ratings naming H21.228's
+ * dossiers take their procedures, then give them back.
+ */
+static void
+tree_changes(void)
+{
+	int64_t before = lent_count(true), moved;
+
+	for (int way = 0; way < 2; way++) {
+		CHECK_INT(db_begin(db), 0);
+		CHECK_INT(
+		    db_run(db, "UPDATE units SET parent = ? WHERE code = ?",
+			"tt", way == 0 ? "H21.227" : "H21", "H21.228"),
+		    0);
+		CHECK_INT(refdata_rebuild_tree(db), 0);
+		CHECK_INT(db_commit(db), 0);
+		moved = lent_count(true);
+		if (way == 0)
+			CHECK(moved > before);
+		else
+			CHECK_INT(moved, before);
+		compare_all();
+		subtree_matches("rollup_subtree", "n1 + n2 + n3 + n4 + n5 > 0");
+	}
+}
+
 /* The province is the sum of its parts, scope by scope. */
 static void
 parts_add_up(void)
@@ -380,8 +574,9 @@ subtree_matches(const char *table, const char *nonzero)
 
 	snprintf(
 	    live, sizeof(live), "SELECT * FROM %s WHERE %s", table, nonzero);
-	snprintf(
-	    kept, sizeof(kept), "CREATE TEMP TABLE kept_%s AS %s", table, live);
+	snprintf(kept, sizeof(kept),
+	    "DROP TABLE IF EXISTS kept_%s; CREATE TEMP TABLE kept_%s AS %s",
+	    table, table, live);
 	CHECK_INT(db_exec(db, kept), 0);
 	snprintf(kept, sizeof(kept), "SELECT count(*) FROM kept_%s", table);
 	CHECK_INT(db_int(db, &n, kept, ""), 0);
@@ -438,10 +633,27 @@ dossier_backfill_matches(void)
 		      "dossier_horizon;"
 		      "DELETE FROM dossier_rollup;"
 		      "DELETE FROM dossier_rollup_subtree;"
-		      "DELETE FROM dossier_horizon;"),
+		      "DELETE FROM dossier_horizon;"
+		      /* 012 also writes the rating rollups as they were
+		       * before 013 (backfill_matches() checks those) */
+		      "CREATE TEMP TABLE keep_rp AS SELECT * FROM "
+		      "rollup_procedure;"
+		      "CREATE TEMP TABLE keep_rs AS SELECT * FROM rollup_staff;"
+		      "CREATE TEMP TABLE keep_rt AS SELECT * FROM "
+		      "rollup_subtree;"
+		      "CREATE TEMP TABLE keep_rr AS SELECT * FROM "
+		      "rollup_reason;"),
 	    0);
 	CHECK_INT(db_exec(db, sql), 0);
 	free(sql);
+	CHECK_INT(db_exec(db,
+		      "DELETE FROM rollup_procedure; DELETE FROM rollup_staff;"
+		      "DELETE FROM rollup_subtree; DELETE FROM rollup_reason;"
+		      "INSERT INTO rollup_procedure SELECT * FROM keep_rp;"
+		      "INSERT INTO rollup_staff SELECT * FROM keep_rs;"
+		      "INSERT INTO rollup_subtree SELECT * FROM keep_rt;"
+		      "INSERT INTO rollup_reason SELECT * FROM keep_rr;"),
+	    0);
 	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM kept_d", ""), 0);
 	CHECK(n > 20);
 	same_rows("SELECT * FROM kept_d", "SELECT * FROM dossier_rollup");
@@ -491,14 +703,39 @@ backfill_matches(void)
 
 	if (why == NULL)
 		return;
+	/*
+	 * The database as it was before 013: the ratings without a
+	 * procedure under '' (no dossier's unit is within any for a
+	 * moment: rollup_tree_changed() takes them back), the dossier
+	 * rollups kept aside (judged with that empty tree meanwhile).
+	 */
+	CHECK_INT(db_exec(db,
+		      "CREATE TEMP TABLE kept_p AS SELECT * FROM "
+		      "rollup_procedure WHERE " ANY_RATING ";"
+		      "CREATE TEMP TABLE kept_s AS SELECT * FROM rollup_staff "
+		      "WHERE " ANY_RATING ";"
+		      "CREATE TEMP TABLE kept_r AS SELECT * FROM rollup_reason "
+		      "WHERE n > 0;"
+		      "CREATE TEMP TABLE kept_t AS SELECT * FROM "
+		      "rollup_subtree WHERE " ANY_RATING ";"
+		      "CREATE TEMP TABLE kept_tree AS SELECT * FROM unit_tree;"
+		      "CREATE TEMP TABLE kept_dr AS SELECT * FROM "
+		      "dossier_rollup;"
+		      "CREATE TEMP TABLE kept_drs AS SELECT * FROM "
+		      "dossier_rollup_subtree;"
+		      "CREATE TEMP TABLE kept_dh AS SELECT * FROM "
+		      "dossier_horizon;"),
+	    0);
+	CHECK_INT(db_begin(db), 0);
+	CHECK_INT(rollup_tree_save(db), 0);
+	CHECK_INT(db_exec(db, "DELETE FROM unit_tree"), 0);
+	CHECK_INT(rollup_tree_changed(db), 0);
+	CHECK_INT(
+	    db_exec(db, "INSERT INTO unit_tree SELECT * FROM kept_tree"), 0);
+	CHECK_INT(db_commit(db), 0);
+	CHECK(lent_count(true) > 20);
 	CHECK_INT(
 	    db_exec(db,
-		"CREATE TEMP TABLE kept_p AS SELECT * FROM "
-		"rollup_procedure WHERE " ANY_RATING ";"
-		"CREATE TEMP TABLE kept_s AS SELECT * FROM rollup_staff "
-		"WHERE " ANY_RATING ";"
-		"CREATE TEMP TABLE kept_r AS SELECT * FROM rollup_reason "
-		"WHERE n > 0;"
 		"DELETE FROM rollup_procedure WHERE "
 		"n1 + n2 + n3 + n4 + n5 = 0;"
 		"DELETE FROM rollup_staff WHERE n1 + n2 + n3 + n4 + n5 = 0;"
@@ -506,6 +743,13 @@ backfill_matches(void)
 		"UPDATE rollup_staff SET " WHY_ZERO ";"
 		"DELETE FROM rollup_reason; DELETE FROM rollup_subtree;"),
 	    0);
+	CHECK_INT(db_exec(db, why), 0);
+	free(why);
+	/* then 013's: the ratings without a procedure move to their
+	 * dossiers' (and the subtree sums are rebuilt) */
+	why = backfill_sql("013_attribution.sql");
+	if (why == NULL)
+		return;
 	CHECK_INT(db_exec(db, why), 0);
 	free(why);
 	CHECK_INT(db_int(db, &n, "SELECT count(*) FROM kept_p", ""), 0);
@@ -518,6 +762,17 @@ backfill_matches(void)
 	    "SELECT * FROM rollup_staff WHERE " ANY_RATING);
 	same_rows(
 	    "SELECT * FROM kept_r", "SELECT * FROM rollup_reason WHERE n > 0");
+	same_rows("SELECT * FROM kept_t",
+	    "SELECT * FROM rollup_subtree WHERE " ANY_RATING);
+	CHECK_INT(
+	    db_exec(db,
+		"DELETE FROM dossier_rollup; "
+		"INSERT INTO dossier_rollup SELECT * FROM kept_dr; "
+		"DELETE FROM dossier_rollup_subtree; "
+		"INSERT INTO dossier_rollup_subtree SELECT * FROM kept_drs; "
+		"DELETE FROM dossier_horizon; "
+		"INSERT INTO dossier_horizon SELECT * FROM kept_dh"),
+	    0);
 	compare_all();
 }
 
@@ -774,6 +1029,8 @@ property(void)
 		make_dossier(pick(NDOSSIERS), 2 + i);
 	CHECK_INT(db_commit(db), 0);
 	compare_all();
+	attribution_moves();
+	tree_changes();
 	running_month();
 	parts_add_up();
 	subtree_matches("rollup_subtree", "n1 + n2 + n3 + n4 + n5 > 0");
