@@ -291,15 +291,13 @@ class Reports(unittest.TestCase):
         self.assertIn('formatCode="0.00%"', styles)
 
     def test_html_is_printable_and_escaped(self):
-        with self.commune.db() as c:
-            c.execute("UPDATE counters SET name = '<b>Quầy & \"2\"</b>' "
-                      "WHERE unit = 'H21.227' AND number = 2")
+        rename = ['counter', 'rename', '--db', self.commune.db_path,
+                  '--unit', 'H21.227', '--number', '2', '--name']
+        run(*rename, '<b>Quầy & "2"</b>')
         try:
             d = self.build()
         finally:
-            with self.commune.db() as c:
-                c.execute("UPDATE counters SET name = 'Quầy 2' "
-                          "WHERE unit = 'H21.227' AND number = 2")
+            run(*rename, 'Quầy 2')
         html = read(f'{d}/report.html').decode('utf-8')
         self.assertIn('@page{size:A4', html)
         self.assertIn('&lt;b&gt;Quầy &amp; &quot;2&quot;&lt;/b&gt;', html)

@@ -2,7 +2,9 @@
 #include "hailong/db.h"
 #include "hailong/hltime.h"
 #include "hailong/util.h"
+#include "core/counters.h"
 #include "core/duty.h"
+#include "core/officers.h"
 #include "core/ratings.h"
 #include "core/refdata.h"
 #include "core/setup.h"
@@ -202,13 +204,9 @@ refusals(void)
 #define END(c, t) \
 	(r = (struct duty_request){ .unit = U, .counter = (c), .at = (t) }, &r)
 
-	db_run(db,
-	    "INSERT INTO officers(id, unit, name) VALUES ('VN01', "
-	    "'H21.228', 'Người xã khác')",
-	    "");
-	db_run(db,
-	    "INSERT INTO counters(unit, number, name) VALUES (?, 7, 'Quầy 7')",
-	    "t", U);
+	CHECK_INT(officers_add(db, &ch, "H21.228", "VN01", "Người xã khác", 0),
+	    0);
+	CHECK_INT(counters_add(db, &ch, U, 7, "Quầy 7"), 0);
 	CHECK_INT(duty_start(db, &ch, U, 1, "VC01", base + 100), 0);
 	refused(db, START(2, "VC02", hl_now() + 120), DUTY_BAD_TIME,
 	    "in the future");
@@ -238,16 +236,10 @@ refusals(void)
 	refused(db, END(1, base + 100), DUTY_CONFLICT, "that very second");
 	refused(db, START(2, "VC01", base + 100), DUTY_CONFLICT,
 	    "that very second");
-	db_run(db,
-	    "UPDATE officers SET active = 0, disabled_at = 1 WHERE id = "
-	    "'VC03'",
-	    "");
+	CHECK_INT(officers_disable(db, &ch, "VC03"), 0);
 	refused(db, START(3, "VC03", base + 200), DUTY_BAD_OFFICER,
 	    "officer 'VC03' is disabled");
-	db_run(db,
-	    "UPDATE counters SET active = 0, disabled_at = 1 WHERE unit = ? "
-	    "AND number = 7",
-	    "t", U);
+	CHECK_INT(counters_disable(db, &ch, U, 7), 0);
 	refused(db, START(7, "VC02", base + 200), DUTY_CONFLICT,
 	    "counter 7 of H21.227 is disabled");
 	/* in Vietnamese for the console */

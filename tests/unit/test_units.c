@@ -7,6 +7,7 @@
 #include "hailong/hltime.h"
 #include "core/audit.h"
 #include "core/counters.h"
+#include "core/duty.h"
 #include "core/officers.h"
 #include "core/procedures.h"
 #include "core/refdata.h"
@@ -393,11 +394,7 @@ counters_and_officers(void)
 	CHECK_INT(officers_state(db, "VC09", unit), 0);
 	CHECK_STR(unit, "H21.227");
 	/* an open duty ends with the counter */
-	CHECK_INT(db_run(db,
-		      "INSERT INTO duty(unit, counter, officer, started_at, "
-		      "started_by) VALUES ('H21.227', 4, 'VC09', ?, 't')",
-		      "l", now - 60),
-	    0);
+	CHECK_INT(duty_start(db, &ch, "H21.227", 4, "VC09", now - 60), 0);
 	CHECK_INT(counters_list(db, "H21.227", note_counter, &c), 0);
 	CHECK_INT(c.number, 4);
 	CHECK_STR(c.on_duty, "VC09");
