@@ -204,8 +204,8 @@ refusals(void)
 #define END(c, t) \
 	(r = (struct duty_request){ .unit = U, .counter = (c), .at = (t) }, &r)
 
-	CHECK_INT(officers_add(db, &ch, "H21.228", "VN01", "Người xã khác", 0),
-	    0);
+	CHECK_INT(
+	    officers_add(db, &ch, "H21.228", "VN01", "Người xã khác", 0), 0);
 	CHECK_INT(counters_add(db, &ch, U, 7, "Quầy 7"), 0);
 	CHECK_INT(duty_start(db, &ch, U, 1, "VC01", base + 100), 0);
 	refused(db, START(2, "VC02", hl_now() + 120), DUTY_BAD_TIME,
