@@ -438,8 +438,8 @@ figpage_figure(const struct metric_figures *f, const char *key)
 
 /* --- why (METRICS.md version 2) ------------------------------------------ */
 
-static const char *const excluded_keys[EXCLUDED_COUNT] = { "burst",
-	"duplicate", "misuse", "spam" };
+static const char *const excluded_keys[EXCLUDED_COUNT] = { "burst", "duplicate",
+	"misuse", "spam" };
 
 const char *
 figpage_reason_label(struct ctx *c, const struct metrics *m, const char *code)
@@ -567,7 +567,8 @@ why_reasons(struct ctx *c, const struct metrics *m,
 		figpage_cell(c, buf_str(&key), (double)n, KIND_COUNT);
 		buf_release(&key);
 		buf_printf(b,
-		    "<td class=\"bar\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
+		    "<td class=\"bar\"><svg "
+		    "xmlns=\"http://www.w3.org/2000/svg\" "
 		    "width=\"%d\" height=\"12\" viewBox=\"0 0 %d 12\" "
 		    "aria-hidden=\"true\"><rect x=\"0\" y=\"0\" width=\"%d\" "
 		    "height=\"12\" fill=\"#eef1f4\"/><rect x=\"0\" y=\"1\" "
@@ -620,16 +621,17 @@ why_visits_channels(
 			"đánh giá hợp lệ",
 			"Share of the month's dossiers with at least one "
 			"valid rating"));
-		buf_printf(b, "<td class=\"num\" data-k=\"coverage_rate\" "
-			      "data-v=\"");
+		buf_printf(b,
+		    "<td class=\"num\" data-k=\"coverage_rate\" "
+		    "data-v=\"");
 		if (isnan(f->coverage_rate))
 			buf_puts(b, "null\">—");
 		else {
 			buf_printf(b, "%.4f\">", f->coverage_rate);
 			figpage_value(c, b, f->coverage_rate, KIND_RATE);
 			buf_puts(b, " ");
-			buf_html(b, TR(c, "hồ sơ được đánh giá",
-					"of dossiers rated"));
+			buf_html(b,
+			    TR(c, "hồ sơ được đánh giá", "of dossiers rated"));
 		}
 		buf_puts(b, "</td></tr>\n");
 	}

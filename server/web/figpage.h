@@ -109,8 +109,8 @@ const struct metric_scope *figpage_find(const struct metric_list *l,
  * code itself when no version names it.  Borrowed (the server's
  * instrument cache, or `code`).
  */
-const char *figpage_reason_label(struct ctx *c, const struct metrics *m,
-    const char *code);
+const char *
+figpage_reason_label(struct ctx *c, const struct metrics *m, const char *code);
 
 /*
  * The "why" of a scope (METRICS.md version 2) for staff: the reasons as

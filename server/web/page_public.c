@@ -139,8 +139,8 @@ excluded_table(struct ctx *c, const struct metric_figures *f, int n_min)
 	struct buf *b = &c->req->resp.body;
 
 	buf_puts(b, "<h2>");
-	buf_html(b,
-	    TR(c, "Độ phủ và lượt không tính", "Coverage and exclusions"));
+	buf_html(
+	    b, TR(c, "Độ phủ và lượt không tính", "Coverage and exclusions"));
 	buf_puts(b, "</h2>\n<p class=\"legend\">");
 	buf_html(b,
 	    TR(c,

@@ -57,16 +57,14 @@ staff_table(struct ctx *c, const struct console_unit *u,
 				"Citizens report supplementing"));
 			buf_puts(b, "</th><th class=\"num\" title=\"");
 			buf_html(b,
-			    TR(c,
-				"Tỷ lệ người dân chỉ phải đến một lần",
+			    TR(c, "Tỷ lệ người dân chỉ phải đến một lần",
 				"Share who came only once"));
 			buf_puts(b, "\">");
 			buf_html(b,
 			    TR(c, "Xong trong một lần", "Done in one visit"));
 			buf_puts(b, "</th><th title=\"");
 			buf_html(b,
-			    TR(c,
-				"Lý do người dân nêu nhiều nhất (số lượt)",
+			    TR(c, "Lý do người dân nêu nhiều nhất (số lượt)",
 				"Reasons citizens named most (ratings)"));
 			buf_puts(b, "\">");
 			buf_html(b, TR(c, "Lý do chính", "Main reasons"));
