@@ -721,10 +721,12 @@ comments(
 	    "SELECT r.rated_at, r.level, t.comment, r.status "
 	    "FROM ratings r JOIN rating_texts t ON t.seq = r.seq "
 	    "JOIN unit_tree ut ON ut.descendant = r.unit "
-	    "WHERE ut.ancestor = ? AND r.procedure = ? AND r.rated_at >= ? "
-	    "AND r.rated_at < ? ORDER BY r.rated_at DESC, r.seq DESC LIMIT ?",
-	    "ttlli", u->code, code, month_start(month), month_end(month),
-	    COMMENTS_MAX);
+	    "WHERE ut.ancestor = ?1 AND r.rated_at >= ?3 AND r.rated_at < ?4 "
+	    "AND " METRICS_RATING_PROCEDURE_SQL(
+		"?6") " = ?2 "
+		      "ORDER BY r.rated_at DESC, r.seq DESC LIMIT ?5",
+	    "ttllil", u->code, code, month_start(month), month_end(month),
+	    COMMENTS_MAX, hl_now());
 	while (st != NULL && db_step(st) == DB_ROW) {
 		char when[17];
 		char *masked = text_mask_numbers(db_col_text(st, 2));

@@ -87,8 +87,10 @@ class Why(unittest.TestCase):
             {'id': 'R1', 'unit': UNIT, 'procedure': P1, 'level': 5,
              'visits': 1, 'reasons': f'{cls.code0};{cls.code1}',
              'dossier': f'{cls.dcode}0001', 'rated_at': at},
-            {'id': 'R2', 'unit': UNIT, 'procedure': P1, 'level': 2,
+            # no procedure: P1's through its dossier
+            {'id': 'R2', 'unit': UNIT, 'level': 2,
              'visits': 3, 'reasons': cls.code0,
+             'comment': 'Qua hồ sơ <em>thủ tục</em>',
              'dossier': f'{cls.dcode}0002', 'rated_at': at},
             {'id': 'R3', 'unit': UNIT, 'procedure': P1, 'level': 4,
              'comment': 'Mua hàng giá rẻ tại đây', 'rated_at': at},
@@ -158,6 +160,17 @@ class Why(unittest.TestCase):
         self.assertIn('Kiosk', part(e, 'id="why"', '</section>'))
         self.assertIn('75.0% of dossiers rated', e)
 
+    def test_1_comments_through_the_dossier(self):
+        com = part(self.proc(), 'id="comments"', '</ul>')
+        self.assertIn('Qua hồ sơ &lt;em&gt;thủ tục&lt;/em&gt;', com)
+        self.assertIn('Mua hàng', com)
+        h = self.b.get(f'/admin/units/{UNIT}/comments?procedure={P1}').text
+        self.assertIn('Qua hồ sơ &lt;em&gt;thủ tục&lt;/em&gt;', h)
+        self.assertIn('Mua hàng', h)
+        h = self.b.get(f'/admin/units/{UNIT}/comments?procedure=1.003583'
+                       ).text
+        self.assertNotIn('Qua hồ sơ', h)
+
     def test_2_officer_below_n_min_and_counters(self):
         h = self.page(f'/admin/units/{UNIT}/officers')
         low = part(h, 'data-officer="VC09"')
@@ -172,7 +185,8 @@ class Why(unittest.TestCase):
 
     def test_3_spam_is_excluded_and_public_page(self):
         h = self.page(f'/admin/units/{UNIT}/comments')
-        seq = re.search(r'/comments/(\d+)/status', h).group(1)
+        seq = re.search(r'/comments/(\d+)/status',
+                        h[h.index('Mua hàng'):]).group(1)
         r = self.b.post_form(f'/admin/units/{UNIT}/comments/{seq}/status',
                              {'csrf': self.b.csrf(), 'status': 'spam'})
         self.assertIn(r.status, (200, 303), r)
