@@ -570,6 +570,7 @@ why_reasons(struct ctx *c, const struct metrics *m,
 		    "<td class=\"bar\"><svg "
 		    "xmlns=\"http://www.w3.org/2000/svg\" "
 		    "width=\"%d\" height=\"12\" viewBox=\"0 0 %d 12\" "
+		    "preserveAspectRatio=\"none\" "
 		    "aria-hidden=\"true\"><rect x=\"0\" y=\"0\" width=\"%d\" "
 		    "height=\"12\" fill=\"#eef1f4\"/><rect x=\"0\" y=\"1\" "
 		    "width=\"%.1f\" height=\"10\" fill=\"#b71c1c\"/></svg></td>"

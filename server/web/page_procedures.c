@@ -545,7 +545,8 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 		buf_printf(b,
 		    "<td><svg xmlns=\"http://www.w3.org/2000/svg\" "
 		    "width=\"160\" "
-		    "height=\"12\" viewBox=\"0 0 160 12\" aria-hidden=\"true\">"
+		    "height=\"12\" viewBox=\"0 0 160 12\" "
+		    "preserveAspectRatio=\"none\" aria-hidden=\"true\">"
 		    "<rect x=\"0\" y=\"1\" width=\"%.1f\" height=\"10\" "
 		    "fill=\"%s\"/></svg></td></tr>\n",
 		    isnan(share) ? 0.0 : share * 160,
