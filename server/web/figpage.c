@@ -567,7 +567,7 @@ why_reasons(struct ctx *c, const struct metrics *m,
 		figpage_cell(c, buf_str(&key), (double)n, KIND_COUNT);
 		buf_release(&key);
 		buf_printf(b,
-		    "<td class=\"bar\"><svg "
+		    "<td class=\"rbar\"><svg "
 		    "xmlns=\"http://www.w3.org/2000/svg\" "
 		    "width=\"%d\" height=\"12\" viewBox=\"0 0 %d 12\" "
 		    "preserveAspectRatio=\"none\" "
