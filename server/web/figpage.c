@@ -760,3 +760,25 @@ figpage_reasons_cell(struct ctx *c, const struct metrics *m,
 		buf_puts(b, "—");
 	buf_puts(b, "</td>");
 }
+
+void
+figpage_channels_cell(struct ctx *c, const struct metric_figures *f)
+{
+	struct buf *b = &c->req->resp.body;
+	int shown = 0;
+
+	buf_puts(b, "<td class=\"channels\" data-k=\"by_channel\">");
+	for (int i = 0; i < CHANNEL_COUNT; i++) {
+		if (f->channel_ratings[i] == 0)
+			continue;
+		buf_puts(b, shown++ > 0 ? " · " : "");
+		buf_printf(b, "<span data-channel=\"%s\" data-v=\"%lld\">",
+		    rating_channel_name((enum rating_channel)i),
+		    (long long)f->channel_ratings[i]);
+		buf_html(b, figpage_channel_label(c, i));
+		buf_printf(b, " %lld</span>", (long long)f->channel_ratings[i]);
+	}
+	if (shown == 0)
+		buf_puts(b, "—");
+	buf_puts(b, "</td>");
+}

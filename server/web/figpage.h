@@ -129,6 +129,12 @@ void figpage_why(struct ctx *c, const struct metrics *m,
 void figpage_reasons_cell(struct ctx *c, const struct metrics *m,
     const struct metric_scope *s, int max);
 
+/*
+ * The scope's ratings by channel in one cell: "Ki-ốt 3 · Mã QR 1", the
+ * channels with ratings only; "—" when none.
+ */
+void figpage_channels_cell(struct ctx *c, const struct metric_figures *f);
+
 /* Ratings excluded from the figures, all statuses together. */
 int64_t figpage_excluded_total(const struct metric_figures *f);
 

@@ -68,6 +68,8 @@ staff_table(struct ctx *c, const struct console_unit *u,
 				"Reasons citizens named most (ratings)"));
 			buf_puts(b, "\">");
 			buf_html(b, TR(c, "Lý do chính", "Main reasons"));
+			buf_puts(b, "</th><th>");
+			buf_html(b, TR(c, "Kênh", "Channels"));
 			buf_puts(b, "</th><th class=\"num\" title=\"");
 			buf_html(b,
 			    TR(c,
@@ -120,6 +122,7 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			figpage_cell(
 			    c, "one_visit_rate", f->one_visit_rate, KIND_RATE);
 			figpage_reasons_cell(c, m, s, 3);
+			figpage_channels_cell(c, f);
 			figpage_cell(c, "excluded",
 			    (double)figpage_excluded_total(f), KIND_COUNT);
 			figpage_flags_cell(c, f);
@@ -131,6 +134,7 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			figpage_cell_masked(c, "reported_supplement_rate");
 			figpage_cell_masked(c, "one_visit_rate");
 			figpage_cell_masked(c, "reasons");
+			figpage_cell_masked(c, "by_channel");
 			figpage_cell_masked(c, "excluded");
 			buf_puts(b, "<td class=\"flags\"></td>");
 		}

@@ -98,8 +98,14 @@ class Why(unittest.TestCase):
             {'id': 'R4', 'unit': UNIT, 'officer': 'VC09', 'level': 1,
              'reasons': cls.code1, 'rated_at': at},
         ]
+        # counter 2 / officer VC02: ten ratings, enough to show
+        for i in range(10):
+            ratings.append({'id': f'C{i}', 'unit': UNIT, 'counter': 2,
+                            'officer': 'VC02', 'level': 5, 'visits': 1,
+                            'reasons': cls.code1 if i < 3 else '',
+                            'rated_at': at})
         r = s.post_json('/api/v1/ratings', ratings, auth)
-        assert r.status == 200 and r.json()['accepted'] == 4, r.text
+        assert r.status == 200 and r.json()['accepted'] == 14, r.text
         # a kiosk rating naming dossier 3: the procedure through it
         _, code, _ = add_kiosk(s, counter=1)
         r = enrol_raw(s, code)
@@ -180,8 +186,20 @@ class Why(unittest.TestCase):
             self.assertNotRegex(low, r'data-k="%s" data-v' % k)
         self.assertNotIn('data-reason', low)
         self.assertNotIn('%', low)
-        h = self.page(f'/admin/units/{UNIT}/counters')
-        self.assertIn('data-counter="1"', h)
+        for page, attr in (('counters', f'data-unit="{UNIT}" '
+                                         'data-counter="2"'),
+                           ('officers', 'data-officer="VC02"')):
+            row = part(self.page(f'/admin/units/{UNIT}/{page}'), attr)
+            self.assertEqual(value(row, 'ratings'), '10')
+            self.assertEqual(value(row, 'one_visit_rate'), '1.0000')
+            self.assertIn(f'data-reason="{self.code1}" data-v="3"', row)
+            self.assertIn('data-channel="import" data-v="10"', row)
+            self.assertIn('Phiếu giấy/nhập 10', row)
+            self.assertEqual(value(row, 'excluded'), '0')
+        # the kiosk's one rating at counter 1: masked like the rest
+        low = part(self.page(f'/admin/units/{UNIT}/counters'),
+                   f'data-unit="{UNIT}" data-counter="1"')
+        self.assertNotIn('data-channel', low)
 
     def test_3_spam_is_excluded_and_public_page(self):
         h = self.page(f'/admin/units/{UNIT}/comments')
