@@ -668,11 +668,7 @@ col_str(struct db_stmt *st, int i, char *out, size_t size)
  * dossier was received before T (?4) and is of the rating's unit or a
  * unit below it.  The rollups keep the same (rollup_procedure_of()).
  */
-#define RAW_PROCEDURE \
-	"coalesce(r.procedure, (SELECT d.procedure FROM dossiers d " \
-	"WHERE d.code = r.dossier AND d.received_at < ?4 AND EXISTS " \
-	"(SELECT 1 FROM unit_tree t WHERE t.ancestor = r.unit AND " \
-	"t.descendant = d.unit)))"
+#define RAW_PROCEDURE METRICS_RATING_PROCEDURE_SQL("?4")
 #define RAW_SQL(FILTER) \
 	"SELECT r.unit, r.counter, r.officer, " RAW_PROCEDURE ", r.level, " \
 	"r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, r.c7, r.c8, r.c9, " \

@@ -42,6 +42,20 @@ struct db;
  *	doc = metrics_to_json(m);
  */
 
+/*
+ * A rating's procedure in SQL (METRICS.md "Which procedure and officer a
+ * rating counts for"), for a query over `ratings r`: its own, else that
+ * of the dossier it names when the dossier was received before T (the
+ * SQL parameter `T`, e.g. "?4") and is of the rating's unit or a unit
+ * below it; NULL when neither.  The one text of that join: the raw
+ * figures and the pages listing a procedure's ratings use it alike.
+ */
+#define METRICS_RATING_PROCEDURE_SQL(T) \
+	"coalesce(r.procedure, (SELECT d.procedure FROM dossiers d " \
+	"WHERE d.code = r.dossier AND d.received_at < " T " AND EXISTS " \
+	"(SELECT 1 FROM unit_tree t WHERE t.ancestor = r.unit AND " \
+	"t.descendant = d.unit)))"
+
 #define METRICS_DEFINITION_VERSION 2
 /* The oldest version metrics_from_json() still reads (a child's report). */
 #define METRICS_DEFINITION_OLDEST 1

@@ -6,6 +6,7 @@
 #include "hailong/hltime.h"
 #include "hailong/http.h"
 #include "hailong/log.h"
+#include "core/instrument.h"
 #include "core/report.h"
 #include "core/users.h"
 #include "web/console.h"
@@ -433,4 +434,351 @@ figpage_figure(const struct metric_figures *f, const char *key)
 	if (strcmp(key, "supplement_or_correction_rate") == 0)
 		return f->supplement_or_correction_rate;
 	return NAN;
+}
+
+/* --- why (METRICS.md version 2) ------------------------------------------ */
+
+static const char *const excluded_keys[EXCLUDED_COUNT] = { "burst", "duplicate",
+	"misuse", "spam" };
+
+const char *
+figpage_reason_label(struct ctx *c, const struct metrics *m, const char *code)
+{
+	const struct instrument *in;
+	int64_t t = month_end(m->month) - 1;
+
+	if (m->as_of < t)
+		t = m->as_of;
+	in = instrument_cache_at(c->srv->instruments, ctx_db(c), t, NULL, 0);
+	for (int i = 0; in != NULL && i < in->nreasons; i++)
+		if (strcmp(in->reason[i].code, code) == 0)
+			return itext(&in->reason[i].label, c->lang);
+	return code;
+}
+
+const char *
+figpage_channel_label(struct ctx *c, int ch)
+{
+	switch (ch) {
+	case CHANNEL_KIOSK: return TR(c, "Ki-ốt", "Kiosk");
+	case CHANNEL_QR: return TR(c, "Mã QR", "QR code");
+	case CHANNEL_WEB: return TR(c, "Trực tuyến", "Web");
+	case CHANNEL_IMPORT:
+		return TR(c, "Phiếu giấy/nhập", "Paper ballots/import");
+	default: return "?";
+	}
+}
+
+const char *
+figpage_excluded_label(struct ctx *c, int i)
+{
+	switch (i) {
+	case 0: return TR(c, "Bấm liên tiếp", "Rapid repeat presses");
+	case 1: return TR(c, "Trùng lặp", "Duplicates");
+	case 2: return TR(c, "Dùng sai mục đích", "Misuse");
+	case 3: return TR(c, "Rác (spam)", "Spam");
+	default: return "?";
+	}
+}
+
+int64_t
+figpage_excluded_total(const struct metric_figures *f)
+{
+	int64_t n = 0;
+
+	for (int i = 0; i < EXCLUDED_COUNT; i++)
+		n += f->excluded[i];
+	return n;
+}
+
+/* A short legend under a figure: what it means, in plain words. */
+static void
+legend(struct ctx *c, const char *vi, const char *en)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "<p class=\"legend\">");
+	buf_html(b, TR(c, vi, en));
+	buf_puts(b, "</p>\n");
+}
+
+/* A row header with a hover text. */
+static void
+row_head(struct ctx *c, const char *label, const char *hint)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "<th scope=\"row\" title=\"");
+	buf_html(b, hint);
+	buf_puts(b, "\">");
+	buf_html(b, label);
+	buf_puts(b, "</th>");
+}
+
+#define BAR_W 160
+
+static void
+why_reasons(struct ctx *c, const struct metrics *m,
+    const struct metric_scope *s, const struct metric_figures *f)
+{
+	struct buf *b = &c->req->resp.body;
+	int64_t max = 1;
+
+	buf_puts(b, "<h3>");
+	buf_html(b, TR(c, "Lý do người dân nêu", "Reasons citizens gave"));
+	buf_puts(b, "</h3>\n");
+	legend(c,
+	    "Mỗi thanh là số lượt đánh giá hợp lệ có nêu lý do đó; một lượt "
+	    "có thể nêu nhiều lý do.",
+	    "Each bar counts the valid ratings naming that reason; a rating "
+	    "may name several.");
+	if (m->nreason_codes == 0) {
+		buf_puts(b, "<p class=\"none\">");
+		buf_html(b,
+		    TR(c, "Bảng hỏi không có danh sách lý do.",
+			"The questionnaire lists no reasons."));
+		buf_puts(b, "</p>\n");
+		return;
+	}
+	for (size_t i = 0; i < m->nreason_codes; i++) {
+		int64_t n =
+		    s != NULL ? metric_scope_reason(s, m->reason_codes[i]) : 0;
+
+		if (n > max)
+			max = n;
+	}
+	buf_puts(b, "<table class=\"reasons\">\n<thead><tr><th>");
+	buf_html(b, TR(c, "Lý do", "Reason"));
+	buf_puts(b, "</th><th class=\"num\">");
+	buf_html(b, TR(c, "Số lượt", "Ratings"));
+	buf_puts(b, "</th><th></th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < m->nreason_codes; i++) {
+		const char *code = m->reason_codes[i];
+		int64_t n = s != NULL ? metric_scope_reason(s, code) : 0;
+		struct buf key = { 0 };
+
+		buf_puts(b, "<tr data-reason=\"");
+		buf_html(b, code);
+		buf_puts(b, "\"><th scope=\"row\">");
+		buf_html(b, figpage_reason_label(c, m, code));
+		buf_puts(b, "</th>");
+		buf_puts(&key, "reason_");
+		buf_html(&key, code);
+		figpage_cell(c, buf_str(&key), (double)n, KIND_COUNT);
+		buf_release(&key);
+		buf_printf(b,
+		    "<td class=\"rbar\"><svg "
+		    "xmlns=\"http://www.w3.org/2000/svg\" "
+		    "width=\"%d\" height=\"12\" viewBox=\"0 0 %d 12\" "
+		    "preserveAspectRatio=\"none\" "
+		    "aria-hidden=\"true\"><rect x=\"0\" y=\"0\" width=\"%d\" "
+		    "height=\"12\" fill=\"#eef1f4\"/><rect x=\"0\" y=\"1\" "
+		    "width=\"%.1f\" height=\"10\" fill=\"#b71c1c\"/></svg></td>"
+		    "</tr>\n",
+		    BAR_W, BAR_W, BAR_W, (double)n * BAR_W / (double)max);
+	}
+	buf_puts(b, "<tr>");
+	row_head(c, TR(c, "Có nêu ít nhất một lý do", "Naming any reason"),
+	    TR(c, "Số lượt đánh giá hợp lệ có nêu ít nhất một lý do",
+		"Valid ratings naming at least one reason"));
+	figpage_cell(c, "reasons_given", (double)f->reasons_given, KIND_COUNT);
+	buf_puts(b, "<td></td></tr>\n</tbody>\n</table>\n");
+}
+
+static void
+why_visits_channels(
+    struct ctx *c, const struct metric_figures *f, bool dossiers)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "<h3>");
+	buf_html(b,
+	    TR(c, "Số lần đi lại, kênh đánh giá, độ phủ",
+		"Trips, channels, coverage"));
+	buf_puts(b, "</h3>\n<table class=\"why\">\n<tbody>\n<tr>");
+	row_head(c, TR(c, "Xong trong một lần", "Done in one visit"),
+	    TR(c,
+		"Tỷ lệ người dân chỉ phải đến một lần, trong số người trả lời "
+		"câu hỏi số lần đi lại",
+		"Share who came once, of those who answered the question on "
+		"visits"));
+	figpage_cell(c, "one_visit_rate", f->one_visit_rate, KIND_RATE);
+	buf_puts(b, "</tr>\n<tr>");
+	row_head(c, TR(c, "Số người trả lời số lần đi lại", "Answered visits"),
+	    TR(c, "Số lượt đánh giá hợp lệ có trả lời số lần đi lại",
+		"Valid ratings that answered the question on visits"));
+	figpage_cell(
+	    c, "visits_answered", (double)f->visits_answered, KIND_COUNT);
+	buf_puts(b, "</tr>\n<tr>");
+	row_head(c, TR(c, "Số lần đi lại trung bình", "Mean visits"),
+	    TR(c, "Trung bình số lần phải đến", "Mean number of visits"));
+	figpage_cell(c, "visits_mean", f->visits_mean, KIND_MEAN);
+	buf_puts(b, "</tr>\n");
+	if (dossiers) {
+		buf_puts(b, "<tr>");
+		row_head(c, TR(c, "Hồ sơ được đánh giá", "Dossiers rated"),
+		    TR(c,
+			"Tỷ lệ hồ sơ tiếp nhận trong tháng có ít nhất một lượt "
+			"đánh giá hợp lệ",
+			"Share of the month's dossiers with at least one "
+			"valid rating"));
+		buf_printf(b,
+		    "<td class=\"num\" data-k=\"coverage_rate\" "
+		    "data-v=\"");
+		if (isnan(f->coverage_rate))
+			buf_puts(b, "null\">—");
+		else {
+			buf_printf(b, "%.4f\">", f->coverage_rate);
+			figpage_value(c, b, f->coverage_rate, KIND_RATE);
+			buf_puts(b, " ");
+			buf_html(b,
+			    TR(c, "hồ sơ được đánh giá", "of dossiers rated"));
+		}
+		buf_puts(b, "</td></tr>\n");
+	}
+	buf_puts(b, "</tbody>\n</table>\n");
+
+	buf_puts(b, "<table class=\"channels\">\n<thead><tr><th>");
+	buf_html(b, TR(c, "Kênh", "Channel"));
+	buf_puts(b, "</th><th class=\"num\">");
+	buf_html(b, TR(c, "Số lượt", "Ratings"));
+	buf_puts(b, "</th><th class=\"num\">");
+	buf_html(b, TR(c, "Hài lòng", "Satisfied"));
+	buf_puts(b, "</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < CHANNEL_COUNT; i++) {
+		char key[48];
+
+		buf_printf(b, "<tr data-channel=\"%s\"><th scope=\"row\">",
+		    rating_channel_name((enum rating_channel)i));
+		buf_html(b, figpage_channel_label(c, i));
+		buf_puts(b, "</th>");
+		snprintf(key, sizeof(key), "ratings_%s",
+		    rating_channel_name((enum rating_channel)i));
+		figpage_cell(c, key, (double)f->channel_ratings[i], KIND_COUNT);
+		snprintf(key, sizeof(key), "satisfied_rate_%s",
+		    rating_channel_name((enum rating_channel)i));
+		figpage_cell(c, key, f->channel_satisfied_rate[i], KIND_RATE);
+		buf_puts(b, "</tr>\n");
+	}
+	buf_puts(b, "</tbody>\n</table>\n");
+	legend(c,
+	    "Hài lòng theo kênh: tỷ lệ đánh giá mức 4–5 trong số đánh giá "
+	    "qua kênh đó.",
+	    "Satisfied by channel: the share of level 4–5 among that "
+	    "channel's ratings.");
+}
+
+static void
+why_excluded(struct ctx *c, const struct metric_figures *f)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "<h3>");
+	buf_html(b, TR(c, "Không tính vào số liệu", "Excluded from figures"));
+	buf_puts(b, "</h3>\n<table class=\"excluded\">\n<tbody>\n");
+	for (int i = 0; i < EXCLUDED_COUNT; i++) {
+		char key[32];
+
+		buf_printf(b, "<tr data-status=\"%s\"><th scope=\"row\">",
+		    excluded_keys[i]);
+		buf_html(b, figpage_excluded_label(c, i));
+		buf_puts(b, "</th>");
+		snprintf(key, sizeof(key), "excluded_%s", excluded_keys[i]);
+		figpage_cell(c, key, (double)f->excluded[i], KIND_COUNT);
+		buf_puts(b, "</tr>\n");
+	}
+	buf_puts(b, "</tbody>\n</table>\n");
+	legend(c,
+	    "Lượt đánh giá được lưu nhưng không tính vào tỷ lệ nào: bấm liên "
+	    "tiếp, trùng lặp, dùng sai mục đích hoặc rác.",
+	    "Ratings kept but counted in no figure: rapid repeat presses, "
+	    "duplicates, misuse or spam.");
+}
+
+void
+figpage_why(struct ctx *c, const struct metrics *m,
+    const struct metric_scope *s, bool dossiers)
+{
+	struct buf *b = &c->req->resp.body;
+	struct metric_figures zero_f;
+	struct metric_counts zero = { 0 };
+	const struct metric_figures *f;
+
+	if (s != NULL)
+		f = &s->fig;
+	else {
+		metric_figures_compute(&zero, &m->rules, &zero_f);
+		f = &zero_f;
+	}
+	buf_puts(b, "<section class=\"why\" id=\"why\">\n<h2>");
+	buf_html(b, TR(c, "Vì sao", "Why"));
+	buf_puts(b, "</h2>\n");
+	why_reasons(c, m, s, f);
+	why_visits_channels(c, f, dossiers);
+	why_excluded(c, f);
+	buf_puts(b, "</section>\n");
+}
+
+void
+figpage_reasons_cell(struct ctx *c, const struct metrics *m,
+    const struct metric_scope *s, int max)
+{
+	struct buf *b = &c->req->resp.body;
+	bool used[RATING_REASONS_MAX * 8] = { false };
+	size_t nc = m->nreason_codes;
+	int shown = 0;
+
+	if (nc > sizeof(used) / sizeof(used[0]))
+		nc = sizeof(used) / sizeof(used[0]);
+	buf_puts(b, "<td class=\"reasons\" data-k=\"reasons\">");
+	while (shown < max) {
+		int64_t best = 0;
+		size_t bi = 0;
+
+		for (size_t i = 0; i < nc; i++) {
+			int64_t n = used[i]
+			    ? 0
+			    : metric_scope_reason(s, m->reason_codes[i]);
+
+			if (n > best) {
+				best = n;
+				bi = i;
+			}
+		}
+		if (best == 0)
+			break;
+		used[bi] = true;
+		buf_puts(b, shown > 0 ? "<br>" : "");
+		buf_puts(b, "<span data-reason=\"");
+		buf_html(b, m->reason_codes[bi]);
+		buf_printf(b, "\" data-v=\"%lld\">", (long long)best);
+		buf_html(b, figpage_reason_label(c, m, m->reason_codes[bi]));
+		buf_printf(b, " (%lld)</span>", (long long)best);
+		shown++;
+	}
+	if (shown == 0)
+		buf_puts(b, "—");
+	buf_puts(b, "</td>");
+}
+
+void
+figpage_channels_cell(struct ctx *c, const struct metric_figures *f)
+{
+	struct buf *b = &c->req->resp.body;
+	int shown = 0;
+
+	buf_puts(b, "<td class=\"channels\" data-k=\"by_channel\">");
+	for (int i = 0; i < CHANNEL_COUNT; i++) {
+		if (f->channel_ratings[i] == 0)
+			continue;
+		buf_puts(b, shown++ > 0 ? " · " : "");
+		buf_printf(b, "<span data-channel=\"%s\" data-v=\"%lld\">",
+		    rating_channel_name((enum rating_channel)i),
+		    (long long)f->channel_ratings[i]);
+		buf_html(b, figpage_channel_label(c, i));
+		buf_printf(b, " %lld</span>", (long long)f->channel_ratings[i]);
+	}
+	if (shown == 0)
+		buf_puts(b, "—");
+	buf_puts(b, "</td>");
 }

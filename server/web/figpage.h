@@ -103,6 +103,47 @@ void figpage_series_free(struct metrics *s[FIGPAGE_TREND_MONTHS]);
 const struct metric_scope *figpage_find(const struct metric_list *l,
     const char *code, const char *unit, int counter);
 
+/*
+ * The label of reason `code` in the questionnaire in force at the end of
+ * m's month (or at m->as_of when earlier), in the page's language; the
+ * code itself when no version names it.  Borrowed (the server's
+ * instrument cache, or `code`).
+ */
+const char *
+figpage_reason_label(struct ctx *c, const struct metrics *m, const char *code);
+
+/*
+ * The "why" of a scope (METRICS.md version 2) for staff: the reasons as
+ * horizontal bars with their counts (every code of m->reason_codes), the
+ * share done in one visit, satisfaction by channel, coverage (`dossiers`:
+ * false for counters and officers, which have none) and what was
+ * excluded, each with a short legend.  s may be NULL (no data: zeros).
+ */
+void figpage_why(struct ctx *c, const struct metrics *m,
+    const struct metric_scope *s, bool dossiers);
+
+/*
+ * The scope's reasons in one cell: the most named first, "label (n)",
+ * at most `max` of them; "—" when none.
+ */
+void figpage_reasons_cell(struct ctx *c, const struct metrics *m,
+    const struct metric_scope *s, int max);
+
+/*
+ * The scope's ratings by channel in one cell: "Ki-ốt 3 · Mã QR 1", the
+ * channels with ratings only; "—" when none.
+ */
+void figpage_channels_cell(struct ctx *c, const struct metric_figures *f);
+
+/* Ratings excluded from the figures, all statuses together. */
+int64_t figpage_excluded_total(const struct metric_figures *f);
+
+/* The name of an excluded status (index of metric_figures.excluded). */
+const char *figpage_excluded_label(struct ctx *c, int i);
+
+/* The name of a rating channel (enum rating_channel) for people. */
+const char *figpage_channel_label(struct ctx *c, int ch);
+
 /* The figure of METRICS.md named `key` ("satisfied_rate", "dossiers"...). */
 double figpage_figure(const struct metric_figures *f, const char *key);
 

@@ -8,6 +8,7 @@
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "core/audit.h"
+#include "core/metrics.h"
 #include "core/ratings.h"
 #include "web/console.h"
 #include "web/html.h"
@@ -215,18 +216,23 @@ page_comments(struct ctx *c)
 	filter_form(c, &u, &f);
 	st = db_query(ctx_db(c),
 	    "SELECT t.seq, t.rated_at, t.comment, r.level, "
-	    "coalesce(r.procedure, ''), coalesce(r.counter, 0), r.status, "
-	    "r.channel, t.unit, coalesce(cb.id, 0), coalesce(cb.status, '') "
-	    "FROM rating_texts t JOIN ratings r ON r.seq = t.seq "
-	    "LEFT JOIN callbacks cb ON cb.rating_seq = t.seq "
-	    "WHERE t.unit IN (SELECT descendant FROM unit_tree "
-	    "WHERE ancestor = ?1) "
-	    "AND (?2 = 0 OR (t.rated_at >= ?2 AND t.rated_at < ?3)) "
-	    "AND (?4 = '' OR r.procedure = ?4) "
-	    "AND (?5 = 0 OR r.level = ?5) "
-	    "ORDER BY t.rated_at DESC, t.seq DESC LIMIT ?6 OFFSET ?7",
-	    "tlltiil", u.code, from, to, f.procedure, f.level, CONSOLE_ROWS + 1,
-	    (int64_t)(f.page - 1) * CONSOLE_ROWS);
+	    "coalesce(" METRICS_RATING_PROCEDURE_SQL(
+		"?8") ", ''), "
+		      "coalesce(r.counter, 0), r.status, "
+		      "r.channel, t.unit, coalesce(cb.id, 0), "
+		      "coalesce(cb.status, '') "
+		      "FROM rating_texts t JOIN ratings r ON r.seq = t.seq "
+		      "LEFT JOIN callbacks cb ON cb.rating_seq = t.seq "
+		      "WHERE t.unit IN (SELECT descendant FROM unit_tree "
+		      "WHERE ancestor = ?1) "
+		      "AND (?2 = 0 OR (t.rated_at >= ?2 AND t.rated_at < ?3)) "
+		      "AND (?4 = '' OR " METRICS_RATING_PROCEDURE_SQL(
+			  "?8") " = ?4) "
+				"AND (?5 = 0 OR r.level = ?5) "
+				"ORDER BY t.rated_at DESC, t.seq DESC LIMIT ?6 "
+				"OFFSET ?7",
+	    "tlltiill", u.code, from, to, f.procedure, f.level,
+	    CONSOLE_ROWS + 1, (int64_t)(f.page - 1) * CONSOLE_ROWS, hl_now());
 	while (st != NULL && db_step(st) == DB_ROW) {
 		long long seq = (long long)db_col_int(st, 0);
 		const char *status = db_col_text(st, 6);

@@ -545,7 +545,8 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 		buf_printf(b,
 		    "<td><svg xmlns=\"http://www.w3.org/2000/svg\" "
 		    "width=\"160\" "
-		    "height=\"12\" viewBox=\"0 0 160 12\" aria-hidden=\"true\">"
+		    "height=\"12\" viewBox=\"0 0 160 12\" "
+		    "preserveAspectRatio=\"none\" aria-hidden=\"true\">"
 		    "<rect x=\"0\" y=\"1\" width=\"%.1f\" height=\"10\" "
 		    "fill=\"%s\"/></svg></td></tr>\n",
 		    isnan(share) ? 0.0 : share * 160,
@@ -721,10 +722,12 @@ comments(
 	    "SELECT r.rated_at, r.level, t.comment, r.status "
 	    "FROM ratings r JOIN rating_texts t ON t.seq = r.seq "
 	    "JOIN unit_tree ut ON ut.descendant = r.unit "
-	    "WHERE ut.ancestor = ? AND r.procedure = ? AND r.rated_at >= ? "
-	    "AND r.rated_at < ? ORDER BY r.rated_at DESC, r.seq DESC LIMIT ?",
-	    "ttlli", u->code, code, month_start(month), month_end(month),
-	    COMMENTS_MAX);
+	    "WHERE ut.ancestor = ?1 AND r.rated_at >= ?3 AND r.rated_at < ?4 "
+	    "AND " METRICS_RATING_PROCEDURE_SQL(
+		"?6") " = ?2 "
+		      "ORDER BY r.rated_at DESC, r.seq DESC LIMIT ?5",
+	    "ttllil", u->code, code, month_start(month), month_end(month),
+	    COMMENTS_MAX, hl_now());
 	while (st != NULL && db_step(st) == DB_ROW) {
 		char when[17];
 		char *masked = text_mask_numbers(db_col_text(st, 2));
@@ -833,6 +836,7 @@ page_procedure(struct ctx *c)
 	buf_puts(b, "</th>");
 	figpage_flags_cell(c, &f);
 	buf_puts(b, "</tr>\n</tbody>\n</table>\n");
+	figpage_why(c, m, figpage_find(&m->procedures, code, NULL, 0), true);
 
 	proc_trends_table(c, series, code, month);
 	levels_table(c, &f);

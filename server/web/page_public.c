@@ -91,6 +91,8 @@ table_head(struct ctx *c, bool procedures)
 		{ "Số hóa", "Digitised" },
 		{ "Hài lòng xử lý hồ sơ", "Handling satisfaction" },
 		{ "Điểm 766 (tối đa 36)", "766 points (of 36)" },
+		{ "Hồ sơ được đánh giá", "Dossiers rated" },
+		{ "Lượt không tính", "Ratings excluded" },
 	};
 
 	buf_puts(b, "<table class=\"pub\">\n<thead><tr>");
@@ -122,6 +124,49 @@ figure_cells(struct ctx *c, const struct metric_figures *f, int n_min)
 	    KIND_RATE, handled);
 	pub_cell(
 	    c, "points_total", figpage_points_total(f), KIND_POINTS, handled);
+	pub_cell(c, "coverage_rate", f->coverage_rate, KIND_RATE, handled);
+	/* a count of kept, uncounted ratings: no one's opinion */
+	figpage_cell(
+	    c, "excluded", (double)figpage_excluded_total(f), KIND_COUNT);
+}
+
+/* The unit's excluded ratings by status, and what coverage means. */
+static void
+excluded_table(struct ctx *c, const struct metric_figures *f, int n_min)
+{
+	static const char *const keys[EXCLUDED_COUNT] = { "excluded_burst",
+		"excluded_duplicate", "excluded_misuse", "excluded_spam" };
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "<h2>");
+	buf_html(
+	    b, TR(c, "Độ phủ và lượt không tính", "Coverage and exclusions"));
+	buf_puts(b, "</h2>\n<p class=\"legend\">");
+	buf_html(b,
+	    TR(c,
+		"“Hồ sơ được đánh giá”: tỷ lệ hồ sơ tiếp nhận trong tháng có "
+		"ít nhất một lượt đánh giá. “Lượt không tính”: lượt được lưu "
+		"nhưng không tính vào số liệu nào.",
+		"“Dossiers rated”: the share of the month's dossiers with at "
+		"least one rating. “Ratings excluded”: ratings kept but "
+		"counted in no figure."));
+	buf_puts(b,
+	    "</p>\n<table class=\"pub excluded\" id=\"excluded\">\n"
+	    "<tbody>\n<tr><th scope=\"row\">");
+	buf_html(b, TR(c, "Hồ sơ được đánh giá", "Dossiers rated"));
+	buf_puts(b, "</th>");
+	pub_cell(c, "coverage_rate", f->coverage_rate, KIND_RATE,
+	    f->dossiers >= n_min);
+	buf_puts(b, "</tr>\n");
+	for (int i = 0; i < EXCLUDED_COUNT; i++) {
+		buf_puts(b, "<tr><th scope=\"row\">");
+		buf_html(b, TR(c, "Không tính — ", "Excluded — "));
+		buf_html(b, figpage_excluded_label(c, i));
+		buf_puts(b, "</th>");
+		figpage_cell(c, keys[i], (double)f->excluded[i], KIND_COUNT);
+		buf_puts(b, "</tr>\n");
+	}
+	buf_puts(b, "</tbody>\n</table>\n");
 }
 
 static void
@@ -378,6 +423,7 @@ page_public_unit(struct ctx *c)
 		}
 		buf_puts(b, "</tbody>\n</table>\n");
 	}
+	excluded_table(c, &m->total.fig, m->rules.n_min);
 	procedure_rows(c, m);
 	buf_puts(b, "<h2>");
 	buf_html(b, TR(c, "Đơn vị trực thuộc", "Units below"));

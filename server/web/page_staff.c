@@ -16,9 +16,10 @@
  */
 static void
 staff_table(struct ctx *c, const struct console_unit *u,
-    const struct metric_list *l, bool counters, int month)
+    const struct metrics *m, bool counters, int month)
 {
 	struct buf *b = &c->req->resp.body;
+	const struct metric_list *l = counters ? &m->counters : &m->officers;
 	size_t shown = 0;
 
 	for (size_t i = 0; i < l->n; i++) {
@@ -54,6 +55,30 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			buf_html(b,
 			    TR(c, "Người dân báo bổ sung",
 				"Citizens report supplementing"));
+			buf_puts(b, "</th><th class=\"num\" title=\"");
+			buf_html(b,
+			    TR(c, "Tỷ lệ người dân chỉ phải đến một lần",
+				"Share who came only once"));
+			buf_puts(b, "\">");
+			buf_html(b,
+			    TR(c, "Xong trong một lần", "Done in one visit"));
+			buf_puts(b, "</th><th title=\"");
+			buf_html(b,
+			    TR(c, "Lý do người dân nêu nhiều nhất (số lượt)",
+				"Reasons citizens named most (ratings)"));
+			buf_puts(b, "\">");
+			buf_html(b, TR(c, "Lý do chính", "Main reasons"));
+			buf_puts(b, "</th><th>");
+			buf_html(b, TR(c, "Kênh", "Channels"));
+			buf_puts(b, "</th><th class=\"num\" title=\"");
+			buf_html(b,
+			    TR(c,
+				"Lượt đánh giá lưu lại nhưng không tính: bấm "
+				"liên tiếp, trùng lặp, dùng sai mục đích, rác",
+				"Ratings kept but not counted: repeats, "
+				"duplicates, misuse, spam"));
+			buf_puts(b, "\">");
+			buf_html(b, TR(c, "Không tính", "Excluded"));
 			buf_puts(b, "</th><th>");
 			buf_html(b, TR(c, "Cảnh báo", "Flags"));
 			buf_puts(b, "</th>");
@@ -94,6 +119,12 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			    c, "officer_score", f->officer_score, KIND_MEAN);
 			figpage_cell(c, "reported_supplement_rate",
 			    f->reported_supplement_rate, KIND_RATE);
+			figpage_cell(
+			    c, "one_visit_rate", f->one_visit_rate, KIND_RATE);
+			figpage_reasons_cell(c, m, s, 3);
+			figpage_channels_cell(c, f);
+			figpage_cell(c, "excluded",
+			    (double)figpage_excluded_total(f), KIND_COUNT);
 			figpage_flags_cell(c, f);
 		} else {
 			figpage_cell_masked(c, "satisfied_rate");
@@ -101,6 +132,10 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			figpage_cell_masked(c, "mean_level");
 			figpage_cell_masked(c, "officer_score");
 			figpage_cell_masked(c, "reported_supplement_rate");
+			figpage_cell_masked(c, "one_visit_rate");
+			figpage_cell_masked(c, "reasons");
+			figpage_cell_masked(c, "by_channel");
+			figpage_cell_masked(c, "excluded");
 			buf_puts(b, "<td class=\"flags\"></td>");
 		}
 		if (counters && figpage_is_manager(c)) {
@@ -165,9 +200,17 @@ staff_page(struct ctx *c, bool counters)
 	buf_html(b,
 	    TR(c, "lượt đánh giá trở lên; ít hơn: “chưa đủ dữ liệu”.",
 		"ratings up; below that: “not enough data”."));
+	buf_puts(b, "</p>\n<p class=\"legend\">");
+	buf_html(b,
+	    TR(c,
+		"“Xong trong một lần”: tỷ lệ người dân chỉ phải đến một lần. "
+		"“Lý do chính”: lý do được nêu nhiều nhất, kèm số lượt. "
+		"“Không tính”: lượt lưu lại nhưng không tính vào số liệu.",
+		"“Done in one visit”: the share who came once. “Main "
+		"reasons”: the reasons named most, with their counts. "
+		"“Excluded”: ratings kept but counted in no figure."));
 	buf_puts(b, "</p>\n");
-	staff_table(
-	    c, &u, counters ? &m->counters : &m->officers, counters, month);
+	staff_table(c, &u, m, counters, month);
 	if (counters)
 		console_review_history(c, &u, NULL, 0);
 	console_end(c);
