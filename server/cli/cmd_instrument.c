@@ -38,23 +38,6 @@ static const char usage[] =
     "Every change is in the audit log (instrument.add).  Exit status: 0\n"
     "done, 1 refused or failed, 2 usage.\n";
 
-/* The stored version in force at t: its row, stepped.  NULL when none. */
-static struct db_stmt *
-version_at(struct db *db, int64_t t)
-{
-	struct db_stmt *st = db_query(db,
-	    "SELECT version, effective_from, created_at, created_by, body "
-	    "FROM instruments WHERE effective_from <= ? AND created_at <= ? "
-	    "ORDER BY effective_from DESC, version DESC LIMIT 1",
-	    "ll", t, hl_now());
-
-	if (st != NULL && db_step(st) != DB_ROW) {
-		db_done(st);
-		return NULL;
-	}
-	return st;
-}
-
 /* "YYYY-MM", or "always" for the first version (effective from 0). */
 static const char *
 from_month(int64_t from, char out[8])
@@ -109,12 +92,11 @@ print_instrument(const struct instrument *in)
 static int
 instrument_show(struct db *db, const char *month_s, bool as_json)
 {
-	struct db_stmt *st;
+	struct instrument_version v;
 	struct instrument *in;
 	int64_t t = hl_now();
 	char err[512], m[8], created[11];
-	const char *body;
-	int month;
+	int month, rc;
 
 	if (month_s != NULL) {
 		if (month_parse(month_s, strlen(month_s), &month) < 0) {
@@ -124,39 +106,38 @@ instrument_show(struct db *db, const char *month_s, bool as_json)
 		}
 		t = month_start(month);
 	}
-	st = version_at(db, t);
-	if (st == NULL) {
+	rc = instrument_version_at(db, t, &v);
+	if (rc != 0) {
 		cli_error("instrument",
-		    "no instrument in force then; run 'hailong init'");
+		    rc < 0 ? "cannot read the instruments: %s"
+			   : "no instrument in force then; run 'hailong init'",
+		    db_errmsg(db));
 		return 1;
 	}
-	body = db_col_text(st, 4);
-	in = instrument_parse(body, strlen(body), err, sizeof(err));
+	in = instrument_parse(v.body, strlen(v.body), err, sizeof(err));
 	if (in == NULL) {
-		cli_error("instrument", "version %lld is unreadable: %s",
-		    (long long)db_col_int(st, 0), err);
-		db_done(st);
+		cli_error("instrument", "version %d is unreadable: %s",
+		    v.version, err);
+		free(v.body);
 		return 1;
 	}
 	if (as_json) {
 		/* the body alone on stdout: the input of 'add' */
-		fprintf(stderr, "instrument version %lld, in force from %s\n",
-		    (long long)db_col_int(st, 0),
-		    from_month(db_col_int(st, 1), m));
-		fputs(body, stdout);
-		if (body[0] != '\0' && body[strlen(body) - 1] != '\n')
+		fprintf(stderr, "instrument version %d, in force from %s\n",
+		    v.version, from_month(v.effective_from, m));
+		fputs(v.body, stdout);
+		if (v.body[0] != '\0' && v.body[strlen(v.body) - 1] != '\n')
 			putchar('\n');
 	} else {
-		date_vn(db_col_int(st, 2), created);
-		printf("%-10s %lld, in force from %s, added %s by %s\n",
-		    "version", (long long)db_col_int(st, 0),
-		    from_month(db_col_int(st, 1), m),
-		    db_col_int(st, 2) > 0 ? created : "at init",
-		    db_col_text(st, 3)[0] ? db_col_text(st, 3) : "init");
+		date_vn(v.created_at, created);
+		printf("%-10s %d, in force from %s, added %s by %s\n",
+		    "version", v.version, from_month(v.effective_from, m),
+		    v.created_at > 0 ? created : "at init",
+		    v.created_by[0] ? v.created_by : "init");
 		print_instrument(in);
 	}
 	instrument_free(in);
-	db_done(st);
+	free(v.body);
 	return 0;
 }
 
@@ -169,13 +150,13 @@ instrument_list(struct db *db, bool as_json)
 	    "");
 	json_t *a = json_array();
 	int64_t now = hl_now();
-	struct db_stmt *cur;
+	struct instrument_version cur;
 	int current = 0, rc = -1;
 
-	cur = version_at(db, now);
-	if (cur != NULL)
-		current = (int)db_col_int(cur, 0);
-	db_done(cur);
+	if (instrument_version_at(db, now, &cur) == 0) {
+		current = cur.version;
+		free(cur.body);
+	}
 	if (!as_json)
 		printf("%-8s %-7s %-8s %-11s %-20s %s\n", "VERSION", "FROM",
 		    "NOW", "ADDED", "BY", "NAME");

@@ -738,3 +738,29 @@ instrument_cache_at(struct instrument_cache *c, struct db *db, int64_t t,
 		    "'hailong init'");
 	return best != NULL ? best->in : NULL;
 }
+
+int
+instrument_version_at(struct db *db, int64_t t, struct instrument_version *v)
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT version, effective_from, created_at, created_by, body "
+	    "FROM instruments WHERE effective_from <= ? AND created_at <= ? "
+	    "ORDER BY effective_from DESC, version DESC LIMIT 1",
+	    "ll", t, hl_now());
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	if (st == NULL)
+		return -1;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		v->version = (int)db_col_int(st, 0);
+		v->effective_from = db_col_int(st, 1);
+		v->created_at = db_col_int(st, 2);
+		strlcpy_hl(
+		    v->created_by, db_col_text(st, 3), sizeof(v->created_by));
+		v->body = xstrdup(db_col_text(st, 4));
+	}
+	db_done(st);
+	return rc == DB_ROW ? 0 : rc < 0 ? -1 : 1;
+}

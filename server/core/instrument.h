@@ -97,6 +97,21 @@ int instrument_add(struct db *db, struct change *ch, int effective,
 struct instrument *instrument_at(struct db *db, int64_t rated_at,
     int64_t received_at, char *err, size_t errlen);
 
+/* One stored version, as `instrument show` and the console print it. */
+struct instrument_version {
+	int version;
+	int64_t effective_from, created_at; /* created_at 0: at init */
+	char created_by[64];                /* "" at init */
+	char *body;                         /* the JSON as stored; free() it */
+};
+
+/*
+ * The stored version in force at t among those created by now.  0 (v
+ * filled; free v->body), 1 when there is none, -1 on a database error.
+ */
+int
+instrument_version_at(struct db *db, int64_t t, struct instrument_version *v);
+
 /*
  * Every version, for a running server: the cache is read again when
  * the table changed (checked at most once a second, or at once after

@@ -29,7 +29,8 @@ int officers_add(struct db *db, struct change *ch, const char *unit,
 /* Disable: no new duty, no new kiosk; an open duty ends; figures stay. */
 int officers_disable(struct db *db, struct change *ch, const char *id);
 
-/* 0 active (unit copied to unit when not NULL), 1 unknown, 2 disabled. */
+/* 0 active, 2 disabled (either way its unit copied to unit when not
+ * NULL), 1 unknown, -1 error. */
 int officers_state(struct db *db, const char *id, char unit[41]);
 
 /*

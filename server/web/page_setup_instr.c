@@ -36,19 +36,12 @@ static const char *const lang_keys[2] = { "vi", "en" };
 static char *
 body_in_force(struct db *db, int64_t now, int *version)
 {
-	struct db_stmt *st;
-	char *body = NULL;
+	struct instrument_version v;
 
-	st = db_query(db,
-	    "SELECT version, body FROM instruments WHERE effective_from <= ? "
-	    "ORDER BY effective_from DESC, version DESC LIMIT 1",
-	    "l", now);
-	if (st != NULL && db_step(st) == DB_ROW) {
-		*version = (int)db_col_int(st, 0);
-		body = xstrdup(db_col_text(st, 1));
-	}
-	db_done(st);
-	return body;
+	if (instrument_version_at(db, now, &v) != 0)
+		return NULL;
+	*version = v.version;
+	return v.body;
 }
 
 /* The text of obj[key][lang] (key NULL: obj[lang]), or "". */

@@ -220,17 +220,8 @@ route_officer(
 		server_unavailable(c);
 		return -1;
 	}
-	/* the unit of a disabled officer is read from the list */
-	if (rc == 2) {
-		int64_t one;
-
-		if (db_int(ctx_db(c), &one,
-			"SELECT 1 FROM officers WHERE id = ? AND unit = ?",
-			"tt", v, u->code) != 0) {
-			page_not_found(c);
-			return -1;
-		}
-	} else if (rc != 0 || strcmp(unit, u->code) != 0) {
+	/* officers_state() names the unit of a disabled officer too */
+	if ((rc != 0 && rc != 2) || strcmp(unit, u->code) != 0) {
 		page_not_found(c);
 		return -1;
 	}
