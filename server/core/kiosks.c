@@ -366,3 +366,21 @@ kiosks_list_json(struct db *db, const char *scope, int64_t now)
 	}
 	return a;
 }
+
+int
+kiosks_at_counter(struct db *db, const char *unit, int counter, int max,
+    void (*fn)(void *arg, const char *id), void *arg)
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT id FROM kiosks WHERE unit = ? AND counter = ? AND "
+	    "revoked_at IS NULL ORDER BY id LIMIT ?",
+	    "tii", unit, counter, max);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW)
+		fn(arg, db_col_text(st, 0));
+	db_done(st);
+	return rc < 0 ? -1 : 0;
+}

@@ -39,6 +39,13 @@ int kiosks_add(struct db *db, const char *unit, int counter,
     const char *officer, int faces, int64_t now, char id[WIRE_KIOSK_ID_LEN + 1],
     char code[WIRE_CODE_LEN + 1], char *err, size_t errlen);
 
+/*
+ * The ids of the kiosks at a counter that are not revoked, by id, at most
+ * `max`: fn for each.  0, or -1 on a database error.
+ */
+int kiosks_at_counter(struct db *db, const char *unit, int counter, int max,
+    void (*fn)(void *arg, const char *id), void *arg);
+
 /* Load by id.  0 found, 1 no such kiosk, -1 error. */
 int kiosks_load(struct db *db, const char *id, struct kiosk *k);
 

@@ -76,6 +76,14 @@ units_counter_name(
 }
 
 int
+units_officer_name(struct db *db, const char *id, struct buf *name)
+{
+	return first_name(
+	    db_query(db, "SELECT name FROM officers WHERE id = ?", "t", id),
+	    name);
+}
+
+int
 units_closed_since(struct db *db, const char *unit, int counter,
     int64_t *unit_at, int64_t *counter_at)
 {

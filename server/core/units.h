@@ -29,6 +29,9 @@ int units_name(struct db *db, const char *code, struct buf *name);
 int units_counter_name(
     struct db *db, const char *unit, int number, struct buf *name);
 
+/* The same for officer `id` (officers.h), whatever their unit. */
+int units_officer_name(struct db *db, const char *id, struct buf *name);
+
 /*
  * Since when `unit`, and its counter `counter` when > 0, take no new
  * rating: *unit_at and *counter_at are the instants they were disabled

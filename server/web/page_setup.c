@@ -270,14 +270,13 @@ setup_confirmed(const struct form *f)
 void
 setup_officer_name(struct ctx *c, struct buf *b, const char *id)
 {
-	struct db_stmt *st = db_query(
-	    ctx_db(c), "SELECT name FROM officers WHERE id = ?", "t", id);
+	struct buf name = { 0 };
 
-	if (st != NULL && db_step(st) == DB_ROW) {
+	if (units_officer_name(ctx_db(c), id, &name) == 0) {
 		buf_puts(b, " ");
-		buf_html(b, db_col_text(st, 0));
+		buf_html(b, buf_str(&name));
 	}
-	db_done(st);
+	buf_release(&name);
 }
 
 void

@@ -6,6 +6,7 @@
 #include "hailong/token.h"
 #include "hailong/util.h"
 #include "core/counters.h"
+#include "core/kiosks.h"
 #include "core/qrlink.h"
 #include "web/console.h"
 #include "web/html.h"
@@ -34,29 +35,36 @@ struct counter_walk {
 	int n, max;
 };
 
+struct kiosk_links {
+	struct ctx *c;
+	struct buf *b;
+	const char *unit;
+	int n;
+};
+
+static void
+kiosk_link(void *arg, const char *id)
+{
+	struct kiosk_links *k = arg;
+
+	buf_printf(k->b, "%s<a href=\"/admin/units/%s/kiosks",
+	    k->n++ ? ", " : "", k->unit);
+	console_lang_suffix(k->c, k->b, false);
+	buf_puts(k->b, "#");
+	buf_html(k->b, id);
+	buf_puts(k->b, "\">");
+	buf_html(k->b, id);
+	buf_puts(k->b, "</a>");
+}
+
 static void
 counter_kiosks(struct ctx *c, struct buf *b, const char *unit, int number)
 {
-	struct db_stmt *st;
-	int n = 0;
+	struct kiosk_links k = { c, b, unit, 0 };
 
-	st = db_query(ctx_db(c),
-	    "SELECT id FROM kiosks WHERE unit = ? AND counter = ? AND "
-	    "revoked_at IS NULL ORDER BY id LIMIT 50",
-	    "ti", unit, number);
 	buf_printf(b, "<p class=\"meta\">%s: ", TR(c, "Kiosk", "Kiosks"));
-	while (st != NULL && db_step(st) == DB_ROW) {
-		buf_printf(b, "%s<a href=\"/admin/units/%s/kiosks",
-		    n++ ? ", " : "", unit);
-		console_lang_suffix(c, b, false);
-		buf_puts(b, "#");
-		buf_html(b, db_col_text(st, 0));
-		buf_puts(b, "\">");
-		buf_html(b, db_col_text(st, 0));
-		buf_puts(b, "</a>");
-	}
-	db_done(st);
-	if (n == 0)
+	kiosks_at_counter(ctx_db(c), unit, number, 50, kiosk_link, &k);
+	if (k.n == 0)
 		buf_html(b, TR(c, "chưa có", "none"));
 	buf_puts(b, "</p>\n");
 }

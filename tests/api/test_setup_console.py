@@ -10,6 +10,7 @@ message and the values typed, escaped, and nothing changed.  Names with
 HTML in them are shown escaped.  Setup data is made through the console
 or the command line, never with SQL; the database is only read.
 """
+import json
 import re
 import time
 import unittest
@@ -219,6 +220,23 @@ class SetupConsole(unittest.TestCase):
         self.assertIn('<h3>Quầy 9 — Quầy 90</h3>', r.text)
         # each counter shows its poster
         self.assertRegex(r.text, r'href="/poster/[A-Za-z0-9_.-]+"')
+        # and its kiosks: one registered at counter 7 is linked there, a
+        # revoked one is not
+        self.assertNotIn('/kiosks#k', r.text)
+        ids = []
+        for _ in range(2):
+            run('kiosk', 'add', '--db', self.s.db_path, '--unit', C,
+                '--counter', '7')
+            ids = [k['id'] for k in json.loads(run(
+                'kiosk', 'list', '--db', self.s.db_path, '--unit', C,
+                '--json').stdout)['kiosks'] if k.get('counter') == 7]
+        self.assertEqual(len(ids), 2)
+        run('kiosk', 'revoke', '--db', self.s.db_path, ids[1])
+        card = self.b['cman'].get(setup(C, '/counters')).text
+        card = card[card.index('id="counter-7"'):]
+        card = card[:card.index('</li>')]
+        self.assertIn(f'/kiosks#{ids[0]}">{ids[0]}</a>', card)
+        self.assertNotIn(ids[1], card)
         n = self.one('SELECT count(*) FROM counters')
         for number, name, words in [
                 ('1', 'Trùng', 'đã có quầy 1'), ('0', 'A', '1 đến 999'),
