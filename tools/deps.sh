@@ -2,7 +2,8 @@
 # deps.sh -- install what hailong needs on Debian 12, and nothing that is
 # already there.  Usage: tools/deps.sh build|test|bench|all
 #
-#   build  compiler and the libraries the two programs link
+#   build  compiler, the libraries the two programs link, espeak-ng (the
+#          kiosk's spoken prompts are made at build time)
 #   test   build + everything `make test` runs (chromium, zbarimg, clang's
 #          libFuzzer, python3, node + playwright-core from tests/package-lock.json)
 #   bench  test + wrk
@@ -15,9 +16,10 @@ what=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 build_pkgs="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libqrencode-dev
-libssl-dev libjansson-dev libcurl4-openssl-dev libxlsxwriter-dev libpng-dev"
+libssl-dev libjansson-dev libcurl4-openssl-dev libxlsxwriter-dev libpng-dev
+libcairo2-dev libpango1.0-dev libzip-dev espeak-ng"
 test_pkgs="clang libclang-rt-14-dev sqlite3 openssl zbar-tools chromium
-python3 nodejs ca-certificates procps sqlmap"
+python3 nodejs ca-certificates procps sqlmap poppler-utils"
 bench_pkgs="wrk"
 lint_pkgs="clang-tidy cppcheck clang-format"
 
