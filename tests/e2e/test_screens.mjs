@@ -21,8 +21,9 @@
 //             2.0/2.1/2.2 A or AA rule
 //   lang      a Vietnamese page (<html lang="vi">) shows a word of LEAKS
 //             below: a code or an English word where a person reads
-//             Vietnamese (text inside <code>/<kbd>, attribute values and
-//             typed values are not looked at)
+//             Vietnamese (text inside <code>, <kbd>, <samp> or an element
+//             marked translate="no" -- a login name, say -- attribute
+//             values and typed values are not looked at)
 //   csp       the page was served without its strict Content-Security-Policy
 //   open      the page could not be reached the way a person reaches it
 //
@@ -56,8 +57,8 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22
 const CHECKS = ['open', 'overflow', 'offscreen', 'overlap', 'axe', 'lang', 'csp'];
 
 // What a Vietnamese page must not show.  Each: a name and a regexp over
-// the page's visible text (text nodes joined by newlines, without <code>
-// and <kbd>; plus visible placeholders, button values, the chosen
+// the page's visible text (text nodes joined by newlines, without <code>,
+// <kbd>, <samp> and translate="no"; plus visible placeholders, button values, the chosen
 // option of each list, title/alt/aria-label).  Codes belong in <code> or
 // in attributes (data-*, value=, href), never in the words.
 const LEAKS = [
@@ -178,12 +179,12 @@ function inPage() {
     }
     if (!rects.length) continue;
     frags.push({ el, rects, text: n.data.trim().replace(/\s+/g, ' ') });
-    if (!el.closest('code,kbd,samp')) words.push(n.data.trim().replace(/\s+/g, ' '));
+    if (!el.closest('code,kbd,samp,[translate=no]')) words.push(n.data.trim().replace(/\s+/g, ' '));
   }
   // what a person also reads: placeholders, buttons' values, the chosen
   // option, titles, alternative texts, labels of controls
   for (const el of document.body.querySelectorAll('[placeholder],input[type=submit],input[type=button],input[type=reset],select,[title],img[alt],[aria-label]')) {
-    if (!visible(el) || el.closest('code,kbd,samp')) continue;
+    if (!visible(el) || el.closest('code,kbd,samp,[translate=no]')) continue;
     if (el.tagName === 'SELECT') {
       if (el.selectedOptions[0]) words.push(el.selectedOptions[0].text);
       continue;
