@@ -368,6 +368,15 @@ async function go(page, url, status = 200) {
   return r;
 }
 
+// a page opened for its side effect only (a cookie set, say)
+async function p0(page, url) {
+  try {
+    await page.goto(url);
+  } catch {
+    // the next page's own checks say what is wrong
+  }
+}
+
 async function until(what, fn, seconds = 120) {
   const end = Date.now() + seconds * 1000;
   for (;;) {
@@ -534,6 +543,17 @@ try {
     if (!p.url().includes('/q/')) throw new Error('not sent: ' + p.url());
     return p.doc();
   });
+  // large text and high contrast, switched on by its link on the form
+  // (then off again, for the pages after)
+  await visit(cit, 'form-big', async (p) => {
+    await go(p, `${base}/q/${tokCounter}`);
+    const big = p.locator('a#big, button#big').first();
+    if (!await big.count()) throw new Error('no large-text switch (#big) on the form');
+    if (/=1\b/.test(await big.getAttribute('href') || '=1'))
+      await Promise.all([p.waitForNavigation(), big.click()]);
+    return p.doc();
+  });
+  await p0(cit, `${base}/q/${tokCounter}?big=0`);
   await visit(cit, 'form-badlink', (p) => go(p, `${base}/q/khong-phai-ma-hop-le`, 404));
   await visit(cit, 'poster', (p) => go(p, `${base}/poster/${tokCounter}`));
   await visit(cit, 'public', (p) => go(p, `${base}/cong-khai?${m}`));
@@ -711,6 +731,21 @@ try {
   await visit(kp, 'kiosk-ask-en', async (p) => {
     const r = await kioskStart(p);
     await p.click('#lang', { timeout: 10000 });
+    return r;
+  }, KIOSK_SIZES);
+  // large text and high contrast on the kiosk
+  const kioskBig = async (p) => {
+    const r = await kioskStart(p);
+    const big = p.locator('#big');
+    if (!await big.count()) throw new Error('no large-text button (#big) on the kiosk');
+    if (await big.getAttribute('aria-pressed') !== 'true') await big.click({ timeout: 10000 });
+    return r;
+  };
+  await visit(kp, 'kiosk-ask-big', kioskBig, KIOSK_SIZES);
+  await visit(kp, 'kiosk-why-big', async (p) => {
+    const r = await kioskBig(p);
+    await p.click('.face.f1');
+    await p.waitForSelector('#why:not([hidden]) .reason');
     return r;
   }, KIOSK_SIZES);
   await visit(kp, 'kiosk-why', async (p) => {
