@@ -555,6 +555,8 @@ try {
   });
   await p0(cit, `${base}/q/${tokCounter}?big=0`);
   await visit(cit, 'form-badlink', (p) => go(p, `${base}/q/khong-phai-ma-hop-le`, 404));
+  // English, the other language of every page: fits and passes axe too
+  await visit(cit, 'form-en', (p) => go(p, `${base}/q/${tokCounter}?lang=en`));
   await visit(cit, 'poster', (p) => go(p, `${base}/poster/${tokCounter}`));
   await visit(cit, 'public', (p) => go(p, `${base}/cong-khai?${m}`));
   await visit(cit, 'public-unit', (p) => go(p, `${base}/cong-khai/${UNIT}?${m}`));
@@ -625,6 +627,8 @@ try {
     ['setup-instrument', `${base}/admin/units/H21/setup/instrument`],
     ['setup-unit-disable', `${A}/setup/disable`],
     ['password', `${base}/account/password`],
+    ['overview-en', `${A}?${m}&lang=en`],
+    ['procedure-en', `${A}/procedures/${P1}?${m}&lang=en`],
     ['error-400', `${A}?month=thang-muoi-ba`, 400],
     ['error-404', `${base}/admin/units/H99.999`, 404],
   ];
