@@ -17,6 +17,8 @@
 //             boxes of visible text, Range.getClientRects() of each text
 //             node, clipped by overflow, compared between elements neither
 //             of which contains the other)
+//   target    on a citizen's screen (form, kiosk), a control smaller than
+//             44 x 44 px (a link inside a sentence is exempt)
 //   axe       axe-core (tests/node_modules) reports a violation of a WCAG
 //             2.0/2.1/2.2 A or AA rule
 //   lang      a Vietnamese page (<html lang="vi">) shows a word of LEAKS
@@ -54,7 +56,7 @@ const DESK = { width: 1366, height: 768 };
 const SIZES = [PHONE, DESK];
 const KIOSK_SIZES = [{ width: 1280, height: 800 }, { width: 800, height: 1280 }];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
-const CHECKS = ['open', 'overflow', 'offscreen', 'overlap', 'axe', 'lang', 'csp'];
+const CHECKS = ['open', 'overflow', 'offscreen', 'overlap', 'target', 'axe', 'lang', 'csp'];
 
 // What a Vietnamese page must not show.  Each: a name and a regexp over
 // the page's visible text (text nodes joined by newlines, without <code>,
@@ -98,7 +100,7 @@ function fail(page, size, check, detail) {
 
 // ---------------------------------------------------------------------
 // The checks that run inside the page: one evaluate, one JSON answer.
-function inPage() {
+function inPage({ targets = false } = {}) {
   const de = document.documentElement;
   const vw = de.clientWidth;
   const describe = (el) => {
@@ -110,7 +112,7 @@ function inPage() {
     if (t) s += ` "${t.slice(0, 40)}${t.length > 40 ? '…' : ''}"`;
     return s;
   };
-  const out = { lang: de.lang || '', vw, sw: de.scrollWidth, wide: [], overlaps: [], offscreen: [], text: '' };
+  const out = { lang: de.lang || '', vw, sw: de.scrollWidth, wide: [], overlaps: [], offscreen: [], small: [], text: '' };
 
   // the elements that stick out of the viewport while their parent does not
   if (de.scrollWidth > vw) {
@@ -242,6 +244,24 @@ function inPage() {
     }
   }
 
+  // on a citizen's screen every control is at least 44 x 44 px (a radio
+  // or a check box by its label; a link inside a sentence is exempt)
+  if (targets) {
+    for (const el of document.body.querySelectorAll('a[href],button,input:not([type=hidden]),select,textarea,summary,[role=button]')) {
+      if (!visible(el) || el.closest('.hp,[aria-hidden=true]')) continue;
+      let b = el.getBoundingClientRect();
+      if (el.tagName === 'INPUT' && /radio|checkbox/.test(el.type)) {
+        const l = el.labels && el.labels[0];
+        if (l) b = l.getBoundingClientRect();
+      }
+      if (b.width < 1 || b.height < 1) continue;
+      if (el.tagName === 'A' && [...el.parentElement.childNodes].some((n) =>
+        n !== el && n.nodeType === 3 && /\S{2,}/.test(n.data))) continue;
+      if (b.width < 43.5 || b.height < 43.5)
+        out.small.push(`${describe(el)} ${Math.round(b.width)}×${Math.round(b.height)}px`);
+    }
+  }
+
   // two pieces of text of unrelated elements drawn over each other: more
   // than 3 px wide and a third of the lower line's height (lines whose
   // glyph boxes touch, as tight line-heights make them, are not counted)
@@ -274,6 +294,7 @@ function inPage() {
 // ---------------------------------------------------------------------
 // One page at one size: the checks and the screenshot.
 async function inspect(page, name, size, doc) {
+  const citizen = /^(form|kiosk-)/.test(name);
   const label = `${name}-${size.width}`;
   ran.push({ page: name, size: size.width });
   if (doc) {
@@ -283,7 +304,10 @@ async function inspect(page, name, size, doc) {
   }
   // fonts and images settled before anything is measured
   await page.evaluate(() => document.fonts.ready);
-  const r = await page.evaluate(inPage);
+  const r = await page.evaluate(inPage, { targets: citizen });
+  if (r.small.length)
+    fail(name, size.width, 'target', 'under 44×44 px: ' + r.small.slice(0, 6).join('; ') +
+      (r.small.length > 6 ? `; … and ${r.small.length - 6} more` : ''));
   if (r.sw > r.vw)
     fail(name, size.width, 'overflow', `${r.sw}px wide in ${r.vw}px: ${r.wide.join('; ')}`);
   if (r.offscreen.length)
