@@ -790,6 +790,19 @@ try {
     await p.waitForSelector('#thanks:not([hidden])');
     return r;
   }, KIOSK_SIZES);
+  // the kiosk's own store refuses the rating: the "sorry" screen
+  await visit(kp, 'kiosk-oops', async (p) => {
+    const r = await kioskStart(p);
+    await p.route('**/api/local/ratings**', (route) => route.abort());
+    try {
+      await p.evaluate(() => { window.__hold = true; });
+      await p.click('.face.f5');
+      await p.waitForSelector('#oops:not([hidden])');
+    } finally {
+      await p.unroute('**/api/local/ratings**');
+    }
+    return r;
+  }, KIOSK_SIZES);
   hailong('counter', 'disable', '--db', srv.db, '--unit', UNIT, '--number', '1');
   await until('the kiosk to learn its counter closed', async () => {
     const j = await (await fetch(kiosk.base + '/api/local/config')).json();
