@@ -6,7 +6,8 @@
 // a citizen, a staff member of each role or a kiosk user can reach is
 // opened at a phone's and a desktop's size (390x844 and 1366x768; the
 // kiosk at 1280x800 and 800x1280), photographed whole to
-// tests/out/screens/<page>-<width>.png (with the text the language check
+// tests/out/screens/<page>-<width>.png; the kiosk's fullest screens also
+// at 1024x600 and 600x1024 (with the text the language check
 // read beside it, <page>-<width>.txt), and checked:
 //
 //   overflow  the document is wider than the viewport (sideways scrolling);
@@ -55,6 +56,8 @@ const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1366, height: 768 };
 const SIZES = [PHONE, DESK];
 const KIOSK_SIZES = [{ width: 1280, height: 800 }, { width: 800, height: 1280 }];
+// the smallest tablet the kiosk must work on, both ways (the fullest screens)
+const KIOSK_ALL = KIOSK_SIZES.concat([{ width: 1024, height: 600 }, { width: 600, height: 1024 }]);
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const CHECKS = ['open', 'overflow', 'offscreen', 'overlap', 'target', 'axe', 'lang', 'csp'];
 
@@ -755,7 +758,7 @@ try {
     await p.waitForSelector('#ask:not([hidden]) .face');
     return r;
   };
-  await visit(kp, 'kiosk-ask', kioskStart, KIOSK_SIZES);
+  await visit(kp, 'kiosk-ask', kioskStart, KIOSK_ALL);
   await visit(kp, 'kiosk-ask-en', async (p) => {
     const r = await kioskStart(p);
     await p.click('#lang', { timeout: 10000 });
@@ -769,20 +772,20 @@ try {
     if (await big.getAttribute('aria-pressed') !== 'true') await big.click({ timeout: 10000 });
     return r;
   };
-  await visit(kp, 'kiosk-ask-big', kioskBig, KIOSK_SIZES);
+  await visit(kp, 'kiosk-ask-big', kioskBig, KIOSK_ALL);
   await visit(kp, 'kiosk-why-big', async (p) => {
     const r = await kioskBig(p);
     await p.click('.face.f1');
     await p.waitForSelector('#why:not([hidden]) .reason');
     return r;
-  }, KIOSK_SIZES);
+  }, KIOSK_ALL);
   await visit(kp, 'kiosk-why', async (p) => {
     const r = await kioskStart(p);
     await p.click('.face.f2');
     await p.waitForSelector('#why:not([hidden]) .reason');
     await p.click('.reason >> nth=0');
     return r;
-  }, KIOSK_SIZES);
+  }, KIOSK_ALL);
   await visit(kp, 'kiosk-thanks', async (p) => {
     const r = await kioskStart(p);
     await p.evaluate(() => { window.__hold = true; });
