@@ -5,10 +5,10 @@
 // every limit off), one enrolled kiosk program, one Chromium.  Every page
 // a citizen, a staff member of each role or a kiosk user can reach is
 // opened at a phone's and a desktop's size (390x844 and 1366x768; the
-// kiosk at 1280x800 and 800x1280), photographed whole to
-// tests/out/screens/<page>-<width>.png; the kiosk's fullest screens also
-// at 1024x600 and 600x1024 (with the text the language check
-// read beside it, <page>-<width>.txt), and checked:
+// kiosk at 1280x800 and 800x1280, its fullest screens also at 1024x600
+// and 600x1024), photographed whole to tests/out/screens/<page>-<width>.png
+// (with the text the language check read beside it, <page>-<width>.txt),
+// and checked:
 //
 //   overflow  the document is wider than the viewport (sideways scrolling);
 //             the elements that stick out are named
