@@ -1215,6 +1215,11 @@ null_cases(void)
 	    "\"online\":{\"dossiers\":0,\"on_time_rate\":null,"
 	    "\"supplement_or_correction_rate\":null},\"post\":{\"dossiers\":"
 	    "0,\"on_time_rate\":null,\"supplement_or_correction_rate\":null}},"
+	    "\"by_requester\":{\"citizen\":{\"ratings\":0,"
+	    "\"satisfied_rate\":null},\"business\":{\"ratings\":0,"
+	    "\"satisfied_rate\":null},\"unspecified\":{\"ratings\":0,"
+	    "\"satisfied_rate\":null}},\"assisted\":{\"ratings\":0,"
+	    "\"satisfied_rate\":null},"
 	    "\"points\":{\"2.1\":0.0,\"3.3\":0.0,\"4.2\":0.0,\"5.4\":0.0},"
 	    "\"flags\":[]"));
 	metrics_free(m);
@@ -1422,12 +1427,13 @@ to_version_1(json_t *o)
 	static const char *const keys[] = { "reasons", "reasons_given",
 		"visits_answered", "visits_mean", "one_visit_rate",
 		"by_channel", "coverage_rate", "excluded", "dossier_by_channel",
-		"why_partial" };
+		"why_partial", "by_requester", "assisted" };
 	static const char *const counts[] = { "reasons", "reasons_given",
 		"visits_answered", "visits_sum", "visits_one", "covered",
 		"channel_ratings", "channel_satisfied", "excluded",
 		"dchannel_dossiers", "dchannel_judged", "dchannel_on_time",
-		"dchannel_soc" };
+		"dchannel_soc", "requester_ratings", "requester_satisfied",
+		"assisted_ratings", "assisted_satisfied" };
 	json_t *c = json_object_get(o, "counts");
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
