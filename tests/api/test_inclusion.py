@@ -17,10 +17,12 @@ N = 9, satisfied (4, 5) = F1 F3 F4 K1 K2 K5 = 6.
 Bad values are refused (the form in Vietnamese, nothing stored; a kiosk
 item or an import line rejected on its own).
 """
+import csv
 import datetime
 import json
 import os
 import re
+import tempfile
 import unittest
 import uuid
 
@@ -219,6 +221,27 @@ class Inclusion(unittest.TestCase):
                          {'ratings': 3, 'satisfied_rate': 1.0})  # F3 F4 K2
         self.assertEqual(c1['assisted'],
                          {'ratings': 2, 'satisfied_rate': 1.0})  # F1 K1
+
+    def test_report_carries_them(self):
+        d = tempfile.mkdtemp(dir=self.s.dir)
+        run('report', 'build', '--db', self.s.db_path, '--unit', 'H21.227',
+            '--month', self.month, '--out', d)
+        with open(os.path.join(d, 'report.json')) as f:
+            doc = json.load(f)
+        self.assertEqual((doc['definition_version'], doc['report_version']),
+                         (3, 3))
+        t = doc['total']
+        self.assertEqual(t['by_requester']['business'],
+                         {'ratings': 3, 'satisfied_rate': 0.3333})
+        self.assertEqual(t['assisted'],
+                         {'ratings': 3, 'satisfied_rate': 0.6667})
+        with open(os.path.join(d, 'report.csv'), encoding='utf-8-sig',
+                  newline='') as f:
+            total = list(csv.DictReader(f))[0]
+        self.assertEqual(total['by_requester.citizen.ratings'], '3')
+        self.assertEqual(total['by_requester.unspecified.satisfied_rate'],
+                         '1.0')
+        self.assertEqual(total['assisted.ratings'], '3')
 
     def test_staff_page_shows_the_table(self):
         b = Browser(self.s)
