@@ -257,8 +257,8 @@ rating_canonical(const struct rating *r, int64_t seq, struct buf *out)
 	buf_printf(out, "source=%s\n", r->source);
 	/* later fields: only when set, so older rows keep their bytes */
 	if (r->requester != REQUESTER_NONE)
-		buf_printf(out, "requester=%s\n",
-		    rating_requester_name(r->requester));
+		buf_printf(
+		    out, "requester=%s\n", rating_requester_name(r->requester));
 	if (r->assisted)
 		buf_puts(out, "assisted=1\n");
 }

@@ -500,8 +500,8 @@ item_read(const json_t *o, int64_t now, struct wire_item *it)
 	}
 	it->burst = json_is_true(v);
 	/* optional: a kiosk older than them sends neither */
-	if (!requester_read(json_object_get(o, WIRE_K_REQUESTER),
-		&it->requester)) {
+	if (!requester_read(
+		json_object_get(o, WIRE_K_REQUESTER), &it->requester)) {
 		it->bad = WIRE_K_REQUESTER;
 		return;
 	}

@@ -209,7 +209,7 @@ struct wire_local {
 	bool reasons_follow; /* the page will ask for reasons next */
 	int64_t serving;     /* the served dossier's serial it shows, or 0 */
 	enum rating_requester requester; /* REQUESTER_NONE: not said */
-	bool assisted; /* a community helper entered it */
+	bool assisted;                   /* a community helper entered it */
 };
 
 /*

@@ -71,7 +71,8 @@ static const char *const text[M_COUNT][2] = {
 	[M_ERR_FORM] = { "Dữ liệu gửi lên không đúng định dạng. Vui lòng tải "
 			 "lại trang.",
 	    "The form data was malformed. Please reload the page." },
-	[M_ERR_REQUESTER] = { "Mục “Người đánh giá” không hợp lệ: vui lòng chọn "
+	[M_ERR_REQUESTER] = { "Mục “Người đánh giá” không hợp lệ: vui lòng "
+			      "chọn "
 			      "“Người dân”, “Doanh nghiệp” hoặc để trống.",
 	    "The “Who is rating” answer is not valid: please choose "
 	    "“Citizen”, “Business” or leave it empty." },

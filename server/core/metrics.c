@@ -243,9 +243,8 @@ metric_figures_compute(const struct metric_counts *c,
 
 		for (int i = 0; i < REQUESTER_COUNT; i++) {
 			f->requester_ratings[i] = c->requester_ratings[i];
-			f->requester_satisfied_rate[i] =
-			    rate(c->requester_satisfied[i],
-				c->requester_ratings[i]);
+			f->requester_satisfied_rate[i] = rate(
+			    c->requester_satisfied[i], c->requester_ratings[i]);
 			left -= c->requester_ratings[i];
 			left_sat -= c->requester_satisfied[i];
 		}

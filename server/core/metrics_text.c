@@ -177,13 +177,13 @@ why_text(const struct metrics *m, struct buf *b)
 
 		fmt_pct(f->requester_satisfied_rate[i], v, sizeof(v));
 		fmt_int(f->requester_ratings[i], n, sizeof(n));
-		buf_printf(b, "%s %s %s (%s phiếu)", i > 0 ? "," : "", who[i], v,
-		    n);
+		buf_printf(
+		    b, "%s %s %s (%s phiếu)", i > 0 ? "," : "", who[i], v, n);
 	}
 	fmt_pct(f->assisted_satisfied_rate, v, sizeof(v));
 	fmt_int(f->assisted_ratings, n, sizeof(n));
-	buf_printf(b, "\n  Có người hỗ trợ nhập: %s phiếu, hài lòng %s\n", n,
-	    v);
+	buf_printf(
+	    b, "\n  Có người hỗ trợ nhập: %s phiếu, hài lòng %s\n", n, v);
 	rate_line(b, "Hồ sơ có người đánh giá", f->coverage_rate, c->covered,
 	    c->dossiers);
 	buf_printf(b,

@@ -631,7 +631,8 @@ ratings_set_status(struct db *db, int64_t seq, enum rating_status status,
 	if (step == DB_ROW) {
 		row_to_rating(st, &r, &rseq);
 		/* the row's status now, not the one it was stored with */
-		if (rating_status_parse(db_col_text(st, RATING_NCOLS), &r.status) < 0)
+		if (rating_status_parse(
+			db_col_text(st, RATING_NCOLS), &r.status) < 0)
 			step = -1;
 	}
 	db_done(st);

@@ -665,8 +665,7 @@ report_check(
 	total = json_object_get(doc, "total");
 	again = metrics_to_json(m);
 	if (!stated_as_computed(total, json_object_get(again, "total"),
-		json_integer_value(
-		    json_object_get(doc, "definition_version")) <
+		json_integer_value(json_object_get(doc, "definition_version")) <
 		    METRICS_DEFINITION_VERSION) ||
 	    json_integer_value(json_object_get(doc, "dossiers")) !=
 		m->total.counts.dossiers) {

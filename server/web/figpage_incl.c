@@ -16,12 +16,14 @@ incl_cells(struct ctx *c, const char *what, int64_t n, double rate)
 {
 	struct buf *b = &c->req->resp.body;
 
-	buf_printf(b, "<td class=\"num\" data-k=\"ratings_%s\" "
-		      "data-v=\"%lld\">",
+	buf_printf(b,
+	    "<td class=\"num\" data-k=\"ratings_%s\" "
+	    "data-v=\"%lld\">",
 	    what, (long long)n);
 	fmt_count(b, c->lang, n);
-	buf_printf(b, "</td><td class=\"num\" data-k=\"satisfied_rate_%s\" "
-		      "data-v=\"",
+	buf_printf(b,
+	    "</td><td class=\"num\" data-k=\"satisfied_rate_%s\" "
+	    "data-v=\"",
 	    what);
 	if (isnan(rate))
 		buf_puts(b, "null\">—");
@@ -46,8 +48,9 @@ figpage_incl(struct ctx *c, const struct metric_figures *f)
 
 	buf_puts(b, "<h3>");
 	buf_html(b, TR(c, "Người đánh giá", "Who rated"));
-	buf_puts(b, "</h3>\n<table class=\"channels inclusion\">\n<thead><tr>"
-		    "<th>");
+	buf_puts(b,
+	    "</h3>\n<table class=\"channels inclusion\">\n<thead><tr>"
+	    "<th>");
 	buf_html(b, TR(c, "Nhóm", "Group"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Số lượt", "Ratings"));
@@ -55,8 +58,8 @@ figpage_incl(struct ctx *c, const struct metric_figures *f)
 	buf_html(b, TR(c, "Hài lòng", "Satisfied"));
 	buf_puts(b, "</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i <= REQUESTER_COUNT; i++) {
-		buf_printf(b, "<tr data-requester=\"%s\"><th scope=\"row\">",
-		    keys[i]);
+		buf_printf(
+		    b, "<tr data-requester=\"%s\"><th scope=\"row\">", keys[i]);
 		buf_html(b, labels[i]);
 		buf_puts(b, "</th>");
 		incl_cells(c, keys[i], f->requester_ratings[i],
@@ -66,8 +69,8 @@ figpage_incl(struct ctx *c, const struct metric_figures *f)
 	buf_puts(b, "<tr data-assisted=\"1\"><th scope=\"row\">");
 	buf_html(b, TR(c, "Có người hỗ trợ", "Assisted"));
 	buf_puts(b, "</th>");
-	incl_cells(c, "assisted", f->assisted_ratings,
-	    f->assisted_satisfied_rate);
+	incl_cells(
+	    c, "assisted", f->assisted_ratings, f->assisted_satisfied_rate);
 	buf_puts(b, "</tr>\n</tbody>\n</table>\n<p class=\"legend\">");
 	buf_html(b,
 	    TR(c,

@@ -1579,8 +1579,8 @@ inclusion_figures(void)
 	    OCT_DAY("04"), STATUS_VALID);
 	incl_rating("i4", "H21.227", 0, 4, REQUESTER_NONE, true, OCT_DAY("05"),
 	    STATUS_VALID);
-	incl_rating("i5", "H21.227", 0, 1, REQUESTER_NONE, false,
-	    OCT_DAY("06"), STATUS_VALID);
+	incl_rating("i5", "H21.227", 0, 1, REQUESTER_NONE, false, OCT_DAY("06"),
+	    STATUS_VALID);
 	incl_rating("i6", "H21.227", 0, 5, REQUESTER_BUSINESS, false,
 	    OCT_DAY("07"), STATUS_BURST);
 	i7 = incl_rating("i7", "H21.227", 0, 4, REQUESTER_CITIZEN, true,
@@ -1602,8 +1602,8 @@ inclusion_figures(void)
 	    "\"satisfied_rate\":1.0},\"unspecified\":{\"ratings\":2,"
 	    "\"satisfied_rate\":0.5}},\"assisted\":{\"ratings\":2,"
 	    "\"satisfied_rate\":1.0}"));
-	CHECK(json_has(m,
-	    "\"requester_ratings\":[2,1],\"requester_satisfied\":[1,1]"));
+	CHECK(json_has(
+	    m, "\"requester_ratings\":[2,1],\"requester_satisfied\":[1,1]"));
 	CHECK(json_has(m, "\"assisted_ratings\":2,\"assisted_satisfied\":2"));
 	for (size_t i = 0; i < m->counters.n; i++)
 		if (m->counters.v[i].counter == 1)
@@ -1642,10 +1642,10 @@ version_2_rolls_up(void)
 	fresh();
 	incl_rating("p1", "H21.227", 0, 5, REQUESTER_BUSINESS, true,
 	    OCT_DAY("02"), STATUS_VALID);
-	incl_rating("c1", "H21.228", 0, 5, REQUESTER_NONE, false,
-	    OCT_DAY("03"), STATUS_VALID);
-	incl_rating("c2", "H21.228", 0, 2, REQUESTER_NONE, false,
-	    OCT_DAY("04"), STATUS_VALID);
+	incl_rating("c1", "H21.228", 0, 5, REQUESTER_NONE, false, OCT_DAY("03"),
+	    STATUS_VALID);
+	incl_rating("c2", "H21.228", 0, 2, REQUESTER_NONE, false, OCT_DAY("04"),
+	    STATUS_VALID);
 	own =
 	    metrics_compute(db, "H21.227", OCT, T("2026-12-01T00:00:00+07:00"),
 		METRICS_UNIT_ONLY, err, sizeof(err));
@@ -1669,7 +1669,8 @@ version_2_rolls_up(void)
 		for (size_t i = 0;
 		     i < json_array_size(json_object_get(doc, "procedures"));
 		     i++) {
-			t = json_array_get(json_object_get(doc, "procedures"), i);
+			t = json_array_get(
+			    json_object_get(doc, "procedures"), i);
 			c = json_object_get(t, "counts");
 			json_object_del(t, "by_requester");
 			json_object_del(t, "assisted");

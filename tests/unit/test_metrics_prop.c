@@ -149,8 +149,8 @@ make_ratings(void)
 			r->supplement_reported = pick(3) - 1;
 			r->online_error_reported = pick(3) - 1;
 			/* inclusion, from what was drawn (no new draws) */
-			r->requester = (enum rating_requester)((
-			    r->criteria[0] + r->level + 1) % 3);
+			r->requester = (enum rating_requester)(
+			    (r->criteria[0] + r->level + 1) % 3);
 			r->assisted = r->criteria[2] == 1;
 			r->rated_at = when();
 			r->received_at = r->rated_at;

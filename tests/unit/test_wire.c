@@ -97,9 +97,8 @@ local_posts(void)
 	    -1);
 	CHECK(strstr(why, "requester") != NULL);
 	CHECK_INT(local("{\"level\": 4, \"requester\": 1}", &w), -1);
-	CHECK_INT(local("{\"level\": 4, \"requester\": \"citizen\\u0000\"}",
-		      &w),
-	    -1);
+	CHECK_INT(
+	    local("{\"level\": 4, \"requester\": \"citizen\\u0000\"}", &w), -1);
 	CHECK_INT(local("{\"level\": 4, \"assisted\": 1}", &w), -1);
 	CHECK_INT(local("{\"level\": 4, \"assisted\": \"true\"}", &w), -1);
 }
