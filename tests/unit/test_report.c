@@ -208,6 +208,85 @@ names_are_checked(void)
 	}
 }
 
+/* Every scope of a report document, the total and the lists. */
+static void
+strip_inclusion(json_t *doc)
+{
+	static const char *const lists[] = { "procedures", "counters",
+		"officers" };
+	static const char *const figs[] = { "by_requester", "assisted" };
+	static const char *const counts[] = { "requester_ratings",
+		"requester_satisfied", "assisted_ratings",
+		"assisted_satisfied" };
+	json_t *scopes = json_array();
+
+	json_array_append(scopes, json_object_get(doc, "total"));
+	for (size_t l = 0; l < 3; l++)
+		json_array_extend(scopes, json_object_get(doc, lists[l]));
+	for (size_t i = 0; i < json_array_size(scopes); i++) {
+		json_t *o = json_array_get(scopes, i);
+
+		for (size_t k = 0; k < 2; k++)
+			json_object_del(o, figs[k]);
+		for (size_t k = 0; k < 4; k++)
+			json_object_del(
+			    json_object_get(o, "counts"), counts[k]);
+	}
+	json_decref(scopes);
+}
+
+/*
+ * Version 3 (by_requester, assisted) is checked like the others; a
+ * report of version 2, which has neither, is still accepted; a stated
+ * figure of inclusion that its counts do not give is refused.
+ */
+static void
+inclusion_versions(void)
+{
+	char err[512] = "", *text, *v3;
+	size_t len;
+	json_t *doc;
+
+	v3 = file_read("tests/fuzz/corpus/report/commune-v3-inclusion.json",
+	    REPORT_JSON_MAX, &len, err, sizeof(err));
+	CHECK(v3 != NULL);
+	if (v3 == NULL)
+		return;
+	CHECK_INT(report_check(v3, len, NULL, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	/* the same as version 2 */
+	doc = json_loadb(v3, len, 0, NULL);
+	json_object_set_new(doc, "definition_version", json_integer(2));
+	json_object_set_new(doc, "report_version", json_integer(2));
+	strip_inclusion(doc);
+	text = report_dumps(doc, &len);
+	json_decref(doc);
+	err[0] = '\0';
+	CHECK_INT(report_check(text, len, NULL, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	free(text);
+	/* version 3 without them: refused */
+	doc = json_loadb(v3, strlen(v3), 0, NULL);
+	strip_inclusion(doc);
+	text = report_dumps(doc, &len);
+	json_decref(doc);
+	CHECK_INT(report_check(text, len, NULL, err, sizeof(err)), -1);
+	free(text);
+	/* a stated share its counts do not give: refused */
+	doc = json_loadb(v3, strlen(v3), 0, NULL);
+	json_object_set_new(
+	    json_object_get(
+		json_object_get(json_object_get(doc, "total"), "by_requester"),
+		"citizen"),
+	    "ratings", json_integer(99));
+	text = report_dumps(doc, &len);
+	json_decref(doc);
+	CHECK_INT(report_check(text, len, NULL, err, sizeof(err)), -1);
+	CHECK(strstr(err, "do not match") != NULL);
+	free(text);
+	free(v3);
+}
+
 int
 main(void)
 {
@@ -224,6 +303,7 @@ main(void)
 	RUN(renderings);
 	RUN(csv_neutralises_formulas);
 	RUN(names_are_checked);
+	RUN(inclusion_versions);
 	free(seed);
 	return test_report("test_report");
 }
