@@ -268,20 +268,11 @@ page_thanks(struct ctx *c, const struct target *t, const struct rating *r)
 	html_end(b);
 }
 
-/* A face: the mouth bends from a frown (1) to a wide smile (5). */
+/* A face: drawn by the stylesheet (.face.f1 .. .f5): a few bytes. */
 static void
 face_svg(struct buf *b, int level)
 {
-	static const int corner[6] = { 0, 23, 22, 21, 20, 19 };
-	static const int bend[6] = { 0, 14, 17, 21, 25, 28 };
-
-	buf_printf(b,
-	    "<svg class=\"face f%d\" viewBox=\"0 0 32 32\" "
-	    "aria-hidden=\"true\"><circle class=\"head\" cx=\"16\" cy=\"16\" "
-	    "r=\"15\"/><circle class=\"eye\" cx=\"11\" cy=\"12\" r=\"2\"/>"
-	    "<circle class=\"eye\" cx=\"21\" cy=\"12\" r=\"2\"/><path "
-	    "class=\"mouth\" d=\"M9 %dQ16 %d 23 %d\"/></svg>",
-	    level, corner[level], bend[level], corner[level]);
+	buf_printf(b, "<i class=\"face f%d\"></i>", level);
 }
 
 static void
@@ -334,15 +325,19 @@ choice(struct buf *b, const char *type, const char *name, const char *value,
 	buf_puts(b, "</label>\n");
 }
 
-/* A chip: a compact radio button (the input before its label, for CSS). */
+/*
+ * A chip: a compact radio button, its label around it (few bytes: the
+ * page must stay small on a slow phone line).  id may be NULL.
+ */
 static void
 chip(struct buf *b, const char *name, const char *value, const char *id,
     const char *label, bool checked)
 {
-	buf_printf(b,
-	    "<input type=\"radio\" class=\"vh\" name=\"%s\" value=\"%s\" "
-	    "id=\"%s\"%s><label class=\"chip\" for=\"%s\">",
-	    name, value, id, checked ? " checked" : "", id);
+	buf_printf(b, "<label class=chip><input type=radio name=%s value=\"%s\"",
+	    name, value);
+	if (id != NULL)
+		buf_printf(b, " id=\"%s\"", id);
+	buf_printf(b, "%s>", checked ? " checked" : "");
 	buf_html(b, label);
 	buf_puts(b, "</label>\n");
 }
@@ -542,10 +537,8 @@ yes_no(struct buf *b, const char *name, enum msg question,
 	buf_puts(b, "<div class=\"chips\">\n");
 	snprintf(id, sizeof(id), "%s-1", name);
 	chip(b, name, "1", id, tr(lang, M_YES), strcmp(v, "1") == 0);
-	snprintf(id, sizeof(id), "%s-0", name);
-	chip(b, name, "0", id, tr(lang, M_NO), strcmp(v, "0") == 0);
-	snprintf(id, sizeof(id), "%s-x", name);
-	chip(b, name, "", id, tr(lang, M_NO_ANSWER),
+	chip(b, name, "0", NULL, tr(lang, M_NO), strcmp(v, "0") == 0);
+	chip(b, name, "", NULL, tr(lang, M_NO_ANSWER),
 	    strcmp(v, "1") != 0 && strcmp(v, "0") != 0);
 	buf_puts(b, "</div>\n</fieldset>\n");
 }
@@ -555,9 +548,10 @@ static void
 criteria_block(struct buf *b, const struct instrument *ins,
     const struct form *in, const int *err, enum lang lang)
 {
-	bool open = false;
+	bool open = posted(in, "detail")[0] != '\0' ||
+	    posted(in, "ds")[0] != '\0';
 
-	/* open when something inside is wrong or was answered */
+	/* shown when asked for, or something inside is wrong or answered */
 	for (int f = F_C1; f <= F_VISITS; f++)
 		if (err != NULL && err[f] != 0)
 			open = true;
@@ -568,10 +562,22 @@ criteria_block(struct buf *b, const struct instrument *ins,
 	    posted(in, "online_error_reported")[0] != '\0' ||
 	    posted(in, "visits")[0] != '\0')
 		open = true;
-	buf_printf(b, "<details class=\"detail\"%s>\n<summary>",
-	    open ? " open" : "");
+	if (!open) {
+		/*
+		 * Only a button: the nine criteria weigh more than the rest
+		 * of the page, so they come when asked for (the form posts
+		 * itself back, the answers kept).
+		 */
+		buf_puts(b, "<button type=\"submit\" class=\"sec more\" "
+			    "name=\"detail\" value=\"1\">");
+		buf_html(b, tr(lang, M_DETAIL));
+		buf_puts(b, "</button>\n");
+		return;
+	}
+	buf_puts(b, "<details class=\"detail\" id=\"detail\" open>\n<summary>");
 	buf_html(b, tr(lang, M_DETAIL));
-	buf_puts(b, "</summary>\n");
+	buf_puts(b, "</summary>\n<input type=\"hidden\" name=\"ds\" "
+		    "value=\"1\">\n");
 	for (int i = 0; i < RATING_CRITERIA; i++) {
 		const struct instrument_criterion *cr = &ins->criteria[i];
 		const char *name = criterion_names[i];
@@ -588,15 +594,13 @@ criteria_block(struct buf *b, const struct instrument *ins,
 			bool on;
 
 			snprintf(val, sizeof(val), "%d", cr->opt[k].points);
-			snprintf(
-			    id, sizeof(id), "%s-%d", name, cr->opt[k].points);
+			snprintf(id, sizeof(id), "%s-%d", name, k);
 			on = strcmp(v, val) == 0;
 			any |= on;
-			chip(b, name, val, id, itext(&cr->opt[k].label, lang),
-			    on);
+			chip(b, name, val, k == 0 ? id : NULL,
+			    itext(&cr->opt[k].label, lang), on);
 		}
-		snprintf(id, sizeof(id), "%s-x", name);
-		chip(b, name, "", id, tr(lang, M_NO_ANSWER), !any);
+		chip(b, name, "", NULL, tr(lang, M_NO_ANSWER), !any);
 		buf_puts(b, "</div>\n</fieldset>\n");
 	}
 	yes_no(b, "supplement_reported", M_Q_SUPPLEMENT, in, err, F_SUPPLEMENT,
@@ -677,9 +681,8 @@ faces_block(struct buf *b, const struct instrument *ins, const struct form *in,
 		    "value=\"%d\" id=\"level-%d\"%s>\n<label for=\"level-%d\">",
 		    lv, lv, strcmp(level, v) == 0 ? " checked" : "", lv);
 		face_svg(b, lv);
-		buf_puts(b, "<span>");
 		buf_html(b, itext(&ins->level[lv], lang));
-		buf_puts(b, "</span></label>\n");
+		buf_puts(b, "</label>\n");
 	}
 	buf_puts(b, "</div>\n</fieldset>\n");
 }
@@ -834,8 +837,8 @@ autofocus(struct buf *b, const char *id)
 static const char *
 first_error(const int *err, const char *proc_first)
 {
-	static const char *const crit[] = { "c1-x", "c2-x", "c3-x", "c4-x",
-		"c5-x", "c6-x", "c7-x", "c8-x", "c9-x" };
+	static const char *const crit[] = { "c1-0", "c2-0", "c3-0", "c4-0",
+		"c5-0", "c6-0", "c7-0", "c8-0", "c9-0" };
 
 	if (err[F_LEVEL] != 0)
 		return "level-5";
@@ -849,9 +852,9 @@ first_error(const int *err, const char *proc_first)
 		if (err[F_C1 + i] != 0)
 			return crit[i];
 	if (err[F_SUPPLEMENT] != 0)
-		return "supplement_reported-x";
+		return "supplement_reported-1";
 	if (err[F_ONLINE_ERROR] != 0)
-		return "online_error_reported-x";
+		return "online_error_reported-1";
 	if (err[F_VISITS] != 0)
 		return "visits";
 	if (err[F_COMMENT] != 0)
@@ -925,6 +928,8 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	else if (in != NULL && (form_get(in, "find") != NULL ||
 				   form_get(in, "pf") != NULL))
 		focus = proc_first; /* back from a search: what was found */
+	else if (in != NULL && form_get(in, "detail") != NULL)
+		focus = "c1-0"; /* the criteria asked for */
 	if (focus != NULL && focus[0] != '\0')
 			autofocus(b, focus);
 }
@@ -1304,7 +1309,8 @@ page_q_post(struct ctx *c)
 		return;
 	/* a search of the procedures: the form again, answers kept */
 	if (form_get(&fp->in, "find") != NULL ||
-	    form_get(&fp->in, "pf") != NULL) {
+	    form_get(&fp->in, "pf") != NULL ||
+	    form_get(&fp->in, "detail") != NULL) {
 		render_form(c, db, &fp->t, &fp->in, NULL, 200);
 		return;
 	}
