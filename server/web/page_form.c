@@ -398,6 +398,16 @@ proc_row(void *arg, const struct procedure_row *p)
 	return 0;
 }
 
+/* Count (in ->more) up to one past the list's limit, listing nothing. */
+static int
+proc_count(void *arg, const struct procedure_row *p)
+{
+	struct proc_list *pl = arg;
+
+	(void)p;
+	return ++pl->more > FOUND_PROCEDURES_MAX;
+}
+
 /* The fields (lĩnh vực) of the catalogue, for a choice by field. */
 struct field_list {
 	struct buf *b;
@@ -469,6 +479,18 @@ procedure_picker(struct buf *b, struct db *db, const struct target *t,
 		pl.limit = COUNTER_PROCEDURES_MAX;
 		procedures_list(
 		    db, t->tok.unit, t->tok.counter, false, NULL, proc_row, &pl);
+	}
+	/* no list of the counter's: the unit's, when they are a few */
+	if (pl.nshown == 0 && q[0] == '\0') {
+		struct proc_list count;
+
+		memset(&count, 0, sizeof(count));
+		count.chosen = "";
+		procedures_offered(db, t->tok.unit, NULL, proc_count, &count);
+		if (count.more <= FOUND_PROCEDURES_MAX) {
+			pl.limit = FOUND_PROCEDURES_MAX;
+			procedures_offered(db, t->tok.unit, NULL, proc_row, &pl);
+		}
 	}
 	if (pl.nshown > 0 && q[0] == '\0')
 		buf_printf(b, "<p class=\"hint\">%s</p>\n",
