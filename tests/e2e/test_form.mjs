@@ -202,6 +202,30 @@ try {
   await noOverflow('error at 1366');
   await shot(page, 'form-error-1366');
 
+  // ---- the public page: units with data only, a phone's width ----
+  for (let i = 0; i < 12; i++) {
+    const html = await (await page.request.get(url)).text();
+    const nonce = html.match(/name="nonce" value="([^"]+)"/)[1];
+    const r = await page.request.post(url, { form: {
+      nonce, level: String(1 + (i % 5)), procedure: HERE[i % 3] } });
+    check(r.status() === 200, `rating ${i} stored (${r.status()})`);
+  }
+  for (const [w, h] of [[390, 844], [1366, 900]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(`${srv.base}/cong-khai`);
+    check(await page.locator('tr[data-unit]').count() === 1, 'only the unit with data is listed');
+    check(await page.getAttribute('[data-k=units_no_data]', 'data-v') === '33', 'the others are counted');
+    check(!(await page.textContent('body')).includes('nội bộ'), 'worded for the public');
+    check(/\d,\d %/.test(await page.textContent('tr[data-unit="H21"]')), 'percentages as "54,8 %"');
+    await noOverflow(`public list at ${w}`);
+    await shot(page, `public-${w}`);
+    await page.goto(`${srv.base}/cong-khai/H21.227`);
+    await noOverflow(`public unit at ${w}`);
+    check(!(await page.textContent('body')).includes('nội bộ'), 'unit page worded for the public');
+    check((await page.textContent('[data-k=month]')).startsWith('tháng '), 'the month in words');
+    await shot(page, `public-unit-${w}`);
+  }
+
   // the same page in English
   await page.goto(`${url}?lang=en`);
   check((await page.textContent('h1')).includes('Rate our service'), 'English page');
