@@ -422,10 +422,8 @@ field_button(void *arg, const char *field)
 	struct field_list *fl = arg;
 
 	if (fl->b != NULL) {
-		buf_printf(fl->b,
-		    "<button type=\"submit\" class=\"chip\" name=\"pf\" "
-		    "value=\"%d\">",
-		    fl->n);
+		buf_printf(fl->b, "<button class=chip name=pf value=%d%s>", fl->n,
+		    fl->n == 0 ? " id=\"pf-0\"" : "");
 		buf_html(fl->b, field);
 		buf_puts(fl->b, "</button>\n");
 	}
@@ -531,15 +529,21 @@ procedure_picker(struct buf *b, struct db *db, const struct target *t,
 				" more: type more words to narrow."));
 		}
 		buf_puts(b, "</div>\n");
-	} else if (pl.nshown == 0) {
+	} else if (pl.nshown == 0 && posted(in, "fields")[0] != '\0') {
 		/* no counter list: a choice by field, not 92 names */
 		fl.b = b;
 		fl.n = 0;
-		buf_puts(b, "<details class=\"fields\"><summary>");
-		buf_html(b, W("Hoặc chọn theo lĩnh vực", "Or choose a field"));
-		buf_puts(b, "</summary>\n<div class=\"chips\">\n");
+		buf_puts(b, "<p class=\"hint\">");
+		buf_html(b, W("Hoặc chọn lĩnh vực:", "Or choose a field:"));
+		buf_puts(b, "</p>\n<div class=\"chips fields\">\n");
 		procedures_each_field(db, field_button, &fl);
-		buf_puts(b, "</div>\n</details>\n");
+		buf_puts(b, "</div>\n");
+		strlcpy_hl(pl.first, "pf-0", sizeof(pl.first));
+	} else if (pl.nshown == 0) {
+		/* the fields come on a tap: the first visit stays small */
+		buf_puts(b, "<button class=\"sec more\" name=fields value=1>");
+		buf_html(b, W("Hoặc chọn theo lĩnh vực", "Or choose a field"));
+		buf_puts(b, "</button>\n");
 	}
 	buf_puts(b, "</fieldset>\n");
 	strlcpy_hl(first, pl.first[0] != '\0' ? pl.first : "pq", first_len);
@@ -699,8 +703,8 @@ faces_block(struct buf *b, const struct instrument *ins, const struct form *in,
 		char v[2] = { (char)('0' + lv), '\0' };
 
 		buf_printf(b,
-		    "<input type=\"radio\" class=\"vh\" name=\"level\" "
-		    "value=\"%d\" id=\"level-%d\"%s>\n<label for=\"level-%d\">",
+		    "<input type=radio name=level value=\"%d\" "
+		    "id=\"level-%d\"%s>\n<label for=\"level-%d\">",
 		    lv, lv, strcmp(level, v) == 0 ? " checked" : "", lv);
 		face_svg(b, lv);
 		buf_html(b, itext(&ins->level[lv], lang));
@@ -948,7 +952,8 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	if (err != NULL)
 		focus = first_error(err, proc_first);
 	else if (in != NULL && (form_get(in, "find") != NULL ||
-				   form_get(in, "pf") != NULL))
+				   form_get(in, "pf") != NULL ||
+				   form_get(in, "fields") != NULL))
 		focus = proc_first; /* back from a search: what was found */
 	else if (in != NULL && form_get(in, "detail") != NULL)
 		focus = "c1-0"; /* the criteria asked for */
@@ -1332,6 +1337,7 @@ page_q_post(struct ctx *c)
 	/* a search of the procedures: the form again, answers kept */
 	if (form_get(&fp->in, "find") != NULL ||
 	    form_get(&fp->in, "pf") != NULL ||
+	    form_get(&fp->in, "fields") != NULL ||
 	    form_get(&fp->in, "detail") != NULL) {
 		render_form(c, db, &fp->t, &fp->in, NULL, 200);
 		return;

@@ -35,11 +35,11 @@ class FormBasics(unittest.TestCase):
         self.assertIn('UBND xã Vân Canh', r.text)
         self.assertIn('Quầy 1', r.text)
         for level in range(1, 6):
-            self.assertIn(f'name="level" value="{level}"', r.text)
+            self.assertIn(f'name=level value="{level}"', r.text)
         # without a procedure in the token, the procedure is asked, by a
         # search or a field, never a list of every procedure
         self.assertIn('name="pq"', r.text)
-        self.assertIn('name="pf"', r.text)
+        self.assertIn('name=fields', r.text)
         self.assertNotIn('<select', r.text)
         self.assertLess(r.text.count('name="procedure"'), 16)
         # the consent box is never ticked for the citizen
@@ -379,7 +379,13 @@ class FormPicker(unittest.TestCase):
 
     def test_a_field_lists_its_procedures(self):
         html = self.s.get('/q/' + self.tok2).text
-        m = re.search(r'name="pf" value="(\d+)">Hộ tịch<', html)
+        self.assertNotIn('name=pf', html)     # the fields come on a tap
+        r = self.s.post_form('/q/' + self.tok2, {
+            'nonce': form_nonce(html), 'level': '4', 'fields': '1'})
+        self.assertEqual(r.status, 200)
+        self.assertIn('id="pf-0" autofocus', r.text)
+        self.assertIn('id="level-4" checked', r.text)
+        m = re.search(r'name=pf value=(\d+)(?: id="pf-0")?>Hộ tịch<', r.text)
         self.assertIsNotNone(m)
         r = self.s.post_form('/q/' + self.tok2, {
             'nonce': form_nonce(html), 'pf': m.group(1)})

@@ -54,18 +54,32 @@ try {
   const tok = srv.token({ counter: 1 });
   const url = `${srv.base}/q/${tok}`;
 
-  // ---- the bytes of a first visit: every request, headers included ----
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  let bytes = 0, requests = 0;
-  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; requests++; });
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForTimeout(300); // the icon
-  console.log(`# form_bytes=${bytes} requests=${requests}`);
-  check(bytes <= 15000, `the form is ${bytes} bytes over ${requests} requests (<= 15,000)`);
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
-  await cdp.detach();
+  // ---- the bytes of a first visit: every request, headers included;
+  // a counter with its own procedures and one without (the search) ----
+  const tok2 = srv.token({ counter: 2 });
+  for (const [what, u] of [['counter 1', url], ['counter 2', `${srv.base}/q/${tok2}`]]) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    let bytes = 0, requests = 0;
+    cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; requests++; });
+    await page.goto(u, { waitUntil: 'load' });
+    await page.waitForTimeout(300); // the icon
+    console.log(`# form_bytes=${bytes} requests=${requests} (${what})`);
+    check(bytes <= 15000, `the form (${what}) is ${bytes} bytes over ${requests} requests (<= 15,000)`);
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
+    await cdp.detach();
+  }
+  // counter 2 has no procedures of its own: a search, and fields on a tap
+  await Promise.all([page.waitForNavigation(), page.click('button[name=fields]')]);
+  check(await page.evaluate(() => document.activeElement.id) === 'pf-0', 'focus on the first field');
+  await noOverflow('fields at 390');
+  await targets('fields at 390');
+  await shot(page, 'form-fields-390');
+  await Promise.all([page.waitForNavigation(), page.click('button[name=pf]:text-is("Hộ tịch")')]);
+  const inField = await page.locator('#found input[name=procedure]').count();
+  check(inField > 0 && inField <= 8, `a field lists ${inField}`);
+  await page.goto(url);
 
   check((await page.textContent('.unit')).includes('UBND xã Vân Canh'), 'unit name shown');
   check(await page.getAttribute('form', 'novalidate') !== null, 'the form is checked by the server, not the browser');
