@@ -1293,7 +1293,7 @@ page_q_post(struct ctx *c)
 	int err[F_COUNT] = { 0 };
 	unsigned retry = 0;
 	char key[64];
-	int rc;
+	int rc, parsed;
 
 	if (db == NULL) {
 		server_unavailable(c);
@@ -1316,6 +1316,20 @@ page_q_post(struct ctx *c)
 	}
 	if (closed_refused(c, db, &fp->t) || expired_refused(c, &fp->t))
 		return;
+	parsed = form_parse(&fp->in,
+	    c->req->body.data ? c->req->body.data : "", c->req->body.len);
+	/*
+	 * A search of the procedures or a part asked for: the form again,
+	 * the answers kept.  A read, like GET: not counted by the limit.
+	 */
+	if (parsed == 0 &&
+	    (form_get(&fp->in, "find") != NULL ||
+		form_get(&fp->in, "pf") != NULL ||
+		form_get(&fp->in, "fields") != NULL ||
+		form_get(&fp->in, "detail") != NULL)) {
+		render_form(c, db, &fp->t, &fp->in, NULL, 200);
+		return;
+	}
 	snprintf(key, sizeof(key), "form:%s", c->client);
 	if (!ratelimit_hit(c->srv->form_limit, key, hl_now(), &retry)) {
 		char ra[16];
@@ -1325,8 +1339,7 @@ page_q_post(struct ctx *c)
 		http_set_header(&c->req->resp, "Retry-After", ra);
 		return;
 	}
-	if (form_parse(&fp->in, c->req->body.data ? c->req->body.data : "",
-		c->req->body.len) < 0) {
+	if (parsed < 0) {
 		err[F_FORM] = M_ERR_FORM + 1;
 		render_form(c, db, &fp->t, NULL, err, 400);
 		return;
@@ -1334,14 +1347,6 @@ page_q_post(struct ctx *c)
 	ins = form_instrument(c, db);
 	if (ins == NULL)
 		return;
-	/* a search of the procedures: the form again, answers kept */
-	if (form_get(&fp->in, "find") != NULL ||
-	    form_get(&fp->in, "pf") != NULL ||
-	    form_get(&fp->in, "fields") != NULL ||
-	    form_get(&fp->in, "detail") != NULL) {
-		render_form(c, db, &fp->t, &fp->in, NULL, 200);
-		return;
-	}
 	if (!read_rating(db, &fp->t, &fp->in, ins, r, err)) {
 		render_form(c, db, &fp->t, &fp->in, err, 400);
 		return;

@@ -628,6 +628,12 @@ class RateLimit(unittest.TestCase):
             self.assertIn('Quá nhiều lượt gửi', r.text)
             self.assertTrue(1 <= int(r.headers['retry-after']) <= 60)
             self.assertEqual(s.count(), 3)
-            # reading the form is not limited
+            # reading the form is not limited, nor is a search
             self.assertEqual(s.get('/q/' + tok).status, 200)
+            tok1 = s.token(counter=1)
+            nonce = form_nonce(s.get('/q/' + tok1).text)
+            r = s.post_form('/q/' + tok1, {'nonce': nonce, 'pq': 'khai',
+                                           'find': '1'})
+            self.assertEqual(r.status, 200)
+            self.assertEqual(s.count(), 3)
 

@@ -6,6 +6,8 @@
 // text, targets of at least 44 px, no page wider than its viewport (390
 // and 1366 px), and the bytes of the form on the wire.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { startServer, openBrowser, shot, check, done } from './lib.mjs';
 
 const srv = await startServer(['--rate-limit-per-min', '0']);
@@ -44,6 +46,16 @@ async function targets(what) {
     return out;
   });
   check(small.length === 0, `${what}: targets under 44 px: ${small.join('; ')}`);
+}
+
+// axe-core in the page through the DevTools protocol (the page's CSP
+// allows no script of its own): any violation fails.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('../node_modules/axe-core/axe.min.js'), 'utf8');
+async function axe(what) {
+  await page.evaluate(AXE);
+  const v = await page.evaluate(async () => (await window.axe.run(document))
+    .violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`));
+  check(v.length === 0, `${what}: axe: ${v.join(' | ')}`);
 }
 
 async function submit() {
@@ -98,6 +110,7 @@ try {
   check(!(await page.isVisible('.reasons')), 'no reasons before a face');
   check(await page.locator('.crit').count() === 0, 'the criteria come only when asked for');
   await shot(page, 'form-390');
+  await axe('form');
 
   // ---- the counter's own procedures first, a few, no long list ----
   const listed = await page.$$eval('.procs input[name=procedure]', (l) => l.map((i) => i.value));
@@ -118,6 +131,7 @@ try {
   check(focus.top >= 0 && focus.top < focus.h, `the question is in view (${focus.top})`);
   await noOverflow('error page at 390');
   await shot(page, 'form-error-390');
+  await axe('error page');
 
   // ---- a low face shows the reasons; a high one hides them ----
   await page.locator('label[for="level-2"]').click();
@@ -154,6 +168,7 @@ try {
   await noOverflow('detail at 390');
   await targets('detail at 390');
   await shot(page, 'form-detail-390');
+  await axe('detail');
 
   await page.locator('label.chip:has(#req-business)').click();
   await page.check('#assisted');
@@ -168,6 +183,7 @@ try {
   await noOverflow('thanks at 390');
   await targets('thanks at 390');
   await shot(page, 'thanks-390');
+  await axe('thanks');
 
   const row = srv.sql('SELECT level, procedure, c7, counter, channel, reasons, requester, assisted FROM ratings');
   check(row === `1|${choice}|0|1|qr|wait,attitude|2|1`, `stored row is ${row}`);
@@ -197,6 +213,7 @@ try {
   await noOverflow('large text at 390');
   await targets('large text at 390');
   await shot(page, 'form-big-390');
+  await axe('large text');
   await Promise.all([page.waitForNavigation(), page.click('#big')]);
   check(await page.locator('main.big').count() === 0, 'large text off again');
 
@@ -233,11 +250,13 @@ try {
     check(/\d,\d %/.test(await page.textContent('tr[data-unit="H21"]')), 'percentages as "54,8 %"');
     await noOverflow(`public list at ${w}`);
     await shot(page, `public-${w}`);
+    await axe(`public list at ${w}`);
     await page.goto(`${srv.base}/cong-khai/H21.227`);
     await noOverflow(`public unit at ${w}`);
     check(!(await page.textContent('body')).includes('nội bộ'), 'unit page worded for the public');
     check((await page.textContent('[data-k=month]')).startsWith('tháng '), 'the month in words');
     await shot(page, `public-unit-${w}`);
+    await axe(`public unit at ${w}`);
   }
 
   // the same page in English
