@@ -11,7 +11,7 @@
 -- canonical bytes, and every chain link, stay as they were.
 --
 -- The rating rollups (003, 012), their subtree sums (005) and the folded
--- counts (009) gain, in the order of rollup.h's ROLLUP_COLUMNS, over valid
+-- counts (009, 013's folded_dossier) gain, in the order of rollup.h's ROLLUP_COLUMNS, over valid
 -- ratings:
 --   citizen_n, citizen_sat     requester citizen; of them, level >= 4
 --   business_n, business_sat   requester business; of them, level >= 4
@@ -76,3 +76,10 @@ ALTER TABLE folded_staff ADD COLUMN business_n INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE folded_staff ADD COLUMN business_sat INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE folded_staff ADD COLUMN assisted_n INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE folded_staff ADD COLUMN assisted_sat INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE folded_dossier ADD COLUMN citizen_n INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE folded_dossier ADD COLUMN citizen_sat INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE folded_dossier ADD COLUMN business_n INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE folded_dossier ADD COLUMN business_sat INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE folded_dossier ADD COLUMN assisted_n INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE folded_dossier ADD COLUMN assisted_sat INTEGER NOT NULL DEFAULT 0;
