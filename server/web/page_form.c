@@ -1155,11 +1155,11 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 	v = form_get(in, "requester");
 	if (form_count(in, "requester") > 1 ||
 	    (v != NULL && rating_requester_parse(v, &r->requester) < 0))
-		set_err(err, F_FORM, M_ERR_REQUESTER, &bad);
+		set_err(err, F_ABOUT, M_ERR_REQUESTER, &bad);
 	v = form_get(in, "assisted");
 	if (form_count(in, "assisted") > 1 ||
 	    (v != NULL && v[0] != '\0' && strcmp(v, "1") != 0))
-		set_err(err, F_FORM, M_ERR_ASSISTED, &bad);
+		set_err(err, F_ABOUT, M_ERR_ASSISTED, &bad);
 	else
 		r->assisted = v != NULL && v[0] == '1';
 
@@ -1218,18 +1218,6 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 			snprintf(r->reasons + l, sizeof(r->reasons) - l,
 			    "%s%s", l > 0 ? "," : "", code);
 		}
-	}
-	v = form_get(in, "requester");
-	if (v != NULL &&
-	    (form_count(in, "requester") > 1 ||
-		rating_requester_parse(v, &r->requester) < 0))
-		set_err(err, F_ABOUT, M_ERR_VALUE, &bad);
-	v = form_get(in, "assisted");
-	if (v != NULL && v[0] != '\0') {
-		if (strcmp(v, "1") != 0 || form_count(in, "assisted") > 1)
-			set_err(err, F_ABOUT, M_ERR_VALUE, &bad);
-		else
-			r->assisted = true;
 	}
 
 	if (t->tok.procedure[0] != '\0') {

@@ -310,8 +310,8 @@ class FormValidation(unittest.TestCase):
         self.assertEqual((row['requester'], row['assisted']), (1, 0))
         row = self.accepted(self.base(requester=''))
         self.assertEqual((row['requester'], row['assisted']), (None, 0))
-        self.refused(self.base(requester='robot'), 'Giá trị không hợp lệ')
-        self.refused(self.base(assisted='yes'), 'Giá trị không hợp lệ')
+        self.refused(self.base(requester='robot'), 'Người đánh giá” không hợp lệ')
+        self.refused(self.base(assisted='yes'), 'Có người hỗ trợ nhập đánh giá” không hợp lệ')
 
 
 class FormPicker(unittest.TestCase):
