@@ -349,9 +349,14 @@ procedure_rows(struct ctx *c, const struct metrics *m)
 		else {
 			fmt_count(b, c->lang, (int64_t)hidden);
 			buf_printf(b, " %s",
-			    TR(c, "thủ tục khác chưa đủ dữ liệu để công bố.",
-				"other procedures have too little data to "
-				"publish."));
+			    n > 0 ? TR(c, "thủ tục khác chưa đủ dữ liệu để "
+					  "công bố.",
+					"other procedures have too little "
+					"data to publish.")
+				  : TR(c, "thủ tục, chưa thủ tục nào đủ dữ "
+					  "liệu để công bố.",
+					"procedures, none with enough data "
+					"to publish."));
 		}
 		buf_puts(b, "</p>\n");
 	}
