@@ -82,6 +82,27 @@ try {
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
     await cdp.detach();
   }
+  // Slow 3G (400 ms, 400 kbit/s) and 4x CPU throttling: printed, not
+  // checked (nothing passes or fails on time here; see tests/bench)
+  {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false,
+      latency: 400, downloadThroughput: 400 * 1000 / 8, uploadThroughput: 400 * 1000 / 8 });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const t0 = Date.now();
+    await page.goto(url, { waitUntil: 'load' });
+    await page.locator('label[for="level-5"]').waitFor({ state: 'visible' });
+    console.log(`# form_ready_ms_slow3g=${Date.now() - t0}`);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false,
+      latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
+    await cdp.detach();
+  }
+  await page.goto(`${srv.base}/q/${tok2}`);
+
   // counter 2 has no procedures of its own: a search, and fields on a tap
   await Promise.all([page.waitForNavigation(), page.click('button[name=fields]')]);
   check(await page.evaluate(() => document.activeElement.id) === 'pf-0', 'focus on the first field');
