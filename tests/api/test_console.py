@@ -621,7 +621,7 @@ class Console(unittest.TestCase):
         self.assertEqual(value(row, 'satisfied_rate'), '0.6250')
         self.assertEqual(value(row, 'on_time_rate'), '0.8000')
         self.assertEqual(value(row, 'points_total'), '24.53')
-        self.assertIn('62,5%', row)
+        self.assertIn('62,5 %', row)
         for secret in ('alert', 'VC01', 'Nguyễn Thị Lan', 'Quầy 1',
                        'data-counter', 'data-officer', '0912'):
             self.assertNotIn(secret, h)
