@@ -34,6 +34,18 @@ struct outbox_entry {
 	char dossier[65];
 	int64_t rated_ms; /* corrected wall clock, milliseconds */
 	bool burst;
+	char requester[16]; /* "citizen", "business" or "" (not said) */
+	bool assisted;      /* a helper entered it for the citizen */
+};
+
+/* The batch item's and the page's keys for who rated (README "Kiosks"). */
+#define KIOSK_K_REQUESTER "requester"
+#define KIOSK_K_ASSISTED "assisted"
+
+/* Who rated, as the page says (optional; README "Kiosks"). */
+struct outbox_who {
+	char requester[16]; /* "citizen", "business" or "" */
+	bool assisted;
 };
 
 /* What the server said about one entry. */
@@ -75,6 +87,11 @@ bool outbox_is_durable(struct outbox *ob);
 int outbox_add(struct outbox *ob, const struct wire_local *in, int64_t now_ms,
     int64_t burst_ms, int64_t hold_until_ms, char id[OUTBOX_UUID_LEN + 1],
     int64_t *seq, bool *burst, char *err, size_t errlen);
+/* The same with who rated (NULL: not said, not assisted). */
+int outbox_add_who(struct outbox *ob, const struct wire_local *in,
+    const struct outbox_who *who, int64_t now_ms, int64_t burst_ms,
+    int64_t hold_until_ms, char id[OUTBOX_UUID_LEN + 1], int64_t *seq,
+    bool *burst, char *err, size_t errlen);
 
 /*
  * Give a held entry its reasons (the citizen's answer to "why?") and

@@ -20,6 +20,8 @@
 #include "served.h"
 
 extern const struct embed_file kiosk_files[];
+/* audio/SCREEN-LANG.wav: the spoken prompts made at build time */
+extern const struct embed_file kiosk_audio[];
 
 #define LOCAL_BODY_MAX 4096
 #define HOLD_SLACK_S 5 /* a held rating outlives the page's reset */
@@ -28,7 +30,8 @@ extern const struct embed_file kiosk_files[];
 /* No inline script or style anywhere: the page's own files only. */
 #define PAGE_CSP \
 	"default-src 'none'; script-src 'self'; style-src 'self'; " \
-	"img-src 'self'; connect-src 'self'; base-uri 'none'; " \
+	"img-src 'self'; media-src 'self'; connect-src 'self'; " \
+	"base-uri 'none'; " \
 	"form-action 'none'; frame-ancestors 'none'"
 
 /* What the page shows before the server's configuration ever arrived. */
@@ -231,22 +234,83 @@ local_qr(struct page *p, struct http_request *req)
 	json_decref(cfg);
 }
 
+/*
+ * Take who rated out of the page's body: "requester" ("citizen",
+ * "business", "" or null: not said) and "assisted" (true/false).  What
+ * is left is the rating wire_local_parse() reads.  *rest is new (free());
+ * -1 with `why` when the body is not JSON or a value is wrong.
+ */
+static int
+who_take(const char *body, size_t len, struct outbox_who *who, char **rest,
+    char *why, size_t n)
+{
+	json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *v;
+	const char *s;
+
+	memset(who, 0, sizeof(*who));
+	*rest = NULL;
+	if (!json_is_object(doc)) {
+		/* not ours to explain: the rating's parse says what is wrong */
+		json_decref(doc);
+		*rest = xstrndup(body, len);
+		return 0;
+	}
+	v = json_object_get(doc, KIOSK_K_REQUESTER);
+	s = json_string_value(v);
+	if (v != NULL && !json_is_null(v) &&
+	    (s == NULL ||
+		!(str_eq(s, "") || str_eq(s, "citizen") ||
+		    str_eq(s, "business")))) {
+		snprintf(why, n,
+		    "requester must be \"citizen\", \"business\" or absent");
+		json_decref(doc);
+		return -1;
+	}
+	if (s != NULL)
+		strlcpy_hl(who->requester, s, sizeof(who->requester));
+	v = json_object_get(doc, KIOSK_K_ASSISTED);
+	if (v != NULL && !json_is_boolean(v)) {
+		snprintf(why, n, "assisted must be true or false");
+		json_decref(doc);
+		return -1;
+	}
+	who->assisted = json_is_true(v);
+	json_object_del(doc, KIOSK_K_REQUESTER);
+	json_object_del(doc, KIOSK_K_ASSISTED);
+	*rest = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (*rest == NULL) {
+		snprintf(why, n, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 local_rating(struct page *p, struct http_request *req)
 {
 	struct wire_local in;
-	char why[256], id[OUTBOX_UUID_LEN + 1];
+	struct outbox_who who;
+	char why[256], id[OUTBOX_UUID_LEN + 1], *rest;
 	int64_t seq, now = clock_now_ms();
 	json_t *cfg;
 	bool burst;
+	int rc;
 
 	if (!is_json(req)) {
 		json_error(req, 415, WIRE_ERR_BAD_REQUEST,
 		    "send Content-Type: application/json");
 		return;
 	}
-	if (wire_local_parse(req->body.data ? req->body.data : "",
-		req->body.len, &in, why, sizeof(why)) < 0) {
+	if (who_take(req->body.data ? req->body.data : "", req->body.len,
+		&who, &rest, why, sizeof(why)) < 0) {
+		json_error(req, 400, WIRE_ERR_BAD_REQUEST, why);
+		return;
+	}
+	rc = wire_local_parse(rest, strlen(rest), &in, why, sizeof(why));
+	free(rest);
+	if (rc < 0) {
 		json_error(req, 400, WIRE_ERR_BAD_REQUEST, why);
 		return;
 	}
@@ -266,7 +330,8 @@ local_rating(struct page *p, struct http_request *req)
 		return;
 	}
 	json_decref(cfg);
-	if (outbox_add(p->cfg.ob, &in, now, (int64_t)p->cfg.burst_s * 1000,
+	if (outbox_add_who(p->cfg.ob, &in, &who, now,
+		(int64_t)p->cfg.burst_s * 1000,
 		now + (int64_t)(p->cfg.reset_s + HOLD_SLACK_S) * 1000, id, &seq,
 		&burst, why, sizeof(why)) < 0) {
 		log_msg(LOG_ERROR, "outbox", "%s", why);
@@ -371,9 +436,36 @@ local_file(struct page *p, struct http_request *req)
 	    strcmp(dot, ".html") == 0      ? "text/html; charset=utf-8"
 		: strcmp(dot, ".css") == 0 ? "text/css; charset=utf-8"
 		: strcmp(dot, ".svg") == 0 ? "image/svg+xml"
+		: strcmp(dot, ".txt") == 0 ? "text/plain; charset=utf-8"
 					   : "text/javascript; charset=utf-8");
 	req->resp.static_body = f->data;
 	req->resp.static_len = f->len;
+	req->resp.cache = "no-cache";
+}
+
+/* GET /audio/SCREEN-LANG.wav: a screen's words, spoken (speech.txt). */
+static void
+local_audio(struct page *p, struct http_request *req)
+{
+	const struct embed_file *f;
+	char path[64];
+
+	(void)p;
+	if (strlen(req->path) >= sizeof(path)) {
+		http_text(req, 404, "not found\n");
+		return;
+	}
+	/* "/audio/x.wav" is embedded as "audio/x.wav" */
+	snprintf(path, sizeof(path), "%s", req->path + 1);
+	f = embed_find(kiosk_audio, path);
+	if (f == NULL) {
+		http_text(req, 404, "not found\n");
+		return;
+	}
+	http_begin_body(req, 200, "audio/wav");
+	req->resp.static_body = f->data;
+	req->resp.static_len = f->len;
+	/* made at build time: the same for as long as this program runs */
 	req->resp.cache = "no-cache";
 }
 
@@ -389,6 +481,8 @@ static const struct local_route local_routes[] = {
 	{ HTTP_GET, "/kiosk.css", NULL, local_file, 0 },
 	{ HTTP_GET, "/kiosk.js", NULL, local_file, 0 },
 	{ HTTP_GET, "/icon.svg", NULL, local_file, 0 },
+	{ HTTP_GET, "/speech.txt", NULL, local_file, 0 },
+	{ HTTP_GET, "/audio/", ".wav", local_audio, 0 },
 	{ HTTP_GET, WIRE_PATH_LOCAL_CONFIG, NULL, local_config, 0 },
 	{ HTTP_GET, WIRE_PATH_LOCAL_QR, NULL, local_qr, 0 },
 	{ HTTP_GET, WIRE_PATH_LOCAL_SERVING, NULL, local_serving, 0 },
