@@ -463,6 +463,7 @@
     $('speak').addEventListener('click', speak);
     $('voice').addEventListener('ended', spoken);
     $('voice').addEventListener('error', spoken);
+    $('voice').addEventListener('pause', spoken);
     $('big').addEventListener('click', () => {
       setBig(!document.documentElement.classList.contains('big'));
     });
