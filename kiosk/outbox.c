@@ -9,6 +9,7 @@
 
 #include "hailong/crypto.h"
 #include "hailong/db.h"
+#include "hailong/rating.h"
 #include "hailong/util.h"
 #include "outbox.h"
 
@@ -230,24 +231,11 @@ outbox_add(struct outbox *ob, const struct wire_local *in, int64_t now_ms,
     int64_t burst_ms, int64_t hold_until_ms, char id[OUTBOX_UUID_LEN + 1],
     int64_t *seq, bool *burst, char *err, size_t errlen)
 {
-	return outbox_add_who(ob, in, NULL, now_ms, burst_ms, hold_until_ms,
-	    id, seq, burst, err, errlen);
-}
-
-int
-outbox_add_who(struct outbox *ob, const struct wire_local *in,
-    const struct outbox_who *who, int64_t now_ms, int64_t burst_ms,
-    int64_t hold_until_ms, char id[OUTBOX_UUID_LEN + 1], int64_t *seq,
-    bool *burst, char *err, size_t errlen)
-{
-	static const struct outbox_who nobody = { "", false };
 	int64_t last = 0;
 	int rc = -1, r;
 
 	uuid_v7(id); /* time-ordered: appends to the server's key index */
 	*burst = false;
-	if (who == NULL)
-		who = &nobody;
 	pthread_mutex_lock(&ob->lock);
 	if (db_begin(ob->db) < 0)
 		goto fail;
@@ -263,7 +251,8 @@ outbox_add_who(struct outbox *ob, const struct wire_local *in,
 		"?, ?, ?, ?, ?)",
 		"tittliltl", id, in->level, in->reasons, in->dossier, now_ms,
 		*burst ? 1 : 0, in->reasons_follow ? hold_until_ms : 0,
-		who->requester, (int64_t)(who->assisted ? 1 : 0)) < 0)
+		rating_requester_name(in->requester),
+		(int64_t)(in->assisted ? 1 : 0)) < 0)
 		goto fail;
 	*seq = db_last_rowid(ob->db);
 	if (db_commit(ob->db) < 0)
@@ -313,7 +302,8 @@ row_to_entry(struct db_stmt *st, struct outbox_entry *e)
 	e->rated_ms = db_col_int(st, 5);
 	e->burst = db_col_int(st, 6) != 0;
 	s = db_col_text(st, 7);
-	strlcpy_hl(e->requester, s ? s : "", sizeof(e->requester));
+	if (s == NULL || rating_requester_parse(s, &e->requester) < 0)
+		e->requester = REQUESTER_NONE;
 	e->assisted = db_col_int(st, 8) != 0;
 }
 

@@ -34,18 +34,8 @@ struct outbox_entry {
 	char dossier[65];
 	int64_t rated_ms; /* corrected wall clock, milliseconds */
 	bool burst;
-	char requester[16]; /* "citizen", "business" or "" (not said) */
-	bool assisted;      /* a helper entered it for the citizen */
-};
-
-/* The batch item's and the page's keys for who rated (README "Kiosks"). */
-#define KIOSK_K_REQUESTER "requester"
-#define KIOSK_K_ASSISTED "assisted"
-
-/* Who rated, as the page says (optional; README "Kiosks"). */
-struct outbox_who {
-	char requester[16]; /* "citizen", "business" or "" */
-	bool assisted;
+	enum rating_requester requester; /* REQUESTER_NONE: not said */
+	bool assisted; /* a community helper entered it for the citizen */
 };
 
 /* What the server said about one entry. */
@@ -79,6 +69,7 @@ bool outbox_is_durable(struct outbox *ob);
 /*
  * Add a rating pressed at now_ms, committed before returning.  It is
  * flagged burst when the previous press came less than burst_ms before.
+ * Who rated (in->requester, in->assisted) is kept with it.
  * With in->reasons_follow it is held back from the sender until
  * hold_until_ms, or until outbox_set_reasons() closes it.  Writes the new
  * entry's UUID (id) and seq; *burst says whether it was flagged.  0 or -1
@@ -87,11 +78,6 @@ bool outbox_is_durable(struct outbox *ob);
 int outbox_add(struct outbox *ob, const struct wire_local *in, int64_t now_ms,
     int64_t burst_ms, int64_t hold_until_ms, char id[OUTBOX_UUID_LEN + 1],
     int64_t *seq, bool *burst, char *err, size_t errlen);
-/* The same with who rated (NULL: not said, not assisted). */
-int outbox_add_who(struct outbox *ob, const struct wire_local *in,
-    const struct outbox_who *who, int64_t now_ms, int64_t burst_ms,
-    int64_t hold_until_ms, char id[OUTBOX_UUID_LEN + 1], int64_t *seq,
-    bool *burst, char *err, size_t errlen);
 
 /*
  * Give a held entry its reasons (the citizen's answer to "why?") and

@@ -234,83 +234,23 @@ local_qr(struct page *p, struct http_request *req)
 	json_decref(cfg);
 }
 
-/*
- * Take who rated out of the page's body: "requester" ("citizen",
- * "business", "" or null: not said) and "assisted" (true/false).  What
- * is left is the rating wire_local_parse() reads.  *rest is new (free());
- * -1 with `why` when the body is not JSON or a value is wrong.
- */
-static int
-who_take(const char *body, size_t len, struct outbox_who *who, char **rest,
-    char *why, size_t n)
-{
-	json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
-	json_t *v;
-	const char *s;
-
-	memset(who, 0, sizeof(*who));
-	*rest = NULL;
-	if (!json_is_object(doc)) {
-		/* not ours to explain: the rating's parse says what is wrong */
-		json_decref(doc);
-		*rest = xstrndup(body, len);
-		return 0;
-	}
-	v = json_object_get(doc, KIOSK_K_REQUESTER);
-	s = json_string_value(v);
-	if (v != NULL && !json_is_null(v) &&
-	    (s == NULL ||
-		!(str_eq(s, "") || str_eq(s, "citizen") ||
-		    str_eq(s, "business")))) {
-		snprintf(why, n,
-		    "requester must be \"citizen\", \"business\" or absent");
-		json_decref(doc);
-		return -1;
-	}
-	if (s != NULL)
-		strlcpy_hl(who->requester, s, sizeof(who->requester));
-	v = json_object_get(doc, KIOSK_K_ASSISTED);
-	if (v != NULL && !json_is_boolean(v)) {
-		snprintf(why, n, "assisted must be true or false");
-		json_decref(doc);
-		return -1;
-	}
-	who->assisted = json_is_true(v);
-	json_object_del(doc, KIOSK_K_REQUESTER);
-	json_object_del(doc, KIOSK_K_ASSISTED);
-	*rest = json_dumps(doc, JSON_COMPACT);
-	json_decref(doc);
-	if (*rest == NULL) {
-		snprintf(why, n, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
 static void
 local_rating(struct page *p, struct http_request *req)
 {
 	struct wire_local in;
-	struct outbox_who who;
-	char why[256], id[OUTBOX_UUID_LEN + 1], *rest;
+	char why[256], id[OUTBOX_UUID_LEN + 1];
 	int64_t seq, now = clock_now_ms();
 	json_t *cfg;
 	bool burst;
-	int rc;
 
 	if (!is_json(req)) {
 		json_error(req, 415, WIRE_ERR_BAD_REQUEST,
 		    "send Content-Type: application/json");
 		return;
 	}
-	if (who_take(req->body.data ? req->body.data : "", req->body.len,
-		&who, &rest, why, sizeof(why)) < 0) {
-		json_error(req, 400, WIRE_ERR_BAD_REQUEST, why);
-		return;
-	}
-	rc = wire_local_parse(rest, strlen(rest), &in, why, sizeof(why));
-	free(rest);
-	if (rc < 0) {
+	/* requester and assisted (who rated) are read here too */
+	if (wire_local_parse(req->body.data ? req->body.data : "",
+		req->body.len, &in, why, sizeof(why)) < 0) {
 		json_error(req, 400, WIRE_ERR_BAD_REQUEST, why);
 		return;
 	}
@@ -330,8 +270,7 @@ local_rating(struct page *p, struct http_request *req)
 		return;
 	}
 	json_decref(cfg);
-	if (outbox_add_who(p->cfg.ob, &in, &who, now,
-		(int64_t)p->cfg.burst_s * 1000,
+	if (outbox_add(p->cfg.ob, &in, now, (int64_t)p->cfg.burst_s * 1000,
 		now + (int64_t)(p->cfg.reset_s + HOLD_SLACK_S) * 1000, id, &seq,
 		&burst, why, sizeof(why)) < 0) {
 		log_msg(LOG_ERROR, "outbox", "%s", why);
