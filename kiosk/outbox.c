@@ -47,7 +47,8 @@ static const char schema_v2[] =
     " CHECK (assisted IN (0, 1));";
 
 #define ENTRY_COLUMNS \
-	"seq, id, level, reasons, dossier, rated_ms, burst, requester, assisted"
+	"seq, id, level, reasons, dossier, rated_ms, burst, requester, " \
+	"assisted"
 
 struct outbox {
 	pthread_mutex_t lock;

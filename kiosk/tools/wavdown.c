@@ -13,8 +13,8 @@
 #include <string.h>
 
 #define OUT_RATE 16000
-#define TAPS 32		   /* half-width of the sinc, in input samples */
-#define SILENCE 200	   /* |sample| at or below: silence */
+#define TAPS 32     /* half-width of the sinc, in input samples */
+#define SILENCE 200 /* |sample| at or below: silence */
 #define MARGIN_MS 60
 
 static uint32_t
@@ -140,8 +140,9 @@ main(int argc, char **argv)
 			norm += h * w;
 		}
 		acc = norm != 0.0 ? acc / norm : 0.0;
-		out[j] = (int16_t)(acc > 32767 ? 32767 : acc < -32768 ? -32768
-								     : lrint(acc));
+		out[j] = (int16_t)(acc > 32767 ? 32767
+			: acc < -32768         ? -32768
+					       : lrint(acc));
 	}
 	memcpy(hdr, "RIFF", 4);
 	put32(hdr + 4, (uint32_t)(36 + m * 2));
