@@ -109,11 +109,29 @@ async function screenChecks(page, name, selectors, { fits = true, axeToo = true 
   if (fits) check(m.screenOver <= 0, `${name}: the screen needs no scrolling (${m.screenOver} px more)`);
   check(m.problems.length === 0, `${name}: ${m.problems.join('; ')}`);
   await shot(page, name);
+  // a Vietnamese screen says nothing in English but its language switch
+  if ((await page.getAttribute('html', 'lang')) === 'vi') {
+    const seen = await page.evaluate(() => {
+      const parts = [];
+      for (const e of document.querySelectorAll('body *')) {
+        if (e.closest('[hidden]') || e.closest('#lang') || e.tagName === 'SCRIPT') continue;
+        for (const n of e.childNodes) if (n.nodeType === 3 && n.textContent.trim()) parts.push(n.textContent.trim());
+      }
+      return parts.join(' | ');
+    });
+    const leak = seen.match(LEAKS);
+    check(!leak, `${name}: an English or raw word on a Vietnamese screen: ${leak && leak[0]} in ${seen}`);
+  }
   if (!axeToo) return;
   const v = await axe(page);
   check(v.length === 0, `${name}: axe: ${v.join(' | ')}`);
 }
 
+// the issue's leak list, and the kiosk's own English words
+const LEAKS = new RegExp(['\\b(kiosk|qr|web|import|admin|manager|viewer|reporter)\\b',
+  'LOW_SATISFACTION', 'cli:', '\\b\\d{4}-\\d{2}\\b', '\\d{4}-\\d{2}-\\d{2}T', '01/01/1970',
+  'Read aloud', 'Large text', 'Thank you', 'You are', '\\bcitizen\\b', '\\bbusiness\\b',
+  '\\bSend\\b', '\\bSkip\\b', 'Dossier'].join('|'), 'i');
 const ASK = ['#place', '#speak', '#big', '#lang', '#question', '.face', '#dossier',
   '#req-citizen', '#req-business', '#assisted', '#qr'];
 const WHY = ['#place', '#speak', '#big', '#lang', '#why-title', '.reason', '#send', '#skip'];
