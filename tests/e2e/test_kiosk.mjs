@@ -271,6 +271,24 @@ try {
   check((await waitAudio(page)) === '/audio/ask-en.wav', 'the speaker plays the question in English');
   await page.click('#lang');
 
+  // a questionnaire that words the question otherwise: the page shows
+  // the server's words and has no speaker rather than read other words
+  const other = 'Ông/Bà đánh giá thế nào về buổi làm việc hôm nay?';
+  await page.route('**/api/local/config', async (route) => {
+    const r = await route.fetch();
+    const j = await r.json();
+    j.question = { vi: other, en: j.question.en };
+    await route.fulfill({ response: r, json: j });
+  });
+  await page.reload();
+  await page.waitForSelector('#ask:not([hidden]) .face.f1');
+  check(await page.textContent('#question') === other, 'the server\'s question is shown');
+  check(await page.isHidden('#speak'), 'no speaker for words the clip does not say');
+  await page.unroute('**/api/local/config');
+  await page.reload();
+  await page.waitForSelector('#ask:not([hidden]) .face.f1');
+  await page.waitForSelector('#speak:not([hidden])');
+
   // a low face asks why; the reason is ticked; thanks; then the reset
   await page.click('.face.f2');
   await page.waitForSelector('#why:not([hidden]) .reason');
