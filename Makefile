@@ -102,7 +102,7 @@ SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/obj/%.o) \
 	$(BUILD)/obj/gen/server_files.o
 
 KIOSK_OBJ := $(KIOSK_SRC:%.c=$(BUILD)/obj/%.o) \
-	$(BUILD)/obj/gen/kiosk_files.o
+	$(BUILD)/obj/gen/kiosk_files.o $(BUILD)/obj/gen/kiosk_audio.o
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -158,6 +158,32 @@ $(BUILD)/gen/kiosk_files.c: $(BUILD)/tools/embed $(KIOSK_EMBED) Makefile \
 	$(Q)$(BUILD)/tools/embed $@ kiosk_files $(KIOSK_EMBED)
 
 $(BUILD)/obj/gen/kiosk_files.o: $(BUILD)/gen/kiosk_files.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The kiosk's spoken prompts (README "Kiosks"): each screen's words of
+# kiosk/ui/speech.txt read by espeak-ng at build time, made 16 kHz mono
+# by kiosk/tools/wavdown.c, embedded as audio/SCREEN-LANG.wav (no
+# network at the counter).
+$(BUILD)/tools/wavdown: kiosk/tools/wavdown.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $< -lm
+
+$(BUILD)/gen/kiosk/audio.stamp: kiosk/ui/speech.txt kiosk/speech.sh \
+    $(BUILD)/tools/wavdown
+	@mkdir -p $(dir $@)
+	$(say) SPEECH $(BUILD)/gen/kiosk/audio
+	$(Q)sh kiosk/speech.sh kiosk/ui/speech.txt $(BUILD)/tools/wavdown \
+	    $(BUILD)/gen/kiosk/audio
+	@touch $@
+
+$(BUILD)/gen/kiosk_audio.c: $(BUILD)/tools/embed $(BUILD)/gen/kiosk/audio.stamp
+	$(say) EMBED $@
+	$(Q)cd $(BUILD)/gen/kiosk && $(abspath $(BUILD))/tools/embed \
+	    $(abspath $@) kiosk_audio $$(ls audio/*.wav)
+
+$(BUILD)/obj/gen/kiosk_audio.o: $(BUILD)/gen/kiosk_audio.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
