@@ -121,8 +121,12 @@ page_kiosks(struct ctx *c)
 	b = &c->req->resp.body;
 	buf_printf(b,
 	    "<p class=\"note\">%s</p>\n<table class=\"stack kiosks\">\n<thead><tr>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead>\n"
+	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+	    "<th scope=\"col\"><span class=\"vh\">%s</span></th></tr>"
+	    "</thead>\n"
 	    "<tbody>\n",
 	    TR(c,
 		"Ki-ốt mất kết nối khi không liên lạc quá 10 phút. Tồn đọng: "
@@ -133,7 +137,7 @@ page_kiosks(struct ctx *c)
 	    TR(c, "Quầy", "Counter"), TR(c, "Trạng thái", "Status"),
 	    TR(c, "Liên lạc lần cuối", "Last seen"),
 	    TR(c, "Tồn đọng", "Backlog"), TR(c, "Chưa gửi từ", "Oldest unsent"),
-	    TR(c, "Phiên bản", "Version"));
+	    TR(c, "Phiên bản", "Version"), TR(c, "Thao tác", "Actions"));
 	/*
 	 * Ids a page at a time, then each kiosk loaded on its own: the
 	 * statement is given back before kiosks_load() uses the connection.
