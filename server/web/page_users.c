@@ -64,7 +64,7 @@ add_form_html(
 		ROLE_MANAGER, ROLE_ADMIN };
 
 	buf_printf(b,
-	    "<h2>%s</h2>\n<form class=\"add-user\" method=\"post\" "
+	    "<h2>%s</h2>\n<form class=\"setup add-user\" method=\"post\" "
 	    "action=\"/admin/units/%s/users",
 	    TR(c, "Thêm tài khoản", "Add a user"), u->code);
 	console_lang_suffix(c, b, false);
@@ -205,8 +205,11 @@ render(struct ctx *c, const struct console_unit *u, int status,
 		cell(c, b, "Thao tác", "Actions");
 		/* usernames are a-z0-9._- (username_is_valid()): URL-safe */
 		if (strcmp(username, c->who.name) != 0 &&
-		    username_is_valid(username))
+		    username_is_valid(username)) {
+			buf_puts(b, "<div class=\"actions\">");
 			user_actions(c, u, username, active);
+			buf_puts(b, "</div>");
+		}
 		buf_puts(b, "</td></tr>\n");
 	}
 	db_done(st);
