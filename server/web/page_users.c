@@ -419,9 +419,9 @@ active_confirm(struct ctx *c, const struct console_unit *u, const char *name,
 	    enable ? TR(c, "Có thể khóa lại bất cứ lúc nào.",
 			 "It can be disabled again at any time.")
 		   : TR(c,
-			 "Có thể mở khóa lại sau (nút \"Mở khóa\" ở đây hoặc lệnh "
+			 "Có thể mở khóa lại sau (nút “Mở khóa” ở đây hoặc lệnh "
 			 "hailong user enable).",
-			 "It can be enabled again later (the \"Enable\" button "
+			 "It can be enabled again later (the “Enable” button "
 			 "here or hailong user enable)."));
 	buf_printf(b,
 	    "</p>\n<form method=\"post\" action=\"/admin/units/%s/users/%s/%s",
