@@ -93,7 +93,7 @@ kiosk_row(struct ctx *c, const struct console_unit *u, const struct kiosk *k,
 	if (active && c->who.role >= ROLE_MANAGER) {
 		/* a link to the confirmation page, not a form that acts */
 		buf_printf(b,
-		    "<a class=\"danger\" href=\"/admin/units/%s/kiosks/%s/"
+		    "<a class=\"button danger\" href=\"/admin/units/%s/kiosks/%s/"
 		    "revoke",
 		    u->code, k->id);
 		console_lang_suffix(c, b, false);
