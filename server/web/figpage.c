@@ -221,21 +221,22 @@ const char *
 figpage_ci_hint(struct ctx *c)
 {
 	return TR(c,
-	    "Khoảng tin cậy 95 %: với số lượt đánh giá này, tỷ lệ thật nằm "
-	    "trong khoảng ấy gần như chắc chắn. Ít lượt đánh giá thì khoảng "
-	    "rộng.",
-	    "95% confidence interval: with this many ratings the true share "
-	    "almost surely lies in it. Few ratings make it wide.");
+	    "Khoảng tin cậy 95 %: với số lượt đánh giá đã có, tỷ lệ thật gần "
+	    "như chắc chắn nằm trong khoảng này. Càng ít lượt đánh giá, "
+	    "khoảng càng rộng.",
+	    "95% confidence interval: with the ratings there are, the true "
+	    "share almost surely lies in it. The fewer the ratings, the wider "
+	    "it is.");
 }
 
 const char *
 figpage_severity_hint(struct ctx *c)
 {
 	return TR(c,
-	    "Độ nghiêm trọng: khoảng tin cậy nằm ngoài ngưỡng cảnh báo bao "
-	    "nhiêu điểm phần trăm. Càng lớn càng đáng lo; cảnh báo chỉ bật "
-	    "khi vượt ngưỡng không phải do ngẫu nhiên.",
-	    "Severity: how many percentage points the confidence interval "
+	    "Khoảng tin cậy nằm ngoài ngưỡng cảnh báo bao nhiêu điểm phần "
+	    "trăm. Càng lớn càng đáng lo; cảnh báo chỉ bật khi vượt ngưỡng "
+	    "không phải do ngẫu nhiên.",
+	    "How many percentage points the confidence interval "
 	    "lies beyond the flag's threshold. The larger, the worse; a "
 	    "flag is raised only when chance cannot explain it.");
 }
@@ -291,7 +292,7 @@ figpage_legend(struct ctx *c, unsigned what)
 		buf_puts(b, "</dd>\n");
 	}
 	if (what & FIGPAGE_LEGEND_CI) {
-		buf_puts(b, "<dt>[…–…]</dt><dd>");
+		buf_puts(b, "<dt>[a–b]</dt><dd>");
 		buf_html(b, figpage_ci_hint(c));
 		buf_puts(b, "</dd>\n");
 	}
@@ -300,6 +301,9 @@ figpage_legend(struct ctx *c, unsigned what)
 		buf_html(b, TR(c, "Độ nghiêm trọng", "Severity"));
 		buf_puts(b, "</dt><dd>");
 		buf_html(b, figpage_severity_hint(c));
+		buf_puts(b, " ");
+		buf_html(b, TR(c, "Di chuột lên một cảnh báo để xem giải thích.",
+				"Hover over a flag for what it means."));
 		buf_puts(b, "</dd>\n");
 	}
 	buf_puts(b, "</dl>\n");
@@ -575,9 +579,20 @@ figpage_excluded_label(struct ctx *c, int i)
 	case 0: return TR(c, "Bấm liên tiếp", "Rapid repeat presses");
 	case 1: return TR(c, "Trùng lặp", "Duplicates");
 	case 2: return TR(c, "Dùng sai mục đích", "Misuse");
-	case 3: return TR(c, "Rác (spam)", "Spam");
+	case 3: return TR(c, "Rác, quảng cáo", "Spam");
 	default: return "?";
 	}
+}
+
+const char *
+figpage_status_label(struct ctx *c, const char *status)
+{
+	if (strcmp(status, "valid") == 0)
+		return TR(c, "Hợp lệ", "Valid");
+	for (int i = 0; i < EXCLUDED_COUNT; i++)
+		if (strcmp(status, excluded_keys[i]) == 0)
+			return figpage_excluded_label(c, i);
+	return TR(c, "Trạng thái khác", "Other status");
 }
 
 int64_t

@@ -165,6 +165,9 @@ int64_t figpage_excluded_total(const struct metric_figures *f);
 /* The name of an excluded status (index of metric_figures.excluded). */
 const char *figpage_excluded_label(struct ctx *c, int i);
 
+/* A rating's status ("valid", "spam"...) for people. */
+const char *figpage_status_label(struct ctx *c, const char *status);
+
 /* The name of a rating channel (enum rating_channel) for people. */
 const char *figpage_channel_label(struct ctx *c, int ch);
 
