@@ -546,7 +546,10 @@ class Console(unittest.TestCase):
             {'due': '2026-02-30'},
             {'due': (today_vn() - datetime.timedelta(days=1)).isoformat()},
             {'due': (today_vn() + datetime.timedelta(days=400)).isoformat()},
-            {'due': '01/12/2026'},
+            {'due': '2026/12/31'},
+            {'due': '30/02/2027'},
+            {'due': (today_vn() - datetime.timedelta(days=1))
+             .strftime('%d/%m/%Y')},            # typed, but in the past
             {'notes': 'x' * 2001},
             {'notes': 'a\x01b'},
             {'counter': '1'},                       # and a procedure: two
