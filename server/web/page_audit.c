@@ -138,6 +138,7 @@ static const struct {
 	{ "ended_at", "kết thúc lúc", "ended at" },
 	{ "expired", "hết hạn", "expired" },
 	{ "file", "tệp", "file" },
+	{ "flags", "cảnh báo", "flags" },
 	{ "fold", "gộp", "fold" },
 	{ "fold_months", "số tháng trước khi gộp", "months before folding" },
 	{ "folded", "đã gộp", "folded" },
@@ -196,17 +197,95 @@ detail_key(struct ctx *c, struct buf *b, const char *key)
 	buf_puts(b, "</code>");
 }
 
-/* A string of a detail: a time, a role, or text (long numbers masked). */
+/* The states a detail names (reviews, ratings, callbacks), in words. */
+static const struct {
+	const char *code, *vi, *en;
+} detail_words[] = {
+	{ "open", "mới mở", "open" },
+	{ "in_progress", "đang xử lý", "in progress" },
+	{ "resolved", "đã xử lý xong", "resolved" },
+	{ "closed", "đã đóng", "closed" },
+	{ "contacted", "đã liên hệ", "contacted" },
+	{ "valid", "hợp lệ", "valid" },
+	{ "burst", "bấm liên tiếp", "rapid repeat" },
+	{ "duplicate", "trùng lặp", "duplicate" },
+	{ "misuse", "dùng sai mục đích", "misuse" },
+	{ "spam", "rác, quảng cáo", "spam" },
+	{ "delete", "xóa", "delete" },
+	{ "redact", "che nội dung", "redact" },
+};
+
+/* Whether s is a machine token: a-z, 0-9, '_', '.', '-' only. */
+static bool
+is_token(const char *s)
+{
+	if (s[0] == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+			*s == '_' || *s == '.' || *s == '-'))
+			return false;
+	return true;
+}
+
+/* Stored flag codes ("LOW_SATISFACTION,LATE") as their names. */
+static void
+detail_flags(struct ctx *c, struct buf *b, const char *v)
+{
+	const char *p = v;
+	int n = 0;
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		char code[64];
+
+		if (len > 0 && len < sizeof(code)) {
+			memcpy(code, p, len);
+			code[len] = '\0';
+			buf_puts(b, n++ > 0 ? ", " : "");
+			label_code_html(b, label_flag(c->lang, code), code);
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/*
+ * A string of a detail: a time, a date, a month, a role, flags, a state;
+ * a machine token in <code>; else text (long numbers masked).
+ */
 static void
 detail_string(struct ctx *c, struct buf *b, const char *key, const char *v)
 {
 	int64_t t;
+	int month;
 	char *masked;
+	size_t n = strlen(v);
 
-	if (strlen(v) >= 20 && rfc3339_parse(v, strlen(v), &t) == 0) {
+	if (n >= 20 && rfc3339_parse(v, n, &t) == 0) {
 		fmt_datetime(b, c->lang, t);
 		return;
 	}
+	if (n == 10 && v[4] == '-' && v[7] == '-' &&
+	    strspn(v, "0123456789-") == 10) {
+		buf_printf(b, "%.2s/%.2s/%.4s", v + 8, v + 5, v);
+		return;
+	}
+	if (n == 7 && month_parse(v, n, &month) == 0) {
+		fmt_month(b, c->lang, month);
+		return;
+	}
+	if (strcmp(key, "flags") == 0) {
+		detail_flags(c, b, v);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(detail_words) / sizeof(detail_words[0]);
+	     i++)
+		if (strcmp(v, detail_words[i].code) == 0) {
+			buf_html(b, TR(c, detail_words[i].vi, detail_words[i].en));
+			return;
+		}
 	if (strcmp(key, "client") == 0 || strcmp(key, "digest") == 0 ||
 	    strcmp(key, "unit") == 0 || strcmp(key, "parent") == 0 ||
 	    strcmp(key, "file") == 0 || strcmp(key, "scopes") == 0) {
@@ -218,6 +297,12 @@ detail_string(struct ctx *c, struct buf *b, const char *key, const char *v)
 	if (strcmp(key, "role") == 0 &&
 	    !label_is_fallback(label_role(c->lang, v))) {
 		buf_html(b, label_role(c->lang, v));
+		return;
+	}
+	if (is_token(v) && strchr(v, '.') == NULL) {
+		buf_puts(b, "<code>");
+		buf_html(b, v);
+		buf_puts(b, "</code>");
 		return;
 	}
 	masked = text_mask_numbers(v);
