@@ -7,6 +7,7 @@
 #include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
+#include "core/fmt.h"
 #include "core/procedures.h"
 #include "web/console.h"
 #include "web/figpage.h"
@@ -307,7 +308,8 @@ table_head(struct ctx *c, const char *unit, const struct table_query *q)
 	} cols[] = {
 		{ "code", "Thủ tục", "Procedure" },
 		{ "ratings", "Đánh giá", "Ratings" },
-		{ "satisfied", "Hài lòng [KTC 95%]", "Satisfied [95% CI]" },
+		{ "satisfied", "Hài lòng [khoảng tin cậy]",
+		    "Satisfied [confidence interval]" },
 		{ "supplement", "Bổ sung, sửa lỗi",
 		    "Supplemented or corrected" },
 		{ "reported", "Người dân báo bổ sung",
@@ -384,6 +386,7 @@ table_page(struct ctx *c, const char *unit, const struct table_query *q,
 	for (size_t i = 0; i < n; i++)
 		table_row(c, unit, q->month, rows[i].s);
 	buf_puts(b, "</tbody>\n</table>\n");
+	figpage_legend(c, FIGPAGE_LEGEND_CI | FIGPAGE_LEGEND_SEVERITY);
 }
 
 void
@@ -729,22 +732,22 @@ comments(
 	    "ttllil", u->code, code, month_start(month), month_end(month),
 	    COMMENTS_MAX, hl_now());
 	while (st != NULL && db_step(st) == DB_ROW) {
-		char when[17];
 		char *masked = text_mask_numbers(db_col_text(st, 2));
 		const char *status = db_col_text(st, 3);
 
 		if (n++ == 0)
 			buf_puts(b, "<ul class=\"comments\">\n");
-		datetime_vn(db_col_int(st, 0), when);
 		buf_printf(b,
 		    "<li%s><p class=\"meta\"><span class=\"level "
-		    "l%d\">%d</span> "
-		    "%s",
+		    "l%d\">%d</span> ",
 		    strcmp(status, "valid") != 0 ? " class=\"flagged\"" : "",
-		    (int)db_col_int(st, 1), (int)db_col_int(st, 1), when);
+		    (int)db_col_int(st, 1), (int)db_col_int(st, 1));
+		fmt_datetime(b, c->lang, db_col_int(st, 0));
 		if (strcmp(status, "valid") != 0) {
-			buf_puts(b, " <span class=\"status\">");
+			buf_puts(b, " <span class=\"status\" data-status=\"");
 			buf_html(b, status);
+			buf_puts(b, "\">");
+			buf_html(b, figpage_status_label(c, status));
 			buf_puts(b, "</span>");
 		}
 		buf_puts(b, "</p>\n<blockquote>");
@@ -811,8 +814,9 @@ page_procedure(struct ctx *c)
 		buf_html(b, field);
 		buf_puts(b, " · ");
 	}
-	buf_html(b, TR(c, "Tháng", "Month"));
-	buf_printf(b, " <span data-k=\"month\">%s</span></p>\n", ms);
+	buf_printf(b, "<span data-k=\"month\" data-v=\"%s\">", ms);
+	fmt_month_cap(b, c->lang, month);
+	buf_puts(b, "</span></p>\n");
 	buf_printf(&path, "/admin/units/%s/procedures/%s", u.code, code);
 	figpage_month_form(c, buf_str(&path), month);
 
@@ -823,8 +827,12 @@ page_procedure(struct ctx *c)
 	buf_html(b, TR(c, "Số lượt đánh giá", "Ratings"));
 	buf_puts(b, "</th>");
 	figpage_cell(c, "ratings", (double)f.ratings, KIND_COUNT);
-	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
-	buf_html(b, TR(c, "Tỷ lệ hài lòng [KTC 95%]", "Satisfied [95% CI]"));
+	buf_puts(b, "</tr>\n<tr><th scope=\"row\" title=\"");
+	buf_html(b, figpage_satisfied_hint(c));
+	buf_puts(b, "\">");
+	buf_html(b,
+	    TR(c, "Tỷ lệ hài lòng [khoảng tin cậy 95 %]",
+		"Satisfied [95% confidence interval]"));
 	buf_puts(b, "</th>");
 	figpage_cell_ci(c, "satisfied_rate", f.satisfied_rate, f.satisfied_ci);
 	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
@@ -836,6 +844,8 @@ page_procedure(struct ctx *c)
 	buf_puts(b, "</th>");
 	figpage_flags_cell(c, &f);
 	buf_puts(b, "</tr>\n</tbody>\n</table>\n");
+	figpage_legend(c, FIGPAGE_LEGEND_CI |
+		(f.nflags > 0 ? FIGPAGE_LEGEND_SEVERITY : 0));
 	figpage_why(c, m, figpage_find(&m->procedures, code, NULL, 0), true);
 
 	proc_trends_table(c, series, code, month);

@@ -297,8 +297,11 @@ setup_counter_label(struct ctx *c, struct buf *b, int number, const char *name)
 			return;
 		}
 	}
-	buf_printf(b, "%s %d — ", TR(c, "Quầy", "Counter"), number);
-	buf_html(b, name);
+	buf_printf(b, "%s %d", TR(c, "Quầy", "Counter"), number);
+	if (name != NULL && name[0] != '\0') {
+		buf_puts(b, " — ");
+		buf_html(b, name);
+	}
 }
 
 /* ---- the unit and its sub-units (admins) ---- */
