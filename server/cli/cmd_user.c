@@ -243,8 +243,8 @@ cmd_user(int argc, char **argv)
 			return 2;
 		}
 		if (name != NULL && strcmp(name, pos[1]) != 0) {
-			cli_error("user", "two names: '%s' and '%s'", name,
-			    pos[1]);
+			cli_error(
+			    "user", "two names: '%s' and '%s'", name, pos[1]);
 			return 2;
 		}
 		name = pos[1];

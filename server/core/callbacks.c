@@ -194,7 +194,8 @@ callback_note_is_valid(const char *note)
 {
 	size_t len = note != NULL ? strlen(note) : 0;
 
-	return len <= CALLBACK_NOTE_MAX && utf8_is_valid(note ? note : "", len) &&
+	return len <= CALLBACK_NOTE_MAX &&
+	    utf8_is_valid(note ? note : "", len) &&
 	    text_has_no_controls(note ? note : "", len);
 }
 

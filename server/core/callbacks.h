@@ -65,8 +65,8 @@ void callback_release(struct callback *cb);
  * there is no such request there, -1 on a database error.  Release *cb
  * with callback_release() after 0.
  */
-int callbacks_get(struct db *db, const char *unit, int64_t id,
-    struct callback *cb);
+int
+callbacks_get(struct db *db, const char *unit, int64_t id, struct callback *cb);
 
 /*
  * Up to `limit` requests of `unit`'s subtree, `offset` skipped, in the
@@ -80,8 +80,8 @@ void callbacks_free(struct callback *v, size_t n);
  * How many callable requests of `unit`'s subtree are due (*due: every
  * callable one) and past their due time at `now` (*overdue).  0 or -1.
  */
-int callbacks_count(struct db *db, const char *unit, int64_t now,
-    int64_t *due, int64_t *overdue);
+int callbacks_count(struct db *db, const char *unit, int64_t now, int64_t *due,
+    int64_t *overdue);
 
 /* Whether a note is acceptable: at most CALLBACK_NOTE_MAX bytes of UTF-8
  * without control characters but newlines ("" and NULL are). */
@@ -103,7 +103,7 @@ int callbacks_mark(struct db *db, int64_t id, bool done, const char *actor,
 struct callback_event {
 	int64_t at;
 	char actor[80];
-	bool closed;    /* callback.closed; else callback.contacted */
+	bool closed; /* callback.closed; else callback.contacted */
 	char note[CALLBACK_NOTE_MAX + 1];
 };
 
@@ -111,7 +111,7 @@ struct callback_event {
  * The contacted/closed history of request `id`, oldest first.  *out is
  * new (free()); 0 or -1.
  */
-int callbacks_history(struct db *db, int64_t id, struct callback_event **out,
-    size_t *n);
+int callbacks_history(
+    struct db *db, int64_t id, struct callback_event **out, size_t *n);
 
 #endif

@@ -112,7 +112,8 @@ callbacks_badge(struct ctx *c, struct buf *b, const char *unit)
 	if (callbacks_count(ctx_db(c), unit, hl_now(), &due, &overdue) < 0 ||
 	    due == 0)
 		return;
-	buf_printf(b, " <span class=\"badge%s\" title=\"", overdue > 0 ? " late" : "");
+	buf_printf(
+	    b, " <span class=\"badge%s\" title=\"", overdue > 0 ? " late" : "");
 	if (c->lang == LANG_EN)
 		buf_printf(b, "%lld to call back, %lld overdue", (long long)due,
 		    (long long)overdue);

@@ -108,8 +108,8 @@ one_path(struct ctx *c, struct buf *b, const char *unit, int64_t id)
 
 /* The state of an open request, in words, and its row's class. */
 static const char *
-open_state(struct ctx *c, const struct callback *cb, int64_t now,
-    const char **cls)
+open_state(
+    struct ctx *c, const struct callback *cb, int64_t now, const char **cls)
 {
 	if (cb->withdrawn) {
 		*cls = "gone";
@@ -152,8 +152,8 @@ unit_cell(struct ctx *c, struct buf *b, const struct callback *cb)
 	td(c, b, "Đơn vị", "Unit");
 	buf_html(b, cb->unit_name);
 	if (cb->counter > 0)
-		buf_printf(b, " · %s %d", TR(c, "Quầy", "Counter"),
-		    cb->counter);
+		buf_printf(
+		    b, " · %s %d", TR(c, "Quầy", "Counter"), cb->counter);
 	buf_puts(b, "</td>");
 }
 
@@ -176,8 +176,8 @@ comment_cell(struct ctx *c, struct buf *b, const struct callback *cb)
 }
 
 static void
-open_rows(struct ctx *c, const struct console_unit *u,
-    const struct callback *v, size_t n, int64_t now, bool manager)
+open_rows(struct ctx *c, const struct console_unit *u, const struct callback *v,
+    size_t n, int64_t now, bool manager)
 {
 	struct buf *b = &c->req->resp.body;
 
@@ -232,7 +232,8 @@ open_rows(struct ctx *c, const struct console_unit *u,
 			buf_puts(b, "<a href=\"");
 			one_path(c, b, u->code, cb->id);
 			buf_puts(b, "\">");
-			buf_html(b, callback_is_callable(cb)
+			buf_html(b,
+			    callback_is_callable(cb)
 				? TR(c, "Xem số và gọi lại", "Open and call")
 				: TR(c, "Mở để đóng", "Open to close"));
 			buf_puts(b, "</a></td>");
@@ -333,7 +334,8 @@ page_callbacks(struct ctx *c)
 	    parse_int64(done, strlen(done), 1, INT64_MAX, &done_id) < 0)
 		done_id = 0;
 	if (callbacks_count(db, u.code, now, &due, &overdue) < 0 ||
-	    callbacks_list(db, u.code, closed ? CALLBACKS_CLOSED : CALLBACKS_OPEN,
+	    callbacks_list(db, u.code,
+		closed ? CALLBACKS_CLOSED : CALLBACKS_OPEN,
 		(page - 1) * CONSOLE_ROWS, CONSOLE_ROWS + 1, &v, &n) < 0) {
 		server_unavailable(c);
 		return;
@@ -346,7 +348,8 @@ page_callbacks(struct ctx *c)
 	    c, &u, TR(c, "Đề nghị gọi lại", "Callback requests"), "callbacks");
 	b = &c->req->resp.body;
 	if (done_id > 0)
-		buf_printf(b, "<p class=\"done\" role=\"status\">%s #%lld.</p>\n",
+		buf_printf(b,
+		    "<p class=\"done\" role=\"status\">%s #%lld.</p>\n",
 		    TR(c, "Đã đóng đề nghị gọi lại", "Closed callback request"),
 		    (long long)done_id);
 	buf_printf(b, "<p class=\"summary\"><strong>%s: %lld</strong> · ",
@@ -445,8 +448,9 @@ history(struct ctx *c, const struct callback *cb)
 		label_actor(b, c->lang, ev[i].actor);
 		buf_puts(b, " · ");
 		buf_html(b,
-		    ev[i].closed ? TR(c, "đã xong, đóng đề nghị", "done, closed")
-				 : TR(c, "đã liên hệ", "contacted"));
+		    ev[i].closed
+			? TR(c, "đã xong, đóng đề nghị", "done, closed")
+			: TR(c, "đã liên hệ", "contacted"));
 		if (ev[i].note[0] != '\0') {
 			buf_puts(b, "<blockquote>");
 			buf_html(b, ev[i].note);
@@ -464,8 +468,9 @@ mark_form(struct ctx *c, const struct console_unit *u,
 {
 	struct buf *b = &c->req->resp.body;
 
-	buf_printf(b, "<h2>%s</h2>\n<form class=\"setup callback\" "
-		      "method=\"post\" action=\"",
+	buf_printf(b,
+	    "<h2>%s</h2>\n<form class=\"setup callback\" "
+	    "method=\"post\" action=\"",
 	    TR(c, "Ghi kết quả", "Record the outcome"));
 	one_path(c, b, u->code, cb->id);
 	buf_puts(b, "\">\n");
@@ -505,8 +510,8 @@ render_one(struct ctx *c, const struct console_unit *u,
 	struct buf *b;
 	int64_t now = hl_now();
 
-	console_begin(c, u, TR(c, "Đề nghị gọi lại", "Callback request"),
-	    "callbacks");
+	console_begin(
+	    c, u, TR(c, "Đề nghị gọi lại", "Callback request"), "callbacks");
 	c->req->resp.status = status;
 	b = &c->req->resp.body;
 	buf_puts(b, "<p><a href=\"");
@@ -528,8 +533,8 @@ render_one(struct ctx *c, const struct console_unit *u,
 	buf_puts(b, "</dt><dd>");
 	buf_html(b, cb->unit_name);
 	if (cb->counter > 0)
-		buf_printf(b, " · %s %d", TR(c, "Quầy", "Counter"),
-		    cb->counter);
+		buf_printf(
+		    b, " · %s %d", TR(c, "Quầy", "Counter"), cb->counter);
 	buf_puts(b, "</dd>\n<dt>");
 	buf_html(b, TR(c, "Hạn gọi lại", "Due by"));
 	buf_puts(b, "</dt><dd>");
@@ -622,8 +627,9 @@ page_callback_post(struct ctx *c)
 		goto out;
 	action = form_get(&f, "action");
 	note = form_get(&f, "note");
-	if (action == NULL || (strcmp(action, "contacted") != 0 &&
-				  strcmp(action, "closed") != 0)) {
+	if (action == NULL ||
+	    (strcmp(action, "contacted") != 0 &&
+		strcmp(action, "closed") != 0)) {
 		console_error(c, &u, 400,
 		    "Thao tác không hợp lệ: chọn \"đã liên hệ\" hoặc \"xong\".",
 		    "Bad action: choose contacted or done.", NULL);

@@ -365,7 +365,8 @@ page_comment_status(struct ctx *c)
 	reason = form_get(&f, "reason");
 	if (status == NULL || status[0] == '\0') {
 		console_error(c, &u, 400,
-		    "Chưa chọn: hãy chọn rác (spam) hoặc lạm dụng rồi xác nhận.",
+		    "Chưa chọn: hãy chọn rác (spam) hoặc lạm dụng rồi xác "
+		    "nhận.",
 		    "Nothing chosen: choose spam or misuse, then confirm.",
 		    NULL);
 		goto out;

@@ -93,7 +93,8 @@ kiosk_row(struct ctx *c, const struct console_unit *u, const struct kiosk *k,
 	if (active && c->who.role >= ROLE_MANAGER) {
 		/* a link to the confirmation page, not a form that acts */
 		buf_printf(b,
-		    "<a class=\"button danger\" href=\"/admin/units/%s/kiosks/%s/"
+		    "<a class=\"button danger\" "
+		    "href=\"/admin/units/%s/kiosks/%s/"
 		    "revoke",
 		    u->code, k->id);
 		console_lang_suffix(c, b, false);
@@ -120,7 +121,8 @@ page_kiosks(struct ctx *c)
 	    c, &u, TR(c, "Ki-ốt đánh giá", "Rating kiosks"), "kiosks");
 	b = &c->req->resp.body;
 	buf_printf(b,
-	    "<p class=\"note\">%s</p>\n<table class=\"stack kiosks\">\n<thead><tr>"
+	    "<p class=\"note\">%s</p>\n<table class=\"stack "
+	    "kiosks\">\n<thead><tr>"
 	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
@@ -206,8 +208,8 @@ subject(struct ctx *c, const struct console_unit *u, struct kiosk *k)
 }
 
 static bool
-already_revoked(struct ctx *c, const struct console_unit *u,
-    const struct kiosk *k)
+already_revoked(
+    struct ctx *c, const struct console_unit *u, const struct kiosk *k)
 {
 	if (strcmp(kiosk_state(k, hl_now()), "revoked") != 0)
 		return false;
@@ -223,8 +225,8 @@ revoke_confirm(struct ctx *c, const struct console_unit *u,
 {
 	struct buf *b;
 
-	console_begin(c, u, TR(c, "Thu hồi ki-ốt?", "Revoke the kiosk?"),
-	    "kiosks");
+	console_begin(
+	    c, u, TR(c, "Thu hồi ki-ốt?", "Revoke the kiosk?"), "kiosks");
 	c->req->resp.status = status;
 	b = &c->req->resp.body;
 	if (alert != NULL) {
@@ -232,13 +234,13 @@ revoke_confirm(struct ctx *c, const struct console_unit *u,
 		buf_html(b, alert);
 		buf_puts(b, "</p>\n");
 	}
-	buf_printf(b, "<section class=\"confirm\">\n<dl class=\"facts\">"
-		      "<dt>%s</dt><dd><code>%s</code></dd><dt>%s</dt><dd>",
+	buf_printf(b,
+	    "<section class=\"confirm\">\n<dl class=\"facts\">"
+	    "<dt>%s</dt><dd><code>%s</code></dd><dt>%s</dt><dd>",
 	    TR(c, "Ki-ốt", "Kiosk"), k->id, TR(c, "Đơn vị", "Unit"));
 	buf_html(b, k->unit);
-	buf_printf(b, " · %s %d</dd><dt>%s</dt><dd>",
-	    TR(c, "Quầy", "Counter"), k->counter,
-	    TR(c, "Liên lạc lần cuối", "Last seen"));
+	buf_printf(b, " · %s %d</dd><dt>%s</dt><dd>", TR(c, "Quầy", "Counter"),
+	    k->counter, TR(c, "Liên lạc lần cuối", "Last seen"));
 	console_when(b, (long long)k->last_seen);
 	buf_printf(b, "</dd><dt>%s</dt><dd>", TR(c, "Tồn đọng", "Backlog"));
 	if (k->backlog >= 0)

@@ -137,7 +137,8 @@ user_actions(struct ctx *c, const struct console_unit *u, const char *username,
 		    TR(c, "Đặt lại mật khẩu", "Reset password"));
 	}
 	/* a link to the confirmation page, not a form that acts */
-	buf_printf(b, "<a class=\"button%s\" href=\"/admin/units/%s/users/%s/%s",
+	buf_printf(b,
+	    "<a class=\"button%s\" href=\"/admin/units/%s/users/%s/%s",
 	    active ? " danger" : "", u->code, username,
 	    active ? "disable" : "enable");
 	console_lang_suffix(c, b, false);
@@ -389,10 +390,11 @@ active_confirm(struct ctx *c, const struct console_unit *u, const char *name,
 	st = db_query(ctx_db(c),
 	    "SELECT name, unit, role FROM users WHERE username = ?", "t", name);
 	if (st != NULL && db_step(st) == DB_ROW) {
-		buf_printf(b, "<dt>%s</dt><dd>",
-		    TR(c, "Tên đăng nhập", "Username"));
+		buf_printf(
+		    b, "<dt>%s</dt><dd>", TR(c, "Tên đăng nhập", "Username"));
 		buf_html(b, name);
-		buf_printf(b, "</dd><dt>%s</dt><dd>", TR(c, "Họ và tên", "Name"));
+		buf_printf(
+		    b, "</dd><dt>%s</dt><dd>", TR(c, "Họ và tên", "Name"));
 		buf_html(b, db_col_text(st, 0));
 		buf_printf(b, "</dd><dt>%s</dt><dd>", TR(c, "Đơn vị", "Unit"));
 		buf_html(b, db_col_text(st, 1));
@@ -403,26 +405,28 @@ active_confirm(struct ctx *c, const struct console_unit *u, const char *name,
 	db_done(st);
 	buf_puts(b, "</dl>\n<p>");
 	buf_html(b,
-	    enable ? TR(c,
-			 "Người này sẽ đăng nhập lại được bằng mật khẩu cũ, với "
-			 "vai trò và đơn vị như trước. Số lần đăng nhập sai được "
-			 "xóa.",
-			 "The user can log in again with the old password, with "
-			 "the same role and unit. Failed logins are cleared.")
-		   : TR(c,
-			 "Người này sẽ bị đăng xuất ngay và không đăng nhập được "
-			 "nữa. Tài khoản và lịch sử thao tác được giữ nguyên.",
-			 "The user is logged out at once and cannot log in "
-			 "again. The account and its history are kept."));
+	    enable
+		? TR(c,
+		      "Người này sẽ đăng nhập lại được bằng mật khẩu cũ, với "
+		      "vai trò và đơn vị như trước. Số lần đăng nhập sai được "
+		      "xóa.",
+		      "The user can log in again with the old password, with "
+		      "the same role and unit. Failed logins are cleared.")
+		: TR(c,
+		      "Người này sẽ bị đăng xuất ngay và không đăng nhập được "
+		      "nữa. Tài khoản và lịch sử thao tác được giữ nguyên.",
+		      "The user is logged out at once and cannot log in "
+		      "again. The account and its history are kept."));
 	buf_puts(b, "</p>\n<p>");
 	buf_html(b,
-	    enable ? TR(c, "Có thể khóa lại bất cứ lúc nào.",
-			 "It can be disabled again at any time.")
-		   : TR(c,
-			 "Có thể mở khóa lại sau (nút “Mở khóa” ở đây hoặc lệnh "
-			 "hailong user enable).",
-			 "It can be enabled again later (the “Enable” button "
-			 "here or hailong user enable)."));
+	    enable
+		? TR(c, "Có thể khóa lại bất cứ lúc nào.",
+		      "It can be disabled again at any time.")
+		: TR(c,
+		      "Có thể mở khóa lại sau (nút “Mở khóa” ở đây hoặc lệnh "
+		      "hailong user enable).",
+		      "It can be enabled again later (the “Enable” button "
+		      "here or hailong user enable)."));
 	buf_printf(b,
 	    "</p>\n<form method=\"post\" action=\"/admin/units/%s/users/%s/%s",
 	    u->code, name, enable ? "enable" : "disable");

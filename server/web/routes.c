@@ -70,8 +70,8 @@ const struct route routes[] = {
 	    page_comment_status, AUTH_STAFF, ROLE_MANAGER, 4096, 0 },
 	/* the callback queue: every role (no number, no comment below a
 	 * manager); one request's page and its changes: managers */
-	{ HTTP_GET, "/admin/units/:unit/callbacks", page_callbacks,
-	    AUTH_STAFF, ROLE_VIEWER, 0, 0 },
+	{ HTTP_GET, "/admin/units/:unit/callbacks", page_callbacks, AUTH_STAFF,
+	    ROLE_VIEWER, 0, 0 },
 	{ HTTP_GET, "/admin/units/:unit/callbacks/:id", page_callback,
 	    AUTH_STAFF, ROLE_MANAGER, 0, 0 },
 	{ HTTP_POST, "/admin/units/:unit/callbacks/:id", page_callback_post,
@@ -101,8 +101,8 @@ const struct route routes[] = {
 	    page_users_disable, AUTH_STAFF, ROLE_ADMIN, 1024, 0 },
 	{ HTTP_GET, "/admin/units/:unit/users/:user/enable",
 	    page_users_enable_get, AUTH_STAFF, ROLE_ADMIN, 0, 0 },
-	{ HTTP_POST, "/admin/units/:unit/users/:user/enable",
-	    page_users_enable, AUTH_STAFF, ROLE_ADMIN, 1024, 0 },
+	{ HTTP_POST, "/admin/units/:unit/users/:user/enable", page_users_enable,
+	    AUTH_STAFF, ROLE_ADMIN, 1024, 0 },
 	{ HTTP_POST, "/admin/units/:unit/users/:user/reset", page_users_reset,
 	    AUTH_STAFF, ROLE_ADMIN, 1024, 0 },
 	/* setup (issue 16): managers of the unit and admins above it; the
