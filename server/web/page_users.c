@@ -160,9 +160,10 @@ render(struct ctx *c, const struct console_unit *u, int status,
 	c->req->resp.status = status;
 	b = &c->req->resp.body;
 	st = db_query(ctx_db(c),
-	    "SELECT username, name, unit, role, active, must_change "
-	    "FROM users WHERE unit IN (SELECT descendant FROM "
-	    "unit_tree WHERE ancestor = ?) ORDER BY unit, username LIMIT 2000",
+	    "SELECT u.username, u.name, u.unit, u.role, u.active, "
+	    "u.must_change, n.name FROM users u JOIN units n ON n.code = "
+	    "u.unit WHERE u.unit IN (SELECT descendant FROM unit_tree WHERE "
+	    "ancestor = ?) ORDER BY u.unit, u.username LIMIT 2000",
 	    "t", u->code);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		bool active = db_col_int(st, 4) != 0;
@@ -188,8 +189,10 @@ render(struct ctx *c, const struct console_unit *u, int status,
 		buf_html(b, db_col_text(st, 1));
 		buf_puts(b, "</td>");
 		cell(c, b, "Đơn vị", "Unit");
+		buf_html(b, db_col_text(st, 6));
+		buf_puts(b, " <span class=\"code\">");
 		buf_html(b, db_col_text(st, 2));
-		buf_puts(b, "</td>");
+		buf_puts(b, "</span></td>");
 		cell(c, b, "Vai trò", "Role");
 		buf_html(b, label_role(c->lang, db_col_text(st, 3)));
 		buf_puts(b, "</td>");
@@ -388,7 +391,9 @@ active_confirm(struct ctx *c, const struct console_unit *u, const char *name,
 	}
 	buf_puts(b, "<section class=\"confirm\">\n<dl class=\"facts\">");
 	st = db_query(ctx_db(c),
-	    "SELECT name, unit, role FROM users WHERE username = ?", "t", name);
+	    "SELECT u.name, n.name, u.role FROM users u JOIN units n ON "
+	    "n.code = u.unit WHERE u.username = ?",
+	    "t", name);
 	if (st != NULL && db_step(st) == DB_ROW) {
 		buf_printf(
 		    b, "<dt>%s</dt><dd>", TR(c, "Tên đăng nhập", "Username"));
