@@ -264,7 +264,7 @@ closed_rows(struct ctx *c, const struct console_unit *u,
 		bool late = cb->closed_at > cb->due_at;
 
 		buf_printf(b, "<tr id=\"cb%lld\" class=\"%s\">",
-		    (long long)cb->id, late ? "late" : "ontime");
+		    (long long)cb->id, late ? "was-late" : "on-time");
 		td(c, b, "Số", "No.");
 		buf_printf(b, "#%lld</td>", (long long)cb->id);
 		td(c, b, "Gửi lúc", "Asked at");
@@ -275,9 +275,11 @@ closed_rows(struct ctx *c, const struct console_unit *u,
 		buf_puts(b, "</td>");
 		td(c, b, "So với hạn", "Against the due time");
 		if (late) {
+			buf_puts(b, "<strong class=\"late\">");
 			buf_html(b, TR(c, "Trễ hạn", "Late by"));
 			buf_puts(b, " ");
 			span_words(c, b, cb->closed_at - cb->due_at);
+			buf_puts(b, "</strong>");
 		} else {
 			buf_html(b, TR(c, "Đúng hạn", "On time"));
 		}

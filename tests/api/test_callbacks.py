@@ -230,7 +230,7 @@ class Queue(unittest.TestCase):
         self.assertIn(f'Đã đóng đề nghị gọi lại #{cid}', t)
         self.assertNotIn(f'id="cb{cid}"', t)
         t = self.get('lan', f'/admin/units/{UNIT}/callbacks?state=closed')
-        row = re.search(rf'<tr id="cb{cid}" class="late">.*?</tr>',
+        row = re.search(rf'<tr id="cb{cid}" class="was-late">.*?</tr>',
                         t).group(0)
         self.assertIn('Trễ hạn', row)
         # its page shows the history with the note, and no form
