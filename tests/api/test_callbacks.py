@@ -264,6 +264,26 @@ class Queue(unittest.TestCase):
                         t).group(0)
         self.assertIn('rút lại sự đồng ý', row)
 
+    def test_the_spam_mark_is_chosen_never_preset(self):
+        t = self.get('lan', f'/admin/units/{UNIT}/comments')
+        forms = re.findall(r'<form class="mark".*?</form>', t, re.S)
+        self.assertTrue(forms)
+        for f in forms:
+            self.assertNotIn('checked', f)
+            self.assertNotIn('selected', f)
+            self.assertNotIn('<select', f)
+            self.assertIn('<details>', f)          # folded until opened
+        seq = re.search(r'comments/(\d+)/status', forms[0]).group(1)
+        b = self.b['lan']
+        r = b.post_form(f'/admin/units/{UNIT}/comments/{seq}/status',
+                        {'csrf': b.csrf(t), 'reason': 'x'})
+        self.assertEqual(r.status, 400)
+        self.assertIn('Chưa chọn', r.text)
+        with self.s.db() as c:
+            self.assertEqual(c.execute('SELECT status FROM ratings WHERE '
+                                       'seq = ?', (seq,)).fetchone()[0],
+                             'valid')
+
     def test_bad_queries_are_400(self):
         self.get('lan', f'/admin/units/{UNIT}/callbacks?state=x', 400)
         self.get('lan', f'/admin/units/{UNIT}/callbacks?page=0', 400)
