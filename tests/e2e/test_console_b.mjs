@@ -122,6 +122,11 @@ try {
   await both(`/admin/units/${UNIT}/comments`, 'comments');
   check(await page.locator('input[name=status][type=radio]:checked').count() === 0,
     'no spam mark pre-set');
+  await page.click('form.mark summary');
+  check(await page.locator('form.mark details[open] input[value=spam]').count() === 1,
+    'the mark opens on a tap');
+  await fits('comments, a mark open at 390');
+  await shot(page, 'cb-comments-mark-390');
 
   check(external.length === 0, 'no request outside 127.0.0.1: ' + external);
   check(problems.length === 0, 'no console errors: ' + problems.join('; '));
