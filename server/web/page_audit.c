@@ -408,6 +408,7 @@ target_cell(struct ctx *c, struct buf *b, const char *target)
 	} kinds[] = {
 		{ "rating:", "Đánh giá #", "Rating #" },
 		{ "callback:", "Yêu cầu gọi lại #", "Callback #" },
+		{ "review:", "Rà soát #", "Review #" },
 		{ "apikey:", "Khóa API số ", "API key " },
 	};
 	static const struct {
