@@ -530,7 +530,9 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 	buf_html(b, TR(c, "Số lượt", "Count"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Tỷ lệ", "Share"));
-	buf_puts(b, "</th><th></th></tr></thead>\n<tbody>\n");
+	buf_puts(b, "</th><th><span class=\"vh\">");
+	buf_html(b, TR(c, "Biểu đồ", "Chart"));
+	buf_puts(b, "</span></th></tr></thead>\n<tbody>\n");
 	for (int l = 5; l >= 1; l--) {
 		int64_t k = f->by_level[l - 1];
 		double share =
@@ -612,7 +614,9 @@ supplement_table(struct ctx *c, const struct metric_figures *f,
 		"Supplements: reported by citizens and recorded"));
 	buf_puts(b,
 	    "</h2>\n<table class=\"sidebyside\" id=\"supplement\">\n"
-	    "<thead><tr><th></th><th class=\"num\">");
+	    "<thead><tr><th><span class=\"vh\">");
+	buf_html(b, TR(c, "Chỉ số", "Figure"));
+	buf_puts(b, "</span></th><th class=\"num\">");
 	buf_html(b, TR(c, "Người dân báo", "Citizens report"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Hệ thống ghi nhận", "Recorded"));
@@ -665,7 +669,9 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 	buf_html(b, TR(c, "Hồ sơ", "Dossiers"));
 	buf_puts(b,
 	    "</h2>\n<table class=\"dossiers\" id=\"dossiers\">\n"
-	    "<thead><tr><th></th><th class=\"num\">");
+	    "<thead><tr><th><span class=\"vh\">");
+	buf_html(b, TR(c, "Chỉ số", "Figure"));
+	buf_puts(b, "</span></th><th class=\"num\">");
 	buf_html(b, TR(c, "Giá trị", "Value"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Điểm 766", "766 points"));

@@ -159,7 +159,9 @@ setup_begin(struct ctx *c, const struct console_unit *u, enum setup_sub sub,
 	console_begin(c, u, buf_str(&title), "setup");
 	buf_release(&title);
 	c->req->resp.status = status;
-	buf_puts(b, "<nav class=\"subnav\">\n");
+	buf_puts(b, "<nav class=\"subnav\" aria-label=\"");
+	buf_html(b, TR(c, "Các phần thiết lập", "Setup sections"));
+	buf_puts(b, "\">\n");
 	for (int i = 0; i < NSUBS; i++) {
 		if (!setup_may(c, u, (enum setup_sub)i))
 			continue;

@@ -108,8 +108,11 @@ counter_item(void *arg, const struct counter_row *r)
 	const struct counter_form *f = w->f;
 	bool failed = f->rename_number == r->number;
 
-	if (w->n++ == 0)
-		buf_puts(b, "<ul class=\"cards\" id=\"counters\">\n");
+	if (w->n++ == 0) {
+		buf_puts(b, "<h2>");
+		buf_html(b, TR(c, "Các quầy", "Counters"));
+		buf_puts(b, "</h2>\n<ul class=\"cards\" id=\"counters\">\n");
+	}
 	if (r->number > w->max)
 		w->max = r->number;
 	buf_printf(b,

@@ -59,8 +59,11 @@ officer_item(void *arg, const struct officer_row *r)
 	struct ctx *c = w->c;
 	struct buf *b = &c->req->resp.body;
 
-	if (w->n++ == 0)
-		buf_puts(b, "<ul class=\"cards\" id=\"officers\">\n");
+	if (w->n++ == 0) {
+		buf_puts(b, "<h2>");
+		buf_html(b, TR(c, "Cán bộ của đơn vị", "The unit's officers"));
+		buf_puts(b, "</h2>\n<ul class=\"cards\" id=\"officers\">\n");
+	}
 	buf_printf(
 	    b, "<li class=\"card%s\" data-officer=\"", r->active ? "" : " off");
 	buf_html(b, r->id);
