@@ -687,7 +687,13 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 	figpage_cell(c, "judged", (double)k->judged, KIND_COUNT);
 	buf_puts(b, "<td></td></tr>\n");
 	for (int i = 0; rows[i].key != NULL; i++) {
-		buf_printf(b, "<tr><th scope=\"row\">");
+		buf_puts(b, "<tr><th scope=\"row\"");
+		if (strcmp(rows[i].key, "handling_satisfaction_rate") == 0) {
+			buf_puts(b, " title=\"");
+			buf_html(b, figpage_handling_hint(c));
+			buf_puts(b, "\"");
+		}
+		buf_puts(b, ">");
 		buf_html(b, TR(c, rows[i].vi, rows[i].en));
 		buf_puts(b, "</th>");
 		figpage_cell(
@@ -859,6 +865,7 @@ page_procedure(struct ctx *c)
 	criteria_table(c, &f, &k);
 	supplement_table(c, &f, &k);
 	dossier_table(c, &f, &k);
+	figpage_legend(c, FIGPAGE_LEGEND_SATISFACTION | FIGPAGE_LEGEND_POINTS);
 	comments(c, &u, code, month);
 
 	console_review_history(c, &u, code, 0);
