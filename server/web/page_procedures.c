@@ -530,9 +530,16 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 	buf_html(b, TR(c, "Số lượt", "Count"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Tỷ lệ", "Share"));
-	buf_puts(b, "</th><th><span class=\"vh\">");
-	buf_html(b, TR(c, "Biểu đồ", "Chart"));
-	buf_puts(b, "</span></th></tr></thead>\n<tbody>\n");
+	/* the bars' scale: a share of the month's ratings, 0 to 100 % */
+	buf_puts(b, "</th><th class=\"rbar\"><span class=\"axis\" title=\"");
+	buf_html(b, TR(c, "Thang đo của các thanh: tỷ lệ trong số lượt đánh "
+			  "giá của tháng",
+			"The bars' scale: the share of the month's ratings"));
+	buf_puts(b, "\"><span>");
+	fmt_percent(b, c->lang, 0, 0);
+	buf_puts(b, "</span><span>");
+	fmt_percent(b, c->lang, 1, 0);
+	buf_puts(b, "</span></span></th></tr></thead>\n<tbody>\n");
 	for (int l = 5; l >= 1; l--) {
 		int64_t k = f->by_level[l - 1];
 		double share =
@@ -548,7 +555,7 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 		snprintf(key, sizeof(key), "share%d", l);
 		figpage_cell(c, key, share, KIND_RATE);
 		buf_printf(b,
-		    "<td><svg xmlns=\"http://www.w3.org/2000/svg\" "
+		    "<td class=\"rbar\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
 		    "width=\"160\" "
 		    "height=\"12\" viewBox=\"0 0 160 12\" "
 		    "preserveAspectRatio=\"none\" aria-hidden=\"true\">"
