@@ -583,7 +583,7 @@ unit_confirm(
 	buf_html(b,
 	    TR(c,
 		"Ngừng hoạt động đơn vị này? Đơn vị sẽ không nhận đánh giá "
-		"mới (mã QR báo đã ngừng, kiosk bị từ chối); số liệu và tài "
+		"mới (mã QR báo đã ngừng, ki-ốt bị từ chối); số liệu và tài "
 		"khoản được giữ nguyên.",
 		"Disable this unit? It takes no new rating (its QR codes say "
 		"so, its kiosks are refused); its figures and users stay."));

@@ -251,7 +251,7 @@ officer_confirm(struct ctx *c, const struct console_unit *u, const char *id,
 	buf_puts(b, "</h2>\n<p>");
 	buf_html(b,
 	    TR(c,
-		"Cán bộ bị ngừng không thể vào trực hay gán cho kiosk mới; ca "
+		"Cán bộ bị ngừng không thể vào trực hay gán cho ki-ốt mới; ca "
 		"trực đang mở kết thúc. Số liệu cũ được giữ nguyên.",
 		"A disabled officer takes no new duty and no new kiosk; an "
 		"open duty ends. Past figures stay."));
