@@ -362,9 +362,9 @@ class ConsoleB(unittest.TestCase):
                          .status, 400)
         self.assertEqual(b.post_form(path, {'action': 'contacted',
                                             'csrf': csrf}).status, 303)
-        self.assertEqual(b.post_form(path, {'action': 'closed',
+        self.assertEqual(b.post_form(path, {'action': 'closed', 'note': 'xong',
                                             'csrf': csrf}).status, 303)
-        self.assertEqual(b.post_form(path, {'action': 'closed',
+        self.assertEqual(b.post_form(path, {'action': 'closed', 'note': 'xong',
                                             'csrf': csrf}).status, 409)
         with self.s.db() as c:
             st = c.execute('SELECT status, closed_at IS NOT NULL FROM '
@@ -394,9 +394,10 @@ class ConsoleB(unittest.TestCase):
         t = self.page('xem', path).text                 # viewers see it
         row = re.search(rf'<tr id="{kid}" class="online">.*?</tr>', t).group(0)
         self.assertIn('Trực tuyến', row)
-        self.assertIn('<td>7</td>', row)
+        self.assertIn('data-label="Tồn đọng">7</td>', row)
         self.assertIn('0.9.1', row)
         self.assertNotIn('Thu hồi', row)                # not a viewer's
+        self.assertNotIn('/revoke', row)
         self.assertIn('Chờ kích hoạt', t)
         t = self.page('lan', path + '?lang=en').text
         self.assertIn('Online', t)
@@ -418,12 +419,14 @@ class ConsoleB(unittest.TestCase):
             'version': '0.9.1', 'outbox': 0, 'oldest_unsent': None,
             'problems': 0}).status, 200)
         lc = self.csrf('lan')
-        self.assertEqual(b.post_form(rp, {'csrf': lc}).status, 303)
+        self.assertEqual(b.post_form(rp, {'csrf': lc, 'confirm': '1'})
+                         .status, 303)
         # at once: the kiosk's next request is refused
         r = k.post(self.s, HEARTBEAT, {'version': '0.9.1', 'outbox': 0,
                                        'oldest_unsent': None, 'problems': 0})
         self.assertEqual(r.status, 403, r)
-        self.assertEqual(b.post_form(rp, {'csrf': lc}).status, 409)
+        self.assertEqual(b.post_form(rp, {'csrf': lc, 'confirm': '1'})
+                         .status, 409)
         t = self.page('lan', path).text
         self.assertIn(f'<tr id="{kid}" class="revoked">', t)
         with self.s.db() as c:
@@ -627,8 +630,8 @@ class ConsoleB(unittest.TestCase):
         b = self.b['admin']
         path = f'/admin/units/{UNIT}/users'
         t = self.page('admin', path).text
-        self.assertIn('<td>lan</td>', t)
-        self.assertNotIn('<td>hue</td>', t)      # H57's
+        self.assertIn('>lan</td>', t)
+        self.assertNotIn('>hue</td>', t)         # H57's
         csrf = b.csrf()
         r = b.post_form(path, {'username': 'moi', 'name': 'Người <b>mới</b>',
                                'role': 'manager', 'csrf': csrf})
@@ -681,7 +684,8 @@ class ConsoleB(unittest.TestCase):
         self.assertEqual(Browser(self.s).login('moi', otp2).status, 303)
         # disable: no more logins; not oneself; not another unit's user
         self.assertEqual(b.post_form(f'{path}/moi/disable',
-                                     {'csrf': csrf}).status, 303)
+                                     {'csrf': csrf, 'confirm': '1'}).status,
+                         303)
         self.assertEqual(Browser(self.s).login('moi', otp2).status, 401)
         self.assertEqual(b.post_form(f'{path}/admin/disable',
                                      {'csrf': csrf}).status, 400)
@@ -703,7 +707,7 @@ class ConsoleB(unittest.TestCase):
 
     def test_every_page_has_an_english_switch(self):
         pages = {'comments': ('Góp ý của người dân', "Citizens' comments"),
-                 'kiosks': ('Kiosk đánh giá', 'Rating kiosks'),
+                 'kiosks': ('Ki-ốt đánh giá', 'Rating kiosks'),
                  'qr': ('Mã QR và áp phích', 'QR codes and posters'),
                  'ballots': ('Nhập phiếu đánh giá giấy',
                              'Enter a paper ballot'),
