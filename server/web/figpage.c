@@ -291,6 +291,20 @@ figpage_legend(struct ctx *c, unsigned what)
 		buf_html(b, figpage_handling_hint(c));
 		buf_puts(b, "</dd>\n");
 	}
+	if (what & FIGPAGE_LEGEND_POINTS) {
+		buf_puts(b, "<dt>");
+		buf_html(b, TR(c, "Điểm 766", "766 points"));
+		buf_puts(b, "</dt><dd>");
+		buf_html(b,
+		    TR(c,
+			"Điểm theo Quyết định 766/QĐ-TTg của bốn chỉ số hailong "
+			"theo dõi (đúng hạn, trực tuyến, số hóa, hài lòng xử lý "
+			"hồ sơ), tối đa 36; không phải điểm chấm chính thức.",
+			"Points under Decision 766/QĐ-TTg of the four indicators "
+			"hailong tracks (on time, online, digitised, handling "
+			"satisfaction), at most 36; not the official score."));
+		buf_puts(b, "</dd>\n");
+	}
 	if (what & FIGPAGE_LEGEND_CI) {
 		buf_puts(b, "<dt>[a–b]</dt><dd>");
 		buf_html(b, figpage_ci_hint(c));

@@ -91,6 +91,7 @@ void figpage_severity(struct ctx *c, struct buf *b, double severity);
 #define FIGPAGE_LEGEND_SATISFACTION 1u
 #define FIGPAGE_LEGEND_CI 2u
 #define FIGPAGE_LEGEND_SEVERITY 4u
+#define FIGPAGE_LEGEND_POINTS 8u
 void figpage_legend(struct ctx *c, unsigned what);
 
 /*

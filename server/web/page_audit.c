@@ -288,7 +288,10 @@ detail_string(struct ctx *c, struct buf *b, const char *key, const char *v)
 		}
 	if (strcmp(key, "client") == 0 || strcmp(key, "digest") == 0 ||
 	    strcmp(key, "unit") == 0 || strcmp(key, "parent") == 0 ||
-	    strcmp(key, "file") == 0 || strcmp(key, "scopes") == 0) {
+	    strcmp(key, "file") == 0 || strcmp(key, "scopes") == 0 ||
+	    strcmp(key, "procedure") == 0 || strcmp(key, "procedures") == 0 ||
+	    strcmp(key, "code") == 0 || strcmp(key, "codes") == 0 ||
+	    strcmp(key, "officer") == 0 || strcmp(key, "kiosk") == 0) {
 		buf_puts(b, "<code>");
 		buf_html(b, v);
 		buf_puts(b, "</code>");
@@ -405,6 +408,7 @@ target_cell(struct ctx *c, struct buf *b, const char *target)
 	} kinds[] = {
 		{ "rating:", "Đánh giá #", "Rating #" },
 		{ "callback:", "Yêu cầu gọi lại #", "Callback #" },
+		{ "review:", "Rà soát #", "Review #" },
 		{ "apikey:", "Khóa API số ", "API key " },
 	};
 	static const struct {

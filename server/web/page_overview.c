@@ -128,7 +128,8 @@ headline_table(struct ctx *c,
 	figpage_trend(c, "points_total", TR(c, "Tổng điểm 766", "766 points"),
 	    months, v, FIGPAGE_TREND_MONTHS, 36, KIND_POINTS);
 	buf_puts(b, "</td></tr>\n</tbody>\n</table>\n");
-	figpage_legend(c, FIGPAGE_LEGEND_SATISFACTION | FIGPAGE_LEGEND_CI);
+	figpage_legend(c, FIGPAGE_LEGEND_SATISFACTION | FIGPAGE_LEGEND_CI |
+		FIGPAGE_LEGEND_POINTS);
 }
 
 static int

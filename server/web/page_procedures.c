@@ -530,7 +530,16 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 	buf_html(b, TR(c, "Số lượt", "Count"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Tỷ lệ", "Share"));
-	buf_puts(b, "</th><th></th></tr></thead>\n<tbody>\n");
+	/* the bars' scale: a share of the month's ratings, 0 to 100 % */
+	buf_puts(b, "</th><th class=\"rbar\"><span class=\"axis\" title=\"");
+	buf_html(b, TR(c, "Thang đo của các thanh: tỷ lệ trong số lượt đánh "
+			  "giá của tháng",
+			"The bars' scale: the share of the month's ratings"));
+	buf_puts(b, "\"><span>");
+	fmt_percent(b, c->lang, 0, 0);
+	buf_puts(b, "</span><span>");
+	fmt_percent(b, c->lang, 1, 0);
+	buf_puts(b, "</span></span></th></tr></thead>\n<tbody>\n");
 	for (int l = 5; l >= 1; l--) {
 		int64_t k = f->by_level[l - 1];
 		double share =
@@ -546,7 +555,7 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 		snprintf(key, sizeof(key), "share%d", l);
 		figpage_cell(c, key, share, KIND_RATE);
 		buf_printf(b,
-		    "<td><svg xmlns=\"http://www.w3.org/2000/svg\" "
+		    "<td class=\"rbar\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
 		    "width=\"160\" "
 		    "height=\"12\" viewBox=\"0 0 160 12\" "
 		    "preserveAspectRatio=\"none\" aria-hidden=\"true\">"
@@ -612,7 +621,9 @@ supplement_table(struct ctx *c, const struct metric_figures *f,
 		"Supplements: reported by citizens and recorded"));
 	buf_puts(b,
 	    "</h2>\n<table class=\"sidebyside\" id=\"supplement\">\n"
-	    "<thead><tr><th></th><th class=\"num\">");
+	    "<thead><tr><th><span class=\"vh\">");
+	buf_html(b, TR(c, "Chỉ số", "Figure"));
+	buf_puts(b, "</span></th><th class=\"num\">");
 	buf_html(b, TR(c, "Người dân báo", "Citizens report"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Hệ thống ghi nhận", "Recorded"));
@@ -665,7 +676,9 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 	buf_html(b, TR(c, "Hồ sơ", "Dossiers"));
 	buf_puts(b,
 	    "</h2>\n<table class=\"dossiers\" id=\"dossiers\">\n"
-	    "<thead><tr><th></th><th class=\"num\">");
+	    "<thead><tr><th><span class=\"vh\">");
+	buf_html(b, TR(c, "Chỉ số", "Figure"));
+	buf_puts(b, "</span></th><th class=\"num\">");
 	buf_html(b, TR(c, "Giá trị", "Value"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Điểm 766", "766 points"));
@@ -681,7 +694,13 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 	figpage_cell(c, "judged", (double)k->judged, KIND_COUNT);
 	buf_puts(b, "<td></td></tr>\n");
 	for (int i = 0; rows[i].key != NULL; i++) {
-		buf_printf(b, "<tr><th scope=\"row\">");
+		buf_puts(b, "<tr><th scope=\"row\"");
+		if (strcmp(rows[i].key, "handling_satisfaction_rate") == 0) {
+			buf_puts(b, " title=\"");
+			buf_html(b, figpage_handling_hint(c));
+			buf_puts(b, "\"");
+		}
+		buf_puts(b, ">");
 		buf_html(b, TR(c, rows[i].vi, rows[i].en));
 		buf_puts(b, "</th>");
 		figpage_cell(
@@ -853,6 +872,7 @@ page_procedure(struct ctx *c)
 	criteria_table(c, &f, &k);
 	supplement_table(c, &f, &k);
 	dossier_table(c, &f, &k);
+	figpage_legend(c, FIGPAGE_LEGEND_SATISFACTION | FIGPAGE_LEGEND_POINTS);
 	comments(c, &u, code, month);
 
 	console_review_history(c, &u, code, 0);

@@ -172,7 +172,7 @@ render(struct ctx *c, const struct console_unit *u, int status,
 	    TR(c, "Thêm phiên bản mới", "Add a version"),
 	    TR(c,
 		"Bắt đầu từ phiên bản đang áp dụng. Các tiêu chí, mặt cười "
-		"của kiosk ba mặt và nội dung đồng ý được giữ nguyên. Không "
+		"của ki-ốt ba mặt và nội dung đồng ý được giữ nguyên. Không "
 		"thể bỏ một lý do mà đánh giá từ tháng áp dụng đã chọn.",
 		"Starts from the version in force. The criteria, the "
 		"three-face kiosk's levels and the consent text are kept. A "

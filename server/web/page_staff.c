@@ -86,8 +86,11 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			buf_puts(b, "</th><th>");
 			buf_html(b, TR(c, "Cảnh báo", "Flags"));
 			buf_puts(b, "</th>");
-			if (counters && figpage_is_manager(c))
-				buf_puts(b, "<th></th>");
+			if (counters && figpage_is_manager(c)) {
+				buf_puts(b, "<th><span class=\"vh\">");
+				buf_html(b, TR(c, "Rà soát", "Review"));
+				buf_puts(b, "</span></th>");
+			}
 			buf_puts(b, "</tr></thead>\n<tbody>\n");
 		}
 		if (counters)
