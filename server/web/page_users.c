@@ -182,9 +182,11 @@ render(struct ctx *c, const struct console_unit *u, int status,
 			    TR(c, "Trạng thái", "State"),
 			    TR(c, "Thao tác", "Actions"));
 		buf_printf(b, "<tr%s>", active ? "" : " class=\"off\"");
+		/* a login name is typed as it is: a code, not a word */
 		cell(c, b, "Tên đăng nhập", "Username");
+		buf_puts(b, "<code>");
 		buf_html(b, username);
-		buf_puts(b, "</td>");
+		buf_puts(b, "</code></td>");
 		cell(c, b, "Họ và tên", "Name");
 		buf_html(b, db_col_text(st, 1));
 		buf_puts(b, "</td>");
@@ -395,9 +397,10 @@ active_confirm(struct ctx *c, const struct console_unit *u, const char *name,
 	    "n.code = u.unit WHERE u.username = ?",
 	    "t", name);
 	if (st != NULL && db_step(st) == DB_ROW) {
-		buf_printf(
-		    b, "<dt>%s</dt><dd>", TR(c, "Tên đăng nhập", "Username"));
+		buf_printf(b, "<dt>%s</dt><dd><code>",
+		    TR(c, "Tên đăng nhập", "Username"));
 		buf_html(b, name);
+		buf_puts(b, "</code>");
 		buf_printf(
 		    b, "</dd><dt>%s</dt><dd>", TR(c, "Họ và tên", "Name"));
 		buf_html(b, db_col_text(st, 0));

@@ -149,7 +149,7 @@ class Auth(unittest.TestCase):
 
             def row():
                 page = admin.get(path).text
-                return page[page.index('>canbo</td>'):].split('</tr>')[0]
+                return page[page.index('>canbo</code>'):].split('</tr>')[0]
             self.assertIn('Hoạt động', row())
             for ip in ('192.0.2.31', '192.0.2.32', '192.0.2.33'):
                 Browser(s, client_ip=ip).login('canbo', 'sai mật khẩu')

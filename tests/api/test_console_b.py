@@ -630,8 +630,8 @@ class ConsoleB(unittest.TestCase):
         b = self.b['admin']
         path = f'/admin/units/{UNIT}/users'
         t = self.page('admin', path).text
-        self.assertIn('>lan</td>', t)
-        self.assertNotIn('>hue</td>', t)         # H57's
+        self.assertIn('<code>lan</code>', t)
+        self.assertNotIn('<code>hue</code>', t)         # H57's
         csrf = b.csrf()
         r = b.post_form(path, {'username': 'moi', 'name': 'Người <b>mới</b>',
                                'role': 'manager', 'csrf': csrf})
