@@ -48,7 +48,7 @@ read_filter(struct ctx *c, const struct console_unit *u, struct filter *f)
 	if (month != NULL && month[0] != '\0' &&
 	    month_parse(month, strlen(month), &f->month) < 0) {
 		console_error(c, u, 400,
-		    "Tháng không hợp lệ: cần dạng YYYY-MM, ví dụ 2026-10.",
+		    "Tháng không hợp lệ: hãy chọn tháng trong ô Tháng.",
 		    "Bad month: use YYYY-MM, e.g. 2026-10.", NULL);
 		return -1;
 	}
