@@ -245,12 +245,17 @@ EXPECT = {
     ('GET', '/admin/units/:unit/comments'): InUnit(MANAGER),
     ('POST', '/admin/units/:unit/comments/:seq/status'):
         InUnit(MANAGER, ok=303, body={'status': 'valid'}),
+    # the queue: every role (numbers and comments for managers only)
+    ('GET', '/admin/units/:unit/callbacks'): InUnit(VIEWER),
     ('GET', '/admin/units/:unit/callbacks/:id'): InUnit(MANAGER),
     ('POST', '/admin/units/:unit/callbacks/:id'):
         InUnit(MANAGER, ok=303, body={'action': 'contacted'}),
     ('GET', '/admin/units/:unit/kiosks'): InUnit(VIEWER),
+    # what cannot be undone: a GET asks (and changes nothing), a
+    # confirmed POST acts
+    ('GET', '/admin/units/:unit/kiosks/:kiosk/revoke'): InUnit(MANAGER),
     ('POST', '/admin/units/:unit/kiosks/:kiosk/revoke'):
-        InUnit(MANAGER, ok=303),
+        InUnit(MANAGER, ok=303, body={'confirm': '1'}),
     ('GET', '/admin/units/:unit/qr'): InUnit(MANAGER),
     ('GET', '/admin/units/:unit/ballots'): InUnit(MANAGER),
     ('POST', '/admin/units/:unit/ballots'): InUnit(MANAGER, body={
@@ -259,7 +264,13 @@ EXPECT = {
     ('GET', '/admin/units/:unit/users'): InUnit(ADMIN),
     ('POST', '/admin/units/:unit/users'): InUnit(ADMIN, body={
         'username': '{fresh}', 'name': 'Người mới', 'role': 'viewer'}),
-    ('POST', '/admin/units/:unit/users/:user/disable'): InUnit(ADMIN, ok=303),
+    ('GET', '/admin/units/:unit/users/:user/disable'): InUnit(ADMIN),
+    ('POST', '/admin/units/:unit/users/:user/disable'): InUnit(
+        ADMIN, ok=303, body={'confirm': '1'}),
+    # :user of an enable route is a disabled user (Matrix.fill)
+    ('GET', '/admin/units/:unit/users/:user/enable'): InUnit(ADMIN),
+    ('POST', '/admin/units/:unit/users/:user/enable'): InUnit(
+        ADMIN, ok=303, body={'confirm': '1'}),
     ('POST', '/admin/units/:unit/users/:user/reset'): InUnit(ADMIN),
     # setup (issue 16): changes are refused as such after the checks
     # (a bad value, no confirmation), so that the matrix changes nothing;
@@ -447,6 +458,8 @@ class Matrix(unittest.TestCase):
                 run('user', 'add', '--db', self.s.db_path, '--unit', unit,
                     '--role', 'viewer', '--name', name, '--password-stdin',
                     input=PW + '\n')
+                if pattern.endswith('/enable'):
+                    run('user', 'disable', '--db', self.s.db_path, name)
                 return name
             if name == 'number':
                 return '1'
