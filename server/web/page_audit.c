@@ -189,7 +189,8 @@ detail_key(struct ctx *c, struct buf *b, const char *key)
 	for (size_t i = 0; i < sizeof(detail_keys) / sizeof(detail_keys[0]);
 	     i++)
 		if (strcmp(detail_keys[i].key, key) == 0) {
-			buf_html(b, TR(c, detail_keys[i].vi, detail_keys[i].en));
+			buf_html(
+			    b, TR(c, detail_keys[i].vi, detail_keys[i].en));
 			return;
 		}
 	buf_puts(b, "<code>");
@@ -283,7 +284,8 @@ detail_string(struct ctx *c, struct buf *b, const char *key, const char *v)
 	for (size_t i = 0; i < sizeof(detail_words) / sizeof(detail_words[0]);
 	     i++)
 		if (strcmp(v, detail_words[i].code) == 0) {
-			buf_html(b, TR(c, detail_words[i].vi, detail_words[i].en));
+			buf_html(
+			    b, TR(c, detail_words[i].vi, detail_words[i].en));
 			return;
 		}
 	if (strcmp(key, "client") == 0 || strcmp(key, "digest") == 0 ||
@@ -342,15 +344,11 @@ detail_value(
 	json_t *e;
 
 	switch (json_typeof(v)) {
-	case JSON_STRING:
-		detail_string(c, b, key, json_string_value(v));
-		break;
+	case JSON_STRING: detail_string(c, b, key, json_string_value(v)); break;
 	case JSON_INTEGER:
 		fmt_count(b, c->lang, (int64_t)json_integer_value(v));
 		break;
-	case JSON_REAL:
-		fmt_number(b, c->lang, json_real_value(v), 4);
-		break;
+	case JSON_REAL: fmt_number(b, c->lang, json_real_value(v), 4); break;
 	case JSON_TRUE: buf_html(b, TR(c, "có", "yes")); break;
 	case JSON_FALSE: buf_html(b, TR(c, "không", "no")); break;
 	case JSON_NULL: buf_puts(b, "—"); break;

@@ -128,7 +128,8 @@ headline_table(struct ctx *c,
 	figpage_trend(c, "points_total", TR(c, "Tổng điểm 766", "766 points"),
 	    months, v, FIGPAGE_TREND_MONTHS, 36, KIND_POINTS);
 	buf_puts(b, "</td></tr>\n</tbody>\n</table>\n");
-	figpage_legend(c, FIGPAGE_LEGEND_SATISFACTION | FIGPAGE_LEGEND_CI |
+	figpage_legend(c,
+	    FIGPAGE_LEGEND_SATISFACTION | FIGPAGE_LEGEND_CI |
 		FIGPAGE_LEGEND_POINTS);
 }
 
@@ -284,8 +285,8 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 			buf_html(b, TR(c, "Liên lạc lần cuối", "Last seen"));
 			buf_puts(b, "</th></tr></thead>\n<tbody>\n");
 		}
-		known = seen != NULL &&
-		    rfc3339_parse(seen, strlen(seen), &t) == 0;
+		known =
+		    seen != NULL && rfc3339_parse(seen, strlen(seen), &t) == 0;
 		buf_puts(b, "<tr class=\"offline\"><td class=\"code\">");
 		buf_html(b, json_string_value(json_object_get(k, "id")));
 		buf_puts(b, "</td><td class=\"code\">");

@@ -532,9 +532,11 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 	buf_html(b, TR(c, "Tỷ lệ", "Share"));
 	/* the bars' scale: a share of the month's ratings, 0 to 100 % */
 	buf_puts(b, "</th><th class=\"rbar\"><span class=\"axis\" title=\"");
-	buf_html(b, TR(c, "Thang đo của các thanh: tỷ lệ trong số lượt đánh "
-			  "giá của tháng",
-			"The bars' scale: the share of the month's ratings"));
+	buf_html(b,
+	    TR(c,
+		"Thang đo của các thanh: tỷ lệ trong số lượt đánh "
+		"giá của tháng",
+		"The bars' scale: the share of the month's ratings"));
 	buf_puts(b, "\"><span>");
 	fmt_percent(b, c->lang, 0, 0);
 	buf_puts(b, "</span><span>");
@@ -555,7 +557,8 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 		snprintf(key, sizeof(key), "share%d", l);
 		figpage_cell(c, key, share, KIND_RATE);
 		buf_printf(b,
-		    "<td class=\"rbar\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
+		    "<td class=\"rbar\"><svg "
+		    "xmlns=\"http://www.w3.org/2000/svg\" "
 		    "width=\"160\" "
 		    "height=\"12\" viewBox=\"0 0 160 12\" "
 		    "preserveAspectRatio=\"none\" aria-hidden=\"true\">"
@@ -863,8 +866,8 @@ page_procedure(struct ctx *c)
 	buf_puts(b, "</th>");
 	figpage_flags_cell(c, &f);
 	buf_puts(b, "</tr>\n</tbody>\n</table>\n");
-	figpage_legend(c, FIGPAGE_LEGEND_CI |
-		(f.nflags > 0 ? FIGPAGE_LEGEND_SEVERITY : 0));
+	figpage_legend(c,
+	    FIGPAGE_LEGEND_CI | (f.nflags > 0 ? FIGPAGE_LEGEND_SEVERITY : 0));
 	figpage_why(c, m, figpage_find(&m->procedures, code, NULL, 0), true);
 
 	proc_trends_table(c, series, code, month);
