@@ -566,8 +566,8 @@ page_audit(struct ctx *c)
 		action = "";
 	if (action[0] != '\0' && !is_action(action)) {
 		console_error(c, &u, 400,
-		    "Thao tác cần lọc không hợp lệ: chỉ gồm chữ thường a-z, "
-		    "dấu chấm và gạch dưới (ví dụ rating.status).",
+		    "Thao tác cần lọc không hợp lệ; hãy chọn trong danh sách "
+		    "“Thao tác” của trang nhật ký.",
 		    "Bad action filter: only a-z, '.' and '_' (e.g. "
 		    "rating.status).",
 		    NULL);

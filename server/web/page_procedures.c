@@ -194,11 +194,10 @@ parse_sort(struct ctx *c, struct table_query *q)
 		if (strcmp(k->name, q->sort) == 0)
 			q->sk = k;
 	if (q->sk == NULL) {
+		/* the codes are the links of the table's headers */
 		console_error(c, NULL, 400,
-		    "Không sắp xếp được theo cột này. Chọn một trong: "
-		    "severity, "
-		    "code, ratings, satisfied, supplement, reported, online, "
-		    "on_time, dossiers:",
+		    "Không sắp xếp được theo cột này; hãy bấm vào tên cột "
+		    "trong bảng thủ tục. Giá trị nhận được:",
 		    "Cannot sort by that. Use one of: severity, code, ratings, "
 		    "satisfied, supplement, reported, online, on_time, "
 		    "dossiers:",
@@ -208,8 +207,8 @@ parse_sort(struct ctx *c, struct table_query *q)
 	if (dir != NULL && dir[0] != '\0' && strcmp(dir, "asc") != 0 &&
 	    strcmp(dir, "desc") != 0) {
 		console_error(c, NULL, 400,
-		    "Chiều sắp xếp phải là asc (tăng dần) hoặc desc (giảm "
-		    "dần):",
+		    "Chiều sắp xếp phải là tăng dần hoặc giảm dần; hãy bấm vào "
+		    "tên cột trong bảng thủ tục. Giá trị nhận được:",
 		    "The direction must be asc or desc:", dir);
 		return -1;
 	}
@@ -236,9 +235,8 @@ parse_flag(struct ctx *c, struct table_query *q)
 	if (known)
 		return 0;
 	console_error(c, NULL, 400,
-	    "Cảnh báo không hợp lệ. Chọn any, "
-	    "LOW_SATISFACTION, "
-	    "HIGH_SUPPLEMENT, LOW_ONLINE hoặc LATE:",
+	    "Cảnh báo không hợp lệ; hãy chọn trong danh sách “Cảnh báo” "
+	    "của trang thủ tục. Giá trị nhận được:",
 	    "Unknown flag. Use any, LOW_SATISFACTION, "
 	    "HIGH_SUPPLEMENT, LOW_ONLINE or LATE:",
 	    q->flag);
