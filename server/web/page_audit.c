@@ -503,12 +503,13 @@ chain_state(struct ctx *c, bool ratings_too)
 	int r = audit_verify(db, &count, &bad);
 
 	buf_puts(b, "<section class=\"chain\">\n<p class=\"");
-	if (r == 0)
-		buf_printf(b, "ok\">%s: %s (%lld %s)",
+	if (r == 0) {
+		buf_printf(b, "ok\">%s: %s (",
 		    TR(c, "Chuỗi băm nhật ký", "Audit hash chain"),
-		    TR(c, "nguyên vẹn", "intact"), (long long)count,
-		    TR(c, "mục", "entries"));
-	else if (r == 1)
+		    TR(c, "nguyên vẹn", "intact"));
+		fmt_count(b, c->lang, count);
+		buf_printf(b, " %s)", TR(c, "mục", "entries"));
+	} else if (r == 1)
 		buf_printf(b, "broken\">%s: %s #%lld (%s)",
 		    TR(c, "Chuỗi băm nhật ký", "Audit hash chain"),
 		    TR(c, "BỊ PHÁ VỠ tại mục", "BROKEN at entry"),
@@ -524,18 +525,21 @@ chain_state(struct ctx *c, bool ratings_too)
 	if (ratings_too) {
 		r = ratings_verify_chain(db, &cc);
 		buf_puts(b, "<p class=\"");
-		if (r == 0 && cc.folded == 0)
-			buf_printf(b, "ok\">%s: %s (%lld %s)",
+		if (r == 0) {
+			buf_printf(b, "ok\">%s: %s (",
 			    TR(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
-			    TR(c, "nguyên vẹn", "intact"), (long long)cc.rows,
-			    TR(c, "đánh giá", "ratings"));
-		else if (r == 0)
-			buf_printf(b, "ok\">%s: %s (%lld %s, %lld %s)",
-			    TR(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
-			    TR(c, "nguyên vẹn", "intact"), (long long)cc.rows,
-			    TR(c, "đánh giá", "ratings"), (long long)cc.folded,
-			    TR(c, "đã gộp thành số đếm", "folded into counts"));
-		else if (r == 1)
+			    TR(c, "nguyên vẹn", "intact"));
+			fmt_count(b, c->lang, cc.rows);
+			buf_printf(b, " %s", TR(c, "đánh giá", "ratings"));
+			if (cc.folded != 0) {
+				buf_puts(b, ", ");
+				fmt_count(b, c->lang, cc.folded);
+				buf_printf(b, " %s",
+				    TR(c, "đã gộp thành số đếm",
+					"folded into counts"));
+			}
+			buf_puts(b, ")");
+		} else if (r == 1)
 			buf_printf(b, "broken\">%s: %s #%lld",
 			    TR(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
 			    TR(c, "BỊ PHÁ VỠ tại đánh giá", "BROKEN at rating"),
