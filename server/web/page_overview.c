@@ -11,6 +11,7 @@
 #include "core/kiosks.h"
 #include "web/console.h"
 #include "web/figpage.h"
+#include "web/page_setup.h"
 #include "web/pages.h"
 #include "web/server.h"
 
@@ -239,9 +240,9 @@ flag_list(
 			    b, "<a href=\"/admin/units/%s/counters", u->code);
 			figpage_month_query(c, b, month);
 			buf_puts(b, "\">");
-			buf_html(b, TR(c, "Quầy", "Counter"));
-			buf_printf(b, " %d</a> <span class=\"code\">%s</span>",
-			    s->counter, s->unit);
+			setup_counter_label(c, b, s->counter, s->name);
+			buf_printf(b, "</a> <span class=\"code\">%s</span>",
+			    s->unit);
 		} else {
 			buf_printf(
 			    b, "<a href=\"/admin/units/%s/officers", u->code);
