@@ -976,7 +976,9 @@ page_review_new(struct ctx *c)
 		buf_puts(b, "<p class=\"lead\">");
 		review_what(c, b, u.code, proc, "", counter);
 		buf_puts(b, " · ");
-		buf_html(b, flags);
+		fmt_month_cap(b, c->lang, month);
+		buf_puts(b, " · ");
+		flags_text(c, b, flags);
 		buf_puts(b, "</p>\n");
 	}
 	console_review_form(c, &u, proc, counter, month);
