@@ -44,7 +44,8 @@ static const struct label flag_help[] = {
 	    "The share of dossiers needing supplements or corrections is "
 	    "above the threshold even at the lower end of its interval." },
 	{ "LOW_ONLINE",
-	    "Tỷ lệ hồ sơ nộp trực tuyến thấp hơn ngưỡng, kể cả khi tính sai số.",
+	    "Tỷ lệ hồ sơ nộp trực tuyến thấp hơn ngưỡng, kể cả khi tính sai "
+	    "số.",
 	    "The share of dossiers filed online is below the threshold even "
 	    "at the upper end of its interval." },
 	{ "LATE",
@@ -87,7 +88,8 @@ static const struct label actions[] = {
 	{ "officer.disable", "Ngừng dùng cán bộ", "Officer disabled" },
 	{ "password.change", "Đổi mật khẩu", "Password changed" },
 	{ "privacy.erase", "Xóa dữ liệu cá nhân", "Personal data erased" },
-	{ "privacy.find", "Tra cứu dữ liệu cá nhân", "Personal data looked up" },
+	{ "privacy.find", "Tra cứu dữ liệu cá nhân",
+	    "Personal data looked up" },
 	{ "procedure.assign", "Gán thủ tục", "Procedures assigned" },
 	{ "procedure.import", "Nhập danh mục thủ tục", "Procedures imported" },
 	{ "procedure.unassign", "Bỏ gán thủ tục", "Procedures unassigned" },
@@ -116,35 +118,30 @@ static const struct label actions[] = {
 	{ "user.passwd", "Đặt lại mật khẩu", "Password reset" },
 };
 
-const char *const label_audit_actions[] = {
-	"apikey.add", "apikey.revoke", "apikey.scope", "callback.open",
-	"callback.contacted", "callback.closed", "counter.add",
-	"counter.disable", "counter.rename", "duty.start", "duty.end",
-	"import.dossiers", "import.ratings", "init", "instrument.add",
-	"kiosk.add", "kiosk.enrol", "kiosk.revoke", "login", "login.failed",
-	"login.lock", "login.locked", "logout", "officer.add",
+const char *const label_audit_actions[] = { "apikey.add", "apikey.revoke",
+	"apikey.scope", "callback.open", "callback.contacted",
+	"callback.closed", "counter.add", "counter.disable", "counter.rename",
+	"duty.start", "duty.end", "import.dossiers", "import.ratings", "init",
+	"instrument.add", "kiosk.add", "kiosk.enrol", "kiosk.revoke", "login",
+	"login.failed", "login.lock", "login.locked", "logout", "officer.add",
 	"officer.disable", "password.change", "privacy.erase", "privacy.find",
 	"procedure.assign", "procedure.import", "procedure.unassign",
 	"rating.status", "ratings.fold", "ratings.fold_horizon", "report.build",
 	"report.receive", "report.sign", "report.submit", "restore",
 	"retention", "review.open", "review.move", "rules.add", "unit.add",
 	"unit.disable", "unit.import", "unit.rename", "user.add",
-	"user.disable", "user.passwd", NULL
-};
+	"user.disable", "user.passwd", NULL };
 
 /* The generic words; label_is_fallback() compares pointers. */
 static const char *const fallbacks[] = {
-	"Vai trò khác", "Other role",
-	"Kênh khác", "Other channel",
-	"Cảnh báo khác", "Other flag",
-	"Thao tác khác", "Other action",
+	"Vai trò khác", "Other role", "Kênh khác", "Other channel",
+	"Cảnh báo khác", "Other flag", "Thao tác khác", "Other action",
 	"", /* an unknown flag's help */
 };
 enum { FB_ROLE = 0, FB_CHANNEL = 2, FB_FLAG = 4, FB_ACTION = 6, FB_HELP = 8 };
 
 static const char *
-find(const struct label *t, size_t n, enum lang lang, const char *code,
-    int fb)
+find(const struct label *t, size_t n, enum lang lang, const char *code, int fb)
 {
 	for (size_t i = 0; code != NULL && i < n; i++)
 		if (strcmp(t[i].code, code) == 0)
@@ -222,8 +219,8 @@ label_actor(struct buf *b, enum lang lang, const char *actor)
 		return;
 	}
 	if (strcmp(actor, "public") == 0) {
-		buf_puts(b, en ? "Visitor (not signed in)"
-			       : "Khách (chưa đăng nhập)");
+		buf_puts(b,
+		    en ? "Visitor (not signed in)" : "Khách (chưa đăng nhập)");
 		return;
 	}
 	if (strcmp(actor, "system") == 0) {

@@ -285,8 +285,9 @@ figpage_legend(struct ctx *c, unsigned what)
 		buf_puts(b, "</dt><dd>");
 		buf_html(b, figpage_satisfied_hint(c));
 		buf_puts(b, "</dd>\n<dt>");
-		buf_html(b, TR(c, "Mức độ hài lòng xử lý hồ sơ (766)",
-				"Handling satisfaction (766)"));
+		buf_html(b,
+		    TR(c, "Mức độ hài lòng xử lý hồ sơ (766)",
+			"Handling satisfaction (766)"));
 		buf_puts(b, "</dt><dd>");
 		buf_html(b, figpage_handling_hint(c));
 		buf_puts(b, "</dd>\n");
@@ -297,10 +298,13 @@ figpage_legend(struct ctx *c, unsigned what)
 		buf_puts(b, "</dt><dd>");
 		buf_html(b,
 		    TR(c,
-			"Điểm theo Quyết định 766/QĐ-TTg của bốn chỉ số hailong "
-			"theo dõi (đúng hạn, trực tuyến, số hóa, hài lòng xử lý "
+			"Điểm theo Quyết định 766/QĐ-TTg của bốn chỉ số "
+			"hailong "
+			"theo dõi (đúng hạn, trực tuyến, số hóa, hài lòng xử "
+			"lý "
 			"hồ sơ), tối đa 36; không phải điểm chấm chính thức.",
-			"Points under Decision 766/QĐ-TTg of the four indicators "
+			"Points under Decision 766/QĐ-TTg of the four "
+			"indicators "
 			"hailong tracks (on time, online, digitised, handling "
 			"satisfaction), at most 36; not the official score."));
 		buf_puts(b, "</dd>\n");
@@ -316,8 +320,9 @@ figpage_legend(struct ctx *c, unsigned what)
 		buf_puts(b, "</dt><dd>");
 		buf_html(b, figpage_severity_hint(c));
 		buf_puts(b, " ");
-		buf_html(b, TR(c, "Di chuột lên một cảnh báo để xem giải thích.",
-				"Hover over a flag for what it means."));
+		buf_html(b,
+		    TR(c, "Di chuột lên một cảnh báo để xem giải thích.",
+			"Hover over a flag for what it means."));
 		buf_puts(b, "</dd>\n");
 	}
 	buf_puts(b, "</dl>\n");
@@ -343,7 +348,8 @@ figpage_handling_hint(struct ctx *c)
 	    "không trễ hạn và không có đánh giá mức 1–2 gắn với mã hồ sơ đó. "
 	    "Đánh giá không ghi mã hồ sơ không tính vào đây, nên chỉ số này "
 	    "có thể cao dù tỷ lệ hài lòng của người dân thấp.",
-	    "The Decision 766 indicator of handling: computed on dossiers, not on "
+	    "The Decision 766 indicator of handling: computed on dossiers, not "
+	    "on "
 	    "ratings — the share of dossiers without a complaint, not late and "
 	    "without a level 1–2 rating naming the dossier. Ratings that name "
 	    "no dossier do not count here, so it may be high while citizens' "
@@ -682,9 +688,11 @@ why_reasons(struct ctx *c, const struct metrics *m,
 	/* the bars' scale: 0 at the left, the longest bar's count at the
 	 * right */
 	buf_puts(b, "</th><th class=\"rbar\"><span class=\"axis\" title=\"");
-	buf_html(b, TR(c, "Thang đo của các thanh: từ 0 đến lý do được nêu "
-			  "nhiều nhất",
-			"The bars' scale: from 0 to the most named reason"));
+	buf_html(b,
+	    TR(c,
+		"Thang đo của các thanh: từ 0 đến lý do được nêu "
+		"nhiều nhất",
+		"The bars' scale: from 0 to the most named reason"));
 	buf_puts(b, "\"><span>0</span><span>");
 	fmt_count(b, c->lang, max);
 	buf_puts(b, "</span></span></th></tr></thead>\n<tbody>\n");

@@ -189,7 +189,8 @@ detail_key(struct ctx *c, struct buf *b, const char *key)
 	for (size_t i = 0; i < sizeof(detail_keys) / sizeof(detail_keys[0]);
 	     i++)
 		if (strcmp(detail_keys[i].key, key) == 0) {
-			buf_html(b, TR(c, detail_keys[i].vi, detail_keys[i].en));
+			buf_html(
+			    b, TR(c, detail_keys[i].vi, detail_keys[i].en));
 			return;
 		}
 	buf_puts(b, "<code>");
@@ -283,7 +284,8 @@ detail_string(struct ctx *c, struct buf *b, const char *key, const char *v)
 	for (size_t i = 0; i < sizeof(detail_words) / sizeof(detail_words[0]);
 	     i++)
 		if (strcmp(v, detail_words[i].code) == 0) {
-			buf_html(b, TR(c, detail_words[i].vi, detail_words[i].en));
+			buf_html(
+			    b, TR(c, detail_words[i].vi, detail_words[i].en));
 			return;
 		}
 	if (strcmp(key, "client") == 0 || strcmp(key, "digest") == 0 ||
@@ -342,15 +344,11 @@ detail_value(
 	json_t *e;
 
 	switch (json_typeof(v)) {
-	case JSON_STRING:
-		detail_string(c, b, key, json_string_value(v));
-		break;
+	case JSON_STRING: detail_string(c, b, key, json_string_value(v)); break;
 	case JSON_INTEGER:
 		fmt_count(b, c->lang, (int64_t)json_integer_value(v));
 		break;
-	case JSON_REAL:
-		fmt_number(b, c->lang, json_real_value(v), 4);
-		break;
+	case JSON_REAL: fmt_number(b, c->lang, json_real_value(v), 4); break;
 	case JSON_TRUE: buf_html(b, TR(c, "có", "yes")); break;
 	case JSON_FALSE: buf_html(b, TR(c, "không", "no")); break;
 	case JSON_NULL: buf_puts(b, "—"); break;
@@ -505,12 +503,13 @@ chain_state(struct ctx *c, bool ratings_too)
 	int r = audit_verify(db, &count, &bad);
 
 	buf_puts(b, "<section class=\"chain\">\n<p class=\"");
-	if (r == 0)
-		buf_printf(b, "ok\">%s: %s (%lld %s)",
+	if (r == 0) {
+		buf_printf(b, "ok\">%s: %s (",
 		    TR(c, "Chuỗi băm nhật ký", "Audit hash chain"),
-		    TR(c, "nguyên vẹn", "intact"), (long long)count,
-		    TR(c, "mục", "entries"));
-	else if (r == 1)
+		    TR(c, "nguyên vẹn", "intact"));
+		fmt_count(b, c->lang, count);
+		buf_printf(b, " %s)", TR(c, "mục", "entries"));
+	} else if (r == 1)
 		buf_printf(b, "broken\">%s: %s #%lld (%s)",
 		    TR(c, "Chuỗi băm nhật ký", "Audit hash chain"),
 		    TR(c, "BỊ PHÁ VỠ tại mục", "BROKEN at entry"),
@@ -526,18 +525,21 @@ chain_state(struct ctx *c, bool ratings_too)
 	if (ratings_too) {
 		r = ratings_verify_chain(db, &cc);
 		buf_puts(b, "<p class=\"");
-		if (r == 0 && cc.folded == 0)
-			buf_printf(b, "ok\">%s: %s (%lld %s)",
+		if (r == 0) {
+			buf_printf(b, "ok\">%s: %s (",
 			    TR(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
-			    TR(c, "nguyên vẹn", "intact"), (long long)cc.rows,
-			    TR(c, "đánh giá", "ratings"));
-		else if (r == 0)
-			buf_printf(b, "ok\">%s: %s (%lld %s, %lld %s)",
-			    TR(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
-			    TR(c, "nguyên vẹn", "intact"), (long long)cc.rows,
-			    TR(c, "đánh giá", "ratings"), (long long)cc.folded,
-			    TR(c, "đã gộp thành số đếm", "folded into counts"));
-		else if (r == 1)
+			    TR(c, "nguyên vẹn", "intact"));
+			fmt_count(b, c->lang, cc.rows);
+			buf_printf(b, " %s", TR(c, "đánh giá", "ratings"));
+			if (cc.folded != 0) {
+				buf_puts(b, ", ");
+				fmt_count(b, c->lang, cc.folded);
+				buf_printf(b, " %s",
+				    TR(c, "đã gộp thành số đếm",
+					"folded into counts"));
+			}
+			buf_puts(b, ")");
+		} else if (r == 1)
 			buf_printf(b, "broken\">%s: %s #%lld",
 			    TR(c, "Chuỗi băm đánh giá", "Ratings hash chain"),
 			    TR(c, "BỊ PHÁ VỠ tại đánh giá", "BROKEN at rating"),
@@ -568,8 +570,8 @@ page_audit(struct ctx *c)
 		action = "";
 	if (action[0] != '\0' && !is_action(action)) {
 		console_error(c, &u, 400,
-		    "Thao tác cần lọc không hợp lệ: chỉ gồm chữ thường a-z, "
-		    "dấu chấm và gạch dưới (ví dụ rating.status).",
+		    "Thao tác cần lọc không hợp lệ; hãy chọn trong danh sách "
+		    "“Thao tác” của trang nhật ký.",
 		    "Bad action filter: only a-z, '.' and '_' (e.g. "
 		    "rating.status).",
 		    NULL);

@@ -11,6 +11,7 @@
 #include "core/kiosks.h"
 #include "web/console.h"
 #include "web/figpage.h"
+#include "web/page_setup.h"
 #include "web/pages.h"
 #include "web/server.h"
 
@@ -21,33 +22,59 @@ struct headline {
 	enum figpage_kind kind;
 	int point; /* enum metric_point, or -1 */
 	double max;
+	const char *hint_vi, *hint_en; /* what it is, in plain words */
 };
 
 static const struct headline headlines[] = {
-	{ "ratings", "Số lượt đánh giá", "Ratings", KIND_COUNT, -1, 0 },
-	{ "satisfied_rate", "Tỷ lệ hài lòng", "Satisfied", KIND_RATE, -1, 1 },
+	{ "ratings", "Số lượt đánh giá", "Ratings", KIND_COUNT, -1, 0,
+	    "Lượt đánh giá hợp lệ trong tháng, qua mọi kênh.",
+	    "Valid ratings of the month, every channel." },
+	{ "satisfied_rate", "Tỷ lệ hài lòng", "Satisfied", KIND_RATE, -1, 1,
+	    NULL, NULL },
 	{ "dissatisfied_rate", "Tỷ lệ không hài lòng", "Dissatisfied",
-	    KIND_RATE, -1, 1 },
+	    KIND_RATE, -1,
+	    1, "Tỷ lệ lượt đánh giá ở mức 1–2 (không hài lòng, rất không hài lòng).",
+	    "The share of ratings at level 1–2." },
 	{ "mean_level", "Mức hài lòng trung bình (1–5)", "Mean level (1–5)",
-	    KIND_MEAN, -1, 5 },
+	    KIND_MEAN, -1, 5,
+	    "Trung bình các mức đánh giá, từ 1 (rất không hài lòng) đến 5 (rất "
+	    "hài lòng).",
+	    "The mean of the levels, 1 (very dissatisfied) to 5 (very "
+	    "satisfied)." },
 	{ "ballot_score", "Điểm phiếu đánh giá (0–18)", "Ballot score (0–18)",
-	    KIND_MEAN, -1, 18 },
+	    KIND_MEAN, -1, 18,
+	    "Điểm trung bình của phiếu chín tiêu chí (mỗi tiêu chí 0–2 điểm), "
+	    "trên các phiếu trả lời đủ chín tiêu chí.",
+	    "The mean score of the nine-criteria ballot (0–2 each), over "
+	    "ballots answering all nine." },
 	{ "reported_supplement_rate", "Người dân báo phải bổ sung",
-	    "Citizens report supplementing", KIND_RATE, -1, 1 },
+	    "Citizens report supplementing", KIND_RATE, -1, 1,
+	    "Tỷ lệ người dân trả lời là đã phải bổ sung hồ sơ, trong số người "
+	    "trả lời câu hỏi này.",
+	    "The share who said they had to supplement their dossier, of those "
+	    "who answered." },
 	{ "dossiers", "Số hồ sơ tiếp nhận", "Dossiers received", KIND_COUNT, -1,
-	    0 },
-	{ "on_time_rate", "Tỷ lệ đúng hạn", "On time", KIND_RATE, POINT_21, 1 },
+	    0, "Số hồ sơ tiếp nhận trong tháng (dữ liệu từ hệ thống một cửa).",
+	    "Dossiers received in the month (from the one-stop system)." },
+	{ "on_time_rate", "Tỷ lệ đúng hạn", "On time", KIND_RATE, POINT_21, 1,
+	    "Tỷ lệ hồ sơ có hạn xử lý được trả đúng hạn.",
+	    "The share of dossiers with a due date settled on time." },
 	{ "online_rate", "Tỷ lệ hồ sơ trực tuyến", "Online dossiers", KIND_RATE,
-	    POINT_33, 1 },
+	    POINT_33, 1, "Tỷ lệ hồ sơ nộp trực tuyến.",
+	    "The share of dossiers filed online." },
 	{ "full_online_rate", "Tỷ lệ trực tuyến toàn trình", "Fully online",
-	    KIND_RATE, -1, 1 },
+	    KIND_RATE, -1, 1, "Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình.",
+	    "The share of dossiers handled fully online." },
 	{ "digitized_rate", "Tỷ lệ số hóa hồ sơ", "Digitised", KIND_RATE,
-	    POINT_42, 1 },
+	    POINT_42, 1, "Tỷ lệ hồ sơ được số hóa.",
+	    "The share of dossiers digitised." },
 	{ "handling_satisfaction_rate", "Mức độ hài lòng xử lý hồ sơ",
-	    "Handling satisfaction", KIND_RATE, POINT_54, 1 },
+	    "Handling satisfaction", KIND_RATE, POINT_54, 1, NULL, NULL },
 	{ "supplement_or_correction_rate", "Tỷ lệ phải bổ sung, sửa lỗi",
-	    "Supplemented or corrected", KIND_RATE, -1, 1 },
-	{ NULL, NULL, NULL, KIND_COUNT, -1, 0 },
+	    "Supplemented or corrected", KIND_RATE, -1, 1,
+	    "Tỷ lệ hồ sơ phải bổ sung hoặc sửa lỗi (hệ thống ghi nhận).",
+	    "The share of dossiers supplemented or corrected (recorded)." },
+	{ NULL, NULL, NULL, KIND_COUNT, -1, 0, NULL, NULL },
 };
 
 static void
@@ -83,6 +110,10 @@ headline_table(struct ctx *c,
 		} else if (strcmp(h->key, "handling_satisfaction_rate") == 0) {
 			buf_puts(b, " title=\"");
 			buf_html(b, figpage_handling_hint(c));
+			buf_puts(b, "\"");
+		} else if (h->hint_vi != NULL) {
+			buf_puts(b, " title=\"");
+			buf_html(b, TR(c, h->hint_vi, h->hint_en));
 			buf_puts(b, "\"");
 		}
 		buf_puts(b, ">");
@@ -128,7 +159,8 @@ headline_table(struct ctx *c,
 	figpage_trend(c, "points_total", TR(c, "Tổng điểm 766", "766 points"),
 	    months, v, FIGPAGE_TREND_MONTHS, 36, KIND_POINTS);
 	buf_puts(b, "</td></tr>\n</tbody>\n</table>\n");
-	figpage_legend(c, FIGPAGE_LEGEND_SATISFACTION | FIGPAGE_LEGEND_CI |
+	figpage_legend(c,
+	    FIGPAGE_LEGEND_SATISFACTION | FIGPAGE_LEGEND_CI |
 		FIGPAGE_LEGEND_POINTS);
 }
 
@@ -208,9 +240,9 @@ flag_list(
 			    b, "<a href=\"/admin/units/%s/counters", u->code);
 			figpage_month_query(c, b, month);
 			buf_puts(b, "\">");
-			buf_html(b, TR(c, "Quầy", "Counter"));
-			buf_printf(b, " %d</a> <span class=\"code\">%s</span>",
-			    s->counter, s->unit);
+			setup_counter_label(c, b, s->counter, s->name);
+			buf_printf(b, "</a> <span class=\"code\">%s</span>",
+			    s->unit);
 		} else {
 			buf_printf(
 			    b, "<a href=\"/admin/units/%s/officers", u->code);
@@ -284,8 +316,8 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 			buf_html(b, TR(c, "Liên lạc lần cuối", "Last seen"));
 			buf_puts(b, "</th></tr></thead>\n<tbody>\n");
 		}
-		known = seen != NULL &&
-		    rfc3339_parse(seen, strlen(seen), &t) == 0;
+		known =
+		    seen != NULL && rfc3339_parse(seen, strlen(seen), &t) == 0;
 		buf_puts(b, "<tr class=\"offline\"><td class=\"code\">");
 		buf_html(b, json_string_value(json_object_get(k, "id")));
 		buf_puts(b, "</td><td class=\"code\">");

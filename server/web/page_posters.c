@@ -120,8 +120,7 @@ page_posters(struct ctx *c)
 			buf_printf(
 			    b, "%s %d ", TR(c, "Quầy", "Counter"), counter);
 		if (procedure[0] != '\0')
-			buf_printf(b,
-			    "%s <span class=\"code\">%s</span> ",
+			buf_printf(b, "%s <span class=\"code\">%s</span> ",
 			    TR(c, "Thủ tục", "Procedure"), procedure);
 		buf_puts(b, "— ");
 		poster_link(c, b, token);

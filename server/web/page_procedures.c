@@ -194,11 +194,10 @@ parse_sort(struct ctx *c, struct table_query *q)
 		if (strcmp(k->name, q->sort) == 0)
 			q->sk = k;
 	if (q->sk == NULL) {
+		/* the codes are the links of the table's headers */
 		console_error(c, NULL, 400,
-		    "Không sắp xếp được theo cột này. Chọn một trong: "
-		    "severity, "
-		    "code, ratings, satisfied, supplement, reported, online, "
-		    "on_time, dossiers:",
+		    "Không sắp xếp được theo cột này; hãy bấm vào tên cột "
+		    "trong bảng thủ tục. Giá trị nhận được:",
 		    "Cannot sort by that. Use one of: severity, code, ratings, "
 		    "satisfied, supplement, reported, online, on_time, "
 		    "dossiers:",
@@ -208,8 +207,8 @@ parse_sort(struct ctx *c, struct table_query *q)
 	if (dir != NULL && dir[0] != '\0' && strcmp(dir, "asc") != 0 &&
 	    strcmp(dir, "desc") != 0) {
 		console_error(c, NULL, 400,
-		    "Chiều sắp xếp phải là asc (tăng dần) hoặc desc (giảm "
-		    "dần):",
+		    "Chiều sắp xếp phải là tăng dần hoặc giảm dần; hãy bấm vào "
+		    "tên cột trong bảng thủ tục. Giá trị nhận được:",
 		    "The direction must be asc or desc:", dir);
 		return -1;
 	}
@@ -236,9 +235,8 @@ parse_flag(struct ctx *c, struct table_query *q)
 	if (known)
 		return 0;
 	console_error(c, NULL, 400,
-	    "Cảnh báo không hợp lệ. Chọn any, "
-	    "LOW_SATISFACTION, "
-	    "HIGH_SUPPLEMENT, LOW_ONLINE hoặc LATE:",
+	    "Cảnh báo không hợp lệ; hãy chọn trong danh sách “Cảnh báo” "
+	    "của trang thủ tục. Giá trị nhận được:",
 	    "Unknown flag. Use any, LOW_SATISFACTION, "
 	    "HIGH_SUPPLEMENT, LOW_ONLINE or LATE:",
 	    q->flag);
@@ -532,9 +530,11 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 	buf_html(b, TR(c, "Tỷ lệ", "Share"));
 	/* the bars' scale: a share of the month's ratings, 0 to 100 % */
 	buf_puts(b, "</th><th class=\"rbar\"><span class=\"axis\" title=\"");
-	buf_html(b, TR(c, "Thang đo của các thanh: tỷ lệ trong số lượt đánh "
-			  "giá của tháng",
-			"The bars' scale: the share of the month's ratings"));
+	buf_html(b,
+	    TR(c,
+		"Thang đo của các thanh: tỷ lệ trong số lượt đánh "
+		"giá của tháng",
+		"The bars' scale: the share of the month's ratings"));
 	buf_puts(b, "\"><span>");
 	fmt_percent(b, c->lang, 0, 0);
 	buf_puts(b, "</span><span>");
@@ -555,7 +555,8 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 		snprintf(key, sizeof(key), "share%d", l);
 		figpage_cell(c, key, share, KIND_RATE);
 		buf_printf(b,
-		    "<td class=\"rbar\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
+		    "<td class=\"rbar\"><svg "
+		    "xmlns=\"http://www.w3.org/2000/svg\" "
 		    "width=\"160\" "
 		    "height=\"12\" viewBox=\"0 0 160 12\" "
 		    "preserveAspectRatio=\"none\" aria-hidden=\"true\">"
@@ -863,8 +864,8 @@ page_procedure(struct ctx *c)
 	buf_puts(b, "</th>");
 	figpage_flags_cell(c, &f);
 	buf_puts(b, "</tr>\n</tbody>\n</table>\n");
-	figpage_legend(c, FIGPAGE_LEGEND_CI |
-		(f.nflags > 0 ? FIGPAGE_LEGEND_SEVERITY : 0));
+	figpage_legend(c,
+	    FIGPAGE_LEGEND_CI | (f.nflags > 0 ? FIGPAGE_LEGEND_SEVERITY : 0));
 	figpage_why(c, m, figpage_find(&m->procedures, code, NULL, 0), true);
 
 	proc_trends_table(c, series, code, month);

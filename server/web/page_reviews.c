@@ -161,8 +161,8 @@ history_item(struct ctx *c, const struct console_unit *u,
 	    r->status, is_overdue(r, now) ? " overdue" : "", (long long)r->id,
 	    u->code, (long long)r->id);
 	console_lang_suffix(c, b, false);
-	buf_printf(b, "\">#%lld</a> <span data-month=\"%s\">",
-	    (long long)r->id, ms);
+	buf_printf(
+	    b, "\">#%lld</a> <span data-month=\"%s\">", (long long)r->id, ms);
 	fmt_month_cap(b, c->lang, r->month);
 	buf_puts(b, "</span> · ");
 	if (say_counter) {
@@ -268,7 +268,8 @@ console_review_form(struct ctx *c, const struct console_unit *u,
 		buf_printf(b, "\"%s>",
 		    strcmp(name, c->who.name) == 0 ? " selected" : "");
 		/* "Nguyễn Thị Lan (lan)", or "lan" when that is all */
-		if (full != NULL && full[0] != '\0' && strcmp(full, name) != 0) {
+		if (full != NULL && full[0] != '\0' &&
+		    strcmp(full, name) != 0) {
 			buf_html(b, full);
 			buf_puts(b, " (");
 			buf_html(b, name);
@@ -975,7 +976,9 @@ page_review_new(struct ctx *c)
 		buf_puts(b, "<p class=\"lead\">");
 		review_what(c, b, u.code, proc, "", counter);
 		buf_puts(b, " · ");
-		buf_html(b, flags);
+		fmt_month_cap(b, c->lang, month);
+		buf_puts(b, " · ");
+		flags_text(c, b, flags);
 		buf_puts(b, "</p>\n");
 	}
 	console_review_form(c, &u, proc, counter, month);

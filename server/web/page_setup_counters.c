@@ -85,10 +85,10 @@ counter_poster(struct ctx *c, struct buf *b, const char *unit, int number)
 		console_lang_suffix(c, b, false);
 		buf_puts(b, "\">");
 		buf_html(b, TR(c, "Áp phích QR", "QR poster"));
-		buf_printf(b,
-		    "</a> · <a href=\"/qr/%s.png\" download>PNG</a> · "
-		    "<a href=\"/admin/units/%s/qr?counter=%d",
-		    tok, unit, number);
+		buf_printf(b, "</a> · <a href=\"/qr/%s.png\" download>", tok);
+		buf_html(b, TR(c, "Tải ảnh PNG", "PNG image"));
+		buf_printf(b, "</a> · <a href=\"/admin/units/%s/qr?counter=%d",
+		    unit, number);
 		console_lang_suffix(c, b, true);
 		buf_puts(b, "\">");
 		buf_html(b, TR(c, "Mã QR theo thủ tục", "QR by procedure"));

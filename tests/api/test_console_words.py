@@ -101,6 +101,7 @@ class ConsoleWords(unittest.TestCase):
              f'/admin/units/{UNIT}/officers?month={MONTH}',
              f'/admin/units/{UNIT}/reviews',
              f'/admin/units/{UNIT}/reviews/1',
+             f'/admin/units/{UNIT}/reviews/new?counter=1&month={MONTH}',
              f'/admin/units/{UNIT}/audit',
              f'/admin/units/{UNIT}/qr',
              f'/admin/units/{UNIT}/ballots',

@@ -74,8 +74,8 @@ actions(void)
 		n++;
 	}
 	CHECK(n >= 40);
-	CHECK_STR(label_audit_action(LANG_VI, "import.ratings"),
-	    "Nhập đánh giá");
+	CHECK_STR(
+	    label_audit_action(LANG_VI, "import.ratings"), "Nhập đánh giá");
 	CHECK(label_is_fallback(label_audit_action(LANG_VI, "x.y")));
 }
 
