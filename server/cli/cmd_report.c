@@ -15,6 +15,7 @@
 #include "core/cms.h"
 #include "core/ratings.h"
 #include "core/report.h"
+#include "core/report_pdf.h"
 #include "core/store.h"
 #include "cli/cli.h"
 
@@ -226,6 +227,7 @@ report_build_cmd(const char *path, const char *unit, const char *month_s,
     const char *as_of_s, const char *dir)
 {
 	int64_t as_of = hl_now();
+	struct report_extra x = { 0 };
 	struct db *db = NULL;
 	json_t *doc = NULL;
 	char err[512];
@@ -245,14 +247,17 @@ report_build_cmd(const char *path, const char *unit, const char *month_s,
 		return 1;
 	}
 	doc = report_build(db, unit, month, as_of, err, sizeof(err));
-	if (doc == NULL || report_write_dir(doc, dir, err, sizeof(err)) < 0) {
+	if (doc == NULL || report_extra_load(db, doc, &x, err, sizeof(err)) < 0 ||
+	    report_write_files(doc, &x, dir, err, sizeof(err)) < 0) {
 		cli_error("report", "%s", err);
 		goto out;
 	}
-	printf("built: %s/report.json, report.csv, report.xlsx, report.html\n",
+	printf("built: %s/report.json, report.csv, report.xlsx, report.html, "
+	       "report.pdf\n",
 	    dir);
 	rc = 0;
 out:
+	report_extra_release(&x);
 	json_decref(doc);
 	db_close(db);
 	return rc;

@@ -15,6 +15,7 @@
 #include "hailong/hltime.h"
 #include "hailong/util.h"
 #include "core/report.h"
+#include "core/report_pdf.h"
 
 /* How a column is shown. */
 enum col_kind { K_TEXT, K_COUNT, K_RATE, K_MEAN, K_POINTS };
@@ -438,12 +439,19 @@ html_scope_table(struct buf *b, json_t *a, const char *kind)
 int
 report_html(const json_t *doc, struct buf *b)
 {
+	return report_html_ex(doc, NULL, b);
+}
+
+int
+report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
+{
 	const json_t *d = doc;
 	json_t *total, *a;
 	json_t *chain = json_object_get(d, "ratings_chain");
 	struct colset cs;
 	char title[512], v[64];
 
+	(void)x;
 	snprintf(title, sizeof(title), "Báo cáo tháng %s — %s",
 	    str_of(d, "month"), str_of(d, "unit_name"));
 	buf_puts(b,
@@ -738,7 +746,14 @@ report_xlsx(const json_t *doc, const char *path, char *err, size_t errlen)
 int
 report_write_dir(const json_t *doc, const char *dir, char *err, size_t errlen)
 {
-	struct buf csv = { 0 }, html = { 0 };
+	return report_write_files(doc, NULL, dir, err, errlen);
+}
+
+int
+report_write_files(const json_t *doc, const struct report_extra *x,
+    const char *dir, char *err, size_t errlen)
+{
+	struct buf csv = { 0 }, html = { 0 }, pdf = { 0 };
 	char path[1024], tmp[1100];
 	char *json;
 	size_t len;
@@ -753,7 +768,7 @@ report_write_dir(const json_t *doc, const char *dir, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/report.json", dir);
 	if (file_write_atomic(path, json, len, 0644, err, errlen) < 0)
 		goto out;
-	if (report_csv(doc, &csv) < 0 || report_html(doc, &html) < 0) {
+	if (report_csv(doc, &csv) < 0 || report_html_ex(doc, x, &html) < 0) {
 		snprintf(err, errlen, "the report is too large to render");
 		goto out;
 	}
@@ -773,11 +788,20 @@ report_write_dir(const json_t *doc, const char *dir, char *err, size_t errlen)
 		unlink(tmp);
 		goto out;
 	}
-	/* a signature of an earlier report.json no longer applies */
+	buf_init(&pdf, REPORT_JSON_MAX);
+	if (report_pdf(doc, x, &pdf, err, errlen) < 0)
+		goto out;
+	snprintf(path, sizeof(path), "%s/report.pdf", dir);
+	if (file_write_atomic(path, pdf.data, pdf.len, 0644, err, errlen) < 0)
+		goto out;
+	/* signatures of an earlier report no longer apply */
 	snprintf(path, sizeof(path), "%s/report.json.p7s", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/report.signed.pdf", dir);
 	unlink(path);
 	rc = 0;
 out:
+	buf_release(&pdf);
 	buf_release(&csv);
 	buf_release(&html);
 	free(json);
