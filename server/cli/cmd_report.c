@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -51,6 +52,102 @@ static const char usage[] =
     "hailong (POST URL/api/v1/reports) with the API key the parent issued\n"
     "for this unit; print the receipt (the SHA-256 the parent stored).\n";
 
+static bool
+exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * DIR/report.pdf signed: DIR/report.signed.pdf (report.pdf stays as
+ * built, byte for byte; the signed file is it plus an incremental
+ * update).  A directory without report.pdf (a report built before
+ * there was one) signs only report.json.  0 or 1.
+ */
+static int
+report_sign_pdf(const char *key, const char *cert, const char *dir)
+{
+	char path[1024], err[512];
+	struct buf out = { 0 };
+	size_t len;
+	char *pdf;
+	int rc = 1;
+
+	snprintf(path, sizeof(path), "%s/report.pdf", dir);
+	if (!exists(path))
+		return 0;
+	pdf = file_read(path, REPORT_MAX, &len, err, sizeof(err));
+	if (pdf == NULL) {
+		cli_error("report", "%s", err);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/report.signed.pdf", dir);
+	if (report_pdf_sign(pdf, len, key, cert, &out, err, sizeof(err)) < 0 ||
+	    file_write_atomic(path, out.data, out.len, 0644, err, sizeof(err)) <
+		0) {
+		cli_error("report", "%s", err);
+		goto out;
+	}
+	printf("signed: %s (%zu bytes; pdfsig checks it)\n", path, out.len);
+	rc = 0;
+out:
+	buf_release(&out);
+	free(pdf);
+	return rc;
+}
+
+/*
+ * The signed PDF, when the directory has a PDF: its signature over the
+ * whole file, the certificate's chain and unit, and that it is
+ * report.pdf as built plus the signature.  0 or 1.
+ */
+static int
+report_verify_pdf(const char *dir, const char *ca, const char *unit)
+{
+	char path[1024], spath[1024], err[512];
+	struct cms_signer who;
+	char *pdf = NULL, *signed_pdf = NULL;
+	size_t len = 0, slen;
+	int rc = 1;
+
+	snprintf(path, sizeof(path), "%s/report.pdf", dir);
+	snprintf(spath, sizeof(spath), "%s/report.signed.pdf", dir);
+	if (!exists(path) && !exists(spath))
+		return 0;
+	signed_pdf = file_read(spath, REPORT_MAX, &slen, err, sizeof(err));
+	if (signed_pdf == NULL) {
+		printf("FAIL pdf: %s (sign the report: report sign)\n", err);
+		goto out;
+	}
+	if (report_pdf_verify(signed_pdf, slen, ca, &who, err, sizeof(err)) <
+	    0) {
+		printf("FAIL pdf: report.signed.pdf: %s\n", err);
+		goto out;
+	}
+	if (!cms_signer_names_unit(&who, unit)) {
+		printf("FAIL pdf: the PDF's certificate does not name %s\n",
+		    unit);
+		goto out;
+	}
+	if (exists(path)) {
+		pdf = file_read(path, REPORT_MAX, &len, err, sizeof(err));
+		if (pdf == NULL || len > slen ||
+		    memcmp(pdf, signed_pdf, len) != 0) {
+			printf("FAIL pdf: report.signed.pdf is not report.pdf "
+			       "signed (the PDF was built again or changed)\n");
+			goto out;
+		}
+	}
+	printf("ok   pdf: report.signed.pdf: the PDF signature covers the "
+	       "whole file and verifies (%s)\n",
+	    who.subject);
+	rc = 0;
+out:
+	free(pdf);
+	free(signed_pdf);
+	return rc;
+}
+
 static int
 report_sign(const char *key, const char *cert, const char *dir)
 {
@@ -80,7 +177,7 @@ report_sign(const char *key, const char *cert, const char *dir)
 		goto out;
 	}
 	printf("signed: %s (%zu bytes)\n", sig, out.len);
-	rc = 0;
+	rc = report_sign_pdf(key, cert, dir);
 out:
 	buf_release(&out);
 	free(data);
@@ -213,6 +310,8 @@ report_verify(const char *dir, const char *ca, const char *dbpath)
 	}
 	printf("ok   schema: report.json follows schemas/report.schema.json "
 	       "and its figures match its counts\n");
+	if (report_verify_pdf(dir, ca, unit) != 0)
+		goto out;
 	if (dbpath != NULL && report_verify_anchor(data, len, dbpath) != 0)
 		goto out;
 	rc = 0;

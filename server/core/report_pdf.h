@@ -63,6 +63,24 @@ int report_write_files(const json_t *doc, const struct report_extra *x,
 int report_html_ex(const json_t *doc, const struct report_extra *x,
     struct buf *out);
 
+/*
+ * report.signed.pdf: pdf (report_pdf()'s bytes) with an incremental
+ * update that signs it (report_pdfsig.c: ETSI.CAdES.detached, the same
+ * key and certificate as report.json.p7s) into out.  0 or -1 (err).
+ */
+int report_pdf_sign(const char *pdf, size_t len, const char *key,
+    const char *cert, struct buf *out, char *err, size_t errlen);
+
+/*
+ * Check the last signature of a signed PDF: its /ByteRange covers the
+ * whole file but /Contents, and the CMS in /Contents verifies over those
+ * bytes with a certificate chaining to ca (cms_verify()).  Fills *who.
+ * 0 or -1 (err).
+ */
+struct cms_signer;
+int report_pdf_verify(const char *pdf, size_t len, const char *ca,
+    struct cms_signer *who, char *err, size_t errlen);
+
 /* Vietnamese words for a flag code and a reason code; never NULL. */
 const char *report_flag_label(const char *code);
 const char *report_reason_label(const char *code);
