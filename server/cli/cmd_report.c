@@ -29,14 +29,19 @@ static const char usage[] =
     "       hailong report verify DIR --ca CA.pem [--db FILE]\n"
     "       hailong report submit DIR --to URL (--apikey KEY | "
     "--apikey-file FILE)\n"
+    "       hailong report bundle DIR --out FILE.zip\n"
     "\n"
     "build: write DIR/report.json (canonical: the same data give the same\n"
     "bytes), report.csv (UTF-8 with BOM), report.xlsx and report.html (A4)\n"
     "for the unit's month as of --as-of (default now), with the signed\n"
-    "reports of subordinate units received here rolled up.\n"
+    "reports of subordinate units received here rolled up; and report.pdf\n"
+    "(A4, the report as an office files it; the same bytes for the same\n"
+    "data and --as-of).\n"
     "sign: write DIR/report.json.p7s, a CMS detached signature (DER) over\n"
     "the exact bytes of DIR/report.json, carrying the signer's\n"
-    "certificate.  Stock OpenSSL verifies it:\n"
+    "certificate; and DIR/report.signed.pdf: report.pdf with a PDF\n"
+    "signature (ETSI.CAdES.detached, same key; 'pdfsig' checks it).\n"
+    "Stock OpenSSL verifies report.json.p7s:\n"
     "  openssl cms -verify -binary -inform DER -in DIR/report.json.p7s \\\n"
     "      -content DIR/report.json -CAfile ca.pem -purpose any\n"
     "verify: check the signature of DIR/report.json, the certificate's\n"
@@ -47,7 +52,11 @@ static const char usage[] =
     "unit's, or a copy) holds the ratings chain the report is anchored to\n"
     "(ratings_chain: the same seq, count and head before its 'at', also\n"
     "after old months were folded into counts) and that the whole chain\n"
-    "verifies.\n"
+    "verifies.  A directory with a PDF: also report.signed.pdf's\n"
+    "signature, over the whole file, and that it is report.pdf signed.\n"
+    "bundle: the evidence to upload: FILE.zip with report.signed.pdf,\n"
+    "report.json, report.json.p7s, report.csv, report.xlsx and README.txt\n"
+    "(how to verify, in Vietnamese); DIR must hold a signed report.\n"
     "submit: send DIR/report.json and its signature to the parent unit's\n"
     "hailong (POST URL/api/v1/reports) with the API key the parent issued\n"
     "for this unit; print the receipt (the SHA-256 the parent stored).\n";
@@ -461,6 +470,25 @@ out:
 	return rc;
 }
 
+static int
+report_bundle_cmd(const char *dir, const char *out)
+{
+	char err[1024];
+
+	if (out == NULL) {
+		cli_error("report", "bundle needs --out FILE.zip");
+		return 2;
+	}
+	if (report_bundle(dir, out, err, sizeof(err)) < 0) {
+		cli_error("report", "%s", err);
+		return 1;
+	}
+	printf("bundled: %s (report.signed.pdf, report.json, "
+	       "report.json.p7s, report.csv, report.xlsx, README.txt)\n",
+	    out);
+	return 0;
+}
+
 int
 cmd_report(int argc, char **argv)
 {
@@ -495,6 +523,8 @@ cmd_report(int argc, char **argv)
 		return report_sign(key, cert, pos[1]);
 	if (got == 2 && strcmp(pos[0], "verify") == 0)
 		return report_verify(pos[1], ca, db);
+	if (got == 2 && strcmp(pos[0], "bundle") == 0)
+		return report_bundle_cmd(pos[1], out);
 	cli_error("report", "see 'hailong report --help'");
 	return 2;
 }
