@@ -533,10 +533,10 @@ trend_chart(struct pdf *p, const struct report_extra *x)
 	top = p->y + 4;
 	cairo_set_line_width(p->cr, 0.4);
 	for (int g = 0; g <= 4; g++) {
-		char lab[16];
+		char lab[FMT_MAX];
 		double gy = top + h - h * g / 4.0;
 
-		snprintf(lab, sizeof(lab), "%d %%", g * 25);
+		fmt_percent_s(lab, LANG_VI, g / 4.0, 0);
 		text_at(p, M_LEFT, gy - 5, 30, lab, 7, false, RIGHT, true);
 		cairo_set_source_rgb(p->cr, 0.8, 0.8, 0.8);
 		cairo_move_to(p->cr, x0, gy);
