@@ -6,7 +6,9 @@
 #include "hailong/hltime.h"
 #include "hailong/http.h"
 #include "hailong/log.h"
+#include "core/fmt.h"
 #include "core/instrument.h"
+#include "core/labels.h"
 #include "core/report.h"
 #include "core/users.h"
 #include "web/console.h"
@@ -136,29 +138,17 @@ round_places(double v, int places)
 void
 figpage_value(struct ctx *c, struct buf *b, double v, enum figpage_kind k)
 {
-	char text[64];
-
 	if (isnan(v)) {
 		buf_puts(b, "—");
 		return;
 	}
 	switch (k) {
-	case KIND_RATE:
-		snprintf(
-		    text, sizeof(text), "%.1f%%", round_places(v * 100, 1));
-		break;
+	case KIND_RATE: fmt_percent(b, c->lang, v, 1); break;
 	case KIND_MEAN:
-	case KIND_POINTS:
-		snprintf(text, sizeof(text), "%.2f", round_places(v, 2));
-		break;
+	case KIND_POINTS: fmt_number(b, c->lang, v, 2); break;
 	case KIND_COUNT:
-	default: snprintf(text, sizeof(text), "%.0f", v); break;
+	default: fmt_number(b, c->lang, v, 0); break;
 	}
-	if (c->lang == LANG_VI)
-		for (char *p = text; *p != '\0'; p++)
-			if (*p == '.')
-				*p = ',';
-	buf_puts(b, text);
 }
 
 static void
@@ -210,7 +200,9 @@ figpage_cell_ci(struct ctx *c, const char *key, double v, const double ci[2])
 	buf_puts(b, "\">");
 	figpage_value(c, b, v, KIND_RATE);
 	if (!isnan(v)) {
-		buf_puts(b, " <span class=\"ci\">[");
+		buf_puts(b, " <span class=\"ci\" title=\"");
+		buf_html(b, figpage_ci_hint(c));
+		buf_puts(b, "\">[");
 		figpage_value(c, b, ci[0], KIND_RATE);
 		buf_puts(b, "–");
 		figpage_value(c, b, ci[1], KIND_RATE);
@@ -222,16 +214,37 @@ figpage_cell_ci(struct ctx *c, const char *key, double v, const double ci[2])
 const char *
 figpage_flag_label(struct ctx *c, enum metric_flag f)
 {
-	switch (f) {
-	case FLAG_LOW_SATISFACTION:
-		return TR(c, "Hài lòng thấp", "Low satisfaction");
-	case FLAG_HIGH_SUPPLEMENT:
-		return TR(c, "Bổ sung, sửa lỗi nhiều", "Many supplements");
-	case FLAG_LOW_ONLINE: return TR(c, "Trực tuyến thấp", "Little online");
-	case FLAG_LATE: return TR(c, "Trễ hạn", "Late");
-	case FLAG_COUNT:
-	default: return "?";
-	}
+	return label_flag(c->lang, metric_flag_name(f));
+}
+
+const char *
+figpage_ci_hint(struct ctx *c)
+{
+	return TR(c,
+	    "Khoảng tin cậy 95 %: với số lượt đánh giá này, tỷ lệ thật nằm "
+	    "trong khoảng ấy gần như chắc chắn. Ít lượt đánh giá thì khoảng "
+	    "rộng.",
+	    "95% confidence interval: with this many ratings the true share "
+	    "almost surely lies in it. Few ratings make it wide.");
+}
+
+const char *
+figpage_severity_hint(struct ctx *c)
+{
+	return TR(c,
+	    "Độ nghiêm trọng: khoảng tin cậy nằm ngoài ngưỡng cảnh báo bao "
+	    "nhiêu điểm phần trăm. Càng lớn càng đáng lo; cảnh báo chỉ bật "
+	    "khi vượt ngưỡng không phải do ngẫu nhiên.",
+	    "Severity: how many percentage points the confidence interval "
+	    "lies beyond the flag's threshold. The larger, the worse; a "
+	    "flag is raised only when chance cannot explain it.");
+}
+
+void
+figpage_severity(struct ctx *c, struct buf *b, double severity)
+{
+	fmt_number(b, c->lang, severity * 100, 1);
+	buf_puts(b, TR(c, " điểm", " pts"));
 }
 
 void
@@ -241,14 +254,82 @@ figpage_flags_cell(struct ctx *c, const struct metric_figures *f)
 
 	buf_puts(b, "<td class=\"flags\">");
 	for (int i = 0; i < f->nflags; i++) {
-		buf_printf(b, "<span class=\"flag\" data-flag=\"%s\" title=\"",
-		    metric_flag_name(f->flags[i]));
-		buf_html(b, TR(c, "độ nghiêm trọng", "severity"));
-		buf_printf(b, " %.4f\">", f->severity[i]);
+		const char *code = metric_flag_name(f->flags[i]);
+
+		buf_printf(b,
+		    "<span class=\"flag\" data-flag=\"%s\" "
+		    "data-severity=\"%.4f\" title=\"",
+		    code, f->severity[i]);
+		buf_html(b, label_flag_help(c->lang, code));
+		buf_puts(b, " ");
+		buf_html(b, TR(c, "Độ nghiêm trọng", "Severity"));
+		buf_puts(b, ": ");
+		figpage_severity(c, b, f->severity[i]);
+		buf_puts(b, ".\">");
 		buf_html(b, figpage_flag_label(c, f->flags[i]));
 		buf_puts(b, "</span> ");
 	}
 	buf_puts(b, "</td>");
+}
+
+void
+figpage_legend(struct ctx *c, unsigned what)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "<dl class=\"legend\">\n");
+	if (what & FIGPAGE_LEGEND_SATISFACTION) {
+		buf_puts(b, "<dt>");
+		buf_html(b, TR(c, "Tỷ lệ hài lòng", "Satisfied"));
+		buf_puts(b, "</dt><dd>");
+		buf_html(b, figpage_satisfied_hint(c));
+		buf_puts(b, "</dd>\n<dt>");
+		buf_html(b, TR(c, "Mức độ hài lòng xử lý hồ sơ (766)",
+				"Handling satisfaction (766)"));
+		buf_puts(b, "</dt><dd>");
+		buf_html(b, figpage_handling_hint(c));
+		buf_puts(b, "</dd>\n");
+	}
+	if (what & FIGPAGE_LEGEND_CI) {
+		buf_puts(b, "<dt>[…–…]</dt><dd>");
+		buf_html(b, figpage_ci_hint(c));
+		buf_puts(b, "</dd>\n");
+	}
+	if (what & FIGPAGE_LEGEND_SEVERITY) {
+		buf_puts(b, "<dt>");
+		buf_html(b, TR(c, "Độ nghiêm trọng", "Severity"));
+		buf_puts(b, "</dt><dd>");
+		buf_html(b, figpage_severity_hint(c));
+		buf_puts(b, "</dd>\n");
+	}
+	buf_puts(b, "</dl>\n");
+}
+
+const char *
+figpage_satisfied_hint(struct ctx *c)
+{
+	return TR(c,
+	    "Ý kiến của người dân: tỷ lệ lượt đánh giá hợp lệ ở mức 4–5 "
+	    "(hài lòng, rất hài lòng) trên ki-ốt, mã QR, trực tuyến và phiếu "
+	    "giấy.",
+	    "What citizens said: the share of valid ratings at level 4–5 "
+	    "(satisfied, very satisfied) by kiosk, QR code, web and paper.");
+}
+
+const char *
+figpage_handling_hint(struct ctx *c)
+{
+	return TR(c,
+	    "Chỉ số của Quyết định 766 về giải quyết hồ sơ: tính trên hồ sơ, "
+	    "không phải trên lượt đánh giá — tỷ lệ hồ sơ không bị khiếu nại, "
+	    "không trễ hạn và không có đánh giá mức 1–2 gắn với mã hồ sơ đó. "
+	    "Đánh giá không ghi mã hồ sơ không tính vào đây, nên chỉ số này "
+	    "có thể cao dù tỷ lệ hài lòng của người dân thấp.",
+	    "The Decision 766 indicator of handling: computed on dossiers, not on "
+	    "ratings — the share of dossiers without a complaint, not late and "
+	    "without a level 1–2 rating naming the dossier. Ratings that name "
+	    "no dossier do not count here, so it may be high while citizens' "
+	    "satisfaction is low.");
 }
 
 double
@@ -261,40 +342,72 @@ figpage_points_total(const struct metric_figures *f)
 	return round_places(t, 2);
 }
 
-#define CHART_W 240
-#define CHART_H 64
-#define CHART_PAD 6
+/*
+ * The chart: a plot CHART_PW x CHART_PH at (CHART_L, CHART_T), the scale
+ * (0 and max) at its left, the first and last month under it.
+ */
+#define CHART_L 40
+#define CHART_T 6
+#define CHART_PW 210
+#define CHART_PH 56
+#define CHART_PAD 4
+#define CHART_W (CHART_L + CHART_PW + 4)
+#define CHART_H (CHART_T + CHART_PH + 16)
+
+static double
+chart_y(double v, double max)
+{
+	return CHART_T + CHART_PH - CHART_PAD -
+	    (fmin(v, max) / max) * (CHART_PH - 2 * CHART_PAD);
+}
 
 void
 figpage_trend(struct ctx *c, const char *key, const char *title,
     const int *months, const double *v, int n, double max, enum figpage_kind k)
 {
 	struct buf *b = &c->req->resp.body;
-	double step = n > 1 ? (double)(CHART_W - 2 * CHART_PAD) / (n - 1) : 0;
+	double step = n > 1 ? (double)(CHART_PW - 2 * CHART_PAD) / (n - 1) : 0;
 	bool open = false;
-	char m0[8], m1[8];
+	char m0[FMT_MAX], m1[FMT_MAX];
 
 	if (n <= 0)
 		return;
 	if (!(max > 0))
 		max = 1;
-	month_format(months[0], m0);
-	month_format(months[n - 1], m1);
+	fmt_month_s(m0, c->lang, months[0]);
+	fmt_month_s(m1, c->lang, months[n - 1]);
 	buf_printf(b,
 	    "<figure class=\"trend\" data-k=\"%s\">\n<svg "
 	    "xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
 	    "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
-	    key, CHART_W, CHART_H + 14, CHART_W, CHART_H + 14);
+	    key, CHART_W, CHART_H, CHART_W, CHART_H);
 	buf_html(b, title);
+	buf_printf(b, ", %s – %s", m0, m1);
 	buf_puts(b, "\">\n<title>");
 	buf_html(b, title);
+	buf_printf(b, ", %s – %s", m0, m1);
 	buf_printf(b,
-	    "</title>\n<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
+	    "</title>\n<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
 	    "fill=\"#ffffff\" stroke=\"#ccd3da\"/>\n"
-	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
 	    "stroke=\"#e2e6ea\"/>\n",
-	    CHART_W, CHART_H, CHART_PAD, CHART_H / 2, CHART_W - CHART_PAD,
-	    CHART_H / 2);
+	    CHART_L, CHART_T, CHART_PW, CHART_PH, CHART_L,
+	    chart_y(max / 2, max), CHART_L + CHART_PW, chart_y(max / 2, max));
+	/* the scale: 0, the middle and the top, at the left */
+	for (int i = 0; i <= 2; i++) {
+		double at = max * i / 2;
+
+		buf_printf(b,
+		    "<text class=\"scale\" x=\"%d\" y=\"%.1f\" "
+		    "font-size=\"9\" fill=\"#555555\" text-anchor=\"end\">",
+		    CHART_L - 3, chart_y(at, max) + 3);
+		if (k == KIND_RATE)
+			fmt_percent(b, c->lang, at, 0);
+		else
+			fmt_number(b, c->lang, at,
+			    k == KIND_COUNT || at == floor(at) ? 0 : 1);
+		buf_puts(b, "</text>\n");
+	}
 	/* the line: one polyline per run of months with a value */
 	for (int i = 0; i <= n; i++) {
 		bool has = i < n && !isnan(v[i]);
@@ -305,41 +418,33 @@ figpage_trend(struct ctx *c, const char *key, const char *title,
 			    "stroke-width=\"2\" points=\"");
 			open = true;
 		}
-		if (has) {
-			double x = CHART_PAD + step * i;
-			double y = CHART_H - CHART_PAD -
-			    (fmin(v[i], max) / max) * (CHART_H - 2 * CHART_PAD);
-
-			buf_printf(b, "%.1f,%.1f ", x, y);
-		}
+		if (has)
+			buf_printf(b, "%.1f,%.1f ",
+			    CHART_L + CHART_PAD + step * i, chart_y(v[i], max));
 		if (!has && open) {
 			buf_puts(b, "\"/>\n");
 			open = false;
 		}
 	}
 	for (int i = 0; i < n; i++) {
-		char ms[8];
-		double x, y;
+		char ms[FMT_MAX];
 
 		if (isnan(v[i]))
 			continue;
-		x = CHART_PAD + step * i;
-		y = CHART_H - CHART_PAD -
-		    (fmin(v[i], max) / max) * (CHART_H - 2 * CHART_PAD);
-		month_format(months[i], ms);
+		fmt_month_s(ms, c->lang, months[i]);
 		buf_printf(b,
 		    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
 		    "fill=\"#b71c1c\"><title>%s: ",
-		    x, y, ms);
+		    CHART_L + CHART_PAD + step * i, chart_y(v[i], max), ms);
 		figpage_value(c, b, v[i], k);
 		buf_puts(b, "</title></circle>\n");
 	}
 	buf_printf(b,
-	    "<text x=\"%d\" y=\"%d\" font-size=\"10\" "
-	    "fill=\"#555555\">%s</text>\n<text x=\"%d\" y=\"%d\" "
-	    "font-size=\"10\" fill=\"#555555\" text-anchor=\"end\">%s</text>\n"
-	    "</svg>\n<figcaption>",
-	    CHART_PAD, CHART_H + 12, m0, CHART_W - CHART_PAD, CHART_H + 12, m1);
+	    "<text class=\"from\" x=\"%d\" y=\"%d\" font-size=\"9\" "
+	    "fill=\"#555555\">%s</text>\n<text class=\"to\" x=\"%d\" "
+	    "y=\"%d\" font-size=\"9\" fill=\"#555555\" "
+	    "text-anchor=\"end\">%s</text>\n</svg>\n<figcaption>",
+	    CHART_L, CHART_H - 3, m0, CHART_L + CHART_PW, CHART_H - 3, m1);
 	buf_html(b, title);
 	buf_puts(b, ": ");
 	figpage_value(c, b, v[n - 1], k);
@@ -459,14 +564,8 @@ figpage_reason_label(struct ctx *c, const struct metrics *m, const char *code)
 const char *
 figpage_channel_label(struct ctx *c, int ch)
 {
-	switch (ch) {
-	case CHANNEL_KIOSK: return TR(c, "Ki-ốt", "Kiosk");
-	case CHANNEL_QR: return TR(c, "Mã QR", "QR code");
-	case CHANNEL_WEB: return TR(c, "Trực tuyến", "Web");
-	case CHANNEL_IMPORT:
-		return TR(c, "Phiếu giấy/nhập", "Paper ballots/import");
-	default: return "?";
-	}
+	return label_channel(
+	    c->lang, rating_channel_name((enum rating_channel)ch));
 }
 
 const char *
@@ -551,7 +650,15 @@ why_reasons(struct ctx *c, const struct metrics *m,
 	buf_html(b, TR(c, "Lý do", "Reason"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Số lượt", "Ratings"));
-	buf_puts(b, "</th><th></th></tr></thead>\n<tbody>\n");
+	/* the bars' scale: 0 at the left, the longest bar's count at the
+	 * right */
+	buf_puts(b, "</th><th class=\"rbar\"><span class=\"axis\" title=\"");
+	buf_html(b, TR(c, "Thang đo của các thanh: từ 0 đến lý do được nêu "
+			  "nhiều nhất",
+			"The bars' scale: from 0 to the most named reason"));
+	buf_puts(b, "\"><span>0</span><span>");
+	fmt_count(b, c->lang, max);
+	buf_puts(b, "</span></span></th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < m->nreason_codes; i++) {
 		const char *code = m->reason_codes[i];
 		int64_t n = s != NULL ? metric_scope_reason(s, code) : 0;

@@ -70,10 +70,34 @@ void figpage_cell_masked(struct ctx *c, const char *key);
 void
 figpage_cell_ci(struct ctx *c, const char *key, double v, const double ci[2]);
 
-/* The flag's name for people (Vietnamese or English). */
+/* The flag's name for people (Vietnamese or English): label_flag(). */
 const char *figpage_flag_label(struct ctx *c, enum metric_flag f);
 
-/* The scope's raised flags as labels ("" when none), in a cell. */
+/*
+ * Plain words for the figures people ask about, for a title= or a
+ * legend: the Wilson interval "[40,0 %–68,8 %]", the severity of a flag,
+ * citizens' satisfaction (ratings) and the 766 handling satisfaction
+ * (dossiers), and how the two differ.
+ */
+const char *figpage_ci_hint(struct ctx *c);
+const char *figpage_severity_hint(struct ctx *c);
+const char *figpage_satisfied_hint(struct ctx *c);
+const char *figpage_handling_hint(struct ctx *c);
+
+/* A severity (0.1538) as people read it: "15,4 điểm" (percentage points). */
+void figpage_severity(struct ctx *c, struct buf *b, double severity);
+
+/* A legend (<dl class="legend">) of the figures named by `what`. */
+#define FIGPAGE_LEGEND_SATISFACTION 1u
+#define FIGPAGE_LEGEND_CI 2u
+#define FIGPAGE_LEGEND_SEVERITY 4u
+void figpage_legend(struct ctx *c, unsigned what);
+
+/*
+ * The scope's raised flags as labels ("" when none), in a cell; each
+ * with data-flag (the code), data-severity and a title saying what it
+ * means.
+ */
 void figpage_flags_cell(struct ctx *c, const struct metric_figures *f);
 
 /* The sum of the four 766 points (at most 36). */

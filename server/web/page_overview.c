@@ -7,6 +7,7 @@
 
 #include "hailong/db.h"
 #include "hailong/hltime.h"
+#include "core/fmt.h"
 #include "core/kiosks.h"
 #include "web/console.h"
 #include "web/figpage.h"
@@ -74,7 +75,17 @@ headline_table(struct ctx *c,
 		const char *label = TR(c, h->vi, h->en);
 		double max = h->max;
 
-		buf_printf(b, "<tr data-row=\"%s\"><th scope=\"row\">", h->key);
+		buf_printf(b, "<tr data-row=\"%s\"><th scope=\"row\"", h->key);
+		if (strcmp(h->key, "satisfied_rate") == 0) {
+			buf_puts(b, " title=\"");
+			buf_html(b, figpage_satisfied_hint(c));
+			buf_puts(b, "\"");
+		} else if (strcmp(h->key, "handling_satisfaction_rate") == 0) {
+			buf_puts(b, " title=\"");
+			buf_html(b, figpage_handling_hint(c));
+			buf_puts(b, "\"");
+		}
+		buf_puts(b, ">");
 		buf_html(b, label);
 		buf_puts(b, "</th>");
 		if (strcmp(h->key, "satisfied_rate") == 0)
@@ -117,6 +128,7 @@ headline_table(struct ctx *c,
 	figpage_trend(c, "points_total", TR(c, "Tổng điểm 766", "766 points"),
 	    months, v, FIGPAGE_TREND_MONTHS, 36, KIND_POINTS);
 	buf_puts(b, "</td></tr>\n</tbody>\n</table>\n");
+	figpage_legend(c, FIGPAGE_LEGEND_SATISFACTION | FIGPAGE_LEGEND_CI);
 }
 
 static int
@@ -173,7 +185,9 @@ flag_list(
 	buf_html(b, TR(c, "Hồ sơ", "Dossiers"));
 	buf_puts(b, "</th><th>");
 	buf_html(b, TR(c, "Cảnh báo", "Flags"));
-	buf_puts(b, "</th><th class=\"num\">");
+	buf_puts(b, "</th><th class=\"num\" title=\"");
+	buf_html(b, figpage_severity_hint(c));
+	buf_puts(b, "\">");
 	buf_html(b, TR(c, "Độ nghiêm trọng", "Severity"));
 	buf_puts(b, "</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < n; i++) {
@@ -213,10 +227,15 @@ flag_list(
 		figpage_cell(
 		    c, "dossiers", (double)s->fig.dossiers, KIND_COUNT);
 		figpage_flags_cell(c, &s->fig);
-		buf_printf(b, "<td class=\"num\">%.4f</td></tr>\n",
+		buf_printf(b,
+		    "<td class=\"num\" data-k=\"severity\" "
+		    "data-v=\"%.4f\">",
 		    s->fig.severity[0]);
+		figpage_severity(c, b, s->fig.severity[0]);
+		buf_puts(b, "</td></tr>\n");
 	}
 	buf_puts(b, "</tbody>\n</table>\n");
+	figpage_legend(c, FIGPAGE_LEGEND_SEVERITY);
 	free(v);
 }
 
@@ -246,8 +265,8 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 		    json_string_value(json_object_get(k, "state"));
 		const char *seen =
 		    json_string_value(json_object_get(k, "last_seen"));
-		int64_t t;
-		char when[17] = "—";
+		int64_t t = 0;
+		bool known;
 
 		if (state == NULL || strcmp(state, "active") != 0 ||
 		    json_is_true(json_object_get(k, "online")))
@@ -264,8 +283,8 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 			buf_html(b, TR(c, "Liên lạc lần cuối", "Last seen"));
 			buf_puts(b, "</th></tr></thead>\n<tbody>\n");
 		}
-		if (seen != NULL && rfc3339_parse(seen, strlen(seen), &t) == 0)
-			datetime_vn(t, when);
+		known = seen != NULL &&
+		    rfc3339_parse(seen, strlen(seen), &t) == 0;
 		buf_puts(b, "<tr class=\"offline\"><td class=\"code\">");
 		buf_html(b, json_string_value(json_object_get(k, "id")));
 		buf_puts(b, "</td><td class=\"code\">");
@@ -273,7 +292,10 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 		buf_printf(b, "</td><td class=\"num\">%lld</td><td>",
 		    (long long)json_integer_value(
 			json_object_get(k, "counter")));
-		buf_html(b, when);
+		if (known)
+			fmt_datetime(b, c->lang, t);
+		else
+			buf_puts(b, "—");
 		buf_puts(b, "</td></tr>\n");
 	}
 	if (n > 0)
@@ -342,8 +364,10 @@ page_admin_unit(struct ctx *c)
 	figpage_month_form(c, buf_str(&path), month);
 	month_format(month, ms);
 	buf_puts(b, "<h2>");
-	buf_html(b, TR(c, "Số liệu tháng", "Figures of"));
-	buf_printf(b, " <span data-k=\"month\">%s</span></h2>\n", ms);
+	buf_html(b, TR(c, "Số liệu", "Figures of"));
+	buf_printf(b, " <span data-k=\"month\" data-v=\"%s\">", ms);
+	fmt_month(b, c->lang, month);
+	buf_puts(b, "</span></h2>\n");
 	headline_table(c, series, &m->total.fig, month);
 	flag_list(c, &u, m, month);
 	kiosks_offline(c, &u);
