@@ -32,6 +32,7 @@
 #include "hailong/hltime.h"
 #include "hailong/util.h"
 #include "core/fmt.h"
+#include "core/labels.h"
 #include "core/metrics.h"
 #include "core/report.h"
 #include "core/report_pdf.h"
@@ -48,22 +49,11 @@
 
 /* --- words for codes -------------------------------------------------------- */
 
+/* The console's words (labels.h), so the report and the screens agree. */
 const char *
 report_flag_label(const char *code)
 {
-	static const struct {
-		const char *code, *vi;
-	} t[] = {
-		{ "LOW_SATISFACTION", "Tỷ lệ hài lòng thấp" },
-		{ "HIGH_SUPPLEMENT", "Yêu cầu bổ sung, sửa lỗi nhiều" },
-		{ "LOW_ONLINE", "Tỷ lệ trực tuyến thấp" },
-		{ "LATE", "Giải quyết trễ hạn" },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
-		if (code != NULL && strcmp(code, t[i].code) == 0)
-			return t[i].vi;
-	return "Cảnh báo khác";
+	return label_flag(LANG_VI, code != NULL ? code : "");
 }
 
 const char *

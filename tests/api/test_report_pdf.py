@@ -145,7 +145,7 @@ class ReportPdf(unittest.TestCase):
             'Rất hài lòng (5)', '3 (23,1 %)', 'Phải chờ lâu 4',
             'Điểm theo Bộ chỉ số 766', 'Tổng điểm',
             vi_number(sum(total['points'].values()), 2),
-            'Phải chờ lâu', 'Cảnh báo', 'Tỷ lệ hài lòng thấp',
+            'Phải chờ lâu', 'Cảnh báo', 'Hài lòng thấp',
             'Rà soát mở và kết thúc trong kỳ',
             'Phạm vi số liệu và phần không tính',
             doc['ratings_chain']['head'],

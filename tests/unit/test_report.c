@@ -131,7 +131,9 @@ renderings(void)
 
 	json_object_set_new(doc, "unit_name", json_string("<b>Vân & \"Canh\""));
 	CHECK_INT(report_csv(doc, &csv), 0);
-	CHECK(memcmp(csv.data, "\xEF\xBB\xBFscope,", 9) == 0);
+	/* a row of Vietnamese words, then the machine keys */
+	CHECK(memcmp(csv.data, "\xEF\xBB\xBFPh\xE1\xBA\xA1m vi,", 13) == 0);
+	CHECK(strstr(csv.data, "\r\nscope,code,unit,counter,name,") != NULL);
 	CHECK(strstr(csv.data,
 		  "\r\ntotal,,H21.227,,\"<b>Vân & \"\"Canh\"\"\",") != NULL);
 	CHECK_INT(report_html(doc, &html), 0);
