@@ -408,7 +408,7 @@ when(char out[FMT_MAX], int64_t t, bool with_time)
 static void
 letterhead(struct pdf *p, const json_t *d, const char *period)
 {
-	char up[400], t[600];
+	char up[400], t[600], t_date[64];
 	double h1, h2;
 
 	snprintf(up, sizeof(up), "%s", str_of(d, "unit_name"));
@@ -423,10 +423,20 @@ letterhead(struct pdf *p, const json_t *d, const char *period)
 	    "Độc lập - Tự do - Hạnh phúc", 10, true, CENTER, true);
 	cairo_set_line_width(p->cr, 0.6);
 	cairo_move_to(p->cr, M_LEFT + TEXT_W * 0.42 + TEXT_W * 0.58 / 2 - 70,
-	    p->y + h2 + 3);
+	    p->y + h2 + 5);
 	cairo_rel_line_to(p->cr, 140, 0);
 	cairo_stroke(p->cr);
-	p->y += (h1 > h2 ? h1 : h2) + 22;
+	{
+		int64_t at = time_of(d, "as_of", NULL) + 7 * 3600;
+		int yy, mm, dd;
+
+		civil_from_days(at / 86400, &yy, &mm, &dd);
+		snprintf(t_date, sizeof(t_date), "ngày %02d tháng %02d năm %04d",
+		    dd, mm, yy);
+		h2 += 6 + text_at(p, M_LEFT + TEXT_W * 0.42, p->y + h2 + 6,
+			      TEXT_W * 0.58, t_date, 9.5, false, CENTER, true);
+	}
+	p->y += (h1 > h2 ? h1 : h2) + 18;
 	para(p, "BÁO CÁO", 15, true, CENTER);
 	snprintf(t, sizeof(t),
 	    "Kết quả đánh giá sự hài lòng của người dân, doanh nghiệp "
@@ -778,22 +788,16 @@ why(struct pdf *p, const json_t *d, const json_t *total)
 		static const enum align al2[] = { LEFT, RIGHT, RIGHT };
 		static const char *const head2[] = { "Kênh đánh giá",
 			"Số đánh giá", "Tỷ lệ hài lòng" };
-		static const struct {
-			const char *key, *vi;
-		} ch[] = {
-			{ "kiosk", "Ki-ốt tại quầy" },
-			{ "qr", "Mã QR" },
-			{ "web", "Cổng trực tuyến" },
-			{ "import", "Phiếu giấy, hệ thống khác" },
-		};
+		static const char *const ch[] = { "kiosk", "qr", "web",
+			"import" };
 		const struct table t2 = { 3, w2, al2, head2 };
 		const json_t *bc = json_object_get(total, "by_channel");
 
 		p->y += 6;
 		table_head(p, &t2);
 		for (size_t i = 0; i < ARRAY_SIZE(ch); i++) {
-			const json_t *o = json_object_get(bc, ch[i].key);
-			const char *r[3] = { ch[i].vi,
+			const json_t *o = json_object_get(bc, ch[i]);
+			const char *r[3] = { label_channel(LANG_VI, ch[i]),
 				count(a, json_object_get(o, "ratings")),
 				pct(b, json_object_get(o, "satisfied_rate")) };
 
@@ -1036,10 +1040,17 @@ report_pdf(const json_t *doc, const struct report_extra *x, struct buf *out,
 	heading(&p, "9. Neo chuỗi băm đánh giá");
 	anchor(&p, doc);
 	p.y += 10;
+	need(&p, 70);
+	text_at(&p, M_LEFT + TEXT_W * 0.5, p.y, TEXT_W * 0.5,
+	    "THỦ TRƯỞNG ĐƠN VỊ", 10, true, CENTER, true);
+	text_at(&p, M_LEFT + TEXT_W * 0.5, p.y + 15, TEXT_W * 0.5,
+	    "(Ký số)", 9, false, CENTER, true);
+	p.y += 40;
 	para(&p,
-	    "Báo cáo này được ký số (chữ ký số PDF, cùng khóa và chứng thư "
-	    "với report.json.p7s) khi đơn vị ký; bản chưa ký không có giá "
-	    "trị nộp.",
+	    "Báo cáo có giá trị khi được ký số: chữ ký số PDF (tệp "
+	    "report.signed.pdf, cùng khóa và chứng thư với report.json.p7s), "
+	    "kiểm tra bằng pdfsig hoặc phần mềm đọc PDF. Bản chưa ký không có "
+	    "giá trị nộp.",
 	    8, false, LEFT);
 	footer(&p);
 	cairo_show_page(p.cr);

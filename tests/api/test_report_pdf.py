@@ -7,16 +7,18 @@ The commune's month (October 2025): thirteen ratings, levels
 (below the 90 % threshold, with n >= n_min = 10: the flag "Tỷ lệ hài lòng
 thấp"); the four at levels 1-2 name the reason "wait" ("Phải chờ lâu").
 """
+import datetime
 import decimal
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import unittest
 import zipfile
 
-from tests.api.hl import run
+from tests.api.hl import ROOT, run
 
 MONTH = '2025-10'
 AS_OF = '2025-11-05T00:00:00+07:00'
@@ -82,6 +84,33 @@ class ReportPdf(unittest.TestCase):
         with open(src, 'w') as f:
             json.dump(ratings, f)
         run('import', 'ratings', '--db', cls.db, '--format', 'json', src)
+        # the administrative code, from the national list
+        run('unit', 'import', '--db', cls.db, '--only', 'H21.227',
+            os.path.join(ROOT, 'data', 'vn-units-2025.csv'))
+        # a review opened on 06/10/2025 and resolved on 20/10/2025 (the
+        # console opens them; its rows are what the report reads), and
+        # one of September that stays out of October's report
+        db = sqlite3.connect(cls.db)
+        for month, opened, resolved, action in (
+                (202510, '2025-10-06', '2025-10-20',
+                 'Bố trí thêm cán bộ vào giờ cao điểm'),
+                (202509, '2025-09-03', None, '')):
+            t0 = int(datetime.datetime.fromisoformat(
+                opened + 'T09:00:00+07:00').timestamp())
+            t1 = None if resolved is None else int(
+                datetime.datetime.fromisoformat(
+                    resolved + 'T09:00:00+07:00').timestamp())
+            db.execute(
+                'INSERT INTO reviews(unit, procedure, month, flags, owner, '
+                'due_date, status, action, created_at, created_by, '
+                'updated_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '
+                '?, ?, ?, ?)',
+                ('H21.227', '1.001193', month, 'LOW_SATISFACTION',
+                 'truongphong', '2025-10-31',
+                 'open' if t1 is None else 'resolved', action, t0,
+                 'user:truongphong', t1 or t0, t1))
+        db.commit()
+        db.close()
         cls.a = cls.build()
         cls.b = cls.build()
 
@@ -150,6 +179,13 @@ class ReportPdf(unittest.TestCase):
             'Phạm vi số liệu và phần không tính',
             doc['ratings_chain']['head'],
         ]
+        # the reviews of the period with owners and actions; not
+        # September's
+        expect += ['Mã đơn vị hành chính 21994', 'truongphong',
+                   '06/10/2025 – 20/10/2025',
+                   'Đã xử lý xong: Bố trí thêm cán bộ vào giờ cao điểm',
+                   'ngày 05 tháng 11 năm 2025', 'THỦ TRƯỞNG ĐƠN VỊ']
+        self.assertNotIn('03/09/2025', flat)
         ci = total['satisfied_rate_ci']
         expect.append(f'{vi_percent(ci[0])} – {vi_percent(ci[1])}')
         for want in expect:
@@ -157,6 +193,30 @@ class ReportPdf(unittest.TestCase):
         # never a decimal point in a figure, never an English flag code
         self.assertNotIn('53.9', flat)
         self.assertNotIn('LOW_SATISFACTION', flat)
+
+    def test_html_reads_like_the_pdf(self):
+        doc = json.loads(read(f'{self.a}/report.json'))
+        html = read(f'{self.a}/report.html').decode('utf-8')
+        self.assertEqual(html, read(f'{self.b}/report.html').decode())
+        for want in ('<td>21994</td>', '<td>tháng 10/2025</td>',
+                     '53,9 %', 'Hài lòng thấp', 'Tổng điểm',
+                     '<svg viewBox="0 0 640 120"',   # the levels
+                     'aria-label="Tỷ lệ hài lòng 12 tháng"',
+                     '>10/2025</text>',
+                     'Bố trí thêm cán bộ vào giờ cao điểm',
+                     'Bản HTML này không mang chữ ký số'):
+            self.assertIn(want, html)
+        self.assertNotIn('Báo cáo có chữ ký số', html)
+        self.assertNotIn('0.5385', html)
+        self.assertNotIn('>LOW_SATISFACTION<', html)
+        self.assertNotIn(doc['as_of'], html)
+        # the CSV: a row of words, then the machine keys
+        lines = read(f'{self.a}/report.csv').decode('utf-8-sig').split(
+            '\r\n')
+        self.assertTrue(lines[0].startswith('Phạm vi,Mã,Đơn vị,Quầy,Tên,'))
+        self.assertIn('Rất hài lòng (5)', lines[0])
+        self.assertTrue(lines[1].startswith('scope,code,unit,counter,name,'))
+        self.assertIn('by_level[4]', lines[1])
 
     # -- the PDF signature ------------------------------------------------
 
