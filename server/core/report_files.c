@@ -697,7 +697,7 @@ html_flags(struct buf *b, const json_t *d)
 		{ "officers", "Cán bộ" },
 	};
 	json_t *total = json_object_get(d, "total");
-	bool any = false;
+	bool any = false, ul = false;
 
 	if (json_array_size(json_object_get(total, "flags")) > 0) {
 		buf_puts(b, "<p>Toàn đơn vị: ");
@@ -713,9 +713,9 @@ html_flags(struct buf *b, const json_t *d)
 
 			if (json_array_size(json_object_get(s, "flags")) == 0)
 				continue;
-			if (!any)
+			if (!ul)
 				buf_puts(b, "<ul>\n");
-			any = true;
+			ul = any = true;
 			buf_printf(b, "<li>%s ", fl_lists[l].word);
 			if (strcmp(fl_lists[l].key, "counters") == 0)
 				buf_printf(b, "%lld (",
@@ -735,6 +735,8 @@ html_flags(struct buf *b, const json_t *d)
 			buf_puts(b, "</li>\n");
 		}
 	}
+	if (ul)
+		buf_puts(b, "</ul>\n");
 	if (!any)
 		buf_puts(b, "<p>Không có cảnh báo nào trong kỳ.</p>\n");
 }
@@ -917,13 +919,7 @@ report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
 	buf_puts(b, "<h2>4. Điểm theo Bộ chỉ số 766</h2>\n");
 	html_points(b, d, total);
 	buf_puts(b, "<h2>5. Cảnh báo</h2>\n");
-	{
-		size_t before = b->len;
-
-		html_flags(b, d);
-		if (strstr(b->data + before, "<ul>\n") != NULL)
-			buf_puts(b, "</ul>\n");
-	}
+	html_flags(b, d);
 	buf_puts(b, "<h2>6. Vì sao: lý do và kênh đánh giá</h2>\n");
 	if (json_integer_value(json_object_get(d, "definition_version")) < 2) {
 		buf_puts(b, "<p>Báo cáo theo định nghĩa phiên bản 1: không có "

@@ -679,7 +679,7 @@ flags(struct pdf *p, const json_t *d)
 		{ "officers", "Cán bộ" },
 	};
 	const json_t *tf = json_object_get(json_object_get(d, "total"), "flags");
-	bool any = false;
+	bool any = false, headed = false;
 
 	if (json_array_size(tf) > 0) {
 		struct buf b = { 0 };
@@ -705,9 +705,9 @@ flags(struct pdf *p, const json_t *d)
 
 			if (json_array_size(f) == 0)
 				continue;
-			if (!any || (l == 0 && i == 0))
+			if (!headed)
 				table_head(p, &t);
-			any = true;
+			headed = any = true;
 			for (size_t k = 0; k < json_array_size(f); k++) {
 				if (k > 0)
 					buf_puts(&b, "; ");

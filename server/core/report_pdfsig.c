@@ -371,8 +371,9 @@ report_pdf_verify(const char *pdf, size_t len, const char *ca,
 		snprintf(err, errlen, "the PDF has no signature (/ByteRange)");
 		return -1;
 	}
-	if (v[0] != 0 || v[1] < 1 || v[2] <= v[1] + 1 || v[2] > len ||
-	    v[2] + v[3] != len || pdf[v[1]] != '<' || pdf[v[2] - 1] != '>') {
+	if (v[0] != 0 || v[1] < 1 || v[1] >= len || v[2] <= v[1] + 1 ||
+	    v[2] > len || v[3] != len - v[2] || pdf[v[1]] != '<' ||
+	    pdf[v[2] - 1] != '>') {
 		snprintf(err, errlen,
 		    "the signature does not cover the whole file "
 		    "(/ByteRange [%llu %llu %llu %llu] of %zu bytes): bytes "
@@ -380,12 +381,10 @@ report_pdf_verify(const char *pdf, size_t len, const char *ca,
 		    v[0], v[1], v[2], v[3], len);
 		return -1;
 	}
-	for (size_t i = v[1] + 1; i + 1 < v[2] - 1 + 1 && i + 1 < len;
-	     i += 2) {
+	/* the hex digits are pdf[v[1] + 1 .. v[2] - 2] */
+	for (size_t i = v[1] + 1; i + 1 < v[2] - 1; i += 2) {
 		int hi = hexval(pdf[i]), lo = hexval(pdf[i + 1]);
 
-		if (pdf[i] == '>')
-			break;
 		if (hi < 0 || lo < 0) {
 			snprintf(err, errlen, "/Contents is not hexadecimal");
 			goto out;

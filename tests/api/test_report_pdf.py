@@ -186,6 +186,10 @@ class ReportPdf(unittest.TestCase):
                    'Đã xử lý xong: Bố trí thêm cán bộ vào giờ cao điểm',
                    'ngày 05 tháng 11 năm 2025', 'THỦ TRƯỞNG ĐƠN VỊ']
         self.assertNotIn('03/09/2025', flat)
+        # flags in words for the unit, its procedure and its counter
+        self.assertIn('Toàn đơn vị: Hài lòng thấp', flat)
+        self.assertIn('Thủ tục 1.001193', flat)
+        self.assertIn('Quầy 1 (H21.227)', flat)
         ci = total['satisfied_rate_ci']
         expect.append(f'{vi_percent(ci[0])} – {vi_percent(ci[1])}')
         for want in expect:
@@ -207,6 +211,10 @@ class ReportPdf(unittest.TestCase):
                      'Bản HTML này không mang chữ ký số'):
             self.assertIn(want, html)
         self.assertNotIn('Báo cáo có chữ ký số', html)
+        # the unit's flag and its procedure's and counter's, in words
+        self.assertEqual(html.count('<ul>'), html.count('</ul>'))
+        self.assertIn('Thủ tục 1.001193 ', html)
+        self.assertIn('Quầy 1 (H21.227)', html)
         self.assertNotIn('0.5385', html)
         self.assertNotIn('>LOW_SATISFACTION<', html)
         self.assertNotIn(doc['as_of'], html)
