@@ -134,8 +134,8 @@ report_verify_pdf(const char *dir, const char *ca, const char *unit)
 		goto out;
 	}
 	if (!cms_signer_names_unit(&who, unit)) {
-		printf("FAIL pdf: the PDF's certificate does not name %s\n",
-		    unit);
+		printf(
+		    "FAIL pdf: the PDF's certificate does not name %s\n", unit);
 		goto out;
 	}
 	if (exists(path)) {
@@ -355,7 +355,8 @@ report_build_cmd(const char *path, const char *unit, const char *month_s,
 		return 1;
 	}
 	doc = report_build(db, unit, month, as_of, err, sizeof(err));
-	if (doc == NULL || report_extra_load(db, doc, &x, err, sizeof(err)) < 0 ||
+	if (doc == NULL ||
+	    report_extra_load(db, doc, &x, err, sizeof(err)) < 0 ||
 	    report_write_files(doc, &x, dir, err, sizeof(err)) < 0) {
 		cli_error("report", "%s", err);
 		goto out;

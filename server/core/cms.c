@@ -79,9 +79,9 @@ read_key(const char *path, char *err, size_t errlen)
 	return k;
 }
 
-static int sign_with(const char *key_path, const char *cert_path,
-    const void *data, size_t len, unsigned int extra, struct buf *out,
-    char *err, size_t errlen);
+static int
+sign_with(const char *key_path, const char *cert_path, const void *data,
+    size_t len, unsigned int extra, struct buf *out, char *err, size_t errlen);
 
 int
 cms_sign(const char *key_path, const char *cert_path, const void *data,

@@ -136,8 +136,8 @@ report_bundle(const char *dir, const char *out, char *err, size_t errlen)
 		strlcpy_hl(period, month ? month : "", sizeof(period));
 	else
 		fmt_month_s(period, LANG_VI, mo);
-	buf_printf(&text, readme, unit_name ? unit_name : "",
-	    unit ? unit : "", period, when);
+	buf_printf(&text, readme, unit_name ? unit_name : "", unit ? unit : "",
+	    period, when);
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", out);
 	fd = mkstemp(tmp);
@@ -160,7 +160,8 @@ report_bundle(const char *dir, const char *out, char *err, size_t errlen)
 	for (size_t i = 0; i < ARRAY_SIZE(files) + 1; i++) {
 		zip_source_t *src;
 		zip_int64_t idx;
-		const char *name = i < ARRAY_SIZE(files) ? files[i] : "README.txt";
+		const char *name =
+		    i < ARRAY_SIZE(files) ? files[i] : "README.txt";
 
 		if (i < ARRAY_SIZE(files)) {
 			snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
@@ -173,26 +174,25 @@ report_bundle(const char *dir, const char *out, char *err, size_t errlen)
 				  : -1;
 		if (idx < 0) {
 			zip_source_free(src);
-			snprintf(zerr, sizeof(zerr), "%s",
-			    zip_strerror(z));
-			snprintf(err, errlen, "cannot add '%s': %s", name,
-			    zerr);
+			snprintf(zerr, sizeof(zerr), "%s", zip_strerror(z));
+			snprintf(
+			    err, errlen, "cannot add '%s': %s", name, zerr);
 			goto fail;
 		}
 		/* the report's instant, not the files' */
 		zip_file_set_mtime(z, (zip_uint64_t)idx, (time_t)as_of, 0);
 	}
 	if (zip_close(z) < 0) {
-		snprintf(err, errlen, "cannot write '%s': %s", out,
-		    zip_strerror(z));
+		snprintf(
+		    err, errlen, "cannot write '%s': %s", out, zip_strerror(z));
 		zip_discard(z);
 		z = NULL;
 		goto fail;
 	}
 	z = NULL;
 	if (rename(tmp, out) < 0) {
-		snprintf(err, errlen, "cannot write '%s': %s", out,
-		    strerror(errno));
+		snprintf(
+		    err, errlen, "cannot write '%s': %s", out, strerror(errno));
 		goto fail;
 	}
 	rc = 0;

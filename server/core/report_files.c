@@ -506,8 +506,8 @@ static void
 svg_text(struct buf *b, double x, double y, const char *anchor, int size,
     const char *s)
 {
-	buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\"%s%s%s>",
-	    x, y, size, anchor ? " text-anchor=\"" : "", anchor ? anchor : "",
+	buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\"%s%s%s>", x,
+	    y, size, anchor ? " text-anchor=\"" : "", anchor ? anchor : "",
 	    anchor ? "\"" : "");
 	buf_html(b, s);
 	buf_puts(b, "</text>");
@@ -547,7 +547,8 @@ svg_levels(struct buf *b, const json_t *total)
 		fmt_count(&v, LANG_VI, k);
 		if (n > 0)
 			buf_printf(&v, " (%s)",
-			    fmt_percent_s(sh, LANG_VI, (double)k / (double)n, 1));
+			    fmt_percent_s(
+				sh, LANG_VI, (double)k / (double)n, 1));
 		svg_text(b, 536, y + 13, NULL, 12, buf_str(&v));
 		buf_release(&v);
 		buf_puts(b, "\n");
@@ -585,11 +586,13 @@ svg_trend(struct buf *b, const struct report_extra *x)
 		    t->month / 100);
 		svg_text(b, bx + cw / 2, top + h + 16, "middle", 10, lab);
 		if (isnan(t->satisfied_rate)) {
-			svg_text(b, bx + cw / 2, top + h - 4, "middle", 11, "—");
+			svg_text(
+			    b, bx + cw / 2, top + h - 4, "middle", 11, "—");
 			continue;
 		}
 		buf_printf(b,
-		    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"%.1f\" "
 		    "fill=\"#33669f\"><title>",
 		    bx + cw * 0.2, top + h - h * t->satisfied_rate, cw * 0.6,
 		    h * t->satisfied_rate);
@@ -597,12 +600,14 @@ svg_trend(struct buf *b, const struct report_extra *x)
 		buf_printf(b, "%s", v);
 		buf_puts(b, "</title></rect>");
 		svg_text(b, bx + cw / 2, top + h - h * t->satisfied_rate - 3,
-		    "middle", 10, fmt_percent_s(v, LANG_VI, t->satisfied_rate, 0));
+		    "middle", 10,
+		    fmt_percent_s(v, LANG_VI, t->satisfied_rate, 0));
 		buf_puts(b, "\n");
 	}
-	buf_puts(b, "</svg>\n<p class=\"note\">Tỷ lệ người đánh giá hài lòng "
-		    "hoặc rất hài lòng của từng tháng (—: tháng không có đánh "
-		    "giá).</p>\n");
+	buf_puts(b,
+	    "</svg>\n<p class=\"note\">Tỷ lệ người đánh giá hài lòng "
+	    "hoặc rất hài lòng của từng tháng (—: tháng không có đánh "
+	    "giá).</p>\n");
 }
 
 static void
@@ -663,11 +668,12 @@ html_points(struct buf *b, const json_t *d, json_t *total)
 	json_t *rp = json_object_get(json_object_get(d, "rules"), "points");
 	double sum = 0, max = 0;
 
-	buf_puts(b, "<table>\n<tr><th>Chỉ số (Bộ chỉ số 766)</th>"
-		    "<th class=\"n\">Điểm</th><th class=\"n\">Tối đa</th></tr>\n");
+	buf_puts(b,
+	    "<table>\n<tr><th>Chỉ số (Bộ chỉ số 766)</th>"
+	    "<th class=\"n\">Điểm</th><th class=\"n\">Tối đa</th></tr>\n");
 	for (size_t i = 0; i < ARRAY_SIZE(pts); i++) {
-		json_t *m = json_object_get(json_object_get(rp, pts[i].key),
-		    "max");
+		json_t *m =
+		    json_object_get(json_object_get(rp, pts[i].key), "max");
 
 		sum += json_number_value(json_object_get(pv, pts[i].key));
 		max += json_number_value(m);
@@ -723,12 +729,14 @@ html_flags(struct buf *b, const json_t *d)
 					json_object_get(s, "counter")));
 			buf_html(b,
 			    str_of(s,
-				strcmp(fl_lists[l].key, "counters") == 0 ? "unit"
-				: strcmp(fl_lists[l].key, "officers") == 0
+				strcmp(fl_lists[l].key, "counters") == 0
+				    ? "unit"
+				    : strcmp(fl_lists[l].key, "officers") == 0
 				    ? "id"
 				    : "code"));
 			buf_puts(b,
-			    strcmp(fl_lists[l].key, "counters") == 0 ? ") " : " ");
+			    strcmp(fl_lists[l].key, "counters") == 0 ? ") "
+								     : " ");
 			buf_html(b, str_of(s, "name"));
 			buf_puts(b, ": ");
 			h_flags(b, s);
@@ -745,23 +753,27 @@ static void
 html_reviews(struct buf *b, const struct report_extra *x)
 {
 	if (x == NULL || x->reviews == NULL) {
-		buf_puts(b, "<p>Không có dữ liệu rà soát kèm theo (báo cáo "
-			    "hiển thị lại từ report.json).</p>\n");
+		buf_puts(b,
+		    "<p>Không có dữ liệu rà soát kèm theo (báo cáo "
+		    "hiển thị lại từ report.json).</p>\n");
 		return;
 	}
 	if (json_array_size(x->reviews) == 0) {
-		buf_puts(b, "<p>Không có rà soát nào được mở hoặc kết thúc "
-			    "trong kỳ.</p>\n");
+		buf_puts(b,
+		    "<p>Không có rà soát nào được mở hoặc kết thúc "
+		    "trong kỳ.</p>\n");
 		return;
 	}
-	buf_puts(b, "<div class=\"wrap\"><table>\n<tr><th>Số</th>"
-		    "<th>Đối tượng, cảnh báo</th><th>Người phụ trách</th>"
-		    "<th>Mở</th><th>Kết thúc</th><th>Trạng thái, biện pháp</th>"
-		    "</tr>\n");
+	buf_puts(b,
+	    "<div class=\"wrap\"><table>\n<tr><th>Số</th>"
+	    "<th>Đối tượng, cảnh báo</th><th>Người phụ trách</th>"
+	    "<th>Mở</th><th>Kết thúc</th><th>Trạng thái, biện pháp</th>"
+	    "</tr>\n");
 	for (size_t i = 0; i < json_array_size(x->reviews); i++) {
 		json_t *r = json_array_get(x->reviews, i);
 		const char *fl = str_of(r, "flags"), *st = str_of(r, "status");
-		int64_t res = json_integer_value(json_object_get(r, "resolved_at"));
+		int64_t res =
+		    json_integer_value(json_object_get(r, "resolved_at"));
 
 		buf_printf(b, "<tr><td>%lld</td><td>",
 		    (long long)json_integer_value(json_object_get(r, "id")));
@@ -798,7 +810,8 @@ html_reviews(struct buf *b, const struct report_extra *x)
 		else
 			buf_puts(b, "—");
 		buf_puts(b, "</td><td>");
-		buf_puts(b, strcmp(st, "open") == 0 ? "Mới mở"
+		buf_puts(b,
+		    strcmp(st, "open") == 0              ? "Mới mở"
 			: strcmp(st, "in_progress") == 0 ? "Đang xử lý"
 							 : "Đã xử lý xong");
 		if (str_of(r, "action")[0] != '\0') {
@@ -840,17 +853,18 @@ report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	buf_html(b, title);
-	buf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n",
-	    html_style);
+	buf_printf(
+	    b, "</title>\n<style>%s</style>\n</head>\n<body>\n", html_style);
 	buf_puts(b, "<div class=\"lh\"><div><b>");
 	buf_html(b, str_of(d, "unit_name"));
 	buf_puts(b, "</b><br>Mã định danh: ");
 	buf_html(b, str_of(d, "unit"));
-	buf_puts(b, "</div><div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br>"
-		    "<b>Độc lập - Tự do - Hạnh phúc</b></div></div>\n"
-		    "<h1>BÁO CÁO</h1>\n<p class=\"sub\">Kết quả đánh giá sự hài "
-		    "lòng của người dân, doanh nghiệp về giải quyết thủ tục hành "
-		    "chính — ");
+	buf_puts(b,
+	    "</div><div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br>"
+	    "<b>Độc lập - Tự do - Hạnh phúc</b></div></div>\n"
+	    "<h1>BÁO CÁO</h1>\n<p class=\"sub\">Kết quả đánh giá sự hài "
+	    "lòng của người dân, doanh nghiệp về giải quyết thủ tục hành "
+	    "chính — ");
 	buf_html(b, period);
 	buf_puts(b,
 	    "</p>\n<p class=\"note\">Bản HTML này không mang chữ ký số. Bản "
@@ -885,8 +899,9 @@ report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
 	    json_object_get(total, "satisfied_rate"), K_RATE);
 	a = json_object_get(total, "satisfied_rate_ci");
 	if (json_array_size(a) == 2) {
-		buf_puts(b, "<tr><td>Khoảng tin cậy 95 % của tỷ lệ hài lòng"
-			    "</td><td class=\"n\">");
+		buf_puts(b,
+		    "<tr><td>Khoảng tin cậy 95 % của tỷ lệ hài lòng"
+		    "</td><td class=\"n\">");
 		h_val(b, json_array_get(a, 0), K_RATE);
 		buf_puts(b, " – ");
 		h_val(b, json_array_get(a, 1), K_RATE);
@@ -904,9 +919,10 @@ report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
 	    json_object_get(total, "online_rate"), K_RATE);
 	h_row(b, "Tỷ lệ hài lòng về xử lý hồ sơ (chỉ số 5.4)",
 	    json_object_get(total, "handling_satisfaction_rate"), K_RATE);
-	buf_puts(b, "</table>\n<p class=\"note\">Tỷ lệ hài lòng là ý kiến "
-		    "của người đánh giá; chỉ số 5.4 của Bộ chỉ số 766 tính trên "
-		    "hồ sơ đã giải quyết, nên hai tỷ lệ có thể khác nhau.</p>\n");
+	buf_puts(b,
+	    "</table>\n<p class=\"note\">Tỷ lệ hài lòng là ý kiến "
+	    "của người đánh giá; chỉ số 5.4 của Bộ chỉ số 766 tính trên "
+	    "hồ sơ đã giải quyết, nên hai tỷ lệ có thể khác nhau.</p>\n");
 
 	buf_puts(b, "<h2>2. Số đánh giá theo mức độ</h2>\n");
 	svg_levels(b, total);
@@ -914,16 +930,18 @@ report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
 	if (x != NULL && x->ntrend > 0)
 		svg_trend(b, x);
 	else
-		buf_puts(b, "<p>Không có số liệu các tháng trước kèm theo "
-			    "(báo cáo hiển thị lại từ report.json).</p>\n");
+		buf_puts(b,
+		    "<p>Không có số liệu các tháng trước kèm theo "
+		    "(báo cáo hiển thị lại từ report.json).</p>\n");
 	buf_puts(b, "<h2>4. Điểm theo Bộ chỉ số 766</h2>\n");
 	html_points(b, d, total);
 	buf_puts(b, "<h2>5. Cảnh báo</h2>\n");
 	html_flags(b, d);
 	buf_puts(b, "<h2>6. Vì sao: lý do và kênh đánh giá</h2>\n");
 	if (json_integer_value(json_object_get(d, "definition_version")) < 2) {
-		buf_puts(b, "<p>Báo cáo theo định nghĩa phiên bản 1: không có "
-			    "số liệu về lý do.</p>\n");
+		buf_puts(b,
+		    "<p>Báo cáo theo định nghĩa phiên bản 1: không có "
+		    "số liệu về lý do.</p>\n");
 	} else {
 		json_t *rc = json_object_get(d, "reason_codes");
 		json_t *rs = json_object_get(total, "reasons");
@@ -931,10 +949,12 @@ report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
 		static const char *const ch[] = { "kiosk", "qr", "web",
 			"import" };
 
-		buf_puts(b, "<table>\n<tr><th>Lý do người dân nêu</th>"
-			    "<th class=\"n\">Số đánh giá</th></tr>\n");
+		buf_puts(b,
+		    "<table>\n<tr><th>Lý do người dân nêu</th>"
+		    "<th class=\"n\">Số đánh giá</th></tr>\n");
 		for (size_t i = 0; i < json_array_size(rc); i++) {
-			const char *c = json_string_value(json_array_get(rc, i));
+			const char *c =
+			    json_string_value(json_array_get(rc, i));
 			char lab[200];
 
 			reason_label(c, lab, sizeof(lab));
@@ -947,9 +967,10 @@ report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
 		    json_object_get(total, "visits_mean"), K_MEAN);
 		h_row(b, "Tỷ lệ xong trong một lần đi",
 		    json_object_get(total, "one_visit_rate"), K_RATE);
-		buf_puts(b, "</table>\n<table>\n<tr><th>Kênh đánh giá</th>"
-			    "<th class=\"n\">Số đánh giá</th>"
-			    "<th class=\"n\">Tỷ lệ hài lòng</th></tr>\n");
+		buf_puts(b,
+		    "</table>\n<table>\n<tr><th>Kênh đánh giá</th>"
+		    "<th class=\"n\">Số đánh giá</th>"
+		    "<th class=\"n\">Tỷ lệ hài lòng</th></tr>\n");
 		for (size_t i = 0; i < ARRAY_SIZE(ch); i++) {
 			json_t *o = json_object_get(bc, ch[i]);
 
@@ -966,7 +987,8 @@ report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
 	buf_puts(b, "<h2>7. Rà soát mở và kết thúc trong kỳ</h2>\n");
 	html_reviews(b, x);
 
-	buf_puts(b, "<h2>8. Phạm vi số liệu và phần không tính</h2>\n<table>\n");
+	buf_puts(
+	    b, "<h2>8. Phạm vi số liệu và phần không tính</h2>\n<table>\n");
 	h_row(b, "Tỷ lệ hồ sơ được người dân đánh giá",
 	    json_object_get(total, "coverage_rate"), K_RATE);
 	{
@@ -981,8 +1003,9 @@ report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
 		h_row(b, "Không tính: nội dung rác",
 		    json_object_get(ex, "spam"), K_COUNT);
 	}
-	buf_puts(b, "</table>\n<h3>Báo cáo của đơn vị cấp dưới đã tổng hợp"
-		    "</h3>\n");
+	buf_puts(b,
+	    "</table>\n<h3>Báo cáo của đơn vị cấp dưới đã tổng hợp"
+	    "</h3>\n");
 	a = json_object_get(d, "included_reports");
 	if (json_array_size(a) == 0)
 		buf_puts(b, "<p>Không có.</p>\n");
@@ -1039,8 +1062,9 @@ report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
 		buf_puts(b, "</h2>\n");
 		html_scope_table(b, a, lists[l].kind);
 	}
-	buf_puts(b, "<h2>Neo chuỗi băm đánh giá</h2>\n<p>Chuỗi băm các đánh "
-		    "giá tại thời điểm ");
+	buf_puts(b,
+	    "<h2>Neo chuỗi băm đánh giá</h2>\n<p>Chuỗi băm các đánh "
+	    "giá tại thời điểm ");
 	fmt_datetime(b, LANG_VI, h_time(chain, "at"));
 	buf_puts(b, ": ");
 	h_val(b, json_object_get(chain, "ratings"), K_COUNT);
@@ -1181,8 +1205,8 @@ report_xlsx(const json_t *doc, const char *path, char *err, size_t errlen)
 	format_set_num_format(x.mean, "0.0000");
 	x.pts = workbook_add_format(x.wb);
 	format_set_num_format(x.pts, "0.00");
-	if (month_parse(str_of(d, "month"), strlen(str_of(d, "month")),
-		&month) == 0)
+	if (month_parse(
+		str_of(d, "month"), strlen(str_of(d, "month")), &month) == 0)
 		fmt_month_s(period, LANG_VI, month);
 	else
 		strlcpy_hl(period, str_of(d, "month"), sizeof(period));
@@ -1197,9 +1221,8 @@ report_xlsx(const json_t *doc, const char *path, char *err, size_t errlen)
 		datetime_vn(t, as_of_vn);
 	}
 	stat = str_of(json_object_get(d, "unit_codes"), "statistical");
-	for (size_t k = 0;
-	     k < json_array_size(json_object_get(
-			json_object_get(d, "total"), "flags"));
+	for (size_t k = 0; k < json_array_size(json_object_get(
+				   json_object_get(d, "total"), "flags"));
 	     k++) {
 		if (k > 0)
 			buf_puts(&tflags, "; ");

@@ -126,7 +126,8 @@ report_extra_load(struct db *db, const json_t *doc, struct report_extra *x,
 
 			if (month_start(m) > as_of)
 				continue;
-			mt = report_rollup(db, unit, m, as_of, NULL, err, errlen);
+			mt = report_rollup(
+			    db, unit, m, as_of, NULL, err, errlen);
 			if (mt == NULL)
 				return -1;
 			t->month = m;
@@ -166,14 +167,14 @@ report_extra_load(struct db *db, const json_t *doc, struct report_extra *x,
 			resolved > as_of ? "in_progress" : db_col_text(st, 7),
 			"opened_at", (json_int_t)db_col_int(st, 8),
 			"resolved_at",
-			(json_int_t)(resolved > as_of ? 0 : resolved),
-			"action", resolved > as_of ? "" : db_col_text(st, 10),
+			(json_int_t)(resolved > as_of ? 0 : resolved), "action",
+			resolved > as_of ? "" : db_col_text(st, 10),
 			"procedure_name", db_col_text(st, 11)));
 	}
 	db_done(st);
 	if (st == NULL || rc < 0) {
-		snprintf(err, errlen, "cannot read the reviews: %s",
-		    db_errmsg(db));
+		snprintf(
+		    err, errlen, "cannot read the reviews: %s", db_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -211,7 +212,7 @@ text_at(struct pdf *p, double x, double y, double width, const char *s,
 	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_alignment(l,
-	    al == RIGHT	     ? PANGO_ALIGN_RIGHT
+	    al == RIGHT        ? PANGO_ALIGN_RIGHT
 		: al == CENTER ? PANGO_ALIGN_CENTER
 			       : PANGO_ALIGN_LEFT);
 	pango_layout_set_text(l, s, -1);
@@ -234,8 +235,8 @@ footer(struct pdf *p)
 	text_at(p, M_LEFT, PAGE_H - M_BOTTOM + 14, TEXT_W * 0.8, p->footer, 7.5,
 	    false, LEFT, true);
 	snprintf(n, sizeof(n), "Trang %d", p->page);
-	text_at(p, M_LEFT, PAGE_H - M_BOTTOM + 14, TEXT_W, n, 7.5, false,
-	    RIGHT, true);
+	text_at(p, M_LEFT, PAGE_H - M_BOTTOM + 14, TEXT_W, n, 7.5, false, RIGHT,
+	    true);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 }
 
@@ -412,11 +413,11 @@ letterhead(struct pdf *p, const json_t *d, const char *period)
 	double h1, h2;
 
 	snprintf(up, sizeof(up), "%s", str_of(d, "unit_name"));
-	h1 = text_at(p, M_LEFT, p->y, TEXT_W * 0.42, up, 10, true, CENTER,
-	    true);
+	h1 =
+	    text_at(p, M_LEFT, p->y, TEXT_W * 0.42, up, 10, true, CENTER, true);
 	snprintf(t, sizeof(t), "Mã định danh: %s", str_of(d, "unit"));
-	h1 += text_at(p, M_LEFT, p->y + h1, TEXT_W * 0.42, t, 8.5, false,
-	    CENTER, true);
+	h1 += text_at(
+	    p, M_LEFT, p->y + h1, TEXT_W * 0.42, t, 8.5, false, CENTER, true);
 	h2 = text_at(p, M_LEFT + TEXT_W * 0.42, p->y, TEXT_W * 0.58,
 	    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 10, true, CENTER, true);
 	h2 += text_at(p, M_LEFT + TEXT_W * 0.42, p->y + h2, TEXT_W * 0.58,
@@ -431,10 +432,11 @@ letterhead(struct pdf *p, const json_t *d, const char *period)
 		int yy, mm, dd;
 
 		civil_from_days(at / 86400, &yy, &mm, &dd);
-		snprintf(t_date, sizeof(t_date), "ngày %02d tháng %02d năm %04d",
-		    dd, mm, yy);
-		h2 += 6 + text_at(p, M_LEFT + TEXT_W * 0.42, p->y + h2 + 6,
-			      TEXT_W * 0.58, t_date, 9.5, false, CENTER, true);
+		snprintf(t_date, sizeof(t_date),
+		    "ngày %02d tháng %02d năm %04d", dd, mm, yy);
+		h2 += 6 +
+		    text_at(p, M_LEFT + TEXT_W * 0.42, p->y + h2 + 6,
+			TEXT_W * 0.58, t_date, 9.5, false, CENTER, true);
 	}
 	p->y += (h1 > h2 ? h1 : h2) + 18;
 	para(p, "BÁO CÁO", 15, true, CENTER);
@@ -484,7 +486,8 @@ levels_chart(struct pdf *p, const json_t *total)
 	static const char *const names[] = { "Rất không hài lòng",
 		"Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng" };
 	const json_t *lv = json_object_get(total, "by_level");
-	int64_t n = json_integer_value(json_object_get(total, "ratings")), max = 1;
+	int64_t n = json_integer_value(json_object_get(total, "ratings")),
+		max = 1;
 	double x0 = M_LEFT + 130, bw = TEXT_W - 130 - 90;
 
 	for (int i = 0; i < 5; i++)
@@ -506,17 +509,19 @@ levels_chart(struct pdf *p, const json_t *total)
 			cairo_set_source_rgb(p->cr, 0.55, 0.55, 0.55);
 		else
 			cairo_set_source_rgb(p->cr, 0.75, 0.25, 0.18);
-		cairo_rectangle(p->cr, x0, p->y + 2, bw * (double)k / (double)max,
-		    10);
+		cairo_rectangle(
+		    p->cr, x0, p->y + 2, bw * (double)k / (double)max, 10);
 		cairo_fill(p->cr);
 		cairo_set_source_rgb(p->cr, 0, 0, 0);
 		count(cnt, json_array_get(lv, (size_t)i));
 		if (n > 0)
 			snprintf(v, sizeof(v), "%s (%s)", cnt,
-			    fmt_percent_s(sh, LANG_VI, (double)k / (double)n, 1));
+			    fmt_percent_s(
+				sh, LANG_VI, (double)k / (double)n, 1));
 		else
 			snprintf(v, sizeof(v), "%s", cnt);
-		text_at(p, x0 + bw + 4, p->y + 1, 86, v, 8.5, false, LEFT, true);
+		text_at(
+		    p, x0 + bw + 4, p->y + 1, 86, v, 8.5, false, LEFT, true);
 		p->y += 16;
 	}
 	p->y += 4;
@@ -586,10 +591,10 @@ figures(struct pdf *p, const json_t *total)
 	int k = 0;
 
 	table_head(p, &t);
-#define ROW(label, value)                                                      \
-	do {                                                                   \
-		const char *r_[2] = { (label), (value) };                      \
-		table_row(p, &t, r_);                                          \
+#define ROW(label, value) \
+	do { \
+		const char *r_[2] = { (label), (value) }; \
+		table_row(p, &t, r_); \
 	} while (0)
 	ROW("Số đánh giá hợp lệ",
 	    count(v[k++], json_object_get(total, "ratings")));
@@ -638,7 +643,8 @@ points(struct pdf *p, const json_t *d, const json_t *total)
 	};
 	const struct table t = { 3, w, al, head };
 	const json_t *pv = json_object_get(total, "points");
-	const json_t *rp = json_object_get(json_object_get(d, "rules"), "points");
+	const json_t *rp =
+	    json_object_get(json_object_get(d, "rules"), "points");
 	double sum = 0, max = 0;
 	char a[FMT_MAX], b[FMT_MAX];
 
@@ -668,8 +674,7 @@ flags(struct pdf *p, const json_t *d)
 {
 	static const double w[] = { 0.22, 0.50, 0.28 };
 	static const enum align al[] = { LEFT, LEFT, LEFT };
-	static const char *const head[] = { "Phạm vi", "Tên",
-		"Cảnh báo" };
+	static const char *const head[] = { "Phạm vi", "Tên", "Cảnh báo" };
 	const struct table t = { 3, w, al, head };
 	static const struct {
 		const char *key, *word;
@@ -678,7 +683,8 @@ flags(struct pdf *p, const json_t *d)
 		{ "counters", "Quầy" },
 		{ "officers", "Cán bộ" },
 	};
-	const json_t *tf = json_object_get(json_object_get(d, "total"), "flags");
+	const json_t *tf =
+	    json_object_get(json_object_get(d, "total"), "flags");
 	bool any = false, headed = false;
 
 	if (json_array_size(tf) > 0) {
@@ -688,8 +694,9 @@ flags(struct pdf *p, const json_t *d)
 		for (size_t i = 0; i < json_array_size(tf); i++) {
 			if (i > 0)
 				buf_puts(&b, "; ");
-			buf_puts(&b, report_flag_label(json_string_value(
-					 json_array_get(tf, i))));
+			buf_puts(&b,
+			    report_flag_label(
+				json_string_value(json_array_get(tf, i))));
 		}
 		para(p, buf_str(&b), 9, false, LEFT);
 		buf_release(&b);
@@ -711,8 +718,9 @@ flags(struct pdf *p, const json_t *d)
 			for (size_t k = 0; k < json_array_size(f); k++) {
 				if (k > 0)
 					buf_puts(&b, "; ");
-				buf_puts(&b, report_flag_label(json_string_value(
-						 json_array_get(f, k))));
+				buf_puts(&b,
+				    report_flag_label(json_string_value(
+					json_array_get(f, k))));
 			}
 			if (strcmp(lists[l].key, "counters") == 0)
 				buf_printf(&who, "%s %lld (%s)", lists[l].word,
@@ -777,8 +785,9 @@ why(struct pdf *p, const json_t *d, const json_t *total)
 		const char *r[2];
 
 		snprintf(lab, sizeof(lab), "%s",
-		    strcmp(report_reason_label(c), "Lý do khác") == 0 ? c
-								      : report_reason_label(c));
+		    strcmp(report_reason_label(c), "Lý do khác") == 0
+			? c
+			: report_reason_label(c));
 		r[0] = lab;
 		r[1] = count(a, json_object_get(rs, c));
 		table_row(p, &t, r);
@@ -847,7 +856,8 @@ reviews(struct pdf *p, const struct report_extra *x)
 		snprintf(id, sizeof(id), "%lld",
 		    (long long)json_integer_value(json_object_get(r, "id")));
 		if (str_of(r, "procedure")[0] != '\0')
-			buf_printf(&what, "Thủ tục %s %s", str_of(r, "procedure"),
+			buf_printf(&what, "Thủ tục %s %s",
+			    str_of(r, "procedure"),
 			    str_of(r, "procedure_name"));
 		else
 			buf_printf(&what, "Quầy %lld (%s)",
@@ -993,8 +1003,8 @@ report_pdf(const json_t *doc, const struct report_extra *x, struct buf *out,
 		fmt_month_s(period, LANG_VI, month);
 	else
 		strlcpy_hl(period, mo, sizeof(period));
-	p.surf = cairo_pdf_surface_create_for_stream(to_buf, out, PAGE_W,
-	    PAGE_H);
+	p.surf =
+	    cairo_pdf_surface_create_for_stream(to_buf, out, PAGE_W, PAGE_H);
 	cairo_pdf_surface_restrict_to_version(p.surf, CAIRO_PDF_VERSION_1_5);
 	/* the report's own instant, not the clock: same data, same bytes */
 	strlcpy_hl(as_of, str_of(doc, "as_of"), sizeof(as_of));
@@ -1010,8 +1020,8 @@ report_pdf(const json_t *doc, const struct report_extra *x, struct buf *out,
 	p.cr = cairo_create(p.surf);
 	p.page = 1;
 	p.y = M_TOP;
-	snprintf(p.footer, sizeof(p.footer), "%s (%s) — %s", str_of(doc, "unit_name"),
-	    str_of(doc, "unit"), period);
+	snprintf(p.footer, sizeof(p.footer), "%s (%s) — %s",
+	    str_of(doc, "unit_name"), str_of(doc, "unit"), period);
 
 	letterhead(&p, doc, period);
 	meta(&p, doc, period);
@@ -1043,8 +1053,8 @@ report_pdf(const json_t *doc, const struct report_extra *x, struct buf *out,
 	need(&p, 70);
 	text_at(&p, M_LEFT + TEXT_W * 0.5, p.y, TEXT_W * 0.5,
 	    "THỦ TRƯỞNG ĐƠN VỊ", 10, true, CENTER, true);
-	text_at(&p, M_LEFT + TEXT_W * 0.5, p.y + 15, TEXT_W * 0.5,
-	    "(Ký số)", 9, false, CENTER, true);
+	text_at(&p, M_LEFT + TEXT_W * 0.5, p.y + 15, TEXT_W * 0.5, "(Ký số)", 9,
+	    false, CENTER, true);
 	p.y += 40;
 	para(&p,
 	    "Báo cáo có giá trị khi được ký số: chữ ký số PDF (tệp "

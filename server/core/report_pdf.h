@@ -25,9 +25,9 @@ struct db;
  * A report rendered again from its stored JSON (the console) has none.
  */
 struct report_trend_month {
-	int month;		/* yyyymm */
+	int month; /* yyyymm */
 	int64_t ratings;
-	double satisfied_rate;	/* NAN when no rating */
+	double satisfied_rate; /* NAN when no rating */
 };
 
 struct report_extra {
@@ -39,8 +39,8 @@ struct report_extra {
 };
 
 /* Read x for doc (built from db).  0 or -1 (err). */
-int report_extra_load(struct db *db, const json_t *doc,
-    struct report_extra *x, char *err, size_t errlen);
+int report_extra_load(struct db *db, const json_t *doc, struct report_extra *x,
+    char *err, size_t errlen);
 void report_extra_release(struct report_extra *x);
 
 /*
@@ -49,8 +49,8 @@ void report_extra_release(struct report_extra *x);
  * and searched), its CreationDate the report's as_of: the same document
  * gives the same bytes.  0 or -1 (err).
  */
-int report_pdf(const json_t *doc, const struct report_extra *x,
-    struct buf *out, char *err, size_t errlen);
+int report_pdf(const json_t *doc, const struct report_extra *x, struct buf *out,
+    char *err, size_t errlen);
 
 /*
  * report.json, .csv, .xlsx, .html and .pdf of doc into dir (report_files.c;
@@ -60,8 +60,8 @@ int report_write_files(const json_t *doc, const struct report_extra *x,
     const char *dir, char *err, size_t errlen);
 
 /* report.html with the trend chart and the reviews when x is not NULL. */
-int report_html_ex(const json_t *doc, const struct report_extra *x,
-    struct buf *out);
+int report_html_ex(
+    const json_t *doc, const struct report_extra *x, struct buf *out);
 
 /*
  * report.signed.pdf: pdf (report_pdf()'s bytes) with an incremental

@@ -126,8 +126,8 @@ struct layout {
 };
 
 static int
-read_layout(const char *pdf, size_t len, struct layout *l, char *err,
-    size_t errlen)
+read_layout(
+    const char *pdf, size_t len, struct layout *l, char *err, size_t errlen)
 {
 	const char *end = pdf + len, *tr, *sx, *ps, *pe, *kids;
 	long long pages;
@@ -208,8 +208,8 @@ pdf_date(char out[32])
 }
 
 int
-report_pdf_sign(const char *pdf, size_t len, const char *key,
-    const char *cert, struct buf *out, char *err, size_t errlen)
+report_pdf_sign(const char *pdf, size_t len, const char *key, const char *cert,
+    struct buf *out, char *err, size_t errlen)
 {
 	struct layout l;
 	struct buf sig = { 0 }, signed_data = { 0 };
@@ -254,8 +254,8 @@ report_pdf_sign(const char *pdf, size_t len, const char *key,
 	    l.page);
 	off[2] = (long long)out->len;
 	buf_printf(out,
-	    "%lld 0 obj\n<< /Fields [%lld 0 R] /SigFlags 3 >>\nendobj\n",
-	    n + 2, n + 1);
+	    "%lld 0 obj\n<< /Fields [%lld 0 R] /SigFlags 3 >>\nendobj\n", n + 2,
+	    n + 1);
 	off[3] = (long long)out->len;
 	buf_printf(out, "%lld 0 obj\n", l.root);
 	buf_add(out, l.cat_s, (size_t)(l.cat_e - l.cat_s));
@@ -277,8 +277,8 @@ report_pdf_sign(const char *pdf, size_t len, const char *key,
 	buf_printf(out, "%lld 3\n", n);
 	for (int i = 0; i < 3; i++)
 		buf_printf(out, "%010lld 00000 n \n", off[i]);
-	buf_printf(out, "trailer\n<< /Size %lld\n   /Root %lld 0 R\n", n + 3,
-	    l.root);
+	buf_printf(
+	    out, "trailer\n<< /Size %lld\n   /Root %lld 0 R\n", n + 3, l.root);
 	if (l.info > 0)
 		buf_printf(out, "   /Info %lld 0 R\n", l.info);
 	buf_printf(out, "   /Prev %lld\n>>\nstartxref\n%zu\n%%%%EOF\n",
@@ -404,8 +404,8 @@ report_pdf_verify(const char *pdf, size_t len, const char *ca,
 		}
 	buf_add(&data, pdf, v[1]);
 	buf_add(&data, pdf + v[2], v[3]);
-	if (cms_verify(der.data, n, data.data, data.len, ca, who, err,
-		errlen) < 0)
+	if (cms_verify(der.data, n, data.data, data.len, ca, who, err, errlen) <
+	    0)
 		goto out;
 	rc = 0;
 out:
