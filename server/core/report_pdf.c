@@ -26,6 +26,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include "hailong/db.h"
@@ -46,6 +47,13 @@
 #define M_BOTTOM 56.7
 #define TEXT_W (PAGE_W - M_LEFT - M_RIGHT)
 #define FONT "DejaVu Sans"
+
+void
+report_pdf_release_fonts(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
+}
 
 /* --- words for codes -------------------------------------------------------- */
 
@@ -185,6 +193,8 @@ report_extra_load(struct db *db, const json_t *doc, struct report_extra *x,
 struct pdf {
 	cairo_surface_t *surf;
 	cairo_t *cr;
+	PangoFontMap *fm; /* our own, released with the document */
+	PangoContext *pc;
 	double y;
 	int page;
 	char footer[512];
@@ -200,7 +210,7 @@ static double
 text_at(struct pdf *p, double x, double y, double width, const char *s,
     double size, bool bold, enum align al, bool draw)
 {
-	PangoLayout *l = pango_cairo_create_layout(p->cr);
+	PangoLayout *l = pango_layout_new(p->pc);
 	PangoFontDescription *fd = pango_font_description_new();
 	int w, h;
 
@@ -1018,6 +1028,9 @@ report_pdf(const json_t *doc, const struct report_extra *x, struct buf *out,
 	cairo_pdf_surface_set_metadata(
 	    p.surf, CAIRO_PDF_METADATA_CREATOR, str_of(doc, "generator"));
 	p.cr = cairo_create(p.surf);
+	p.fm = pango_cairo_font_map_new();
+	p.pc = pango_font_map_create_context(p.fm);
+	pango_cairo_update_context(p.cr, p.pc);
 	p.page = 1;
 	p.y = M_TOP;
 	snprintf(p.footer, sizeof(p.footer), "%s (%s) — %s",
@@ -1064,6 +1077,8 @@ report_pdf(const json_t *doc, const struct report_extra *x, struct buf *out,
 	    8, false, LEFT);
 	footer(&p);
 	cairo_show_page(p.cr);
+	g_object_unref(p.pc);
+	g_object_unref(p.fm);
 	cairo_destroy(p.cr);
 	cairo_surface_finish(p.surf);
 	s = cairo_surface_status(p.surf);

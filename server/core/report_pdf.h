@@ -53,6 +53,13 @@ int report_pdf(const json_t *doc, const struct report_extra *x, struct buf *out,
     char *err, size_t errlen);
 
 /*
+ * Free what fontconfig and cairo keep for the process (font lists,
+ * caches), so a leak checker sees none: once, before exit, when no other
+ * thread draws (the CLI, after report_pdf()).
+ */
+void report_pdf_release_fonts(void);
+
+/*
  * report.json, .csv, .xlsx, .html and .pdf of doc into dir (report_files.c;
  * report_write_dir() is this without x).  0 or -1 (err).
  */
