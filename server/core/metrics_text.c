@@ -169,6 +169,21 @@ why_text(const struct metrics *m, struct buf *b)
 		    channels[i], v, n);
 	}
 	buf_putc(b, '\n');
+	buf_puts(b, "  Hài lòng theo người đánh giá:");
+	for (int i = 0; i <= REQUESTER_COUNT; i++) {
+		static const char *const who[REQUESTER_COUNT + 1] = {
+			"người dân", "doanh nghiệp", "không cho biết"
+		};
+
+		fmt_pct(f->requester_satisfied_rate[i], v, sizeof(v));
+		fmt_int(f->requester_ratings[i], n, sizeof(n));
+		buf_printf(b, "%s %s %s (%s phiếu)", i > 0 ? "," : "", who[i], v,
+		    n);
+	}
+	fmt_pct(f->assisted_satisfied_rate, v, sizeof(v));
+	fmt_int(f->assisted_ratings, n, sizeof(n));
+	buf_printf(b, "\n  Có người hỗ trợ nhập: %s phiếu, hài lòng %s\n", n,
+	    v);
 	rate_line(b, "Hồ sơ có người đánh giá", f->coverage_rate, c->covered,
 	    c->dossiers);
 	buf_printf(b,

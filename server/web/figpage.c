@@ -823,6 +823,7 @@ figpage_why(struct ctx *c, const struct metrics *m,
 	why_reasons(c, m, s, f);
 	why_visits_channels(c, f, dossiers);
 	why_excluded(c, f);
+	figpage_incl(c, f);
 	buf_puts(b, "</section>\n");
 }
 

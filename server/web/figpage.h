@@ -146,6 +146,9 @@ figpage_reason_label(struct ctx *c, const struct metrics *m, const char *code);
 void figpage_why(struct ctx *c, const struct metrics *m,
     const struct metric_scope *s, bool dossiers);
 
+/* Inclusion: by_requester and assisted as a table (figpage_incl.c). */
+void figpage_incl(struct ctx *c, const struct metric_figures *f);
+
 /*
  * The scope's reasons in one cell: the most named first, "label (n)",
  * at most `max` of them; "—" when none.
