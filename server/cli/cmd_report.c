@@ -367,7 +367,6 @@ report_build_cmd(const char *path, const char *unit, const char *month_s,
 	rc = 0;
 out:
 	report_extra_release(&x);
-	report_pdf_release_fonts();
 	json_decref(doc);
 	db_close(db);
 	return rc;

@@ -107,7 +107,7 @@ report_bundle(const char *dir, const char *out, char *err, size_t errlen)
 	size_t len;
 	int64_t as_of = 0;
 	char period[FMT_MAX];
-	int fd, zerrno, mo, rc = -1;
+	int fd, zerrno, rc = -1;
 
 	if (why != NULL) {
 		snprintf(err, errlen, "'%s': %s", dir, why);
@@ -132,10 +132,7 @@ report_bundle(const char *dir, const char *out, char *err, size_t errlen)
 	if (as_of_s != NULL)
 		rfc3339_parse(as_of_s, strlen(as_of_s), &as_of);
 	datetime_vn(as_of, when);
-	if (month == NULL || month_parse(month, strlen(month), &mo) < 0)
-		strlcpy_hl(period, month ? month : "", sizeof(period));
-	else
-		fmt_month_s(period, LANG_VI, mo);
+	report_period_words(month, period);
 	buf_printf(&text, readme, unit_name ? unit_name : "", unit ? unit : "",
 	    period, when);
 

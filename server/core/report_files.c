@@ -855,12 +855,8 @@ report_html_ex(const json_t *doc, const struct report_extra *x, struct buf *b)
 	struct colset cs;
 	char title[600], period[FMT_MAX];
 	struct buf t = { 0 };
-	int month;
 
-	if (month_parse(mo, strlen(mo), &month) == 0)
-		fmt_month_s(period, LANG_VI, month);
-	else
-		strlcpy_hl(period, mo, sizeof(period));
+	report_period_words(mo, period);
 	snprintf(title, sizeof(title), "Báo cáo %s — %s", period,
 	    str_of(d, "unit_name"));
 	buf_puts(b,
@@ -1199,7 +1195,6 @@ report_xlsx(const json_t *doc, const char *path, char *err, size_t errlen)
 	char as_of_vn[17] = "";
 	struct buf tflags = { 0 };
 	const char *as_of, *stat;
-	int month;
 
 	wopts.tmpdir = NULL;
 	colset_init(&x.cols, doc);
@@ -1220,11 +1215,7 @@ report_xlsx(const json_t *doc, const char *path, char *err, size_t errlen)
 	format_set_num_format(x.mean, "0.0000");
 	x.pts = workbook_add_format(x.wb);
 	format_set_num_format(x.pts, "0.00");
-	if (month_parse(
-		str_of(d, "month"), strlen(str_of(d, "month")), &month) == 0)
-		fmt_month_s(period, LANG_VI, month);
-	else
-		strlcpy_hl(period, str_of(d, "month"), sizeof(period));
+	report_period_words(str_of(d, "month"), period);
 	snprintf(title, sizeof(title), "Báo cáo %s — %s", period,
 	    str_of(d, "unit_name"));
 	props.title = title;

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "hailong/buf.h"
+#include "core/fmt.h"
 
 struct db;
 
@@ -53,13 +54,6 @@ int report_pdf(const json_t *doc, const struct report_extra *x, struct buf *out,
     char *err, size_t errlen);
 
 /*
- * Free what fontconfig and cairo keep for the process (font lists,
- * caches), so a leak checker sees none: once, before exit, when no other
- * thread draws (the CLI, after report_pdf()).
- */
-void report_pdf_release_fonts(void);
-
-/*
  * report.json, .csv, .xlsx, .html and .pdf of doc into dir (report_files.c;
  * report_write_dir() is this without x).  0 or -1 (err).
  */
@@ -87,6 +81,12 @@ int report_pdf_sign(const char *pdf, size_t len, const char *key,
 struct cms_signer;
 int report_pdf_verify(const char *pdf, size_t len, const char *ca,
     struct cms_signer *who, char *err, size_t errlen);
+
+/*
+ * A report's period ("month": "2026-10", "2026-Q4", "2026") in words:
+ * "tháng 10/2026", "quý 4/2026", "năm 2026".  Returns out.
+ */
+const char *report_period_words(const char *s, char out[FMT_MAX]);
 
 /* Vietnamese words for a flag code and a reason code; never NULL. */
 const char *report_flag_label(const char *code);
