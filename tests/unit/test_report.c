@@ -4,6 +4,7 @@
 #include "hailong/buf.h"
 #include "hailong/fileio.h"
 #include "core/report.h"
+#include "core/report_pdf.h"
 #include "test.h"
 
 /* A report built by `hailong report build` (the fuzzer's seed). */
@@ -144,6 +145,21 @@ renderings(void)
 	json_decref(doc);
 }
 
+/* A report's period in the words of its renderings. */
+static void
+period_words(void)
+{
+	char out[FMT_MAX];
+
+	CHECK_STR(report_period_words("2026-10", out), "tháng 10/2026");
+	CHECK_STR(report_period_words("2026-Q4", out), "quý 4/2026");
+	CHECK_STR(report_period_words("2026", out), "năm 2026");
+	CHECK_STR(report_period_words(NULL, out), "");
+	CHECK_STR(report_flag_label("LOW_SATISFACTION"), "Hài lòng thấp");
+	CHECK_STR(report_reason_label("wait"), "Phải chờ lâu");
+	CHECK_STR(report_reason_label("nonsense"), "Lý do khác");
+}
+
 /* Text cells that a spreadsheet would run as formulas are neutralised. */
 static void
 csv_neutralises_formulas(void)
@@ -224,6 +240,7 @@ main(void)
 	RUN(canonical_round_trip);
 	RUN(refusals_say_why);
 	RUN(renderings);
+	RUN(period_words);
 	RUN(csv_neutralises_formulas);
 	RUN(names_are_checked);
 	free(seed);
