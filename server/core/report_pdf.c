@@ -473,11 +473,11 @@ letterhead(struct pdf *p, const json_t *d, const char *period)
 		civil_from_days(at / 86400, &yy, &mm, &dd);
 		snprintf(t_date, sizeof(t_date),
 		    "ngày %02d tháng %02d năm %04d", dd, mm, yy);
-		h2 += 6 +
-		    text_at(p, M_LEFT + TEXT_W * 0.42, p->y + h2 + 6,
+		h2 += 12 +
+		    text_at(p, M_LEFT + TEXT_W * 0.42, p->y + h2 + 12,
 			TEXT_W * 0.58, t_date, 9.5, false, CENTER, true);
 	}
-	p->y += (h1 > h2 ? h1 : h2) + 18;
+	p->y += (h1 > h2 ? h1 : h2) + 14;
 	para(p, "BÁO CÁO", 15, true, CENTER);
 	snprintf(t, sizeof(t),
 	    "Kết quả đánh giá sự hài lòng của người dân, doanh nghiệp "
@@ -570,7 +570,7 @@ levels_chart(struct pdf *p, const json_t *total)
 static void
 trend_chart(struct pdf *p, const struct report_extra *x)
 {
-	double h = 110, x0 = M_LEFT + 34, w = TEXT_W - 40, top;
+	double h = 90, x0 = M_LEFT + 34, w = TEXT_W - 40, top;
 	double cw = w / REPORT_TREND_MONTHS;
 
 	need(p, h + 40);
@@ -852,6 +852,41 @@ why(struct pdf *p, const json_t *d, const json_t *total)
 			table_row(p, &t2, r);
 		}
 	}
+	/* who rated (definition version 3: requester, helped) */
+	if (json_object_get(total, "by_requester") != NULL) {
+		static const double w3[] = { 0.46, 0.27, 0.27 };
+		static const enum align al3[] = { LEFT, RIGHT, RIGHT };
+		static const char *const head3[] = { "Người đánh giá",
+			"Số đánh giá", "Tỷ lệ hài lòng" };
+		static const struct {
+			const char *key, *vi;
+		} rq[] = {
+			{ "citizen", "Người dân" },
+			{ "business", "Doanh nghiệp" },
+			{ "unspecified", "Không cho biết" },
+		};
+		const struct table t3 = { 3, w3, al3, head3 };
+		const json_t *br = json_object_get(total, "by_requester");
+		const json_t *as = json_object_get(total, "assisted");
+
+		p->y += 6;
+		table_head(p, &t3);
+		for (size_t i = 0; i < ARRAY_SIZE(rq); i++) {
+			const json_t *o = json_object_get(br, rq[i].key);
+			const char *r[3] = { rq[i].vi,
+				count(a, json_object_get(o, "ratings")),
+				pct(b, json_object_get(o, "satisfied_rate")) };
+
+			table_row(p, &t3, r);
+		}
+		if (as != NULL) {
+			const char *r[3] = { "Có người hỗ trợ nhập đánh giá",
+				count(a, json_object_get(as, "ratings")),
+				pct(b, json_object_get(as, "satisfied_rate")) };
+
+			table_row(p, &t3, r);
+		}
+	}
 }
 
 static const char *
@@ -1075,6 +1110,7 @@ report_pdf(const json_t *doc, const struct report_extra *x, struct buf *out,
 		para(&p, "Không có số liệu các tháng trước kèm theo.", 9, false,
 		    LEFT);
 	}
+	need(&p, 130); /* the heading and the whole table together */
 	heading(&p, "4. Điểm theo Bộ chỉ số 766");
 	points(&p, doc, total);
 	heading(&p, "5. Cảnh báo");
