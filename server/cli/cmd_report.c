@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -15,6 +16,7 @@
 #include "core/cms.h"
 #include "core/ratings.h"
 #include "core/report.h"
+#include "core/report_pdf.h"
 #include "core/store.h"
 #include "cli/cli.h"
 
@@ -27,14 +29,19 @@ static const char usage[] =
     "       hailong report verify DIR --ca CA.pem [--db FILE]\n"
     "       hailong report submit DIR --to URL (--apikey KEY | "
     "--apikey-file FILE)\n"
+    "       hailong report bundle DIR --out FILE.zip\n"
     "\n"
     "build: write DIR/report.json (canonical: the same data give the same\n"
     "bytes), report.csv (UTF-8 with BOM), report.xlsx and report.html (A4)\n"
     "for the unit's month as of --as-of (default now), with the signed\n"
-    "reports of subordinate units received here rolled up.\n"
+    "reports of subordinate units received here rolled up; and report.pdf\n"
+    "(A4, the report as an office files it; the same bytes for the same\n"
+    "data and --as-of).\n"
     "sign: write DIR/report.json.p7s, a CMS detached signature (DER) over\n"
     "the exact bytes of DIR/report.json, carrying the signer's\n"
-    "certificate.  Stock OpenSSL verifies it:\n"
+    "certificate; and DIR/report.signed.pdf: report.pdf with a PDF\n"
+    "signature (ETSI.CAdES.detached, same key; 'pdfsig' checks it).\n"
+    "Stock OpenSSL verifies report.json.p7s:\n"
     "  openssl cms -verify -binary -inform DER -in DIR/report.json.p7s \\\n"
     "      -content DIR/report.json -CAfile ca.pem -purpose any\n"
     "verify: check the signature of DIR/report.json, the certificate's\n"
@@ -45,10 +52,110 @@ static const char usage[] =
     "unit's, or a copy) holds the ratings chain the report is anchored to\n"
     "(ratings_chain: the same seq, count and head before its 'at', also\n"
     "after old months were folded into counts) and that the whole chain\n"
-    "verifies.\n"
+    "verifies.  A directory with a PDF: also report.signed.pdf's\n"
+    "signature, over the whole file, and that it is report.pdf signed.\n"
+    "bundle: the evidence to upload: FILE.zip with report.signed.pdf,\n"
+    "report.json, report.json.p7s, report.csv, report.xlsx and README.txt\n"
+    "(how to verify, in Vietnamese); DIR must hold a signed report.\n"
     "submit: send DIR/report.json and its signature to the parent unit's\n"
     "hailong (POST URL/api/v1/reports) with the API key the parent issued\n"
     "for this unit; print the receipt (the SHA-256 the parent stored).\n";
+
+static bool
+exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * DIR/report.pdf signed: DIR/report.signed.pdf (report.pdf stays as
+ * built, byte for byte; the signed file is it plus an incremental
+ * update).  A directory without report.pdf (a report built before
+ * there was one) signs only report.json.  0 or 1.
+ */
+static int
+report_sign_pdf(const char *key, const char *cert, const char *dir)
+{
+	char path[1024], err[512];
+	struct buf out = { 0 };
+	size_t len;
+	char *pdf;
+	int rc = 1;
+
+	snprintf(path, sizeof(path), "%s/report.pdf", dir);
+	if (!exists(path))
+		return 0;
+	pdf = file_read(path, REPORT_MAX, &len, err, sizeof(err));
+	if (pdf == NULL) {
+		cli_error("report", "%s", err);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/report.signed.pdf", dir);
+	if (report_pdf_sign(pdf, len, key, cert, &out, err, sizeof(err)) < 0 ||
+	    file_write_atomic(path, out.data, out.len, 0644, err, sizeof(err)) <
+		0) {
+		cli_error("report", "%s", err);
+		goto out;
+	}
+	printf("signed: %s (%zu bytes; pdfsig checks it)\n", path, out.len);
+	rc = 0;
+out:
+	buf_release(&out);
+	free(pdf);
+	return rc;
+}
+
+/*
+ * The signed PDF, when the directory has a PDF: its signature over the
+ * whole file, the certificate's chain and unit, and that it is
+ * report.pdf as built plus the signature.  0 or 1.
+ */
+static int
+report_verify_pdf(const char *dir, const char *ca, const char *unit)
+{
+	char path[1024], spath[1024], err[512];
+	struct cms_signer who;
+	char *pdf = NULL, *signed_pdf = NULL;
+	size_t len = 0, slen;
+	int rc = 1;
+
+	snprintf(path, sizeof(path), "%s/report.pdf", dir);
+	snprintf(spath, sizeof(spath), "%s/report.signed.pdf", dir);
+	if (!exists(path) && !exists(spath))
+		return 0;
+	signed_pdf = file_read(spath, REPORT_MAX, &slen, err, sizeof(err));
+	if (signed_pdf == NULL) {
+		printf("FAIL pdf: %s (sign the report: report sign)\n", err);
+		goto out;
+	}
+	if (report_pdf_verify(signed_pdf, slen, ca, &who, err, sizeof(err)) <
+	    0) {
+		printf("FAIL pdf: report.signed.pdf: %s\n", err);
+		goto out;
+	}
+	if (!cms_signer_names_unit(&who, unit)) {
+		printf(
+		    "FAIL pdf: the PDF's certificate does not name %s\n", unit);
+		goto out;
+	}
+	if (exists(path)) {
+		pdf = file_read(path, REPORT_MAX, &len, err, sizeof(err));
+		if (pdf == NULL || len > slen ||
+		    memcmp(pdf, signed_pdf, len) != 0) {
+			printf("FAIL pdf: report.signed.pdf is not report.pdf "
+			       "signed (the PDF was built again or changed)\n");
+			goto out;
+		}
+	}
+	printf("ok   pdf: report.signed.pdf: the PDF signature covers the "
+	       "whole file and verifies (%s)\n",
+	    who.subject);
+	rc = 0;
+out:
+	free(pdf);
+	free(signed_pdf);
+	return rc;
+}
 
 static int
 report_sign(const char *key, const char *cert, const char *dir)
@@ -79,7 +186,7 @@ report_sign(const char *key, const char *cert, const char *dir)
 		goto out;
 	}
 	printf("signed: %s (%zu bytes)\n", sig, out.len);
-	rc = 0;
+	rc = report_sign_pdf(key, cert, dir);
 out:
 	buf_release(&out);
 	free(data);
@@ -212,6 +319,8 @@ report_verify(const char *dir, const char *ca, const char *dbpath)
 	}
 	printf("ok   schema: report.json follows schemas/report.schema.json "
 	       "and its figures match its counts\n");
+	if (report_verify_pdf(dir, ca, unit) != 0)
+		goto out;
 	if (dbpath != NULL && report_verify_anchor(data, len, dbpath) != 0)
 		goto out;
 	rc = 0;
@@ -226,6 +335,7 @@ report_build_cmd(const char *path, const char *unit, const char *month_s,
     const char *as_of_s, const char *dir)
 {
 	int64_t as_of = hl_now();
+	struct report_extra x = { 0 };
 	struct db *db = NULL;
 	json_t *doc = NULL;
 	char err[512];
@@ -245,14 +355,18 @@ report_build_cmd(const char *path, const char *unit, const char *month_s,
 		return 1;
 	}
 	doc = report_build(db, unit, month, as_of, err, sizeof(err));
-	if (doc == NULL || report_write_dir(doc, dir, err, sizeof(err)) < 0) {
+	if (doc == NULL ||
+	    report_extra_load(db, doc, &x, err, sizeof(err)) < 0 ||
+	    report_write_files(doc, &x, dir, err, sizeof(err)) < 0) {
 		cli_error("report", "%s", err);
 		goto out;
 	}
-	printf("built: %s/report.json, report.csv, report.xlsx, report.html\n",
+	printf("built: %s/report.json, report.csv, report.xlsx, report.html, "
+	       "report.pdf\n",
 	    dir);
 	rc = 0;
 out:
+	report_extra_release(&x);
 	json_decref(doc);
 	db_close(db);
 	return rc;
@@ -357,6 +471,25 @@ out:
 	return rc;
 }
 
+static int
+report_bundle_cmd(const char *dir, const char *out)
+{
+	char err[1024];
+
+	if (out == NULL) {
+		cli_error("report", "bundle needs --out FILE.zip");
+		return 2;
+	}
+	if (report_bundle(dir, out, err, sizeof(err)) < 0) {
+		cli_error("report", "%s", err);
+		return 1;
+	}
+	printf("bundled: %s (report.signed.pdf, report.json, "
+	       "report.json.p7s, report.csv, report.xlsx, README.txt)\n",
+	    out);
+	return 0;
+}
+
 int
 cmd_report(int argc, char **argv)
 {
@@ -391,6 +524,8 @@ cmd_report(int argc, char **argv)
 		return report_sign(key, cert, pos[1]);
 	if (got == 2 && strcmp(pos[0], "verify") == 0)
 		return report_verify(pos[1], ca, db);
+	if (got == 2 && strcmp(pos[0], "bundle") == 0)
+		return report_bundle_cmd(pos[1], out);
 	cli_error("report", "see 'hailong report --help'");
 	return 2;
 }

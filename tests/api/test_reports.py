@@ -257,8 +257,14 @@ class Reports(unittest.TestCase):
         d = self.build()
         raw = read(f'{d}/report.csv')
         self.assertTrue(raw.startswith(b'\xef\xbb\xbf'))
-        rows = list(csv.DictReader(io.StringIO(raw.decode('utf-8-sig'),
-                                               newline='')))
+        f = io.StringIO(raw.decode('utf-8-sig'), newline='')
+        # the first row: Vietnamese words for people; the second: the
+        # machine keys
+        words = next(csv.reader(f))
+        self.assertEqual(words[:5], ['Phạm vi', 'Mã', 'Đơn vị', 'Quầy', 'Tên'])
+        self.assertIn('Rất hài lòng (5)', words)
+        self.assertNotIn('by_level[4]', words)
+        rows = list(csv.DictReader(f))
         total = rows[0]
         self.assertEqual(total['scope'], 'total')
         self.assertEqual(total['name'], 'UBND xã Vân Canh')
@@ -608,7 +614,7 @@ class Reports(unittest.TestCase):
         pd = self.build(s=self.province, unit='H21', as_of=None, month=month)
         text = read(f'{pd}/report.csv').decode('utf-8-sig')
         rows = list(csv.reader(io.StringIO(text)))
-        names = [row[4] for row in rows[1:]]
+        names = [row[4] for row in rows[2:]]
         self.assertIn("'" + evil[0], names)
         for row in rows:
             for cell in row:
@@ -659,8 +665,10 @@ class Reports(unittest.TestCase):
         self.assertEqual(doc['total']['reasons']['wait'], 1)
         self.assertEqual(doc['total']['visits_mean'], 1.5)
         # the other files carry the same figures of "why"
-        rows = list(csv.DictReader(io.StringIO(
-            read(f'{d}/report.csv').decode('utf-8-sig'), newline='')))
+        f = io.StringIO(read(f'{d}/report.csv').decode('utf-8-sig'),
+                        newline='')
+        next(f)     # the row of Vietnamese words
+        rows = list(csv.DictReader(f))
         total = rows[0]
         self.assertEqual(total['reasons.wait'], '1')
         self.assertEqual(total['reasons.attitude'], '1')
@@ -672,13 +680,13 @@ class Reports(unittest.TestCase):
         self.assertEqual(total['excluded.spam'], '0')
         self.assertEqual(total['dossier_by_channel.online.dossiers'], '0')
         html = read(f'{d}/report.html').decode('utf-8')
-        self.assertIn('<tr><td>Lý do: wait</td><td class="n">1</td></tr>',
-                      html)
+        self.assertIn('<tr><td>Lý do: Phải chờ lâu</td><td class="n">1</td>'
+                      '</tr>', html)
         self.assertIn('<tr><td>Tỷ lệ xong trong một lần đi</td>'
-                      '<td class="n">50.00 %</td></tr>', html)
+                      '<td class="n">50,0 %</td></tr>', html)
         with zipfile.ZipFile(f'{d}/report.xlsx') as z:
             shared = z.read('xl/sharedStrings.xml').decode('utf-8')
-        for text in ('Lý do: wait', 'Số lần đi lại trung bình',
+        for text in ('Lý do: Phải chờ lâu', 'Số lần đi lại trung bình',
                      'Hồ sơ nộp trực tuyến', 'Không tính: rác (spam)'):
             self.assertIn(text, shared)
         # what version 1 had

@@ -4,6 +4,7 @@
 #include "hailong/buf.h"
 #include "hailong/fileio.h"
 #include "core/report.h"
+#include "core/report_pdf.h"
 #include "test.h"
 
 /* A report built by `hailong report build` (the fuzzer's seed). */
@@ -131,7 +132,9 @@ renderings(void)
 
 	json_object_set_new(doc, "unit_name", json_string("<b>Vân & \"Canh\""));
 	CHECK_INT(report_csv(doc, &csv), 0);
-	CHECK(memcmp(csv.data, "\xEF\xBB\xBFscope,", 9) == 0);
+	/* a row of Vietnamese words, then the machine keys */
+	CHECK(memcmp(csv.data, "\xEF\xBB\xBFPh\xE1\xBA\xA1m vi,", 13) == 0);
+	CHECK(strstr(csv.data, "\r\nscope,code,unit,counter,name,") != NULL);
 	CHECK(strstr(csv.data,
 		  "\r\ntotal,,H21.227,,\"<b>Vân & \"\"Canh\"\"\",") != NULL);
 	CHECK_INT(report_html(doc, &html), 0);
@@ -140,6 +143,21 @@ renderings(void)
 	buf_release(&csv);
 	buf_release(&html);
 	json_decref(doc);
+}
+
+/* A report's period in the words of its renderings. */
+static void
+period_words(void)
+{
+	char out[FMT_MAX];
+
+	CHECK_STR(report_period_words("2026-10", out), "tháng 10/2026");
+	CHECK_STR(report_period_words("2026-Q4", out), "quý 4/2026");
+	CHECK_STR(report_period_words("2026", out), "năm 2026");
+	CHECK_STR(report_period_words(NULL, out), "");
+	CHECK_STR(report_flag_label("LOW_SATISFACTION"), "Hài lòng thấp");
+	CHECK_STR(report_reason_label("wait"), "Phải chờ lâu");
+	CHECK_STR(report_reason_label("nonsense"), "Lý do khác");
 }
 
 /* Text cells that a spreadsheet would run as formulas are neutralised. */
@@ -301,6 +319,7 @@ main(void)
 	RUN(canonical_round_trip);
 	RUN(refusals_say_why);
 	RUN(renderings);
+	RUN(period_words);
 	RUN(csv_neutralises_formulas);
 	RUN(names_are_checked);
 	RUN(inclusion_versions);
