@@ -14,6 +14,7 @@
 #include "hailong/util.h"
 #include "core/cms.h"
 #include "core/ratings.h"
+#include "core/metrics.h"
 #include "core/report.h"
 #include "core/store.h"
 #include "cli/cli.h"
@@ -21,7 +22,8 @@
 #define REPORT_MAX REPORT_JSON_MAX
 
 static const char usage[] =
-    "usage: hailong report build --db FILE --unit CODE --month YYYY-MM\n"
+    "usage: hailong report build --db FILE --unit CODE\n"
+    "           (--month YYYY-MM | --period YYYY-MM|YYYY-Qn|YYYY)\n"
     "           [--as-of RFC3339] --out DIR\n"
     "       hailong report sign --key KEY.pem --cert CERT.pem DIR\n"
     "       hailong report verify DIR --ca CA.pem [--db FILE]\n"
@@ -30,8 +32,9 @@ static const char usage[] =
     "\n"
     "build: write DIR/report.json (canonical: the same data give the same\n"
     "bytes), report.csv (UTF-8 with BOM), report.xlsx and report.html (A4)\n"
-    "for the unit's month as of --as-of (default now), with the signed\n"
-    "reports of subordinate units received here rolled up.\n"
+    "for the unit's month, quarter or year as of --as-of (default now),\n"
+    "with the signed reports of subordinate units received here rolled\n"
+    "up (a quarter or a year: their reports of it, else of its months).\n"
     "sign: write DIR/report.json.p7s, a CMS detached signature (DER) over\n"
     "the exact bytes of DIR/report.json, carrying the signer's\n"
     "certificate.  Stock OpenSSL verifies it:\n"
@@ -223,28 +226,38 @@ out:
 
 static int
 report_build_cmd(const char *path, const char *unit, const char *month_s,
-    const char *as_of_s, const char *dir)
+    const char *period_s, const char *as_of_s, const char *dir)
 {
 	int64_t as_of = hl_now();
 	struct db *db = NULL;
+	struct period per;
 	json_t *doc = NULL;
 	char err[512];
-	int month, rc = 1;
+	int rc = 1;
 
-	if (path == NULL || unit == NULL || month_s == NULL || dir == NULL) {
+	if (path == NULL || unit == NULL || dir == NULL ||
+	    (month_s == NULL) == (period_s == NULL)) {
 		cli_error("report",
-		    "build needs --db FILE, --unit CODE, --month "
-		    "YYYY-MM and --out DIR");
+		    "build needs --db FILE, --unit CODE, one of --month "
+		    "YYYY-MM or --period PERIOD, and --out DIR");
 		return 2;
 	}
-	if (cli_month_as_of("report", month_s, as_of_s, &month, &as_of) != 0)
+	if (cli_period_as_of(
+		"report", month_s, period_s, as_of_s, &per, &as_of) != 0)
 		return 2;
 	db = store_open(path, STORE_READONLY, err, sizeof(err));
 	if (db == NULL) {
 		cli_error("report", "%s", err);
 		return 1;
 	}
-	doc = report_build(db, unit, month, as_of, err, sizeof(err));
+	rc = metrics_period_check(db, &per, as_of, err, sizeof(err));
+	if (rc != 0) {
+		cli_error("report", "%s", rc > 0 ? err : db_errmsg(db));
+		rc = rc > 0 ? 2 : 1;
+		goto out;
+	}
+	rc = 1;
+	doc = report_build_period(db, unit, &per, as_of, err, sizeof(err));
 	if (doc == NULL || report_write_dir(doc, dir, err, sizeof(err)) < 0) {
 		cli_error("report", "%s", err);
 		goto out;
@@ -362,6 +375,7 @@ cmd_report(int argc, char **argv)
 {
 	const char *key = NULL, *cert = NULL, *ca = NULL, *db = NULL;
 	const char *unit = NULL, *month = NULL, *as_of = NULL, *out = NULL;
+	const char *period = NULL;
 	const char *to = NULL, *apikey = NULL, *apikey_file = NULL;
 	const char *pos[2] = { NULL, NULL };
 	const struct opt opts[] = {
@@ -371,6 +385,7 @@ cmd_report(int argc, char **argv)
 		{ "db", &db, NULL },
 		{ "unit", &unit, NULL },
 		{ "month", &month, NULL },
+		{ "period", &period, NULL },
 		{ "as-of", &as_of, NULL },
 		{ "out", &out, NULL },
 		{ "to", &to, NULL },
@@ -384,7 +399,7 @@ cmd_report(int argc, char **argv)
 	if (p != 0)
 		return p < 0 ? 2 : 0;
 	if (got == 1 && strcmp(pos[0], "build") == 0)
-		return report_build_cmd(db, unit, month, as_of, out);
+		return report_build_cmd(db, unit, month, period, as_of, out);
 	if (got == 2 && strcmp(pos[0], "submit") == 0)
 		return report_submit(pos[1], to, apikey, apikey_file);
 	if (got == 2 && strcmp(pos[0], "sign") == 0)

@@ -90,7 +90,8 @@ api_reports_post(struct ctx *c)
 	struct db *db;
 	unsigned retry = 0;
 	int64_t id = 0, now = hl_now(), as_of = 0, held = 0;
-	int month = 0, rc;
+	struct period per;
+	int rc;
 
 	if (cfg->report_ca[0] == '\0') {
 		ctx_json_error(c, 503, "not_configured",
@@ -141,7 +142,7 @@ api_reports_post(struct ctx *c)
 	unit = json_string_value(json_object_get(doc, "unit"));
 	month_s = json_string_value(json_object_get(doc, "month"));
 	as_of_s = json_string_value(json_object_get(doc, "as_of"));
-	if (month_parse(month_s, strlen(month_s), &month) < 0 ||
+	if (period_parse(month_s, strlen(month_s), &per, NULL, 0) < 0 ||
 	    rfc3339_parse(as_of_s, strlen(as_of_s), &as_of) < 0) {
 		refuse(c, 422, "bad_report", "month or as_of unreadable", unit);
 		goto out;
@@ -178,7 +179,8 @@ api_reports_post(struct ctx *c)
 	ctx_actor(c, actor, sizeof(actor));
 	rc = report_received_store(db,
 	    &(struct report_in){ .unit = unit,
-		.month = month,
+		.month = per.first,
+		.kind = per.kind,
 		.as_of = as_of,
 		.json = json,
 		.len = len,
