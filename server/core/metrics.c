@@ -1122,6 +1122,13 @@ int
 metrics_period_check(struct db *db, const struct period *p, int64_t as_of,
     char *err, size_t errlen)
 {
+	return metrics_period_check_month(db, p, as_of, NULL, err, errlen);
+}
+
+int
+metrics_period_check_month(struct db *db, const struct period *p,
+    int64_t as_of, int *month, char *err, size_t errlen)
+{
 	char ps[PERIOD_TEXT_MAX], mo[8], first_s[8], t[26];
 	int64_t first = 0;
 	int horizon;
@@ -1141,6 +1148,8 @@ metrics_period_check(struct db *db, const struct period *p, int64_t as_of,
 		    "the period %s ends before the database's first month "
 		    "%s: it holds no data of %s",
 		    ps, first_s, ps);
+		if (month != NULL)
+			*month = (int)first;
 		return 1;
 	}
 	horizon = fold_horizon(db);
@@ -1157,7 +1166,9 @@ metrics_period_check(struct db *db, const struct period *p, int64_t as_of,
 			    "ratings) as of a time inside %s need them; ask "
 			    "as of %s or later",
 			    mo, ps, mo, t);
-			return 1;
+			if (month != NULL)
+				*month = m;
+			return 2;
 		}
 	return 0;
 }

@@ -261,12 +261,16 @@ struct metrics *metrics_compute_period(struct db *db, const char *unit,
     size_t errlen);
 
 /*
- * Whether the period p as of T can be computed in db: 0 yes, 1 no with
- * err naming what is wrong (the period before the database's first month,
- * or the folded month and the figures it lacks), -1 database error.
+ * Whether the period p as of T can be computed in db: 0 yes; with err
+ * naming what is wrong, 1 when the period ends before the database's
+ * first month (*month: that first month) or 2 when a month of it is
+ * folded and T inside it (*month: that month); -1 database error.
+ * month may be NULL.
  */
 int metrics_period_check(struct db *db, const struct period *p,
     int64_t as_of, char *err, size_t errlen);
+int metrics_period_check_month(struct db *db, const struct period *p,
+    int64_t as_of, int *month, char *err, size_t errlen);
 
 /* An empty month (all counts 0) for building from other counts.  New. */
 struct metrics *metrics_new(const char *unit, int month, int64_t as_of,

@@ -98,8 +98,8 @@ api_metrics_get(struct ctx *c)
 			return;
 		}
 		if (rc > 0) {
-			ctx_json_error(c, strstr(err, "folded") ? 422 : 400,
-			    strstr(err, "folded") ? "folded" : "bad_period",
+			ctx_json_error(c, rc == 2 ? 422 : 400,
+			    rc == 2 ? "folded" : "bad_period",
 			    "%s", err);
 			return;
 		}
