@@ -504,5 +504,67 @@ class Status(unittest.TestCase):
         self.assertIn('\n' + line + '\n', r.text)
 
 
+class Folded(unittest.TestCase):
+    """A quarter of folded months: as of its end or later, from the folded
+    counts; as of a time inside a folded month, an error naming it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Server(name='folded').start()
+        key = add_key(cls.s, 'H21.227')
+        now = datetime.datetime.now(ICT)
+        cur = (now.year, now.month)
+        # the quarter that ended at least 15 months ago: folded with N=13
+        last = month_add(cur, -15)
+        while last[1] % 3 != 0:
+            last = month_add(last, -1)
+        cls.months = [month_add(last, -2), month_add(last, -1), last]
+        cls.q = f'{last[0]}-Q{last[1] // 3}'
+        levels = {ym_s(m): ls for m, ls in
+                  zip(cls.months, ([5, 4], [1], [4, 3, 5]))}
+        r = cls.s.post_json('/api/v1/ratings',
+                            ratings_of('H21.227', levels, 'Z'), bearer(key))
+        assert r.status == 200 and r.json()['accepted'] == 6, r
+        conf = os.path.join(cls.s.dir, 'h.conf')
+        with open(conf, 'w') as f:
+            f.write(f'db = {cls.s.db_path}\nretention_fold_months = 13\n')
+        run('retention', '--config', conf)
+        cls.key = key
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def test_after_the_quarter_from_the_folded_counts(self):
+        self.assertEqual(self.s.count(), 0)        # the rows are gone
+        p = run('metrics', '--db', self.s.db_path, '--unit', 'H21.227',
+                '--period', self.q, '--json')
+        t = json.loads(p.stdout)['total']
+        # 6 ratings: 5, 4 | 1 | 4, 3, 5 -> satisfied 4 / 6
+        self.assertEqual(t['ratings'], 6)
+        self.assertEqual(t['satisfied_rate'], 0.6667)
+
+    def test_inside_a_folded_month(self):
+        mid = self.months[1]
+        as_of = f'{ym_s(mid)}-15T00:00:00+07:00'
+        end = ym_s(self.months[2]) + '-01T00:00:00+07:00'
+        p = run('metrics', '--db', self.s.db_path, '--unit', 'H21.227',
+                '--period', self.q, '--as-of', as_of, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(
+            f'the ratings of {ym_s(mid)} are folded into monthly counts '
+            f'and their raw rows are gone: the rating figures of '
+            f'{self.q} (satisfied_rate and every figure of the ratings) '
+            f'as of a time inside {ym_s(mid)} need them; ask as of {end} '
+            'or later', p.stderr)
+        r = self.s.get(f'/api/v1/metrics?unit=H21.227&period={self.q}&'
+                       f'as_of={as_of.replace("+", "%2B")}',
+                       bearer(self.key))
+        self.assertEqual(r.status, 422)
+        self.assertEqual(r.json()['error'], 'folded')
+        self.assertIn(f'the ratings of {ym_s(mid)} are folded',
+                      r.json()['message'])
+
+
 if __name__ == '__main__':
     unittest.main()
