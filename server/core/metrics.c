@@ -237,6 +237,29 @@ metric_figures_compute(const struct metric_counts *c,
 		f->dchannel_soc_rate[i] =
 		    rate(c->dchannel_soc[i], c->dchannel_dossiers[i]);
 	}
+	{
+		/* "not said": the valid ratings that are neither */
+		int64_t left = n, left_sat = c->by_level[3] + c->by_level[4];
+
+		for (int i = 0; i < REQUESTER_COUNT; i++) {
+			f->requester_ratings[i] = c->requester_ratings[i];
+			f->requester_satisfied_rate[i] =
+			    rate(c->requester_satisfied[i],
+				c->requester_ratings[i]);
+			left -= c->requester_ratings[i];
+			left_sat -= c->requester_satisfied[i];
+		}
+		if (left < 0) /* inconsistent counts: never a negative */
+			left = 0;
+		if (left_sat < 0 || left_sat > left)
+			left_sat = left_sat < 0 ? 0 : left;
+		f->requester_ratings[REQUESTER_COUNT] = left;
+		f->requester_satisfied_rate[REQUESTER_COUNT] =
+		    rate(left_sat, left);
+		f->assisted_ratings = c->assisted_ratings;
+		f->assisted_satisfied_rate =
+		    rate(c->assisted_satisfied, c->assisted_ratings);
+	}
 	points(c, rules, f);
 	flags(c, rules, f);
 	f->enough_data = n >= rules->n_min;
@@ -682,7 +705,8 @@ col_str(struct db_stmt *st, int i, char *out, size_t size)
 	"SELECT r.unit, r.counter, r.officer, " RAW_PROCEDURE ", r.level, " \
 	"r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, r.c7, r.c8, r.c9, " \
 	"r.supplement_reported, r.online_error_reported, r.visits, " \
-	"r.reasons, r.channel, r.status FROM ratings r " \
+	"r.reasons, r.channel, r.status, coalesce(r.requester, 0), " \
+	"r.assisted FROM ratings r " \
 	"WHERE r.unit " FILTER " AND r.rated_at >= ?2 AND r.rated_at < ?3"
 
 /*
@@ -735,6 +759,14 @@ ratings_raw(struct db *db, struct metrics *m, bool unit_only, int64_t start,
 			step = -1;
 			break;
 		}
+		{
+			int64_t q = db_col_int(st, col++);
+
+			r.requester = q >= 0 && q <= REQUESTER_BUSINESS
+			    ? (enum rating_requester)q
+			    : REQUESTER_NONE;
+		}
+		r.assisted = db_col_int(st, col++) != 0;
 		add_rating_scopes(m, &r);
 	}
 	db_done(st);
@@ -1219,6 +1251,8 @@ static const char *const channel_keys[CHANNEL_COUNT] = { "kiosk", "qr", "web",
 	"import" };
 static const char *const excluded_keys[EXCLUDED_COUNT] = { "burst", "duplicate",
 	"misuse", "spam" };
+static const char *const requester_keys[REQUESTER_COUNT + 1] = { "citizen",
+	"business", "unspecified" };
 static const char *const dchannel_keys[DCHANNEL_COUNT] = { "counter", "online",
 	"post" };
 
@@ -1319,6 +1353,24 @@ why_json(
 			"supplement_or_correction_rate",
 			real_or_null(f->dchannel_soc_rate[i])));
 	json_object_set_new(o, "dossier_by_channel", a);
+	/* inclusion (version 3) */
+	if (hide) {
+		json_object_set_new(o, "by_requester", json_null());
+		json_object_set_new(o, "assisted", json_null());
+	} else {
+		a = json_object();
+		for (int i = 0; i <= REQUESTER_COUNT; i++)
+			json_object_set_new(a, requester_keys[i],
+			    json_pack("{s:I, s:o}", "ratings",
+				(json_int_t)f->requester_ratings[i],
+				"satisfied_rate",
+				real_or_null(f->requester_satisfied_rate[i])));
+		json_object_set_new(o, "by_requester", a);
+		json_object_set_new(o, "assisted",
+		    json_pack("{s:I, s:o}", "ratings",
+			(json_int_t)f->assisted_ratings, "satisfied_rate",
+			real_or_null(f->assisted_satisfied_rate)));
+	}
 	if (s->why_partial)
 		json_object_set_new(o, "why_partial", json_true());
 }

@@ -57,7 +57,12 @@ struct db;
 	"(SELECT 1 FROM unit_tree t WHERE t.ancestor = r.unit AND " \
 	"t.descendant = d.unit)))"
 
-#define METRICS_DEFINITION_VERSION 2
+/*
+ * 3: "inclusion" (issue 18): by_requester and assisted, and their counts
+ * (README "Metrics").  A document of version 2 has none: all its ratings
+ * were "not said" and none assisted, which is what it counted.
+ */
+#define METRICS_DEFINITION_VERSION 3
 /* The oldest version metrics_from_json() still reads (a child's report). */
 #define METRICS_DEFINITION_OLDEST 1
 
@@ -114,6 +119,11 @@ struct metric_figures {
 	int64_t dchannel_dossiers[DCHANNEL_COUNT]; /* counter, online, post */
 	double dchannel_on_time_rate[DCHANNEL_COUNT];
 	double dchannel_soc_rate[DCHANNEL_COUNT];
+	/* inclusion (version 3): citizen, business, not said */
+	int64_t requester_ratings[REQUESTER_COUNT + 1];
+	double requester_satisfied_rate[REQUESTER_COUNT + 1];
+	int64_t assisted_ratings; /* entered by a community helper */
+	double assisted_satisfied_rate;
 	double points[POINT_COUNT];
 	/* flags raised, most severe first; severity = distance from the
 	 * (unrounded) Wilson bound to the threshold, > 0 */

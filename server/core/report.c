@@ -745,25 +745,26 @@ check_names(const json_t *doc, char *why, size_t whylen)
 /*
  * Whether the figures a report states (`stated`) are those computed
  * again from its counts (`computed`, a document of this version): all
- * of them, or for a report of definition version 1 (`v1`), which has
- * none of "why", the figures and counts it has.
+ * of them, or for a report of an older definition version (`old`: 1,
+ * which has none of "why", or 2, none of "inclusion"), the figures and
+ * counts it has.
  */
 static bool
-stated_as_computed(const json_t *stated, const json_t *computed, bool v1)
+stated_as_computed(const json_t *stated, const json_t *computed, bool old)
 {
 	const char *key;
 	json_t *v;
 
 	if (json_equal(stated, computed))
 		return true;
-	if (!v1 || !json_is_object(stated) || !json_is_object(computed))
-		return false; /* version 2: every key, equal */
+	if (!old || !json_is_object(stated) || !json_is_object(computed))
+		return false; /* this version: every key, equal */
 	/* json_object_foreach needs a non-const object; it only reads */
 	json_object_foreach((json_t *)(uintptr_t)stated, key, v)
 	{
 		const json_t *c = json_object_get(computed, key);
 
-		if (strcmp(key, "counts") == 0 ? !stated_as_computed(v, c, v1)
+		if (strcmp(key, "counts") == 0 ? !stated_as_computed(v, c, old)
 					       : !json_equal(v, c))
 			return false;
 	}
@@ -825,7 +826,8 @@ report_check(
 	again = metrics_to_json(m);
 	if (!stated_as_computed(total, json_object_get(again, "total"),
 		json_integer_value(
-		    json_object_get(doc, "definition_version")) == 1) ||
+		    json_object_get(doc, "definition_version")) <
+		    METRICS_DEFINITION_VERSION) ||
 	    json_integer_value(json_object_get(doc, "dossiers")) !=
 		m->total.counts.dossiers) {
 		snprintf(err, errlen,

@@ -36,7 +36,7 @@ struct metrics;
  * reported unit is covered by the upper report.
  */
 
-#define REPORT_VERSION 2
+#define REPORT_VERSION 3 /* 3: by_requester and assisted (issue 18) */
 /*
  * Bytes of report.json.  A province of 10 million ratings a year (2,000
  * procedures, 100 units with their counters and officers) makes about

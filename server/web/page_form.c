@@ -753,6 +753,17 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 		else
 			r->visits = (int)n;
 	}
+	/* inclusion (schemas/015): who rates, and whether a helper typed */
+	v = form_get(in, "requester");
+	if (form_count(in, "requester") > 1 ||
+	    (v != NULL && rating_requester_parse(v, &r->requester) < 0))
+		set_err(err, F_FORM, M_ERR_REQUESTER, &bad);
+	v = form_get(in, "assisted");
+	if (form_count(in, "assisted") > 1 ||
+	    (v != NULL && v[0] != '\0' && strcmp(v, "1") != 0))
+		set_err(err, F_FORM, M_ERR_ASSISTED, &bad);
+	else
+		r->assisted = v != NULL && v[0] == '1';
 
 	v = form_get(in, "comment");
 	if (v != NULL && err[F_COMMENT] == 0) {

@@ -195,8 +195,8 @@ class Reports(unittest.TestCase):
             'start': '2025-10-01T00:00:00+07:00',
             'end': '2025-11-01T00:00:00+07:00'})
         self.assertRegex(doc['generator'], r'^hailong \d')
-        self.assertEqual(doc['definition_version'], 2)
-        self.assertEqual(doc['report_version'], 2)
+        self.assertEqual(doc['definition_version'], 3)
+        self.assertEqual(doc['report_version'], 3)
         t = doc['total']
         self.assertEqual(t['ratings'], 3)                 # C1..C3
         self.assertEqual(t['by_level'], [0, 1, 0, 1, 1])  # levels 2, 4, 5
@@ -655,7 +655,7 @@ class Reports(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         d = self.build(month=month, as_of='2026-04-05T00:00:00+07:00')
         doc = json.loads(read(f'{d}/report.json'))
-        self.assertEqual(doc['definition_version'], 2)
+        self.assertEqual(doc['definition_version'], 3)
         self.assertEqual(doc['total']['reasons']['wait'], 1)
         self.assertEqual(doc['total']['visits_mean'], 1.5)
         # the other files carry the same figures of "why"
@@ -688,11 +688,14 @@ class Reports(unittest.TestCase):
             del doc[k]
         why = ('reasons', 'reasons_given', 'visits_answered', 'visits_mean',
                'one_visit_rate', 'by_channel', 'coverage_rate', 'excluded',
-               'dossier_by_channel', 'why_partial')
+               'dossier_by_channel', 'why_partial', 'by_requester',
+               'assisted')
         counts = ('reasons', 'reasons_given', 'visits_answered',
                   'visits_sum', 'visits_one', 'covered', 'channel_ratings',
                   'channel_satisfied', 'excluded', 'dchannel_dossiers',
-                  'dchannel_judged', 'dchannel_on_time', 'dchannel_soc')
+                  'dchannel_judged', 'dchannel_on_time', 'dchannel_soc',
+                  'requester_ratings', 'requester_satisfied',
+                  'assisted_ratings', 'assisted_satisfied')
         for scope in ([doc['total']] + doc['procedures'] + doc['counters'] +
                       doc['officers']):
             for k in why:

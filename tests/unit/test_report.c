@@ -75,7 +75,7 @@ refusals_say_why(void)
 	static const struct {
 		const char *from, *to, *want;
 	} cases[] = {
-		{ "\"report_version\": 1", "\"report_version\": 3",
+		{ "\"report_version\": 1", "\"report_version\": 4",
 		    "/report_version" },
 		{ "\"generator\": \"hailong", "\"generator\": \"excel",
 		    "/generator" },
