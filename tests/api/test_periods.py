@@ -55,9 +55,15 @@ class Figures(unittest.TestCase):
     def setUpClass(cls):
         cls.s = Server(name='periods').start()
         cls.key = add_key(cls.s, 'H21.227')
-        r = cls.s.post_json('/api/v1/ratings',
-                            ratings_of('H21.227', LEVELS, 'F'),
-                            bearer(cls.key))
+        data = ratings_of('H21.227', LEVELS, 'F')
+        # inclusion (helper INCL's counts): who asked, and assisted
+        marks = {'F2025-10-0': ('business', True),
+                 'F2025-12-0': ('business', False),
+                 'F2025-11-1': ('citizen', True)}
+        for x in data:
+            if x['id'] in marks:
+                x['requester'], x['assisted'] = marks[x['id']]
+        r = cls.s.post_json('/api/v1/ratings', data, bearer(cls.key))
         assert r.status == 200 and r.json()['accepted'] == 14, r
         with open(os.path.join(ROOT, 'schemas', 'metrics.schema.json')) as f:
             cls.schema = json.load(f)
@@ -93,6 +99,15 @@ class Figures(unittest.TestCase):
         self.assertEqual(t['dissatisfied_rate'], 0.25)       # 3 / 12
         # (2*1 + 1*2 + 1*3 + 5*4 + 3*5) / 12 = 42 / 12
         self.assertEqual(t['mean_level'], 3.5)
+        # by requester and assisted, summed like every count: business
+        # levels 5 (Oct) and 4 (Dec); citizen 1 (Nov); the 9 others 6
+        # satisfied; assisted 5 (Oct) and 1 (Nov)
+        self.assertEqual(t['by_requester'], {
+            'business': {'ratings': 2, 'satisfied_rate': 1.0},
+            'citizen': {'ratings': 1, 'satisfied_rate': 0.0},
+            'unspecified': {'ratings': 9, 'satisfied_rate': 0.6667}})
+        self.assertEqual(t['assisted'], {'ratings': 2,
+                                         'satisfied_rate': 0.5})
         # the quarter is the sum of its months, month by month
         months = [self.get(m).json()['total'] for m in
                   ('2025-10', '2025-11', '2025-12')]
