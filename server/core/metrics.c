@@ -1166,12 +1166,18 @@ metrics_period_check_month(struct db *db, const struct period *p,
 	int horizon;
 
 	period_format(p, ps);
-	/* the earliest month holding counts: rollups, folds, dossiers */
+	/*
+	 * The earliest month holding counts: rollups, folds, dossiers; unit
+	 * by unit, each a seek in the tables' (unit, month, ...) keys (a
+	 * scan of a province's rollups would cost more than its year).
+	 */
 	if (db_int(db, &first,
-		"SELECT coalesce(min(m), 0) FROM (SELECT min(month) AS m FROM "
-		"rollup_procedure UNION ALL SELECT min(month) FROM "
-		"folded_procedure UNION ALL SELECT min(month) FROM "
-		"dossier_rollup)",
+		"SELECT coalesce(min(m), 0) FROM (SELECT (SELECT min(month) "
+		"FROM rollup_procedure r WHERE r.unit = u.code) AS m FROM "
+		"units u UNION ALL SELECT (SELECT min(month) FROM "
+		"folded_procedure f WHERE f.unit = u.code) FROM units u "
+		"UNION ALL SELECT (SELECT min(month) FROM dossier_rollup d "
+		"WHERE d.unit = u.code) FROM units u)",
 		"") < 0)
 		return -1;
 	if (first > 0 && p->last < first) {
