@@ -250,6 +250,20 @@ figpage_month_form(struct ctx *c, const char *path, int month)
 }
 
 struct metrics *
+figpage_rollup(struct ctx *c, const char *unit, int month, char *err,
+    size_t errlen)
+{
+	struct period p = figpage_period(c, month);
+	struct db *db = ctx_db(c);
+
+	if (db == NULL) {
+		snprintf(err, errlen, "the database is not available");
+		return NULL;
+	}
+	return report_rollup_period(db, unit, &p, hl_now(), NULL, err, errlen);
+}
+
+struct metrics *
 figpage_metrics(struct ctx *c, const char *unit, int month)
 {
 	struct period p = figpage_period(c, month);

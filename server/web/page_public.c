@@ -288,8 +288,8 @@ unit_rows(struct ctx *c, const char *sql, const char *parent, int month)
 		table_head(c, false);
 		for (size_t i = 0; i < n; i++) {
 			char err[256];
-			struct metrics *m = report_rollup(db, v[i].code, month,
-			    hl_now(), NULL, err, sizeof(err));
+			struct metrics *m = figpage_rollup(
+			    c, v[i].code, month, err, sizeof(err));
 
 			if (m == NULL) {
 				log_msg(
@@ -364,7 +364,7 @@ page_public_unit(struct ctx *c)
 	strlcpy_hl(parent, info.parent, sizeof(parent));
 	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
 		return;
-	m = report_rollup(db, code, month, hl_now(), NULL, err, sizeof(err));
+	m = figpage_rollup(c, code, month, err, sizeof(err));
 	if (m == NULL) {
 		server_unavailable(c);
 		return;

@@ -113,14 +113,11 @@ action_form(struct ctx *c, struct buf *b, const char *unit,
 static void
 when(struct buf *b, struct db_stmt *st, int col)
 {
-	char s[17];
-
 	if (db_col_is_null(st, col)) {
 		buf_puts(b, "—");
 		return;
 	}
-	datetime_vn(db_col_int(st, col), s);
-	buf_html(b, s);
+	fmt_datetime(b, LANG_VI, db_col_int(st, col));
 }
 
 /* "None yet." under a heading whose table had no rows. */

@@ -205,6 +205,18 @@ class Figures(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("ends before the database's first month", r.stderr)
 
+    def test_public_page(self):
+        for q, n, label in (('2025-Q4', 12, 'Quý 4/2025'),
+                            ('2025', 14, 'Năm 2025')):
+            r = self.s.get(f'/cong-khai/H21.227?month={q}')
+            self.assertEqual(r.status, 200, q)
+            self.assertIn(f'data-k="ratings" data-v="{n}"', r.text, q)
+            self.assertIn(f'<option value="{q}" selected>{label}</option>',
+                          r.text)
+        r = self.s.get('/cong-khai/H21.227?month=2025-Q5')
+        self.assertEqual(r.status, 400)
+        self.assertIn('Quý phải từ 1 đến 4', r.text)
+
     def test_report_of_a_quarter(self):
         d = tempfile.mkdtemp(dir=self.s.dir)
         run('report', 'build', '--db', self.s.db_path, '--unit', 'H21.227',
