@@ -611,11 +611,19 @@ report_build_period(struct db *db, const char *unit, const struct period *p,
 	    "ORDER BY code",
 	    "t", unit);
 	while (st != NULL && (rc = db_step(st)) == DB_ROW) {
-		bool in = false;
+		char ps[PERIOD_TEXT_MAX];
+		bool whole = false;
+		int months = 0;
 
-		for (size_t i = 0; i < used.n && !in; i++)
-			in = strcmp(used.v[i].unit, db_col_text(st, 0)) == 0;
-		if (!in)
+		/* a report of the period, or one of each of its months */
+		period_format(p, ps);
+		for (size_t i = 0; i < used.n; i++) {
+			if (strcmp(used.v[i].unit, db_col_text(st, 0)) != 0)
+				continue;
+			whole = whole || strcmp(used.v[i].period, ps) == 0;
+			months++;
+		}
+		if (!whole && months < period_months(p))
 			json_array_append_new(miss,
 			    json_pack("{s:s, s:s}", "unit", db_col_text(st, 0),
 				"unit_name", db_col_text(st, 1)));

@@ -274,7 +274,7 @@ class Rollup(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix='hailong-periods-')
         keys = cls.keys = os.path.join(cls.tmp, 'keys')
-        for unit in cls.CHILDREN + ('H21',):
+        for unit in cls.CHILDREN + ('H21', 'H21.104'):
             run('keys', 'demo', '--unit', unit, '--out', keys)
         cls.s = Server('--report-ca', os.path.join(keys, 'ca.pem'),
                        '--report-submissions-per-hour', '100',
@@ -290,7 +290,7 @@ class Rollup(unittest.TestCase):
                  rating('P2', 'H21', 2, '2025-12-20T09:00:00+07:00')]
         r = cls.s.post_json('/api/v1/ratings', data, bearer(cls.pkey))
         assert r.status == 200 and r.json()['accepted'] == len(data), r
-        cls.up = {u: add_key(cls.s, u) for u in cls.CHILDREN}
+        cls.up = {u: add_key(cls.s, u) for u in cls.CHILDREN + ('H21.104',)}
 
     @classmethod
     def tearDownClass(cls):
@@ -355,6 +355,11 @@ class Rollup(unittest.TestCase):
             ('H21.228', '2025-10'), ('H21.228', '2025-11'),
             ('H21.228', '2025-12')])
         self.assertEqual(doc['total'], raw['total'])
+        # the 51 direct subordinates less the three that reported all of
+        # the quarter
+        missing = {x['unit'] for x in doc['missing_reports']}
+        self.assertEqual(len(missing), 48)
+        self.assertFalse(missing & set(self.CHILDREN))
         # a signed report's counts stand for the child: a rating added
         # here afterwards for H21.227 in November does not count
         r = self.s.post_json('/api/v1/ratings', [
@@ -364,6 +369,16 @@ class Rollup(unittest.TestCase):
         self.assertEqual(raw_now()['total']['ratings'], 39)
         self.assertEqual(self.quarter()['total']['ratings'], 38)
         self.assertEqual(self.quarter()['total'], raw['total'])
+        # one month of three is not the quarter: H21.104 is still missing
+        self.send('H21.104', '--month', '2025-10')
+        d = tempfile.mkdtemp(dir=self.tmp)
+        run('report', 'build', '--db', self.s.db_path, '--unit', 'H21',
+            '--period', '2025-Q4', '--out', d)
+        with open(f'{d}/report.json') as f:
+            doc = json.load(f)
+        self.assertIn('H21.104', {x['unit'] for x in doc['missing_reports']})
+        self.assertIn(('H21.104', '2025-10'), {
+            (x['unit'], x['month']) for x in doc['included_reports']})
 
 
 def month_add(ym, k):
