@@ -292,8 +292,8 @@ period_holding(int month, char kind)
 }
 
 int
-period_parse(const char *s, size_t len, struct period *out, char *why,
-    size_t whylen)
+period_parse(
+    const char *s, size_t len, struct period *out, char *why, size_t whylen)
 {
 	int y, n;
 

@@ -65,8 +65,8 @@ struct period {
  * "a quarter is 1 to 4, not Q5", "2026-13: a month is 01 to 12", or the
  * shapes accepted.
  */
-int period_parse(const char *s, size_t len, struct period *out, char *why,
-    size_t whylen);
+int period_parse(
+    const char *s, size_t len, struct period *out, char *why, size_t whylen);
 /* "2026-12", "2026-Q4" or "2026" (out holds PERIOD_TEXT_MAX). */
 void period_format(const struct period *p, char out[PERIOD_TEXT_MAX]);
 /* The period of one month. */

@@ -40,8 +40,7 @@ cli_period_as_of(const char *cmd, const char *month_s, const char *period_s,
 		*p = period_of_month(month);
 		return 0;
 	}
-	if (period_parse(period_s, strlen(period_s), p, why, sizeof(why)) <
-	    0) {
+	if (period_parse(period_s, strlen(period_s), p, why, sizeof(why)) < 0) {
 		cli_error(cmd, "--period '%s': %s", period_s, why);
 		return 2;
 	}

@@ -29,9 +29,8 @@ void cli_error(const char *cmd, const char *fmt, ...)
  * 0, or 2 after saying what is wrong.
  */
 struct period;
-int cli_period_as_of(const char *cmd, const char *month_s,
-    const char *period_s, const char *as_of_s, struct period *p,
-    int64_t *as_of);
+int cli_period_as_of(const char *cmd, const char *month_s, const char *period_s,
+    const char *as_of_s, struct period *p, int64_t *as_of);
 int cli_month_as_of(const char *cmd, const char *month_s, const char *as_of_s,
     int *month, int64_t *as_of);
 

@@ -69,8 +69,8 @@ cmd_metrics(int argc, char **argv)
 		    "--period PERIOD are required");
 		return 2;
 	}
-	if (cli_period_as_of("metrics", month_s, period_s, as_of_s, &per,
-		&as_of) != 0)
+	if (cli_period_as_of(
+		"metrics", month_s, period_s, as_of_s, &per, &as_of) != 0)
 		return 2;
 	db = store_open(path, STORE_READONLY, err, sizeof(err));
 	if (db == NULL) {
@@ -93,8 +93,8 @@ cmd_metrics(int argc, char **argv)
 		  (recompute ? METRICS_RECOMPUTE : 0) |
 		      (unit_only ? METRICS_UNIT_ONLY : 0),
 		  err, sizeof(err))
-	    : report_rollup_period(db, unit, &per, as_of, NULL, err,
-		  sizeof(err));
+	    : report_rollup_period(
+		  db, unit, &per, as_of, NULL, err, sizeof(err));
 	if (m == NULL) {
 		fprintf(stderr, "hailong metrics: %s\n", err);
 		goto out;

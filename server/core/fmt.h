@@ -49,8 +49,8 @@ void fmt_month_cap(struct buf *b, enum lang lang, int month);
 struct period;
 void fmt_period(struct buf *b, enum lang lang, const struct period *p);
 void fmt_period_cap(struct buf *b, enum lang lang, const struct period *p);
-const char *fmt_period_s(char out[FMT_MAX], enum lang lang,
-    const struct period *p);
+const char *
+fmt_period_s(char out[FMT_MAX], enum lang lang, const struct period *p);
 
 /* The same into a fixed array (out holds FMT_MAX), for printf-style use. */
 const char *fmt_number_s(char out[FMT_MAX], enum lang lang, double v,

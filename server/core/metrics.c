@@ -1076,8 +1076,8 @@ out:
 
 /* Compute p (a month or longer) of unit as of as_of into a new metrics. */
 static struct metrics *
-compute(struct db *db, const char *unit, const struct period *p,
-    int64_t as_of, unsigned how, char *err, size_t errlen)
+compute(struct db *db, const char *unit, const struct period *p, int64_t as_of,
+    unsigned how, char *err, size_t errlen)
 {
 	struct metrics *m = NULL;
 	struct metric_rules rules;
@@ -1158,8 +1158,8 @@ metrics_period_check(struct db *db, const struct period *p, int64_t as_of,
 }
 
 int
-metrics_period_check_month(struct db *db, const struct period *p,
-    int64_t as_of, int *month, char *err, size_t errlen)
+metrics_period_check_month(struct db *db, const struct period *p, int64_t as_of,
+    int *month, char *err, size_t errlen)
 {
 	char ps[PERIOD_TEXT_MAX], mo[8], first_s[8], t[26];
 	int64_t first = 0;

@@ -266,9 +266,9 @@ struct metrics *metrics_compute(struct db *db, const char *unit, int month,
  *   - a month of it folded (fold.h) with T inside it: its rating figures
  *     need the raw rows that the fold deleted.
  */
-struct metrics *metrics_compute_period(struct db *db, const char *unit,
-    const struct period *p, int64_t as_of, unsigned how, char *err,
-    size_t errlen);
+struct metrics *
+metrics_compute_period(struct db *db, const char *unit, const struct period *p,
+    int64_t as_of, unsigned how, char *err, size_t errlen);
 
 /*
  * Whether the period p as of T can be computed in db: 0 yes; with err
@@ -277,8 +277,8 @@ struct metrics *metrics_compute_period(struct db *db, const char *unit,
  * folded and T inside it (*month: that month); -1 database error.
  * month may be NULL.
  */
-int metrics_period_check(struct db *db, const struct period *p,
-    int64_t as_of, char *err, size_t errlen);
+int metrics_period_check(struct db *db, const struct period *p, int64_t as_of,
+    char *err, size_t errlen);
 int metrics_period_check_month(struct db *db, const struct period *p,
     int64_t as_of, int *month, char *err, size_t errlen);
 

@@ -259,7 +259,8 @@ static bool
 at_or_below(struct db *db, const struct report_children *l, const char *u)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].unit, u) == 0 || is_below(db, l->v[i].unit, u))
+		if (strcmp(l->v[i].unit, u) == 0 ||
+		    is_below(db, l->v[i].unit, u))
 			return true;
 	return false;
 }
@@ -587,8 +588,8 @@ report_build_period(struct db *db, const char *unit, const struct period *p,
 	if (rc != DB_ROW)
 		goto dberr;
 	json_object_set_new(doc, "period",
-	    json_pack("{s:o, s:o}", "start", time_json(period_start(p)),
-		"end", time_json(end)));
+	    json_pack("{s:o, s:o}", "start", time_json(period_start(p)), "end",
+		time_json(end)));
 	json_object_set_new(
 	    doc, "dossiers", json_integer(m->total.counts.dossiers));
 	if (chain_json(db, as_of < end ? as_of : end, doc) < 0)
@@ -897,8 +898,7 @@ report_received_store(struct db *db, const struct report_in *in, int64_t *id,
 		"sha256, as_of, signer, signer_fingerprint, received_at, "
 		"actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		"titbbtlttlt", in->unit, in->month, kind, in->json, in->len,
-		in->p7s,
-		in->plen, in->sha256, in->as_of, in->signer->subject,
+		in->p7s, in->plen, in->sha256, in->as_of, in->signer->subject,
 		in->signer->fingerprint, in->at, in->actor) < 0)
 		goto fail;
 	*id = db_last_rowid(db);

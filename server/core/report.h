@@ -82,9 +82,9 @@ struct metrics *report_rollup(struct db *db, const char *unit, int month,
  * metrics_compute_period() for a period it cannot give (before the
  * database's first month, a folded month).
  */
-struct metrics *report_rollup_period(struct db *db, const char *unit,
-    const struct period *p, int64_t as_of, struct report_children *used,
-    char *err, size_t errlen);
+struct metrics *
+report_rollup_period(struct db *db, const char *unit, const struct period *p,
+    int64_t as_of, struct report_children *used, char *err, size_t errlen);
 json_t *report_build_period(struct db *db, const char *unit,
     const struct period *p, int64_t as_of, char *err, size_t errlen);
 

@@ -29,8 +29,7 @@ report_status_periods(const struct period *p, struct period out[13], int *n)
 }
 
 void
-report_status_last_months(
-    int64_t now, int n, struct period out[24], int *count)
+report_status_last_months(int64_t now, int n, struct period out[24], int *count)
 {
 	int last = month_add(month_of(now), -1);
 
@@ -57,8 +56,8 @@ report_status_free(struct report_status *s)
 }
 
 static int
-fill_cell(struct db *db, const char *unit, const struct period *p,
-    int days, int64_t now, struct report_cell *c)
+fill_cell(struct db *db, const char *unit, const struct period *p, int days,
+    int64_t now, struct report_cell *c)
 {
 	char kind[2] = { p->kind, '\0' };
 	struct db_stmt *st;
@@ -98,9 +97,9 @@ fill_cell(struct db *db, const char *unit, const struct period *p,
 }
 
 int
-report_status_get(struct db *db, const char *unit,
-    const struct period *periods, int nperiods, int64_t now,
-    struct report_status *out, char *err, size_t errlen)
+report_status_get(struct db *db, const char *unit, const struct period *periods,
+    int nperiods, int64_t now, struct report_status *out, char *err,
+    size_t errlen)
 {
 	struct db_stmt *st;
 	size_t cap = 0;
@@ -130,7 +129,8 @@ report_status_get(struct db *db, const char *unit,
 
 		if (out->nrows == cap) {
 			cap = cap ? 2 * cap : 16;
-			out->rows = xrealloc(out->rows, cap * sizeof(*out->rows));
+			out->rows =
+			    xrealloc(out->rows, cap * sizeof(*out->rows));
 		}
 		r = &out->rows[out->nrows++];
 		memset(r, 0, sizeof(*r));
@@ -148,13 +148,14 @@ report_status_get(struct db *db, const char *unit,
 			if (fill_cell(db, out->rows[i].unit, &periods[j],
 				out->deadline_days[j], now, c) < 0)
 				goto dberr;
-			out->missing += c->state == RSTATE_MISSING && c->overdue;
+			out->missing +=
+			    c->state == RSTATE_MISSING && c->overdue;
 			out->late += c->state == RSTATE_LATE;
 		}
 	return 0;
 dberr:
-	snprintf(err, errlen, "cannot read the reports received: %s",
-	    db_errmsg(db));
+	snprintf(
+	    err, errlen, "cannot read the reports received: %s", db_errmsg(db));
 	return -1;
 }
 
@@ -193,12 +194,11 @@ report_status_json(const struct report_status *s)
 
 			period_format(&s->periods[j], p);
 			o = json_pack("{s:s, s:s, s:b}", "period", p, "status",
-			    report_state_code(c->state), "overdue",
-			    c->overdue);
+			    report_state_code(c->state), "overdue", c->overdue);
 			json_object_set_new(
 			    o, "received_at", time_or_null(c->received_at));
-			json_object_set_new(o, "first_received_at",
-			    time_or_null(c->first_at));
+			json_object_set_new(
+			    o, "first_received_at", time_or_null(c->first_at));
 			json_object_set_new(o, "as_of", time_or_null(c->as_of));
 			json_object_set_new(o, "signer",
 			    c->first_at ? json_string(c->signer) : json_null());

@@ -42,11 +42,11 @@ const char *report_state_code(enum report_state s); /* "missing"... */
 
 struct report_cell {
 	enum report_state state;
-	bool overdue;         /* missing and the deadline has passed */
-	int64_t deadline;     /* due before this instant */
-	int64_t first_at;     /* first accepted report received (0: none) */
-	int64_t received_at;  /* the current report's receipt */
-	int64_t as_of;        /* the current report's as_of */
+	bool overdue;        /* missing and the deadline has passed */
+	int64_t deadline;    /* due before this instant */
+	int64_t first_at;    /* first accepted report received (0: none) */
+	int64_t received_at; /* the current report's receipt */
+	int64_t as_of;       /* the current report's as_of */
 	char signer[512];
 	char sha256[65];
 };
@@ -83,8 +83,8 @@ void report_status_free(struct report_status *s);
  * months of a quarter or a year followed by the period itself.  *n set;
  * out holds 13.
  */
-void report_status_periods(const struct period *p, struct period out[13],
-    int *n);
+void
+report_status_periods(const struct period *p, struct period out[13], int *n);
 /* The last n (1..24) months ending with the latest closed one. */
 void report_status_last_months(
     int64_t now, int n, struct period out[24], int *count);

@@ -304,8 +304,8 @@ rules_report_deadline_add(struct db *db, int effective_month, int days,
 		"liilt", v, effective_month, days, hl_now(), actor) < 0)
 		goto dberr;
 	snprintf(target, sizeof(target), "report_deadline:%lld", (long long)v);
-	snprintf(detail, sizeof(detail),
-	    "{\"days\":%d,\"effective_month\":%d}", days, effective_month);
+	snprintf(detail, sizeof(detail), "{\"days\":%d,\"effective_month\":%d}",
+	    days, effective_month);
 	if (audit_append(db, actor, "rules.report_deadline", target, detail) <
 		0 ||
 	    db_commit(db) < 0)
@@ -313,8 +313,8 @@ rules_report_deadline_add(struct db *db, int effective_month, int days,
 	*version = (int)v;
 	return 0;
 dberr:
-	snprintf(err, errlen, "cannot store the report deadline: %s",
-	    db_errmsg(db));
+	snprintf(
+	    err, errlen, "cannot store the report deadline: %s", db_errmsg(db));
 	db_rollback(db);
 	return -1;
 }

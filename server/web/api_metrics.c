@@ -56,8 +56,8 @@ api_metrics_get(struct ctx *c)
 		per = period_of_month(month);
 	} else if (period_parse(period_s, strlen(period_s), &per, err,
 		       sizeof(err)) < 0) {
-		ctx_json_error(c, 400, "bad_period", "period '%s': %s",
-		    period_s, err);
+		ctx_json_error(
+		    c, 400, "bad_period", "period '%s': %s", period_s, err);
 		return;
 	}
 	if (as_of_s != NULL &&
@@ -99,8 +99,7 @@ api_metrics_get(struct ctx *c)
 		}
 		if (rc > 0) {
 			ctx_json_error(c, rc == 2 ? 422 : 400,
-			    rc == 2 ? "folded" : "bad_period",
-			    "%s", err);
+			    rc == 2 ? "folded" : "bad_period", "%s", err);
 			return;
 		}
 	}

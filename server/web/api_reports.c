@@ -281,8 +281,8 @@ api_reports_status_get(struct ctx *c)
 		server_unavailable(c);
 		return;
 	}
-	if (report_status_get(db, unit, cols, n, hl_now(), &rs, err,
-		sizeof(err)) < 0) {
+	if (report_status_get(
+		db, unit, cols, n, hl_now(), &rs, err, sizeof(err)) < 0) {
 		report_status_free(&rs);
 		ctx_json_error(c, 500, "internal", "%s", err);
 		return;

@@ -73,8 +73,8 @@ period_error(struct ctx *c, const char *s, const char *why)
 		console_error(c, NULL, 400, "Quý phải từ 1 đến 4 (Q1 đến Q4):",
 		    "A quarter is Q1 to Q4:", s);
 	else if (strncmp(why, "a month", 7) == 0)
-		console_error(c, NULL, 400, "Tháng phải từ 01 đến 12:",
-		    "A month is 01 to 12:", s);
+		console_error(c, NULL, 400,
+		    "Tháng phải từ 01 đến 12:", "A month is 01 to 12:", s);
 	else if (strncmp(why, "the year", 8) == 0)
 		console_error(c, NULL, 400, "Năm phải từ 2000 đến 2199:",
 		    "The year must be 2000 to 2199:", s);
@@ -107,8 +107,8 @@ figpage_period_parse(struct ctx *c, const char *name, struct period *p)
 	}
 	if (p->kind == 'm' || (db = ctx_db(c)) == NULL)
 		return 0;
-	rc = metrics_period_check_month(
-	    db, p, hl_now(), &bad, why, sizeof(why));
+	rc =
+	    metrics_period_check_month(db, p, hl_now(), &bad, why, sizeof(why));
 	if (rc == 1) {
 		char text[200], first[FMT_MAX], ps[FMT_MAX];
 
@@ -188,8 +188,8 @@ period_option(struct ctx *c, struct buf *b, const struct period *p,
 }
 
 void
-figpage_period_select(struct ctx *c, struct buf *b, const char *name,
-    const struct period *sel)
+figpage_period_select(
+    struct ctx *c, struct buf *b, const char *name, const struct period *sel)
 {
 	static const struct {
 		char kind;
@@ -217,12 +217,13 @@ figpage_period_select(struct ctx *c, struct buf *b, const char *name,
 		for (int i = 0; i < groups[g].n; i++) {
 			struct period q = period_add(&p, -i);
 
-			seen = seen || (q.first == sel->first &&
-					   q.kind == sel->kind);
+			seen = seen ||
+			    (q.first == sel->first && q.kind == sel->kind);
 			period_option(c, b, &q, sel);
 		}
 		/* a selection in the future */
-		if (!seen && sel->kind == groups[g].kind && sel->first > p.first)
+		if (!seen && sel->kind == groups[g].kind &&
+		    sel->first > p.first)
 			period_option(c, b, sel, sel);
 		buf_puts(b, "</optgroup>\n");
 	}
@@ -238,7 +239,8 @@ figpage_month_form(struct ctx *c, const char *path, int month)
 	buf_puts(b, "<form class=\"month\" method=\"get\" action=\"");
 	buf_html(b, path);
 	buf_puts(b, "\">\n<label for=\"month\">");
-	buf_html(b, TR(c, "Kỳ (tháng, quý, năm)", "Period (month, quarter, year)"));
+	buf_html(
+	    b, TR(c, "Kỳ (tháng, quý, năm)", "Period (month, quarter, year)"));
 	buf_puts(b, "</label>\n");
 	figpage_period_select(c, b, "month", &p);
 	if (c->lang == LANG_EN)
@@ -250,8 +252,8 @@ figpage_month_form(struct ctx *c, const char *path, int month)
 }
 
 struct metrics *
-figpage_rollup(struct ctx *c, const char *unit, int month, char *err,
-    size_t errlen)
+figpage_rollup(
+    struct ctx *c, const char *unit, int month, char *err, size_t errlen)
 {
 	struct period p = figpage_period(c, month);
 	struct db *db = ctx_db(c);

@@ -49,15 +49,15 @@ struct period figpage_period(struct ctx *c, int month);
  * (and `sel` when older), labelled with fmt_period_cap(), values
  * "2026-10", "2026-Q4", "2026".
  */
-void figpage_period_select(struct ctx *c, struct buf *b, const char *name,
-    const struct period *sel);
+void figpage_period_select(
+    struct ctx *c, struct buf *b, const char *name, const struct period *sel);
 
 /*
  * The roll-up (report_rollup_period()) of the period figpage_month() read
  * (`month` its last month), as of now, without answering: NULL with err.
  */
-struct metrics *figpage_rollup(struct ctx *c, const char *unit, int month,
-    char *err, size_t errlen);
+struct metrics *figpage_rollup(
+    struct ctx *c, const char *unit, int month, char *err, size_t errlen);
 
 /*
  * A GET form choosing the period (figpage_period_select() named "month"),

@@ -30,8 +30,7 @@ static const struct {
 	[RSTATE_LATE] = { "late", "Nộp muộn", "Late" },
 	[RSTATE_RECEIVED] = { "received", "Đã nhận (tạm thời)",
 	    "Received (provisional)" },
-	[RSTATE_VERIFIED] = { "verified", "Đã nhận, đã xác minh",
-	    "Verified" },
+	[RSTATE_VERIFIED] = { "verified", "Đã nhận, đã xác minh", "Verified" },
 };
 
 static void
@@ -66,8 +65,8 @@ cell(struct ctx *c, struct buf *b, const struct report_cell *x)
 }
 
 static void
-picker(struct ctx *c, struct buf *b, const char *unit,
-    const struct period *sel, int last)
+picker(struct ctx *c, struct buf *b, const char *unit, const struct period *sel,
+    int last)
 {
 	static const int lasts[] = { 3, 6, 12, 24 };
 
@@ -76,8 +75,8 @@ picker(struct ctx *c, struct buf *b, const char *unit,
 	    "action=\"/admin/units/%s/reports/status\">\n"
 	    "<label for=\"period\">",
 	    unit);
-	buf_html(b, TR(c, "Kỳ (tháng, quý, năm)",
-			"Period (month, quarter, year)"));
+	buf_html(
+	    b, TR(c, "Kỳ (tháng, quý, năm)", "Period (month, quarter, year)"));
 	buf_puts(b, "</label>\n");
 	figpage_period_select(c, b, "period", sel);
 	if (c->lang == LANG_EN)
@@ -92,8 +91,7 @@ picker(struct ctx *c, struct buf *b, const char *unit,
 		    " <a href=\"/admin/units/%s/reports/status?last=%d%s\"%s>",
 		    unit, lasts[i], c->lang == LANG_EN ? "&amp;lang=en" : "",
 		    last == lasts[i] ? " aria-current=\"page\"" : "");
-		buf_printf(b, "%d %s</a>", lasts[i],
-		    TR(c, "tháng", "months"));
+		buf_printf(b, "%d %s</a>", lasts[i], TR(c, "tháng", "months"));
 	}
 	buf_puts(b, "</p>\n");
 }
@@ -115,8 +113,7 @@ page_report_status_get(struct ctx *c)
 	if (last_s != NULL && form_get(&c->query, "period") != NULL) {
 		console_error(c, &u, 400,
 		    "Chọn một kỳ hoặc số tháng gần nhất, không cả hai:",
-		    "Choose a period or the last months, not both:",
-		    last_s);
+		    "Choose a period or the last months, not both:", last_s);
 		return;
 	}
 	if (last_s != NULL) {
@@ -173,18 +170,20 @@ page_report_status_get(struct ctx *c)
 	fmt_count(b, c->lang, rs.late);
 	buf_html(b, TR(c, " · Hạn nộp: ", " · Due: "));
 	fmt_count(b, c->lang, rs.nperiods > 0 ? rs.deadline_days[0] : 0);
-	buf_html(b, TR(c, " ngày sau khi hết kỳ.",
-			" days after the period's end."));
+	buf_html(
+	    b, TR(c, " ngày sau khi hết kỳ.", " days after the period's end."));
 	buf_puts(b, "</p>\n");
 	if (rs.nrows == 0) {
 		buf_puts(b, "<p>");
-		buf_html(b, TR(c, "Đơn vị này không có đơn vị cấp dưới.",
-				"This unit has no subordinate units."));
+		buf_html(b,
+		    TR(c, "Đơn vị này không có đơn vị cấp dưới.",
+			"This unit has no subordinate units."));
 		buf_puts(b, "</p>\n");
 	} else {
-		buf_puts(b, "<div class=\"table-scroll\">\n"
-			    "<table class=\"report-status\">\n<thead><tr><th "
-			    "scope=\"col\">");
+		buf_puts(b,
+		    "<div class=\"table-scroll\">\n"
+		    "<table class=\"report-status\">\n<thead><tr><th "
+		    "scope=\"col\">");
 		buf_html(b, TR(c, "Đơn vị", "Unit"));
 		buf_puts(b, "</th>");
 		for (int j = 0; j < rs.nperiods; j++) {
@@ -198,8 +197,7 @@ page_report_status_get(struct ctx *c)
 		}
 		buf_puts(b, "</tr></thead>\n<tbody>\n");
 		for (size_t i = 0; i < rs.nrows; i++) {
-			buf_printf(b,
-			    "<tr data-unit=\"%s\"><th scope=\"row\">",
+			buf_printf(b, "<tr data-unit=\"%s\"><th scope=\"row\">",
 			    rs.rows[i].unit);
 			buf_html(b, rs.rows[i].name);
 			buf_printf(b, " <code>%s</code></th>", rs.rows[i].unit);

@@ -72,7 +72,8 @@ period_why(struct ctx *c, const char *why)
 		return TR(c, "Quý phải từ 1 đến 4 (Q1 đến Q4).",
 		    "A quarter is Q1 to Q4.");
 	if (strncmp(why, "a month", 7) == 0)
-		return TR(c, "Tháng phải từ 01 đến 12.", "A month is 01 to 12.");
+		return TR(
+		    c, "Tháng phải từ 01 đến 12.", "A month is 01 to 12.");
 	if (strncmp(why, "the year", 8) == 0)
 		return TR(c, "Năm phải từ 2000 đến 2199.",
 		    "The year must be 2000 to 2199.");
@@ -84,8 +85,7 @@ period_why(struct ctx *c, const char *why)
 
 static void
 action_form(struct ctx *c, struct buf *b, const char *unit,
-    const struct period *per, const char *action, int64_t id,
-    const char *label)
+    const struct period *per, const char *action, int64_t id, const char *label)
 {
 	char mo[PERIOD_TEXT_MAX];
 
@@ -146,8 +146,9 @@ render_head(struct ctx *c, struct buf *b, const struct console_unit *u,
 		buf_puts(
 		    b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
 	buf_puts(b, "<label for=\"month\">");
-	buf_html(b, TR(c, "Kỳ báo cáo (tháng, quý, năm)",
-			"Period (month, quarter, year)"));
+	buf_html(b,
+	    TR(c, "Kỳ báo cáo (tháng, quý, năm)",
+		"Period (month, quarter, year)"));
 	buf_puts(b, "</label> ");
 	figpage_period_select(c, b, "month", per);
 	buf_puts(b, " <button type=\"submit\">");
@@ -155,8 +156,9 @@ render_head(struct ctx *c, struct buf *b, const struct console_unit *u,
 	buf_puts(b, "</button></form>\n");
 	buf_printf(b, "<p><a href=\"/admin/units/%s/reports/status%s\">",
 	    u->code, c->lang == LANG_EN ? "?lang=en" : "");
-	buf_html(b, TR(c, "Tình hình nộp báo cáo của đơn vị cấp dưới →",
-			"Which subordinate units have reported →"));
+	buf_html(b,
+	    TR(c, "Tình hình nộp báo cáo của đơn vị cấp dưới →",
+		"Which subordinate units have reported →"));
 	buf_puts(b, "</a></p>\n");
 }
 
@@ -308,8 +310,8 @@ render(struct ctx *c, int status, const struct console_unit *u,
 	char mo[FMT_MAX], title[400];
 
 	fmt_period_s(mo, c->lang, &month);
-	snprintf(title, sizeof(title), "%s %s", TR(c, "Báo cáo", "Reports:"),
-	    mo);
+	snprintf(
+	    title, sizeof(title), "%s %s", TR(c, "Báo cáo", "Reports:"), mo);
 	console_begin(c, u, title, "reports");
 	c->req->resp.status = status;
 	b = &c->req->resp.body;

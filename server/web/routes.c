@@ -144,8 +144,8 @@ const struct route routes[] = {
 	    ROLE_REPORTER, 0, 0 },
 	{ HTTP_POST, "/admin/units/:unit/reports", page_reports_post,
 	    AUTH_STAFF, ROLE_REPORTER, 4096, 0 },
-	{ HTTP_GET, "/admin/units/:unit/reports/status",
-	    page_report_status_get, AUTH_STAFF, ROLE_REPORTER, 0, 0 },
+	{ HTTP_GET, "/admin/units/:unit/reports/status", page_report_status_get,
+	    AUTH_STAFF, ROLE_REPORTER, 0, 0 },
 	{ HTTP_GET, "/admin/units/:unit/reports/:id/:file", page_reports_file,
 	    AUTH_STAFF, ROLE_REPORTER, 0, 0 },
 
