@@ -205,6 +205,35 @@ class Figures(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("ends before the database's first month", r.stderr)
 
+    def test_deadline_rule_versions(self):
+        s = self.s
+        p = run('report', 'deadline', '--db', s.db_path)
+        self.assertEqual(p.stdout, 'version 1  effective 2000-01  5 days\n')
+        p = run('report', 'deadline', '--db', s.db_path, '--days', '12',
+                '--effective', '2025-11')
+        self.assertEqual(p.stdout,
+                         'report deadline version 2: 12 days, effective '
+                         '2025-11\n')
+        for bad in (('--days', '400', '--effective', '2025-11'),
+                    ('--days', '3', '--effective', '2025-13'),
+                    ('--days', '3')):
+            p = run('report', 'deadline', '--db', s.db_path, *bad,
+                    check=False)
+            self.assertEqual(p.returncode, 2, bad)
+        with s.db() as c:
+            self.assertEqual(c.execute(
+                "SELECT count(*) FROM audit WHERE action = "
+                "'rules.report_deadline'").fetchone()[0], 1)
+        # October 2025 keeps 5 days, November on takes 12
+        doc = self.s.get('/api/v1/reports/status?period=2025-Q4',
+                         bearer(self.key)).json()
+        self.assertEqual([(x['period'], x['deadline_days'], x['deadline'])
+                          for x in doc['periods']], [
+            ('2025-10', 5, '2025-11-06T00:00:00+07:00'),
+            ('2025-11', 12, '2025-12-13T00:00:00+07:00'),
+            ('2025-12', 12, '2026-01-13T00:00:00+07:00'),
+            ('2025-Q4', 12, '2026-01-13T00:00:00+07:00')])
+
     def test_public_page(self):
         for q, n, label in (('2025-Q4', 12, 'Quý 4/2025'),
                             ('2025', 14, 'Năm 2025')):
