@@ -146,6 +146,9 @@ class Figures(unittest.TestCase):
         # the table names the period
         p = self.cli('--period', '2025-Q4', '--as-of', AFTER)
         self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(p.stdout.startswith('CHỈ SỐ QUÝ 4/2025 — '), p.stdout)
+        p = self.cli('--period', '2025', '--as-of', AFTER)
+        self.assertTrue(p.stdout.startswith('CHỈ SỐ NĂM 2025 — '), p.stdout)
 
     def test_bad_periods_api(self):
         cases = {
