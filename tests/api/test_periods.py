@@ -291,6 +291,26 @@ class Figures(unittest.TestCase):
         r = b.get('/admin/units/H21.227/reports?month=2025-Q9')
         self.assertEqual(r.status, 400)
         self.assertIn('Quý phải từ 1 đến 4', r.text)
+        # the console builds the quarter's report
+        b.get('/admin/units/H21.227/reports?month=2025-Q4')
+        r = b.post_form('/admin/units/H21.227/reports', {
+            'action': 'build', 'month': '2025-Q4', 'csrf': b.csrf()})
+        self.assertEqual(r.status, 200, r)
+        self.assertIn('Đã lập báo cáo.', r.text)
+        with self.s.db() as c:
+            kind, month, js = c.execute(
+                'SELECT kind, month, json FROM reports_made ORDER BY id '
+                'DESC LIMIT 1').fetchone()
+        self.assertEqual((kind, month), ('q', 202510))
+        doc = json.loads(js)
+        self.assertEqual((doc['month'], doc['total']['ratings']),
+                         ('2025-Q4', 12))
+        # listed under the quarter, not under October
+        self.assertIn('reports/', b.get(
+            '/admin/units/H21.227/reports?month=2025-Q4').text.split(
+            'class="reports"')[1])
+        self.assertNotIn('class="reports"', b.get(
+            '/admin/units/H21.227/reports?month=2025-10').text)
 
 
 def b64(data):
