@@ -134,13 +134,16 @@ static void
 render_head(struct ctx *c, struct buf *b, const struct console_unit *u,
     const struct period *per, const char *note)
 {
+	int64_t one;
+
 	if (note != NULL) {
 		buf_puts(b, "<p class=\"alert\" role=\"status\">");
 		buf_html(b, note);
 		buf_puts(b, "</p>\n");
 	}
 	buf_printf(b,
-	    "<form method=\"get\" action=\"/admin/units/%s/reports\">",
+	    "<form class=\"month\" method=\"get\" "
+	    "action=\"/admin/units/%s/reports\">",
 	    u->code);
 	if (c->lang == LANG_EN)
 		buf_puts(
@@ -154,6 +157,11 @@ render_head(struct ctx *c, struct buf *b, const struct console_unit *u,
 	buf_puts(b, " <button type=\"submit\">");
 	buf_html(b, TR(c, "Xem", "Show"));
 	buf_puts(b, "</button></form>\n");
+	/* who has not reported: for a unit with subordinate units */
+	if (db_int(ctx_db(c), &one,
+		"SELECT 1 FROM units WHERE parent = ? AND active = 1 LIMIT 1",
+		"t", u->code) != 0)
+		return;
 	buf_printf(b, "<p><a href=\"/admin/units/%s/reports/status%s\">",
 	    u->code, c->lang == LANG_EN ? "?lang=en" : "");
 	buf_html(b,

@@ -567,6 +567,11 @@ class Status(unittest.TestCase):
         self.assertEqual(r.status, 404)
         b = Browser(self.s)
         b.login('tinh', PW)
+        # the reports tab links to it where there are subordinates
+        self.assertIn('href="/admin/units/H21/reports/status"',
+                      b.get('/admin/units/H21/reports').text)
+        self.assertNotIn('/reports/status',
+                         b.get('/admin/units/H21.227/reports').text)
         r = b.get('/admin/units/H21/reports/status?last=2')
         self.assertEqual(r.status, 200, r)
         html = r.text
