@@ -162,6 +162,22 @@ figpage_period(struct ctx *c, int month)
 }
 
 void
+figpage_period_label(struct ctx *c, struct buf *b, int month)
+{
+	struct period p = figpage_period(c, month);
+
+	fmt_period(b, c->lang, &p);
+}
+
+void
+figpage_period_value(struct ctx *c, int month, char out[8])
+{
+	struct period p = figpage_period(c, month);
+
+	period_format(&p, out);
+}
+
+void
 figpage_month_query(struct ctx *c, struct buf *b, int month)
 {
 	struct period p = figpage_period(c, month);

@@ -45,6 +45,15 @@ int figpage_period_parse(struct ctx *c, const char *name, struct period *p);
 struct period figpage_period(struct ctx *c, int month);
 
 /*
+ * What a page shows of that period: fmt_period() ("tháng 10/2026",
+ * "quý 4/2026", "năm 2026"), the drop-in for fmt_month(b, c->lang,
+ * month) on a figure page; and its machine value ("2026-Q4") for a
+ * data-v attribute or a query.
+ */
+void figpage_period_label(struct ctx *c, struct buf *b, int month);
+void figpage_period_value(struct ctx *c, int month, char out[8]);
+
+/*
  * <select id=name name=name>: the last 24 months, 8 quarters and 5 years
  * (and `sel` when older), labelled with fmt_period_cap(), values
  * "2026-10", "2026-Q4", "2026".
