@@ -82,8 +82,7 @@ period_error(struct ctx *c, const char *s, const char *why)
 	else
 		console_error(c, NULL, 400,
 		    "Kỳ không hợp lệ; cần dạng YYYY-MM (tháng), YYYY-Qn (quý, "
-		    "n từ 1 đến 4) hoặc YYYY (năm), ví dụ 2026-10, 2026-Q4, "
-		    "2026:",
+		    "n từ 1 đến 4) hoặc YYYY (năm):",
 		    "Not a valid period; use YYYY-MM (a month), YYYY-Qn (a "
 		    "quarter, n 1 to 4) or YYYY (a year), e.g. 2026-10, "
 		    "2026-Q4, 2026:",

@@ -16,6 +16,7 @@
 #include "core/audit.h"
 #include "core/cms.h"
 #include "core/fmt.h"
+#include "core/labels.h"
 #include "core/report.h"
 #include "core/users.h"
 #include "web/console.h"
@@ -177,13 +178,16 @@ made_row(struct ctx *c, struct buf *b, const struct console_unit *u,
 {
 	int64_t id = db_col_int(st, 0);
 	bool signed_ = db_col_int(st, 6) != 0;
+	struct buf who = { 0 };
 
 	buf_printf(b, "<tr><td>%lld</td><td class=\"code\">", (long long)id);
 	buf_html(b, db_col_text(st, 1));
 	buf_puts(b, "</td><td>");
 	when(b, st, 2);
 	buf_puts(b, " (");
-	buf_html(b, db_col_text(st, 3));
+	label_actor(&who, c->lang, db_col_text(st, 3));
+	buf_html(b, buf_str(&who));
+	buf_release(&who);
 	buf_puts(b, ")</td><td>");
 	when(b, st, 4);
 	buf_puts(b, "</td><td>");
