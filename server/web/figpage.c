@@ -170,6 +170,14 @@ figpage_period_label(struct ctx *c, struct buf *b, int month)
 }
 
 void
+figpage_period_label_cap(struct ctx *c, struct buf *b, int month)
+{
+	struct period p = figpage_period(c, month);
+
+	fmt_period_cap(b, c->lang, &p);
+}
+
+void
 figpage_period_value(struct ctx *c, int month, char out[8])
 {
 	struct period p = figpage_period(c, month);

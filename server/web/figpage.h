@@ -51,6 +51,8 @@ struct period figpage_period(struct ctx *c, int month);
  * data-v attribute or a query.
  */
 void figpage_period_label(struct ctx *c, struct buf *b, int month);
+/* The same capitalised, to start a line: "Quý 4/2026". */
+void figpage_period_label_cap(struct ctx *c, struct buf *b, int month);
 void figpage_period_value(struct ctx *c, int month, char out[8]);
 
 /*

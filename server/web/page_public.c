@@ -32,9 +32,9 @@ month_span(struct ctx *c, int month)
 	struct buf *b = &c->req->resp.body;
 	char ms[8];
 
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_printf(b, "<span data-k=\"month\" data-v=\"%s\">", ms);
-	fmt_month(b, c->lang, month);
+	figpage_period_label(c, b, month);
 	buf_puts(b, "</span>");
 }
 
@@ -278,7 +278,7 @@ unit_row(struct ctx *c, const char *code, const char *name,
 	struct buf *b = &c->req->resp.body;
 	char ms[8];
 
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_printf(b,
 	    "<tr data-unit=\"%s\"><td><a href=\"/cong-khai/%s?month=%s%s\">",
 	    code, code, ms, c->lang == LANG_EN ? "&amp;lang=en" : "");
@@ -440,7 +440,7 @@ unit_rows(struct ctx *c, const char *sql, const char *parent, int month)
 				" other units do not have enough data to "
 				"publish for "));
 		}
-		fmt_month(b, c->lang, month);
+		figpage_period_label(c, b, month);
 		buf_puts(b, ".</p>\n");
 	}
 	free(v);
@@ -522,7 +522,7 @@ page_public_unit(struct ctx *c)
 	}
 	public_begin(c, name);
 	b = &c->req->resp.body;
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_printf(
 	    b, "<p class=\"lead\"><span class=\"code\">%s</span> · ", code);
 	month_span(c, month);

@@ -245,6 +245,9 @@ class Figures(unittest.TestCase):
             self.assertIn(f'data-k="ratings" data-v="{n}"', r.text, q)
             self.assertIn(f'<option value="{q}" selected>{label}</option>',
                           r.text)
+            # the heading names the period, not its last month
+            self.assertIn(f'data-k="month" data-v="{q}">{label.lower()}'
+                          '</span>', r.text, q)
         r = self.s.get('/cong-khai/H21.227?month=2025-Q5')
         self.assertEqual(r.status, 400)
         self.assertIn('Quý phải từ 1 đến 4', r.text)
@@ -274,6 +277,19 @@ class Figures(unittest.TestCase):
         self.assertIn('<optgroup label="Năm">', html)
         self.assertNotIn('type="text"', html.split('class="month"')[1]
                          .split('</form>')[0])
+        # the figures' headings name the quarter, on the overview and on
+        # a procedure's page
+        self.assertIn('name="month" value="2025-Q4"', html)
+        r = b.get('/admin/units/H21.227?month=2025-Q4')
+        self.assertIn('data-k="month" data-v="2025-Q4">quý 4/2025</span>',
+                      r.text)
+        self.assertNotIn('tháng 12/2025</span></h2>', r.text)
+        # (a procedure the unit offers: its page shows the period even
+        # when it has no ratings in it)
+        r = b.get('/admin/units/H21.227/procedures/1.001193?month=2025-Q4')
+        self.assertEqual(r.status, 200)
+        self.assertIn('data-k="month" data-v="2025-Q4">Quý 4/2025</span>',
+                      r.text)
         for q, msg in (('2025-Q5', 'Quý phải từ 1 đến 4'),
                        ('2025-13', 'Tháng phải từ 01 đến 12'),
                        ('10/2025', 'Kỳ không hợp lệ'),
