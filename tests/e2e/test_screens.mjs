@@ -422,6 +422,7 @@ const PW = 'mật khẩu rất dài 1';
 const now7 = new Date(Date.now() + 7 * 3600e3);
 const prev = new Date(Date.UTC(now7.getUTCFullYear(), now7.getUTCMonth() - 1, 1));
 const MONTH = prev.toISOString().slice(0, 7);
+const QUARTER = `${MONTH.slice(0, 4)}-Q${Math.floor((Number(MONTH.slice(5, 7)) - 1) / 3) + 1}`;
 
 const srv = await startServer();
 const dir = mkdtempSync(join(tmpdir(), 'hailong-screens-'));
@@ -454,11 +455,13 @@ function importData() {
   hailong('import', 'ratings', '--db', srv.db, join(srv.dir, 'r.csv'));
   hailong('import', 'dossiers', '--db', srv.db, join(srv.dir, 'd.csv'));
   for (const [name, role, unit] of [['tinh', 'admin', 'H21'], ['quanly', 'manager', UNIT],
-    ['xem', 'viewer', UNIT], ['baocao', 'reporter', UNIT]]) {
+    ['xem', 'viewer', UNIT], ['baocao', 'reporter', UNIT], ['nghi', 'viewer', UNIT]]) {
     execFileSync(BIN, ['user', 'add', '--db', srv.db, '--unit', unit, '--role', role,
       '--name', name, '--full-name', `Nguyễn Văn ${name[0].toUpperCase()}${name.slice(1)}`,
       '--password-stdin'], { input: PW + '\n' });
   }
+  // an account locked, for the page that enables it again
+  hailong('user', 'disable', '--db', srv.db, '--name', 'nghi');
 }
 
 async function startKiosk() {
@@ -656,6 +659,12 @@ try {
     ['password', `${base}/account/password`],
     ['overview-en', `${A}?${m}&lang=en`],
     ['procedure-en', `${A}/procedures/${P1}?${m}&lang=en`],
+    ['overview-quarter', `${A}?month=${QUARTER}`],
+    ['procedures-year', `${A}/procedures?month=${MONTH.slice(0, 4)}`],
+    ['public-quarter', `${base}/cong-khai/${UNIT}?month=${QUARTER}`],
+    ['reports-status', `${base}/admin/units/H21/reports/status?period=${MONTH}`],
+    ['user-disable', `${A}/users/quanly/disable`],
+    ['user-enable', `${A}/users/nghi/enable`],
     ['error-400', `${A}?month=thang-muoi-ba`, 400],
     ['error-404', `${base}/admin/units/H99.999`, 404],
   ];
@@ -702,6 +711,12 @@ try {
       a = p.locator('a[href*="/callbacks/"]').first();
     }
     if (!await a.count()) throw new Error('no link to a call-back on the comments page');
+    return go(p, base + await a.getAttribute('href'));
+  });
+  await visit(adm, 'revoke-kiosk', async (p) => {
+    await go(p, `${A}/kiosks`);
+    const a = p.locator('a[href*="/revoke"]').first();
+    if (!await a.count()) throw new Error('no link to revoke a kiosk on the kiosks page');
     return go(p, base + await a.getAttribute('href'));
   });
   await visit(adm, 'callbacks', async (p) => {
