@@ -30,6 +30,9 @@
 //   csp       the page was served without its strict Content-Security-Policy
 //   open      the page could not be reached the way a person reaches it
 //
+// The report's A4 PDF (`hailong report build`) has its words checked too
+// (pdftotext; row report-pdf-A4, its text in report-pdf-A4.txt).
+//
 // axe-core is injected with page.addScriptTag, which the strict CSP
 // (default-src 'none') forbids: the contexts bypass CSP, and the csp
 // check reads the real header of every page instead (and one page is
@@ -294,6 +297,23 @@ function inPage({ targets = false } = {}) {
   return out;
 }
 
+// The words of LEAKS in a text (lines), one failure per kind.
+function leaks(name, width, text) {
+  for (const [what, re] of LEAKS) {
+    const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    const hits = new Set();
+    for (const line of text.split('\n')) {
+      for (const m of line.matchAll(g)) {
+        const at = m.index;
+        hits.add(`"${m[0]}" in "…${line.slice(Math.max(0, at - 25), at + m[0].length + 25)}…"`);
+      }
+    }
+    if (hits.size)
+      fail(name, width, 'lang', `${what}: ${[...hits].slice(0, 4).join(', ')}` +
+        (hits.size > 4 ? ` (+${hits.size - 4})` : ''));
+  }
+}
+
 // ---------------------------------------------------------------------
 // One page at one size: the checks and the screenshot.
 async function inspect(page, name, size, doc) {
@@ -322,21 +342,7 @@ async function inspect(page, name, size, doc) {
     fail(name, size.width, 'overlap', `… and ${r.overlaps.length - 8} more`);
   mkdirSync(SHOTS, { recursive: true });
   writeFileSync(join(SHOTS, `${label}.txt`), r.text + '\n');
-  if (r.lang.startsWith('vi')) {
-    for (const [what, re] of LEAKS) {
-      const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
-      const hits = new Set();
-      for (const line of r.text.split('\n')) {
-        for (const m of line.matchAll(g)) {
-          const at = m.index;
-          hits.add(`"${m[0]}" in "…${line.slice(Math.max(0, at - 25), at + m[0].length + 25)}…"`);
-        }
-      }
-      if (hits.size)
-        fail(name, size.width, 'lang', `${what}: ${[...hits].slice(0, 4).join(', ')}` +
-          (hits.size > 4 ? ` (+${hits.size - 4})` : ''));
-    }
-  }
+  if (r.lang.startsWith('vi')) leaks(name, size.width, r.text);
   await page.addScriptTag({ path: AXE });
   const v = await page.evaluate(async (tags) => {
     const res = await window.axe.run(document, {
@@ -831,6 +837,21 @@ try {
     await p.waitForSelector('#closed:not([hidden])');
     return r;
   }, KIOSK_SIZES);
+  // the report a province files (A4 PDF, `report build`): its words
+  if (!ONLY || ONLY.test('report-pdf')) {
+    const out = join(dir, 'report');
+    try {
+      hailong('report', 'build', '--db', srv.db, '--unit', UNIT, '--month', MONTH, '--out', out);
+      const text = execFileSync('pdftotext', ['-layout', join(out, 'report.pdf'), '-'],
+        { encoding: 'utf8' });
+      mkdirSync(SHOTS, { recursive: true });
+      writeFileSync(join(SHOTS, 'report-pdf-A4.txt'), text);
+      ran.push({ page: 'report-pdf', size: 'A4' });
+      leaks('report-pdf', 'A4', text);
+    } catch (e) {
+      fail('report-pdf', 'A4', 'open', String(e.message).split('\n')[0]);
+    }
+  }
   // the citizen form of a closed counter
   await visit(cit, 'form-closed', (p) => go(p, `${base}/q/${tokCounter}`, 410));
 } catch (e) {
