@@ -466,6 +466,12 @@ function importData() {
       '--name', name, '--full-name', `Nguyễn Văn ${name[0].toUpperCase()}${name.slice(1)}`,
       '--password-stdin'], { input: PW + '\n' });
   }
+  // counters set up as a centre would (as `make run` does): the form
+  // offers a counter's own procedures first
+  hailong('procedure', 'assign', '--db', srv.db, '--unit', UNIT, '--counter', '1',
+    '1.001193', '1.000656', '1.000894', '1.004873', '2.000635', '2.000815', '2.000884', '2.000908');
+  hailong('procedure', 'assign', '--db', srv.db, '--unit', UNIT, '--counter', '2',
+    '1.012796', '1.012812', '1.013967', '1.013225', '1.013229', '1.013227');
   // an account locked, for the page that enables it again
   hailong('user', 'disable', '--db', srv.db, '--name', 'nghi');
 }
@@ -557,6 +563,14 @@ try {
     await p.locator('label[for="level-2"]').click();
     for (const d of await p.locator('details').all()) await d.evaluate((e) => { e.open = true; });
     return r;
+  });
+  // the procedure searched for by a few words of its name
+  await visit(cit, 'form-search', async (p) => {
+    await go(p, `${base}/q/${tokCounter}`);
+    if (!await p.locator('#pq').count()) throw new Error('no procedure search (#pq) on the form');
+    await p.fill('#pq', 'khai sinh');
+    await Promise.all([p.waitForNavigation(), p.click('button[name=find]')]);
+    return p.doc();
   });
   // sent without a face: the server's answer (the browser's own check
   // and the page's script are stepped over by form.submit())
