@@ -234,6 +234,7 @@ struct mail_io {
 	const char *p;
 	size_t left;
 	char last[256]; /* the server's last answer line */
+	char refusal[256]; /* its first 4xx or 5xx answer */
 };
 
 static size_t
@@ -261,6 +262,8 @@ mail_answer(char *p, size_t size, size_t n, void *arg)
 		len = sizeof(io->last) - 1;
 	memcpy(io->last, p, len);
 	io->last[len] = '\0';
+	if (io->refusal[0] == '\0' && (p[0] == '4' || p[0] == '5'))
+		memcpy(io->refusal, io->last, len + 1);
 	return size * n;
 }
 
@@ -269,7 +272,7 @@ httpc_mail_send(const struct httpc_mail *m, const void *msg, size_t len,
     char *err, size_t errlen)
 {
 	struct curl_slist *rcpt = NULL, *tmp;
-	struct mail_io io = { msg, len, "" };
+	struct mail_io io = { msg, len, "", "" };
 	char cerr[CURL_ERROR_SIZE] = "";
 	CURL *c = curl_easy_init();
 	CURLcode rc;
@@ -315,11 +318,11 @@ httpc_mail_send(const struct httpc_mail *m, const void *msg, size_t len,
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "%s: %s", m->url,
 		    cerr[0] ? cerr : curl_easy_strerror(rc));
-		if (io.last[0] != '\0') {
+		if (io.refusal[0] != '\0' || io.last[0] != '\0') {
 			size_t k = strlen(err);
 
 			snprintf(err + k, errlen - k, "; server said: %s",
-			    io.last);
+			    io.refusal[0] ? io.refusal : io.last);
 		}
 		goto out;
 	}

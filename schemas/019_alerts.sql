@@ -45,7 +45,8 @@ CREATE TABLE alert_subscriptions (
 CREATE TABLE alert_events (
 	id INTEGER PRIMARY KEY,
 	kind TEXT NOT NULL,
-	unit TEXT NOT NULL REFERENCES units(code),
+	-- NULL: the whole installation (a backup, the disk), for admins
+	unit TEXT REFERENCES units(code),
 	subject TEXT NOT NULL DEFAULT '',	-- "procedure:1.001", "kiosk:k.."
 	detail TEXT NOT NULL DEFAULT '{}',
 	created_at INTEGER NOT NULL

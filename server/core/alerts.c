@@ -134,10 +134,25 @@ alerts_event(struct db *db, const char *kind, const char *unit,
 	if (db_run(db,
 		"INSERT INTO alert_events(kind, unit, subject, detail, "
 		"created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-		"tttll", kind, unit, subject ? subject : "",
+		"ttttl", kind, unit, subject ? subject : "",
 		detail ? detail : "{}", now) < 0)
 		return -1;
 	id = db_last_rowid(db);
+	if (unit == NULL)
+		/* the installation's own trouble: for its administrators */
+		return db_run(db,
+		    "INSERT INTO alert_deliveries(event_id, subscription_id, "
+		    "next_attempt_at, idempotency_key) "
+		    "SELECT ?1, s.id, ?2, 'hl-' || ?1 || '-' || s.id || '-' || "
+		    "lower(hex(randomblob(6))) "
+		    "FROM alert_subscriptions s "
+		    "LEFT JOIN users u ON u.username = s.username "
+		    "WHERE s.removed_at IS NULL AND s.mode = 'now' AND "
+		    "(s.events = 'all' OR instr(',' || s.events || ',', "
+		    "',' || ?3 || ',') > 0) AND "
+		    "coalesce(u.role, s.role) = 'admin' AND "
+		    "(s.username IS NULL OR u.active = 1)",
+		    "llt", id, now * 1000, kind);
 	/* the fan-out: every "now" subscription that wants it, whose
 	 * account (if any) is active and sees the event's unit */
 	if (db_run(db,
@@ -181,29 +196,12 @@ alerts_on_rating(struct db *db, const struct rating *r, int64_t seq)
 	    r->received_at > 0 ? r->received_at : hl_now());
 }
 
-/* One event for each top unit (what concerns the whole installation). */
+/* What concerns the whole installation: no unit. */
 static int
 event_at_top(struct db *db, const char *kind, const char *subject,
     const char *detail, int64_t now)
 {
-	struct db_stmt *st = db_query(db,
-	    "SELECT code FROM units WHERE parent IS NULL ORDER BY code", "");
-	char (*units)[41] = NULL;
-	size_t n = 0;
-	int rc = 0;
-
-	if (st == NULL)
-		return -1;
-	while ((rc = db_step(st)) == DB_ROW) {
-		units = xrealloc(units, (n + 1) * sizeof(*units));
-		strlcpy_hl(units[n++], db_col_text(st, 0), 41);
-	}
-	db_done(st);
-	rc = rc < 0 ? -1 : 0;
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = alerts_event(db, kind, units[i], subject, detail, now);
-	free(units);
-	return rc;
+	return alerts_event(db, kind, NULL, subject, detail, now);
 }
 
 int
@@ -230,6 +228,52 @@ out:
 	free(detail);
 	json_decref(o);
 	return rc;
+}
+
+void
+alerts_check_failed_at(const char *dbpath, const char *check,
+    const char *why)
+{
+	char err[512];
+	struct db *db = store_open(dbpath, 0, err, sizeof(err));
+
+	if (db == NULL || alerts_check_failed(db, check, why) < 0)
+		log_msg(LOG_ERROR, "alerts", "cannot record the failed %s: %s",
+		    check, db ? db_errmsg(db) : err);
+	db_close(db);
+}
+
+int
+alerts_user_email(struct db *db, const char *username, const char *email,
+    const char *actor, char *err, size_t errlen)
+{
+	char target[64];
+
+	if (email[0] != '\0' && !mailer_address_is_valid(email)) {
+		snprintf(err, errlen, "'%s' is not an e-mail address", email);
+		return -1;
+	}
+	if (db_begin(db) < 0)
+		goto dberr;
+	if (db_run(db, "UPDATE users SET email = ?2 WHERE username = ?1",
+		"tt", username, email[0] ? email : NULL) < 0)
+		goto rollback;
+	if (db_changes(db) == 0) {
+		db_rollback(db);
+		return 1;
+	}
+	snprintf(target, sizeof(target), "user:%s", username);
+	if (audit_append(db, actor, "user.email", target, "") < 0 ||
+	    db_commit(db) < 0)
+		goto rollback;
+	return 0;
+rollback:
+	snprintf(err, errlen, "%s", db_errmsg(db));
+	db_rollback(db);
+	return -1;
+dberr:
+	snprintf(err, errlen, "%s", db_errmsg(db));
+	return -1;
 }
 
 /* --- subscriptions --------------------------------------------------------- */
@@ -881,6 +925,10 @@ may_see_phones(const char *role)
 static void
 event_link(struct buf *b, const char *base, const struct event *e)
 {
+	if (e->unit[0] == '\0') {
+		buf_printf(b, "%s/admin", base);
+		return;
+	}
 	buf_printf(b, "%s/admin/units/", base);
 	buf_urlenc(b, e->unit);
 	if (strcmp(e->kind, "callback") == 0)
@@ -1011,7 +1059,8 @@ static int
 event_load(struct db *db, int64_t id, struct event *e)
 {
 	struct db_stmt *st = db_query(db,
-	    "SELECT id, kind, unit, subject, detail, created_at FROM "
+	    "SELECT id, kind, coalesce(unit, ''), subject, detail, "
+	    "created_at FROM "
 	    "alert_events WHERE id = ?1",
 	    "l", id);
 	int rc;
@@ -1066,12 +1115,13 @@ alerts_digest(struct db *db, const struct alert_sub *sub,
 	/* what changed since yesterday: the events of the last 24 hours */
 	buf_puts(text, "THAY ĐỔI TỪ HÔM QUA\n");
 	st = db_query(db,
-	    "SELECT e.id FROM alert_events e JOIN unit_tree t ON "
-	    "t.ancestor = ?1 AND t.descendant = e.unit WHERE "
+	    "SELECT e.id FROM alert_events e WHERE "
 	    "e.created_at > ?2 AND e.created_at <= ?3 AND "
 	    "(?4 = 'all' OR instr(',' || ?4 || ',', ',' || e.kind || ',') "
-	    "> 0) ORDER BY e.id LIMIT 30",
-	    "tllt", sub->unit, now - 86400, now, sub->events);
+	    "> 0) AND ((e.unit IS NULL AND ?5 = 'admin') OR EXISTS (SELECT "
+	    "1 FROM unit_tree t WHERE t.ancestor = ?1 AND "
+	    "t.descendant = e.unit)) ORDER BY e.id LIMIT 30",
+	    "tlltt", sub->unit, now - 86400, now, sub->events, role);
 	if (st == NULL)
 		goto out;
 	{

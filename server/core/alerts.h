@@ -44,7 +44,8 @@ const char *alert_kind_label(const char *kind);
 /*
  * Record one event of `unit` and queue it for every subscription that
  * wants it ("now" subscriptions whose unit is the event's or above it,
- * whose account is active and sees the unit).  In the caller's
+ * whose account is active and sees the unit).  `unit` NULL: the whole
+ * installation's (a failed backup, the disk), for admin subscriptions.  In the caller's
  * transaction.  `detail` is compact JSON (never a phone number or a
  * comment's text).  0 or -1.
  */
@@ -65,6 +66,21 @@ int alerts_on_rating(struct db *db, const struct rating *r, int64_t seq);
  * personal data).  0 or -1.
  */
 int alerts_check_failed(struct db *db, const char *check, const char *why);
+
+/*
+ * The same for a command that may have failed to open the database:
+ * opens `dbpath` itself.  Failures are logged, never returned: the
+ * command's own failure is what the operator must see.
+ */
+void alerts_check_failed_at(const char *dbpath, const char *check,
+    const char *why);
+
+/*
+ * Set (or with "" clear) a staff account's e-mail address, audited.
+ * 0, 1 when there is no such account, -1 with err filled.
+ */
+int alerts_user_email(struct db *db, const char *username, const char *email,
+    const char *actor, char *err, size_t errlen);
 
 /* A subscription. */
 struct alert_sub {

@@ -162,10 +162,27 @@ mailer_build(struct buf *out, const char *from, const char *to,
 	time_t t = (time_t)(date + 7 * 3600);
 	struct tm tm;
 	struct buf body = { 0 };
-	const char *p;
+	const char *p, *lt;
 
 	gmtime_r(&t, &tm);
-	buf_printf(out, "From: %s\r\nTo: %s\r\nSubject: ", from, to);
+	/* a display name in Vietnamese is an encoded word too */
+	buf_puts(out, "From: ");
+	lt = strrchr(from, '<');
+	if (lt != NULL && lt > from) {
+		char name[256];
+		size_t n = (size_t)(lt - from);
+
+		while (n > 0 && from[n - 1] == ' ')
+			n--;
+		if (n >= sizeof(name))
+			n = sizeof(name) - 1;
+		memcpy(name, from, n);
+		name[n] = '\0';
+		encode_header(out, name);
+		buf_printf(out, " %s", lt);
+	} else
+		buf_puts(out, from);
+	buf_printf(out, "\r\nTo: %s\r\nSubject: ", to);
 	encode_header(out, subject);
 	buf_printf(out,
 	    "\r\nDate: %s, %02d %s %04d %02d:%02d:%02d +0700\r\n"
