@@ -233,7 +233,7 @@ out:
 struct mail_io {
 	const char *p;
 	size_t left;
-	char last[256]; /* the server's last answer line */
+	char last[256];    /* the server's last answer line */
 	char refusal[256]; /* its first 4xx or 5xx answer */
 };
 

@@ -89,9 +89,9 @@ struct httpc_mail {
 	const char *user;     /* NULL: no AUTH */
 	const char *password; /* with user */
 	bool starttls;
-	const char *ca_file;  /* PEM bundle; NULL: the system's */
-	unsigned timeout_ms;  /* whole exchange; 0: 30000 */
-	const char *from;     /* envelope sender (an address, no name) */
+	const char *ca_file;   /* PEM bundle; NULL: the system's */
+	unsigned timeout_ms;   /* whole exchange; 0: 30000 */
+	const char *from;      /* envelope sender (an address, no name) */
 	const char *const *to; /* NULL-terminated envelope recipients */
 };
 

@@ -57,8 +57,8 @@ alert_test(const char *config, const char *to)
 		cli_error("alert", "test needs --to ADDRESS");
 		return 2;
 	}
-	if (cli_config("alert", config ? config : CONFIG_DEFAULT_PATH, NULL,
-		&c) < 0)
+	if (cli_config(
+		"alert", config ? config : CONFIG_DEFAULT_PATH, NULL, &c) < 0)
 		return 2;
 	if (alerts_send_test(&c, to, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hailong alert: not sent: %s\n", err);
@@ -71,21 +71,22 @@ alert_test(const char *config, const char *to)
 static void
 list(const struct alert_sub *v, size_t n)
 {
-	printf("%-4s %-12s %-6s %-7s %-24s %s\n", "ID", "UNIT", "MODE",
-	    "KIND", "TO", "EVENTS");
+	printf("%-4s %-12s %-6s %-7s %-24s %s\n", "ID", "UNIT", "MODE", "KIND",
+	    "TO", "EVENTS");
 	for (size_t i = 0; i < n; i++) {
 		char mode[16];
 
 		if (strcmp(v[i].mode, "digest") == 0)
-			snprintf(mode, sizeof(mode), "%02d:00", v[i].digest_hour);
+			snprintf(
+			    mode, sizeof(mode), "%02d:00", v[i].digest_hour);
 		else
 			strcpy(mode, "now");
 		printf("%-4lld %-12s %-6s %-7s %-24s %s\n", (long long)v[i].id,
 		    v[i].unit, mode,
-		    v[i].username[0] ? "account"
+		    v[i].username[0]    ? "account"
 			: v[i].email[0] ? "e-mail"
 					: "webhook",
-		    v[i].username[0] ? v[i].username
+		    v[i].username[0]    ? v[i].username
 			: v[i].email[0] ? v[i].email
 					: v[i].webhook_url,
 		    v[i].events);
@@ -124,7 +125,8 @@ cmd_alert(int argc, char **argv)
 		return alert_test(config, to);
 	if (npos < 1 || path == NULL ||
 	    (strcmp(pos[0], "add") != 0 && strcmp(pos[0], "list") != 0 &&
-		strcmp(pos[0], "remove") != 0 && strcmp(pos[0], "email") != 0)) {
+		strcmp(pos[0], "remove") != 0 &&
+		strcmp(pos[0], "email") != 0)) {
 		cli_error("alert",
 		    "usage: hailong alert add|list|remove|email --db FILE ..., "
 		    "or hailong alert test --to ADDRESS; see 'hailong alert "
@@ -154,8 +156,8 @@ cmd_alert(int argc, char **argv)
 			goto out;
 		}
 		if ((webhook != NULL) != (secret_file != NULL)) {
-			cli_error("alert",
-			    "--webhook and --secret-file go together");
+			cli_error(
+			    "alert", "--webhook and --secret-file go together");
 			rc = 2;
 			goto out;
 		}
@@ -166,9 +168,9 @@ cmd_alert(int argc, char **argv)
 			strlcpy_hl(s.email, email, sizeof(s.email));
 		if (webhook) {
 			size_t len = 0;
-			char *sec = file_read(secret_file,
-			    sizeof(s.webhook_secret) - 1, &len, err,
-			    sizeof(err));
+			char *sec =
+			    file_read(secret_file, sizeof(s.webhook_secret) - 1,
+				&len, err, sizeof(err));
 
 			if (sec == NULL) {
 				fprintf(stderr, "hailong alert: %s\n", err);
@@ -207,8 +209,7 @@ cmd_alert(int argc, char **argv)
 			rc = 2;
 			goto out;
 		}
-		if (alerts_sub_add(db, &s, NULL, actor, err, sizeof(err)) <
-		    0) {
+		if (alerts_sub_add(db, &s, NULL, actor, err, sizeof(err)) < 0) {
 			fprintf(stderr, "hailong alert: %s\n", err);
 			goto out;
 		}
@@ -227,8 +228,9 @@ cmd_alert(int argc, char **argv)
 		int r;
 
 		if (user == NULL || email == NULL) {
-			cli_error("alert", "email needs --user NAME and "
-					   "--email ADDRESS ('' clears it)");
+			cli_error("alert",
+			    "email needs --user NAME and "
+			    "--email ADDRESS ('' clears it)");
 			rc = 2;
 			goto out;
 		}
@@ -246,8 +248,8 @@ cmd_alert(int argc, char **argv)
 
 		if (parse_int64(pos[1], strlen(pos[1]), 1, INT64_MAX, &id) <
 		    0) {
-			cli_error("alert", "'%s' is not a subscription id",
-			    pos[1]);
+			cli_error(
+			    "alert", "'%s' is not a subscription id", pos[1]);
 			rc = 2;
 			goto out;
 		}

@@ -231,8 +231,7 @@ out:
 }
 
 void
-alerts_check_failed_at(const char *dbpath, const char *check,
-    const char *why)
+alerts_check_failed_at(const char *dbpath, const char *check, const char *why)
 {
 	char err[512];
 	struct db *db = store_open(dbpath, 0, err, sizeof(err));
@@ -255,8 +254,8 @@ alerts_user_email(struct db *db, const char *username, const char *email,
 	}
 	if (db_begin(db) < 0)
 		goto dberr;
-	if (db_run(db, "UPDATE users SET email = ?2 WHERE username = ?1",
-		"tt", username, email[0] ? email : NULL) < 0)
+	if (db_run(db, "UPDATE users SET email = ?2 WHERE username = ?1", "tt",
+		username, email[0] ? email : NULL) < 0)
 		goto rollback;
 	if (db_changes(db) == 0) {
 		db_rollback(db);
@@ -331,7 +330,8 @@ alerts_sub_add(struct db *db, struct alert_sub *s, const char *scope,
 		return -1;
 	}
 	if (strcmp(s->role, "admin") != 0 && strcmp(s->role, "manager") != 0 &&
-	    strcmp(s->role, "reporter") != 0 && strcmp(s->role, "viewer") != 0) {
+	    strcmp(s->role, "reporter") != 0 &&
+	    strcmp(s->role, "viewer") != 0) {
 		snprintf(err, errlen,
 		    "role: '%s' is not admin, manager, reporter or viewer",
 		    s->role);
@@ -342,8 +342,8 @@ alerts_sub_add(struct db *db, struct alert_sub *s, const char *scope,
 		return -1;
 	}
 	if (scope != NULL && !store_unit_within(db, s->unit, scope)) {
-		snprintf(err, errlen, "unit '%s' is outside your units",
-		    s->unit);
+		snprintf(
+		    err, errlen, "unit '%s' is outside your units", s->unit);
 		return -1;
 	}
 	if (s->username[0] != '\0') {
@@ -359,8 +359,8 @@ alerts_sub_add(struct db *db, struct alert_sub *s, const char *scope,
 			return -1;
 		}
 		if (r == 1) {
-			snprintf(err, errlen, "no active account '%s'",
-			    s->username);
+			snprintf(
+			    err, errlen, "no active account '%s'", s->username);
 			return -1;
 		}
 		if (!ok) {
@@ -372,8 +372,8 @@ alerts_sub_add(struct db *db, struct alert_sub *s, const char *scope,
 		strcpy(s->role, "viewer"); /* the account's own role applies */
 	}
 	if (s->email[0] != '\0' && !mailer_address_is_valid(s->email)) {
-		snprintf(err, errlen, "'%s' is not an e-mail address",
-		    s->email);
+		snprintf(
+		    err, errlen, "'%s' is not an e-mail address", s->email);
 		return -1;
 	}
 	if (s->webhook_url[0] != '\0') {
@@ -409,15 +409,14 @@ alerts_sub_add(struct db *db, struct alert_sub *s, const char *scope,
 		s->email[0] ? s->email : NULL,
 		s->webhook_url[0] ? s->webhook_url : NULL,
 		s->webhook_url[0] ? s->webhook_secret : NULL, s->role, s->unit,
-		s->events, s->mode, s->digest_hour, s->created_at,
-		actor) < 0)
+		s->events, s->mode, s->digest_hour, s->created_at, actor) < 0)
 		goto rollback;
 	s->id = db_last_rowid(db);
 	snprintf(target, sizeof(target), "alert:%lld", (long long)s->id);
 	snprintf(detail, sizeof(detail),
 	    "{\"to\":\"%s\",\"unit\":\"%s\",\"events\":\"%s\","
 	    "\"mode\":\"%s\",\"hour\":%d}",
-	    s->username[0] ? "account"
+	    s->username[0]    ? "account"
 		: s->email[0] ? "address"
 			      : "webhook",
 	    s->unit, s->events, s->mode, s->digest_hour);
@@ -488,8 +487,8 @@ sub_read(struct db_stmt *st, struct alert_sub *s)
 	strlcpy_hl(s->username, db_col_text(st, 1), sizeof(s->username));
 	strlcpy_hl(s->email, db_col_text(st, 2), sizeof(s->email));
 	strlcpy_hl(s->webhook_url, db_col_text(st, 3), sizeof(s->webhook_url));
-	strlcpy_hl(s->webhook_secret, db_col_text(st, 4),
-	    sizeof(s->webhook_secret));
+	strlcpy_hl(
+	    s->webhook_secret, db_col_text(st, 4), sizeof(s->webhook_secret));
 	strlcpy_hl(s->role, db_col_text(st, 5), sizeof(s->role));
 	strlcpy_hl(s->unit, db_col_text(st, 6), sizeof(s->unit));
 	strlcpy_hl(s->events, db_col_text(st, 7), sizeof(s->events));
@@ -558,8 +557,8 @@ static int
 state_set(struct db *db, const char *key, int64_t v, int64_t now)
 {
 	if (v == 0)
-		return db_run(db, "DELETE FROM alert_state WHERE key = ?1", "t",
-		    key);
+		return db_run(
+		    db, "DELETE FROM alert_state WHERE key = ?1", "t", key);
 	return db_run(db,
 	    "INSERT INTO alert_state(key, value, since) VALUES (?1, ?2, ?3) "
 	    "ON CONFLICT(key) DO UPDATE SET value = ?2, since = ?3",
@@ -746,8 +745,8 @@ flag_scope(struct db *db, const struct metrics *m,
 						  : sc->fig.satisfied_rate);
 		detail = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		rc = detail == NULL || state_set(db, key, 1, now) < 0 ||
-			alerts_event(db, "flag_raised", unit, subject, detail,
-			    now) < 0
+			alerts_event(
+			    db, "flag_raised", unit, subject, detail, now) < 0
 		    ? -1
 		    : 0;
 		free(detail);
@@ -795,8 +794,8 @@ check_flags_unit(struct db *db, const char *unit, int64_t now)
 	/* raised before, not now: cleared */
 	snprintf(prefix, sizeof(prefix), "flag:%s:", unit);
 	st = db_query(db,
-	    "SELECT key FROM alert_state WHERE substr(key, 1, ?2) = ?1",
-	    "ti", prefix, (int)strlen(prefix));
+	    "SELECT key FROM alert_state WHERE substr(key, 1, ?2) = ?1", "ti",
+	    prefix, (int)strlen(prefix));
 	if (st == NULL)
 		goto out;
 	while ((s = db_step(st)) == DB_ROW)
@@ -829,8 +828,8 @@ check_flags_unit(struct db *db, const char *unit, int64_t now)
 		    "flag", flag + 1);
 		detail = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		r = detail == NULL || state_set(db, gone[i], 0, now) < 0 ||
-			alerts_event(db, "flag_cleared", unit, subject, detail,
-			    now) < 0
+			alerts_event(
+			    db, "flag_cleared", unit, subject, detail, now) < 0
 		    ? -1
 		    : 0;
 		free(detail);
@@ -859,7 +858,7 @@ check_flags(struct db *db, int64_t now)
 	    "removed_at IS NULL AND (events = 'all' OR instr(',' || events || "
 	    "',', ',flag_') > 0 OR mode = 'digest') ORDER BY unit",
 	    "");
-	char (*units)[41] = NULL;
+	char(*units)[41] = NULL;
 	size_t n = 0;
 	int rc;
 
@@ -932,7 +931,8 @@ event_link(struct buf *b, const char *base, const struct event *e)
 	buf_printf(b, "%s/admin/units/", base);
 	buf_urlenc(b, e->unit);
 	if (strcmp(e->kind, "callback") == 0)
-		buf_printf(b, "/callbacks/%lld", (long long)dint(e, "callback"));
+		buf_printf(
+		    b, "/callbacks/%lld", (long long)dint(e, "callback"));
 	else if (strcmp(e->kind, "review_overdue") == 0)
 		buf_printf(b, "/reviews/%lld", (long long)dint(e, "review"));
 	else if (str_has_prefix(e->kind, "kiosk_"))
@@ -955,8 +955,8 @@ event_link(struct buf *b, const char *base, const struct event *e)
  * only for a role that may see it.
  */
 static void
-event_line(struct db *db, struct buf *b, const struct event *e,
-    const char *role)
+event_line(
+    struct db *db, struct buf *b, const struct event *e, const char *role)
 {
 	char pct[FMT_MAX];
 	struct buf t = { 0 };
@@ -969,8 +969,8 @@ event_line(struct db *db, struct buf *b, const struct event *e,
 		if (dstr(e, "procedure")[0])
 			buf_printf(b, ", thủ tục %s", dstr(e, "procedure"));
 		if (dint(e, "counter") > 0)
-			buf_printf(b, ", quầy %lld",
-			    (long long)dint(e, "counter"));
+			buf_printf(
+			    b, ", quầy %lld", (long long)dint(e, "counter"));
 		buf_puts(b, ".");
 		if (may_see_phones(role)) {
 			struct db_stmt *st = db_query(db,
@@ -998,8 +998,8 @@ event_line(struct db *db, struct buf *b, const struct event *e,
 		    dstr(e, "name")[0] ? dstr(e, "code") : "",
 		    dstr(e, "name")[0] ? ")" : "");
 		if (strcmp(e->kind, "flag_raised") == 0 &&
-		    json_real_value(json_object_get(e->detail,
-			"satisfied_rate")) >= 0)
+		    json_real_value(
+			json_object_get(e->detail, "satisfied_rate")) >= 0)
 			buf_printf(b, ": hài lòng %s trên %lld đánh giá",
 			    fmt_percent_s(pct, LANG_VI,
 				json_real_value(json_object_get(
@@ -1010,8 +1010,10 @@ event_line(struct db *db, struct buf *b, const struct event *e,
 	} else if (strcmp(e->kind, "review_overdue") == 0) {
 		const char *due = dstr(e, "due");
 
-		buf_printf(b, "Xem xét số %lld đã quá hạn (hạn %.2s/%.2s/%.4s).",
-		    (long long)dint(e, "review"), strlen(due) == 10 ? due + 8 : "",
+		buf_printf(b,
+		    "Xem xét số %lld đã quá hạn (hạn %.2s/%.2s/%.4s).",
+		    (long long)dint(e, "review"),
+		    strlen(due) == 10 ? due + 8 : "",
 		    strlen(due) == 10 ? due + 5 : "", due);
 	} else if (str_has_prefix(e->kind, "kiosk_")) {
 		fmt_datetime(&t, LANG_VI, dint(e, "last_seen"));
@@ -1033,7 +1035,7 @@ event_line(struct db *db, struct buf *b, const struct event *e,
 		const char *c = dstr(e, "check");
 
 		buf_printf(b, "%s thất bại: %s.",
-		    strcmp(c, "backup") == 0	    ? "Sao lưu"
+		    strcmp(c, "backup") == 0          ? "Sao lưu"
 			: strcmp(c, "retention") == 0 ? "Xoá dữ liệu hết hạn"
 						      : "Kiểm tra chuỗi băm",
 		    dstr(e, "why"));
@@ -1086,9 +1088,8 @@ event_load(struct db *db, int64_t id, struct event *e)
 /* --- the digest ---------------------------------------------------------- */
 
 int
-alerts_digest(struct db *db, const struct alert_sub *sub,
-    const char *base_url, int64_t now, struct buf *subject,
-    struct buf *text)
+alerts_digest(struct db *db, const struct alert_sub *sub, const char *base_url,
+    int64_t now, struct buf *subject, struct buf *text)
 {
 	struct buf name = { 0 }, t = { 0 };
 	struct metrics *m = NULL;
@@ -1107,8 +1108,8 @@ alerts_digest(struct db *db, const struct alert_sub *sub,
 	}
 	units_name(db, sub->unit, &name);
 	fmt_date(&t, LANG_VI, now);
-	buf_printf(subject, "Bản tin hài lòng %s: %s", buf_str(&t),
-	    buf_str(&name));
+	buf_printf(
+	    subject, "Bản tin hài lòng %s: %s", buf_str(&t), buf_str(&name));
 	buf_printf(text, "Bản tin hằng ngày của %s (%s), %s.\n\n",
 	    buf_str(&name), sub->unit, buf_str(&t));
 
@@ -1148,8 +1149,8 @@ alerts_digest(struct db *db, const struct alert_sub *sub,
 	}
 
 	/* the worst procedures of the month, flagged first */
-	m = metrics_compute(db, sub->unit, month_of(now), now, 0, err,
-	    sizeof(err));
+	m = metrics_compute(
+	    db, sub->unit, month_of(now), now, 0, err, sizeof(err));
 	if (m != NULL) {
 		buf_reset(&t);
 		fmt_month(&t, LANG_VI, m->month);
@@ -1163,11 +1164,12 @@ alerts_digest(struct db *db, const struct alert_sub *sub,
 			for (size_t r = 0; r < p->nreasons; r++)
 				if (top == NULL || p->reasons[r].n > top->n)
 					top = &p->reasons[r];
-			buf_printf(text, "%d. %s (%s): hài lòng %s trên %lld "
-					 "đánh giá; %s",
+			buf_printf(text,
+			    "%d. %s (%s): hài lòng %s trên %lld "
+			    "đánh giá; %s",
 			    ++shown, p->name[0] ? p->name : p->code, p->code,
-			    fmt_percent_s(pct, LANG_VI, p->fig.satisfied_rate,
-				1),
+			    fmt_percent_s(
+				pct, LANG_VI, p->fig.satisfied_rate, 1),
 			    (long long)p->fig.ratings,
 			    flag_label(metric_flag_name(p->fig.flags[0])));
 			if (top != NULL && top->n > 0)
@@ -1208,8 +1210,9 @@ alerts_digest(struct db *db, const struct alert_sub *sub,
 	buf_printf(text, "- Yêu cầu gọi lại đang mở: %s\n  %s/admin/units/",
 	    buf_str(&t), base_url);
 	buf_urlenc(text, sub->unit);
-	buf_printf(text, "/comments\n- Xem xét quá hạn: %lld; đến hạn trong "
-			 "7 ngày: %lld\n  %s/admin/units/",
+	buf_printf(text,
+	    "/comments\n- Xem xét quá hạn: %lld; đến hạn trong "
+	    "7 ngày: %lld\n  %s/admin/units/",
 	    (long long)overdue, (long long)soon, base_url);
 	buf_urlenc(text, sub->unit);
 	buf_puts(text, "/reviews\n");
@@ -1226,8 +1229,9 @@ alerts_digest(struct db *db, const struct alert_sub *sub,
 		online = db_col_int(st, 1);
 	}
 	db_done(st);
-	buf_printf(text, "\nKI-ỐT\n- Đang liên lạc: %lld/%lld; mất liên lạc: "
-			 "%lld\n  %s/admin/units/",
+	buf_printf(text,
+	    "\nKI-ỐT\n- Đang liên lạc: %lld/%lld; mất liên lạc: "
+	    "%lld\n  %s/admin/units/",
 	    (long long)online, (long long)total, (long long)(total - online),
 	    base_url);
 	buf_urlenc(text, sub->unit);
@@ -1379,8 +1383,8 @@ send_email(struct alerts_sender *a, const char *to, const char *subject,
 	}
 	/* one Message-ID per delivery: a resend is recognisable */
 	snprintf(msgid, sizeof(msgid), "%s@hailong", key);
-	return mailer_send(&a->mail, to, subject, text, msgid, hl_now(), err,
-	    errlen);
+	return mailer_send(
+	    &a->mail, to, subject, text, msgid, hl_now(), err, errlen);
 }
 
 /* Send one claimed delivery.  0 sent, -1 failed (err), 1 never can be. */
@@ -1414,8 +1418,8 @@ deliver(struct alerts_sender *a, int64_t id, int64_t event_id, int64_t sub_id,
 			snprintf(err, errlen, "cannot write the digest");
 			goto out;
 		}
-		rc = send_email(a, to, buf_str(&subject), buf_str(&text), key,
-		    err, errlen);
+		rc = send_email(
+		    a, to, buf_str(&subject), buf_str(&text), key, err, errlen);
 		goto out;
 	}
 	if (event_load(a->db, event_id, &e) != 0) {
@@ -1431,9 +1435,10 @@ deliver(struct alerts_sender *a, int64_t id, int64_t event_id, int64_t sub_id,
 	event_line(a->db, &text, &e, s.role);
 	buf_puts(&text, "\n\nXem chi tiết: ");
 	event_link(&text, a->base_url, &e);
-	buf_puts(&text, "\n\n--\nThư tự động của hệ thống hài lòng (hailong).\n");
-	rc = send_email(a, to, buf_str(&subject), buf_str(&text), key, err,
-	    errlen);
+	buf_puts(
+	    &text, "\n\n--\nThư tự động của hệ thống hài lòng (hailong).\n");
+	rc = send_email(
+	    a, to, buf_str(&subject), buf_str(&text), key, err, errlen);
 out:
 	event_release(&e);
 	buf_release(&subject);
@@ -1560,7 +1565,8 @@ sender_main(void *arg)
 			break;
 		}
 		pthread_mutex_unlock(&a->mu);
-		if (now - a->last_check >= (int64_t)a->cfg.alert_check_seconds) {
+		if (now - a->last_check >=
+		    (int64_t)a->cfg.alert_check_seconds) {
 			a->last_check = now;
 			if (alerts_check(a->db, &a->cfg, now) < 0)
 				log_msg(LOG_ERROR, "alerts", "checks: %s",
@@ -1569,11 +1575,11 @@ sender_main(void *arg)
 				log_msg(LOG_ERROR, "alerts", "digests: %s",
 				    db_errmsg(a->db));
 		}
-		while ((r = claim(a->db, &id, &ev, &sub, key, &attempts)) ==
-		    1) {
+		while (
+		    (r = claim(a->db, &id, &ev, &sub, key, &attempts)) == 1) {
 			err[0] = '\0';
-			r = deliver(a, id, ev, sub, key, err, sizeof(err),
-			    &channel);
+			r = deliver(
+			    a, id, ev, sub, key, err, sizeof(err), &channel);
 			mark(a, id, r, attempts, err);
 			/* who and what, never the content */
 			log_kv(r == 0 ? LOG_INFO : LOG_WARN, "alert_send",
@@ -1590,8 +1596,8 @@ sender_main(void *arg)
 				break;
 		}
 		if (r < 0)
-			log_msg(LOG_ERROR, "alerts", "claim: %s",
-			    db_errmsg(a->db));
+			log_msg(
+			    LOG_ERROR, "alerts", "claim: %s", db_errmsg(a->db));
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += a->cfg.alert_poll_ms / 1000;
 		until.tv_nsec += (long)(a->cfg.alert_poll_ms % 1000) * 1000000;
@@ -1608,8 +1614,8 @@ sender_main(void *arg)
 }
 
 struct alerts_sender *
-alerts_sender_start(const struct config *c, const char *base_url, char *err,
-    size_t errlen)
+alerts_sender_start(
+    const struct config *c, const char *base_url, char *err, size_t errlen)
 {
 	struct alerts_sender *a = xcalloc(1, sizeof(*a));
 	int r;
@@ -1658,8 +1664,8 @@ alerts_sender_stop(struct alerts_sender *a)
 }
 
 int
-alerts_send_test(const struct config *c, const char *to, char *err,
-    size_t errlen)
+alerts_send_test(
+    const struct config *c, const char *to, char *err, size_t errlen)
 {
 	struct mailer m;
 	char msgid[80], id[37];

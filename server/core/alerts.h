@@ -72,8 +72,8 @@ int alerts_check_failed(struct db *db, const char *check, const char *why);
  * opens `dbpath` itself.  Failures are logged, never returned: the
  * command's own failure is what the operator must see.
  */
-void alerts_check_failed_at(const char *dbpath, const char *check,
-    const char *why);
+void
+alerts_check_failed_at(const char *dbpath, const char *check, const char *why);
 
 /*
  * Set (or with "" clear) a staff account's e-mail address, audited.
@@ -85,15 +85,15 @@ int alerts_user_email(struct db *db, const char *username, const char *email,
 /* A subscription. */
 struct alert_sub {
 	int64_t id;
-	char username[33];      /* a staff account, or "" */
-	char email[255];        /* a bare address, or "" */
-	char webhook_url[512];  /* or a webhook, with its secret */
+	char username[33];     /* a staff account, or "" */
+	char email[255];       /* a bare address, or "" */
+	char webhook_url[512]; /* or a webhook, with its secret */
 	char webhook_secret[129];
-	char role[16];          /* for an address or webhook; "viewer" */
+	char role[16]; /* for an address or webhook; "viewer" */
 	char unit[41];
-	char events[256];       /* "all" or "kind,kind" */
-	char mode[8];           /* "now" or "digest" */
-	int digest_hour;        /* 0-23, Asia/Ho_Chi_Minh */
+	char events[256]; /* "all" or "kind,kind" */
+	char mode[8];     /* "now" or "digest" */
+	int digest_hour;  /* 0-23, Asia/Ho_Chi_Minh */
 	int64_t created_at;
 	char created_by[64];
 };
@@ -134,8 +134,8 @@ int alerts_sub_list(
  * link to the console.  New: alerts_sender_stop().  NULL with err.
  */
 struct alerts_sender;
-struct alerts_sender *alerts_sender_start(const struct config *c,
-    const char *base_url, char *err, size_t errlen);
+struct alerts_sender *alerts_sender_start(
+    const struct config *c, const char *base_url, char *err, size_t errlen);
 /* Stop the thread (the delivery in hand finishes) and free; NULL ok. */
 void alerts_sender_stop(struct alerts_sender *s);
 
@@ -149,15 +149,14 @@ int alerts_check(struct db *db, const struct config *c, int64_t now);
  * One Vietnamese test e-mail to `to` through the configured server.
  * 0 when accepted; -1 with err holding the server's answer.
  */
-int alerts_send_test(const struct config *c, const char *to, char *err,
-    size_t errlen);
+int alerts_send_test(
+    const struct config *c, const char *to, char *err, size_t errlen);
 
 /*
  * Write subscription `sub`'s daily digest for the day ending at `now`
  * into subject/text (Vietnamese, for a phone).  0 or -1.
  */
 int alerts_digest(struct db *db, const struct alert_sub *sub,
-    const char *base_url, int64_t now, struct buf *subject,
-    struct buf *text);
+    const char *base_url, int64_t now, struct buf *subject, struct buf *text);
 
 #endif

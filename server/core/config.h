@@ -45,9 +45,9 @@ struct config {
 	char smtp_from[256]; /* From: of alerts and digests */
 	char smtp_user[128]; /* "" no AUTH */
 	char smtp_password_file[CONFIG_PATH_MAX]; /* mode 0600 */
-	char smtp_starttls[8]; /* auto (with a user), yes, no */
+	char smtp_starttls[8];               /* auto (with a user), yes, no */
 	char alert_ca_file[CONFIG_PATH_MAX]; /* trusted for webhooks, SMTP */
-	unsigned alert_poll_ms;       /* the sender looks for work */
+	unsigned alert_poll_ms;              /* the sender looks for work */
 	unsigned alert_retry_ms;      /* first back-off, doubled each time */
 	unsigned alert_retry_max_ms;  /* longest back-off */
 	unsigned alert_max_attempts;  /* then the delivery is failed */

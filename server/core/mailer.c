@@ -79,8 +79,7 @@ envelope_of(const char *from, char *out, size_t size)
 }
 
 int
-mailer_init(struct mailer *m, const struct config *c, char *err,
-    size_t errlen)
+mailer_init(struct mailer *m, const struct config *c, char *err, size_t errlen)
 {
 	char *pw = NULL;
 	size_t len = 0;
@@ -152,8 +151,7 @@ encode_header(struct buf *out, const char *s)
 
 int
 mailer_build(struct buf *out, const char *from, const char *to,
-    const char *subject, const char *text, const char *message_id,
-    int64_t date)
+    const char *subject, const char *text, const char *message_id, int64_t date)
 {
 	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
 		"Fri", "Sat" };

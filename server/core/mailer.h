@@ -17,8 +17,8 @@ struct config;
  */
 struct mailer {
 	char url[256];
-	char from[256];      /* the From: header, "Name <addr>" or "addr" */
-	char envelope[256];  /* the address alone, for MAIL FROM */
+	char from[256];     /* the From: header, "Name <addr>" or "addr" */
+	char envelope[256]; /* the address alone, for MAIL FROM */
 	char user[128];
 	char password[256];
 	char ca_file[512];
@@ -31,8 +31,8 @@ struct mailer {
  * (smtp_url empty: nothing can be sent); -1 with err filled (the password
  * file cannot be read or others may read it).
  */
-int mailer_init(struct mailer *m, const struct config *c, char *err,
-    size_t errlen);
+int
+mailer_init(struct mailer *m, const struct config *c, char *err, size_t errlen);
 /* Wipe the password. */
 void mailer_release(struct mailer *m);
 
