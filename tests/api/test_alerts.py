@@ -25,7 +25,7 @@ import time
 import unittest
 from datetime import datetime, timedelta, timezone
 
-from tests.api.hl import DEMO_UNIT, Server, run, stable_port
+from tests.api.hl import Browser, DEMO_UNIT, Server, run, stable_port
 from tests.api.opslib import PROC, make_cert, rate
 
 PHONE = '0912345678'
@@ -527,6 +527,73 @@ class Cli(Base):
             acts = [r[0] for r in c.execute(
                 "SELECT action FROM audit WHERE action LIKE 'alert.%'")]
         self.assertEqual(acts, ['alert.add', 'alert.remove'])
+
+
+PW = 'mật khẩu rất dài 1'
+
+
+class Console(Base):
+    def user(self, name, unit, role):
+        run('user', 'add', '--db', self.s.db_path, '--unit', unit, '--role',
+            role, '--name', name, '--password-stdin', input=PW + '\n')
+        return Browser(self.s).logged_in(name, PW)
+
+    def test_a_manager_manages_the_subscriptions_of_their_units(self):
+        self.smtp = Smtp()
+        self.s = Server(*fast(self.smtp.port), name='alerts-console')
+        self.s.start()
+        lan = self.user('lan', DEMO_UNIT, 'manager')
+        xem = self.user('xem', DEMO_UNIT, 'viewer')
+        page = f'/admin/units/{DEMO_UNIT}/alerts'
+        r = lan.get(page)
+        self.assertEqual(r.status, 200)
+        self.assertIn('Nhận cảnh báo', r.text)
+        self.assertIn('Chưa có đăng ký nào.', r.text)
+        self.assertNotIn('callback', re.sub(r'<[^>]*>', '', r.text))
+        # the manager's own address, then a digest for the manager
+        r = lan.post_form(page, {'csrf': lan.csrf(), 'action': 'email',
+                                 'email': 'lan@vancanh.example.vn'})
+        self.assertEqual(r.status, 303, r.text[:400])
+        lan.get(page)
+        r = lan.post_form(page, {'csrf': lan.csrf(), 'action': 'add',
+                                 'to': 'me', 'mode': 'digest', 'hour': '6',
+                                 'ev_callback': '1', 'ev_flag_raised': '1'})
+        self.assertEqual(r.status, 303, r.text[:400])
+        r = lan.get(page)
+        self.assertIn('Bản tin hằng ngày lúc 06:00', r.text)
+        self.assertIn('Yêu cầu gọi lại sau đánh giá thấp', r.text)
+        self.assertIn('value="lan@vancanh.example.vn"', r.text)
+        # an address may not read more than the manager's own role
+        r = lan.post_form(page, {'csrf': lan.csrf(), 'action': 'add',
+                                 'to': 'email', 'email': 'x@example.vn',
+                                 'role': 'admin'})
+        self.assertEqual(r.status, 400)
+        # no CSRF token: refused, nothing added
+        r = lan.post_form(page, {'action': 'add', 'to': 'email',
+                                 'email': 'y@example.vn'})
+        self.assertEqual(r.status, 403)
+        # the parent unit is out of the manager's scope; viewers see nothing
+        token = lan.csrf(lan.get(page).text)
+        self.assertEqual(lan.get('/admin/units/H21/alerts').status, 404)
+        self.assertEqual(lan.post_form('/admin/units/H21/alerts', {
+            'csrf': token, 'action': 'add', 'to': 'me'}).status, 404)
+        self.assertEqual(xem.get(page).status, 403)
+        with self.s.db() as c:
+            subs = c.execute('SELECT username, email, unit, events, mode, '
+                             'digest_hour FROM alert_subscriptions').fetchall()
+            acts = [r[0] for r in c.execute(
+                "SELECT action FROM audit WHERE actor = 'user:lan' AND "
+                "action <> 'login' "
+                "ORDER BY seq")]
+        self.assertEqual([tuple(x) for x in subs], [
+            ('lan', None, DEMO_UNIT, 'callback,flag_raised', 'digest', 6)])
+        self.assertEqual(acts, ['user.email', 'alert.add'])
+        # removed from the page
+        sid = re.search(r'name="id" value="(\d+)"', lan.get(page).text)[1]
+        r = lan.post_form(page, {'csrf': lan.csrf(), 'action': 'remove',
+                                 'id': sid})
+        self.assertEqual(r.status, 303)
+        self.assertIn('Chưa có đăng ký nào.', lan.get(page).text)
 
 
 class Checks(Base):
