@@ -333,7 +333,7 @@ config_validate(const struct config *c, char *err, size_t errlen)
 	}
 	if (c->smtp_url[0] != '\0' && strchr(c->smtp_from, '@') == NULL) {
 		snprintf(err, errlen,
-		    "smtp_from: an address is needed with smtp_url (like "
+		    "smtp_url: needs smtp_from, the sender's address (like "
 		    "'Hài lòng <hailong@example.gov.vn>')");
 		return -1;
 	}

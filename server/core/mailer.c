@@ -120,7 +120,8 @@ mailer_release(struct mailer *m)
 	secret_wipe(m->password, sizeof(m->password));
 }
 
-/* RFC 2047 encoded words of at most 75 bytes, cut between characters. */
+/* RFC 2047 encoded words (60 bytes: a line stays under 78), cut between
+ * characters. */
 static void
 encode_header(struct buf *out, const char *s)
 {
@@ -135,7 +136,7 @@ encode_header(struct buf *out, const char *s)
 		return;
 	}
 	while (i < n) {
-		size_t k = i + 45 < n ? i + 45 : n;
+		size_t k = i + 36 < n ? i + 36 : n;
 
 		/* never split a UTF-8 sequence: back up to a lead byte */
 		while (k < n && k > i && ((unsigned char)s[k] & 0xC0) == 0x80)
