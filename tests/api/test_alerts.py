@@ -26,6 +26,7 @@ import unittest
 from datetime import datetime, timedelta, timezone
 
 from tests.api.hl import Browser, DEMO_UNIT, Server, run, stable_port
+from tests.api.kioskhl import Signer, add_kiosk, enrol_raw
 from tests.api.opslib import PROC, make_cert, rate
 
 PHONE = '0912345678'
@@ -594,6 +595,68 @@ class Console(Base):
                                  'id': sid})
         self.assertEqual(r.status, 303)
         self.assertIn('Chưa có đăng ký nào.', lan.get(page).text)
+
+
+class Periodic(Base):
+    def test_flags_and_kiosks_each_change_is_one_event(self):
+        self.hooks = Hooks(self.cert, self.key)
+        self.s = Server(*fast(stable_port(), '--alert-ca-file', self.cert,
+                              '--alert-kiosk-offline-minutes', '5',
+                              '--alert-kiosk-backlog', '100'),
+                        name='alerts-periodic')
+        self.alert('add', '--unit', DEMO_UNIT, '--webhook', self.hooks.url,
+                   '--secret-file', self.secret_file(), '--events',
+                   'flag_raised,flag_cleared,kiosk_offline,kiosk_online,'
+                   'kiosk_backlog')
+        self.s.start()
+        kid, code, _ = add_kiosk(self.s, counter=1)
+        r = enrol_raw(self.s, code)
+        self.assertEqual(r.status, 201, r)
+        k = Signer(kid, r.json()['secret'])
+
+        def heartbeat(outbox):
+            r, _ = k.call(self.s, 'POST', '/api/v1/kiosk/heartbeat', {
+                'version': '0.1.0', 'outbox': outbox,
+                'oldest_unsent': None, 'problems': 0})
+            self.assertEqual(r.status, 200, r)
+
+        def kinds():
+            return [r['doc']['kind'] for r in self.hooks.requests]
+
+        heartbeat(0)
+        for _ in range(12):
+            rate(self.s, level=1)
+        got = wait_for(lambda: [r['doc'] for r in self.hooks.requests
+                                if r['doc']['kind'] == 'flag_raised' and
+                                r['doc']['detail']['scope'] == 'procedure'],
+                       'the procedure flagged')
+        d = got[0]
+        self.assertEqual(d['detail']['code'], PROC)
+        self.assertEqual(d['detail']['flag'], 'LOW_SATISFACTION')
+        self.assertIn('Tỷ lệ hài lòng thấp', d['text'])
+        self.assertIn('hài lòng 0,0 % trên 12 đánh giá', d['text'])
+        self.assertTrue(d['link'].endswith(
+            f'/admin/units/{DEMO_UNIT}/procedures/{PROC}'))
+        raised = kinds().count('flag_raised')
+        # the kiosk: a full outbox, then silent, then heard again
+        heartbeat(150)
+        wait_for(lambda: 'kiosk_backlog' in kinds(), 'the backlog alert')
+        with self.s.db() as c:
+            c.execute('UPDATE kiosks SET last_seen = last_seen - 3600')
+            c.commit()
+        wait_for(lambda: 'kiosk_offline' in kinds(), 'the kiosk offline')
+        heartbeat(0)
+        wait_for(lambda: 'kiosk_online' in kinds(), 'the kiosk back')
+        off = [r['doc'] for r in self.hooks.requests
+               if r['doc']['kind'] == 'kiosk_offline'][0]
+        self.assertEqual(off['detail']['kiosk'], kid)
+        self.assertIn('không liên lạc từ', off['text'])
+        # rounds ran since: no flag raised twice, each kiosk change once
+        k2 = kinds()
+        self.assertEqual(k2.count('flag_raised'), raised)
+        self.assertEqual(k2.count('kiosk_offline'), 1)
+        self.assertEqual(k2.count('kiosk_backlog'), 1)
+        self.assertEqual(len(set(self.hooks.keys())), len(k2))
 
 
 class Checks(Base):
