@@ -27,8 +27,9 @@ CREATE TABLE alert_subscriptions (
 	    role = 'manager' OR role = 'reporter' OR role = 'viewer'),
 	unit TEXT NOT NULL REFERENCES units(code),
 	events TEXT NOT NULL DEFAULT 'all',	-- "all" or "kind,kind"
+	-- each event at once, a daily digest, or a weekly one (Mondays)
 	mode TEXT NOT NULL DEFAULT 'now' CHECK (mode = 'now' OR
-	    mode = 'digest'),
+	    mode = 'digest' OR mode = 'weekly'),
 	digest_hour INTEGER NOT NULL DEFAULT 7 CHECK (digest_hour BETWEEN
 	    0 AND 23),	-- Asia/Ho_Chi_Minh
 	created_at INTEGER NOT NULL,

@@ -15,7 +15,8 @@ static const char usage[] =
     "usage: hailong alert add --db FILE --unit CODE\n"
     "                 (--user NAME | --email ADDRESS |\n"
     "                  --webhook URL --secret-file FILE)\n"
-    "                 [--events LIST] [--digest HOUR] [--role ROLE]\n"
+    "                 [--events LIST] [--digest HOUR [--weekly]]\n"
+    "                 [--role ROLE]\n"
     "       hailong alert list --db FILE\n"
     "       hailong alert remove --db FILE ID\n"
     "       hailong alert email --db FILE --user NAME --email ADDRESS\n"
@@ -37,7 +38,8 @@ static const char usage[] =
     "kiosk_online, kiosk_backlog, check_failed, disk_full.  --digest\n"
     "HOUR: instead of each event at once, one e-mail a day at HOUR\n"
     "(0-23, Asia/Ho_Chi_Minh) with what changed, the procedures to\n"
-    "watch, callbacks and reviews waiting, and the kiosks' health.\n"
+    "watch, callbacks and reviews waiting, and the kiosks' health;\n"
+    "with --weekly, one on Mondays about the week.\n"
     "--role (address or webhook only; default viewer): what it may\n"
     "read; phone numbers go only to admin and manager.\n"
     "\n"
@@ -79,6 +81,9 @@ list(const struct alert_sub *v, size_t n)
 		if (strcmp(v[i].mode, "digest") == 0)
 			snprintf(
 			    mode, sizeof(mode), "%02d:00", v[i].digest_hour);
+		else if (strcmp(v[i].mode, "weekly") == 0)
+			snprintf(
+			    mode, sizeof(mode), "Mon%02d", v[i].digest_hour);
 		else
 			strcpy(mode, "now");
 		printf("%-4lld %-12s %-6s %-7s %-24s %s\n", (long long)v[i].id,
@@ -100,6 +105,7 @@ cmd_alert(int argc, char **argv)
 	const char *webhook = NULL, *secret_file = NULL, *events = NULL;
 	const char *digest = NULL, *role = NULL, *config = NULL, *to = NULL;
 	const char *pos[2];
+	bool weekly = false;
 	const struct opt opts[] = {
 		{ "db", &path, NULL },
 		{ "unit", &unit, NULL },
@@ -112,6 +118,7 @@ cmd_alert(int argc, char **argv)
 		{ "role", &role, NULL },
 		{ "config", &config, NULL },
 		{ "to", &to, NULL },
+		{ "weekly", NULL, &weekly },
 		{ NULL, NULL, NULL },
 	};
 	char err[768], actor[64];
@@ -199,8 +206,12 @@ cmd_alert(int argc, char **argv)
 				rc = 2;
 				goto out;
 			}
-			strcpy(s.mode, "digest");
+			strcpy(s.mode, weekly ? "weekly" : "digest");
 			s.digest_hour = (int)hour;
+		} else if (weekly) {
+			cli_error("alert", "--weekly goes with --digest HOUR");
+			rc = 2;
+			goto out;
 		}
 		if (role != NULL && user != NULL) {
 			cli_error("alert",

@@ -319,9 +319,10 @@ alerts_sub_add(struct db *db, struct alert_sub *s, const char *scope,
 		    s->events);
 		return -1;
 	}
-	if (strcmp(s->mode, "now") != 0 && strcmp(s->mode, "digest") != 0) {
-		snprintf(err, errlen, "mode: '%s' is not 'now' or 'digest'",
-		    s->mode);
+	if (strcmp(s->mode, "now") != 0 && strcmp(s->mode, "digest") != 0 &&
+	    strcmp(s->mode, "weekly") != 0) {
+		snprintf(err, errlen,
+		    "mode: '%s' is not 'now', 'digest' or 'weekly'", s->mode);
 		return -1;
 	}
 	if (s->digest_hour < 0 || s->digest_hour > 23) {
@@ -856,7 +857,7 @@ check_flags(struct db *db, int64_t now)
 	struct db_stmt *st = db_query(db,
 	    "SELECT DISTINCT unit FROM alert_subscriptions WHERE "
 	    "removed_at IS NULL AND (events = 'all' OR instr(',' || events || "
-	    "',', ',flag_') > 0 OR mode = 'digest') ORDER BY unit",
+	    "',', ',flag_') > 0 OR mode <> 'now') ORDER BY unit",
 	    "");
 	char(*units)[41] = NULL;
 	size_t n = 0;
@@ -1096,6 +1097,7 @@ alerts_digest(struct db *db, const struct alert_sub *sub, const char *base_url,
 	struct db_stmt *st;
 	char err[256], pct[FMT_MAX], today[11], role[16];
 	int64_t n = 0, overdue = 0, soon = 0, online = 0, total = 0;
+	bool weekly = strcmp(sub->mode, "weekly") == 0;
 	int shown = 0, rc = -1;
 
 	strlcpy_hl(role, sub->role, sizeof(role));
@@ -1108,13 +1110,15 @@ alerts_digest(struct db *db, const struct alert_sub *sub, const char *base_url,
 	}
 	units_name(db, sub->unit, &name);
 	fmt_date(&t, LANG_VI, now);
-	buf_printf(
-	    subject, "Bản tin hài lòng %s: %s", buf_str(&t), buf_str(&name));
-	buf_printf(text, "Bản tin hằng ngày của %s (%s), %s.\n\n",
-	    buf_str(&name), sub->unit, buf_str(&t));
+	buf_printf(subject, "Bản tin hài lòng %s%s: %s",
+	    weekly ? "tuần đến " : "", buf_str(&t), buf_str(&name));
+	buf_printf(text, "Bản tin %s của %s (%s), %s.\n\n",
+	    weekly ? "hằng tuần" : "hằng ngày", buf_str(&name), sub->unit,
+	    buf_str(&t));
 
-	/* what changed since yesterday: the events of the last 24 hours */
-	buf_puts(text, "THAY ĐỔI TỪ HÔM QUA\n");
+	/* what changed since yesterday (last week): the events since */
+	buf_puts(text,
+	    weekly ? "THAY ĐỔI TRONG TUẦN QUA\n" : "THAY ĐỔI TỪ HÔM QUA\n");
 	st = db_query(db,
 	    "SELECT e.id FROM alert_events e WHERE "
 	    "e.created_at > ?2 AND e.created_at <= ?3 AND "
@@ -1122,7 +1126,8 @@ alerts_digest(struct db *db, const struct alert_sub *sub, const char *base_url,
 	    "> 0) AND ((e.unit IS NULL AND ?5 = 'admin') OR EXISTS (SELECT "
 	    "1 FROM unit_tree t WHERE t.ancestor = ?1 AND "
 	    "t.descendant = e.unit)) ORDER BY e.id LIMIT 30",
-	    "tlltt", sub->unit, now - 86400, now, sub->events, role);
+	    "tlltt", sub->unit, now - (weekly ? 7 : 1) * 86400, now,
+	    sub->events, role);
 	if (st == NULL)
 		goto out;
 	{
@@ -1523,10 +1528,14 @@ mark(struct alerts_sender *a, int64_t id, int result, int attempts,
 		    "llt", id, now_ms() + wait, why);
 }
 
-/* The digests due now: one per subscription and Hanoi day. */
+/*
+ * The digests due now: one per subscription and Hanoi day, the weekly
+ * ones on Mondays.
+ */
 static int
 queue_digests(struct db *db, int64_t now)
 {
+	int64_t days = (now + HANOI_OFFSET) / 86400;
 	char day[11];
 	int hour;
 
@@ -1536,8 +1545,9 @@ queue_digests(struct db *db, int64_t now)
 	    "digest_day, next_attempt_at, idempotency_key) "
 	    "SELECT id, ?1, ?3, 'hl-digest-' || id || '-' || ?1 || '-' || "
 	    "lower(hex(randomblob(6))) FROM alert_subscriptions WHERE "
-	    "removed_at IS NULL AND mode = 'digest' AND digest_hour <= ?2",
-	    "til", day, hour, now * 1000);
+	    "removed_at IS NULL AND digest_hour <= ?2 AND (mode = 'digest' "
+	    "OR (mode = 'weekly' AND ?4))",
+	    "tili", day, hour, now * 1000, (days + 4) % 7 == 1);
 }
 
 static void *

@@ -92,7 +92,7 @@ struct alert_sub {
 	char role[16]; /* for an address or webhook; "viewer" */
 	char unit[41];
 	char events[256]; /* "all" or "kind,kind" */
-	char mode[8];     /* "now" or "digest" */
+	char mode[8];     /* "now", "digest" or "weekly" (Mondays) */
 	int digest_hour;  /* 0-23, Asia/Ho_Chi_Minh */
 	int64_t created_at;
 	char created_by[64];
@@ -153,8 +153,9 @@ int alerts_send_test(
     const struct config *c, const char *to, char *err, size_t errlen);
 
 /*
- * Write subscription `sub`'s daily digest for the day ending at `now`
- * into subject/text (Vietnamese, for a phone).  0 or -1.
+ * Write subscription `sub`'s digest for the day (mode "weekly": the
+ * week) ending at `now` into subject/text (Vietnamese, short enough for
+ * a phone).  0 or -1.
  */
 int alerts_digest(struct db *db, const struct alert_sub *sub,
     const char *base_url, int64_t now, struct buf *subject, struct buf *text);

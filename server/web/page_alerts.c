@@ -96,6 +96,11 @@ sub_row(struct ctx *c, const struct console_unit *u, const struct alert_sub *s)
 		buf_printf(b, "%s %02d:00",
 		    TR(c, "Bản tin hằng ngày lúc", "Daily digest at"),
 		    s->digest_hour);
+	else if (strcmp(s->mode, "weekly") == 0)
+		buf_printf(b, "%s %02d:00",
+		    TR(c, "Bản tin tuần, thứ Hai lúc",
+			"Weekly digest, Mondays at"),
+		    s->digest_hour);
 	else
 		buf_puts(b, TR(c, "Gửi ngay", "At once"));
 	buf_puts(b, "</td><td><form method=\"post\" action=\"");
@@ -163,10 +168,14 @@ add_form(struct ctx *c, const struct console_unit *u)
 	    "<label><input type=\"radio\" name=\"mode\" value=\"now\" "
 	    "checked> %s</label>\n"
 	    "<label><input type=\"radio\" name=\"mode\" value=\"digest\"> "
+	    "%s</label>\n"
+	    "<label><input type=\"radio\" name=\"mode\" value=\"weekly\"> "
 	    "%s</label> <select name=\"hour\" aria-label=\"%s\">",
 	    TR(c, "Cách nhận", "How"),
 	    TR(c, "Gửi ngay từng sự kiện", "Each event at once"),
-	    TR(c, "Bản tin hằng ngày (thư) lúc", "A daily e-mail digest at"),
+	    TR(c, "Bản tin hằng ngày (thư)", "A daily e-mail digest"),
+	    TR(c, "Bản tin tuần (thư, thứ Hai), lúc",
+		"A weekly one (Mondays), at"),
 	    TR(c, "Giờ", "Hour"));
 	for (int h = 0; h < 24; h++)
 		buf_printf(b, "<option value=\"%d\"%s>%02d:00</option>", h,
@@ -298,13 +307,14 @@ do_add(struct ctx *c, const struct console_unit *u, const struct form *f,
 		strlcpy_hl(s.role, role_name(r), sizeof(s.role));
 	}
 	events_of(f, s.events, sizeof(s.events));
-	if (mode != NULL && strcmp(mode, "digest") == 0) {
+	if (mode != NULL &&
+	    (strcmp(mode, "digest") == 0 || strcmp(mode, "weekly") == 0)) {
 		if (hour == NULL ||
 		    parse_int64(hour, strlen(hour), 0, 23, &h) < 0) {
 			snprintf(err, errlen, "hour");
 			return -1;
 		}
-		strcpy(s.mode, "digest");
+		strlcpy_hl(s.mode, mode, sizeof(s.mode));
 		s.digest_hour = (int)h;
 	}
 	return alerts_sub_add(ctx_db(c), &s, c->who.unit, actor, err, errlen);

@@ -321,6 +321,58 @@ on_rating(void)
 	db_close(db);
 }
 
+/* The digest's window: a day, or a week; the phone for managers only. */
+static void
+digest(void)
+{
+	struct db *db = fresh();
+	struct alert_sub s;
+	struct buf subject = { 0 }, text = { 0 };
+	const int64_t now = 1796000000; /* 2026-11-30, a Monday */
+
+	if (db == NULL)
+		return;
+	alert_sub_init(&s);
+	strcpy(s.unit, "H21.227");
+	strcpy(s.email, "a@x.vn");
+	strcpy(s.mode, "digest");
+	CHECK_INT(alerts_event(db, "kiosk_offline", "H21.227", "kiosk:k1",
+		      "{\"kiosk\":\"k1\",\"counter\":2,\"last_seen\":1}",
+		      now - 3 * 86400),
+	    0);
+	CHECK_INT(alerts_event(db, "review_overdue", "H21.227", "review:7",
+		      "{\"review\":7,\"due\":\"2026-11-20\"}", now - 3600),
+	    0);
+	CHECK_INT(alerts_event(db, "review_overdue", "H57", "review:8",
+		      "{\"review\":8,\"due\":\"2026-11-20\"}", now - 3600),
+	    0);
+	CHECK_INT(
+	    alerts_digest(db, &s, "https://h.example.vn", now, &subject, &text),
+	    0);
+	CHECK(strstr(buf_str(&subject), "Bản tin hài lòng 30/11/2026") ==
+	    buf_str(&subject));
+	CHECK(strstr(buf_str(&text), "THAY ĐỔI TỪ HÔM QUA") != NULL);
+	CHECK(strstr(buf_str(&text),
+		  "Xem xét số 7 đã quá hạn (hạn 20/11/2026).\n  "
+		  "https://h.example.vn/admin/units/H21.227/reviews/7\n") !=
+	    NULL);
+	CHECK(strstr(buf_str(&text), "số 8") == NULL);     /* another unit */
+	CHECK(strstr(buf_str(&text), "Ki-ốt k1") == NULL); /* 3 days ago */
+	buf_reset(&subject);
+	buf_reset(&text);
+	strcpy(s.mode, "weekly");
+	CHECK_INT(
+	    alerts_digest(db, &s, "https://h.example.vn", now, &subject, &text),
+	    0);
+	CHECK(strstr(buf_str(&subject), "tuần") != NULL);
+	CHECK(strstr(buf_str(&text), "THAY ĐỔI TRONG TUẦN QUA") != NULL);
+	CHECK(
+	    strstr(buf_str(&text), "Ki-ốt k1 (quầy 2) không liên lạc") != NULL);
+	buf_release(&subject);
+	buf_release(&text);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -329,5 +381,6 @@ main(void)
 	RUN(message);
 	RUN(fanout);
 	RUN(on_rating);
+	RUN(digest);
 	return test_report("test_alerts");
 }
