@@ -708,13 +708,42 @@ check_disk(struct db *db, const struct config *c, int64_t now)
 	return full ? event_at_top(db, "disk_full", "disk", detail, now) : 0;
 }
 
-/* The flags raised now for one scope: keys added to *raised. */
-static int
-flag_scope(struct db *db, const struct metrics *m,
-    const struct metric_scope *sc, char ***raised, size_t *n, int64_t now)
+/*
+ * The flags raised now, found outside the write transaction (computing a
+ * month's figures must not hold the writer up), applied inside it.
+ */
+struct flag_hit {
+	char *key, *unit, *subject, *detail;
+};
+
+struct flag_hits {
+	struct flag_hit *v;
+	size_t n;
+	char (*units)[41]; /* the units whose figures were computed */
+	size_t nunits;
+};
+
+static void
+flag_hits_release(struct flag_hits *h)
 {
-	static const char *const kind_names[] = { "total", "procedure",
-		"counter", "officer" };
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->v[i].key);
+		free(h->v[i].unit);
+		free(h->v[i].subject);
+		free(h->v[i].detail);
+	}
+	free(h->v);
+	free(h->units);
+	memset(h, 0, sizeof(*h));
+}
+
+static const char *const scope_names[] = { "total", "procedure", "counter",
+	"officer" };
+
+static void
+flag_scope(
+    const struct metrics *m, const struct metric_scope *sc, struct flag_hits *h)
+{
 	const char *unit = sc->unit[0] ? sc->unit : m->unit;
 	char code[64], month[8];
 
@@ -726,133 +755,34 @@ flag_scope(struct db *db, const struct metrics *m,
 	for (int i = 0; i < sc->fig.nflags; i++) {
 		const char *flag = metric_flag_name(sc->fig.flags[i]);
 		char key[200], subject[96];
+		struct flag_hit *f;
 		json_t *o;
-		char *detail;
-		int rc;
 
 		snprintf(key, sizeof(key), "flag:%s:%s:%s:%s", m->unit,
-		    kind_names[sc->kind], code, flag);
-		*raised = xrealloc(*raised, (*n + 1) * sizeof(**raised));
-		(*raised)[(*n)++] = xstrdup(key);
-		if (state_get(db, key) != 0)
-			continue;
+		    scope_names[sc->kind], code, flag);
 		snprintf(subject, sizeof(subject), "%s:%s",
-		    kind_names[sc->kind], code);
+		    scope_names[sc->kind], code);
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:f}", "scope",
-		    kind_names[sc->kind], "code", code, "name", sc->name,
+		    scope_names[sc->kind], "code", code, "name", sc->name,
 		    "flag", flag, "month", month, "ratings",
 		    (json_int_t)sc->fig.ratings, "satisfied_rate",
 		    isnan(sc->fig.satisfied_rate) ? -1.0
 						  : sc->fig.satisfied_rate);
-		detail = o ? json_dumps(o, JSON_COMPACT) : NULL;
-		rc = detail == NULL || state_set(db, key, 1, now) < 0 ||
-			alerts_event(
-			    db, "flag_raised", unit, subject, detail, now) < 0
-		    ? -1
-		    : 0;
-		free(detail);
+		h->v = xrealloc(h->v, (h->n + 1) * sizeof(*h->v));
+		f = &h->v[h->n++];
+		f->key = xstrdup(key);
+		f->unit = xstrdup(unit);
+		f->subject = xstrdup(subject);
+		f->detail = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		if (f->detail == NULL)
+			f->detail = xstrdup("{}");
 		json_decref(o);
-		if (rc < 0)
-			return -1;
 	}
-	return 0;
 }
 
-static bool
-key_in(char **keys, size_t n, const char *key)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(keys[i], key) == 0)
-			return true;
-	return false;
-}
-
-/* The flags of this month for one unit against those last seen. */
+/* This month's flags of each unit somebody subscribed to.  0 or -1. */
 static int
-check_flags_unit(struct db *db, const char *unit, int64_t now)
-{
-	char err[256], prefix[64];
-	struct metrics *m;
-	const struct metric_list *lists[3];
-	char **raised = NULL, **gone = NULL;
-	size_t nraised = 0, ngone = 0;
-	struct db_stmt *st;
-	int rc = -1, s;
-
-	m = metrics_compute(db, unit, month_of(now), now, 0, err, sizeof(err));
-	if (m == NULL) {
-		log_msg(LOG_WARN, "alerts", "flags of %s: %s", unit, err);
-		return 0;
-	}
-	lists[0] = &m->procedures;
-	lists[1] = &m->counters;
-	lists[2] = &m->officers;
-	for (int l = 0; l < 3; l++)
-		for (size_t i = 0; i < lists[l]->n; i++)
-			if (flag_scope(db, m, &lists[l]->v[i], &raised,
-				&nraised, now) < 0)
-				goto out;
-	/* raised before, not now: cleared */
-	snprintf(prefix, sizeof(prefix), "flag:%s:", unit);
-	st = db_query(db,
-	    "SELECT key FROM alert_state WHERE substr(key, 1, ?2) = ?1", "ti",
-	    prefix, (int)strlen(prefix));
-	if (st == NULL)
-		goto out;
-	while ((s = db_step(st)) == DB_ROW)
-		if (!key_in(raised, nraised, db_col_text(st, 0))) {
-			gone = xrealloc(gone, (ngone + 1) * sizeof(*gone));
-			gone[ngone++] = xstrdup(db_col_text(st, 0));
-		}
-	db_done(st);
-	if (s < 0)
-		goto out;
-	for (size_t i = 0; i < ngone; i++) {
-		/* flag:UNIT:KIND:CODE:FLAG */
-		char *k = gone[i] + strlen(prefix), *flag = strrchr(k, ':');
-		size_t klen = strcspn(k, ":");
-		char subject[128], scope[16], code[64];
-		char *detail;
-		json_t *o;
-		int r;
-
-		if (flag == NULL || klen >= sizeof(scope) ||
-		    flag - k - (long)klen - 1 <= 0 ||
-		    flag - k - (long)klen - 1 >= (long)sizeof(code))
-			continue;
-		memcpy(scope, k, klen);
-		scope[klen] = '\0';
-		memcpy(code, k + klen + 1, (size_t)(flag - k) - klen - 1);
-		code[(size_t)(flag - k) - klen - 1] = '\0';
-		snprintf(subject, sizeof(subject), "%s:%s", scope, code);
-		o = json_pack("{s:s, s:s, s:s}", "scope", scope, "code", code,
-		    "flag", flag + 1);
-		detail = o ? json_dumps(o, JSON_COMPACT) : NULL;
-		r = detail == NULL || state_set(db, gone[i], 0, now) < 0 ||
-			alerts_event(
-			    db, "flag_cleared", unit, subject, detail, now) < 0
-		    ? -1
-		    : 0;
-		free(detail);
-		json_decref(o);
-		if (r < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	for (size_t i = 0; i < nraised; i++)
-		free(raised[i]);
-	for (size_t i = 0; i < ngone; i++)
-		free(gone[i]);
-	free(raised);
-	free(gone);
-	metrics_free(m);
-	return rc;
-}
-
-/* Flags are computed for each unit somebody subscribed to. */
-static int
-check_flags(struct db *db, int64_t now)
+flags_gather(struct db *db, int64_t now, struct flag_hits *h)
 {
 	struct db_stmt *st = db_query(db,
 	    "SELECT DISTINCT unit FROM alert_subscriptions WHERE "
@@ -870,24 +800,144 @@ check_flags(struct db *db, int64_t now)
 		strlcpy_hl(units[n++], db_col_text(st, 0), 41);
 	}
 	db_done(st);
-	rc = rc < 0 ? -1 : 0;
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = check_flags_unit(db, units[i], now);
+	for (size_t i = 0; rc >= 0 && i < n; i++) {
+		char err[256];
+		struct metrics *m = metrics_compute(
+		    db, units[i], month_of(now), now, 0, err, sizeof(err));
+		const struct metric_list *lists[3];
+
+		if (m == NULL) {
+			/* its flags are left as they were, not cleared */
+			log_msg(LOG_WARN, "alerts", "flags of %s: %s", units[i],
+			    err);
+			continue;
+		}
+		lists[0] = &m->procedures;
+		lists[1] = &m->counters;
+		lists[2] = &m->officers;
+		for (int l = 0; l < 3; l++)
+			for (size_t k = 0; k < lists[l]->n; k++)
+				flag_scope(m, &lists[l]->v[k], h);
+		h->units =
+		    xrealloc(h->units, (h->nunits + 1) * sizeof(*h->units));
+		strlcpy_hl(h->units[h->nunits++], units[i], 41);
+		metrics_free(m);
+	}
 	free(units);
+	return rc < 0 ? -1 : 0;
+}
+
+static bool
+is_hit(const struct flag_hits *h, const char *key)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (strcmp(h->v[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+/* A flag raised before and not now, of `unit`: flag_cleared. */
+static int
+flags_clear_unit(
+    struct db *db, const struct flag_hits *h, const char *unit, int64_t now)
+{
+	char prefix[64], **gone = NULL;
+	size_t ngone = 0;
+	struct db_stmt *st;
+	int rc = -1, s;
+
+	snprintf(prefix, sizeof(prefix), "flag:%s:", unit);
+	st = db_query(db,
+	    "SELECT key FROM alert_state WHERE substr(key, 1, ?2) = ?1", "ti",
+	    prefix, (int)strlen(prefix));
+	if (st == NULL)
+		return -1;
+	while ((s = db_step(st)) == DB_ROW)
+		if (!is_hit(h, db_col_text(st, 0))) {
+			gone = xrealloc(gone, (ngone + 1) * sizeof(*gone));
+			gone[ngone++] = xstrdup(db_col_text(st, 0));
+		}
+	db_done(st);
+	if (s < 0)
+		goto out;
+	for (size_t i = 0; i < ngone; i++) {
+		/* flag:UNIT:SCOPE:CODE:FLAG */
+		char *k = gone[i] + strlen(prefix), *flag = strrchr(k, ':');
+		size_t klen = strcspn(k, ":"), clen;
+		char subject[128], scope[16], code[64];
+		char *detail;
+		json_t *o;
+		int r;
+
+		if (flag == NULL || klen >= sizeof(scope) ||
+		    flag <= k + klen + 1 ||
+		    (clen = (size_t)(flag - k) - klen - 1) >= sizeof(code))
+			continue;
+		memcpy(scope, k, klen);
+		scope[klen] = '\0';
+		memcpy(code, k + klen + 1, clen);
+		code[clen] = '\0';
+		snprintf(subject, sizeof(subject), "%s:%s", scope, code);
+		o = json_pack("{s:s, s:s, s:s}", "scope", scope, "code", code,
+		    "flag", flag + 1);
+		detail = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		r = detail == NULL || state_set(db, gone[i], 0, now) < 0 ||
+			alerts_event(
+			    db, "flag_cleared", unit, subject, detail, now) < 0
+		    ? -1
+		    : 0;
+		free(detail);
+		json_decref(o);
+		if (r < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < ngone; i++)
+		free(gone[i]);
+	free(gone);
 	return rc;
+}
+
+/* In the write transaction: each change of a flag is one event. */
+static int
+flags_apply(struct db *db, const struct flag_hits *h, int64_t now)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		const struct flag_hit *f = &h->v[i];
+
+		if (state_get(db, f->key) != 0)
+			continue;
+		if (state_set(db, f->key, 1, now) < 0 ||
+		    alerts_event(db, "flag_raised", f->unit, f->subject,
+			f->detail, now) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < h->nunits; i++)
+		if (flags_clear_unit(db, h, h->units[i], now) < 0)
+			return -1;
+	return 0;
 }
 
 int
 alerts_check(struct db *db, const struct config *c, int64_t now)
 {
+	struct flag_hits hits = { 0 };
+	int rc = -1;
+
+	if (flags_gather(db, now, &hits) < 0)
+		goto out;
 	if (db_begin(db) < 0)
-		return -1;
+		goto out;
 	if (check_kiosks(db, c, now) < 0 || check_reviews(db, now) < 0 ||
-	    check_disk(db, c, now) < 0 || check_flags(db, now) < 0) {
+	    check_disk(db, c, now) < 0 || flags_apply(db, &hits, now) < 0) {
 		db_rollback(db);
-		return -1;
+		goto out;
 	}
-	return db_commit(db);
+	rc = db_commit(db);
+out:
+	flag_hits_release(&hits);
+	return rc;
 }
 
 /* --- what a message says ----------------------------------------------------- */
@@ -1463,6 +1513,15 @@ claim(struct db *db, int64_t *id, int64_t *event_id, int64_t *sub_id,
 	struct db_stmt *st;
 	int rc;
 
+	int64_t due;
+
+	/* a read first: the write lock only when there is work */
+	rc = db_int(db, &due,
+	    "SELECT 1 FROM alert_deliveries WHERE state = 'pending' AND "
+	    "next_attempt_at <= ?1 LIMIT 1",
+	    "l", now_ms());
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	if (db_begin(db) < 0)
 		return -1;
 	st = db_query(db,

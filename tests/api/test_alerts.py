@@ -608,6 +608,10 @@ class Periodic(Base):
                    '--secret-file', self.secret_file(), '--events',
                    'flag_raised,flag_cleared,kiosk_offline,kiosk_online,'
                    'kiosk_backlog')
+        with self.s.db() as c:   # raised at an earlier check, not now
+            c.execute("INSERT INTO alert_state VALUES ('flag:H21.227:"
+                      "procedure:2.000001:LATE', 1, 0)")
+            c.commit()
         self.s.start()
         kid, code, _ = add_kiosk(self.s, counter=1)
         r = enrol_raw(self.s, code)
@@ -653,6 +657,12 @@ class Periodic(Base):
         self.assertIn('không liên lạc từ', off['text'])
         # rounds ran since: no flag raised twice, each kiosk change once
         k2 = kinds()
+        cleared = [r['doc'] for r in self.hooks.requests
+                   if r['doc']['kind'] == 'flag_cleared']
+        self.assertEqual(len(cleared), 1)
+        self.assertEqual(cleared[0]['detail'], {
+            'scope': 'procedure', 'code': '2.000001', 'flag': 'LATE'})
+        self.assertIn('Hết cảnh báo: Nhiều hồ sơ trễ hạn', cleared[0]['text'])
         self.assertEqual(k2.count('flag_raised'), raised)
         self.assertEqual(k2.count('kiosk_offline'), 1)
         self.assertEqual(k2.count('kiosk_backlog'), 1)
