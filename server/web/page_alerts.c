@@ -122,29 +122,32 @@ add_form(struct ctx *c, const struct console_unit *u)
 	buf_printf(b, "<h2>%s</h2>\n<form method=\"post\" action=\"",
 	    TR(c, "Thêm đăng ký nhận tin", "Add a subscription"));
 	action_url(c, b, u);
-	buf_puts(b, "\" class=\"alert-add\">");
+	buf_puts(b, "\" class=\"setup alert-add\">");
 	session_csrf_field(c, b);
 	buf_printf(b,
 	    "<input type=\"hidden\" name=\"action\" value=\"add\">\n"
 	    "<fieldset><legend>%s</legend>\n"
-	    "<label><input type=\"radio\" name=\"to\" value=\"me\" checked> "
-	    "%s</label>\n"
-	    "<label><input type=\"radio\" name=\"to\" value=\"email\"> %s"
-	    "</label> <input type=\"email\" name=\"email\" maxlength=\"254\" "
-	    "autocomplete=\"off\" aria-label=\"%s\">\n"
-	    "<label><input type=\"radio\" name=\"to\" value=\"webhook\"> "
-	    "Webhook (HTTPS)</label> <input type=\"url\" name=\"webhook\" "
-	    "maxlength=\"500\" aria-label=\"URL\"> <label>%s <input "
-	    "type=\"password\" name=\"secret\" maxlength=\"128\" "
-	    "autocomplete=\"off\"></label>\n"
+	    "<label>%s <select name=\"to\">"
+	    "<option value=\"me\" selected>%s</option>"
+	    "<option value=\"email\">%s</option>"
+	    "<option value=\"webhook\">Webhook (HTTPS)</option>"
+	    "</select></label>\n"
+	    "<label>%s <input type=\"email\" name=\"email\" "
+	    "maxlength=\"254\" autocomplete=\"off\"></label>\n"
+	    "<label>%s <input type=\"url\" name=\"webhook\" "
+	    "maxlength=\"500\" placeholder=\"https://\"></label>\n"
+	    "<label>%s <input type=\"password\" name=\"secret\" "
+	    "maxlength=\"128\" autocomplete=\"off\"></label>\n"
 	    "<label>%s <select name=\"role\">",
-	    TR(c, "Người nhận", "Who"),
+	    TR(c, "Người nhận", "Who"), TR(c, "Gửi tới", "Send to"),
 	    TR(c, "Tài khoản của tôi", "My account"),
-	    TR(c, "Địa chỉ thư", "An e-mail address"),
+	    TR(c, "Một địa chỉ thư", "An e-mail address"),
 	    TR(c, "Địa chỉ thư", "E-mail address"),
-	    TR(c, "Khoá bí mật (ít nhất 16 ký tự)",
-		"Secret (16 characters or more)"),
-	    TR(c, "Được xem như vai trò", "May read as role"));
+	    TR(c, "Địa chỉ webhook", "Webhook URL"),
+	    TR(c, "Khoá bí mật của webhook (ít nhất 16 ký tự)",
+		"Webhook secret (16 characters or more)"),
+	    TR(c, "Địa chỉ thư hoặc webhook được xem như",
+		"The address or webhook reads as"));
 	for (int r = ROLE_VIEWER; r <= c->who.role && r <= ROLE_ADMIN; r++)
 		buf_printf(b, "<option value=\"%s\">%s</option>",
 		    role_name((enum role)r), role_word(c, (enum role)r));
@@ -154,36 +157,36 @@ add_form(struct ctx *c, const struct console_unit *u)
 	    TR(c, "Sự kiện (không chọn: tất cả)", "Events (none: all)"));
 	for (size_t i = 0; i < ARRAY_SIZE(kind_codes); i++) {
 		buf_printf(b,
-		    "<label><input type=\"checkbox\" name=\"ev_%s\" "
-		    "value=\"1\"> ",
+		    "<label><span><input type=\"checkbox\" name=\"ev_%s\" "
+		    "value=\"1\">",
 		    kind_codes[i]);
 		if (c->lang == LANG_EN)
 			buf_printf(b, "<code>%s</code>", kind_codes[i]);
 		else
 			buf_html(b, alert_kind_label(kind_codes[i]));
-		buf_puts(b, "</label>\n");
+		buf_puts(b, "</span></label>\n");
 	}
 	buf_printf(b,
 	    "</fieldset>\n<fieldset><legend>%s</legend>\n"
-	    "<label><input type=\"radio\" name=\"mode\" value=\"now\" "
-	    "checked> %s</label>\n"
-	    "<label><input type=\"radio\" name=\"mode\" value=\"digest\"> "
-	    "%s</label>\n"
-	    "<label><input type=\"radio\" name=\"mode\" value=\"weekly\"> "
-	    "%s</label> <select name=\"hour\" aria-label=\"%s\">",
-	    TR(c, "Cách nhận", "How"),
-	    TR(c, "Gửi ngay từng sự kiện", "Each event at once"),
+	    "<label>%s <select name=\"mode\">"
+	    "<option value=\"now\" selected>%s</option>"
+	    "<option value=\"digest\">%s</option>"
+	    "<option value=\"weekly\">%s</option></select></label>\n"
+	    "<label>%s <select name=\"hour\">",
+	    TR(c, "Cách nhận", "How"), TR(c, "Gửi", "Send"),
+	    TR(c, "Ngay khi có sự kiện", "Each event at once"),
 	    TR(c, "Bản tin hằng ngày (thư)", "A daily e-mail digest"),
-	    TR(c, "Bản tin tuần (thư, thứ Hai), lúc",
-		"A weekly one (Mondays), at"),
-	    TR(c, "Giờ", "Hour"));
+	    TR(c, "Bản tin tuần, thứ Hai (thư)",
+		"A weekly e-mail digest, Mondays"),
+	    TR(c, "Giờ gửi bản tin (giờ Việt Nam)",
+		"Digest hour (Vietnam time)"));
 	for (int h = 0; h < 24; h++)
 		buf_printf(b, "<option value=\"%d\"%s>%02d:00</option>", h,
 		    h == 7 ? " selected" : "", h);
 	buf_printf(b,
-	    "</select> <span class=\"note\">%s</span></fieldset>\n"
+	    "</select></label></fieldset>\n"
 	    "<button type=\"submit\">%s</button></form>\n",
-	    TR(c, "giờ Việt Nam", "Vietnam time"), TR(c, "Thêm", "Add"));
+	    TR(c, "Thêm", "Add"));
 }
 
 static void
@@ -197,7 +200,7 @@ email_form(struct ctx *c, const struct console_unit *u)
 	buf_printf(b, "<h2>%s</h2>\n<form method=\"post\" action=\"",
 	    TR(c, "Địa chỉ thư của tôi", "My e-mail address"));
 	action_url(c, b, u);
-	buf_puts(b, "\">");
+	buf_puts(b, "\" class=\"setup\">");
 	session_csrf_field(c, b);
 	buf_printf(b,
 	    "<input type=\"hidden\" name=\"action\" value=\"email\">"
@@ -237,7 +240,7 @@ page_alerts(struct ctx *c)
 		"Alerts reach the people who must act without opening the "
 		"console. Phone numbers go to managers and admins only."));
 	buf_printf(b,
-	    "<table class=\"alerts\">\n<thead><tr><th>%s</th><th>%s</th>"
+	    "<table class=\"alerts staff\">\n<thead><tr><th>%s</th><th>%s</th>"
 	    "<th>%s</th><th>%s</th><th></th></tr></thead>\n<tbody>\n",
 	    TR(c, "Người nhận", "Who"), TR(c, "Đơn vị", "Unit"),
 	    TR(c, "Sự kiện", "Events"), TR(c, "Cách nhận", "How"));
