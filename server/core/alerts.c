@@ -22,6 +22,7 @@
 #include "core/audit.h"
 #include "core/config.h"
 #include "core/fmt.h"
+#include "core/instrument.h"
 #include "core/mailer.h"
 #include "core/metrics.h"
 #include "core/store.h"
@@ -1138,12 +1139,23 @@ event_load(struct db *db, int64_t id, struct event *e)
 
 /* --- the digest ---------------------------------------------------------- */
 
+/* A reason's Vietnamese label in the questionnaire, or its code. */
+static const char *
+reason_label(const struct instrument *in, const char *code)
+{
+	for (int i = 0; in != NULL && i < in->nreasons; i++)
+		if (strcmp(in->reason[i].code, code) == 0)
+			return itext(&in->reason[i].label, LANG_VI);
+	return code;
+}
+
 int
 alerts_digest(struct db *db, const struct alert_sub *sub, const char *base_url,
     int64_t now, struct buf *subject, struct buf *text)
 {
 	struct buf name = { 0 }, t = { 0 };
 	struct metrics *m = NULL;
+	struct instrument *in = NULL;
 	struct db_stmt *st;
 	char err[256], pct[FMT_MAX], today[11], role[16];
 	int64_t n = 0, overdue = 0, soon = 0, online = 0, total = 0;
@@ -1207,6 +1219,7 @@ alerts_digest(struct db *db, const struct alert_sub *sub, const char *base_url,
 	m = metrics_compute(
 	    db, sub->unit, month_of(now), now, 0, err, sizeof(err));
 	if (m != NULL) {
+		in = instrument_load(db, err, sizeof(err)); /* NULL: codes */
 		buf_reset(&t);
 		fmt_month(&t, LANG_VI, m->month);
 		buf_printf(text, "\nTHỦ TỤC CẦN CHÚ Ý (%s)\n", buf_str(&t));
@@ -1229,7 +1242,8 @@ alerts_digest(struct db *db, const struct alert_sub *sub, const char *base_url,
 			    flag_label(metric_flag_name(p->fig.flags[0])));
 			if (top != NULL && top->n > 0)
 				buf_printf(text, "; lý do hay gặp: %s (%lld)",
-				    top->code, (long long)top->n);
+				    reason_label(in, top->code),
+				    (long long)top->n);
 			buf_printf(text, ".\n   %s/admin/units/", base_url);
 			buf_urlenc(text, sub->unit);
 			buf_puts(text, "/procedures/");
@@ -1299,6 +1313,7 @@ alerts_digest(struct db *db, const struct alert_sub *sub, const char *base_url,
 	buf_puts(text, "/alerts\n");
 	rc = buf_failed(text) || buf_failed(subject) ? -1 : 0;
 out:
+	instrument_free(in);
 	metrics_free(m);
 	buf_release(&name);
 	buf_release(&t);
