@@ -23,7 +23,7 @@ PKG_CONFIG ?= pkg-config
 PYTHON ?= python3
 
 PKGS := libmicrohttpd sqlite3 libqrencode libcrypto jansson libcurl \
-	xlsxwriter libpng
+	xlsxwriter libpng pangocairo libzip
 
 # Each object is compiled with the flags of the packages it includes and
 # each program linked with the libraries it uses (README "One door per
@@ -31,6 +31,9 @@ PKGS := libmicrohttpd sqlite3 libqrencode libcrypto jansson libcurl \
 # OpenSSL (core/cms.c, web/page_reports.c) and xlsxwriter
 # (core/report_files.c); kiosk/: jansson.  The kiosk draws its QR code as
 # SVG, so it links libqrencode but no libpng (lib/qr_png.c) or xlsxwriter.
+# core/report_pdf.c alone draws with cairo and pango (pangocairo), and
+# core/report_bundle.c alone writes zips (libzip): their objects only get
+# those flags.
 PKGS_lib/http := libmicrohttpd
 PKGS_lib/db := sqlite3
 PKGS_lib/crypto := libcrypto
@@ -40,7 +43,7 @@ PKGS_lib/qr_png := libpng
 SERVER_CPKGS := jansson libcrypto xlsxwriter
 KIOSK_CPKGS := jansson
 LIB_PKGS := libmicrohttpd sqlite3 libcrypto libcurl libqrencode libpng jansson
-SERVER_PKGS := $(LIB_PKGS) xlsxwriter
+SERVER_PKGS := $(LIB_PKGS) xlsxwriter pangocairo libzip
 KIOSK_PKGS := $(filter-out libpng,$(LIB_PKGS))
 
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -102,7 +105,7 @@ SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/obj/%.o) \
 	$(BUILD)/obj/gen/server_files.o
 
 KIOSK_OBJ := $(KIOSK_SRC:%.c=$(BUILD)/obj/%.o) \
-	$(BUILD)/obj/gen/kiosk_files.o
+	$(BUILD)/obj/gen/kiosk_files.o $(BUILD)/obj/gen/kiosk_audio.o
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -115,6 +118,8 @@ all: $(BUILD)/bin/hailong $(BUILD)/bin/hailong-kiosk
 # OBJ_PKGS: the packages whose headers the object includes (above).
 $(BUILD)/obj/lib/%.o: OBJ_PKGS = jansson $(PKGS_$*)
 $(BUILD)/obj/server/%.o: OBJ_PKGS = $(SERVER_CPKGS)
+$(BUILD)/obj/server/core/report_pdf.o: OBJ_PKGS = $(SERVER_CPKGS) pangocairo
+$(BUILD)/obj/server/core/report_bundle.o: OBJ_PKGS = $(SERVER_CPKGS) libzip
 $(BUILD)/obj/kiosk/%.o: OBJ_PKGS = $(KIOSK_CPKGS)
 
 $(BUILD)/obj/%.o: %.c
@@ -158,6 +163,32 @@ $(BUILD)/gen/kiosk_files.c: $(BUILD)/tools/embed $(KIOSK_EMBED) Makefile \
 	$(Q)$(BUILD)/tools/embed $@ kiosk_files $(KIOSK_EMBED)
 
 $(BUILD)/obj/gen/kiosk_files.o: $(BUILD)/gen/kiosk_files.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The kiosk's spoken prompts (README "Kiosks"): each screen's words of
+# kiosk/ui/speech.txt read by espeak-ng at build time, made 16 kHz mono
+# by kiosk/tools/wavdown.c, embedded as audio/SCREEN-LANG.wav (no
+# network at the counter).
+$(BUILD)/tools/wavdown: kiosk/tools/wavdown.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $< -lm
+
+$(BUILD)/gen/kiosk/audio.stamp: kiosk/ui/speech.txt kiosk/speech.sh \
+    $(BUILD)/tools/wavdown
+	@mkdir -p $(dir $@)
+	$(say) SPEECH $(BUILD)/gen/kiosk/audio
+	$(Q)sh kiosk/speech.sh kiosk/ui/speech.txt $(BUILD)/tools/wavdown \
+	    $(BUILD)/gen/kiosk/audio
+	@touch $@
+
+$(BUILD)/gen/kiosk_audio.c: $(BUILD)/tools/embed $(BUILD)/gen/kiosk/audio.stamp
+	$(say) EMBED $@
+	$(Q)cd $(BUILD)/gen/kiosk && $(abspath $(BUILD))/tools/embed \
+	    $(abspath $@) kiosk_audio $$(ls audio/*.wav)
+
+$(BUILD)/obj/gen/kiosk_audio.o: $(BUILD)/gen/kiosk_audio.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

@@ -9,12 +9,13 @@
 
 #include "hailong/crypto.h"
 #include "hailong/db.h"
+#include "hailong/rating.h"
 #include "hailong/util.h"
 #include "outbox.h"
 
 /* "HLKO": what PRAGMA application_id says in every outbox file. */
 #define OUTBOX_APP_ID 0x484c4b4f
-#define OUTBOX_SCHEMA 1
+#define OUTBOX_SCHEMA 2
 
 static const char schema_v1[] =
     "CREATE TABLE outbox ("
@@ -37,7 +38,17 @@ static const char schema_v1[] =
     "CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
     " STRICT;";
 
-#define ENTRY_COLUMNS "seq, id, level, reasons, dossier, rated_ms, burst"
+/* 2: who rated (README "Kiosks"): the requester type a citizen chose
+ * (citizen, business, or '' for not said) and the assisted mark. */
+static const char schema_v2[] =
+    "ALTER TABLE outbox ADD COLUMN requester TEXT NOT NULL DEFAULT ''"
+    " CHECK (requester IN ('', 'citizen', 'business'));"
+    "ALTER TABLE outbox ADD COLUMN assisted INTEGER NOT NULL DEFAULT 0"
+    " CHECK (assisted IN (0, 1));";
+
+#define ENTRY_COLUMNS \
+	"seq, id, level, reasons, dossier, rated_ms, burst, requester, " \
+	"assisted"
 
 struct outbox {
 	pthread_mutex_t lock;
@@ -65,7 +76,7 @@ prepare_schema(struct db *db, const char *path, char *err, size_t errlen)
 		snprintf(pragma, sizeof(pragma), "PRAGMA application_id = %d",
 		    OUTBOX_APP_ID);
 		if (db_begin(db) < 0 || db_exec(db, schema_v1) < 0 ||
-		    db_exec(db, pragma) < 0 ||
+		    db_exec(db, schema_v2) < 0 || db_exec(db, pragma) < 0 ||
 		    db_set_user_version(db, OUTBOX_SCHEMA) < 0 ||
 		    db_commit(db) < 0) {
 			snprintf(err, errlen,
@@ -83,6 +94,16 @@ prepare_schema(struct db *db, const char *path, char *err, size_t errlen)
 		    "the outbox '%s' was written by a newer hailong-kiosk "
 		    "(schema %d); run that version",
 		    path, version);
+		return -1;
+	}
+	/* an outbox of the version before: its ratings keep, not said */
+	if (version == 1 &&
+	    (db_begin(db) < 0 || db_exec(db, schema_v2) < 0 ||
+		db_set_user_version(db, OUTBOX_SCHEMA) < 0 ||
+		db_commit(db) < 0)) {
+		snprintf(err, errlen, "cannot upgrade the outbox '%s': %s",
+		    path, db_errmsg(db));
+		db_rollback(db);
 		return -1;
 	}
 	return 0;
@@ -227,9 +248,12 @@ outbox_add(struct outbox *ob, const struct wire_local *in, int64_t now_ms,
 	*burst = r == 0 && now_ms >= last && now_ms - last < burst_ms;
 	if (db_run(ob->db,
 		"INSERT INTO outbox(id, level, reasons, dossier, rated_ms, "
-		"burst, hold_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		"tittlil", id, in->level, in->reasons, in->dossier, now_ms,
-		*burst ? 1 : 0, in->reasons_follow ? hold_until_ms : 0) < 0)
+		"burst, hold_until, requester, assisted) VALUES (?, ?, ?, ?, "
+		"?, ?, ?, ?, ?)",
+		"tittliltl", id, in->level, in->reasons, in->dossier, now_ms,
+		*burst ? 1 : 0, in->reasons_follow ? hold_until_ms : 0,
+		rating_requester_name(in->requester),
+		(int64_t)(in->assisted ? 1 : 0)) < 0)
 		goto fail;
 	*seq = db_last_rowid(ob->db);
 	if (db_commit(ob->db) < 0)
@@ -278,6 +302,10 @@ row_to_entry(struct db_stmt *st, struct outbox_entry *e)
 	strlcpy_hl(e->dossier, s ? s : "", sizeof(e->dossier));
 	e->rated_ms = db_col_int(st, 5);
 	e->burst = db_col_int(st, 6) != 0;
+	s = db_col_text(st, 7);
+	if (s == NULL || rating_requester_parse(s, &e->requester) < 0)
+		e->requester = REQUESTER_NONE;
+	e->assisted = db_col_int(st, 8) != 0;
 }
 
 int
@@ -426,8 +454,8 @@ outbox_problems(struct outbox *ob, size_t max, outbox_problem_fn fn, void *arg)
 		struct outbox_entry e;
 
 		row_to_entry(st, &e);
-		fn(&e, db_col_text(st, 7),
-		    db_col_text(st, 8) ? db_col_text(st, 8) : "", arg);
+		fn(&e, db_col_text(st, 9),
+		    db_col_text(st, 10) ? db_col_text(st, 10) : "", arg);
 	}
 	db_done(st);
 	pthread_mutex_unlock(&ob->lock);

@@ -34,6 +34,8 @@ struct outbox_entry {
 	char dossier[65];
 	int64_t rated_ms; /* corrected wall clock, milliseconds */
 	bool burst;
+	enum rating_requester requester; /* REQUESTER_NONE: not said */
+	bool assisted; /* a community helper entered it for the citizen */
 };
 
 /* What the server said about one entry. */
@@ -67,6 +69,7 @@ bool outbox_is_durable(struct outbox *ob);
 /*
  * Add a rating pressed at now_ms, committed before returning.  It is
  * flagged burst when the previous press came less than burst_ms before.
+ * Who rated (in->requester, in->assisted) is kept with it.
  * With in->reasons_follow it is held back from the sender until
  * hold_until_ms, or until outbox_set_reasons() closes it.  Writes the new
  * entry's UUID (id) and seq; *burst says whether it was flagged.  0 or -1

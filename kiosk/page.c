@@ -20,6 +20,8 @@
 #include "served.h"
 
 extern const struct embed_file kiosk_files[];
+/* audio/SCREEN-LANG.wav: the spoken prompts made at build time */
+extern const struct embed_file kiosk_audio[];
 
 #define LOCAL_BODY_MAX 4096
 #define HOLD_SLACK_S 5 /* a held rating outlives the page's reset */
@@ -28,7 +30,8 @@ extern const struct embed_file kiosk_files[];
 /* No inline script or style anywhere: the page's own files only. */
 #define PAGE_CSP \
 	"default-src 'none'; script-src 'self'; style-src 'self'; " \
-	"img-src 'self'; connect-src 'self'; base-uri 'none'; " \
+	"img-src 'self'; media-src 'self'; connect-src 'self'; " \
+	"base-uri 'none'; " \
 	"form-action 'none'; frame-ancestors 'none'"
 
 /* What the page shows before the server's configuration ever arrived. */
@@ -245,6 +248,7 @@ local_rating(struct page *p, struct http_request *req)
 		    "send Content-Type: application/json");
 		return;
 	}
+	/* requester and assisted (who rated) are read here too */
 	if (wire_local_parse(req->body.data ? req->body.data : "",
 		req->body.len, &in, why, sizeof(why)) < 0) {
 		json_error(req, 400, WIRE_ERR_BAD_REQUEST, why);
@@ -371,9 +375,36 @@ local_file(struct page *p, struct http_request *req)
 	    strcmp(dot, ".html") == 0      ? "text/html; charset=utf-8"
 		: strcmp(dot, ".css") == 0 ? "text/css; charset=utf-8"
 		: strcmp(dot, ".svg") == 0 ? "image/svg+xml"
+		: strcmp(dot, ".txt") == 0 ? "text/plain; charset=utf-8"
 					   : "text/javascript; charset=utf-8");
 	req->resp.static_body = f->data;
 	req->resp.static_len = f->len;
+	req->resp.cache = "no-cache";
+}
+
+/* GET /audio/SCREEN-LANG.wav: a screen's words, spoken (speech.txt). */
+static void
+local_audio(struct page *p, struct http_request *req)
+{
+	const struct embed_file *f;
+	char path[64];
+
+	(void)p;
+	if (strlen(req->path) >= sizeof(path)) {
+		http_text(req, 404, "not found\n");
+		return;
+	}
+	/* "/audio/x.wav" is embedded as "audio/x.wav" */
+	snprintf(path, sizeof(path), "%s", req->path + 1);
+	f = embed_find(kiosk_audio, path);
+	if (f == NULL) {
+		http_text(req, 404, "not found\n");
+		return;
+	}
+	http_begin_body(req, 200, "audio/wav");
+	req->resp.static_body = f->data;
+	req->resp.static_len = f->len;
+	/* made at build time: the same for as long as this program runs */
 	req->resp.cache = "no-cache";
 }
 
@@ -389,6 +420,8 @@ static const struct local_route local_routes[] = {
 	{ HTTP_GET, "/kiosk.css", NULL, local_file, 0 },
 	{ HTTP_GET, "/kiosk.js", NULL, local_file, 0 },
 	{ HTTP_GET, "/icon.svg", NULL, local_file, 0 },
+	{ HTTP_GET, "/speech.txt", NULL, local_file, 0 },
+	{ HTTP_GET, "/audio/", ".wav", local_audio, 0 },
 	{ HTTP_GET, WIRE_PATH_LOCAL_CONFIG, NULL, local_config, 0 },
 	{ HTTP_GET, WIRE_PATH_LOCAL_QR, NULL, local_qr, 0 },
 	{ HTTP_GET, WIRE_PATH_LOCAL_SERVING, NULL, local_serving, 0 },

@@ -201,6 +201,12 @@ entry_json(const struct outbox_entry *e)
 		json_object_set_new(o, WIRE_K_DOSSIER, json_string(e->dossier));
 	json_object_set_new(o, WIRE_K_RATED_AT, json_string(at));
 	json_object_set_new(o, WIRE_K_BURST, json_boolean(e->burst));
+	/* who rated: only when said (an older server ignores them) */
+	if (e->requester != REQUESTER_NONE)
+		json_object_set_new(o, WIRE_K_REQUESTER,
+		    json_string(rating_requester_name(e->requester)));
+	if (e->assisted)
+		json_object_set_new(o, WIRE_K_ASSISTED, json_true());
 	return o;
 }
 

@@ -7,6 +7,7 @@
 #include "hailong/util.h"
 
 static const char *const channel_names[] = { "kiosk", "qr", "web", "import" };
+static const char *const requester_names[] = { "", "citizen", "business" };
 static const char *const status_names[] = { "valid", "burst", "duplicate",
 	"misuse", "spam" };
 
@@ -40,6 +41,25 @@ rating_channel_parse(const char *s, enum rating_channel *out)
 	for (size_t i = 0; i < ARRAY_SIZE(channel_names); i++) {
 		if (strcmp(s, channel_names[i]) == 0) {
 			*out = (enum rating_channel)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+rating_requester_name(enum rating_requester q)
+{
+	return (unsigned)q < ARRAY_SIZE(requester_names) ? requester_names[q]
+							 : "?";
+}
+
+int
+rating_requester_parse(const char *s, enum rating_requester *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(requester_names); i++) {
+		if (strcmp(s, requester_names[i]) == 0) {
+			*out = (enum rating_requester)i;
 			return 0;
 		}
 	}
@@ -169,6 +189,8 @@ rating_check(const struct rating *r)
 		return "rated_at";
 	if ((unsigned)r->status > STATUS_SPAM)
 		return "status";
+	if ((unsigned)r->requester > REQUESTER_BUSINESS)
+		return "requester";
 	return NULL;
 }
 
@@ -182,7 +204,8 @@ rating_same_content(const struct rating *a, const struct rating *b)
 	    a->level != b->level ||
 	    a->supplement_reported != b->supplement_reported ||
 	    a->online_error_reported != b->online_error_reported ||
-	    a->visits != b->visits || strcmp(a->reasons, b->reasons) != 0)
+	    a->visits != b->visits || strcmp(a->reasons, b->reasons) != 0 ||
+	    a->requester != b->requester || a->assisted != b->assisted)
 		return false;
 	for (int i = 0; i < RATING_CRITERIA; i++)
 		if (a->criteria[i] != b->criteria[i])
@@ -232,4 +255,10 @@ rating_canonical(const struct rating *r, int64_t seq, struct buf *out)
 	buf_printf(out, "received_at=%lld\n", (long long)r->received_at);
 	buf_printf(out, "status=%s\n", rating_status_name(r->status));
 	buf_printf(out, "source=%s\n", r->source);
+	/* later fields: only when set, so older rows keep their bytes */
+	if (r->requester != REQUESTER_NONE)
+		buf_printf(
+		    out, "requester=%s\n", rating_requester_name(r->requester));
+	if (r->assisted)
+		buf_puts(out, "assisted=1\n");
 }

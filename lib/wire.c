@@ -190,6 +190,26 @@ level_read(const json_t *v, int *out)
 	return true;
 }
 
+/* Optional requester: absent, null, "", "citizen" or "business". */
+static bool
+requester_read(const json_t *v, enum rating_requester *out)
+{
+	*out = REQUESTER_NONE;
+	if (v == NULL || json_is_null(v))
+		return true;
+	return json_is_string(v) &&
+	    strlen(json_string_value(v)) == json_string_length(v) &&
+	    rating_requester_parse(json_string_value(v), out) == 0;
+}
+
+/* Optional assisted mark: absent (false), true or false. */
+static bool
+assisted_read(const json_t *v, bool *out)
+{
+	*out = json_is_true(v);
+	return v == NULL || json_is_boolean(v);
+}
+
 int
 wire_local_parse(
     const char *buf, size_t len, struct wire_local *out, char *why, size_t n)
@@ -208,7 +228,9 @@ wire_local_parse(
 		    strcmp(key, WIRE_K_REASONS) != 0 &&
 		    strcmp(key, WIRE_K_DOSSIER) != 0 &&
 		    strcmp(key, WIRE_K_REASONS_FOLLOW) != 0 &&
-		    strcmp(key, WIRE_K_SERVING) != 0) {
+		    strcmp(key, WIRE_K_SERVING) != 0 &&
+		    strcmp(key, WIRE_K_REQUESTER) != 0 &&
+		    strcmp(key, WIRE_K_ASSISTED) != 0) {
 			snprintf(why, n, "unknown key \"%.40s\"", key);
 			goto out;
 		}
@@ -252,6 +274,17 @@ wire_local_parse(
 	v = json_object_get(doc, WIRE_K_SERVING);
 	if (v != NULL && !serial_read(v, &out->serving)) {
 		snprintf(why, n, "serving must be a serial number");
+		goto out;
+	}
+	if (!requester_read(
+		json_object_get(doc, WIRE_K_REQUESTER), &out->requester)) {
+		snprintf(why, n,
+		    "requester must be \"citizen\", \"business\" or absent");
+		goto out;
+	}
+	if (!assisted_read(
+		json_object_get(doc, WIRE_K_ASSISTED), &out->assisted)) {
+		snprintf(why, n, "assisted must be true or false");
 		goto out;
 	}
 	rc = 0;
@@ -466,6 +499,14 @@ item_read(const json_t *o, int64_t now, struct wire_item *it)
 		return;
 	}
 	it->burst = json_is_true(v);
+	/* optional: a kiosk older than them sends neither */
+	if (!requester_read(
+		json_object_get(o, WIRE_K_REQUESTER), &it->requester)) {
+		it->bad = WIRE_K_REQUESTER;
+		return;
+	}
+	if (!assisted_read(json_object_get(o, WIRE_K_ASSISTED), &it->assisted))
+		it->bad = WIRE_K_ASSISTED;
 }
 
 int

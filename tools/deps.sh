@@ -17,7 +17,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 
 build_pkgs="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libqrencode-dev
 libssl-dev libjansson-dev libcurl4-openssl-dev libxlsxwriter-dev libpng-dev
-libcairo2-dev libpango1.0-dev libzip-dev espeak-ng"
+libcairo2-dev libpango1.0-dev libzip-dev espeak-ng
+fonts-dejavu-core"
 test_pkgs="clang libclang-rt-14-dev sqlite3 openssl zbar-tools chromium
 python3 nodejs ca-certificates procps sqlmap poppler-utils"
 bench_pkgs="wrk"

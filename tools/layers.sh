@@ -43,6 +43,8 @@ bad=$(
 	door 'png\.h' 'lib/qr_png\.c'
 	door 'openssl/' 'lib/crypto\.c|server/core/cms\.c'
 	door 'xlsxwriter\.h' 'server/core/report_files\.c'
+	door 'cairo|pango/' 'server/core/report_pdf\.c'
+	door 'zip\.h' 'server/core/report_bundle\.c'
 )
 if [ -n "$bad" ]; then
 	echo "make layers: includes across the layers (README, Source layout)"

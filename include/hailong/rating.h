@@ -23,6 +23,16 @@ enum rating_channel {
 	CHANNEL_IMPORT,
 };
 
+/*
+ * Who the rating is from (the plans' "người dân, doanh nghiệp"), when the
+ * citizen said: stored as NULL / 1 / 2 (schemas/015_inclusion.sql).
+ */
+enum rating_requester {
+	REQUESTER_NONE,     /* not said */
+	REQUESTER_CITIZEN,  /* người dân: "citizen" */
+	REQUESTER_BUSINESS, /* doanh nghiệp: "business" */
+};
+
 /* Valid ratings count in figures; the others are kept but count in none. */
 enum rating_status {
 	STATUS_VALID,
@@ -61,6 +71,10 @@ struct rating {
 	char source[48];    /* "token:C", "kiosk:<id>", "import:<file>" */
 	bool dossier_token; /* arrived through a single-use token */
 	bool client_time;   /* rated_at came from the client */
+	enum rating_requester requester;
+	bool assisted; /* a helper of the community digital-technology team
+			* (tổ công nghệ số cộng đồng) entered it for the
+			* citizen */
 };
 
 void rating_init(struct rating *r);
@@ -68,6 +82,13 @@ void rating_release(struct rating *r);
 
 const char *rating_channel_name(enum rating_channel c);
 int rating_channel_parse(const char *s, enum rating_channel *out);
+/* "citizen", "business", or "" for REQUESTER_NONE. */
+const char *rating_requester_name(enum rating_requester q);
+/*
+ * "citizen", "business", or "" (not said: REQUESTER_NONE); 0, or -1 for
+ * any other word.
+ */
+int rating_requester_parse(const char *s, enum rating_requester *out);
 const char *rating_status_name(enum rating_status s);
 int rating_status_parse(const char *s, enum rating_status *out);
 
@@ -99,6 +120,12 @@ bool rating_same_content(const struct rating *a, const struct rating *b);
  * fixed order, after the line "hailong-rating-v1".  Free text and phone
  * numbers are outside the chain so that erasing them (personal data law)
  * never breaks it.  `seq` is the row's position.
+ *
+ * The fields added later (the requester and the assisted mark, schema
+ * 015) follow as lines "requester=citizen|business" and "assisted=1"
+ * only when set: a rating without them has the bytes it had before they
+ * existed, so the links of the rows stored before stay valid, and one
+ * with them cannot be read as one without (each line names its field).
  */
 void rating_canonical(const struct rating *r, int64_t seq, struct buf *out);
 

@@ -24,7 +24,9 @@
  *	POST WIRE_PATH_RATINGS    {"ratings": [ITEM, ...]}   (signed)
  *	    ITEM = {"id": UUID, "seq": N, "level": 1..5, "reasons": [CODE...],
  *	            "dossier": "mã hồ sơ" (optional), "rated_at": RFC 3339,
- *	            "burst": bool}
+ *	            "burst": bool, "requester": "citizen"|"business"
+ *	            (optional: not said), "assisted": bool (optional, false:
+ *	            a community helper entered it)}
  *	    200 {"results": [{"id": UUID, "status": "accepted"|"duplicate"|
  *	         "conflict"|"rejected", "reason": "level" (rejected only;
  *	         "folded": rated in a month folded into counts;
@@ -56,7 +58,9 @@
  *
  * Kiosk (hailong-kiosk, 127.0.0.1 only):
  *	POST WIRE_PATH_LOCAL_RATINGS {"level": 1..5, "reasons": [...],
- *	         "dossier": "...", "reasons_follow": bool, "serving": N}
+ *	         "dossier": "...", "reasons_follow": bool, "serving": N,
+ *	         "requester": "citizen"|"business", "assisted": bool}
+ *	    ("requester" and "assisted" optional, as in the batch ITEM)
  *	    ("serving": the serial of the served dossier the page showed
  *	    and sends as "dossier": the kiosk marks it consumed)
  *	    201 {"id": UUID} once committed to the outbox; 400 {"error",
@@ -117,6 +121,8 @@
 #define WIRE_K_SERIAL "serial"
 #define WIRE_K_SINCE "since"
 #define WIRE_K_SERVING "serving"
+#define WIRE_K_REQUESTER "requester" /* optional: citizen, business */
+#define WIRE_K_ASSISTED "assisted"   /* optional bool, default false */
 
 /* Error codes (the "error" key). */
 #define WIRE_ERR_BAD_REQUEST "bad_request"
@@ -202,13 +208,17 @@ struct wire_local {
 	char dossier[65];
 	bool reasons_follow; /* the page will ask for reasons next */
 	int64_t serving;     /* the served dossier's serial it shows, or 0 */
+	enum rating_requester requester; /* REQUESTER_NONE: not said */
+	bool assisted;                   /* a community helper entered it */
 };
 
 /*
  * Parse and check the page's JSON body: an object with "level" 1..5,
  * optional "reasons" (array of at most RATING_REASONS_MAX distinct codes,
  * only when level <= WIRE_LOW_LEVEL_MAX), "dossier" (a mã hồ sơ or ""),
- * "reasons_follow" (bool) and "serving" (a serial, 1..2^53).  Unknown keys are refused.  0, or -1 with
+ * "reasons_follow" (bool), "serving" (a serial, 1..2^53), "requester"
+ * ("citizen", "business", null or absent) and "assisted" (bool).
+ * Unknown keys are refused.  0, or -1 with
  * `why` a sentence for the page (English; the page shows its own words).
  */
 int wire_local_parse(
@@ -268,6 +278,8 @@ struct wire_item {
 	char dossier[65];
 	int64_t rated_at;
 	bool burst;
+	enum rating_requester requester; /* absent: REQUESTER_NONE */
+	bool assisted;                   /* absent: false */
 	const char *bad; /* NULL, or the field that makes it rejected */
 };
 

@@ -20,44 +20,42 @@
   const BEND = [0, 14, 17, 21, 25, 28];
   const LOW = 2;
 
+  // The words of the screens' questions, the thanks and the closed and
+  // error screens are not here: they come from /speech.txt, the list the
+  // spoken prompts are made from at build time, so what the kiosk says is
+  // what it shows.
   const WORDS = {
     vi: {
       lang: 'English',
+      speak: 'Đọc to',
+      big: 'Chữ lớn',
       dossier: 'Mã hồ sơ (quét mã vạch trên giấy biên nhận, nếu có)',
       serving: 'Hồ sơ đang phục vụ: ',
       dossierOk: 'Đã nhận mã hồ sơ',
       dossierBad: 'Mã hồ sơ không hợp lệ, vui lòng quét lại',
       phone: 'Đánh giá chi tiết trên điện thoại',
-      why: 'Điều gì chưa làm Ông/Bà hài lòng?',
-      whyHint: 'Chọn một hoặc nhiều lý do',
+      who: 'Ông/Bà là (không bắt buộc)',
+      citizen: 'Người dân',
+      business: 'Doanh nghiệp',
+      assisted: 'Có người hỗ trợ nhập đánh giá',
       send: 'Gửi đánh giá',
       skip: 'Bỏ qua',
-      thanks: 'Cảm ơn Ông/Bà!',
-      thanksText: 'Ý kiến của Ông/Bà đã được ghi nhận.',
-      oops: 'Xin lỗi, chưa ghi nhận được',
-      oopsText: 'Vui lòng chạm lại để đánh giá.',
-      closed: 'Quầy này đã ngừng nhận đánh giá',
-      closedText: 'Xin Ông/Bà vui lòng đánh giá tại quầy đang phục vụ. Xin cảm ơn!',
-      question: 'Ông/Bà có hài lòng với việc giải quyết thủ tục hành chính hôm nay không?',
     },
     en: {
       lang: 'Tiếng Việt',
+      speak: 'Read aloud',
+      big: 'Large text',
       dossier: 'Dossier code (scan the barcode on your receipt, if any)',
       serving: 'Dossier being served: ',
       dossierOk: 'Dossier code received',
       dossierBad: 'This is not a dossier code; please scan again',
       phone: 'Rate in detail on your phone',
-      why: 'What did not satisfy you?',
-      whyHint: 'Choose one or more reasons',
+      who: 'You are (optional)',
+      citizen: 'A citizen',
+      business: 'A business',
+      assisted: 'Someone helped enter this rating',
       send: 'Send',
       skip: 'Skip',
-      thanks: 'Thank you!',
-      thanksText: 'Your opinion has been recorded.',
-      oops: 'Sorry, that was not recorded',
-      oopsText: 'Please tap again to rate.',
-      closed: 'This counter no longer takes ratings',
-      closedText: 'Please rate at the counter that serves you. Thank you!',
-      question: 'How satisfied are you with how your procedure was handled today?',
     },
   };
 
@@ -70,6 +68,12 @@
   let served = null;      // {dossier, serial} the counter serves, shown
   let wedge = '';         // keys typed by a barcode scanner
   let wedgeAt = 0;
+  let requester = '';     // 'citizen', 'business' or '' (not said)
+  let assisted = false;   // a helper entered the rating for the citizen
+  // /speech.txt: speech[lang][element id] = text; clips[lang][screen] =
+  // the ids of the screen's spoken texts, in order
+  let speech = null;
+  let clips = null;
 
   const $ = (id) => document.getElementById(id);
 
@@ -92,8 +96,104 @@
     return !!(config && config.counter && config.counter.active === false);
   }
 
+  function current() {
+    const s = document.querySelector('.screen:not([hidden])');
+    return s ? s.id : '';
+  }
+
   function show(id) {
+    hush();
     for (const s of document.querySelectorAll('.screen')) s.hidden = s.id !== id;
+    speaker();
+  }
+
+  // --- speech: the words of speech.txt, shown and spoken ---------------
+
+  async function loadSpeech() {
+    if (speech) return;
+    try {
+      const r = await fetch('/speech.txt', { cache: 'no-store' });
+      if (!r.ok) return;
+      const words = { vi: {}, en: {} };
+      const order = { vi: {}, en: {} };
+      for (const line of (await r.text()).split('\n')) {
+        if (line === '' || line[0] === '#') continue;
+        const [screen, id, l, ...rest] = line.split('\t');
+        if (!rest.length || !words[l]) continue;
+        words[l][id] = rest.join('\t');
+        (order[l][screen] = order[l][screen] || []).push(id);
+      }
+      speech = words;
+      clips = order;
+    } catch (e) {
+      // the kiosk itself is restarting: the page's own texts stay
+    }
+  }
+
+  function said(id) {
+    return (speech && speech[lang] && speech[lang][id]) || '';
+  }
+
+  // The screen's clip, when every text it speaks is the text shown (the
+  // server's questionnaire may word the question otherwise: then silent).
+  function clipOf(screen) {
+    const ids = clips && clips[lang] && clips[lang][screen];
+    if (!ids || !ids.length) return '';
+    for (const id of ids) {
+      const e = $(id);
+      if (!e || e.textContent !== said(id)) return '';
+    }
+    return '/audio/' + screen + '-' + lang + '.wav';
+  }
+
+  function speaker() {
+    const b = $('speak');
+    const url = clipOf(current());
+    b.hidden = !url;
+    b.dataset.clip = url;
+    b.classList.remove('playing');
+  }
+
+  function hush() {
+    const a = $('voice');
+    if (!a.paused) a.pause();
+    $('speak').classList.remove('playing');
+  }
+
+  function speak() {
+    const url = $('speak').dataset.clip;
+    if (!url) return;
+    const a = $('voice');
+    const screen = current();
+    // thanks and the error screen wait for the voice before moving on
+    if (screen === 'thanks' || screen === 'oops') clearTimeout(idleTimer);
+    if (a.getAttribute('src') !== url) a.setAttribute('src', url);
+    a.currentTime = 0;
+    $('speak').classList.add('playing');
+    const p = a.play();
+    if (p) p.catch(() => spoken());
+  }
+
+  // the voice ended, or could not play
+  function spoken() {
+    $('speak').classList.remove('playing');
+    const screen = current();
+    if (screen === 'thanks' || screen === 'oops') idle(2);
+  }
+
+  // --- large text, high contrast: for this citizen only ------------------
+
+  function setBig(on) {
+    document.documentElement.classList.toggle('big', on);
+    $('big').setAttribute('aria-pressed', on ? 'true' : 'false');
+  }
+
+  // --- who rated (optional): one tap each, a second tap undoes ---------
+
+  function whoShow() {
+    for (const b of document.querySelectorAll('[data-requester]'))
+      b.setAttribute('aria-pressed', b.dataset.requester === requester ? 'true' : 'false');
+    $('assisted').setAttribute('aria-pressed', assisted ? 'true' : 'false');
   }
 
   function face(level) {
@@ -126,7 +226,11 @@
     const w = WORDS[lang];
     document.documentElement.lang = lang;
     $('lang').textContent = w.lang;
-    $('question').textContent = text(config.question) || w.question;
+    $('speak-label').textContent = w.speak;
+    $('big-label').textContent = w.big;
+    // the questionnaire's question, as the server words it; else ours
+    const q = text(config.question) || said('question');
+    if (q) $('question').textContent = q;
     const place = [];
     if (config.unit && config.unit.name) place.push(config.unit.name);
     if (config.counter && config.counter.name) place.push(config.counter.name);
@@ -136,16 +240,17 @@
     faces.dataset.count = String(faces.children.length);
     $('dossier-label').textContent = w.dossier;
     $('phone-caption').textContent = w.phone;
-    $('why-title').textContent = w.why;
-    $('why-hint').textContent = w.whyHint;
+    $('who-label').textContent = w.who;
+    $('req-citizen').textContent = w.citizen;
+    $('req-business').textContent = w.business;
+    $('assisted').textContent = w.assisted;
     $('send').textContent = w.send;
     $('skip').textContent = w.skip;
-    $('thanks-title').textContent = w.thanks;
-    $('thanks-text').textContent = w.thanksText;
-    $('oops-title').textContent = w.oops;
-    $('oops-text').textContent = w.oopsText;
-    $('closed-title').textContent = w.closed;
-    $('closed-text').textContent = w.closedText;
+    for (const id of ['why-title', 'why-hint', 'thanks-title', 'thanks-text',
+      'oops-title', 'oops-text', 'closed-title', 'closed-text']) {
+      const t = said(id);
+      if (t) $(id).textContent = t;
+    }
     const reasons = $('reasons');
     reasons.replaceChildren(...(config.reasons || []).map((r) => {
       const b = document.createElement('button');
@@ -161,6 +266,8 @@
     }));
     dossierMessage();
     servingMessage();
+    whoShow();
+    speaker();
   }
 
   function servingMessage() {
@@ -220,6 +327,7 @@
   }
 
   async function loadConfig() {
+    await loadSpeech();
     try {
       const r = await fetch('/api/local/config', { cache: 'no-store' });
       if (r.ok) config = await r.json();
@@ -257,6 +365,11 @@
     lang = 'vi';
     dossier = '';
     served = null;
+    requester = '';
+    assisted = false;
+    // the next citizen starts with the normal text and colours
+    setBig(false);
+    hush();
     $('dossier').value = '';
     $('dossier').blur();
     loadConfig().then(() => show(closed() ? 'closed' : 'ask'));
@@ -289,6 +402,8 @@
     busy = true;
     const ask = level <= LOW && (config.reasons || []).length > 0;
     const body = { level };
+    if (requester) body.requester = requester;
+    if (assisted) body.assisted = true;
     if (dossier) body.dossier = dossier;
     else if (served) body.dossier = served.dossier;
     if (served) body.serving = served.serial;
@@ -344,6 +459,23 @@
     $('lang').addEventListener('click', () => {
       lang = lang === 'vi' ? 'en' : 'vi';
       render();
+    });
+    $('speak').addEventListener('click', speak);
+    $('voice').addEventListener('ended', spoken);
+    $('voice').addEventListener('error', spoken);
+    $('voice').addEventListener('pause', spoken);
+    $('big').addEventListener('click', () => {
+      setBig(!document.documentElement.classList.contains('big'));
+    });
+    for (const b of document.querySelectorAll('[data-requester]')) {
+      b.addEventListener('click', () => {
+        requester = requester === b.dataset.requester ? '' : b.dataset.requester;
+        whoShow();
+      });
+    }
+    $('assisted').addEventListener('click', () => {
+      assisted = !assisted;
+      whoShow();
     });
     $('send').addEventListener('click', () => sendReasons(false));
     $('skip').addEventListener('click', () => sendReasons(true));

@@ -69,12 +69,21 @@ cmd_rules(int argc, char **argv)
 		    "created", "by", "rules");
 		while (st != NULL && db_step(st) == DB_ROW) {
 			char created[11];
+			const char *by = db_col_text(st, 3);
+			bool dated = db_col_int(st, 2) > 0;
 
 			month_format((int)db_col_int(st, 1), m);
-			date_vn(db_col_int(st, 2), created);
-			printf("%-8lld %-10s %-11s %-20s %s\n",
-			    (long long)db_col_int(st, 0), m, created,
-			    db_col_text(st, 3), db_col_text(st, 4));
+			/* version 1 comes with the schema: no date, nobody
+			 * (not "01/01/1970") */
+			if (dated)
+				date_vn(db_col_int(st, 2), created);
+			/* "—" is 3 bytes, 1 column: two more of padding */
+			printf("%-8lld %-10s %-*s %-*s %s\n",
+			    (long long)db_col_int(st, 0), m, dated ? 11 : 13,
+			    dated ? created : "—",
+			    by != NULL && by[0] != '\0' ? 20 : 22,
+			    by != NULL && by[0] != '\0' ? by : "—",
+			    db_col_text(st, 4));
 		}
 		db_done(st);
 	} else if (strcmp(pos[0], "show") == 0) {

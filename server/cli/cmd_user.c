@@ -17,14 +17,20 @@ static const char usage[] =
     "                        [--full-name TEXT] [--password-stdin]\n"
     "       hailong user list --db FILE\n"
     "       hailong user passwd --db FILE --name NAME [--password-stdin]\n"
-    "       hailong user disable --db FILE --name NAME\n"
+    "       hailong user disable --db FILE (--name NAME | NAME)\n"
+    "       hailong user enable --db FILE (--name NAME | NAME)\n"
     "\n"
     "ROLE is admin, manager, reporter or viewer.  NAME is the login name\n"
     "(3-32 of a-z, 0-9, '.', '_', '-'); --full-name is shown in the\n"
     "console.  A user sees the unit CODE and its subordinate units only.\n"
     "Without --password-stdin a one-time password is printed, which must\n"
     "be changed at the first login.  passwd sets a new password (ending\n"
-    "every session of the user); disable ends the account's access.\n";
+    "every session of the user); disable locks the account and ends its\n"
+    "sessions; enable unlocks it again, with the password it had (and\n"
+    "clears its failed logins).  Every change is in the audit log.\n"
+    "\n"
+    "Exit status: 0 done (or nothing to do: the account was in that state\n"
+    "already), 1 no such user or the database failed, 2 a usage error.\n";
 
 /* One line from stdin, without its newline.  New, or NULL. */
 static char *
@@ -110,6 +116,41 @@ user_list(struct db *db)
 	return 0;
 }
 
+/* disable or enable: core users_disable()/users_enable(), audited. */
+static int
+user_active(struct db *db, const char *verb, const char *name)
+{
+	bool enable = strcmp(verb, "enable") == 0;
+	char actor[64];
+	int rc;
+
+	if (name == NULL) {
+		cli_error("user", "%s needs a user name (--name NAME)", verb);
+		return 2;
+	}
+	cli_actor(actor, sizeof(actor));
+	rc = enable ? users_enable(db, name, actor)
+		    : users_disable(db, name, actor);
+	if (rc == 2) {
+		cli_error("user", "no user '%s'", name);
+		return 1;
+	}
+	if (rc < 0) {
+		cli_error("user", "%s", db_errmsg(db));
+		return 1;
+	}
+	if (rc == 1)
+		printf("user %s is %s already; nothing changed\n", name,
+		    enable ? "enabled" : "disabled");
+	else if (enable)
+		printf("user %s enabled; it may log in again with its "
+		       "password\n",
+		    name);
+	else
+		printf("user %s disabled; its sessions ended\n", name);
+	return 0;
+}
+
 static int
 user_change(struct db *db, const char *verb, const char *name, bool from_stdin)
 {
@@ -128,15 +169,6 @@ user_change(struct db *db, const char *verb, const char *name, bool from_stdin)
 		return 1;
 	}
 	cli_actor(actor, sizeof(actor));
-	if (strcmp(verb, "disable") == 0) {
-		if (db_run(db, "UPDATE users SET active = 0 WHERE id = ?", "l",
-			id) < 0 ||
-		    session_destroy_user(db, id) < 0)
-			goto dberr;
-		audit_append(db, actor, "user.disable", name, "");
-		printf("user %s disabled; its sessions ended\n", name);
-		return 0;
-	}
 	if (from_stdin) {
 		password = read_password();
 	} else {
@@ -188,18 +220,34 @@ cmd_user(int argc, char **argv)
 		{ "password-stdin", NULL, &from_stdin },
 		{ NULL, NULL, NULL },
 	};
+	const char *pos[2] = { NULL, NULL };
 	char err[512];
 	struct db *db;
 	int p, got, rc;
 
-	p = cli_parse("user", usage, argc, argv, opts, &verb, 1, &got);
+	p = cli_parse("user", usage, argc, argv, opts, pos, 2, &got);
 	if (p != 0)
 		return p < 0 ? 2 : 0;
+	verb = pos[0];
 	if (got == 0 || path == NULL) {
 		cli_error("user",
-		    "give add, list, passwd or disable, and --db "
+		    "give add, list, passwd, disable or enable, and --db "
 		    "FILE");
 		return 2;
+	}
+	/* "user enable NAME": the name may also come without --name */
+	if (got == 2) {
+		if (strcmp(verb, "disable") != 0 &&
+		    strcmp(verb, "enable") != 0) {
+			cli_error("user", "unexpected argument '%s'", pos[1]);
+			return 2;
+		}
+		if (name != NULL && strcmp(name, pos[1]) != 0) {
+			cli_error(
+			    "user", "two names: '%s' and '%s'", name, pos[1]);
+			return 2;
+		}
+		name = pos[1];
 	}
 	db = store_open(path, 0, err, sizeof(err));
 	if (db == NULL) {
@@ -210,8 +258,10 @@ cmd_user(int argc, char **argv)
 		rc = user_add(db, unit, role, name, full, from_stdin);
 	else if (strcmp(verb, "list") == 0)
 		rc = user_list(db);
-	else if (strcmp(verb, "passwd") == 0 || strcmp(verb, "disable") == 0)
+	else if (strcmp(verb, "passwd") == 0)
 		rc = user_change(db, verb, name, from_stdin);
+	else if (strcmp(verb, "disable") == 0 || strcmp(verb, "enable") == 0)
+		rc = user_active(db, verb, name);
 	else {
 		cli_error("user", "unknown action '%s'", verb);
 		rc = 2;

@@ -32,6 +32,8 @@ const char *const ballot_keys[BK_COUNT + 1] = {
 	"reasons",
 	"comment",
 	"rated_at",
+	"requester",
+	"assisted",
 	NULL,
 };
 
@@ -171,6 +173,14 @@ ballot_from_record(struct record *rec, struct rating *r)
 	r->visits = small(rec, BK_VISITS, 1, RATING_VISITS_MAX,
 	    "a number of visits from 1 to 99 (or empty)");
 	reasons_field(rec, r);
+	v = rec->value[BK_REQUESTER];
+	if (v != NULL && rating_requester_parse(v, &r->requester) < 0)
+		record_error(rec, "requester",
+		    "'%.40s' must be citizen (người dân), business (doanh "
+		    "nghiệp) or empty",
+		    v);
+	r->assisted = small(rec, BK_ASSISTED, 0, 1,
+			  "1 (a helper entered it), 0 or empty") == 1;
 	v = rec->value[BK_COMMENT];
 	if (v != NULL) {
 		char *text = text_clean(v);

@@ -23,6 +23,8 @@ enum ballot_key {
 	BK_REASONS,
 	BK_COMMENT,
 	BK_RATED_AT,
+	BK_REQUESTER, /* optional: citizen, business or empty */
+	BK_ASSISTED,  /* optional: 1, 0 or empty */
 	BK_COUNT
 };
 /* Their names, NULL-terminated (for records_parse()). */
@@ -37,8 +39,9 @@ extern const char *const ballot_keys[BK_COUNT + 1];
  * separated by ';' (at most six, each once; stored "a,b"; whether the
  * questionnaire has them is the caller's to check), comment at most 1000
  * characters (CRLF folded, ends trimmed), rated_at RFC 3339 with an
- * offset; id, unit, level and rated_at required, the others may be
- * empty.  The rating gets channel import, status valid and rated_at as
+ * offset, requester citizen (người dân) or business (doanh nghiệp),
+ * assisted 1 (a community helper entered it) or 0; id, unit, level and
+ * rated_at required, the others may be empty (or absent).  The rating gets channel import, status valid and rated_at as
  * the client's time; received_at and source are the caller's to set.
  * Problems go to rec (record_error()).  Touches no database.  0 valid,
  * -1 not.

@@ -79,9 +79,29 @@ read_key(const char *path, char *err, size_t errlen)
 	return k;
 }
 
+static int
+sign_with(const char *key_path, const char *cert_path, const void *data,
+    size_t len, unsigned int extra, struct buf *out, char *err, size_t errlen);
+
 int
 cms_sign(const char *key_path, const char *cert_path, const void *data,
     size_t len, struct buf *out, char *err, size_t errlen)
+{
+	return sign_with(key_path, cert_path, data, len, 0, out, err, errlen);
+}
+
+int
+cms_sign_cades(const char *key_path, const char *cert_path, const void *data,
+    size_t len, struct buf *out, char *err, size_t errlen)
+{
+	/* CMS_CADES: the ESS signing-certificate-v2 attribute (RFC 5035) */
+	return sign_with(
+	    key_path, cert_path, data, len, CMS_CADES, out, err, errlen);
+}
+
+static int
+sign_with(const char *key_path, const char *cert_path, const void *data,
+    size_t len, unsigned int extra, struct buf *out, char *err, size_t errlen)
 {
 	EVP_PKEY *key = NULL;
 	X509 *cert = NULL;
@@ -106,7 +126,7 @@ cms_sign(const char *key_path, const char *cert_path, const void *data,
 	in = BIO_new_mem_buf(data, (int)len);
 	/* no S/MIME capabilities attribute: it only lists old ciphers */
 	cms = in ? CMS_sign(cert, key, NULL, in,
-		       CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP)
+		       CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | extra)
 		 : NULL;
 	if (cms == NULL) {
 		ossl_err(err, errlen, "cannot sign");

@@ -34,6 +34,15 @@ int cms_sign(const char *key_path, const char *cert_path, const void *data,
     size_t len, struct buf *out, char *err, size_t errlen);
 
 /*
+ * The same with the ESS signing-certificate-v2 attribute (CAdES-BES, as
+ * PAdES baseline B asks of a PDF signature's CMS).  OpenSSL also adds a
+ * signing-time attribute, which PAdES B-B would leave out; readers
+ * (pdfsig) accept it.
+ */
+int cms_sign_cades(const char *key_path, const char *cert_path,
+    const void *data, size_t len, struct buf *out, char *err, size_t errlen);
+
+/*
  * Check a detached DER signature over data: the signature itself, and the
  * signer's certificate chain to `trust_path`, a PEM file holding CA
  * certificates or pinned signer certificates (any certificate in it is a

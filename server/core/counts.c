@@ -81,6 +81,15 @@ metric_counts_add_rating(struct metric_counts *c, const struct rating *r)
 		c->channel_ratings[r->channel]++;
 		c->channel_satisfied[r->channel] += r->level >= 4;
 	}
+	if (r->requester != REQUESTER_NONE &&
+	    (unsigned)r->requester <= REQUESTER_COUNT) {
+		c->requester_ratings[r->requester - 1]++;
+		c->requester_satisfied[r->requester - 1] += r->level >= 4;
+	}
+	if (r->assisted) {
+		c->assisted_ratings++;
+		c->assisted_satisfied += r->level >= 4;
+	}
 }
 
 void
@@ -106,15 +115,19 @@ metric_counts_ratings(const struct metric_counts *c)
 static const struct {
 	const char *name;
 	size_t off;
-	bool why; /* since definition version 2 */
+	int since; /* the definition version that added it */
 } scalar_counts[] = {
 #define F(x) \
 	{ \
-#x, offsetof(struct metric_counts, x), false \
+#x, offsetof(struct metric_counts, x), 1 \
 	}
 #define W(x) \
 	{ \
-#x, offsetof(struct metric_counts, x), true \
+#x, offsetof(struct metric_counts, x), 2 \
+	}
+#define I(x) \
+	{ \
+#x, offsetof(struct metric_counts, x), 3 \
 	}
 	F(ballot_n),
 	F(ballot_sum),
@@ -140,27 +153,34 @@ static const struct {
 	F(digitized),
 	F(bad),
 	W(covered),
+	I(assisted_ratings),
+	I(assisted_satisfied),
+#undef I
 #undef W
 #undef F
 };
 
-/* The arrays of version 2, in the order of the JSON object, after them. */
+/* The arrays of versions 2 and 3, in the order of the JSON object, after
+ * them. */
 static const struct {
 	const char *name;
 	size_t off;
 	int n;
+	int since; /* the definition version that added it */
 } why_arrays[] = {
-#define A(x, n) \
+#define A(x, n, v) \
 	{ \
-#x, offsetof(struct metric_counts, x), n \
+#x, offsetof(struct metric_counts, x), n, v \
 	}
-	A(channel_ratings, CHANNEL_COUNT),
-	A(channel_satisfied, CHANNEL_COUNT),
-	A(excluded, EXCLUDED_COUNT),
-	A(dchannel_dossiers, DCHANNEL_COUNT),
-	A(dchannel_judged, DCHANNEL_COUNT),
-	A(dchannel_on_time, DCHANNEL_COUNT),
-	A(dchannel_soc, DCHANNEL_COUNT),
+	A(channel_ratings, CHANNEL_COUNT, 2),
+	A(channel_satisfied, CHANNEL_COUNT, 2),
+	A(excluded, EXCLUDED_COUNT, 2),
+	A(dchannel_dossiers, DCHANNEL_COUNT, 2),
+	A(dchannel_judged, DCHANNEL_COUNT, 2),
+	A(dchannel_on_time, DCHANNEL_COUNT, 2),
+	A(dchannel_soc, DCHANNEL_COUNT, 2),
+	A(requester_ratings, REQUESTER_COUNT, 3),
+	A(requester_satisfied, REQUESTER_COUNT, 3),
 #undef A
 };
 
@@ -234,7 +254,7 @@ metric_counts_from_json(
 {
 	bool partial = false;
 
-	return metric_counts_from_json_v(obj, 2, c, &partial, err, errlen);
+	return metric_counts_from_json_v(obj, 3, c, &partial, err, errlen);
 }
 
 int
@@ -260,7 +280,7 @@ metric_counts_from_json_v(const json_t *obj, int version,
 	for (size_t i = 0; i < ARRAY_SIZE(scalar_counts); i++) {
 		const json_t *x = json_object_get(obj, scalar_counts[i].name);
 
-		if (scalar_counts[i].why && version < 2)
+		if (scalar_counts[i].since > version)
 			continue;
 		if (!json_is_integer(x) || json_integer_value(x) < 0) {
 			snprintf(err, errlen,
@@ -272,8 +292,9 @@ metric_counts_from_json_v(const json_t *obj, int version,
 		*count_field(&out, scalar_counts[i].off) =
 		    json_integer_value(x);
 	}
-	for (size_t i = 0; version >= 2 && i < ARRAY_SIZE(why_arrays); i++)
-		if (array_from_json(obj, why_arrays[i].name,
+	for (size_t i = 0; i < ARRAY_SIZE(why_arrays); i++)
+		if (why_arrays[i].since <= version &&
+		    array_from_json(obj, why_arrays[i].name,
 			count_field(&out, why_arrays[i].off), why_arrays[i].n,
 			err, errlen) < 0)
 			return -1;
@@ -287,10 +308,10 @@ metric_counts_from_json_v(const json_t *obj, int version,
 
 		for (size_t i = 0; i < ARRAY_SIZE(scalar_counts); i++)
 			known |= strcmp(key, scalar_counts[i].name) == 0 &&
-			    (version >= 2 || !scalar_counts[i].why);
-		for (size_t i = 0; version >= 2 && i < ARRAY_SIZE(why_arrays);
-		     i++)
-			known |= strcmp(key, why_arrays[i].name) == 0;
+			    scalar_counts[i].since <= version;
+		for (size_t i = 0; i < ARRAY_SIZE(why_arrays); i++)
+			known |= strcmp(key, why_arrays[i].name) == 0 &&
+			    why_arrays[i].since <= version;
 		if (!known) {
 			snprintf(err, errlen, "counts.%.40s: unknown key", key);
 			return -1;

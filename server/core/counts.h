@@ -22,6 +22,8 @@
 #define CHANNEL_COUNT 4
 #define EXCLUDED_COUNT 4
 #define DCHANNEL_COUNT 3
+/* Requesters said (enum rating_requester but REQUESTER_NONE). */
+#define REQUESTER_COUNT 2
 
 /*
  * The counts behind every figure of one scope and month.  Ratings are
@@ -49,6 +51,12 @@ struct metric_counts {
 	int64_t channel_ratings[CHANNEL_COUNT];   /* by rating_channel */
 	int64_t channel_satisfied[CHANNEL_COUNT]; /* of them, level >= 4 */
 	int64_t excluded[EXCLUDED_COUNT];         /* not valid, by status - 1 */
+	/* inclusion (definition version 3): by requester - 1 (citizen,
+	 * business; "not said" is N minus them), and the assisted ones */
+	int64_t requester_ratings[REQUESTER_COUNT];
+	int64_t requester_satisfied[REQUESTER_COUNT]; /* of them, level >= 4 */
+	int64_t assisted_ratings;   /* entered by a community helper */
+	int64_t assisted_satisfied; /* of them, level >= 4 */
 	/* dossiers */
 	int64_t dossiers;         /* D */
 	int64_t online;           /* channel 2 */

@@ -57,7 +57,13 @@
 	"sum(valid AND channel = 'import'), " \
 	"sum(valid AND channel = 'import' AND level >= 4), " \
 	"sum(status = 'burst'), sum(status = 'duplicate'), " \
-	"sum(status = 'misuse'), sum(status = 'spam') "
+	"sum(status = 'misuse'), sum(status = 'spam'), " \
+	"sum(valid AND coalesce(requester, 0) = 1), " \
+	"sum(valid AND coalesce(requester, 0) = 1 AND level >= 4), " \
+	"sum(valid AND coalesce(requester, 0) = 2), " \
+	"sum(valid AND coalesce(requester, 0) = 2 AND level >= 4), " \
+	"sum(valid AND assisted = 1), " \
+	"sum(valid AND assisted = 1 AND level >= 4) "
 #define FOLDED \
 	"(SELECT *, status = 'valid' AS valid, " \
 	"(c1 IS NOT NULL AND c2 IS NOT NULL AND c3 IS NOT NULL AND " \

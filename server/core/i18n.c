@@ -71,6 +71,15 @@ static const char *const text[M_COUNT][2] = {
 	[M_ERR_FORM] = { "Dữ liệu gửi lên không đúng định dạng. Vui lòng tải "
 			 "lại trang.",
 	    "The form data was malformed. Please reload the page." },
+	[M_ERR_REQUESTER] = { "Mục “Người đánh giá” không hợp lệ: vui lòng "
+			      "chọn "
+			      "“Người dân”, “Doanh nghiệp” hoặc để trống.",
+	    "The “Who is rating” answer is not valid: please choose "
+	    "“Citizen”, “Business” or leave it empty." },
+	[M_ERR_ASSISTED] = { "Ô “Có người hỗ trợ nhập đánh giá” không hợp lệ: "
+			     "vui lòng đánh dấu hoặc để trống.",
+	    "The “A helper entered this rating” box is not valid: please "
+	    "tick it or leave it empty." },
 	[M_THANKS_TITLE] = { "Cảm ơn Ông/Bà!", "Thank you!" },
 	[M_THANKS_TEXT] = { "Đánh giá của Ông/Bà đã được ghi nhận. Ý kiến của "
 			    "người dân "

@@ -37,6 +37,8 @@ enum msg {
 	M_ERR_PROCEDURE_UNKNOWN,
 	M_ERR_HONEYPOT,
 	M_ERR_FORM,
+	M_ERR_REQUESTER, /* requester: not citizen, business or empty */
+	M_ERR_ASSISTED,  /* assisted: not 1 or empty */
 	M_THANKS_TITLE,
 	M_THANKS_TEXT,
 	M_DOSSIER_USED_TITLE,

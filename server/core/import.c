@@ -186,6 +186,7 @@ rating_hash(const struct rating *r, unsigned char out[SHA256_LEN])
 	    r->online_error_reported, r->visits, r->reasons,
 	    (long long)r->rated_at);
 	buf_puts(&b, r->comment != NULL ? r->comment : "");
+	buf_printf(&b, "\n%d\n%d", (int)r->requester, r->assisted ? 1 : 0);
 	sha256(b.data, b.len, out);
 	buf_release(&b);
 }

@@ -169,6 +169,21 @@ why_text(const struct metrics *m, struct buf *b)
 		    channels[i], v, n);
 	}
 	buf_putc(b, '\n');
+	buf_puts(b, "  Hài lòng theo người đánh giá:");
+	for (int i = 0; i <= REQUESTER_COUNT; i++) {
+		static const char *const who[REQUESTER_COUNT + 1] = {
+			"người dân", "doanh nghiệp", "không cho biết"
+		};
+
+		fmt_pct(f->requester_satisfied_rate[i], v, sizeof(v));
+		fmt_int(f->requester_ratings[i], n, sizeof(n));
+		buf_printf(
+		    b, "%s %s %s (%s phiếu)", i > 0 ? "," : "", who[i], v, n);
+	}
+	fmt_pct(f->assisted_satisfied_rate, v, sizeof(v));
+	fmt_int(f->assisted_ratings, n, sizeof(n));
+	buf_printf(
+	    b, "\n  Có người hỗ trợ nhập: %s phiếu, hài lòng %s\n", n, v);
 	rate_line(b, "Hồ sơ có người đánh giá", f->coverage_rate, c->covered,
 	    c->dossiers);
 	buf_printf(b,
@@ -378,11 +393,19 @@ staff_text(const struct metric_list *l, bool officers, struct buf *b)
 void
 metrics_text(const struct metrics *m, struct buf *b)
 {
-	char month[8], as_of[17];
+	char month[8], as_of[17], head[32];
 
 	month_format(m->month, month);
 	datetime_vn(m->as_of, as_of);
-	buf_printf(b, "CHỈ SỐ THÁNG %s/%.4s — %s (%s)%s\n", month + 5, month,
+	/* the period: a month, "QUÝ 4/2026" or "NĂM 2026" */
+	if (m->period.kind == 'q')
+		snprintf(head, sizeof(head), "QUÝ %d/%.4s",
+		    (m->period.first % 100 - 1) / 3 % 4 + 1, month);
+	else if (m->period.kind == 'y')
+		snprintf(head, sizeof(head), "NĂM %.4s", month);
+	else
+		snprintf(head, sizeof(head), "THÁNG %s/%.4s", month + 5, month);
+	buf_printf(b, "CHỈ SỐ %s — %s (%s)%s\n", head,
 	    m->unit_name[0] ? m->unit_name : m->unit, m->unit,
 	    (m->how & METRICS_UNIT_ONLY) ? ", riêng đơn vị"
 					 : ", gồm các đơn vị trực thuộc");

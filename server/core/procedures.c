@@ -599,3 +599,40 @@ procedures_list(struct db *db, const char *unit, int counter, bool all,
 	db_done(st);
 	return rc < 0 ? -1 : 0;
 }
+
+/* ---- what a citizen may rate (the form) ----------------------------------- */
+
+/* Whether `unit` lists its procedures (none listed: it offers every one). */
+static bool
+unit_lists_procedures(struct db *db, const char *unit)
+{
+	int64_t one;
+
+	return db_int(db, &one,
+		   "SELECT 1 FROM unit_procedures WHERE unit = ? LIMIT 1", "t",
+		   unit) == 0;
+}
+
+bool
+procedures_offered_by(struct db *db, const char *unit, const char *code)
+{
+	int64_t one;
+
+	if (db_int(db, &one, "SELECT 1 FROM procedures WHERE code = ?", "t",
+		code) != 0)
+		return false;
+	if (!unit_lists_procedures(db, unit))
+		return true;
+	return db_int(db, &one,
+		   "SELECT 1 FROM unit_procedures WHERE unit = ? "
+		   "AND procedure = ?",
+		   "tt", unit, code) == 0;
+}
+
+int
+procedures_offered(struct db *db, const char *unit, const char *q,
+    int (*fn)(void *arg, const struct procedure_row *p), void *arg)
+{
+	return procedures_list(
+	    db, unit, 0, !unit_lists_procedures(db, unit), q, fn, arg);
+}

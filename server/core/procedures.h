@@ -91,4 +91,20 @@ int procedures_list(struct db *db, const char *unit, int counter, bool all,
     const char *q, int (*fn)(void *arg, const struct procedure_row *p),
     void *arg);
 
+/* ---- what a citizen may rate (the form) ---- */
+
+/*
+ * Whether `unit` offers procedure `code`: a procedure of the catalogue
+ * that the unit lists, or any when the unit lists none.
+ */
+bool procedures_offered_by(struct db *db, const char *unit, const char *code);
+
+/*
+ * The procedures `unit` offers (every one when it lists none), by field
+ * then code, filtered by `q` as procedures_list() does.  A counter's own
+ * are procedures_list(db, unit, counter, false, ...).  0 or -1.
+ */
+int procedures_offered(struct db *db, const char *unit, const char *q,
+    int (*fn)(void *arg, const struct procedure_row *p), void *arg);
+
 #endif

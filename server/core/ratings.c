@@ -26,7 +26,10 @@
 	"seq, id, unit, counter, officer, procedure, dossier, channel, " \
 	"level, c1, c2, c3, c4, c5, c6, c7, c8, c9, supplement_reported, " \
 	"online_error_reported, visits, reasons, rated_at, received_at, " \
-	"initial_status, source, dossier_token, chain"
+	"initial_status, source, dossier_token, chain, requester, assisted"
+/* The column after them (the index of the first one a query adds). */
+#define RATING_NCOLS 30
+#define RATING_CHAIN_COL 27
 
 static void
 chain_next(const unsigned char prev[SHA256_LEN], const struct rating *r,
@@ -93,7 +96,7 @@ ratings_insert(struct db *db, const struct rating *r, struct chain_cursor *cur,
 	st = db_prepare(db,
 	    "INSERT INTO ratings(" RATING_COLUMNS ", status) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return -1;
 	db_bind_int(st, col++, *seq);
@@ -133,6 +136,11 @@ ratings_insert(struct db *db, const struct rating *r, struct chain_cursor *cur,
 	db_bind_text(st, col++, r->source, -1);
 	db_bind_int(st, col++, r->dossier_token ? 1 : 0);
 	db_bind_blob(st, col++, chain, sizeof(chain));
+	if (r->requester != REQUESTER_NONE)
+		db_bind_int(st, col++, (int64_t)r->requester);
+	else
+		db_bind_null(st, col++);
+	db_bind_int(st, col++, r->assisted ? 1 : 0);
 	db_bind_text(st, col++, rating_status_name(r->status), -1);
 	if (db_step(st) < 0) {
 		db_done(st);
@@ -208,6 +216,16 @@ row_to_rating(struct db_stmt *st, struct rating *r, int64_t *seq)
 		r->status = (enum rating_status) - 1;
 	copy_col(st, col++, r->source, sizeof(r->source));
 	r->dossier_token = db_col_int(st, col++) != 0;
+	col++; /* chain */
+	{
+		int64_t q = db_col_is_null(st, col) ? 0 : db_col_int(st, col);
+
+		r->requester = q >= 0 && q <= REQUESTER_BUSINESS
+		    ? (enum rating_requester)q
+		    : (enum rating_requester) - 1;
+		col++;
+	}
+	r->assisted = db_col_int(st, col++) != 0;
 }
 
 int
@@ -229,7 +247,7 @@ ratings_load(struct db *db, enum rating_channel channel, const char *unit,
 		const char *c;
 
 		row_to_rating(st, r, seq);
-		c = db_col_text(st, 28);
+		c = db_col_text(st, RATING_NCOLS);
 		if (c != NULL)
 			r->comment = xstrdup(c);
 		rc = 0;
@@ -428,7 +446,7 @@ walk_links(struct db *db, struct walk *w, struct chain_check *out)
 
 			rating_init(&r);
 			row_to_rating(st, &r, &s);
-			chain = db_col_blob(st, 27, &len);
+			chain = db_col_blob(st, RATING_CHAIN_COL, &len);
 			chain_next(prev, &r, s, want);
 			if (len != SHA256_LEN ||
 			    memcmp(chain, want, SHA256_LEN) != 0) {
@@ -613,7 +631,8 @@ ratings_set_status(struct db *db, int64_t seq, enum rating_status status,
 	if (step == DB_ROW) {
 		row_to_rating(st, &r, &rseq);
 		/* the row's status now, not the one it was stored with */
-		if (rating_status_parse(db_col_text(st, 28), &r.status) < 0)
+		if (rating_status_parse(
+			db_col_text(st, RATING_NCOLS), &r.status) < 0)
 			step = -1;
 	}
 	db_done(st);

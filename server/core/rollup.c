@@ -74,6 +74,12 @@ pack(const struct metric_counts *c, int64_t v[ROLLUP_N])
 	}
 	for (int i = 0; i < EXCLUDED_COUNT; i++)
 		v[k++] = c->excluded[i];
+	for (int i = 0; i < REQUESTER_COUNT; i++) {
+		v[k++] = c->requester_ratings[i];
+		v[k++] = c->requester_satisfied[i];
+	}
+	v[k++] = c->assisted_ratings;
+	v[k++] = c->assisted_satisfied;
 }
 
 void
@@ -106,6 +112,12 @@ rollup_unpack_add(struct db_stmt *st, int col, struct metric_counts *c)
 	}
 	for (int i = 0; i < EXCLUDED_COUNT; i++)
 		x.excluded[i] = db_col_int(st, col++);
+	for (int i = 0; i < REQUESTER_COUNT; i++) {
+		x.requester_ratings[i] = db_col_int(st, col++);
+		x.requester_satisfied[i] = db_col_int(st, col++);
+	}
+	x.assisted_ratings = db_col_int(st, col++);
+	x.assisted_satisfied = db_col_int(st, col++);
 	metric_counts_add(c, &x);
 }
 
@@ -547,8 +559,8 @@ move_rating(
 	"r.unit, r.rated_at, r.level, r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, " \
 	"r.c7, r.c8, r.c9, r.supplement_reported, r.online_error_reported, " \
 	"r.visits, r.reasons, r.channel, r.status, r.counter, r.officer, " \
-	"r.dossier"
-#define LENT_N 21
+	"r.dossier, coalesce(r.requester, 0), r.assisted"
+#define LENT_N 23
 
 static int
 opt_col(struct db_stmt *st, int col)
@@ -587,7 +599,11 @@ lent_row(struct db_stmt *st, struct rating *r)
 	if (r->counter < 0)
 		r->counter = 0;
 	text_col(st, col++, r->officer, sizeof(r->officer));
-	text_col(st, col, r->dossier, sizeof(r->dossier));
+	text_col(st, col++, r->dossier, sizeof(r->dossier));
+	r->requester = (enum rating_requester)db_col_int(st, col++);
+	if ((unsigned)r->requester > REQUESTER_BUSINESS)
+		r->requester = REQUESTER_NONE;
+	r->assisted = db_col_int(st, col) != 0;
 	return 0;
 }
 

@@ -37,9 +37,9 @@ struct rollup_sink {
 };
 
 /*
- * The 47 count columns of rollup_procedure, rollup_staff, rollup_subtree
- * (schemas/003_metrics.sql, 012_why.sql) and of the folded counts
- * (009_fold.sql), in the order rollup_unpack_add() reads them.
+ * The 53 count columns of rollup_procedure, rollup_staff, rollup_subtree
+ * (schemas/003_metrics.sql, 012_why.sql, 015_inclusion.sql) and of the
+ * folded counts (009_fold.sql, 013_attribution.sql), in the order rollup_unpack_add() reads them.
  */
 /* clang-format off */
 #define ROLLUP_COLUMNS(X) \
@@ -52,8 +52,10 @@ struct rollup_sink {
 	X(reasons_given) X(visits_answered) X(visits_sum) X(visits_one) \
 	X(kiosk_n) X(kiosk_sat) X(qr_n) X(qr_sat) X(web_n) X(web_sat) \
 	X(import_n) X(import_sat) \
-	X(x_burst) X(x_duplicate) X(x_misuse) X(x_spam)
-#define ROLLUP_N 47
+	X(x_burst) X(x_duplicate) X(x_misuse) X(x_spam) \
+	X(citizen_n) X(citizen_sat) X(business_n) X(business_sat) \
+	X(assisted_n) X(assisted_sat)
+#define ROLLUP_N 53
 /* clang-format on */
 
 /* Add the ROLLUP_N counts of a row, from column `col` on, to c. */

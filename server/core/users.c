@@ -8,6 +8,8 @@
 #include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
+#include "core/audit.h"
+#include "core/sessions.h"
 #include "core/store.h"
 #include "core/users.h"
 
@@ -128,4 +130,70 @@ users_random_password(char *out, size_t len)
 	for (size_t i = 0; i < len; i++)
 		out[i] = alphabet[r[i] % 32];
 	out[len] = '\0';
+}
+
+int
+users_id(struct db *db, const char *username, int64_t *id)
+{
+	return db_int(
+	    db, id, "SELECT id FROM users WHERE username = ?", "t", username);
+}
+
+static int
+users_set_active(
+    struct db *db, const char *username, bool active, const char *actor)
+{
+	bool own = !db_in_transaction(db);
+	int64_t id, was;
+	int rc = -1, got;
+
+	if (own && db_begin(db) < 0)
+		return -1;
+	got = db_int(db, &was, "SELECT active FROM users WHERE username = ?",
+	    "t", username);
+	if (got != 0) {
+		rc = got == 1 ? 2 : -1;
+		goto out;
+	}
+	if ((was != 0) == active) {
+		rc = 1;
+		goto out;
+	}
+	if (users_id(db, username, &id) != 0)
+		goto out;
+	if (active) {
+		if (db_run(db,
+			"UPDATE users SET active = 1, failed_logins = 0, "
+			"locked_until = 0 WHERE id = ?",
+			"l", id) < 0)
+			goto out;
+	} else if (db_run(db, "UPDATE users SET active = 0 WHERE id = ?", "l",
+		       id) < 0 ||
+	    session_destroy_user(db, id) < 0) {
+		goto out;
+	}
+	if (audit_append(db, actor, active ? "user.enable" : "user.disable",
+		username, "") < 0)
+		goto out;
+	rc = 0;
+out:
+	if (own) {
+		if (rc == 0 && db_commit(db) < 0)
+			rc = -1;
+		if (rc != 0)
+			db_rollback(db);
+	}
+	return rc;
+}
+
+int
+users_disable(struct db *db, const char *username, const char *actor)
+{
+	return users_set_active(db, username, false, actor);
+}
+
+int
+users_enable(struct db *db, const char *username, const char *actor)
+{
+	return users_set_active(db, username, true, actor);
 }

@@ -38,6 +38,22 @@ int users_add(struct db *db, const char *username, const char *unit,
     enum role role, const char *name, const char *password, bool must_change,
     char *err, size_t errlen);
 
+/* The id of user `username`: 0, 1 when there is none, -1 on error. */
+int users_id(struct db *db, const char *username, int64_t *id);
+
+/*
+ * Lock (users_disable) or unlock (users_enable) the account `username`,
+ * by `actor`, audited as user.disable / user.enable on the username in
+ * one transaction with the change (or inside the caller's).  Disabling
+ * ends every session of the user.  Enabling lets the user log in again
+ * with the password they had, and clears the failed-login count and its
+ * lock; it ends no session (a disabled user has none).  0, 1 when the
+ * account is in that state already (nothing changed, nothing audited),
+ * 2 when there is no such user, -1 on a database error.
+ */
+int users_disable(struct db *db, const char *username, const char *actor);
+int users_enable(struct db *db, const char *username, const char *actor);
+
 /* A random one-time password of `len` (<= 32) unambiguous characters. */
 void users_random_password(char *out, size_t len);
 

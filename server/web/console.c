@@ -4,6 +4,8 @@
 #include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
+#include "core/callbacks.h"
+#include "core/labels.h"
 #include "core/units.h"
 #include "core/users.h"
 #include "web/console.h"
@@ -86,7 +88,8 @@ static const struct console_tab console_tabs[] = {
 	{ "officers", "Cán bộ", "Officers", ROLE_MANAGER, false },
 	{ "reviews", "Rà soát", "Reviews", ROLE_VIEWER, false },
 	{ "comments", "Góp ý", "Comments", ROLE_MANAGER, false },
-	{ "kiosks", "Kiosk", "Kiosks", ROLE_VIEWER, false },
+	{ "callbacks", "Gọi lại", "Callbacks", ROLE_VIEWER, false },
+	{ "kiosks", "Ki-ốt", "Kiosks", ROLE_VIEWER, false },
 	{ "qr", "Mã QR", "QR codes", ROLE_MANAGER, false },
 	{ "ballots", "Phiếu giấy", "Paper ballots", ROLE_MANAGER, false },
 	{ "audit", "Nhật ký", "Audit log", ROLE_MANAGER, false },
@@ -96,6 +99,30 @@ static const struct console_tab console_tabs[] = {
 	{ "setup", "Thiết lập", "Setup", ROLE_MANAGER, true },
 	{ NULL, NULL, NULL, 0, false },
 };
+
+/*
+ * After "Gọi lại": how many callback requests are due in the unit's
+ * subtree, the badge marked late when some are overdue.  Nothing when
+ * none is due, or when the count cannot be read (the page still works).
+ */
+static void
+callbacks_badge(struct ctx *c, struct buf *b, const char *unit)
+{
+	int64_t due, overdue;
+
+	if (callbacks_count(ctx_db(c), unit, hl_now(), &due, &overdue) < 0 ||
+	    due == 0)
+		return;
+	buf_printf(
+	    b, " <span class=\"badge%s\" title=\"", overdue > 0 ? " late" : "");
+	if (c->lang == LANG_EN)
+		buf_printf(b, "%lld to call back, %lld overdue", (long long)due,
+		    (long long)overdue);
+	else
+		buf_printf(b, "%lld cần gọi lại, %lld quá hạn", (long long)due,
+		    (long long)overdue);
+	buf_printf(b, "\">%lld</span>", (long long)due);
+}
 
 /* The tabs the caller's role may open, `tab` marked as the current one. */
 static void
@@ -113,6 +140,8 @@ console_nav(struct ctx *c, struct buf *b, const char *unit, const char *tab)
 		buf_printf(b, "\"%s>",
 		    strcmp(tab, t->path) == 0 ? " aria-current=\"page\"" : "");
 		buf_html(b, TR(c, t->vi, t->en));
+		if (strcmp(t->path, "callbacks") == 0)
+			callbacks_badge(c, b, unit);
 		buf_puts(b, "</a>\n");
 	}
 }
@@ -144,8 +173,9 @@ console_begin(struct ctx *c, const struct console_unit *u, const char *title,
 	session_csrf_field(c, b);
 	buf_puts(b, "<span>");
 	buf_html(b, c->who.name);
-	buf_printf(
-	    b, " (%s)</span> <a href=\"", role_name((enum role)c->who.role));
+	buf_puts(b, " (");
+	buf_html(b, label_role(lang, role_name((enum role)c->who.role)));
+	buf_puts(b, ")</span> <a href=\"");
 	lang_switch_href(c, b);
 	buf_puts(b, "\">");
 	buf_html(b, tr(lang, M_LANG_SWITCH));

@@ -1,12 +1,16 @@
 /* figpage.c -- what the figure pages share: queries, numbers, charts. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hailong/hltime.h"
 #include "hailong/http.h"
 #include "hailong/log.h"
+#include "core/fmt.h"
 #include "core/instrument.h"
+#include "core/labels.h"
+#include "core/metrics.h"
 #include "core/report.h"
 #include "core/users.h"
 #include "web/console.h"
@@ -52,50 +56,218 @@ figpage_query(struct ctx *c, const char *const *allowed)
 	return 0;
 }
 
+/*
+ * The period of the request being served (figpage_month() parses it):
+ * per thread, keyed by the request, so figpage_metrics() and the forms
+ * of the same request see it and another request never does.
+ */
+static _Thread_local struct {
+	const struct ctx *c;
+	struct period p;
+} current;
+
+/* What is wrong with a period text, in the page's language. */
+static void
+period_error(struct ctx *c, const char *s, const char *why)
+{
+	if (strncmp(why, "a quarter", 9) == 0)
+		console_error(c, NULL, 400, "Quý phải từ 1 đến 4 (Q1 đến Q4):",
+		    "A quarter is Q1 to Q4:", s);
+	else if (strncmp(why, "a month", 7) == 0)
+		console_error(c, NULL, 400,
+		    "Tháng phải từ 01 đến 12:", "A month is 01 to 12:", s);
+	else if (strncmp(why, "the year", 8) == 0)
+		console_error(c, NULL, 400, "Năm phải từ 2000 đến 2199:",
+		    "The year must be 2000 to 2199:", s);
+	else
+		console_error(c, NULL, 400,
+		    "Kỳ không hợp lệ; cần dạng YYYY-MM (tháng), YYYY-Qn (quý, "
+		    "n từ 1 đến 4) hoặc YYYY (năm), ví dụ 2026-10, 2026-Q4, "
+		    "2026:",
+		    "Not a valid period; use YYYY-MM (a month), YYYY-Qn (a "
+		    "quarter, n 1 to 4) or YYYY (a year), e.g. 2026-10, "
+		    "2026-Q4, 2026:",
+		    s);
+}
+
+int
+figpage_period_parse(struct ctx *c, const char *name, struct period *p)
+{
+	const char *s = form_get(&c->query, name);
+	char why[160];
+	struct db *db;
+	int bad = 0, rc;
+
+	if (s == NULL || s[0] == '\0') {
+		*p = period_of_month(month_of(hl_now()));
+		return 0;
+	}
+	if (period_parse(s, strlen(s), p, why, sizeof(why)) < 0) {
+		period_error(c, s, why);
+		return -1;
+	}
+	if (p->kind == 'm' || (db = ctx_db(c)) == NULL)
+		return 0;
+	rc =
+	    metrics_period_check_month(db, p, hl_now(), &bad, why, sizeof(why));
+	if (rc == 1) {
+		char text[200], first[FMT_MAX], ps[FMT_MAX];
+
+		fmt_period_s(ps, LANG_VI, p);
+		fmt_month_s(first, LANG_VI, bad);
+		snprintf(text, sizeof(text),
+		    "Kỳ %s kết thúc trước tháng đầu tiên có dữ liệu (%s):", ps,
+		    first);
+		console_error(c, NULL, 400, text,
+		    "The period ends before the database's first month:", s);
+		return -1;
+	}
+	if (rc == 2) {
+		char text[300], mo[FMT_MAX];
+
+		fmt_month_s(mo, LANG_VI, bad);
+		snprintf(text, sizeof(text),
+		    "Đánh giá của %s đã được gộp thành số đếm theo tháng; các "
+		    "chỉ số về đánh giá của kỳ này cần dữ liệu gốc đã bị "
+		    "xóa:",
+		    mo);
+		console_error(c, NULL, 400, text,
+		    "The ratings of a month of this period are folded into "
+		    "counts; its rating figures need the raw rows:",
+		    s);
+		return -1;
+	}
+	return rc < 0 ? (server_unavailable(c), -1) : 0;
+}
+
 int
 figpage_month(struct ctx *c, int *month)
 {
-	const char *s = form_get(&c->query, "month");
+	struct period p;
 
-	if (s == NULL || s[0] == '\0') {
-		*month = month_of(hl_now());
-		return 0;
-	}
-	if (month_parse(s, strlen(s), month) < 0) {
-		console_error(c, NULL, 400,
-		    "Tháng không hợp lệ; cần dạng YYYY-MM (ví dụ 2026-10):",
-		    "Not a valid month; use YYYY-MM (e.g. 2026-10):", s);
+	if (figpage_period_parse(c, "month", &p) < 0)
 		return -1;
-	}
+	current.c = c;
+	current.p = p;
+	/* the pages' trends and lists end with the period's last month */
+	*month = p.last;
 	return 0;
+}
+
+struct period
+figpage_period(struct ctx *c, int month)
+{
+	if (current.c == c && current.p.last == month)
+		return current.p;
+	return period_of_month(month);
+}
+
+void
+figpage_period_label(struct ctx *c, struct buf *b, int month)
+{
+	struct period p = figpage_period(c, month);
+
+	fmt_period(b, c->lang, &p);
+}
+
+void
+figpage_period_label_cap(struct ctx *c, struct buf *b, int month)
+{
+	struct period p = figpage_period(c, month);
+
+	fmt_period_cap(b, c->lang, &p);
+}
+
+void
+figpage_period_value(struct ctx *c, int month, char out[8])
+{
+	struct period p = figpage_period(c, month);
+
+	period_format(&p, out);
 }
 
 void
 figpage_month_query(struct ctx *c, struct buf *b, int month)
 {
-	char ms[8];
+	struct period p = figpage_period(c, month);
+	char ps[PERIOD_TEXT_MAX];
 
-	month_format(month, ms);
-	buf_printf(b, "?month=%s", ms);
+	period_format(&p, ps);
+	buf_printf(b, "?month=%s", ps);
 	if (c->lang == LANG_EN)
 		buf_puts(b, "&amp;lang=en");
+}
+
+/* One <option> of the period picker. */
+static void
+period_option(struct ctx *c, struct buf *b, const struct period *p,
+    const struct period *sel)
+{
+	char ps[PERIOD_TEXT_MAX];
+
+	period_format(p, ps);
+	buf_printf(b, "<option value=\"%s\"%s>", ps,
+	    p->first == sel->first && p->kind == sel->kind ? " selected" : "");
+	fmt_period_cap(b, c->lang, p);
+	buf_puts(b, "</option>\n");
+}
+
+void
+figpage_period_select(
+    struct ctx *c, struct buf *b, const char *name, const struct period *sel)
+{
+	static const struct {
+		char kind;
+		int n;
+		const char *vi, *en;
+	} groups[] = {
+		{ 'm', 24, "Tháng", "Months" },
+		{ 'q', 8, "Quý", "Quarters" },
+		{ 'y', 5, "Năm", "Years" },
+	};
+	int now = month_of(hl_now());
+
+	buf_printf(b, "<select id=\"%s\" name=\"%s\">\n", name, name);
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		struct period p = period_holding(now, groups[g].kind);
+		bool seen = false;
+
+		buf_puts(b, "<optgroup label=\"");
+		buf_html(b, TR(c, groups[g].vi, groups[g].en));
+		buf_puts(b, "\">\n");
+		/* the selection when it is older than the list offers */
+		if (sel->kind == groups[g].kind &&
+		    sel->first < period_add(&p, -(groups[g].n - 1)).first)
+			period_option(c, b, sel, sel);
+		for (int i = 0; i < groups[g].n; i++) {
+			struct period q = period_add(&p, -i);
+
+			seen = seen ||
+			    (q.first == sel->first && q.kind == sel->kind);
+			period_option(c, b, &q, sel);
+		}
+		/* a selection in the future */
+		if (!seen && sel->kind == groups[g].kind &&
+		    sel->first > p.first)
+			period_option(c, b, sel, sel);
+		buf_puts(b, "</optgroup>\n");
+	}
+	buf_puts(b, "</select>\n");
 }
 
 void
 figpage_month_form(struct ctx *c, const char *path, int month)
 {
 	struct buf *b = &c->req->resp.body;
-	char ms[8];
+	struct period p = figpage_period(c, month);
 
-	month_format(month, ms);
 	buf_puts(b, "<form class=\"month\" method=\"get\" action=\"");
 	buf_html(b, path);
 	buf_puts(b, "\">\n<label for=\"month\">");
-	buf_html(b, TR(c, "Tháng", "Month"));
-	buf_printf(b,
-	    "</label>\n<input type=\"month\" id=\"month\" name=\"month\" "
-	    "value=\"%s\" min=\"2000-01\" max=\"2199-12\" required>\n",
-	    ms);
+	buf_html(
+	    b, TR(c, "Kỳ (tháng, quý, năm)", "Period (month, quarter, year)"));
+	buf_puts(b, "</label>\n");
+	figpage_period_select(c, b, "month", &p);
 	if (c->lang == LANG_EN)
 		buf_puts(
 		    b, "<input type=\"hidden\" name=\"lang\" value=\"en\">\n");
@@ -105,8 +277,23 @@ figpage_month_form(struct ctx *c, const char *path, int month)
 }
 
 struct metrics *
+figpage_rollup(
+    struct ctx *c, const char *unit, int month, char *err, size_t errlen)
+{
+	struct period p = figpage_period(c, month);
+	struct db *db = ctx_db(c);
+
+	if (db == NULL) {
+		snprintf(err, errlen, "the database is not available");
+		return NULL;
+	}
+	return report_rollup_period(db, unit, &p, hl_now(), NULL, err, errlen);
+}
+
+struct metrics *
 figpage_metrics(struct ctx *c, const char *unit, int month)
 {
+	struct period p = figpage_period(c, month);
 	char err[256];
 	struct metrics *m;
 	struct db *db = ctx_db(c);
@@ -115,7 +302,8 @@ figpage_metrics(struct ctx *c, const char *unit, int month)
 		server_unavailable(c);
 		return NULL;
 	}
-	m = report_rollup(db, unit, month, hl_now(), NULL, err, sizeof(err));
+	m = report_rollup_period(
+	    db, unit, &p, hl_now(), NULL, err, sizeof(err));
 	if (m == NULL) {
 		log_msg(LOG_ERROR, "console", "metrics: %s", err);
 		c->req->resp.body.len = 0;
@@ -136,29 +324,17 @@ round_places(double v, int places)
 void
 figpage_value(struct ctx *c, struct buf *b, double v, enum figpage_kind k)
 {
-	char text[64];
-
 	if (isnan(v)) {
 		buf_puts(b, "—");
 		return;
 	}
 	switch (k) {
-	case KIND_RATE:
-		snprintf(
-		    text, sizeof(text), "%.1f%%", round_places(v * 100, 1));
-		break;
+	case KIND_RATE: fmt_percent(b, c->lang, v, 1); break;
 	case KIND_MEAN:
-	case KIND_POINTS:
-		snprintf(text, sizeof(text), "%.2f", round_places(v, 2));
-		break;
+	case KIND_POINTS: fmt_number(b, c->lang, v, 2); break;
 	case KIND_COUNT:
-	default: snprintf(text, sizeof(text), "%.0f", v); break;
+	default: fmt_number(b, c->lang, v, 0); break;
 	}
-	if (c->lang == LANG_VI)
-		for (char *p = text; *p != '\0'; p++)
-			if (*p == '.')
-				*p = ',';
-	buf_puts(b, text);
 }
 
 static void
@@ -210,7 +386,9 @@ figpage_cell_ci(struct ctx *c, const char *key, double v, const double ci[2])
 	buf_puts(b, "\">");
 	figpage_value(c, b, v, KIND_RATE);
 	if (!isnan(v)) {
-		buf_puts(b, " <span class=\"ci\">[");
+		buf_puts(b, " <span class=\"ci\" title=\"");
+		buf_html(b, figpage_ci_hint(c));
+		buf_puts(b, "\">[");
 		figpage_value(c, b, ci[0], KIND_RATE);
 		buf_puts(b, "–");
 		figpage_value(c, b, ci[1], KIND_RATE);
@@ -222,16 +400,38 @@ figpage_cell_ci(struct ctx *c, const char *key, double v, const double ci[2])
 const char *
 figpage_flag_label(struct ctx *c, enum metric_flag f)
 {
-	switch (f) {
-	case FLAG_LOW_SATISFACTION:
-		return TR(c, "Hài lòng thấp", "Low satisfaction");
-	case FLAG_HIGH_SUPPLEMENT:
-		return TR(c, "Bổ sung, sửa lỗi nhiều", "Many supplements");
-	case FLAG_LOW_ONLINE: return TR(c, "Trực tuyến thấp", "Little online");
-	case FLAG_LATE: return TR(c, "Trễ hạn", "Late");
-	case FLAG_COUNT:
-	default: return "?";
-	}
+	return label_flag(c->lang, metric_flag_name(f));
+}
+
+const char *
+figpage_ci_hint(struct ctx *c)
+{
+	return TR(c,
+	    "Khoảng tin cậy 95 %: với số lượt đánh giá đã có, tỷ lệ thật gần "
+	    "như chắc chắn nằm trong khoảng này. Càng ít lượt đánh giá, "
+	    "khoảng càng rộng.",
+	    "95% confidence interval: with the ratings there are, the true "
+	    "share almost surely lies in it. The fewer the ratings, the wider "
+	    "it is.");
+}
+
+const char *
+figpage_severity_hint(struct ctx *c)
+{
+	return TR(c,
+	    "Khoảng tin cậy nằm ngoài ngưỡng cảnh báo bao nhiêu điểm phần "
+	    "trăm. Càng lớn càng đáng lo; cảnh báo chỉ bật khi vượt ngưỡng "
+	    "không phải do ngẫu nhiên.",
+	    "How many percentage points the confidence interval "
+	    "lies beyond the flag's threshold. The larger, the worse; a "
+	    "flag is raised only when chance cannot explain it.");
+}
+
+void
+figpage_severity(struct ctx *c, struct buf *b, double severity)
+{
+	fmt_number(b, c->lang, severity * 100, 1);
+	buf_puts(b, TR(c, " điểm", " pts"));
 }
 
 void
@@ -241,14 +441,105 @@ figpage_flags_cell(struct ctx *c, const struct metric_figures *f)
 
 	buf_puts(b, "<td class=\"flags\">");
 	for (int i = 0; i < f->nflags; i++) {
-		buf_printf(b, "<span class=\"flag\" data-flag=\"%s\" title=\"",
-		    metric_flag_name(f->flags[i]));
-		buf_html(b, TR(c, "độ nghiêm trọng", "severity"));
-		buf_printf(b, " %.4f\">", f->severity[i]);
+		const char *code = metric_flag_name(f->flags[i]);
+
+		buf_printf(b,
+		    "<span class=\"flag\" data-flag=\"%s\" "
+		    "data-severity=\"%.4f\" title=\"",
+		    code, f->severity[i]);
+		buf_html(b, label_flag_help(c->lang, code));
+		buf_puts(b, " ");
+		buf_html(b, TR(c, "Độ nghiêm trọng", "Severity"));
+		buf_puts(b, ": ");
+		figpage_severity(c, b, f->severity[i]);
+		buf_puts(b, ".\">");
 		buf_html(b, figpage_flag_label(c, f->flags[i]));
 		buf_puts(b, "</span> ");
 	}
 	buf_puts(b, "</td>");
+}
+
+void
+figpage_legend(struct ctx *c, unsigned what)
+{
+	struct buf *b = &c->req->resp.body;
+
+	buf_puts(b, "<dl class=\"legend\">\n");
+	if (what & FIGPAGE_LEGEND_SATISFACTION) {
+		buf_puts(b, "<dt>");
+		buf_html(b, TR(c, "Tỷ lệ hài lòng", "Satisfied"));
+		buf_puts(b, "</dt><dd>");
+		buf_html(b, figpage_satisfied_hint(c));
+		buf_puts(b, "</dd>\n<dt>");
+		buf_html(b,
+		    TR(c, "Mức độ hài lòng xử lý hồ sơ (766)",
+			"Handling satisfaction (766)"));
+		buf_puts(b, "</dt><dd>");
+		buf_html(b, figpage_handling_hint(c));
+		buf_puts(b, "</dd>\n");
+	}
+	if (what & FIGPAGE_LEGEND_POINTS) {
+		buf_puts(b, "<dt>");
+		buf_html(b, TR(c, "Điểm 766", "766 points"));
+		buf_puts(b, "</dt><dd>");
+		buf_html(b,
+		    TR(c,
+			"Điểm theo Quyết định 766/QĐ-TTg của bốn chỉ số "
+			"hailong "
+			"theo dõi (đúng hạn, trực tuyến, số hóa, hài lòng xử "
+			"lý "
+			"hồ sơ), tối đa 36; không phải điểm chấm chính thức.",
+			"Points under Decision 766/QĐ-TTg of the four "
+			"indicators "
+			"hailong tracks (on time, online, digitised, handling "
+			"satisfaction), at most 36; not the official score."));
+		buf_puts(b, "</dd>\n");
+	}
+	if (what & FIGPAGE_LEGEND_CI) {
+		buf_puts(b, "<dt>[a–b]</dt><dd>");
+		buf_html(b, figpage_ci_hint(c));
+		buf_puts(b, "</dd>\n");
+	}
+	if (what & FIGPAGE_LEGEND_SEVERITY) {
+		buf_puts(b, "<dt>");
+		buf_html(b, TR(c, "Độ nghiêm trọng", "Severity"));
+		buf_puts(b, "</dt><dd>");
+		buf_html(b, figpage_severity_hint(c));
+		buf_puts(b, " ");
+		buf_html(b,
+		    TR(c, "Di chuột lên một cảnh báo để xem giải thích.",
+			"Hover over a flag for what it means."));
+		buf_puts(b, "</dd>\n");
+	}
+	buf_puts(b, "</dl>\n");
+}
+
+const char *
+figpage_satisfied_hint(struct ctx *c)
+{
+	return TR(c,
+	    "Ý kiến của người dân: tỷ lệ lượt đánh giá hợp lệ ở mức 4–5 "
+	    "(hài lòng, rất hài lòng) trên ki-ốt, mã QR, trực tuyến và phiếu "
+	    "giấy.",
+	    "What citizens said: the share of valid ratings at level 4–5 "
+	    "(satisfied, very satisfied) by kiosk, QR code, web and paper.");
+}
+
+const char *
+figpage_handling_hint(struct ctx *c)
+{
+	return TR(c,
+	    "Chỉ số của Quyết định 766 về giải quyết hồ sơ: tính trên hồ sơ, "
+	    "không phải trên lượt đánh giá — tỷ lệ hồ sơ không bị khiếu nại, "
+	    "không trễ hạn và không có đánh giá mức 1–2 gắn với mã hồ sơ đó. "
+	    "Đánh giá không ghi mã hồ sơ không tính vào đây, nên chỉ số này "
+	    "có thể cao dù tỷ lệ hài lòng của người dân thấp.",
+	    "The Decision 766 indicator of handling: computed on dossiers, not "
+	    "on "
+	    "ratings — the share of dossiers without a complaint, not late and "
+	    "without a level 1–2 rating naming the dossier. Ratings that name "
+	    "no dossier do not count here, so it may be high while citizens' "
+	    "satisfaction is low.");
 }
 
 double
@@ -261,40 +552,72 @@ figpage_points_total(const struct metric_figures *f)
 	return round_places(t, 2);
 }
 
-#define CHART_W 240
-#define CHART_H 64
-#define CHART_PAD 6
+/*
+ * The chart: a plot CHART_PW x CHART_PH at (CHART_L, CHART_T), the scale
+ * (0 and max) at its left, the first and last month under it.
+ */
+#define CHART_L 40
+#define CHART_T 6
+#define CHART_PW 210
+#define CHART_PH 56
+#define CHART_PAD 4
+#define CHART_W (CHART_L + CHART_PW + 4)
+#define CHART_H (CHART_T + CHART_PH + 16)
+
+static double
+chart_y(double v, double max)
+{
+	return CHART_T + CHART_PH - CHART_PAD -
+	    (fmin(v, max) / max) * (CHART_PH - 2 * CHART_PAD);
+}
 
 void
 figpage_trend(struct ctx *c, const char *key, const char *title,
     const int *months, const double *v, int n, double max, enum figpage_kind k)
 {
 	struct buf *b = &c->req->resp.body;
-	double step = n > 1 ? (double)(CHART_W - 2 * CHART_PAD) / (n - 1) : 0;
+	double step = n > 1 ? (double)(CHART_PW - 2 * CHART_PAD) / (n - 1) : 0;
 	bool open = false;
-	char m0[8], m1[8];
+	char m0[FMT_MAX], m1[FMT_MAX];
 
 	if (n <= 0)
 		return;
 	if (!(max > 0))
 		max = 1;
-	month_format(months[0], m0);
-	month_format(months[n - 1], m1);
+	fmt_month_s(m0, c->lang, months[0]);
+	fmt_month_s(m1, c->lang, months[n - 1]);
 	buf_printf(b,
 	    "<figure class=\"trend\" data-k=\"%s\">\n<svg "
 	    "xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
 	    "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
-	    key, CHART_W, CHART_H + 14, CHART_W, CHART_H + 14);
+	    key, CHART_W, CHART_H, CHART_W, CHART_H);
 	buf_html(b, title);
+	buf_printf(b, ", %s – %s", m0, m1);
 	buf_puts(b, "\">\n<title>");
 	buf_html(b, title);
+	buf_printf(b, ", %s – %s", m0, m1);
 	buf_printf(b,
-	    "</title>\n<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
+	    "</title>\n<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
 	    "fill=\"#ffffff\" stroke=\"#ccd3da\"/>\n"
-	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
 	    "stroke=\"#e2e6ea\"/>\n",
-	    CHART_W, CHART_H, CHART_PAD, CHART_H / 2, CHART_W - CHART_PAD,
-	    CHART_H / 2);
+	    CHART_L, CHART_T, CHART_PW, CHART_PH, CHART_L,
+	    chart_y(max / 2, max), CHART_L + CHART_PW, chart_y(max / 2, max));
+	/* the scale: 0, the middle and the top, at the left */
+	for (int i = 0; i <= 2; i++) {
+		double at = max * i / 2;
+
+		buf_printf(b,
+		    "<text class=\"scale\" x=\"%d\" y=\"%.1f\" "
+		    "font-size=\"9\" fill=\"#555555\" text-anchor=\"end\">",
+		    CHART_L - 3, chart_y(at, max) + 3);
+		if (k == KIND_RATE)
+			fmt_percent(b, c->lang, at, 0);
+		else
+			fmt_number(b, c->lang, at,
+			    k == KIND_COUNT || at == floor(at) ? 0 : 1);
+		buf_puts(b, "</text>\n");
+	}
 	/* the line: one polyline per run of months with a value */
 	for (int i = 0; i <= n; i++) {
 		bool has = i < n && !isnan(v[i]);
@@ -305,41 +628,33 @@ figpage_trend(struct ctx *c, const char *key, const char *title,
 			    "stroke-width=\"2\" points=\"");
 			open = true;
 		}
-		if (has) {
-			double x = CHART_PAD + step * i;
-			double y = CHART_H - CHART_PAD -
-			    (fmin(v[i], max) / max) * (CHART_H - 2 * CHART_PAD);
-
-			buf_printf(b, "%.1f,%.1f ", x, y);
-		}
+		if (has)
+			buf_printf(b, "%.1f,%.1f ",
+			    CHART_L + CHART_PAD + step * i, chart_y(v[i], max));
 		if (!has && open) {
 			buf_puts(b, "\"/>\n");
 			open = false;
 		}
 	}
 	for (int i = 0; i < n; i++) {
-		char ms[8];
-		double x, y;
+		char ms[FMT_MAX];
 
 		if (isnan(v[i]))
 			continue;
-		x = CHART_PAD + step * i;
-		y = CHART_H - CHART_PAD -
-		    (fmin(v[i], max) / max) * (CHART_H - 2 * CHART_PAD);
-		month_format(months[i], ms);
+		fmt_month_s(ms, c->lang, months[i]);
 		buf_printf(b,
 		    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
 		    "fill=\"#b71c1c\"><title>%s: ",
-		    x, y, ms);
+		    CHART_L + CHART_PAD + step * i, chart_y(v[i], max), ms);
 		figpage_value(c, b, v[i], k);
 		buf_puts(b, "</title></circle>\n");
 	}
 	buf_printf(b,
-	    "<text x=\"%d\" y=\"%d\" font-size=\"10\" "
-	    "fill=\"#555555\">%s</text>\n<text x=\"%d\" y=\"%d\" "
-	    "font-size=\"10\" fill=\"#555555\" text-anchor=\"end\">%s</text>\n"
-	    "</svg>\n<figcaption>",
-	    CHART_PAD, CHART_H + 12, m0, CHART_W - CHART_PAD, CHART_H + 12, m1);
+	    "<text class=\"from\" x=\"%d\" y=\"%d\" font-size=\"9\" "
+	    "fill=\"#555555\">%s</text>\n<text class=\"to\" x=\"%d\" "
+	    "y=\"%d\" font-size=\"9\" fill=\"#555555\" "
+	    "text-anchor=\"end\">%s</text>\n</svg>\n<figcaption>",
+	    CHART_L, CHART_H - 3, m0, CHART_L + CHART_PW, CHART_H - 3, m1);
 	buf_html(b, title);
 	buf_puts(b, ": ");
 	figpage_value(c, b, v[n - 1], k);
@@ -459,14 +774,8 @@ figpage_reason_label(struct ctx *c, const struct metrics *m, const char *code)
 const char *
 figpage_channel_label(struct ctx *c, int ch)
 {
-	switch (ch) {
-	case CHANNEL_KIOSK: return TR(c, "Ki-ốt", "Kiosk");
-	case CHANNEL_QR: return TR(c, "Mã QR", "QR code");
-	case CHANNEL_WEB: return TR(c, "Trực tuyến", "Web");
-	case CHANNEL_IMPORT:
-		return TR(c, "Phiếu giấy/nhập", "Paper ballots/import");
-	default: return "?";
-	}
+	return label_channel(
+	    c->lang, rating_channel_name((enum rating_channel)ch));
 }
 
 const char *
@@ -476,9 +785,20 @@ figpage_excluded_label(struct ctx *c, int i)
 	case 0: return TR(c, "Bấm liên tiếp", "Rapid repeat presses");
 	case 1: return TR(c, "Trùng lặp", "Duplicates");
 	case 2: return TR(c, "Dùng sai mục đích", "Misuse");
-	case 3: return TR(c, "Rác (spam)", "Spam");
+	case 3: return TR(c, "Rác, quảng cáo", "Spam");
 	default: return "?";
 	}
+}
+
+const char *
+figpage_status_label(struct ctx *c, const char *status)
+{
+	if (strcmp(status, "valid") == 0)
+		return TR(c, "Hợp lệ", "Valid");
+	for (int i = 0; i < EXCLUDED_COUNT; i++)
+		if (strcmp(status, excluded_keys[i]) == 0)
+			return figpage_excluded_label(c, i);
+	return TR(c, "Trạng thái khác", "Other status");
 }
 
 int64_t
@@ -551,7 +871,17 @@ why_reasons(struct ctx *c, const struct metrics *m,
 	buf_html(b, TR(c, "Lý do", "Reason"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Số lượt", "Ratings"));
-	buf_puts(b, "</th><th></th></tr></thead>\n<tbody>\n");
+	/* the bars' scale: 0 at the left, the longest bar's count at the
+	 * right */
+	buf_puts(b, "</th><th class=\"rbar\"><span class=\"axis\" title=\"");
+	buf_html(b,
+	    TR(c,
+		"Thang đo của các thanh: từ 0 đến lý do được nêu "
+		"nhiều nhất",
+		"The bars' scale: from 0 to the most named reason"));
+	buf_puts(b, "\"><span>0</span><span>");
+	fmt_count(b, c->lang, max);
+	buf_puts(b, "</span></span></th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < m->nreason_codes; i++) {
 		const char *code = m->reason_codes[i];
 		int64_t n = s != NULL ? metric_scope_reason(s, code) : 0;
@@ -716,6 +1046,7 @@ figpage_why(struct ctx *c, const struct metrics *m,
 	why_reasons(c, m, s, f);
 	why_visits_channels(c, f, dossiers);
 	why_excluded(c, f);
+	figpage_incl(c, f);
 	buf_puts(b, "</section>\n");
 }
 

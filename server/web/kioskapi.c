@@ -418,6 +418,8 @@ batch_rating(struct ctx *c, struct batch *b, size_t i, int64_t now)
 	r->client_time = true;
 	/* the device saw the presses with millisecond timing: honour it */
 	r->status = it->burst ? STATUS_BURST : STATUS_VALID;
+	r->requester = it->requester;
+	r->assisted = it->assisted;
 	snprintf(r->source, sizeof(r->source), "kiosk:%.*s", WIRE_KIOSK_ID_LEN,
 	    b->call.k.id);
 	bad = rating_check(r);

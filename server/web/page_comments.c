@@ -1,4 +1,4 @@
-/* page_comments.c -- citizens' comments, spam marking, consented callbacks. */
+/* page_comments.c -- citizens' comments and spam marking. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
-#include "core/audit.h"
+#include "core/labels.h"
 #include "core/metrics.h"
 #include "core/ratings.h"
 #include "web/console.h"
@@ -20,9 +20,12 @@
  * Who sees what: comments are for managers and admins (the route's
  * least role); every phone or ID-card number in them is masked
  * (text_mask_numbers()).  The one exception is a callback the citizen
- * consented to: its page shows the number and the unmasked comment, and
- * opening it is audited ("callback.open").  Officers have no account
- * role at all, so they never reach a rating.
+ * consented to: its page (page_callbacks.c) shows the number and the
+ * unmasked comment, and opening it is audited ("callback.open").
+ * Officers have no account role at all, so they never reach a rating.
+ * Flagging a comment as spam or misuse is a choice made on purpose:
+ * nothing is pre-selected, the form is folded until opened, and the
+ * server refuses a mark without a status.
  */
 
 /* The filters of the list, validated. */
@@ -45,7 +48,7 @@ read_filter(struct ctx *c, const struct console_unit *u, struct filter *f)
 	if (month != NULL && month[0] != '\0' &&
 	    month_parse(month, strlen(month), &f->month) < 0) {
 		console_error(c, u, 400,
-		    "Tháng không hợp lệ: cần dạng YYYY-MM, ví dụ 2026-10.",
+		    "Tháng không hợp lệ: hãy chọn tháng trong ô Tháng.",
 		    "Bad month: use YYYY-MM, e.g. 2026-10.", NULL);
 		return -1;
 	}
@@ -119,8 +122,8 @@ filter_form(struct ctx *c, const struct console_unit *u, const struct filter *f)
 		buf_puts(
 		    b, "<input type=\"hidden\" name=\"lang\" value=\"en\">\n");
 	buf_printf(b,
-	    "<label>%s <input name=\"month\" value=\"%s\" "
-	    "placeholder=\"YYYY-MM\" maxlength=\"7\"></label>\n",
+	    "<label>%s <input type=\"month\" name=\"month\" value=\"%s\" "
+	    "min=\"2000-01\" max=\"2199-12\"></label>\n",
 	    TR(c, "Tháng", "Month"), month);
 	buf_printf(b,
 	    "<label>%s <input name=\"procedure\" value=\"%s\" "
@@ -170,14 +173,25 @@ mark_form(struct ctx *c, const struct console_unit *u, long long seq,
 	buf_puts(b, "\">\n");
 	session_csrf_field(c, b);
 	if (strcmp(status, "valid") == 0) {
+		/* nothing chosen until the person chooses (issue 18) */
 		buf_printf(b,
-		    "<select name=\"status\"><option value=\"spam\">%s</option>"
-		    "<option value=\"misuse\">%s</option></select>\n"
-		    "<input name=\"reason\" maxlength=\"500\" "
-		    "placeholder=\"%s\">\n"
-		    "<button type=\"submit\">%s</button>\n",
-		    TR(c, "Rác (spam)", "Spam"), TR(c, "Lạm dụng", "Misuse"),
-		    TR(c, "Lý do", "Reason"), TR(c, "Đánh dấu", "Flag"));
+		    "<details><summary>%s</summary>\n<fieldset><legend>%s"
+		    "</legend>\n"
+		    "<label><input type=\"radio\" name=\"status\" "
+		    "value=\"spam\"> %s</label>\n"
+		    "<label><input type=\"radio\" name=\"status\" "
+		    "value=\"misuse\"> %s</label>\n</fieldset>\n"
+		    "<label>%s <input name=\"reason\" maxlength=\"500\">"
+		    "</label>\n"
+		    "<button type=\"submit\">%s</button>\n</details>\n",
+		    TR(c, "Đánh dấu góp ý này…", "Flag this comment…"),
+		    TR(c, "Góp ý này là", "This comment is"),
+		    TR(c, "Rác (spam): không tính vào số liệu",
+			"Spam: left out of the figures"),
+		    TR(c, "Lạm dụng: không tính vào số liệu",
+			"Misuse: left out of the figures"),
+		    TR(c, "Lý do", "Reason"),
+		    TR(c, "Xác nhận đánh dấu", "Confirm the flag"));
 	} else {
 		buf_printf(b,
 		    "<input type=\"hidden\" name=\"status\" value=\"valid\">\n"
@@ -256,7 +270,9 @@ page_comments(struct ctx *c)
 		if (db_col_int(st, 5) > 0)
 			buf_printf(b, " · %s %d", TR(c, "Quầy", "Counter"),
 			    (int)db_col_int(st, 5));
-		buf_printf(b, " · %s · ", db_col_text(st, 7));
+		buf_puts(b, " · ");
+		buf_html(b, label_channel(c->lang, db_col_text(st, 7)));
+		buf_puts(b, " · ");
 		buf_html(b, db_col_text(st, 8));
 		buf_printf(b, " · #%lld", seq);
 		if (flagged) {
@@ -278,10 +294,10 @@ page_comments(struct ctx *c)
 			buf_puts(b, "\">");
 			buf_html(b,
 			    strcmp(db_col_text(st, 10), "closed") == 0
-				? TR(c, "Đề nghị liên hệ lại (đã đóng)",
-				      "Callback request (closed)")
-				: TR(c, "Đề nghị liên hệ lại — mở",
-				      "Callback request — open"));
+				? TR(c, "Đề nghị gọi lại (đã xong)",
+				      "Callback request (done)")
+				: TR(c, "Đề nghị gọi lại — đang chờ",
+				      "Callback request — waiting"));
 			buf_puts(b, "</a></p>\n");
 		}
 		if (strcmp(status, "valid") == 0 ||
@@ -347,8 +363,15 @@ page_comment_status(struct ctx *c)
 		return;
 	status = form_get(&f, "status");
 	reason = form_get(&f, "reason");
-	if (status == NULL ||
-	    (strcmp(status, "spam") != 0 && strcmp(status, "misuse") != 0 &&
+	if (status == NULL || status[0] == '\0') {
+		console_error(c, &u, 400,
+		    "Chưa chọn: hãy chọn rác (spam) hoặc lạm dụng rồi xác "
+		    "nhận.",
+		    "Nothing chosen: choose spam or misuse, then confirm.",
+		    NULL);
+		goto out;
+	}
+	if ((strcmp(status, "spam") != 0 && strcmp(status, "misuse") != 0 &&
 		strcmp(status, "valid") != 0) ||
 	    rating_status_parse(status, &to) < 0) {
 		console_error(c, &u, 400,
@@ -378,244 +401,6 @@ page_comment_status(struct ctx *c)
 	buf_printf(&loc, "/admin/units/%s/comments", u.code);
 	console_lang_suffix(c, &loc, false);
 	buf_printf(&loc, "#r%lld", (long long)seq);
-	http_redirect(c->req, buf_str(&loc));
-out:
-	buf_release(&loc);
-	form_release(&f);
-}
-
-/* One callback, if it is of a rating of u's subtree. */
-struct callback {
-	int64_t id, seq, rated_at, closed_at;
-	char phone[16];
-	bool has_phone, withdrawn, closed;
-	int level;
-	char *comment;
-};
-
-static int
-load_callback(struct db *db, const char *unit, int64_t id, struct callback *cb)
-{
-	struct db_stmt *st;
-	int rc;
-
-	memset(cb, 0, sizeof(*cb));
-	st = db_query(db,
-	    "SELECT cb.id, cb.rating_seq, r.rated_at, coalesce(cb.closed_at, "
-	    "0), "
-	    "cb.phone, cb.phone IS NOT NULL, co.withdrawn_at IS NOT NULL, "
-	    "cb.status = 'closed', r.level, t.comment "
-	    "FROM callbacks cb JOIN ratings r ON r.seq = cb.rating_seq "
-	    "JOIN unit_tree u ON u.descendant = r.unit AND u.ancestor = ? "
-	    "JOIN consents co ON co.id = cb.consent_id "
-	    "LEFT JOIN rating_texts t ON t.seq = cb.rating_seq "
-	    "WHERE cb.id = ?",
-	    "tl", unit, id);
-	if (st == NULL)
-		return -1;
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		cb->id = db_col_int(st, 0);
-		cb->seq = db_col_int(st, 1);
-		cb->rated_at = db_col_int(st, 2);
-		cb->closed_at = db_col_int(st, 3);
-		cb->has_phone = db_col_int(st, 5) != 0;
-		if (cb->has_phone)
-			strlcpy_hl(
-			    cb->phone, db_col_text(st, 4), sizeof(cb->phone));
-		cb->withdrawn = db_col_int(st, 6) != 0;
-		cb->closed = db_col_int(st, 7) != 0;
-		cb->level = (int)db_col_int(st, 8);
-		if (!db_col_is_null(st, 9))
-			cb->comment = xstrdup(db_col_text(st, 9));
-	}
-	db_done(st);
-	return rc == DB_ROW ? 0 : rc == DB_DONE ? 1 : -1;
-}
-
-void
-page_callback(struct ctx *c)
-{
-	struct console_unit u;
-	struct callback cb;
-	struct db_stmt *st;
-	struct buf *b;
-	struct db *db = ctx_db(c);
-	char actor[80], target[40];
-	int64_t id;
-	int rc;
-
-	if (console_unit(c, 0, &u) < 0)
-		return;
-	if (param_id(c, 1, &id) < 0 ||
-	    (rc = load_callback(db, u.code, id, &cb)) == 1) {
-		page_not_found(c);
-		return;
-	}
-	if (rc < 0) {
-		server_unavailable(c);
-		return;
-	}
-	snprintf(target, sizeof(target), "callback:%lld", (long long)cb.id);
-	ctx_actor(c, actor, sizeof(actor));
-	/* who looked at a citizen's number, and when */
-	if (audit_append(db, actor, "callback.open", target, "") < 0) {
-		free(cb.comment);
-		server_unavailable(c);
-		return;
-	}
-	console_begin(c, &u, TR(c, "Đề nghị liên hệ lại", "Callback request"),
-	    "comments");
-	b = &c->req->resp.body;
-	buf_puts(b, "<dl class=\"callback\">\n<dt>");
-	buf_html(b, TR(c, "Thời điểm đánh giá", "Rated at"));
-	buf_puts(b, "</dt><dd>");
-	console_when(b, (long long)cb.rated_at);
-	buf_printf(b, " · #%lld · %d — ", (long long)cb.seq, cb.level);
-	buf_html(b, level_word(c, cb.level));
-	buf_puts(b, "</dd>\n<dt>");
-	buf_html(b, TR(c, "Số điện thoại", "Phone number"));
-	buf_puts(b, "</dt><dd class=\"phone\">");
-	if (cb.withdrawn)
-		buf_html(b,
-		    TR(c, "Người dân đã rút lại sự đồng ý.",
-			"The citizen withdrew consent."));
-	else if (!cb.has_phone)
-		buf_html(b,
-		    TR(c, "Đã xóa theo thời hạn lưu giữ.",
-			"Erased after the retention period."));
-	else
-		buf_html(b, cb.phone);
-	buf_puts(b, "</dd>\n<dt>");
-	buf_html(b, TR(c, "Góp ý", "Comment"));
-	buf_puts(b, "</dt><dd><blockquote>");
-	if (cb.comment != NULL) {
-		if (cb.withdrawn) {
-			char *m = text_mask_numbers(cb.comment);
-
-			buf_html(b, m);
-			free(m);
-		} else {
-			buf_html(b, cb.comment);
-		}
-	}
-	buf_puts(b, "</blockquote></dd>\n<dt>");
-	buf_html(b, TR(c, "Trạng thái", "State"));
-	buf_puts(b, "</dt><dd class=\"state\">");
-	if (cb.closed) {
-		buf_html(b, TR(c, "Đã đóng", "Closed"));
-		buf_puts(b, " ");
-		console_when(b, (long long)cb.closed_at);
-	} else {
-		buf_html(b, TR(c, "Đang mở", "Open"));
-	}
-	buf_puts(b, "</dd>\n</dl>\n");
-	/* the callback's history is its audit trail */
-	buf_printf(b, "<h2>%s</h2>\n<ul class=\"history\">\n",
-	    TR(c, "Lịch sử xử lý", "History"));
-	st = db_query(db,
-	    "SELECT at, actor, action FROM audit WHERE target = ? AND "
-	    "action IN ('callback.contacted', 'callback.closed') ORDER BY seq",
-	    "t", target);
-	while (st != NULL && db_step(st) == DB_ROW) {
-		buf_puts(b, "<li>");
-		console_when(b, (long long)db_col_int(st, 0));
-		buf_puts(b, " · ");
-		buf_html(b, db_col_text(st, 1));
-		buf_puts(b, " · ");
-		buf_html(b,
-		    strcmp(db_col_text(st, 2), "callback.closed") == 0
-			? TR(c, "đã đóng", "closed")
-			: TR(c, "đã liên hệ", "contacted"));
-		buf_puts(b, "</li>\n");
-	}
-	db_done(st);
-	buf_puts(b, "</ul>\n");
-	if (!cb.closed) {
-		buf_printf(b,
-		    "<form method=\"post\" action=\"/admin/units/%s/callbacks/"
-		    "%lld",
-		    u.code, (long long)cb.id);
-		console_lang_suffix(c, b, false);
-		buf_puts(b, "\">\n");
-		session_csrf_field(c, b);
-		buf_printf(b,
-		    "<button name=\"action\" value=\"contacted\">%s</button>\n"
-		    "<button name=\"action\" value=\"closed\">%s</button>\n"
-		    "</form>\n",
-		    TR(c, "Đã liên hệ", "Mark contacted"),
-		    TR(c, "Đóng (xong)", "Close (done)"));
-	}
-	free(cb.comment);
-	console_end(c);
-}
-
-void
-page_callback_post(struct ctx *c)
-{
-	struct console_unit u;
-	struct callback cb;
-	struct form f = { 0 };
-	struct buf loc = { 0 };
-	struct db *db = ctx_db(c);
-	const char *action;
-	char actor[80], target[40];
-	int64_t id;
-	int rc;
-
-	if (console_unit(c, 0, &u) < 0)
-		return;
-	if (param_id(c, 1, &id) < 0 ||
-	    (rc = load_callback(db, u.code, id, &cb)) == 1) {
-		page_not_found(c);
-		return;
-	}
-	free(cb.comment);
-	if (rc < 0) {
-		server_unavailable(c);
-		return;
-	}
-	if (console_form(c, &u, &f) < 0)
-		return;
-	action = form_get(&f, "action");
-	if (action == NULL ||
-	    (strcmp(action, "contacted") != 0 &&
-		strcmp(action, "closed") != 0)) {
-		console_error(c, &u, 400,
-		    "Thao tác không hợp lệ: chọn \"đã liên hệ\" hoặc \"đóng\".",
-		    "Bad action: choose contacted or closed.", NULL);
-		goto out;
-	}
-	if (cb.closed) {
-		console_error(c, &u, 409, "Đề nghị này đã được đóng.",
-		    "This callback request is closed already.", NULL);
-		goto out;
-	}
-	snprintf(target, sizeof(target), "callback:%lld", (long long)cb.id);
-	ctx_actor(c, actor, sizeof(actor));
-	rc = -1;
-	if (db_begin(db) == 0) {
-		if ((strcmp(action, "closed") != 0 ||
-			db_run(db,
-			    "UPDATE callbacks SET status = 'closed', "
-			    "closed_at = ? WHERE id = ? AND status = 'open'",
-			    "ll", hl_now(), cb.id) == 0) &&
-		    audit_append(db, actor,
-			strcmp(action, "closed") == 0 ? "callback.closed"
-						      : "callback.contacted",
-			target, "") == 0 &&
-		    db_commit(db) == 0)
-			rc = 0;
-		else
-			db_rollback(db);
-	}
-	if (rc < 0) {
-		server_unavailable(c);
-		goto out;
-	}
-	buf_printf(
-	    &loc, "/admin/units/%s/callbacks/%lld", u.code, (long long)cb.id);
-	console_lang_suffix(c, &loc, false);
 	http_redirect(c->req, buf_str(&loc));
 out:
 	buf_release(&loc);

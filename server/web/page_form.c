@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hailong/cookie.h"
 #include "hailong/crypto.h"
 #include "hailong/db.h"
 #include "hailong/encode.h"
@@ -25,6 +26,13 @@
 
 #define NONCE_LEN 22 /* base64url of 16 bytes */
 
+/* The page's words in its language (Vietnamese first). */
+#define W(vi, en) (lang == LANG_EN ? (en) : (vi))
+
+/* How many procedures the form lists at most: never a long scroll. */
+#define COUNTER_PROCEDURES_MAX 15
+#define FOUND_PROCEDURES_MAX 8
+
 /* The fields of the form, for errors beside each one. */
 enum field {
 	F_FORM, /* the form as a whole */
@@ -37,6 +45,8 @@ enum field {
 	F_COMMENT,
 	F_PHONE,
 	F_PROCEDURE,
+	F_REASONS,
+	F_ABOUT, /* requester, assisted */
 	F_COUNT
 };
 
@@ -153,71 +163,116 @@ cached_target(struct db *db, const char *token, struct target *t)
 }
 
 /*
- * The thank-you page is the same for every citizen: made once per
- * language and served from memory.
+ * Large text and high contrast: ?big=1 turns it on and ?big=0 off, and
+ * a cookie remembers it for the next visit (only for /q/ pages).
  */
-static pthread_once_t thanks_once = PTHREAD_ONCE_INIT;
-static struct buf thanks_page[2];
-
-static void
-make_thanks(void)
-{
-	for (int lang = LANG_VI; lang <= LANG_EN; lang++) {
-		struct buf *b = &thanks_page[lang];
-
-		html_begin(b, (enum lang)lang,
-		    tr((enum lang)lang, M_THANKS_TITLE), "/static/form.css");
-		buf_puts(b, "<main class=\"card message s200\">\n<h1>");
-		buf_html(b, tr((enum lang)lang, M_THANKS_TITLE));
-		buf_puts(b, "</h1>\n<p>");
-		buf_html(b, tr((enum lang)lang, M_THANKS_TEXT));
-		buf_puts(b, "</p>\n</main>\n");
-		html_end(b);
-	}
-}
-
-static void
-page_thanks(struct ctx *c)
-{
-	pthread_once(&thanks_once, make_thanks);
-	http_begin_body(c->req, 200, "text/html; charset=utf-8");
-	c->req->resp.static_body = thanks_page[c->lang].data;
-	c->req->resp.static_len = thanks_page[c->lang].len;
-}
-
-/* Whether the unit offers the procedure (every one when it lists none). */
 static bool
-unit_offers(struct db *db, const char *unit, const char *procedure)
+big_mode(struct ctx *c)
 {
-	int64_t one;
+	const char *q = form_get(&c->query, "big");
+	const char *h;
+	char v[4];
 
-	if (!store_has_procedure(db, procedure))
-		return false;
-	if (db_int(db, &one,
-		"SELECT 1 FROM unit_procedures WHERE unit = ? "
-		"LIMIT 1",
-		"t", unit) != 0)
-		return true;
-	return db_int(db, &one,
-		   "SELECT 1 FROM unit_procedures WHERE unit = ? "
-		   "AND procedure = ?",
-		   "tt", unit, procedure) == 0;
+	if (q != NULL && (strcmp(q, "1") == 0 || strcmp(q, "0") == 0)) {
+		http_set_header(&c->req->resp, "Set-Cookie",
+		    q[0] == '1' ? "hl_big=1; Path=/q/; Max-Age=31536000; "
+				  "SameSite=Lax; HttpOnly"
+				: "hl_big=; Path=/q/; Max-Age=0; SameSite=Lax; "
+				  "HttpOnly");
+		return q[0] == '1';
+	}
+	h = http_header(c->req, "Cookie");
+	return h != NULL &&
+	    cookie_get(h, strlen(h), "hl_big", v, sizeof(v)) == 0 &&
+	    strcmp(v, "1") == 0;
 }
 
-/* A face: the mouth bends from a frown (1) to a wide smile (5). */
+/* The query of the page's own links: language and large text kept. */
+static const char *
+page_query(enum lang lang, bool big)
+{
+	if (lang == LANG_EN)
+		return big ? "?lang=en&amp;big=1" : "?lang=en";
+	return big ? "?big=1" : "";
+}
+
+/*
+ * The thank-you page: which unit (and counter) was rated, what happens
+ * next, and a way back.
+ */
+static void
+page_thanks(struct ctx *c, const struct target *t, const struct rating *r)
+{
+	struct buf *b = &c->req->resp.body;
+	enum lang lang = c->lang;
+	bool big = big_mode(c);
+
+	http_begin_body(c->req, 200, "text/html; charset=utf-8");
+	html_begin(b, lang, tr(lang, M_THANKS_TITLE), "/static/form.css");
+	buf_printf(b, "<main class=\"card message s200%s\">\n<h1>",
+	    big ? " big" : "");
+	buf_html(b, tr(lang, M_THANKS_TITLE));
+	buf_puts(b, "</h1>\n<p class=\"rated\">");
+	buf_html(b, W("Đánh giá của Ông/Bà về ", "Your rating of "));
+	buf_puts(b, "<strong class=\"unit\">");
+	buf_html(b, t->unit_name);
+	buf_puts(b, "</strong>");
+	if (t->tok.counter > 0) {
+		buf_puts(b, " — <span class=\"counter\">");
+		buf_html(b, t->counter_name);
+		buf_puts(b, "</span>");
+	}
+	buf_html(b, W(" đã được ghi nhận.", " has been recorded."));
+	buf_puts(b, "</p>\n<h2>");
+	buf_html(b, W("Tiếp theo", "What happens next"));
+	buf_puts(b, "</h2>\n<ul class=\"next\">\n");
+	if (r->phone[0] != '\0') {
+		buf_puts(b, "<li class=\"callback\">");
+		buf_html(b,
+		    W("Cán bộ của đơn vị sẽ gọi lại cho Ông/Bà theo số điện "
+		      "thoại đã để lại, chỉ để trao đổi về ý kiến này.",
+			"The office will call you back on the number you gave, "
+			"only about this feedback."));
+		buf_puts(b, "</li>\n");
+	}
+	if (r->comment != NULL || r->level <= 2) {
+		buf_puts(b, "<li>");
+		buf_html(b,
+		    W("Ý kiến của Ông/Bà được chuyển tới lãnh đạo đơn vị để "
+		      "xem xét, khắc phục.",
+			"Your feedback goes to the office's leaders to act "
+			"on."));
+		buf_puts(b, "</li>\n");
+	}
+	buf_puts(b, "<li>");
+	buf_html(b,
+	    W("Kết quả đánh giá của đơn vị được tổng hợp hằng tháng và công "
+	      "khai.",
+		"The office's results are summed up every month and "
+		"published."));
+	buf_puts(b, "</li>\n</ul>\n<p class=\"links\">");
+	buf_printf(b, "<a href=\"/cong-khai/%s%s\">", t->tok.unit,
+	    lang == LANG_EN ? "?lang=en" : "");
+	buf_html(b, W("Xem kết quả đánh giá của đơn vị",
+			"See the office's results"));
+	buf_puts(b, "</a>");
+	/* a dossier's link is used up; a counter's poster serves again */
+	if (t->tok.kind != TOKEN_DOSSIER) {
+		buf_printf(b, "<a href=\"/q/%s%s\">", t->token,
+		    page_query(lang, big));
+		buf_html(b, W("Đánh giá một thủ tục khác",
+				"Rate another procedure"));
+		buf_puts(b, "</a>");
+	}
+	buf_puts(b, "</p>\n</main>\n");
+	html_end(b);
+}
+
+/* A face: drawn by the stylesheet (.face.f1 .. .f5): a few bytes. */
 static void
 face_svg(struct buf *b, int level)
 {
-	static const int corner[6] = { 0, 23, 22, 21, 20, 19 };
-	static const int bend[6] = { 0, 14, 17, 21, 25, 28 };
-
-	buf_printf(b,
-	    "<svg class=\"face f%d\" viewBox=\"0 0 32 32\" "
-	    "aria-hidden=\"true\"><circle class=\"head\" cx=\"16\" cy=\"16\" "
-	    "r=\"15\"/><circle class=\"eye\" cx=\"11\" cy=\"12\" r=\"2\"/>"
-	    "<circle class=\"eye\" cx=\"21\" cy=\"12\" r=\"2\"/><path "
-	    "class=\"mouth\" d=\"M9 %dQ16 %d 23 %d\"/></svg>",
-	    level, corner[level], bend[level], corner[level]);
+	buf_printf(b, "<i class=\"face f%d\"></i>", level);
 }
 
 static void
@@ -246,73 +301,252 @@ posted(const struct form *in, const char *name)
 	return v;
 }
 
+/* Whether `value` is among the posted values of `name`. */
+static bool
+posted_has(const struct form *in, const char *name, const char *value)
+{
+	for (int i = 0; in != NULL && i < in->n; i++)
+		if (strcmp(in->f[i].name, name) == 0 &&
+		    strcmp(in->f[i].value, value) == 0)
+			return true;
+	return false;
+}
+
+/* A list choice: a radio or checkbox with its label around it. */
 static void
-radio(struct buf *b, const char *name, const char *value, const char *id,
-    const char *label, bool checked)
+choice(struct buf *b, const char *type, const char *name, const char *value,
+    const char *id, const char *label, bool checked)
 {
 	buf_printf(b,
-	    "<label class=\"opt\"><input type=\"radio\" name=\"%s\" "
+	    "<label class=\"opt\"><input type=\"%s\" name=\"%s\" "
 	    "value=\"%s\" id=\"%s\"%s> ",
-	    name, value, id, checked ? " checked" : "");
+	    type, name, value, id, checked ? " checked" : "");
 	buf_html(b, label);
 	buf_puts(b, "</label>\n");
 }
 
+/*
+ * A chip: a compact radio button, its label around it (few bytes: the
+ * page must stay small on a slow phone line).  id may be NULL.
+ */
+static void
+chip(struct buf *b, const char *name, const char *value, const char *id,
+    const char *label, bool checked)
+{
+	buf_printf(b, "<label class=chip><input type=radio name=%s value=\"%s\"",
+	    name, value);
+	if (id != NULL)
+		buf_printf(b, " id=\"%s\"", id);
+	buf_printf(b, "%s>", checked ? " checked" : "");
+	buf_html(b, label);
+	buf_puts(b, "</label>\n");
+}
+
+/* The procedures listed on the form, without repeats. */
+struct proc_list {
+	struct buf *b;
+	const char *chosen;
+	char shown[COUNTER_PROCEDURES_MAX + FOUND_PROCEDURES_MAX + 1][9];
+	int nshown;
+	int limit;   /* of this list */
+	int listed;  /* of this list */
+	int more;    /* matched beyond the limit */
+	char first[16];
+};
+
+static bool
+proc_shown(const struct proc_list *pl, const char *code)
+{
+	for (int i = 0; i < pl->nshown; i++)
+		if (strcmp(pl->shown[i], code) == 0)
+			return true;
+	return false;
+}
+
+/* One procedure: a radio; a long name is cut to three lines till chosen. */
+static void
+proc_radio(struct proc_list *pl, const char *code, const char *name)
+{
+	char id[16];
+
+	snprintf(id, sizeof(id), "p-%s", code);
+	if (pl->first[0] == '\0')
+		strlcpy_hl(pl->first, id, sizeof(pl->first));
+	buf_printf(pl->b,
+	    "<label class=\"opt proc\"><input type=\"radio\" "
+	    "name=\"procedure\" value=\"%s\" id=\"%s\"%s><span>",
+	    code, id, strcmp(code, pl->chosen) == 0 ? " checked" : "");
+	buf_html(pl->b, name);
+	buf_puts(pl->b, "</span></label>\n");
+	if (pl->nshown < (int)(sizeof(pl->shown) / sizeof(pl->shown[0])))
+		strlcpy_hl(pl->shown[pl->nshown++], code, sizeof(pl->shown[0]));
+}
+
+static int
+proc_row(void *arg, const struct procedure_row *p)
+{
+	struct proc_list *pl = arg;
+
+	if (proc_shown(pl, p->code))
+		return 0;
+	if (pl->listed >= pl->limit) {
+		pl->more++;
+		return pl->more > 999; /* enough to say "more" */
+	}
+	proc_radio(pl, p->code, p->name);
+	pl->listed++;
+	return 0;
+}
+
+/* Count (in ->more) up to one past the list's limit, listing nothing. */
+static int
+proc_count(void *arg, const struct procedure_row *p)
+{
+	struct proc_list *pl = arg;
+
+	(void)p;
+	return ++pl->more > FOUND_PROCEDURES_MAX;
+}
+
+/* The fields (lĩnh vực) of the catalogue, for a choice by field. */
+struct field_list {
+	struct buf *b;
+	int n;
+	int want;         /* the index asked for, or -1 */
+	char name[201];   /* its name */
+};
+
+static void
+field_button(void *arg, const char *field)
+{
+	struct field_list *fl = arg;
+
+	if (fl->b != NULL) {
+		buf_printf(fl->b, "<button class=chip name=pf value=%d%s>", fl->n,
+		    fl->n == 0 ? " id=\"pf-0\"" : "");
+		buf_html(fl->b, field);
+		buf_puts(fl->b, "</button>\n");
+	}
+	if (fl->n == fl->want)
+		strlcpy_hl(fl->name, field, sizeof(fl->name));
+	fl->n++;
+}
+
+/*
+ * The procedure the citizen had: the counter's own first (a few, never a
+ * long scroll), then a search of the unit's others (the form posts itself
+ * back with the answers kept: no script needed), or a choice by field.
+ * *first gets the id of the block's first control (for the focus).
+ */
 static void
 procedure_picker(struct buf *b, struct db *db, const struct target *t,
-    const struct form *in, const int *err, enum lang lang)
+    const struct form *in, const int *err, enum lang lang, char *first,
+    size_t first_len)
 {
-	struct db_stmt *st;
-	const char *chosen = posted(in, "procedure");
-	char group[201] = "";
-	bool open = false;
+	struct proc_list pl;
+	struct field_list fl = { NULL, 0, -1, "" };
+	const char *q = posted(in, "pq");
+	const char *pf = posted(in, "pf");
+	int64_t fi;
 
-	buf_puts(b, "<div class=\"field\">\n<label for=\"procedure\">");
-	buf_html(b, tr(lang, M_PROCEDURE));
-	buf_printf(b, " <span class=\"req\">(%s)</span></label>\n",
+	memset(&pl, 0, sizeof(pl));
+	pl.b = b;
+	pl.chosen = posted(in, "procedure");
+	if (pf[0] != '\0' && parse_int64(pf, strlen(pf), 0, 999, &fi) == 0) {
+		fl.want = (int)fi;
+		procedures_each_field(db, field_button, &fl);
+		if (fl.name[0] != '\0')
+			q = fl.name;
+	}
+	buf_puts(b, "<fieldset class=\"procs\" id=\"procedure\">\n<legend>");
+	buf_html(b, W("Thủ tục Ông/Bà vừa làm", "The procedure you had"));
+	buf_printf(b, " <span class=\"req\">(%s)</span></legend>\n",
 	    tr(lang, M_REQUIRED));
 	field_error(b, err, F_PROCEDURE, lang, "procedure");
-	buf_puts(b,
-	    "<select name=\"procedure\" id=\"procedure\" required>\n"
-	    "<option value=\"\">");
-	buf_html(b, tr(lang, M_CHOOSE_PROCEDURE));
-	buf_puts(b, "</option>\n");
-	/* the counter's own procedures first, in a group of their own */
-	st = db_query(db,
-	    "SELECT p.code, p.name, p.field, EXISTS (SELECT 1 FROM "
-	    "counter_procedures k WHERE k.unit = ?1 AND k.counter = ?2 AND "
-	    "k.procedure = p.code) AS here FROM procedures p "
-	    "WHERE NOT EXISTS (SELECT 1 FROM unit_procedures WHERE unit = ?1)"
-	    " OR EXISTS (SELECT 1 FROM unit_procedures u WHERE u.unit = ?1 "
-	    "AND u.procedure = p.code) ORDER BY here DESC, p.field, p.name",
-	    "ti", t->tok.unit, t->tok.counter);
-	while (st != NULL && db_step(st) == DB_ROW) {
-		const char *code = db_col_text(st, 0);
-		const char *field = db_col_text(st, 2);
+	/* the one chosen before a search, kept */
+	if (pl.chosen[0] != '\0' && is_procedure_code(pl.chosen,
+					strlen(pl.chosen)) &&
+	    procedures_offered_by(db, t->tok.unit, pl.chosen)) {
+		struct buf name = { 0 };
 
-		if (db_col_int(st, 3) != 0)
-			field = lang == LANG_EN ? "At this counter"
-						: "Thủ tục tại quầy này";
-		else if (field == NULL || field[0] == '\0')
-			field = "—";
-		if (strcmp(field, group) != 0) {
-			if (open)
-				buf_puts(b, "</optgroup>\n");
-			buf_puts(b, "<optgroup label=\"");
-			buf_html(b, field);
-			buf_puts(b, "\">\n");
-			strlcpy_hl(group, field, sizeof(group));
-			open = true;
-		}
-		buf_printf(b, "<option value=\"%s\"%s>", code,
-		    strcmp(code, chosen) == 0 ? " selected" : "");
-		buf_html(b, db_col_text(st, 1));
-		buf_puts(b, "</option>\n");
+		procedures_get(db, pl.chosen, &name, NULL);
+		proc_radio(&pl, pl.chosen, buf_str(&name));
+		buf_release(&name);
 	}
-	db_done(st);
-	if (open)
-		buf_puts(b, "</optgroup>\n");
-	buf_puts(b, "</select>\n</div>\n");
+	if (t->tok.counter > 0) {
+		pl.limit = COUNTER_PROCEDURES_MAX;
+		procedures_list(
+		    db, t->tok.unit, t->tok.counter, false, NULL, proc_row, &pl);
+	}
+	/* no list of the counter's: the unit's, when they are a few */
+	if (pl.nshown == 0 && q[0] == '\0') {
+		struct proc_list count;
+
+		memset(&count, 0, sizeof(count));
+		count.chosen = "";
+		procedures_offered(db, t->tok.unit, NULL, proc_count, &count);
+		if (count.more <= FOUND_PROCEDURES_MAX) {
+			pl.limit = FOUND_PROCEDURES_MAX;
+			procedures_offered(db, t->tok.unit, NULL, proc_row, &pl);
+		}
+	}
+	if (pl.nshown > 0 && q[0] == '\0')
+		buf_printf(b, "<p class=\"hint\">%s</p>\n",
+		    W("Không thấy thủ tục của mình? Tìm ở dưới.",
+			"Not listed? Search below."));
+	buf_puts(b, "<div class=\"find\"><label for=\"pq\">");
+	buf_html(b, pl.nshown > 0 ? W("Tìm thủ tục khác", "Find another")
+				  : W("Tìm thủ tục", "Find the procedure"));
+	buf_puts(b, "</label><span class=\"hint\" id=\"pq-hint\">");
+	buf_html(b, W("Gõ vài chữ trong tên, ví dụ: khai sinh",
+			"A few words of its name, e.g. birth"));
+	buf_puts(b,
+	    "</span><span class=\"row\"><input type=\"search\" name=\"pq\" "
+	    "id=\"pq\" maxlength=\"60\" aria-describedby=\"pq-hint\" "
+	    "value=\"");
+	buf_html(b, q == fl.name ? "" : q);
+	buf_puts(b, "\"><button type=\"submit\" class=\"sec\" name=\"find\" "
+		    "value=\"1\">");
+	buf_html(b, W("Tìm", "Find"));
+	buf_puts(b, "</button></span></div>\n");
+	if (q[0] != '\0') {
+		int before = pl.nshown;
+
+		pl.limit = FOUND_PROCEDURES_MAX;
+		pl.listed = pl.more = 0;
+		pl.first[0] = '\0';
+		buf_puts(b, "<div class=\"found\" id=\"found\">\n");
+		procedures_offered(db, t->tok.unit, q, proc_row, &pl);
+		if (pl.nshown == before) {
+			buf_puts(b, "<p class=\"hint\">");
+			buf_html(b, W("Không tìm thấy. Hãy thử chữ khác.",
+					"Nothing found. Try other words."));
+			buf_puts(b, "</p>\n");
+		} else if (pl.more > 0) {
+			buf_printf(b, "<p class=\"hint\">%s%d%s</p>\n",
+			    W("Còn ", ""), pl.more,
+			    W(" thủ tục nữa: gõ thêm chữ để thu hẹp.",
+				" more: type more words to narrow."));
+		}
+		buf_puts(b, "</div>\n");
+	} else if (pl.nshown == 0 && posted(in, "fields")[0] != '\0') {
+		/* no counter list: a choice by field, not 92 names */
+		fl.b = b;
+		fl.n = 0;
+		buf_puts(b, "<p class=\"hint\">");
+		buf_html(b, W("Hoặc chọn lĩnh vực:", "Or choose a field:"));
+		buf_puts(b, "</p>\n<div class=\"chips fields\">\n");
+		procedures_each_field(db, field_button, &fl);
+		buf_puts(b, "</div>\n");
+		strlcpy_hl(pl.first, "pf-0", sizeof(pl.first));
+	} else if (pl.nshown == 0) {
+		/* the fields come on a tap: the first visit stays small */
+		buf_puts(b, "<button class=\"sec more\" name=fields value=1>");
+		buf_html(b, W("Hoặc chọn theo lĩnh vực", "Or choose a field"));
+		buf_puts(b, "</button>\n");
+	}
+	buf_puts(b, "</fieldset>\n");
+	strlcpy_hl(first, pl.first[0] != '\0' ? pl.first : "pq", first_len);
 }
 
 static void
@@ -322,27 +556,28 @@ yes_no(struct buf *b, const char *name, enum msg question,
 	const char *v = posted(in, name);
 	char id[48];
 
-	buf_puts(b, "<fieldset class=\"yn\">\n<legend>");
+	buf_puts(b, "<fieldset class=\"crit\">\n<legend>");
 	buf_html(b, tr(lang, question));
 	buf_puts(b, "</legend>\n");
 	field_error(b, err, f, lang, name);
+	buf_puts(b, "<div class=\"chips\">\n");
 	snprintf(id, sizeof(id), "%s-1", name);
-	radio(b, name, "1", id, tr(lang, M_YES), strcmp(v, "1") == 0);
-	snprintf(id, sizeof(id), "%s-0", name);
-	radio(b, name, "0", id, tr(lang, M_NO), strcmp(v, "0") == 0);
-	snprintf(id, sizeof(id), "%s-x", name);
-	radio(b, name, "", id, tr(lang, M_NO_ANSWER),
+	chip(b, name, "1", id, tr(lang, M_YES), strcmp(v, "1") == 0);
+	chip(b, name, "0", NULL, tr(lang, M_NO), strcmp(v, "0") == 0);
+	chip(b, name, "", NULL, tr(lang, M_NO_ANSWER),
 	    strcmp(v, "1") != 0 && strcmp(v, "0") != 0);
-	buf_puts(b, "</fieldset>\n");
+	buf_puts(b, "</div>\n</fieldset>\n");
 }
 
+/* The nine criteria and three questions: optional, behind a disclosure. */
 static void
 criteria_block(struct buf *b, const struct instrument *ins,
     const struct form *in, const int *err, enum lang lang)
 {
-	bool open = false;
+	bool open = posted(in, "detail")[0] != '\0' ||
+	    posted(in, "ds")[0] != '\0';
 
-	/* open when something inside is wrong or was answered */
+	/* shown when asked for, or something inside is wrong or answered */
 	for (int f = F_C1; f <= F_VISITS; f++)
 		if (err != NULL && err[f] != 0)
 			open = true;
@@ -353,9 +588,22 @@ criteria_block(struct buf *b, const struct instrument *ins,
 	    posted(in, "online_error_reported")[0] != '\0' ||
 	    posted(in, "visits")[0] != '\0')
 		open = true;
-	buf_printf(b, "<details%s>\n<summary>", open ? " open" : "");
+	if (!open) {
+		/*
+		 * Only a button: the nine criteria weigh more than the rest
+		 * of the page, so they come when asked for (the form posts
+		 * itself back, the answers kept).
+		 */
+		buf_puts(b, "<button type=\"submit\" class=\"sec more\" "
+			    "name=\"detail\" value=\"1\">");
+		buf_html(b, tr(lang, M_DETAIL));
+		buf_puts(b, "</button>\n");
+		return;
+	}
+	buf_puts(b, "<details class=\"detail\" id=\"detail\" open>\n<summary>");
 	buf_html(b, tr(lang, M_DETAIL));
-	buf_puts(b, "</summary>\n");
+	buf_puts(b, "</summary>\n<input type=\"hidden\" name=\"ds\" "
+		    "value=\"1\">\n");
 	for (int i = 0; i < RATING_CRITERIA; i++) {
 		const struct instrument_criterion *cr = &ins->criteria[i];
 		const char *name = criterion_names[i];
@@ -367,20 +615,19 @@ criteria_block(struct buf *b, const struct instrument *ins,
 		buf_html(b, itext(&cr->label, lang));
 		buf_puts(b, "</legend>\n");
 		field_error(b, err, F_C1 + i, lang, name);
+		buf_puts(b, "<div class=\"chips\">\n");
 		for (int k = 0; k < cr->nopts; k++) {
 			bool on;
 
 			snprintf(val, sizeof(val), "%d", cr->opt[k].points);
-			snprintf(
-			    id, sizeof(id), "%s-%d", name, cr->opt[k].points);
+			snprintf(id, sizeof(id), "%s-%d", name, k);
 			on = strcmp(v, val) == 0;
 			any |= on;
-			radio(b, name, val, id, itext(&cr->opt[k].label, lang),
-			    on);
+			chip(b, name, val, k == 0 ? id : NULL,
+			    itext(&cr->opt[k].label, lang), on);
 		}
-		snprintf(id, sizeof(id), "%s-x", name);
-		radio(b, name, "", id, tr(lang, M_NO_ANSWER), !any);
-		buf_puts(b, "</fieldset>\n");
+		chip(b, name, "", NULL, tr(lang, M_NO_ANSWER), !any);
+		buf_puts(b, "</div>\n</fieldset>\n");
 	}
 	yes_no(b, "supplement_reported", M_Q_SUPPLEMENT, in, err, F_SUPPLEMENT,
 	    lang);
@@ -397,16 +644,23 @@ criteria_block(struct buf *b, const struct instrument *ins,
 	buf_puts(b, "\">\n</div>\n</details>\n");
 }
 
-/* The card's header: language switch, where the rating is about, title. */
+/*
+ * The card's header: language switch, large text, where the rating is
+ * about, title.
+ */
 static void
-form_header(struct buf *b, const struct target *t, enum lang lang)
+form_header(struct buf *b, const struct target *t, enum lang lang, bool big)
 {
-	buf_puts(b,
-	    "<main class=\"card\">\n<header>\n<p class=\"lang\">"
-	    "<a href=\"?lang=");
-	buf_puts(b, lang == LANG_EN ? "vi" : "en");
-	buf_puts(b, "\">");
+	buf_printf(b,
+	    "<main class=\"card%s\">\n<header>\n<p class=\"tools\">"
+	    "<a href=\"?lang=%s\" lang=\"%s\">",
+	    big ? " big" : "", lang == LANG_EN ? "vi" : "en",
+	    lang == LANG_EN ? "vi" : "en");
 	buf_html(b, tr(lang, M_LANG_SWITCH));
+	buf_printf(b, "</a><a href=\"?%sbig=%d\" id=\"big\">",
+	    lang == LANG_EN ? "lang=en&amp;" : "", big ? 0 : 1);
+	buf_html(b, big ? W("Chữ thường", "Normal text")
+			: W("Chữ lớn", "Large text"));
 	buf_puts(b, "</a></p>\n<p class=\"unit\">");
 	buf_html(b, t->unit_name);
 	buf_puts(b, "</p>\n");
@@ -439,7 +693,7 @@ faces_block(struct buf *b, const struct instrument *ins, const struct form *in,
 {
 	const char *level = posted(in, "level");
 
-	buf_puts(b, "<fieldset class=\"faces\">\n<legend>");
+	buf_puts(b, "<fieldset class=\"faces\" id=\"level\">\n<legend>");
 	buf_html(b, itext(&ins->question, lang));
 	buf_printf(b, " <span class=\"req\">(%s)</span></legend>\n",
 	    tr(lang, M_REQUIRED));
@@ -449,15 +703,67 @@ faces_block(struct buf *b, const struct instrument *ins, const struct form *in,
 		char v[2] = { (char)('0' + lv), '\0' };
 
 		buf_printf(b,
-		    "<input type=\"radio\" name=\"level\" value=\"%d\" "
-		    "id=\"level-%d\"%s required>\n<label for=\"level-%d\">",
+		    "<input type=radio name=level value=\"%d\" "
+		    "id=\"level-%d\"%s>\n<label for=\"level-%d\">",
 		    lv, lv, strcmp(level, v) == 0 ? " checked" : "", lv);
 		face_svg(b, lv);
-		buf_puts(b, "<span>");
 		buf_html(b, itext(&ins->level[lv], lang));
-		buf_puts(b, "</span></label>\n");
+		buf_puts(b, "</label>\n");
 	}
 	buf_puts(b, "</div>\n</fieldset>\n");
+}
+
+/*
+ * The reasons of a low score (levels 1-2, as the kiosk asks them), from
+ * the questionnaire in force.  The stylesheet shows them once a low face
+ * is chosen; a browser without :has() shows them always.
+ */
+static void
+reasons_block(struct buf *b, const struct instrument *ins,
+    const struct form *in, const int *err, enum lang lang)
+{
+	char id[RATING_REASON_MAX_LEN + 4];
+
+	if (ins->nreasons == 0)
+		return;
+	buf_puts(b, "<fieldset class=\"reasons\" id=\"reasons\">\n<legend>");
+	buf_html(b, W("Nếu chưa hài lòng: điều gì chưa tốt?",
+			"If not satisfied: what was wrong?"));
+	buf_printf(b, " <span class=\"req\">(%s)</span></legend>\n",
+	    W("chọn một hay nhiều, không bắt buộc", "any, optional"));
+	field_error(b, err, F_REASONS, lang, "reasons");
+	for (int i = 0; i < ins->nreasons; i++) {
+		snprintf(id, sizeof(id), "r-%s", ins->reason[i].code);
+		choice(b, "checkbox", "reason", ins->reason[i].code, id,
+		    itext(&ins->reason[i].label, lang),
+		    posted_has(in, "reason", ins->reason[i].code));
+	}
+	buf_puts(b, "</fieldset>\n");
+}
+
+/* Who rates (optional): citizen or business, and a helper's mark. */
+static void
+about_block(
+    struct buf *b, const struct form *in, const int *err, enum lang lang)
+{
+	const char *who = posted(in, "requester");
+
+	buf_puts(b, "<fieldset class=\"about\" id=\"about\">\n<legend>");
+	buf_html(b, W("Ông/Bà là", "You are"));
+	buf_printf(b, " <span class=\"req\">(%s)</span></legend>\n",
+	    W("không bắt buộc", "optional"));
+	field_error(b, err, F_ABOUT, lang, "about");
+	buf_puts(b, "<div class=\"chips\">\n");
+	chip(b, "requester", "citizen", "req-citizen", W("Người dân", "Citizen"),
+	    strcmp(who, "citizen") == 0);
+	chip(b, "requester", "business", "req-business",
+	    W("Doanh nghiệp", "Business"), strcmp(who, "business") == 0);
+	buf_puts(b, "</div>\n");
+	choice(b, "checkbox", "assisted", "1", "assisted",
+	    W("Có người hỗ trợ nhập đánh giá",
+		"Someone helped me enter this rating"),
+	    strcmp(posted(in, "assisted"), "1") == 0);
+	buf_puts(b, "</fieldset>\n");
 }
 
 static void
@@ -487,12 +793,10 @@ callback_block(struct buf *b, const struct instrument *ins,
 	buf_puts(b, "</legend>\n");
 	field_error(b, err, F_PHONE, lang, "phone");
 	/* the opt-in is never ticked for the citizen: silence is no consent */
-	buf_printf(b,
-	    "<label class=\"opt consent\"><input type=\"checkbox\" "
-	    "name=\"consent\" value=\"1\" id=\"consent\"%s> ",
-	    strcmp(posted(in, "consent"), "1") == 0 ? " checked" : "");
-	buf_html(b, itext(&ins->consent, lang));
-	buf_puts(b, "</label>\n<label for=\"phone\">");
+	choice(b, "checkbox", "consent", "1", "consent",
+	    itext(&ins->consent, lang),
+	    strcmp(posted(in, "consent"), "1") == 0);
+	buf_puts(b, "<label for=\"phone\">");
 	buf_html(b, tr(lang, M_PHONE));
 	buf_puts(b,
 	    "</label>\n<input type=\"tel\" name=\"phone\" id=\"phone\" "
@@ -510,7 +814,7 @@ form_footer(struct buf *b, enum lang lang)
 	    "<div class=\"hp\" aria-hidden=\"true\"><label>Website "
 	    "<input type=\"text\" name=\"website\" tabindex=\"-1\" "
 	    "autocomplete=\"off\"></label></div>\n");
-	buf_puts(b, "<button type=\"submit\">");
+	buf_puts(b, "<button type=\"submit\" class=\"send\">");
 	buf_html(b, tr(lang, M_SUBMIT));
 	buf_puts(b, "</button>\n</form>\n<p class=\"note\">");
 	buf_html(b, tr(lang, M_ANONYMOUS));
@@ -535,9 +839,61 @@ form_instrument(struct ctx *c, struct db *db)
 	return ins;
 }
 
+/* Put `autofocus` on the element of id `id` in the page (if there). */
+static void
+autofocus(struct buf *b, const char *id)
+{
+	char needle[64];
+	const char *at;
+	size_t off;
+
+	snprintf(needle, sizeof(needle), " id=\"%s\"", id);
+	at = strstr(buf_str(b), needle);
+	if (at == NULL || b->failed)
+		return;
+	off = (size_t)(at - b->data) + strlen(needle);
+	buf_puts(b, " autofocus"); /* grows the buffer; moved below */
+	if (b->failed)
+		return;
+	memmove(b->data + off + 10, b->data + off, b->len - 10 - off);
+	memcpy(b->data + off, " autofocus", 10);
+}
+
+/* The id of the control to focus for the first error, in page order. */
+static const char *
+first_error(const int *err, const char *proc_first)
+{
+	static const char *const crit[] = { "c1-0", "c2-0", "c3-0", "c4-0",
+		"c5-0", "c6-0", "c7-0", "c8-0", "c9-0" };
+
+	if (err[F_LEVEL] != 0)
+		return "level-5";
+	if (err[F_REASONS] != 0)
+		return "level-5";
+	if (err[F_PROCEDURE] != 0)
+		return proc_first;
+	if (err[F_ABOUT] != 0)
+		return "req-citizen";
+	for (int i = 0; i < RATING_CRITERIA; i++)
+		if (err[F_C1 + i] != 0)
+			return crit[i];
+	if (err[F_SUPPLEMENT] != 0)
+		return "supplement_reported-1";
+	if (err[F_ONLINE_ERROR] != 0)
+		return "online_error_reported-1";
+	if (err[F_VISITS] != 0)
+		return "visits";
+	if (err[F_COMMENT] != 0)
+		return "comment";
+	if (err[F_PHONE] != 0)
+		return "phone";
+	return NULL;
+}
+
 /*
- * The whole form page: fresh (in == NULL) or again with the citizen's
- * answers and the errors beside their fields.
+ * The whole form page: fresh (in == NULL), again with the citizen's
+ * answers and the errors beside their fields, or again after a search
+ * of the procedures (`found`: the focus goes to what was found).
  */
 static void
 render_form(struct ctx *c, struct db *db, const struct target *t,
@@ -546,8 +902,9 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	const struct instrument *ins = form_instrument(c, db);
 	struct buf *b = &c->req->resp.body;
 	enum lang lang = c->lang;
-	char nonce[NONCE_LEN + 1], title[400];
-	const char *old_nonce = posted(in, "nonce");
+	char nonce[NONCE_LEN + 1], title[400], proc_first[16] = "";
+	const char *old_nonce = posted(in, "nonce"), *focus = NULL;
+	bool big;
 
 	if (ins == NULL)
 		return;
@@ -563,30 +920,45 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	snprintf(title, sizeof(title), "%s — %s", tr(lang, M_FORM_TITLE),
 	    t->unit_name);
 	http_begin_body(c->req, status, "text/html; charset=utf-8");
+	big = big_mode(c);
 	html_begin(b, lang, title, "/static/form.css");
-	form_header(b, t, lang);
+	form_header(b, t, lang, big);
 	if (err != NULL) {
 		buf_puts(b, "<p class=\"alert\" role=\"alert\">");
 		buf_html(b, tr(lang, M_ERR_SUMMARY));
 		buf_puts(b, "</p>\n");
 		field_error(b, err, F_FORM, lang, "form");
 	}
+	/* novalidate: the server checks, in the page's language */
 	buf_printf(b,
 	    "<form method=\"post\" action=\"/q/%s%s\" "
-	    "accept-charset=\"utf-8\">\n",
-	    t->token, lang == LANG_EN ? "?lang=en" : "");
+	    "accept-charset=\"utf-8\" novalidate>\n",
+	    t->token, page_query(lang, big));
 	buf_printf(b,
 	    "<input type=\"hidden\" name=\"nonce\" value=\"%s\">\n"
 	    "<input type=\"hidden\" name=\"consent_version\" value=\"%d\">\n",
 	    nonce, ins->consent_version);
 	faces_block(b, ins, in, err, lang);
+	reasons_block(b, ins, in, err, lang);
 	if (t->tok.procedure[0] == '\0')
-		procedure_picker(b, db, t, in, err, lang);
-	criteria_block(b, ins, in, err, lang);
+		procedure_picker(
+		    b, db, t, in, err, lang, proc_first, sizeof(proc_first));
 	comment_block(b, in, err, lang);
+	criteria_block(b, ins, in, err, lang);
+	about_block(b, in, err, lang);
 	callback_block(b, ins, in, err, lang);
 	form_footer(b, lang);
 	html_end(b);
+	if (err != NULL)
+		focus = first_error(err, proc_first);
+	else if (in != NULL && (form_get(in, "find") != NULL ||
+				   form_get(in, "pf") != NULL ||
+				   form_get(in, "fields") != NULL))
+		focus = proc_first; /* back from a search: what was found */
+	else if (in != NULL && form_get(in, "detail") != NULL)
+		focus = "c1-0"; /* the criteria asked for */
+	if (focus != NULL && focus[0] != '\0')
+			autofocus(b, focus);
 }
 
 /*
@@ -696,6 +1068,32 @@ opt_choice(const struct form *in, const char *name, int max, int *out)
 	return 0;
 }
 
+/* Whether the comma list holds `code`. */
+static bool
+reason_listed(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+
+	while (*list != '\0') {
+		size_t len = strcspn(list, ",");
+
+		if (len == n && memcmp(list, code, n) == 0)
+			return true;
+		list += len + (list[len] == ',');
+	}
+	return false;
+}
+
+static int
+reasons_count(const char *list)
+{
+	int n = *list != '\0';
+
+	for (; *list != '\0'; list++)
+		n += *list == ',';
+	return n;
+}
+
 static void
 set_err(int *err, enum field f, enum msg m, bool *bad)
 {
@@ -753,6 +1151,17 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 		else
 			r->visits = (int)n;
 	}
+	/* inclusion (schemas/015): who rates, and whether a helper typed */
+	v = form_get(in, "requester");
+	if (form_count(in, "requester") > 1 ||
+	    (v != NULL && rating_requester_parse(v, &r->requester) < 0))
+		set_err(err, F_ABOUT, M_ERR_REQUESTER, &bad);
+	v = form_get(in, "assisted");
+	if (form_count(in, "assisted") > 1 ||
+	    (v != NULL && v[0] != '\0' && strcmp(v, "1") != 0))
+		set_err(err, F_ABOUT, M_ERR_ASSISTED, &bad);
+	else
+		r->assisted = v != NULL && v[0] == '1';
 
 	v = form_get(in, "comment");
 	if (v != NULL && err[F_COMMENT] == 0) {
@@ -787,6 +1196,30 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 			r->consent_version = ins->consent_version;
 	}
 
+	/* the reasons of a low score (the kiosk asks them at 1 and 2) */
+	for (int i = 0; i < in->n; i++) {
+		const char *code = in->f[i].value;
+
+		if (strcmp(in->f[i].name, "reason") != 0 || code[0] == '\0')
+			continue;
+		if (!reason_is_valid(code, strlen(code)) ||
+		    !instrument_has_reason(ins, code, strlen(code))) {
+			set_err(err, F_REASONS, M_ERR_VALUE, &bad);
+			continue;
+		}
+		if (r->level < 1 || r->level > 2 ||
+		    reason_listed(r->reasons, code))
+			continue; /* a high score has none; once each */
+		if (reasons_count(r->reasons) >= RATING_REASONS_MAX)
+			continue;
+		{
+			size_t l = strlen(r->reasons);
+
+			snprintf(r->reasons + l, sizeof(r->reasons) - l,
+			    "%s%s", l > 0 ? "," : "", code);
+		}
+	}
+
 	if (t->tok.procedure[0] != '\0') {
 		strlcpy_hl(
 		    r->procedure, t->tok.procedure, sizeof(r->procedure));
@@ -795,7 +1228,7 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 		if (v == NULL || v[0] == '\0')
 			set_err(err, F_PROCEDURE, M_ERR_PROCEDURE, &bad);
 		else if (!is_procedure_code(v, strlen(v)) ||
-		    !unit_offers(db, t->tok.unit, v))
+		    !procedures_offered_by(db, t->tok.unit, v))
 			set_err(
 			    err, F_PROCEDURE, M_ERR_PROCEDURE_UNKNOWN, &bad);
 		else
@@ -831,7 +1264,7 @@ form_resumed(struct ctx *c)
 
 	switch (fp->job.result) {
 	case WRITER_STORED:
-	case WRITER_DUPLICATE: page_thanks(c); break;
+	case WRITER_DUPLICATE: page_thanks(c, &fp->t, &fp->job.rating); break;
 	case WRITER_CONFLICT:
 		page_message(c, 409, M_CONFLICT_TITLE, M_CONFLICT_TEXT);
 		break;
@@ -859,7 +1292,7 @@ page_q_post(struct ctx *c)
 	int err[F_COUNT] = { 0 };
 	unsigned retry = 0;
 	char key[64];
-	int rc;
+	int rc, parsed;
 
 	if (db == NULL) {
 		server_unavailable(c);
@@ -882,6 +1315,20 @@ page_q_post(struct ctx *c)
 	}
 	if (closed_refused(c, db, &fp->t) || expired_refused(c, &fp->t))
 		return;
+	parsed = form_parse(&fp->in,
+	    c->req->body.data ? c->req->body.data : "", c->req->body.len);
+	/*
+	 * A search of the procedures or a part asked for: the form again,
+	 * the answers kept.  A read, like GET: not counted by the limit.
+	 */
+	if (parsed == 0 &&
+	    (form_get(&fp->in, "find") != NULL ||
+		form_get(&fp->in, "pf") != NULL ||
+		form_get(&fp->in, "fields") != NULL ||
+		form_get(&fp->in, "detail") != NULL)) {
+		render_form(c, db, &fp->t, &fp->in, NULL, 200);
+		return;
+	}
 	snprintf(key, sizeof(key), "form:%s", c->client);
 	if (!ratelimit_hit(c->srv->form_limit, key, hl_now(), &retry)) {
 		char ra[16];
@@ -891,8 +1338,7 @@ page_q_post(struct ctx *c)
 		http_set_header(&c->req->resp, "Retry-After", ra);
 		return;
 	}
-	if (form_parse(&fp->in, c->req->body.data ? c->req->body.data : "",
-		c->req->body.len) < 0) {
+	if (parsed < 0) {
 		err[F_FORM] = M_ERR_FORM + 1;
 		render_form(c, db, &fp->t, NULL, err, 400);
 		return;

@@ -7,9 +7,11 @@
 
 #include "hailong/db.h"
 #include "hailong/hltime.h"
+#include "core/fmt.h"
 #include "core/kiosks.h"
 #include "web/console.h"
 #include "web/figpage.h"
+#include "web/page_setup.h"
 #include "web/pages.h"
 #include "web/server.h"
 
@@ -20,33 +22,59 @@ struct headline {
 	enum figpage_kind kind;
 	int point; /* enum metric_point, or -1 */
 	double max;
+	const char *hint_vi, *hint_en; /* what it is, in plain words */
 };
 
 static const struct headline headlines[] = {
-	{ "ratings", "Số lượt đánh giá", "Ratings", KIND_COUNT, -1, 0 },
-	{ "satisfied_rate", "Tỷ lệ hài lòng", "Satisfied", KIND_RATE, -1, 1 },
+	{ "ratings", "Số lượt đánh giá", "Ratings", KIND_COUNT, -1, 0,
+	    "Lượt đánh giá hợp lệ trong tháng, qua mọi kênh.",
+	    "Valid ratings of the month, every channel." },
+	{ "satisfied_rate", "Tỷ lệ hài lòng", "Satisfied", KIND_RATE, -1, 1,
+	    NULL, NULL },
 	{ "dissatisfied_rate", "Tỷ lệ không hài lòng", "Dissatisfied",
-	    KIND_RATE, -1, 1 },
+	    KIND_RATE, -1,
+	    1, "Tỷ lệ lượt đánh giá ở mức 1–2 (không hài lòng, rất không hài lòng).",
+	    "The share of ratings at level 1–2." },
 	{ "mean_level", "Mức hài lòng trung bình (1–5)", "Mean level (1–5)",
-	    KIND_MEAN, -1, 5 },
+	    KIND_MEAN, -1, 5,
+	    "Trung bình các mức đánh giá, từ 1 (rất không hài lòng) đến 5 (rất "
+	    "hài lòng).",
+	    "The mean of the levels, 1 (very dissatisfied) to 5 (very "
+	    "satisfied)." },
 	{ "ballot_score", "Điểm phiếu đánh giá (0–18)", "Ballot score (0–18)",
-	    KIND_MEAN, -1, 18 },
+	    KIND_MEAN, -1, 18,
+	    "Điểm trung bình của phiếu chín tiêu chí (mỗi tiêu chí 0–2 điểm), "
+	    "trên các phiếu trả lời đủ chín tiêu chí.",
+	    "The mean score of the nine-criteria ballot (0–2 each), over "
+	    "ballots answering all nine." },
 	{ "reported_supplement_rate", "Người dân báo phải bổ sung",
-	    "Citizens report supplementing", KIND_RATE, -1, 1 },
+	    "Citizens report supplementing", KIND_RATE, -1, 1,
+	    "Tỷ lệ người dân trả lời là đã phải bổ sung hồ sơ, trong số người "
+	    "trả lời câu hỏi này.",
+	    "The share who said they had to supplement their dossier, of those "
+	    "who answered." },
 	{ "dossiers", "Số hồ sơ tiếp nhận", "Dossiers received", KIND_COUNT, -1,
-	    0 },
-	{ "on_time_rate", "Tỷ lệ đúng hạn", "On time", KIND_RATE, POINT_21, 1 },
+	    0, "Số hồ sơ tiếp nhận trong tháng (dữ liệu từ hệ thống một cửa).",
+	    "Dossiers received in the month (from the one-stop system)." },
+	{ "on_time_rate", "Tỷ lệ đúng hạn", "On time", KIND_RATE, POINT_21, 1,
+	    "Tỷ lệ hồ sơ có hạn xử lý được trả đúng hạn.",
+	    "The share of dossiers with a due date settled on time." },
 	{ "online_rate", "Tỷ lệ hồ sơ trực tuyến", "Online dossiers", KIND_RATE,
-	    POINT_33, 1 },
+	    POINT_33, 1, "Tỷ lệ hồ sơ nộp trực tuyến.",
+	    "The share of dossiers filed online." },
 	{ "full_online_rate", "Tỷ lệ trực tuyến toàn trình", "Fully online",
-	    KIND_RATE, -1, 1 },
+	    KIND_RATE, -1, 1, "Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình.",
+	    "The share of dossiers handled fully online." },
 	{ "digitized_rate", "Tỷ lệ số hóa hồ sơ", "Digitised", KIND_RATE,
-	    POINT_42, 1 },
+	    POINT_42, 1, "Tỷ lệ hồ sơ được số hóa.",
+	    "The share of dossiers digitised." },
 	{ "handling_satisfaction_rate", "Mức độ hài lòng xử lý hồ sơ",
-	    "Handling satisfaction", KIND_RATE, POINT_54, 1 },
+	    "Handling satisfaction", KIND_RATE, POINT_54, 1, NULL, NULL },
 	{ "supplement_or_correction_rate", "Tỷ lệ phải bổ sung, sửa lỗi",
-	    "Supplemented or corrected", KIND_RATE, -1, 1 },
-	{ NULL, NULL, NULL, KIND_COUNT, -1, 0 },
+	    "Supplemented or corrected", KIND_RATE, -1, 1,
+	    "Tỷ lệ hồ sơ phải bổ sung hoặc sửa lỗi (hệ thống ghi nhận).",
+	    "The share of dossiers supplemented or corrected (recorded)." },
+	{ NULL, NULL, NULL, KIND_COUNT, -1, 0, NULL, NULL },
 };
 
 static void
@@ -74,7 +102,21 @@ headline_table(struct ctx *c,
 		const char *label = TR(c, h->vi, h->en);
 		double max = h->max;
 
-		buf_printf(b, "<tr data-row=\"%s\"><th scope=\"row\">", h->key);
+		buf_printf(b, "<tr data-row=\"%s\"><th scope=\"row\"", h->key);
+		if (strcmp(h->key, "satisfied_rate") == 0) {
+			buf_puts(b, " title=\"");
+			buf_html(b, figpage_satisfied_hint(c));
+			buf_puts(b, "\"");
+		} else if (strcmp(h->key, "handling_satisfaction_rate") == 0) {
+			buf_puts(b, " title=\"");
+			buf_html(b, figpage_handling_hint(c));
+			buf_puts(b, "\"");
+		} else if (h->hint_vi != NULL) {
+			buf_puts(b, " title=\"");
+			buf_html(b, TR(c, h->hint_vi, h->hint_en));
+			buf_puts(b, "\"");
+		}
+		buf_puts(b, ">");
 		buf_html(b, label);
 		buf_puts(b, "</th>");
 		if (strcmp(h->key, "satisfied_rate") == 0)
@@ -117,6 +159,9 @@ headline_table(struct ctx *c,
 	figpage_trend(c, "points_total", TR(c, "Tổng điểm 766", "766 points"),
 	    months, v, FIGPAGE_TREND_MONTHS, 36, KIND_POINTS);
 	buf_puts(b, "</td></tr>\n</tbody>\n</table>\n");
+	figpage_legend(c,
+	    FIGPAGE_LEGEND_SATISFACTION | FIGPAGE_LEGEND_CI |
+		FIGPAGE_LEGEND_POINTS);
 }
 
 static int
@@ -173,7 +218,9 @@ flag_list(
 	buf_html(b, TR(c, "Hồ sơ", "Dossiers"));
 	buf_puts(b, "</th><th>");
 	buf_html(b, TR(c, "Cảnh báo", "Flags"));
-	buf_puts(b, "</th><th class=\"num\">");
+	buf_puts(b, "</th><th class=\"num\" title=\"");
+	buf_html(b, figpage_severity_hint(c));
+	buf_puts(b, "\">");
 	buf_html(b, TR(c, "Độ nghiêm trọng", "Severity"));
 	buf_puts(b, "</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < n; i++) {
@@ -193,9 +240,9 @@ flag_list(
 			    b, "<a href=\"/admin/units/%s/counters", u->code);
 			figpage_month_query(c, b, month);
 			buf_puts(b, "\">");
-			buf_html(b, TR(c, "Quầy", "Counter"));
-			buf_printf(b, " %d</a> <span class=\"code\">%s</span>",
-			    s->counter, s->unit);
+			setup_counter_label(c, b, s->counter, s->name);
+			buf_printf(b, "</a> <span class=\"code\">%s</span>",
+			    s->unit);
 		} else {
 			buf_printf(
 			    b, "<a href=\"/admin/units/%s/officers", u->code);
@@ -213,10 +260,15 @@ flag_list(
 		figpage_cell(
 		    c, "dossiers", (double)s->fig.dossiers, KIND_COUNT);
 		figpage_flags_cell(c, &s->fig);
-		buf_printf(b, "<td class=\"num\">%.4f</td></tr>\n",
+		buf_printf(b,
+		    "<td class=\"num\" data-k=\"severity\" "
+		    "data-v=\"%.4f\">",
 		    s->fig.severity[0]);
+		figpage_severity(c, b, s->fig.severity[0]);
+		buf_puts(b, "</td></tr>\n");
 	}
 	buf_puts(b, "</tbody>\n</table>\n");
+	figpage_legend(c, FIGPAGE_LEGEND_SEVERITY);
 	free(v);
 }
 
@@ -246,8 +298,8 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 		    json_string_value(json_object_get(k, "state"));
 		const char *seen =
 		    json_string_value(json_object_get(k, "last_seen"));
-		int64_t t;
-		char when[17] = "—";
+		int64_t t = 0;
+		bool known;
 
 		if (state == NULL || strcmp(state, "active") != 0 ||
 		    json_is_true(json_object_get(k, "online")))
@@ -264,8 +316,8 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 			buf_html(b, TR(c, "Liên lạc lần cuối", "Last seen"));
 			buf_puts(b, "</th></tr></thead>\n<tbody>\n");
 		}
-		if (seen != NULL && rfc3339_parse(seen, strlen(seen), &t) == 0)
-			datetime_vn(t, when);
+		known =
+		    seen != NULL && rfc3339_parse(seen, strlen(seen), &t) == 0;
 		buf_puts(b, "<tr class=\"offline\"><td class=\"code\">");
 		buf_html(b, json_string_value(json_object_get(k, "id")));
 		buf_puts(b, "</td><td class=\"code\">");
@@ -273,7 +325,10 @@ kiosks_offline(struct ctx *c, const struct console_unit *u)
 		buf_printf(b, "</td><td class=\"num\">%lld</td><td>",
 		    (long long)json_integer_value(
 			json_object_get(k, "counter")));
-		buf_html(b, when);
+		if (known)
+			fmt_datetime(b, c->lang, t);
+		else
+			buf_puts(b, "—");
 		buf_puts(b, "</td></tr>\n");
 	}
 	if (n > 0)
@@ -340,10 +395,12 @@ page_admin_unit(struct ctx *c)
 	b = &c->req->resp.body;
 	buf_printf(&path, "/admin/units/%s", u.code);
 	figpage_month_form(c, buf_str(&path), month);
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_puts(b, "<h2>");
-	buf_html(b, TR(c, "Số liệu tháng", "Figures of"));
-	buf_printf(b, " <span data-k=\"month\">%s</span></h2>\n", ms);
+	buf_html(b, TR(c, "Số liệu", "Figures of"));
+	buf_printf(b, " <span data-k=\"month\" data-v=\"%s\">", ms);
+	figpage_period_label(c, b, month);
+	buf_puts(b, "</span></h2>\n");
 	headline_table(c, series, &m->total.fig, month);
 	flag_list(c, &u, m, month);
 	kiosks_offline(c, &u);

@@ -8,6 +8,7 @@
 #include "hailong/util.h"
 #include "core/qrlink.h"
 #include "web/console.h"
+#include "web/page_setup.h"
 #include "web/pages.h"
 #include "web/server.h"
 
@@ -28,10 +29,11 @@ poster_link(struct ctx *c, struct buf *b, const char *token)
 	console_lang_suffix(c, b, false);
 	buf_puts(b, "\">");
 	buf_html(b, TR(c, "Mở áp phích để in", "Open the poster to print"));
-	buf_printf(b,
-	    "</a> · <a href=\"/qr/%s.png\" download>PNG</a> · "
-	    "<a href=\"/qr/%s.svg\">SVG</a>",
-	    token, token);
+	buf_printf(b, "</a> · <a href=\"/qr/%s.png\" download>", token);
+	buf_html(b, TR(c, "Tải ảnh PNG", "PNG image"));
+	buf_printf(b, "</a> · <a href=\"/qr/%s.svg\">", token);
+	buf_html(b, TR(c, "Ảnh SVG", "SVG image"));
+	buf_puts(b, "</a>");
 }
 
 static int
@@ -118,8 +120,8 @@ page_posters(struct ctx *c)
 			buf_printf(
 			    b, "%s %d ", TR(c, "Quầy", "Counter"), counter);
 		if (procedure[0] != '\0')
-			buf_printf(b, "%s %s ", TR(c, "Thủ tục", "Procedure"),
-			    procedure);
+			buf_printf(b, "%s <span class=\"code\">%s</span> ",
+			    TR(c, "Thủ tục", "Procedure"), procedure);
 		buf_puts(b, "— ");
 		poster_link(c, b, token);
 		buf_printf(b,
@@ -138,8 +140,8 @@ page_posters(struct ctx *c)
 
 		if (rows++ == 0)
 			buf_puts(b, "<ul class=\"posters\">\n");
-		buf_printf(b, "<li>%s %d — ", TR(c, "Quầy", "Counter"), number);
-		buf_html(b, db_col_text(st, 1));
+		buf_printf(b, "<li data-counter=\"%d\">", number);
+		setup_counter_label(c, b, number, db_col_text(st, 1));
 		buf_puts(b, " · ");
 		if (make(c, u.code, number, "", token, err, sizeof(err)) == 0)
 			poster_link(c, b, token);
@@ -170,6 +172,7 @@ page_posters(struct ctx *c)
 	    "SELECT count(*) FROM unit_procedures WHERE unit = ?", "t", u.code);
 	if (listed > 0 && listed <= QR_PROCEDURES_MAX) {
 		buf_puts(b, "<select name=\"procedure\">\n");
+		/* names run past 200 characters: the code, then the name */
 		st = db_query(db,
 		    "SELECT p.code, p.name FROM unit_procedures up JOIN "
 		    "procedures p ON p.code = up.procedure WHERE up.unit = ? "

@@ -7,6 +7,7 @@
 #include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
+#include "core/fmt.h"
 #include "core/procedures.h"
 #include "web/console.h"
 #include "web/figpage.h"
@@ -123,7 +124,7 @@ filter_form(struct ctx *c, const char *unit, int month, const char *flag,
 	struct field_option fo = { c, field };
 	char ms[8];
 
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_printf(b,
 	    "<form class=\"filters\" method=\"get\" "
 	    "action=\"/admin/units/%s/procedures\">\n"
@@ -193,11 +194,10 @@ parse_sort(struct ctx *c, struct table_query *q)
 		if (strcmp(k->name, q->sort) == 0)
 			q->sk = k;
 	if (q->sk == NULL) {
+		/* the codes are the links of the table's headers */
 		console_error(c, NULL, 400,
-		    "Không sắp xếp được theo cột này. Chọn một trong: "
-		    "severity, "
-		    "code, ratings, satisfied, supplement, reported, online, "
-		    "on_time, dossiers:",
+		    "Không sắp xếp được theo cột này; hãy bấm vào tên cột "
+		    "trong bảng thủ tục. Giá trị nhận được:",
 		    "Cannot sort by that. Use one of: severity, code, ratings, "
 		    "satisfied, supplement, reported, online, on_time, "
 		    "dossiers:",
@@ -207,8 +207,8 @@ parse_sort(struct ctx *c, struct table_query *q)
 	if (dir != NULL && dir[0] != '\0' && strcmp(dir, "asc") != 0 &&
 	    strcmp(dir, "desc") != 0) {
 		console_error(c, NULL, 400,
-		    "Chiều sắp xếp phải là asc (tăng dần) hoặc desc (giảm "
-		    "dần):",
+		    "Chiều sắp xếp phải là tăng dần hoặc giảm dần; hãy bấm vào "
+		    "tên cột trong bảng thủ tục. Giá trị nhận được:",
 		    "The direction must be asc or desc:", dir);
 		return -1;
 	}
@@ -235,9 +235,8 @@ parse_flag(struct ctx *c, struct table_query *q)
 	if (known)
 		return 0;
 	console_error(c, NULL, 400,
-	    "Cảnh báo không hợp lệ. Chọn any, "
-	    "LOW_SATISFACTION, "
-	    "HIGH_SUPPLEMENT, LOW_ONLINE hoặc LATE:",
+	    "Cảnh báo không hợp lệ; hãy chọn trong danh sách “Cảnh báo” "
+	    "của trang thủ tục. Giá trị nhận được:",
 	    "Unknown flag. Use any, LOW_SATISFACTION, "
 	    "HIGH_SUPPLEMENT, LOW_ONLINE or LATE:",
 	    q->flag);
@@ -307,7 +306,8 @@ table_head(struct ctx *c, const char *unit, const struct table_query *q)
 	} cols[] = {
 		{ "code", "Thủ tục", "Procedure" },
 		{ "ratings", "Đánh giá", "Ratings" },
-		{ "satisfied", "Hài lòng [KTC 95%]", "Satisfied [95% CI]" },
+		{ "satisfied", "Hài lòng [khoảng tin cậy]",
+		    "Satisfied [confidence interval]" },
 		{ "supplement", "Bổ sung, sửa lỗi",
 		    "Supplemented or corrected" },
 		{ "reported", "Người dân báo bổ sung",
@@ -384,6 +384,7 @@ table_page(struct ctx *c, const char *unit, const struct table_query *q,
 	for (size_t i = 0; i < n; i++)
 		table_row(c, unit, q->month, rows[i].s);
 	buf_puts(b, "</tbody>\n</table>\n");
+	figpage_legend(c, FIGPAGE_LEGEND_CI | FIGPAGE_LEGEND_SEVERITY);
 }
 
 void
@@ -527,7 +528,18 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 	buf_html(b, TR(c, "Số lượt", "Count"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Tỷ lệ", "Share"));
-	buf_puts(b, "</th><th></th></tr></thead>\n<tbody>\n");
+	/* the bars' scale: a share of the month's ratings, 0 to 100 % */
+	buf_puts(b, "</th><th class=\"rbar\"><span class=\"axis\" title=\"");
+	buf_html(b,
+	    TR(c,
+		"Thang đo của các thanh: tỷ lệ trong số lượt đánh "
+		"giá của tháng",
+		"The bars' scale: the share of the month's ratings"));
+	buf_puts(b, "\"><span>");
+	fmt_percent(b, c->lang, 0, 0);
+	buf_puts(b, "</span><span>");
+	fmt_percent(b, c->lang, 1, 0);
+	buf_puts(b, "</span></span></th></tr></thead>\n<tbody>\n");
 	for (int l = 5; l >= 1; l--) {
 		int64_t k = f->by_level[l - 1];
 		double share =
@@ -543,7 +555,8 @@ levels_table(struct ctx *c, const struct metric_figures *f)
 		snprintf(key, sizeof(key), "share%d", l);
 		figpage_cell(c, key, share, KIND_RATE);
 		buf_printf(b,
-		    "<td><svg xmlns=\"http://www.w3.org/2000/svg\" "
+		    "<td class=\"rbar\"><svg "
+		    "xmlns=\"http://www.w3.org/2000/svg\" "
 		    "width=\"160\" "
 		    "height=\"12\" viewBox=\"0 0 160 12\" "
 		    "preserveAspectRatio=\"none\" aria-hidden=\"true\">"
@@ -609,7 +622,9 @@ supplement_table(struct ctx *c, const struct metric_figures *f,
 		"Supplements: reported by citizens and recorded"));
 	buf_puts(b,
 	    "</h2>\n<table class=\"sidebyside\" id=\"supplement\">\n"
-	    "<thead><tr><th></th><th class=\"num\">");
+	    "<thead><tr><th><span class=\"vh\">");
+	buf_html(b, TR(c, "Chỉ số", "Figure"));
+	buf_puts(b, "</span></th><th class=\"num\">");
 	buf_html(b, TR(c, "Người dân báo", "Citizens report"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Hệ thống ghi nhận", "Recorded"));
@@ -662,7 +677,9 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 	buf_html(b, TR(c, "Hồ sơ", "Dossiers"));
 	buf_puts(b,
 	    "</h2>\n<table class=\"dossiers\" id=\"dossiers\">\n"
-	    "<thead><tr><th></th><th class=\"num\">");
+	    "<thead><tr><th><span class=\"vh\">");
+	buf_html(b, TR(c, "Chỉ số", "Figure"));
+	buf_puts(b, "</span></th><th class=\"num\">");
 	buf_html(b, TR(c, "Giá trị", "Value"));
 	buf_puts(b, "</th><th class=\"num\">");
 	buf_html(b, TR(c, "Điểm 766", "766 points"));
@@ -678,7 +695,13 @@ dossier_table(struct ctx *c, const struct metric_figures *f,
 	figpage_cell(c, "judged", (double)k->judged, KIND_COUNT);
 	buf_puts(b, "<td></td></tr>\n");
 	for (int i = 0; rows[i].key != NULL; i++) {
-		buf_printf(b, "<tr><th scope=\"row\">");
+		buf_puts(b, "<tr><th scope=\"row\"");
+		if (strcmp(rows[i].key, "handling_satisfaction_rate") == 0) {
+			buf_puts(b, " title=\"");
+			buf_html(b, figpage_handling_hint(c));
+			buf_puts(b, "\"");
+		}
+		buf_puts(b, ">");
 		buf_html(b, TR(c, rows[i].vi, rows[i].en));
 		buf_puts(b, "</th>");
 		figpage_cell(
@@ -729,22 +752,22 @@ comments(
 	    "ttllil", u->code, code, month_start(month), month_end(month),
 	    COMMENTS_MAX, hl_now());
 	while (st != NULL && db_step(st) == DB_ROW) {
-		char when[17];
 		char *masked = text_mask_numbers(db_col_text(st, 2));
 		const char *status = db_col_text(st, 3);
 
 		if (n++ == 0)
 			buf_puts(b, "<ul class=\"comments\">\n");
-		datetime_vn(db_col_int(st, 0), when);
 		buf_printf(b,
 		    "<li%s><p class=\"meta\"><span class=\"level "
-		    "l%d\">%d</span> "
-		    "%s",
+		    "l%d\">%d</span> ",
 		    strcmp(status, "valid") != 0 ? " class=\"flagged\"" : "",
-		    (int)db_col_int(st, 1), (int)db_col_int(st, 1), when);
+		    (int)db_col_int(st, 1), (int)db_col_int(st, 1));
+		fmt_datetime(b, c->lang, db_col_int(st, 0));
 		if (strcmp(status, "valid") != 0) {
-			buf_puts(b, " <span class=\"status\">");
+			buf_puts(b, " <span class=\"status\" data-status=\"");
 			buf_html(b, status);
+			buf_puts(b, "\">");
+			buf_html(b, figpage_status_label(c, status));
 			buf_puts(b, "</span>");
 		}
 		buf_puts(b, "</p>\n<blockquote>");
@@ -803,7 +826,7 @@ page_procedure(struct ctx *c)
 	buf_printf(&title, "%s %s", code, name);
 	console_begin(c, &u, buf_str(&title), "procedures");
 	b = &c->req->resp.body;
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_puts(b, "<p class=\"lead\">");
 	if (field[0] != '\0') {
 		buf_html(b, TR(c, "Lĩnh vực", "Field"));
@@ -811,8 +834,9 @@ page_procedure(struct ctx *c)
 		buf_html(b, field);
 		buf_puts(b, " · ");
 	}
-	buf_html(b, TR(c, "Tháng", "Month"));
-	buf_printf(b, " <span data-k=\"month\">%s</span></p>\n", ms);
+	buf_printf(b, "<span data-k=\"month\" data-v=\"%s\">", ms);
+	figpage_period_label_cap(c, b, month);
+	buf_puts(b, "</span></p>\n");
 	buf_printf(&path, "/admin/units/%s/procedures/%s", u.code, code);
 	figpage_month_form(c, buf_str(&path), month);
 
@@ -823,8 +847,12 @@ page_procedure(struct ctx *c)
 	buf_html(b, TR(c, "Số lượt đánh giá", "Ratings"));
 	buf_puts(b, "</th>");
 	figpage_cell(c, "ratings", (double)f.ratings, KIND_COUNT);
-	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
-	buf_html(b, TR(c, "Tỷ lệ hài lòng [KTC 95%]", "Satisfied [95% CI]"));
+	buf_puts(b, "</tr>\n<tr><th scope=\"row\" title=\"");
+	buf_html(b, figpage_satisfied_hint(c));
+	buf_puts(b, "\">");
+	buf_html(b,
+	    TR(c, "Tỷ lệ hài lòng [khoảng tin cậy 95 %]",
+		"Satisfied [95% confidence interval]"));
 	buf_puts(b, "</th>");
 	figpage_cell_ci(c, "satisfied_rate", f.satisfied_rate, f.satisfied_ci);
 	buf_puts(b, "</tr>\n<tr><th scope=\"row\">");
@@ -836,6 +864,8 @@ page_procedure(struct ctx *c)
 	buf_puts(b, "</th>");
 	figpage_flags_cell(c, &f);
 	buf_puts(b, "</tr>\n</tbody>\n</table>\n");
+	figpage_legend(c,
+	    FIGPAGE_LEGEND_CI | (f.nflags > 0 ? FIGPAGE_LEGEND_SEVERITY : 0));
 	figpage_why(c, m, figpage_find(&m->procedures, code, NULL, 0), true);
 
 	proc_trends_table(c, series, code, month);
@@ -843,6 +873,7 @@ page_procedure(struct ctx *c)
 	criteria_table(c, &f, &k);
 	supplement_table(c, &f, &k);
 	dossier_table(c, &f, &k);
+	figpage_legend(c, FIGPAGE_LEGEND_SATISFACTION | FIGPAGE_LEGEND_POINTS);
 	comments(c, &u, code, month);
 
 	console_review_history(c, &u, code, 0);

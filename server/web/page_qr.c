@@ -134,9 +134,9 @@ page_poster(struct ctx *c)
 	    ctx_param(c, 0));
 	buf_puts(b, "<p class=\"steps\">");
 	buf_html(b, tr(lang, M_POSTER_STEPS));
-	buf_puts(b, "</p>\n<p class=\"url\">");
+	buf_puts(b, "</p>\n<p class=\"url\"><code>");
 	buf_html(b, buf_str(&url));
-	buf_puts(b, "</p>\n<p class=\"privacy\">");
+	buf_puts(b, "</code></p>\n<p class=\"privacy\">");
 	buf_html(b, tr(lang, M_POSTER_PRIVACY));
 	buf_puts(b, "</p>\n</main>\n");
 	html_end(b);

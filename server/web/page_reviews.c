@@ -7,6 +7,8 @@
 #include "hailong/hltime.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
+#include "core/fmt.h"
+#include "core/labels.h"
 #include "core/reviews.h"
 #include "core/store.h"
 #include "core/users.h"
@@ -53,6 +55,36 @@ date_text(struct buf *b, const char *ymd)
 	buf_printf(b, "%.2s/%.2s/%.4s", ymd + 8, ymd + 5, ymd);
 }
 
+/* Stored flag codes ("LOW_SATISFACTION,LATE") as their names. */
+static void
+flags_text(struct ctx *c, struct buf *b, const char *flags)
+{
+	const char *p = flags != NULL ? flags : "";
+	int n = 0;
+
+	while (*p != '\0') {
+		const char *comma = strchr(p, ',');
+		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		char code[64];
+
+		if (len > 0 && len < sizeof(code)) {
+			memcpy(code, p, len);
+			code[len] = '\0';
+			buf_puts(b, n++ > 0 ? ", " : "");
+			buf_puts(b, "<span data-flag=\"");
+			buf_html(b, code);
+			buf_puts(b, "\">");
+			label_code_html(b, label_flag(c->lang, code), code);
+			buf_puts(b, "</span>");
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (n == 0)
+		buf_puts(b, "—");
+}
+
 static void
 review_what(struct ctx *c, struct buf *b, const char *unit,
     const char *procedure, const char *pname, int counter)
@@ -78,11 +110,16 @@ history(struct ctx *c, int64_t id)
 	buf_printf(
 	    b, "<ol class=\"history\" data-review=\"%lld\">\n", (long long)id);
 	while (review_cursor_next_event(&cur, &e)) {
-		char when[17];
+		struct buf who = { 0 };
 
-		datetime_vn(e.at, when);
-		buf_printf(b, "<li data-to=\"%s\">%s ", e.to_status, when);
+		buf_printf(b, "<li data-to=\"%s\" data-actor=\"", e.to_status);
 		buf_html(b, e.actor);
+		buf_puts(b, "\">");
+		fmt_datetime(b, c->lang, e.at);
+		buf_puts(b, " ");
+		label_actor(&who, c->lang, e.actor);
+		buf_html(b, buf_str(&who));
+		buf_release(&who);
 		buf_puts(b, ": ");
 		if (e.from_status[0] != '\0') {
 			buf_html(b, status_label(c, e.from_status));
@@ -124,7 +161,10 @@ history_item(struct ctx *c, const struct console_unit *u,
 	    r->status, is_overdue(r, now) ? " overdue" : "", (long long)r->id,
 	    u->code, (long long)r->id);
 	console_lang_suffix(c, b, false);
-	buf_printf(b, "\">#%lld</a> %s · ", (long long)r->id, ms);
+	buf_printf(
+	    b, "\">#%lld</a> <span data-month=\"%s\">", (long long)r->id, ms);
+	fmt_month_cap(b, c->lang, r->month);
+	buf_puts(b, "</span> · ");
 	if (say_counter) {
 		/* every counter's: say which */
 		review_what(c, b, u->code, NULL, "", r->counter);
@@ -227,20 +267,34 @@ console_review_form(struct ctx *c, const struct console_unit *u,
 		buf_html(b, name);
 		buf_printf(b, "\"%s>",
 		    strcmp(name, c->who.name) == 0 ? " selected" : "");
-		buf_html(b, name);
-		buf_puts(b, " — ");
-		buf_html(b, full);
+		/* "Nguyễn Thị Lan (lan)", or "lan" when that is all */
+		if (full != NULL && full[0] != '\0' &&
+		    strcmp(full, name) != 0) {
+			buf_html(b, full);
+			buf_puts(b, " (");
+			buf_html(b, name);
+			buf_puts(b, ")");
+		} else
+			buf_html(b, name);
 		buf_puts(b, "</option>\n");
 	}
 	review_cursor_close(&cur);
 	buf_puts(
 	    b, "</select></div>\n<div class=\"field\"><label for=\"due\">");
 	buf_html(b, TR(c, "Hạn hoàn thành", "Due date"));
+	/* dd/mm/yyyy typed, as the ballots take it: a browser's date
+	 * picker follows its own locale (mm/dd/yyyy in an English one) */
 	buf_printf(b,
-	    "</label>\n<input type=\"date\" id=\"due\" name=\"due\" "
-	    "min=\"%s\" required></div>\n<div class=\"field\"><label "
-	    "for=\"notes\">",
+	    "</label>\n<input id=\"due\" name=\"due\" inputmode=\"numeric\" "
+	    "maxlength=\"10\" placeholder=\"dd/mm/yyyy\" "
+	    "aria-describedby=\"due-hint\" data-min=\"%s\" required>\n"
+	    "<small id=\"due-hint\">",
 	    now);
+	buf_html(b, TR(c, "Ngày/tháng/năm, ví dụ ", "Day/month/year, e.g. "));
+	date_text(b, now);
+	buf_puts(b,
+	    "</small></div>\n<div class=\"field\"><label "
+	    "for=\"notes\">");
 	buf_html(b, TR(c, "Ghi chú", "Notes"));
 	buf_printf(b,
 	    "</label>\n<textarea id=\"notes\" name=\"notes\" rows=\"3\" "
@@ -313,7 +367,9 @@ list_row(struct ctx *c, const struct console_unit *u, const struct review *r,
 	console_lang_suffix(c, b, false);
 	buf_printf(b, "\">#%lld</a></td><td>", (long long)r->id);
 	review_what(c, b, r->unit, r->procedure, r->procedure_name, r->counter);
-	buf_printf(b, "</td><td>%s</td><td>", ms);
+	buf_printf(b, "</td><td data-month=\"%s\">", ms);
+	fmt_month_cap(b, c->lang, r->month);
+	buf_puts(b, "</td><td>");
 	buf_html(b, r->owner);
 	buf_puts(b, "</td><td>");
 	date_text(b, r->due);
@@ -455,8 +511,10 @@ review_details(struct ctx *c, const struct console_unit *u,
 		buf_puts(b, "</a>");
 	buf_puts(b, "</dd>\n<dt>");
 	buf_html(b, TR(c, "Tháng có cảnh báo", "Month flagged"));
-	buf_printf(b, "</dt><dd>%s · ", ms);
-	buf_html(b, r->flags);
+	buf_printf(b, "</dt><dd><span data-month=\"%s\">", ms);
+	fmt_month_cap(b, c->lang, r->month);
+	buf_puts(b, "</span> · ");
+	flags_text(c, b, r->flags);
 	buf_puts(b, "</dd>\n<dt>");
 	buf_html(b, TR(c, "Người phụ trách", "Owner"));
 	buf_puts(b, "</dt><dd>");
@@ -660,6 +718,14 @@ post_details(struct ctx *c, const struct console_unit *u, const struct form *f,
 
 	r->owner = form_get(f, "owner");
 	r->due = form_get(f, "due");
+	/* dd/mm/yyyy as yyyy-mm-dd (the same length: rewritten in place) */
+	if (r->due != NULL && strlen(r->due) == 10 && r->due[2] == '/' &&
+	    r->due[5] == '/') {
+		char *d = (char *)(uintptr_t)r->due, iso[11];
+
+		snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", d + 6, d + 3, d);
+		memcpy(d, iso, 10);
+	}
 	if (month_s == NULL ||
 	    month_parse(month_s, strlen(month_s), &r->month) < 0) {
 		console_error(c, NULL, 400,
@@ -682,9 +748,9 @@ post_details(struct ctx *c, const struct console_unit *u, const struct form *f,
 	    review_date_parse(r->due, strlen(r->due), &due_days) < 0 ||
 	    due_days < today_days || due_days > today_days + 366) {
 		console_error(c, NULL, 400,
-		    "Hạn hoàn thành phải là một ngày (YYYY-MM-DD) từ hôm nay "
+		    "Hạn hoàn thành phải là một ngày (dd/mm/yyyy) từ hôm nay "
 		    "đến một năm sau:",
-		    "The due date must be a date (YYYY-MM-DD) from today to a "
+		    "The due date must be a date (dd/mm/yyyy) from today to a "
 		    "year ahead:",
 		    r->due);
 		return -1;
@@ -910,7 +976,9 @@ page_review_new(struct ctx *c)
 		buf_puts(b, "<p class=\"lead\">");
 		review_what(c, b, u.code, proc, "", counter);
 		buf_puts(b, " · ");
-		buf_html(b, flags);
+		fmt_month_cap(b, c->lang, month);
+		buf_puts(b, " · ");
+		flags_text(c, b, flags);
 		buf_puts(b, "</p>\n");
 	}
 	console_review_form(c, &u, proc, counter, month);

@@ -159,7 +159,9 @@ setup_begin(struct ctx *c, const struct console_unit *u, enum setup_sub sub,
 	console_begin(c, u, buf_str(&title), "setup");
 	buf_release(&title);
 	c->req->resp.status = status;
-	buf_puts(b, "<nav class=\"subnav\">\n");
+	buf_puts(b, "<nav class=\"subnav\" aria-label=\"");
+	buf_html(b, TR(c, "Các phần thiết lập", "Setup sections"));
+	buf_puts(b, "\">\n");
 	for (int i = 0; i < NSUBS; i++) {
 		if (!setup_may(c, u, (enum setup_sub)i))
 			continue;
@@ -297,8 +299,11 @@ setup_counter_label(struct ctx *c, struct buf *b, int number, const char *name)
 			return;
 		}
 	}
-	buf_printf(b, "%s %d — ", TR(c, "Quầy", "Counter"), number);
-	buf_html(b, name);
+	buf_printf(b, "%s %d", TR(c, "Quầy", "Counter"), number);
+	if (name != NULL && name[0] != '\0') {
+		buf_puts(b, " — ");
+		buf_html(b, name);
+	}
 }
 
 /* ---- the unit and its sub-units (admins) ---- */
@@ -578,7 +583,7 @@ unit_confirm(
 	buf_html(b,
 	    TR(c,
 		"Ngừng hoạt động đơn vị này? Đơn vị sẽ không nhận đánh giá "
-		"mới (mã QR báo đã ngừng, kiosk bị từ chối); số liệu và tài "
+		"mới (mã QR báo đã ngừng, ki-ốt bị từ chối); số liệu và tài "
 		"khoản được giữ nguyên.",
 		"Disable this unit? It takes no new rating (its QR codes say "
 		"so, its kiosks are refused); its figures and users stay."));

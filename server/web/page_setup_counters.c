@@ -62,7 +62,7 @@ counter_kiosks(struct ctx *c, struct buf *b, const char *unit, int number)
 {
 	struct kiosk_links k = { c, b, unit, 0 };
 
-	buf_printf(b, "<p class=\"meta\">%s: ", TR(c, "Kiosk", "Kiosks"));
+	buf_printf(b, "<p class=\"meta\">%s: ", TR(c, "Ki-ốt", "Kiosks"));
 	kiosks_at_counter(ctx_db(c), unit, number, 50, kiosk_link, &k);
 	if (k.n == 0)
 		buf_html(b, TR(c, "chưa có", "none"));
@@ -85,10 +85,10 @@ counter_poster(struct ctx *c, struct buf *b, const char *unit, int number)
 		console_lang_suffix(c, b, false);
 		buf_puts(b, "\">");
 		buf_html(b, TR(c, "Áp phích QR", "QR poster"));
-		buf_printf(b,
-		    "</a> · <a href=\"/qr/%s.png\" download>PNG</a> · "
-		    "<a href=\"/admin/units/%s/qr?counter=%d",
-		    tok, unit, number);
+		buf_printf(b, "</a> · <a href=\"/qr/%s.png\" download>", tok);
+		buf_html(b, TR(c, "Tải ảnh PNG", "PNG image"));
+		buf_printf(b, "</a> · <a href=\"/admin/units/%s/qr?counter=%d",
+		    unit, number);
 		console_lang_suffix(c, b, true);
 		buf_puts(b, "\">");
 		buf_html(b, TR(c, "Mã QR theo thủ tục", "QR by procedure"));
@@ -108,8 +108,11 @@ counter_item(void *arg, const struct counter_row *r)
 	const struct counter_form *f = w->f;
 	bool failed = f->rename_number == r->number;
 
-	if (w->n++ == 0)
-		buf_puts(b, "<ul class=\"cards\" id=\"counters\">\n");
+	if (w->n++ == 0) {
+		buf_puts(b, "<h2>");
+		buf_html(b, TR(c, "Các quầy", "Counters"));
+		buf_puts(b, "</h2>\n<ul class=\"cards\" id=\"counters\">\n");
+	}
 	if (r->number > w->max)
 		w->max = r->number;
 	buf_printf(b,
@@ -329,7 +332,7 @@ counter_confirm(struct ctx *c, const struct console_unit *u, int number,
 	buf_html(b,
 	    TR(c,
 		"Sau khi ngừng, quầy không nhận đánh giá mới: mã QR của quầy "
-		"báo “Quầy này đã ngừng nhận đánh giá”, kiosk của quầy hiện "
+		"báo “Quầy này đã ngừng nhận đánh giá”, ki-ốt của quầy hiện "
 		"màn hình đóng, ca trực đang mở kết thúc. Đánh giá và số "
 		"liệu cũ được giữ nguyên. Không thể mở lại quầy này.",
 		"Once disabled, the counter takes no new rating: its QR codes "

@@ -74,8 +74,11 @@ board_item(void *arg, const struct counter_row *r)
 
 	if (!r->active)
 		return 0;
-	if (w->n++ == 0)
-		buf_puts(b, "<ul class=\"cards\" id=\"board\">\n");
+	if (w->n++ == 0) {
+		buf_puts(b, "<h2>");
+		buf_html(b, TR(c, "Các quầy hôm nay", "Counters today"));
+		buf_puts(b, "</h2>\n<ul class=\"cards\" id=\"board\">\n");
+	}
 	buf_printf(b,
 	    "<li class=\"card\" id=\"duty-%d\" data-counter=\"%d\">\n<h3>",
 	    r->number, r->number);

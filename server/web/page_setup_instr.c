@@ -10,6 +10,7 @@
 #include "hailong/rating.h"
 #include "hailong/text.h"
 #include "hailong/util.h"
+#include "core/fmt.h"
 #include "core/instrument.h"
 #include "web/console.h"
 #include "web/html.h"
@@ -85,14 +86,15 @@ versions_table(struct ctx *c, struct buf *b, int64_t now, int in_force)
 			    "<th>%s</th><th>%s</th><th>%s</th></tr></thead>\n"
 			    "<tbody>\n",
 			    TR(c, "Phiên bản", "Version"),
-			    TR(c, "Áp dụng từ tháng", "From month"),
+			    TR(c, "Áp dụng từ", "In force from"),
 			    TR(c, "Trạng thái", "State"),
 			    TR(c, "Người thêm", "Added by"));
 		month_format(month_of(from), month);
 		buf_printf(b,
-		    "<tr data-version=\"%d\"><td>%d</td><td>%.2s/%.4s</td>"
-		    "<td>%s</td><td>",
-		    v, v, month + 5, month,
+		    "<tr data-version=\"%d\"><td>%d</td><td data-month=\"%s\">",
+		    v, v, month);
+		fmt_month(b, c->lang, month_of(from));
+		buf_printf(b, "</td><td>%s</td><td>",
 		    v == in_force    ? TR(c, "Đang áp dụng", "In force")
 			: from > now ? TR(c, "Sắp áp dụng", "Upcoming")
 				     : TR(c, "Đã thay thế", "Replaced"));
@@ -170,7 +172,7 @@ render(struct ctx *c, const struct console_unit *u, int status,
 	    TR(c, "Thêm phiên bản mới", "Add a version"),
 	    TR(c,
 		"Bắt đầu từ phiên bản đang áp dụng. Các tiêu chí, mặt cười "
-		"của kiosk ba mặt và nội dung đồng ý được giữ nguyên. Không "
+		"của ki-ốt ba mặt và nội dung đồng ý được giữ nguyên. Không "
 		"thể bỏ một lý do mà đánh giá từ tháng áp dụng đã chọn.",
 		"Starts from the version in force. The criteria, the "
 		"three-face kiosk's levels and the consent text are kept. A "

@@ -59,8 +59,11 @@ officer_item(void *arg, const struct officer_row *r)
 	struct ctx *c = w->c;
 	struct buf *b = &c->req->resp.body;
 
-	if (w->n++ == 0)
-		buf_puts(b, "<ul class=\"cards\" id=\"officers\">\n");
+	if (w->n++ == 0) {
+		buf_puts(b, "<h2>");
+		buf_html(b, TR(c, "Cán bộ của đơn vị", "The unit's officers"));
+		buf_puts(b, "</h2>\n<ul class=\"cards\" id=\"officers\">\n");
+	}
 	buf_printf(
 	    b, "<li class=\"card%s\" data-officer=\"", r->active ? "" : " off");
 	buf_html(b, r->id);
@@ -248,7 +251,7 @@ officer_confirm(struct ctx *c, const struct console_unit *u, const char *id,
 	buf_puts(b, "</h2>\n<p>");
 	buf_html(b,
 	    TR(c,
-		"Cán bộ bị ngừng không thể vào trực hay gán cho kiosk mới; ca "
+		"Cán bộ bị ngừng không thể vào trực hay gán cho ki-ốt mới; ca "
 		"trực đang mở kết thúc. Số liệu cũ được giữ nguyên.",
 		"A disabled officer takes no new duty and no new kiosk; an "
 		"open duty ends. Past figures stay."));

@@ -4,6 +4,7 @@
 #include "hailong/hltime.h"
 #include "web/console.h"
 #include "web/figpage.h"
+#include "web/page_setup.h"
 #include "web/pages.h"
 #include "web/server.h"
 
@@ -40,9 +41,12 @@ staff_table(struct ctx *c, const struct console_unit *u,
 				     : TR(c, "Cán bộ", "Officer"));
 			buf_puts(b, "</th><th class=\"num\">");
 			buf_html(b, TR(c, "Đánh giá", "Ratings"));
-			buf_puts(b, "</th><th class=\"num\">");
+			buf_puts(b, "</th><th class=\"num\" title=\"");
+			buf_html(b, figpage_ci_hint(c));
+			buf_puts(b, "\">");
 			buf_html(b,
-			    TR(c, "Hài lòng [KTC 95%]", "Satisfied [95% CI]"));
+			    TR(c, "Hài lòng [khoảng tin cậy]",
+				"Satisfied [confidence interval]"));
 			buf_puts(b, "</th><th class=\"num\">");
 			buf_html(b, TR(c, "Không hài lòng", "Dissatisfied"));
 			buf_puts(b, "</th><th class=\"num\">");
@@ -82,8 +86,11 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			buf_puts(b, "</th><th>");
 			buf_html(b, TR(c, "Cảnh báo", "Flags"));
 			buf_puts(b, "</th>");
-			if (counters && figpage_is_manager(c))
-				buf_puts(b, "<th></th>");
+			if (counters && figpage_is_manager(c)) {
+				buf_puts(b, "<th><span class=\"vh\">");
+				buf_html(b, TR(c, "Rà soát", "Review"));
+				buf_puts(b, "</span></th>");
+			}
 			buf_puts(b, "</tr></thead>\n<tbody>\n");
 		}
 		if (counters)
@@ -96,8 +103,7 @@ staff_table(struct ctx *c, const struct console_unit *u,
 			buf_puts(b, "\"><td>");
 		}
 		if (counters) {
-			buf_html(b, TR(c, "Quầy", "Counter"));
-			buf_printf(b, " %d", s->counter);
+			setup_counter_label(c, b, s->counter, s->name);
 			if (strcmp(s->unit, u->code) != 0)
 				buf_printf(b, " <span class=\"code\">%s</span>",
 				    s->unit);
@@ -155,9 +161,10 @@ staff_table(struct ctx *c, const struct console_unit *u,
 		}
 		buf_puts(b, "</tr>\n");
 	}
-	if (shown > 0)
+	if (shown > 0) {
 		buf_puts(b, "</tbody>\n</table>\n");
-	else {
+		figpage_legend(c, FIGPAGE_LEGEND_CI | FIGPAGE_LEGEND_SEVERITY);
+	} else {
 		buf_puts(b, "<p class=\"none\">");
 		buf_html(b,
 		    TR(c, "Không có đánh giá nào trong tháng.",

@@ -1,4 +1,7 @@
-/* page_users.c -- staff accounts in the console: list, add, disable, reset. */
+/*
+ * page_users.c -- staff accounts in the console: list, add, lock, unlock,
+ * reset.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +12,7 @@
 #include "hailong/text.h"
 #include "hailong/util.h"
 #include "core/audit.h"
+#include "core/labels.h"
 #include "core/users.h"
 #include "web/console.h"
 #include "web/html.h"
@@ -24,7 +28,11 @@
  * passwords get a one-time password, shown once on the answer page and
  * never stored in clear, which must be changed at the first login.
  * Every change ends the user's sessions where it matters and is audited
- * like `hailong user` (user.add, user.disable, user.passwd).
+ * like `hailong user` (user.add, user.disable, user.enable, user.passwd).
+ * Locking and unlocking are asked first: the buttons open a page (GET,
+ * which changes nothing) saying what will happen, and only its form
+ * (POST, CSRF, confirm=1) acts.  Roles are shown in words (label_role()),
+ * never as their codes; the table stacks into cards on a phone.
  */
 
 #define OTP_LEN 16
@@ -56,7 +64,7 @@ add_form_html(
 		ROLE_MANAGER, ROLE_ADMIN };
 
 	buf_printf(b,
-	    "<h2>%s</h2>\n<form class=\"add-user\" method=\"post\" "
+	    "<h2>%s</h2>\n<form class=\"setup add-user\" method=\"post\" "
 	    "action=\"/admin/units/%s/users",
 	    TR(c, "Thêm tài khoản", "Add a user"), u->code);
 	console_lang_suffix(c, b, false);
@@ -83,10 +91,11 @@ add_form_html(
 
 		if ((int)roles[i] > c->who.role)
 			continue;
-		buf_printf(b, "<option value=\"%s\"%s>%s</option>\n", n,
+		buf_printf(b, "<option value=\"%s\"%s>", n,
 		    f->role != NULL && strcmp(f->role, n) == 0 ? " selected"
-							       : "",
-		    n);
+							       : "");
+		buf_html(b, label_role(c->lang, n));
+		buf_puts(b, "</option>\n");
 	}
 	buf_puts(b, "</select></label>");
 	field_error(c, f->err_role);
@@ -101,24 +110,41 @@ add_form_html(
 	    TR(c, "Thêm", "Add"));
 }
 
+/* <td data-label="..."> for the table stacked on a phone. */
 static void
-user_actions(struct ctx *c, const struct console_unit *u, const char *username)
+cell(struct ctx *c, struct buf *b, const char *vi, const char *en)
+{
+	buf_puts(b, "<td data-label=\"");
+	buf_html(b, TR(c, vi, en));
+	buf_puts(b, "\">");
+}
+
+static void
+user_actions(struct ctx *c, const struct console_unit *u, const char *username,
+    bool active)
 {
 	struct buf *b = &c->req->resp.body;
-	static const char *const verbs[] = { "reset", "disable" };
 
-	for (int i = 0; i < 2; i++) {
+	if (active) {
 		buf_printf(b,
 		    "<form class=\"inline\" method=\"post\" "
-		    "action=\"/admin/units/%s/users/%s/%s",
-		    u->code, username, verbs[i]);
+		    "action=\"/admin/units/%s/users/%s/reset",
+		    u->code, username);
 		console_lang_suffix(c, b, false);
 		buf_puts(b, "\">");
 		session_csrf_field(c, b);
 		buf_printf(b, "<button type=\"submit\">%s</button></form>\n",
-		    i == 0 ? TR(c, "Đặt lại mật khẩu", "Reset password")
-			   : TR(c, "Khóa tài khoản", "Disable"));
+		    TR(c, "Đặt lại mật khẩu", "Reset password"));
 	}
+	/* a link to the confirmation page, not a form that acts */
+	buf_printf(b,
+	    "<a class=\"button%s\" href=\"/admin/units/%s/users/%s/%s",
+	    active ? " danger" : "", u->code, username,
+	    active ? "disable" : "enable");
+	console_lang_suffix(c, b, false);
+	buf_printf(b, "\">%s</a>\n",
+	    active ? TR(c, "Khóa tài khoản…", "Disable…")
+		   : TR(c, "Mở khóa…", "Enable…"));
 }
 
 static void
@@ -134,9 +160,10 @@ render(struct ctx *c, const struct console_unit *u, int status,
 	c->req->resp.status = status;
 	b = &c->req->resp.body;
 	st = db_query(ctx_db(c),
-	    "SELECT username, name, unit, role, active, must_change "
-	    "FROM users WHERE unit IN (SELECT descendant FROM "
-	    "unit_tree WHERE ancestor = ?) ORDER BY unit, username LIMIT 2000",
+	    "SELECT u.username, u.name, u.unit, u.role, u.active, "
+	    "u.must_change, n.name FROM users u JOIN units n ON n.code = "
+	    "u.unit WHERE u.unit IN (SELECT descendant FROM unit_tree WHERE "
+	    "ancestor = ?) ORDER BY u.unit, u.username LIMIT 2000",
 	    "t", u->code);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		bool active = db_col_int(st, 4) != 0;
@@ -144,22 +171,34 @@ render(struct ctx *c, const struct console_unit *u, int status,
 
 		if (rows++ == 0)
 			buf_printf(b,
-			    "<table class=\"users\">\n<thead><tr><th>%s</th>"
-			    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-			    "<th></th></tr></thead>\n<tbody>\n",
+			    "<table class=\"stack users\">\n<thead><tr>"
+			    "<th scope=\"col\">%s</th><th scope=\"col\">%s"
+			    "</th><th scope=\"col\">%s</th><th scope=\"col\">"
+			    "%s</th><th scope=\"col\">%s</th><th scope=\"col\">"
+			    "%s</th></tr></thead>\n<tbody>\n",
 			    TR(c, "Tên đăng nhập", "Username"),
 			    TR(c, "Họ và tên", "Name"), TR(c, "Đơn vị", "Unit"),
 			    TR(c, "Vai trò", "Role"),
-			    TR(c, "Trạng thái", "State"));
-		buf_puts(b, "<tr><td>");
+			    TR(c, "Trạng thái", "State"),
+			    TR(c, "Thao tác", "Actions"));
+		buf_printf(b, "<tr%s>", active ? "" : " class=\"off\"");
+		/* a login name is typed as it is: a code, not a word */
+		cell(c, b, "Tên đăng nhập", "Username");
+		buf_puts(b, "<code>");
 		buf_html(b, username);
-		buf_puts(b, "</td><td>");
+		buf_puts(b, "</code></td>");
+		cell(c, b, "Họ và tên", "Name");
 		buf_html(b, db_col_text(st, 1));
-		buf_puts(b, "</td><td>");
+		buf_puts(b, "</td>");
+		cell(c, b, "Đơn vị", "Unit");
+		buf_html(b, db_col_text(st, 6));
+		buf_puts(b, " <span class=\"code\">");
 		buf_html(b, db_col_text(st, 2));
-		buf_puts(b, "</td><td>");
-		buf_html(b, db_col_text(st, 3));
-		buf_puts(b, "</td><td>");
+		buf_puts(b, "</span></td>");
+		cell(c, b, "Vai trò", "Role");
+		buf_html(b, label_role(c->lang, db_col_text(st, 3)));
+		buf_puts(b, "</td>");
+		cell(c, b, "Trạng thái", "State");
 		buf_html(b,
 		    !active ? TR(c, "Đã khóa", "Disabled")
 			: login_name_resting(c, username)
@@ -168,11 +207,15 @@ render(struct ctx *c, const struct console_unit *u, int status,
 			: db_col_int(st, 5) != 0
 			? TR(c, "Chờ đổi mật khẩu", "Must change password")
 			: TR(c, "Hoạt động", "Active"));
-		buf_puts(b, "</td><td>");
+		buf_puts(b, "</td>");
+		cell(c, b, "Thao tác", "Actions");
 		/* usernames are a-z0-9._- (username_is_valid()): URL-safe */
-		if (active && strcmp(username, c->who.name) != 0 &&
-		    username_is_valid(username))
-			user_actions(c, u, username);
+		if (strcmp(username, c->who.name) != 0 &&
+		    username_is_valid(username)) {
+			buf_puts(b, "<div class=\"actions\">");
+			user_actions(c, u, username, active);
+			buf_puts(b, "</div>");
+		}
 		buf_puts(b, "</td></tr>\n");
 	}
 	db_done(st);
@@ -329,39 +372,212 @@ subject(
 	return 0;
 }
 
-void
-page_users_disable(struct ctx *c)
+/* What locking or unlocking does, and the one form that does it. */
+static void
+active_confirm(struct ctx *c, const struct console_unit *u, const char *name,
+    bool enable, int status, const char *alert)
+{
+	struct db_stmt *st;
+	struct buf *b;
+
+	console_begin(c, u,
+	    enable ? TR(c, "Mở khóa tài khoản?", "Enable the account?")
+		   : TR(c, "Khóa tài khoản?", "Disable the account?"),
+	    "users");
+	c->req->resp.status = status;
+	b = &c->req->resp.body;
+	if (alert != NULL) {
+		buf_puts(b, "<p class=\"error\" role=\"alert\">");
+		buf_html(b, alert);
+		buf_puts(b, "</p>\n");
+	}
+	buf_puts(b, "<section class=\"confirm\">\n<dl class=\"facts\">");
+	st = db_query(ctx_db(c),
+	    "SELECT u.name, n.name, u.role FROM users u JOIN units n ON "
+	    "n.code = u.unit WHERE u.username = ?",
+	    "t", name);
+	if (st != NULL && db_step(st) == DB_ROW) {
+		buf_printf(b, "<dt>%s</dt><dd><code>",
+		    TR(c, "Tên đăng nhập", "Username"));
+		buf_html(b, name);
+		buf_puts(b, "</code>");
+		buf_printf(
+		    b, "</dd><dt>%s</dt><dd>", TR(c, "Họ và tên", "Name"));
+		buf_html(b, db_col_text(st, 0));
+		buf_printf(b, "</dd><dt>%s</dt><dd>", TR(c, "Đơn vị", "Unit"));
+		buf_html(b, db_col_text(st, 1));
+		buf_printf(b, "</dd><dt>%s</dt><dd>", TR(c, "Vai trò", "Role"));
+		buf_html(b, label_role(c->lang, db_col_text(st, 2)));
+		buf_puts(b, "</dd>");
+	}
+	db_done(st);
+	buf_puts(b, "</dl>\n<p>");
+	buf_html(b,
+	    enable
+		? TR(c,
+		      "Người này sẽ đăng nhập lại được bằng mật khẩu cũ, với "
+		      "vai trò và đơn vị như trước. Số lần đăng nhập sai được "
+		      "xóa.",
+		      "The user can log in again with the old password, with "
+		      "the same role and unit. Failed logins are cleared.")
+		: TR(c,
+		      "Người này sẽ bị đăng xuất ngay và không đăng nhập được "
+		      "nữa. Tài khoản và lịch sử thao tác được giữ nguyên.",
+		      "The user is logged out at once and cannot log in "
+		      "again. The account and its history are kept."));
+	buf_puts(b, "</p>\n<p>");
+	buf_html(b,
+	    enable
+		? TR(c, "Có thể khóa lại bất cứ lúc nào.",
+		      "It can be disabled again at any time.")
+		: TR(c,
+		      "Có thể mở khóa lại sau (nút “Mở khóa” ở đây hoặc lệnh "
+		      "hailong user enable).",
+		      "It can be enabled again later (the “Enable” button "
+		      "here or hailong user enable)."));
+	buf_printf(b,
+	    "</p>\n<form method=\"post\" action=\"/admin/units/%s/users/%s/%s",
+	    u->code, name, enable ? "enable" : "disable");
+	console_lang_suffix(c, b, false);
+	buf_puts(b, "\">\n");
+	session_csrf_field(c, b);
+	buf_printf(b,
+	    "<input type=\"hidden\" name=\"confirm\" value=\"1\">\n"
+	    "<button type=\"submit\"%s>%s</button> "
+	    "<a href=\"/admin/units/%s/users",
+	    enable ? "" : " class=\"danger\"",
+	    enable ? TR(c, "Mở khóa tài khoản", "Enable the account")
+		   : TR(c, "Khóa tài khoản", "Disable the account"),
+	    u->code);
+	console_lang_suffix(c, b, false);
+	buf_printf(
+	    b, "\">%s</a>\n</form>\n</section>\n", TR(c, "Hủy", "Cancel"));
+	console_end(c);
+}
+
+/*
+ * Whether :user may be locked (enable false) or unlocked now: not
+ * oneself, and not in that state already.  Answers and returns false
+ * when not.
+ */
+static bool
+may_change(struct ctx *c, const struct console_unit *u, int64_t id,
+    const char *name, bool enable)
+{
+	int64_t active;
+
+	if (id == c->who.id) {
+		console_error(c, u, 400,
+		    enable ? "Tài khoản của chính mình đang hoạt động."
+			   : "Không thể tự khóa tài khoản của mình.",
+		    enable ? "Your own account is active."
+			   : "You cannot disable your own account.",
+		    NULL);
+		return false;
+	}
+	if (db_int(ctx_db(c), &active,
+		"SELECT active FROM users WHERE username = ?", "t",
+		name) != 0) {
+		server_unavailable(c);
+		return false;
+	}
+	if ((active != 0) == enable) {
+		console_error(c, u, 409,
+		    enable ? "Tài khoản này đang hoạt động, không cần mở khóa."
+			   : "Tài khoản này đã bị khóa trước đó.",
+		    enable ? "This account is active already."
+			   : "This account is disabled already.",
+		    NULL);
+		return false;
+	}
+	return true;
+}
+
+static void
+active_get(struct ctx *c, bool enable)
 {
 	struct console_unit u;
-	struct buf loc = { 0 };
-	struct db *db = ctx_db(c);
 	const char *name;
-	char actor[80];
 	int64_t id;
 
-	if (console_unit(c, 0, &u) < 0 || subject(c, &u, &id, &name) < 0)
+	if (console_unit(c, 0, &u) < 0 || subject(c, &u, &id, &name) < 0 ||
+	    !may_change(c, &u, id, name, enable))
 		return;
-	if (id == c->who.id) {
-		console_error(c, &u, 400,
-		    "Không thể tự khóa tài khoản của mình.",
-		    "You cannot disable your own account.", NULL);
-		return;
+	active_confirm(c, &u, name, enable, 200, NULL);
+}
+
+static void
+active_post(struct ctx *c, bool enable)
+{
+	struct console_unit u;
+	struct form f = { 0 };
+	struct buf loc = { 0 };
+	const char *name, *confirm;
+	char actor[80];
+	int64_t id;
+	int rc;
+
+	if (console_unit(c, 0, &u) < 0 || subject(c, &u, &id, &name) < 0 ||
+	    console_form(c, &u, &f) < 0)
+		goto out;
+	if (!may_change(c, &u, id, name, enable))
+		goto out;
+	confirm = form_get(&f, "confirm");
+	if (confirm == NULL || strcmp(confirm, "1") != 0) {
+		active_confirm(c, &u, name, enable, 400,
+		    enable ? TR(c, "Hãy xác nhận trước khi mở khóa.",
+				 "Confirm before enabling the account.")
+			   : TR(c, "Hãy xác nhận trước khi khóa tài khoản.",
+				 "Confirm before disabling the account."));
+		goto out;
 	}
 	ctx_actor(c, actor, sizeof(actor));
-	if (db_begin(db) < 0 ||
-	    db_run(db, "UPDATE users SET active = 0 WHERE id = ?", "l", id) <
-		0 ||
-	    session_destroy_user(db, id) < 0 ||
-	    audit_append(db, actor, "user.disable", name, "") < 0 ||
-	    db_commit(db) < 0) {
-		db_rollback(db);
-		server_unavailable(c);
-		return;
+	rc = enable ? users_enable(ctx_db(c), name, actor)
+		    : users_disable(ctx_db(c), name, actor);
+	if (rc == 1) {
+		console_error(c, &u, 409,
+		    "Tài khoản đã ở trạng thái này; không có gì thay đổi.",
+		    "The account is in that state already; nothing changed.",
+		    NULL);
+		goto out;
 	}
+	if (rc != 0) {
+		server_unavailable(c);
+		goto out;
+	}
+	/* unlocked: the name may log in again from anywhere */
+	if (enable)
+		login_name_unrest(c, name);
 	buf_printf(&loc, "/admin/units/%s/users", u.code);
 	console_lang_suffix(c, &loc, false);
 	http_redirect(c->req, buf_str(&loc));
+out:
 	buf_release(&loc);
+	form_release(&f);
+}
+
+void
+page_users_disable_get(struct ctx *c)
+{
+	active_get(c, false);
+}
+
+void
+page_users_disable(struct ctx *c)
+{
+	active_post(c, false);
+}
+
+void
+page_users_enable_get(struct ctx *c)
+{
+	active_get(c, true);
+}
+
+void
+page_users_enable(struct ctx *c)
+{
+	active_post(c, true);
 }
 
 void

@@ -39,20 +39,25 @@ void page_public(struct ctx *c);
 void page_public_unit(struct ctx *c);
 
 /* console part B, one file each: see the file's opening comment */
-void page_comments(struct ctx *c);       /* page_comments.c */
-void page_comment_status(struct ctx *c); /* page_comments.c */
-void page_callback(struct ctx *c);       /* page_comments.c */
-void page_callback_post(struct ctx *c);  /* page_comments.c */
-void page_kiosks(struct ctx *c);         /* page_kiosks.c */
-void page_kiosk_revoke(struct ctx *c);   /* page_kiosks.c */
-void page_posters(struct ctx *c);        /* page_posters.c */
-void page_ballots(struct ctx *c);        /* page_ballots.c */
-void page_ballots_post(struct ctx *c);   /* page_ballots.c */
-void page_audit(struct ctx *c);          /* page_audit.c */
-void page_users(struct ctx *c);          /* page_users.c */
-void page_users_add(struct ctx *c);      /* page_users.c */
-void page_users_disable(struct ctx *c);  /* page_users.c */
-void page_users_reset(struct ctx *c);    /* page_users.c */
+void page_comments(struct ctx *c);          /* page_comments.c */
+void page_comment_status(struct ctx *c);    /* page_comments.c */
+void page_callbacks(struct ctx *c);         /* page_callbacks.c */
+void page_callback(struct ctx *c);          /* page_callbacks.c */
+void page_callback_post(struct ctx *c);     /* page_callbacks.c */
+void page_kiosks(struct ctx *c);            /* page_kiosks.c */
+void page_kiosk_revoke_get(struct ctx *c);  /* page_kiosks.c */
+void page_kiosk_revoke(struct ctx *c);      /* page_kiosks.c */
+void page_posters(struct ctx *c);           /* page_posters.c */
+void page_ballots(struct ctx *c);           /* page_ballots.c */
+void page_ballots_post(struct ctx *c);      /* page_ballots.c */
+void page_audit(struct ctx *c);             /* page_audit.c */
+void page_users(struct ctx *c);             /* page_users.c */
+void page_users_add(struct ctx *c);         /* page_users.c */
+void page_users_disable_get(struct ctx *c); /* page_users.c */
+void page_users_disable(struct ctx *c);     /* page_users.c */
+void page_users_enable_get(struct ctx *c);  /* page_users.c */
+void page_users_enable(struct ctx *c);      /* page_users.c */
+void page_users_reset(struct ctx *c);       /* page_users.c */
 
 /* page_setup*.c: the setup tab (issue 16); see page_setup.h */
 void page_setup(struct ctx *c);                     /* page_setup.c */
@@ -90,6 +95,7 @@ void api_metrics_get(struct ctx *c);
 
 /* api_reports.c: subordinate units' signed reports */
 void api_reports_post(struct ctx *c);
+void api_reports_status_get(struct ctx *c);
 
 /* api_duty.c: who is on duty at a counter (API keys, scope "duty") */
 void api_duty_post(struct ctx *c);
@@ -101,6 +107,7 @@ void api_serving_post(struct ctx *c);
 
 /* page_reports.c: the console's reports tab */
 void page_reports_get(struct ctx *c);
+void page_report_status_get(struct ctx *c);
 void page_reports_post(struct ctx *c);
 void page_reports_file(struct ctx *c);
 

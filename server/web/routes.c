@@ -68,12 +68,19 @@ const struct route routes[] = {
 	    ROLE_MANAGER, 0, 0 },
 	{ HTTP_POST, "/admin/units/:unit/comments/:seq/status",
 	    page_comment_status, AUTH_STAFF, ROLE_MANAGER, 4096, 0 },
+	/* the callback queue: every role (no number, no comment below a
+	 * manager); one request's page and its changes: managers */
+	{ HTTP_GET, "/admin/units/:unit/callbacks", page_callbacks, AUTH_STAFF,
+	    ROLE_VIEWER, 0, 0 },
 	{ HTTP_GET, "/admin/units/:unit/callbacks/:id", page_callback,
 	    AUTH_STAFF, ROLE_MANAGER, 0, 0 },
 	{ HTTP_POST, "/admin/units/:unit/callbacks/:id", page_callback_post,
-	    AUTH_STAFF, ROLE_MANAGER, 1024, 0 },
+	    AUTH_STAFF, ROLE_MANAGER, 4096, 0 },
 	{ HTTP_GET, "/admin/units/:unit/kiosks", page_kiosks, AUTH_STAFF,
 	    ROLE_VIEWER, 0, 0 },
+	/* what cannot be undone: GET shows what will happen, POST acts */
+	{ HTTP_GET, "/admin/units/:unit/kiosks/:kiosk/revoke",
+	    page_kiosk_revoke_get, AUTH_STAFF, ROLE_MANAGER, 0, 0 },
 	{ HTTP_POST, "/admin/units/:unit/kiosks/:kiosk/revoke",
 	    page_kiosk_revoke, AUTH_STAFF, ROLE_MANAGER, 1024, 0 },
 	{ HTTP_GET, "/admin/units/:unit/qr", page_posters, AUTH_STAFF,
@@ -88,8 +95,14 @@ const struct route routes[] = {
 	    ROLE_ADMIN, 0, 0 },
 	{ HTTP_POST, "/admin/units/:unit/users", page_users_add, AUTH_STAFF,
 	    ROLE_ADMIN, 4096, 0 },
+	{ HTTP_GET, "/admin/units/:unit/users/:user/disable",
+	    page_users_disable_get, AUTH_STAFF, ROLE_ADMIN, 0, 0 },
 	{ HTTP_POST, "/admin/units/:unit/users/:user/disable",
 	    page_users_disable, AUTH_STAFF, ROLE_ADMIN, 1024, 0 },
+	{ HTTP_GET, "/admin/units/:unit/users/:user/enable",
+	    page_users_enable_get, AUTH_STAFF, ROLE_ADMIN, 0, 0 },
+	{ HTTP_POST, "/admin/units/:unit/users/:user/enable", page_users_enable,
+	    AUTH_STAFF, ROLE_ADMIN, 1024, 0 },
 	{ HTTP_POST, "/admin/units/:unit/users/:user/reset", page_users_reset,
 	    AUTH_STAFF, ROLE_ADMIN, 1024, 0 },
 	/* setup (issue 16): managers of the unit and admins above it; the
@@ -144,6 +157,8 @@ const struct route routes[] = {
 	    ROLE_REPORTER, 0, 0 },
 	{ HTTP_POST, "/admin/units/:unit/reports", page_reports_post,
 	    AUTH_STAFF, ROLE_REPORTER, 4096, 0 },
+	{ HTTP_GET, "/admin/units/:unit/reports/status", page_report_status_get,
+	    AUTH_STAFF, ROLE_REPORTER, 0, 0 },
 	{ HTTP_GET, "/admin/units/:unit/reports/:id/:file", page_reports_file,
 	    AUTH_STAFF, ROLE_REPORTER, 0, 0 },
 	{ HTTP_GET, "/admin/units/:unit/alerts", page_alerts, AUTH_STAFF,
@@ -159,6 +174,8 @@ const struct route routes[] = {
 	/* signed monthly reports of subordinate units (api_reports.c) */
 	{ HTTP_POST, "/api/v1/reports", api_reports_post, AUTH_APIKEY, 0,
 	    REPORT_BODY_MAX, APIKEY_SCOPE_REPORTS },
+	{ HTTP_GET, "/api/v1/reports/status", api_reports_status_get,
+	    AUTH_APIKEY, 0, 0, APIKEY_SCOPE_REPORTS },
 	/* the duty log: a queue system, the one-stop software (api_duty.c) */
 	{ HTTP_POST, "/api/v1/counters/:unit/:number/duty", api_duty_post,
 	    AUTH_APIKEY, 0, DUTY_BODY_MAX, APIKEY_SCOPE_DUTY },

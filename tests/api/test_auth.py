@@ -54,7 +54,7 @@ class Auth(unittest.TestCase):
         r = b.get('/admin/units/H21.227')
         self.assertEqual(r.status, 200)
         self.assertIn('UBND xã Vân Canh', r.text)
-        self.assertIn('lan (manager)', r.text)
+        self.assertIn('lan (Người quản lý)', r.text)   # the role in words
 
     def test_login_without_or_with_forged_csrf_is_refused(self):
         b = Browser(self.s)
@@ -149,7 +149,7 @@ class Auth(unittest.TestCase):
 
             def row():
                 page = admin.get(path).text
-                return page[page.index('<td>canbo</td>'):].split('</tr>')[0]
+                return page[page.index('>canbo</code>'):].split('</tr>')[0]
             self.assertIn('Hoạt động', row())
             for ip in ('192.0.2.31', '192.0.2.32', '192.0.2.33'):
                 Browser(s, client_ip=ip).login('canbo', 'sai mật khẩu')

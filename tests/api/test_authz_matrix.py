@@ -239,18 +239,26 @@ EXPECT = {
         REPORTER, ok=400, body={'action': 'nothing', 'month': '2026-10'}),
     ('GET', '/admin/units/:unit/reports/:id/:file'): InUnit(
         REPORTER, ok=404),
+    # who has not reported (issue 19)
+    ('GET', '/admin/units/:unit/reports/status'): InUnit(
+        REPORTER, query='last=2'),
     ('GET', '/cong-khai'): Public(200),
     ('GET', '/cong-khai/:unit'): Public(200),
     # console part B
     ('GET', '/admin/units/:unit/comments'): InUnit(MANAGER),
     ('POST', '/admin/units/:unit/comments/:seq/status'):
         InUnit(MANAGER, ok=303, body={'status': 'valid'}),
+    # the queue: every role (numbers and comments for managers only)
+    ('GET', '/admin/units/:unit/callbacks'): InUnit(VIEWER),
     ('GET', '/admin/units/:unit/callbacks/:id'): InUnit(MANAGER),
     ('POST', '/admin/units/:unit/callbacks/:id'):
         InUnit(MANAGER, ok=303, body={'action': 'contacted'}),
     ('GET', '/admin/units/:unit/kiosks'): InUnit(VIEWER),
+    # what cannot be undone: a GET asks (and changes nothing), a
+    # confirmed POST acts
+    ('GET', '/admin/units/:unit/kiosks/:kiosk/revoke'): InUnit(MANAGER),
     ('POST', '/admin/units/:unit/kiosks/:kiosk/revoke'):
-        InUnit(MANAGER, ok=303),
+        InUnit(MANAGER, ok=303, body={'confirm': '1'}),
     ('GET', '/admin/units/:unit/qr'): InUnit(MANAGER),
     ('GET', '/admin/units/:unit/ballots'): InUnit(MANAGER),
     ('POST', '/admin/units/:unit/ballots'): InUnit(MANAGER, body={
@@ -259,7 +267,13 @@ EXPECT = {
     ('GET', '/admin/units/:unit/users'): InUnit(ADMIN),
     ('POST', '/admin/units/:unit/users'): InUnit(ADMIN, body={
         'username': '{fresh}', 'name': 'Người mới', 'role': 'viewer'}),
-    ('POST', '/admin/units/:unit/users/:user/disable'): InUnit(ADMIN, ok=303),
+    ('GET', '/admin/units/:unit/users/:user/disable'): InUnit(ADMIN),
+    ('POST', '/admin/units/:unit/users/:user/disable'): InUnit(
+        ADMIN, ok=303, body={'confirm': '1'}),
+    # :user of an enable route is a disabled user (Matrix.fill)
+    ('GET', '/admin/units/:unit/users/:user/enable'): InUnit(ADMIN),
+    ('POST', '/admin/units/:unit/users/:user/enable'): InUnit(
+        ADMIN, ok=303, body={'confirm': '1'}),
     ('POST', '/admin/units/:unit/users/:user/reset'): InUnit(ADMIN),
     # setup (issue 16): changes are refused as such after the checks
     # (a bad value, no confirmation), so that the matrix changes nothing;
@@ -303,6 +317,8 @@ EXPECT = {
     ('POST', '/api/v1/ratings'): Public(401, body='[]', key=KEY_RATINGS),
     # no report_ca configured: the route is closed to every key
     ('POST', '/api/v1/reports'): Public(401, body='{}', key=KEY_REPORTS),
+    ('GET', '/api/v1/reports/status'): Public(
+        401, query='unit={unit}&last=2', key='scoped'),
     ('GET', '/api/v1/metrics'): InUnit(VIEWER,
                                        query='unit={unit}&month=2026-10',
                                        key='scoped', check=staff_scopes),
@@ -447,6 +463,8 @@ class Matrix(unittest.TestCase):
                 run('user', 'add', '--db', self.s.db_path, '--unit', unit,
                     '--role', 'viewer', '--name', name, '--password-stdin',
                     input=PW + '\n')
+                if pattern.endswith('/enable'):
+                    run('user', 'disable', '--db', self.s.db_path, name)
                 return name
             if name == 'number':
                 return '1'

@@ -171,15 +171,15 @@ class Console(unittest.TestCase):
                 self.assertEqual(value(fig, k), v)
         sat = part(fig, 'data-row="satisfied_rate"')
         self.assertIn(f'data-lo="{fmt(lo)}" data-hi="{fmt(hi)}"', sat)
-        self.assertIn('62,5%', sat)
+        self.assertIn('62,5 %', sat)
         # the trend of the satisfied rate: September 2 of 3, October 10/16
         trend = part(fig, 'data-k="satisfied_rate" role', '</figure>') \
             if 'data-k="satisfied_rate" role' in fig else \
             part(fig, '<figure class="trend" data-k="satisfied_rate"',
                  '</figure>')
-        self.assertIn('<title>2026-09: 66,7%</title>', trend)
-        self.assertIn('<title>2026-10: 62,5%</title>', trend)
-        self.assertNotIn('<title>2026-08', trend)      # no data: a gap
+        self.assertIn('<title>tháng 09/2026: 66,7 %</title>', trend)
+        self.assertIn('<title>tháng 10/2026: 62,5 %</title>', trend)
+        self.assertNotIn('<title>tháng 08/2026', trend)      # no data: a gap
         # no inline style or script anywhere (the CSP forbids them)
         self.assertNotRegex(h, r'(?i)<script|style=|\son\w+=')
         self.assertIn("default-src 'none'",
@@ -286,7 +286,7 @@ class Console(unittest.TestCase):
         self.assertEqual(value(d, 'multi_supplement_rate'), '0.0000')
         self.assertEqual(value(d, 'points_2.1'), '16.00')
         # the trends: September's 3 ratings
-        self.assertIn('<title>2026-09: 3</title>', h)
+        self.assertIn('<title>tháng 09/2026: 3</title>', h)
         # a manager reads the comment: numbers masked, markup inert
         com = part(h, 'id="comments"', '</ul>')
         self.assertNotIn('345 678', com)
@@ -546,7 +546,10 @@ class Console(unittest.TestCase):
             {'due': '2026-02-30'},
             {'due': (today_vn() - datetime.timedelta(days=1)).isoformat()},
             {'due': (today_vn() + datetime.timedelta(days=400)).isoformat()},
-            {'due': '01/12/2026'},
+            {'due': '2026/12/31'},
+            {'due': '30/02/2027'},
+            {'due': (today_vn() - datetime.timedelta(days=1))
+             .strftime('%d/%m/%Y')},            # typed, but in the past
             {'notes': 'x' * 2001},
             {'notes': 'a\x01b'},
             {'counter': '1'},                       # and a procedure: two
@@ -621,7 +624,7 @@ class Console(unittest.TestCase):
         self.assertEqual(value(row, 'satisfied_rate'), '0.6250')
         self.assertEqual(value(row, 'on_time_rate'), '0.8000')
         self.assertEqual(value(row, 'points_total'), '24.53')
-        self.assertIn('62,5%', row)
+        self.assertIn('62,5 %', row)
         for secret in ('alert', 'VC01', 'Nguyễn Thị Lan', 'Quầy 1',
                        'data-counter', 'data-officer', '0912'):
             self.assertNotIn(secret, h)

@@ -362,9 +362,9 @@ class ConsoleB(unittest.TestCase):
                          .status, 400)
         self.assertEqual(b.post_form(path, {'action': 'contacted',
                                             'csrf': csrf}).status, 303)
-        self.assertEqual(b.post_form(path, {'action': 'closed',
+        self.assertEqual(b.post_form(path, {'action': 'closed', 'note': 'xong',
                                             'csrf': csrf}).status, 303)
-        self.assertEqual(b.post_form(path, {'action': 'closed',
+        self.assertEqual(b.post_form(path, {'action': 'closed', 'note': 'xong',
                                             'csrf': csrf}).status, 409)
         with self.s.db() as c:
             st = c.execute('SELECT status, closed_at IS NOT NULL FROM '
@@ -394,9 +394,10 @@ class ConsoleB(unittest.TestCase):
         t = self.page('xem', path).text                 # viewers see it
         row = re.search(rf'<tr id="{kid}" class="online">.*?</tr>', t).group(0)
         self.assertIn('Trực tuyến', row)
-        self.assertIn('<td>7</td>', row)
+        self.assertIn('data-label="Tồn đọng">7</td>', row)
         self.assertIn('0.9.1', row)
         self.assertNotIn('Thu hồi', row)                # not a viewer's
+        self.assertNotIn('/revoke', row)
         self.assertIn('Chờ kích hoạt', t)
         t = self.page('lan', path + '?lang=en').text
         self.assertIn('Online', t)
@@ -418,12 +419,14 @@ class ConsoleB(unittest.TestCase):
             'version': '0.9.1', 'outbox': 0, 'oldest_unsent': None,
             'problems': 0}).status, 200)
         lc = self.csrf('lan')
-        self.assertEqual(b.post_form(rp, {'csrf': lc}).status, 303)
+        self.assertEqual(b.post_form(rp, {'csrf': lc, 'confirm': '1'})
+                         .status, 303)
         # at once: the kiosk's next request is refused
         r = k.post(self.s, HEARTBEAT, {'version': '0.9.1', 'outbox': 0,
                                        'oldest_unsent': None, 'problems': 0})
         self.assertEqual(r.status, 403, r)
-        self.assertEqual(b.post_form(rp, {'csrf': lc}).status, 409)
+        self.assertEqual(b.post_form(rp, {'csrf': lc, 'confirm': '1'})
+                         .status, 409)
         t = self.page('lan', path).text
         self.assertIn(f'<tr id="{kid}" class="revoked">', t)
         with self.s.db() as c:
@@ -562,20 +565,21 @@ class ConsoleB(unittest.TestCase):
         t = self.page('lan', f'/admin/units/{UNIT}/audit').text
         self.assertRegex(t, r'Chuỗi băm nhật ký: nguyên vẹn \(\d+ mục\)')
         self.assertIn('user:lan', t)
-        self.assertIn('<td>user.add</td><td>lan</td>', t)  # about lan
+        self.assertRegex(t, r'<tr data-action="user.add"[^>]*>.*'
+                         r'<td class="target"><code>lan</code></td>')  # lan
         self.assertNotIn('hue2', t)              # H57's user, another scope
-        self.assertNotIn('<td>init</td>', t)     # system entries: admins
+        self.assertNotIn('data-action="init"', t)     # system entries: admins
         t = self.page('admin', f'/admin/units/{UNIT}/audit').text
-        self.assertIn('<td>init</td>', t)
+        self.assertIn('data-action="init"', t)
         self.assertNotIn('hue2', t)
         # an admin of the province sees system entries only at home
         t = self.page('hueadm', '/admin/units/H57/audit').text
-        self.assertIn('<td>init</td>', t)
+        self.assertIn('data-action="init"', t)
         self.assertIn('hue2', t)
         self.assertNotIn('user:lan', t)
         # filter, and the ratings chain on request
         t = self.page('lan', f'/admin/units/{UNIT}/audit?action=login').text
-        self.assertNotIn('<td>import.ratings</td>', t)
+        self.assertNotIn('data-action="import.ratings"', t)
         t = self.page('lan', f'/admin/units/{UNIT}/audit?verify=ratings'
                       '&lang=en').text
         self.assertRegex(t, r'Ratings hash chain: intact \(\d+ ratings\)')
@@ -611,11 +615,11 @@ class ConsoleB(unittest.TestCase):
             self.assertNotIn(typed, t)
             # the key's imports belong to the key's unit
             t = audit('admin', 'H21.227')
-            self.assertIn('<td>import.ratings</td>', t)
+            self.assertIn('data-action="import.ratings"', t)
             self.assertNotIn('login.failed', t)
             # the stranger's failure: a top-level admin, without the name
             t = audit('admtinh', 'H21')
-            self.assertIn('<td>login.failed</td>', t)
+            self.assertIn('data-action="login.failed"', t)
             self.assertNotIn(typed, t)
             with s.db() as c:
                 self.assertNotIn(typed, '\n'.join(c.iterdump()))
@@ -626,8 +630,8 @@ class ConsoleB(unittest.TestCase):
         b = self.b['admin']
         path = f'/admin/units/{UNIT}/users'
         t = self.page('admin', path).text
-        self.assertIn('<td>lan</td>', t)
-        self.assertNotIn('<td>hue</td>', t)      # H57's
+        self.assertIn('<code>lan</code>', t)
+        self.assertNotIn('<code>hue</code>', t)         # H57's
         csrf = b.csrf()
         r = b.post_form(path, {'username': 'moi', 'name': 'Người <b>mới</b>',
                                'role': 'manager', 'csrf': csrf})
@@ -680,7 +684,8 @@ class ConsoleB(unittest.TestCase):
         self.assertEqual(Browser(self.s).login('moi', otp2).status, 303)
         # disable: no more logins; not oneself; not another unit's user
         self.assertEqual(b.post_form(f'{path}/moi/disable',
-                                     {'csrf': csrf}).status, 303)
+                                     {'csrf': csrf, 'confirm': '1'}).status,
+                         303)
         self.assertEqual(Browser(self.s).login('moi', otp2).status, 401)
         self.assertEqual(b.post_form(f'{path}/admin/disable',
                                      {'csrf': csrf}).status, 400)
@@ -702,7 +707,7 @@ class ConsoleB(unittest.TestCase):
 
     def test_every_page_has_an_english_switch(self):
         pages = {'comments': ('Góp ý của người dân', "Citizens' comments"),
-                 'kiosks': ('Kiosk đánh giá', 'Rating kiosks'),
+                 'kiosks': ('Ki-ốt đánh giá', 'Rating kiosks'),
                  'qr': ('Mã QR và áp phích', 'QR codes and posters'),
                  'ballots': ('Nhập phiếu đánh giá giấy',
                              'Enter a paper ballot'),

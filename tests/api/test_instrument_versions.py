@@ -14,7 +14,7 @@ import time
 import unittest
 import uuid
 
-from tests.api.hl import Browser, Server, run
+from tests.api.hl import Browser, Server, form_nonce, run
 from tests.api.kioskhl import Signer, add_kiosk, enrol_raw, item, wait_until
 
 RATINGS = '/api/v1/kiosk/ratings'
@@ -121,7 +121,11 @@ class Versions(unittest.TestCase):
             lambda r: r.text if 'buổi làm việc hôm nay' in r.text else None)(
                 self.s.get('/q/' + token)))
         self.assertNotIn(old_question, form)
-        self.assertIn('Thái độ, tác phong của cán bộ', form)
+        # the criteria come on the citizen's tap ("Đánh giá chi tiết"),
+        # in the new version's words
+        detail = self.s.post_form('/q/' + token, {
+            'nonce': form_nonce(form), 'detail': '1'}).text
+        self.assertIn('Thái độ, tác phong của cán bộ', detail)
         r2, _ = k.call(self.s, 'GET', CONFIG)
         cfg2 = r2.json()
         self.assertEqual(cfg2['instrument'], 2)

@@ -121,6 +121,164 @@ class LocalPage(unittest.TestCase):
         self.assertEqual((row['level'], row['reasons']), (1, 'attitude,wait'))
 
 
+class SpeechAndWho(unittest.TestCase):
+    """The spoken prompts the kiosk serves (made at build time from
+    kiosk/ui/speech.txt) and who rated (requester type, assisted mark)
+    from the page to the outbox and the server."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Server(name='kiosk-who').start()
+        _, code, _ = add_kiosk(cls.s, counter=1)
+        cls.k = Kiosk.enrolled(cls.s, code).start('--burst-seconds', '0')
+        wait_kiosk_config(cls.k)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.k.cleanup()
+        cls.s.__exit__(None, None, None)
+
+    def speech(self):
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, '..', '..', 'kiosk', 'ui', 'speech.txt'),
+                  encoding='utf-8') as f:
+            return [line.rstrip('\n').split('\t') for line in f
+                    if line.strip() and not line.startswith('#')]
+
+    def test_every_screen_has_its_clip_in_both_languages(self):
+        lines = self.speech()
+        pairs = {(x[0], x[2]) for x in lines}
+        self.assertGreaterEqual({x[0] for x in lines},
+                                {'ask', 'why', 'thanks', 'closed', 'oops'})
+        self.assertEqual({x[2] for x in lines}, {'vi', 'en'})
+        total = 0
+        for screen, lang in sorted(pairs):
+            r = self.k.get(f'/audio/{screen}-{lang}.wav')
+            self.assertEqual(r.status, 200, (screen, lang))
+            self.assertEqual(r.headers['content-type'], 'audio/wav')
+            b = r.body
+            self.assertEqual((b[:4], b[8:12], b[12:16]),
+                             (b'RIFF', b'WAVE', b'fmt '))
+            # PCM, mono, 16 kHz, 16-bit; the data chunk is the rest
+            self.assertEqual(int.from_bytes(b[20:22], 'little'), 1)
+            self.assertEqual(int.from_bytes(b[22:24], 'little'), 1)
+            self.assertEqual(int.from_bytes(b[24:28], 'little'), 16000)
+            self.assertEqual(int.from_bytes(b[34:36], 'little'), 16)
+            self.assertEqual(int.from_bytes(b[40:44], 'little'), len(b) - 44)
+            # a phrase: between half a second and twelve seconds
+            self.assertTrue(16000 < len(b) - 44 < 12 * 32000, len(b))
+            total += len(b)
+        print(f'# kiosk audio: {len(pairs)} clips, {total} bytes')
+        for path in ('/audio/ask-xx.wav', '/audio/../kiosk.js',
+                     '/audio/ask-vi.mp3', '/audio/'):
+            self.assertEqual(self.k.get(path).status, 404, path)
+        r = self.k.get('/speech.txt')
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.headers['content-type'].startswith('text/plain'))
+        self.assertIn('Cảm ơn Ông/Bà!', r.text)
+        csp = self.k.get('/').headers['content-security-policy']
+        self.assertIn("media-src 'self'", csp)
+        self.assertNotIn('unsafe-inline', csp)
+
+    def test_the_viewport_lets_people_zoom(self):
+        page = self.k.get('/').text
+        meta = re.search(r'<meta name="viewport" content="([^"]*)"', page)
+        self.assertIsNotNone(meta)
+        self.assertNotRegex(meta.group(1), 'user-scalable|maximum-scale')
+
+    def test_who_rated_is_kept_and_sent(self):
+        a = self.k.rate(4, requester='business', assisted=True)
+        b = self.k.rate(5, requester='citizen')
+        c = self.k.rate(2, assisted=False, requester=None)
+        d = self.k.rate(1, requester='', reasons_follow=True)
+        r = self.k.post(f'/api/local/ratings/{d}/reasons',
+                        {'reasons': ['wait']})
+        self.assertEqual(r.status, 200, r)
+        rows = {x[0]: x[1:] for x in self.k.outbox(
+            'SELECT id, requester, assisted FROM outbox')}
+        self.assertEqual(rows[a], ('business', 1))
+        self.assertEqual(rows[b], ('citizen', 0))
+        self.assertEqual(rows[c], ('', 0))
+        self.assertEqual(rows[d], ('', 0))
+        for doc, why in [({'level': 5, 'requester': 'company'}, 'requester'),
+                         ({'level': 5, 'requester': 1}, 'requester'),
+                         ({'level': 5, 'assisted': 'yes'}, 'assisted'),
+                         ({'level': 5, 'assisted': 1}, 'assisted'),
+                         ({'level': 5, 'requester': 'citizen', 'x': 1},
+                          'unknown')]:
+            r = self.k.post('/api/local/ratings', doc)
+            self.assertEqual(r.status, 400, (doc, r))
+            self.assertIn(why, r.json()['message'], doc)
+        # delivered, and stored (requester NULL/1/2, assisted 0/1)
+        wait_until('all four sent', lambda: self.k.outbox(
+            "SELECT count(*) FROM outbox WHERE state = 'sent' AND id IN "
+            "(?, ?, ?, ?)", a, b, c, d)[0][0] == 4)
+        got = {rid: (rating_row(self.s, rid)['requester'],
+                     rating_row(self.s, rid)['assisted'])
+               for rid in (a, b, c, d)}
+        self.assertEqual(got, {a: (2, 1), b: (1, 0), c: (None, 0),
+                               d: (None, 0)})
+
+
+class OutboxUpgrade(unittest.TestCase):
+    def test_a_version_1_outbox_keeps_its_ratings(self):
+        with Server(name='kiosk-upgrade') as s:
+            _, code, _ = add_kiosk(s, counter=1)
+            k = Kiosk.enrolled(s, code)
+            try:
+                # the outbox as the previous hailong-kiosk made it, with a
+                # rating not yet sent
+                path = os.path.join(k.data, 'outbox.db')
+                os.remove(path)
+                c = sqlite3.connect(path)
+                c.executescript(OUTBOX_V1)
+                rid = str(uuid.uuid4())
+                c.execute("INSERT INTO outbox(id, level, rated_ms) "
+                          "VALUES (?, 4, ?)", (rid, int(time.time() * 1000)))
+                c.commit()
+                c.close()
+                k.start()
+                self.assertEqual(k.outbox('PRAGMA user_version')[0][0], 2)
+                self.assertEqual(k.outbox(
+                    'SELECT level, requester, assisted FROM outbox WHERE '
+                    'id = ?', rid), [(4, '', 0)])
+                row = wait_until('the old rating on the server',
+                                 lambda: rating_row(s, rid))
+                self.assertEqual(row['level'], 4)
+                # and ratings given now keep who rated
+                new = k.rate(5, requester='citizen')
+                self.assertEqual(k.outbox(
+                    'SELECT requester FROM outbox WHERE id = ?', new),
+                    [('citizen',)])
+            finally:
+                k.cleanup()
+
+
+# kiosk/outbox.c's schema 1, as hailong-kiosk 0.1 wrote it
+OUTBOX_V1 = """
+CREATE TABLE outbox (
+ seq INTEGER PRIMARY KEY AUTOINCREMENT,
+ id TEXT NOT NULL UNIQUE,
+ level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+ reasons TEXT NOT NULL DEFAULT '',
+ dossier TEXT NOT NULL DEFAULT '',
+ rated_ms INTEGER NOT NULL,
+ burst INTEGER NOT NULL DEFAULT 0 CHECK (burst IN (0, 1)),
+ hold_until INTEGER NOT NULL DEFAULT 0,
+ state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN
+  ('pending', 'sent', 'conflict', 'rejected')),
+ reason TEXT,
+ settled_at INTEGER
+) STRICT;
+CREATE INDEX outbox_pending ON outbox(seq) WHERE state = 'pending';
+CREATE INDEX outbox_problems ON outbox(seq)
+ WHERE state IN ('conflict', 'rejected');
+CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+PRAGMA application_id = 1212959567;
+PRAGMA user_version = 1;
+"""
+
+
 class ThreeFaces(unittest.TestCase):
     def test_the_page_gets_three_faces_mapped_to_5_4_2(self):
         with Server(name='kiosk-three') as s:

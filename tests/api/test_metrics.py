@@ -107,7 +107,7 @@ class Metrics(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.headers['content-type'], 'application/json')
         doc = r.json()
-        self.assertEqual(doc['definition_version'], 2)
+        self.assertEqual(doc['definition_version'], 3)
         self.assertEqual(doc['unit'], 'H21.227')
         self.assertEqual(doc['month'], '2025-10')
         self.assertEqual(doc['as_of'], AS_OF)

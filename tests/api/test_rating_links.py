@@ -175,7 +175,9 @@ class Links(unittest.TestCase):
         self.assertEqual(r.json()['channel'], 'counter')
         # no procedure in the link: the citizen picks it on the form
         path = urllib.parse.urlsplit(r.json()['url']).path
-        self.assertIn('name="procedure"', self.s.get(path).text)
+        form = self.s.get(path).text
+        self.assertIn('id="procedure"', form)
+        self.assertIn('Thủ tục Ông/Bà vừa làm', form)
         r = self.rate(r.json()['url'], procedure=PROC)
         self.assertEqual(r.status, 200, r.text[:300])
         self.assertEqual([tuple(x)[:4] for x in self.row(code)],

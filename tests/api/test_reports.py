@@ -195,8 +195,8 @@ class Reports(unittest.TestCase):
             'start': '2025-10-01T00:00:00+07:00',
             'end': '2025-11-01T00:00:00+07:00'})
         self.assertRegex(doc['generator'], r'^hailong \d')
-        self.assertEqual(doc['definition_version'], 2)
-        self.assertEqual(doc['report_version'], 2)
+        self.assertEqual(doc['definition_version'], 3)
+        self.assertEqual(doc['report_version'], 3)
         t = doc['total']
         self.assertEqual(t['ratings'], 3)                 # C1..C3
         self.assertEqual(t['by_level'], [0, 1, 0, 1, 1])  # levels 2, 4, 5
@@ -257,8 +257,14 @@ class Reports(unittest.TestCase):
         d = self.build()
         raw = read(f'{d}/report.csv')
         self.assertTrue(raw.startswith(b'\xef\xbb\xbf'))
-        rows = list(csv.DictReader(io.StringIO(raw.decode('utf-8-sig'),
-                                               newline='')))
+        f = io.StringIO(raw.decode('utf-8-sig'), newline='')
+        # the first row: Vietnamese words for people; the second: the
+        # machine keys
+        words = next(csv.reader(f))
+        self.assertEqual(words[:5], ['Phạm vi', 'Mã', 'Đơn vị', 'Quầy', 'Tên'])
+        self.assertIn('Rất hài lòng (5)', words)
+        self.assertNotIn('by_level[4]', words)
+        rows = list(csv.DictReader(f))
         total = rows[0]
         self.assertEqual(total['scope'], 'total')
         self.assertEqual(total['name'], 'UBND xã Vân Canh')
@@ -608,7 +614,7 @@ class Reports(unittest.TestCase):
         pd = self.build(s=self.province, unit='H21', as_of=None, month=month)
         text = read(f'{pd}/report.csv').decode('utf-8-sig')
         rows = list(csv.reader(io.StringIO(text)))
-        names = [row[4] for row in rows[1:]]
+        names = [row[4] for row in rows[2:]]
         self.assertIn("'" + evil[0], names)
         for row in rows:
             for cell in row:
@@ -655,12 +661,14 @@ class Reports(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         d = self.build(month=month, as_of='2026-04-05T00:00:00+07:00')
         doc = json.loads(read(f'{d}/report.json'))
-        self.assertEqual(doc['definition_version'], 2)
+        self.assertEqual(doc['definition_version'], 3)
         self.assertEqual(doc['total']['reasons']['wait'], 1)
         self.assertEqual(doc['total']['visits_mean'], 1.5)
         # the other files carry the same figures of "why"
-        rows = list(csv.DictReader(io.StringIO(
-            read(f'{d}/report.csv').decode('utf-8-sig'), newline='')))
+        f = io.StringIO(read(f'{d}/report.csv').decode('utf-8-sig'),
+                        newline='')
+        next(f)     # the row of Vietnamese words
+        rows = list(csv.DictReader(f))
         total = rows[0]
         self.assertEqual(total['reasons.wait'], '1')
         self.assertEqual(total['reasons.attitude'], '1')
@@ -672,13 +680,13 @@ class Reports(unittest.TestCase):
         self.assertEqual(total['excluded.spam'], '0')
         self.assertEqual(total['dossier_by_channel.online.dossiers'], '0')
         html = read(f'{d}/report.html').decode('utf-8')
-        self.assertIn('<tr><td>Lý do: wait</td><td class="n">1</td></tr>',
-                      html)
+        self.assertIn('<tr><td>Lý do: Phải chờ lâu</td><td class="n">1</td>'
+                      '</tr>', html)
         self.assertIn('<tr><td>Tỷ lệ xong trong một lần đi</td>'
-                      '<td class="n">50.00 %</td></tr>', html)
+                      '<td class="n">50,0 %</td></tr>', html)
         with zipfile.ZipFile(f'{d}/report.xlsx') as z:
             shared = z.read('xl/sharedStrings.xml').decode('utf-8')
-        for text in ('Lý do: wait', 'Số lần đi lại trung bình',
+        for text in ('Lý do: Phải chờ lâu', 'Số lần đi lại trung bình',
                      'Hồ sơ nộp trực tuyến', 'Không tính: rác (spam)'):
             self.assertIn(text, shared)
         # what version 1 had
@@ -688,11 +696,14 @@ class Reports(unittest.TestCase):
             del doc[k]
         why = ('reasons', 'reasons_given', 'visits_answered', 'visits_mean',
                'one_visit_rate', 'by_channel', 'coverage_rate', 'excluded',
-               'dossier_by_channel', 'why_partial')
+               'dossier_by_channel', 'why_partial', 'by_requester',
+               'assisted')
         counts = ('reasons', 'reasons_given', 'visits_answered',
                   'visits_sum', 'visits_one', 'covered', 'channel_ratings',
                   'channel_satisfied', 'excluded', 'dchannel_dossiers',
-                  'dchannel_judged', 'dchannel_on_time', 'dchannel_soc')
+                  'dchannel_judged', 'dchannel_on_time', 'dchannel_soc',
+                  'requester_ratings', 'requester_satisfied',
+                  'assisted_ratings', 'assisted_satisfied')
         for scope in ([doc['total']] + doc['procedures'] + doc['counters'] +
                       doc['officers']):
             for k in why:
@@ -827,7 +838,7 @@ class ConsoleReports(unittest.TestCase):
     def test_build_sign_download_submit(self):
         b = Browser(self.s).logged_in('bao', PW)
         r = self.page(b)
-        self.assertIn('Báo cáo tháng 2025-10', r.text)
+        self.assertIn('Báo cáo tháng 10/2025', r.text)
         self.assertIn('Lập báo cáo', r.text)
         r = self.act(b, 'build')
         self.assertEqual(r.status, 200, r.text[:500])
@@ -1001,7 +1012,7 @@ class ConsoleReports(unittest.TestCase):
                                ).status, 400)
         r = self.act(b, 'explode')
         self.assertEqual(r.status, 400)
-        self.assertIn('Monthly reports 2025-10', b.get(
+        self.assertIn('Reports: October 2025', b.get(
             f'/admin/units/H21.227/reports?month={MONTH}&lang=en').text)
 
 

@@ -169,7 +169,7 @@ class XssWalk(unittest.TestCase):
                       "from_status, to_status, note) VALUES (?, 1, 'admin', "
                       "'in_progress', 'resolved', ?)",
                       (cls.review, payload('XsReviewEvent')))
-        kid = add_kiosk(s, counter=1, unit=UNIT)[0]
+        kid = cls.kiosk = add_kiosk(s, counter=1, unit=UNIT)[0]
         with s.db() as c:
             c.execute('UPDATE kiosks SET version = ? WHERE id = ?',
                       (payload('XsKv', short=True), kid))
@@ -187,7 +187,10 @@ class XssWalk(unittest.TestCase):
         """Every console GET page, its :params filled every way."""
         values = {'unit': [unit], 'proc': [P1],
                   'file': ['report.json'], 'seq': ['1'],
-                  'number': ['1'], 'officer': ['XS01']}
+                  'number': ['1'], 'officer': ['XS01'],
+                  'kiosk': [self.kiosk],
+                  # the confirmation pages name the user
+                  'user': ['xsfull', 'xsconsole']}
         out = []
         for method, pattern, _, _ in parse_routes():
             if method != 'GET' or not pattern.startswith(

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hailong/form.h"
+#include "hailong/rating.h"
 #include "hailong/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,6 +20,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();
 			utf8_is_valid(f.f[i].value, f.f[i].len);
 			form_get(&f, f.f[i].name);
+		}
+		{
+			/* the form's requester: a known word names itself */
+			const char *q = form_get(&f, "requester");
+			enum rating_requester r;
+
+			if (q != NULL && rating_requester_parse(q, &r) == 0 &&
+			    strcmp(rating_requester_name(r), q) != 0)
+				__builtin_trap();
 		}
 		form_release(&f);
 	}

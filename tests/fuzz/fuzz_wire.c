@@ -26,7 +26,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (w.level < 1 || w.level > 5 ||
 		    (w.reasons[0] && w.level > WIRE_LOW_LEVEL_MAX) ||
 		    (w.dossier[0] &&
-			!is_dossier_code(w.dossier, strlen(w.dossier))))
+			!is_dossier_code(w.dossier, strlen(w.dossier))) ||
+		    (unsigned)w.requester > REQUESTER_BUSINESS)
 			__builtin_trap();
 	}
 	/* the served dossier: a code with a serial, or neither */
@@ -49,7 +50,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    (items[i].level < 1 || items[i].level > 5 ||
 				items[i].seq < 1 ||
 				!rating_id_is_valid(
-				    items[i].id, strlen(items[i].id))))
+				    items[i].id, strlen(items[i].id)) ||
+				(unsigned)items[i].requester >
+				    REQUESTER_BUSINESS))
 				__builtin_trap();
 		free(items);
 	}

@@ -127,6 +127,11 @@ random_ratings(int n)
 			r->visits = pick(3) == 0 ? 1 + pick(4) : -1;
 			/* what "why" counts: channels and reasons */
 			r->channel = (enum rating_channel)pick(4);
+			/* inclusion, from what was drawn (no new draws: the
+			 * sequence, and the counts below, stay as they were) */
+			r->requester =
+			    (enum rating_requester)((r->criteria[0] + 1) % 3);
+			r->assisted = r->criteria[1] == 2;
 			if (r->level <= 3 && pick(2) == 0)
 				strcpy(r->reasons,
 				    pick(2) ? "wait,attitude" : "online");

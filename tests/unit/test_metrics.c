@@ -1215,6 +1215,11 @@ null_cases(void)
 	    "\"online\":{\"dossiers\":0,\"on_time_rate\":null,"
 	    "\"supplement_or_correction_rate\":null},\"post\":{\"dossiers\":"
 	    "0,\"on_time_rate\":null,\"supplement_or_correction_rate\":null}},"
+	    "\"by_requester\":{\"citizen\":{\"ratings\":0,"
+	    "\"satisfied_rate\":null},\"business\":{\"ratings\":0,"
+	    "\"satisfied_rate\":null},\"unspecified\":{\"ratings\":0,"
+	    "\"satisfied_rate\":null}},\"assisted\":{\"ratings\":0,"
+	    "\"satisfied_rate\":null},"
 	    "\"points\":{\"2.1\":0.0,\"3.3\":0.0,\"4.2\":0.0,\"5.4\":0.0},"
 	    "\"flags\":[]"));
 	metrics_free(m);
@@ -1422,12 +1427,13 @@ to_version_1(json_t *o)
 	static const char *const keys[] = { "reasons", "reasons_given",
 		"visits_answered", "visits_mean", "one_visit_rate",
 		"by_channel", "coverage_rate", "excluded", "dossier_by_channel",
-		"why_partial" };
+		"why_partial", "by_requester", "assisted" };
 	static const char *const counts[] = { "reasons", "reasons_given",
 		"visits_answered", "visits_sum", "visits_one", "covered",
 		"channel_ratings", "channel_satisfied", "excluded",
 		"dchannel_dossiers", "dchannel_judged", "dchannel_on_time",
-		"dchannel_soc" };
+		"dchannel_soc", "requester_ratings", "requester_satisfied",
+		"assisted_ratings", "assisted_satisfied" };
 	json_t *c = json_object_get(o, "counts");
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
@@ -1506,6 +1512,194 @@ version_1_rolls_up(void)
 	json_decref(doc);
 	CHECK(
 	    back != NULL && back->nwhy_missing == 1 && back->total.why_partial);
+	metrics_free(back);
+out:
+	metrics_free(own);
+	metrics_free(child);
+}
+
+/* --- Inclusion (definition version 3) ---------------------------------- */
+
+static int64_t
+incl_rating(const char *id, const char *unit, int counter, int level,
+    enum rating_requester q, bool assisted, const char *rated_at,
+    enum rating_status st)
+{
+	struct writer_job job;
+	struct rating *r = &job.rating;
+
+	memset(&job, 0, sizeof(job));
+	rating_init(r);
+	strcpy(r->id, id);
+	strcpy(r->unit, unit);
+	r->counter = counter;
+	strcpy(r->procedure, P1);
+	r->channel = CHANNEL_KIOSK;
+	r->level = level;
+	r->requester = q;
+	r->assisted = assisted;
+	r->rated_at = T(rated_at);
+	r->received_at = r->rated_at + 60;
+	r->status = st;
+	r->client_time = true;
+	strcpy(r->source, "test");
+	job.done = noop_done;
+	CHECK_INT(writer_store_batch(db, &job, &rollup_hooks), 0);
+	CHECK_INT(job.result, WRITER_STORED);
+	return job.seq;
+}
+
+/*
+ * by_requester and assisted, by hand.  Of H21.227's October:
+ *   i1 citizen  5 assisted  counter 1
+ *   i2 citizen  2           counter 1
+ *   i3 business 4
+ *   i4 -        4 assisted
+ *   i5 -        1
+ *   i6 business 5           burst: counts in nothing
+ *   i7 citizen  4 assisted  marked spam afterwards: counts in nothing
+ * valid N = 5, satisfied i1 i3 i4.  citizen 2 (1 satisfied: 0.5),
+ * business 1 (1: 1.0), not said 2 (i4: 0.5), assisted 2 (2: 1.0).
+ * Counter 1: citizen 2 (0.5), business 0 (null), not said 0, assisted
+ * 1 (1.0).
+ */
+static void
+inclusion_figures(void)
+{
+	struct metrics *m;
+	const struct metric_scope *c1 = NULL;
+	int64_t i7;
+
+	fresh();
+	incl_rating("i1", "H21.227", 1, 5, REQUESTER_CITIZEN, true,
+	    OCT_DAY("02"), STATUS_VALID);
+	incl_rating("i2", "H21.227", 1, 2, REQUESTER_CITIZEN, false,
+	    OCT_DAY("03"), STATUS_VALID);
+	incl_rating("i3", "H21.227", 0, 4, REQUESTER_BUSINESS, false,
+	    OCT_DAY("04"), STATUS_VALID);
+	incl_rating("i4", "H21.227", 0, 4, REQUESTER_NONE, true, OCT_DAY("05"),
+	    STATUS_VALID);
+	incl_rating("i5", "H21.227", 0, 1, REQUESTER_NONE, false, OCT_DAY("06"),
+	    STATUS_VALID);
+	incl_rating("i6", "H21.227", 0, 5, REQUESTER_BUSINESS, false,
+	    OCT_DAY("07"), STATUS_BURST);
+	i7 = incl_rating("i7", "H21.227", 0, 4, REQUESTER_CITIZEN, true,
+	    OCT_DAY("08"), STATUS_VALID);
+	CHECK_INT(ratings_set_status(db, i7, STATUS_SPAM, "test", "spam"), 0);
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK_INT(m->total.fig.ratings, 5);
+	CHECK_INT(m->total.fig.requester_ratings[0], 2);
+	CHECK_NUM(m->total.fig.requester_satisfied_rate[0], 0.5);
+	CHECK_INT(m->total.fig.requester_ratings[1], 1);
+	CHECK_NUM(m->total.fig.requester_satisfied_rate[1], 1.0);
+	CHECK_INT(m->total.fig.requester_ratings[2], 2);
+	CHECK_NUM(m->total.fig.requester_satisfied_rate[2], 0.5);
+	CHECK_INT(m->total.fig.assisted_ratings, 2);
+	CHECK_NUM(m->total.fig.assisted_satisfied_rate, 1.0);
+	CHECK(json_has(m,
+	    "\"by_requester\":{\"citizen\":{\"ratings\":2,"
+	    "\"satisfied_rate\":0.5},\"business\":{\"ratings\":1,"
+	    "\"satisfied_rate\":1.0},\"unspecified\":{\"ratings\":2,"
+	    "\"satisfied_rate\":0.5}},\"assisted\":{\"ratings\":2,"
+	    "\"satisfied_rate\":1.0}"));
+	CHECK(json_has(
+	    m, "\"requester_ratings\":[2,1],\"requester_satisfied\":[1,1]"));
+	CHECK(json_has(m, "\"assisted_ratings\":2,\"assisted_satisfied\":2"));
+	for (size_t i = 0; i < m->counters.n; i++)
+		if (m->counters.v[i].counter == 1)
+			c1 = &m->counters.v[i];
+	CHECK(c1 != NULL);
+	if (c1 != NULL) {
+		CHECK_INT(c1->fig.requester_ratings[0], 2);
+		CHECK_NUM(c1->fig.requester_satisfied_rate[0], 0.5);
+		CHECK_INT(c1->fig.requester_ratings[1], 0);
+		CHECK_NUM(c1->fig.requester_satisfied_rate[1], NAN);
+		CHECK_INT(c1->fig.requester_ratings[2], 0);
+		CHECK_INT(c1->fig.assisted_ratings, 1);
+		CHECK_NUM(c1->fig.assisted_satisfied_rate, 1.0);
+	}
+	metrics_free(m);
+	/* the spam mark lifted: i7 counts again (citizen, assisted) */
+	CHECK_INT(ratings_set_status(db, i7, STATUS_VALID, "test", ""), 0);
+	m = both("H21.227", OCT, "2026-12-01T00:00:00+07:00", 0);
+	CHECK_INT(m->total.fig.requester_ratings[0], 3);
+	CHECK_NUM(m->total.fig.requester_satisfied_rate[0], 0.6667);
+	CHECK_INT(m->total.fig.assisted_ratings, 3);
+	metrics_free(m);
+}
+
+/*
+ * A child on definition version 2 kept no requester: its ratings roll
+ * up as "not said" and none assisted, and its document is accepted.
+ */
+static void
+version_2_rolls_up(void)
+{
+	char err[256] = "";
+	struct metrics *own, *child, *back;
+	json_t *doc;
+
+	fresh();
+	incl_rating("p1", "H21.227", 0, 5, REQUESTER_BUSINESS, true,
+	    OCT_DAY("02"), STATUS_VALID);
+	incl_rating("c1", "H21.228", 0, 5, REQUESTER_NONE, false, OCT_DAY("03"),
+	    STATUS_VALID);
+	incl_rating("c2", "H21.228", 0, 2, REQUESTER_NONE, false, OCT_DAY("04"),
+	    STATUS_VALID);
+	own =
+	    metrics_compute(db, "H21.227", OCT, T("2026-12-01T00:00:00+07:00"),
+		METRICS_UNIT_ONLY, err, sizeof(err));
+	child = metrics_compute(db, "H21.228", OCT,
+	    T("2026-12-01T00:00:00+07:00"), 0, err, sizeof(err));
+	CHECK(own != NULL && child != NULL);
+	if (own == NULL || child == NULL)
+		return;
+	doc = metrics_to_json(child);
+	json_object_set_new(doc, "definition_version", json_integer(2));
+	{
+		json_t *t = json_object_get(doc, "total");
+		json_t *c = json_object_get(t, "counts");
+
+		json_object_del(t, "by_requester");
+		json_object_del(t, "assisted");
+		json_object_del(c, "requester_ratings");
+		json_object_del(c, "requester_satisfied");
+		json_object_del(c, "assisted_ratings");
+		json_object_del(c, "assisted_satisfied");
+		for (size_t i = 0;
+		     i < json_array_size(json_object_get(doc, "procedures"));
+		     i++) {
+			t = json_array_get(
+			    json_object_get(doc, "procedures"), i);
+			c = json_object_get(t, "counts");
+			json_object_del(t, "by_requester");
+			json_object_del(t, "assisted");
+			json_object_del(c, "requester_ratings");
+			json_object_del(c, "requester_satisfied");
+			json_object_del(c, "assisted_ratings");
+			json_object_del(c, "assisted_satisfied");
+		}
+	}
+	back = metrics_from_json(doc, err, sizeof(err));
+	if (back == NULL)
+		fprintf(stderr, "  metrics_from_json: %s\n", err);
+	CHECK(back != NULL);
+	/* a version-3 document lacking them is refused */
+	json_object_set_new(doc, "definition_version", json_integer(3));
+	CHECK(metrics_from_json(doc, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "requester_ratings") != NULL ||
+	    strstr(err, "assisted") != NULL);
+	json_decref(doc);
+	if (back == NULL)
+		goto out;
+	CHECK(!back->total.why_partial);
+	metrics_merge(own, back);
+	metrics_finish(own);
+	CHECK_INT(own->total.fig.ratings, 3);
+	CHECK_INT(own->total.fig.requester_ratings[1], 1); /* the parent's */
+	CHECK_INT(own->total.fig.requester_ratings[2], 2); /* the child's */
+	CHECK_NUM(own->total.fig.requester_satisfied_rate[2], 0.5);
+	CHECK_INT(own->total.fig.assisted_ratings, 1);
 	metrics_free(back);
 out:
 	metrics_free(own);
@@ -1644,6 +1838,8 @@ main(void)
 	RUN(null_cases);
 	RUN(why_figures);
 	RUN(version_1_rolls_up);
+	RUN(inclusion_figures);
+	RUN(version_2_rolls_up);
 	RUN(rounding);
 	RUN(counts_json_round_trip);
 	RUN(default_rules_are_metrics_md);

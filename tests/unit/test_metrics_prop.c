@@ -148,6 +148,10 @@ make_ratings(void)
 					r->criteria[c] = pick(3);
 			r->supplement_reported = pick(3) - 1;
 			r->online_error_reported = pick(3) - 1;
+			/* inclusion, from what was drawn (no new draws) */
+			r->requester = (enum rating_requester)(
+			    (r->criteria[0] + r->level + 1) % 3);
+			r->assisted = r->criteria[2] == 1;
 			r->rated_at = when();
 			r->received_at = r->rated_at;
 			r->status = pick(10) == 0 ? STATUS_BURST : STATUS_VALID;
@@ -684,6 +688,10 @@ dossier_backfill_matches(void)
 	"visits_one = 0, kiosk_n = 0, kiosk_sat = 0, qr_n = 0, qr_sat = 0, " \
 	"web_n = 0, web_sat = 0, import_n = 0, import_sat = 0, " \
 	"x_burst = 0, x_duplicate = 0, x_misuse = 0, x_spam = 0"
+/* 015_inclusion.sql's columns: 0 in a database of before it. */
+#define INCL_ZERO \
+	"citizen_n = 0, citizen_sat = 0, business_n = 0, business_sat = 0, " \
+	"assisted_n = 0, assisted_sat = 0"
 #define ANY_RATING \
 	"n1 + n2 + n3 + n4 + n5 + x_burst + x_duplicate + x_misuse + " \
 	"x_spam > 0"
@@ -726,6 +734,21 @@ backfill_matches(void)
 		      "CREATE TEMP TABLE kept_dh AS SELECT * FROM "
 		      "dossier_horizon;"),
 	    0);
+	/*
+	 * Ratings stored before 012 had no requester (015): the counts of
+	 * 015 are 0 in such a database, and these backfills leave them so.
+	 * The rollups as they are now come back after the comparisons.
+	 */
+	CHECK_INT(db_exec(db,
+		      "CREATE TEMP TABLE full_p AS SELECT * FROM "
+		      "rollup_procedure;"
+		      "CREATE TEMP TABLE full_s AS SELECT * FROM rollup_staff;"
+		      "CREATE TEMP TABLE full_t AS SELECT * FROM "
+		      "rollup_subtree;"
+		      "UPDATE kept_p SET " INCL_ZERO ";"
+		      "UPDATE kept_s SET " INCL_ZERO ";"
+		      "UPDATE kept_t SET " INCL_ZERO ";"),
+	    0);
 	CHECK_INT(db_begin(db), 0);
 	CHECK_INT(rollup_tree_save(db), 0);
 	CHECK_INT(db_exec(db, "DELETE FROM unit_tree"), 0);
@@ -739,8 +762,8 @@ backfill_matches(void)
 		"DELETE FROM rollup_procedure WHERE "
 		"n1 + n2 + n3 + n4 + n5 = 0;"
 		"DELETE FROM rollup_staff WHERE n1 + n2 + n3 + n4 + n5 = 0;"
-		"UPDATE rollup_procedure SET " WHY_ZERO ";"
-		"UPDATE rollup_staff SET " WHY_ZERO ";"
+		"UPDATE rollup_procedure SET " WHY_ZERO ", " INCL_ZERO ";"
+		"UPDATE rollup_staff SET " WHY_ZERO ", " INCL_ZERO ";"
 		"DELETE FROM rollup_reason; DELETE FROM rollup_subtree;"),
 	    0);
 	CHECK_INT(db_exec(db, why), 0);
@@ -771,7 +794,13 @@ backfill_matches(void)
 		"DELETE FROM dossier_rollup_subtree; "
 		"INSERT INTO dossier_rollup_subtree SELECT * FROM kept_drs; "
 		"DELETE FROM dossier_horizon; "
-		"INSERT INTO dossier_horizon SELECT * FROM kept_dh"),
+		"INSERT INTO dossier_horizon SELECT * FROM kept_dh; "
+		"DELETE FROM rollup_procedure; "
+		"INSERT INTO rollup_procedure SELECT * FROM full_p; "
+		"DELETE FROM rollup_staff; "
+		"INSERT INTO rollup_staff SELECT * FROM full_s; "
+		"DELETE FROM rollup_subtree; "
+		"INSERT INTO rollup_subtree SELECT * FROM full_t"),
 	    0);
 	compare_all();
 }

@@ -149,10 +149,48 @@ assign_list_unassign(void)
 	db_close(db);
 }
 
+/*
+ * What the citizen's form may offer: a unit listing none offers every
+ * procedure; once it lists some, only those.
+ */
+static void
+offered_to_the_form(void)
+{
+	struct db *db = fresh_db();
+	char err[256] = "", actor[] = "user:lan";
+	struct change ch = { actor, LANG_EN, err, sizeof(err) };
+	const char *two[] = { "1.001193", "1.000656" };
+	struct seen s = { 0 };
+	int changed = -1;
+
+	db_exec(db, "DELETE FROM unit_procedures WHERE unit = 'H21.01'");
+	CHECK(procedures_offered_by(db, "H21.01", "1.001193"));
+	CHECK(!procedures_offered_by(db, "H21.01", "9.999999"));
+	CHECK_INT(
+	    procedures_offered(db, "H21.01", NULL, seen_one, &s), 0);
+	CHECK_INT(s.n, count(db, "SELECT count(*) FROM procedures"));
+	CHECK_INT(
+	    procedures_assign(db, &ch, "H21.01", 0, two, 2, NULL, &changed),
+	    0);
+	CHECK(procedures_offered_by(db, "H21.01", "1.000656"));
+	CHECK(!procedures_offered_by(db, "H21.01", "1.000894"));
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(
+	    procedures_offered(db, "H21.01", NULL, seen_one, &s), 0);
+	CHECK_INT(s.n, 2);
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(
+	    procedures_offered(db, "H21.01", "khai tử", seen_one, &s), 0);
+	CHECK_INT(s.n, 1);
+	CHECK_STR(s.first, "1.000656");
+	db_close(db);
+}
+
 int
 main(void)
 {
 	RUN(refusals_in_vietnamese);
 	RUN(assign_list_unassign);
+	RUN(offered_to_the_form);
 	return test_report("test_procedures");
 }

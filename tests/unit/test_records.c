@@ -302,11 +302,11 @@ dossier_rows(void)
 #define RATING_HEADER \
 	"id,unit,counter,officer,procedure,dossier,level,c1,c2,c3,c4,c5,c6," \
 	"c7,c8,c9,supplement_reported,online_error_reported,visits," \
-	"reasons,comment,rated_at\n"
+	"reasons,comment,rated_at,requester,assisted\n"
 #define GOOD_RATING \
 	"B-0001,H21.227,2,VC01,1.001193,H21.227-261001-0001,4,2,1,0,,,,2,," \
 	",1,0,3, wait ;attitude;wait;,\"Nhanh, gọn\"," \
-	"2026-10-03T09:00:00+07:00"
+	"2026-10-03T09:00:00+07:00,business,1"
 
 static struct one
 rating_row(const char *row)
@@ -330,7 +330,7 @@ rating_with(int col, const char *value)
 	static const char *const good[BK_COUNT] = { "B-0001", "H21.227", "2",
 		"VC01", "1.001193", "H21.227-261001-0001", "4", "2", "1", "0",
 		"", "", "", "2", "", "", "1", "0", "3", "", "ok",
-		"2026-10-03T09:00:00+07:00" };
+		"2026-10-03T09:00:00+07:00", "", "" };
 	char out[6000] = "";
 
 	for (int i = 0; i < BK_COUNT; i++) {
@@ -371,8 +371,18 @@ rating_rows(void)
 		CHECK_STR(o.r.comment, "Nhanh, gọn");
 		CHECK_INT(o.r.channel, CHANNEL_IMPORT);
 		CHECK(o.r.client_time);
+		CHECK_INT(o.r.requester, REQUESTER_BUSINESS);
+		CHECK(o.r.assisted);
 		rating_release(&o.r);
 	}
+	/* the inclusion columns are optional; other words are refused */
+	CHECK_INT(rating_with(BK_REQUESTER, "citizen").rc, 0);
+	CHECK_STR(rating_with(BK_REQUESTER, "nguoidan").err,
+	    "requester: 'nguoidan' must be citizen (người dân), business "
+	    "(doanh nghiệp) or empty");
+	CHECK_INT(rating_with(BK_ASSISTED, "0").rc, 0);
+	CHECK_STR(rating_with(BK_ASSISTED, "yes").err,
+	    "assisted: 'yes' must be 1 (a helper entered it), 0 or empty");
 	CHECK_STR(rating_with(BK_ID, "").err, "id: required");
 	CHECK_STR(rating_with(BK_ID, "a b").err,
 	    "id: 'a b' is not an id of 1-64 letters, digits, '-', '_', '.' "

@@ -4,6 +4,7 @@
 #include "hailong/buf.h"
 #include "hailong/fileio.h"
 #include "core/report.h"
+#include "core/report_pdf.h"
 #include "test.h"
 
 /* A report built by `hailong report build` (the fuzzer's seed). */
@@ -75,7 +76,7 @@ refusals_say_why(void)
 	static const struct {
 		const char *from, *to, *want;
 	} cases[] = {
-		{ "\"report_version\": 1", "\"report_version\": 3",
+		{ "\"report_version\": 1", "\"report_version\": 4",
 		    "/report_version" },
 		{ "\"generator\": \"hailong", "\"generator\": \"excel",
 		    "/generator" },
@@ -131,7 +132,9 @@ renderings(void)
 
 	json_object_set_new(doc, "unit_name", json_string("<b>Vân & \"Canh\""));
 	CHECK_INT(report_csv(doc, &csv), 0);
-	CHECK(memcmp(csv.data, "\xEF\xBB\xBFscope,", 9) == 0);
+	/* a row of Vietnamese words, then the machine keys */
+	CHECK(memcmp(csv.data, "\xEF\xBB\xBFPh\xE1\xBA\xA1m vi,", 13) == 0);
+	CHECK(strstr(csv.data, "\r\nscope,code,unit,counter,name,") != NULL);
 	CHECK(strstr(csv.data,
 		  "\r\ntotal,,H21.227,,\"<b>Vân & \"\"Canh\"\"\",") != NULL);
 	CHECK_INT(report_html(doc, &html), 0);
@@ -140,6 +143,21 @@ renderings(void)
 	buf_release(&csv);
 	buf_release(&html);
 	json_decref(doc);
+}
+
+/* A report's period in the words of its renderings. */
+static void
+period_words(void)
+{
+	char out[FMT_MAX];
+
+	CHECK_STR(report_period_words("2026-10", out), "tháng 10/2026");
+	CHECK_STR(report_period_words("2026-Q4", out), "quý 4/2026");
+	CHECK_STR(report_period_words("2026", out), "năm 2026");
+	CHECK_STR(report_period_words(NULL, out), "");
+	CHECK_STR(report_flag_label("LOW_SATISFACTION"), "Hài lòng thấp");
+	CHECK_STR(report_reason_label("wait"), "Phải chờ lâu");
+	CHECK_STR(report_reason_label("nonsense"), "Lý do khác");
 }
 
 /* Text cells that a spreadsheet would run as formulas are neutralised. */
@@ -208,6 +226,85 @@ names_are_checked(void)
 	}
 }
 
+/* Every scope of a report document, the total and the lists. */
+static void
+strip_inclusion(json_t *doc)
+{
+	static const char *const lists[] = { "procedures", "counters",
+		"officers" };
+	static const char *const figs[] = { "by_requester", "assisted" };
+	static const char *const counts[] = { "requester_ratings",
+		"requester_satisfied", "assisted_ratings",
+		"assisted_satisfied" };
+	json_t *scopes = json_array();
+
+	json_array_append(scopes, json_object_get(doc, "total"));
+	for (size_t l = 0; l < 3; l++)
+		json_array_extend(scopes, json_object_get(doc, lists[l]));
+	for (size_t i = 0; i < json_array_size(scopes); i++) {
+		json_t *o = json_array_get(scopes, i);
+
+		for (size_t k = 0; k < 2; k++)
+			json_object_del(o, figs[k]);
+		for (size_t k = 0; k < 4; k++)
+			json_object_del(
+			    json_object_get(o, "counts"), counts[k]);
+	}
+	json_decref(scopes);
+}
+
+/*
+ * Version 3 (by_requester, assisted) is checked like the others; a
+ * report of version 2, which has neither, is still accepted; a stated
+ * figure of inclusion that its counts do not give is refused.
+ */
+static void
+inclusion_versions(void)
+{
+	char err[512] = "", *text, *v3;
+	size_t len;
+	json_t *doc;
+
+	v3 = file_read("tests/fuzz/corpus/report/commune-v3-inclusion.json",
+	    REPORT_JSON_MAX, &len, err, sizeof(err));
+	CHECK(v3 != NULL);
+	if (v3 == NULL)
+		return;
+	CHECK_INT(report_check(v3, len, NULL, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	/* the same as version 2 */
+	doc = json_loadb(v3, len, 0, NULL);
+	json_object_set_new(doc, "definition_version", json_integer(2));
+	json_object_set_new(doc, "report_version", json_integer(2));
+	strip_inclusion(doc);
+	text = report_dumps(doc, &len);
+	json_decref(doc);
+	err[0] = '\0';
+	CHECK_INT(report_check(text, len, NULL, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	free(text);
+	/* version 3 without them: refused */
+	doc = json_loadb(v3, strlen(v3), 0, NULL);
+	strip_inclusion(doc);
+	text = report_dumps(doc, &len);
+	json_decref(doc);
+	CHECK_INT(report_check(text, len, NULL, err, sizeof(err)), -1);
+	free(text);
+	/* a stated share its counts do not give: refused */
+	doc = json_loadb(v3, strlen(v3), 0, NULL);
+	json_object_set_new(
+	    json_object_get(
+		json_object_get(json_object_get(doc, "total"), "by_requester"),
+		"citizen"),
+	    "ratings", json_integer(99));
+	text = report_dumps(doc, &len);
+	json_decref(doc);
+	CHECK_INT(report_check(text, len, NULL, err, sizeof(err)), -1);
+	CHECK(strstr(err, "do not match") != NULL);
+	free(text);
+	free(v3);
+}
+
 int
 main(void)
 {
@@ -222,8 +319,10 @@ main(void)
 	RUN(canonical_round_trip);
 	RUN(refusals_say_why);
 	RUN(renderings);
+	RUN(period_words);
 	RUN(csv_neutralises_formulas);
 	RUN(names_are_checked);
+	RUN(inclusion_versions);
 	free(seed);
 	return test_report("test_report");
 }

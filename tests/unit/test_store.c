@@ -194,6 +194,74 @@ canonical_and_chain(void)
 	db_close(db);
 }
 
+/*
+ * The requester and the assisted mark (schema 015) enter the chain only
+ * when set: a rating without them has the bytes of before, so old links
+ * verify; one with them differs by its own lines, and an edit of either
+ * is found at its row.
+ */
+static void
+inclusion_in_chain(void)
+{
+	struct db *db = fresh_db();
+	struct writer_job jobs[3];
+	struct buf plain = { 0 }, with = { 0 };
+	struct chain_check cc;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (int i = 0; i < 3; i++) {
+		golden_rating(&jobs[i].rating);
+		snprintf(
+		    jobs[i].rating.id, sizeof(jobs[i].rating.id), "q-%d", i);
+	}
+	rating_canonical(&jobs[0].rating, 1, &plain);
+	jobs[1].rating.requester = REQUESTER_BUSINESS;
+	jobs[1].rating.assisted = true;
+	jobs[2].rating.requester = REQUESTER_CITIZEN;
+	rating_canonical(&jobs[1].rating, 1, &with);
+	/* the same id for the comparison: only the new lines differ */
+	CHECK(with.len > plain.len);
+	CHECK(strstr(buf_str(&plain), "requester=") == NULL);
+	CHECK(strstr(buf_str(&with),
+		  "\nsource=kiosk:k1\nrequester=business\n"
+		  "assisted=1\n") != NULL);
+	CHECK(!rating_same_content(&jobs[0].rating, &jobs[1].rating));
+	buf_release(&plain);
+	buf_release(&with);
+	store(db, jobs, 3);
+	for (int i = 0; i < 3; i++)
+		CHECK_INT(jobs[i].result, WRITER_STORED);
+	CHECK_INT(ratings_verify_chain(db, &cc), 0);
+	CHECK_INT(cc.rows, 3);
+	/* the database keeps them as 015 says: NULL / 1 / 2 and 0 / 1 */
+	{
+		int64_t n = -1;
+
+		CHECK_INT(
+		    db_int(db, &n,
+			"SELECT count(*) FROM ratings WHERE "
+			"(seq = 1 AND requester IS NULL AND assisted = 0) "
+			"OR (seq = 2 AND requester = 2 AND assisted = 1) "
+			"OR (seq = 3 AND requester = 1 AND assisted = 0)",
+			""),
+		    0);
+		CHECK_INT(n, 3);
+	}
+	db_exec(db, "DROP TRIGGER ratings_immutable");
+	db_exec(db, "UPDATE ratings SET assisted = 1 WHERE seq = 3");
+	CHECK_INT(ratings_verify_chain(db, &cc), 1);
+	CHECK_INT(cc.bad_seq, 3);
+	db_exec(db,
+	    "UPDATE ratings SET assisted = 0, requester = 2 "
+	    "WHERE seq = 3");
+	CHECK_INT(ratings_verify_chain(db, &cc), 1);
+	CHECK_INT(cc.bad_seq, 3);
+	/* and the schema refuses another code */
+	CHECK(
+	    db_exec(db, "UPDATE ratings SET requester = 3 WHERE seq = 3") < 0);
+	db_close(db);
+}
+
 static void
 outcomes(void)
 {
@@ -526,6 +594,7 @@ main(void)
 	RUN(migration_numbers);
 	RUN(migrations);
 	RUN(canonical_and_chain);
+	RUN(inclusion_in_chain);
 	RUN(outcomes);
 	RUN(all_or_nothing);
 	RUN(writer_thread);

@@ -73,6 +73,34 @@ local_posts(void)
 	    wire_local_parse("{\"level\": \"\xff\"}", 14, &w, why, sizeof(why)),
 	    -1);
 	CHECK(strstr(why, "UTF-8") != NULL);
+
+	/* inclusion: optional requester and assisted mark */
+	CHECK_INT(local("{\"level\": 5}", &w), 0);
+	CHECK_INT(w.requester, REQUESTER_NONE);
+	CHECK(!w.assisted);
+	CHECK_INT(local("{\"level\": 4, \"requester\": \"business\", "
+			"\"assisted\": true}",
+		      &w),
+	    0);
+	CHECK_INT(w.requester, REQUESTER_BUSINESS);
+	CHECK(w.assisted);
+	CHECK_INT(local("{\"level\": 4, \"requester\": null, "
+			"\"assisted\": false}",
+		      &w),
+	    0);
+	CHECK_INT(w.requester, REQUESTER_NONE);
+	CHECK(!w.assisted);
+	CHECK_INT(local("{\"level\": 4, \"requester\": \"citizen\"}", &w), 0);
+	CHECK_INT(w.requester, REQUESTER_CITIZEN);
+	CHECK_INT(wire_local_parse("{\"level\": 4, \"requester\": \"nguoi\"}",
+		      34, &w, why, sizeof(why)),
+	    -1);
+	CHECK(strstr(why, "requester") != NULL);
+	CHECK_INT(local("{\"level\": 4, \"requester\": 1}", &w), -1);
+	CHECK_INT(
+	    local("{\"level\": 4, \"requester\": \"citizen\\u0000\"}", &w), -1);
+	CHECK_INT(local("{\"level\": 4, \"assisted\": 1}", &w), -1);
+	CHECK_INT(local("{\"level\": 4, \"assisted\": \"true\"}", &w), -1);
 }
 
 static void
@@ -153,6 +181,41 @@ batches(void)
 		CHECK_STR(it[6].bad, "id");
 		CHECK_STR(it[7].bad, "reasons");
 		CHECK_STR(it[8].bad, "burst");
+	}
+	free(it);
+
+	/* inclusion: both optional (an older kiosk sends neither) */
+	CHECK_INT(batch("{\"ratings\": ["
+			"{\"id\": \"b1\", \"seq\": 1, \"level\": 4, "
+			"\"rated_at\": \"2025-11-24T16:00:00Z\"},"
+			"{\"id\": \"b2\", \"seq\": 2, \"level\": 4, "
+			"\"rated_at\": \"2025-11-24T16:00:00Z\", "
+			"\"requester\": \"citizen\", \"assisted\": true},"
+			"{\"id\": \"b3\", \"seq\": 3, \"level\": 4, "
+			"\"rated_at\": \"2025-11-24T16:00:00Z\", "
+			"\"requester\": \"business\", \"assisted\": false},"
+			"{\"id\": \"b4\", \"seq\": 4, \"level\": 4, "
+			"\"rated_at\": \"2025-11-24T16:00:00Z\", "
+			"\"requester\": \"doanh nghiep\"},"
+			"{\"id\": \"b5\", \"seq\": 5, \"level\": 4, "
+			"\"rated_at\": \"2025-11-24T16:00:00Z\", "
+			"\"assisted\": 1}"
+			"]}",
+		      &it, &n),
+	    0);
+	CHECK_INT(n, 5);
+	if (n == 5) {
+		CHECK(it[0].bad == NULL);
+		CHECK_INT(it[0].requester, REQUESTER_NONE);
+		CHECK(!it[0].assisted);
+		CHECK(it[1].bad == NULL);
+		CHECK_INT(it[1].requester, REQUESTER_CITIZEN);
+		CHECK(it[1].assisted);
+		CHECK(it[2].bad == NULL);
+		CHECK_INT(it[2].requester, REQUESTER_BUSINESS);
+		CHECK(!it[2].assisted);
+		CHECK_STR(it[3].bad, "requester");
+		CHECK_STR(it[4].bad, "assisted");
 	}
 	free(it);
 
