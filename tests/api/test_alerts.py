@@ -684,6 +684,36 @@ class Periodic(Base):
         self.assertEqual(len(set(self.hooks.keys())), len(k2))
 
 
+class FailedChecks(Base):
+    def test_a_broken_chain_is_an_event_for_admins(self):
+        self.s = Server(name='alerts-chain')
+        self.alert('add', '--unit', DEMO_UNIT, '--email', 'a@example.vn',
+                   '--role', 'admin', '--events', 'check_failed')
+        self.alert('add', '--unit', DEMO_UNIT, '--email', 'v@example.vn',
+                   '--events', 'check_failed')     # a viewer: not told
+        run('verify-chain', '--db', self.s.db_path)
+        with self.s.db() as c:
+            self.assertEqual(c.execute(
+                'SELECT count(*) FROM alert_events').fetchone()[0], 0)
+            c.execute('INSERT INTO audit(seq, at, actor, action, target, '
+                      'detail, chain) SELECT seq + 1000, at, actor, action, '
+                      'target, detail, chain FROM audit LIMIT 1')
+            c.commit()
+        p = run('verify-chain', '--db', self.s.db_path, check=False)
+        self.assertEqual(p.returncode, 1)
+        with self.s.db() as c:
+            ev = c.execute('SELECT id, kind, unit, detail FROM '
+                           'alert_events').fetchall()
+            to = c.execute('SELECT s.email FROM alert_deliveries d JOIN '
+                           'alert_subscriptions s ON s.id = '
+                           'd.subscription_id').fetchall()
+        self.assertEqual(len(ev), 1)
+        self.assertEqual(ev[0]['kind'], 'check_failed')
+        self.assertIsNone(ev[0]['unit'])
+        self.assertEqual(json.loads(ev[0]['detail'])['check'], 'chain')
+        self.assertEqual([r[0] for r in to], ['a@example.vn'])
+
+
 class Checks(Base):
     def test_disk_and_failed_backup_reach_admins(self):
         self.hooks = Hooks(self.cert, self.key)
