@@ -18,6 +18,7 @@ import os
 import re
 import socket
 import socketserver
+import subprocess
 import ssl
 import tempfile
 import threading
@@ -25,7 +26,7 @@ import time
 import unittest
 from datetime import datetime, timedelta, timezone
 
-from tests.api.hl import Browser, DEMO_UNIT, Server, run, stable_port
+from tests.api.hl import BIN, Browser, DEMO_UNIT, Server, run, stable_port
 from tests.api.kioskhl import Signer, add_kiosk, enrol_raw
 from tests.api.opslib import PROC, make_cert, rate
 
@@ -492,6 +493,22 @@ class Cli(Base):
         run('config', 'check', '--config', conf)
         run('alert', 'test', '--config', conf, '--to', 'a@example.vn')
         self.assertEqual(self.smtp.auths[-1], ('hailong', 'mật-khẩu-thư'))
+
+    def test_serve_refuses_a_password_file_others_may_read(self):
+        pw = os.path.join(self.tmp, 'smtp.pw')
+        with open(pw, 'w') as f:
+            f.write('secret-pw')
+        os.chmod(pw, 0o640)
+        db = os.path.join(self.tmp, 'x.db')
+        run('init', '--db', db)
+        p = subprocess.run([BIN, 'serve', '--db', db, '--listen',
+                            '127.0.0.1:0', '--smtp-url', 'smtp://127.0.0.1:1',
+                            '--smtp-from', 'h@example.vn', '--smtp-user', 'h',
+                            '--smtp-password-file', pw],
+                           capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn('chmod 600', p.stderr)
+        self.assertNotIn('secret-pw', p.stdout + p.stderr)
 
     def test_starttls_is_required_with_a_user(self):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
