@@ -25,6 +25,7 @@
 #include "core/instrument.h"
 #include "core/mailer.h"
 #include "core/metrics.h"
+#include "core/report_status.h"
 #include "core/store.h"
 #include "core/units.h"
 
@@ -42,6 +43,7 @@ static const struct {
 	{ "kiosk_backlog", "Ki-ốt còn nhiều đánh giá chưa gửi" },
 	{ "check_failed", "Kiểm tra hệ thống thất bại" },
 	{ "disk_full", "Ổ đĩa sắp đầy" },
+	{ "report_missing", "Đơn vị cấp dưới chưa gửi báo cáo" },
 };
 
 bool
@@ -316,7 +318,8 @@ alerts_sub_add(struct db *db, struct alert_sub *s, const char *scope,
 		snprintf(err, errlen,
 		    "events: '%s' is not 'all' or a list of callback, "
 		    "flag_raised, flag_cleared, review_overdue, kiosk_offline, "
-		    "kiosk_online, kiosk_backlog, check_failed, disk_full",
+		    "kiosk_online, kiosk_backlog, check_failed, disk_full, "
+		    "report_missing",
 		    s->events);
 		return -1;
 	}
@@ -630,6 +633,77 @@ check_kiosks(struct db *db, const struct config *c, int64_t now)
 	return rc;
 }
 
+/*
+ * Subordinate units whose report of the last closed month is overdue
+ * (report_status.h), for each unit somebody subscribed to: once each.
+ */
+static int
+check_reports(struct db *db, int64_t now)
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT DISTINCT unit FROM alert_subscriptions WHERE "
+	    "removed_at IS NULL AND (events = 'all' OR instr(',' || events || "
+	    "',', ',report_missing,') > 0 OR mode <> 'now') ORDER BY unit",
+	    "");
+	struct period p[24];
+	char(*units)[41] = NULL;
+	size_t n = 0;
+	int np = 0, rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		units = xrealloc(units, (n + 1) * sizeof(*units));
+		strlcpy_hl(units[n++], db_col_text(st, 0), 41);
+	}
+	db_done(st);
+	rc = rc < 0 ? -1 : 0;
+	report_status_last_months(now, 1, p, &np);
+	for (size_t i = 0; rc == 0 && np == 1 && i < n; i++) {
+		struct report_status rs;
+		char err[256], per[PERIOD_TEXT_MAX];
+
+		memset(&rs, 0, sizeof(rs));
+		if (report_status_get(
+			db, units[i], p, 1, now, &rs, err, sizeof(err)) < 0) {
+			log_msg(LOG_WARN, "alerts", "reports of %s: %s",
+			    units[i], err);
+			continue;
+		}
+		period_format(&p[0], per);
+		for (size_t r = 0; rc == 0 && r < rs.nrows; r++) {
+			const struct report_cell *cell = &rs.rows[r].cells[0];
+			char key[96], subject[64];
+			json_t *o;
+			char *detail;
+
+			if (!cell->overdue)
+				continue;
+			snprintf(key, sizeof(key), "report_missing:%s:%s",
+			    rs.rows[r].unit, per);
+			if (state_get(db, key) != 0)
+				continue;
+			snprintf(subject, sizeof(subject), "report:%s:%s",
+			    rs.rows[r].unit, per);
+			o = json_pack("{s:s, s:s, s:s, s:s, s:I}", "parent",
+			    units[i], "child", rs.rows[r].unit, "name",
+			    rs.rows[r].name, "period", per, "deadline",
+			    (json_int_t)cell->deadline);
+			detail = o ? json_dumps(o, JSON_COMPACT) : NULL;
+			rc = detail == NULL || state_set(db, key, 1, now) < 0 ||
+				alerts_event(db, "report_missing",
+				    rs.rows[r].unit, subject, detail, now) < 0
+			    ? -1
+			    : 0;
+			free(detail);
+			json_decref(o);
+		}
+		report_status_free(&rs);
+	}
+	free(units);
+	return rc;
+}
+
 static int
 check_reviews(struct db *db, int64_t now)
 {
@@ -931,7 +1005,8 @@ alerts_check(struct db *db, const struct config *c, int64_t now)
 	if (db_begin(db) < 0)
 		goto out;
 	if (check_kiosks(db, c, now) < 0 || check_reviews(db, now) < 0 ||
-	    check_disk(db, c, now) < 0 || flags_apply(db, &hits, now) < 0) {
+	    check_reports(db, now) < 0 || check_disk(db, c, now) < 0 ||
+	    flags_apply(db, &hits, now) < 0) {
 		db_rollback(db);
 		goto out;
 	}
@@ -980,6 +1055,13 @@ event_link(struct buf *b, const char *base, const struct event *e)
 		buf_printf(b, "%s/admin", base);
 		return;
 	}
+	if (strcmp(e->kind, "report_missing") == 0) {
+		/* the parent's page of who has not reported */
+		buf_printf(b, "%s/admin/units/", base);
+		buf_urlenc(b, dstr(e, "parent"));
+		buf_puts(b, "/reports/status");
+		return;
+	}
 	buf_printf(b, "%s/admin/units/", base);
 	buf_urlenc(b, e->unit);
 	if (strcmp(e->kind, "callback") == 0)
@@ -989,6 +1071,7 @@ event_link(struct buf *b, const char *base, const struct event *e)
 		buf_printf(b, "/reviews/%lld", (long long)dint(e, "review"));
 	else if (str_has_prefix(e->kind, "kiosk_"))
 		buf_puts(b, "/kiosks");
+
 	else if (str_has_prefix(e->kind, "flag_")) {
 		const char *scope = dstr(e, "scope");
 
@@ -1091,6 +1174,12 @@ event_line(
 			: strcmp(c, "retention") == 0 ? "Xoá dữ liệu hết hạn"
 						      : "Kiểm tra chuỗi băm",
 		    dstr(e, "why"));
+	} else if (strcmp(e->kind, "report_missing") == 0) {
+		fmt_datetime(&t, LANG_VI, dint(e, "deadline"));
+		buf_printf(b,
+		    "%s (%s) chưa gửi báo cáo kỳ %s; hạn đã qua lúc %s.",
+		    dstr(e, "name")[0] ? dstr(e, "name") : dstr(e, "child"),
+		    dstr(e, "child"), dstr(e, "period"), buf_str(&t));
 	} else if (strcmp(e->kind, "disk_full") == 0) {
 		buf_printf(b, "Ổ đĩa chứa cơ sở dữ liệu đã dùng %s.",
 		    fmt_percent_s(pct, LANG_VI,

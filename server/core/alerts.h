@@ -31,6 +31,8 @@ struct config;
  *	kiosk_backlog	a kiosk's outbox at alert_kiosk_backlog or more
  *	check_failed	a backup, retention run or chain check that failed
  *	disk_full	the database's disk at alert_disk_percent or more
+ *	report_missing	a subordinate unit's report of the last closed month
+ *			not received by its deadline (report_status.h)
  */
 #define ALERT_KIND_MAX 16
 

@@ -26,7 +26,7 @@
 
 static const char *const kind_codes[] = { "callback", "flag_raised",
 	"flag_cleared", "review_overdue", "kiosk_offline", "kiosk_online",
-	"kiosk_backlog", "check_failed", "disk_full" };
+	"kiosk_backlog", "check_failed", "disk_full", "report_missing" };
 
 static const char *
 role_word(struct ctx *c, enum role r)

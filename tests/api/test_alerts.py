@@ -731,6 +731,39 @@ class FailedChecks(Base):
         self.assertEqual([r[0] for r in to], ['a@example.vn'])
 
 
+class Reports(Base):
+    def test_a_subordinate_report_past_its_deadline_is_one_event(self):
+        self.hooks = Hooks(self.cert, self.key)
+        self.s = Server(*fast(stable_port(), '--alert-ca-file', self.cert),
+                        name='alerts-reports')
+        with self.s.db() as c:   # due at the month's end: overdue now
+            c.execute("INSERT INTO report_deadline_rules(version, "
+                      "effective_month, days, created_at, actor) VALUES "
+                      "(2, 200001, 0, 0, 'test')")
+            c.commit()
+        self.alert('add', '--unit', 'H21', '--webhook', self.hooks.url,
+                   '--secret-file', self.secret_file(), '--events',
+                   'report_missing')
+        self.s.start()
+        got = wait_for(lambda: [r['doc'] for r in self.hooks.requests
+                                if r['doc']['unit'] == DEMO_UNIT],
+                       "the commune's missing report")
+        d = got[0]
+        self.assertEqual(d['kind'], 'report_missing')
+        self.assertEqual(d['detail']['parent'], 'H21')
+        self.assertRegex(d['detail']['period'], r'^\d{4}-\d\d$')
+        self.assertIn('chưa gửi báo cáo kỳ ' + d['detail']['period'],
+                      d['text'])
+        self.assertTrue(d['link'].endswith('/admin/units/H21/reports/'
+                                           'status'))
+        with self.s.db() as c:
+            n = c.execute("SELECT count(*) FROM alert_state WHERE key "
+                          "LIKE 'report_missing:%'").fetchone()[0]
+        wait_for(lambda: len(self.hooks.requests) == n, 'all of them')
+        subjects = [r['doc']['subject'] for r in self.hooks.requests]
+        self.assertEqual(len(subjects), len(set(subjects)))
+
+
 class Checks(Base):
     def test_disk_and_failed_backup_reach_admins(self):
         self.hooks = Hooks(self.cert, self.key)
