@@ -18,6 +18,7 @@
 #include "hailong/log.h"
 #include "hailong/rating.h"
 #include "hailong/util.h"
+#include "hailong/wire.h"
 #include "core/alerts.h"
 #include "core/audit.h"
 #include "core/config.h"
@@ -1378,10 +1379,10 @@ alerts_digest(struct db *db, const struct alert_sub *sub, const char *base_url,
 	/* the kiosks' health */
 	st = db_query(db,
 	    "SELECT count(*), coalesce(sum(?2 - coalesce(k.last_seen, "
-	    "k.enrolled_at) <= 600), 0) FROM kiosks k JOIN unit_tree t ON "
+	    "k.enrolled_at) <= ?3), 0) FROM kiosks k JOIN unit_tree t ON "
 	    "t.ancestor = ?1 AND t.descendant = k.unit WHERE "
 	    "k.revoked_at IS NULL AND k.enrolled_at IS NOT NULL",
-	    "tl", sub->unit, now);
+	    "tll", sub->unit, now, (int64_t)WIRE_OFFLINE_AFTER);
 	if (st != NULL && db_step(st) == DB_ROW) {
 		total = db_col_int(st, 0);
 		online = db_col_int(st, 1);
@@ -1410,6 +1411,25 @@ out:
 }
 
 /* --- the sender ---------------------------------------------------------- */
+
+int
+alerts_outbox_counts(struct db *db, int64_t out[3])
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT count(*) FILTER (WHERE state IN ('pending', 'sending')), "
+	    "count(*) FILTER (WHERE state = 'sent'), "
+	    "count(*) FILTER (WHERE state = 'failed') FROM alert_deliveries",
+	    "");
+	int rc = -1;
+
+	if (st != NULL && db_step(st) == DB_ROW) {
+		for (int i = 0; i < 3; i++)
+			out[i] = db_col_int(st, i);
+		rc = 0;
+	}
+	db_done(st);
+	return rc;
+}
 
 struct alerts_sender {
 	struct config cfg;

@@ -130,6 +130,12 @@ int alerts_sub_list(
     struct db *db, const char *scope, struct alert_sub **out, size_t *n);
 
 /*
+ * The outbox by state, for /metrics: out[0] pending (and sending), out[1]
+ * sent, out[2] failed.  0 or -1.
+ */
+int alerts_outbox_counts(struct db *db, int64_t out[3]);
+
+/*
  * The sender: a thread that runs the periodic checks (flags, reviews,
  * kiosks, disk) every alert_check_seconds, queues the digests due, and
  * delivers what is due every alert_poll_ms.  `base_url` starts every

@@ -337,6 +337,10 @@ class Delivery(Base):
         wait_for(lambda: len(self.deliveries('sent')) == 3, 'all marked sent')
         wait_for(lambda: self.s.logs().count('event=alert_send') == 3,
                  'each send logged')
+        metrics = self.s.get('/metrics').text
+        self.assertIn('hailong_alert_deliveries{state="sent"} 3\n', metrics)
+        self.assertIn('hailong_alert_deliveries{state="failed"} 0\n',
+                      metrics)
         logs = self.s.logs()
         self.assertNotIn(PHONE, logs)
         self.assertNotIn('vancanh.example.vn', logs)
