@@ -89,7 +89,8 @@ check_files(const char *path, const struct config *c)
 		report(path, err);
 		return -1;
 	}
-	if (c->alert_ca_file[0] != '\0' && access(c->alert_ca_file, R_OK) != 0) {
+	if (c->alert_ca_file[0] != '\0' &&
+	    access(c->alert_ca_file, R_OK) != 0) {
 		snprintf(err, sizeof(err), "alert_ca_file: cannot read '%s'",
 		    c->alert_ca_file);
 		report(path, err);
