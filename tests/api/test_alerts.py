@@ -55,6 +55,16 @@ class SmtpHandler(socketserver.StreamRequestHandler):
 
     def handle(self):
         srv = self.server
+        if srv.implicit_tls is not None:     # smtps://: TLS from the start
+            try:
+                conn = srv.implicit_tls.wrap_socket(self.connection,
+                                                    server_side=True)
+            except ssl.SSLError:
+                return          # the client refused our certificate
+            self.connection = self.request = conn
+            self.rfile = conn.makefile('rb')
+            self.wfile = conn.makefile('wb')
+            srv.tls_used = True
         self.reply('220 test.local ESMTP ready')
         mail_from, rcpts, authed = None, [], False
         while True:
@@ -150,9 +160,11 @@ class Smtp(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port=0, tls_ctx=None, credentials=None):
+    def __init__(self, port=0, tls_ctx=None, credentials=None,
+                 implicit_tls=None):
         super().__init__(('127.0.0.1', port), SmtpHandler)
         self.tls_ctx = tls_ctx
+        self.implicit_tls = implicit_tls
         self.tls_used = False
         self.credentials = credentials
         self.auths = []
@@ -527,6 +539,39 @@ class Cli(Base):
                          f'alert_ca_file = {self.cert}')
         run('alert', 'test', '--config', conf, '--to', 'a@example.vn')
         self.assertTrue(self.smtp.tls_used)
+        self.assertEqual(len(self.smtp.to('a@example.vn')), 1)
+
+    def test_smtps_speaks_tls_from_the_first_byte(self):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(self.cert, self.key)
+        self.smtp = Smtp(implicit_tls=ctx, credentials=('hailong', 'pw-123'))
+        pw = os.path.join(self.tmp, 'smtp.pw')
+        with open(pw, 'w') as f:
+            f.write('pw-123')
+        os.chmod(pw, 0o600)
+        conf = self.conf(self.smtp.port, 'smtp_user = hailong',
+                         f'smtp_password_file = {pw}',
+                         f'alert_ca_file = {self.cert}')
+        with open(conf) as f:
+            text = f.read().replace('smtp://', 'smtps://')
+        with open(conf, 'w') as f:
+            f.write(text)
+        run('alert', 'test', '--config', conf, '--to', 'a@example.vn')
+        self.assertTrue(self.smtp.tls_used)
+        m = self.smtp.to('a@example.vn')[0]
+        self.assertEqual(str(m['from']), 'Hài lòng <hailong@example.vn>')
+        # a certificate nobody vouched for: refused, said why, exit 1
+        os.remove(conf)
+        conf = self.conf(self.smtp.port, 'smtp_user = hailong',
+                         f'smtp_password_file = {pw}')
+        with open(conf) as f:
+            text = f.read().replace('smtp://', 'smtps://')
+        with open(conf, 'w') as f:
+            f.write(text)
+        p = run('alert', 'test', '--config', conf, '--to', 'a@example.vn',
+                check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('certificate', p.stderr)
         self.assertEqual(len(self.smtp.to('a@example.vn')), 1)
 
     def test_subscriptions_are_checked_and_listed(self):
