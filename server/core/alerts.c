@@ -1727,9 +1727,11 @@ queue_digests(struct db *db, int64_t now)
 	    "INSERT OR IGNORE INTO alert_deliveries(subscription_id, "
 	    "digest_day, next_attempt_at, idempotency_key) "
 	    "SELECT id, ?1, ?3, 'hl-digest-' || id || '-' || ?1 || '-' || "
-	    "lower(hex(randomblob(6))) FROM alert_subscriptions WHERE "
+	    "lower(hex(randomblob(6))) FROM alert_subscriptions s WHERE "
 	    "removed_at IS NULL AND digest_hour <= ?2 AND (mode = 'digest' "
-	    "OR (mode = 'weekly' AND ?4))",
+	    "OR (mode = 'weekly' AND ?4)) AND (username IS NULL OR EXISTS "
+	    "(SELECT 1 FROM users u WHERE u.username = s.username AND "
+	    "u.active = 1))",
 	    "tili", day, hour, now * 1000, (days + 4) % 7 == 1);
 }
 
