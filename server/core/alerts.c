@@ -31,6 +31,8 @@
 #include "core/units.h"
 
 #define HANOI_OFFSET (7 * 3600)
+/* Sent and failed deliveries, and events none waits for, kept this long. */
+#define ALERT_KEEP_DAYS 90
 
 static const struct {
 	const char *code, *label;
@@ -1005,6 +1007,19 @@ alerts_check(struct db *db, const struct config *c, int64_t now)
 		goto out;
 	if (db_begin(db) < 0)
 		goto out;
+	/* the outbox is not an archive: what is done goes after a while */
+	if (db_run(db,
+		"DELETE FROM alert_deliveries WHERE state IN ('sent', "
+		"'failed') AND next_attempt_at < ?1",
+		"l", (now - ALERT_KEEP_DAYS * 86400) * 1000) < 0 ||
+	    db_run(db,
+		"DELETE FROM alert_events WHERE created_at < ?1 AND NOT "
+		"EXISTS (SELECT 1 FROM alert_deliveries d WHERE "
+		"d.event_id = alert_events.id)",
+		"l", now - ALERT_KEEP_DAYS * 86400) < 0) {
+		db_rollback(db);
+		goto out;
+	}
 	if (check_kiosks(db, c, now) < 0 || check_reviews(db, now) < 0 ||
 	    check_reports(db, now) < 0 || check_disk(db, c, now) < 0 ||
 	    flags_apply(db, &hits, now) < 0) {

@@ -6,6 +6,7 @@
 #include "hailong/db.h"
 #include "hailong/rating.h"
 #include "core/alerts.h"
+#include "core/config.h"
 #include "core/mailer.h"
 #include "core/refdata.h"
 #include "core/store.h"
@@ -373,6 +374,47 @@ digest(void)
 	db_close(db);
 }
 
+/* The outbox forgets what is done after 90 days, never what waits. */
+static void
+cleanup(void)
+{
+	struct db *db = fresh();
+	struct alert_sub s;
+	struct config c;
+	char err[512];
+	const int64_t now = 1796000000, old = now - 91 * 86400;
+
+	if (db == NULL)
+		return;
+	config_defaults(&c);
+	c.alert_disk_percent = 100;
+	alert_sub_init(&s);
+	strcpy(s.unit, "H21.227");
+	strcpy(s.email, "a@x.vn");
+	strcpy(s.events, "callback");
+	CHECK_INT(alerts_sub_add(db, &s, NULL, "test", err, sizeof(err)), 0);
+	CHECK_INT(db_begin(db), 0);
+	CHECK_INT(alerts_event(db, "callback", "H21.227", "", "{}", old), 0);
+	CHECK_INT(alerts_event(db, "callback", "H21.227", "", "{}", old), 0);
+	CHECK_INT(alerts_event(db, "callback", "H21.227", "", "{}", now), 0);
+	CHECK_INT(db_commit(db), 0);
+	/* 1: sent long ago; 2: still waiting; 3: sent today */
+	CHECK_INT(db_exec(db,
+		      "UPDATE alert_deliveries SET state = 'sent' "
+		      "WHERE event_id IN (1, 3)"),
+	    0);
+	CHECK_INT(alerts_check(db, &c, now), 0);
+	CHECK_INT(count(db,
+		      "SELECT group_concat(event_id) = '2,3' FROM "
+		      "(SELECT event_id FROM alert_deliveries ORDER BY 1)"),
+	    1);
+	CHECK_INT(count(db,
+		      "SELECT group_concat(id) = '2,3' FROM "
+		      "(SELECT id FROM alert_events ORDER BY 1)"),
+	    1);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -382,5 +424,6 @@ main(void)
 	RUN(fanout);
 	RUN(on_rating);
 	RUN(digest);
+	RUN(cleanup);
 	return test_report("test_alerts");
 }
