@@ -13,6 +13,9 @@ Environment:
     BENCH_QUICK=1   a small province (200,000 ratings) instead of 10 million,
                     for trying the harness; its figures are not the targets'
     BENCH_PROVINCE  a province database to use instead of generating one
+    BENCH_ONLY      steps to run, comma-separated (the null handler always
+                    runs): form, kiosk, figures, drain, report, onecore,
+                    phone, year, nation
 """
 import base64
 import json
@@ -47,6 +50,7 @@ AS_OF = '2027-01-01T00:00:00+07:00'
 # while the month's dossiers still finish: "as of" a time before facts the
 # database already holds, counted from the raw dossier rows
 PAST_AS_OF = '2026-12-15T00:00:00+07:00'
+PROC = '1.001193'            # a procedure the demo commune offers
 THREADS = 2                  # wrk's, as many as the machine has cores
 
 os.environ['HAILONG_BIN'] = BIN
@@ -146,11 +150,9 @@ def null_handler():
 def form_ingest():
     with hl.Server('--rate-limit-per-min', '0', '--threads', str(THREADS),
                    name='bench') as s:
-        # a counter's token asks for the procedure; one for a counter
-        # and a procedure does not, like a QR on a dossier receipt
-        page = s.get('/q/' + s.token(counter=1)).text
-        proc = re.search(r'<option value="([^"]+)"', page).group(1)
-        tok = s.token(counter=1, procedure=proc)
+        # a token for a counter and a procedure, like a QR on a dossier
+        # receipt: the form asks for no procedure
+        tok = s.token(counter=1, procedure=PROC)
         url = f'{s.base}/q/{tok}'
         pid = s.proc.pid
         time.sleep(1)
@@ -161,8 +163,16 @@ def form_ingest():
         for conns, rounds in ((1, 1), (64, 3)):
             for i in range(rounds):
                 before = s.count()
+                w0 = writer_batches(s)
                 r = wrk(url, 'form.lua', conns)
+                w1 = writer_batches(s)
                 rows = s.count() - before
+                if conns == 64 and i == 0:
+                    # the batches the writer saw: the storage loop's size
+                    n, jobs = w1[0] - w0[0], w1[1] - w0[1]
+                    results['writer_batch_avg_c64'] = round(jobs / n, 1)
+                    results['writer_commit_ms_avg_c64'] = round(
+                        (w1[2] - w0[2]) / n * 1000, 3)
                 check_rows(r, rows, conns)
                 if i == 0:
                     base = results[f'null_requests_per_s_c{conns}']
@@ -218,6 +228,69 @@ def form_ingest():
                 f'{a / 1024:.1f}' for a in after))
         say('open file descriptors, start -> end', fds(pid), 'fds',
             note=f'at start {fds0}')
+
+
+def writer_batches(s):
+    """The writer's (batches, jobs, commit seconds) so far, from /metrics."""
+    text = s.get('/metrics').text
+    v = {}
+    for name in ('hailong_writer_batch_size_count',
+                 'hailong_writer_batch_size_sum',
+                 'hailong_writer_commit_seconds_sum'):
+        m = re.search(r'^' + name + r' (\S+)$', text, re.M)
+        v[name] = float(m.group(1))
+    return (v['hailong_writer_batch_size_count'],
+            v['hailong_writer_batch_size_sum'],
+            v['hailong_writer_commit_seconds_sum'])
+
+
+# -- 1c. the storage ceiling: the writer's path from a loop ------------------
+
+def storage(batch=None, key='storage_rows_per_s', taskset=None):
+    """The form's rows through the writer (tests/bench/storage.c), no
+    HTTP, in batches of the size the server's writer saw at 64
+    connections; on a fresh demo database like the form server's."""
+    batch = batch or max(1, round(results['writer_batch_avg_c64']))
+    d = tempfile.mkdtemp(prefix='hailong-bench-storage-')
+    try:
+        db = os.path.join(d, 'storage.db')
+        subprocess.run([BIN, 'init', '--db', db, '--demo'], check=True,
+                       capture_output=True)
+        argv = [os.path.join(OUT, 'storage'), db, hl.DEMO_UNIT, '1', PROC,
+                str(SECONDS), str(batch)]
+        if taskset:
+            argv = ['taskset', '-c', taskset] + argv
+        p = subprocess.run(argv, capture_output=True, text=True, check=True,
+                           timeout=120)
+        r = json.loads(p.stdout.splitlines()[-1])
+        c = sqlite3.connect(db)
+        rows = c.execute('SELECT count(*) FROM ratings').fetchone()[0]
+        c.close()
+        if rows != r['rows']:
+            raise AssertionError(f'storage: {r["rows"]} stored, {rows} rows')
+        results[key] = round(r['rows_per_s'])
+        return r
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def storage_ceiling():
+    print('1c. storage ceiling: the form\'s rows through the writer, no HTTP')
+    b = max(1, round(results['writer_batch_avg_c64']))
+    r = storage(b)
+    results['storage_batch'] = b
+    results['storage_commit_ms_avg'] = r['commit_ms_avg']
+    say(f'storage loop, batches of {b}', results['storage_rows_per_s'],
+        'rows/s', results['null_requests_per_s_c64'],
+        f'{r["batches"]} batches of {r["avg_batch"]}, COMMIT '
+        f'{r["commit_ms_avg"]:.2f} ms (the server\'s: '
+        f'{results["writer_commit_ms_avg_c64"]:.2f}); ratio to null')
+    ceiling = min(results['null_requests_per_s_c64'],
+                  results['storage_rows_per_s'])
+    form = results['ingest_form_ratings_per_s_c64']
+    results['ingest_form_ratio_storage_c64'] = round(form / ceiling, 3)
+    say('form posts, 64 connections', form, 'ratings/s', ceiling,
+        'ratio to min(null, storage): target >= 0.7')
 
 
 # -- 1b. kiosk batches ---------------------------------------------------------
@@ -456,17 +529,27 @@ def report(db):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    t0 = time.monotonic()
-    db = province()      # before the clock: a fixture, made once
+    only = set(filter(None, os.environ.get('BENCH_ONLY', '').split(',')))
+
+    def want(step):
+        return not only or step in only
+    db = province() if want('figures') or want('report') or \
+        want('year') else None     # before the clock: a fixture, made once
     t0 = time.monotonic()
     print(f'hailong benchmarks, {os.cpu_count()} cores, wrk runs of '
           f'{SECONDS} s; ratios against baselines of this run')
     null_handler()
-    form_ingest()
-    kiosk_batches()
-    figures(db)
-    kiosk_drain()
-    report(db)
+    if want('form'):
+        form_ingest()
+        storage_ceiling()
+    if want('kiosk'):
+        kiosk_batches()
+    if want('figures'):
+        figures(db)
+    if want('drain'):
+        kiosk_drain()
+    if want('report'):
+        report(db)
     results['bench_seconds'] = round(time.monotonic() - t0)
     results['quick'] = QUICK
     with open(os.path.join(OUT, 'results.json'), 'w') as f:
