@@ -527,6 +527,40 @@ def report(db):
         shutil.rmtree(d, ignore_errors=True)
 
 
+# -- 7. the citizen's phone ---------------------------------------------------
+
+def phone():
+    print('7. the citizen\'s phone: Chromium, Slow 3G (400 ms, 400 kbit/s), '
+          'CPU 4x slower')
+    node_modules = os.path.join(ROOT, 'tests', 'node_modules',
+                                'playwright-core')
+    if not os.path.isdir(node_modules) or not shutil.which('node') or \
+            not os.path.exists(os.environ.get('CHROMIUM',
+                                              '/usr/bin/chromium')):
+        print('   skipped: needs node, tests/node_modules (cd tests && '
+              'npm ci) and Chromium')
+        return
+    p = subprocess.run(['node', os.path.join(ROOT, 'tests', 'bench',
+                                             'phone.mjs')],
+                       capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, HAILONG_BIN=BIN))
+    if p.returncode != 0:
+        raise AssertionError(f'phone.mjs: {p.stderr[-2000:]}')
+    r = json.loads([x for x in p.stdout.splitlines()
+                    if x.startswith('{')][-1])
+    results.update(r)
+    for name, what in (('form', 'form, a counter\'s QR'),
+                       ('form_receipt', 'form, a receipt\'s QR'),
+                       ('thanks', 'thank-you page, from "send"')):
+        say(f'{what}: tappable / loaded', r[f'{name}_ready_ms_slow3g'], 'ms',
+            1500 if name != 'thanks' else None,
+            'ratio to the 1,500 ms target' if name != 'thanks' else '')
+        say(f'{what}: bytes received', r[f'{name}_bytes'], 'bytes',
+            15000 if name != 'thanks' else None,
+            f'{r[name + "_requests"]} requests, headers included'
+            + ('; ratio to the 15 KB target' if name != 'thanks' else ''))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     only = set(filter(None, os.environ.get('BENCH_ONLY', '').split(',')))
@@ -550,6 +584,8 @@ def main():
         kiosk_drain()
     if want('report'):
         report(db)
+    if want('phone'):
+        phone()
     results['bench_seconds'] = round(time.monotonic() - t0)
     results['quick'] = QUICK
     with open(os.path.join(OUT, 'results.json'), 'w') as f:
