@@ -82,15 +82,17 @@ def fds(pid):
     return len(os.listdir(f'/proc/{pid}/fd'))
 
 
-def wrk(url, script, conns, env=None, seconds=None, threads=None):
-    """Run wrk; returns the JSON line the script's done() prints."""
+def wrk(url, script, conns, env=None, seconds=None, threads=None, cpu=None):
+    """Run wrk (pinned to core `cpu` if given); returns the JSON line the
+    script's done() prints."""
     threads = threads or min(THREADS, conns)
     e = dict(os.environ)
     e['HAILONG_BENCH_THREADS'] = str(threads)
     e['HAILONG_BENCH_NONCE_FLOOR'] = str(time.time_ns() // 1000)
     e.update(env or {})
+    pin = ['taskset', '-c', str(cpu)] if cpu is not None else []
     p = subprocess.run(
-        ['wrk', '-t', str(threads), '-c', str(conns), '-d',
+        pin + ['wrk', '-t', str(threads), '-c', str(conns), '-d',
          f'{seconds or SECONDS}s', '--timeout', '10s', '--latency', '-s',
          os.path.join(ROOT, 'tests', 'bench', script), url],
         capture_output=True, text=True, env=e, timeout=120)
@@ -113,6 +115,12 @@ def check_rows(r, rows, in_flight, per_request=1):
         raise AssertionError(f'{r["ok"]} answered 2xx ({r["non2xx"]} not, '
                              f'{r["socket_errors"]} socket errors) but '
                              f'{rows} rows\n{r["stderr"][-2000:]}')
+
+
+def pin(pid, cpu):
+    """Every thread of a running process onto core `cpu`."""
+    subprocess.run(['taskset', '-a', '-p', '-c', str(cpu), str(pid)],
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def median_time(argv, n):
@@ -527,6 +535,57 @@ def report(db):
         shutil.rmtree(d, ignore_errors=True)
 
 
+# -- 8. the commune's PC: the server on one core ---------------------------------
+
+def one_core(db):
+    """The server (and the command line) pinned to core 0, wrk to core 1:
+    the null handler, form posts and the citizen's path, the storage
+    loop, the province's month; beside the two-core figures."""
+    print('8. one core: the server on core 0 (taskset), wrk on core 1')
+    p = subprocess.Popen([os.path.join(OUT, 'nullserver'), '127.0.0.1:0',
+                          str(THREADS)], stdout=subprocess.PIPE)
+    try:
+        m = re.match(r'listening on (http://\S+)',
+                     p.stdout.readline().decode())
+        pin(p.pid, 0)
+        r = wrk(m.group(1) + '/null', 'null.lua', 64, cpu=1)
+        null1 = results['null_requests_per_s_c64_1core'] = round(r['per_s'])
+        say('null handler, 64 connections, one core', null1, 'requests/s',
+            results['null_requests_per_s_c64'], 'ratio to two cores')
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=30)
+    with hl.Server('--rate-limit-per-min', '0', '--threads', str(THREADS),
+                   name='bench-1core') as s:
+        pin(s.proc.pid, 0)
+        url = f'{s.base}/q/{s.token(counter=1, procedure=PROC)}'
+        before = s.count()
+        r = wrk(url, 'form.lua', 64, cpu=1)
+        check_rows(r, s.count() - before, 64)
+        form1 = results['ingest_form_ratings_per_s_c64_1core'] = \
+            round(r['per_s'])
+        results['ingest_form_p99_ms_c64_1core'] = r['p99_us'] / 1000
+        say('form posts, 64 connections, one core', form1, 'ratings/s',
+            results['ingest_form_ratings_per_s_c64'],
+            f'p99 {r["p99_us"] / 1000:.2f} ms; ratio to two cores '
+            f'({form1 / null1:.2f}x the one-core null handler)')
+        r = wrk(url, 'form.lua', 16, {'HAILONG_BENCH_PAGE': '1'}, cpu=1)
+        pairs = results['citizen_path_pairs_per_s_c16_1core'] = \
+            round(r['per_s'] / 2)
+        say('form + post pairs, 16 connections, one core', pairs, 'pairs/s',
+            results['citizen_path_pairs_per_s_c16'],
+            f'p99 {r["p99_us"] / 1000:.2f} ms; ratio to two cores')
+    storage(results['storage_batch'], 'storage_rows_per_s_1core', '0')
+    say('storage loop, one core', results['storage_rows_per_s_1core'],
+        'rows/s', results['storage_rows_per_s'], 'ratio to two cores')
+    month = median_time(['taskset', '-c', '0', BIN, 'metrics', '--db', db,
+                         '--unit', 'H21', '--month', MONTH, '--as-of',
+                         AS_OF], 5)
+    results['metrics_province_month_ms_1core'] = round(month, 1)
+    say('province H21, one month, one core', round(month, 1), 'ms',
+        results.get('metrics_province_month_ms'), 'ratio to two cores')
+
+
 # -- 7. the citizen's phone ---------------------------------------------------
 
 def phone():
@@ -568,7 +627,7 @@ def main():
     def want(step):
         return not only or step in only
     db = province() if want('figures') or want('report') or \
-        want('year') else None     # before the clock: a fixture, made once
+        want('year') or want('onecore') else None     # before the clock: a fixture, made once
     t0 = time.monotonic()
     print(f'hailong benchmarks, {os.cpu_count()} cores, wrk runs of '
           f'{SECONDS} s; ratios against baselines of this run')
@@ -580,6 +639,8 @@ def main():
         kiosk_batches()
     if want('figures'):
         figures(db)
+    if want('onecore') and want('form'):
+        one_core(db)
     if want('drain'):
         kiosk_drain()
     if want('report'):
