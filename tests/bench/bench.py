@@ -535,6 +535,26 @@ def report(db):
         shutil.rmtree(d, ignore_errors=True)
 
 
+# -- 9. a year ----------------------------------------------------------------
+
+def year(db):
+    """The province's year 2026 (eleven months of the fixture) against
+    its month, both from the rollups, the whole command."""
+    print('9. a year: the province\'s year against its month')
+    p = subprocess.run([BIN, 'metrics', '--help'], capture_output=True,
+                       text=True)
+    if '--period' not in p.stdout + p.stderr:
+        print('   skipped: this build has no `hailong metrics --period`')
+        return
+    base = [BIN, 'metrics', '--db', db, '--unit', 'H21', '--as-of', AS_OF]
+    month = median_time(base + ['--month', MONTH], 5)
+    yr = median_time(base + ['--period', MONTH[:4]], 5)
+    results['metrics_province_year_ms'] = round(yr, 1)
+    results['metrics_province_year_ratio_month'] = round(yr / month, 2)
+    say(f'province H21, the year {MONTH[:4]}', round(yr, 1), 'ms', month,
+        f'ratio to the month ({month:.1f} ms, this run): target <= 3x')
+
+
 # -- 8. the commune's PC: the server on one core ---------------------------------
 
 def one_core(db):
@@ -639,6 +659,8 @@ def main():
         kiosk_batches()
     if want('figures'):
         figures(db)
+    if want('year'):
+        year(db)
     if want('onecore') and want('form'):
         one_core(db)
     if want('drain'):
