@@ -261,3 +261,127 @@ month_end(int month)
 {
 	return month_start(month_add(month, 1));
 }
+
+struct period
+period_of_month(int month)
+{
+	struct period p = { month, month, 'm' };
+
+	return p;
+}
+
+struct period
+period_holding(int month, char kind)
+{
+	int y = month / 100, m = month % 100;
+	struct period p;
+
+	switch (kind) {
+	case 'q':
+		p.first = y * 100 + (m - 1) / 3 * 3 + 1;
+		p.last = p.first + 2;
+		p.kind = 'q';
+		return p;
+	case 'y':
+		p.first = y * 100 + 1;
+		p.last = y * 100 + 12;
+		p.kind = 'y';
+		return p;
+	default: return period_of_month(month);
+	}
+}
+
+int
+period_parse(
+    const char *s, size_t len, struct period *out, char *why, size_t whylen)
+{
+	int y, n;
+
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if (s == NULL || (len != 4 && len != 7) || digits(s, 4) < 0 ||
+	    (len == 7 && s[4] != '-')) {
+		if (why != NULL)
+			snprintf(why, whylen,
+			    "a period is a month YYYY-MM, a quarter YYYY-Qn "
+			    "(n 1 to 4) or a year YYYY");
+		return -1;
+	}
+	y = digits(s, 4);
+	if (y < 2000 || y > 2199) {
+		if (why != NULL)
+			snprintf(why, whylen,
+			    "the year %.4s is outside 2000 to 2199", s);
+		return -1;
+	}
+	if (len == 4) {
+		*out = period_holding(y * 100 + 1, 'y');
+		return 0;
+	}
+	if (s[5] == 'Q' || s[5] == 'q') {
+		n = s[6] >= '0' && s[6] <= '9' ? s[6] - '0' : -1;
+		if (n < 1 || n > 4) {
+			if (why != NULL)
+				snprintf(why, whylen,
+				    "a quarter is Q1 to Q4, not Q%c",
+				    s[6] >= 0x21 && s[6] < 0x7f ? s[6] : '?');
+			return -1;
+		}
+		*out = period_holding(y * 100 + (n - 1) * 3 + 1, 'q');
+		return 0;
+	}
+	n = digits(s + 5, 2);
+	if (n < 1 || n > 12) {
+		if (why != NULL)
+			snprintf(why, whylen,
+			    n < 0 ? "a period is a month YYYY-MM, a quarter "
+				    "YYYY-Qn (n 1 to 4) or a year YYYY"
+				  : "a month is 01 to 12, not %02d",
+			    n);
+		return -1;
+	}
+	*out = period_of_month(y * 100 + n);
+	return 0;
+}
+
+void
+period_format(const struct period *p, char out[PERIOD_TEXT_MAX])
+{
+	unsigned y = (unsigned)(p->first / 100) % 10000u;
+
+	switch (p->kind) {
+	case 'q':
+		snprintf(out, PERIOD_TEXT_MAX, "%04u-Q%c", y,
+		    (char)('1' + ((unsigned)(p->first % 100) - 1u) / 3u % 4u));
+		break;
+	case 'y': snprintf(out, PERIOD_TEXT_MAX, "%04u", y); break;
+	default: month_format(p->first, out); break;
+	}
+}
+
+int
+period_months(const struct period *p)
+{
+	return (p->last / 100 - p->first / 100) * 12 + p->last % 100 -
+	    p->first % 100 + 1;
+}
+
+int64_t
+period_start(const struct period *p)
+{
+	return month_start(p->first);
+}
+
+int64_t
+period_end(const struct period *p)
+{
+	return month_end(p->last);
+}
+
+struct period
+period_add(const struct period *p, int delta)
+{
+	int n = period_months(p);
+
+	return period_holding(month_add(p->first, delta * n), p->kind);
+}

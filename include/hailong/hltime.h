@@ -49,6 +49,38 @@ int64_t month_start(int month);
 int64_t month_end(int month);
 int month_add(int month, int delta);
 
+/*
+ * A period: a month "YYYY-MM", a quarter "YYYY-Qn" (Q1 = January to
+ * March) or a year "YYYY" (years 2000-2199), the half-open interval of
+ * its months in +07:00.  first and last are yyyymm; kind 'm', 'q', 'y'.
+ */
+struct period {
+	int first;
+	int last;
+	char kind;
+};
+#define PERIOD_TEXT_MAX 8 /* "2026-Q4", "2026-12" and the NUL */
+/*
+ * Parse a period.  0, or -1 with why (may be NULL) naming what is wrong:
+ * "a quarter is 1 to 4, not Q5", "2026-13: a month is 01 to 12", or the
+ * shapes accepted.
+ */
+int period_parse(
+    const char *s, size_t len, struct period *out, char *why, size_t whylen);
+/* "2026-12", "2026-Q4" or "2026" (out holds PERIOD_TEXT_MAX). */
+void period_format(const struct period *p, char out[PERIOD_TEXT_MAX]);
+/* The period of one month. */
+struct period period_of_month(int month);
+/* Months in it (1, 3 or 12). */
+int period_months(const struct period *p);
+/* [start, end) in instants. */
+int64_t period_start(const struct period *p);
+int64_t period_end(const struct period *p);
+/* The period of the same kind before/after (delta periods). */
+struct period period_add(const struct period *p, int delta);
+/* The period of kind 'm', 'q' or 'y' holding a month. */
+struct period period_holding(int month, char kind);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t days_from_civil(int y, int m, int d);
 void civil_from_days(int64_t z, int *y, int *m, int *d);

@@ -28,6 +28,26 @@ cli_parse(const char *cmd, const char *usage, int argc, char **argv,
 }
 
 int
+cli_period_as_of(const char *cmd, const char *month_s, const char *period_s,
+    const char *as_of_s, struct period *p, int64_t *as_of)
+{
+	char why[160];
+	int month;
+
+	if (period_s == NULL) {
+		if (cli_month_as_of(cmd, month_s, as_of_s, &month, as_of) != 0)
+			return 2;
+		*p = period_of_month(month);
+		return 0;
+	}
+	if (period_parse(period_s, strlen(period_s), p, why, sizeof(why)) < 0) {
+		cli_error(cmd, "--period '%s': %s", period_s, why);
+		return 2;
+	}
+	return cli_month_as_of(cmd, "2000-01", as_of_s, &month, as_of);
+}
+
+int
 cli_month_as_of(const char *cmd, const char *month_s, const char *as_of_s,
     int *month, int64_t *as_of)
 {

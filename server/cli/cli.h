@@ -24,6 +24,13 @@ void cli_error(const char *cmd, const char *fmt, ...)
  * (RFC 3339 with an offset) into *as_of (left as it is otherwise).  0,
  * or 2 (the usage exit status) after saying which value is wrong.
  */
+/*
+ * --month or --period (exactly one given) and --as-of: *p the period.
+ * 0, or 2 after saying what is wrong.
+ */
+struct period;
+int cli_period_as_of(const char *cmd, const char *month_s, const char *period_s,
+    const char *as_of_s, struct period *p, int64_t *as_of);
 int cli_month_as_of(const char *cmd, const char *month_s, const char *as_of_s,
     int *month, int64_t *as_of);
 

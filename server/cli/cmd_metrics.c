@@ -14,12 +14,16 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-    "usage: hailong metrics --db FILE --unit CODE --month YYYY-MM\n"
+    "usage: hailong metrics --db FILE --unit CODE\n"
+    "                       (--month YYYY-MM | --period PERIOD)\n"
     "                       [--as-of RFC3339] [--json] [--recompute]\n"
     "                       [--unit-only]\n"
     "\n"
     "The figures of shared/METRICS.md for the unit CODE and its\n"
-    "subordinate units in month YYYY-MM (Asia/Ho_Chi_Minh), as a\n"
+    "subordinate units in month YYYY-MM, or in a PERIOD: a month\n"
+    "YYYY-MM, a quarter YYYY-Qn or a year YYYY (Asia/Ho_Chi_Minh; a\n"
+    "quarter's or a year's figures from the sums of its months' counts),\n"
+    "as a\n"
     "Vietnamese table, or with --json as the document of\n"
     "schemas/metrics.schema.json (the same as GET /api/v1/metrics).\n"
     "\n"
@@ -35,11 +39,13 @@ int
 cmd_metrics(int argc, char **argv)
 {
 	const char *path = NULL, *unit = NULL, *month_s = NULL, *as_of_s = NULL;
+	const char *period_s = NULL;
 	bool json = false, recompute = false, unit_only = false;
 	const struct opt opts[] = {
 		{ "db", &path, NULL },
 		{ "unit", &unit, NULL },
 		{ "month", &month_s, NULL },
+		{ "period", &period_s, NULL },
 		{ "as-of", &as_of_s, NULL },
 		{ "json", NULL, &json },
 		{ "recompute", NULL, &recompute },
@@ -50,31 +56,45 @@ cmd_metrics(int argc, char **argv)
 	struct db *db = NULL;
 	char err[512];
 	int64_t as_of = hl_now();
-	int month, rc = 1, p;
+	struct period per;
+	int rc = 1, p;
 
 	p = cli_parse("metrics", usage, argc, argv, opts, NULL, 0, NULL);
 	if (p != 0)
 		return p < 0 ? 2 : 0;
-	if (path == NULL || unit == NULL || month_s == NULL) {
+	if (path == NULL || unit == NULL ||
+	    (month_s == NULL) == (period_s == NULL)) {
 		cli_error("metrics",
-		    "--db FILE, --unit CODE and --month YYYY-MM "
-		    "are required");
+		    "--db FILE, --unit CODE and one of --month YYYY-MM or "
+		    "--period PERIOD are required");
 		return 2;
 	}
-	if (cli_month_as_of("metrics", month_s, as_of_s, &month, &as_of) != 0)
+	if (cli_period_as_of(
+		"metrics", month_s, period_s, as_of_s, &per, &as_of) != 0)
 		return 2;
 	db = store_open(path, STORE_READONLY, err, sizeof(err));
 	if (db == NULL) {
 		fprintf(stderr, "hailong metrics: %s\n", err);
 		return 1;
 	}
+	if (period_s != NULL) {
+		p = metrics_period_check(db, &per, as_of, err, sizeof(err));
+		if (p != 0) {
+			if (p < 0)
+				snprintf(err, sizeof(err), "%s", db_errmsg(db));
+			fprintf(stderr, "hailong metrics: %s\n", err);
+			rc = p > 0 ? 2 : 1;
+			goto out;
+		}
+	}
 	/* with subordinates: their accepted signed reports count (report.h) */
 	m = recompute || unit_only
-	    ? metrics_compute(db, unit, month, as_of,
+	    ? metrics_compute_period(db, unit, &per, as_of,
 		  (recompute ? METRICS_RECOMPUTE : 0) |
 		      (unit_only ? METRICS_UNIT_ONLY : 0),
 		  err, sizeof(err))
-	    : report_rollup(db, unit, month, as_of, NULL, err, sizeof(err));
+	    : report_rollup_period(
+		  db, unit, &per, as_of, NULL, err, sizeof(err));
 	if (m == NULL) {
 		fprintf(stderr, "hailong metrics: %s\n", err);
 		goto out;

@@ -15,16 +15,21 @@
 #include "hailong/util.h"
 #include "core/cms.h"
 #include "core/ratings.h"
+#include "core/metrics.h"
 #include "core/report.h"
 #include "core/report_pdf.h"
+#include "core/rules.h"
 #include "core/store.h"
 #include "cli/cli.h"
 
 #define REPORT_MAX REPORT_JSON_MAX
 
 static const char usage[] =
-    "usage: hailong report build --db FILE --unit CODE --month YYYY-MM\n"
+    "usage: hailong report build --db FILE --unit CODE\n"
+    "           (--month YYYY-MM | --period YYYY-MM|YYYY-Qn|YYYY)\n"
     "           [--as-of RFC3339] --out DIR\n"
+    "       hailong report deadline --db FILE [--days N --effective "
+    "YYYY-MM]\n"
     "       hailong report sign --key KEY.pem --cert CERT.pem DIR\n"
     "       hailong report verify DIR --ca CA.pem [--db FILE]\n"
     "       hailong report submit DIR --to URL (--apikey KEY | "
@@ -33,10 +38,16 @@ static const char usage[] =
     "\n"
     "build: write DIR/report.json (canonical: the same data give the same\n"
     "bytes), report.csv (UTF-8 with BOM), report.xlsx and report.html (A4)\n"
-    "for the unit's month as of --as-of (default now), with the signed\n"
-    "reports of subordinate units received here rolled up; and report.pdf\n"
-    "(A4, the report as an office files it; the same bytes for the same\n"
-    "data and --as-of).\n"
+    "for the unit's month, quarter or year as of --as-of (default now),\n"
+    "with the signed reports of subordinate units received here rolled\n"
+    "up (a quarter or a year: their reports of it, else of its months);\n"
+    "and report.pdf (A4, the report as an office files it; the same\n"
+    "bytes for the same data and --as-of).\n"
+    "deadline: the days after a period's end by which a subordinate's\n"
+    "report is due (later it is late: the console's \"Tình hình nộp báo\n"
+    "cáo\", GET /api/v1/reports/status); without --days, every version;\n"
+    "with them, a new version effective from the month given (default 5\n"
+    "days, version 1).\n"
     "sign: write DIR/report.json.p7s, a CMS detached signature (DER) over\n"
     "the exact bytes of DIR/report.json, carrying the signer's\n"
     "certificate; and DIR/report.signed.pdf: report.pdf with a PDF\n"
@@ -332,29 +343,39 @@ out:
 
 static int
 report_build_cmd(const char *path, const char *unit, const char *month_s,
-    const char *as_of_s, const char *dir)
+    const char *period_s, const char *as_of_s, const char *dir)
 {
 	int64_t as_of = hl_now();
 	struct report_extra x = { 0 };
 	struct db *db = NULL;
+	struct period per;
 	json_t *doc = NULL;
 	char err[512];
-	int month, rc = 1;
+	int rc = 1;
 
-	if (path == NULL || unit == NULL || month_s == NULL || dir == NULL) {
+	if (path == NULL || unit == NULL || dir == NULL ||
+	    (month_s == NULL) == (period_s == NULL)) {
 		cli_error("report",
-		    "build needs --db FILE, --unit CODE, --month "
-		    "YYYY-MM and --out DIR");
+		    "build needs --db FILE, --unit CODE, one of --month "
+		    "YYYY-MM or --period PERIOD, and --out DIR");
 		return 2;
 	}
-	if (cli_month_as_of("report", month_s, as_of_s, &month, &as_of) != 0)
+	if (cli_period_as_of(
+		"report", month_s, period_s, as_of_s, &per, &as_of) != 0)
 		return 2;
 	db = store_open(path, STORE_READONLY, err, sizeof(err));
 	if (db == NULL) {
 		cli_error("report", "%s", err);
 		return 1;
 	}
-	doc = report_build(db, unit, month, as_of, err, sizeof(err));
+	rc = metrics_period_check(db, &per, as_of, err, sizeof(err));
+	if (rc != 0) {
+		cli_error("report", "%s", rc > 0 ? err : db_errmsg(db));
+		rc = rc > 0 ? 2 : 1;
+		goto out;
+	}
+	rc = 1;
+	doc = report_build_period(db, unit, &per, as_of, err, sizeof(err));
 	if (doc == NULL ||
 	    report_extra_load(db, doc, &x, err, sizeof(err)) < 0 ||
 	    report_write_files(doc, &x, dir, err, sizeof(err)) < 0) {
@@ -368,6 +389,69 @@ report_build_cmd(const char *path, const char *unit, const char *month_s,
 out:
 	report_extra_release(&x);
 	json_decref(doc);
+	db_close(db);
+	return rc;
+}
+
+static int
+report_deadline_cmd(const char *path, const char *days_s, const char *eff_s)
+{
+	char err[512], actor[96];
+	struct db_stmt *st;
+	struct db *db;
+	int64_t days;
+	int eff, version, rc = 1;
+
+	if (path == NULL || (days_s == NULL) != (eff_s == NULL)) {
+		cli_error("report",
+		    "deadline needs --db FILE, and --days N with --effective "
+		    "YYYY-MM to add a version");
+		return 2;
+	}
+	if (days_s != NULL &&
+	    (parse_int64(days_s, strlen(days_s), 0, 366, &days) < 0 ||
+		month_parse(eff_s, strlen(eff_s), &eff) < 0)) {
+		cli_error("report",
+		    "--days must be 0 to 366 and --effective YYYY-MM, not "
+		    "'%s' and '%s'",
+		    days_s, eff_s);
+		return 2;
+	}
+	db = store_open(path, days_s != NULL ? 0 : STORE_READONLY, err,
+	    sizeof(err));
+	if (db == NULL) {
+		cli_error("report", "%s", err);
+		return 1;
+	}
+	if (days_s != NULL) {
+		cli_actor(actor, sizeof(actor));
+		if (rules_report_deadline_add(db, eff, (int)days, actor,
+			&version, err, sizeof(err)) < 0) {
+			cli_error("report", "%s", err);
+			goto out;
+		}
+		printf("report deadline version %d: %d days, effective %s\n",
+		    version, (int)days, eff_s);
+		rc = 0;
+		goto out;
+	}
+	st = db_query(db,
+	    "SELECT version, effective_month, days FROM "
+	    "report_deadline_rules ORDER BY effective_month, version",
+	    "");
+	while (st != NULL && db_step(st) == DB_ROW) {
+		char mo[8];
+
+		month_format((int)db_col_int(st, 1), mo);
+		printf("version %lld  effective %s  %lld days\n",
+		    (long long)db_col_int(st, 0), mo,
+		    (long long)db_col_int(st, 2));
+	}
+	db_done(st);
+	rc = st != NULL ? 0 : 1;
+	if (st == NULL)
+		cli_error("report", "%s", db_errmsg(db));
+out:
 	db_close(db);
 	return rc;
 }
@@ -495,6 +579,7 @@ cmd_report(int argc, char **argv)
 {
 	const char *key = NULL, *cert = NULL, *ca = NULL, *db = NULL;
 	const char *unit = NULL, *month = NULL, *as_of = NULL, *out = NULL;
+	const char *period = NULL, *days = NULL, *effective = NULL;
 	const char *to = NULL, *apikey = NULL, *apikey_file = NULL;
 	const char *pos[2] = { NULL, NULL };
 	const struct opt opts[] = {
@@ -504,6 +589,9 @@ cmd_report(int argc, char **argv)
 		{ "db", &db, NULL },
 		{ "unit", &unit, NULL },
 		{ "month", &month, NULL },
+		{ "period", &period, NULL },
+		{ "days", &days, NULL },
+		{ "effective", &effective, NULL },
 		{ "as-of", &as_of, NULL },
 		{ "out", &out, NULL },
 		{ "to", &to, NULL },
@@ -517,7 +605,9 @@ cmd_report(int argc, char **argv)
 	if (p != 0)
 		return p < 0 ? 2 : 0;
 	if (got == 1 && strcmp(pos[0], "build") == 0)
-		return report_build_cmd(db, unit, month, as_of, out);
+		return report_build_cmd(db, unit, month, period, as_of, out);
+	if (got == 1 && strcmp(pos[0], "deadline") == 0)
+		return report_deadline_cmd(db, days, effective);
 	if (got == 2 && strcmp(pos[0], "submit") == 0)
 		return report_submit(pos[1], to, apikey, apikey_file);
 	if (got == 2 && strcmp(pos[0], "sign") == 0)

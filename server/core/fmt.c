@@ -157,3 +157,49 @@ fmt_month_cap(struct buf *b, enum lang lang, int month)
 
 	buf_puts(b, month_text(s, lang, month, true));
 }
+
+static const char *
+period_text(char out[FMT_MAX], enum lang lang, const struct period *p, bool cap)
+{
+	int y = p->first / 100;
+
+	switch (p->kind) {
+	case 'q':
+		if (lang == LANG_EN)
+			snprintf(out, FMT_MAX, "Q%d %d",
+			    (p->first % 100 - 1) / 3 + 1, y);
+		else
+			snprintf(out, FMT_MAX, "%s %d/%d", cap ? "Quý" : "quý",
+			    (p->first % 100 - 1) / 3 + 1, y);
+		return out;
+	case 'y':
+		if (lang == LANG_EN)
+			snprintf(out, FMT_MAX, "%d", y);
+		else
+			snprintf(out, FMT_MAX, "%s %d", cap ? "Năm" : "năm", y);
+		return out;
+	default: return month_text(out, lang, p->first, cap);
+	}
+}
+
+const char *
+fmt_period_s(char out[FMT_MAX], enum lang lang, const struct period *p)
+{
+	return period_text(out, lang, p, false);
+}
+
+void
+fmt_period(struct buf *b, enum lang lang, const struct period *p)
+{
+	char s[FMT_MAX];
+
+	buf_puts(b, period_text(s, lang, p, false));
+}
+
+void
+fmt_period_cap(struct buf *b, enum lang lang, const struct period *p)
+{
+	char s[FMT_MAX];
+
+	buf_puts(b, period_text(s, lang, p, true));
+}

@@ -42,6 +42,15 @@ void fmt_datetime(struct buf *b, enum lang lang, int64_t t);
 void fmt_month(struct buf *b, enum lang lang, int month);
 /* The same, capitalised to start a heading or a cell: "Tháng 12/2026". */
 void fmt_month_cap(struct buf *b, enum lang lang, int month);
+/*
+ * A period (hltime.h): a month as fmt_month(), a quarter "quý 4/2026" /
+ * "Q4 2026", a year "năm 2026" / "2026"; _cap starts with a capital.
+ */
+struct period;
+void fmt_period(struct buf *b, enum lang lang, const struct period *p);
+void fmt_period_cap(struct buf *b, enum lang lang, const struct period *p);
+const char *
+fmt_period_s(char out[FMT_MAX], enum lang lang, const struct period *p);
 
 /* The same into a fixed array (out holds FMT_MAX), for printf-style use. */
 const char *fmt_number_s(char out[FMT_MAX], enum lang lang, double v,

@@ -108,6 +108,8 @@ static const struct label actions[] = {
 	{ "review.open", "Mở việc xem xét", "Review opened" },
 	{ "review.move", "Chuyển bước xem xét", "Review moved" },
 	{ "rules.add", "Thêm phiên bản quy tắc", "Rules version added" },
+	{ "rules.report_deadline", "Đặt hạn nộp báo cáo",
+	    "Report deadline set" },
 	{ "unit.add", "Thêm đơn vị", "Unit added" },
 	{ "unit.disable", "Ngừng dùng đơn vị", "Unit disabled" },
 	{ "unit.import", "Nhập danh mục đơn vị", "Units imported" },
@@ -128,7 +130,8 @@ const char *const label_audit_actions[] = { "apikey.add", "apikey.revoke",
 	"procedure.assign", "procedure.import", "procedure.unassign",
 	"rating.status", "ratings.fold", "ratings.fold_horizon", "report.build",
 	"report.receive", "report.sign", "report.submit", "restore",
-	"retention", "review.open", "review.move", "rules.add", "unit.add",
+	"retention", "review.open", "review.move", "rules.add", "rules.report_deadline",
+	"unit.add",
 	"unit.disable", "unit.import", "unit.rename", "user.add",
 	"user.disable", "user.passwd", NULL };
 

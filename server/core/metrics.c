@@ -366,6 +366,7 @@ metrics_new(const char *unit, int month, int64_t as_of,
 
 	strlcpy_hl(m->unit, unit, sizeof(m->unit));
 	m->month = month;
+	m->period = period_of_month(month);
 	m->as_of = as_of;
 	m->rules = *rules;
 	m->total.kind = SCOPE_TOTAL;
@@ -623,10 +624,18 @@ sink_reason(void *ctx, const char *procedure, const char *unit, int counter,
 }
 
 static struct rollup_sink
+sink_of_month(struct metrics *m, int month)
+{
+	struct rollup_sink s = { m->unit, month, sink_add, sink_counts, m,
+		sink_reason, m->as_of };
+
+	return s;
+}
+
+static struct rollup_sink
 sink_of(struct metrics *m)
 {
-	struct rollup_sink s = { m->unit, m->month, sink_add, sink_counts, m,
-		sink_reason, m->as_of };
+	struct rollup_sink s = sink_of_month(m, m->month);
 
 	return s;
 }
@@ -1008,25 +1017,82 @@ reason_codes(struct db *db, struct metrics *m, int64_t t)
 	instrument_free(in);
 }
 
-struct metrics *
-metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
+/*
+ * Add the counts of `month` into m (m->month is set to it while they are
+ * read: the readers take the month from there).  m->rollups and
+ * m->dossier_rollups become false when this month read the raw rows.
+ * 0 or -1 (database error).
+ */
+static int
+month_counts(struct db *db, struct metrics *m, int month, unsigned how)
+{
+	bool unit_only = (how & METRICS_UNIT_ONLY) != 0, rollups, drollups;
+	struct rollup_sink sink;
+	int64_t start, end, until, attributed;
+	int keep = m->month, rc = -1;
+
+	m->month = month;
+	sink = sink_of(m);
+	start = month_start(month);
+	end = month_end(month);
+	until = m->as_of < end ? m->as_of : end;
+	/* the attribution to dossiers' procedures too (rollup.h) */
+	if (rollup_attribution_horizon(db, month, &attributed) < 0)
+		goto out;
+	rollups = !(how & METRICS_RECOMPUTE) &&
+	    (m->as_of >= end || m->as_of >= hl_now()) && m->as_of >= attributed;
+	if (rollups ? rollup_read(db, &sink, unit_only) < 0
+		    : ratings_raw(db, m, unit_only, start, until) < 0)
+		goto out;
+	drollups = false;
+	if (how & METRICS_RECOMPUTE) {
+		if (dossiers_raw(db, m, unit_only, start, until) < 0)
+			goto out;
+	} else {
+		int64_t horizon;
+
+		/* the dossier rollups hold after all the month holds */
+		if (rollup_dossier_horizon(db, month, &horizon) < 0)
+			goto out;
+		drollups = m->as_of >= horizon;
+		if (!drollups) {
+			if (dossiers_sql(
+				db, m, unit_only, start, until, until) < 0)
+				goto out;
+		} else if (rollup_read_dossiers(db, &sink, unit_only) < 0 ||
+		    (m->as_of < end &&
+			dossiers_open_at(db, m, unit_only, start, end) < 0)) {
+			goto out;
+		}
+	}
+	m->rollups = m->rollups && rollups;
+	m->dossier_rollups = m->dossier_rollups && drollups;
+	rc = 0;
+out:
+	m->month = keep;
+	return rc;
+}
+
+/* Compute p (a month or longer) of unit as of as_of into a new metrics. */
+static struct metrics *
+compute(struct db *db, const char *unit, const struct period *p, int64_t as_of,
     unsigned how, char *err, size_t errlen)
 {
 	struct metrics *m = NULL;
 	struct metric_rules rules;
-	struct rollup_sink sink;
-	bool own_txn = false, unit_only = (how & METRICS_UNIT_ONLY) != 0;
+	bool own_txn = false;
 	char unit_name[301] = "";
 	struct buf name = { 0 };
-	int64_t start, end, until, attributed;
+	int64_t start, end, until;
 	int step;
 
 	if (unit == NULL || !is_unit_code(unit, strlen(unit))) {
 		snprintf(err, errlen, "unknown unit");
 		return NULL;
 	}
-	if (month < 200001 || month > 219912 || month % 100 < 1 ||
-	    month % 100 > 12) {
+	if (p->first < 200001 || p->last > 219912 || p->first % 100 < 1 ||
+	    p->first % 100 > 12 || p->last % 100 < 1 || p->last % 100 > 12 ||
+	    p->last < p->first) {
 		snprintf(err, errlen, "month must be YYYY-MM");
 		return NULL;
 	}
@@ -1045,44 +1111,21 @@ metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
 		snprintf(err, errlen, "unknown unit '%s'", unit);
 		goto fail;
 	}
-	if (rules_for_month(db, month, &rules, err, errlen) < 0)
+	/* a period's rules: those of its last month */
+	if (rules_for_month(db, p->last, &rules, err, errlen) < 0)
 		goto fail;
-	m = metrics_new(unit, month, as_of, &rules);
+	m = metrics_new(unit, p->first, as_of, &rules);
+	m->period = *p;
 	strlcpy_hl(m->unit_name, unit_name, sizeof(m->unit_name));
 	m->how = how;
-	sink = sink_of(m);
-	start = month_start(month);
-	end = month_end(month);
-	until = as_of < end ? as_of : end;
-	/* the attribution to dossiers' procedures too (rollup.h) */
-	if (rollup_attribution_horizon(db, month, &attributed) < 0)
-		goto dberr;
-	m->rollups = !(how & METRICS_RECOMPUTE) &&
-	    (as_of >= end || as_of >= hl_now()) && as_of >= attributed;
-	if (m->rollups ? rollup_read(db, &sink, unit_only) < 0
-		       : ratings_raw(db, m, unit_only, start, until) < 0)
-		goto dberr;
-	if (how & METRICS_RECOMPUTE) {
-		if (dossiers_raw(db, m, unit_only, start, until) < 0)
+	m->rollups = m->dossier_rollups = true;
+	for (int mo = p->first; mo <= p->last; mo = month_add(mo, 1))
+		if (month_counts(db, m, mo, how) < 0)
 			goto dberr;
-	} else {
-		int64_t horizon;
-
-		/* the dossier rollups hold after all the month holds */
-		if (rollup_dossier_horizon(db, month, &horizon) < 0)
-			goto dberr;
-		m->dossier_rollups = as_of >= horizon;
-		if (!m->dossier_rollups) {
-			if (dossiers_sql(
-				db, m, unit_only, start, until, until) < 0)
-				goto dberr;
-		} else if (rollup_read_dossiers(db, &sink, unit_only) < 0 ||
-		    (as_of < end &&
-			dossiers_open_at(db, m, unit_only, start, end) < 0)) {
-			goto dberr;
-		}
-	}
 	names(db, m);
+	start = period_start(p);
+	end = period_end(p);
+	until = as_of < end ? as_of : end;
 	reason_codes(db, m, until > start ? until - 1 : start);
 	if (own_txn)
 		db_exec(db, "COMMIT");
@@ -1095,6 +1138,102 @@ fail:
 		db_exec(db, "ROLLBACK");
 	metrics_free(m);
 	return NULL;
+}
+
+struct metrics *
+metrics_compute(struct db *db, const char *unit, int month, int64_t as_of,
+    unsigned how, char *err, size_t errlen)
+{
+	struct period p = period_of_month(month);
+
+	return compute(db, unit, &p, as_of, how, err, errlen);
+}
+
+int
+metrics_period_check(struct db *db, const struct period *p, int64_t as_of,
+    char *err, size_t errlen)
+{
+	return metrics_period_check_month(db, p, as_of, NULL, err, errlen);
+}
+
+int
+metrics_period_check_month(struct db *db, const struct period *p, int64_t as_of,
+    int *month, char *err, size_t errlen)
+{
+	char ps[PERIOD_TEXT_MAX], mo[8], first_s[8], t[26];
+	int64_t first = 0;
+	int horizon;
+
+	period_format(p, ps);
+	/*
+	 * The earliest month holding counts: rollups, folds, dossiers; unit
+	 * by unit, each a seek in the tables' (unit, month, ...) keys (a
+	 * scan of a province's rollups would cost more than its year).
+	 */
+	if (db_int(db, &first,
+		"SELECT coalesce(min(m), 0) FROM (SELECT (SELECT min(month) "
+		"FROM rollup_procedure r WHERE r.unit = u.code) AS m FROM "
+		"units u UNION ALL SELECT (SELECT min(month) FROM "
+		"folded_procedure f WHERE f.unit = u.code) FROM units u "
+		"UNION ALL SELECT (SELECT min(month) FROM dossier_rollup d "
+		"WHERE d.unit = u.code) FROM units u)",
+		"") < 0)
+		return -1;
+	if (first > 0 && p->last < first) {
+		month_format((int)first, first_s);
+		snprintf(err, errlen,
+		    "the period %s ends before the database's first month "
+		    "%s: it holds no data of %s",
+		    ps, first_s, ps);
+		if (month != NULL)
+			*month = (int)first;
+		return 1;
+	}
+	horizon = fold_horizon(db);
+	if (horizon < 0)
+		return -1;
+	for (int m = p->first; m <= p->last; m = month_add(m, 1))
+		if (fold_hides(horizon, m, as_of)) {
+			month_format(m, mo);
+			rfc3339_format(month_end(m), t);
+			snprintf(err, errlen,
+			    "the ratings of %s are folded into monthly counts "
+			    "and their raw rows are gone: the rating figures "
+			    "of %s (satisfied_rate and every figure of the "
+			    "ratings) as of a time inside %s need them; ask "
+			    "as of %s or later",
+			    mo, ps, mo, t);
+			if (month != NULL)
+				*month = m;
+			return 2;
+		}
+	return 0;
+}
+
+struct metrics *
+metrics_compute_period(struct db *db, const char *unit, const struct period *p,
+    int64_t as_of, unsigned how, char *err, size_t errlen)
+{
+	bool own_txn = false;
+	struct metrics *m;
+	int rc;
+
+	if (!db_in_transaction(db)) {
+		if (db_exec(db, "BEGIN") < 0) {
+			snprintf(err, errlen, "cannot compute the figures: %s",
+			    db_errmsg(db));
+			return NULL;
+		}
+		own_txn = true;
+	}
+	rc = metrics_period_check(db, p, as_of, err, errlen);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot compute the figures: %s",
+		    db_errmsg(db));
+	m = rc == 0 ? compute(db, unit, p, as_of, how, err, errlen) : NULL;
+	if (own_txn)
+		db_exec(db, m != NULL ? "COMMIT" : "ROLLBACK");
+	return m;
 }
 
 /* --- the document ------------------------------------------------------------- */
@@ -1337,9 +1476,9 @@ json_t *
 metrics_to_json(const struct metrics *m)
 {
 	json_t *doc = json_object(), *rules, *codes;
-	char month[8], as_of[26], eff[8];
+	char month[PERIOD_TEXT_MAX], as_of[26], eff[8];
 
-	month_format(m->month, month);
+	period_format(&m->period, month);
 	month_format(m->rules.effective_month, eff);
 	rfc3339_format(m->as_of, as_of);
 	rules = rules_to_json(&m->rules);
@@ -1526,8 +1665,8 @@ metrics_from_json(const json_t *doc, char *err, size_t errlen)
 	json_int_t version =
 	    json_integer_value(json_object_get(doc, "definition_version"));
 	const json_t *a;
+	struct period per;
 	int64_t t;
-	int mo;
 
 	if (!json_is_object(doc) || version < METRICS_DEFINITION_OLDEST ||
 	    version > METRICS_DEFINITION_VERSION) {
@@ -1538,7 +1677,7 @@ metrics_from_json(const json_t *doc, char *err, size_t errlen)
 		return NULL;
 	}
 	if (!is_unit_code(unit, strlen(unit)) ||
-	    month_parse(month, strlen(month), &mo) < 0 ||
+	    period_parse(month, strlen(month), &per, NULL, 0) < 0 ||
 	    rfc3339_parse(as_of, strlen(as_of), &t) < 0 ||
 	    !json_is_object(jr)) {
 		snprintf(err, errlen, "unit, month, as_of or rules missing");
@@ -1556,7 +1695,8 @@ metrics_from_json(const json_t *doc, char *err, size_t errlen)
 		if (month_parse(eff, strlen(eff), &rules.effective_month) < 0)
 			rules.effective_month = 200001;
 	}
-	m = metrics_new(unit, mo, t, &rules);
+	m = metrics_new(unit, per.first, t, &rules);
+	m->period = per;
 	strlcpy_hl(
 	    m->unit_name, str_of(doc, "unit_name"), sizeof(m->unit_name));
 	if (json_is_false(json_object_get(doc, "subordinates")))

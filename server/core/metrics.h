@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "hailong/buf.h"
+#include "hailong/hltime.h"
 #include "hailong/rating.h"
 #include "core/counts.h"
 #include "core/rules.h"
@@ -210,7 +211,8 @@ enum metrics_how {
 struct metrics {
 	char unit[41];
 	char unit_name[301];
-	int month;            /* yyyymm */
+	int month;            /* yyyymm: the period's first month */
+	struct period period; /* the month, quarter or year (hltime.h) */
 	int64_t as_of;        /* T */
 	unsigned how;         /* enum metrics_how bits it was computed with */
 	bool rollups;         /* rating counts came from the rollups */
@@ -252,6 +254,33 @@ void metrics_add_reason_code(struct metrics *m, const char *code);
  */
 struct metrics *metrics_compute(struct db *db, const char *unit, int month,
     int64_t as_of, unsigned how, char *err, size_t errlen);
+
+/*
+ * The same for a period (hltime.h: a month, a quarter or a year): the
+ * figures of the sums of its months' counts (METRICS.md "Periods"),
+ * each month read as metrics_compute() reads it (rollups when they hold),
+ * names and reason codes once.  Rules: those of the period's last month.
+ * NULL with err filled, as metrics_compute(), and also (err names it):
+ *   - a period that ends before the database's first month (the earliest
+ *     month of the rollups, folded counts and dossier rollups);
+ *   - a month of it folded (fold.h) with T inside it: its rating figures
+ *     need the raw rows that the fold deleted.
+ */
+struct metrics *
+metrics_compute_period(struct db *db, const char *unit, const struct period *p,
+    int64_t as_of, unsigned how, char *err, size_t errlen);
+
+/*
+ * Whether the period p as of T can be computed in db: 0 yes; with err
+ * naming what is wrong, 1 when the period ends before the database's
+ * first month (*month: that first month) or 2 when a month of it is
+ * folded and T inside it (*month: that month); -1 database error.
+ * month may be NULL.
+ */
+int metrics_period_check(struct db *db, const struct period *p, int64_t as_of,
+    char *err, size_t errlen);
+int metrics_period_check_month(struct db *db, const struct period *p,
+    int64_t as_of, int *month, char *err, size_t errlen);
 
 /* An empty month (all counts 0) for building from other counts.  New. */
 struct metrics *metrics_new(const char *unit, int month, int64_t as_of,

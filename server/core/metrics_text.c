@@ -393,11 +393,19 @@ staff_text(const struct metric_list *l, bool officers, struct buf *b)
 void
 metrics_text(const struct metrics *m, struct buf *b)
 {
-	char month[8], as_of[17];
+	char month[8], as_of[17], head[32];
 
 	month_format(m->month, month);
 	datetime_vn(m->as_of, as_of);
-	buf_printf(b, "CHỈ SỐ THÁNG %s/%.4s — %s (%s)%s\n", month + 5, month,
+	/* the period: a month, "QUÝ 4/2026" or "NĂM 2026" */
+	if (m->period.kind == 'q')
+		snprintf(head, sizeof(head), "QUÝ %d/%.4s",
+		    (m->period.first % 100 - 1) / 3 % 4 + 1, month);
+	else if (m->period.kind == 'y')
+		snprintf(head, sizeof(head), "NĂM %.4s", month);
+	else
+		snprintf(head, sizeof(head), "THÁNG %s/%.4s", month + 5, month);
+	buf_printf(b, "CHỈ SỐ %s — %s (%s)%s\n", head,
 	    m->unit_name[0] ? m->unit_name : m->unit, m->unit,
 	    (m->how & METRICS_UNIT_ONLY) ? ", riêng đơn vị"
 					 : ", gồm các đơn vị trực thuộc");

@@ -56,9 +56,10 @@ is_below(struct db *db, const char *anc, const char *desc)
  * unit above them.  0 or -1.
  */
 static int
-reported_below(struct db *db, const char *unit, int month, int64_t as_of,
-    struct report_children *out)
+reported_below(struct db *db, const char *unit, const struct period *p,
+    int64_t as_of, struct report_children *out)
 {
+	char kind[2] = { p->kind, '\0' };
 	struct report_children all = { 0 };
 	struct db_stmt *st;
 	int rc;
@@ -68,10 +69,11 @@ reported_below(struct db *db, const char *unit, int month, int64_t as_of,
 	    "r.signer FROM reports_received r "
 	    "JOIN unit_tree t ON t.descendant = r.unit AND t.ancestor = ? "
 	    "AND t.depth >= 1 JOIN units u ON u.code = r.unit "
-	    "WHERE r.month = ? AND r.received_at <= ? AND r.id = "
-	    "(SELECT max(id) FROM reports_received x WHERE x.unit = r.unit "
-	    "AND x.month = r.month AND x.received_at <= ?) ORDER BY r.unit",
-	    "till", unit, month, as_of, as_of);
+	    "WHERE r.month = ? AND r.kind = ? AND r.received_at <= ? AND "
+	    "r.id = (SELECT max(id) FROM reports_received x WHERE x.unit = "
+	    "r.unit AND x.month = r.month AND x.kind = r.kind AND "
+	    "x.received_at <= ?) ORDER BY r.unit",
+	    "titll", unit, p->first, kind, as_of, as_of);
 	if (st == NULL)
 		return -1;
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -85,6 +87,7 @@ reported_below(struct db *db, const char *unit, int month, int64_t as_of,
 		c->received_at = db_col_int(st, 4);
 		rfc3339_format(db_col_int(st, 5), c->as_of);
 		strlcpy_hl(c->signer, db_col_text(st, 6), sizeof(c->signer));
+		period_format(p, c->period);
 	}
 	db_done(st);
 	if (rc < 0) {
@@ -194,8 +197,10 @@ rollup_children(struct db *db, struct metrics *m, const char *unit,
 	for (size_t i = 0; i < nkids && rc == 0; i++) {
 		const struct report_child *c = find_child(rep, kids[i]);
 
-		rc = c != NULL ? merge_report(db, m, c->id, err, errlen)
-			       : rollup_unit(db, m, kids[i], rep, err, errlen);
+		/* id 0: covered by a report merged elsewhere (a period's) */
+		rc = c != NULL
+		    ? (c->id > 0 ? merge_report(db, m, c->id, err, errlen) : 0)
+		    : rollup_unit(db, m, kids[i], rep, err, errlen);
 	}
 	free(kids);
 	return rc < 0 ? -1 : 0;
@@ -222,13 +227,152 @@ rollup_unit(struct db *db, struct metrics *m, const char *unit,
 	return split ? rollup_children(db, m, unit, rep, err, errlen) : 0;
 }
 
+/*
+ * One month of unit with the reports rep (the month's, and those of a
+ * longer period with id 0: their subtrees are left out here) into a new
+ * metrics.  NULL with err.
+ */
+static struct metrics *
+rollup_month(struct db *db, const char *unit, int month, int64_t as_of,
+    const struct report_children *rep, char *err, size_t errlen)
+{
+	struct metrics *m;
+
+	/* the unit's own rows first: its name, rules and as_of lead */
+	m = metrics_compute(db, unit, month, as_of,
+	    rep->n > 0 ? METRICS_UNIT_ONLY : 0, err, errlen);
+	if (m == NULL)
+		return NULL;
+	if (rep->n > 0) {
+		m->how &= ~(unsigned)METRICS_UNIT_ONLY;
+		if (rollup_children(db, m, unit, rep, err, errlen) < 0) {
+			metrics_free(m);
+			return NULL;
+		}
+		metrics_finish(m);
+	}
+	return m;
+}
+
+/* Whether u is one of l's units or below one of them. */
+static bool
+at_or_below(struct db *db, const struct report_children *l, const char *u)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].unit, u) == 0 ||
+		    is_below(db, l->v[i].unit, u))
+			return true;
+	return false;
+}
+
+/*
+ * A quarter or a year: each month rolled up with the month's reports,
+ * except below the units that sent a report of the whole period, whose
+ * reports are merged once.  Every report used goes to *used.
+ */
+static struct metrics *
+rollup_long(struct db *db, const char *unit, const struct period *p,
+    int64_t as_of, struct report_children *used, char *err, size_t errlen)
+{
+	struct report_children whole = { 0 }, any = { 0 };
+	struct metrics *m = NULL, *mm = NULL;
+	bool none = true;
+
+	if (reported_below(db, unit, p, as_of, &whole) < 0)
+		goto dberr;
+	/* nothing reported below for the period or any month: one pass */
+	none = whole.n == 0;
+	for (int mo = p->first; none && mo <= p->last; mo = month_add(mo, 1)) {
+		struct period pm = period_of_month(mo);
+
+		if (reported_below(db, unit, &pm, as_of, &any) < 0)
+			goto dberr;
+		none = any.n == 0;
+	}
+	report_children_release(&any);
+	if (none) {
+		m = metrics_compute_period(db, unit, p, as_of, 0, err, errlen);
+		goto out;
+	}
+	for (int mo = p->first; mo <= p->last; mo = month_add(mo, 1)) {
+		struct period pm = period_of_month(mo);
+		struct report_children month = { 0 }, rep = { 0 };
+
+		if (reported_below(db, unit, &pm, as_of, &month) < 0) {
+			report_children_release(&month);
+			goto dberr;
+		}
+		for (size_t i = 0; i < whole.n; i++) {
+			*children_push(&rep) = whole.v[i];
+			rep.v[rep.n - 1].id = 0;
+		}
+		for (size_t i = 0; i < month.n; i++) {
+			/* neither inside nor above a unit reported whole */
+			bool skip = at_or_below(db, &whole, month.v[i].unit);
+
+			for (size_t j = 0; j < whole.n && !skip; j++)
+				skip = is_below(
+				    db, month.v[i].unit, whole.v[j].unit);
+			if (skip)
+				continue;
+			*children_push(&rep) = month.v[i];
+			if (used != NULL)
+				*children_push(used) = month.v[i];
+		}
+		report_children_release(&month);
+		mm = rollup_month(db, unit, mo, as_of, &rep, err, errlen);
+		report_children_release(&rep);
+		if (mm == NULL)
+			goto fail;
+		if (m == NULL) {
+			m = mm;
+			m->period = *p;
+			m->month = p->first;
+		} else {
+			metrics_merge(m, mm);
+			metrics_free(mm);
+		}
+		mm = NULL;
+	}
+	/* the period's rules, reason codes and name: its last month's */
+	{
+		struct metrics *last = metrics_compute_period(db, unit,
+		    &(struct period){ p->last, p->last, 'm' }, as_of,
+		    METRICS_UNIT_ONLY, err, errlen);
+
+		if (last == NULL)
+			goto fail;
+		m->rules = last->rules;
+		for (size_t i = 0; i < last->nreason_codes; i++)
+			metrics_add_reason_code(m, last->reason_codes[i]);
+		metrics_free(last);
+	}
+	for (size_t i = 0; i < whole.n; i++) {
+		if (merge_report(db, m, whole.v[i].id, err, errlen) < 0)
+			goto fail;
+		if (used != NULL)
+			*children_push(used) = whole.v[i];
+	}
+	metrics_finish(m);
+out:
+	report_children_release(&whole);
+	return m;
+dberr:
+	snprintf(err, errlen, "cannot compute the roll-up: %s", db_errmsg(db));
+fail:
+	report_children_release(&whole);
+	metrics_free(m);
+	return NULL;
+}
+
 struct metrics *
-report_rollup(struct db *db, const char *unit, int month, int64_t as_of,
-    struct report_children *used, char *err, size_t errlen)
+report_rollup_period(struct db *db, const char *unit, const struct period *p,
+    int64_t as_of, struct report_children *used, char *err, size_t errlen)
 {
 	struct report_children rep = { 0 };
 	struct metrics *m = NULL;
 	bool own_txn = false;
+	int rc;
 
 	if (unit == NULL || !is_unit_code(unit, strlen(unit))) {
 		snprintf(err, errlen, "unknown unit");
@@ -239,19 +383,20 @@ report_rollup(struct db *db, const char *unit, int month, int64_t as_of,
 			goto dberr;
 		own_txn = true;
 	}
-	if (reported_below(db, unit, month, as_of, &rep) < 0)
-		goto dberr;
-	/* the unit's own rows first: its name, rules and as_of lead */
-	m = metrics_compute(db, unit, month, as_of,
-	    rep.n > 0 ? METRICS_UNIT_ONLY : 0, err, errlen);
+	if (p->kind != 'm') {
+		rc = metrics_period_check(db, p, as_of, err, errlen);
+		if (rc < 0)
+			goto dberr;
+		if (rc > 0)
+			goto fail;
+		m = rollup_long(db, unit, p, as_of, &rep, err, errlen);
+	} else {
+		if (reported_below(db, unit, p, as_of, &rep) < 0)
+			goto dberr;
+		m = rollup_month(db, unit, p->first, as_of, &rep, err, errlen);
+	}
 	if (m == NULL)
 		goto fail;
-	if (rep.n > 0) {
-		m->how &= ~(unsigned)METRICS_UNIT_ONLY;
-		if (rollup_children(db, m, unit, &rep, err, errlen) < 0)
-			goto fail;
-		metrics_finish(m);
-	}
 	if (own_txn)
 		db_exec(db, "COMMIT");
 	if (used != NULL)
@@ -267,6 +412,15 @@ fail:
 	report_children_release(&rep);
 	metrics_free(m);
 	return NULL;
+}
+
+struct metrics *
+report_rollup(struct db *db, const char *unit, int month, int64_t as_of,
+    struct report_children *used, char *err, size_t errlen)
+{
+	struct period p = period_of_month(month);
+
+	return report_rollup_period(db, unit, &p, as_of, used, err, errlen);
 }
 
 /* --- the document -------------------------------------------------------- */
@@ -384,11 +538,20 @@ json_t *
 report_build(struct db *db, const char *unit, int month, int64_t as_of,
     char *err, size_t errlen)
 {
+	struct period p = period_of_month(month);
+
+	return report_build_period(db, unit, &p, as_of, err, errlen);
+}
+
+json_t *
+report_build_period(struct db *db, const char *unit, const struct period *p,
+    int64_t as_of, char *err, size_t errlen)
+{
 	struct report_children used = { 0 };
 	struct metrics *m = NULL;
 	struct db_stmt *st;
 	json_t *doc = NULL, *inc, *miss;
-	int64_t end = month_end(month);
+	int64_t end = period_end(p);
 	bool own_txn = false;
 	int rc;
 
@@ -397,7 +560,7 @@ report_build(struct db *db, const char *unit, int month, int64_t as_of,
 			goto dberr;
 		own_txn = true;
 	}
-	m = report_rollup(db, unit, month, as_of, &used, err, errlen);
+	m = report_rollup_period(db, unit, p, as_of, &used, err, errlen);
 	if (m == NULL)
 		goto fail;
 	doc = metrics_to_json(m);
@@ -425,8 +588,8 @@ report_build(struct db *db, const char *unit, int month, int64_t as_of,
 	if (rc != DB_ROW)
 		goto dberr;
 	json_object_set_new(doc, "period",
-	    json_pack("{s:o, s:o}", "start", time_json(month_start(month)),
-		"end", time_json(end)));
+	    json_pack("{s:o, s:o}", "start", time_json(period_start(p)), "end",
+		time_json(end)));
 	json_object_set_new(
 	    doc, "dossiers", json_integer(m->total.counts.dossiers));
 	if (chain_json(db, as_of < end ? as_of : end, doc) < 0)
@@ -434,12 +597,10 @@ report_build(struct db *db, const char *unit, int month, int64_t as_of,
 	inc = json_array();
 	for (size_t i = 0; i < used.n; i++) {
 		const struct report_child *c = &used.v[i];
-		char mo[8];
 
-		month_format(month, mo);
 		json_array_append_new(inc,
 		    json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "unit",
-			c->unit, "unit_name", c->unit_name, "month", mo,
+			c->unit, "unit_name", c->unit_name, "month", c->period,
 			"sha256", c->sha256, "received_at",
 			time_json(c->received_at), "as_of", c->as_of, "signer",
 			c->signer));
@@ -451,11 +612,19 @@ report_build(struct db *db, const char *unit, int month, int64_t as_of,
 	    "ORDER BY code",
 	    "t", unit);
 	while (st != NULL && (rc = db_step(st)) == DB_ROW) {
-		bool in = false;
+		char ps[PERIOD_TEXT_MAX];
+		bool whole = false;
+		int months = 0;
 
-		for (size_t i = 0; i < used.n && !in; i++)
-			in = strcmp(used.v[i].unit, db_col_text(st, 0)) == 0;
-		if (!in)
+		/* a report of the period, or one of each of its months */
+		period_format(p, ps);
+		for (size_t i = 0; i < used.n; i++) {
+			if (strcmp(used.v[i].unit, db_col_text(st, 0)) != 0)
+				continue;
+			whole = whole || strcmp(used.v[i].period, ps) == 0;
+			months++;
+		}
+		if (!whole && months < period_months(p))
 			json_array_append_new(miss,
 			    json_pack("{s:s, s:s}", "unit", db_col_text(st, 0),
 				"unit_name", db_col_text(st, 1)));
@@ -698,7 +867,7 @@ int
 report_received_store(struct db *db, const struct report_in *in, int64_t *id,
     char replaces[65], int64_t *held)
 {
-	char target[64], mo[8], *detail;
+	char target[64], mo[PERIOD_TEXT_MAX], *detail, kind[2] = { 'm', 0 };
 	struct db_stmt *st;
 	json_t *d;
 	int rc;
@@ -706,10 +875,11 @@ report_received_store(struct db *db, const struct report_in *in, int64_t *id,
 	replaces[0] = '\0';
 	if (db_begin(db) < 0)
 		return -1;
+	kind[0] = in->kind != 0 ? in->kind : 'm';
 	st = db_query(db,
 	    "SELECT sha256, as_of FROM reports_received WHERE unit = ? AND "
-	    "month = ? ORDER BY id DESC LIMIT 1",
-	    "ti", in->unit, in->month);
+	    "month = ? AND kind = ? ORDER BY id DESC LIMIT 1",
+	    "tit", in->unit, in->month, kind);
 	rc = st != NULL ? db_step(st) : -1;
 	if (rc == DB_ROW) {
 		strlcpy_hl(replaces, db_col_text(st, 0), 65);
@@ -723,15 +893,19 @@ report_received_store(struct db *db, const struct report_in *in, int64_t *id,
 		return 1;
 	}
 	if (db_run(db,
-		"INSERT INTO reports_received(unit, month, json, p7s, sha256, "
-		"as_of, signer, signer_fingerprint, received_at, actor) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		"tibbtlttlt", in->unit, in->month, in->json, in->len, in->p7s,
-		in->plen, in->sha256, in->as_of, in->signer->subject,
+		"INSERT INTO reports_received(unit, month, kind, json, p7s, "
+		"sha256, as_of, signer, signer_fingerprint, received_at, "
+		"actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"titbbtlttlt", in->unit, in->month, kind, in->json, in->len,
+		in->p7s, in->plen, in->sha256, in->as_of, in->signer->subject,
 		in->signer->fingerprint, in->at, in->actor) < 0)
 		goto fail;
 	*id = db_last_rowid(db);
-	month_format(in->month, mo);
+	{
+		struct period per = period_holding(in->month, kind[0]);
+
+		period_format(&per, mo);
+	}
 	snprintf(target, sizeof(target), "report:%s:%s", in->unit, mo);
 	d = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)*id, "sha256",
 	    in->sha256, "signer", in->signer->fingerprint, "replaces",

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "hailong/buf.h"
+#include "hailong/hltime.h"
 
 struct cms_signer;
 struct db;
@@ -54,6 +55,7 @@ struct report_child {
 	int64_t received_at;
 	char as_of[26];
 	char signer[512];
+	char period[8]; /* the report's period: "2026-10", "2026-Q4" */
 };
 
 struct report_children {
@@ -71,6 +73,20 @@ void report_children_release(struct report_children *l);
  */
 struct metrics *report_rollup(struct db *db, const char *unit, int month,
     int64_t as_of, struct report_children *used, char *err, size_t errlen);
+
+/*
+ * The same for a period (hltime.h).  A quarter or a year rolls up, for
+ * each subordinate unit, its accepted report of the same period when
+ * there is one, else its accepted reports of each month (counts, never
+ * rates), else this database's rows, month by month.  Fails like
+ * metrics_compute_period() for a period it cannot give (before the
+ * database's first month, a folded month).
+ */
+struct metrics *
+report_rollup_period(struct db *db, const char *unit, const struct period *p,
+    int64_t as_of, struct report_children *used, char *err, size_t errlen);
+json_t *report_build_period(struct db *db, const char *unit,
+    const struct period *p, int64_t as_of, char *err, size_t errlen);
 
 /*
  * The whole report.json document of `unit`'s month as of as_of.  New, or
@@ -125,7 +141,8 @@ report_write_dir(const json_t *doc, const char *dir, char *err, size_t errlen);
 /* A subordinate's signed report, checked, as it is stored. */
 struct report_in {
 	const char *unit;
-	int month; /* YYYYMM */
+	int month; /* YYYYMM: the period's first month */
+	char kind; /* 'm', 'q', 'y' (0: 'm') */
 	int64_t as_of;
 	const char *json, *p7s;
 	size_t len, plen;

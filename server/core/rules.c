@@ -250,3 +250,71 @@ dberr:
 	free(canon);
 	return -1;
 }
+
+int
+rules_report_deadline(
+    struct db *db, int month, int *days, char *err, size_t errlen)
+{
+	struct db_stmt *st;
+	int step;
+
+	*days = REPORT_DEADLINE_DAYS_DEFAULT;
+	st = db_query(db,
+	    "SELECT days FROM report_deadline_rules WHERE effective_month <= ? "
+	    "ORDER BY effective_month DESC, version DESC LIMIT 1",
+	    "i", month);
+	if (st == NULL) {
+		snprintf(err, errlen, "cannot read the report deadline: %s",
+		    db_errmsg(db));
+		return -1;
+	}
+	step = db_step(st);
+	if (step == DB_ROW)
+		*days = (int)db_col_int(st, 0);
+	db_done(st);
+	if (step < 0) {
+		snprintf(err, errlen, "cannot read the report deadline: %s",
+		    db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+rules_report_deadline_add(struct db *db, int effective_month, int days,
+    const char *actor, int *version, char *err, size_t errlen)
+{
+	char target[48], detail[96];
+	int64_t v;
+
+	if (days < 0 || days > 366) {
+		snprintf(err, errlen,
+		    "the report deadline is 0 to 366 days, not %d", days);
+		return -1;
+	}
+	if (db_begin(db) < 0)
+		goto dberr;
+	if (db_int(db, &v,
+		"SELECT coalesce(max(version), 0) + 1 FROM "
+		"report_deadline_rules",
+		"") != 0 ||
+	    db_run(db,
+		"INSERT INTO report_deadline_rules(version, effective_month, "
+		"days, created_at, actor) VALUES (?, ?, ?, ?, ?)",
+		"liilt", v, effective_month, days, hl_now(), actor) < 0)
+		goto dberr;
+	snprintf(target, sizeof(target), "report_deadline:%lld", (long long)v);
+	snprintf(detail, sizeof(detail), "{\"days\":%d,\"effective_month\":%d}",
+	    days, effective_month);
+	if (audit_append(db, actor, "rules.report_deadline", target, detail) <
+		0 ||
+	    db_commit(db) < 0)
+		goto dberr;
+	*version = (int)v;
+	return 0;
+dberr:
+	snprintf(
+	    err, errlen, "cannot store the report deadline: %s", db_errmsg(db));
+	db_rollback(db);
+	return -1;
+}

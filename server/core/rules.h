@@ -79,4 +79,18 @@ int rules_for_month(
 int rules_add(struct db *db, int effective_month, const char *json, size_t len,
     const char *actor, int *version, char *err, size_t errlen);
 
+/*
+ * The deadline of subordinates' reports (schemas/016_periods.sql): a
+ * report of a period is due `days` days after the period's end, later
+ * it is late.  Versioned like the rules above; the version that applies
+ * to a period is the one effective at its last month.  Default 5.
+ */
+#define REPORT_DEADLINE_DAYS_DEFAULT 5
+/* The days that apply to a period whose last month is `month`.  0 or -1. */
+int rules_report_deadline(
+    struct db *db, int month, int *days, char *err, size_t errlen);
+/* Store a new version (audited "rules.report_deadline").  0 or -1. */
+int rules_report_deadline_add(struct db *db, int effective_month, int days,
+    const char *actor, int *version, char *err, size_t errlen);
+
 #endif

@@ -14,6 +14,7 @@
 #include "core/cms.h"
 #include "core/ratelimit.h"
 #include "core/report.h"
+#include "core/report_status.h"
 #include "core/units.h"
 #include "web/jsonapi.h"
 #include "web/pages.h"
@@ -90,7 +91,8 @@ api_reports_post(struct ctx *c)
 	struct db *db;
 	unsigned retry = 0;
 	int64_t id = 0, now = hl_now(), as_of = 0, held = 0;
-	int month = 0, rc;
+	struct period per;
+	int rc;
 
 	if (cfg->report_ca[0] == '\0') {
 		ctx_json_error(c, 503, "not_configured",
@@ -141,7 +143,7 @@ api_reports_post(struct ctx *c)
 	unit = json_string_value(json_object_get(doc, "unit"));
 	month_s = json_string_value(json_object_get(doc, "month"));
 	as_of_s = json_string_value(json_object_get(doc, "as_of"));
-	if (month_parse(month_s, strlen(month_s), &month) < 0 ||
+	if (period_parse(month_s, strlen(month_s), &per, NULL, 0) < 0 ||
 	    rfc3339_parse(as_of_s, strlen(as_of_s), &as_of) < 0) {
 		refuse(c, 422, "bad_report", "month or as_of unreadable", unit);
 		goto out;
@@ -178,7 +180,8 @@ api_reports_post(struct ctx *c)
 	ctx_actor(c, actor, sizeof(actor));
 	rc = report_received_store(db,
 	    &(struct report_in){ .unit = unit,
-		.month = month,
+		.month = per.first,
+		.kind = per.kind,
 		.as_of = as_of,
 		.json = json,
 		.len = len,
@@ -218,4 +221,72 @@ out:
 	free(p7s);
 	json_decref(doc);
 	json_decref(body);
+}
+
+/*
+ * GET /api/v1/reports/status?unit=CODE&period=P (or &last=N months):
+ * each direct subordinate unit of CODE (default: the key's unit) and
+ * each period (a month; a quarter's or a year's months and the period
+ * itself), missing / late / received / verified (report_status.h).  A
+ * unit outside the key's scope is answered like one that does not
+ * exist: 404.
+ */
+void
+api_reports_status_get(struct ctx *c)
+{
+	const char *unit = form_get(&c->query, "unit");
+	const char *period_s = form_get(&c->query, "period");
+	const char *last_s = form_get(&c->query, "last");
+	struct report_status rs;
+	struct period per, cols[24];
+	char err[256];
+	struct db *db;
+	int n = 0;
+
+	if (unit == NULL)
+		unit = c->who.unit;
+	if ((period_s == NULL) == (last_s == NULL)) {
+		ctx_json_error(c, 400, "bad_request",
+		    "give period=YYYY-MM|YYYY-Qn|YYYY or last=N (1 to 24 "
+		    "months), and optionally unit=CODE");
+		return;
+	}
+	if (period_s != NULL) {
+		if (period_parse(period_s, strlen(period_s), &per, err,
+			sizeof(err)) < 0) {
+			ctx_json_error(c, 400, "bad_period", "period '%s': %s",
+			    period_s, err);
+			return;
+		}
+		report_status_periods(&per, cols, &n);
+	} else {
+		char *end;
+		long k = strtol(last_s, &end, 10);
+
+		if (end == last_s || *end != '\0' || k < 1 || k > 24) {
+			ctx_json_error(c, 400, "bad_request",
+			    "last must be a number of months from 1 to 24, "
+			    "not '%s'",
+			    last_s);
+			return;
+		}
+		report_status_last_months(hl_now(), (int)k, cols, &n);
+	}
+	if (!is_unit_code(unit, strlen(unit)) || !ctx_sees_unit(c, unit)) {
+		ctx_json_error(c, 404, "not_found", "no such unit");
+		return;
+	}
+	db = ctx_db(c);
+	if (db == NULL) {
+		server_unavailable(c);
+		return;
+	}
+	if (report_status_get(
+		db, unit, cols, n, hl_now(), &rs, err, sizeof(err)) < 0) {
+		report_status_free(&rs);
+		ctx_json_error(c, 500, "internal", "%s", err);
+		return;
+	}
+	ctx_json(c, 200, report_status_json(&rs));
+	report_status_free(&rs);
 }

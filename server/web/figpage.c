@@ -1,5 +1,6 @@
 /* figpage.c -- what the figure pages share: queries, numbers, charts. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "core/fmt.h"
 #include "core/instrument.h"
 #include "core/labels.h"
+#include "core/metrics.h"
 #include "core/report.h"
 #include "core/users.h"
 #include "web/console.h"
@@ -54,50 +56,218 @@ figpage_query(struct ctx *c, const char *const *allowed)
 	return 0;
 }
 
+/*
+ * The period of the request being served (figpage_month() parses it):
+ * per thread, keyed by the request, so figpage_metrics() and the forms
+ * of the same request see it and another request never does.
+ */
+static _Thread_local struct {
+	const struct ctx *c;
+	struct period p;
+} current;
+
+/* What is wrong with a period text, in the page's language. */
+static void
+period_error(struct ctx *c, const char *s, const char *why)
+{
+	if (strncmp(why, "a quarter", 9) == 0)
+		console_error(c, NULL, 400, "Quý phải từ 1 đến 4 (Q1 đến Q4):",
+		    "A quarter is Q1 to Q4:", s);
+	else if (strncmp(why, "a month", 7) == 0)
+		console_error(c, NULL, 400,
+		    "Tháng phải từ 01 đến 12:", "A month is 01 to 12:", s);
+	else if (strncmp(why, "the year", 8) == 0)
+		console_error(c, NULL, 400, "Năm phải từ 2000 đến 2199:",
+		    "The year must be 2000 to 2199:", s);
+	else
+		console_error(c, NULL, 400,
+		    "Kỳ không hợp lệ; cần dạng YYYY-MM (tháng), YYYY-Qn (quý, "
+		    "n từ 1 đến 4) hoặc YYYY (năm), ví dụ 2026-10, 2026-Q4, "
+		    "2026:",
+		    "Not a valid period; use YYYY-MM (a month), YYYY-Qn (a "
+		    "quarter, n 1 to 4) or YYYY (a year), e.g. 2026-10, "
+		    "2026-Q4, 2026:",
+		    s);
+}
+
+int
+figpage_period_parse(struct ctx *c, const char *name, struct period *p)
+{
+	const char *s = form_get(&c->query, name);
+	char why[160];
+	struct db *db;
+	int bad = 0, rc;
+
+	if (s == NULL || s[0] == '\0') {
+		*p = period_of_month(month_of(hl_now()));
+		return 0;
+	}
+	if (period_parse(s, strlen(s), p, why, sizeof(why)) < 0) {
+		period_error(c, s, why);
+		return -1;
+	}
+	if (p->kind == 'm' || (db = ctx_db(c)) == NULL)
+		return 0;
+	rc =
+	    metrics_period_check_month(db, p, hl_now(), &bad, why, sizeof(why));
+	if (rc == 1) {
+		char text[200], first[FMT_MAX], ps[FMT_MAX];
+
+		fmt_period_s(ps, LANG_VI, p);
+		fmt_month_s(first, LANG_VI, bad);
+		snprintf(text, sizeof(text),
+		    "Kỳ %s kết thúc trước tháng đầu tiên có dữ liệu (%s):", ps,
+		    first);
+		console_error(c, NULL, 400, text,
+		    "The period ends before the database's first month:", s);
+		return -1;
+	}
+	if (rc == 2) {
+		char text[300], mo[FMT_MAX];
+
+		fmt_month_s(mo, LANG_VI, bad);
+		snprintf(text, sizeof(text),
+		    "Đánh giá của %s đã được gộp thành số đếm theo tháng; các "
+		    "chỉ số về đánh giá của kỳ này cần dữ liệu gốc đã bị "
+		    "xóa:",
+		    mo);
+		console_error(c, NULL, 400, text,
+		    "The ratings of a month of this period are folded into "
+		    "counts; its rating figures need the raw rows:",
+		    s);
+		return -1;
+	}
+	return rc < 0 ? (server_unavailable(c), -1) : 0;
+}
+
 int
 figpage_month(struct ctx *c, int *month)
 {
-	const char *s = form_get(&c->query, "month");
+	struct period p;
 
-	if (s == NULL || s[0] == '\0') {
-		*month = month_of(hl_now());
-		return 0;
-	}
-	if (month_parse(s, strlen(s), month) < 0) {
-		console_error(c, NULL, 400,
-		    "Tháng không hợp lệ; cần dạng YYYY-MM (ví dụ 2026-10):",
-		    "Not a valid month; use YYYY-MM (e.g. 2026-10):", s);
+	if (figpage_period_parse(c, "month", &p) < 0)
 		return -1;
-	}
+	current.c = c;
+	current.p = p;
+	/* the pages' trends and lists end with the period's last month */
+	*month = p.last;
 	return 0;
+}
+
+struct period
+figpage_period(struct ctx *c, int month)
+{
+	if (current.c == c && current.p.last == month)
+		return current.p;
+	return period_of_month(month);
+}
+
+void
+figpage_period_label(struct ctx *c, struct buf *b, int month)
+{
+	struct period p = figpage_period(c, month);
+
+	fmt_period(b, c->lang, &p);
+}
+
+void
+figpage_period_label_cap(struct ctx *c, struct buf *b, int month)
+{
+	struct period p = figpage_period(c, month);
+
+	fmt_period_cap(b, c->lang, &p);
+}
+
+void
+figpage_period_value(struct ctx *c, int month, char out[8])
+{
+	struct period p = figpage_period(c, month);
+
+	period_format(&p, out);
 }
 
 void
 figpage_month_query(struct ctx *c, struct buf *b, int month)
 {
-	char ms[8];
+	struct period p = figpage_period(c, month);
+	char ps[PERIOD_TEXT_MAX];
 
-	month_format(month, ms);
-	buf_printf(b, "?month=%s", ms);
+	period_format(&p, ps);
+	buf_printf(b, "?month=%s", ps);
 	if (c->lang == LANG_EN)
 		buf_puts(b, "&amp;lang=en");
+}
+
+/* One <option> of the period picker. */
+static void
+period_option(struct ctx *c, struct buf *b, const struct period *p,
+    const struct period *sel)
+{
+	char ps[PERIOD_TEXT_MAX];
+
+	period_format(p, ps);
+	buf_printf(b, "<option value=\"%s\"%s>", ps,
+	    p->first == sel->first && p->kind == sel->kind ? " selected" : "");
+	fmt_period_cap(b, c->lang, p);
+	buf_puts(b, "</option>\n");
+}
+
+void
+figpage_period_select(
+    struct ctx *c, struct buf *b, const char *name, const struct period *sel)
+{
+	static const struct {
+		char kind;
+		int n;
+		const char *vi, *en;
+	} groups[] = {
+		{ 'm', 24, "Tháng", "Months" },
+		{ 'q', 8, "Quý", "Quarters" },
+		{ 'y', 5, "Năm", "Years" },
+	};
+	int now = month_of(hl_now());
+
+	buf_printf(b, "<select id=\"%s\" name=\"%s\">\n", name, name);
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		struct period p = period_holding(now, groups[g].kind);
+		bool seen = false;
+
+		buf_puts(b, "<optgroup label=\"");
+		buf_html(b, TR(c, groups[g].vi, groups[g].en));
+		buf_puts(b, "\">\n");
+		/* the selection when it is older than the list offers */
+		if (sel->kind == groups[g].kind &&
+		    sel->first < period_add(&p, -(groups[g].n - 1)).first)
+			period_option(c, b, sel, sel);
+		for (int i = 0; i < groups[g].n; i++) {
+			struct period q = period_add(&p, -i);
+
+			seen = seen ||
+			    (q.first == sel->first && q.kind == sel->kind);
+			period_option(c, b, &q, sel);
+		}
+		/* a selection in the future */
+		if (!seen && sel->kind == groups[g].kind &&
+		    sel->first > p.first)
+			period_option(c, b, sel, sel);
+		buf_puts(b, "</optgroup>\n");
+	}
+	buf_puts(b, "</select>\n");
 }
 
 void
 figpage_month_form(struct ctx *c, const char *path, int month)
 {
 	struct buf *b = &c->req->resp.body;
-	char ms[8];
+	struct period p = figpage_period(c, month);
 
-	month_format(month, ms);
 	buf_puts(b, "<form class=\"month\" method=\"get\" action=\"");
 	buf_html(b, path);
 	buf_puts(b, "\">\n<label for=\"month\">");
-	buf_html(b, TR(c, "Tháng", "Month"));
-	buf_printf(b,
-	    "</label>\n<input type=\"month\" id=\"month\" name=\"month\" "
-	    "value=\"%s\" min=\"2000-01\" max=\"2199-12\" required>\n",
-	    ms);
+	buf_html(
+	    b, TR(c, "Kỳ (tháng, quý, năm)", "Period (month, quarter, year)"));
+	buf_puts(b, "</label>\n");
+	figpage_period_select(c, b, "month", &p);
 	if (c->lang == LANG_EN)
 		buf_puts(
 		    b, "<input type=\"hidden\" name=\"lang\" value=\"en\">\n");
@@ -107,8 +277,23 @@ figpage_month_form(struct ctx *c, const char *path, int month)
 }
 
 struct metrics *
+figpage_rollup(
+    struct ctx *c, const char *unit, int month, char *err, size_t errlen)
+{
+	struct period p = figpage_period(c, month);
+	struct db *db = ctx_db(c);
+
+	if (db == NULL) {
+		snprintf(err, errlen, "the database is not available");
+		return NULL;
+	}
+	return report_rollup_period(db, unit, &p, hl_now(), NULL, err, errlen);
+}
+
+struct metrics *
 figpage_metrics(struct ctx *c, const char *unit, int month)
 {
+	struct period p = figpage_period(c, month);
 	char err[256];
 	struct metrics *m;
 	struct db *db = ctx_db(c);
@@ -117,7 +302,8 @@ figpage_metrics(struct ctx *c, const char *unit, int month)
 		server_unavailable(c);
 		return NULL;
 	}
-	m = report_rollup(db, unit, month, hl_now(), NULL, err, sizeof(err));
+	m = report_rollup_period(
+	    db, unit, &p, hl_now(), NULL, err, sizeof(err));
 	if (m == NULL) {
 		log_msg(LOG_ERROR, "console", "metrics: %s", err);
 		c->req->resp.body.len = 0;

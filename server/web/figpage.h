@@ -23,18 +23,60 @@ bool figpage_is_manager(struct ctx *c);
 int figpage_query(struct ctx *c, const char *const *allowed);
 
 /*
- * The month of ?month=YYYY-MM, or the current month (Asia/Ho_Chi_Minh)
- * without one.  0, or answers 400 and returns -1.
+ * The period of ?month=: a month YYYY-MM, a quarter YYYY-Qn or a year
+ * YYYY (hltime.h), or the current month (Asia/Ho_Chi_Minh) without one.
+ * *month is the period's LAST month (trends and lists end there); the
+ * period itself is figpage_period(c, *month), and figpage_metrics(),
+ * figpage_month_query() and figpage_month_form() of the same request use
+ * it.  0, or answers 400 (in the page's language: which part is wrong,
+ * a period before the database's first month, a folded month) and
+ * returns -1.
  */
 int figpage_month(struct ctx *c, int *month);
 
+/* The same for a query parameter `name`, into *p, without remembering. */
+struct period;
+int figpage_period_parse(struct ctx *c, const char *name, struct period *p);
+
 /*
- * A GET form choosing the month, for the page at `path` (its query is
- * only month and lang).
+ * The period figpage_month() read for this request when `month` is its
+ * last month, else the month alone.
+ */
+struct period figpage_period(struct ctx *c, int month);
+
+/*
+ * What a page shows of that period: fmt_period() ("tháng 10/2026",
+ * "quý 4/2026", "năm 2026"), the drop-in for fmt_month(b, c->lang,
+ * month) on a figure page; and its machine value ("2026-Q4") for a
+ * data-v attribute or a query.
+ */
+void figpage_period_label(struct ctx *c, struct buf *b, int month);
+/* The same capitalised, to start a line: "Quý 4/2026". */
+void figpage_period_label_cap(struct ctx *c, struct buf *b, int month);
+void figpage_period_value(struct ctx *c, int month, char out[8]);
+
+/*
+ * <select id=name name=name>: the last 24 months, 8 quarters and 5 years
+ * (and `sel` when older), labelled with fmt_period_cap(), values
+ * "2026-10", "2026-Q4", "2026".
+ */
+void figpage_period_select(
+    struct ctx *c, struct buf *b, const char *name, const struct period *sel);
+
+/*
+ * The roll-up (report_rollup_period()) of the period figpage_month() read
+ * (`month` its last month), as of now, without answering: NULL with err.
+ */
+struct metrics *figpage_rollup(
+    struct ctx *c, const char *unit, int month, char *err, size_t errlen);
+
+/*
+ * A GET form choosing the period (figpage_period_select() named "month"),
+ * for the page at `path` (its query is only month and lang).
  */
 void figpage_month_form(struct ctx *c, const char *path, int month);
 
-/* Append "?month=YYYY-MM" (and "&amp;lang=en"), for an href, to b. */
+/* Append "?month=PERIOD" (and "&amp;lang=en"), for an href, to b. */
 void figpage_month_query(struct ctx *c, struct buf *b, int month);
 
 /*

@@ -16,6 +16,7 @@
 #include "hailong/wire.h"
 #include "core/addrlist.h"
 #include "core/fold.h"
+#include "core/rules.h"
 #include "core/store.h"
 #include "core/writer.h"
 #include "web/html.h"
@@ -375,6 +376,50 @@ monitor_put_kiosks(struct buf *b, struct ctx *c)
 	db_done(st);
 }
 
+/*
+ * For each unit with active subordinate units: how many of them have
+ * sent this server no report of the latest closed month (report_status.h
+ * "missing"), and of those how many are past the deadline (the report
+ * deadline rule of that month).
+ */
+static void
+monitor_put_reports(struct buf *b, struct ctx *c)
+{
+	struct db *db = ctx_db(c);
+	struct db_stmt *st;
+	char mo[8], err[128];
+	int64_t now = hl_now();
+	int month = month_add(month_of(now), -1), days;
+	bool first = true;
+
+	if (db == NULL ||
+	    rules_report_deadline(db, month, &days, err, sizeof(err)) < 0)
+		return;
+	month_format(month, mo);
+	st = db_query(db,
+	    "SELECT p.code, sum(NOT EXISTS (SELECT 1 FROM reports_received r "
+	    "WHERE r.unit = ch.code AND r.month = ?1 AND r.kind = 'm' AND "
+	    "r.received_at <= ?2)) FROM units p JOIN units ch ON ch.parent = "
+	    "p.code AND ch.active = 1 GROUP BY p.code ORDER BY p.code",
+	    "il", month, now);
+	while (st != NULL && db_step(st) == DB_ROW) {
+		if (first) {
+			head(b, "hailong_reports_missing", "gauge",
+			    "Active subordinate units that have sent no "
+			    "report of the latest closed month, per parent "
+			    "unit (overdue=\"1\" once the deadline has "
+			    "passed).");
+			first = false;
+		}
+		buf_puts(b, "hailong_reports_missing{unit=\"");
+		label(b, db_col_text(st, 0));
+		buf_printf(b, "\",period=\"%s\",overdue=\"%d\"} %lld\n", mo,
+		    now >= month_end(month) + (int64_t)days * 86400,
+		    (long long)db_col_int(st, 1));
+	}
+	db_done(st);
+}
+
 void
 page_prometheus(struct ctx *c)
 {
@@ -404,4 +449,5 @@ page_prometheus(struct ctx *c)
 	monitor_put_writer(b, s);
 	monitor_put_database(b, c);
 	monitor_put_kiosks(b, c);
+	monitor_put_reports(b, c);
 }

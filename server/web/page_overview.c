@@ -395,11 +395,11 @@ page_admin_unit(struct ctx *c)
 	b = &c->req->resp.body;
 	buf_printf(&path, "/admin/units/%s", u.code);
 	figpage_month_form(c, buf_str(&path), month);
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_puts(b, "<h2>");
 	buf_html(b, TR(c, "Số liệu", "Figures of"));
 	buf_printf(b, " <span data-k=\"month\" data-v=\"%s\">", ms);
-	fmt_month(b, c->lang, month);
+	figpage_period_label(c, b, month);
 	buf_puts(b, "</span></h2>\n");
 	headline_table(c, series, &m->total.fig, month);
 	flag_list(c, &u, m, month);

@@ -124,7 +124,7 @@ filter_form(struct ctx *c, const char *unit, int month, const char *flag,
 	struct field_option fo = { c, field };
 	char ms[8];
 
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_printf(b,
 	    "<form class=\"filters\" method=\"get\" "
 	    "action=\"/admin/units/%s/procedures\">\n"
@@ -826,7 +826,7 @@ page_procedure(struct ctx *c)
 	buf_printf(&title, "%s %s", code, name);
 	console_begin(c, &u, buf_str(&title), "procedures");
 	b = &c->req->resp.body;
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_puts(b, "<p class=\"lead\">");
 	if (field[0] != '\0') {
 		buf_html(b, TR(c, "Lĩnh vực", "Field"));
@@ -835,7 +835,7 @@ page_procedure(struct ctx *c)
 		buf_puts(b, " · ");
 	}
 	buf_printf(b, "<span data-k=\"month\" data-v=\"%s\">", ms);
-	fmt_month_cap(b, c->lang, month);
+	figpage_period_label_cap(c, b, month);
 	buf_puts(b, "</span></p>\n");
 	buf_printf(&path, "/admin/units/%s/procedures/%s", u.code, code);
 	figpage_month_form(c, buf_str(&path), month);

@@ -32,9 +32,9 @@ month_span(struct ctx *c, int month)
 	struct buf *b = &c->req->resp.body;
 	char ms[8];
 
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_printf(b, "<span data-k=\"month\" data-v=\"%s\">", ms);
-	fmt_month(b, c->lang, month);
+	figpage_period_label(c, b, month);
 	buf_puts(b, "</span>");
 }
 
@@ -196,8 +196,9 @@ figure_cells(struct ctx *c, const struct metric_figures *f, int n_min)
 		buf_printf(b,
 		    "<td class=\"nodata\" data-k=\"ratings\" colspan=\"%zu\">",
 		    NHEADS - 1);
-		buf_html(b, TR(c, "Tháng này chưa đủ dữ liệu để công bố.",
-				"Not enough data to publish this month."));
+		buf_html(b,
+		    TR(c, "Tháng này chưa đủ dữ liệu để công bố.",
+			"Not enough data to publish this month."));
 		buf_puts(b, "</td>");
 		return;
 	}
@@ -205,10 +206,12 @@ figure_cells(struct ctx *c, const struct metric_figures *f, int n_min)
 	pub_cell(c, "satisfied_rate", f->satisfied_rate, KIND_RATE, rated, 2);
 	if (!handled) {
 		/* the dossiers' seven figures: one cell saying so */
-		buf_puts(b, "<td class=\"nodata\" data-k=\"dossiers\" "
-			    "colspan=\"7\">");
-		buf_html(b, TR(c, "Hồ sơ: chưa đủ dữ liệu",
-				"Dossiers: not enough data"));
+		buf_puts(b,
+		    "<td class=\"nodata\" data-k=\"dossiers\" "
+		    "colspan=\"7\">");
+		buf_html(b,
+		    TR(c, "Hồ sơ: chưa đủ dữ liệu",
+			"Dossiers: not enough data"));
 		buf_puts(b, "</td>");
 		pub_cell(c, "excluded", (double)figpage_excluded_total(f),
 		    KIND_COUNT, true, 10);
@@ -217,8 +220,7 @@ figure_cells(struct ctx *c, const struct metric_figures *f, int n_min)
 	pub_cell(c, "dossiers", (double)f->dossiers, KIND_COUNT, handled, 3);
 	pub_cell(c, "on_time_rate", f->on_time_rate, KIND_RATE, handled, 4);
 	pub_cell(c, "online_rate", f->online_rate, KIND_RATE, handled, 5);
-	pub_cell(
-	    c, "digitized_rate", f->digitized_rate, KIND_RATE, handled, 6);
+	pub_cell(c, "digitized_rate", f->digitized_rate, KIND_RATE, handled, 6);
 	pub_cell(c, "handling_satisfaction_rate", f->handling_satisfaction_rate,
 	    KIND_RATE, handled, 7);
 	pub_cell(c, "points_total", figpage_points_total(f), KIND_POINTS,
@@ -262,8 +264,8 @@ excluded_table(struct ctx *c, const struct metric_figures *f, int n_min)
 		buf_html(b, TR(c, "Không tính — ", "Excluded — "));
 		buf_html(b, figpage_excluded_label(c, i));
 		buf_puts(b, "</th>");
-		pub_cell(c, keys[i], (double)f->excluded[i], KIND_COUNT, true,
-		    0);
+		pub_cell(
+		    c, keys[i], (double)f->excluded[i], KIND_COUNT, true, 0);
 		buf_puts(b, "</tr>\n");
 	}
 	buf_puts(b, "</tbody>\n</table>\n");
@@ -276,7 +278,7 @@ unit_row(struct ctx *c, const char *code, const char *name,
 	struct buf *b = &c->req->resp.body;
 	char ms[8];
 
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_printf(b,
 	    "<tr data-unit=\"%s\"><td><a href=\"/cong-khai/%s?month=%s%s\">",
 	    code, code, ms, c->lang == LANG_EN ? "&amp;lang=en" : "");
@@ -349,12 +351,14 @@ procedure_rows(struct ctx *c, const struct metrics *m)
 		else {
 			fmt_count(b, c->lang, (int64_t)hidden);
 			buf_printf(b, " %s",
-			    n > 0 ? TR(c, "thủ tục khác chưa đủ dữ liệu để "
-					  "công bố.",
+			    n > 0 ? TR(c,
+					"thủ tục khác chưa đủ dữ liệu để "
+					"công bố.",
 					"other procedures have too little "
 					"data to publish.")
-				  : TR(c, "thủ tục, chưa thủ tục nào đủ dữ "
-					  "liệu để công bố.",
+				  : TR(c,
+					"thủ tục, chưa thủ tục nào đủ dữ "
+					"liệu để công bố.",
 					"procedures, none with enough data "
 					"to publish."));
 		}
@@ -398,8 +402,8 @@ unit_rows(struct ctx *c, const char *sql, const char *parent, int month)
 	db_done(st);
 	for (size_t i = 0; i < n; i++) {
 		char err[256];
-		struct metrics *m = report_rollup(
-		    db, v[i].code, month, hl_now(), NULL, err, sizeof(err));
+		struct metrics *m =
+		    figpage_rollup(c, v[i].code, month, err, sizeof(err));
 
 		if (m == NULL) {
 			log_msg(LOG_ERROR, "public", "metrics: %s", err);
@@ -422,17 +426,21 @@ unit_rows(struct ctx *c, const char *sql, const char *parent, int month)
 		    "data-v=\"%zu\">",
 		    none);
 		if (shown == 0 && none == n)
-			buf_html(b, TR(c, "Chưa đơn vị nào đủ dữ liệu để công bố "
-					  "trong ",
-					"No unit has enough data to publish for "));
+			buf_html(b,
+			    TR(c,
+				"Chưa đơn vị nào đủ dữ liệu để công bố "
+				"trong ",
+				"No unit has enough data to publish for "));
 		else {
 			fmt_count(b, c->lang, (int64_t)none);
-			buf_html(b, TR(c, " đơn vị khác chưa đủ dữ liệu để công "
-					  "bố trong ",
-					" other units do not have enough data to "
-					"publish for "));
+			buf_html(b,
+			    TR(c,
+				" đơn vị khác chưa đủ dữ liệu để công "
+				"bố trong ",
+				" other units do not have enough data to "
+				"publish for "));
 		}
-		fmt_month(b, c->lang, month);
+		figpage_period_label(c, b, month);
 		buf_puts(b, ".</p>\n");
 	}
 	free(v);
@@ -459,10 +467,12 @@ page_public(struct ctx *c)
 		"Satisfaction results by unit"));
 	b = &c->req->resp.body;
 	buf_puts(b, "<p class=\"lead\">");
-	buf_html(b, TR(c, "Kết quả đánh giá của người dân, doanh nghiệp về các "
-			  "đơn vị trong ",
-			"What citizens and businesses said about each office "
-			"in "));
+	buf_html(b,
+	    TR(c,
+		"Kết quả đánh giá của người dân, doanh nghiệp về các "
+		"đơn vị trong ",
+		"What citizens and businesses said about each office "
+		"in "));
 	month_span(c, month);
 	buf_puts(b, ".</p>\n");
 	figpage_month_form(c, "/cong-khai", month);
@@ -505,14 +515,14 @@ page_public_unit(struct ctx *c)
 	strlcpy_hl(parent, info.parent, sizeof(parent));
 	if (figpage_query(c, allowed) < 0 || figpage_month(c, &month) < 0)
 		return;
-	m = report_rollup(db, code, month, hl_now(), NULL, err, sizeof(err));
+	m = figpage_rollup(c, code, month, err, sizeof(err));
 	if (m == NULL) {
 		server_unavailable(c);
 		return;
 	}
 	public_begin(c, name);
 	b = &c->req->resp.body;
-	month_format(month, ms);
+	figpage_period_value(c, month, ms);
 	buf_printf(
 	    b, "<p class=\"lead\"><span class=\"code\">%s</span> · ", code);
 	month_span(c, month);
@@ -557,8 +567,9 @@ page_public_unit(struct ctx *c)
 			/* one sentence, not four cells saying the same */
 			buf_puts(b, "<p class=\"none\" data-k=\"points\">");
 			buf_html(b,
-			    TR(c, "Điểm được tính từ hồ sơ của đơn vị; tháng "
-				  "này chưa đủ dữ liệu để công bố.",
+			    TR(c,
+				"Điểm được tính từ hồ sơ của đơn vị; tháng "
+				"này chưa đủ dữ liệu để công bố.",
 				"Points come from the office's dossiers; not "
 				"enough data this month."));
 			buf_puts(b, "</p>\n");

@@ -15,9 +15,11 @@
 #include "hailong/util.h"
 #include "core/audit.h"
 #include "core/cms.h"
+#include "core/fmt.h"
 #include "core/report.h"
 #include "core/users.h"
 #include "web/console.h"
+#include "web/figpage.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/server.h"
@@ -39,26 +41,55 @@
 static const char *const file_names[] = { "report.json", "report.json.p7s",
 	"report.csv", "report.xlsx", "report.html" };
 
-/* The month of ?month= (default: last month). 0, or -1 when malformed. */
+/* Last month: what a page without a period shows. */
+static struct period
+last_month(void)
+{
+	return period_of_month(month_add(month_of(hl_now()), -1));
+}
+
+/*
+ * The period of ?month= (a month, a quarter YYYY-Qn or a year YYYY;
+ * default: last month).  0, or -1 with why when malformed.
+ */
 static int
-page_month(const struct form *f, int *month)
+page_month(const struct form *f, struct period *p, char *why, size_t whylen)
 {
 	const char *s = form_get(f, "month");
 
 	if (s == NULL || s[0] == '\0') {
-		*month = month_add(month_of(hl_now()), -1);
+		*p = last_month();
 		return 0;
 	}
-	return month_parse(s, strlen(s), month);
+	return period_parse(s, strlen(s), p, why, whylen);
+}
+
+/* The error of page_month() in the page's language. */
+static const char *
+period_why(struct ctx *c, const char *why)
+{
+	if (strncmp(why, "a quarter", 9) == 0)
+		return TR(c, "Quý phải từ 1 đến 4 (Q1 đến Q4).",
+		    "A quarter is Q1 to Q4.");
+	if (strncmp(why, "a month", 7) == 0)
+		return TR(
+		    c, "Tháng phải từ 01 đến 12.", "A month is 01 to 12.");
+	if (strncmp(why, "the year", 8) == 0)
+		return TR(c, "Năm phải từ 2000 đến 2199.",
+		    "The year must be 2000 to 2199.");
+	return TR(c,
+	    "Kỳ phải có dạng YYYY-MM (tháng), YYYY-Qn (quý) hoặc YYYY (năm).",
+	    "The period must be YYYY-MM (a month), YYYY-Qn (a quarter) or "
+	    "YYYY (a year).");
 }
 
 static void
-action_form(struct ctx *c, struct buf *b, const char *unit, int month,
-    const char *action, int64_t id, const char *label)
+action_form(struct ctx *c, struct buf *b, const char *unit,
+    const struct period *per, const char *action, int64_t id, const char *label)
 {
-	char mo[8];
+	char mo[PERIOD_TEXT_MAX];
 
-	month_format(month, mo);
+	period_format(per, mo);
 	buf_printf(b,
 	    "<form class=\"inline\" method=\"post\" "
 	    "action=\"/admin/units/%s/reports",
@@ -82,14 +113,11 @@ action_form(struct ctx *c, struct buf *b, const char *unit, int month,
 static void
 when(struct buf *b, struct db_stmt *st, int col)
 {
-	char s[17];
-
 	if (db_col_is_null(st, col)) {
 		buf_puts(b, "—");
 		return;
 	}
-	datetime_vn(db_col_int(st, col), s);
-	buf_html(b, s);
+	fmt_datetime(b, LANG_VI, db_col_int(st, col));
 }
 
 /* "None yet." under a heading whose table had no rows. */
@@ -104,33 +132,48 @@ none_yet(struct ctx *c, struct buf *b)
 /* The note of the last action, and the form choosing the month. */
 static void
 render_head(struct ctx *c, struct buf *b, const struct console_unit *u,
-    const char *mo, const char *note)
+    const struct period *per, const char *note)
 {
+	int64_t one;
+
 	if (note != NULL) {
 		buf_puts(b, "<p class=\"alert\" role=\"status\">");
 		buf_html(b, note);
 		buf_puts(b, "</p>\n");
 	}
 	buf_printf(b,
-	    "<form method=\"get\" action=\"/admin/units/%s/reports\">",
+	    "<form class=\"month\" method=\"get\" "
+	    "action=\"/admin/units/%s/reports\">",
 	    u->code);
 	if (c->lang == LANG_EN)
 		buf_puts(
 		    b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
-	buf_puts(b, "<label>");
-	buf_html(b, TR(c, "Tháng", "Month"));
-	buf_printf(b,
-	    " <input name=\"month\" value=\"%s\" pattern=\"[0-9]{4}-[0-9]{2}\" "
-	    "size=\"8\"></label> <button type=\"submit\">",
-	    mo);
+	buf_puts(b, "<label for=\"month\">");
+	buf_html(b,
+	    TR(c, "Kỳ báo cáo (tháng, quý, năm)",
+		"Period (month, quarter, year)"));
+	buf_puts(b, "</label> ");
+	figpage_period_select(c, b, "month", per);
+	buf_puts(b, " <button type=\"submit\">");
 	buf_html(b, TR(c, "Xem", "Show"));
 	buf_puts(b, "</button></form>\n");
+	/* who has not reported: for a unit with subordinate units */
+	if (db_int(ctx_db(c), &one,
+		"SELECT 1 FROM units WHERE parent = ? AND active = 1 LIMIT 1",
+		"t", u->code) != 0)
+		return;
+	buf_printf(b, "<p><a href=\"/admin/units/%s/reports/status%s\">",
+	    u->code, c->lang == LANG_EN ? "?lang=en" : "");
+	buf_html(b,
+	    TR(c, "Tình hình nộp báo cáo của đơn vị cấp dưới →",
+		"Which subordinate units have reported →"));
+	buf_puts(b, "</a></p>\n");
 }
 
 /* One row of the unit's reports: files, and sign or send. */
 static void
-made_row(struct ctx *c, struct buf *b, const struct console_unit *u, int month,
-    struct db_stmt *st)
+made_row(struct ctx *c, struct buf *b, const struct console_unit *u,
+    const struct period *month, struct db_stmt *st)
 {
 	int64_t id = db_col_int(st, 0);
 	bool signed_ = db_col_int(st, 6) != 0;
@@ -166,9 +209,10 @@ made_row(struct ctx *c, struct buf *b, const struct console_unit *u, int month,
 
 /* This unit's reports of the month, and the button that builds one. */
 static void
-made_table(
-    struct ctx *c, struct buf *b, const struct console_unit *u, int month)
+made_table(struct ctx *c, struct buf *b, const struct console_unit *u,
+    const struct period *month)
 {
+	char kind[2] = { month->kind, '\0' };
 	struct db_stmt *st;
 	bool any = false;
 
@@ -180,8 +224,8 @@ made_table(
 	st = db_query(ctx_db(c),
 	    "SELECT id, sha256, built_at, built_by, signed_at, submitted_at, "
 	    "p7s IS NOT NULL FROM reports_made WHERE unit = ? AND month = ? "
-	    "ORDER BY id DESC LIMIT 50",
-	    "ti", u->code, month);
+	    "AND kind = ? ORDER BY id DESC LIMIT 50",
+	    "tit", u->code, month->first, kind);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		if (!any) {
 			buf_printf(b,
@@ -224,9 +268,10 @@ received_row(struct ctx *c, struct buf *b, struct db_stmt *st)
 
 /* The reports subordinate units sent for the month, every submission. */
 static void
-received_table(
-    struct ctx *c, struct buf *b, const struct console_unit *u, int month)
+received_table(struct ctx *c, struct buf *b, const struct console_unit *u,
+    const struct period *month)
 {
+	char kind[2] = { month->kind, '\0' };
 	struct db_stmt *st;
 	bool any = false;
 
@@ -238,12 +283,12 @@ received_table(
 	st = db_query(ctx_db(c),
 	    "SELECT r.unit, u.name, r.received_at, r.sha256, r.signer, "
 	    "r.id = (SELECT max(id) FROM reports_received x WHERE "
-	    "x.unit = r.unit AND x.month = r.month) "
+	    "x.unit = r.unit AND x.month = r.month AND x.kind = r.kind) "
 	    "FROM reports_received r JOIN unit_tree t ON t.descendant = "
 	    "r.unit AND t.ancestor = ? AND t.depth >= 1 "
-	    "JOIN units u ON u.code = r.unit WHERE r.month = ? "
-	    "ORDER BY r.unit, r.id DESC LIMIT 500",
-	    "ti", u->code, month);
+	    "JOIN units u ON u.code = r.unit WHERE r.month = ? AND "
+	    "r.kind = ? ORDER BY r.unit, r.id DESC LIMIT 500",
+	    "tit", u->code, month->first, kind);
 	while (st != NULL && db_step(st) == DB_ROW) {
 		if (!any) {
 			buf_printf(b,
@@ -266,21 +311,21 @@ received_table(
 }
 
 static void
-render(struct ctx *c, int status, const struct console_unit *u, int month,
-    const char *note)
+render(struct ctx *c, int status, const struct console_unit *u,
+    struct period month, const char *note)
 {
 	struct buf *b;
-	char mo[8], title[400];
+	char mo[FMT_MAX], title[400];
 
-	month_format(month, mo);
-	snprintf(title, sizeof(title), "%s %s",
-	    TR(c, "Báo cáo tháng", "Monthly reports"), mo);
+	fmt_period_s(mo, c->lang, &month);
+	snprintf(
+	    title, sizeof(title), "%s %s", TR(c, "Báo cáo", "Reports:"), mo);
 	console_begin(c, u, title, "reports");
 	c->req->resp.status = status;
 	b = &c->req->resp.body;
-	render_head(c, b, u, mo, note);
-	made_table(c, b, u, month);
-	received_table(c, b, u, month);
+	render_head(c, b, u, &month, note);
+	made_table(c, b, u, &month);
+	received_table(c, b, u, &month);
 	console_end(c);
 }
 
@@ -288,14 +333,13 @@ void
 page_reports_get(struct ctx *c)
 {
 	struct console_unit u;
-	int month;
+	struct period month;
+	char why[160];
 
 	if (console_unit(c, 0, &u) < 0)
 		return;
-	if (page_month(&c->query, &month) < 0) {
-		render(c, 400, &u, month_add(month_of(hl_now()), -1),
-		    TR(c, "Tháng phải có dạng YYYY-MM.",
-			"The month must be YYYY-MM."));
+	if (page_month(&c->query, &month, why, sizeof(why)) < 0) {
+		render(c, 400, &u, last_month(), period_why(c, why));
 		return;
 	}
 	render(c, 200, &u, month, NULL);
@@ -304,10 +348,10 @@ page_reports_get(struct ctx *c)
 /* Load reports_made row `id` of unit.  0, 1 none, -1 error. */
 static int
 load_made(struct db *db, const char *unit, int64_t id, char **json, size_t *len,
-    char **p7s, size_t *plen, int *month)
+    char **p7s, size_t *plen, struct period *month)
 {
 	struct db_stmt *st = db_query(db,
-	    "SELECT json, p7s, month FROM reports_made WHERE id = ? AND "
+	    "SELECT json, p7s, month, kind FROM reports_made WHERE id = ? AND "
 	    "unit = ?",
 	    "lt", id, unit);
 	const void *p;
@@ -328,25 +372,27 @@ load_made(struct db *db, const char *unit, int64_t id, char **json, size_t *len,
 			*p7s = xmalloc(*plen + 1);
 			memcpy(*p7s, p, *plen);
 		}
-		*month = (int)db_col_int(st, 2);
+		*month = period_holding(
+		    (int)db_col_int(st, 2), db_col_text(st, 3)[0]);
 	}
 	db_done(st);
 	return rc == DB_ROW ? 0 : rc < 0 ? -1 : 1;
 }
 
 static int
-do_build(struct ctx *c, struct db *db, const struct console_unit *u, int month,
-    char *err, size_t errlen)
+do_build(struct ctx *c, struct db *db, const struct console_unit *u,
+    const struct period *month, char *err, size_t errlen)
 {
 	unsigned char d[SHA256_LEN];
-	char sha[65], actor[96], target[64], mo[8], detail[160];
+	char sha[65], actor[96], target[64], mo[PERIOD_TEXT_MAX], detail[160];
+	char kind[2] = { month->kind, '\0' };
 	json_t *doc;
 	char *json;
 	size_t len;
 	int64_t now = hl_now();
 	int rc = -1;
 
-	doc = report_build(db, u->code, month, now, err, errlen);
+	doc = report_build_period(db, u->code, month, now, err, errlen);
 	if (doc == NULL)
 		return -1;
 	json = report_dumps(doc, &len);
@@ -354,14 +400,15 @@ do_build(struct ctx *c, struct db *db, const struct console_unit *u, int month,
 	sha256(json, len, d);
 	hex_encode(d, sizeof(d), sha);
 	ctx_actor(c, actor, sizeof(actor));
-	month_format(month, mo);
+	period_format(month, mo);
 	snprintf(target, sizeof(target), "report:%s:%s", u->code, mo);
 	snprintf(detail, sizeof(detail), "{\"sha256\":\"%s\"}", sha);
 	if (db_begin(db) < 0 ||
 	    db_run(db,
-		"INSERT INTO reports_made(unit, month, json, sha256, "
-		"built_at, built_by) VALUES (?, ?, ?, ?, ?, ?)",
-		"tibtlt", u->code, month, json, len, sha, now, actor) < 0 ||
+		"INSERT INTO reports_made(unit, month, kind, json, sha256, "
+		"built_at, built_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		"titbtlt", u->code, month->first, kind, json, len, sha, now,
+		actor) < 0 ||
 	    audit_append(db, actor, "report.build", target, detail) < 0 ||
 	    db_commit(db) < 0) {
 		db_rollback(db);
@@ -380,13 +427,14 @@ do_sign(struct ctx *c, struct db *db, const struct console_unit *u, int64_t id,
 {
 	const struct config *cfg = &c->srv->cfg;
 	char key[CONFIG_PATH_MAX + 64], cert[CONFIG_PATH_MAX + 64];
-	char actor[96], target[64], mo[8], detail[200];
+	char actor[96], target[64], mo[PERIOD_TEXT_MAX], detail[200];
 	char *json = NULL, *p7s = NULL;
 	struct buf out = { 0 };
 	unsigned char d[SHA256_LEN];
 	char sha[65];
 	size_t len, plen;
-	int month, rc = -1, r;
+	struct period month;
+	int rc = -1, r;
 
 	if (cfg->report_keys[0] == '\0') {
 		snprintf(err, errlen, "%s",
@@ -409,7 +457,7 @@ do_sign(struct ctx *c, struct db *db, const struct console_unit *u, int64_t id,
 	sha256(json, len, d);
 	hex_encode(d, sizeof(d), sha);
 	ctx_actor(c, actor, sizeof(actor));
-	month_format(month, mo);
+	period_format(&month, mo);
 	snprintf(target, sizeof(target), "report:%s:%s", u->code, mo);
 	snprintf(detail, sizeof(detail), "{\"id\":%lld,\"sha256\":\"%s\"}",
 	    (long long)id, sha);
@@ -445,7 +493,7 @@ struct submit_job {
 	struct ctx *c;
 	struct console_unit u;
 	int64_t id;
-	int month;
+	struct period month;
 	char url[300];
 	char auth[300];
 	char *body;
@@ -562,7 +610,7 @@ static int
 submit_record(struct ctx *c, struct db *db, struct submit_job *j, char *err,
     size_t errlen)
 {
-	char actor[96], target[64], mo[8], *detail;
+	char actor[96], target[64], mo[PERIOD_TEXT_MAX], *detail;
 	json_t *receipt;
 
 	if (j->sent < 0) {
@@ -593,7 +641,7 @@ submit_record(struct ctx *c, struct db *db, struct submit_job *j, char *err,
 	detail = json_dumps(receipt, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(receipt);
 	ctx_actor(c, actor, sizeof(actor));
-	month_format(j->month, mo);
+	period_format(&j->month, mo);
 	snprintf(target, sizeof(target), "report:%s:%s", j->u.code, mo);
 	if (detail == NULL || db_begin(db) < 0 ||
 	    db_run(db,
@@ -673,7 +721,9 @@ page_reports_post(struct ctx *c)
 	const char *action, *id_s;
 	char err[600], msg[700];
 	int64_t id = 0;
-	int month, rc;
+	struct period month;
+	char why[160];
+	int rc;
 	const char *done;
 
 	if (console_unit(c, 0, &u) < 0)
@@ -681,16 +731,14 @@ page_reports_post(struct ctx *c)
 	db = ctx_db(c);
 	if (form_parse(&f, c->req->body.data ? c->req->body.data : "",
 		c->req->body.len) < 0) {
-		render(c, 400, &u, month_add(month_of(hl_now()), -1),
+		render(c, 400, &u, last_month(),
 		    TR(c, "Không thực hiện được", "It failed"));
 		return;
 	}
 	action = form_get(&f, "action");
 	id_s = form_get(&f, "id");
-	if (page_month(&f, &month) < 0) {
-		render(c, 400, &u, month_add(month_of(hl_now()), -1),
-		    TR(c, "Tháng phải có dạng YYYY-MM.",
-			"The month must be YYYY-MM."));
+	if (page_month(&f, &month, why, sizeof(why)) < 0) {
+		render(c, 400, &u, last_month(), period_why(c, why));
 		goto out;
 	}
 	if (id_s != NULL &&
@@ -698,7 +746,7 @@ page_reports_post(struct ctx *c)
 		id = -1;
 	err[0] = '\0';
 	if (action != NULL && strcmp(action, "build") == 0) {
-		rc = do_build(c, db, &u, month, err, sizeof(err));
+		rc = do_build(c, db, &u, &month, err, sizeof(err));
 		done = TR(c, "Đã lập báo cáo.", "The report was built.");
 	} else if (action != NULL && strcmp(action, "sign") == 0 && id > 0) {
 		rc = do_sign(c, db, &u, id, err, sizeof(err));
@@ -735,7 +783,8 @@ page_reports_file(struct ctx *c)
 	struct buf *b;
 	size_t len, plen, which;
 	int64_t id;
-	int month, r;
+	struct period month;
+	int r;
 
 	if (console_unit(c, 0, &u) < 0)
 		return;

@@ -95,6 +95,7 @@ void api_metrics_get(struct ctx *c);
 
 /* api_reports.c: subordinate units' signed reports */
 void api_reports_post(struct ctx *c);
+void api_reports_status_get(struct ctx *c);
 
 /* api_duty.c: who is on duty at a counter (API keys, scope "duty") */
 void api_duty_post(struct ctx *c);
@@ -106,6 +107,7 @@ void api_serving_post(struct ctx *c);
 
 /* page_reports.c: the console's reports tab */
 void page_reports_get(struct ctx *c);
+void page_report_status_get(struct ctx *c);
 void page_reports_post(struct ctx *c);
 void page_reports_file(struct ctx *c);
 

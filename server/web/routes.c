@@ -157,6 +157,8 @@ const struct route routes[] = {
 	    ROLE_REPORTER, 0, 0 },
 	{ HTTP_POST, "/admin/units/:unit/reports", page_reports_post,
 	    AUTH_STAFF, ROLE_REPORTER, 4096, 0 },
+	{ HTTP_GET, "/admin/units/:unit/reports/status", page_report_status_get,
+	    AUTH_STAFF, ROLE_REPORTER, 0, 0 },
 	{ HTTP_GET, "/admin/units/:unit/reports/:id/:file", page_reports_file,
 	    AUTH_STAFF, ROLE_REPORTER, 0, 0 },
 
@@ -168,6 +170,8 @@ const struct route routes[] = {
 	/* signed monthly reports of subordinate units (api_reports.c) */
 	{ HTTP_POST, "/api/v1/reports", api_reports_post, AUTH_APIKEY, 0,
 	    REPORT_BODY_MAX, APIKEY_SCOPE_REPORTS },
+	{ HTTP_GET, "/api/v1/reports/status", api_reports_status_get,
+	    AUTH_APIKEY, 0, 0, APIKEY_SCOPE_REPORTS },
 	/* the duty log: a queue system, the one-stop software (api_duty.c) */
 	{ HTTP_POST, "/api/v1/counters/:unit/:number/duty", api_duty_post,
 	    AUTH_APIKEY, 0, DUTY_BODY_MAX, APIKEY_SCOPE_DUTY },

@@ -239,6 +239,9 @@ EXPECT = {
         REPORTER, ok=400, body={'action': 'nothing', 'month': '2026-10'}),
     ('GET', '/admin/units/:unit/reports/:id/:file'): InUnit(
         REPORTER, ok=404),
+    # who has not reported (issue 19)
+    ('GET', '/admin/units/:unit/reports/status'): InUnit(
+        REPORTER, query='last=2'),
     ('GET', '/cong-khai'): Public(200),
     ('GET', '/cong-khai/:unit'): Public(200),
     # console part B
@@ -314,6 +317,8 @@ EXPECT = {
     ('POST', '/api/v1/ratings'): Public(401, body='[]', key=KEY_RATINGS),
     # no report_ca configured: the route is closed to every key
     ('POST', '/api/v1/reports'): Public(401, body='{}', key=KEY_REPORTS),
+    ('GET', '/api/v1/reports/status'): Public(
+        401, query='unit={unit}&last=2', key='scoped'),
     ('GET', '/api/v1/metrics'): InUnit(VIEWER,
                                        query='unit={unit}&month=2026-10',
                                        key='scoped', check=staff_scopes),

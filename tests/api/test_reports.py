@@ -838,7 +838,7 @@ class ConsoleReports(unittest.TestCase):
     def test_build_sign_download_submit(self):
         b = Browser(self.s).logged_in('bao', PW)
         r = self.page(b)
-        self.assertIn('Báo cáo tháng 2025-10', r.text)
+        self.assertIn('Báo cáo tháng 10/2025', r.text)
         self.assertIn('Lập báo cáo', r.text)
         r = self.act(b, 'build')
         self.assertEqual(r.status, 200, r.text[:500])
@@ -1012,7 +1012,7 @@ class ConsoleReports(unittest.TestCase):
                                ).status, 400)
         r = self.act(b, 'explode')
         self.assertEqual(r.status, 400)
-        self.assertIn('Monthly reports 2025-10', b.get(
+        self.assertIn('Reports: October 2025', b.get(
             f'/admin/units/H21.227/reports?month={MONTH}&lang=en').text)
 
 

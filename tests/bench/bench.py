@@ -405,6 +405,11 @@ def figures(db):
     com = median_time(cmd(commune), 5)
     com_rec = median_time(cmd(commune, '--recompute'), 3)
     past = median_time(cmd('H21', as_of=PAST_AS_OF), 3)
+    # a year (issue 19): the sums of its months' counts, from the rollups;
+    # the fixture's 2026 holds 11 months of data (January to November)
+    year_cmd = [BIN, 'metrics', '--db', db, '--unit', 'H21', '--period',
+                MONTH[:4], '--as-of', AS_OF]
+    year = median_time(year_cmd, 3)
     # the whole document, every procedure, counter and officer
     prov_json = median_time(cmd('H21', '--json'), 5)
     true_ms = median_time([BIN, '--version'], 5)
@@ -416,6 +421,8 @@ def figures(db):
     results['metrics_commune_recompute_ms'] = round(com_rec, 1)
     results['metrics_province_month_past_as_of_ms'] = round(past, 1)
     results['process_start_ms'] = round(true_ms, 1)
+    results['metrics_province_year_ms'] = round(year, 1)
+    results['metrics_year_vs_month'] = round(year / prov, 1)
     say(f'province H21, one month ({n:,} ratings in all)', round(prov, 1),
         'ms', note='the whole command: start, read, the table')
     say('province H21, the same month --recompute', round(rec, 1), 'ms',
@@ -425,6 +432,9 @@ def figures(db):
     say(f'commune {commune}, one month', round(com, 1), 'ms',
         note=f'--recompute {com_rec:.1f} ms, '
         f'{com_rec / com:.1f}x')
+    say(f'province H21, the year {MONTH[:4]} (--period)', round(year, 1),
+        'ms', baseline=round(prov, 1),
+        note=f'{year / prov:.1f}x one month (target: a few times)')
     say('province H21, one month as of 15/12 (raw dossiers)', round(past, 1),
         'ms', note='dossiers of the month still finishing then')
     say('baseline: hailong --version (process start)', round(true_ms, 1),

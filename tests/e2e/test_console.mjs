@@ -101,7 +101,7 @@ try {
   await shot(page, 'console-overview');
 
   // the month selector is a plain GET form
-  await page.fill('#month', '2026-09');
+  await page.selectOption('#month', '2026-09');
   await Promise.all([page.waitForNavigation(), page.click('form.month button')]);
   check(page.url().includes('month=2026-09'), 'month chosen: ' + page.url());
   await page.goto(`${srv.base}/admin/units/${UNIT}?month=${MONTH}`);

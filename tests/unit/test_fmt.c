@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hailong/hltime.h"
 #include "core/fmt.h"
 #include "test.h"
 
@@ -76,9 +77,37 @@ counts_dates_months(void)
 	buf_release(&b);
 }
 
+static void
+periods(void)
+{
+	struct buf b;
+	char s[FMT_MAX];
+	struct period q4 = period_holding(202611, 'q');
+	struct period y = period_holding(202603, 'y');
+	struct period m = period_of_month(202612);
+
+	buf_init(&b, 256);
+	CHECK_STR(fmt_period_s(s, LANG_VI, &q4), "quý 4/2026");
+	CHECK_STR(fmt_period_s(s, LANG_VI, &y), "năm 2026");
+	CHECK_STR(fmt_period_s(s, LANG_EN, &q4), "Q4 2026");
+	CHECK_STR(fmt_period_s(s, LANG_EN, &y), "2026");
+	CHECK_STR(fmt_period_s(s, LANG_VI, &m), "tháng 12/2026");
+	CHECK_STR(fmt_period_s(s, LANG_EN, &m), "December 2026");
+	fmt_period_cap(&b, LANG_VI, &q4);
+	CHECK_STR(with(&b), "Quý 4/2026");
+	buf_reset(&b);
+	fmt_period_cap(&b, LANG_VI, &y);
+	CHECK_STR(with(&b), "Năm 2026");
+	buf_reset(&b);
+	fmt_period(&b, LANG_VI, &m);
+	CHECK_STR(with(&b), "tháng 12/2026");
+	buf_release(&b);
+}
+
 int
 main(void)
 {
+	RUN(periods);
 	RUN(numbers);
 	RUN(percents);
 	RUN(counts_dates_months);

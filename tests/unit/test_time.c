@@ -81,6 +81,52 @@ months(void)
 }
 
 static void
+periods(void)
+{
+	struct period p, q;
+	char t[PERIOD_TEXT_MAX], why[128];
+
+	CHECK_INT(period_parse("2026-Q4", 7, &p, why, sizeof(why)), 0);
+	CHECK_INT(p.first, 202610);
+	CHECK_INT(p.last, 202612);
+	CHECK_INT(p.kind, 'q');
+	CHECK_INT(period_months(&p), 3);
+	CHECK_INT(period_start(&p), parse("2026-10-01T00:00:00+07:00"));
+	CHECK_INT(period_end(&p), parse("2027-01-01T00:00:00+07:00"));
+	period_format(&p, t);
+	CHECK_STR(t, "2026-Q4");
+	q = period_add(&p, 1);
+	period_format(&q, t);
+	CHECK_STR(t, "2027-Q1");
+	CHECK_INT(period_parse("2026", 4, &p, why, sizeof(why)), 0);
+	CHECK_INT(p.first, 202601);
+	CHECK_INT(p.last, 202612);
+	CHECK_INT(period_months(&p), 12);
+	period_format(&p, t);
+	CHECK_STR(t, "2026");
+	CHECK_INT(period_parse("2026-02", 7, &p, why, sizeof(why)), 0);
+	CHECK_INT(p.first, 202602);
+	CHECK_INT(p.last, 202602);
+	CHECK_INT(p.kind, 'm');
+	q = period_add(&p, -2);
+	CHECK_INT(q.first, 202512);
+	CHECK_INT(period_parse("2026-Q5", 7, &p, why, sizeof(why)), -1);
+	CHECK_STR(why, "a quarter is Q1 to Q4, not Q5");
+	CHECK_INT(period_parse("2026-13", 7, &p, why, sizeof(why)), -1);
+	CHECK_STR(why, "a month is 01 to 12, not 13");
+	CHECK_INT(period_parse("1999", 4, &p, why, sizeof(why)), -1);
+	CHECK_STR(why, "the year 1999 is outside 2000 to 2199");
+	CHECK_INT(period_parse("26-Q1", 5, &p, why, sizeof(why)), -1);
+	CHECK_STR(why,
+	    "a period is a month YYYY-MM, a quarter YYYY-Qn (n 1 to 4) or a "
+	    "year YYYY");
+	CHECK_INT(period_parse("2026-Qx", 7, &p, NULL, 0), -1);
+	q = period_holding(202608, 'q');
+	CHECK_INT(q.first, 202607);
+	CHECK_INT(q.last, 202609);
+}
+
+static void
 civil(void)
 {
 	int y, m, d;
@@ -102,6 +148,7 @@ main(void)
 	RUN(parsing);
 	RUN(formatting);
 	RUN(months);
+	RUN(periods);
 	RUN(civil);
 	return test_report("test_time");
 }
