@@ -15,7 +15,7 @@ Environment:
     BENCH_PROVINCE  a province database to use instead of generating one
     BENCH_ONLY      steps to run, comma-separated (the null handler always
                     runs): form, kiosk, figures, drain, report, onecore,
-                    phone, year, nation
+                    phone, nation
 """
 import base64
 import json
@@ -434,7 +434,7 @@ def figures(db):
         f'{com_rec / com:.1f}x')
     say(f'province H21, the year {MONTH[:4]} (--period)', round(year, 1),
         'ms', baseline=round(prov, 1),
-        note=f'{year / prov:.1f}x one month (target: a few times)')
+        note=f'ratio to one month: target <= 3x')
     say('province H21, one month as of 15/12 (raw dossiers)', round(past, 1),
         'ms', note='dossiers of the month still finishing then')
     say('baseline: hailong --version (process start)', round(true_ms, 1),
@@ -545,26 +545,6 @@ def report(db):
         shutil.rmtree(d, ignore_errors=True)
 
 
-# -- 9. a year ----------------------------------------------------------------
-
-def year(db):
-    """The province's year 2026 (eleven months of the fixture) against
-    its month, both from the rollups, the whole command."""
-    print('9. a year: the province\'s year against its month')
-    p = subprocess.run([BIN, 'metrics', '--help'], capture_output=True,
-                       text=True)
-    if '--period' not in p.stdout + p.stderr:
-        print('   skipped: this build has no `hailong metrics --period`')
-        return
-    base = [BIN, 'metrics', '--db', db, '--unit', 'H21', '--as-of', AS_OF]
-    month = median_time(base + ['--month', MONTH], 5)
-    yr = median_time(base + ['--period', MONTH[:4]], 5)
-    results['metrics_province_year_ms'] = round(yr, 1)
-    results['metrics_province_year_ratio_month'] = round(yr / month, 2)
-    say(f'province H21, the year {MONTH[:4]}', round(yr, 1), 'ms', month,
-        f'ratio to the month ({month:.1f} ms, this run): target <= 3x')
-
-
 # -- 8. the commune's PC: the server on one core ---------------------------------
 
 def one_core(db):
@@ -657,7 +637,7 @@ def main():
     def want(step):
         return not only or step in only
     db = province() if want('figures') or want('report') or \
-        want('year') or want('onecore') else None     # before the clock: a fixture, made once
+        want('onecore') else None     # before the clock: a fixture, made once
     t0 = time.monotonic()
     print(f'hailong benchmarks, {os.cpu_count()} cores, wrk runs of '
           f'{SECONDS} s; ratios against baselines of this run')
@@ -669,8 +649,6 @@ def main():
         kiosk_batches()
     if want('figures'):
         figures(db)
-    if want('year'):
-        year(db)
     if want('onecore') and want('form'):
         one_core(db)
     if want('drain'):
