@@ -117,6 +117,33 @@ def check_rows(r, rows, in_flight, per_request=1):
                              f'{rows} rows\n{r["stderr"][-2000:]}')
 
 
+def cpu_by_thread(pid):
+    """CPU seconds of a process so far: (its HTTP threads', the rest's:
+    the writer, its checkpointer, the main thread)."""
+    http = other = 0.0
+    tick = os.sysconf('SC_CLK_TCK')
+    for t in os.listdir(f'/proc/{pid}/task'):
+        try:
+            with open(f'/proc/{pid}/task/{t}/stat') as f:
+                st = f.read()
+        except OSError:
+            continue
+        comm = st[st.index('(') + 1:st.rindex(')')]
+        fields = st[st.rindex(')') + 2:].split()
+        secs = (int(fields[11]) + int(fields[12])) / tick
+        if comm.startswith('MHD'):
+            http += secs
+        else:
+            other += secs
+    return http, other
+
+
+def children_cpu():
+    import resource
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def pin(pid, cpu):
     """Every thread of a running process onto core `cpu`."""
     subprocess.run(['taskset', '-a', '-p', '-c', str(cpu), str(pid)],
@@ -172,10 +199,21 @@ def form_ingest():
             for i in range(rounds):
                 before = s.count()
                 w0 = writer_batches(s)
+                c0, k0 = cpu_by_thread(pid), children_cpu()
                 r = wrk(url, 'form.lua', conns)
+                c1, k1 = cpu_by_thread(pid), children_cpu()
                 w1 = writer_batches(s)
                 rows = s.count() - before
                 if conns == 64 and i == 0:
+                    # where the CPU went, per rating: the HTTP threads,
+                    # the writer (and the rest of the server), wrk
+                    for k, v in (('http', c1[0] - c0[0]),
+                                 ('writer', c1[1] - c0[1]),
+                                 ('wrk', k1 - k0)):
+                        results[f'ingest_form_cpu_us_{k}_c64'] = round(
+                            v / rows * 1e6, 1)
+                    results['ingest_form_seconds_c64'] = round(
+                        r['duration_us'] / 1e6, 2)
                     # the batches the writer saw: the storage loop's size
                     n, jobs = w1[0] - w0[0], w1[1] - w0[1]
                     results['writer_batch_avg_c64'] = round(jobs / n, 1)
@@ -268,9 +306,11 @@ def storage(batch=None, key='storage_rows_per_s', taskset=None):
                 str(SECONDS), str(batch)]
         if taskset:
             argv = ['taskset', '-c', taskset] + argv
+        k0 = children_cpu()
         p = subprocess.run(argv, capture_output=True, text=True, check=True,
                            timeout=120)
         r = json.loads(p.stdout.splitlines()[-1])
+        r['cpu_us_per_row'] = (children_cpu() - k0) / r['rows'] * 1e6
         c = sqlite3.connect(db)
         rows = c.execute('SELECT count(*) FROM ratings').fetchone()[0]
         c.close()
@@ -288,6 +328,7 @@ def storage_ceiling():
     r = storage(b)
     results['storage_batch'] = b
     results['storage_commit_ms_avg'] = r['commit_ms_avg']
+    results['storage_cpu_us_per_row'] = round(r['cpu_us_per_row'], 1)
     say(f'storage loop, batches of {b}', results['storage_rows_per_s'],
         'rows/s', results['null_requests_per_s_c64'],
         f'{r["batches"]} batches of {r["avg_batch"]}, COMMIT '
@@ -299,6 +340,13 @@ def storage_ceiling():
     results['ingest_form_ratio_storage_c64'] = round(form / ceiling, 3)
     say('form posts, 64 connections', form, 'ratings/s', ceiling,
         'ratio to min(null, storage): target >= 0.7')
+    cpu = {k: results[f'ingest_form_cpu_us_{k}_c64']
+           for k in ('http', 'writer', 'wrk')}
+    say('CPU a stored rating: form run', round(sum(cpu.values()), 1), 'us',
+        results['storage_cpu_us_per_row'],
+        f'HTTP threads {cpu["http"]}, writer {cpu["writer"]}, wrk '
+        f'{cpu["wrk"]}; ratio to the storage loop '
+        f'({results["storage_cpu_us_per_row"]} us a row)')
 
 
 # -- 1b. kiosk batches ---------------------------------------------------------
@@ -434,7 +482,7 @@ def figures(db):
         f'{com_rec / com:.1f}x')
     say(f'province H21, the year {MONTH[:4]} (--period)', round(year, 1),
         'ms', baseline=round(prov, 1),
-        note=f'ratio to one month: target <= 3x')
+        note='ratio to one month: target <= 3x')
     say('province H21, one month as of 15/12 (raw dossiers)', round(past, 1),
         'ms', note='dossiers of the month still finishing then')
     say('baseline: hailong --version (process start)', round(true_ms, 1),
@@ -596,6 +644,76 @@ def one_core(db):
         results.get('metrics_province_month_ms'), 'ratio to two cores')
 
 
+# -- 10. a nation's month on one node ---------------------------------------
+
+NATION_RATINGS = 3_300_000
+NATION_DOSSIERS = 330_000
+NATION_MONTH = '2025-10'     # gen's national month: old enough to fold
+
+
+def nation():
+    """One national month (tests/bench/gen ... nation): 3.3 million
+    ratings, 3,321 communes in 34 provinces.  Its file size, every
+    province's month from the rollups (the national figures, as 34
+    commands and as one process of a running server), and the fold of
+    the month (hailong retention --fold-months 13) on a copy."""
+    path = os.path.join(OUT, f'nation-{NATION_RATINGS}.db')
+    print(f'10. a nation\'s month: {os.path.basename(path)}')
+    if not os.path.exists(path):
+        print(f'   generating ({NATION_RATINGS:,} ratings, 3,321 communes); '
+              'made once, then reused')
+        t0 = time.monotonic()
+        subprocess.run([os.path.join(OUT, 'gen'), path + '.tmp',
+                        str(NATION_RATINGS), str(NATION_DOSSIERS), 'nation'],
+                       check=True, stderr=subprocess.DEVNULL)
+        os.replace(path + '.tmp', path)
+        print(f'   generated in {time.monotonic() - t0:.0f} s')
+    subprocess.run([BIN, 'init', '--db', path], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    c = sqlite3.connect(path)
+    provs = [r[0] for r in c.execute(
+        "SELECT code FROM units WHERE level = 'province' ORDER BY code")]
+    n = c.execute('SELECT count(*) FROM ratings').fetchone()[0]
+    c.close()
+    size = os.path.getsize(path)
+    results['nation_month_ratings'] = n
+    results['nation_month_file_mib'] = round(size / 2**20, 1)
+    say('national month: file size', round(size / 2**20, 1), 'MiB',
+        note=f'{n:,} ratings, {size / n:.0f} bytes a rating, dossiers '
+        'included')
+    as_of = '2026-12-01T00:00:00+07:00'
+    t0 = time.perf_counter()
+    for p in provs:
+        subprocess.run([BIN, 'metrics', '--db', path, '--unit', p,
+                        '--month', NATION_MONTH, '--as-of', as_of],
+                       check=True, stdout=subprocess.DEVNULL)
+    each = (time.perf_counter() - t0) * 1000
+    results['nation_month_34_provinces_ms'] = round(each, 1)
+    say(f'national month: {len(provs)} provinces from the rollups',
+        round(each, 1), 'ms', results.get('metrics_province_month_ms'),
+        f'{len(provs)} commands, {each / len(provs):.1f} ms each; ratio '
+        'to the province fixture\'s month')
+    d = tempfile.mkdtemp(prefix='hailong-bench-fold-', dir=OUT)
+    try:
+        copy = os.path.join(d, 'nation.db')
+        shutil.copyfile(path, copy)
+        t0 = time.perf_counter()
+        subprocess.run([BIN, 'retention', '--db', copy, '--fold-months',
+                        '13'], check=True, capture_output=True)
+        fold = (time.perf_counter() - t0) * 1000
+        c = sqlite3.connect(copy)
+        left = c.execute('SELECT count(*) FROM ratings').fetchone()[0]
+        c.close()
+        if left >= n:
+            raise AssertionError(f'nothing folded: {left} of {n} left')
+        results['nation_month_fold_ms'] = round(fold, 1)
+        say('national month: fold (retention --fold-months 13)',
+            round(fold, 1), 'ms', note=f'{n - left:,} ratings folded, '
+            f'{left:,} kept raw')
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 # -- 7. the citizen's phone ---------------------------------------------------
 
 def phone():
@@ -657,6 +775,8 @@ def main():
         report(db)
     if want('phone'):
         phone()
+    if want('nation'):
+        nation()
     results['bench_seconds'] = round(time.monotonic() - t0)
     results['quick'] = QUICK
     with open(os.path.join(OUT, 'results.json'), 'w') as f:
