@@ -36,7 +36,11 @@ _Static_assert(CHANNEL_IMPORT + 1 == WRITER_CHANNELS,
 #define WRITER_IDLE_S 1
 #define WAL_RESTART_BYTES ((off_t)64 << 20)
 #define WAL_CHECK_EVERY 64 /* batches */
-#define JOURNAL_LIMIT "16777216" /* bytes: WAL_RESTART_BYTES / 4 */
+/*
+ * = WAL_RESTART_BYTES: a restarted WAL is cut back to it, no further (a
+ * WAL that grows again makes every fdatasync write the inode too)
+ */
+#define JOURNAL_LIMIT "67108864"
 
 struct writer {
 	pthread_t thread;
@@ -486,7 +490,8 @@ writer_start(const char *path, size_t queue_max,
 	 * it: without a limit, wal_guard() would find it past
 	 * WAL_RESTART_BYTES after every restart and restart it again every
 	 * WAL_CHECK_EVERY batches (each a checkpoint and an fsync of the
-	 * database on the writer's thread).
+	 * database on the writer's thread).  With it, the file passes
+	 * WAL_RESTART_BYTES again only when that much was written since.
 	 */
 	db_exec(w->db, "PRAGMA journal_size_limit = " JOURNAL_LIMIT);
 	if (w->ckpt_db != NULL &&
