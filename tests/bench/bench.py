@@ -13,6 +13,7 @@ Environment:
     BENCH_QUICK=1   a small province (200,000 ratings) instead of 10 million,
                     for trying the harness; its figures are not the targets'
     BENCH_PROVINCE  a province database to use instead of generating one
+    BENCH_FOLD=1    also fold the national month (minutes)
     BENCH_ONLY      steps to run, comma-separated (the null handler always
                     runs): form, kiosk, figures, drain, report, onecore,
                     phone, nation
@@ -693,6 +694,10 @@ def nation():
         round(each, 1), 'ms', results.get('metrics_province_month_ms'),
         f'{len(provs)} commands, {each / len(provs):.1f} ms each; ratio '
         'to the province fixture\'s month')
+    if os.environ.get('BENCH_FOLD') != '1':
+        print('   the fold of the month: BENCH_FOLD=1 (9 minutes on a '
+              'loaded machine, 03/12/2026)')
+        return
     d = tempfile.mkdtemp(prefix='hailong-bench-fold-', dir=OUT)
     try:
         copy = os.path.join(d, 'nation.db')
