@@ -599,50 +599,66 @@ def report(db):
 def one_core(db):
     """The server (and the command line) pinned to core 0, wrk to core 1:
     the null handler, form posts and the citizen's path, the storage
-    loop, the province's month; beside the two-core figures."""
-    print('8. one core: the server on core 0 (taskset), wrk on core 1')
+    loop, the province's month.  Each run just after the same run on two
+    cores (same server, unpinned), the baseline of its ratio: the load of
+    this shared machine moves within minutes."""
+    print('8. one core: the server on core 0 (taskset), wrk on core 1; '
+          'each beside the same run on two cores just before')
+
+    def both(key, what, unit, pid, run):
+        two = run(None)
+        pin(pid, 0)
+        one = run(1)
+        pin(pid, '0,1')
+        results[key + '_1core'] = one
+        results[key + '_2core_beside'] = two
+        say(what + ', one core', one, unit, two,
+            f'two cores: {two:,}; ratio to two cores')
+        return one
+
+    def wrk_run(url, script, conns, env=None, per=1, rows=None):
+        def run(cpu):
+            before = rows() if rows else 0
+            r = wrk(url, script, conns, env, cpu=cpu)
+            if rows:
+                check_rows(r, rows() - before, conns)
+            return round(r['per_s'] / per)
+        return run
     p = subprocess.Popen([os.path.join(OUT, 'nullserver'), '127.0.0.1:0',
                           str(THREADS)], stdout=subprocess.PIPE)
     try:
         m = re.match(r'listening on (http://\S+)',
                      p.stdout.readline().decode())
-        pin(p.pid, 0)
-        r = wrk(m.group(1) + '/null', 'null.lua', 64, cpu=1)
-        null1 = results['null_requests_per_s_c64_1core'] = round(r['per_s'])
-        say('null handler, 64 connections, one core', null1, 'requests/s',
-            results['null_requests_per_s_c64'], 'ratio to two cores')
+        null1 = both('null_requests_per_s_c64', 'null handler, 64 '
+                     'connections', 'requests/s', p.pid,
+                     wrk_run(m.group(1) + '/null', 'null.lua', 64))
     finally:
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=30)
     with hl.Server('--rate-limit-per-min', '0', '--threads', str(THREADS),
                    name='bench-1core') as s:
-        pin(s.proc.pid, 0)
         url = f'{s.base}/q/{s.token(counter=1, procedure=PROC)}'
-        before = s.count()
-        r = wrk(url, 'form.lua', 64, cpu=1)
-        check_rows(r, s.count() - before, 64)
-        form1 = results['ingest_form_ratings_per_s_c64_1core'] = \
-            round(r['per_s'])
-        results['ingest_form_p99_ms_c64_1core'] = r['p99_us'] / 1000
-        say('form posts, 64 connections, one core', form1, 'ratings/s',
-            results['ingest_form_ratings_per_s_c64'],
-            f'p99 {r["p99_us"] / 1000:.2f} ms; ratio to two cores '
-            f'({form1 / null1:.2f}x the one-core null handler)')
-        r = wrk(url, 'form.lua', 16, {'HAILONG_BENCH_PAGE': '1'}, cpu=1)
-        pairs = results['citizen_path_pairs_per_s_c16_1core'] = \
-            round(r['per_s'] / 2)
-        say('form + post pairs, 16 connections, one core', pairs, 'pairs/s',
-            results['citizen_path_pairs_per_s_c16'],
-            f'p99 {r["p99_us"] / 1000:.2f} ms; ratio to two cores')
+        form1 = both('ingest_form_ratings_per_s_c64', 'form posts, 64 '
+                     'connections', 'ratings/s', s.proc.pid,
+                     wrk_run(url, 'form.lua', 64, rows=s.count))
+        results['ingest_form_ratio_c64_1core'] = round(form1 / null1, 3)
+        both('citizen_path_pairs_per_s_c16', 'form + post pairs, 16 '
+             'connections', 'pairs/s', s.proc.pid,
+             wrk_run(url, 'form.lua', 16, {'HAILONG_BENCH_PAGE': '1'}, 2))
+    storage(results["storage_batch"], "storage_rows_per_s_2core_beside")
     storage(results['storage_batch'], 'storage_rows_per_s_1core', '0')
     say('storage loop, one core', results['storage_rows_per_s_1core'],
-        'rows/s', results['storage_rows_per_s'], 'ratio to two cores')
-    month = median_time(['taskset', '-c', '0', BIN, 'metrics', '--db', db,
-                         '--unit', 'H21', '--month', MONTH, '--as-of',
-                         AS_OF], 5)
-    results['metrics_province_month_ms_1core'] = round(month, 1)
-    say('province H21, one month, one core', round(month, 1), 'ms',
-        results.get('metrics_province_month_ms'), 'ratio to two cores')
+        'rows/s', results['storage_rows_per_s_2core_beside'],
+        f'two cores: {results["storage_rows_per_s_2core_beside"]:,}; ratio '
+        'to two cores')
+    cmd = [BIN, 'metrics', '--db', db, '--unit', 'H21', '--month', MONTH,
+           '--as-of', AS_OF]
+    month2 = median_time(cmd, 5)
+    month1 = median_time(['taskset', '-c', '0'] + cmd, 5)
+    results['metrics_province_month_ms_1core'] = round(month1, 1)
+    results['metrics_province_month_ms_2core_beside'] = round(month2, 1)
+    say('province H21, one month, one core', round(month1, 1), 'ms',
+        month2, f'two cores: {month2:.1f} ms; ratio to two cores')
 
 
 # -- 10. a nation's month on one node ---------------------------------------
