@@ -350,7 +350,8 @@ main(int argc, char **argv)
 	time_t t0 = time(NULL);
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: gen DB [RATINGS] [DOSSIERS] [nation]\n");
+		fprintf(
+		    stderr, "usage: gen DB [RATINGS] [DOSSIERS] [nation]\n");
 		return 2;
 	}
 	if (argc > 4 && strcmp(argv[4], "nation") == 0) {

@@ -10,9 +10,10 @@
  *
  * Batches are BATCH ratings each, the size the server's writer sees at
  * 64 connections (bench.py reads it from /metrics during the form run):
- * the next batch is queued while the writer commits the current one, as
- * the server's connections queue theirs, so every transaction holds
- * exactly BATCH jobs (the stats printed say whether it did).
+ * this thread fills the next batch while the writer stores the current
+ * one, and the current one's last done() queues it whole before the
+ * writer looks for work again, so every transaction holds exactly BATCH
+ * jobs (avg_batch, from the writer's stats, says whether it did).
  *
  * usage: storage DB UNIT COUNTER PROCEDURE SECONDS BATCH
  * prints one JSON line: rows, seconds, rows_per_s, batches, avg_batch,
@@ -50,8 +51,8 @@ hooks_reset(void *ctx)
 	kioskseen_reset();
 }
 
-static const struct writer_hooks hooks = { rollup_batch_new,
-	rollup_batch_free, rollup_hook, hooks_flush, hooks_reset };
+static const struct writer_hooks hooks = { rollup_batch_new, rollup_batch_free,
+	rollup_hook, hooks_flush, hooks_reset };
 
 static const char alphabet[] =
     "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
@@ -178,10 +179,10 @@ main(int argc, char **argv)
 	double secs;
 	int batch, cur = 0;
 
-
 	if (argc != 7) {
-		fprintf(stderr, "usage: storage DB UNIT COUNTER PROCEDURE "
-				"SECONDS BATCH\n");
+		fprintf(stderr,
+		    "usage: storage DB UNIT COUNTER PROCEDURE "
+		    "SECONDS BATCH\n");
 		return 2;
 	}
 	batch = atoi(argv[6]);
