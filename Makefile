@@ -244,12 +244,28 @@ DEMO_DB := var/demo.db
 DEMO_LISTEN ?= 127.0.0.1:8080
 DEMO_BASE_URL ?= http://$(DEMO_LISTEN)
 
+# Each demo counter handles what its name says (the procedure command, as
+# a centre would set it up): its citizens' form offers these first.
+# Hộ tịch, chứng thực: birth, death, marriage, marital status, extracts,
+# copies, signatures; đất đai, xây dựng; chính sách xã hội.
+DEMO_COUNTER1 := 1.001193 1.000656 1.000894 1.004873 2.000635 2.000815 \
+	2.000884 2.000908
+DEMO_COUNTER2 := 1.012796 1.012812 1.013967 1.013225 1.013229 1.013227
+DEMO_COUNTER3 := 1.001776 1.001731 1.001699 1.014027 1.010833 1.010803
+
 run: deps-build
 	@$(MAKE) --no-print-directory all
 	@mkdir -p var
 	@if [ ! -f $(DEMO_DB) ]; then \
 				$(BUILD)/bin/hailong init --db $(DEMO_DB) --demo \
 			> var/demo-login.txt || exit 1; \
+		$(BUILD)/bin/hailong procedure assign --db $(DEMO_DB) \
+			--unit H21.227 --counter 1 $(DEMO_COUNTER1) >/dev/null && \
+		$(BUILD)/bin/hailong procedure assign --db $(DEMO_DB) \
+			--unit H21.227 --counter 2 $(DEMO_COUNTER2) >/dev/null && \
+		$(BUILD)/bin/hailong procedure assign --db $(DEMO_DB) \
+			--unit H21.227 --counter 3 $(DEMO_COUNTER3) >/dev/null \
+			|| exit 1; \
 	fi
 	@cat var/demo-login.txt
 	@printf 'demo QR form: '

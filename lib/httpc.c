@@ -229,3 +229,106 @@ out:
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	return ret;
 }
+
+struct mail_io {
+	const char *p;
+	size_t left;
+	char last[256];    /* the server's last answer line */
+	char refusal[256]; /* its first 4xx or 5xx answer */
+};
+
+static size_t
+mail_read(char *dst, size_t size, size_t n, void *arg)
+{
+	struct mail_io *io = arg;
+	size_t k = size * n < io->left ? size * n : io->left;
+
+	memcpy(dst, io->p, k);
+	io->p += k;
+	io->left -= k;
+	return k;
+}
+
+/* For SMTP libcurl hands the server's answers to the header callback. */
+static size_t
+mail_answer(char *p, size_t size, size_t n, void *arg)
+{
+	struct mail_io *io = arg;
+	size_t len = size * n;
+
+	while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == '\n'))
+		len--;
+	if (len >= sizeof(io->last))
+		len = sizeof(io->last) - 1;
+	memcpy(io->last, p, len);
+	io->last[len] = '\0';
+	if (io->refusal[0] == '\0' && (p[0] == '4' || p[0] == '5'))
+		memcpy(io->refusal, io->last, len + 1);
+	return size * n;
+}
+
+int
+httpc_mail_send(const struct httpc_mail *m, const void *msg, size_t len,
+    char *err, size_t errlen)
+{
+	struct curl_slist *rcpt = NULL, *tmp;
+	struct mail_io io = { msg, len, "", "" };
+	char cerr[CURL_ERROR_SIZE] = "";
+	CURL *c = curl_easy_init();
+	CURLcode rc;
+	int ret = -1;
+
+	if (c == NULL) {
+		snprintf(err, errlen, "cannot start libcurl");
+		return -1;
+	}
+	for (int i = 0; m->to != NULL && m->to[i] != NULL; i++) {
+		tmp = curl_slist_append(rcpt, m->to[i]);
+		if (tmp == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		rcpt = tmp;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, m->url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+	    (long)(m->timeout_ms ? m->timeout_ms : 30000));
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, m->from);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, mail_read);
+	curl_easy_setopt(c, CURLOPT_READDATA, &io);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, mail_answer);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &io);
+	if (m->starttls)
+		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (m->ca_file != NULL && m->ca_file[0] != '\0')
+		curl_easy_setopt(c, CURLOPT_CAINFO, m->ca_file);
+	if (m->user != NULL && m->user[0] != '\0') {
+		curl_easy_setopt(c, CURLOPT_USERNAME, m->user);
+		curl_easy_setopt(
+		    c, CURLOPT_PASSWORD, m->password ? m->password : "");
+	}
+	rc = curl_easy_perform(c);
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "%s: %s", m->url,
+		    cerr[0] ? cerr : curl_easy_strerror(rc));
+		if (io.refusal[0] != '\0' || io.last[0] != '\0') {
+			size_t k = strlen(err);
+
+			snprintf(err + k, errlen - k, "; server said: %s",
+			    io.refusal[0] ? io.refusal : io.last);
+		}
+		goto out;
+	}
+	ret = 0;
+out:
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(c);
+	return ret;
+}

@@ -77,4 +77,30 @@ void httpc_response_release(struct httpc_response *r);
 /* Connections this client opened so far (1 for a kept-alive stream). */
 uint64_t httpc_connections(const struct httpc *h);
 
+/*
+ * One e-mail through SMTP (libcurl's): smtp://host:port (STARTTLS when
+ * `starttls`, required then: CURLUSESSL_ALL) or smtps://host:port (TLS
+ * from the first byte).  AUTH when `user` is set (the mechanisms the
+ * server offers; PLAIN or LOGIN over TLS).  `msg` is the whole message
+ * (headers, blank line, body) with CRLF line ends; libcurl dot-stuffs it.
+ */
+struct httpc_mail {
+	const char *url;
+	const char *user;     /* NULL: no AUTH */
+	const char *password; /* with user */
+	bool starttls;
+	const char *ca_file;   /* PEM bundle; NULL: the system's */
+	unsigned timeout_ms;   /* whole exchange; 0: 30000 */
+	const char *from;      /* envelope sender (an address, no name) */
+	const char *const *to; /* NULL-terminated envelope recipients */
+};
+
+/*
+ * Send it.  0 when the server accepted the message (250 after DATA);
+ * -1 otherwise, err holding libcurl's reason and the server's last
+ * answer ("RCPT failed: 550 ...; server said: 550 5.1.1 no such user").
+ */
+int httpc_mail_send(const struct httpc_mail *m, const void *msg, size_t len,
+    char *err, size_t errlen);
+
 #endif

@@ -70,5 +70,6 @@ int cmd_officer(int argc, char **argv);
 int cmd_procedure(int argc, char **argv);
 int cmd_instrument(int argc, char **argv);
 int cmd_duty(int argc, char **argv);
+int cmd_alert(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
+#include "core/alerts.h"
 #include "core/backup.h"
 #include "core/config.h"
 #include "core/dblock.h"
@@ -111,6 +112,9 @@ cmd_backup(int argc, char **argv)
 fail:
 	cli_error("backup", "%s", err);
 	log_msg(LOG_ERROR, "backup", "failed: %s", err);
+	db_close(db);
+	db = NULL;
+	alerts_check_failed_at(cfg.db, "backup", err);
 done:
 	db_close(db);
 	dblock_release(lock);

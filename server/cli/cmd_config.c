@@ -83,6 +83,19 @@ check_files(const char *path, const struct config *c)
 		report(path, err);
 		return -1;
 	}
+	if (c->smtp_password_file[0] != '\0' &&
+	    !file_is_private(c->smtp_password_file, why, sizeof(why))) {
+		snprintf(err, sizeof(err), "smtp_password_file: %s", why);
+		report(path, err);
+		return -1;
+	}
+	if (c->alert_ca_file[0] != '\0' &&
+	    access(c->alert_ca_file, R_OK) != 0) {
+		snprintf(err, sizeof(err), "alert_ca_file: cannot read '%s'",
+		    c->alert_ca_file);
+		report(path, err);
+		return -1;
+	}
 	if (c->report_keys[0] != '\0' &&
 	    access(c->report_keys, R_OK | X_OK) != 0)
 		fprintf(stderr,

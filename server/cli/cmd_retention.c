@@ -6,6 +6,7 @@
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
+#include "core/alerts.h"
 #include "core/config.h"
 #include "core/dblock.h"
 #include "core/fold.h"
@@ -185,6 +186,9 @@ cmd_retention(int argc, char **argv)
 fail:
 	cli_error("retention", "%s", err);
 	log_msg(LOG_ERROR, "retention", "failed: %s", err);
+	db_close(db);
+	db = NULL;
+	alerts_check_failed_at(cfg.db, "retention", err);
 out:
 	db_close(db);
 	dblock_release(lock);

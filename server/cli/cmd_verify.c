@@ -3,6 +3,7 @@
 
 #include "hailong/db.h"
 #include "hailong/encode.h"
+#include "core/alerts.h"
 #include "core/audit.h"
 #include "core/ratings.h"
 #include "core/store.h"
@@ -77,5 +78,9 @@ cmd_verify_chain(int argc, char **argv)
 		rc = 1;
 	}
 	db_close(db);
+	if (rc != 0)
+		alerts_check_failed_at(path, "chain",
+		    "the ratings or audit hash chain does not verify "
+		    "(hailong verify-chain)");
 	return rc;
 }

@@ -33,6 +33,8 @@ static const struct command {
 	    "import dossiers or ratings (CSV or JSON), checked whole" },
 	{ "metrics", cmd_metrics, "a unit's monthly figures (table or JSON)" },
 	{ "apikey", cmd_apikey, "add, list or revoke machines' API keys" },
+	{ "alert", cmd_alert,
+	    "who is told of callbacks, flags, kiosks, failures" },
 	{ "rules", cmd_rules, "the versioned thresholds and 766 point rules" },
 	{ "kiosk", cmd_kiosk, "register, revoke and list counter kiosks" },
 	{ "unit", cmd_unit, "add, import, list, rename or disable units" },

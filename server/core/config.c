@@ -65,6 +65,20 @@ static const struct opt opts[] = {
 	S(report_keys, ""),
 	S(report_parent_url, ""),
 	S(report_parent_apikey_file, ""),
+	S(smtp_url, ""),
+	S(smtp_from, ""),
+	S(smtp_user, ""),
+	S(smtp_password_file, ""),
+	S(smtp_starttls, "auto"),
+	S(alert_ca_file, ""),
+	U(alert_poll_ms, 10, 600000, "5000"),
+	U(alert_retry_ms, 10, 86400000, "60000"),
+	U(alert_retry_max_ms, 10, 86400000, "3600000"),
+	U(alert_max_attempts, 1, 1000, "48"),
+	U(alert_check_seconds, 1, 86400, "300"),
+	U(alert_kiosk_offline_minutes, 1, 100000, "60"),
+	U(alert_kiosk_backlog, 0, 10000000, "200"),
+	U(alert_disk_percent, 1, 100, "90"),
 };
 
 static const struct opt *
@@ -308,6 +322,38 @@ config_validate(const struct config *c, char *err, size_t errlen)
 		snprintf(err, errlen,
 		    "retention_comment: '%s' is not 'redact' or 'delete'",
 		    c->retention_comment);
+		return -1;
+	}
+	if (c->smtp_url[0] != '\0' && !str_has_prefix(c->smtp_url, "smtp://") &&
+	    !str_has_prefix(c->smtp_url, "smtps://")) {
+		snprintf(err, errlen,
+		    "smtp_url: '%s' must start with smtp:// or smtps://",
+		    c->smtp_url);
+		return -1;
+	}
+	if (c->smtp_url[0] != '\0' && strchr(c->smtp_from, '@') == NULL) {
+		snprintf(err, errlen,
+		    "smtp_url: needs smtp_from, the sender's address (like "
+		    "'Hài lòng <hailong@example.gov.vn>')");
+		return -1;
+	}
+	if ((c->smtp_user[0] == '\0') != (c->smtp_password_file[0] == '\0')) {
+		snprintf(err, errlen,
+		    "smtp_user and smtp_password_file go together");
+		return -1;
+	}
+	if (strcmp(c->smtp_starttls, "auto") != 0 &&
+	    strcmp(c->smtp_starttls, "yes") != 0 &&
+	    strcmp(c->smtp_starttls, "no") != 0) {
+		snprintf(err, errlen,
+		    "smtp_starttls: '%s' is not auto, yes or no",
+		    c->smtp_starttls);
+		return -1;
+	}
+	if (c->alert_retry_max_ms < c->alert_retry_ms) {
+		snprintf(err, errlen,
+		    "alert_retry_max_ms: %u is less than alert_retry_ms %u",
+		    c->alert_retry_max_ms, c->alert_retry_ms);
 		return -1;
 	}
 	if (c->retention_fold_months != 0 &&

@@ -40,6 +40,21 @@ struct config {
 	char report_keys[CONFIG_PATH_MAX]; /* dir of UNIT.key.pem/.cert.pem */
 	char report_parent_url[256];       /* where ours go; "" none */
 	char report_parent_apikey_file[CONFIG_PATH_MAX];
+	/* alerts (alerts.h, mailer.h) */
+	char smtp_url[256];  /* smtp://host:port or smtps://...; "" none */
+	char smtp_from[256]; /* From: of alerts and digests */
+	char smtp_user[128]; /* "" no AUTH */
+	char smtp_password_file[CONFIG_PATH_MAX]; /* mode 0600 */
+	char smtp_starttls[8];               /* auto (with a user), yes, no */
+	char alert_ca_file[CONFIG_PATH_MAX]; /* trusted for webhooks, SMTP */
+	unsigned alert_poll_ms;              /* the sender looks for work */
+	unsigned alert_retry_ms;      /* first back-off, doubled each time */
+	unsigned alert_retry_max_ms;  /* longest back-off */
+	unsigned alert_max_attempts;  /* then the delivery is failed */
+	unsigned alert_check_seconds; /* flags, kiosks, reviews, disk */
+	unsigned alert_kiosk_offline_minutes;
+	unsigned alert_kiosk_backlog; /* ratings in a kiosk's outbox; 0 off */
+	unsigned alert_disk_percent;  /* disk use that raises an alert */
 };
 
 /* Fill with the defaults (documented in etc/hailong.conf). */

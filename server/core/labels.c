@@ -56,6 +56,9 @@ static const struct label flag_help[] = {
 };
 
 static const struct label actions[] = {
+	{ "alert.add", "Thêm đăng ký nhận cảnh báo", "Alert subscription added" },
+	{ "alert.remove", "Bỏ đăng ký nhận cảnh báo",
+	    "Alert subscription removed" },
 	{ "apikey.add", "Tạo khóa API", "API key created" },
 	{ "apikey.revoke", "Thu hồi khóa API", "API key revoked" },
 	{ "apikey.scope", "Đổi quyền khóa API", "API key scopes changed" },
@@ -117,10 +120,12 @@ static const struct label actions[] = {
 	{ "user.add", "Thêm tài khoản", "Account added" },
 	{ "user.disable", "Khóa tài khoản", "Account disabled" },
 	{ "user.enable", "Mở lại tài khoản", "Account re-enabled" },
+	{ "user.email", "Đặt địa chỉ thư điện tử", "E-mail address set" },
 	{ "user.passwd", "Đặt lại mật khẩu", "Password reset" },
 };
 
-const char *const label_audit_actions[] = { "apikey.add", "apikey.revoke",
+const char *const label_audit_actions[] = { "alert.add", "alert.remove",
+	"apikey.add", "apikey.revoke",
 	"apikey.scope", "callback.open", "callback.contacted",
 	"callback.closed", "counter.add", "counter.disable", "counter.rename",
 	"duty.start", "duty.end", "import.dossiers", "import.ratings", "init",
@@ -133,7 +138,7 @@ const char *const label_audit_actions[] = { "apikey.add", "apikey.revoke",
 	"retention", "review.open", "review.move", "rules.add", "rules.report_deadline",
 	"unit.add",
 	"unit.disable", "unit.import", "unit.rename", "user.add",
-	"user.disable", "user.passwd", NULL };
+	"user.disable", "user.email", "user.enable", "user.passwd", NULL };
 
 /* The generic words; label_is_fallback() compares pointers. */
 static const char *const fallbacks[] = {

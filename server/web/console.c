@@ -95,6 +95,7 @@ static const struct console_tab console_tabs[] = {
 	{ "audit", "Nhật ký", "Audit log", ROLE_MANAGER, false },
 	{ "users", "Tài khoản", "Users", ROLE_ADMIN, false },
 	{ "reports", "Báo cáo", "Reports", ROLE_REPORTER, false },
+	{ "alerts", "Nhận cảnh báo", "Alerts", ROLE_MANAGER, false },
 	{ "setup", "Thiết lập", "Setup", ROLE_MANAGER, true },
 	{ NULL, NULL, NULL, 0, false },
 };

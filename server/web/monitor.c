@@ -15,6 +15,7 @@
 #include "hailong/version.h"
 #include "hailong/wire.h"
 #include "core/addrlist.h"
+#include "core/alerts.h"
 #include "core/fold.h"
 #include "core/rules.h"
 #include "core/store.h"
@@ -420,6 +421,24 @@ monitor_put_reports(struct buf *b, struct ctx *c)
 	db_done(st);
 }
 
+/* The alerts' outbox (alerts.h): what waits, what went, what gave up. */
+static void
+monitor_put_alerts(struct buf *b, struct ctx *c)
+{
+	static const char *const states[] = { "pending", "sent", "failed" };
+	struct db *db = ctx_db(c);
+	int64_t n[3];
+
+	if (db == NULL || alerts_outbox_counts(db, n) < 0)
+		return;
+	head(b, "hailong_alert_deliveries", "gauge",
+	    "Alert and digest deliveries by state (failed: given up after "
+	    "alert_max_attempts).");
+	for (int i = 0; i < 3; i++)
+		buf_printf(b, "hailong_alert_deliveries{state=\"%s\"} %lld\n",
+		    states[i], (long long)n[i]);
+}
+
 void
 page_prometheus(struct ctx *c)
 {
@@ -450,4 +469,5 @@ page_prometheus(struct ctx *c)
 	monitor_put_database(b, c);
 	monitor_put_kiosks(b, c);
 	monitor_put_reports(b, c);
+	monitor_put_alerts(b, c);
 }

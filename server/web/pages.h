@@ -111,6 +111,10 @@ void page_report_status_get(struct ctx *c);
 void page_reports_post(struct ctx *c);
 void page_reports_file(struct ctx *c);
 
+/* page_alerts.c: who is told of what, and how */
+void page_alerts(struct ctx *c);
+void page_alerts_post(struct ctx *c);
+
 /* kioskapi.c: the kiosks' API (see include/hailong/wire.h) */
 void api_kiosk_enrol(struct ctx *c);
 void api_kiosk_ratings(struct ctx *c);

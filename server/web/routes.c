@@ -161,6 +161,10 @@ const struct route routes[] = {
 	    AUTH_STAFF, ROLE_REPORTER, 0, 0 },
 	{ HTTP_GET, "/admin/units/:unit/reports/:id/:file", page_reports_file,
 	    AUTH_STAFF, ROLE_REPORTER, 0, 0 },
+	{ HTTP_GET, "/admin/units/:unit/alerts", page_alerts, AUTH_STAFF,
+	    ROLE_MANAGER, 0, 0 },
+	{ HTTP_POST, "/admin/units/:unit/alerts", page_alerts_post, AUTH_STAFF,
+	    ROLE_MANAGER, FORM_BODY_MAX, 0 },
 
 	/* machines: the one-stop system's feed, other systems */
 	{ HTTP_POST, "/api/v1/dossiers", api_dossiers_post, AUTH_APIKEY, 0,

@@ -15,6 +15,7 @@
 #include "hailong/hltime.h"
 #include "hailong/log.h"
 #include "hailong/util.h"
+#include "core/alerts.h"
 #include "core/apikey.h"
 #include "core/dblock.h"
 #include "core/dbpool.h"
@@ -409,8 +410,17 @@ hooks_reset(void *ctx)
 	kioskseen_reset();
 }
 
+/* a low rating with a callback is an alert event of its transaction */
+static int
+hooks_add(void *ctx, struct db *db, const struct rating *r, int64_t seq)
+{
+	if (rollup_hook(ctx, db, r, seq) < 0)
+		return -1;
+	return alerts_on_rating(db, r, seq);
+}
+
 static const struct writer_hooks writer_hooks = { rollup_batch_new,
-	rollup_batch_free, rollup_hook, hooks_flush, hooks_reset };
+	rollup_batch_free, hooks_add, hooks_flush, hooks_reset };
 
 /* At a clean stop: what the kiosks' last requests left in memory. */
 static void
@@ -430,6 +440,7 @@ int
 server_run(const struct config *cfg)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
+	struct alerts_sender *alerts = NULL;
 	struct http_config hc;
 	struct http_handlers hh = { on_begin, on_handle, on_resume, on_finish,
 		s };
@@ -502,6 +513,9 @@ server_run(const struct config *cfg)
 		    strchr(hc.addr, ':') ? "%s://[%s]:%u" : "%s://%s:%u",
 		    cert ? "https" : "http", hc.addr,
 		    (unsigned)http_port(s->http));
+	alerts = alerts_sender_start(cfg, s->base_url, err, sizeof(err));
+	if (alerts == NULL)
+		goto fail;
 	printf(strchr(hc.addr, ':') ? "listening on %s://[%s]:%u\n"
 				    : "listening on %s://%s:%u\n",
 	    cert ? "https" : "http", hc.addr, (unsigned)http_port(s->http));
@@ -517,6 +531,8 @@ server_run(const struct config *cfg)
 	/* no new connections; what is in flight finishes and is stored */
 	http_quiesce(s->http);
 	wait_for_requests(20);
+	alerts_sender_stop(alerts);
+	alerts = NULL;
 	/* stores what is queued; a late request gets 503, never lost */
 	writer_stop(s->writer);
 	flush_kiosks(s);
@@ -528,6 +544,7 @@ server_run(const struct config *cfg)
 fail:
 	fprintf(stderr, "hailong: %s\n", err);
 out:
+	alerts_sender_stop(alerts);
 	http_stop(s->http);
 	writer_stop(s->writer);
 	writer_free(s->writer);

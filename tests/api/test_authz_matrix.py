@@ -242,6 +242,10 @@ EXPECT = {
     # who has not reported (issue 19)
     ('GET', '/admin/units/:unit/reports/status'): InUnit(
         REPORTER, query='last=2'),
+    # alerts (issue 20): the POST is refused as such after the checks
+    ('GET', '/admin/units/:unit/alerts'): InUnit(MANAGER),
+    ('POST', '/admin/units/:unit/alerts'): InUnit(
+        MANAGER, ok=400, body={'action': 'nothing'}),
     ('GET', '/cong-khai'): Public(200),
     ('GET', '/cong-khai/:unit'): Public(200),
     # console part B

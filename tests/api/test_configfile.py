@@ -62,6 +62,18 @@ class ConfigCommand(unittest.TestCase):
             ('report_parent_url = https://p.example\n',
              ":1: report_parent_url and report_parent_apikey_file go "
              "together"),
+            ('threads = 2\nsmtp_url = http://mail.example\n',
+             ":2: smtp_url: 'http://mail.example' must start with smtp://"),
+            ('smtp_url = smtp://mail.example:587\n',
+             ":1: smtp_url: needs smtp_from, the sender's address"),
+            ('smtp_user = hailong\n',
+             ":1: smtp_user and smtp_password_file go together"),
+            ('smtp_starttls = maybe\n',
+             ":1: smtp_starttls: 'maybe' is not auto, yes or no"),
+            (f'smtp_user = hailong\nsmtp_password_file = {SHIPPED}\n',
+             f":2: smtp_password_file: '{SHIPPED}' may be read by others"),
+            ('alert_retry_ms = 5000\nalert_retry_max_ms = 100\n',
+             ":2: alert_retry_max_ms: 100 is less than alert_retry_ms"),
         ]
         for text, want in cases:
             with self.subTest(text=text):

@@ -582,6 +582,7 @@ try {
     ['audit', `${A}/audit`],
     ['users', `${A}/users`],
     ['reports', `${A}/reports?${m}`],
+    ['alerts', `${A}/alerts`],
     ['setup', `${A}/setup`],
     ['setup-province', `${base}/admin/units/H21/setup`],
     ['setup-counters', `${A}/setup/counters`],
