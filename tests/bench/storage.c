@@ -17,8 +17,9 @@
  *
  * usage: storage DB UNIT COUNTER PROCEDURE SECONDS BATCH
  * prints one JSON line: rows, seconds, rows_per_s, batches, avg_batch,
- * commit_ms_avg.  DB must exist (hailong init --demo) and hold UNIT,
- * its COUNTER and PROCEDURE.
+ * commit_ms_avg, max_batch_ms (the longest between two batches done).
+ * DB must exist (hailong init --demo) and hold UNIT, its COUNTER and
+ * PROCEDURE.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -175,7 +176,7 @@ main(int argc, char **argv)
 	char err[256];
 	unsigned count = 0;
 	uint64_t rows = 0;
-	int64_t t0, t1, until;
+	int64_t t0, t1, until, last, max_ns = 0;
 	double secs;
 	int batch, cur = 0;
 
@@ -196,7 +197,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	writer_get_stats(w, &st0);
-	t0 = hl_mono_ns();
+	t0 = last = hl_mono_ns();
 	until = t0 + (int64_t)(atof(argv[5]) * 1e9);
 	/*
 	 * Two groups: while the writer stores one, this thread fills the
@@ -214,8 +215,15 @@ main(int argc, char **argv)
 			fprintf(stderr, "storage: %d not stored\n", g->failed);
 			return 1;
 		}
-		if (g->n > 0)
+		if (g->n > 0) {
+			int64_t now = hl_mono_ns();
+
 			rows += (uint64_t)g->n;
+			/* the longest a batch took, queued to done */
+			if (now - last > max_ns)
+				max_ns = now - last;
+			last = now;
+		}
 		g->n = 0;
 		pthread_mutex_unlock(&lock);
 		if (!more) {
@@ -245,7 +253,7 @@ main(int argc, char **argv)
 	secs = (double)(t1 - t0) / 1e9;
 	printf("{\"rows\": %llu, \"seconds\": %.3f, \"rows_per_s\": %.0f, "
 	       "\"batches\": %llu, \"avg_batch\": %.2f, "
-	       "\"commit_ms_avg\": %.3f}\n",
+	       "\"commit_ms_avg\": %.3f, \"max_batch_ms\": %.1f}\n",
 	    (unsigned long long)rows, secs, (double)rows / secs,
 	    (unsigned long long)(st.batches - st0.batches),
 	    (double)(st.jobs - st0.jobs) /
@@ -253,7 +261,8 @@ main(int argc, char **argv)
 						  : 1),
 	    (double)(st.commit_ns_total - st0.commit_ns_total) / 1e6 /
 		(double)(st.batches - st0.batches ? st.batches - st0.batches
-						  : 1));
+						  : 1),
+	    (double)max_ns / 1e6);
 	for (int i = 0; i < 2; i++)
 		for (int k = 0; k < BATCH_MAX; k++)
 			free(groups[i].jobs[k].rating.comment);
