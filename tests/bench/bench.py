@@ -330,10 +330,11 @@ def storage_ceiling():
     results['storage_batch'] = b
     results['storage_commit_ms_avg'] = r['commit_ms_avg']
     results['storage_cpu_us_per_row'] = round(r['cpu_us_per_row'], 1)
+    results['storage_max_batch_ms'] = r['max_batch_ms']
     say(f'storage loop, batches of {b}', results['storage_rows_per_s'],
         'rows/s', results['null_requests_per_s_c64'],
-        f'{r["batches"]} batches of {r["avg_batch"]}, COMMIT '
-        f'{r["commit_ms_avg"]:.2f} ms (the server\'s: '
+        f'{r["batches"]} batches of {r["avg_batch"]}, the longest '
+        f'{r["max_batch_ms"]:.0f} ms, COMMIT {r["commit_ms_avg"]:.2f} ms (the server\'s: '
         f'{results["writer_commit_ms_avg_c64"]:.2f}); ratio to null')
     ceiling = min(results['null_requests_per_s_c64'],
                   results['storage_rows_per_s'])
