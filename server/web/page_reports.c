@@ -12,12 +12,14 @@
 #include "hailong/fileio.h"
 #include "hailong/hltime.h"
 #include "hailong/httpc.h"
+#include "hailong/log.h"
 #include "hailong/util.h"
 #include "core/audit.h"
 #include "core/cms.h"
 #include "core/fmt.h"
 #include "core/labels.h"
 #include "core/report.h"
+#include "core/report_pdf.h"
 #include "core/users.h"
 #include "web/console.h"
 #include "web/figpage.h"
@@ -39,8 +41,25 @@
  * and audited ("report.build", "report.sign", "report.submit").
  */
 
+/*
+ * The files of a report built here.  report.html and report.pdf are drawn
+ * again from the stored report.json, with the trend and the reviews read
+ * as of its as_of (report_extra_load()): the bytes `report build` writes.
+ * report.signed.pdf (once signed, when the unit's key is configured) is
+ * that PDF signed with the unit's key as `report sign` signs it.
+ */
+enum {
+	F_JSON,
+	F_P7S,
+	F_CSV,
+	F_XLSX,
+	F_HTML,
+	F_PDF,
+	F_SIGNED_PDF
+};
 static const char *const file_names[] = { "report.json", "report.json.p7s",
-	"report.csv", "report.xlsx", "report.html" };
+	"report.csv", "report.xlsx", "report.html", "report.pdf",
+	"report.signed.pdf" };
 
 /* Last month: what a page without a period shows. */
 static struct period
@@ -194,7 +213,9 @@ made_row(struct ctx *c, struct buf *b, const struct console_unit *u,
 	when(b, st, 5);
 	buf_puts(b, "</td><td>");
 	for (size_t i = 0; i < ARRAY_SIZE(file_names); i++) {
-		if (i == 1 && !signed_)
+		if ((i == F_P7S || i == F_SIGNED_PDF) && !signed_)
+			continue;
+		if (i == F_SIGNED_PDF && c->srv->cfg.report_keys[0] == '\0')
 			continue;
 		buf_printf(b,
 		    "<a href=\"/admin/units/%s/reports/%lld/%s\" "
@@ -777,6 +798,50 @@ out:
 	form_release(&f);
 }
 
+/*
+ * report.html, report.pdf or report.signed.pdf of doc into the answer,
+ * with what `report build` draws beside the figures.  0, or answers 503
+ * and returns -1.
+ */
+static int
+drawn(struct ctx *c, const char *unit, const json_t *doc, size_t which)
+{
+	const struct config *cfg = &c->srv->cfg;
+	struct buf *b = &c->req->resp.body, pdf = { 0 };
+	struct report_extra x = { 0 };
+	char key[CONFIG_PATH_MAX + 64], cert[CONFIG_PATH_MAX + 64];
+	char err[512] = "";
+	int rc = -1;
+
+	if (report_extra_load(ctx_db(c), doc, &x, err, sizeof(err)) < 0)
+		goto out;
+	if (which == F_HTML) {
+		http_begin_body(c->req, 200, "text/html; charset=utf-8");
+		rc = report_html_ex(doc, &x, b);
+		goto out;
+	}
+	buf_init(&pdf, (size_t)64 << 20);
+	if (report_pdf(doc, &x, &pdf, err, sizeof(err)) < 0)
+		goto out;
+	http_begin_body(c->req, 200, "application/pdf");
+	if (which == F_PDF) {
+		rc = buf_add(b, pdf.data, pdf.len);
+		goto out;
+	}
+	snprintf(key, sizeof(key), "%s/%s.key.pem", cfg->report_keys, unit);
+	snprintf(cert, sizeof(cert), "%s/%s.cert.pem", cfg->report_keys, unit);
+	rc = report_pdf_sign(pdf.data, pdf.len, key, cert, b, err, sizeof(err));
+out:
+	if (rc < 0) {
+		log_msg(LOG_ERROR, "reports", "%s of %s: %s", file_names[which],
+		    unit, err);
+		server_unavailable(c);
+	}
+	buf_release(&pdf);
+	report_extra_release(&x);
+	return rc;
+}
+
 void
 page_reports_file(struct ctx *c)
 {
@@ -805,18 +870,21 @@ page_reports_file(struct ctx *c)
 		server_unavailable(c);
 		return;
 	}
-	if (r > 0 || (which == 1 && p7s == NULL)) {
+	if (r > 0 ||
+	    ((which == F_P7S || which == F_SIGNED_PDF) && p7s == NULL) ||
+	    (which == F_SIGNED_PDF && c->srv->cfg.report_keys[0] == '\0')) {
 		page_not_found(c);
 		goto out;
 	}
 	b = &c->req->resp.body;
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"",
 	    file_names[which]);
-	if (which == 0 || which == 1) {
+	if (which == F_JSON || which == F_P7S) {
 		http_begin_body(c->req, 200,
-		    which == 0 ? "application/json"
-			       : "application/pkcs7-signature");
-		buf_add(b, which == 0 ? json : p7s, which == 0 ? len : plen);
+		    which == F_JSON ? "application/json"
+				    : "application/pkcs7-signature");
+		buf_add(b, which == F_JSON ? json : p7s,
+		    which == F_JSON ? len : plen);
 		http_set_header(&c->req->resp, "Content-Disposition", disp);
 		goto out;
 	}
@@ -825,12 +893,12 @@ page_reports_file(struct ctx *c)
 		server_unavailable(c);
 		goto out;
 	}
-	if (which == 2) {
+	if (which == F_CSV) {
 		http_begin_body(c->req, 200, "text/csv; charset=utf-8");
 		report_csv(doc, b);
-	} else if (which == 4) {
-		http_begin_body(c->req, 200, "text/html; charset=utf-8");
-		report_html(doc, b);
+	} else if (which == F_HTML || which == F_PDF || which == F_SIGNED_PDF) {
+		if (drawn(c, u.code, doc, which) < 0)
+			goto out;
 	} else {
 		char tmp[] = "/tmp/hailong-report-XXXXXX", err[256];
 		int fd = mkstemp(tmp);

@@ -863,9 +863,28 @@ class ConsoleReports(unittest.TestCase):
         self.assertTrue(c.body.startswith(b'\xef\xbb\xbf'))
         h = b.get(f'/admin/units/H21.227/reports/{rid}/report.html')
         self.assertIn('UBND xã Vân Canh', h.text)
+        # report.pdf: the bytes `report build` writes for the same data
+        # and as-of, text selectable in Vietnamese
+        p = b.get(f'/admin/units/H21.227/reports/{rid}/report.pdf')
+        self.assertEqual(p.status, 200)
+        self.assertEqual(p.headers['content-type'], 'application/pdf')
+        self.assertIn('href="/admin/units/H21.227/reports/'
+                      f'{rid}/report.pdf"', self.page(b).text)
+        d = tempfile.mkdtemp(dir=self.tmp)
+        self.assertEqual(run('report', 'build', '--db', self.s.db_path,
+                             '--unit', 'H21.227', '--month', MONTH,
+                             '--as-of', doc['as_of'], '--out',
+                             d).returncode, 0)
+        self.assertEqual(read(f'{d}/report.json'), j.body)
+        self.assertEqual(read(f'{d}/report.pdf'), p.body)
+        text = subprocess.run(['pdftotext', '-', '-'], input=p.body,
+                              capture_output=True, check=True).stdout
+        self.assertIn('UBND xã Vân Canh', text.decode())
         # no signature yet
         self.assertEqual(b.get(f'/admin/units/H21.227/reports/{rid}/'
                                'report.json.p7s').status, 404)
+        self.assertEqual(b.get(f'/admin/units/H21.227/reports/{rid}/'
+                               'report.signed.pdf').status, 404)
         self.assertEqual(b.get(f'/admin/units/H21.227/reports/{rid}/'
                                'etc.passwd').status, 404)
         self.page(b)
@@ -881,6 +900,16 @@ class ConsoleReports(unittest.TestCase):
         write(f'{d}/report.json.p7s', b.get(
             f'/admin/units/H21.227/reports/{rid}/report.json.p7s').body)
         self.assertTrue(stock_verify(d, f'{self.keys}/ca.pem'))
+        # the signed PDF: the same report.pdf, signed with the unit's key;
+        # pdfsig and `report verify` accept it
+        write(f'{d}/report.pdf', p.body)
+        sp = b.get(f'/admin/units/H21.227/reports/{rid}/report.signed.pdf')
+        self.assertEqual(sp.status, 200)
+        self.assertEqual(sp.body[:len(p.body)], p.body)
+        write(f'{d}/report.signed.pdf', sp.body)
+        out = subprocess.run(['pdfsig', f'{d}/report.signed.pdf'],
+                             capture_output=True).stdout.decode()
+        self.assertIn('Signature is Valid', out)
         self.assertEqual(run('report', 'verify', d, '--ca',
                              f'{self.keys}/ca.pem').returncode, 0)
         # send: the province stores it; the receipt is kept
