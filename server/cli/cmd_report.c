@@ -417,8 +417,8 @@ report_deadline_cmd(const char *path, const char *days_s, const char *eff_s)
 		    days_s, eff_s);
 		return 2;
 	}
-	db = store_open(path, days_s != NULL ? 0 : STORE_READONLY, err,
-	    sizeof(err));
+	db = store_open(
+	    path, days_s != NULL ? 0 : STORE_READONLY, err, sizeof(err));
 	if (db == NULL) {
 		cli_error("report", "%s", err);
 		return 1;

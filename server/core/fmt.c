@@ -48,10 +48,12 @@ fmt_number_s(char out[FMT_MAX], enum lang lang, double v, int places)
 	fp = (unsigned long long)(r - (double)ip * scale + 0.5);
 	grouped(whole, sizeof(whole), ip, lang == LANG_EN ? ',' : '.');
 	if (places == 0)
-		snprintf(out, FMT_MAX, "%s%s", v < 0 && r > 0 ? "-" : "", whole);
+		snprintf(
+		    out, FMT_MAX, "%s%s", v < 0 && r > 0 ? "-" : "", whole);
 	else
-		snprintf(out, FMT_MAX, "%s%s%c%0*llu", v < 0 && r > 0 ? "-" : "",
-		    whole, lang == LANG_EN ? '.' : ',', places, fp);
+		snprintf(out, FMT_MAX, "%s%s%c%0*llu",
+		    v < 0 && r > 0 ? "-" : "", whole,
+		    lang == LANG_EN ? '.' : ',', places, fp);
 	return out;
 }
 
@@ -131,8 +133,8 @@ month_text(char out[FMT_MAX], enum lang lang, int month, bool cap)
 	if (lang == LANG_EN)
 		snprintf(out, FMT_MAX, "%s %d", month_en[m - 1], y);
 	else
-		snprintf(out, FMT_MAX, "%s %02d/%d", cap ? "Tháng" : "tháng", m,
-		    y);
+		snprintf(
+		    out, FMT_MAX, "%s %02d/%d", cap ? "Tháng" : "tháng", m, y);
 	return out;
 }
 

@@ -53,10 +53,10 @@ const char *
 fmt_period_s(char out[FMT_MAX], enum lang lang, const struct period *p);
 
 /* The same into a fixed array (out holds FMT_MAX), for printf-style use. */
-const char *fmt_number_s(char out[FMT_MAX], enum lang lang, double v,
-    int places);
-const char *fmt_percent_s(char out[FMT_MAX], enum lang lang, double share,
-    int places);
+const char *
+fmt_number_s(char out[FMT_MAX], enum lang lang, double v, int places);
+const char *
+fmt_percent_s(char out[FMT_MAX], enum lang lang, double share, int places);
 const char *fmt_month_s(char out[FMT_MAX], enum lang lang, int month);
 
 #endif

@@ -56,7 +56,8 @@ static const struct label flag_help[] = {
 };
 
 static const struct label actions[] = {
-	{ "alert.add", "Thêm đăng ký nhận cảnh báo", "Alert subscription added" },
+	{ "alert.add", "Thêm đăng ký nhận cảnh báo",
+	    "Alert subscription added" },
 	{ "alert.remove", "Bỏ đăng ký nhận cảnh báo",
 	    "Alert subscription removed" },
 	{ "apikey.add", "Tạo khóa API", "API key created" },
@@ -125,20 +126,20 @@ static const struct label actions[] = {
 };
 
 const char *const label_audit_actions[] = { "alert.add", "alert.remove",
-	"apikey.add", "apikey.revoke",
-	"apikey.scope", "callback.open", "callback.contacted",
-	"callback.closed", "counter.add", "counter.disable", "counter.rename",
-	"duty.start", "duty.end", "import.dossiers", "import.ratings", "init",
-	"instrument.add", "kiosk.add", "kiosk.enrol", "kiosk.revoke", "login",
-	"login.failed", "login.lock", "login.locked", "logout", "officer.add",
+	"apikey.add", "apikey.revoke", "apikey.scope", "callback.open",
+	"callback.contacted", "callback.closed", "counter.add",
+	"counter.disable", "counter.rename", "duty.start", "duty.end",
+	"import.dossiers", "import.ratings", "init", "instrument.add",
+	"kiosk.add", "kiosk.enrol", "kiosk.revoke", "login", "login.failed",
+	"login.lock", "login.locked", "logout", "officer.add",
 	"officer.disable", "password.change", "privacy.erase", "privacy.find",
 	"procedure.assign", "procedure.import", "procedure.unassign",
 	"rating.status", "ratings.fold", "ratings.fold_horizon", "report.build",
 	"report.receive", "report.sign", "report.submit", "restore",
-	"retention", "review.open", "review.move", "rules.add", "rules.report_deadline",
-	"unit.add",
-	"unit.disable", "unit.import", "unit.rename", "user.add",
-	"user.disable", "user.email", "user.enable", "user.passwd", NULL };
+	"retention", "review.open", "review.move", "rules.add",
+	"rules.report_deadline", "unit.add", "unit.disable", "unit.import",
+	"unit.rename", "user.add", "user.disable", "user.email", "user.enable",
+	"user.passwd", NULL };
 
 /* The generic words; label_is_fallback() compares pointers. */
 static const char *const fallbacks[] = {

@@ -209,8 +209,8 @@ page_thanks(struct ctx *c, const struct target *t, const struct rating *r)
 
 	http_begin_body(c->req, 200, "text/html; charset=utf-8");
 	html_begin(b, lang, tr(lang, M_THANKS_TITLE), "/static/form.css");
-	buf_printf(b, "<main class=\"card message s200%s\">\n<h1>",
-	    big ? " big" : "");
+	buf_printf(
+	    b, "<main class=\"card message s200%s\">\n<h1>", big ? " big" : "");
 	buf_html(b, tr(lang, M_THANKS_TITLE));
 	buf_puts(b, "</h1>\n<p class=\"rated\">");
 	buf_html(b, W("Đánh giá của Ông/Bà về ", "Your rating of "));
@@ -253,15 +253,15 @@ page_thanks(struct ctx *c, const struct target *t, const struct rating *r)
 	buf_puts(b, "</li>\n</ul>\n<p class=\"links\">");
 	buf_printf(b, "<a href=\"/cong-khai/%s%s\">", t->tok.unit,
 	    lang == LANG_EN ? "?lang=en" : "");
-	buf_html(b, W("Xem kết quả đánh giá của đơn vị",
-			"See the office's results"));
+	buf_html(b,
+	    W("Xem kết quả đánh giá của đơn vị", "See the office's results"));
 	buf_puts(b, "</a>");
 	/* a dossier's link is used up; a counter's poster serves again */
 	if (t->tok.kind != TOKEN_DOSSIER) {
-		buf_printf(b, "<a href=\"/q/%s%s\">", t->token,
-		    page_query(lang, big));
-		buf_html(b, W("Đánh giá một thủ tục khác",
-				"Rate another procedure"));
+		buf_printf(
+		    b, "<a href=\"/q/%s%s\">", t->token, page_query(lang, big));
+		buf_html(b,
+		    W("Đánh giá một thủ tục khác", "Rate another procedure"));
 		buf_puts(b, "</a>");
 	}
 	buf_puts(b, "</p>\n</main>\n");
@@ -333,8 +333,9 @@ static void
 chip(struct buf *b, const char *name, const char *value, const char *id,
     const char *label, bool checked)
 {
-	buf_printf(b, "<label class=chip><input type=radio name=%s value=\"%s\"",
-	    name, value);
+	buf_printf(b,
+	    "<label class=chip><input type=radio name=%s value=\"%s\"", name,
+	    value);
 	if (id != NULL)
 		buf_printf(b, " id=\"%s\"", id);
 	buf_printf(b, "%s>", checked ? " checked" : "");
@@ -348,9 +349,9 @@ struct proc_list {
 	const char *chosen;
 	char shown[COUNTER_PROCEDURES_MAX + FOUND_PROCEDURES_MAX + 1][9];
 	int nshown;
-	int limit;   /* of this list */
-	int listed;  /* of this list */
-	int more;    /* matched beyond the limit */
+	int limit;  /* of this list */
+	int listed; /* of this list */
+	int more;   /* matched beyond the limit */
 	char first[16];
 };
 
@@ -412,8 +413,8 @@ proc_count(void *arg, const struct procedure_row *p)
 struct field_list {
 	struct buf *b;
 	int n;
-	int want;         /* the index asked for, or -1 */
-	char name[201];   /* its name */
+	int want;       /* the index asked for, or -1 */
+	char name[201]; /* its name */
 };
 
 static void
@@ -422,8 +423,8 @@ field_button(void *arg, const char *field)
 	struct field_list *fl = arg;
 
 	if (fl->b != NULL) {
-		buf_printf(fl->b, "<button class=chip name=pf value=%d%s>", fl->n,
-		    fl->n == 0 ? " id=\"pf-0\"" : "");
+		buf_printf(fl->b, "<button class=chip name=pf value=%d%s>",
+		    fl->n, fl->n == 0 ? " id=\"pf-0\"" : "");
 		buf_html(fl->b, field);
 		buf_puts(fl->b, "</button>\n");
 	}
@@ -464,8 +465,8 @@ procedure_picker(struct buf *b, struct db *db, const struct target *t,
 	    tr(lang, M_REQUIRED));
 	field_error(b, err, F_PROCEDURE, lang, "procedure");
 	/* the one chosen before a search, kept */
-	if (pl.chosen[0] != '\0' && is_procedure_code(pl.chosen,
-					strlen(pl.chosen)) &&
+	if (pl.chosen[0] != '\0' &&
+	    is_procedure_code(pl.chosen, strlen(pl.chosen)) &&
 	    procedures_offered_by(db, t->tok.unit, pl.chosen)) {
 		struct buf name = { 0 };
 
@@ -475,8 +476,8 @@ procedure_picker(struct buf *b, struct db *db, const struct target *t,
 	}
 	if (t->tok.counter > 0) {
 		pl.limit = COUNTER_PROCEDURES_MAX;
-		procedures_list(
-		    db, t->tok.unit, t->tok.counter, false, NULL, proc_row, &pl);
+		procedures_list(db, t->tok.unit, t->tok.counter, false, NULL,
+		    proc_row, &pl);
 	}
 	/* no list of the counter's: the unit's, when they are a few */
 	if (pl.nshown == 0 && q[0] == '\0') {
@@ -487,7 +488,8 @@ procedure_picker(struct buf *b, struct db *db, const struct target *t,
 		procedures_offered(db, t->tok.unit, NULL, proc_count, &count);
 		if (count.more <= FOUND_PROCEDURES_MAX) {
 			pl.limit = FOUND_PROCEDURES_MAX;
-			procedures_offered(db, t->tok.unit, NULL, proc_row, &pl);
+			procedures_offered(
+			    db, t->tok.unit, NULL, proc_row, &pl);
 		}
 	}
 	if (pl.nshown > 0 && q[0] == '\0')
@@ -495,18 +497,21 @@ procedure_picker(struct buf *b, struct db *db, const struct target *t,
 		    W("Không thấy thủ tục của mình? Tìm ở dưới.",
 			"Not listed? Search below."));
 	buf_puts(b, "<div class=\"find\"><label for=\"pq\">");
-	buf_html(b, pl.nshown > 0 ? W("Tìm thủ tục khác", "Find another")
-				  : W("Tìm thủ tục", "Find the procedure"));
+	buf_html(b,
+	    pl.nshown > 0 ? W("Tìm thủ tục khác", "Find another")
+			  : W("Tìm thủ tục", "Find the procedure"));
 	buf_puts(b, "</label><span class=\"hint\" id=\"pq-hint\">");
-	buf_html(b, W("Gõ vài chữ trong tên, ví dụ: khai sinh",
-			"A few words of its name, e.g. birth"));
+	buf_html(b,
+	    W("Gõ vài chữ trong tên, ví dụ: khai sinh",
+		"A few words of its name, e.g. birth"));
 	buf_puts(b,
 	    "</span><span class=\"row\"><input type=\"search\" name=\"pq\" "
 	    "id=\"pq\" maxlength=\"60\" aria-describedby=\"pq-hint\" "
 	    "value=\"");
 	buf_html(b, q == fl.name ? "" : q);
-	buf_puts(b, "\"><button type=\"submit\" class=\"sec\" name=\"find\" "
-		    "value=\"1\">");
+	buf_puts(b,
+	    "\"><button type=\"submit\" class=\"sec\" name=\"find\" "
+	    "value=\"1\">");
 	buf_html(b, W("Tìm", "Find"));
 	buf_puts(b, "</button></span></div>\n");
 	if (q[0] != '\0') {
@@ -519,8 +524,9 @@ procedure_picker(struct buf *b, struct db *db, const struct target *t,
 		procedures_offered(db, t->tok.unit, q, proc_row, &pl);
 		if (pl.nshown == before) {
 			buf_puts(b, "<p class=\"hint\">");
-			buf_html(b, W("Không tìm thấy. Hãy thử chữ khác.",
-					"Nothing found. Try other words."));
+			buf_html(b,
+			    W("Không tìm thấy. Hãy thử chữ khác.",
+				"Nothing found. Try other words."));
 			buf_puts(b, "</p>\n");
 		} else if (pl.more > 0) {
 			buf_printf(b, "<p class=\"hint\">%s%d%s</p>\n",
@@ -574,8 +580,8 @@ static void
 criteria_block(struct buf *b, const struct instrument *ins,
     const struct form *in, const int *err, enum lang lang)
 {
-	bool open = posted(in, "detail")[0] != '\0' ||
-	    posted(in, "ds")[0] != '\0';
+	bool open =
+	    posted(in, "detail")[0] != '\0' || posted(in, "ds")[0] != '\0';
 
 	/* shown when asked for, or something inside is wrong or answered */
 	for (int f = F_C1; f <= F_VISITS; f++)
@@ -594,16 +600,18 @@ criteria_block(struct buf *b, const struct instrument *ins,
 		 * of the page, so they come when asked for (the form posts
 		 * itself back, the answers kept).
 		 */
-		buf_puts(b, "<button type=\"submit\" class=\"sec more\" "
-			    "name=\"detail\" value=\"1\">");
+		buf_puts(b,
+		    "<button type=\"submit\" class=\"sec more\" "
+		    "name=\"detail\" value=\"1\">");
 		buf_html(b, tr(lang, M_DETAIL));
 		buf_puts(b, "</button>\n");
 		return;
 	}
 	buf_puts(b, "<details class=\"detail\" id=\"detail\" open>\n<summary>");
 	buf_html(b, tr(lang, M_DETAIL));
-	buf_puts(b, "</summary>\n<input type=\"hidden\" name=\"ds\" "
-		    "value=\"1\">\n");
+	buf_puts(b,
+	    "</summary>\n<input type=\"hidden\" name=\"ds\" "
+	    "value=\"1\">\n");
 	for (int i = 0; i < RATING_CRITERIA; i++) {
 		const struct instrument_criterion *cr = &ins->criteria[i];
 		const char *name = criterion_names[i];
@@ -659,8 +667,8 @@ form_header(struct buf *b, const struct target *t, enum lang lang, bool big)
 	buf_html(b, tr(lang, M_LANG_SWITCH));
 	buf_printf(b, "</a><a href=\"?%sbig=%d\" id=\"big\">",
 	    lang == LANG_EN ? "lang=en&amp;" : "", big ? 0 : 1);
-	buf_html(b, big ? W("Chữ thường", "Normal text")
-			: W("Chữ lớn", "Large text"));
+	buf_html(b,
+	    big ? W("Chữ thường", "Normal text") : W("Chữ lớn", "Large text"));
 	buf_puts(b, "</a></p>\n<p class=\"unit\">");
 	buf_html(b, t->unit_name);
 	buf_puts(b, "</p>\n");
@@ -727,8 +735,9 @@ reasons_block(struct buf *b, const struct instrument *ins,
 	if (ins->nreasons == 0)
 		return;
 	buf_puts(b, "<fieldset class=\"reasons\" id=\"reasons\">\n<legend>");
-	buf_html(b, W("Nếu chưa hài lòng: điều gì chưa tốt?",
-			"If not satisfied: what was wrong?"));
+	buf_html(b,
+	    W("Nếu chưa hài lòng: điều gì chưa tốt?",
+		"If not satisfied: what was wrong?"));
 	buf_printf(b, " <span class=\"req\">(%s)</span></legend>\n",
 	    W("chọn một hay nhiều, không bắt buộc", "any, optional"));
 	field_error(b, err, F_REASONS, lang, "reasons");
@@ -754,8 +763,8 @@ about_block(
 	    W("không bắt buộc", "optional"));
 	field_error(b, err, F_ABOUT, lang, "about");
 	buf_puts(b, "<div class=\"chips\">\n");
-	chip(b, "requester", "citizen", "req-citizen", W("Người dân", "Citizen"),
-	    strcmp(who, "citizen") == 0);
+	chip(b, "requester", "citizen", "req-citizen",
+	    W("Người dân", "Citizen"), strcmp(who, "citizen") == 0);
 	chip(b, "requester", "business", "req-business",
 	    W("Doanh nghiệp", "Business"), strcmp(who, "business") == 0);
 	buf_puts(b, "</div>\n");
@@ -951,14 +960,14 @@ render_form(struct ctx *c, struct db *db, const struct target *t,
 	html_end(b);
 	if (err != NULL)
 		focus = first_error(err, proc_first);
-	else if (in != NULL && (form_get(in, "find") != NULL ||
-				   form_get(in, "pf") != NULL ||
-				   form_get(in, "fields") != NULL))
+	else if (in != NULL &&
+	    (form_get(in, "find") != NULL || form_get(in, "pf") != NULL ||
+		form_get(in, "fields") != NULL))
 		focus = proc_first; /* back from a search: what was found */
 	else if (in != NULL && form_get(in, "detail") != NULL)
 		focus = "c1-0"; /* the criteria asked for */
 	if (focus != NULL && focus[0] != '\0')
-			autofocus(b, focus);
+		autofocus(b, focus);
 }
 
 /*
@@ -1215,8 +1224,8 @@ read_rating(struct db *db, const struct target *t, const struct form *in,
 		{
 			size_t l = strlen(r->reasons);
 
-			snprintf(r->reasons + l, sizeof(r->reasons) - l,
-			    "%s%s", l > 0 ? "," : "", code);
+			snprintf(r->reasons + l, sizeof(r->reasons) - l, "%s%s",
+			    l > 0 ? "," : "", code);
 		}
 	}
 
@@ -1315,8 +1324,8 @@ page_q_post(struct ctx *c)
 	}
 	if (closed_refused(c, db, &fp->t) || expired_refused(c, &fp->t))
 		return;
-	parsed = form_parse(&fp->in,
-	    c->req->body.data ? c->req->body.data : "", c->req->body.len);
+	parsed = form_parse(&fp->in, c->req->body.data ? c->req->body.data : "",
+	    c->req->body.len);
 	/*
 	 * A search of the procedures or a part asked for: the form again,
 	 * the answers kept.  A read, like GET: not counted by the limit.

@@ -241,8 +241,8 @@ flag_list(
 			figpage_month_query(c, b, month);
 			buf_puts(b, "\">");
 			setup_counter_label(c, b, s->counter, s->name);
-			buf_printf(b, "</a> <span class=\"code\">%s</span>",
-			    s->unit);
+			buf_printf(
+			    b, "</a> <span class=\"code\">%s</span>", s->unit);
 		} else {
 			buf_printf(
 			    b, "<a href=\"/admin/units/%s/officers", u->code);

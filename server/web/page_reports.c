@@ -48,15 +48,7 @@
  * report.signed.pdf (once signed, when the unit's key is configured) is
  * that PDF signed with the unit's key as `report sign` signs it.
  */
-enum {
-	F_JSON,
-	F_P7S,
-	F_CSV,
-	F_XLSX,
-	F_HTML,
-	F_PDF,
-	F_SIGNED_PDF
-};
+enum { F_JSON, F_P7S, F_CSV, F_XLSX, F_HTML, F_PDF, F_SIGNED_PDF };
 static const char *const file_names[] = { "report.json", "report.json.p7s",
 	"report.csv", "report.xlsx", "report.html", "report.pdf",
 	"report.signed.pdf" };

@@ -166,21 +166,17 @@ offered_to_the_form(void)
 	db_exec(db, "DELETE FROM unit_procedures WHERE unit = 'H21.01'");
 	CHECK(procedures_offered_by(db, "H21.01", "1.001193"));
 	CHECK(!procedures_offered_by(db, "H21.01", "9.999999"));
-	CHECK_INT(
-	    procedures_offered(db, "H21.01", NULL, seen_one, &s), 0);
+	CHECK_INT(procedures_offered(db, "H21.01", NULL, seen_one, &s), 0);
 	CHECK_INT(s.n, count(db, "SELECT count(*) FROM procedures"));
 	CHECK_INT(
-	    procedures_assign(db, &ch, "H21.01", 0, two, 2, NULL, &changed),
-	    0);
+	    procedures_assign(db, &ch, "H21.01", 0, two, 2, NULL, &changed), 0);
 	CHECK(procedures_offered_by(db, "H21.01", "1.000656"));
 	CHECK(!procedures_offered_by(db, "H21.01", "1.000894"));
 	memset(&s, 0, sizeof(s));
-	CHECK_INT(
-	    procedures_offered(db, "H21.01", NULL, seen_one, &s), 0);
+	CHECK_INT(procedures_offered(db, "H21.01", NULL, seen_one, &s), 0);
 	CHECK_INT(s.n, 2);
 	memset(&s, 0, sizeof(s));
-	CHECK_INT(
-	    procedures_offered(db, "H21.01", "khai tử", seen_one, &s), 0);
+	CHECK_INT(procedures_offered(db, "H21.01", "khai tử", seen_one, &s), 0);
 	CHECK_INT(s.n, 1);
 	CHECK_STR(s.first, "1.000656");
 	db_close(db);
