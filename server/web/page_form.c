@@ -13,6 +13,8 @@
 #include "hailong/text.h"
 #include "hailong/token.h"
 #include "hailong/util.h"
+#include "core/callbacks.h"
+#include "core/fmt.h"
 #include "core/instrument.h"
 #include "core/ratelimit.h"
 #include "core/ratings.h"
@@ -230,10 +232,17 @@ page_thanks(struct ctx *c, const struct target *t, const struct rating *r)
 		buf_puts(b, "<li class=\"callback\">");
 		buf_html(b,
 		    W("Cán bộ của đơn vị sẽ gọi lại cho Ông/Bà theo số điện "
-		      "thoại đã để lại, chỉ để trao đổi về ý kiến này.",
+		      "thoại đã để lại, chỉ để trao đổi về ý kiến này, chậm "
+		      "nhất ngày ",
 			"The office will call you back on the number you gave, "
-			"only about this feedback."));
-		buf_puts(b, "</li>\n");
+			"only about this feedback, by "));
+		/* the queue's due rule (callbacks.h): 2 working days */
+		buf_puts(b, "<strong class=\"due\">");
+		fmt_date(b, lang,
+		    callbacks_due_at(
+			r->received_at > 0 ? r->received_at : hl_now()) -
+			1);
+		buf_puts(b, "</strong>.</li>\n");
 	}
 	if (r->comment != NULL || r->level <= 2) {
 		buf_puts(b, "<li>");

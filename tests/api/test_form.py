@@ -424,6 +424,14 @@ class FormPicker(unittest.TestCase):
         self.assertIn('Quầy 1', r.text)
         self.assertIn('class="callback"', r.text)
         self.assertIn('gọi lại', r.text)
+        # by when: the callback queue's rule (2 working days), the day
+        # of the request as the server stored it
+        from tests.api.test_callbacks import due_day
+        with self.s.db() as c:
+            got = c.execute('SELECT received_at FROM ratings '
+                            'ORDER BY seq DESC LIMIT 1').fetchone()[0]
+        self.assertIn(f'chậm nhất ngày <strong class="due">'
+                      f'{due_day(got)}</strong>.', r.text)
         self.assertIn('href="/cong-khai/H21.227"', r.text)
         self.assertIn(f'href="/q/{self.tok}"', r.text)
         # no phone, no promise of a call
