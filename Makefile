@@ -303,9 +303,18 @@ asan: deps
 
 # --- benchmarks (never part of make test) ----------------------------------
 
-BENCH_BIN := $(BUILD)/bench/gen $(BUILD)/bench/nullserver
+BENCH_BIN := $(BUILD)/bench/gen $(BUILD)/bench/nullserver $(BUILD)/bench/storage
 
 $(BUILD)/bench/gen: tests/bench/gen.c $(BUILD)/libhailong-server.a \
+		$(BUILD)/libhailong.a
+	@mkdir -p $(dir $@)
+	$(say) BENCH $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(SERVER_CPKGS)) \
+		$(LDFLAGS) -o $@ $< $(BUILD)/libhailong-server.a \
+		$(BUILD)/libhailong.a $(call pkg_libs,$(SERVER_PKGS)) $(LDLIBS)
+
+# the writer's path from a loop, no HTTP: the storage ceiling
+$(BUILD)/bench/storage: tests/bench/storage.c $(BUILD)/libhailong-server.a \
 		$(BUILD)/libhailong.a
 	@mkdir -p $(dir $@)
 	$(say) BENCH $@

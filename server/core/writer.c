@@ -36,6 +36,11 @@ _Static_assert(CHANNEL_IMPORT + 1 == WRITER_CHANNELS,
 #define WRITER_IDLE_S 1
 #define WAL_RESTART_BYTES ((off_t)64 << 20)
 #define WAL_CHECK_EVERY 64 /* batches */
+/*
+ * = WAL_RESTART_BYTES: a restarted WAL is cut back to it, no further (a
+ * WAL that grows again makes every fdatasync write the inode too)
+ */
+#define JOURNAL_LIMIT "67108864"
 
 struct writer {
 	pthread_t thread;
@@ -480,6 +485,15 @@ writer_start(const char *path, size_t queue_max,
 		free(w);
 		return NULL;
 	}
+	/*
+	 * A restarted WAL keeps its size on disk unless SQLite may truncate
+	 * it: without a limit, wal_guard() would find it past
+	 * WAL_RESTART_BYTES after every restart and restart it again every
+	 * WAL_CHECK_EVERY batches (each a checkpoint and an fsync of the
+	 * database on the writer's thread).  With it, the file passes
+	 * WAL_RESTART_BYTES again only when that much was written since.
+	 */
+	db_exec(w->db, "PRAGMA journal_size_limit = " JOURNAL_LIMIT);
 	if (w->ckpt_db != NULL &&
 	    db_exec(w->db, "PRAGMA wal_autocheckpoint = 0") == 0 &&
 	    pthread_create(&w->checkpointer, NULL, checkpointer_main, w) == 0) {

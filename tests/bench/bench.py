@@ -13,6 +13,10 @@ Environment:
     BENCH_QUICK=1   a small province (200,000 ratings) instead of 10 million,
                     for trying the harness; its figures are not the targets'
     BENCH_PROVINCE  a province database to use instead of generating one
+    BENCH_FOLD=1    also fold the national month (minutes)
+    BENCH_ONLY      steps to run, comma-separated (the null handler always
+                    runs): form, kiosk, figures, drain, report, onecore,
+                    phone, nation
 """
 import base64
 import json
@@ -47,6 +51,7 @@ AS_OF = '2027-01-01T00:00:00+07:00'
 # while the month's dossiers still finish: "as of" a time before facts the
 # database already holds, counted from the raw dossier rows
 PAST_AS_OF = '2026-12-15T00:00:00+07:00'
+PROC = '1.001193'            # a procedure the demo commune offers
 THREADS = 2                  # wrk's, as many as the machine has cores
 
 os.environ['HAILONG_BIN'] = BIN
@@ -78,15 +83,17 @@ def fds(pid):
     return len(os.listdir(f'/proc/{pid}/fd'))
 
 
-def wrk(url, script, conns, env=None, seconds=None, threads=None):
-    """Run wrk; returns the JSON line the script's done() prints."""
+def wrk(url, script, conns, env=None, seconds=None, threads=None, cpu=None):
+    """Run wrk (pinned to core `cpu` if given); returns the JSON line the
+    script's done() prints."""
     threads = threads or min(THREADS, conns)
     e = dict(os.environ)
     e['HAILONG_BENCH_THREADS'] = str(threads)
     e['HAILONG_BENCH_NONCE_FLOOR'] = str(time.time_ns() // 1000)
     e.update(env or {})
+    pin = ['taskset', '-c', str(cpu)] if cpu is not None else []
     p = subprocess.run(
-        ['wrk', '-t', str(threads), '-c', str(conns), '-d',
+        pin + ['wrk', '-t', str(threads), '-c', str(conns), '-d',
          f'{seconds or SECONDS}s', '--timeout', '10s', '--latency', '-s',
          os.path.join(ROOT, 'tests', 'bench', script), url],
         capture_output=True, text=True, env=e, timeout=120)
@@ -109,6 +116,39 @@ def check_rows(r, rows, in_flight, per_request=1):
         raise AssertionError(f'{r["ok"]} answered 2xx ({r["non2xx"]} not, '
                              f'{r["socket_errors"]} socket errors) but '
                              f'{rows} rows\n{r["stderr"][-2000:]}')
+
+
+def cpu_by_thread(pid):
+    """CPU seconds of a process so far: (its HTTP threads', the rest's:
+    the writer, its checkpointer, the main thread)."""
+    http = other = 0.0
+    tick = os.sysconf('SC_CLK_TCK')
+    for t in os.listdir(f'/proc/{pid}/task'):
+        try:
+            with open(f'/proc/{pid}/task/{t}/stat') as f:
+                st = f.read()
+        except OSError:
+            continue
+        comm = st[st.index('(') + 1:st.rindex(')')]
+        fields = st[st.rindex(')') + 2:].split()
+        secs = (int(fields[11]) + int(fields[12])) / tick
+        if comm.startswith('MHD'):
+            http += secs
+        else:
+            other += secs
+    return http, other
+
+
+def children_cpu():
+    import resource
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def pin(pid, cpu):
+    """Every thread of a running process onto core `cpu`."""
+    subprocess.run(['taskset', '-a', '-p', '-c', str(cpu), str(pid)],
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def median_time(argv, n):
@@ -146,11 +186,9 @@ def null_handler():
 def form_ingest():
     with hl.Server('--rate-limit-per-min', '0', '--threads', str(THREADS),
                    name='bench') as s:
-        # a counter's token asks for the procedure; one for a counter
-        # and a procedure does not, like a QR on a dossier receipt
-        page = s.get('/q/' + s.token(counter=1)).text
-        proc = re.search(r'<option value="([^"]+)"', page).group(1)
-        tok = s.token(counter=1, procedure=proc)
+        # a token for a counter and a procedure, like a QR on a dossier
+        # receipt: the form asks for no procedure
+        tok = s.token(counter=1, procedure=PROC)
         url = f'{s.base}/q/{tok}'
         pid = s.proc.pid
         time.sleep(1)
@@ -161,8 +199,27 @@ def form_ingest():
         for conns, rounds in ((1, 1), (64, 3)):
             for i in range(rounds):
                 before = s.count()
+                w0 = writer_batches(s)
+                c0, k0 = cpu_by_thread(pid), children_cpu()
                 r = wrk(url, 'form.lua', conns)
+                c1, k1 = cpu_by_thread(pid), children_cpu()
+                w1 = writer_batches(s)
                 rows = s.count() - before
+                if conns == 64 and i == 0:
+                    # where the CPU went, per rating: the HTTP threads,
+                    # the writer (and the rest of the server), wrk
+                    for k, v in (('http', c1[0] - c0[0]),
+                                 ('writer', c1[1] - c0[1]),
+                                 ('wrk', k1 - k0)):
+                        results[f'ingest_form_cpu_us_{k}_c64'] = round(
+                            v / rows * 1e6, 1)
+                    results['ingest_form_seconds_c64'] = round(
+                        r['duration_us'] / 1e6, 2)
+                    # the batches the writer saw: the storage loop's size
+                    n, jobs = w1[0] - w0[0], w1[1] - w0[1]
+                    results['writer_batch_avg_c64'] = round(jobs / n, 1)
+                    results['writer_commit_ms_avg_c64'] = round(
+                        (w1[2] - w0[2]) / n * 1000, 3)
                 check_rows(r, rows, conns)
                 if i == 0:
                     base = results[f'null_requests_per_s_c{conns}']
@@ -218,6 +275,80 @@ def form_ingest():
                 f'{a / 1024:.1f}' for a in after))
         say('open file descriptors, start -> end', fds(pid), 'fds',
             note=f'at start {fds0}')
+
+
+def writer_batches(s):
+    """The writer's (batches, jobs, commit seconds) so far, from /metrics."""
+    text = s.get('/metrics').text
+    v = {}
+    for name in ('hailong_writer_batch_size_count',
+                 'hailong_writer_batch_size_sum',
+                 'hailong_writer_commit_seconds_sum'):
+        m = re.search(r'^' + name + r' (\S+)$', text, re.M)
+        v[name] = float(m.group(1))
+    return (v['hailong_writer_batch_size_count'],
+            v['hailong_writer_batch_size_sum'],
+            v['hailong_writer_commit_seconds_sum'])
+
+
+# -- 1c. the storage ceiling: the writer's path from a loop ------------------
+
+def storage(batch=None, key='storage_rows_per_s', taskset=None):
+    """The form's rows through the writer (tests/bench/storage.c), no
+    HTTP, in batches of the size the server's writer saw at 64
+    connections; on a fresh demo database like the form server's."""
+    batch = batch or max(1, round(results['writer_batch_avg_c64']))
+    d = tempfile.mkdtemp(prefix='hailong-bench-storage-')
+    try:
+        db = os.path.join(d, 'storage.db')
+        subprocess.run([BIN, 'init', '--db', db, '--demo'], check=True,
+                       capture_output=True)
+        argv = [os.path.join(OUT, 'storage'), db, hl.DEMO_UNIT, '1', PROC,
+                str(SECONDS), str(batch)]
+        if taskset:
+            argv = ['taskset', '-c', taskset] + argv
+        k0 = children_cpu()
+        p = subprocess.run(argv, capture_output=True, text=True, check=True,
+                           timeout=120)
+        r = json.loads(p.stdout.splitlines()[-1])
+        r['cpu_us_per_row'] = (children_cpu() - k0) / r['rows'] * 1e6
+        c = sqlite3.connect(db)
+        rows = c.execute('SELECT count(*) FROM ratings').fetchone()[0]
+        c.close()
+        if rows != r['rows']:
+            raise AssertionError(f'storage: {r["rows"]} stored, {rows} rows')
+        results[key] = round(r['rows_per_s'])
+        return r
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def storage_ceiling():
+    print('1c. storage ceiling: the form\'s rows through the writer, no HTTP')
+    b = max(1, round(results['writer_batch_avg_c64']))
+    r = storage(b)
+    results['storage_batch'] = b
+    results['storage_commit_ms_avg'] = r['commit_ms_avg']
+    results['storage_cpu_us_per_row'] = round(r['cpu_us_per_row'], 1)
+    results['storage_max_batch_ms'] = r['max_batch_ms']
+    say(f'storage loop, batches of {b}', results['storage_rows_per_s'],
+        'rows/s', results['null_requests_per_s_c64'],
+        f'{r["batches"]} batches of {r["avg_batch"]}, the longest '
+        f'{r["max_batch_ms"]:.0f} ms, COMMIT {r["commit_ms_avg"]:.2f} ms (the server\'s: '
+        f'{results["writer_commit_ms_avg_c64"]:.2f}); ratio to null')
+    ceiling = min(results['null_requests_per_s_c64'],
+                  results['storage_rows_per_s'])
+    form = results['ingest_form_ratings_per_s_c64']
+    results['ingest_form_ratio_storage_c64'] = round(form / ceiling, 3)
+    say('form posts, 64 connections', form, 'ratings/s', ceiling,
+        'ratio to min(null, storage): target >= 0.7')
+    cpu = {k: results[f'ingest_form_cpu_us_{k}_c64']
+           for k in ('http', 'writer', 'wrk')}
+    say('CPU a stored rating: form run', round(sum(cpu.values()), 1), 'us',
+        results['storage_cpu_us_per_row'],
+        f'HTTP threads {cpu["http"]}, writer {cpu["writer"]}, wrk '
+        f'{cpu["wrk"]}; ratio to the storage loop '
+        f'({results["storage_cpu_us_per_row"]} us a row)')
 
 
 # -- 1b. kiosk batches ---------------------------------------------------------
@@ -353,7 +484,7 @@ def figures(db):
         f'{com_rec / com:.1f}x')
     say(f'province H21, the year {MONTH[:4]} (--period)', round(year, 1),
         'ms', baseline=round(prov, 1),
-        note=f'{year / prov:.1f}x one month (target: a few times)')
+        note='ratio to one month: target <= 3x')
     say('province H21, one month as of 15/12 (raw dossiers)', round(past, 1),
         'ms', note='dossiers of the month still finishing then')
     say('baseline: hailong --version (process start)', round(true_ms, 1),
@@ -464,19 +595,210 @@ def report(db):
         shutil.rmtree(d, ignore_errors=True)
 
 
+# -- 8. the commune's PC: the server on one core ---------------------------------
+
+def one_core(db):
+    """The server (and the command line) pinned to core 0, wrk to core 1:
+    the null handler, form posts and the citizen's path, the storage
+    loop, the province's month.  Each run just after the same run on two
+    cores (same server, unpinned), the baseline of its ratio: the load of
+    this shared machine moves within minutes."""
+    print('8. one core: the server on core 0 (taskset), wrk on core 1; '
+          'each beside the same run on two cores just before')
+
+    def both(key, what, unit, pid, run):
+        two = run(None)
+        pin(pid, 0)
+        one = run(1)
+        pin(pid, '0,1')
+        results[key + '_1core'] = one
+        results[key + '_2core_beside'] = two
+        say(what + ', one core', one, unit, two,
+            f'two cores: {two:,}; ratio to two cores')
+        return one
+
+    def wrk_run(url, script, conns, env=None, per=1, rows=None):
+        def run(cpu):
+            before = rows() if rows else 0
+            r = wrk(url, script, conns, env, cpu=cpu)
+            if rows:
+                check_rows(r, rows() - before, conns)
+            return round(r['per_s'] / per)
+        return run
+    p = subprocess.Popen([os.path.join(OUT, 'nullserver'), '127.0.0.1:0',
+                          str(THREADS)], stdout=subprocess.PIPE)
+    try:
+        m = re.match(r'listening on (http://\S+)',
+                     p.stdout.readline().decode())
+        null1 = both('null_requests_per_s_c64', 'null handler, 64 '
+                     'connections', 'requests/s', p.pid,
+                     wrk_run(m.group(1) + '/null', 'null.lua', 64))
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=30)
+    with hl.Server('--rate-limit-per-min', '0', '--threads', str(THREADS),
+                   name='bench-1core') as s:
+        url = f'{s.base}/q/{s.token(counter=1, procedure=PROC)}'
+        form1 = both('ingest_form_ratings_per_s_c64', 'form posts, 64 '
+                     'connections', 'ratings/s', s.proc.pid,
+                     wrk_run(url, 'form.lua', 64, rows=s.count))
+        results['ingest_form_ratio_c64_1core'] = round(form1 / null1, 3)
+        both('citizen_path_pairs_per_s_c16', 'form + post pairs, 16 '
+             'connections', 'pairs/s', s.proc.pid,
+             wrk_run(url, 'form.lua', 16, {'HAILONG_BENCH_PAGE': '1'}, 2))
+    storage(results["storage_batch"], "storage_rows_per_s_2core_beside")
+    storage(results['storage_batch'], 'storage_rows_per_s_1core', '0')
+    say('storage loop, one core', results['storage_rows_per_s_1core'],
+        'rows/s', results['storage_rows_per_s_2core_beside'],
+        f'two cores: {results["storage_rows_per_s_2core_beside"]:,}; ratio '
+        'to two cores')
+    cmd = [BIN, 'metrics', '--db', db, '--unit', 'H21', '--month', MONTH,
+           '--as-of', AS_OF]
+    month2 = median_time(cmd, 5)
+    month1 = median_time(['taskset', '-c', '0'] + cmd, 5)
+    results['metrics_province_month_ms_1core'] = round(month1, 1)
+    results['metrics_province_month_ms_2core_beside'] = round(month2, 1)
+    say('province H21, one month, one core', round(month1, 1), 'ms',
+        month2, f'two cores: {month2:.1f} ms; ratio to two cores')
+
+
+# -- 10. a nation's month on one node ---------------------------------------
+
+NATION_RATINGS = 3_300_000
+NATION_DOSSIERS = 330_000
+NATION_MONTH = '2025-10'     # gen's national month: old enough to fold
+
+
+def nation():
+    """One national month (tests/bench/gen ... nation): 3.3 million
+    ratings, 3,321 communes in 34 provinces.  Its file size, every
+    province's month from the rollups (the national figures, as 34
+    commands and as one process of a running server), and the fold of
+    the month (hailong retention --fold-months 13) on a copy."""
+    path = os.path.join(OUT, f'nation-{NATION_RATINGS}.db')
+    print(f'10. a nation\'s month: {os.path.basename(path)}')
+    if not os.path.exists(path):
+        print(f'   generating ({NATION_RATINGS:,} ratings, 3,321 communes); '
+              'made once, then reused')
+        t0 = time.monotonic()
+        subprocess.run([os.path.join(OUT, 'gen'), path + '.tmp',
+                        str(NATION_RATINGS), str(NATION_DOSSIERS), 'nation'],
+                       check=True, stderr=subprocess.DEVNULL)
+        os.replace(path + '.tmp', path)
+        print(f'   generated in {time.monotonic() - t0:.0f} s')
+    subprocess.run([BIN, 'init', '--db', path], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    c = sqlite3.connect(path)
+    provs = [r[0] for r in c.execute(
+        "SELECT code FROM units WHERE level = 'province' ORDER BY code")]
+    n = c.execute('SELECT count(*) FROM ratings').fetchone()[0]
+    c.close()
+    size = os.path.getsize(path)
+    results['nation_month_ratings'] = n
+    results['nation_month_file_mib'] = round(size / 2**20, 1)
+    say('national month: file size', round(size / 2**20, 1), 'MiB',
+        note=f'{n:,} ratings, {size / n:.0f} bytes a rating, dossiers '
+        'included')
+    as_of = '2026-12-01T00:00:00+07:00'
+    t0 = time.perf_counter()
+    for p in provs:
+        subprocess.run([BIN, 'metrics', '--db', path, '--unit', p,
+                        '--month', NATION_MONTH, '--as-of', as_of],
+                       check=True, stdout=subprocess.DEVNULL)
+    each = (time.perf_counter() - t0) * 1000
+    results['nation_month_34_provinces_ms'] = round(each, 1)
+    say(f'national month: {len(provs)} provinces from the rollups',
+        round(each, 1), 'ms', results.get('metrics_province_month_ms'),
+        f'{len(provs)} commands, {each / len(provs):.1f} ms each; ratio '
+        'to the province fixture\'s month')
+    if os.environ.get('BENCH_FOLD') != '1':
+        print('   the fold of the month: BENCH_FOLD=1 (9 minutes on a '
+              'loaded machine, 03/12/2026)')
+        return
+    d = tempfile.mkdtemp(prefix='hailong-bench-fold-', dir=OUT)
+    try:
+        copy = os.path.join(d, 'nation.db')
+        shutil.copyfile(path, copy)
+        t0 = time.perf_counter()
+        subprocess.run([BIN, 'retention', '--db', copy, '--fold-months',
+                        '13'], check=True, capture_output=True)
+        fold = (time.perf_counter() - t0) * 1000
+        c = sqlite3.connect(copy)
+        left = c.execute('SELECT count(*) FROM ratings').fetchone()[0]
+        c.close()
+        if left >= n:
+            raise AssertionError(f'nothing folded: {left} of {n} left')
+        results['nation_month_fold_ms'] = round(fold, 1)
+        say('national month: fold (retention --fold-months 13)',
+            round(fold, 1), 'ms', note=f'{n - left:,} ratings folded, '
+            f'{left:,} kept raw')
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+# -- 7. the citizen's phone ---------------------------------------------------
+
+def phone():
+    print('7. the citizen\'s phone: Chromium, Slow 3G (400 ms, 400 kbit/s), '
+          'CPU 4x slower')
+    node_modules = os.path.join(ROOT, 'tests', 'node_modules',
+                                'playwright-core')
+    if not os.path.isdir(node_modules) or not shutil.which('node') or \
+            not os.path.exists(os.environ.get('CHROMIUM',
+                                              '/usr/bin/chromium')):
+        print('   skipped: needs node, tests/node_modules (cd tests && '
+              'npm ci) and Chromium')
+        return
+    p = subprocess.run(['node', os.path.join(ROOT, 'tests', 'bench',
+                                             'phone.mjs')],
+                       capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, HAILONG_BIN=BIN))
+    if p.returncode != 0:
+        raise AssertionError(f'phone.mjs: {p.stderr[-2000:]}')
+    r = json.loads([x for x in p.stdout.splitlines()
+                    if x.startswith('{')][-1])
+    results.update(r)
+    for name, what in (('form', 'form, a counter\'s QR'),
+                       ('form_receipt', 'form, a receipt\'s QR'),
+                       ('thanks', 'thank-you page, from "send"')):
+        say(f'{what}: tappable / loaded', r[f'{name}_ready_ms_slow3g'], 'ms',
+            1500 if name != 'thanks' else None,
+            'ratio to the 1,500 ms target' if name != 'thanks' else '')
+        say(f'{what}: bytes received', r[f'{name}_bytes'], 'bytes',
+            15000 if name != 'thanks' else None,
+            f'{r[name + "_requests"]} requests, headers included'
+            + ('; ratio to the 15 KB target' if name != 'thanks' else ''))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    t0 = time.monotonic()
-    db = province()      # before the clock: a fixture, made once
+    only = set(filter(None, os.environ.get('BENCH_ONLY', '').split(',')))
+
+    def want(step):
+        return not only or step in only
+    db = province() if want('figures') or want('report') or \
+        want('onecore') else None     # before the clock: a fixture, made once
     t0 = time.monotonic()
     print(f'hailong benchmarks, {os.cpu_count()} cores, wrk runs of '
           f'{SECONDS} s; ratios against baselines of this run')
     null_handler()
-    form_ingest()
-    kiosk_batches()
-    figures(db)
-    kiosk_drain()
-    report(db)
+    if want('form'):
+        form_ingest()
+        storage_ceiling()
+    if want('kiosk'):
+        kiosk_batches()
+    if want('figures'):
+        figures(db)
+    if want('onecore') and want('form'):
+        one_core(db)
+    if want('drain'):
+        kiosk_drain()
+    if want('report'):
+        report(db)
+    if want('phone'):
+        phone()
+    if want('nation'):
+        nation()
     results['bench_seconds'] = round(time.monotonic() - t0)
     results['quick'] = QUICK
     with open(os.path.join(OUT, 'results.json'), 'w') as f:

@@ -1,6 +1,7 @@
 /* gen.c -- a province of realistic data for the figures benchmark. */
 /*
- * usage: gen DB [RATINGS] [DOSSIERS]   (default 10,000,000 and 1,000,000)
+ * usage: gen DB [RATINGS] [DOSSIERS] [nation]
+ *        (default 10,000,000 and 1,000,000)
  *
  * Writes a new database: the reference units and procedures, grown to 100
  * units under H21 (the real departments and communes, then synthetic
@@ -17,7 +18,12 @@
  * ten; dossiers 45 % online, most with a due date, some late, some
  * supplemented or corrected.  Deterministic: the same seed, the same
  * database.
+ *
+ * With "nation": one month, 2025-10 (old enough to fold), of the whole
+ * country instead: 3,321 synthetic communes spread over the 34
+ * provinces (H01.9001...), the ratings spread evenly over them.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,12 +39,16 @@
 #include "core/rollup.h"
 #include "core/store.h"
 
-#define UNITS 100
+#define PROVINCE_UNITS 100
+#define NATION_COMMUNES 3321
 #define PROCEDURES 2000
-#define FIRST_MONTH 202512
-#define MONTHS 12
 #define TXN_ROWS 100000
 
+/* units: the communes (and departments), then the province's own */
+static int UNITS = PROVINCE_UNITS;
+static int FIRST_MONTH = 202512;
+static int MONTHS = 12;
+static bool nation;
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t
@@ -65,7 +75,7 @@ skewed(int n)
 	return (int)(u * u * n);
 }
 
-static char unit_codes[UNITS][16];
+static char (*unit_codes)[16];
 static char proc_codes[PROCEDURES][9];
 
 static void
@@ -75,14 +85,13 @@ die(struct db *db, const char *what)
 	exit(1);
 }
 
+/* The province's departments and communes, grown to UNITS - 1, then H21. */
 static void
-units_and_procedures(struct db *db)
+province_units(struct db *db)
 {
 	struct db_stmt *st;
 	int n = 0;
 
-	if (db_begin(db) < 0)
-		die(db, "begin");
 	st = db_query(db,
 	    "SELECT code FROM units WHERE parent = 'H21' "
 	    "ORDER BY code",
@@ -102,7 +111,53 @@ units_and_procedures(struct db *db)
 			"tt", unit_codes[n], name) < 0)
 			die(db, "unit");
 	}
-	snprintf(unit_codes[n++], sizeof(unit_codes[0]), "H21");
+	snprintf(unit_codes[n], sizeof(unit_codes[0]), "H21");
+}
+
+/* UNITS - 1 communes dealt round the provinces, then the first province. */
+static void
+nation_units(struct db *db)
+{
+	char prov[64][8];
+	struct db_stmt *st;
+	int np = 0, n;
+
+	st = db_query(db,
+	    "SELECT code FROM units WHERE level = 'province' ORDER BY code",
+	    "");
+	while (np < 64 && st != NULL && db_step(st) == DB_ROW)
+		snprintf(prov[np++], sizeof(prov[0]), "%s", db_col_text(st, 0));
+	db_done(st);
+	if (np == 0)
+		die(db, "no provinces");
+	for (n = 0; n < UNITS - 1; n++) {
+		char name[64];
+		const char *p = prov[n % np];
+
+		snprintf(unit_codes[n], sizeof(unit_codes[0]), "%s.%d", p,
+		    9001 + n / np);
+		snprintf(name, sizeof(name), "UBND xã Thử nghiệm %d", n);
+		if (db_run(db,
+			"INSERT INTO units(code, name, level, parent) "
+			"VALUES (?, ?, 'commune', ?)",
+			"ttt", unit_codes[n], name, p) < 0)
+			die(db, "unit");
+	}
+	snprintf(unit_codes[n], sizeof(unit_codes[0]), "%s", prov[0]);
+}
+
+static void
+units_and_procedures(struct db *db)
+{
+	struct db_stmt *st;
+	int n;
+
+	if (db_begin(db) < 0)
+		die(db, "begin");
+	if (nation)
+		nation_units(db);
+	else
+		province_units(db);
 	for (int u = 0; u < UNITS - 1; u++) {
 		for (int k = 1; k <= 3; k++)
 			if (db_run(db,
@@ -239,7 +294,8 @@ ratings(struct db *db, int64_t n, int64_t ndossiers)
 		 * 1,000 in arrival order, grouped by unit */
 		if (i % 1000 == 0) {
 			for (int k = 0; k < 1000; k++)
-				block[k] = skewed(UNITS - 1);
+				block[k] = nation ? below(UNITS - 1)
+						  : skewed(UNITS - 1);
 			qsort(block, 1000, sizeof(block[0]), cmp_int);
 		}
 		rating_init(&r);
@@ -294,9 +350,19 @@ main(int argc, char **argv)
 	time_t t0 = time(NULL);
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: gen DB [RATINGS] [DOSSIERS]\n");
+		fprintf(
+		    stderr, "usage: gen DB [RATINGS] [DOSSIERS] [nation]\n");
 		return 2;
 	}
+	if (argc > 4 && strcmp(argv[4], "nation") == 0) {
+		nation = true;
+		UNITS = NATION_COMMUNES + 1;
+		FIRST_MONTH = 202510;
+		MONTHS = 1;
+	}
+	unit_codes = calloc((size_t)UNITS, sizeof(unit_codes[0]));
+	if (unit_codes == NULL)
+		return 1;
 	db = store_open(argv[1], STORE_CREATE, err, sizeof(err));
 	/* what 'hailong init' gives, so that 'hailong serve' takes it */
 	if (db == NULL || refdata_load_builtin(db, err, sizeof(err)) < 0 ||
