@@ -1370,7 +1370,8 @@ add_group(const struct rollup_sink *s, enum rollup_rows kind, const char *key,
 	switch (kind) {
 	case ROWS_PROCEDURE: s->add(s->ctx, key, c); break;
 	case ROWS_COUNTER:
-		metric_counts_add(s->counts(s->ctx, ROWS_COUNTER, key, counter), c);
+		metric_counts_add(
+		    s->counts(s->ctx, ROWS_COUNTER, key, counter), c);
 		break;
 	case ROWS_OFFICER:
 		metric_counts_add(s->counts(s->ctx, ROWS_OFFICER, key, 0), c);
@@ -1419,11 +1420,13 @@ rollup_add_rows(struct db *db, const struct rollup_sink *s,
 }
 
 /* The officers' sums of one read of staff rows, by officer. */
+struct officer_group {
+	char key[64];
+	struct metric_counts c;
+};
+
 struct officer_groups {
-	struct officer_group {
-		char key[64];
-		struct metric_counts c;
-	} *v;
+	struct officer_group *v;
 	size_t n, cap;
 	size_t *slot; /* nslot entries: index + 1 into v, 0 when free */
 	size_t nslot;
@@ -1502,7 +1505,8 @@ read_staff(struct db *db, const struct rollup_sink *s, const char *sql)
 		}
 		if (off != NULL && off[0] != '\0') {
 			if (strlen(off) < sizeof(og.v[0].key))
-				metric_counts_add(officer_group(&og, off), &row);
+				metric_counts_add(
+				    officer_group(&og, off), &row);
 			else
 				add_group(s, ROWS_OFFICER, off, 0, &row);
 		}
