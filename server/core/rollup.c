@@ -1343,52 +1343,182 @@ const struct writer_hooks rollup_hooks = { rollup_batch_new, rollup_batch_free,
 #define BY_PROCEDURE_SUBTREE \
 	"SELECT " ROLLUP_COLUMNS(COL) "procedure FROM rollup_subtree " \
 	"WHERE ancestor = ?1 AND month = ?2"
-#define BY_COUNTER(F) \
-	"SELECT " ROLLUP_COLUMNS(SUM) "unit, counter FROM rollup_staff " \
-	"WHERE unit " F " AND month = ?2 AND counter > 0 " \
-	"GROUP BY unit, counter"
-#define BY_OFFICER(F) \
-	"SELECT " ROLLUP_COLUMNS(SUM) "officer FROM rollup_staff " \
-	"WHERE unit " F " AND month = ?2 AND officer <> '' GROUP BY officer"
+/*
+ * A unit's staff rows of a month as they are, in the key's order: each
+ * row adds to its counter (unit, counter) and to its officer, each
+ * summed in C as GROUP BY unit, counter and GROUP BY officer would (53
+ * SQL sum() calls a row cost several times what reading the columns
+ * does, and one read serves both: a year reads twelve months of them).
+ */
+#define STAFF(F) \
+	"SELECT " ROLLUP_COLUMNS(COL) "unit, counter, officer FROM " \
+	"rollup_staff WHERE unit " F " AND month = ?2 " \
+	"AND (counter > 0 OR officer <> '') ORDER BY unit, counter"
 /* clang-format on */
 
+/* Add the sums of one key's rows (c) to s, as one GROUP BY row. */
+static void
+add_group(const struct rollup_sink *s, enum rollup_rows kind, const char *key,
+    int counter, const struct metric_counts *c)
+{
+	/*
+	 * Every rating moved away (a status change, a dossier moving
+	 * to another procedure): the raw rows have no such scope.
+	 */
+	if (metric_counts_is_zero(c))
+		return;
+	switch (kind) {
+	case ROWS_PROCEDURE: s->add(s->ctx, key, c); break;
+	case ROWS_COUNTER:
+		metric_counts_add(
+		    s->counts(s->ctx, ROWS_COUNTER, key, counter), c);
+		break;
+	case ROWS_OFFICER:
+		metric_counts_add(s->counts(s->ctx, ROWS_OFFICER, key, 0), c);
+		break;
+	}
+}
+
+/*
+ * Rows with the same key next to each other (a GROUP BY's rows, or rows
+ * ORDER BY the key) are summed into one group first: the same sums and
+ * the same zero test as GROUP BY in SQL.
+ */
 int
 rollup_add_rows(struct db *db, const struct rollup_sink *s,
     enum rollup_rows kind, const char *sql)
 {
 	struct db_stmt *st = db_query(db, sql, "ti", s->unit, s->month);
-	int step;
+	struct metric_counts c;
+	char key[64] = "";
+	int counter = 0, step;
+	bool open = false;
 
 	if (st == NULL)
 		return -1;
+	memset(&c, 0, sizeof(c));
 	while ((step = db_step(st)) == DB_ROW) {
-		const char *key = db_col_text(st, ROLLUP_N);
-		struct metric_counts c;
+		const char *k = db_col_text(st, ROLLUP_N);
+		int n = kind == ROWS_COUNTER ? (int)db_col_int(st, ROLLUP_N + 1)
+					     : 0;
 
-		if (key == NULL)
-			key = "";
-		memset(&c, 0, sizeof(c));
+		if (k == NULL)
+			k = "";
+		if (open && (strcmp(k, key) != 0 || n != counter)) {
+			add_group(s, kind, key, counter, &c);
+			memset(&c, 0, sizeof(c));
+		}
+		strlcpy_hl(key, k, sizeof(key));
+		counter = n;
+		open = true;
 		rollup_unpack_add(st, 0, &c);
-		/*
-		 * Every rating moved away (a status change, a dossier moving
-		 * to another procedure): the raw rows have no such scope.
-		 */
-		if (metric_counts_is_zero(&c))
-			continue;
-		switch (kind) {
-		case ROWS_PROCEDURE: s->add(s->ctx, key, &c); break;
-		case ROWS_COUNTER:
-			metric_counts_add(
-			    s->counts(s->ctx, ROWS_COUNTER, key,
-				(int)db_col_int(st, ROLLUP_N + 1)),
-			    &c);
-			break;
-		case ROWS_OFFICER:
-			metric_counts_add(
-			    s->counts(s->ctx, ROWS_OFFICER, key, 0), &c);
-			break;
+	}
+	if (open && step >= 0)
+		add_group(s, kind, key, counter, &c);
+	db_done(st);
+	return step < 0 ? -1 : 0;
+}
+
+/* The officers' sums of one read of staff rows, by officer. */
+struct officer_group {
+	char key[64];
+	struct metric_counts c;
+};
+
+struct officer_groups {
+	struct officer_group *v;
+	size_t n, cap;
+	size_t *slot; /* nslot entries: index + 1 into v, 0 when free */
+	size_t nslot;
+};
+
+static struct metric_counts *
+officer_group(struct officer_groups *g, const char *key)
+{
+	size_t i;
+
+	if (2 * (g->n + 1) > g->nslot) {
+		size_t nslot = g->nslot ? 2 * g->nslot : 256;
+
+		free(g->slot);
+		g->slot = xcalloc(nslot, sizeof(*g->slot));
+		g->nslot = nslot;
+		for (size_t k = 0; k < g->n; k++) {
+			i = fnv1a(g->v[k].key, FNV1A_INIT) & (nslot - 1);
+			while (g->slot[i] != 0)
+				i = (i + 1) & (nslot - 1);
+			g->slot[i] = k + 1;
 		}
 	}
+	i = fnv1a(key, FNV1A_INIT) & (g->nslot - 1);
+	while (g->slot[i] != 0) {
+		if (strcmp(g->v[g->slot[i] - 1].key, key) == 0)
+			return &g->v[g->slot[i] - 1].c;
+		i = (i + 1) & (g->nslot - 1);
+	}
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 64;
+		g->v = xrealloc(g->v, g->cap * sizeof(*g->v));
+	}
+	memset(&g->v[g->n], 0, sizeof(g->v[g->n]));
+	strlcpy_hl(g->v[g->n].key, key, sizeof(g->v[g->n].key));
+	g->slot[i] = ++g->n;
+	return &g->v[g->n - 1].c;
+}
+
+/*
+ * The staff rows of `sql` (ROLLUP_N counts, unit, counter, officer, in
+ * (unit, counter) order) into s's counters and officers.  A key too long
+ * for a group's key (none is: codes are at most 40) is not grouped.
+ */
+static int
+read_staff(struct db *db, const struct rollup_sink *s, const char *sql)
+{
+	struct db_stmt *st = db_query(db, sql, "ti", s->unit, s->month);
+	struct officer_groups og = { 0 };
+	struct metric_counts c, row;
+	char unit[64] = "";
+	int counter = 0, step;
+	bool open = false;
+
+	if (st == NULL)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *u = db_col_text(st, ROLLUP_N);
+		const char *off = db_col_text(st, ROLLUP_N + 2);
+		int n = (int)db_col_int(st, ROLLUP_N + 1);
+
+		if (u == NULL)
+			u = "";
+		memset(&row, 0, sizeof(row));
+		rollup_unpack_add(st, 0, &row);
+		if (n > 0) {
+			if (open && (strcmp(u, unit) != 0 || n != counter)) {
+				add_group(s, ROWS_COUNTER, unit, counter, &c);
+				memset(&c, 0, sizeof(c));
+			}
+			strlcpy_hl(unit, u, sizeof(unit));
+			counter = n;
+			open = true;
+			metric_counts_add(&c, &row);
+		}
+		if (off != NULL && off[0] != '\0') {
+			if (strlen(off) < sizeof(og.v[0].key))
+				metric_counts_add(
+				    officer_group(&og, off), &row);
+			else
+				add_group(s, ROWS_OFFICER, off, 0, &row);
+		}
+	}
+	if (step >= 0) {
+		if (open)
+			add_group(s, ROWS_COUNTER, unit, counter, &c);
+		for (size_t i = 0; i < og.n; i++)
+			add_group(s, ROWS_OFFICER, og.v[i].key, 0, &og.v[i].c);
+	}
+	free(og.v);
+	free(og.slot);
 	db_done(st);
 	return step < 0 ? -1 : 0;
 }
@@ -1406,11 +1536,7 @@ rollup_read(struct db *db, const struct rollup_sink *s, bool unit_only)
 		rollup_add_rows(db, s, ROWS_PROCEDURE, BY_PROCEDURE_SUBTREE) <
 		    0))
 		return -1;
-	if (rollup_add_rows(db, s, ROWS_COUNTER,
-		unit_only ? BY_COUNTER(ONLY) : BY_COUNTER(SUBTREE)) < 0)
-		return -1;
-	if (rollup_add_rows(db, s, ROWS_OFFICER,
-		unit_only ? BY_OFFICER(ONLY) : BY_OFFICER(SUBTREE)) < 0)
+	if (read_staff(db, s, unit_only ? STAFF(ONLY) : STAFF(SUBTREE)) < 0)
 		return -1;
 	return rollup_read_reasons(db, s, unit_only, false);
 }

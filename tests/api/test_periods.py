@@ -681,5 +681,101 @@ class Folded(unittest.TestCase):
                       r.json()['message'])
 
 
+class FoldedAndRaw(unittest.TestCase):
+    """Quarters across the fold's horizon (folded months beside raw ones):
+    each quarter's total, counters and officers are the sums of its three
+    month documents, those read from the folded counts and those from the
+    rollups alike.  The counters and officers are summed in C from the
+    rollups' rows (rollup.c read_staff()): a wrong group shows here."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Server(name='foldraw').start()
+        key = add_key(cls.s, 'H21.227')
+        now = datetime.datetime.now(ICT)
+        cur = (now.year, now.month)
+        # with the fold at N months (13 to 15: the one that puts the
+        # horizon inside a quarter), month -(N + 1) is the newest folded
+        # one: made the first month of a quarter, that quarter holds a
+        # folded month and two raw ones; the quarter before it is folded
+        for fold in (13, 14, 15):
+            first = month_add(cur, -(fold + 1))
+            if first[1] % 3 == 1:
+                break
+        months = [month_add(first, k) for k in range(-3, 3)]
+        cls.quarters = []
+        for q in (months[:3], months[3:]):
+            cls.quarters.append((f'{q[0][0]}-Q{(q[0][1] + 2) // 3}',
+                                 [ym_s(m) for m in q]))
+        # counters 1 and 2, officers VC01 (at both counters) and VC02,
+        # ratings naming neither, one of them, or both; levels vary
+        staff = [(1, 'VC01'), (2, 'VC01'), (2, 'VC02'), (1, None),
+                 (None, 'VC02'), (None, None), (2, None)]
+        data = []
+        for mi, m in enumerate(months):
+            for i in range(3 + mi):
+                counter, officer = staff[(i + mi) % len(staff)]
+                x = rating(f'FR{ym_s(m)}-{i}', 'H21.227',
+                           1 + (i * 2 + mi) % 5,
+                           f'{ym_s(m)}-{10 + i:02d}T09:00:00+07:00')
+                if counter:
+                    x['counter'] = counter
+                if officer:
+                    x['officer'] = officer
+                data.append(x)
+        r = cls.s.post_json('/api/v1/ratings', data, bearer(key))
+        assert r.status == 200 and r.json()['accepted'] == len(data), r
+        conf = os.path.join(cls.s.dir, 'h.conf')
+        with open(conf, 'w') as f:
+            f.write(f'db = {cls.s.db_path}\n'
+                    f'retention_fold_months = {fold}\n')
+        run('retention', '--config', conf)
+        cls.folded = {f'{m // 100:04d}-{m % 100:02d}' for (m,) in
+                      cls.s.db().execute(
+                          'SELECT DISTINCT month FROM folded_procedure')}
+        cls.key = key
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def get(self, period):
+        r = self.s.get(f'/api/v1/metrics?unit=H21.227&period={period}',
+                       bearer(self.key))
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    @staticmethod
+    def sums(docs):
+        total, counters, officers = 0, {}, {}
+        by_level = [0] * 5
+        for d in docs:
+            total += d['total']['ratings']
+            by_level = [a + b for a, b in
+                        zip(by_level, d['total']['counts']['by_level'])]
+            for c in d['counters']:
+                k = (c['unit'], c['counter'])
+                counters[k] = counters.get(k, 0) + c['ratings']
+            for o in d['officers']:
+                officers[o['id']] = officers.get(o['id'], 0) + o['ratings']
+        return total, by_level, counters, officers
+
+    def test_quarters_are_the_sums_of_their_months(self):
+        # some months folded, some raw: the fixture spans the horizon
+        # the first quarter folded; the second its first month only
+        months = [m for _, ms in self.quarters for m in ms]
+        self.assertEqual(sorted(self.folded & set(months)), months[:4])
+        for q, ms in self.quarters:
+            with self.subTest(quarter=q, folded=sorted(self.folded)):
+                got = self.sums([self.get(q)])
+                want = self.sums([self.get(m) for m in ms])
+                self.assertEqual(got, want)
+                # every staff scope is there, with its ratings
+                self.assertEqual(set(got[2]), {('H21.227', 1),
+                                               ('H21.227', 2)})
+                self.assertEqual(set(got[3]), {'VC01', 'VC02'})
+                self.assertEqual(got[0], sum(got[1]))
+
+
 if __name__ == '__main__':
     unittest.main()
