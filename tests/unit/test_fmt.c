@@ -48,7 +48,7 @@ percents(void)
 static void
 counts_dates_months(void)
 {
-	struct buf b;
+	struct buf b = { 0 };
 	char s[FMT_MAX];
 
 	buf_init(&b, 1024);
@@ -80,7 +80,7 @@ counts_dates_months(void)
 static void
 periods(void)
 {
-	struct buf b;
+	struct buf b = { 0 };
 	char s[FMT_MAX];
 	struct period q4 = period_holding(202611, 'q');
 	struct period y = period_holding(202603, 'y');

@@ -82,7 +82,7 @@ actions(void)
 static void
 actors_and_html(void)
 {
-	struct buf b;
+	struct buf b = { 0 };
 
 	buf_init(&b, 4096);
 	label_actor(&b, LANG_VI, "cli:root");
