@@ -70,15 +70,24 @@ main(int argc, char **argv)
 		return 2;
 	}
 	f = fopen(argv[1], "rb");
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 44)
+	if (f == NULL)
+		return fail("cannot read", argv[1]);
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 44) {
+		fclose(f);
 		return fail("cannot read, or too short", argv[1]);
+	}
 	rewind(f);
 	data = malloc((size_t)size);
-	if (data == NULL || fread(data, 1, (size_t)size, f) != (size_t)size)
+	if (data == NULL || fread(data, 1, (size_t)size, f) != (size_t)size) {
+		fclose(f);
+		free(data);
 		return fail("cannot read", argv[1]);
+	}
 	fclose(f);
-	if (memcmp(data, "RIFF", 4) != 0 || memcmp(data + 8, "WAVE", 4) != 0)
+	if (memcmp(data, "RIFF", 4) != 0 || memcmp(data + 8, "WAVE", 4) != 0) {
+		free(data);
 		return fail("not a RIFF/WAVE file", argv[1]);
+	}
 	/* walk the chunks: "fmt " then "data" (espeak-ng's size fields may
 	 * be 0x7fffffff when it wrote to a pipe: bounded by the file) */
 	for (pos = 12; pos + 8 <= (size_t)size;) {
