@@ -207,7 +207,8 @@ cmd_alert(int argc, char **argv)
 				rc = 2;
 				goto out;
 			}
-			strcpy(s.mode, weekly ? "weekly" : "digest");
+			snprintf(s.mode, sizeof(s.mode), "%s",
+			    weekly ? "weekly" : "digest");
 			s.digest_hour = (int)hour;
 		} else if (weekly) {
 			cli_error("alert", "--weekly goes with --digest HOUR");

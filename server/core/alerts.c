@@ -30,7 +30,7 @@
 #include "core/store.h"
 #include "core/units.h"
 
-#define HANOI_OFFSET (7 * 3600)
+#define HANOI_OFFSET HL_TZ_OFFSET
 /* Sent and failed deliveries, and events none waits for, kept this long. */
 #define ALERT_KEEP_DAYS 90
 
@@ -1011,12 +1011,12 @@ alerts_check(struct db *db, const struct config *c, int64_t now)
 	if (db_run(db,
 		"DELETE FROM alert_deliveries WHERE state IN ('sent', "
 		"'failed') AND next_attempt_at < ?1",
-		"l", (now - ALERT_KEEP_DAYS * 86400) * 1000) < 0 ||
+		"l", (now - (int64_t)ALERT_KEEP_DAYS * 86400) * 1000) < 0 ||
 	    db_run(db,
 		"DELETE FROM alert_events WHERE created_at < ?1 AND NOT "
 		"EXISTS (SELECT 1 FROM alert_deliveries d WHERE "
 		"d.event_id = alert_events.id)",
-		"l", now - ALERT_KEEP_DAYS * 86400) < 0) {
+		"l", now - (int64_t)ALERT_KEEP_DAYS * 86400) < 0) {
 		db_rollback(db);
 		goto out;
 	}
@@ -1293,15 +1293,15 @@ alerts_digest(struct db *db, const struct alert_sub *sub, const char *base_url,
 	    "> 0) AND ((e.unit IS NULL AND ?5 = 'admin') OR EXISTS (SELECT "
 	    "1 FROM unit_tree t WHERE t.ancestor = ?1 AND "
 	    "t.descendant = e.unit)) ORDER BY e.id LIMIT 30",
-	    "tlltt", sub->unit, now - (weekly ? 7 : 1) * 86400, now,
+	    "tlltt", sub->unit, now - (int64_t)(weekly ? 7 : 1) * 86400, now,
 	    sub->events, role);
 	if (st == NULL)
 		goto out;
 	{
 		int64_t ids[30];
-		int k = 0, s;
+		int k = 0;
 
-		while (k < 30 && (s = db_step(st)) == DB_ROW)
+		while (k < 30 && db_step(st) == DB_ROW)
 			ids[k++] = db_col_int(st, 0);
 		db_done(st);
 		for (int i = 0; i < k; i++) {
@@ -1528,7 +1528,7 @@ send_webhook(struct alerts_sender *a, const struct alert_sub *s,
 	}
 	hmac_sha256(s->webhook_secret, strlen(s->webhook_secret), body,
 	    strlen(body), mac);
-	memcpy(sig, "sha256=", 7);
+	snprintf(sig, sizeof(sig), "sha256=");
 	hex_encode(mac, SHA256_LEN, sig + 7);
 	snprintf(ts, sizeof(ts), "%lld", (long long)hl_now());
 	snprintf(hs[0], sizeof(hs[0]), "X-Hailong-Signature: %s", sig);

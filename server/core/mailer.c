@@ -6,6 +6,7 @@
 
 #include "hailong/crypto.h"
 #include "hailong/fileio.h"
+#include "hailong/hltime.h"
 #include "hailong/httpc.h"
 #include "hailong/util.h"
 #include "core/config.h"
@@ -158,7 +159,7 @@ mailer_build(struct buf *out, const char *from, const char *to,
 		"Fri", "Sat" };
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
 		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	time_t t = (time_t)(date + 7 * 3600);
+	time_t t = (time_t)(date + HL_TZ_OFFSET);
 	struct tm tm;
 	struct buf body = { 0 };
 	const char *p, *lt;
@@ -168,7 +169,7 @@ mailer_build(struct buf *out, const char *from, const char *to,
 	buf_puts(out, "From: ");
 	lt = strrchr(from, '<');
 	if (lt != NULL && lt > from) {
-		char name[256];
+		char name[256] = "";
 		size_t n = (size_t)(lt - from);
 
 		while (n > 0 && from[n - 1] == ' ')

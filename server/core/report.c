@@ -334,6 +334,10 @@ rollup_long(struct db *db, const char *unit, const struct period *p,
 		}
 		mm = NULL;
 	}
+	if (m == NULL) { /* p->first > p->last: period_parse() never gives it */
+		snprintf(err, errlen, "an empty period");
+		goto fail;
+	}
 	/* the period's rules, reason codes and name: its last month's */
 	{
 		struct metrics *last = metrics_compute_period(db, unit,

@@ -402,7 +402,7 @@ static const char *
 pct(char out[FMT_MAX], const json_t *v)
 {
 	if (!json_is_number(v))
-		return strcpy(out, "—");
+		return snprintf(out, FMT_MAX, "—"), out;
 	return fmt_percent_s(out, LANG_VI, json_number_value(v), 1);
 }
 
@@ -410,7 +410,7 @@ static const char *
 num(char out[FMT_MAX], const json_t *v, int places)
 {
 	if (!json_is_number(v))
-		return strcpy(out, "—");
+		return snprintf(out, FMT_MAX, "—"), out;
 	return fmt_number_s(out, LANG_VI, json_number_value(v), places);
 }
 
@@ -467,7 +467,7 @@ letterhead(struct pdf *p, const json_t *d, const char *period)
 	cairo_rel_line_to(p->cr, 140, 0);
 	cairo_stroke(p->cr);
 	{
-		int64_t at = time_of(d, "as_of", NULL) + 7 * 3600;
+		int64_t at = time_of(d, "as_of", NULL) + HL_TZ_OFFSET;
 		int yy, mm, dd;
 
 		civil_from_days(at / 86400, &yy, &mm, &dd);

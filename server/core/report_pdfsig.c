@@ -198,7 +198,7 @@ utf16_hex(struct buf *b, const char *s)
 static void
 pdf_date(char out[32])
 {
-	int64_t t = hl_now() + 7 * 3600;
+	int64_t t = hl_now() + HL_TZ_OFFSET;
 	int64_t days = t / 86400, s = t % 86400;
 	int y, m, d;
 
@@ -236,7 +236,7 @@ report_pdf_sign(const char *pdf, size_t len, const char *key, const char *cert,
 	/* three numbers of 10 digits each, filled in below */
 	buf_puts(out, "0000000000 0000000000 0000000000]\n   /Contents <");
 	a = out->len - 1; /* the '<' */
-	for (size_t i = 0; i < 2 * SIG_MAX; i++)
+	for (size_t i = 0; i < (size_t)2 * SIG_MAX; i++)
 		buf_putc(out, '0');
 	buf_puts(out, ">");
 	b = out->len;
@@ -345,12 +345,12 @@ der_len(const unsigned char *p, size_t n)
 	} else {
 		int k = p[1] & 0x7f;
 
-		if (k < 1 || k > 3 || n < (size_t)(2 + k))
+		if (k < 1 || k > 3 || n < (size_t)2 + (size_t)k)
 			return 0;
 		len = 0;
 		for (int i = 0; i < k; i++)
 			len = len << 8 | p[2 + i];
-		hdr = (size_t)(2 + k);
+		hdr = (size_t)2 + (size_t)k;
 	}
 	return hdr + len <= n ? hdr + len : 0;
 }
