@@ -75,10 +75,11 @@ try {
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     let bytes = 0, requests = 0;
     cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; requests++; });
-    await page.goto(u, { waitUntil: 'load' });
-    await page.waitForTimeout(300); // the icon
+    // every request, the icon too: not a time, the network gone quiet
+    await page.goto(u, { waitUntil: 'networkidle' });
     console.log(`# form_bytes=${bytes} requests=${requests} (${what})`);
     check(bytes <= 15000, `the form (${what}) is ${bytes} bytes over ${requests} requests (<= 15,000)`);
+    check(requests === 3, `the page, its stylesheet and its icon, all counted (${requests} requests)`);
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
     await cdp.detach();
   }

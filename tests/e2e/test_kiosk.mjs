@@ -228,7 +228,9 @@ try {
   // the first screen in both orientations, normal and large text
   for (const [w, h] of SIZES) {
     await page.setViewportSize({ width: w, height: h });
-    await page.waitForTimeout(100);
+    // the layout is CSS only (no resize handler): any measurement after
+    // the window has its new size reads the new layout
+    await page.waitForFunction(([ww, hh]) => innerWidth === ww && innerHeight === hh, [w, h]);
     await screenChecks(page, `kiosk-ask-${w}x${h}`, ASK);
     await page.click('#big');
     check(await page.evaluate(() => document.documentElement.classList.contains('big')), 'large text on');
