@@ -249,6 +249,29 @@ alerts_check_failed_at(const char *dbpath, const char *check, const char *why)
 }
 
 int
+alerts_user_email_get(struct db *db, const char *username, char out[255])
+{
+	struct db_stmt *st = db_query(db,
+	    "SELECT coalesce(email, '') FROM users WHERE username = ?1", "t",
+	    username);
+	int rc = -1;
+
+	out[0] = '\0';
+	if (st == NULL)
+		return -1;
+	switch (db_step(st)) {
+	case DB_ROW:
+		strlcpy_hl(out, db_col_text(st, 0), 255);
+		rc = 0;
+		break;
+	case DB_DONE: rc = 0; break;
+	default: break;
+	}
+	db_done(st);
+	return rc;
+}
+
+int
 alerts_user_email(struct db *db, const char *username, const char *email,
     const char *actor, char *err, size_t errlen)
 {

@@ -81,6 +81,9 @@ alerts_check_failed_at(const char *dbpath, const char *check, const char *why);
  * Set (or with "" clear) a staff account's e-mail address, audited.
  * 0, 1 when there is no such account, -1 with err filled.
  */
+/* The address a staff account's mail goes to ("" when none set) into
+ * out (255 bytes).  0, or -1 on a database error. */
+int alerts_user_email_get(struct db *db, const char *username, char out[255]);
 int alerts_user_email(struct db *db, const char *username, const char *email,
     const char *actor, char *err, size_t errlen);
 

@@ -193,9 +193,10 @@ static void
 email_form(struct ctx *c, const struct console_unit *u)
 {
 	struct buf *b = &c->req->resp.body;
-	struct db_stmt *st = db_query(ctx_db(c),
-	    "SELECT coalesce(email, '') FROM users WHERE username = ?1", "t",
-	    c->who.name);
+	char email[255];
+
+	/* on a database error (logged) the field is empty, as when unset */
+	(void)alerts_user_email_get(ctx_db(c), c->who.name, email);
 
 	buf_printf(b, "<h2>%s</h2>\n<form method=\"post\" action=\"",
 	    TR(c, "Địa chỉ thư của tôi", "My e-mail address"));
@@ -207,9 +208,7 @@ email_form(struct ctx *c, const struct console_unit *u)
 	    "<label>%s <input type=\"email\" name=\"email\" "
 	    "maxlength=\"254\" value=\"",
 	    TR(c, "Thư đến", "Mail goes to"));
-	if (st != NULL && db_step(st) == DB_ROW)
-		buf_html(b, db_col_text(st, 0));
-	db_done(st);
+	buf_html(b, email);
 	buf_printf(b,
 	    "\"></label> <button type=\"submit\">%s</button></form>\n",
 	    TR(c, "Lưu", "Save"));
