@@ -88,8 +88,10 @@ fmt_percent_s(char out[FMT_MAX], enum lang lang, double share, int places)
 		return out;
 	}
 	fmt_number_s(n, lang, share * 100, places);
-	/* Vietnamese sets the sign apart, as TCVN and the plans write it. */
-	snprintf(out, FMT_MAX, lang == LANG_EN ? "%s%%" : "%s %%", n);
+	/* Vietnamese sets the sign apart, as TCVN and the plans write it,
+	 * with a no-break space (U+00A0): "54,8" and "%" never part at the
+	 * end of a line, in a narrow cell or in the PDF. */
+	snprintf(out, FMT_MAX, lang == LANG_EN ? "%s%%" : "%s\xc2\xa0%%", n);
 	return out;
 }
 

@@ -32,7 +32,8 @@
 void fmt_number(struct buf *b, enum lang lang, double v, int places);
 /* An integer count with grouping: "1.234" / "1,234". */
 void fmt_count(struct buf *b, enum lang lang, int64_t n);
-/* A share 0..1 as a percentage: "54,8 %" / "54.8%"; NaN is "—". */
+/* A share 0..1 as a percentage: "54,8 %" (a no-break space, U+00A0) /
+ * "54.8%"; NaN is "—". */
 void fmt_percent(struct buf *b, enum lang lang, double share, int places);
 /* dd/mm/yyyy of an instant, in +07:00. */
 void fmt_date(struct buf *b, enum lang lang, int64_t t);

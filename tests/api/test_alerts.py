@@ -455,7 +455,7 @@ class Digest(Base):
         self.assertIn('THỦ TỤC CẦN CHÚ Ý', body)
         self.assertIn(PROC, body)
         self.assertIn('Tỷ lệ hài lòng thấp', body)
-        self.assertIn('0,0 %', body)
+        self.assertIn('0,0\u00a0%', body)
         self.assertIn('https://hailong.example.vn/admin/units/H21.227/'
                       'procedures/' + PROC, body)
         self.assertIn('CẦN XỬ LÝ', body)
@@ -717,7 +717,7 @@ class Periodic(Base):
         self.assertEqual(d['detail']['code'], PROC)
         self.assertEqual(d['detail']['flag'], 'LOW_SATISFACTION')
         self.assertIn('Tỷ lệ hài lòng thấp', d['text'])
-        self.assertIn('hài lòng 0,0 % trên 12 đánh giá', d['text'])
+        self.assertIn('hài lòng 0,0\u00a0% trên 12 đánh giá', d['text'])
         self.assertTrue(d['link'].endswith(
             f'/admin/units/{DEMO_UNIT}/procedures/{PROC}'))
         # the kiosk: a full outbox, then silent, then heard again

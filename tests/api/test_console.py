@@ -171,14 +171,14 @@ class Console(unittest.TestCase):
                 self.assertEqual(value(fig, k), v)
         sat = part(fig, 'data-row="satisfied_rate"')
         self.assertIn(f'data-lo="{fmt(lo)}" data-hi="{fmt(hi)}"', sat)
-        self.assertIn('62,5 %', sat)
+        self.assertIn('62,5\u00a0%', sat)
         # the trend of the satisfied rate: September 2 of 3, October 10/16
         trend = part(fig, 'data-k="satisfied_rate" role', '</figure>') \
             if 'data-k="satisfied_rate" role' in fig else \
             part(fig, '<figure class="trend" data-k="satisfied_rate"',
                  '</figure>')
-        self.assertIn('<title>tháng 09/2026: 66,7 %</title>', trend)
-        self.assertIn('<title>tháng 10/2026: 62,5 %</title>', trend)
+        self.assertIn('<title>tháng 09/2026: 66,7\u00a0%</title>', trend)
+        self.assertIn('<title>tháng 10/2026: 62,5\u00a0%</title>', trend)
         self.assertNotIn('<title>tháng 08/2026', trend)      # no data: a gap
         # no inline style or script anywhere (the CSP forbids them)
         self.assertNotRegex(h, r'(?i)<script|style=|\son\w+=')
@@ -624,7 +624,7 @@ class Console(unittest.TestCase):
         self.assertEqual(value(row, 'satisfied_rate'), '0.6250')
         self.assertEqual(value(row, 'on_time_rate'), '0.8000')
         self.assertEqual(value(row, 'points_total'), '24.53')
-        self.assertIn('62,5 %', row)
+        self.assertIn('62,5\u00a0%', row)
         for secret in ('alert', 'VC01', 'Nguyễn Thị Lan', 'Quầy 1',
                        'data-counter', 'data-officer', '0912'):
             self.assertNotIn(secret, h)

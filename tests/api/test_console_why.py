@@ -149,7 +149,7 @@ class Why(unittest.TestCase):
         # one visit: R1 of R1, R2
         self.assertEqual(value(why, 'visits_answered'), '2')
         self.assertEqual(value(why, 'one_visit_rate'), '0.5000')
-        self.assertIn('50,0 %', part(why, 'data-k="one_visit_rate"', '</td>'))
+        self.assertIn('50,0\u00a0%', part(why, 'data-k="one_visit_rate"', '</td>'))
         # channels: 3 by the API (import), 1 by the kiosk
         self.assertEqual(value(why, 'ratings_import'), '3')
         self.assertEqual(value(why, 'ratings_kiosk'), '1')
@@ -158,7 +158,7 @@ class Why(unittest.TestCase):
         self.assertIn('Phiếu giấy/nhập', why)
         # coverage: D1, D2 (API), D3 (kiosk) of 4
         self.assertEqual(value(why, 'coverage_rate'), '0.7500')
-        self.assertIn('75,0 % hồ sơ được đánh giá', why)
+        self.assertIn('75,0\u00a0% hồ sơ được đánh giá', why)
         self.assertEqual(value(why, 'excluded_spam'), '0')
         self.assertIn('class="legend"', why)
         e = self.proc('&lang=en')

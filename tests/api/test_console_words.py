@@ -161,8 +161,8 @@ class ConsoleWords(unittest.TestCase):
             self.assertIn('>tháng 10/2026</text>', ch)
             self.assertEqual(len(re.findall(r'<text class="scale"', ch)), 3)
         sat = [ch for ch in charts if 'data-k="satisfied_rate"' in ch][0]
-        self.assertIn('>100 %</text>', sat)
-        self.assertIn('>0 %</text>', sat)
+        self.assertIn('>100\u00a0%</text>', sat)
+        self.assertIn('>0\u00a0%</text>', sat)
         # machines still read the exact figures
         self.assertIn('data-k="satisfied_rate" data-v="0.6250"', page)
         self.assertIn('data-k="month" data-v="2026-10"', page)

@@ -261,11 +261,11 @@ class Inclusion(unittest.TestCase):
                           r'data-v="([^"]+)">([^<]*)<' % (key, key), html)
             self.assertIsNotNone(m, key)
             rows[key] = m.groups()
-        self.assertEqual(rows['citizen'], ('1', '1', '1.0000', '100,0 %'))
-        self.assertEqual(rows['business'], ('1', '1', '0.0000', '0,0 %'))
+        self.assertEqual(rows['citizen'], ('1', '1', '1.0000', '100,0\u00a0%'))
+        self.assertEqual(rows['business'], ('1', '1', '0.0000', '0,0\u00a0%'))
         self.assertEqual(rows['unspecified'], ('2', '2', '1.0000',
-                                               '100,0 %'))
-        self.assertEqual(rows['assisted'], ('1', '1', '1.0000', '100,0 %'))
+                                               '100,0\u00a0%'))
+        self.assertEqual(rows['assisted'], ('1', '1', '1.0000', '100,0\u00a0%'))
         for words in ('Người dân', 'Doanh nghiệp', 'Không cho biết',
                       'Có người hỗ trợ', 'tổ công nghệ số cộng đồng'):
             self.assertIn(words, html)

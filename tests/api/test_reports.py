@@ -683,7 +683,7 @@ class Reports(unittest.TestCase):
         self.assertIn('<tr><td>Lý do: Phải chờ lâu</td><td class="n">1</td>'
                       '</tr>', html)
         self.assertIn('<tr><td>Tỷ lệ xong trong một lần đi</td>'
-                      '<td class="n">50,0 %</td></tr>', html)
+                      '<td class="n">50,0\u00a0%</td></tr>', html)
         with zipfile.ZipFile(f'{d}/report.xlsx') as z:
             shared = z.read('xl/sharedStrings.xml').decode('utf-8')
         for text in ('Lý do: Phải chờ lâu', 'Số lần đi lại trung bình',

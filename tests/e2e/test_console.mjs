@@ -95,7 +95,7 @@ try {
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
   check(page.url().includes(`/admin/units/${UNIT}`), 'back at the console: ' + page.url());
   await page.goto(`${srv.base}/admin/units/${UNIT}?month=${MONTH}`);
-  check((await page.textContent('[data-row="satisfied_rate"] td')).startsWith('62,5 %'),
+  check((await page.textContent('[data-row="satisfied_rate"] td')).startsWith('62,5\u00a0%'),
     'satisfied 10 of 16');
   check(await page.locator('figure.trend svg').count() >= 10, 'trend charts drawn');
   await shot(page, 'console-overview');

@@ -269,7 +269,7 @@ try {
     check(await page.locator('tr[data-unit]').count() === 1, 'only the unit with data is listed');
     check(await page.getAttribute('[data-k=units_no_data]', 'data-v') === '33', 'the others are counted');
     check(!(await page.textContent('body')).includes('nội bộ'), 'worded for the public');
-    check(/\d,\d %/.test(await page.textContent('tr[data-unit="H21"]')), 'percentages as "54,8 %"');
+    check(/\d,\d\u00a0%/.test(await page.textContent('tr[data-unit="H21"]')), 'percentages as "54,8 %"');
     await noOverflow(`public list at ${w}`);
     await shot(page, `public-${w}`);
     await axe(`public list at ${w}`);

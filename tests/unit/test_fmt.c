@@ -38,10 +38,10 @@ percents(void)
 {
 	char s[FMT_MAX];
 
-	CHECK_STR(fmt_percent_s(s, LANG_VI, 0.548, 1), "54,8 %");
+	CHECK_STR(fmt_percent_s(s, LANG_VI, 0.548, 1), "54,8\xc2\xa0%");
 	CHECK_STR(fmt_percent_s(s, LANG_EN, 0.548, 1), "54.8%");
-	CHECK_STR(fmt_percent_s(s, LANG_VI, 1, 1), "100,0 %");
-	CHECK_STR(fmt_percent_s(s, LANG_VI, 0.81255, 1), "81,3 %");
+	CHECK_STR(fmt_percent_s(s, LANG_VI, 1, 1), "100,0\xc2\xa0%");
+	CHECK_STR(fmt_percent_s(s, LANG_VI, 0.81255, 1), "81,3\xc2\xa0%");
 	CHECK_STR(fmt_percent_s(s, LANG_VI, NAN, 1), "—");
 }
 
